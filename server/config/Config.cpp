@@ -1,0 +1,143 @@
+#include "Config.h"
+
+#include <QCommandLineParser>
+#include <QDir>
+#include <QFile>
+#include <QLoggingCategory>
+#include <QProcessEnvironment>
+#include <QUrl>
+
+#include <sodium.h>
+
+using namespace Qt::StringLiterals;
+
+Q_LOGGING_CATEGORY(lcConfig, "messenger.server.config")
+
+namespace Messenger::Server {
+
+namespace {
+
+QString postgresUrlFromSeedVariables(const QProcessEnvironment &env)
+{
+    if (!env.contains(u"POSTGRES_HOST"_s) && !env.contains(u"POSTGRES_DB"_s))
+        return {};
+    QUrl url;
+    url.setScheme(u"postgres"_s);
+    url.setUserName(env.value(u"POSTGRES_USER"_s, u"postgres"_s));
+    if (env.contains(u"POSTGRES_PASSWORD"_s))
+        url.setPassword(env.value(u"POSTGRES_PASSWORD"_s));
+    url.setHost(env.value(u"POSTGRES_HOST"_s, u"localhost"_s));
+    url.setPort(env.value(u"POSTGRES_PORT"_s, u"5432"_s).toInt());
+    url.setPath(u"/"_s + env.value(u"POSTGRES_DB"_s, u"messenger"_s));
+    return url.toString();
+}
+
+} // namespace
+
+std::optional<Config> Config::load(const QStringList &arguments, QString *error)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        u"Messenger server: REST and WebSocket chat API on SQLite or PostgreSQL.\n"
+        "Every option can also be set through the environment variable in brackets."_s);
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption host(u"host"_s, u"Address to listen on [HOST]. Default 127.0.0.1."_s, u"address"_s);
+    const QCommandLineOption port(u"port"_s, u"Port to listen on, 0 for any free port [PORT]. Default 8000."_s, u"port"_s);
+    const QCommandLineOption databaseUrl(
+        u"database-url"_s,
+        u"sqlite:///path/file.db or postgres://user:pass@host:port/db [DATABASE_URL]. "
+        "Default sqlite in the data folder; POSTGRES_HOST/PORT/USER/PASSWORD/DB are used when set."_s,
+        u"url"_s);
+    const QCommandLineOption dataDir(u"data-dir"_s, u"Folder for the SQLite database and the generated secret key [DATA_DIR]. Default ./data."_s, u"path"_s);
+    const QCommandLineOption secretKey(u"secret-key"_s, u"Key that signs access tokens [SECRET_KEY]. Generated and kept in the data folder when unset."_s, u"key"_s);
+    const QCommandLineOption tokenMinutes(u"access-token-expire-minutes"_s, u"Access token lifetime [ACCESS_TOKEN_EXPIRE_MINUTES]. Default 30."_s, u"minutes"_s);
+    const QCommandLineOption logLevel(u"log-level"_s, u"debug, info, warning or error [LOG_LEVEL]. Default info."_s, u"level"_s);
+    const QCommandLineOption poolSize(u"db-pool-size"_s, u"Database worker threads/connections [DB_POOL_SIZE]."_s, u"n"_s);
+    const QCommandLineOption hashers(u"hash-concurrency"_s, u"Password hashes computed at once (each takes 19 MiB) [HASH_CONCURRENCY]."_s, u"n"_s);
+    parser.addOptions({host, port, databaseUrl, dataDir, secretKey, tokenMinutes, logLevel, poolSize, hashers});
+    parser.process(arguments);
+
+    const QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    const auto value = [&](const QCommandLineOption &option, const QString &variable) {
+        return parser.isSet(option) ? parser.value(option) : env.value(variable);
+    };
+    const auto number = [&](const QCommandLineOption &option, const QString &variable, int min,
+                            int max, int fallback) -> std::optional<int> {
+        const QString text = value(option, variable);
+        if (text.isEmpty())
+            return fallback;
+        bool ok = false;
+        const int parsed = text.toInt(&ok);
+        if (!ok || parsed < min || parsed > max) {
+            *error = u"%1 must be a number from %2 to %3"_s.arg(variable).arg(min).arg(max);
+            return std::nullopt;
+        }
+        return parsed;
+    };
+
+    Config config;
+    if (const QString text = value(host, u"HOST"_s); !text.isEmpty())
+        config.host = text;
+    const auto portNumber = number(port, u"PORT"_s, 0, 65535, 8000);
+    const auto minutes = number(tokenMinutes, u"ACCESS_TOKEN_EXPIRE_MINUTES"_s, 1, 525600, 30);
+    const auto pool = number(poolSize, u"DB_POOL_SIZE"_s, 0, 256, 0);
+    const auto hashing = number(hashers, u"HASH_CONCURRENCY"_s, 0, 64, 0);
+    if (!portNumber || !minutes || !pool || !hashing)
+        return std::nullopt;
+    config.port = quint16(*portNumber);
+    config.accessTokenMinutes = *minutes;
+    config.dbPoolSize = *pool;
+    config.hashConcurrency = *hashing;
+    if (const QString text = value(dataDir, u"DATA_DIR"_s); !text.isEmpty())
+        config.dataDir = text;
+    config.databaseUrl = value(databaseUrl, u"DATABASE_URL"_s);
+    if (config.databaseUrl.isEmpty())
+        config.databaseUrl = postgresUrlFromSeedVariables(env);
+    if (config.databaseUrl.isEmpty())
+        config.databaseUrl = u"sqlite://"_s + QDir(config.dataDir).absoluteFilePath(u"messenger.db"_s);
+    config.secretKey = value(secretKey, u"SECRET_KEY"_s).toUtf8();
+    if (const QString text = value(logLevel, u"LOG_LEVEL"_s).toLower(); !text.isEmpty()) {
+        if (!QStringList{u"debug"_s, u"info"_s, u"warning"_s, u"error"_s}.contains(text)) {
+            *error = u"LOG_LEVEL must be debug, info, warning or error"_s;
+            return std::nullopt;
+        }
+        config.logLevel = text;
+    }
+    return config;
+}
+
+bool Config::ensureSecretKey(QString *error)
+{
+    if (!secretKey.isEmpty())
+        return true;
+    if (!QDir().mkpath(dataDir)) {
+        *error = u"cannot create data folder "_s + dataDir;
+        return false;
+    }
+    QFile file(QDir(dataDir).filePath(u"secret_key"_s));
+    if (file.exists()) {
+        if (!file.open(QIODevice::ReadOnly)) {
+            *error = u"cannot read "_s + file.fileName();
+            return false;
+        }
+        secretKey = file.readAll().trimmed();
+        if (!secretKey.isEmpty())
+            return true;
+        file.close();
+    }
+    QByteArray random(32, Qt::Uninitialized);
+    randombytes_buf(random.data(), size_t(random.size()));
+    secretKey = random.toHex();
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate)
+        || !file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner)
+        || file.write(secretKey + '\n') < 0) {
+        *error = u"cannot write "_s + file.fileName();
+        return false;
+    }
+    qCWarning(lcConfig).noquote() << "SECRET_KEY is not set: generated one and stored it in"
+                                  << file.fileName() << "(keep it secret; set SECRET_KEY for several instances)";
+    return true;
+}
+
+} // namespace Messenger::Server

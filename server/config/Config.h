@@ -1,0 +1,33 @@
+#pragma once
+
+#include <QByteArray>
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+
+namespace Messenger::Server {
+
+// Server configuration from the command line, then the environment, then
+// defaults. The seed's variables (POSTGRES_*, SECRET_KEY,
+// ACCESS_TOKEN_EXPIRE_MINUTES) are honoured.
+struct Config
+{
+    QString host = QStringLiteral("127.0.0.1");
+    quint16 port = 8000;
+    QString databaseUrl; // sqlite://<dataDir>/messenger.db when empty
+    QString dataDir = QStringLiteral("./data");
+    QByteArray secretKey;
+    int accessTokenMinutes = 30;
+    QString logLevel = QStringLiteral("info");
+    int dbPoolSize = 0; // 0: chosen by backend and cores
+    int hashConcurrency = 0; // 0: one per core
+
+    // Parses arguments (exits for --help / --version) and the environment.
+    static std::optional<Config> load(const QStringList &arguments, QString *error);
+
+    // Reads SECRET_KEY from <dataDir>/secret_key, creating it (0600) when missing.
+    bool ensureSecretKey(QString *error);
+};
+
+} // namespace Messenger::Server

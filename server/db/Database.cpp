@@ -1,0 +1,111 @@
+#include "Database.h"
+
+#include "Migrations.h"
+
+#include <QLoggingCategory>
+#include <QSqlDriver>
+#include <QThread>
+#include <QUuid>
+
+using namespace Qt::StringLiterals;
+
+Q_DECLARE_LOGGING_CATEGORY(lcDb)
+
+namespace Messenger::Server {
+
+Database::Database(DatabaseSettings settings, QObject *parent)
+    : QObject(parent)
+    , m_settings(std::move(settings))
+    , m_pool(std::make_unique<QThreadPool>())
+{
+    m_pool->setMaxThreadCount(m_settings.effectivePoolSize());
+    // Workers keep their connection for the life of the server.
+    m_pool->setExpiryTimeout(-1);
+}
+
+Database::~Database()
+{
+    m_pool->waitForDone();
+    m_pool.reset();
+}
+
+QSqlDatabase Database::openConnection()
+{
+    const QString name = u"messenger-%1-%2"_s.arg(quintptr(this), 0, 16)
+                             .arg(quintptr(QThread::currentThreadId()), 0, 16);
+    QSqlDatabase db = QSqlDatabase::contains(name)
+        ? QSqlDatabase::database(name, false)
+        : QSqlDatabase::addDatabase(
+              m_settings.backend == Backend::Postgres ? u"QPSQL"_s : u"QSQLITE"_s, name);
+    if (m_settings.backend == Backend::Postgres) {
+        db.setHostName(m_settings.host);
+        db.setPort(m_settings.port);
+        db.setDatabaseName(m_settings.name);
+        db.setUserName(m_settings.user);
+        db.setPassword(m_settings.password);
+        db.setConnectOptions(u"connect_timeout=5;application_name=messenger-server"_s);
+    } else {
+        db.setDatabaseName(m_settings.sqlitePath);
+        db.setConnectOptions(u"QSQLITE_BUSY_TIMEOUT=10000"_s);
+    }
+    if (!db.open())
+        throw DbError(QSqlError(db.lastError().driverText(), db.lastError().databaseText(),
+                                QSqlError::ConnectionError, db.lastError().nativeErrorCode()));
+    QSqlQuery setup(db);
+    const QStringList statements = m_settings.backend == Backend::Postgres
+        ? QStringList{u"SET TIME ZONE 'UTC'"_s}
+        : QStringList{u"PRAGMA journal_mode=WAL"_s, u"PRAGMA synchronous=NORMAL"_s,
+                      u"PRAGMA foreign_keys=ON"_s};
+    for (const QString &statement : statements) {
+        if (!setup.exec(statement)) {
+            const QSqlError error = setup.lastError();
+            db.close();
+            throw DbError(error);
+        }
+    }
+    return db;
+}
+
+Db &Database::threadDb()
+{
+    if (!m_connections.hasLocalData() || !m_connections.localData()) {
+        m_connections.setLocalData(new Db(openConnection(), m_settings.backend));
+    } else if (!m_connections.localData()->connection().isOpen()) {
+        Db *db = m_connections.localData();
+        db->resetStatements();
+        db->connection() = openConnection();
+    }
+    return *m_connections.localData();
+}
+
+ApiError Database::handleError(const DbError &error)
+{
+    if (error.isConnectionError()) {
+        qCWarning(lcDb) << "database unavailable:" << error.error().text();
+        if (m_connections.hasLocalData() && m_connections.localData()) {
+            // Reopen on next use; the old handle and its statements are dead.
+            Db *db = m_connections.localData();
+            db->resetStatements();
+            db->connection().close();
+        }
+        return ApiError::unavailable(u"Database unavailable, try again later"_s);
+    }
+    qCCritical(lcDb) << "database error:" << error.error().text();
+    return ApiError::internal();
+}
+
+bool Database::migrate(QString *error)
+{
+    auto future = run([](Db &db) -> Result<Empty> {
+        QString migrationError;
+        if (!Migrations::apply(db, &migrationError))
+            return ApiError{500, u"migration_failed"_s, migrationError, {}};
+        return Empty{};
+    });
+    const Result<Empty> result = future.result();
+    if (!result)
+        *error = result.error().detail;
+    return result.ok();
+}
+
+} // namespace Messenger::Server

@@ -1,0 +1,59 @@
+#pragma once
+
+#include "DatabaseSettings.h"
+#include "Db.h"
+#include "DbError.h"
+#include "services/ApiError.h"
+
+#include <QObject>
+#include <QThreadPool>
+#include <QThreadStorage>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <memory>
+
+namespace Messenger::Server {
+
+// The worker pool that runs all database work off the event-loop thread, with
+// one connection per worker thread (opened lazily, reopened after it dropped).
+class Database : public QObject
+{
+    Q_OBJECT
+public:
+    explicit Database(DatabaseSettings settings, QObject *parent = nullptr);
+    ~Database() override;
+
+    const DatabaseSettings &settings() const { return m_settings; }
+    Backend backend() const { return m_settings.backend; }
+
+    // Applies pending migrations; blocks the caller, meant for start-up only.
+    bool migrate(QString *error);
+
+    // Runs `work(Db &)` on a worker and returns its Result as a future. A
+    // DbError thrown by the work becomes a 503 (connection lost) or a 500.
+    template<typename Work>
+    auto run(Work &&work) -> QFuture<std::invoke_result_t<Work, Db &>>
+    {
+        using R = std::invoke_result_t<Work, Db &>;
+        return QtConcurrent::run(m_pool.get(), [this, work = std::forward<Work>(work)]() mutable {
+            try {
+                return work(threadDb());
+            } catch (const DbError &error) {
+                return R(handleError(error));
+            }
+        });
+    }
+
+    QThreadPool *pool() const { return m_pool.get(); }
+
+private:
+    Db &threadDb();
+    ApiError handleError(const DbError &error);
+    QSqlDatabase openConnection();
+
+    DatabaseSettings m_settings;
+    QThreadStorage<Db *> m_connections;
+    std::unique_ptr<QThreadPool> m_pool; // after m_connections: destroyed first
+};
+
+} // namespace Messenger::Server

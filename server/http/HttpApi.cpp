@@ -1,0 +1,391 @@
+#include "HttpApi.h"
+
+#include "auth/PasswordHasher.h"
+#include "db/Database.h"
+#include "services/ChatService.h"
+#include "services/MessageService.h"
+#include "services/TokenService.h"
+#include "services/UserService.h"
+#include "shared/ApiPaths.h"
+#include "shared/AuthDtos.h"
+#include "shared/Limits.h"
+#include "shared/Requests.h"
+
+#include <QHttpServer>
+#include <QHttpServerResponder>
+#include <QHttpServerResponse>
+#include <QLoggingCategory>
+#include <QPointer>
+#include <QTcpSocket>
+
+using namespace Qt::StringLiterals;
+using Method = QHttpServerRequest::Method;
+
+Q_LOGGING_CATEGORY(lcHttp, "messenger.server.http")
+
+namespace Messenger::Server {
+
+namespace {
+
+QFuture<HttpReply> ready(HttpReply reply)
+{
+    return QtFuture::makeReadyFuture(std::move(reply));
+}
+
+QFuture<HttpReply> ready(const ApiError &error)
+{
+    return ready(HttpReply::error(error));
+}
+
+// Maps a service call's future to its HTTP answer (on the worker that finished it).
+template<typename T>
+QFuture<HttpReply> respond(QFuture<Result<T>> future, int status = 200)
+{
+    return future.then([status](const Result<T> &result) { return toReply(result, status); });
+}
+
+// Decodes the body into Dto (or answers 400/415/422) and hands it to `next`.
+template<typename Dto, typename Next>
+QFuture<HttpReply> withBody(const Request &request, Next next, bool optional = false)
+{
+    const Result<QJsonObject> json = request.jsonObject(optional);
+    if (!json)
+        return ready(json.error());
+    Parsed<Dto> dto = Dto::fromJson(json.value());
+    if (!dto)
+        return ready(ApiError::validation(dto.errors()));
+    return next(std::move(dto).value());
+}
+
+// Path ids that are not UUIDs name nothing: 404, like an unknown id.
+std::optional<QString> pathId(const Request &request, int index)
+{
+    return canonicalUuid(request.args.value(index));
+}
+
+ApiError notFound(const QString &what)
+{
+    return ApiError::notFound(what.toLower().replace(u' ', u'_') + u"_not_found"_s,
+                              what + u" not found"_s);
+}
+
+} // namespace
+
+HttpApi::HttpApi(Database &database, PasswordHasher &hasher, TokenService &tokens, QObject *parent)
+    : QObject(parent)
+    , m_db(database)
+    , m_hasher(hasher)
+    , m_tokens(tokens)
+{
+}
+
+void HttpApi::addRoute(QHttpServer &server, const QString &path, Method method, Access access,
+                       Handler handler)
+{
+    const qsizetype placeholders = path.count(u"<arg>"_s);
+    if (placeholders == 0) {
+        server.route(path, method,
+                     [this, access, handler](const QHttpServerRequest &request,
+                                             QHttpServerResponder &&responder) {
+                         dispatch(request, std::move(responder), {}, access, handler);
+                     });
+    } else if (placeholders == 1) {
+        server.route(path, method,
+                     [this, access, handler](const QString &first, const QHttpServerRequest &request,
+                                             QHttpServerResponder &&responder) {
+                         dispatch(request, std::move(responder), {first}, access, handler);
+                     });
+    } else {
+        server.route(path, method,
+                     [this, access, handler](const QString &first, const QString &second,
+                                             const QHttpServerRequest &request,
+                                             QHttpServerResponder &&responder) {
+                         dispatch(request, std::move(responder), {first, second}, access, handler);
+                     });
+    }
+}
+
+void HttpApi::dispatch(const QHttpServerRequest &httpRequest, QHttpServerResponder &&responder,
+                       QStringList args, Access access, const Handler &handler)
+{
+    Request request = Request::from(httpRequest, std::move(args));
+    std::optional<QFuture<HttpReply>> reply;
+    if (request.body.size() > Limits::requestBodyMax) {
+        reply = ready(ApiError{413, u"body_too_large"_s,
+                               u"Request body exceeds %1 bytes"_s.arg(Limits::requestBodyMax), {}});
+    } else if (access == Access::Authenticated) {
+        const QString token = request.bearerToken();
+        const auto userId = token.isEmpty() ? std::nullopt : m_tokens.authenticate(token);
+        if (token.isEmpty())
+            reply = ready(ApiError::unauthorized(u"not_authenticated"_s, u"Not authenticated"_s));
+        else if (!userId)
+            reply = ready(ApiError::unauthorized(u"invalid_token"_s, u"Could not validate credentials"_s));
+        else
+            request.userId = *userId;
+    }
+    if (!reply)
+        reply = handler(request);
+
+    // QHttpServer 6.4 keeps raw socket pointers in a future's continuation; we
+    // hold the responder ourselves and let the socket's lifetime cancel the
+    // write when the client has gone away.
+    QTcpSocket *socket = responder.socket();
+    auto sharedResponder = std::make_shared<QHttpServerResponder>(std::move(responder));
+    reply->then(socket, [sharedResponder, method = request.method, path = request.path,
+                        timer = request.timer](const HttpReply &answer) {
+        QHttpServerResponse response(answer.contentType, answer.body,
+                                     QHttpServerResponse::StatusCode(answer.status));
+        for (const auto &[name, value] : answer.headers)
+            response.addHeader(name, value);
+        response.write(std::move(*sharedResponder));
+        qCInfo(lcHttp).noquote() << method << path << answer.status
+                                 << QString::number(timer.nsecsElapsed() / 1e6, 'f', 2) + u"ms"_s;
+    });
+}
+
+void HttpApi::registerRoutes(QHttpServer &server)
+{
+    const auto pub = Access::Public;
+    const auto auth = Access::Authenticated;
+    const QString v1 = ApiPaths::apiPrefix.toString();
+
+    addRoute(server, ApiPaths::health.toString(), Method::Get, pub,
+             [this](const Request &) { return health(); });
+
+    // Auth
+    addRoute(server, ApiPaths::authRegister.toString(), Method::Post, pub,
+             [this](const Request &r) { return registerUser(r); });
+    addRoute(server, ApiPaths::authToken.toString(), Method::Post, pub,
+             [this](const Request &r) { return login(r); });
+    addRoute(server, ApiPaths::authRefresh.toString(), Method::Post, pub, [this](const Request &r) {
+        return withBody<RefreshRequest>(r, [this](RefreshRequest body) {
+            return respond(m_db.run([this, body](Db &db) { return m_tokens.refresh(db, body.refreshToken); }));
+        });
+    });
+    addRoute(server, ApiPaths::authLogout.toString(), Method::Post, auth, [this](const Request &r) {
+        return withBody<LogoutRequest>(
+            r,
+            [this, user = r.userId](LogoutRequest body) {
+                return respond(m_db.run(
+                    [this, user, body](Db &db) { return m_tokens.logout(db, user, body.refreshToken); }));
+            },
+            true);
+    });
+
+    // Users
+    addRoute(server, ApiPaths::usersMe.toString(), Method::Get, auth, [this](const Request &r) {
+        return respond(m_db.run([user = r.userId](Db &db) { return UserService::user(db, user); }));
+    });
+    addRoute(server, ApiPaths::users.toString(), Method::Get, auth,
+             [this](const Request &r) { return searchUsers(r); });
+
+    // Chats: fixed paths before the /chats/<arg> ones, the router takes the first match.
+    addRoute(server, ApiPaths::chats.toString(), Method::Get, auth, [this](const Request &r) {
+        return respond(m_db.run([user = r.userId](Db &db) { return ChatService::list(db, user); }));
+    });
+    addRoute(server, ApiPaths::chatsWithLastMessage.toString(), Method::Get, auth,
+             [this](const Request &r) {
+                 return respond(m_db.run(
+                     [user = r.userId](Db &db) { return ChatService::listWithLastMessage(db, user); }));
+             });
+    addRoute(server, ApiPaths::chatsPersonal.toString(), Method::Post, auth, [this](const Request &r) {
+        return withBody<CreatePersonalChatRequest>(r, [this, user = r.userId](auto body) {
+            return respond(m_db.run(
+                [user, body](Db &db) { return ChatService::createPersonal(db, user, body); }));
+        });
+    });
+    addRoute(server, ApiPaths::chatsGroup.toString(), Method::Post, auth, [this](const Request &r) {
+        return withBody<CreateGroupChatRequest>(r, [this, user = r.userId](auto body) {
+            return respond(
+                m_db.run([user, body](Db &db) { return ChatService::createGroup(db, user, body); }));
+        });
+    });
+    addRoute(server, ApiPaths::chatsMessages.toString(), Method::Post, auth, [this](const Request &r) {
+        return withBody<SendMessageRequest>(r, [this, user = r.userId](auto body) {
+            return respond(
+                m_db.run([user, body](Db &db) { return MessageService::send(db, user, body); }));
+        });
+    });
+    addRoute(server, v1 + u"/chats/messages/<arg>/read"_s, Method::Post, auth, [this](const Request &r) {
+        const auto messageId = pathId(r, 0);
+        if (!messageId)
+            return ready(notFound(u"Message"_s));
+        return m_db
+            .run([user = r.userId, id = *messageId](Db &db) {
+                return MessageService::markRead(db, user, id);
+            })
+            .then([](const Result<ReadState> &state) {
+                if (!state)
+                    return HttpReply::error(state.error());
+                return HttpReply::json(
+                    QJsonObject{{u"message_id"_s, state.value().messageId}, {u"is_read"_s, true}});
+            });
+    });
+    addRoute(server, v1 + u"/chats/<arg>"_s, Method::Get, auth, [this](const Request &r) {
+        const auto chatId = pathId(r, 0);
+        if (!chatId)
+            return ready(notFound(u"Chat"_s));
+        return respond(
+            m_db.run([user = r.userId, id = *chatId](Db &db) { return ChatService::chat(db, user, id); }));
+    });
+    addRoute(server, v1 + u"/chats/<arg>"_s, Method::Patch, auth, [this](const Request &r) {
+        const auto chatId = pathId(r, 0);
+        if (!chatId)
+            return ready(notFound(u"Chat"_s));
+        return withBody<RenameChatRequest>(r, [this, user = r.userId, id = *chatId](auto body) {
+            return respond(
+                m_db.run([user, id, body](Db &db) { return ChatService::rename(db, user, id, body); }));
+        });
+    });
+    addRoute(server, v1 + u"/chats/<arg>/history"_s, Method::Get, auth,
+             [this](const Request &r) { return history(r); });
+    addRoute(server, v1 + u"/chats/<arg>/read"_s, Method::Post, auth, [this](const Request &r) {
+        const auto chatId = pathId(r, 0);
+        if (!chatId)
+            return ready(notFound(u"Chat"_s));
+        return withBody<MarkReadRequest>(r, [this, user = r.userId, id = *chatId](auto body) {
+            return respond(m_db.run([user, id, body](Db &db) {
+                return MessageService::markRead(db, user, body.messageId, id);
+            }));
+        });
+    });
+    addRoute(server, v1 + u"/chats/<arg>/members"_s, Method::Post, auth, [this](const Request &r) {
+        const auto chatId = pathId(r, 0);
+        if (!chatId)
+            return ready(notFound(u"Chat"_s));
+        return withBody<AddMembersRequest>(r, [this, user = r.userId, id = *chatId](auto body) {
+            return respond(
+                m_db.run([user, id, body](Db &db) { return ChatService::addMembers(db, user, id, body); }));
+        });
+    });
+    addRoute(server, v1 + u"/chats/<arg>/members/<arg>"_s, Method::Delete, auth, [this](const Request &r) {
+        const auto chatId = pathId(r, 0);
+        const auto userId = pathId(r, 1);
+        if (!chatId)
+            return ready(notFound(u"Chat"_s));
+        if (!userId)
+            return ready(ApiError::notFound(u"member_not_found"_s, u"User is not a member of this chat"_s));
+        return respond(m_db.run([user = r.userId, id = *chatId, member = *userId](Db &db) {
+            return ChatService::removeMember(db, user, id, member);
+        }));
+    });
+
+    // Messages
+    addRoute(server, v1 + u"/messages/<arg>"_s, Method::Patch, auth, [this](const Request &r) {
+        const auto messageId = pathId(r, 0);
+        if (!messageId)
+            return ready(notFound(u"Message"_s));
+        return withBody<EditMessageRequest>(r, [this, user = r.userId, id = *messageId](auto body) {
+            return respond(
+                m_db.run([user, id, body](Db &db) { return MessageService::edit(db, user, id, body); }));
+        });
+    });
+    addRoute(server, v1 + u"/messages/<arg>"_s, Method::Delete, auth, [this](const Request &r) {
+        const auto messageId = pathId(r, 0);
+        if (!messageId)
+            return ready(notFound(u"Message"_s));
+        return respond(m_db.run(
+            [user = r.userId, id = *messageId](Db &db) { return MessageService::remove(db, user, id); }));
+    });
+
+    server.setMissingHandler([](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+        const HttpReply reply = HttpReply::error(ApiError::notFound(u"not_found"_s, u"Not Found"_s));
+        QHttpServerResponse(reply.contentType, reply.body, QHttpServerResponse::StatusCode::NotFound)
+            .write(std::move(responder));
+        qCInfo(lcHttp).noquote() << request.url().path() << 404;
+    });
+}
+
+QFuture<HttpReply> HttpApi::registerUser(const Request &request)
+{
+    return withBody<RegisterRequest>(request, [this](RegisterRequest body) {
+        return m_hasher.hash(body.password)
+            .then([this, body](const QString &passwordHash) {
+                if (passwordHash.isEmpty())
+                    return ready(ApiError::internal());
+                return respond(m_db.run([body, passwordHash](Db &db) {
+                    return UserService::registerUser(db, body, passwordHash);
+                }));
+            })
+            .unwrap();
+    });
+}
+
+QFuture<HttpReply> HttpApi::login(const Request &request)
+{
+    return withBody<LoginRequest>(request, [this](LoginRequest body) {
+        return m_db.run([email = body.email](Db &db) { return UserService::credentials(db, email); })
+            .then([this, password = body.password](const Result<UserService::Credentials> &credentials) {
+                if (!credentials)
+                    return ready(credentials.error());
+                const UserService::Credentials found = credentials.value();
+                return m_hasher.verify(found.passwordHash, password)
+                    .then([this, user = found.user](bool matches) {
+                        if (!matches)
+                            return ready(ApiError::unauthorized(u"invalid_credentials"_s,
+                                                                u"Incorrect email or password"_s));
+                        return respond(m_db.run([this, user](Db &db) { return m_tokens.issue(db, user); }));
+                    })
+                    .unwrap();
+            })
+            .unwrap();
+    });
+}
+
+QFuture<HttpReply> HttpApi::history(const Request &request)
+{
+    const auto chatId = pathId(request, 0);
+    if (!chatId)
+        return ready(notFound(u"Chat"_s));
+    MessageService::HistoryQuery query;
+    const auto limit = request.queryInteger(u"limit"_s, 1, Limits::historyPageMax);
+    const auto offset = request.queryInteger(u"offset"_s, 0, std::numeric_limits<int>::max());
+    const auto before = request.queryInteger(u"before_seq"_s, 0, std::numeric_limits<qint64>::max());
+    const auto after = request.queryInteger(u"after_seq"_s, 0, std::numeric_limits<qint64>::max());
+    for (const auto *parameter : {&limit, &offset, &before, &after}) {
+        if (!*parameter)
+            return ready(parameter->error());
+    }
+    query.limit = int(limit.value().value_or(Limits::historyPageDefault));
+    query.offset = int(offset.value().value_or(0));
+    query.beforeSeq = before.value();
+    query.afterSeq = after.value();
+    return respond(m_db.run([user = request.userId, id = *chatId, query](Db &db) {
+        return MessageService::history(db, user, id, query);
+    }));
+}
+
+QFuture<HttpReply> HttpApi::searchUsers(const Request &request)
+{
+    const QString text = request.query.queryItemValue(u"query"_s, QUrl::FullyDecoded).trimmed();
+    if (text.isEmpty())
+        return ready(ApiError::validation(
+            {{{u"query"_s, u"query"_s}, u"Field required"_s, u"missing"_s}}));
+    const auto limit = request.queryInteger(u"limit"_s, 1, Limits::userSearchMax);
+    if (!limit)
+        return ready(limit.error());
+    return respond(m_db.run([user = request.userId, text,
+                             count = int(limit.value().value_or(Limits::userSearchDefault))](Db &db) {
+        return UserService::search(db, user, text, count);
+    }));
+}
+
+QFuture<HttpReply> HttpApi::health()
+{
+    return m_db
+        .run([](Db &db) -> Result<Empty> {
+            db.exec(u"SELECT 1"_s);
+            return Empty{};
+        })
+        .then([](const Result<Empty> &result) {
+            if (result)
+                return HttpReply::json({{u"status"_s, u"ok"_s}, {u"database"_s, u"ok"_s}});
+            return HttpReply::json({{u"status"_s, u"unavailable"_s},
+                                    {u"database"_s, u"unreachable"_s},
+                                    {u"detail"_s, result.error().detail},
+                                    {u"code"_s, result.error().code}},
+                                   503);
+        });
+}
+
+} // namespace Messenger::Server

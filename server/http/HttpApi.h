@@ -1,0 +1,53 @@
+#pragma once
+
+#include "HttpReply.h"
+#include "Request.h"
+
+#include <QFuture>
+#include <QHttpServerRequest>
+#include <QObject>
+
+#include <functional>
+
+class QHttpServer;
+class QHttpServerResponder;
+
+namespace Messenger::Server {
+
+class Database;
+class PasswordHasher;
+class TokenService;
+
+// The REST API: registers every route on the QHttpServer and maps requests to
+// services. Handlers never touch SQL or hash passwords on this (the event
+// loop's) thread; they return futures that complete on worker threads.
+class HttpApi : public QObject
+{
+    Q_OBJECT
+public:
+    HttpApi(Database &database, PasswordHasher &hasher, TokenService &tokens,
+            QObject *parent = nullptr);
+
+    void registerRoutes(QHttpServer &server);
+
+private:
+    using Handler = std::function<QFuture<HttpReply>(const Request &)>;
+    enum class Access { Public, Authenticated };
+
+    void addRoute(QHttpServer &server, const QString &path, QHttpServerRequest::Method method,
+                  Access access, Handler handler);
+    void dispatch(const QHttpServerRequest &request, QHttpServerResponder &&responder,
+                  QStringList args, Access access, const Handler &handler);
+
+    QFuture<HttpReply> registerUser(const Request &request);
+    QFuture<HttpReply> login(const Request &request);
+    QFuture<HttpReply> history(const Request &request);
+    QFuture<HttpReply> searchUsers(const Request &request);
+    QFuture<HttpReply> health();
+
+    Database &m_db;
+    PasswordHasher &m_hasher;
+    TokenService &m_tokens;
+};
+
+} // namespace Messenger::Server

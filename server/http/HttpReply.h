@@ -1,0 +1,65 @@
+#pragma once
+
+#include "services/ApiError.h"
+
+#include <QByteArray>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QList>
+#include <QPair>
+
+namespace Messenger::Server {
+
+// A finished HTTP answer, built on any thread (JSON is serialised on the
+// worker) and written to the socket by the event-loop thread.
+struct HttpReply
+{
+    int status = 200;
+    QByteArray body;
+    QByteArray contentType = QByteArrayLiteral("application/json");
+    QList<QPair<QByteArray, QByteArray>> headers;
+
+    static HttpReply json(const QJsonObject &object, int status = 200);
+    static HttpReply json(const QJsonArray &array, int status = 200);
+    static HttpReply noContent();
+    static HttpReply error(const ApiError &error);
+};
+
+namespace detail {
+template<typename T>
+QJsonValue toJsonValue(const T &value)
+{
+    return value.toJson();
+}
+template<typename T>
+QJsonValue toJsonValue(const QList<T> &values)
+{
+    QJsonArray array;
+    for (const T &value : values)
+        array.append(value.toJson());
+    return array;
+}
+inline QJsonValue toJsonValue(const QJsonObject &object)
+{
+    return object;
+}
+} // namespace detail
+
+// A service result as an HTTP answer: the value's JSON with `status`, Empty as
+// 204, an error as its status with {"detail", "code"}.
+template<typename T>
+HttpReply toReply(const Result<T> &result, int status = 200)
+{
+    if (!result)
+        return HttpReply::error(result.error());
+    if constexpr (std::is_same_v<T, Empty>) {
+        return HttpReply::noContent();
+    } else {
+        const QJsonValue value = detail::toJsonValue(result.value());
+        return value.isArray() ? HttpReply::json(value.toArray(), status)
+                               : HttpReply::json(value.toObject(), status);
+    }
+}
+
+} // namespace Messenger::Server

@@ -1,0 +1,38 @@
+#pragma once
+
+#include "services/ApiError.h"
+
+#include <QByteArray>
+#include <QElapsedTimer>
+#include <QJsonObject>
+#include <QStringList>
+#include <QUrlQuery>
+
+class QHttpServerRequest;
+
+namespace Messenger::Server {
+
+// What a handler needs of an HTTP request, copied off QHttpServerRequest so it
+// can travel to worker threads and outlive the connection's request object.
+struct Request
+{
+    QByteArray method;
+    QString path;
+    QUrlQuery query;
+    QByteArray contentType;
+    QByteArray authorization;
+    QByteArray body;
+    QStringList args;  // the route's <arg> placeholders, in order
+    QString userId;    // set once the bearer token is verified
+    QElapsedTimer timer;
+
+    static Request from(const QHttpServerRequest &request, QStringList args);
+
+    // The body as a JSON object, or the right 415 / 400 / 422.
+    Result<QJsonObject> jsonObject(bool optional = false) const;
+    // An integer query parameter within [min, max], or a 422 located at {"query", key}.
+    Result<std::optional<qint64>> queryInteger(const QString &key, qint64 min, qint64 max) const;
+    QString bearerToken() const;
+};
+
+} // namespace Messenger::Server

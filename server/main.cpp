@@ -1,0 +1,26 @@
+#include "Logging.h"
+#include "Server.h"
+
+#include <QCoreApplication>
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("messenger-server"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(MESSENGER_VERSION));
+
+    QString error;
+    auto config = Messenger::Server::Config::load(QCoreApplication::arguments(), &error);
+    if (!config) {
+        qCritical("configuration error: %s", qPrintable(error));
+        return 2;
+    }
+    Messenger::Server::Logging::install(config->logLevel);
+
+    Messenger::Server::Server server(*config);
+    if (!server.start(&error)) {
+        qCritical("cannot start: %s", qPrintable(error));
+        return 1;
+    }
+    return QCoreApplication::exec();
+}

@@ -1,0 +1,67 @@
+#include "ChatAccess.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+
+using namespace Qt::StringLiterals;
+
+namespace Messenger::Server::ChatAccess {
+
+std::optional<Chat> load(Db &db, const QString &chatId)
+{
+    Chat chat;
+    {
+        Rows rows = db.exec(u"SELECT id, type, name, created_by, created_at FROM chats WHERE id = ?"_s,
+                            {chatId});
+        if (!rows.next())
+            return std::nullopt;
+        chat.id = rows.string(0);
+        chat.type = chatTypeFromName(rows.string(1)).value_or(ChatType::Personal);
+        if (!rows.isNull(2))
+            chat.name = rows.string(2);
+        if (!rows.isNull(3))
+            chat.createdBy = rows.string(3);
+        chat.createdAt = rows.integer(4);
+    }
+    Rows members = db.exec(u"SELECT u.id, u.email, u.name FROM chat_members cm "
+                           "JOIN users u ON u.id = cm.user_id WHERE cm.chat_id = ? "
+                           "ORDER BY cm.joined_at, u.id"_s,
+                           {chatId});
+    while (members.next())
+        chat.members.append({members.string(0), members.string(1), members.string(2)});
+    return chat;
+}
+
+Result<Membership> requireMember(Db &db, const QString &chatId, const QString &userId)
+{
+    Rows rows = db.exec(u"SELECT c.type, c.last_chat_seq, c.last_seq, cm.role, cm.last_read_seq "
+                        "FROM chats c LEFT JOIN chat_members cm "
+                        "ON cm.chat_id = c.id AND cm.user_id = ? WHERE c.id = ?"_s,
+                        {userId, chatId});
+    if (!rows.next())
+        return ApiError::notFound(u"chat_not_found"_s, u"Chat not found"_s);
+    if (rows.isNull(3))
+        return ApiError::forbidden(u"not_a_member"_s, u"You are not a member of this chat"_s);
+    Membership membership;
+    membership.chatType = chatTypeFromName(rows.string(0)).value_or(ChatType::Personal);
+    membership.lastChatSeq = rows.integer(1);
+    membership.lastSeq = rows.integer(2);
+    membership.role = rows.string(3);
+    membership.lastReadSeq = rows.integer(4);
+    return membership;
+}
+
+Result<User> requireUser(Db &db, const QString &userId)
+{
+    Rows rows = db.exec(u"SELECT id, email, name FROM users WHERE id = ?"_s, {userId});
+    if (!rows.next())
+        return ApiError::unauthorized(u"invalid_token"_s, u"Could not validate credentials"_s);
+    return User{rows.string(0), rows.string(1), rows.string(2)};
+}
+
+QString idArray(const QStringList &ids)
+{
+    return QString::fromUtf8(QJsonDocument(QJsonArray::fromStringList(ids)).toJson(QJsonDocument::Compact));
+}
+
+} // namespace Messenger::Server::ChatAccess

@@ -1,0 +1,32 @@
+#pragma once
+
+#include "ApiError.h"
+#include "db/Db.h"
+#include "shared/Chat.h"
+
+namespace Messenger::Server::ChatAccess {
+
+// Loads a chat with its members (in join order), or nothing when unknown.
+std::optional<Chat> load(Db &db, const QString &chatId);
+
+struct Membership
+{
+    QString role; // "owner" or "member"
+    qint64 lastReadSeq = 0;
+    ChatType chatType = ChatType::Personal;
+    qint64 lastChatSeq = 0;
+    qint64 lastSeq = 0;
+    bool isOwner() const { return role == QStringLiteral("owner"); }
+};
+
+// The caller's membership of a chat: 404 when the chat does not exist, 403
+// when the caller is not a member.
+Result<Membership> requireMember(Db &db, const QString &chatId, const QString &userId);
+
+// 401 when the token's user no longer exists (e.g. a token for a deleted user).
+Result<User> requireUser(Db &db, const QString &userId);
+
+// A JSON array literal of ids, bound to Db::idSetSql() to pass a set in one parameter.
+QString idArray(const QStringList &ids);
+
+} // namespace Messenger::Server::ChatAccess

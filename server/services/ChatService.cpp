@@ -1,0 +1,334 @@
+#include "ChatService.h"
+
+#include "ChatAccess.h"
+#include "EventLog.h"
+#include "MessageRows.h"
+#include "shared/Limits.h"
+#include "shared/WsEvents.h"
+
+#include <QHash>
+
+using namespace Qt::StringLiterals;
+
+namespace Messenger::Server::ChatService {
+
+namespace {
+
+ApiError personalChatError()
+{
+    return ApiError::badRequest(u"personal_chat"_s,
+                                u"Personal chats have fixed members and no name"_s);
+}
+
+ApiError notOwnerError()
+{
+    return ApiError::forbidden(u"not_chat_owner"_s, u"Only the group's creator can do this"_s);
+}
+
+// Ids among `ids` that are registered users.
+QStringList existingUsers(Db &db, const QStringList &ids)
+{
+    QStringList found;
+    Rows rows = db.exec(u"SELECT id FROM users WHERE id IN "_s + db.idSetSql(),
+                        {ChatAccess::idArray(ids)});
+    while (rows.next())
+        found.append(rows.string(0));
+    return found;
+}
+
+ApiError unknownUsersError(const QStringList &requested, const QStringList &found)
+{
+    for (const QString &id : requested) {
+        if (!found.contains(id))
+            return ApiError::notFound(u"user_not_found"_s, u"User %1 not found"_s.arg(id));
+    }
+    return ApiError::internal();
+}
+
+// Records a chat change for its members and moves the chat up the list.
+void announceChat(Db &db, const Chat &chat)
+{
+    const qint64 seq = EventLog::append(db, chat.id, {}, WsEvents::chat, chat.toJson());
+    db.exec(u"UPDATE chats SET last_seq = ? WHERE id = ?"_s, {seq, chat.id});
+}
+
+Result<Chat> loadOrInternal(Db &db, const QString &chatId)
+{
+    auto chat = ChatAccess::load(db, chatId);
+    if (!chat)
+        return ApiError::internal();
+    return *chat;
+}
+
+} // namespace
+
+Result<Chat> createPersonal(Db &db, const QString &callerId, const CreatePersonalChatRequest &request)
+{
+    const QString &otherId = request.otherUserId;
+    if (otherId == callerId)
+        return ApiError::validation({{{u"body"_s, u"member_ids"_s},
+                                      u"A personal chat needs another user"_s,
+                                      u"value_error"_s}});
+    const QString key = qMin(callerId, otherId) + u':' + qMax(callerId, otherId);
+    Transaction transaction(db);
+    const QStringList found = existingUsers(db, {callerId, otherId});
+    if (!found.contains(callerId))
+        return ApiError::unauthorized(u"invalid_token"_s, u"Could not validate credentials"_s);
+    if (!found.contains(otherId))
+        return unknownUsersError({otherId}, found);
+
+    const QString chatId = newUuid();
+    const qint64 now = currentTimestamp();
+    bool created = false;
+    {
+        Rows rows = db.exec(u"INSERT INTO chats (id, type, name, personal_key, created_by, created_at) "
+                            "VALUES (?, 'personal', NULL, ?, NULL, ?) "
+                            "ON CONFLICT (personal_key) DO NOTHING RETURNING id"_s,
+                            {chatId, key, now});
+        created = rows.next();
+    }
+    if (!created) {
+        Rows rows = db.exec(u"SELECT id FROM chats WHERE personal_key = ?"_s, {key});
+        if (!rows.next())
+            return ApiError::internal();
+        const QString existingId = rows.string(0);
+        return loadOrInternal(db, existingId);
+    }
+    for (const QString &member : {callerId, otherId}) {
+        db.exec(u"INSERT INTO chat_members (chat_id, user_id, role, joined_at, last_read_seq) "
+                "VALUES (?, ?, 'member', ?, 0)"_s,
+                {chatId, member, now});
+    }
+    Result<Chat> chat = loadOrInternal(db, chatId);
+    if (chat)
+        announceChat(db, chat.value());
+    transaction.commit();
+    return chat;
+}
+
+Result<Chat> createGroup(Db &db, const QString &callerId, const CreateGroupChatRequest &request)
+{
+    QStringList memberIds = request.memberIds;
+    memberIds.removeAll(callerId);
+    if (memberIds.size() + 1 > Limits::groupMembersMax)
+        return ApiError::validation({{{u"body"_s, u"member_ids"_s},
+                                      u"A group has at most %1 members"_s.arg(Limits::groupMembersMax),
+                                      u"too_long"_s}});
+    Transaction transaction(db);
+    QStringList wanted = memberIds;
+    wanted.prepend(callerId);
+    const QStringList found = existingUsers(db, wanted);
+    if (!found.contains(callerId))
+        return ApiError::unauthorized(u"invalid_token"_s, u"Could not validate credentials"_s);
+    if (found.size() != wanted.size())
+        return unknownUsersError(wanted, found);
+
+    const QString chatId = newUuid();
+    const qint64 now = currentTimestamp();
+    db.exec(u"INSERT INTO chats (id, type, name, personal_key, created_by, created_at) "
+            "VALUES (?, 'group', ?, NULL, ?, ?)"_s,
+            {chatId, request.name, callerId, now});
+    db.exec(u"INSERT INTO chat_members (chat_id, user_id, role, joined_at, last_read_seq) "
+            "VALUES (?, ?, 'owner', ?, 0)"_s,
+            {chatId, callerId, now});
+    if (!memberIds.isEmpty()) {
+        // Joined one microsecond after the owner, so the owner lists first.
+        db.exec(u"INSERT INTO chat_members (chat_id, user_id, role, joined_at, last_read_seq) "
+                "SELECT ?, id, 'member', ?, 0 FROM users WHERE id IN "_s
+                    + db.idSetSql(),
+                {chatId, now + 1, ChatAccess::idArray(memberIds)});
+    }
+    Result<Chat> chat = loadOrInternal(db, chatId);
+    if (chat)
+        announceChat(db, chat.value());
+    transaction.commit();
+    return chat;
+}
+
+Result<Chat> chat(Db &db, const QString &callerId, const QString &chatId)
+{
+    const auto membership = ChatAccess::requireMember(db, chatId, callerId);
+    if (!membership)
+        return membership.error();
+    return loadOrInternal(db, chatId);
+}
+
+Result<QList<Chat>> list(Db &db, const QString &callerId)
+{
+    QList<Chat> chats;
+    QHash<QString, qsizetype> indexById;
+    {
+        Rows rows = db.exec(u"SELECT c.id, c.type, c.name, c.created_by, c.created_at "
+                            "FROM chat_members me JOIN chats c ON c.id = me.chat_id "
+                            "WHERE me.user_id = ? ORDER BY c.last_seq DESC, c.id"_s,
+                            {callerId});
+        while (rows.next()) {
+            Chat chat;
+            chat.id = rows.string(0);
+            chat.type = chatTypeFromName(rows.string(1)).value_or(ChatType::Personal);
+            if (!rows.isNull(2))
+                chat.name = rows.string(2);
+            if (!rows.isNull(3))
+                chat.createdBy = rows.string(3);
+            chat.createdAt = rows.integer(4);
+            indexById.insert(chat.id, chats.size());
+            chats.append(std::move(chat));
+        }
+    }
+    Rows members = db.exec(u"SELECT cm.chat_id, u.id, u.email, u.name FROM chat_members me "
+                           "JOIN chat_members cm ON cm.chat_id = me.chat_id "
+                           "JOIN users u ON u.id = cm.user_id "
+                           "WHERE me.user_id = ? ORDER BY cm.joined_at, u.id"_s,
+                           {callerId});
+    while (members.next()) {
+        const auto it = indexById.constFind(members.string(0));
+        if (it != indexById.constEnd())
+            chats[*it].members.append({members.string(1), members.string(2), members.string(3)});
+    }
+    return chats;
+}
+
+Result<QList<ChatSummary>> listWithLastMessage(Db &db, const QString &callerId)
+{
+    Result<QList<Chat>> chats = list(db, callerId);
+    if (!chats)
+        return chats.error();
+    // One query for every chat's newest message, unread count and read state.
+    QHash<QString, ChatSummary> summaries;
+    Rows rows = db.exec(
+        u"SELECT me.last_read_seq, "_s + MessageRows::columns
+            + u", (SELECT COUNT(*) FROM messages um WHERE um.chat_id = me.chat_id "
+              "AND um.seq > me.last_read_seq AND um.sender_id <> me.user_id "
+              "AND um.deleted_at IS NULL), "
+              "(SELECT MIN(o.last_read_seq) FROM chat_members o "
+              "WHERE o.chat_id = me.chat_id AND o.user_id <> m.sender_id), "
+              "me.chat_id "
+              "FROM chat_members me JOIN chats c ON c.id = me.chat_id "
+              "LEFT JOIN messages m ON m.chat_id = c.id AND m.chat_seq = c.last_chat_seq "
+              "LEFT JOIN users u ON u.id = m.sender_id WHERE me.user_id = ?"_s,
+        {callerId});
+    while (rows.next()) {
+        ChatSummary summary;
+        summary.lastReadSeq = rows.integer(0);
+        // Columns 1..12 are MessageRows::columns (all NULL when the chat is empty).
+        summary.unreadCount = rows.integer(1 + MessageRows::columnCount);
+        const QString chatId = rows.string(3 + MessageRows::columnCount);
+        if (!rows.isNull(1)) {
+            LastMessage last;
+            last.id = rows.string(1);
+            last.senderId = rows.string(3);
+            last.senderName = rows.string(5);
+            last.text = rows.string(6);
+            last.timestamp = rows.integer(7);
+            last.seq = rows.integer(8);
+            last.chatSeq = rows.integer(9);
+            last.deleted = !rows.isNull(12);
+            const QVariant othersLowest = rows.value(2 + MessageRows::columnCount);
+            last.isRead = othersLowest.isNull() || last.seq <= othersLowest.toLongLong();
+            summary.lastMessage = last;
+        }
+        summaries.insert(chatId, summary);
+    }
+    QList<ChatSummary> result;
+    result.reserve(chats.value().size());
+    for (Chat &chat : chats.value()) {
+        ChatSummary summary = summaries.value(chat.id);
+        summary.chat = std::move(chat);
+        result.append(std::move(summary));
+    }
+    return result;
+}
+
+Result<Chat> addMembers(Db &db, const QString &callerId, const QString &chatId,
+                        const AddMembersRequest &request)
+{
+    Transaction transaction(db);
+    const auto membership = ChatAccess::requireMember(db, chatId, callerId);
+    if (!membership)
+        return membership.error();
+    if (membership.value().chatType == ChatType::Personal)
+        return personalChatError();
+    if (!membership.value().isOwner())
+        return notOwnerError();
+    const QStringList found = existingUsers(db, request.userIds);
+    if (found.size() != request.userIds.size())
+        return unknownUsersError(request.userIds, found);
+    qint64 memberCount = 0;
+    {
+        Rows rows = db.exec(u"SELECT COUNT(*) FROM chat_members WHERE chat_id = ?"_s, {chatId});
+        rows.next();
+        memberCount = rows.integer(0);
+    }
+    // New members start with everything so far read: they see history, not a backlog.
+    const int added = db.exec(u"INSERT INTO chat_members (chat_id, user_id, role, joined_at, last_read_seq) "
+                              "SELECT ?, id, 'member', ?, ? FROM users WHERE id IN "_s
+                                  + db.idSetSql() + u" ON CONFLICT (chat_id, user_id) DO NOTHING"_s,
+                              {chatId, currentTimestamp(), membership.value().lastSeq,
+                               ChatAccess::idArray(request.userIds)})
+                          .rowsAffected();
+    if (memberCount + added > Limits::groupMembersMax)
+        return ApiError::conflict(u"group_full"_s,
+                                  u"A group has at most %1 members"_s.arg(Limits::groupMembersMax));
+    Result<Chat> chat = loadOrInternal(db, chatId);
+    if (chat && added > 0)
+        announceChat(db, chat.value());
+    transaction.commit();
+    return chat;
+}
+
+Result<Empty> removeMember(Db &db, const QString &callerId, const QString &chatId,
+                           const QString &userId)
+{
+    Transaction transaction(db);
+    const auto membership = ChatAccess::requireMember(db, chatId, callerId);
+    if (!membership)
+        return membership.error();
+    if (membership.value().chatType == ChatType::Personal)
+        return personalChatError();
+    const bool leaving = userId == callerId;
+    if (!leaving && !membership.value().isOwner())
+        return notOwnerError();
+    QString removedRole;
+    {
+        Rows rows = db.exec(u"DELETE FROM chat_members WHERE chat_id = ? AND user_id = ? RETURNING role"_s,
+                            {chatId, userId});
+        if (!rows.next())
+            return ApiError::notFound(u"member_not_found"_s, u"User is not a member of this chat"_s);
+        removedRole = rows.string(0);
+    }
+    if (removedRole == u"owner"_s) {
+        // The group lives on: the longest-standing member becomes its owner.
+        db.exec(u"UPDATE chat_members SET role = 'owner' WHERE chat_id = ? AND user_id = "
+                "(SELECT user_id FROM chat_members WHERE chat_id = ? ORDER BY joined_at, user_id LIMIT 1)"_s,
+                {chatId, chatId});
+        db.exec(u"UPDATE chats SET created_by = (SELECT user_id FROM chat_members "
+                "WHERE chat_id = ? AND role = 'owner') WHERE id = ?"_s,
+                {chatId, chatId});
+    }
+    const QJsonObject data{{u"chat_id"_s, chatId}, {u"user_id"_s, userId}};
+    EventLog::append(db, chatId, {}, WsEvents::memberLeft, data);
+    EventLog::append(db, {}, userId, WsEvents::chatRemoved, data);
+    transaction.commit();
+    return Empty{};
+}
+
+Result<Chat> rename(Db &db, const QString &callerId, const QString &chatId,
+                    const RenameChatRequest &request)
+{
+    Transaction transaction(db);
+    const auto membership = ChatAccess::requireMember(db, chatId, callerId);
+    if (!membership)
+        return membership.error();
+    if (membership.value().chatType == ChatType::Personal)
+        return personalChatError();
+    if (!membership.value().isOwner())
+        return notOwnerError();
+    db.exec(u"UPDATE chats SET name = ? WHERE id = ?"_s, {request.name, chatId});
+    Result<Chat> chat = loadOrInternal(db, chatId);
+    if (chat)
+        announceChat(db, chat.value());
+    transaction.commit();
+    return chat;
+}
+
+} // namespace Messenger::Server::ChatService

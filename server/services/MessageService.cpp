@@ -1,0 +1,249 @@
+#include "MessageService.h"
+
+#include "ChatAccess.h"
+#include "EventLog.h"
+#include "MessageRows.h"
+#include "shared/WsEvents.h"
+
+using namespace Qt::StringLiterals;
+
+namespace Messenger::Server::MessageService {
+
+namespace {
+
+QString selectMessages(QStringView where)
+{
+    return u"SELECT "_s + MessageRows::columns
+        + u" FROM messages m JOIN users u ON u.id = m.sender_id WHERE "_s + where;
+}
+
+std::optional<Message> findMessage(Db &db, const QString &messageId)
+{
+    Rows rows = db.exec(selectMessages(u"m.id = ?"), {messageId});
+    if (!rows.next())
+        return std::nullopt;
+    return MessageRows::read(rows);
+}
+
+Message withReadState(Db &db, Message message)
+{
+    message.isRead = MessageRows::ReadHorizon::load(db, message.chatId)
+                         .isRead(message.senderId, message.seq);
+    return message;
+}
+
+ApiError messageNotFound()
+{
+    return ApiError::notFound(u"message_not_found"_s, u"Message not found"_s);
+}
+
+// A message the caller may act on: it exists and the caller is in its chat.
+// Non-members get the same 404 as for a missing message, so ids do not leak.
+Result<Message> visibleMessage(Db &db, const QString &callerId, const QString &messageId)
+{
+    auto message = findMessage(db, messageId);
+    if (!message)
+        return messageNotFound();
+    if (!ChatAccess::requireMember(db, message->chatId, callerId))
+        return messageNotFound();
+    return *message;
+}
+
+Result<Message> ownMessage(Db &db, const QString &callerId, const QString &messageId)
+{
+    Result<Message> message = visibleMessage(db, callerId, messageId);
+    if (message && message.value().senderId != callerId)
+        return ApiError::forbidden(u"not_message_sender"_s, u"You can only change your own messages"_s);
+    return message;
+}
+
+std::optional<Message> byClientId(Db &db, const QString &senderId, const QString &clientId)
+{
+    Rows rows = db.exec(selectMessages(u"m.sender_id = ? AND m.client_id = ?"), {senderId, clientId});
+    if (!rows.next())
+        return std::nullopt;
+    return MessageRows::read(rows);
+}
+
+Result<Message> replayed(Db &db, const SendMessageRequest &request, Message existing)
+{
+    if (existing.chatId != request.chatId)
+        return ApiError::conflict(u"client_id_reused"_s,
+                                  u"This client_id was already used for another chat"_s);
+    return withReadState(db, std::move(existing));
+}
+
+} // namespace
+
+Result<Message> send(Db &db, const QString &callerId, const SendMessageRequest &request)
+{
+    if (request.clientId) {
+        if (auto existing = byClientId(db, callerId, *request.clientId))
+            return replayed(db, request, std::move(*existing));
+    }
+    Message message;
+    {
+        Transaction transaction(db);
+        const auto membership = ChatAccess::requireMember(db, request.chatId, callerId);
+        if (!membership)
+            return membership.error();
+        // Locking the chat row first orders messages: within a chat, seq and
+        // chat_seq are assigned in the same order.
+        {
+            Rows rows = db.isPostgres()
+                ? db.exec(u"UPDATE chats SET last_chat_seq = last_chat_seq + 1, "
+                          "last_seq = nextval('global_seq') WHERE id = ? "
+                          "RETURNING last_chat_seq, last_seq"_s,
+                          {request.chatId})
+                : db.exec(u"UPDATE chats SET last_chat_seq = last_chat_seq + 1, last_seq = ? "
+                          "WHERE id = ? RETURNING last_chat_seq, last_seq"_s,
+                          {db.nextSeq(), request.chatId});
+            if (!rows.next())
+                return ApiError::internal();
+            message.chatSeq = rows.integer(0);
+            message.seq = rows.integer(1);
+        }
+        message.id = newUuid();
+        message.chatId = request.chatId;
+        message.senderId = callerId;
+        message.text = request.text;
+        message.timestamp = currentTimestamp();
+        message.clientId = request.clientId;
+        bool inserted = false;
+        {
+            Rows rows = db.exec(u"INSERT INTO messages (id, seq, chat_id, chat_seq, sender_id, text, "
+                                "created_at, client_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+                                "ON CONFLICT (sender_id, client_id) DO NOTHING RETURNING id"_s,
+                                {message.id, message.seq, message.chatId, message.chatSeq, callerId,
+                                 message.text, message.timestamp,
+                                 request.clientId ? QVariant(*request.clientId) : QVariant()});
+            inserted = rows.next();
+        }
+        if (inserted) {
+            // The sender has read everything up to their own message.
+            db.exec(u"UPDATE chat_members SET last_read_seq = ? "
+                    "WHERE chat_id = ? AND user_id = ? AND last_read_seq < ?"_s,
+                    {message.seq, message.chatId, callerId, message.seq});
+            const Result<User> sender = ChatAccess::requireUser(db, callerId);
+            if (!sender)
+                return sender.error();
+            message.sender = sender.value();
+            message = withReadState(db, std::move(message));
+            transaction.commit();
+            return message;
+        }
+    }
+    // A concurrent send with the same client_id won: answer with its message.
+    if (auto existing = byClientId(db, callerId, *request.clientId))
+        return replayed(db, request, std::move(*existing));
+    return ApiError::internal();
+}
+
+Result<HistoryPage> history(Db &db, const QString &callerId, const QString &chatId,
+                            const HistoryQuery &query)
+{
+    const auto membership = ChatAccess::requireMember(db, chatId, callerId);
+    if (!membership)
+        return membership.error();
+    HistoryPage page;
+    page.total = membership.value().lastChatSeq; // every message keeps its chat_seq, tombstones too
+    const qint64 fetch = qint64(query.limit) + 1; // one extra row tells whether more exist
+    {
+        Rows rows = query.beforeSeq
+            ? db.exec(selectMessages(u"m.chat_id = ? AND m.seq < ? ORDER BY m.seq DESC LIMIT ?"),
+                      {chatId, *query.beforeSeq, fetch})
+            : query.afterSeq
+            ? db.exec(selectMessages(u"m.chat_id = ? AND m.seq > ? ORDER BY m.seq ASC LIMIT ?"),
+                      {chatId, *query.afterSeq, fetch})
+            : db.exec(selectMessages(u"m.chat_id = ? AND m.chat_seq <= ? ORDER BY m.chat_seq DESC LIMIT ?"),
+                      {chatId, page.total - query.offset, fetch});
+        while (rows.next())
+            page.messages.append(MessageRows::read(rows));
+    }
+    page.hasMore = page.messages.size() > query.limit;
+    if (page.hasMore)
+        page.messages.removeLast();
+    if (query.afterSeq)
+        std::reverse(page.messages.begin(), page.messages.end());
+    const auto horizon = MessageRows::ReadHorizon::load(db, chatId);
+    for (Message &message : page.messages)
+        message.isRead = horizon.isRead(message.senderId, message.seq);
+    return page;
+}
+
+Result<ReadState> markRead(Db &db, const QString &callerId, const QString &messageId,
+                           const std::optional<QString> &chatId)
+{
+    Transaction transaction(db);
+    const auto message = findMessage(db, messageId);
+    if (!message || (chatId && message->chatId != *chatId))
+        return messageNotFound();
+    const auto membership = ChatAccess::requireMember(db, message->chatId, callerId);
+    if (!membership)
+        return membership.error();
+    ReadState state{message->chatId, message->id, membership.value().lastReadSeq, 0};
+    if (message->seq > state.lastReadSeq) {
+        db.exec(u"UPDATE chat_members SET last_read_seq = ? WHERE chat_id = ? AND user_id = ?"_s,
+                {message->seq, message->chatId, callerId});
+        state.lastReadSeq = message->seq;
+        EventLog::append(db, message->chatId, {}, WsEvents::read,
+                         {{u"chat_id"_s, message->chatId},
+                          {u"user_id"_s, callerId},
+                          {u"message_id"_s, message->id},
+                          {u"seq"_s, message->seq}});
+    }
+    {
+        Rows rows = db.exec(u"SELECT COUNT(*) FROM messages WHERE chat_id = ? AND seq > ? "
+                            "AND sender_id <> ? AND deleted_at IS NULL"_s,
+                            {message->chatId, state.lastReadSeq, callerId});
+        rows.next();
+        state.unreadCount = rows.integer(0);
+    }
+    transaction.commit();
+    return state;
+}
+
+Result<Message> edit(Db &db, const QString &callerId, const QString &messageId,
+                     const EditMessageRequest &request)
+{
+    Transaction transaction(db);
+    Result<Message> message = ownMessage(db, callerId, messageId);
+    if (!message)
+        return message;
+    if (message.value().deleted)
+        return ApiError::conflict(u"message_deleted"_s, u"A deleted message cannot be edited"_s);
+    Message edited = std::move(message).value();
+    edited.text = request.text;
+    edited.editedAt = currentTimestamp();
+    db.exec(u"UPDATE messages SET text = ?, edited_at = ? WHERE id = ?"_s,
+            {edited.text, *edited.editedAt, edited.id});
+    edited = withReadState(db, std::move(edited));
+    EventLog::append(db, edited.chatId, {}, WsEvents::messageEdited, edited.toJson());
+    transaction.commit();
+    return edited;
+}
+
+Result<Message> remove(Db &db, const QString &callerId, const QString &messageId)
+{
+    Transaction transaction(db);
+    Result<Message> message = ownMessage(db, callerId, messageId);
+    if (!message)
+        return message;
+    Message tombstone = std::move(message).value();
+    if (tombstone.deleted)
+        return withReadState(db, std::move(tombstone)); // deleting twice changes nothing
+    tombstone.text.clear();
+    tombstone.deleted = true;
+    db.exec(u"UPDATE messages SET text = '', deleted_at = ? WHERE id = ?"_s,
+            {currentTimestamp(), tombstone.id});
+    tombstone = withReadState(db, std::move(tombstone));
+    EventLog::append(db, tombstone.chatId, {}, WsEvents::messageDeleted,
+                     {{u"id"_s, tombstone.id},
+                      {u"chat_id"_s, tombstone.chatId},
+                      {u"seq"_s, tombstone.seq},
+                      {u"chat_seq"_s, tombstone.chatSeq}});
+    transaction.commit();
+    return tombstone;
+}
+
+} // namespace Messenger::Server::MessageService

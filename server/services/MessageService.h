@@ -1,0 +1,36 @@
+#pragma once
+
+#include "ApiError.h"
+#include "db/Db.h"
+#include "shared/Message.h"
+#include "shared/Requests.h"
+
+namespace Messenger::Server::MessageService {
+
+// Stores a message; with a client_id it is idempotent: the same client_id
+// again returns the first message and creates nothing.
+Result<Message> send(Db &db, const QString &callerId, const SendMessageRequest &request);
+
+struct HistoryQuery
+{
+    int limit = 100;
+    int offset = 0;
+    std::optional<qint64> beforeSeq;
+    std::optional<qint64> afterSeq;
+};
+// Newest first. Offset paging costs the same at any depth: chat_seq has no
+// gaps, so an offset is a position in the chat's index, not a scan.
+Result<HistoryPage> history(Db &db, const QString &callerId, const QString &chatId,
+                            const HistoryQuery &query);
+
+// Moves the caller's read cursor up to the message (never backwards). With a
+// chat id, the message must belong to that chat.
+Result<ReadState> markRead(Db &db, const QString &callerId, const QString &messageId,
+                           const std::optional<QString> &chatId = std::nullopt);
+
+Result<Message> edit(Db &db, const QString &callerId, const QString &messageId,
+                     const EditMessageRequest &request);
+// Leaves a tombstone: the text is gone, the message keeps its place.
+Result<Message> remove(Db &db, const QString &callerId, const QString &messageId);
+
+} // namespace Messenger::Server::MessageService

@@ -1,0 +1,43 @@
+#pragma once
+
+#include <QStringView>
+
+// The REST and WebSocket paths, shared by the server's router and the clients.
+// Paths with ids are built by the helpers below; the server registers the
+// same shapes with QHttpServer's "<arg>" placeholders.
+namespace Messenger::ApiPaths {
+
+inline constexpr QStringView apiPrefix = u"/api/v1";
+inline constexpr QStringView authRegister = u"/api/v1/auth/register";
+inline constexpr QStringView authToken = u"/api/v1/auth/token";
+inline constexpr QStringView authRefresh = u"/api/v1/auth/refresh";
+inline constexpr QStringView authLogout = u"/api/v1/auth/logout";
+inline constexpr QStringView usersMe = u"/api/v1/users/me";
+inline constexpr QStringView users = u"/api/v1/users";
+inline constexpr QStringView chats = u"/api/v1/chats";
+inline constexpr QStringView chatsWithLastMessage = u"/api/v1/chats/with-last-message";
+inline constexpr QStringView chatsPersonal = u"/api/v1/chats/personal";
+inline constexpr QStringView chatsGroup = u"/api/v1/chats/group";
+inline constexpr QStringView chatsMessages = u"/api/v1/chats/messages";
+inline constexpr QStringView messages = u"/api/v1/messages";
+inline constexpr QStringView updates = u"/api/v1/updates";
+inline constexpr QStringView health = u"/health";
+inline constexpr QStringView wsUser = u"/ws/user";
+inline constexpr QStringView wsPrefix = u"/ws/";
+
+inline QString chat(QStringView chatId) { return chats + u'/' + chatId; }
+inline QString chatHistory(QStringView chatId) { return chat(chatId) + u"/history"; }
+inline QString chatRead(QStringView chatId) { return chat(chatId) + u"/read"; }
+inline QString chatMembers(QStringView chatId) { return chat(chatId) + u"/members"; }
+inline QString chatMember(QStringView chatId, QStringView userId)
+{
+    return chatMembers(chatId) + u'/' + userId;
+}
+inline QString messageRead(QStringView messageId)
+{
+    return chatsMessages + u'/' + messageId + u"/read";
+}
+inline QString message(QStringView messageId) { return messages + u'/' + messageId; }
+inline QString wsChat(QStringView chatId) { return wsPrefix + chatId; }
+
+} // namespace Messenger::ApiPaths

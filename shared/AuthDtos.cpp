@@ -1,0 +1,91 @@
+#include "AuthDtos.h"
+
+#include "Limits.h"
+
+using namespace Qt::StringLiterals;
+
+namespace Messenger {
+
+QJsonObject RegisterRequest::toJson() const
+{
+    return {{u"email"_s, email}, {u"name"_s, name}, {u"password"_s, password}};
+}
+
+Parsed<RegisterRequest> RegisterRequest::fromJson(const QJsonObject &json,
+                                                  const QStringList &location)
+{
+    JsonReader reader(json, location);
+    RegisterRequest request;
+    request.email = reader.email(u"email");
+    request.name = reader.string(u"name", Limits::userNameMin, Limits::userNameMax, true);
+    request.password = reader.string(u"password", Limits::passwordMin, Limits::passwordMax);
+    return reader.result(std::move(request));
+}
+
+QJsonObject LoginRequest::toJson() const
+{
+    return {{u"email"_s, email}, {u"password"_s, password}};
+}
+
+Parsed<LoginRequest> LoginRequest::fromJson(const QJsonObject &json, const QStringList &location)
+{
+    // No syntax or length rules beyond "present": a wrong login is a 401, not a 422,
+    // and must not tell which part was wrong.
+    JsonReader reader(json, location);
+    LoginRequest request;
+    request.email = reader.string(u"email", 0, Limits::emailMax, true).toLower();
+    request.password = reader.string(u"password", 0, Limits::passwordMax);
+    return reader.result(std::move(request));
+}
+
+QJsonObject RefreshRequest::toJson() const
+{
+    return {{u"refresh_token"_s, refreshToken}};
+}
+
+Parsed<RefreshRequest> RefreshRequest::fromJson(const QJsonObject &json,
+                                                const QStringList &location)
+{
+    JsonReader reader(json, location);
+    RefreshRequest request;
+    request.refreshToken = reader.string(u"refresh_token", 1, 512);
+    return reader.result(std::move(request));
+}
+
+QJsonObject LogoutRequest::toJson() const
+{
+    QJsonObject json;
+    if (refreshToken)
+        json.insert(u"refresh_token"_s, *refreshToken);
+    return json;
+}
+
+Parsed<LogoutRequest> LogoutRequest::fromJson(const QJsonObject &json, const QStringList &location)
+{
+    JsonReader reader(json, location);
+    LogoutRequest request;
+    request.refreshToken = reader.optionalString(u"refresh_token", 1, 512);
+    return reader.result(std::move(request));
+}
+
+QJsonObject TokenResponse::toJson() const
+{
+    return {{u"access_token"_s, accessToken}, {u"token_type"_s, tokenType},
+            {u"user_id"_s, userId},           {u"name"_s, name},
+            {u"refresh_token"_s, refreshToken}, {u"expires_in"_s, expiresIn}};
+}
+
+Parsed<TokenResponse> TokenResponse::fromJson(const QJsonObject &json, const QStringList &location)
+{
+    JsonReader reader(json, location);
+    TokenResponse response;
+    response.accessToken = reader.string(u"access_token", 1);
+    response.tokenType = reader.string(u"token_type");
+    response.userId = reader.uuid(u"user_id");
+    response.name = reader.string(u"name");
+    response.refreshToken = reader.optionalString(u"refresh_token").value_or(QString());
+    response.expiresIn = reader.optionalInteger(u"expires_in").value_or(0);
+    return reader.result(std::move(response));
+}
+
+} // namespace Messenger

@@ -1,0 +1,329 @@
+#include "Json.h"
+
+#include "Limits.h"
+#include "Validation.h"
+
+#include <QDateTime>
+#include <QUuid>
+
+#include <chrono>
+
+using namespace Qt::StringLiterals;
+
+namespace Messenger {
+
+QJsonObject FieldError::toJson() const
+{
+    return {{u"loc"_s, QJsonArray::fromStringList(loc)}, {u"msg"_s, msg}, {u"type"_s, type}};
+}
+
+FieldError FieldError::fromJson(const QJsonObject &json)
+{
+    FieldError error;
+    for (const QJsonValue &part : json.value(u"loc").toArray())
+        error.loc.append(part.isDouble() ? QString::number(part.toInteger()) : part.toString());
+    error.msg = json.value(u"msg").toString();
+    error.type = json.value(u"type").toString();
+    return error;
+}
+
+JsonReader::JsonReader(const QJsonObject &object, QStringList location)
+    : m_object(object)
+    , m_location(std::move(location))
+{
+}
+
+QStringList JsonReader::location(QStringView key) const
+{
+    QStringList loc = m_location;
+    loc.append(key.toString());
+    return loc;
+}
+
+void JsonReader::addError(QStringView key, const QString &msg, const QString &type)
+{
+    m_errors.append({location(key), msg, type});
+}
+
+const QJsonValue *JsonReader::require(QStringView key, QJsonValue &slot, bool required)
+{
+    slot = m_object.value(key);
+    if (slot.isUndefined() || (!required && slot.isNull())) {
+        if (required)
+            addError(key, u"Field required"_s, u"missing"_s);
+        return nullptr;
+    }
+    return &slot;
+}
+
+QString JsonReader::string(QStringView key, int minLength, int maxLength, bool trim)
+{
+    QJsonValue slot;
+    if (!require(key, slot, true))
+        return {};
+    if (!slot.isString()) {
+        addError(key, u"Input should be a valid string"_s, u"string_type"_s);
+        return {};
+    }
+    QString text = trim ? slot.toString().trimmed() : slot.toString();
+    if (text.size() < minLength) {
+        addError(key, u"String should have at least %1 character%2"_s.arg(minLength).arg(minLength == 1 ? ""_L1 : "s"_L1),
+                 u"string_too_short"_s);
+        return {};
+    }
+    if (maxLength >= 0 && text.size() > maxLength) {
+        addError(key, u"String should have at most %1 characters"_s.arg(maxLength),
+                 u"string_too_long"_s);
+        return {};
+    }
+    return text;
+}
+
+std::optional<QString> JsonReader::optionalString(QStringView key, int minLength, int maxLength,
+                                                  bool trim)
+{
+    QJsonValue slot;
+    if (!require(key, slot, false))
+        return std::nullopt;
+    const qsizetype before = m_errors.size();
+    QString text = string(key, minLength, maxLength, trim);
+    if (m_errors.size() != before)
+        return std::nullopt;
+    return text;
+}
+
+QString JsonReader::email(QStringView key)
+{
+    const qsizetype before = m_errors.size();
+    const QString text = string(key, 1, Limits::emailMax, true);
+    if (m_errors.size() != before)
+        return {};
+    if (!Validation::isValidEmail(text)) {
+        addError(key, u"value is not a valid email address"_s, u"value_error"_s);
+        return {};
+    }
+    return Validation::normalizedEmail(text);
+}
+
+QString JsonReader::uuid(QStringView key)
+{
+    QJsonValue slot;
+    if (!require(key, slot, true))
+        return {};
+    const auto id = slot.isString() ? canonicalUuid(slot.toString()) : std::nullopt;
+    if (!id) {
+        addError(key, u"Input should be a valid UUID"_s, u"uuid_parsing"_s);
+        return {};
+    }
+    return *id;
+}
+
+std::optional<QString> JsonReader::optionalUuid(QStringView key)
+{
+    QJsonValue slot;
+    if (!require(key, slot, false))
+        return std::nullopt;
+    const qsizetype before = m_errors.size();
+    QString id = uuid(key);
+    if (m_errors.size() != before)
+        return std::nullopt;
+    return id;
+}
+
+QStringList JsonReader::uuidList(QStringView key, int minCount, int maxCount)
+{
+    QJsonValue slot;
+    if (!require(key, slot, true))
+        return {};
+    if (!slot.isArray()) {
+        addError(key, u"Input should be a valid list"_s, u"list_type"_s);
+        return {};
+    }
+    const QJsonArray items = slot.toArray();
+    if (items.size() < minCount) {
+        addError(key, u"List should have at least %1 item%2"_s.arg(minCount).arg(minCount == 1 ? ""_L1 : "s"_L1),
+                 u"too_short"_s);
+        return {};
+    }
+    if (items.size() > maxCount) {
+        addError(key, u"List should have at most %1 items"_s.arg(maxCount), u"too_long"_s);
+        return {};
+    }
+    QStringList ids;
+    ids.reserve(items.size());
+    for (qsizetype i = 0; i < items.size(); ++i) {
+        const auto id = items.at(i).isString() ? canonicalUuid(items.at(i).toString()) : std::nullopt;
+        if (!id) {
+            QStringList loc = location(key);
+            loc.append(QString::number(i));
+            m_errors.append({loc, u"Input should be a valid UUID"_s, u"uuid_parsing"_s});
+            continue;
+        }
+        if (!ids.contains(*id))
+            ids.append(*id);
+    }
+    return ids;
+}
+
+qint64 JsonReader::integer(QStringView key)
+{
+    QJsonValue slot;
+    if (!require(key, slot, true))
+        return 0;
+    const double number = slot.toDouble();
+    if (!slot.isDouble() || number != double(qint64(number))) {
+        addError(key, u"Input should be a valid integer"_s, u"int_type"_s);
+        return 0;
+    }
+    return slot.toInteger();
+}
+
+std::optional<qint64> JsonReader::optionalInteger(QStringView key)
+{
+    QJsonValue slot;
+    if (!require(key, slot, false))
+        return std::nullopt;
+    const qsizetype before = m_errors.size();
+    const qint64 value = integer(key);
+    if (m_errors.size() != before)
+        return std::nullopt;
+    return value;
+}
+
+bool JsonReader::boolean(QStringView key)
+{
+    QJsonValue slot;
+    if (!require(key, slot, true))
+        return false;
+    if (!slot.isBool()) {
+        addError(key, u"Input should be a valid boolean"_s, u"bool_type"_s);
+        return false;
+    }
+    return slot.toBool();
+}
+
+qint64 JsonReader::timestamp(QStringView key)
+{
+    QJsonValue slot;
+    if (!require(key, slot, true))
+        return 0;
+    const auto value = slot.isString() ? parseTimestamp(slot.toString()) : std::nullopt;
+    if (!value) {
+        addError(key, u"Input should be a valid datetime"_s, u"datetime_parsing"_s);
+        return 0;
+    }
+    return *value;
+}
+
+std::optional<qint64> JsonReader::optionalTimestamp(QStringView key)
+{
+    QJsonValue slot;
+    if (!require(key, slot, false))
+        return std::nullopt;
+    const qsizetype before = m_errors.size();
+    const qint64 value = timestamp(key);
+    if (m_errors.size() != before)
+        return std::nullopt;
+    return value;
+}
+
+QJsonObject JsonReader::object(QStringView key)
+{
+    QJsonValue slot;
+    if (!require(key, slot, true))
+        return {};
+    if (!slot.isObject()) {
+        addError(key, u"Input should be a valid dictionary"_s, u"dict_type"_s);
+        return {};
+    }
+    return slot.toObject();
+}
+
+QJsonArray JsonReader::array(QStringView key)
+{
+    QJsonValue slot;
+    if (!require(key, slot, true))
+        return {};
+    if (!slot.isArray()) {
+        addError(key, u"Input should be a valid list"_s, u"list_type"_s);
+        return {};
+    }
+    return slot.toArray();
+}
+
+void JsonReader::literal(QStringView key, QStringView expected, bool required)
+{
+    QJsonValue slot;
+    if (!require(key, slot, required))
+        return;
+    if (slot.toString() != expected)
+        addError(key, u"Input should be '%1'"_s.arg(expected), u"literal_error"_s);
+}
+
+QString formatTimestamp(qint64 microsecondsSinceEpoch)
+{
+    const qint64 millis = microsecondsSinceEpoch / 1000;
+    const qint64 micros = microsecondsSinceEpoch % 1000000;
+    const QDateTime time = QDateTime::fromMSecsSinceEpoch(millis, Qt::UTC);
+    return time.toString(u"yyyy-MM-ddTHH:mm:ss") + u'.'
+        + QString::number(micros).rightJustified(6, u'0') + u'Z';
+}
+
+std::optional<qint64> parseTimestamp(QStringView text)
+{
+    // Accepts "YYYY-MM-DDTHH:MM:SS[.fraction](Z|+00:00)"; we only ever emit UTC.
+    QStringView rest = text;
+    if (rest.endsWith(u'Z'))
+        rest.chop(1);
+    else if (rest.endsWith(u"+00:00"))
+        rest.chop(6);
+    else
+        return std::nullopt;
+    QStringView fraction;
+    if (const qsizetype dot = rest.indexOf(u'.'); dot >= 0) {
+        fraction = rest.sliced(dot + 1);
+        rest.truncate(dot);
+        if (fraction.isEmpty() || fraction.size() > 9)
+            return std::nullopt;
+        for (QChar c : fraction) {
+            if (!c.isDigit())
+                return std::nullopt;
+        }
+    }
+    const QDateTime time = QDateTime::fromString(rest.toString(), Qt::ISODate);
+    if (!time.isValid() || rest.size() != 19)
+        return std::nullopt;
+    const qint64 seconds = QDateTime(time.date(), time.time(), Qt::UTC).toSecsSinceEpoch();
+    const qint64 micros = fraction.isEmpty()
+        ? 0
+        : fraction.left(6).toString().leftJustified(6, u'0').toLongLong();
+    return seconds * 1000000 + micros;
+}
+
+qint64 currentTimestamp()
+{
+    using namespace std::chrono;
+    return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+std::optional<QString> canonicalUuid(QStringView text)
+{
+    if (text.size() != 36)
+        return std::nullopt;
+    const QUuid id = QUuid::fromString(text);
+    if (id.isNull())
+        return std::nullopt;
+    return id.toString(QUuid::WithoutBraces);
+}
+
+QString newUuid()
+{
+    return QUuid::createUuid().toString(QUuid::WithoutBraces);
+}
+
+QJsonValue optionalToJson(const std::optional<QString> &value)
+{
+    return value ? QJsonValue(*value) : QJsonValue(QJsonValue::Null);
+}
+
+} // namespace Messenger

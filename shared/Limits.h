@@ -1,0 +1,27 @@
+#pragma once
+
+#include <QtGlobal>
+
+// Every limit the API enforces, in one place, shared by the server (validation)
+// and the clients (input restrictions).
+namespace Messenger::Limits {
+
+inline constexpr int messageTextMax = 4096; // characters, after trimming
+inline constexpr int userNameMin = 1;
+inline constexpr int userNameMax = 64;
+inline constexpr int emailMax = 254; // RFC 5321 path limit
+inline constexpr int emailLocalPartMax = 64;
+inline constexpr int passwordMin = 8;
+inline constexpr int passwordMax = 128;
+inline constexpr int groupNameMin = 1;
+inline constexpr int groupNameMax = 128;
+inline constexpr int groupMembersMax = 1000;
+inline constexpr qint64 requestBodyMax = 1024 * 1024;
+inline constexpr int historyPageMax = 200;
+inline constexpr int historyPageDefault = 100;
+inline constexpr int userSearchMax = 50;
+inline constexpr int userSearchDefault = 20;
+inline constexpr int refreshGraceSeconds = 60;
+inline constexpr int refreshTokenDays = 30;
+
+} // namespace Messenger::Limits

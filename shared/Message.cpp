@@ -1,0 +1,81 @@
+#include "Message.h"
+
+using namespace Qt::StringLiterals;
+
+namespace Messenger {
+
+QJsonObject Message::toJson() const
+{
+    QJsonObject json{{u"id"_s, id},
+                     {u"chat_id"_s, chatId},
+                     {u"sender_id"_s, senderId},
+                     {u"sender"_s, sender.toJson()},
+                     {u"text"_s, text},
+                     {u"timestamp"_s, formatTimestamp(timestamp)},
+                     {u"is_read"_s, isRead},
+                     {u"seq"_s, seq},
+                     {u"chat_seq"_s, chatSeq},
+                     {u"edited_at"_s,
+                      editedAt ? QJsonValue(formatTimestamp(*editedAt)) : QJsonValue()},
+                     {u"deleted"_s, deleted}};
+    if (clientId)
+        json.insert(u"client_id"_s, *clientId);
+    return json;
+}
+
+Parsed<Message> Message::fromJson(const QJsonObject &json, const QStringList &location)
+{
+    JsonReader reader(json, location);
+    Message message;
+    message.id = reader.uuid(u"id");
+    message.chatId = reader.uuid(u"chat_id");
+    message.senderId = reader.uuid(u"sender_id");
+    message.sender = reader.nested<User>(u"sender").value_or(User());
+    message.text = reader.string(u"text");
+    message.timestamp = reader.timestamp(u"timestamp");
+    message.isRead = reader.boolean(u"is_read");
+    message.seq = reader.integer(u"seq");
+    message.chatSeq = reader.integer(u"chat_seq");
+    message.clientId = reader.optionalUuid(u"client_id");
+    message.editedAt = reader.optionalTimestamp(u"edited_at");
+    message.deleted = json.value(u"deleted").toBool(false);
+    return reader.result(std::move(message));
+}
+
+LastMessage LastMessage::fromMessage(const Message &message)
+{
+    return {message.id,        message.senderId, message.sender.name, message.text,
+            message.timestamp, message.isRead,   message.seq,         message.chatSeq,
+            message.deleted};
+}
+
+QJsonObject LastMessage::toJson() const
+{
+    return {{u"id"_s, id},
+            {u"sender_id"_s, senderId},
+            {u"sender_name"_s, senderName},
+            {u"text"_s, text},
+            {u"timestamp"_s, formatTimestamp(timestamp)},
+            {u"is_read"_s, isRead},
+            {u"seq"_s, seq},
+            {u"chat_seq"_s, chatSeq},
+            {u"deleted"_s, deleted}};
+}
+
+Parsed<LastMessage> LastMessage::fromJson(const QJsonObject &json, const QStringList &location)
+{
+    JsonReader reader(json, location);
+    LastMessage message;
+    message.id = reader.uuid(u"id");
+    message.senderId = reader.uuid(u"sender_id");
+    message.senderName = reader.string(u"sender_name");
+    message.text = reader.string(u"text");
+    message.timestamp = reader.timestamp(u"timestamp");
+    message.isRead = reader.boolean(u"is_read");
+    message.seq = reader.optionalInteger(u"seq").value_or(0);
+    message.chatSeq = reader.optionalInteger(u"chat_seq").value_or(0);
+    message.deleted = json.value(u"deleted").toBool(false);
+    return reader.result(std::move(message));
+}
+
+} // namespace Messenger

@@ -1,0 +1,164 @@
+#include "Requests.h"
+
+#include "Limits.h"
+
+using namespace Qt::StringLiterals;
+
+namespace Messenger {
+
+QJsonObject CreatePersonalChatRequest::toJson() const
+{
+    return {{u"type"_s, u"personal"_s}, {u"member_ids"_s, QJsonArray{otherUserId}}};
+}
+
+Parsed<CreatePersonalChatRequest> CreatePersonalChatRequest::fromJson(const QJsonObject &json,
+                                                                      const QStringList &location)
+{
+    JsonReader reader(json, location);
+    reader.literal(u"type", u"personal", false);
+    const QStringList ids = reader.uuidList(u"member_ids", 1, 1);
+    return reader.result(CreatePersonalChatRequest{ids.value(0)});
+}
+
+QJsonObject CreateGroupChatRequest::toJson() const
+{
+    return {{u"name"_s, name},
+            {u"type"_s, u"group"_s},
+            {u"member_ids"_s, QJsonArray::fromStringList(memberIds)}};
+}
+
+Parsed<CreateGroupChatRequest> CreateGroupChatRequest::fromJson(const QJsonObject &json,
+                                                                const QStringList &location)
+{
+    JsonReader reader(json, location);
+    CreateGroupChatRequest request;
+    request.name = reader.string(u"name", Limits::groupNameMin, Limits::groupNameMax, true);
+    reader.literal(u"type", u"group", false);
+    request.memberIds = json.contains(u"member_ids")
+        ? reader.uuidList(u"member_ids", 0, Limits::groupMembersMax)
+        : QStringList();
+    return reader.result(std::move(request));
+}
+
+QJsonObject SendMessageRequest::toJson() const
+{
+    QJsonObject json{{u"chat_id"_s, chatId}, {u"text"_s, text}};
+    if (clientId)
+        json.insert(u"client_id"_s, *clientId);
+    return json;
+}
+
+Parsed<SendMessageRequest> SendMessageRequest::fromJson(const QJsonObject &json,
+                                                        const QStringList &location)
+{
+    JsonReader reader(json, location);
+    SendMessageRequest request;
+    request.chatId = reader.uuid(u"chat_id");
+    request.text = reader.string(u"text", 1, Limits::messageTextMax, true);
+    request.clientId = reader.optionalUuid(u"client_id");
+    return reader.result(std::move(request));
+}
+
+QJsonObject EditMessageRequest::toJson() const
+{
+    return {{u"text"_s, text}};
+}
+
+Parsed<EditMessageRequest> EditMessageRequest::fromJson(const QJsonObject &json,
+                                                        const QStringList &location)
+{
+    JsonReader reader(json, location);
+    EditMessageRequest request;
+    request.text = reader.string(u"text", 1, Limits::messageTextMax, true);
+    return reader.result(std::move(request));
+}
+
+QJsonObject RenameChatRequest::toJson() const
+{
+    return {{u"name"_s, name}};
+}
+
+Parsed<RenameChatRequest> RenameChatRequest::fromJson(const QJsonObject &json,
+                                                      const QStringList &location)
+{
+    JsonReader reader(json, location);
+    RenameChatRequest request;
+    request.name = reader.string(u"name", Limits::groupNameMin, Limits::groupNameMax, true);
+    return reader.result(std::move(request));
+}
+
+QJsonObject AddMembersRequest::toJson() const
+{
+    return {{u"user_ids"_s, QJsonArray::fromStringList(userIds)}};
+}
+
+Parsed<AddMembersRequest> AddMembersRequest::fromJson(const QJsonObject &json,
+                                                      const QStringList &location)
+{
+    JsonReader reader(json, location);
+    AddMembersRequest request;
+    request.userIds = reader.uuidList(u"user_ids", 1, Limits::groupMembersMax);
+    return reader.result(std::move(request));
+}
+
+QJsonObject MarkReadRequest::toJson() const
+{
+    return {{u"message_id"_s, messageId}};
+}
+
+Parsed<MarkReadRequest> MarkReadRequest::fromJson(const QJsonObject &json,
+                                                  const QStringList &location)
+{
+    JsonReader reader(json, location);
+    MarkReadRequest request;
+    request.messageId = reader.uuid(u"message_id");
+    return reader.result(std::move(request));
+}
+
+QJsonObject HistoryPage::toJson() const
+{
+    QJsonArray array;
+    for (const Message &message : messages)
+        array.append(message.toJson());
+    return {{u"messages"_s, array}, {u"total"_s, total}, {u"has_more"_s, hasMore}};
+}
+
+Parsed<HistoryPage> HistoryPage::fromJson(const QJsonObject &json, const QStringList &location)
+{
+    JsonReader reader(json, location);
+    HistoryPage page;
+    const QJsonArray array = reader.array(u"messages");
+    for (qsizetype i = 0; i < array.size(); ++i) {
+        QStringList messageLocation = reader.location(u"messages");
+        messageLocation.append(QString::number(i));
+        auto message = Message::fromJson(array.at(i).toObject(), messageLocation);
+        if (message)
+            page.messages.append(std::move(message).value());
+        else
+            reader.addErrors(message.errors());
+    }
+    page.total = reader.integer(u"total");
+    page.hasMore = json.value(u"has_more").toBool(false);
+    return reader.result(std::move(page));
+}
+
+QJsonObject ReadState::toJson() const
+{
+    return {{u"chat_id"_s, chatId},
+            {u"message_id"_s, messageId},
+            {u"last_read_seq"_s, lastReadSeq},
+            {u"unread_count"_s, unreadCount}};
+}
+
+Parsed<ReadState> ReadState::fromJson(const QJsonObject &json, const QStringList &location)
+{
+    JsonReader reader(json, location);
+    ReadState state;
+    state.chatId = reader.uuid(u"chat_id");
+    state.messageId = reader.uuid(u"message_id");
+    state.lastReadSeq = reader.integer(u"last_read_seq");
+    state.unreadCount = reader.integer(u"unread_count");
+    return reader.result(std::move(state));
+}
+
+} // namespace Messenger

@@ -1,0 +1,98 @@
+#pragma once
+
+#include "Chat.h"
+
+namespace Messenger {
+
+// {"type": "personal", "member_ids": [other_user_id]}
+struct CreatePersonalChatRequest
+{
+    QString otherUserId;
+
+    QJsonObject toJson() const;
+    static Parsed<CreatePersonalChatRequest> fromJson(const QJsonObject &json,
+                                                      const QStringList &location = bodyLocation());
+};
+
+// {"name", "type": "group", "member_ids": [...]}; the creator is added anyway.
+struct CreateGroupChatRequest
+{
+    QString name;
+    QStringList memberIds;
+
+    QJsonObject toJson() const;
+    static Parsed<CreateGroupChatRequest> fromJson(const QJsonObject &json,
+                                                   const QStringList &location = bodyLocation());
+};
+
+struct SendMessageRequest
+{
+    QString chatId;
+    QString text;
+    std::optional<QString> clientId;
+
+    QJsonObject toJson() const;
+    static Parsed<SendMessageRequest> fromJson(const QJsonObject &json,
+                                               const QStringList &location = bodyLocation());
+};
+
+struct EditMessageRequest
+{
+    QString text;
+
+    QJsonObject toJson() const;
+    static Parsed<EditMessageRequest> fromJson(const QJsonObject &json,
+                                               const QStringList &location = bodyLocation());
+};
+
+struct RenameChatRequest
+{
+    QString name;
+
+    QJsonObject toJson() const;
+    static Parsed<RenameChatRequest> fromJson(const QJsonObject &json,
+                                              const QStringList &location = bodyLocation());
+};
+
+struct AddMembersRequest
+{
+    QStringList userIds;
+
+    QJsonObject toJson() const;
+    static Parsed<AddMembersRequest> fromJson(const QJsonObject &json,
+                                              const QStringList &location = bodyLocation());
+};
+
+struct MarkReadRequest
+{
+    QString messageId;
+
+    QJsonObject toJson() const;
+    static Parsed<MarkReadRequest> fromJson(const QJsonObject &json,
+                                            const QStringList &location = bodyLocation());
+};
+
+// GET /chats/{id}/history: newest first; `total` counts every message of the chat.
+struct HistoryPage
+{
+    QList<Message> messages;
+    qint64 total = 0;
+    bool hasMore = false;
+
+    QJsonObject toJson() const;
+    static Parsed<HistoryPage> fromJson(const QJsonObject &json, const QStringList &location = {});
+};
+
+// The caller's read cursor in one chat, after moving it.
+struct ReadState
+{
+    QString chatId;
+    QString messageId;
+    qint64 lastReadSeq = 0;
+    qint64 unreadCount = 0;
+
+    QJsonObject toJson() const;
+    static Parsed<ReadState> fromJson(const QJsonObject &json, const QStringList &location = {});
+};
+
+} // namespace Messenger

@@ -1,0 +1,22 @@
+#include "User.h"
+
+using namespace Qt::StringLiterals;
+
+namespace Messenger {
+
+QJsonObject User::toJson() const
+{
+    return {{u"id"_s, id}, {u"email"_s, email}, {u"name"_s, name}};
+}
+
+Parsed<User> User::fromJson(const QJsonObject &json, const QStringList &location)
+{
+    JsonReader reader(json, location);
+    User user;
+    user.id = reader.uuid(u"id");
+    user.email = reader.string(u"email");
+    user.name = reader.string(u"name");
+    return reader.result(std::move(user));
+}
+
+} // namespace Messenger
