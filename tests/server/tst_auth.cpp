@@ -1,0 +1,116 @@
+#include "auth/Jwt.h"
+#include "auth/PasswordHasher.h"
+#include "services/TokenService.h"
+
+#include <QDateTime>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTest>
+
+#include <sodium.h>
+
+using namespace Qt::StringLiterals;
+using namespace Messenger::Server;
+
+namespace {
+
+const QByteArray key = "test-secret-key";
+const QString userId = u"8e48adf2-db6c-4164-9c1a-d640ef9d0972"_s;
+
+QByteArray part(const QJsonObject &object)
+{
+    return base64UrlEncode(QJsonDocument(object).toJson(QJsonDocument::Compact));
+}
+
+// A token built by hand, to forge what our issuer never would.
+QString craft(const QJsonObject &header, const QJsonObject &payload, const QByteArray &signingKey)
+{
+    const QByteArray input = part(header) + '.' + part(payload);
+    return QString::fromLatin1(input + '.' + base64UrlEncode(Jwt(signingKey).hmac(input)));
+}
+
+} // namespace
+
+class TestAuth : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase() { QVERIFY(sodium_init() >= 0); }
+    void issuedTokenVerifies();
+    void rejects_data();
+    void rejects();
+    void tokenServiceAuthenticates();
+    void passwordHashAndVerify();
+};
+
+void TestAuth::issuedTokenVerifies()
+{
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    const Jwt jwt(key);
+    const QString token = jwt.issue(userId, now + 60, now);
+    const auto claims = jwt.verify(token, now);
+    QVERIFY(claims);
+    QCOMPARE(claims->subject, userId);
+    QCOMPARE(claims->expiresAt, now + 60);
+}
+
+void TestAuth::rejects_data()
+{
+    QTest::addColumn<QString>("token");
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    const QJsonObject header{{u"alg"_s, u"HS256"_s}, {u"typ"_s, u"JWT"_s}};
+    const QJsonObject payload{{u"sub"_s, userId}, {u"exp"_s, now + 600}};
+    const QString valid = craft(header, payload, key);
+    const QStringList parts = valid.split(u'.');
+
+    QTest::addRow("expired") << craft(header, {{u"sub"_s, userId}, {u"exp"_s, now - 1}}, key);
+    QTest::addRow("no exp") << craft(header, {{u"sub"_s, userId}}, key);
+    QTest::addRow("not yet valid") << craft(header, {{u"sub"_s, userId}, {u"exp"_s, now + 600}, {u"nbf"_s, now + 300}}, key);
+    QTest::addRow("wrong key") << craft(header, payload, "another-key");
+    QTest::addRow("alg none") << QString::fromLatin1(part({{u"alg"_s, u"none"_s}}) + '.' + part(payload) + '.');
+    QTest::addRow("alg HS512 header") << craft({{u"alg"_s, u"HS512"_s}}, payload, key);
+    QTest::addRow("tampered payload")
+        << (parts[0] + u'.' + QString::fromLatin1(part({{u"sub"_s, u"00000000-0000-0000-0000-000000000001"_s}, {u"exp"_s, now + 600}})) + u'.' + parts[2]);
+    QString flipped = parts[2];
+    flipped[3] = flipped[3] == u'A' ? u'B' : u'A';
+    QTest::addRow("tampered signature") << (parts[0] + u'.' + parts[1] + u'.' + flipped);
+    QTest::addRow("truncated signature") << (parts[0] + u'.' + parts[1] + u'.' + parts[2].left(10));
+    QTest::addRow("two parts") << (parts[0] + u'.' + parts[1]);
+    QTest::addRow("four parts") << (valid + u".x"_s);
+    QTest::addRow("garbage") << u"not a token"_s;
+    QTest::addRow("empty") << QString();
+    QTest::addRow("bad base64") << (u"!!!."_s + parts[1] + u'.' + parts[2]);
+}
+
+void TestAuth::rejects()
+{
+    QFETCH(QString, token);
+    QVERIFY(!Jwt(key).verify(token, QDateTime::currentSecsSinceEpoch()));
+}
+
+void TestAuth::tokenServiceAuthenticates()
+{
+    const TokenService tokens(key, 30);
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    QCOMPARE(tokens.authenticate(tokens.jwt().issue(userId, now + 60, now)), std::optional<QString>(userId));
+    // A valid signature over a subject that is not a user id is still refused.
+    QVERIFY(!tokens.authenticate(tokens.jwt().issue(u"admin"_s, now + 60, now)));
+}
+
+void TestAuth::passwordHashAndVerify()
+{
+    PasswordHasher hasher(2);
+    const QString hash = hasher.hash(u"correct horse battery staple"_s).result();
+    QVERIFY(hash.startsWith(u"$argon2id$"_s));
+    // OWASP's minimum: 19 MiB of memory, 2 iterations.
+    QVERIFY2(hash.contains(u"m=19456,t=2"_s), qPrintable(hash));
+    QVERIFY(hasher.verify(hash, u"correct horse battery staple"_s).result());
+    QVERIFY(!hasher.verify(hash, u"Correct horse battery staple"_s).result());
+    QVERIFY(!hasher.verify(QString(), u"anything"_s).result());
+    QVERIFY(!hasher.verify(u"not a hash"_s, u"anything"_s).result());
+    QVERIFY(hash != hasher.hash(u"correct horse battery staple"_s).result()); // salted
+}
+
+QTEST_GUILESS_MAIN(TestAuth)
+#include "tst_auth.moc"

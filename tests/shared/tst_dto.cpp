@@ -1,0 +1,313 @@
+#include "shared/AuthDtos.h"
+#include "shared/Chat.h"
+#include "shared/ErrorBody.h"
+#include "shared/Limits.h"
+#include "shared/Requests.h"
+#include "shared/Validation.h"
+
+#include <QJsonDocument>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+using namespace Messenger;
+
+namespace {
+
+QJsonObject parseObject(const QByteArray &json)
+{
+    return QJsonDocument::fromJson(json).object();
+}
+
+User alice()
+{
+    return {u"8e48adf2-db6c-4164-9c1a-d640ef9d0972"_s, u"alice@example.com"_s, u"Алиса 👋"_s};
+}
+
+Message sampleMessage()
+{
+    Message message;
+    message.id = u"96dbe9c8-b7eb-4533-a097-a29224763a83"_s;
+    message.chatId = u"966c7a93-c284-404e-b621-1a6f42eb8a0f"_s;
+    message.senderId = alice().id;
+    message.sender = alice();
+    message.text = u"Привет, мир! 🌍 مرحبا"_s;
+    message.timestamp = 1795485101922790;
+    message.isRead = true;
+    message.seq = 42;
+    message.chatSeq = 7;
+    message.clientId = u"0b6b2f0e-6a43-4f7e-8d7e-2c1f3f0c9a11"_s;
+    message.editedAt = 1795485102000001;
+    return message;
+}
+
+} // namespace
+
+class TestDto : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void timestampFormat_data();
+    void timestampFormat();
+    void timestampParseRejects_data();
+    void timestampParseRejects();
+    void userRoundTrip();
+    void messageRoundTrip();
+    void chatSummaryRoundTrip();
+    void tokenResponseRoundTrip();
+    void historyPageRoundTrip();
+    void registerValidation_data();
+    void registerValidation();
+    void sendMessageValidation_data();
+    void sendMessageValidation();
+    void chatRequests_data();
+    void chatRequests();
+    void emailSyntax_data();
+    void emailSyntax();
+    void errorBodyShapes();
+};
+
+void TestDto::timestampFormat_data()
+{
+    QTest::addColumn<qint64>("micros");
+    QTest::addColumn<QString>("text");
+    QTest::addRow("epoch") << qint64(0) << u"1970-01-01T00:00:00.000000Z"_s;
+    QTest::addRow("micros") << qint64(1795485101922790) << u"2026-11-24T01:51:41.922790Z"_s;
+    QTest::addRow("leading zeros") << qint64(1795485101000007) << u"2026-11-24T01:51:41.000007Z"_s;
+}
+
+void TestDto::timestampFormat()
+{
+    QFETCH(qint64, micros);
+    QFETCH(QString, text);
+    QCOMPARE(formatTimestamp(micros), text);
+    QCOMPARE(parseTimestamp(text), std::optional<qint64>(micros));
+}
+
+void TestDto::timestampParseRejects_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addRow("empty") << QString();
+    QTest::addRow("no zone") << u"2026-11-24T01:51:41.922790"_s;
+    QTest::addRow("other zone") << u"2026-11-24T01:51:41+03:00"_s;
+    QTest::addRow("garbage") << u"yesterday"_s;
+    QTest::addRow("bad fraction") << u"2026-11-24T01:51:41.12a4Z"_s;
+    QTest::addRow("month 13") << u"2026-13-24T01:51:41Z"_s;
+}
+
+void TestDto::timestampParseRejects()
+{
+    QFETCH(QString, text);
+    QVERIFY(!parseTimestamp(text));
+}
+
+void TestDto::userRoundTrip()
+{
+    const auto parsed = User::fromJson(alice().toJson());
+    QVERIFY(parsed);
+    QCOMPARE(parsed.value(), alice());
+    const auto missing = User::fromJson(parseObject(R"({"id": "not-a-uuid", "name": 5})"));
+    QVERIFY(!missing);
+    QCOMPARE(missing.errors().size(), 3);
+    QCOMPARE(missing.errors().at(0).loc, QStringList{u"id"_s});
+    QCOMPARE(missing.errors().at(1).type, u"missing"_s);
+    QCOMPARE(missing.errors().at(2).type, u"string_type"_s);
+}
+
+void TestDto::messageRoundTrip()
+{
+    const Message message = sampleMessage();
+    const QJsonObject json = message.toJson();
+    QCOMPARE(json.value(u"timestamp").toString(), u"2026-11-24T01:51:41.922790Z"_s);
+    QCOMPARE(json.value(u"sender").toObject().value(u"name").toString(), alice().name);
+    const auto parsed = Message::fromJson(json);
+    QVERIFY(parsed);
+    QCOMPARE(parsed.value(), message);
+
+    QJsonObject broken = json;
+    broken.insert(u"sender"_s, QJsonObject{{u"id"_s, u"x"_s}});
+    const auto bad = Message::fromJson(broken);
+    QVERIFY(!bad);
+    QCOMPARE(bad.errors().first().loc, (QStringList{u"sender"_s, u"id"_s}));
+}
+
+void TestDto::chatSummaryRoundTrip()
+{
+    ChatSummary summary;
+    summary.chat.id = sampleMessage().chatId;
+    summary.chat.type = ChatType::Group;
+    summary.chat.name = u"Команда"_s;
+    summary.chat.members = {alice()};
+    summary.chat.createdBy = alice().id;
+    summary.chat.createdAt = 1795485101000000;
+    summary.lastMessage = LastMessage::fromMessage(sampleMessage());
+    summary.unreadCount = 3;
+    summary.lastReadSeq = 40;
+    const QJsonObject json = summary.toJson();
+    QCOMPARE(json.value(u"type").toString(), u"group"_s);
+    QCOMPARE(json.value(u"last_message").toObject().value(u"sender_name").toString(), alice().name);
+    const auto parsed = ChatSummary::fromJson(json);
+    QVERIFY(parsed);
+    QCOMPARE(parsed.value(), summary);
+
+    ChatSummary empty = summary;
+    empty.lastMessage.reset();
+    empty.chat.type = ChatType::Personal;
+    empty.chat.name.reset();
+    empty.chat.createdBy.reset();
+    QVERIFY(empty.toJson().value(u"last_message").isNull());
+    QVERIFY(empty.toJson().value(u"name").isNull());
+    QCOMPARE(ChatSummary::fromJson(empty.toJson()).value(), empty);
+}
+
+void TestDto::tokenResponseRoundTrip()
+{
+    TokenResponse response{u"a.b.c"_s, u"bearer"_s, alice().id, alice().name, u"refresh"_s, 1800};
+    const auto parsed = TokenResponse::fromJson(response.toJson());
+    QVERIFY(parsed);
+    QCOMPARE(parsed->accessToken, response.accessToken);
+    QCOMPARE(parsed->expiresIn, 1800);
+    QCOMPARE(response.toJson().value(u"token_type").toString(), u"bearer"_s);
+}
+
+void TestDto::historyPageRoundTrip()
+{
+    HistoryPage page{{sampleMessage(), sampleMessage()}, 120, true};
+    const auto parsed = HistoryPage::fromJson(page.toJson());
+    QVERIFY(parsed);
+    QCOMPARE(parsed->messages.size(), 2);
+    QCOMPARE(parsed->total, 120);
+    QVERIFY(parsed->hasMore);
+}
+
+void TestDto::registerValidation_data()
+{
+    QTest::addColumn<QByteArray>("json");
+    QTest::addColumn<QString>("failingField"); // empty: valid
+    QTest::addColumn<QString>("errorType");
+    const QByteArray longName = QByteArray(Limits::userNameMax + 1, 'n');
+    const QByteArray longPassword = QByteArray(Limits::passwordMax + 1, 'p');
+    QTest::addRow("valid") << R"({"email":"a@b.io","name":"A","password":"12345678"})"_ba << QString() << QString();
+    QTest::addRow("valid cyrillic") << R"({"email":"a@b.io","name":"Иван","password":"пароль-длинный"})"_ba << QString() << QString();
+    QTest::addRow("missing email") << R"({"name":"A","password":"12345678"})"_ba << u"email"_s << u"missing"_s;
+    QTest::addRow("bad email") << R"({"email":"a@b","name":"A","password":"12345678"})"_ba << u"email"_s << u"value_error"_s;
+    QTest::addRow("email number") << R"({"email":5,"name":"A","password":"12345678"})"_ba << u"email"_s << u"string_type"_s;
+    QTest::addRow("blank name") << R"({"email":"a@b.io","name":"   ","password":"12345678"})"_ba << u"name"_s << u"string_too_short"_s;
+    QTest::addRow("long name") << (R"({"email":"a@b.io","password":"12345678","name":")" + longName + R"("})") << u"name"_s << u"string_too_long"_s;
+    QTest::addRow("short password") << R"({"email":"a@b.io","name":"A","password":"1234567"})"_ba << u"password"_s << u"string_too_short"_s;
+    QTest::addRow("long password") << (R"({"email":"a@b.io","name":"A","password":")" + longPassword + R"("})") << u"password"_s << u"string_too_long"_s;
+}
+
+void TestDto::registerValidation()
+{
+    QFETCH(QByteArray, json);
+    QFETCH(QString, failingField);
+    QFETCH(QString, errorType);
+    const auto parsed = RegisterRequest::fromJson(parseObject(json));
+    if (failingField.isEmpty()) {
+        QVERIFY(parsed);
+        return;
+    }
+    QVERIFY(!parsed);
+    QCOMPARE(parsed.errors().first().loc, (QStringList{u"body"_s, failingField}));
+    QCOMPARE(parsed.errors().first().type, errorType);
+}
+
+void TestDto::sendMessageValidation_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<bool>("valid");
+    QTest::addColumn<QString>("stored");
+    QTest::addRow("plain") << u"hi"_s << true << u"hi"_s;
+    QTest::addRow("trimmed") << u"  hi \n"_s << true << u"hi"_s;
+    QTest::addRow("whitespace only") << u" \n\t "_s << false << QString();
+    QTest::addRow("empty") << QString() << false << QString();
+    QTest::addRow("max") << QString(Limits::messageTextMax, u'x') << true << QString(Limits::messageTextMax, u'x');
+    QTest::addRow("max after trim") << (u"  "_s + QString(Limits::messageTextMax, u'x') + u"  "_s) << true
+                                    << QString(Limits::messageTextMax, u'x');
+    QTest::addRow("too long") << QString(Limits::messageTextMax + 1, u'x') << false << QString();
+}
+
+void TestDto::sendMessageValidation()
+{
+    QFETCH(QString, text);
+    QFETCH(bool, valid);
+    QFETCH(QString, stored);
+    const QJsonObject json{{u"chat_id"_s, sampleMessage().chatId}, {u"text"_s, text}};
+    const auto parsed = SendMessageRequest::fromJson(json);
+    QCOMPARE(parsed.ok(), valid);
+    if (valid)
+        QCOMPARE(parsed->text, stored);
+    else
+        QCOMPARE(parsed.errors().first().loc, (QStringList{u"body"_s, u"text"_s}));
+}
+
+void TestDto::chatRequests_data()
+{
+    QTest::addColumn<QByteArray>("json");
+    QTest::addColumn<bool>("group");
+    QTest::addColumn<bool>("valid");
+    const QByteArray id = "\"966c7a93-c284-404e-b621-1a6f42eb8a0f\"";
+    QTest::addRow("personal") << (R"({"type":"personal","member_ids":[)" + id + "]}") << false << true;
+    QTest::addRow("personal no type") << (R"({"member_ids":[)" + id + "]}") << false << true;
+    QTest::addRow("personal wrong type") << (R"({"type":"group","member_ids":[)" + id + "]}") << false << false;
+    QTest::addRow("personal two ids") << (R"({"member_ids":[)" + id + "," + id.toUpper() + "]}") << false << false;
+    QTest::addRow("personal none") << R"({"member_ids":[]})"_ba << false << false;
+    QTest::addRow("personal bad uuid") << R"({"member_ids":["nope"]})"_ba << false << false;
+    QTest::addRow("group") << (R"({"name":"G","type":"group","member_ids":[)" + id + "]}") << true << true;
+    QTest::addRow("group no members") << R"({"name":"G","type":"group"})"_ba << true << true;
+    QTest::addRow("group blank name") << R"({"name":" ","member_ids":[]})"_ba << true << false;
+    QTest::addRow("group long name") << (R"({"name":")" + QByteArray(Limits::groupNameMax + 1, 'g') + R"("})") << true << false;
+    QTest::addRow("group ids not list") << R"({"name":"G","member_ids":"x"})"_ba << true << false;
+}
+
+void TestDto::chatRequests()
+{
+    QFETCH(QByteArray, json);
+    QFETCH(bool, group);
+    QFETCH(bool, valid);
+    const QJsonObject object = parseObject(json);
+    QCOMPARE(group ? CreateGroupChatRequest::fromJson(object).ok()
+                   : CreatePersonalChatRequest::fromJson(object).ok(),
+             valid);
+}
+
+void TestDto::emailSyntax_data()
+{
+    QTest::addColumn<QString>("email");
+    QTest::addColumn<bool>("valid");
+    QTest::addRow("simple") << u"a@b.io"_s << true;
+    QTest::addRow("plus and dots") << u"first.last+tag@mail.example.com"_s << true;
+    QTest::addRow("idn") << u"иван@пример.рф"_s << true;
+    QTest::addRow("no at") << u"ab.io"_s << false;
+    QTest::addRow("two ats") << u"a@b@c.io"_s << false;
+    QTest::addRow("no tld") << u"a@localhost"_s << false;
+    QTest::addRow("space") << u"a b@c.io"_s << false;
+    QTest::addRow("double dot") << u"a..b@c.io"_s << false;
+    QTest::addRow("long local") << (QString(65, u'a') + u"@b.io"_s) << false;
+    QTest::addRow("too long") << (u"a@"_s + QString(250, u'b') + u".io"_s) << false;
+}
+
+void TestDto::emailSyntax()
+{
+    QFETCH(QString, email);
+    QFETCH(bool, valid);
+    QCOMPARE(Validation::isValidEmail(email), valid);
+}
+
+void TestDto::errorBodyShapes()
+{
+    const ErrorBody plain{u"Chat not found"_s, u"chat_not_found"_s, {}};
+    QCOMPARE(plain.toJson(), (QJsonObject{{u"detail"_s, u"Chat not found"_s}, {u"code"_s, u"chat_not_found"_s}}));
+    const ErrorBody validation{{}, {}, {{{u"body"_s, u"email"_s}, u"Field required"_s, u"missing"_s}}};
+    const QJsonObject json = validation.toJson();
+    QVERIFY(json.value(u"detail").isArray());
+    QCOMPARE(json.value(u"detail").toArray().first().toObject().value(u"loc").toArray(),
+             (QJsonArray{u"body"_s, u"email"_s}));
+    const ErrorBody back = ErrorBody::fromJson(json);
+    QCOMPARE(back.fieldErrors, validation.fieldErrors);
+    QCOMPARE(back.detail, u"Field required"_s);
+}
+
+QTEST_GUILESS_MAIN(TestDto)
+#include "tst_dto.moc"
