@@ -1,9 +1,17 @@
 #include "Server.h"
 
 #include "auth/PasswordHasher.h"
+#include "cluster/ClusterLink.h"
+#include "cluster/EventFeed.h"
 #include "db/Database.h"
 #include "http/HttpApi.h"
 #include "services/TokenService.h"
+#include "ws/Hub.h"
+#include "ws/WsGateway.h"
+
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QTimer>
 
 #include <QDir>
 #include <QFileInfo>
@@ -28,7 +36,16 @@ namespace Messenger::Server {
 
 Server::Server(Config config, QObject *parent) : QObject(parent), m_config(std::move(config)) { }
 
-Server::~Server() = default;
+Server::~Server()
+{
+    if (m_clusterThread) {
+        QMetaObject::invokeMethod(m_cluster, &QObject::deleteLater);
+        m_clusterThread->quit();
+        m_clusterThread->wait();
+    }
+    // Sessions before the hub they are registered with.
+    m_gateway.reset();
+}
 
 bool Server::start(QString *error)
 {
@@ -60,9 +77,34 @@ bool Server::start(QString *error)
                                                      : qMax(1, QThread::idealThreadCount());
     m_hasher = std::make_unique<PasswordHasher>(hashers);
     m_tokens = std::make_unique<TokenService>(m_config.secretKey, m_config.accessTokenMinutes);
+    m_feed = std::make_unique<EventFeed>(*m_database);
+    if (!m_feed->start(error))
+        return false;
+    m_hub = std::make_unique<Hub>(m_config.wsPingIntervalSeconds);
+    connect(m_feed.get(), &EventFeed::updatesReady, m_hub.get(), &Hub::deliver);
+
     m_http = std::make_unique<QHttpServer>();
-    m_api = std::make_unique<HttpApi>(*m_database, *m_hasher, *m_tokens);
+    m_api = std::make_unique<HttpApi>(*m_database, *m_hasher, *m_tokens, *m_feed);
     m_api->registerRoutes(*m_http);
+    WsSettings wsSettings;
+    wsSettings.maxConnectionsPerUser = m_config.wsMaxConnectionsPerUser;
+    wsSettings.maxOutboundBytes = m_config.wsMaxOutboundBytes;
+    m_gateway = std::make_unique<WsGateway>(*m_database, *m_tokens, *m_hub, *m_feed, wsSettings);
+    m_gateway->registerRoutes(*m_http);
+    connect(m_api.get(), &HttpApi::committed, m_feed.get(), &EventFeed::poke);
+    connect(m_gateway.get(), &WsGateway::committed, m_feed.get(), &EventFeed::poke);
+
+    if (settings->backend == Backend::Postgres) {
+        // Other instances learn of our commits, and we of theirs, through LISTEN/NOTIFY.
+        m_clusterThread = new QThread(this);
+        m_clusterThread->setObjectName(u"cluster-link"_s);
+        m_cluster = new ClusterLink(*settings);
+        m_cluster->moveToThread(m_clusterThread);
+        connect(m_cluster, &ClusterLink::remoteCommitted, m_feed.get(), &EventFeed::poke);
+        connect(m_api.get(), &HttpApi::committed, this, [this] { m_cluster->announce(); });
+        connect(m_gateway.get(), &WsGateway::committed, this, [this] { m_cluster->announce(); });
+        m_clusterThread->start();
+    }
 
     m_listener = new QTcpServer(m_http.get());
     const QHostAddress address = m_config.host == u"localhost"_s ? QHostAddress(QHostAddress::LocalHost)
@@ -82,6 +124,31 @@ bool Server::start(QString *error)
     std::fwrite(line.constData(), 1, size_t(line.size()), stderr);
     std::fflush(stderr);
     return true;
+}
+
+void Server::shutdown()
+{
+    if (m_shuttingDown)
+        return;
+    m_shuttingDown = true;
+    qCInfo(lcServer) << "shutting down";
+    if (m_listener)
+        m_listener->close();
+    // Let database work in flight finish and its answers be written.
+    auto waited = std::make_shared<QElapsedTimer>();
+    waited->start();
+    auto *drain = new QTimer(this);
+    drain->setInterval(20);
+    connect(drain, &QTimer::timeout, this, [this, drain, waited] {
+        const bool busy = m_database->pool()->activeThreadCount() > 0;
+        if (busy && waited->elapsed() < qint64(m_config.shutdownGraceSeconds) * 1000)
+            return;
+        drain->stop();
+        m_hub->closeAll(QWebSocketProtocol::CloseCodeGoingAway, u"server shutting down"_s);
+        // A moment for the close frames to leave.
+        QTimer::singleShot(200, qApp, &QCoreApplication::quit);
+    });
+    drain->start();
 }
 
 quint16 Server::port() const

@@ -4,6 +4,8 @@
 
 #include <QObject>
 
+class QThread;
+
 #include <memory>
 
 class QHttpServer;
@@ -11,10 +13,14 @@ class QTcpServer;
 
 namespace Messenger::Server {
 
+class ClusterLink;
 class Database;
+class EventFeed;
 class HttpApi;
+class Hub;
 class PasswordHasher;
 class TokenService;
+class WsGateway;
 
 // Assembles the server: database pool and migrations, password hashing,
 // tokens, the HTTP API, and the listening socket.
@@ -29,12 +35,23 @@ public:
     bool start(QString *error);
     quint16 port() const;
 
+public Q_SLOTS:
+    // Stops accepting, lets in-flight work finish (up to the grace period),
+    // closes every WebSocket with 1001, then quits the event loop.
+    void shutdown();
+
 private:
     Config m_config;
     std::unique_ptr<Database> m_database;
     std::unique_ptr<PasswordHasher> m_hasher;
     std::unique_ptr<TokenService> m_tokens;
     std::unique_ptr<HttpApi> m_api;
+    std::unique_ptr<Hub> m_hub;
+    std::unique_ptr<EventFeed> m_feed;
+    std::unique_ptr<WsGateway> m_gateway;
+    QThread *m_clusterThread = nullptr;
+    ClusterLink *m_cluster = nullptr; // lives on m_clusterThread
+    bool m_shuttingDown = false;
     std::unique_ptr<QHttpServer> m_http;
     QTcpServer *m_listener = nullptr; // owned by m_http
 };

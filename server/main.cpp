@@ -1,5 +1,6 @@
 #include "Logging.h"
 #include "Server.h"
+#include "SignalWatcher.h"
 
 #include <QCoreApplication>
 
@@ -18,6 +19,9 @@ int main(int argc, char *argv[])
     Messenger::Server::Logging::install(config->logLevel);
 
     Messenger::Server::Server server(*config);
+    Messenger::Server::SignalWatcher signals;
+    QObject::connect(&signals, &Messenger::Server::SignalWatcher::terminationRequested, &server,
+                     &Messenger::Server::Server::shutdown);
     if (!server.start(&error)) {
         qCritical("cannot start: %s", qPrintable(error));
         return 1;

@@ -55,7 +55,12 @@ std::optional<Config> Config::load(const QStringList &arguments, QString *error)
     const QCommandLineOption logLevel(u"log-level"_s, u"debug, info, warning or error [LOG_LEVEL]. Default info."_s, u"level"_s);
     const QCommandLineOption poolSize(u"db-pool-size"_s, u"Database worker threads/connections [DB_POOL_SIZE]."_s, u"n"_s);
     const QCommandLineOption hashers(u"hash-concurrency"_s, u"Password hashes computed at once (each takes 19 MiB) [HASH_CONCURRENCY]."_s, u"n"_s);
-    parser.addOptions({host, port, databaseUrl, dataDir, secretKey, tokenMinutes, logLevel, poolSize, hashers});
+    const QCommandLineOption pingInterval(u"ws-ping-interval"_s, u"Seconds between WebSocket keepalive pings; a silent client is dropped after 2.5 intervals [WS_PING_INTERVAL]. Default 30."_s, u"seconds"_s);
+    const QCommandLineOption connectionsPerUser(u"ws-max-connections-per-user"_s, u"Open WebSockets per user [WS_MAX_CONNECTIONS_PER_USER]. Default 16."_s, u"n"_s);
+    const QCommandLineOption outboundKiB(u"ws-max-outbound-kib"_s, u"Unsent data a WebSocket client may have queued before it is dropped [WS_MAX_OUTBOUND_KIB]. Default 4096."_s, u"KiB"_s);
+    const QCommandLineOption grace(u"shutdown-grace"_s, u"Seconds to finish in-flight work on SIGTERM [SHUTDOWN_GRACE]. Default 10."_s, u"seconds"_s);
+    parser.addOptions({host, port, databaseUrl, dataDir, secretKey, tokenMinutes, logLevel, poolSize,
+                       hashers, pingInterval, connectionsPerUser, outboundKiB, grace});
     parser.process(arguments);
 
     const QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
@@ -83,8 +88,16 @@ std::optional<Config> Config::load(const QStringList &arguments, QString *error)
     const auto minutes = number(tokenMinutes, u"ACCESS_TOKEN_EXPIRE_MINUTES"_s, 1, 525600, 30);
     const auto pool = number(poolSize, u"DB_POOL_SIZE"_s, 0, 256, 0);
     const auto hashing = number(hashers, u"HASH_CONCURRENCY"_s, 0, 64, 0);
-    if (!portNumber || !minutes || !pool || !hashing)
+    const auto ping = number(pingInterval, u"WS_PING_INTERVAL"_s, 1, 3600, 30);
+    const auto perUser = number(connectionsPerUser, u"WS_MAX_CONNECTIONS_PER_USER"_s, 1, 10000, 16);
+    const auto outbound = number(outboundKiB, u"WS_MAX_OUTBOUND_KIB"_s, 16, 1024 * 1024, 4096);
+    const auto graceSeconds = number(grace, u"SHUTDOWN_GRACE"_s, 0, 3600, 10);
+    if (!portNumber || !minutes || !pool || !hashing || !ping || !perUser || !outbound || !graceSeconds)
         return std::nullopt;
+    config.wsPingIntervalSeconds = *ping;
+    config.wsMaxConnectionsPerUser = *perUser;
+    config.wsMaxOutboundBytes = qint64(*outbound) * 1024;
+    config.shutdownGraceSeconds = *graceSeconds;
     config.port = quint16(*portNumber);
     config.accessTokenMinutes = *minutes;
     config.dbPoolSize = *pool;

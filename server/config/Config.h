@@ -22,6 +22,10 @@ struct Config
     QString logLevel = QStringLiteral("info");
     int dbPoolSize = 0; // 0: chosen by backend and cores
     int hashConcurrency = 0; // 0: one per core
+    int wsPingIntervalSeconds = 30;
+    int wsMaxConnectionsPerUser = 16;
+    qint64 wsMaxOutboundBytes = 4 * 1024 * 1024;
+    int shutdownGraceSeconds = 10;
 
     // Parses arguments (exits for --help / --version) and the environment.
     static std::optional<Config> load(const QStringList &arguments, QString *error);

@@ -66,8 +66,12 @@ void Db::execDirect(const QString &sql)
 
 qint64 Db::nextSeq()
 {
+    // On PostgreSQL the transaction must own an xid before it draws a seq:
+    // EventFeed relies on every in-flight seq belonging to a transaction that
+    // a snapshot lists as running (nextval alone does not assign one).
     Rows rows = isPostgres()
-        ? exec(u"SELECT nextval('global_seq')"_s)
+        ? exec(u"WITH tx AS MATERIALIZED (SELECT pg_current_xact_id() AS id) "
+               "SELECT nextval('global_seq') FROM tx"_s)
         : exec(u"UPDATE counters SET value = value + 1 WHERE name = 'global_seq' RETURNING value"_s);
     rows.next();
     return rows.integer(0);
@@ -88,6 +92,11 @@ void Db::resetStatements()
 Transaction::Transaction(Db &db) : m_db(db)
 {
     m_db.execDirect(db.isPostgres() ? u"BEGIN"_s : u"BEGIN IMMEDIATE"_s);
+}
+
+Transaction::Transaction(Db &db, const QString &beginStatement) : m_db(db)
+{
+    m_db.execDirect(beginStatement);
 }
 
 Transaction::~Transaction()

@@ -77,6 +77,8 @@ class Transaction
 {
 public:
     explicit Transaction(Db &db);
+    // With a custom BEGIN, e.g. for an isolation level.
+    Transaction(Db &db, const QString &beginStatement);
     ~Transaction();
     Transaction(const Transaction &) = delete;
     Transaction &operator=(const Transaction &) = delete;

@@ -1,10 +1,12 @@
 #include "HttpApi.h"
 
 #include "auth/PasswordHasher.h"
+#include "cluster/EventFeed.h"
 #include "db/Database.h"
 #include "services/ChatService.h"
 #include "services/MessageService.h"
 #include "services/TokenService.h"
+#include "services/Updates.h"
 #include "services/UserService.h"
 #include "shared/ApiPaths.h"
 #include "shared/AuthDtos.h"
@@ -71,11 +73,13 @@ ApiError notFound(const QString &what)
 
 } // namespace
 
-HttpApi::HttpApi(Database &database, PasswordHasher &hasher, TokenService &tokens, QObject *parent)
+HttpApi::HttpApi(Database &database, PasswordHasher &hasher, TokenService &tokens, EventFeed &feed,
+                 QObject *parent)
     : QObject(parent)
     , m_db(database)
     , m_hasher(hasher)
     , m_tokens(tokens)
+    , m_feed(feed)
 {
 }
 
@@ -131,8 +135,10 @@ void HttpApi::dispatch(const QHttpServerRequest &httpRequest, QHttpServerRespond
     // write when the client has gone away.
     QTcpSocket *socket = responder.socket();
     auto sharedResponder = std::make_shared<QHttpServerResponder>(std::move(responder));
-    reply->then(socket, [sharedResponder, method = request.method, path = request.path,
-                        timer = request.timer](const HttpReply &answer) {
+    reply->then(socket, [this, sharedResponder, method = request.method, path = request.path,
+                         timer = request.timer](const HttpReply &answer) {
+        if (method != "GET" && answer.status < 300)
+            Q_EMIT committed();
         QHttpServerResponse response(answer.contentType, answer.body,
                                      QHttpServerResponse::StatusCode(answer.status));
         for (const auto &[name, value] : answer.headers)
@@ -288,6 +294,9 @@ void HttpApi::registerRoutes(QHttpServer &server)
             [user = r.userId, id = *messageId](Db &db) { return MessageService::remove(db, user, id); }));
     });
 
+    addRoute(server, ApiPaths::updates.toString(), Method::Get, auth,
+             [this](const Request &r) { return updates(r); });
+
     server.setMissingHandler([](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
         const HttpReply reply = HttpReply::error(ApiError::notFound(u"not_found"_s, u"Not Found"_s));
         QHttpServerResponse(reply.contentType, reply.body, QHttpServerResponse::StatusCode::NotFound)
@@ -367,6 +376,25 @@ QFuture<HttpReply> HttpApi::searchUsers(const Request &request)
     return respond(m_db.run([user = request.userId, text,
                              count = int(limit.value().value_or(Limits::userSearchDefault))](Db &db) {
         return UserService::search(db, user, text, count);
+    }));
+}
+
+QFuture<HttpReply> HttpApi::updates(const Request &request)
+{
+    const auto since = request.queryInteger(u"since_seq"_s, 0, std::numeric_limits<qint64>::max());
+    const auto limit = request.queryInteger(u"limit"_s, 1, Limits::historyPageMax * 5);
+    if (!since)
+        return ready(since.error());
+    if (!limit)
+        return ready(limit.error());
+    if (!since.value())
+        return ready(ApiError::validation(
+            {{{u"query"_s, u"since_seq"_s}, u"Field required"_s, u"missing"_s}}));
+    // Only up to the feed's watermark: everything at or below it is committed,
+    // so a client resuming from the last seq it saw misses nothing.
+    return respond(m_db.run([user = request.userId, after = *since.value(), until = m_feed.deliveredSeq(),
+                             count = int(limit.value().value_or(Limits::historyPageMax))](Db &db) {
+        return UpdatesService::forUser(db, user, after, until, count);
     }));
 }
 

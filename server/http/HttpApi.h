@@ -15,6 +15,7 @@ class QHttpServerResponder;
 namespace Messenger::Server {
 
 class Database;
+class EventFeed;
 class PasswordHasher;
 class TokenService;
 
@@ -25,10 +26,14 @@ class HttpApi : public QObject
 {
     Q_OBJECT
 public:
-    HttpApi(Database &database, PasswordHasher &hasher, TokenService &tokens,
+    HttpApi(Database &database, PasswordHasher &hasher, TokenService &tokens, EventFeed &feed,
             QObject *parent = nullptr);
 
     void registerRoutes(QHttpServer &server);
+
+Q_SIGNALS:
+    // A request that changes data succeeded: its updates are in the log.
+    void committed();
 
 private:
     using Handler = std::function<QFuture<HttpReply>(const Request &)>;
@@ -44,10 +49,12 @@ private:
     QFuture<HttpReply> history(const Request &request);
     QFuture<HttpReply> searchUsers(const Request &request);
     QFuture<HttpReply> health();
+    QFuture<HttpReply> updates(const Request &request);
 
     Database &m_db;
     PasswordHasher &m_hasher;
     TokenService &m_tokens;
+    EventFeed &m_feed;
 };
 
 } // namespace Messenger::Server

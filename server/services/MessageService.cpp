@@ -92,7 +92,8 @@ Result<Message> send(Db &db, const QString &callerId, const SendMessageRequest &
         {
             Rows rows = db.isPostgres()
                 ? db.exec(u"UPDATE chats SET last_chat_seq = last_chat_seq + 1, "
-                          "last_seq = nextval('global_seq') WHERE id = ? "
+                          "last_seq = nextval('global_seq') "
+                          "WHERE id = ? AND pg_current_xact_id() IS NOT NULL " // xid first, see Db::nextSeq
                           "RETURNING last_chat_seq, last_seq"_s,
                           {request.chatId})
                 : db.exec(u"UPDATE chats SET last_chat_seq = last_chat_seq + 1, last_seq = ? "

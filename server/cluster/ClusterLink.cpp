@@ -1,0 +1,109 @@
+#include "ClusterLink.h"
+
+#include "shared/Json.h"
+
+#include <QLoggingCategory>
+#include <QSqlDriver>
+#include <QSqlError>
+#include <QSqlQuery>
+
+using namespace Qt::StringLiterals;
+
+Q_LOGGING_CATEGORY(lcCluster, "messenger.server.cluster")
+
+namespace Messenger::Server {
+
+namespace {
+const QString channel = u"messenger_events"_s;
+constexpr int healthCheckMs = 2000;
+} // namespace
+
+ClusterLink::ClusterLink(DatabaseSettings settings, QObject *parent)
+    : QObject(parent)
+    , m_settings(std::move(settings))
+    , m_connectionName(u"messenger-cluster-link-"_s + newUuid())
+    , m_instanceId(newUuid())
+{
+    m_healthCheck = new QTimer(this);
+    m_healthCheck->setInterval(healthCheckMs);
+    connect(m_healthCheck, &QTimer::timeout, this, &ClusterLink::checkConnection);
+    QMetaObject::invokeMethod(this, &ClusterLink::connectAndListen, Qt::QueuedConnection);
+}
+
+ClusterLink::~ClusterLink()
+{
+    if (QSqlDatabase::contains(m_connectionName)) {
+        QSqlDatabase::database(m_connectionName, false).close();
+        QSqlDatabase::removeDatabase(m_connectionName);
+    }
+}
+
+void ClusterLink::connectAndListen()
+{
+    m_healthCheck->start();
+    QSqlDatabase db = QSqlDatabase::contains(m_connectionName)
+        ? QSqlDatabase::database(m_connectionName, false)
+        : QSqlDatabase::addDatabase(u"QPSQL"_s, m_connectionName);
+    db.close();
+    db.setHostName(m_settings.host);
+    db.setPort(m_settings.port);
+    db.setDatabaseName(m_settings.name);
+    db.setUserName(m_settings.user);
+    db.setPassword(m_settings.password);
+    db.setConnectOptions(u"connect_timeout=3;application_name=messenger-cluster-link"_s);
+    if (!db.open()) {
+        qCWarning(lcCluster) << "LISTEN connection failed, retrying:" << db.lastError().text();
+        m_listening = false;
+        return;
+    }
+    QObject::disconnect(db.driver(), nullptr, this, nullptr);
+    connect(db.driver(), &QSqlDriver::notification, this,
+            [this](const QString &name, QSqlDriver::NotificationSource, const QVariant &payload) {
+                if (name == channel && payload.toString() != m_instanceId)
+                    Q_EMIT remoteCommitted();
+            });
+    if (!db.driver()->subscribeToNotification(channel)) {
+        qCWarning(lcCluster) << "LISTEN failed:" << db.driver()->lastError().text();
+        db.close();
+        m_listening = false;
+        return;
+    }
+    const bool wasDown = !m_listening;
+    m_listening = true;
+    qCInfo(lcCluster) << "listening for other instances' events";
+    if (wasDown)
+        Q_EMIT remoteCommitted(); // backfill whatever happened while we were deaf
+}
+
+void ClusterLink::checkConnection()
+{
+    QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+    QSqlQuery probe(db);
+    if (m_listening && db.isOpen() && probe.exec(u"SELECT 1"_s))
+        return;
+    if (m_listening)
+        qCWarning(lcCluster) << "LISTEN connection lost, reconnecting";
+    m_listening = false;
+    connectAndListen();
+}
+
+void ClusterLink::announce()
+{
+    if (!m_notifyQueued.exchange(true))
+        QMetaObject::invokeMethod(this, &ClusterLink::sendNotify, Qt::QueuedConnection);
+}
+
+void ClusterLink::sendNotify()
+{
+    m_notifyQueued = false;
+    if (!m_listening)
+        return; // the others' safety-net polls cover us until we are back
+    QSqlQuery notify(QSqlDatabase::database(m_connectionName, false));
+    notify.prepare(u"SELECT pg_notify(?, ?)"_s);
+    notify.addBindValue(channel);
+    notify.addBindValue(m_instanceId);
+    if (!notify.exec())
+        qCWarning(lcCluster) << "NOTIFY failed:" << notify.lastError().text();
+}
+
+} // namespace Messenger::Server

@@ -1,0 +1,45 @@
+#pragma once
+
+#include "db/DatabaseSettings.h"
+
+#include <QObject>
+#include <QSqlDatabase>
+#include <QTimer>
+
+#include <atomic>
+
+namespace Messenger::Server {
+
+// The one PostgreSQL connection per instance that carries LISTEN/NOTIFY, on
+// its own thread. After a local commit the instance NOTIFYs (outside any
+// message transaction, coalesced, payload = our instance id only); a
+// notification from another instance makes the EventFeed poll. When the
+// connection drops it is reopened and re-subscribed, and remoteCommitted() is
+// emitted so the feed backfills whatever was missed meanwhile.
+class ClusterLink : public QObject
+{
+    Q_OBJECT
+public:
+    explicit ClusterLink(DatabaseSettings settings, QObject *parent = nullptr);
+    ~ClusterLink() override;
+
+    // Thread-safe: ask for one NOTIFY; calls made while one is pending coalesce.
+    void announce();
+
+Q_SIGNALS:
+    void remoteCommitted();
+
+private:
+    Q_INVOKABLE void connectAndListen();
+    Q_INVOKABLE void sendNotify();
+    void checkConnection();
+
+    DatabaseSettings m_settings;
+    QString m_connectionName;
+    QString m_instanceId;
+    QTimer *m_healthCheck = nullptr;
+    std::atomic_bool m_notifyQueued{false};
+    bool m_listening = false;
+};
+
+} // namespace Messenger::Server

@@ -1,0 +1,58 @@
+#pragma once
+
+#include "services/Updates.h"
+
+#include <QObject>
+#include <QTimer>
+
+namespace Messenger::Server {
+
+class Database;
+
+// Reads the committed log (messages + events) in seq order and hands each
+// update to the hub exactly once. Every delivery goes through here, for local
+// and remote commits alike, so nothing is announced that is not stored and
+// every instance delivers the same stream.
+//
+// On PostgreSQL, seqs are drawn before commit, so seq 11 can become visible
+// before seq 10. A hole in the stream is therefore waited for until every
+// transaction that was running when it was first seen has finished (the
+// snapshot's xmin passes them); then the hole is a rollback and is skipped.
+// deliveredSeq() is thus a watermark: everything up to it is committed and
+// delivered, which makes it a safe resume point.
+class EventFeed : public QObject
+{
+    Q_OBJECT
+public:
+    explicit EventFeed(Database &database, QObject *parent = nullptr);
+
+    // Starts after the newest committed seq; blocks, for start-up only.
+    bool start(QString *error);
+    qint64 deliveredSeq() const { return m_delivered; }
+
+public Q_SLOTS:
+    // Something was committed (here or on another instance): poll soon.
+    void poke();
+
+Q_SIGNALS:
+    void updatesReady(const QList<Messenger::Server::Update> &updates,
+                      const QHash<QString, QStringList> &members);
+
+private:
+    void poll();
+    void handleBatch(const Result<FeedBatch> &batch);
+
+    Database &m_db;
+    qint64 m_delivered = 0;
+    bool m_polling = false;
+    bool m_pokedWhilePolling = false;
+    // The hole we are waiting on: its first seq, the newest xid that was
+    // running when it was seen, and since when we wait.
+    qint64 m_holeAt = 0;
+    quint64 m_holeRunningUpTo = 0;
+    qint64 m_holeSinceMs = 0;
+    QTimer m_retry;
+    QTimer m_safetyNet;
+};
+
+} // namespace Messenger::Server

@@ -1,0 +1,187 @@
+#include "Updates.h"
+
+#include "MessageRows.h"
+#include "shared/WsEvents.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSet>
+
+using namespace Qt::StringLiterals;
+
+namespace Messenger::Server {
+
+QJsonObject Update::toJson() const
+{
+    return {{u"seq"_s, seq}, {u"type"_s, type}, {u"data"_s, data}};
+}
+
+QByteArray Update::frame() const
+{
+    return QJsonDocument(QJsonObject{{u"type"_s, type}, {u"data"_s, data}}).toJson(QJsonDocument::Compact);
+}
+
+PgSnapshot PgSnapshot::parse(const QString &text)
+{
+    PgSnapshot snapshot;
+    const QStringList parts = text.split(u':');
+    if (parts.size() != 3)
+        return snapshot;
+    bool okMin = false;
+    bool okMax = false;
+    snapshot.xmin = parts[0].toULongLong(&okMin);
+    snapshot.xmax = parts[1].toULongLong(&okMax);
+    for (const QString &xid : parts[2].split(u',', Qt::SkipEmptyParts))
+        snapshot.running.append(xid.toULongLong());
+    snapshot.valid = okMin && okMax;
+    return snapshot;
+}
+
+namespace UpdatesService {
+
+namespace {
+
+Update messageUpdate(const Rows &rows)
+{
+    const Message message = MessageRows::read(rows);
+    QJsonObject data = message.toJson();
+    data.insert(u"sender_name"_s, message.sender.name); // the seed's socket frames carry it
+    return {message.seq, message.chatId, {}, WsEvents::message.toString(), data};
+}
+
+Update eventUpdate(const Rows &rows, int first)
+{
+    return {rows.integer(first), rows.string(first + 1), rows.string(first + 2), rows.string(first + 3),
+            QJsonDocument::fromJson(rows.string(first + 4).toUtf8()).object()};
+}
+
+// Merges two seq-ordered lists, each possibly cut at `limit`, into one list
+// that is complete up to its last element.
+QList<Update> mergeBySeq(QList<Update> messages, bool messagesFull, QList<Update> events,
+                         bool eventsFull, bool *full)
+{
+    qint64 horizon = std::numeric_limits<qint64>::max();
+    if (messagesFull && !messages.isEmpty())
+        horizon = qMin(horizon, messages.last().seq);
+    if (eventsFull && !events.isEmpty())
+        horizon = qMin(horizon, events.last().seq);
+    *full = messagesFull || eventsFull;
+    QList<Update> merged;
+    merged.reserve(messages.size() + events.size());
+    qsizetype m = 0;
+    qsizetype e = 0;
+    while (m < messages.size() || e < events.size()) {
+        const bool takeMessage = e >= events.size()
+            || (m < messages.size() && messages[m].seq < events[e].seq);
+        Update &next = takeMessage ? messages[m++] : events[e++];
+        if (next.seq > horizon)
+            break;
+        merged.append(std::move(next));
+    }
+    return merged;
+}
+
+} // namespace
+
+Result<FeedBatch> readFeed(Db &db, qint64 afterSeq, int limit)
+{
+    FeedBatch batch;
+    // One snapshot for the snapshot id and both tables.
+    std::optional<Transaction> transaction;
+    if (db.isPostgres()) {
+        transaction.emplace(db, u"BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"_s);
+        Rows rows = db.exec(u"SELECT CAST(pg_current_snapshot() AS text)"_s);
+        if (rows.next())
+            batch.snapshot = PgSnapshot::parse(rows.string(0));
+    }
+    QList<Update> messages;
+    QList<Update> events;
+    {
+        Rows rows = db.exec(u"SELECT "_s + MessageRows::columns
+                                + u" FROM messages m JOIN users u ON u.id = m.sender_id "
+                                  "WHERE m.seq > ? ORDER BY m.seq LIMIT ?"_s,
+                            {afterSeq, limit});
+        while (rows.next())
+            messages.append(messageUpdate(rows));
+    }
+    {
+        Rows rows = db.exec(u"SELECT seq, chat_id, user_id, type, payload FROM events "
+                            "WHERE seq > ? ORDER BY seq LIMIT ?"_s,
+                            {afterSeq, limit});
+        while (rows.next())
+            events.append(eventUpdate(rows, 0));
+    }
+    const bool messagesFull = messages.size() == limit;
+    const bool eventsFull = events.size() == limit;
+    batch.updates = mergeBySeq(std::move(messages), messagesFull, std::move(events), eventsFull,
+                               &batch.full);
+    QSet<QString> chatIds;
+    for (const Update &update : std::as_const(batch.updates)) {
+        if (!update.chatId.isEmpty())
+            chatIds.insert(update.chatId);
+    }
+    if (!chatIds.isEmpty()) {
+        Rows rows = db.exec(u"SELECT chat_id, user_id FROM chat_members WHERE chat_id IN "_s + db.idSetSql(),
+                            {QString::fromUtf8(QJsonDocument(QJsonArray::fromStringList(chatIds.values()))
+                                                   .toJson(QJsonDocument::Compact))});
+        while (rows.next())
+            batch.members[rows.string(0)].append(rows.string(1));
+    }
+    if (transaction)
+        transaction->commit();
+    return batch;
+}
+
+Result<qint64> latestSeq(Db &db)
+{
+    Rows rows = db.exec(u"SELECT (SELECT COALESCE(MAX(seq), 0) FROM messages), "
+                        "(SELECT COALESCE(MAX(seq), 0) FROM events)"_s);
+    rows.next();
+    return qMax(rows.integer(0), rows.integer(1));
+}
+
+QJsonObject UpdatesPage::toJson() const
+{
+    QJsonArray array;
+    for (const Update &update : updates)
+        array.append(update.toJson());
+    return {{u"events"_s, array}, {u"has_more"_s, hasMore}, {u"last_seq"_s, lastSeq}};
+}
+
+Result<UpdatesPage> forUser(Db &db, const QString &userId, qint64 afterSeq, qint64 untilSeq, int limit)
+{
+    QList<Update> messages;
+    QList<Update> events;
+    {
+        Rows rows = db.exec(u"SELECT "_s + MessageRows::columns
+                                + u" FROM messages m JOIN users u ON u.id = m.sender_id "
+                                  "WHERE m.chat_id IN (SELECT chat_id FROM chat_members WHERE user_id = ?) "
+                                  "AND m.seq > ? AND m.seq <= ? ORDER BY m.seq LIMIT ?"_s,
+                            {userId, afterSeq, untilSeq, limit});
+        while (rows.next())
+            messages.append(messageUpdate(rows));
+    }
+    {
+        Rows rows = db.exec(u"SELECT seq, chat_id, user_id, type, payload FROM events "
+                            "WHERE (chat_id IN (SELECT chat_id FROM chat_members WHERE user_id = ?) "
+                            "OR user_id = ?) AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?"_s,
+                            {userId, userId, afterSeq, untilSeq, limit});
+        while (rows.next())
+            events.append(eventUpdate(rows, 0));
+    }
+    UpdatesPage page;
+    const bool messagesFull = messages.size() == limit;
+    const bool eventsFull = events.size() == limit;
+    page.updates = mergeBySeq(std::move(messages), messagesFull, std::move(events), eventsFull,
+                              &page.hasMore);
+    if (page.updates.size() > limit) {
+        page.updates.resize(limit);
+        page.hasMore = true;
+    }
+    page.lastSeq = page.hasMore && !page.updates.isEmpty() ? page.updates.last().seq : untilSeq;
+    return page;
+}
+
+} // namespace UpdatesService
+
+} // namespace Messenger::Server

@@ -1,0 +1,95 @@
+#include "Hub.h"
+
+#include "WsSession.h"
+#include "shared/WsEvents.h"
+
+using namespace Qt::StringLiterals;
+
+namespace Messenger::Server {
+
+Hub::Hub(int pingIntervalSeconds, QObject *parent)
+    : QObject(parent)
+    , m_idleLimitMs(qint64(pingIntervalSeconds) * 2500) // two and a half pings without a word
+{
+    // One timer for every connection, not one per socket.
+    m_keepAlive.setInterval(pingIntervalSeconds * 1000);
+    connect(&m_keepAlive, &QTimer::timeout, this, &Hub::keepAlive);
+    m_keepAlive.start();
+}
+
+void Hub::add(WsSession *session)
+{
+    m_byUser.insert(session->userId(), session);
+}
+
+void Hub::remove(WsSession *session)
+{
+    m_byUser.remove(session->userId(), session);
+}
+
+void Hub::sendToUsers(const QStringList &userIds, const QByteArray &frame, const QString &exceptUserId)
+{
+    for (const QString &userId : userIds) {
+        if (userId == exceptUserId)
+            continue;
+        for (auto it = m_byUser.constFind(userId); it != m_byUser.constEnd() && it.key() == userId; ++it) {
+            if ((*it)->isUserSocket())
+                (*it)->send(frame);
+        }
+    }
+}
+
+void Hub::deliver(const QList<Update> &updates, const QHash<QString, QStringList> &members)
+{
+    for (const Update &update : updates) {
+        const QByteArray frame = update.frame();
+        const bool isMessage = update.type == WsEvents::message;
+        const auto reach = [&](const QString &userId, bool chatEvent) {
+            // Copy: a send may drop a slow session, which edits m_byUser.
+            const QList<WsSession *> sessions = m_byUser.values(userId);
+            for (WsSession *session : sessions) {
+                if (session->isUserSocket())
+                    session->deliver(update.seq, frame);
+                else if (chatEvent && isMessage && session->chatId() == update.chatId)
+                    session->deliver(update.seq, frame);
+            }
+        };
+        if (!update.chatId.isEmpty()) {
+            for (const QString &userId : members.value(update.chatId))
+                reach(userId, true);
+        }
+        if (!update.userId.isEmpty()) {
+            reach(update.userId, false);
+            if (update.type == WsEvents::chatRemoved) {
+                // A removed member's seed socket on that chat ends at once.
+                const QString chatId = update.data.value(u"chat_id").toString();
+                const QList<WsSession *> sessions = m_byUser.values(update.userId);
+                for (WsSession *session : sessions) {
+                    if (session->chatId() == chatId)
+                        session->close(QWebSocketProtocol::CloseCodePolicyViolated,
+                                       u"removed from chat"_s);
+                }
+            }
+        }
+    }
+}
+
+void Hub::closeAll(QWebSocketProtocol::CloseCode code, const QString &reason)
+{
+    const QList<WsSession *> sessions = m_byUser.values();
+    for (WsSession *session : sessions)
+        session->close(code, reason);
+}
+
+void Hub::keepAlive()
+{
+    const QList<WsSession *> sessions = m_byUser.values();
+    for (WsSession *session : sessions) {
+        if (session->idleMs() > m_idleLimitMs)
+            session->close(QWebSocketProtocol::CloseCodeGoingAway, u"idle timeout"_s);
+        else
+            session->ping();
+    }
+}
+
+} // namespace Messenger::Server

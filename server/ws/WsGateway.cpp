@@ -1,0 +1,251 @@
+#include "WsGateway.h"
+
+#include "Hub.h"
+#include "WsProtocol.h"
+#include "WsSession.h"
+#include "cluster/EventFeed.h"
+#include "db/Database.h"
+#include "services/ChatAccess.h"
+#include "services/MessageService.h"
+#include "services/TokenService.h"
+#include "services/Updates.h"
+
+#include <QHttpServer>
+#include <QHttpServerResponder>
+#include <QHttpServerResponse>
+#include <QLoggingCategory>
+#include <QUrlQuery>
+#include <QWebSocket>
+
+using namespace Qt::StringLiterals;
+
+Q_DECLARE_LOGGING_CATEGORY(lcWs)
+
+namespace Messenger::Server {
+
+WsGateway::WsGateway(Database &database, TokenService &tokens, Hub &hub, EventFeed &feed,
+                     WsSettings settings, QObject *parent)
+    : QObject(parent)
+    , m_db(database)
+    , m_tokens(tokens)
+    , m_hub(hub)
+    , m_feed(feed)
+    , m_settings(settings)
+{
+}
+
+void WsGateway::registerRoutes(QHttpServer &server)
+{
+    m_server = &server;
+    // QHttpServer 6.4 upgrades only requests whose path a route handles; the
+    // route writes nothing for an upgrade, so the socket reaches us.
+    server.route(u"/ws/<arg>"_s, [](const QString &, const QHttpServerRequest &request,
+                                    QHttpServerResponder &&responder) {
+        if (request.value("upgrade"_ba).compare("websocket", Qt::CaseInsensitive) == 0)
+            return;
+        QHttpServerResponse(QByteArrayLiteral("application/json"),
+                            R"({"detail":"WebSocket endpoint: connect with an Upgrade request","code":"upgrade_required"})"_ba,
+                            QHttpServerResponse::StatusCode::UpgradeRequired)
+            .write(std::move(responder));
+    });
+    connect(&server, &QHttpServer::newWebSocketConnection, this, [this] {
+        while (m_server->hasPendingWebSocketConnections())
+            accept(m_server->nextPendingWebSocketConnection());
+    });
+}
+
+void WsGateway::reject(QWebSocket *socket, const QString &detail)
+{
+    // We own the socket from here: it goes when the close handshake ends.
+    socket->setParent(this);
+    connect(socket, &QWebSocket::disconnected, socket, &QObject::deleteLater);
+    socket->sendTextMessage(QString::fromUtf8(WsProtocol::seedError(detail)));
+    socket->close(QWebSocketProtocol::CloseCodePolicyViolated, detail.left(100));
+}
+
+void WsGateway::accept(std::unique_ptr<QWebSocket> socket)
+{
+    if (!socket)
+        return;
+    socket->setMaxAllowedIncomingMessageSize(quint64(m_settings.maxFrameBytes));
+    socket->setMaxAllowedIncomingFrameSize(quint64(m_settings.maxFrameBytes));
+    const QUrl url = socket->requestUrl();
+    const QUrlQuery query(url);
+    const QString path = url.path();
+    QString chatId;
+    if (path != u"/ws/user"_s) {
+        const auto id = canonicalUuid(QStringView(path).sliced(qMin(path.size(), qsizetype(4))));
+        if (!id) {
+            reject(socket.release(), u"Chat not found"_s);
+            return;
+        }
+        chatId = *id;
+    }
+    QString token = query.queryItemValue(u"token"_s, QUrl::FullyDecoded);
+    if (token.isEmpty()) {
+        const QByteArray header = socket->request().rawHeader("Authorization").trimmed();
+        if (header.size() > 7 && header.left(7).toLower() == "bearer ")
+            token = QString::fromLatin1(header.mid(7).trimmed());
+    }
+    const auto userId = m_tokens.authenticate(token);
+    if (!userId) {
+        reject(socket.release(), u"Could not validate credentials"_s);
+        return;
+    }
+    std::optional<qint64> sinceSeq;
+    if (query.hasQueryItem(u"since_seq"_s)) {
+        bool ok = false;
+        sinceSeq = query.queryItemValue(u"since_seq"_s).toLongLong(&ok);
+        if (!ok || *sinceSeq < 0) {
+            reject(socket.release(), u"since_seq must be a non-negative integer"_s);
+            return;
+        }
+    }
+    if (m_hub.connectionsOf(*userId) >= m_settings.maxConnectionsPerUser) {
+        reject(socket.release(), u"Too many connections for this user"_s);
+        return;
+    }
+    // The user (and, for a chat socket, the membership) is checked on a worker;
+    // the socket waits, owned by this lambda until then.
+    QPointer<QWebSocket> pending = socket.release();
+    pending->setParent(this);
+    m_db.run([user = *userId, chatId](Db &db) -> Result<Empty> {
+            const auto found = ChatAccess::requireUser(db, user);
+            if (!found)
+                return found.error();
+            if (!chatId.isEmpty()) {
+                const auto membership = ChatAccess::requireMember(db, chatId, user);
+                if (!membership)
+                    return membership.error();
+            }
+            return Empty{};
+        })
+        .then(this, [this, pending, user = *userId, chatId, sinceSeq](const Result<Empty> &result) {
+            if (!pending)
+                return; // the client went away meanwhile
+            if (!result) {
+                reject(pending, result.error().detail);
+                return;
+            }
+            pending->setParent(nullptr);
+            open(std::unique_ptr<QWebSocket>(pending.data()), user, chatId, sinceSeq);
+        });
+}
+
+void WsGateway::open(std::unique_ptr<QWebSocket> socket, const QString &userId, const QString &chatId,
+                     std::optional<qint64> sinceSeq)
+{
+    auto *session = new WsSession(std::move(socket), userId, chatId, m_settings.maxOutboundBytes, this);
+    connect(session, &WsSession::frameReceived, this, &WsGateway::handleFrame);
+    connect(session, &WsSession::closed, this, [this](WsSession *closedSession) {
+        m_hub.remove(closedSession);
+        closedSession->deleteLater();
+    });
+    session->send(WsProtocol::greeting(userId, chatId));
+    m_hub.add(session);
+    if (sinceSeq && session->isUserSocket()) {
+        // Live updates after the feed's watermark arrive through the hub and
+        // wait in the session; the replay covers (since_seq, watermark].
+        session->beginReplay();
+        replay(session, *sinceSeq, m_feed.deliveredSeq());
+    }
+}
+
+void WsGateway::replay(QPointer<WsSession> session, qint64 afterSeq, qint64 untilSeq)
+{
+    const QString userId = session->userId();
+    m_db.run([userId, afterSeq, untilSeq, limit = m_settings.replayPageSize](Db &db) {
+            return UpdatesService::forUser(db, userId, afterSeq, untilSeq, limit);
+        })
+        .then(this, [this, session, untilSeq](const Result<UpdatesService::UpdatesPage> &page) {
+            if (!session)
+                return;
+            if (!page) {
+                session->send(WsProtocol::error(page.error().detail));
+                session->close(QWebSocketProtocol::CloseCodeAbnormalDisconnection, u"resume failed"_s);
+                return;
+            }
+            for (const Update &update : page.value().updates)
+                session->send(update.frame());
+            if (page.value().hasMore)
+                replay(session, page.value().lastSeq, untilSeq);
+            else
+                session->finishReplay(untilSeq);
+        });
+}
+
+void WsGateway::reportError(WsSession *session, const QString &detail, const std::optional<QString> &clientId)
+{
+    session->send(session->isUserSocket() ? WsProtocol::error(detail, clientId) : WsProtocol::seedError(detail));
+}
+
+void WsGateway::handleFrame(WsSession *session, const QByteArray &frame)
+{
+    const Result<WsProtocol::Command> parsed = WsProtocol::parse(frame, session->chatId());
+    if (!parsed) {
+        reportError(session, parsed.error().detail, std::nullopt);
+        return;
+    }
+    const WsProtocol::Command command = parsed.value();
+    const QString userId = session->userId();
+    QPointer<WsSession> guard(session);
+    switch (command.type) {
+    case WsProtocol::Command::Type::Ping:
+        session->send(WsProtocol::pong());
+        return;
+    case WsProtocol::Command::Type::Send:
+        m_db.run([userId, command](Db &db) {
+                return MessageService::send(db, userId, {command.chatId, command.text, command.clientId});
+            })
+            .then(this, [this, guard, clientId = command.clientId](const Result<Message> &message) {
+                if (message)
+                    Q_EMIT committed();
+                if (!guard)
+                    return;
+                if (!message)
+                    reportError(guard, message.error().detail, clientId);
+                else if (guard->isUserSocket())
+                    guard->send(WsProtocol::ack(clientId, message.value()));
+            });
+        return;
+    case WsProtocol::Command::Type::Read:
+        m_db.run([userId, command](Db &db) {
+                return MessageService::markRead(db, userId, command.messageId, command.chatId);
+            })
+            .then(this, [this, guard](const Result<ReadState> &state) {
+                if (state)
+                    Q_EMIT committed();
+                else if (guard)
+                    reportError(guard, state.error().detail, std::nullopt);
+            });
+        return;
+    case WsProtocol::Command::Type::Typing:
+        m_db.run([userId, chatId = command.chatId](Db &db) -> Result<QPair<QString, QStringList>> {
+                const auto membership = ChatAccess::requireMember(db, chatId, userId);
+                if (!membership)
+                    return membership.error();
+                const auto chat = ChatAccess::load(db, chatId);
+                QString name;
+                QStringList members;
+                for (const User &member : chat ? chat->members : QList<User>()) {
+                    members.append(member.id);
+                    if (member.id == userId)
+                        name = member.name;
+                }
+                return qMakePair(name, members);
+            })
+            .then(this, [this, guard, userId, chatId = command.chatId](
+                            const Result<QPair<QString, QStringList>> &result) {
+                if (!result) {
+                    if (guard)
+                        reportError(guard, result.error().detail, std::nullopt);
+                    return;
+                }
+                m_hub.sendToUsers(result.value().second,
+                                  WsProtocol::typing(chatId, userId, result.value().first), userId);
+            });
+        return;
+    }
+}
+
+} // namespace Messenger::Server

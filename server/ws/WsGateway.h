@@ -1,0 +1,60 @@
+#pragma once
+
+#include <QObject>
+#include <QPointer>
+
+#include <memory>
+
+class QHttpServer;
+class QWebSocket;
+
+namespace Messenger::Server {
+
+class Database;
+class EventFeed;
+class Hub;
+class TokenService;
+class WsSession;
+
+struct WsSettings
+{
+    int maxConnectionsPerUser = 16;
+    qint64 maxOutboundBytes = 4 * 1024 * 1024;
+    qint64 maxFrameBytes = 64 * 1024;
+    int replayPageSize = 500;
+};
+
+// Accepts /ws/user and /ws/{chat_id} upgrades, authenticates them (token in
+// ?token= or Authorization: Bearer), replays what a resuming client missed,
+// and runs the commands clients send. Every write goes through the same
+// services as REST; committed() then wakes the feed that delivers it.
+class WsGateway : public QObject
+{
+    Q_OBJECT
+public:
+    WsGateway(Database &database, TokenService &tokens, Hub &hub, EventFeed &feed,
+              WsSettings settings, QObject *parent = nullptr);
+
+    void registerRoutes(QHttpServer &server);
+
+Q_SIGNALS:
+    void committed();
+
+private:
+    void accept(std::unique_ptr<QWebSocket> socket);
+    void reject(QWebSocket *socket, const QString &detail);
+    void open(std::unique_ptr<QWebSocket> socket, const QString &userId, const QString &chatId,
+              std::optional<qint64> sinceSeq);
+    void replay(QPointer<WsSession> session, qint64 afterSeq, qint64 untilSeq);
+    void handleFrame(WsSession *session, const QByteArray &frame);
+    void reportError(WsSession *session, const QString &detail, const std::optional<QString> &clientId);
+
+    Database &m_db;
+    TokenService &m_tokens;
+    Hub &m_hub;
+    EventFeed &m_feed;
+    WsSettings m_settings;
+    QHttpServer *m_server = nullptr;
+};
+
+} // namespace Messenger::Server

@@ -1,0 +1,35 @@
+#pragma once
+
+#include "services/ApiError.h"
+#include "shared/Message.h"
+
+#include <QByteArray>
+
+namespace Messenger::Server::WsProtocol {
+
+// A command a client sent over a socket, validated. On /ws/{chat_id} (the
+// seed's socket) the only command is {"text": ..., "client_id"?}, a Send to
+// that chat. On /ws/user: {"type": "send"|"typing"|"read"|"ping", ...}.
+struct Command
+{
+    enum class Type { Send, Typing, Read, Ping };
+    Type type = Type::Ping;
+    QString chatId;
+    QString text;
+    std::optional<QString> clientId;
+    QString messageId;
+};
+
+// Never throws, never crashes: any input gives a Command or a 4xx-style error
+// whose detail is safe to send back.
+Result<Command> parse(const QByteArray &frame, const QString &chatSocketId = {});
+
+QByteArray greeting(const QString &userId, const QString &chatId = {});
+QByteArray ack(const std::optional<QString> &clientId, const Message &message);
+QByteArray error(const QString &detail, const std::optional<QString> &clientId = {});
+// The seed's error frame: {"error": "..."}.
+QByteArray seedError(const QString &detail);
+QByteArray pong();
+QByteArray typing(const QString &chatId, const QString &userId, const QString &name);
+
+} // namespace Messenger::Server::WsProtocol

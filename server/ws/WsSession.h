@@ -1,0 +1,60 @@
+#pragma once
+
+#include <QElapsedTimer>
+#include <QList>
+#include <QObject>
+#include <QPair>
+#include <QWebSocket>
+
+#include <memory>
+
+namespace Messenger::Server {
+
+// One open WebSocket: /ws/user (every chat of the user) or the seed's
+// /ws/{chat_id} (one chat). Sends are bounded: a client whose unsent data
+// passes the limit is dropped (it can resume later) instead of growing
+// server memory. While a resume replays history, live frames wait in order.
+class WsSession : public QObject
+{
+    Q_OBJECT
+public:
+    WsSession(std::unique_ptr<QWebSocket> socket, QString userId, QString chatId,
+              qint64 maxOutboundBytes, QObject *parent = nullptr);
+    ~WsSession() override;
+
+    const QString &userId() const { return m_userId; }
+    // The chat of a seed /ws/{chat_id} socket; empty for /ws/user.
+    const QString &chatId() const { return m_chatId; }
+    bool isUserSocket() const { return m_chatId.isEmpty(); }
+
+    // A frame for this client only (greeting, ack, error, pong).
+    void send(const QByteArray &frame);
+    // A frame of the live stream, held back while a replay runs.
+    void deliver(qint64 seq, const QByteArray &frame);
+
+    void beginReplay();
+    // Sends the held-back frames newer than `replayedUpTo`, then goes live.
+    void finishReplay(qint64 replayedUpTo);
+
+    qint64 idleMs() const { return m_lastActivity.elapsed(); }
+    void ping();
+    void close(QWebSocketProtocol::CloseCode code, const QString &reason);
+
+Q_SIGNALS:
+    void frameReceived(Messenger::Server::WsSession *session, const QByteArray &frame);
+    void closed(Messenger::Server::WsSession *session);
+
+private:
+    void transmit(const QByteArray &frame);
+
+    QWebSocket *m_socket; // child of this session
+    QString m_userId;
+    QString m_chatId;
+    qint64 m_maxOutboundBytes;
+    QElapsedTimer m_lastActivity;
+    bool m_replaying = false;
+    bool m_closed = false;
+    QList<QPair<qint64, QByteArray>> m_heldBack;
+};
+
+} // namespace Messenger::Server
