@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Configures (once) and builds a CMake preset: debug, release or ci.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+preset=${1:-release}
+export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/messenger-ccache}
+export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-2G}
+[ -f "build/$preset/build.ninja" ] || cmake --preset "$preset" >/dev/null
+cmake --build --preset "$preset"

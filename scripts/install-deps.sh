@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# The one list of Debian 12 packages the project needs (Docker reuses it).
+# Usage: scripts/install-deps.sh [build|test|runtime]. Installs only what is missing.
+set -euo pipefail
+set_name=${1:-build}
+build=(cmake ninja-build g++ ccache pkg-config qt6-base-dev qt6-httpserver-dev qt6-websockets-dev
+       libqt6sql6-psql libqt6sql6-sqlite qt6-l10n-tools qt6-tools-dev qt6-svg-dev libsodium-dev)
+test=("${build[@]}" postgresql postgresql-client python3 python3-jwt python3-websockets curl)
+runtime=(libqt6core6 libqt6network6 libqt6sql6 libqt6sql6-psql libqt6sql6-sqlite libqt6httpserver6
+         libqt6websockets6 libqt6concurrent6 libsodium23 ca-certificates)
+case "$set_name" in
+  build) packages=("${build[@]}") ;;
+  test) packages=("${test[@]}") ;;
+  runtime) packages=("${runtime[@]}") ;;
+  *) echo "usage: $0 [build|test|runtime]" >&2; exit 2 ;;
+esac
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
+echo "Installing: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"

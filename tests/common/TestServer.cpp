@@ -1,0 +1,164 @@
+#include "TestServer.h"
+
+#include <QNetworkReply>
+#include <QProcessEnvironment>
+#include <QRandomGenerator>
+#include <QRegularExpression>
+#include <QSignalSpy>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QUuid>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+// Runs one statement on the admin database (CREATE/DROP DATABASE).
+bool adminExec(const QString &adminUrl, const QString &statement, QString *error)
+{
+    const QUrl url(adminUrl);
+    const QString name = u"test-admin-"_s + QUuid::createUuid().toString(QUuid::Id128);
+    bool ok = false;
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(u"QPSQL"_s, name);
+        db.setHostName(url.host());
+        db.setPort(url.port(5432));
+        db.setUserName(url.userName());
+        db.setPassword(url.password());
+        db.setDatabaseName(url.path().mid(1));
+        if (db.open()) {
+            QSqlQuery query(db);
+            ok = query.exec(statement);
+            if (!ok)
+                *error = query.lastError().text();
+        } else {
+            *error = db.lastError().text();
+        }
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(name);
+    return ok;
+}
+
+} // namespace
+
+TestServer::TestServer() = default;
+
+TestServer::~TestServer()
+{
+    stop();
+    if (!m_pgDatabase.isEmpty()) {
+        QString ignored;
+        adminExec(m_adminUrl, u"DROP DATABASE IF EXISTS %1 WITH (FORCE)"_s.arg(m_pgDatabase), &ignored);
+    }
+}
+
+bool TestServer::start(const QStringList &extraArgs)
+{
+    const auto env = QProcessEnvironment::systemEnvironment();
+    if (m_databaseUrl.isEmpty()) {
+        if (env.value(u"MESSENGER_TEST_BACKEND"_s) == u"postgres"_s) {
+            m_adminUrl = env.value(u"MESSENGER_TEST_POSTGRES_URL"_s);
+            if (m_adminUrl.isEmpty()) {
+                m_error = u"PostgreSQL tests need MESSENGER_TEST_POSTGRES_URL; run scripts/test.sh"_s;
+                return false;
+            }
+            m_pgDatabase = u"messenger_test_%1"_s.arg(QRandomGenerator::global()->generate64(), 0, 16);
+            if (!adminExec(m_adminUrl, u"CREATE DATABASE "_s + m_pgDatabase, &m_error))
+                return false;
+            QUrl url(m_adminUrl);
+            url.setPath(u"/"_s + m_pgDatabase);
+            m_databaseUrl = url.toString();
+        } else {
+            m_databaseUrl = u"sqlite://"_s + m_dir.filePath(u"messenger.db"_s);
+        }
+    }
+    QProcessEnvironment serverEnv = env;
+    serverEnv.insert(u"DATABASE_URL"_s, m_databaseUrl);
+    serverEnv.insert(u"SECRET_KEY"_s, QString::fromLatin1(secretKey()));
+    m_process.setProcessEnvironment(serverEnv);
+    m_process.setProcessChannelMode(QProcess::MergedChannels);
+    m_output.clear();
+    m_process.start(QStringLiteral(MESSENGER_SERVER_BIN),
+                    QStringList{u"--host"_s, u"127.0.0.1"_s, u"--port"_s, u"0"_s, u"--data-dir"_s,
+                                m_dir.path()}
+                        + extraArgs);
+    static const QRegularExpression listening(u"Listening on http://127\\.0\\.0\\.1:(\\d+)"_s);
+    QElapsedTimer waited;
+    waited.start();
+    while (waited.elapsed() < 20000) {
+        if (!m_process.waitForReadyRead(200) && m_process.state() == QProcess::NotRunning)
+            break;
+        m_output += m_process.readAll();
+        const auto match = listening.match(QString::fromUtf8(m_output));
+        if (match.hasMatch()) {
+            m_port = quint16(match.captured(1).toUInt());
+            return true;
+        }
+    }
+    m_error = u"server did not start: "_s + QString::fromUtf8(m_output);
+    return false;
+}
+
+void TestServer::stop()
+{
+    if (m_process.state() == QProcess::NotRunning)
+        return;
+    m_process.terminate();
+    if (!m_process.waitForFinished(5000)) {
+        m_process.kill();
+        m_process.waitForFinished(2000);
+    }
+    m_output += m_process.readAll();
+    // The server's log helps when a test fails; MESSENGER_TEST_SERVER_LOG=1 prints it.
+    if (qEnvironmentVariableIsSet("MESSENGER_TEST_SERVER_LOG"))
+        qInfo().noquote() << QString::fromUtf8(m_output);
+}
+
+QUrl TestServer::url(const QString &pathAndQuery) const
+{
+    return QUrl(u"http://127.0.0.1:%1%2"_s.arg(m_port).arg(pathAndQuery));
+}
+
+Reply HttpClient::request(const QByteArray &method, const QString &path, const QByteArray &body,
+                          const QString &token, const QByteArray &contentType)
+{
+    QNetworkRequest request(m_server.url(path));
+    if (!body.isEmpty())
+        request.setRawHeader("Content-Type", contentType);
+    if (!token.isEmpty())
+        request.setRawHeader("Authorization", "Bearer " + token.toLatin1());
+    QNetworkReply *reply = m_network.sendCustomRequest(request, method, body);
+    QSignalSpy finished(reply, &QNetworkReply::finished);
+    if (!reply->isFinished())
+        finished.wait(30000);
+    Reply result;
+    result.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    result.body = reply->readAll();
+    result.json = QJsonDocument::fromJson(result.body);
+    for (const auto &[name, value] : reply->rawHeaderPairs())
+        result.headers.insert(name.toLower(), value);
+    reply->deleteLater();
+    return result;
+}
+
+Reply HttpClient::post(const QString &path, const QJsonObject &body, const QString &token)
+{
+    return request("POST", path, QJsonDocument(body).toJson(QJsonDocument::Compact), token);
+}
+
+HttpClient::Account HttpClient::newUser(const QString &name)
+{
+    Account account;
+    account.name = name;
+    account.email = u"%1.%2@example.com"_s.arg(QUuid::createUuid().toString(QUuid::Id128).left(12), u"user"_s);
+    account.password = u"password-%1"_s.arg(name);
+    const Reply registered = post(u"/api/v1/auth/register"_s,
+                                  {{u"email"_s, account.email}, {u"name"_s, name}, {u"password"_s, account.password}});
+    account.id = registered.object().value(u"id").toString();
+    const Reply login = post(u"/api/v1/auth/token"_s, {{u"email"_s, account.email}, {u"password"_s, account.password}});
+    account.token = login.object().value(u"access_token").toString();
+    account.refreshToken = login.object().value(u"refresh_token").toString();
+    return account;
+}

@@ -1,0 +1,85 @@
+#pragma once
+
+#include <QByteArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QUrl>
+
+// A real messenger-server process on a free loopback port, on SQLite or on a
+// fresh PostgreSQL database (MESSENGER_TEST_BACKEND=postgres, with
+// MESSENGER_TEST_POSTGRES_URL naming a superuser connection).
+class TestServer
+{
+public:
+    TestServer();
+    ~TestServer();
+
+    // Starts the process; false (with the reason in error()) on failure.
+    bool start(const QStringList &extraArgs = {});
+    void stop();
+    QString error() const { return m_error; }
+    QUrl url(const QString &pathAndQuery) const;
+    QString databaseUrl() const { return m_databaseUrl; }
+    static QByteArray secretKey() { return QByteArrayLiteral("test-secret-key-0123456789"); }
+    QByteArray output() const { return m_output; }
+
+private:
+    QTemporaryDir m_dir;
+    QProcess m_process;
+    QString m_databaseUrl;
+    QString m_adminUrl;
+    QString m_pgDatabase;
+    QString m_error;
+    QByteArray m_output;
+    quint16 m_port = 0;
+};
+
+struct Reply
+{
+    int status = 0;
+    QByteArray body;
+    QJsonDocument json;
+    QByteArray header(const QByteArray &name) const { return headers.value(name.toLower()); }
+    QHash<QByteArray, QByteArray> headers;
+    QJsonObject object() const { return json.object(); }
+};
+
+// Waits for each reply with QSignalSpy; tests only.
+class HttpClient
+{
+public:
+    explicit HttpClient(TestServer &server) : m_server(server) { }
+    Reply request(const QByteArray &method, const QString &path, const QByteArray &body = {},
+                  const QString &token = {}, const QByteArray &contentType = "application/json");
+    Reply get(const QString &path, const QString &token = {}) { return request("GET", path, {}, token); }
+    Reply post(const QString &path, const QJsonObject &body, const QString &token = {});
+
+    struct Account
+    {
+        QString id;
+        QString email;
+        QString name;
+        QString password;
+        QString token;
+        QString refreshToken;
+    };
+    // Registers and logs in a new user with a unique email.
+    Account newUser(const QString &name);
+
+private:
+    TestServer &m_server;
+    QNetworkAccessManager m_network;
+};
+
+// Checks a reply's status (evaluating the expression once) and shows the body when it differs.
+#define COMPARE_STATUS(expression, expected) \
+    do { \
+        const Reply compared_ = (expression); \
+        QVERIFY2(compared_.status == (expected), \
+                 qPrintable(QStringLiteral("status %1, body %2") \
+                                .arg(compared_.status) \
+                                .arg(QString::fromUtf8(compared_.body)))); \
+    } while (false)
