@@ -5,5 +5,8 @@ cd "$(dirname "$0")/.."
 preset=${1:-release}
 export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/messenger-ccache}
 export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-2G}
+# Relative paths in the cache key, so fresh clones elsewhere hit the cache too.
+export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$PWD}
+export CCACHE_NOHASHDIR=${CCACHE_NOHASHDIR:-1}
 [ -f "build/$preset/build.ninja" ] || cmake --preset "$preset" >/dev/null
 cmake --build --preset "$preset"

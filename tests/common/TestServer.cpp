@@ -101,6 +101,12 @@ bool TestServer::start(const QStringList &extraArgs)
     return false;
 }
 
+bool TestServer::startSharing(const TestServer &primary)
+{
+    m_databaseUrl = primary.m_databaseUrl;
+    return start();
+}
+
 void TestServer::stop()
 {
     if (m_process.state() == QProcess::NotRunning)

@@ -19,6 +19,9 @@ public:
 
     // Starts the process; false (with the reason in error()) on failure.
     bool start(const QStringList &extraArgs = {});
+    // Starts a second instance on the same database as `primary` (PostgreSQL).
+    bool startSharing(const TestServer &primary);
+    bool isPostgres() const { return m_databaseUrl.startsWith(QStringLiteral("postgres")); }
     void stop();
     QString error() const { return m_error; }
     QUrl url(const QString &pathAndQuery) const;
