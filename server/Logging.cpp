@@ -14,7 +14,7 @@ namespace {
 
 void writeLine(QtMsgType type, const QMessageLogContext &context, const QString &message)
 {
-    static constexpr const char *names[] = {"DEBUG", "WARNING", "CRITICAL", "FATAL", "INFO"};
+    static constexpr const char *names[] = { "DEBUG", "WARNING", "CRITICAL", "FATAL", "INFO" };
     const QByteArray line = formatTimestamp(currentTimestamp()).toUtf8() + ' '
         + names[qBound(0, int(type), 4)] + ' ' + (context.category ? context.category : "default")
         + ": " + message.toUtf8() + '\n';

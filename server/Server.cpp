@@ -34,7 +34,10 @@ static void initServerResources()
 
 namespace Messenger::Server {
 
-Server::Server(Config config, QObject *parent) : QObject(parent), m_config(std::move(config)) { }
+Server::Server(Config config, QObject *parent)
+    : QObject(parent)
+    , m_config(std::move(config))
+{ }
 
 Server::~Server()
 {
@@ -107,14 +110,17 @@ bool Server::start(QString *error)
     }
 
     m_listener = new QTcpServer(m_http.get());
-    const QHostAddress address = m_config.host == u"localhost"_s ? QHostAddress(QHostAddress::LocalHost)
-                                                                  : QHostAddress(m_config.host);
+    const QHostAddress address = m_config.host == u"localhost"_s
+        ? QHostAddress(QHostAddress::LocalHost)
+        : QHostAddress(m_config.host);
     if (address.isNull()) {
         *error = u"HOST is not an IP address: "_s + m_config.host;
         return false;
     }
     if (!m_listener->listen(address, m_config.port)) {
-        *error = u"cannot listen on %1:%2: %3"_s.arg(m_config.host).arg(m_config.port).arg(m_listener->errorString());
+        *error = u"cannot listen on %1:%2: %3"_s.arg(m_config.host)
+                     .arg(m_config.port)
+                     .arg(m_listener->errorString());
         return false;
     }
     m_http->bind(m_listener);

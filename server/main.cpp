@@ -21,7 +21,7 @@ int main(int argc, char *argv[])
     Messenger::Server::Server server(*config);
     Messenger::Server::SignalWatcher signals;
     QObject::connect(&signals, &Messenger::Server::SignalWatcher::terminationRequested, &server,
-                     &Messenger::Server::Server::shutdown);
+        &Messenger::Server::Server::shutdown);
     if (!server.start(&error)) {
         qCritical("cannot start: %s", qPrintable(error));
         return 1;

@@ -25,10 +25,22 @@ inline constexpr QStringView health = u"/health";
 inline constexpr QStringView wsUser = u"/ws/user";
 inline constexpr QStringView wsPrefix = u"/ws/";
 
-inline QString chat(QStringView chatId) { return chats + u'/' + chatId; }
-inline QString chatHistory(QStringView chatId) { return chat(chatId) + u"/history"; }
-inline QString chatRead(QStringView chatId) { return chat(chatId) + u"/read"; }
-inline QString chatMembers(QStringView chatId) { return chat(chatId) + u"/members"; }
+inline QString chat(QStringView chatId)
+{
+    return chats + u'/' + chatId;
+}
+inline QString chatHistory(QStringView chatId)
+{
+    return chat(chatId) + u"/history";
+}
+inline QString chatRead(QStringView chatId)
+{
+    return chat(chatId) + u"/read";
+}
+inline QString chatMembers(QStringView chatId)
+{
+    return chat(chatId) + u"/members";
+}
 inline QString chatMember(QStringView chatId, QStringView userId)
 {
     return chatMembers(chatId) + u'/' + userId;
@@ -37,7 +49,13 @@ inline QString messageRead(QStringView messageId)
 {
     return chatsMessages + u'/' + messageId + u"/read";
 }
-inline QString message(QStringView messageId) { return messages + u'/' + messageId; }
-inline QString wsChat(QStringView chatId) { return wsPrefix + chatId; }
+inline QString message(QStringView messageId)
+{
+    return messages + u'/' + messageId;
+}
+inline QString wsChat(QStringView chatId)
+{
+    return wsPrefix + chatId;
+}
 
 } // namespace Messenger::ApiPaths

@@ -8,11 +8,11 @@ namespace Messenger {
 
 QJsonObject RegisterRequest::toJson() const
 {
-    return {{u"email"_s, email}, {u"name"_s, name}, {u"password"_s, password}};
+    return { { u"email"_s, email }, { u"name"_s, name }, { u"password"_s, password } };
 }
 
-Parsed<RegisterRequest> RegisterRequest::fromJson(const QJsonObject &json,
-                                                  const QStringList &location)
+Parsed<RegisterRequest> RegisterRequest::fromJson(
+    const QJsonObject &json, const QStringList &location)
 {
     JsonReader reader(json, location);
     RegisterRequest request;
@@ -24,7 +24,7 @@ Parsed<RegisterRequest> RegisterRequest::fromJson(const QJsonObject &json,
 
 QJsonObject LoginRequest::toJson() const
 {
-    return {{u"email"_s, email}, {u"password"_s, password}};
+    return { { u"email"_s, email }, { u"password"_s, password } };
 }
 
 Parsed<LoginRequest> LoginRequest::fromJson(const QJsonObject &json, const QStringList &location)
@@ -40,11 +40,11 @@ Parsed<LoginRequest> LoginRequest::fromJson(const QJsonObject &json, const QStri
 
 QJsonObject RefreshRequest::toJson() const
 {
-    return {{u"refresh_token"_s, refreshToken}};
+    return { { u"refresh_token"_s, refreshToken } };
 }
 
-Parsed<RefreshRequest> RefreshRequest::fromJson(const QJsonObject &json,
-                                                const QStringList &location)
+Parsed<RefreshRequest> RefreshRequest::fromJson(
+    const QJsonObject &json, const QStringList &location)
 {
     JsonReader reader(json, location);
     RefreshRequest request;
@@ -70,9 +70,9 @@ Parsed<LogoutRequest> LogoutRequest::fromJson(const QJsonObject &json, const QSt
 
 QJsonObject TokenResponse::toJson() const
 {
-    return {{u"access_token"_s, accessToken}, {u"token_type"_s, tokenType},
-            {u"user_id"_s, userId},           {u"name"_s, name},
-            {u"refresh_token"_s, refreshToken}, {u"expires_in"_s, expiresIn}};
+    return { { u"access_token"_s, accessToken }, { u"token_type"_s, tokenType },
+        { u"user_id"_s, userId }, { u"name"_s, name }, { u"refresh_token"_s, refreshToken },
+        { u"expires_in"_s, expiresIn } };
 }
 
 Parsed<TokenResponse> TokenResponse::fromJson(const QJsonObject &json, const QStringList &location)

@@ -11,8 +11,8 @@ struct RegisterRequest
     QString password;
 
     QJsonObject toJson() const;
-    static Parsed<RegisterRequest> fromJson(const QJsonObject &json,
-                                            const QStringList &location = bodyLocation());
+    static Parsed<RegisterRequest> fromJson(
+        const QJsonObject &json, const QStringList &location = bodyLocation());
 };
 
 struct LoginRequest
@@ -21,8 +21,8 @@ struct LoginRequest
     QString password;
 
     QJsonObject toJson() const;
-    static Parsed<LoginRequest> fromJson(const QJsonObject &json,
-                                         const QStringList &location = bodyLocation());
+    static Parsed<LoginRequest> fromJson(
+        const QJsonObject &json, const QStringList &location = bodyLocation());
 };
 
 struct RefreshRequest
@@ -30,8 +30,8 @@ struct RefreshRequest
     QString refreshToken;
 
     QJsonObject toJson() const;
-    static Parsed<RefreshRequest> fromJson(const QJsonObject &json,
-                                           const QStringList &location = bodyLocation());
+    static Parsed<RefreshRequest> fromJson(
+        const QJsonObject &json, const QStringList &location = bodyLocation());
 };
 
 // Logout revokes the given refresh token's family, or every session of the
@@ -41,8 +41,8 @@ struct LogoutRequest
     std::optional<QString> refreshToken;
 
     QJsonObject toJson() const;
-    static Parsed<LogoutRequest> fromJson(const QJsonObject &json,
-                                          const QStringList &location = bodyLocation());
+    static Parsed<LogoutRequest> fromJson(
+        const QJsonObject &json, const QStringList &location = bodyLocation());
 };
 
 // The seed's token response plus our refresh token and lifetime.
@@ -56,7 +56,8 @@ struct TokenResponse
     qint64 expiresIn = 0; // seconds
 
     QJsonObject toJson() const;
-    static Parsed<TokenResponse> fromJson(const QJsonObject &json, const QStringList &location = {});
+    static Parsed<TokenResponse> fromJson(
+        const QJsonObject &json, const QStringList &location = {});
 };
 
 } // namespace Messenger

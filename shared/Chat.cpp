@@ -23,12 +23,10 @@ QJsonObject Chat::toJson() const
     QJsonArray memberArray;
     for (const User &member : members)
         memberArray.append(member.toJson());
-    return {{u"id"_s, id},
-            {u"name"_s, optionalToJson(name)},
-            {u"type"_s, chatTypeName(type)},
-            {u"members"_s, memberArray},
-            {u"created_by"_s, optionalToJson(createdBy)},
-            {u"created_at"_s, formatTimestamp(createdAt)}};
+    return { { u"id"_s, id }, { u"name"_s, optionalToJson(name) },
+        { u"type"_s, chatTypeName(type) }, { u"members"_s, memberArray },
+        { u"created_by"_s, optionalToJson(createdBy) },
+        { u"created_at"_s, formatTimestamp(createdAt) } };
 }
 
 Parsed<Chat> Chat::fromJson(const QJsonObject &json, const QStringList &location)

@@ -10,9 +10,9 @@ QJsonObject ErrorBody::toJson() const
         QJsonArray details;
         for (const FieldError &error : fieldErrors)
             details.append(error.toJson());
-        return {{u"detail"_s, details}};
+        return { { u"detail"_s, details } };
     }
-    return {{u"detail"_s, detail}, {u"code"_s, code}};
+    return { { u"detail"_s, detail }, { u"code"_s, code } };
 }
 
 ErrorBody ErrorBody::fromJson(const QJsonObject &json)

@@ -14,7 +14,8 @@ namespace Messenger {
 
 QJsonObject FieldError::toJson() const
 {
-    return {{u"loc"_s, QJsonArray::fromStringList(loc)}, {u"msg"_s, msg}, {u"type"_s, type}};
+    return { { u"loc"_s, QJsonArray::fromStringList(loc) }, { u"msg"_s, msg },
+        { u"type"_s, type } };
 }
 
 FieldError FieldError::fromJson(const QJsonObject &json)
@@ -30,8 +31,7 @@ FieldError FieldError::fromJson(const QJsonObject &json)
 JsonReader::JsonReader(const QJsonObject &object, QStringList location)
     : m_object(object)
     , m_location(std::move(location))
-{
-}
+{ }
 
 QStringList JsonReader::location(QStringView key) const
 {
@@ -42,7 +42,7 @@ QStringList JsonReader::location(QStringView key) const
 
 void JsonReader::addError(QStringView key, const QString &msg, const QString &type)
 {
-    m_errors.append({location(key), msg, type});
+    m_errors.append({ location(key), msg, type });
 }
 
 const QJsonValue *JsonReader::require(QStringView key, QJsonValue &slot, bool required)
@@ -67,20 +67,22 @@ QString JsonReader::string(QStringView key, int minLength, int maxLength, bool t
     }
     QString text = trim ? slot.toString().trimmed() : slot.toString();
     if (text.size() < minLength) {
-        addError(key, u"String should have at least %1 character%2"_s.arg(minLength).arg(minLength == 1 ? ""_L1 : "s"_L1),
-                 u"string_too_short"_s);
+        addError(key,
+            u"String should have at least %1 character%2"_s.arg(minLength).arg(
+                minLength == 1 ? ""_L1 : "s"_L1),
+            u"string_too_short"_s);
         return {};
     }
     if (maxLength >= 0 && text.size() > maxLength) {
         addError(key, u"String should have at most %1 characters"_s.arg(maxLength),
-                 u"string_too_long"_s);
+            u"string_too_long"_s);
         return {};
     }
     return text;
 }
 
-std::optional<QString> JsonReader::optionalString(QStringView key, int minLength, int maxLength,
-                                                  bool trim)
+std::optional<QString> JsonReader::optionalString(
+    QStringView key, int minLength, int maxLength, bool trim)
 {
     QJsonValue slot;
     if (!require(key, slot, false))
@@ -141,8 +143,10 @@ QStringList JsonReader::uuidList(QStringView key, int minCount, int maxCount)
     }
     const QJsonArray items = slot.toArray();
     if (items.size() < minCount) {
-        addError(key, u"List should have at least %1 item%2"_s.arg(minCount).arg(minCount == 1 ? ""_L1 : "s"_L1),
-                 u"too_short"_s);
+        addError(key,
+            u"List should have at least %1 item%2"_s.arg(minCount).arg(
+                minCount == 1 ? ""_L1 : "s"_L1),
+            u"too_short"_s);
         return {};
     }
     if (items.size() > maxCount) {
@@ -152,11 +156,12 @@ QStringList JsonReader::uuidList(QStringView key, int minCount, int maxCount)
     QStringList ids;
     ids.reserve(items.size());
     for (qsizetype i = 0; i < items.size(); ++i) {
-        const auto id = items.at(i).isString() ? canonicalUuid(items.at(i).toString()) : std::nullopt;
+        const auto id
+            = items.at(i).isString() ? canonicalUuid(items.at(i).toString()) : std::nullopt;
         if (!id) {
             QStringList loc = location(key);
             loc.append(QString::number(i));
-            m_errors.append({loc, u"Input should be a valid UUID"_s, u"uuid_parsing"_s});
+            m_errors.append({ loc, u"Input should be a valid UUID"_s, u"uuid_parsing"_s });
             continue;
         }
         if (!ids.contains(*id))
@@ -294,9 +299,8 @@ std::optional<qint64> parseTimestamp(QStringView text)
     if (!time.isValid() || rest.size() != 19)
         return std::nullopt;
     const qint64 seconds = QDateTime(time.date(), time.time(), Qt::UTC).toSecsSinceEpoch();
-    const qint64 micros = fraction.isEmpty()
-        ? 0
-        : fraction.left(6).toString().leftJustified(6, u'0').toLongLong();
+    const qint64 micros
+        = fraction.isEmpty() ? 0 : fraction.left(6).toString().leftJustified(6, u'0').toLongLong();
     return seconds * 1000000 + micros;
 }
 

@@ -25,12 +25,15 @@ struct FieldError
 
 // The result of parsing a DTO: a value, or the errors that prevented it.
 // Never a half-filled object.
-template<typename T>
-class Parsed
+template <typename T> class Parsed
 {
 public:
-    Parsed(T value) : m_value(std::move(value)) { }
-    Parsed(QList<FieldError> errors) : m_errors(std::move(errors)) { }
+    Parsed(T value)
+        : m_value(std::move(value))
+    { }
+    Parsed(QList<FieldError> errors)
+        : m_errors(std::move(errors))
+    { }
 
     bool ok() const { return m_value.has_value(); }
     explicit operator bool() const { return ok(); }
@@ -53,8 +56,8 @@ public:
 
     // Strings. `trim` trims before checking the length (and returns trimmed).
     QString string(QStringView key, int minLength = 0, int maxLength = -1, bool trim = false);
-    std::optional<QString> optionalString(QStringView key, int minLength = 0, int maxLength = -1,
-                                          bool trim = false);
+    std::optional<QString> optionalString(
+        QStringView key, int minLength = 0, int maxLength = -1, bool trim = false);
     QString email(QStringView key);
     QString uuid(QStringView key);
     std::optional<QString> optionalUuid(QStringView key);
@@ -70,8 +73,7 @@ public:
     void literal(QStringView key, QStringView expected, bool required);
 
     // A nested DTO parsed by T::fromJson, its errors located under `key`.
-    template<typename T>
-    std::optional<T> nested(QStringView key)
+    template <typename T> std::optional<T> nested(QStringView key)
     {
         if (!m_object.value(key).isObject()) {
             object(key); // records the right error
@@ -91,8 +93,7 @@ public:
     const QList<FieldError> &errors() const { return m_errors; }
     QStringList location(QStringView key) const;
 
-    template<typename T>
-    Parsed<T> result(T value) const
+    template <typename T> Parsed<T> result(T value) const
     {
         if (hasErrors())
             return Parsed<T>(m_errors);
@@ -120,7 +121,7 @@ QString newUuid();
 // Where request-body fields are reported in a 422: {"loc": ["body", field]}.
 inline QStringList bodyLocation()
 {
-    return {QStringLiteral("body")};
+    return { QStringLiteral("body") };
 }
 
 QJsonValue optionalToJson(const std::optional<QString> &value);

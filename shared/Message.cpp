@@ -6,18 +6,12 @@ namespace Messenger {
 
 QJsonObject Message::toJson() const
 {
-    QJsonObject json{{u"id"_s, id},
-                     {u"chat_id"_s, chatId},
-                     {u"sender_id"_s, senderId},
-                     {u"sender"_s, sender.toJson()},
-                     {u"text"_s, text},
-                     {u"timestamp"_s, formatTimestamp(timestamp)},
-                     {u"is_read"_s, isRead},
-                     {u"seq"_s, seq},
-                     {u"chat_seq"_s, chatSeq},
-                     {u"edited_at"_s,
-                      editedAt ? QJsonValue(formatTimestamp(*editedAt)) : QJsonValue()},
-                     {u"deleted"_s, deleted}};
+    QJsonObject json { { u"id"_s, id }, { u"chat_id"_s, chatId }, { u"sender_id"_s, senderId },
+        { u"sender"_s, sender.toJson() }, { u"text"_s, text },
+        { u"timestamp"_s, formatTimestamp(timestamp) }, { u"is_read"_s, isRead }, { u"seq"_s, seq },
+        { u"chat_seq"_s, chatSeq },
+        { u"edited_at"_s, editedAt ? QJsonValue(formatTimestamp(*editedAt)) : QJsonValue() },
+        { u"deleted"_s, deleted } };
     if (clientId)
         json.insert(u"client_id"_s, *clientId);
     return json;
@@ -44,22 +38,16 @@ Parsed<Message> Message::fromJson(const QJsonObject &json, const QStringList &lo
 
 LastMessage LastMessage::fromMessage(const Message &message)
 {
-    return {message.id,        message.senderId, message.sender.name, message.text,
-            message.timestamp, message.isRead,   message.seq,         message.chatSeq,
-            message.deleted};
+    return { message.id, message.senderId, message.sender.name, message.text, message.timestamp,
+        message.isRead, message.seq, message.chatSeq, message.deleted };
 }
 
 QJsonObject LastMessage::toJson() const
 {
-    return {{u"id"_s, id},
-            {u"sender_id"_s, senderId},
-            {u"sender_name"_s, senderName},
-            {u"text"_s, text},
-            {u"timestamp"_s, formatTimestamp(timestamp)},
-            {u"is_read"_s, isRead},
-            {u"seq"_s, seq},
-            {u"chat_seq"_s, chatSeq},
-            {u"deleted"_s, deleted}};
+    return { { u"id"_s, id }, { u"sender_id"_s, senderId }, { u"sender_name"_s, senderName },
+        { u"text"_s, text }, { u"timestamp"_s, formatTimestamp(timestamp) },
+        { u"is_read"_s, isRead }, { u"seq"_s, seq }, { u"chat_seq"_s, chatSeq },
+        { u"deleted"_s, deleted } };
 }
 
 Parsed<LastMessage> LastMessage::fromJson(const QJsonObject &json, const QStringList &location)

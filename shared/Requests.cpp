@@ -8,27 +8,26 @@ namespace Messenger {
 
 QJsonObject CreatePersonalChatRequest::toJson() const
 {
-    return {{u"type"_s, u"personal"_s}, {u"member_ids"_s, QJsonArray{otherUserId}}};
+    return { { u"type"_s, u"personal"_s }, { u"member_ids"_s, QJsonArray { otherUserId } } };
 }
 
-Parsed<CreatePersonalChatRequest> CreatePersonalChatRequest::fromJson(const QJsonObject &json,
-                                                                      const QStringList &location)
+Parsed<CreatePersonalChatRequest> CreatePersonalChatRequest::fromJson(
+    const QJsonObject &json, const QStringList &location)
 {
     JsonReader reader(json, location);
     reader.literal(u"type", u"personal", false);
     const QStringList ids = reader.uuidList(u"member_ids", 1, 1);
-    return reader.result(CreatePersonalChatRequest{ids.value(0)});
+    return reader.result(CreatePersonalChatRequest { ids.value(0) });
 }
 
 QJsonObject CreateGroupChatRequest::toJson() const
 {
-    return {{u"name"_s, name},
-            {u"type"_s, u"group"_s},
-            {u"member_ids"_s, QJsonArray::fromStringList(memberIds)}};
+    return { { u"name"_s, name }, { u"type"_s, u"group"_s },
+        { u"member_ids"_s, QJsonArray::fromStringList(memberIds) } };
 }
 
-Parsed<CreateGroupChatRequest> CreateGroupChatRequest::fromJson(const QJsonObject &json,
-                                                                const QStringList &location)
+Parsed<CreateGroupChatRequest> CreateGroupChatRequest::fromJson(
+    const QJsonObject &json, const QStringList &location)
 {
     JsonReader reader(json, location);
     CreateGroupChatRequest request;
@@ -42,14 +41,14 @@ Parsed<CreateGroupChatRequest> CreateGroupChatRequest::fromJson(const QJsonObjec
 
 QJsonObject SendMessageRequest::toJson() const
 {
-    QJsonObject json{{u"chat_id"_s, chatId}, {u"text"_s, text}};
+    QJsonObject json { { u"chat_id"_s, chatId }, { u"text"_s, text } };
     if (clientId)
         json.insert(u"client_id"_s, *clientId);
     return json;
 }
 
-Parsed<SendMessageRequest> SendMessageRequest::fromJson(const QJsonObject &json,
-                                                        const QStringList &location)
+Parsed<SendMessageRequest> SendMessageRequest::fromJson(
+    const QJsonObject &json, const QStringList &location)
 {
     JsonReader reader(json, location);
     SendMessageRequest request;
@@ -61,11 +60,11 @@ Parsed<SendMessageRequest> SendMessageRequest::fromJson(const QJsonObject &json,
 
 QJsonObject EditMessageRequest::toJson() const
 {
-    return {{u"text"_s, text}};
+    return { { u"text"_s, text } };
 }
 
-Parsed<EditMessageRequest> EditMessageRequest::fromJson(const QJsonObject &json,
-                                                        const QStringList &location)
+Parsed<EditMessageRequest> EditMessageRequest::fromJson(
+    const QJsonObject &json, const QStringList &location)
 {
     JsonReader reader(json, location);
     EditMessageRequest request;
@@ -75,11 +74,11 @@ Parsed<EditMessageRequest> EditMessageRequest::fromJson(const QJsonObject &json,
 
 QJsonObject RenameChatRequest::toJson() const
 {
-    return {{u"name"_s, name}};
+    return { { u"name"_s, name } };
 }
 
-Parsed<RenameChatRequest> RenameChatRequest::fromJson(const QJsonObject &json,
-                                                      const QStringList &location)
+Parsed<RenameChatRequest> RenameChatRequest::fromJson(
+    const QJsonObject &json, const QStringList &location)
 {
     JsonReader reader(json, location);
     RenameChatRequest request;
@@ -89,11 +88,11 @@ Parsed<RenameChatRequest> RenameChatRequest::fromJson(const QJsonObject &json,
 
 QJsonObject AddMembersRequest::toJson() const
 {
-    return {{u"user_ids"_s, QJsonArray::fromStringList(userIds)}};
+    return { { u"user_ids"_s, QJsonArray::fromStringList(userIds) } };
 }
 
-Parsed<AddMembersRequest> AddMembersRequest::fromJson(const QJsonObject &json,
-                                                      const QStringList &location)
+Parsed<AddMembersRequest> AddMembersRequest::fromJson(
+    const QJsonObject &json, const QStringList &location)
 {
     JsonReader reader(json, location);
     AddMembersRequest request;
@@ -103,11 +102,11 @@ Parsed<AddMembersRequest> AddMembersRequest::fromJson(const QJsonObject &json,
 
 QJsonObject MarkReadRequest::toJson() const
 {
-    return {{u"message_id"_s, messageId}};
+    return { { u"message_id"_s, messageId } };
 }
 
-Parsed<MarkReadRequest> MarkReadRequest::fromJson(const QJsonObject &json,
-                                                  const QStringList &location)
+Parsed<MarkReadRequest> MarkReadRequest::fromJson(
+    const QJsonObject &json, const QStringList &location)
 {
     JsonReader reader(json, location);
     MarkReadRequest request;
@@ -120,7 +119,7 @@ QJsonObject HistoryPage::toJson() const
     QJsonArray array;
     for (const Message &message : messages)
         array.append(message.toJson());
-    return {{u"messages"_s, array}, {u"total"_s, total}, {u"has_more"_s, hasMore}};
+    return { { u"messages"_s, array }, { u"total"_s, total }, { u"has_more"_s, hasMore } };
 }
 
 Parsed<HistoryPage> HistoryPage::fromJson(const QJsonObject &json, const QStringList &location)
@@ -144,10 +143,8 @@ Parsed<HistoryPage> HistoryPage::fromJson(const QJsonObject &json, const QString
 
 QJsonObject ReadState::toJson() const
 {
-    return {{u"chat_id"_s, chatId},
-            {u"message_id"_s, messageId},
-            {u"last_read_seq"_s, lastReadSeq},
-            {u"unread_count"_s, unreadCount}};
+    return { { u"chat_id"_s, chatId }, { u"message_id"_s, messageId },
+        { u"last_read_seq"_s, lastReadSeq }, { u"unread_count"_s, unreadCount } };
 }
 
 Parsed<ReadState> ReadState::fromJson(const QJsonObject &json, const QStringList &location)

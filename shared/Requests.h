@@ -10,8 +10,8 @@ struct CreatePersonalChatRequest
     QString otherUserId;
 
     QJsonObject toJson() const;
-    static Parsed<CreatePersonalChatRequest> fromJson(const QJsonObject &json,
-                                                      const QStringList &location = bodyLocation());
+    static Parsed<CreatePersonalChatRequest> fromJson(
+        const QJsonObject &json, const QStringList &location = bodyLocation());
 };
 
 // {"name", "type": "group", "member_ids": [...]}; the creator is added anyway.
@@ -21,8 +21,8 @@ struct CreateGroupChatRequest
     QStringList memberIds;
 
     QJsonObject toJson() const;
-    static Parsed<CreateGroupChatRequest> fromJson(const QJsonObject &json,
-                                                   const QStringList &location = bodyLocation());
+    static Parsed<CreateGroupChatRequest> fromJson(
+        const QJsonObject &json, const QStringList &location = bodyLocation());
 };
 
 struct SendMessageRequest
@@ -32,8 +32,8 @@ struct SendMessageRequest
     std::optional<QString> clientId;
 
     QJsonObject toJson() const;
-    static Parsed<SendMessageRequest> fromJson(const QJsonObject &json,
-                                               const QStringList &location = bodyLocation());
+    static Parsed<SendMessageRequest> fromJson(
+        const QJsonObject &json, const QStringList &location = bodyLocation());
 };
 
 struct EditMessageRequest
@@ -41,8 +41,8 @@ struct EditMessageRequest
     QString text;
 
     QJsonObject toJson() const;
-    static Parsed<EditMessageRequest> fromJson(const QJsonObject &json,
-                                               const QStringList &location = bodyLocation());
+    static Parsed<EditMessageRequest> fromJson(
+        const QJsonObject &json, const QStringList &location = bodyLocation());
 };
 
 struct RenameChatRequest
@@ -50,8 +50,8 @@ struct RenameChatRequest
     QString name;
 
     QJsonObject toJson() const;
-    static Parsed<RenameChatRequest> fromJson(const QJsonObject &json,
-                                              const QStringList &location = bodyLocation());
+    static Parsed<RenameChatRequest> fromJson(
+        const QJsonObject &json, const QStringList &location = bodyLocation());
 };
 
 struct AddMembersRequest
@@ -59,8 +59,8 @@ struct AddMembersRequest
     QStringList userIds;
 
     QJsonObject toJson() const;
-    static Parsed<AddMembersRequest> fromJson(const QJsonObject &json,
-                                              const QStringList &location = bodyLocation());
+    static Parsed<AddMembersRequest> fromJson(
+        const QJsonObject &json, const QStringList &location = bodyLocation());
 };
 
 struct MarkReadRequest
@@ -68,8 +68,8 @@ struct MarkReadRequest
     QString messageId;
 
     QJsonObject toJson() const;
-    static Parsed<MarkReadRequest> fromJson(const QJsonObject &json,
-                                            const QStringList &location = bodyLocation());
+    static Parsed<MarkReadRequest> fromJson(
+        const QJsonObject &json, const QStringList &location = bodyLocation());
 };
 
 // GET /chats/{id}/history: newest first; `total` counts every message of the chat.

@@ -6,7 +6,7 @@ namespace Messenger {
 
 QJsonObject User::toJson() const
 {
-    return {{u"id"_s, id}, {u"email"_s, email}, {u"name"_s, name}};
+    return { { u"id"_s, id }, { u"email"_s, email }, { u"name"_s, name } };
 }
 
 Parsed<User> User::fromJson(const QJsonObject &json, const QStringList &location)

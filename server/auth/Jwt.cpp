@@ -13,8 +13,7 @@ namespace {
 
 std::optional<QByteArray> base64UrlDecode(QByteArrayView text)
 {
-    auto decoded = QByteArray::fromBase64Encoding(
-        text.toByteArray(),
+    auto decoded = QByteArray::fromBase64Encoding(text.toByteArray(),
         QByteArray::Base64UrlEncoding | QByteArray::AbortOnBase64DecodingErrors);
     if (!decoded)
         return std::nullopt;
@@ -40,16 +39,18 @@ QByteArray base64UrlEncode(const QByteArray &data)
     return data.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
 }
 
-Jwt::Jwt(QByteArray secret) : m_secret(std::move(secret)) { }
+Jwt::Jwt(QByteArray secret)
+    : m_secret(std::move(secret))
+{ }
 
 QByteArray Jwt::hmac(const QByteArray &message) const
 {
     QByteArray mac(crypto_auth_hmacsha256_BYTES, Qt::Uninitialized);
     crypto_auth_hmacsha256_state state;
-    crypto_auth_hmacsha256_init(&state, reinterpret_cast<const unsigned char *>(m_secret.constData()),
-                                size_t(m_secret.size()));
-    crypto_auth_hmacsha256_update(&state, reinterpret_cast<const unsigned char *>(message.constData()),
-                                  quint64(message.size()));
+    crypto_auth_hmacsha256_init(&state,
+        reinterpret_cast<const unsigned char *>(m_secret.constData()), size_t(m_secret.size()));
+    crypto_auth_hmacsha256_update(&state,
+        reinterpret_cast<const unsigned char *>(message.constData()), quint64(message.size()));
     crypto_auth_hmacsha256_final(&state, reinterpret_cast<unsigned char *>(mac.data()));
     return mac;
 }
@@ -57,9 +58,10 @@ QByteArray Jwt::hmac(const QByteArray &message) const
 QString Jwt::issue(const QString &subject, qint64 expiresAt, qint64 issuedAt) const
 {
     static const QByteArray header = base64UrlEncode(R"({"alg":"HS256","typ":"JWT"})"_ba);
-    const QJsonObject claims{{u"sub"_s, subject}, {u"exp"_s, expiresAt}, {u"iat"_s, issuedAt}};
-    const QByteArray signingInput =
-        header + '.' + base64UrlEncode(QJsonDocument(claims).toJson(QJsonDocument::Compact));
+    const QJsonObject claims { { u"sub"_s, subject }, { u"exp"_s, expiresAt },
+        { u"iat"_s, issuedAt } };
+    const QByteArray signingInput
+        = header + '.' + base64UrlEncode(QJsonDocument(claims).toJson(QJsonDocument::Compact));
     return QString::fromLatin1(signingInput + '.' + base64UrlEncode(hmac(signingInput)));
 }
 
@@ -81,20 +83,22 @@ std::optional<Jwt::Claims> Jwt::verify(QStringView token, qint64 now) const
     const auto signature = base64UrlDecode(QByteArrayView(bytes).sliced(lastDot + 1));
     const QByteArray expected = hmac(signingInput);
     if (!signature || signature->size() != expected.size()
-        || sodium_memcmp(signature->constData(), expected.constData(), size_t(expected.size())) != 0)
+        || sodium_memcmp(signature->constData(), expected.constData(), size_t(expected.size()))
+            != 0)
         return std::nullopt;
 
-    const auto payload =
-        decodeJsonPart(QByteArrayView(bytes).sliced(firstDot + 1, lastDot - firstDot - 1));
+    const auto payload
+        = decodeJsonPart(QByteArrayView(bytes).sliced(firstDot + 1, lastDot - firstDot - 1));
     if (!payload)
         return std::nullopt;
     const QJsonValue exp = payload->value(u"exp");
     const QJsonValue sub = payload->value(u"sub");
     if (!exp.isDouble() || !sub.isString() || qint64(exp.toDouble()) <= now)
         return std::nullopt;
-    if (const QJsonValue nbf = payload->value(u"nbf"); nbf.isDouble() && qint64(nbf.toDouble()) > now)
+    if (const QJsonValue nbf = payload->value(u"nbf");
+        nbf.isDouble() && qint64(nbf.toDouble()) > now)
         return std::nullopt;
-    return Claims{sub.toString(), qint64(exp.toDouble())};
+    return Claims { sub.toString(), qint64(exp.toDouble()) };
 }
 
 } // namespace Messenger::Server

@@ -58,10 +58,10 @@ void ClusterLink::connectAndListen()
     }
     QObject::disconnect(db.driver(), nullptr, this, nullptr);
     connect(db.driver(), &QSqlDriver::notification, this,
-            [this](const QString &name, QSqlDriver::NotificationSource, const QVariant &payload) {
-                if (name == channel && payload.toString() != m_instanceId)
-                    Q_EMIT remoteCommitted();
-            });
+        [this](const QString &name, QSqlDriver::NotificationSource, const QVariant &payload) {
+            if (name == channel && payload.toString() != m_instanceId)
+                Q_EMIT remoteCommitted();
+        });
     if (!db.driver()->subscribeToNotification(channel)) {
         qCWarning(lcCluster) << "LISTEN failed:" << db.driver()->lastError().text();
         db.close();

@@ -38,7 +38,7 @@ private:
     QString m_connectionName;
     QString m_instanceId;
     QTimer *m_healthCheck = nullptr;
-    std::atomic_bool m_notifyQueued{false};
+    std::atomic_bool m_notifyQueued { false };
     bool m_listening = false;
 };
 

@@ -20,7 +20,9 @@ constexpr qint64 holeGiveUpMs = 5000;
 constexpr int safetyNetMs = 1000;
 } // namespace
 
-EventFeed::EventFeed(Database &database, QObject *parent) : QObject(parent), m_db(database)
+EventFeed::EventFeed(Database &database, QObject *parent)
+    : QObject(parent)
+    , m_db(database)
 {
     m_retry.setSingleShot(true);
     m_retry.setInterval(holeRetryMs);
@@ -32,7 +34,8 @@ EventFeed::EventFeed(Database &database, QObject *parent) : QObject(parent), m_d
 
 bool EventFeed::start(QString *error)
 {
-    const Result<qint64> latest = m_db.run([](Db &db) { return UpdatesService::latestSeq(db); }).result();
+    const Result<qint64> latest
+        = m_db.run([](Db &db) { return UpdatesService::latestSeq(db); }).result();
     if (!latest) {
         *error = latest.error().detail;
         return false;
@@ -56,7 +59,8 @@ void EventFeed::poll()
 {
     m_polling = true;
     m_pokedWhilePolling = false;
-    m_db.run([after = m_delivered](Db &db) { return UpdatesService::readFeed(db, after, batchLimit); })
+    m_db.run([after = m_delivered](
+                 Db &db) { return UpdatesService::readFeed(db, after, batchLimit); })
         .then(this, [this](const Result<FeedBatch> &batch) { handleBatch(batch); });
 }
 
@@ -88,7 +92,8 @@ void EventFeed::handleBatch(const Result<FeedBatch> &result)
                 break;
             }
             if (!settled)
-                qCWarning(lcFeed) << "gave up waiting for seq" << m_holeAt << "to" << update.seq - 1;
+                qCWarning(lcFeed) << "gave up waiting for seq" << m_holeAt << "to"
+                                  << update.seq - 1;
         }
         m_holeAt = 0;
         m_delivered = update.seq;

@@ -36,7 +36,7 @@ public Q_SLOTS:
 
 Q_SIGNALS:
     void updatesReady(const QList<Messenger::Server::Update> &updates,
-                      const QHash<QString, QStringList> &members);
+        const QHash<QString, QStringList> &members);
 
 private:
     void poll();

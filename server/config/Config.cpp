@@ -42,25 +42,41 @@ std::optional<Config> Config::load(const QStringList &arguments, QString *error)
         "Every option can also be set through the environment variable in brackets."_s);
     parser.addHelpOption();
     parser.addVersionOption();
-    const QCommandLineOption host(u"host"_s, u"Address to listen on [HOST]. Default 127.0.0.1."_s, u"address"_s);
-    const QCommandLineOption port(u"port"_s, u"Port to listen on, 0 for any free port [PORT]. Default 8000."_s, u"port"_s);
-    const QCommandLineOption databaseUrl(
-        u"database-url"_s,
+    const QCommandLineOption host(
+        u"host"_s, u"Address to listen on [HOST]. Default 127.0.0.1."_s, u"address"_s);
+    const QCommandLineOption port(
+        u"port"_s, u"Port to listen on, 0 for any free port [PORT]. Default 8000."_s, u"port"_s);
+    const QCommandLineOption databaseUrl(u"database-url"_s,
         u"sqlite:///path/file.db or postgres://user:pass@host:port/db [DATABASE_URL]. "
         "Default sqlite in the data folder; POSTGRES_HOST/PORT/USER/PASSWORD/DB are used when set."_s,
         u"url"_s);
-    const QCommandLineOption dataDir(u"data-dir"_s, u"Folder for the SQLite database and the generated secret key [DATA_DIR]. Default ./data."_s, u"path"_s);
-    const QCommandLineOption secretKey(u"secret-key"_s, u"Key that signs access tokens [SECRET_KEY]. Generated and kept in the data folder when unset."_s, u"key"_s);
-    const QCommandLineOption tokenMinutes(u"access-token-expire-minutes"_s, u"Access token lifetime [ACCESS_TOKEN_EXPIRE_MINUTES]. Default 30."_s, u"minutes"_s);
-    const QCommandLineOption logLevel(u"log-level"_s, u"debug, info, warning or error [LOG_LEVEL]. Default info."_s, u"level"_s);
-    const QCommandLineOption poolSize(u"db-pool-size"_s, u"Database worker threads/connections [DB_POOL_SIZE]."_s, u"n"_s);
-    const QCommandLineOption hashers(u"hash-concurrency"_s, u"Password hashes computed at once (each takes 19 MiB) [HASH_CONCURRENCY]."_s, u"n"_s);
-    const QCommandLineOption pingInterval(u"ws-ping-interval"_s, u"Seconds between WebSocket keepalive pings; a silent client is dropped after 2.5 intervals [WS_PING_INTERVAL]. Default 30."_s, u"seconds"_s);
-    const QCommandLineOption connectionsPerUser(u"ws-max-connections-per-user"_s, u"Open WebSockets per user [WS_MAX_CONNECTIONS_PER_USER]. Default 16."_s, u"n"_s);
-    const QCommandLineOption outboundKiB(u"ws-max-outbound-kib"_s, u"Unsent data a WebSocket client may have queued before it is dropped [WS_MAX_OUTBOUND_KIB]. Default 4096."_s, u"KiB"_s);
-    const QCommandLineOption grace(u"shutdown-grace"_s, u"Seconds to finish in-flight work on SIGTERM [SHUTDOWN_GRACE]. Default 10."_s, u"seconds"_s);
-    parser.addOptions({host, port, databaseUrl, dataDir, secretKey, tokenMinutes, logLevel, poolSize,
-                       hashers, pingInterval, connectionsPerUser, outboundKiB, grace});
+    const QCommandLineOption dataDir(u"data-dir"_s,
+        u"Folder for the SQLite database and the generated secret key [DATA_DIR]. Default ./data."_s,
+        u"path"_s);
+    const QCommandLineOption secretKey(u"secret-key"_s,
+        u"Key that signs access tokens [SECRET_KEY]. Generated and kept in the data folder when unset."_s,
+        u"key"_s);
+    const QCommandLineOption tokenMinutes(u"access-token-expire-minutes"_s,
+        u"Access token lifetime [ACCESS_TOKEN_EXPIRE_MINUTES]. Default 30."_s, u"minutes"_s);
+    const QCommandLineOption logLevel(
+        u"log-level"_s, u"debug, info, warning or error [LOG_LEVEL]. Default info."_s, u"level"_s);
+    const QCommandLineOption poolSize(
+        u"db-pool-size"_s, u"Database worker threads/connections [DB_POOL_SIZE]."_s, u"n"_s);
+    const QCommandLineOption hashers(u"hash-concurrency"_s,
+        u"Password hashes computed at once (each takes 19 MiB) [HASH_CONCURRENCY]."_s, u"n"_s);
+    const QCommandLineOption pingInterval(u"ws-ping-interval"_s,
+        u"Seconds between WebSocket keepalive pings; a silent client is dropped after 2.5 intervals [WS_PING_INTERVAL]. Default 30."_s,
+        u"seconds"_s);
+    const QCommandLineOption connectionsPerUser(u"ws-max-connections-per-user"_s,
+        u"Open WebSockets per user [WS_MAX_CONNECTIONS_PER_USER]. Default 16."_s, u"n"_s);
+    const QCommandLineOption outboundKiB(u"ws-max-outbound-kib"_s,
+        u"Unsent data a WebSocket client may have queued before it is dropped [WS_MAX_OUTBOUND_KIB]. Default 4096."_s,
+        u"KiB"_s);
+    const QCommandLineOption grace(u"shutdown-grace"_s,
+        u"Seconds to finish in-flight work on SIGTERM [SHUTDOWN_GRACE]. Default 10."_s,
+        u"seconds"_s);
+    parser.addOptions({ host, port, databaseUrl, dataDir, secretKey, tokenMinutes, logLevel,
+        poolSize, hashers, pingInterval, connectionsPerUser, outboundKiB, grace });
     parser.process(arguments);
 
     const QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
@@ -92,7 +108,8 @@ std::optional<Config> Config::load(const QStringList &arguments, QString *error)
     const auto perUser = number(connectionsPerUser, u"WS_MAX_CONNECTIONS_PER_USER"_s, 1, 10000, 16);
     const auto outbound = number(outboundKiB, u"WS_MAX_OUTBOUND_KIB"_s, 16, 1024 * 1024, 4096);
     const auto graceSeconds = number(grace, u"SHUTDOWN_GRACE"_s, 0, 3600, 10);
-    if (!portNumber || !minutes || !pool || !hashing || !ping || !perUser || !outbound || !graceSeconds)
+    if (!portNumber || !minutes || !pool || !hashing || !ping || !perUser || !outbound
+        || !graceSeconds)
         return std::nullopt;
     config.wsPingIntervalSeconds = *ping;
     config.wsMaxConnectionsPerUser = *perUser;
@@ -108,10 +125,11 @@ std::optional<Config> Config::load(const QStringList &arguments, QString *error)
     if (config.databaseUrl.isEmpty())
         config.databaseUrl = postgresUrlFromSeedVariables(env);
     if (config.databaseUrl.isEmpty())
-        config.databaseUrl = u"sqlite://"_s + QDir(config.dataDir).absoluteFilePath(u"messenger.db"_s);
+        config.databaseUrl
+            = u"sqlite://"_s + QDir(config.dataDir).absoluteFilePath(u"messenger.db"_s);
     config.secretKey = value(secretKey, u"SECRET_KEY"_s).toUtf8();
     if (const QString text = value(logLevel, u"LOG_LEVEL"_s).toLower(); !text.isEmpty()) {
-        if (!QStringList{u"debug"_s, u"info"_s, u"warning"_s, u"error"_s}.contains(text)) {
+        if (!QStringList { u"debug"_s, u"info"_s, u"warning"_s, u"error"_s }.contains(text)) {
             *error = u"LOG_LEVEL must be debug, info, warning or error"_s;
             return std::nullopt;
         }
@@ -149,7 +167,8 @@ bool Config::ensureSecretKey(QString *error)
         return false;
     }
     qCWarning(lcConfig).noquote() << "SECRET_KEY is not set: generated one and stored it in"
-                                  << file.fileName() << "(keep it secret; set SECRET_KEY for several instances)";
+                                  << file.fileName()
+                                  << "(keep it secret; set SECRET_KEY for several instances)";
     return true;
 }
 

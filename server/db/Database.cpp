@@ -36,7 +36,7 @@ QSqlDatabase Database::openConnection()
     QSqlDatabase db = QSqlDatabase::contains(name)
         ? QSqlDatabase::database(name, false)
         : QSqlDatabase::addDatabase(
-              m_settings.backend == Backend::Postgres ? u"QPSQL"_s : u"QSQLITE"_s, name);
+            m_settings.backend == Backend::Postgres ? u"QPSQL"_s : u"QSQLITE"_s, name);
     if (m_settings.backend == Backend::Postgres) {
         db.setHostName(m_settings.host);
         db.setPort(m_settings.port);
@@ -50,12 +50,12 @@ QSqlDatabase Database::openConnection()
     }
     if (!db.open())
         throw DbError(QSqlError(db.lastError().driverText(), db.lastError().databaseText(),
-                                QSqlError::ConnectionError, db.lastError().nativeErrorCode()));
+            QSqlError::ConnectionError, db.lastError().nativeErrorCode()));
     QSqlQuery setup(db);
     const QStringList statements = m_settings.backend == Backend::Postgres
-        ? QStringList{u"SET TIME ZONE 'UTC'"_s}
-        : QStringList{u"PRAGMA journal_mode=WAL"_s, u"PRAGMA synchronous=NORMAL"_s,
-                      u"PRAGMA foreign_keys=ON"_s};
+        ? QStringList { u"SET TIME ZONE 'UTC'"_s }
+        : QStringList { u"PRAGMA journal_mode=WAL"_s, u"PRAGMA synchronous=NORMAL"_s,
+              u"PRAGMA foreign_keys=ON"_s };
     for (const QString &statement : statements) {
         if (!setup.exec(statement)) {
             const QSqlError error = setup.lastError();
@@ -99,8 +99,8 @@ bool Database::migrate(QString *error)
     auto future = run([](Db &db) -> Result<Empty> {
         QString migrationError;
         if (!Migrations::apply(db, &migrationError))
-            return ApiError{500, u"migration_failed"_s, migrationError, {}};
-        return Empty{};
+            return ApiError { 500, u"migration_failed"_s, migrationError, {} };
+        return Empty {};
     });
     const Result<Empty> result = future.result();
     if (!result)

@@ -31,8 +31,7 @@ public:
 
     // Runs `work(Db &)` on a worker and returns its Result as a future. A
     // DbError thrown by the work becomes a 503 (connection lost) or a 500.
-    template<typename Work>
-    auto run(Work &&work) -> QFuture<std::invoke_result_t<Work, Db &>>
+    template <typename Work> auto run(Work &&work) -> QFuture<std::invoke_result_t<Work, Db &>>
     {
         using R = std::invoke_result_t<Work, Db &>;
         return QtConcurrent::run(m_pool.get(), [this, work = std::forward<Work>(work)]() mutable {

@@ -26,8 +26,7 @@ bool DbError::isConnectionError() const
 Db::Db(QSqlDatabase connection, Backend backend)
     : m_connection(std::move(connection))
     , m_backend(backend)
-{
-}
+{ }
 
 Rows Db::exec(const QString &sql, const QVariantList &values)
 {
@@ -72,7 +71,8 @@ qint64 Db::nextSeq()
     Rows rows = isPostgres()
         ? exec(u"WITH tx AS MATERIALIZED (SELECT pg_current_xact_id() AS id) "
                "SELECT nextval('global_seq') FROM tx"_s)
-        : exec(u"UPDATE counters SET value = value + 1 WHERE name = 'global_seq' RETURNING value"_s);
+        : exec(
+            u"UPDATE counters SET value = value + 1 WHERE name = 'global_seq' RETURNING value"_s);
     rows.next();
     return rows.integer(0);
 }
@@ -89,12 +89,14 @@ void Db::resetStatements()
     m_statements.clear();
 }
 
-Transaction::Transaction(Db &db) : m_db(db)
+Transaction::Transaction(Db &db)
+    : m_db(db)
 {
     m_db.execDirect(db.isPostgres() ? u"BEGIN"_s : u"BEGIN IMMEDIATE"_s);
 }
 
-Transaction::Transaction(Db &db, const QString &beginStatement) : m_db(db)
+Transaction::Transaction(Db &db, const QString &beginStatement)
+    : m_db(db)
 {
     m_db.execDirect(beginStatement);
 }

@@ -15,8 +15,12 @@ enum class Backend { Sqlite, Postgres };
 class Rows
 {
 public:
-    explicit Rows(QSqlQuery &query) : m_query(&query) { }
-    Rows(Rows &&other) noexcept : m_query(std::exchange(other.m_query, nullptr)) { }
+    explicit Rows(QSqlQuery &query)
+        : m_query(&query)
+    { }
+    Rows(Rows &&other) noexcept
+        : m_query(std::exchange(other.m_query, nullptr))
+    { }
     Rows(const Rows &) = delete;
     Rows &operator=(const Rows &) = delete;
     ~Rows()

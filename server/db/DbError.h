@@ -12,7 +12,9 @@ namespace Messenger::Server {
 class DbError : public std::exception
 {
 public:
-    explicit DbError(QSqlError error) : m_error(std::move(error)) { }
+    explicit DbError(QSqlError error)
+        : m_error(std::move(error))
+    { }
     const char *what() const noexcept override { return "database error"; }
     const QSqlError &error() const { return m_error; }
     bool isConnectionError() const;

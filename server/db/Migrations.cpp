@@ -52,7 +52,7 @@ bool apply(Db &db, QString *error)
             if (rows.next())
                 current = rows.integer(0);
         }
-        const QStringList files = QDir(folder).entryList({u"*.sql"_s}, QDir::Files, QDir::Name);
+        const QStringList files = QDir(folder).entryList({ u"*.sql"_s }, QDir::Files, QDir::Name);
         if (files.isEmpty()) {
             *error = u"no migrations found in "_s + folder;
             return false;
@@ -72,7 +72,7 @@ bool apply(Db &db, QString *error)
             for (const QString &statement : statementsOf(QString::fromUtf8(source.readAll())))
                 db.execDirect(statement);
             db.exec(u"INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)"_s,
-                    {version, QDateTime::currentSecsSinceEpoch()});
+                { version, QDateTime::currentSecsSinceEpoch() });
             transaction.commit();
             qCInfo(lcDb) << "applied migration" << file;
         }

@@ -40,14 +40,13 @@ QFuture<HttpReply> ready(const ApiError &error)
 }
 
 // Maps a service call's future to its HTTP answer (on the worker that finished it).
-template<typename T>
-QFuture<HttpReply> respond(QFuture<Result<T>> future, int status = 200)
+template <typename T> QFuture<HttpReply> respond(QFuture<Result<T>> future, int status = 200)
 {
     return future.then([status](const Result<T> &result) { return toReply(result, status); });
 }
 
 // Decodes the body into Dto (or answers 400/415/422) and hands it to `next`.
-template<typename Dto, typename Next>
+template <typename Dto, typename Next>
 QFuture<HttpReply> withBody(const Request &request, Next next, bool optional = false)
 {
     const Result<QJsonObject> json = request.jsonObject(optional);
@@ -67,63 +66,62 @@ std::optional<QString> pathId(const Request &request, int index)
 
 ApiError notFound(const QString &what)
 {
-    return ApiError::notFound(what.toLower().replace(u' ', u'_') + u"_not_found"_s,
-                              what + u" not found"_s);
+    return ApiError::notFound(
+        what.toLower().replace(u' ', u'_') + u"_not_found"_s, what + u" not found"_s);
 }
 
 } // namespace
 
 HttpApi::HttpApi(Database &database, PasswordHasher &hasher, TokenService &tokens, EventFeed &feed,
-                 QObject *parent)
+    QObject *parent)
     : QObject(parent)
     , m_db(database)
     , m_hasher(hasher)
     , m_tokens(tokens)
     , m_feed(feed)
-{
-}
+{ }
 
-void HttpApi::addRoute(QHttpServer &server, const QString &path, Method method, Access access,
-                       Handler handler)
+void HttpApi::addRoute(
+    QHttpServer &server, const QString &path, Method method, Access access, Handler handler)
 {
     const qsizetype placeholders = path.count(u"<arg>"_s);
     if (placeholders == 0) {
         server.route(path, method,
-                     [this, access, handler](const QHttpServerRequest &request,
-                                             QHttpServerResponder &&responder) {
-                         dispatch(request, std::move(responder), {}, access, handler);
-                     });
+            [this, access, handler](
+                const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+                dispatch(request, std::move(responder), {}, access, handler);
+            });
     } else if (placeholders == 1) {
         server.route(path, method,
-                     [this, access, handler](const QString &first, const QHttpServerRequest &request,
-                                             QHttpServerResponder &&responder) {
-                         dispatch(request, std::move(responder), {first}, access, handler);
-                     });
+            [this, access, handler](const QString &first, const QHttpServerRequest &request,
+                QHttpServerResponder &&responder) {
+                dispatch(request, std::move(responder), { first }, access, handler);
+            });
     } else {
         server.route(path, method,
-                     [this, access, handler](const QString &first, const QString &second,
-                                             const QHttpServerRequest &request,
-                                             QHttpServerResponder &&responder) {
-                         dispatch(request, std::move(responder), {first, second}, access, handler);
-                     });
+            [this, access, handler](const QString &first, const QString &second,
+                const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+                dispatch(request, std::move(responder), { first, second }, access, handler);
+            });
     }
 }
 
 void HttpApi::dispatch(const QHttpServerRequest &httpRequest, QHttpServerResponder &&responder,
-                       QStringList args, Access access, const Handler &handler)
+    QStringList args, Access access, const Handler &handler)
 {
     Request request = Request::from(httpRequest, std::move(args));
     std::optional<QFuture<HttpReply>> reply;
     if (request.body.size() > Limits::requestBodyMax) {
-        reply = ready(ApiError{413, u"body_too_large"_s,
-                               u"Request body exceeds %1 bytes"_s.arg(Limits::requestBodyMax), {}});
+        reply = ready(ApiError { 413, u"body_too_large"_s,
+            u"Request body exceeds %1 bytes"_s.arg(Limits::requestBodyMax), {} });
     } else if (access == Access::Authenticated) {
         const QString token = request.bearerToken();
         const auto userId = token.isEmpty() ? std::nullopt : m_tokens.authenticate(token);
         if (token.isEmpty())
             reply = ready(ApiError::unauthorized(u"not_authenticated"_s, u"Not authenticated"_s));
         else if (!userId)
-            reply = ready(ApiError::unauthorized(u"invalid_token"_s, u"Could not validate credentials"_s));
+            reply = ready(
+                ApiError::unauthorized(u"invalid_token"_s, u"Could not validate credentials"_s));
         else
             request.userId = *userId;
     }
@@ -135,18 +133,20 @@ void HttpApi::dispatch(const QHttpServerRequest &httpRequest, QHttpServerRespond
     // write when the client has gone away.
     QTcpSocket *socket = responder.socket();
     auto sharedResponder = std::make_shared<QHttpServerResponder>(std::move(responder));
-    reply->then(socket, [this, sharedResponder, method = request.method, path = request.path,
-                         timer = request.timer](const HttpReply &answer) {
-        if (method != "GET" && answer.status < 300)
-            Q_EMIT committed();
-        QHttpServerResponse response(answer.contentType, answer.body,
-                                     QHttpServerResponse::StatusCode(answer.status));
-        for (const auto &[name, value] : answer.headers)
-            response.addHeader(name, value);
-        response.write(std::move(*sharedResponder));
-        qCInfo(lcHttp).noquote() << method << path << answer.status
-                                 << QString::number(timer.nsecsElapsed() / 1e6, 'f', 2) + u"ms"_s;
-    });
+    reply->then(socket,
+        [this, sharedResponder, method = request.method, path = request.path,
+            timer = request.timer](const HttpReply &answer) {
+            if (method != "GET" && answer.status < 300)
+                Q_EMIT committed();
+            QHttpServerResponse response(
+                answer.contentType, answer.body, QHttpServerResponse::StatusCode(answer.status));
+            for (const auto &[name, value] : answer.headers)
+                response.addHeader(name, value);
+            response.write(std::move(*sharedResponder));
+            qCInfo(lcHttp).noquote()
+                << method << path << answer.status
+                << QString::number(timer.nsecsElapsed() / 1e6, 'f', 2) + u"ms"_s;
+        });
 }
 
 void HttpApi::registerRoutes(QHttpServer &server)
@@ -156,24 +156,26 @@ void HttpApi::registerRoutes(QHttpServer &server)
     const QString v1 = ApiPaths::apiPrefix.toString();
 
     addRoute(server, ApiPaths::health.toString(), Method::Get, pub,
-             [this](const Request &) { return health(); });
+        [this](const Request &) { return health(); });
 
     // Auth
     addRoute(server, ApiPaths::authRegister.toString(), Method::Post, pub,
-             [this](const Request &r) { return registerUser(r); });
+        [this](const Request &r) { return registerUser(r); });
     addRoute(server, ApiPaths::authToken.toString(), Method::Post, pub,
-             [this](const Request &r) { return login(r); });
+        [this](const Request &r) { return login(r); });
     addRoute(server, ApiPaths::authRefresh.toString(), Method::Post, pub, [this](const Request &r) {
         return withBody<RefreshRequest>(r, [this](RefreshRequest body) {
-            return respond(m_db.run([this, body](Db &db) { return m_tokens.refresh(db, body.refreshToken); }));
+            return respond(
+                m_db.run([this, body](Db &db) { return m_tokens.refresh(db, body.refreshToken); }));
         });
     });
     addRoute(server, ApiPaths::authLogout.toString(), Method::Post, auth, [this](const Request &r) {
         return withBody<LogoutRequest>(
             r,
             [this, user = r.userId](LogoutRequest body) {
-                return respond(m_db.run(
-                    [this, user, body](Db &db) { return m_tokens.logout(db, user, body.refreshToken); }));
+                return respond(m_db.run([this, user, body](Db &db) {
+                    return m_tokens.logout(db, user, body.refreshToken);
+                }));
             },
             true);
     });
@@ -183,68 +185,70 @@ void HttpApi::registerRoutes(QHttpServer &server)
         return respond(m_db.run([user = r.userId](Db &db) { return UserService::user(db, user); }));
     });
     addRoute(server, ApiPaths::users.toString(), Method::Get, auth,
-             [this](const Request &r) { return searchUsers(r); });
+        [this](const Request &r) { return searchUsers(r); });
 
     // Chats: fixed paths before the /chats/<arg> ones, the router takes the first match.
     addRoute(server, ApiPaths::chats.toString(), Method::Get, auth, [this](const Request &r) {
         return respond(m_db.run([user = r.userId](Db &db) { return ChatService::list(db, user); }));
     });
     addRoute(server, ApiPaths::chatsWithLastMessage.toString(), Method::Get, auth,
-             [this](const Request &r) {
-                 return respond(m_db.run(
-                     [user = r.userId](Db &db) { return ChatService::listWithLastMessage(db, user); }));
-             });
-    addRoute(server, ApiPaths::chatsPersonal.toString(), Method::Post, auth, [this](const Request &r) {
-        return withBody<CreatePersonalChatRequest>(r, [this, user = r.userId](auto body) {
+        [this](const Request &r) {
             return respond(m_db.run(
-                [user, body](Db &db) { return ChatService::createPersonal(db, user, body); }));
+                [user = r.userId](Db &db) { return ChatService::listWithLastMessage(db, user); }));
         });
-    });
+    addRoute(
+        server, ApiPaths::chatsPersonal.toString(), Method::Post, auth, [this](const Request &r) {
+            return withBody<CreatePersonalChatRequest>(r, [this, user = r.userId](auto body) {
+                return respond(m_db.run(
+                    [user, body](Db &db) { return ChatService::createPersonal(db, user, body); }));
+            });
+        });
     addRoute(server, ApiPaths::chatsGroup.toString(), Method::Post, auth, [this](const Request &r) {
         return withBody<CreateGroupChatRequest>(r, [this, user = r.userId](auto body) {
-            return respond(
-                m_db.run([user, body](Db &db) { return ChatService::createGroup(db, user, body); }));
+            return respond(m_db.run(
+                [user, body](Db &db) { return ChatService::createGroup(db, user, body); }));
         });
     });
-    addRoute(server, ApiPaths::chatsMessages.toString(), Method::Post, auth, [this](const Request &r) {
-        return withBody<SendMessageRequest>(r, [this, user = r.userId](auto body) {
-            return respond(
-                m_db.run([user, body](Db &db) { return MessageService::send(db, user, body); }));
-        });
-    });
-    addRoute(server, v1 + u"/chats/messages/<arg>/read"_s, Method::Post, auth, [this](const Request &r) {
-        const auto messageId = pathId(r, 0);
-        if (!messageId)
-            return ready(notFound(u"Message"_s));
-        return m_db
-            .run([user = r.userId, id = *messageId](Db &db) {
-                return MessageService::markRead(db, user, id);
-            })
-            .then([](const Result<ReadState> &state) {
-                if (!state)
-                    return HttpReply::error(state.error());
-                return HttpReply::json(
-                    QJsonObject{{u"message_id"_s, state.value().messageId}, {u"is_read"_s, true}});
+    addRoute(
+        server, ApiPaths::chatsMessages.toString(), Method::Post, auth, [this](const Request &r) {
+            return withBody<SendMessageRequest>(r, [this, user = r.userId](auto body) {
+                return respond(m_db.run(
+                    [user, body](Db &db) { return MessageService::send(db, user, body); }));
             });
-    });
+        });
+    addRoute(
+        server, v1 + u"/chats/messages/<arg>/read"_s, Method::Post, auth, [this](const Request &r) {
+            const auto messageId = pathId(r, 0);
+            if (!messageId)
+                return ready(notFound(u"Message"_s));
+            return m_db
+                .run([user = r.userId, id = *messageId](
+                         Db &db) { return MessageService::markRead(db, user, id); })
+                .then([](const Result<ReadState> &state) {
+                    if (!state)
+                        return HttpReply::error(state.error());
+                    return HttpReply::json(QJsonObject {
+                        { u"message_id"_s, state.value().messageId }, { u"is_read"_s, true } });
+                });
+        });
     addRoute(server, v1 + u"/chats/<arg>"_s, Method::Get, auth, [this](const Request &r) {
         const auto chatId = pathId(r, 0);
         if (!chatId)
             return ready(notFound(u"Chat"_s));
-        return respond(
-            m_db.run([user = r.userId, id = *chatId](Db &db) { return ChatService::chat(db, user, id); }));
+        return respond(m_db.run(
+            [user = r.userId, id = *chatId](Db &db) { return ChatService::chat(db, user, id); }));
     });
     addRoute(server, v1 + u"/chats/<arg>"_s, Method::Patch, auth, [this](const Request &r) {
         const auto chatId = pathId(r, 0);
         if (!chatId)
             return ready(notFound(u"Chat"_s));
         return withBody<RenameChatRequest>(r, [this, user = r.userId, id = *chatId](auto body) {
-            return respond(
-                m_db.run([user, id, body](Db &db) { return ChatService::rename(db, user, id, body); }));
+            return respond(m_db.run(
+                [user, id, body](Db &db) { return ChatService::rename(db, user, id, body); }));
         });
     });
     addRoute(server, v1 + u"/chats/<arg>/history"_s, Method::Get, auth,
-             [this](const Request &r) { return history(r); });
+        [this](const Request &r) { return history(r); });
     addRoute(server, v1 + u"/chats/<arg>/read"_s, Method::Post, auth, [this](const Request &r) {
         const auto chatId = pathId(r, 0);
         if (!chatId)
@@ -260,21 +264,23 @@ void HttpApi::registerRoutes(QHttpServer &server)
         if (!chatId)
             return ready(notFound(u"Chat"_s));
         return withBody<AddMembersRequest>(r, [this, user = r.userId, id = *chatId](auto body) {
-            return respond(
-                m_db.run([user, id, body](Db &db) { return ChatService::addMembers(db, user, id, body); }));
+            return respond(m_db.run(
+                [user, id, body](Db &db) { return ChatService::addMembers(db, user, id, body); }));
         });
     });
-    addRoute(server, v1 + u"/chats/<arg>/members/<arg>"_s, Method::Delete, auth, [this](const Request &r) {
-        const auto chatId = pathId(r, 0);
-        const auto userId = pathId(r, 1);
-        if (!chatId)
-            return ready(notFound(u"Chat"_s));
-        if (!userId)
-            return ready(ApiError::notFound(u"member_not_found"_s, u"User is not a member of this chat"_s));
-        return respond(m_db.run([user = r.userId, id = *chatId, member = *userId](Db &db) {
-            return ChatService::removeMember(db, user, id, member);
-        }));
-    });
+    addRoute(server, v1 + u"/chats/<arg>/members/<arg>"_s, Method::Delete, auth,
+        [this](const Request &r) {
+            const auto chatId = pathId(r, 0);
+            const auto userId = pathId(r, 1);
+            if (!chatId)
+                return ready(notFound(u"Chat"_s));
+            if (!userId)
+                return ready(ApiError::notFound(
+                    u"member_not_found"_s, u"User is not a member of this chat"_s));
+            return respond(m_db.run([user = r.userId, id = *chatId, member = *userId](Db &db) {
+                return ChatService::removeMember(db, user, id, member);
+            }));
+        });
 
     // Messages
     addRoute(server, v1 + u"/messages/<arg>"_s, Method::Patch, auth, [this](const Request &r) {
@@ -282,27 +288,30 @@ void HttpApi::registerRoutes(QHttpServer &server)
         if (!messageId)
             return ready(notFound(u"Message"_s));
         return withBody<EditMessageRequest>(r, [this, user = r.userId, id = *messageId](auto body) {
-            return respond(
-                m_db.run([user, id, body](Db &db) { return MessageService::edit(db, user, id, body); }));
+            return respond(m_db.run(
+                [user, id, body](Db &db) { return MessageService::edit(db, user, id, body); }));
         });
     });
     addRoute(server, v1 + u"/messages/<arg>"_s, Method::Delete, auth, [this](const Request &r) {
         const auto messageId = pathId(r, 0);
         if (!messageId)
             return ready(notFound(u"Message"_s));
-        return respond(m_db.run(
-            [user = r.userId, id = *messageId](Db &db) { return MessageService::remove(db, user, id); }));
+        return respond(m_db.run([user = r.userId, id = *messageId](
+                                    Db &db) { return MessageService::remove(db, user, id); }));
     });
 
     addRoute(server, ApiPaths::updates.toString(), Method::Get, auth,
-             [this](const Request &r) { return updates(r); });
+        [this](const Request &r) { return updates(r); });
 
-    server.setMissingHandler([](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
-        const HttpReply reply = HttpReply::error(ApiError::notFound(u"not_found"_s, u"Not Found"_s));
-        QHttpServerResponse(reply.contentType, reply.body, QHttpServerResponse::StatusCode::NotFound)
-            .write(std::move(responder));
-        qCInfo(lcHttp).noquote() << request.url().path() << 404;
-    });
+    server.setMissingHandler(
+        [](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+            const HttpReply reply
+                = HttpReply::error(ApiError::notFound(u"not_found"_s, u"Not Found"_s));
+            QHttpServerResponse(
+                reply.contentType, reply.body, QHttpServerResponse::StatusCode::NotFound)
+                .write(std::move(responder));
+            qCInfo(lcHttp).noquote() << request.url().path() << 404;
+        });
 }
 
 QFuture<HttpReply> HttpApi::registerUser(const Request &request)
@@ -323,17 +332,20 @@ QFuture<HttpReply> HttpApi::registerUser(const Request &request)
 QFuture<HttpReply> HttpApi::login(const Request &request)
 {
     return withBody<LoginRequest>(request, [this](LoginRequest body) {
-        return m_db.run([email = body.email](Db &db) { return UserService::credentials(db, email); })
-            .then([this, password = body.password](const Result<UserService::Credentials> &credentials) {
+        return m_db
+            .run([email = body.email](Db &db) { return UserService::credentials(db, email); })
+            .then([this, password = body.password](
+                      const Result<UserService::Credentials> &credentials) {
                 if (!credentials)
                     return ready(credentials.error());
                 const UserService::Credentials found = credentials.value();
                 return m_hasher.verify(found.passwordHash, password)
                     .then([this, user = found.user](bool matches) {
                         if (!matches)
-                            return ready(ApiError::unauthorized(u"invalid_credentials"_s,
-                                                                u"Incorrect email or password"_s));
-                        return respond(m_db.run([this, user](Db &db) { return m_tokens.issue(db, user); }));
+                            return ready(ApiError::unauthorized(
+                                u"invalid_credentials"_s, u"Incorrect email or password"_s));
+                        return respond(
+                            m_db.run([this, user](Db &db) { return m_tokens.issue(db, user); }));
                     })
                     .unwrap();
             })
@@ -349,9 +361,10 @@ QFuture<HttpReply> HttpApi::history(const Request &request)
     MessageService::HistoryQuery query;
     const auto limit = request.queryInteger(u"limit"_s, 1, Limits::historyPageMax);
     const auto offset = request.queryInteger(u"offset"_s, 0, std::numeric_limits<int>::max());
-    const auto before = request.queryInteger(u"before_seq"_s, 0, std::numeric_limits<qint64>::max());
+    const auto before
+        = request.queryInteger(u"before_seq"_s, 0, std::numeric_limits<qint64>::max());
     const auto after = request.queryInteger(u"after_seq"_s, 0, std::numeric_limits<qint64>::max());
-    for (const auto *parameter : {&limit, &offset, &before, &after}) {
+    for (const auto *parameter : { &limit, &offset, &before, &after }) {
         if (!*parameter)
             return ready(parameter->error());
     }
@@ -359,9 +372,8 @@ QFuture<HttpReply> HttpApi::history(const Request &request)
     query.offset = int(offset.value().value_or(0));
     query.beforeSeq = before.value();
     query.afterSeq = after.value();
-    return respond(m_db.run([user = request.userId, id = *chatId, query](Db &db) {
-        return MessageService::history(db, user, id, query);
-    }));
+    return respond(m_db.run([user = request.userId, id = *chatId, query](
+                                Db &db) { return MessageService::history(db, user, id, query); }));
 }
 
 QFuture<HttpReply> HttpApi::searchUsers(const Request &request)
@@ -369,14 +381,13 @@ QFuture<HttpReply> HttpApi::searchUsers(const Request &request)
     const QString text = request.query.queryItemValue(u"query"_s, QUrl::FullyDecoded).trimmed();
     if (text.isEmpty())
         return ready(ApiError::validation(
-            {{{u"query"_s, u"query"_s}, u"Field required"_s, u"missing"_s}}));
+            { { { u"query"_s, u"query"_s }, u"Field required"_s, u"missing"_s } }));
     const auto limit = request.queryInteger(u"limit"_s, 1, Limits::userSearchMax);
     if (!limit)
         return ready(limit.error());
     return respond(m_db.run([user = request.userId, text,
-                             count = int(limit.value().value_or(Limits::userSearchDefault))](Db &db) {
-        return UserService::search(db, user, text, count);
-    }));
+                                count = int(limit.value().value_or(Limits::userSearchDefault))](
+                                Db &db) { return UserService::search(db, user, text, count); }));
 }
 
 QFuture<HttpReply> HttpApi::updates(const Request &request)
@@ -389,13 +400,13 @@ QFuture<HttpReply> HttpApi::updates(const Request &request)
         return ready(limit.error());
     if (!since.value())
         return ready(ApiError::validation(
-            {{{u"query"_s, u"since_seq"_s}, u"Field required"_s, u"missing"_s}}));
+            { { { u"query"_s, u"since_seq"_s }, u"Field required"_s, u"missing"_s } }));
     // Only up to the feed's watermark: everything at or below it is committed,
     // so a client resuming from the last seq it saw misses nothing.
-    return respond(m_db.run([user = request.userId, after = *since.value(), until = m_feed.deliveredSeq(),
-                             count = int(limit.value().value_or(Limits::historyPageMax))](Db &db) {
-        return UpdatesService::forUser(db, user, after, until, count);
-    }));
+    return respond(
+        m_db.run([user = request.userId, after = *since.value(), until = m_feed.deliveredSeq(),
+                     count = int(limit.value().value_or(Limits::historyPageMax))](
+                     Db &db) { return UpdatesService::forUser(db, user, after, until, count); }));
 }
 
 QFuture<HttpReply> HttpApi::health()
@@ -403,16 +414,15 @@ QFuture<HttpReply> HttpApi::health()
     return m_db
         .run([](Db &db) -> Result<Empty> {
             db.exec(u"SELECT 1"_s);
-            return Empty{};
+            return Empty {};
         })
         .then([](const Result<Empty> &result) {
             if (result)
-                return HttpReply::json({{u"status"_s, u"ok"_s}, {u"database"_s, u"ok"_s}});
-            return HttpReply::json({{u"status"_s, u"unavailable"_s},
-                                    {u"database"_s, u"unreachable"_s},
-                                    {u"detail"_s, result.error().detail},
-                                    {u"code"_s, result.error().code}},
-                                   503);
+                return HttpReply::json({ { u"status"_s, u"ok"_s }, { u"database"_s, u"ok"_s } });
+            return HttpReply::json(
+                { { u"status"_s, u"unavailable"_s }, { u"database"_s, u"unreachable"_s },
+                    { u"detail"_s, result.error().detail }, { u"code"_s, result.error().code } },
+                503);
         });
 }
 

@@ -27,7 +27,7 @@ class HttpApi : public QObject
     Q_OBJECT
 public:
     HttpApi(Database &database, PasswordHasher &hasher, TokenService &tokens, EventFeed &feed,
-            QObject *parent = nullptr);
+        QObject *parent = nullptr);
 
     void registerRoutes(QHttpServer &server);
 
@@ -40,9 +40,9 @@ private:
     enum class Access { Public, Authenticated };
 
     void addRoute(QHttpServer &server, const QString &path, QHttpServerRequest::Method method,
-                  Access access, Handler handler);
+        Access access, Handler handler);
     void dispatch(const QHttpServerRequest &request, QHttpServerResponder &&responder,
-                  QStringList args, Access access, const Handler &handler);
+        QStringList args, Access access, const Handler &handler);
 
     QFuture<HttpReply> registerUser(const Request &request);
     QFuture<HttpReply> login(const Request &request);

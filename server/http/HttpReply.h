@@ -27,13 +27,11 @@ struct HttpReply
 };
 
 namespace detail {
-template<typename T>
-QJsonValue toJsonValue(const T &value)
+template <typename T> QJsonValue toJsonValue(const T &value)
 {
     return value.toJson();
 }
-template<typename T>
-QJsonValue toJsonValue(const QList<T> &values)
+template <typename T> QJsonValue toJsonValue(const QList<T> &values)
 {
     QJsonArray array;
     for (const T &value : values)
@@ -48,8 +46,7 @@ inline QJsonValue toJsonValue(const QJsonObject &object)
 
 // A service result as an HTTP answer: the value's JSON with `status`, Empty as
 // 204, an error as its status with {"detail", "code"}.
-template<typename T>
-HttpReply toReply(const Result<T> &result, int status = 200)
+template <typename T> HttpReply toReply(const Result<T> &result, int status = 200)
 {
     if (!result)
         return HttpReply::error(result.error());

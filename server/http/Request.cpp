@@ -28,38 +28,38 @@ Result<QJsonObject> Request::jsonObject(bool optional) const
     if (body.trimmed().isEmpty()) {
         if (optional)
             return QJsonObject();
-        return ApiError::validation({{{u"body"_s}, u"Field required"_s, u"missing"_s}});
+        return ApiError::validation({ { { u"body"_s }, u"Field required"_s, u"missing"_s } });
     }
     const QByteArray mediaType = contentType.split(';').first().trimmed().toLower();
     if (!mediaType.isEmpty() && mediaType != "application/json"
         && !(mediaType.startsWith("application/") && mediaType.endsWith("+json")))
-        return ApiError{415, u"unsupported_media_type"_s,
-                        u"Content-Type must be application/json"_s, {}};
+        return ApiError { 415, u"unsupported_media_type"_s,
+            u"Content-Type must be application/json"_s, {} };
     QJsonParseError error;
     const QJsonDocument document = QJsonDocument::fromJson(body, &error);
     if (error.error != QJsonParseError::NoError)
         return ApiError::badRequest(u"malformed_json"_s,
-                                    u"Malformed JSON at offset %1: %2"_s.arg(error.offset).arg(error.errorString()));
+            u"Malformed JSON at offset %1: %2"_s.arg(error.offset).arg(error.errorString()));
     if (!document.isObject())
         return ApiError::validation(
-            {{{u"body"_s}, u"Input should be a valid dictionary"_s, u"dict_type"_s}});
+            { { { u"body"_s }, u"Input should be a valid dictionary"_s, u"dict_type"_s } });
     return document.object();
 }
 
-Result<std::optional<qint64>> Request::queryInteger(const QString &key, qint64 min, qint64 max) const
+Result<std::optional<qint64>> Request::queryInteger(
+    const QString &key, qint64 min, qint64 max) const
 {
     if (!query.hasQueryItem(key))
         return std::optional<qint64>();
     bool ok = false;
     const qint64 value = query.queryItemValue(key).toLongLong(&ok);
     if (!ok)
-        return ApiError::validation({{{u"query"_s, key},
-                                      u"Input should be a valid integer"_s,
-                                      u"int_parsing"_s}});
+        return ApiError::validation(
+            { { { u"query"_s, key }, u"Input should be a valid integer"_s, u"int_parsing"_s } });
     if (value < min || value > max)
-        return ApiError::validation({{{u"query"_s, key},
-                                      u"Input should be between %1 and %2"_s.arg(min).arg(max),
-                                      value < min ? u"greater_than_equal"_s : u"less_than_equal"_s}});
+        return ApiError::validation(
+            { { { u"query"_s, key }, u"Input should be between %1 and %2"_s.arg(min).arg(max),
+                value < min ? u"greater_than_equal"_s : u"less_than_equal"_s } });
     return std::optional<qint64>(value);
 }
 

@@ -22,8 +22,8 @@ struct Request
     QByteArray contentType;
     QByteArray authorization;
     QByteArray body;
-    QStringList args;  // the route's <arg> placeholders, in order
-    QString userId;    // set once the bearer token is verified
+    QStringList args; // the route's <arg> placeholders, in order
+    QString userId; // set once the bearer token is verified
     QElapsedTimer timer;
 
     static Request from(const QHttpServerRequest &request, QStringList args);

@@ -18,29 +18,51 @@ struct ApiError
     QString detail;
     QList<FieldError> fieldErrors;
 
-    static ApiError badRequest(const QString &code, const QString &detail) { return {400, code, detail, {}}; }
-    static ApiError unauthorized(const QString &code, const QString &detail) { return {401, code, detail, {}}; }
-    static ApiError forbidden(const QString &code, const QString &detail) { return {403, code, detail, {}}; }
-    static ApiError notFound(const QString &code, const QString &detail) { return {404, code, detail, {}}; }
-    static ApiError conflict(const QString &code, const QString &detail) { return {409, code, detail, {}}; }
+    static ApiError badRequest(const QString &code, const QString &detail)
+    {
+        return { 400, code, detail, {} };
+    }
+    static ApiError unauthorized(const QString &code, const QString &detail)
+    {
+        return { 401, code, detail, {} };
+    }
+    static ApiError forbidden(const QString &code, const QString &detail)
+    {
+        return { 403, code, detail, {} };
+    }
+    static ApiError notFound(const QString &code, const QString &detail)
+    {
+        return { 404, code, detail, {} };
+    }
+    static ApiError conflict(const QString &code, const QString &detail)
+    {
+        return { 409, code, detail, {} };
+    }
     static ApiError validation(QList<FieldError> errors)
     {
-        return {422, QStringLiteral("validation_error"), errors.value(0).msg, std::move(errors)};
+        return { 422, QStringLiteral("validation_error"), errors.value(0).msg, std::move(errors) };
     }
     static ApiError unavailable(const QString &detail)
     {
-        return {503, QStringLiteral("database_unavailable"), detail, {}};
+        return { 503, QStringLiteral("database_unavailable"), detail, {} };
     }
-    static ApiError internal() { return {500, QStringLiteral("internal_error"), QStringLiteral("Internal server error"), {}}; }
+    static ApiError internal()
+    {
+        return { 500, QStringLiteral("internal_error"), QStringLiteral("Internal server error"),
+            {} };
+    }
 };
 
 // What every service call returns: its value or the ApiError that stopped it.
-template<typename T>
-class Result
+template <typename T> class Result
 {
 public:
-    Result(T value) : m_state(std::move(value)) { }
-    Result(ApiError error) : m_state(std::move(error)) { }
+    Result(T value)
+        : m_state(std::move(value))
+    { }
+    Result(ApiError error)
+        : m_state(std::move(error))
+    { }
 
     bool ok() const { return std::holds_alternative<T>(m_state); }
     explicit operator bool() const { return ok(); }

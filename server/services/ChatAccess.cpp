@@ -11,8 +11,8 @@ std::optional<Chat> load(Db &db, const QString &chatId)
 {
     Chat chat;
     {
-        Rows rows = db.exec(u"SELECT id, type, name, created_by, created_at FROM chats WHERE id = ?"_s,
-                            {chatId});
+        Rows rows = db.exec(
+            u"SELECT id, type, name, created_by, created_at FROM chats WHERE id = ?"_s, { chatId });
         if (!rows.next())
             return std::nullopt;
         chat.id = rows.string(0);
@@ -26,9 +26,9 @@ std::optional<Chat> load(Db &db, const QString &chatId)
     Rows members = db.exec(u"SELECT u.id, u.email, u.name FROM chat_members cm "
                            "JOIN users u ON u.id = cm.user_id WHERE cm.chat_id = ? "
                            "ORDER BY cm.joined_at, u.id"_s,
-                           {chatId});
+        { chatId });
     while (members.next())
-        chat.members.append({members.string(0), members.string(1), members.string(2)});
+        chat.members.append({ members.string(0), members.string(1), members.string(2) });
     return chat;
 }
 
@@ -37,7 +37,7 @@ Result<Membership> requireMember(Db &db, const QString &chatId, const QString &u
     Rows rows = db.exec(u"SELECT c.type, c.last_chat_seq, c.last_seq, cm.role, cm.last_read_seq "
                         "FROM chats c LEFT JOIN chat_members cm "
                         "ON cm.chat_id = c.id AND cm.user_id = ? WHERE c.id = ?"_s,
-                        {userId, chatId});
+        { userId, chatId });
     if (!rows.next())
         return ApiError::notFound(u"chat_not_found"_s, u"Chat not found"_s);
     if (rows.isNull(3))
@@ -53,15 +53,16 @@ Result<Membership> requireMember(Db &db, const QString &chatId, const QString &u
 
 Result<User> requireUser(Db &db, const QString &userId)
 {
-    Rows rows = db.exec(u"SELECT id, email, name FROM users WHERE id = ?"_s, {userId});
+    Rows rows = db.exec(u"SELECT id, email, name FROM users WHERE id = ?"_s, { userId });
     if (!rows.next())
         return ApiError::unauthorized(u"invalid_token"_s, u"Could not validate credentials"_s);
-    return User{rows.string(0), rows.string(1), rows.string(2)};
+    return User { rows.string(0), rows.string(1), rows.string(2) };
 }
 
 QString idArray(const QStringList &ids)
 {
-    return QString::fromUtf8(QJsonDocument(QJsonArray::fromStringList(ids)).toJson(QJsonDocument::Compact));
+    return QString::fromUtf8(
+        QJsonDocument(QJsonArray::fromStringList(ids)).toJson(QJsonDocument::Compact));
 }
 
 } // namespace Messenger::Server::ChatAccess

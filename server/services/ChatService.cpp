@@ -16,8 +16,8 @@ namespace {
 
 ApiError personalChatError()
 {
-    return ApiError::badRequest(u"personal_chat"_s,
-                                u"Personal chats have fixed members and no name"_s);
+    return ApiError::badRequest(
+        u"personal_chat"_s, u"Personal chats have fixed members and no name"_s);
 }
 
 ApiError notOwnerError()
@@ -29,8 +29,8 @@ ApiError notOwnerError()
 QStringList existingUsers(Db &db, const QStringList &ids)
 {
     QStringList found;
-    Rows rows = db.exec(u"SELECT id FROM users WHERE id IN "_s + db.idSetSql(),
-                        {ChatAccess::idArray(ids)});
+    Rows rows = db.exec(
+        u"SELECT id FROM users WHERE id IN "_s + db.idSetSql(), { ChatAccess::idArray(ids) });
     while (rows.next())
         found.append(rows.string(0));
     return found;
@@ -49,7 +49,7 @@ ApiError unknownUsersError(const QStringList &requested, const QStringList &foun
 void announceChat(Db &db, const Chat &chat)
 {
     const qint64 seq = EventLog::append(db, chat.id, {}, WsEvents::chat, chat.toJson());
-    db.exec(u"UPDATE chats SET last_seq = ? WHERE id = ?"_s, {seq, chat.id});
+    db.exec(u"UPDATE chats SET last_seq = ? WHERE id = ?"_s, { seq, chat.id });
 }
 
 Result<Chat> loadOrInternal(Db &db, const QString &chatId)
@@ -62,42 +62,43 @@ Result<Chat> loadOrInternal(Db &db, const QString &chatId)
 
 } // namespace
 
-Result<Chat> createPersonal(Db &db, const QString &callerId, const CreatePersonalChatRequest &request)
+Result<Chat> createPersonal(
+    Db &db, const QString &callerId, const CreatePersonalChatRequest &request)
 {
     const QString &otherId = request.otherUserId;
     if (otherId == callerId)
-        return ApiError::validation({{{u"body"_s, u"member_ids"_s},
-                                      u"A personal chat needs another user"_s,
-                                      u"value_error"_s}});
+        return ApiError::validation({ { { u"body"_s, u"member_ids"_s },
+            u"A personal chat needs another user"_s, u"value_error"_s } });
     const QString key = qMin(callerId, otherId) + u':' + qMax(callerId, otherId);
     Transaction transaction(db);
-    const QStringList found = existingUsers(db, {callerId, otherId});
+    const QStringList found = existingUsers(db, { callerId, otherId });
     if (!found.contains(callerId))
         return ApiError::unauthorized(u"invalid_token"_s, u"Could not validate credentials"_s);
     if (!found.contains(otherId))
-        return unknownUsersError({otherId}, found);
+        return unknownUsersError({ otherId }, found);
 
     const QString chatId = newUuid();
     const qint64 now = currentTimestamp();
     bool created = false;
     {
-        Rows rows = db.exec(u"INSERT INTO chats (id, type, name, personal_key, created_by, created_at) "
-                            "VALUES (?, 'personal', NULL, ?, NULL, ?) "
-                            "ON CONFLICT (personal_key) DO NOTHING RETURNING id"_s,
-                            {chatId, key, now});
+        Rows rows
+            = db.exec(u"INSERT INTO chats (id, type, name, personal_key, created_by, created_at) "
+                      "VALUES (?, 'personal', NULL, ?, NULL, ?) "
+                      "ON CONFLICT (personal_key) DO NOTHING RETURNING id"_s,
+                { chatId, key, now });
         created = rows.next();
     }
     if (!created) {
-        Rows rows = db.exec(u"SELECT id FROM chats WHERE personal_key = ?"_s, {key});
+        Rows rows = db.exec(u"SELECT id FROM chats WHERE personal_key = ?"_s, { key });
         if (!rows.next())
             return ApiError::internal();
         const QString existingId = rows.string(0);
         return loadOrInternal(db, existingId);
     }
-    for (const QString &member : {callerId, otherId}) {
+    for (const QString &member : { callerId, otherId }) {
         db.exec(u"INSERT INTO chat_members (chat_id, user_id, role, joined_at, last_read_seq) "
                 "VALUES (?, ?, 'member', ?, 0)"_s,
-                {chatId, member, now});
+            { chatId, member, now });
     }
     Result<Chat> chat = loadOrInternal(db, chatId);
     if (chat)
@@ -111,9 +112,8 @@ Result<Chat> createGroup(Db &db, const QString &callerId, const CreateGroupChatR
     QStringList memberIds = request.memberIds;
     memberIds.removeAll(callerId);
     if (memberIds.size() + 1 > Limits::groupMembersMax)
-        return ApiError::validation({{{u"body"_s, u"member_ids"_s},
-                                      u"A group has at most %1 members"_s.arg(Limits::groupMembersMax),
-                                      u"too_long"_s}});
+        return ApiError::validation({ { { u"body"_s, u"member_ids"_s },
+            u"A group has at most %1 members"_s.arg(Limits::groupMembersMax), u"too_long"_s } });
     Transaction transaction(db);
     QStringList wanted = memberIds;
     wanted.prepend(callerId);
@@ -127,16 +127,16 @@ Result<Chat> createGroup(Db &db, const QString &callerId, const CreateGroupChatR
     const qint64 now = currentTimestamp();
     db.exec(u"INSERT INTO chats (id, type, name, personal_key, created_by, created_at) "
             "VALUES (?, 'group', ?, NULL, ?, ?)"_s,
-            {chatId, request.name, callerId, now});
+        { chatId, request.name, callerId, now });
     db.exec(u"INSERT INTO chat_members (chat_id, user_id, role, joined_at, last_read_seq) "
             "VALUES (?, ?, 'owner', ?, 0)"_s,
-            {chatId, callerId, now});
+        { chatId, callerId, now });
     if (!memberIds.isEmpty()) {
         // Joined one microsecond after the owner, so the owner lists first.
         db.exec(u"INSERT INTO chat_members (chat_id, user_id, role, joined_at, last_read_seq) "
                 "SELECT ?, id, 'member', ?, 0 FROM users WHERE id IN "_s
-                    + db.idSetSql(),
-                {chatId, now + 1, ChatAccess::idArray(memberIds)});
+                + db.idSetSql(),
+            { chatId, now + 1, ChatAccess::idArray(memberIds) });
     }
     Result<Chat> chat = loadOrInternal(db, chatId);
     if (chat)
@@ -161,7 +161,7 @@ Result<QList<Chat>> list(Db &db, const QString &callerId)
         Rows rows = db.exec(u"SELECT c.id, c.type, c.name, c.created_by, c.created_at "
                             "FROM chat_members me JOIN chats c ON c.id = me.chat_id "
                             "WHERE me.user_id = ? ORDER BY c.last_seq DESC, c.id"_s,
-                            {callerId});
+            { callerId });
         while (rows.next()) {
             Chat chat;
             chat.id = rows.string(0);
@@ -179,11 +179,11 @@ Result<QList<Chat>> list(Db &db, const QString &callerId)
                            "JOIN chat_members cm ON cm.chat_id = me.chat_id "
                            "JOIN users u ON u.id = cm.user_id "
                            "WHERE me.user_id = ? ORDER BY cm.joined_at, u.id"_s,
-                           {callerId});
+        { callerId });
     while (members.next()) {
         const auto it = indexById.constFind(members.string(0));
         if (it != indexById.constEnd())
-            chats[*it].members.append({members.string(1), members.string(2), members.string(3)});
+            chats[*it].members.append({ members.string(1), members.string(2), members.string(3) });
     }
     return chats;
 }
@@ -195,8 +195,7 @@ Result<QList<ChatSummary>> listWithLastMessage(Db &db, const QString &callerId)
         return chats.error();
     // One query for every chat's newest message, unread count and read state.
     QHash<QString, ChatSummary> summaries;
-    Rows rows = db.exec(
-        u"SELECT me.last_read_seq, "_s + MessageRows::columns
+    Rows rows = db.exec(u"SELECT me.last_read_seq, "_s + MessageRows::columns
             + u", (SELECT COUNT(*) FROM messages um WHERE um.chat_id = me.chat_id "
               "AND um.seq > me.last_read_seq AND um.sender_id <> me.user_id "
               "AND um.deleted_at IS NULL), "
@@ -206,7 +205,7 @@ Result<QList<ChatSummary>> listWithLastMessage(Db &db, const QString &callerId)
               "FROM chat_members me JOIN chats c ON c.id = me.chat_id "
               "LEFT JOIN messages m ON m.chat_id = c.id AND m.chat_seq = c.last_chat_seq "
               "LEFT JOIN users u ON u.id = m.sender_id WHERE me.user_id = ?"_s,
-        {callerId});
+        { callerId });
     while (rows.next()) {
         ChatSummary summary;
         summary.lastReadSeq = rows.integer(0);
@@ -239,8 +238,8 @@ Result<QList<ChatSummary>> listWithLastMessage(Db &db, const QString &callerId)
     return result;
 }
 
-Result<Chat> addMembers(Db &db, const QString &callerId, const QString &chatId,
-                        const AddMembersRequest &request)
+Result<Chat> addMembers(
+    Db &db, const QString &callerId, const QString &chatId, const AddMembersRequest &request)
 {
     Transaction transaction(db);
     const auto membership = ChatAccess::requireMember(db, chatId, callerId);
@@ -255,20 +254,21 @@ Result<Chat> addMembers(Db &db, const QString &callerId, const QString &chatId,
         return unknownUsersError(request.userIds, found);
     qint64 memberCount = 0;
     {
-        Rows rows = db.exec(u"SELECT COUNT(*) FROM chat_members WHERE chat_id = ?"_s, {chatId});
+        Rows rows = db.exec(u"SELECT COUNT(*) FROM chat_members WHERE chat_id = ?"_s, { chatId });
         rows.next();
         memberCount = rows.integer(0);
     }
     // New members start with everything so far read: they see history, not a backlog.
-    const int added = db.exec(u"INSERT INTO chat_members (chat_id, user_id, role, joined_at, last_read_seq) "
-                              "SELECT ?, id, 'member', ?, ? FROM users WHERE id IN "_s
-                                  + db.idSetSql() + u" ON CONFLICT (chat_id, user_id) DO NOTHING"_s,
-                              {chatId, currentTimestamp(), membership.value().lastSeq,
-                               ChatAccess::idArray(request.userIds)})
-                          .rowsAffected();
+    const int added
+        = db.exec(u"INSERT INTO chat_members (chat_id, user_id, role, joined_at, last_read_seq) "
+                  "SELECT ?, id, 'member', ?, ? FROM users WHERE id IN "_s
+                    + db.idSetSql() + u" ON CONFLICT (chat_id, user_id) DO NOTHING"_s,
+                { chatId, currentTimestamp(), membership.value().lastSeq,
+                    ChatAccess::idArray(request.userIds) })
+              .rowsAffected();
     if (memberCount + added > Limits::groupMembersMax)
-        return ApiError::conflict(u"group_full"_s,
-                                  u"A group has at most %1 members"_s.arg(Limits::groupMembersMax));
+        return ApiError::conflict(
+            u"group_full"_s, u"A group has at most %1 members"_s.arg(Limits::groupMembersMax));
     Result<Chat> chat = loadOrInternal(db, chatId);
     if (chat && added > 0)
         announceChat(db, chat.value());
@@ -276,8 +276,8 @@ Result<Chat> addMembers(Db &db, const QString &callerId, const QString &chatId,
     return chat;
 }
 
-Result<Empty> removeMember(Db &db, const QString &callerId, const QString &chatId,
-                           const QString &userId)
+Result<Empty> removeMember(
+    Db &db, const QString &callerId, const QString &chatId, const QString &userId)
 {
     Transaction transaction(db);
     const auto membership = ChatAccess::requireMember(db, chatId, callerId);
@@ -290,30 +290,33 @@ Result<Empty> removeMember(Db &db, const QString &callerId, const QString &chatI
         return notOwnerError();
     QString removedRole;
     {
-        Rows rows = db.exec(u"DELETE FROM chat_members WHERE chat_id = ? AND user_id = ? RETURNING role"_s,
-                            {chatId, userId});
+        Rows rows = db.exec(
+            u"DELETE FROM chat_members WHERE chat_id = ? AND user_id = ? RETURNING role"_s,
+            { chatId, userId });
         if (!rows.next())
-            return ApiError::notFound(u"member_not_found"_s, u"User is not a member of this chat"_s);
+            return ApiError::notFound(
+                u"member_not_found"_s, u"User is not a member of this chat"_s);
         removedRole = rows.string(0);
     }
     if (removedRole == u"owner"_s) {
         // The group lives on: the longest-standing member becomes its owner.
-        db.exec(u"UPDATE chat_members SET role = 'owner' WHERE chat_id = ? AND user_id = "
-                "(SELECT user_id FROM chat_members WHERE chat_id = ? ORDER BY joined_at, user_id LIMIT 1)"_s,
-                {chatId, chatId});
+        db.exec(
+            u"UPDATE chat_members SET role = 'owner' WHERE chat_id = ? AND user_id = "
+            "(SELECT user_id FROM chat_members WHERE chat_id = ? ORDER BY joined_at, user_id LIMIT 1)"_s,
+            { chatId, chatId });
         db.exec(u"UPDATE chats SET created_by = (SELECT user_id FROM chat_members "
                 "WHERE chat_id = ? AND role = 'owner') WHERE id = ?"_s,
-                {chatId, chatId});
+            { chatId, chatId });
     }
-    const QJsonObject data{{u"chat_id"_s, chatId}, {u"user_id"_s, userId}};
+    const QJsonObject data { { u"chat_id"_s, chatId }, { u"user_id"_s, userId } };
     EventLog::append(db, chatId, {}, WsEvents::memberLeft, data);
     EventLog::append(db, {}, userId, WsEvents::chatRemoved, data);
     transaction.commit();
-    return Empty{};
+    return Empty {};
 }
 
-Result<Chat> rename(Db &db, const QString &callerId, const QString &chatId,
-                    const RenameChatRequest &request)
+Result<Chat> rename(
+    Db &db, const QString &callerId, const QString &chatId, const RenameChatRequest &request)
 {
     Transaction transaction(db);
     const auto membership = ChatAccess::requireMember(db, chatId, callerId);
@@ -323,7 +326,7 @@ Result<Chat> rename(Db &db, const QString &callerId, const QString &chatId,
         return personalChatError();
     if (!membership.value().isOwner())
         return notOwnerError();
-    db.exec(u"UPDATE chats SET name = ? WHERE id = ?"_s, {request.name, chatId});
+    db.exec(u"UPDATE chats SET name = ? WHERE id = ?"_s, { request.name, chatId });
     Result<Chat> chat = loadOrInternal(db, chatId);
     if (chat)
         announceChat(db, chat.value());

@@ -8,7 +8,8 @@
 namespace Messenger::Server::ChatService {
 
 // Personal chats are unique per pair: asking again returns the same chat.
-Result<Chat> createPersonal(Db &db, const QString &callerId, const CreatePersonalChatRequest &request);
+Result<Chat> createPersonal(
+    Db &db, const QString &callerId, const CreatePersonalChatRequest &request);
 // The creator owns the group and is always a member.
 Result<Chat> createGroup(Db &db, const QString &callerId, const CreateGroupChatRequest &request);
 
@@ -19,11 +20,11 @@ Result<QList<ChatSummary>> listWithLastMessage(Db &db, const QString &callerId);
 
 // Group management: the owner adds, removes and renames; anyone may leave
 // (remove themselves). Personal chats have fixed members and no name.
-Result<Chat> addMembers(Db &db, const QString &callerId, const QString &chatId,
-                        const AddMembersRequest &request);
-Result<Empty> removeMember(Db &db, const QString &callerId, const QString &chatId,
-                           const QString &userId);
-Result<Chat> rename(Db &db, const QString &callerId, const QString &chatId,
-                    const RenameChatRequest &request);
+Result<Chat> addMembers(
+    Db &db, const QString &callerId, const QString &chatId, const AddMembersRequest &request);
+Result<Empty> removeMember(
+    Db &db, const QString &callerId, const QString &chatId, const QString &userId);
+Result<Chat> rename(
+    Db &db, const QString &callerId, const QString &chatId, const RenameChatRequest &request);
 
 } // namespace Messenger::Server::ChatService

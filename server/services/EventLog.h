@@ -10,6 +10,6 @@ namespace Messenger::Server::EventLog {
 // transaction and returns its seq (shared with messages). `chatId` makes it
 // visible to the chat's members, `userId` to one user (e.g. "you were removed").
 qint64 append(Db &db, const QString &chatId, const QString &userId, QStringView type,
-              const QJsonObject &data);
+    const QJsonObject &data);
 
 } // namespace Messenger::Server::EventLog

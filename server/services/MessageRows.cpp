@@ -10,7 +10,7 @@ Message read(const Rows &rows)
     message.id = rows.string(0);
     message.chatId = rows.string(1);
     message.senderId = rows.string(2);
-    message.sender = {message.senderId, rows.string(3), rows.string(4)};
+    message.sender = { message.senderId, rows.string(3), rows.string(4) };
     message.text = rows.string(5);
     message.timestamp = rows.integer(6);
     message.seq = rows.integer(7);
@@ -28,7 +28,7 @@ ReadHorizon ReadHorizon::load(Db &db, const QString &chatId)
     ReadHorizon horizon;
     Rows rows = db.exec(u"SELECT user_id, last_read_seq FROM chat_members WHERE chat_id = ? "
                         "ORDER BY last_read_seq LIMIT 2"_s,
-                        {chatId});
+        { chatId });
     if (rows.next()) {
         horizon.m_lowestUser = rows.string(0);
         horizon.m_lowest = rows.integer(1);

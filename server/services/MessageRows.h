@@ -9,9 +9,9 @@ namespace Messenger::Server::MessageRows {
 
 // The select list every message query uses, with `m` = messages and `u` = the
 // sender in users; readMessage() reads a row of it.
-inline constexpr QStringView columns =
-    u"m.id, m.chat_id, m.sender_id, u.email, u.name, m.text, m.created_at, m.seq, "
-    u"m.chat_seq, m.client_id, m.edited_at, m.deleted_at";
+inline constexpr QStringView columns
+    = u"m.id, m.chat_id, m.sender_id, u.email, u.name, m.text, m.created_at, m.seq, "
+      u"m.chat_seq, m.client_id, m.edited_at, m.deleted_at";
 inline constexpr int columnCount = 12;
 
 Message read(const Rows &rows);

@@ -19,7 +19,7 @@ QString selectMessages(QStringView where)
 
 std::optional<Message> findMessage(Db &db, const QString &messageId)
 {
-    Rows rows = db.exec(selectMessages(u"m.id = ?"), {messageId});
+    Rows rows = db.exec(selectMessages(u"m.id = ?"), { messageId });
     if (!rows.next())
         return std::nullopt;
     return MessageRows::read(rows);
@@ -27,8 +27,8 @@ std::optional<Message> findMessage(Db &db, const QString &messageId)
 
 Message withReadState(Db &db, Message message)
 {
-    message.isRead = MessageRows::ReadHorizon::load(db, message.chatId)
-                         .isRead(message.senderId, message.seq);
+    message.isRead
+        = MessageRows::ReadHorizon::load(db, message.chatId).isRead(message.senderId, message.seq);
     return message;
 }
 
@@ -53,13 +53,15 @@ Result<Message> ownMessage(Db &db, const QString &callerId, const QString &messa
 {
     Result<Message> message = visibleMessage(db, callerId, messageId);
     if (message && message.value().senderId != callerId)
-        return ApiError::forbidden(u"not_message_sender"_s, u"You can only change your own messages"_s);
+        return ApiError::forbidden(
+            u"not_message_sender"_s, u"You can only change your own messages"_s);
     return message;
 }
 
 std::optional<Message> byClientId(Db &db, const QString &senderId, const QString &clientId)
 {
-    Rows rows = db.exec(selectMessages(u"m.sender_id = ? AND m.client_id = ?"), {senderId, clientId});
+    Rows rows
+        = db.exec(selectMessages(u"m.sender_id = ? AND m.client_id = ?"), { senderId, clientId });
     if (!rows.next())
         return std::nullopt;
     return MessageRows::read(rows);
@@ -68,8 +70,8 @@ std::optional<Message> byClientId(Db &db, const QString &senderId, const QString
 Result<Message> replayed(Db &db, const SendMessageRequest &request, Message existing)
 {
     if (existing.chatId != request.chatId)
-        return ApiError::conflict(u"client_id_reused"_s,
-                                  u"This client_id was already used for another chat"_s);
+        return ApiError::conflict(
+            u"client_id_reused"_s, u"This client_id was already used for another chat"_s);
     return withReadState(db, std::move(existing));
 }
 
@@ -93,12 +95,13 @@ Result<Message> send(Db &db, const QString &callerId, const SendMessageRequest &
             Rows rows = db.isPostgres()
                 ? db.exec(u"UPDATE chats SET last_chat_seq = last_chat_seq + 1, "
                           "last_seq = nextval('global_seq') "
-                          "WHERE id = ? AND pg_current_xact_id() IS NOT NULL " // xid first, see Db::nextSeq
+                          "WHERE id = ? AND pg_current_xact_id() IS NOT NULL " // xid first, see
+                                                                               // Db::nextSeq
                           "RETURNING last_chat_seq, last_seq"_s,
-                          {request.chatId})
+                    { request.chatId })
                 : db.exec(u"UPDATE chats SET last_chat_seq = last_chat_seq + 1, last_seq = ? "
                           "WHERE id = ? RETURNING last_chat_seq, last_seq"_s,
-                          {db.nextSeq(), request.chatId});
+                    { db.nextSeq(), request.chatId });
             if (!rows.next())
                 return ApiError::internal();
             message.chatSeq = rows.integer(0);
@@ -112,19 +115,20 @@ Result<Message> send(Db &db, const QString &callerId, const SendMessageRequest &
         message.clientId = request.clientId;
         bool inserted = false;
         {
-            Rows rows = db.exec(u"INSERT INTO messages (id, seq, chat_id, chat_seq, sender_id, text, "
-                                "created_at, client_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
-                                "ON CONFLICT (sender_id, client_id) DO NOTHING RETURNING id"_s,
-                                {message.id, message.seq, message.chatId, message.chatSeq, callerId,
-                                 message.text, message.timestamp,
-                                 request.clientId ? QVariant(*request.clientId) : QVariant()});
+            Rows rows
+                = db.exec(u"INSERT INTO messages (id, seq, chat_id, chat_seq, sender_id, text, "
+                          "created_at, client_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+                          "ON CONFLICT (sender_id, client_id) DO NOTHING RETURNING id"_s,
+                    { message.id, message.seq, message.chatId, message.chatSeq, callerId,
+                        message.text, message.timestamp,
+                        request.clientId ? QVariant(*request.clientId) : QVariant() });
             inserted = rows.next();
         }
         if (inserted) {
             // The sender has read everything up to their own message.
             db.exec(u"UPDATE chat_members SET last_read_seq = ? "
                     "WHERE chat_id = ? AND user_id = ? AND last_read_seq < ?"_s,
-                    {message.seq, message.chatId, callerId, message.seq});
+                { message.seq, message.chatId, callerId, message.seq });
             const Result<User> sender = ChatAccess::requireUser(db, callerId);
             if (!sender)
                 return sender.error();
@@ -140,8 +144,8 @@ Result<Message> send(Db &db, const QString &callerId, const SendMessageRequest &
     return ApiError::internal();
 }
 
-Result<HistoryPage> history(Db &db, const QString &callerId, const QString &chatId,
-                            const HistoryQuery &query)
+Result<HistoryPage> history(
+    Db &db, const QString &callerId, const QString &chatId, const HistoryQuery &query)
 {
     const auto membership = ChatAccess::requireMember(db, chatId, callerId);
     if (!membership)
@@ -152,12 +156,13 @@ Result<HistoryPage> history(Db &db, const QString &callerId, const QString &chat
     {
         Rows rows = query.beforeSeq
             ? db.exec(selectMessages(u"m.chat_id = ? AND m.seq < ? ORDER BY m.seq DESC LIMIT ?"),
-                      {chatId, *query.beforeSeq, fetch})
+                { chatId, *query.beforeSeq, fetch })
             : query.afterSeq
             ? db.exec(selectMessages(u"m.chat_id = ? AND m.seq > ? ORDER BY m.seq ASC LIMIT ?"),
-                      {chatId, *query.afterSeq, fetch})
-            : db.exec(selectMessages(u"m.chat_id = ? AND m.chat_seq <= ? ORDER BY m.chat_seq DESC LIMIT ?"),
-                      {chatId, page.total - query.offset, fetch});
+                { chatId, *query.afterSeq, fetch })
+            : db.exec(selectMessages(
+                          u"m.chat_id = ? AND m.chat_seq <= ? ORDER BY m.chat_seq DESC LIMIT ?"),
+                { chatId, page.total - query.offset, fetch });
         while (rows.next())
             page.messages.append(MessageRows::read(rows));
     }
@@ -172,8 +177,8 @@ Result<HistoryPage> history(Db &db, const QString &callerId, const QString &chat
     return page;
 }
 
-Result<ReadState> markRead(Db &db, const QString &callerId, const QString &messageId,
-                           const std::optional<QString> &chatId)
+Result<ReadState> markRead(
+    Db &db, const QString &callerId, const QString &messageId, const std::optional<QString> &chatId)
 {
     Transaction transaction(db);
     const auto message = findMessage(db, messageId);
@@ -182,21 +187,19 @@ Result<ReadState> markRead(Db &db, const QString &callerId, const QString &messa
     const auto membership = ChatAccess::requireMember(db, message->chatId, callerId);
     if (!membership)
         return membership.error();
-    ReadState state{message->chatId, message->id, membership.value().lastReadSeq, 0};
+    ReadState state { message->chatId, message->id, membership.value().lastReadSeq, 0 };
     if (message->seq > state.lastReadSeq) {
         db.exec(u"UPDATE chat_members SET last_read_seq = ? WHERE chat_id = ? AND user_id = ?"_s,
-                {message->seq, message->chatId, callerId});
+            { message->seq, message->chatId, callerId });
         state.lastReadSeq = message->seq;
         EventLog::append(db, message->chatId, {}, WsEvents::read,
-                         {{u"chat_id"_s, message->chatId},
-                          {u"user_id"_s, callerId},
-                          {u"message_id"_s, message->id},
-                          {u"seq"_s, message->seq}});
+            { { u"chat_id"_s, message->chatId }, { u"user_id"_s, callerId },
+                { u"message_id"_s, message->id }, { u"seq"_s, message->seq } });
     }
     {
         Rows rows = db.exec(u"SELECT COUNT(*) FROM messages WHERE chat_id = ? AND seq > ? "
                             "AND sender_id <> ? AND deleted_at IS NULL"_s,
-                            {message->chatId, state.lastReadSeq, callerId});
+            { message->chatId, state.lastReadSeq, callerId });
         rows.next();
         state.unreadCount = rows.integer(0);
     }
@@ -204,8 +207,8 @@ Result<ReadState> markRead(Db &db, const QString &callerId, const QString &messa
     return state;
 }
 
-Result<Message> edit(Db &db, const QString &callerId, const QString &messageId,
-                     const EditMessageRequest &request)
+Result<Message> edit(
+    Db &db, const QString &callerId, const QString &messageId, const EditMessageRequest &request)
 {
     Transaction transaction(db);
     Result<Message> message = ownMessage(db, callerId, messageId);
@@ -217,7 +220,7 @@ Result<Message> edit(Db &db, const QString &callerId, const QString &messageId,
     edited.text = request.text;
     edited.editedAt = currentTimestamp();
     db.exec(u"UPDATE messages SET text = ?, edited_at = ? WHERE id = ?"_s,
-            {edited.text, *edited.editedAt, edited.id});
+        { edited.text, *edited.editedAt, edited.id });
     edited = withReadState(db, std::move(edited));
     EventLog::append(db, edited.chatId, {}, WsEvents::messageEdited, edited.toJson());
     transaction.commit();
@@ -236,13 +239,11 @@ Result<Message> remove(Db &db, const QString &callerId, const QString &messageId
     tombstone.text.clear();
     tombstone.deleted = true;
     db.exec(u"UPDATE messages SET text = '', deleted_at = ? WHERE id = ?"_s,
-            {currentTimestamp(), tombstone.id});
+        { currentTimestamp(), tombstone.id });
     tombstone = withReadState(db, std::move(tombstone));
     EventLog::append(db, tombstone.chatId, {}, WsEvents::messageDeleted,
-                     {{u"id"_s, tombstone.id},
-                      {u"chat_id"_s, tombstone.chatId},
-                      {u"seq"_s, tombstone.seq},
-                      {u"chat_seq"_s, tombstone.chatSeq}});
+        { { u"id"_s, tombstone.id }, { u"chat_id"_s, tombstone.chatId },
+            { u"seq"_s, tombstone.seq }, { u"chat_seq"_s, tombstone.chatSeq } });
     transaction.commit();
     return tombstone;
 }

@@ -20,16 +20,16 @@ struct HistoryQuery
 };
 // Newest first. Offset paging costs the same at any depth: chat_seq has no
 // gaps, so an offset is a position in the chat's index, not a scan.
-Result<HistoryPage> history(Db &db, const QString &callerId, const QString &chatId,
-                            const HistoryQuery &query);
+Result<HistoryPage> history(
+    Db &db, const QString &callerId, const QString &chatId, const HistoryQuery &query);
 
 // Moves the caller's read cursor up to the message (never backwards). With a
 // chat id, the message must belong to that chat.
 Result<ReadState> markRead(Db &db, const QString &callerId, const QString &messageId,
-                           const std::optional<QString> &chatId = std::nullopt);
+    const std::optional<QString> &chatId = std::nullopt);
 
-Result<Message> edit(Db &db, const QString &callerId, const QString &messageId,
-                     const EditMessageRequest &request);
+Result<Message> edit(
+    Db &db, const QString &callerId, const QString &messageId, const EditMessageRequest &request);
 // Leaves a tombstone: the text is gone, the message keeps its place.
 Result<Message> remove(Db &db, const QString &callerId, const QString &messageId);
 

@@ -24,7 +24,8 @@ QString randomToken()
 
 ApiError invalidRefreshToken()
 {
-    return ApiError::unauthorized(u"invalid_refresh_token"_s, u"Invalid or expired refresh token"_s);
+    return ApiError::unauthorized(
+        u"invalid_refresh_token"_s, u"Invalid or expired refresh token"_s);
 }
 
 } // namespace
@@ -33,8 +34,8 @@ QString sha256Hex(const QString &text)
 {
     const QByteArray utf8 = text.toUtf8();
     unsigned char digest[crypto_hash_sha256_BYTES];
-    crypto_hash_sha256(digest, reinterpret_cast<const unsigned char *>(utf8.constData()),
-                       quint64(utf8.size()));
+    crypto_hash_sha256(
+        digest, reinterpret_cast<const unsigned char *>(utf8.constData()), quint64(utf8.size()));
     return QString::fromLatin1(
         QByteArray(reinterpret_cast<const char *>(digest), sizeof digest).toHex());
 }
@@ -42,8 +43,7 @@ QString sha256Hex(const QString &text)
 TokenService::TokenService(QByteArray secretKey, int accessTokenMinutes)
     : m_jwt(std::move(secretKey))
     , m_accessTokenSeconds(accessTokenMinutes * 60)
-{
-}
+{ }
 
 std::optional<QString> TokenService::authenticate(QStringView accessToken) const
 {
@@ -80,8 +80,8 @@ Result<TokenResponse> TokenService::issue(Db &db, const User &user) const
     const qint64 now = currentTimestamp();
     db.exec(u"INSERT INTO refresh_tokens (token_hash, user_id, family_id, created_at, expires_at) "
             "VALUES (?, ?, ?, ?, ?)"_s,
-            {sha256Hex(refreshToken), user.id, newUuid(), now,
-             now + qint64(Limits::refreshTokenDays) * 86400 * microsPerSecond});
+        { sha256Hex(refreshToken), user.id, newUuid(), now,
+            now + qint64(Limits::refreshTokenDays) * 86400 * microsPerSecond });
     return tokensFor(user, refreshToken);
 }
 
@@ -98,24 +98,25 @@ Result<TokenResponse> TokenService::refresh(Db &db, const QString &refreshToken)
         Rows claimed = db.exec(u"UPDATE refresh_tokens SET rotated_at = ? WHERE token_hash = ? "
                                "AND rotated_at IS NULL AND revoked_at IS NULL AND expires_at > ? "
                                "RETURNING user_id, family_id"_s,
-                               {now, tokenHash, now});
+            { now, tokenHash, now });
         if (claimed.next()) {
             userId = claimed.string(0);
             familyId = claimed.string(1);
         }
     }
     if (!userId.isEmpty()) {
-        db.exec(u"INSERT INTO refresh_tokens (token_hash, user_id, family_id, created_at, expires_at) "
-                "VALUES (?, ?, ?, ?, ?)"_s,
-                {sha256Hex(successor), userId, familyId, now,
-                 now + qint64(Limits::refreshTokenDays) * 86400 * microsPerSecond});
+        db.exec(
+            u"INSERT INTO refresh_tokens (token_hash, user_id, family_id, created_at, expires_at) "
+            "VALUES (?, ?, ?, ?, ?)"_s,
+            { sha256Hex(successor), userId, familyId, now,
+                now + qint64(Limits::refreshTokenDays) * 86400 * microsPerSecond });
     } else {
         // Not claimable: unknown, expired, revoked, or already rotated.
         qint64 rotatedAt = 0;
         {
             Rows rows = db.exec(u"SELECT user_id, family_id, rotated_at FROM refresh_tokens "
                                 "WHERE token_hash = ? AND revoked_at IS NULL AND expires_at > ?"_s,
-                                {tokenHash, now});
+                { tokenHash, now });
             if (!rows.next() || rows.isNull(2))
                 return invalidRefreshToken();
             userId = rows.string(0);
@@ -124,11 +125,12 @@ Result<TokenResponse> TokenService::refresh(Db &db, const QString &refreshToken)
         }
         if (now - rotatedAt > qint64(Limits::refreshGraceSeconds) * microsPerSecond) {
             // An old token came back: someone else may hold the family. End it.
-            db.exec(u"UPDATE refresh_tokens SET revoked_at = ? WHERE family_id = ? AND revoked_at IS NULL"_s,
-                    {now, familyId});
+            db.exec(
+                u"UPDATE refresh_tokens SET revoked_at = ? WHERE family_id = ? AND revoked_at IS NULL"_s,
+                { now, familyId });
             transaction.commit();
             return ApiError::unauthorized(u"refresh_token_reused"_s,
-                                          u"Refresh token was already used; please log in again"_s);
+                u"Refresh token was already used; please log in again"_s);
         }
     }
     const Result<User> user = ChatAccess::requireUser(db, userId);
@@ -138,19 +140,21 @@ Result<TokenResponse> TokenService::refresh(Db &db, const QString &refreshToken)
     return tokensFor(user.value(), successor);
 }
 
-Result<Empty> TokenService::logout(Db &db, const QString &userId,
-                                   const std::optional<QString> &refreshToken) const
+Result<Empty> TokenService::logout(
+    Db &db, const QString &userId, const std::optional<QString> &refreshToken) const
 {
     const qint64 now = currentTimestamp();
     if (refreshToken) {
-        db.exec(u"UPDATE refresh_tokens SET revoked_at = ? WHERE revoked_at IS NULL AND family_id IN "
-                "(SELECT family_id FROM refresh_tokens WHERE token_hash = ? AND user_id = ?)"_s,
-                {now, sha256Hex(*refreshToken), userId});
+        db.exec(
+            u"UPDATE refresh_tokens SET revoked_at = ? WHERE revoked_at IS NULL AND family_id IN "
+            "(SELECT family_id FROM refresh_tokens WHERE token_hash = ? AND user_id = ?)"_s,
+            { now, sha256Hex(*refreshToken), userId });
     } else {
-        db.exec(u"UPDATE refresh_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL"_s,
-                {now, userId});
+        db.exec(
+            u"UPDATE refresh_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL"_s,
+            { now, userId });
     }
-    return Empty{};
+    return Empty {};
 }
 
 } // namespace Messenger::Server

@@ -26,7 +26,8 @@ public:
 
     Result<TokenResponse> issue(Db &db, const User &user) const;
     Result<TokenResponse> refresh(Db &db, const QString &refreshToken) const;
-    Result<Empty> logout(Db &db, const QString &userId, const std::optional<QString> &refreshToken) const;
+    Result<Empty> logout(
+        Db &db, const QString &userId, const std::optional<QString> &refreshToken) const;
 
 private:
     TokenResponse tokensFor(const User &user, const QString &refreshToken) const;

@@ -13,12 +13,13 @@ namespace Messenger::Server {
 
 QJsonObject Update::toJson() const
 {
-    return {{u"seq"_s, seq}, {u"type"_s, type}, {u"data"_s, data}};
+    return { { u"seq"_s, seq }, { u"type"_s, type }, { u"data"_s, data } };
 }
 
 QByteArray Update::frame() const
 {
-    return QJsonDocument(QJsonObject{{u"type"_s, type}, {u"data"_s, data}}).toJson(QJsonDocument::Compact);
+    return QJsonDocument(QJsonObject { { u"type"_s, type }, { u"data"_s, data } })
+        .toJson(QJsonDocument::Compact);
 }
 
 PgSnapshot PgSnapshot::parse(const QString &text)
@@ -46,19 +47,19 @@ Update messageUpdate(const Rows &rows)
     const Message message = MessageRows::read(rows);
     QJsonObject data = message.toJson();
     data.insert(u"sender_name"_s, message.sender.name); // the seed's socket frames carry it
-    return {message.seq, message.chatId, {}, WsEvents::message.toString(), data};
+    return { message.seq, message.chatId, {}, WsEvents::message.toString(), data };
 }
 
 Update eventUpdate(const Rows &rows, int first)
 {
-    return {rows.integer(first), rows.string(first + 1), rows.string(first + 2), rows.string(first + 3),
-            QJsonDocument::fromJson(rows.string(first + 4).toUtf8()).object()};
+    return { rows.integer(first), rows.string(first + 1), rows.string(first + 2),
+        rows.string(first + 3), QJsonDocument::fromJson(rows.string(first + 4).toUtf8()).object() };
 }
 
 // Merges two seq-ordered lists, each possibly cut at `limit`, into one list
 // that is complete up to its last element.
-QList<Update> mergeBySeq(QList<Update> messages, bool messagesFull, QList<Update> events,
-                         bool eventsFull, bool *full)
+QList<Update> mergeBySeq(
+    QList<Update> messages, bool messagesFull, QList<Update> events, bool eventsFull, bool *full)
 {
     qint64 horizon = std::numeric_limits<qint64>::max();
     if (messagesFull && !messages.isEmpty())
@@ -71,8 +72,8 @@ QList<Update> mergeBySeq(QList<Update> messages, bool messagesFull, QList<Update
     qsizetype m = 0;
     qsizetype e = 0;
     while (m < messages.size() || e < events.size()) {
-        const bool takeMessage = e >= events.size()
-            || (m < messages.size() && messages[m].seq < events[e].seq);
+        const bool takeMessage
+            = e >= events.size() || (m < messages.size() && messages[m].seq < events[e].seq);
         Update &next = takeMessage ? messages[m++] : events[e++];
         if (next.seq > horizon)
             break;
@@ -98,32 +99,33 @@ Result<FeedBatch> readFeed(Db &db, qint64 afterSeq, int limit)
     QList<Update> events;
     {
         Rows rows = db.exec(u"SELECT "_s + MessageRows::columns
-                                + u" FROM messages m JOIN users u ON u.id = m.sender_id "
-                                  "WHERE m.seq > ? ORDER BY m.seq LIMIT ?"_s,
-                            {afterSeq, limit});
+                + u" FROM messages m JOIN users u ON u.id = m.sender_id "
+                  "WHERE m.seq > ? ORDER BY m.seq LIMIT ?"_s,
+            { afterSeq, limit });
         while (rows.next())
             messages.append(messageUpdate(rows));
     }
     {
         Rows rows = db.exec(u"SELECT seq, chat_id, user_id, type, payload FROM events "
                             "WHERE seq > ? ORDER BY seq LIMIT ?"_s,
-                            {afterSeq, limit});
+            { afterSeq, limit });
         while (rows.next())
             events.append(eventUpdate(rows, 0));
     }
     const bool messagesFull = messages.size() == limit;
     const bool eventsFull = events.size() == limit;
-    batch.updates = mergeBySeq(std::move(messages), messagesFull, std::move(events), eventsFull,
-                               &batch.full);
+    batch.updates
+        = mergeBySeq(std::move(messages), messagesFull, std::move(events), eventsFull, &batch.full);
     QSet<QString> chatIds;
     for (const Update &update : std::as_const(batch.updates)) {
         if (!update.chatId.isEmpty())
             chatIds.insert(update.chatId);
     }
     if (!chatIds.isEmpty()) {
-        Rows rows = db.exec(u"SELECT chat_id, user_id FROM chat_members WHERE chat_id IN "_s + db.idSetSql(),
-                            {QString::fromUtf8(QJsonDocument(QJsonArray::fromStringList(chatIds.values()))
-                                                   .toJson(QJsonDocument::Compact))});
+        Rows rows = db.exec(
+            u"SELECT chat_id, user_id FROM chat_members WHERE chat_id IN "_s + db.idSetSql(),
+            { QString::fromUtf8(QJsonDocument(QJsonArray::fromStringList(chatIds.values()))
+                                    .toJson(QJsonDocument::Compact)) });
         while (rows.next())
             batch.members[rows.string(0)].append(rows.string(1));
     }
@@ -145,35 +147,37 @@ QJsonObject UpdatesPage::toJson() const
     QJsonArray array;
     for (const Update &update : updates)
         array.append(update.toJson());
-    return {{u"events"_s, array}, {u"has_more"_s, hasMore}, {u"last_seq"_s, lastSeq}};
+    return { { u"events"_s, array }, { u"has_more"_s, hasMore }, { u"last_seq"_s, lastSeq } };
 }
 
-Result<UpdatesPage> forUser(Db &db, const QString &userId, qint64 afterSeq, qint64 untilSeq, int limit)
+Result<UpdatesPage> forUser(
+    Db &db, const QString &userId, qint64 afterSeq, qint64 untilSeq, int limit)
 {
     QList<Update> messages;
     QList<Update> events;
     {
         Rows rows = db.exec(u"SELECT "_s + MessageRows::columns
-                                + u" FROM messages m JOIN users u ON u.id = m.sender_id "
-                                  "WHERE m.chat_id IN (SELECT chat_id FROM chat_members WHERE user_id = ?) "
-                                  "AND m.seq > ? AND m.seq <= ? ORDER BY m.seq LIMIT ?"_s,
-                            {userId, afterSeq, untilSeq, limit});
+                + u" FROM messages m JOIN users u ON u.id = m.sender_id "
+                  "WHERE m.chat_id IN (SELECT chat_id FROM chat_members WHERE user_id = ?) "
+                  "AND m.seq > ? AND m.seq <= ? ORDER BY m.seq LIMIT ?"_s,
+            { userId, afterSeq, untilSeq, limit });
         while (rows.next())
             messages.append(messageUpdate(rows));
     }
     {
-        Rows rows = db.exec(u"SELECT seq, chat_id, user_id, type, payload FROM events "
-                            "WHERE (chat_id IN (SELECT chat_id FROM chat_members WHERE user_id = ?) "
-                            "OR user_id = ?) AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?"_s,
-                            {userId, userId, afterSeq, untilSeq, limit});
+        Rows rows
+            = db.exec(u"SELECT seq, chat_id, user_id, type, payload FROM events "
+                      "WHERE (chat_id IN (SELECT chat_id FROM chat_members WHERE user_id = ?) "
+                      "OR user_id = ?) AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?"_s,
+                { userId, userId, afterSeq, untilSeq, limit });
         while (rows.next())
             events.append(eventUpdate(rows, 0));
     }
     UpdatesPage page;
     const bool messagesFull = messages.size() == limit;
     const bool eventsFull = events.size() == limit;
-    page.updates = mergeBySeq(std::move(messages), messagesFull, std::move(events), eventsFull,
-                              &page.hasMore);
+    page.updates = mergeBySeq(
+        std::move(messages), messagesFull, std::move(events), eventsFull, &page.hasMore);
     if (page.updates.size() > limit) {
         page.updates.resize(limit);
         page.hasMore = true;

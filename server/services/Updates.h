@@ -64,7 +64,8 @@ struct UpdatesPage
 
 // What `userId` may see in (afterSeq, untilSeq], in seq order: messages and
 // events of their chats and events addressed to them.
-Result<UpdatesPage> forUser(Db &db, const QString &userId, qint64 afterSeq, qint64 untilSeq, int limit);
+Result<UpdatesPage> forUser(
+    Db &db, const QString &userId, qint64 afterSeq, qint64 untilSeq, int limit);
 
 } // namespace UpdatesService
 

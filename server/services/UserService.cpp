@@ -8,11 +8,11 @@ namespace Messenger::Server::UserService {
 
 Result<User> registerUser(Db &db, const RegisterRequest &request, const QString &passwordHash)
 {
-    const User user{newUuid(), request.email, request.name};
-    Rows rows = db.exec(u"INSERT INTO users (id, email, name, name_lower, password_hash, created_at) "
-                        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (email) DO NOTHING RETURNING id"_s,
-                        {user.id, user.email, user.name, user.name.toLower(), passwordHash,
-                         currentTimestamp()});
+    const User user { newUuid(), request.email, request.name };
+    Rows rows = db.exec(
+        u"INSERT INTO users (id, email, name, name_lower, password_hash, created_at) "
+        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (email) DO NOTHING RETURNING id"_s,
+        { user.id, user.email, user.name, user.name.toLower(), passwordHash, currentTimestamp() });
     if (!rows.next())
         return ApiError::badRequest(u"email_taken"_s, u"Email already registered"_s);
     return user;
@@ -20,10 +20,11 @@ Result<User> registerUser(Db &db, const RegisterRequest &request, const QString 
 
 Result<Credentials> credentials(Db &db, const QString &email)
 {
-    Rows rows = db.exec(u"SELECT id, email, name, password_hash FROM users WHERE email = ?"_s, {email});
+    Rows rows
+        = db.exec(u"SELECT id, email, name, password_hash FROM users WHERE email = ?"_s, { email });
     if (!rows.next())
-        return Credentials{};
-    return Credentials{{rows.string(0), rows.string(1), rows.string(2)}, rows.string(3)};
+        return Credentials {};
+    return Credentials { { rows.string(0), rows.string(1), rows.string(2) }, rows.string(3) };
 }
 
 Result<User> user(Db &db, const QString &userId)
@@ -38,11 +39,11 @@ Result<QList<User>> search(Db &db, const QString &callerId, const QString &query
     Rows rows = db.exec(u"SELECT id, email, name FROM users WHERE id <> ? AND "
                         "(name_lower LIKE ? ESCAPE '\\' OR name_lower LIKE ? ESCAPE '\\' "
                         "OR email LIKE ? ESCAPE '\\') ORDER BY name_lower, email LIMIT ?"_s,
-                        {callerId, QString(escaped + u'%'), QString(u"% "_s + escaped + u'%'),
-                         QString(escaped + u'%'), limit});
+        { callerId, QString(escaped + u'%'), QString(u"% "_s + escaped + u'%'),
+            QString(escaped + u'%'), limit });
     QList<User> users;
     while (rows.next())
-        users.append({rows.string(0), rows.string(1), rows.string(2)});
+        users.append({ rows.string(0), rows.string(1), rows.string(2) });
     return users;
 }
 

@@ -27,12 +27,14 @@ void Hub::remove(WsSession *session)
     m_byUser.remove(session->userId(), session);
 }
 
-void Hub::sendToUsers(const QStringList &userIds, const QByteArray &frame, const QString &exceptUserId)
+void Hub::sendToUsers(
+    const QStringList &userIds, const QByteArray &frame, const QString &exceptUserId)
 {
     for (const QString &userId : userIds) {
         if (userId == exceptUserId)
             continue;
-        for (auto it = m_byUser.constFind(userId); it != m_byUser.constEnd() && it.key() == userId; ++it) {
+        for (auto it = m_byUser.constFind(userId); it != m_byUser.constEnd() && it.key() == userId;
+             ++it) {
             if ((*it)->isUserSocket())
                 (*it)->send(frame);
         }
@@ -66,8 +68,8 @@ void Hub::deliver(const QList<Update> &updates, const QHash<QString, QStringList
                 const QList<WsSession *> sessions = m_byUser.values(update.userId);
                 for (WsSession *session : sessions) {
                     if (session->chatId() == chatId)
-                        session->close(QWebSocketProtocol::CloseCodePolicyViolated,
-                                       u"removed from chat"_s);
+                        session->close(
+                            QWebSocketProtocol::CloseCodePolicyViolated, u"removed from chat"_s);
                 }
             }
         }

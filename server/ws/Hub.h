@@ -25,12 +25,13 @@ public:
     void remove(WsSession *session);
     qsizetype connectionsOf(const QString &userId) const { return m_byUser.count(userId); }
     qsizetype connectionCount() const { return m_byUser.size(); }
-    void sendToUsers(const QStringList &userIds, const QByteArray &frame, const QString &exceptUserId);
+    void sendToUsers(
+        const QStringList &userIds, const QByteArray &frame, const QString &exceptUserId);
     void closeAll(QWebSocketProtocol::CloseCode code, const QString &reason);
 
 public Q_SLOTS:
     void deliver(const QList<Messenger::Server::Update> &updates,
-                 const QHash<QString, QStringList> &members);
+        const QHash<QString, QStringList> &members);
 
 private:
     void keepAlive();

@@ -24,30 +24,29 @@ Q_DECLARE_LOGGING_CATEGORY(lcWs)
 namespace Messenger::Server {
 
 WsGateway::WsGateway(Database &database, TokenService &tokens, Hub &hub, EventFeed &feed,
-                     WsSettings settings, QObject *parent)
+    WsSettings settings, QObject *parent)
     : QObject(parent)
     , m_db(database)
     , m_tokens(tokens)
     , m_hub(hub)
     , m_feed(feed)
     , m_settings(settings)
-{
-}
+{ }
 
 void WsGateway::registerRoutes(QHttpServer &server)
 {
     m_server = &server;
     // QHttpServer 6.4 upgrades only requests whose path a route handles; the
     // route writes nothing for an upgrade, so the socket reaches us.
-    server.route(u"/ws/<arg>"_s, [](const QString &, const QHttpServerRequest &request,
-                                    QHttpServerResponder &&responder) {
-        if (request.value("upgrade"_ba).compare("websocket", Qt::CaseInsensitive) == 0)
-            return;
-        QHttpServerResponse(QByteArrayLiteral("application/json"),
-                            R"({"detail":"WebSocket endpoint: connect with an Upgrade request","code":"upgrade_required"})"_ba,
-                            QHttpServerResponse::StatusCode::UpgradeRequired)
-            .write(std::move(responder));
-    });
+    server.route(u"/ws/<arg>"_s,
+        [](const QString &, const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+            if (request.value("upgrade"_ba).compare("websocket", Qt::CaseInsensitive) == 0)
+                return;
+            QHttpServerResponse(QByteArrayLiteral("application/json"),
+                R"({"detail":"WebSocket endpoint: connect with an Upgrade request","code":"upgrade_required"})"_ba,
+                QHttpServerResponse::StatusCode::UpgradeRequired)
+                .write(std::move(responder));
+        });
     connect(&server, &QHttpServer::newWebSocketConnection, this, [this] {
         while (m_server->hasPendingWebSocketConnections())
             accept(m_server->nextPendingWebSocketConnection());
@@ -118,7 +117,7 @@ void WsGateway::accept(std::unique_ptr<QWebSocket> socket)
                 if (!membership)
                     return membership.error();
             }
-            return Empty{};
+            return Empty {};
         })
         .then(this, [this, pending, user = *userId, chatId, sinceSeq](const Result<Empty> &result) {
             if (!pending)
@@ -132,10 +131,11 @@ void WsGateway::accept(std::unique_ptr<QWebSocket> socket)
         });
 }
 
-void WsGateway::open(std::unique_ptr<QWebSocket> socket, const QString &userId, const QString &chatId,
-                     std::optional<qint64> sinceSeq)
+void WsGateway::open(std::unique_ptr<QWebSocket> socket, const QString &userId,
+    const QString &chatId, std::optional<qint64> sinceSeq)
 {
-    auto *session = new WsSession(std::move(socket), userId, chatId, m_settings.maxOutboundBytes, this);
+    auto *session
+        = new WsSession(std::move(socket), userId, chatId, m_settings.maxOutboundBytes, this);
     connect(session, &WsSession::frameReceived, this, &WsGateway::handleFrame);
     connect(session, &WsSession::closed, this, [this](WsSession *closedSession) {
         m_hub.remove(closedSession);
@@ -154,15 +154,15 @@ void WsGateway::open(std::unique_ptr<QWebSocket> socket, const QString &userId, 
 void WsGateway::replay(QPointer<WsSession> session, qint64 afterSeq, qint64 untilSeq)
 {
     const QString userId = session->userId();
-    m_db.run([userId, afterSeq, untilSeq, limit = m_settings.replayPageSize](Db &db) {
-            return UpdatesService::forUser(db, userId, afterSeq, untilSeq, limit);
-        })
+    m_db.run([userId, afterSeq, untilSeq, limit = m_settings.replayPageSize](
+                 Db &db) { return UpdatesService::forUser(db, userId, afterSeq, untilSeq, limit); })
         .then(this, [this, session, untilSeq](const Result<UpdatesService::UpdatesPage> &page) {
             if (!session)
                 return;
             if (!page) {
                 session->send(WsProtocol::error(page.error().detail));
-                session->close(QWebSocketProtocol::CloseCodeAbnormalDisconnection, u"resume failed"_s);
+                session->close(
+                    QWebSocketProtocol::CloseCodeAbnormalDisconnection, u"resume failed"_s);
                 return;
             }
             for (const Update &update : page.value().updates)
@@ -174,9 +174,11 @@ void WsGateway::replay(QPointer<WsSession> session, qint64 afterSeq, qint64 unti
         });
 }
 
-void WsGateway::reportError(WsSession *session, const QString &detail, const std::optional<QString> &clientId)
+void WsGateway::reportError(
+    WsSession *session, const QString &detail, const std::optional<QString> &clientId)
 {
-    session->send(session->isUserSocket() ? WsProtocol::error(detail, clientId) : WsProtocol::seedError(detail));
+    session->send(session->isUserSocket() ? WsProtocol::error(detail, clientId)
+                                          : WsProtocol::seedError(detail));
 }
 
 void WsGateway::handleFrame(WsSession *session, const QByteArray &frame)
@@ -195,7 +197,8 @@ void WsGateway::handleFrame(WsSession *session, const QByteArray &frame)
         return;
     case WsProtocol::Command::Type::Send:
         m_db.run([userId, command](Db &db) {
-                return MessageService::send(db, userId, {command.chatId, command.text, command.clientId});
+                return MessageService::send(
+                    db, userId, { command.chatId, command.text, command.clientId });
             })
             .then(this, [this, guard, clientId = command.clientId](const Result<Message> &message) {
                 if (message)
@@ -234,16 +237,17 @@ void WsGateway::handleFrame(WsSession *session, const QByteArray &frame)
                 }
                 return qMakePair(name, members);
             })
-            .then(this, [this, guard, userId, chatId = command.chatId](
-                            const Result<QPair<QString, QStringList>> &result) {
-                if (!result) {
-                    if (guard)
-                        reportError(guard, result.error().detail, std::nullopt);
-                    return;
-                }
-                m_hub.sendToUsers(result.value().second,
-                                  WsProtocol::typing(chatId, userId, result.value().first), userId);
-            });
+            .then(this,
+                [this, guard, userId, chatId = command.chatId](
+                    const Result<QPair<QString, QStringList>> &result) {
+                    if (!result) {
+                        if (guard)
+                            reportError(guard, result.error().detail, std::nullopt);
+                        return;
+                    }
+                    m_hub.sendToUsers(result.value().second,
+                        WsProtocol::typing(chatId, userId, result.value().first), userId);
+                });
         return;
     }
 }

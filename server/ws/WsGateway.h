@@ -33,7 +33,7 @@ class WsGateway : public QObject
     Q_OBJECT
 public:
     WsGateway(Database &database, TokenService &tokens, Hub &hub, EventFeed &feed,
-              WsSettings settings, QObject *parent = nullptr);
+        WsSettings settings, QObject *parent = nullptr);
 
     void registerRoutes(QHttpServer &server);
 
@@ -44,10 +44,11 @@ private:
     void accept(std::unique_ptr<QWebSocket> socket);
     void reject(QWebSocket *socket, const QString &detail);
     void open(std::unique_ptr<QWebSocket> socket, const QString &userId, const QString &chatId,
-              std::optional<qint64> sinceSeq);
+        std::optional<qint64> sinceSeq);
     void replay(QPointer<WsSession> session, qint64 afterSeq, qint64 untilSeq);
     void handleFrame(WsSession *session, const QByteArray &frame);
-    void reportError(WsSession *session, const QString &detail, const std::optional<QString> &clientId);
+    void reportError(
+        WsSession *session, const QString &detail, const std::optional<QString> &clientId);
 
     Database &m_db;
     TokenService &m_tokens;

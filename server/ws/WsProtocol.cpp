@@ -22,7 +22,7 @@ ApiError invalid(const QList<FieldError> &errors)
     QStringList parts;
     for (const FieldError &error : errors)
         parts.append(error.loc.join(u'.') + u": "_s + error.msg);
-    return ApiError{422, u"validation_error"_s, parts.join(u"; "_s), errors};
+    return ApiError { 422, u"validation_error"_s, parts.join(u"; "_s), errors };
 }
 
 } // namespace
@@ -41,7 +41,8 @@ Result<Command> parse(const QByteArray &frame, const QString &chatSocketId)
         command.chatId = chatSocketId;
         command.text = reader.string(u"text", 1, Limits::messageTextMax, true);
         command.clientId = reader.optionalUuid(u"client_id");
-        return reader.hasErrors() ? Result<Command>(invalid(reader.errors())) : Result<Command>(command);
+        return reader.hasErrors() ? Result<Command>(invalid(reader.errors()))
+                                  : Result<Command>(command);
     }
     const QString type = object.value(u"type").toString();
     if (type == WsEvents::send) {
@@ -59,8 +60,8 @@ Result<Command> parse(const QByteArray &frame, const QString &chatSocketId)
     } else if (type == WsEvents::ping) {
         command.type = Command::Type::Ping;
     } else {
-        return ApiError::badRequest(u"unknown_command"_s,
-                                    u"Unknown type; expected send, typing, read or ping"_s);
+        return ApiError::badRequest(
+            u"unknown_command"_s, u"Unknown type; expected send, typing, read or ping"_s);
     }
     if (reader.hasErrors())
         return invalid(reader.errors());
@@ -69,7 +70,7 @@ Result<Command> parse(const QByteArray &frame, const QString &chatSocketId)
 
 QByteArray greeting(const QString &userId, const QString &chatId)
 {
-    QJsonObject object{{u"status"_s, u"connected"_s}, {u"user_id"_s, userId}};
+    QJsonObject object { { u"status"_s, u"connected"_s }, { u"user_id"_s, userId } };
     if (!chatId.isEmpty())
         object.insert(u"chat_id"_s, chatId);
     return compact(object);
@@ -77,14 +78,13 @@ QByteArray greeting(const QString &userId, const QString &chatId)
 
 QByteArray ack(const std::optional<QString> &clientId, const Message &message)
 {
-    return compact({{u"type"_s, WsEvents::ack.toString()},
-                    {u"client_id"_s, optionalToJson(clientId)},
-                    {u"data"_s, message.toJson()}});
+    return compact({ { u"type"_s, WsEvents::ack.toString() },
+        { u"client_id"_s, optionalToJson(clientId) }, { u"data"_s, message.toJson() } });
 }
 
 QByteArray error(const QString &detail, const std::optional<QString> &clientId)
 {
-    QJsonObject object{{u"type"_s, WsEvents::error.toString()}, {u"detail"_s, detail}};
+    QJsonObject object { { u"type"_s, WsEvents::error.toString() }, { u"detail"_s, detail } };
     if (clientId)
         object.insert(u"client_id"_s, *clientId);
     return compact(object);
@@ -92,18 +92,20 @@ QByteArray error(const QString &detail, const std::optional<QString> &clientId)
 
 QByteArray seedError(const QString &detail)
 {
-    return compact({{u"error"_s, detail}});
+    return compact({ { u"error"_s, detail } });
 }
 
 QByteArray pong()
 {
-    return compact({{u"type"_s, WsEvents::pong.toString()}});
+    return compact({ { u"type"_s, WsEvents::pong.toString() } });
 }
 
 QByteArray typing(const QString &chatId, const QString &userId, const QString &name)
 {
-    return compact({{u"type"_s, WsEvents::typing.toString()},
-                    {u"data"_s, QJsonObject{{u"chat_id"_s, chatId}, {u"user_id"_s, userId}, {u"name"_s, name}}}});
+    return compact({ { u"type"_s, WsEvents::typing.toString() },
+        { u"data"_s,
+            QJsonObject {
+                { u"chat_id"_s, chatId }, { u"user_id"_s, userId }, { u"name"_s, name } } } });
 }
 
 } // namespace Messenger::Server::WsProtocol

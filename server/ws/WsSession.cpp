@@ -9,7 +9,7 @@ Q_LOGGING_CATEGORY(lcWs, "messenger.server.ws")
 namespace Messenger::Server {
 
 WsSession::WsSession(std::unique_ptr<QWebSocket> socket, QString userId, QString chatId,
-                     qint64 maxOutboundBytes, QObject *parent)
+    qint64 maxOutboundBytes, QObject *parent)
     : QObject(parent)
     , m_socket(socket.release())
     , m_userId(std::move(userId))
@@ -45,7 +45,7 @@ void WsSession::send(const QByteArray &frame)
 void WsSession::deliver(qint64 seq, const QByteArray &frame)
 {
     if (m_replaying)
-        m_heldBack.append({seq, frame});
+        m_heldBack.append({ seq, frame });
     else
         transmit(frame);
 }

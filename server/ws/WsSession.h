@@ -19,7 +19,7 @@ class WsSession : public QObject
     Q_OBJECT
 public:
     WsSession(std::unique_ptr<QWebSocket> socket, QString userId, QString chatId,
-              qint64 maxOutboundBytes, QObject *parent = nullptr);
+        qint64 maxOutboundBytes, QObject *parent = nullptr);
     ~WsSession() override;
 
     const QString &userId() const { return m_userId; }

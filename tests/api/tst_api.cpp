@@ -40,7 +40,8 @@ void TestApi::initTestCase()
 
 void TestApi::registerAndLogin()
 {
-    const QJsonObject body{{u"email"_s, u"Mixed.Case@Example.com"_s}, {u"name"_s, u"Иван"_s}, {u"password"_s, u"password1"_s}};
+    const QJsonObject body { { u"email"_s, u"Mixed.Case@Example.com"_s }, { u"name"_s, u"Иван"_s },
+        { u"password"_s, u"password1"_s } };
     const Reply created = m_http->post(u"/api/v1/auth/register"_s, body);
     COMPARE_STATUS(created, 200);
     QCOMPARE(created.object().value(u"email").toString(), u"mixed.case@example.com"_s);
@@ -49,28 +50,43 @@ void TestApi::registerAndLogin()
     COMPARE_STATUS(duplicate, 400);
     QCOMPARE(duplicate.object().value(u"code").toString(), u"email_taken"_s);
 
-    const Reply login = m_http->post(u"/api/v1/auth/token"_s, {{u"email"_s, u"MIXED.case@example.com"_s}, {u"password"_s, u"password1"_s}});
+    const Reply login = m_http->post(u"/api/v1/auth/token"_s,
+        { { u"email"_s, u"MIXED.case@example.com"_s }, { u"password"_s, u"password1"_s } });
     COMPARE_STATUS(login, 200);
     QCOMPARE(login.object().value(u"token_type").toString(), u"bearer"_s);
     QCOMPARE(login.object().value(u"user_id").toString(), created.object().value(u"id").toString());
     QVERIFY(!login.object().value(u"refresh_token").toString().isEmpty());
     QCOMPARE(login.object().value(u"expires_in").toInt(), 1800);
 
-    const Reply wrong = m_http->post(u"/api/v1/auth/token"_s, {{u"email"_s, u"mixed.case@example.com"_s}, {u"password"_s, u"nope-nope"_s}});
+    const Reply wrong = m_http->post(u"/api/v1/auth/token"_s,
+        { { u"email"_s, u"mixed.case@example.com"_s }, { u"password"_s, u"nope-nope"_s } });
     COMPARE_STATUS(wrong, 401);
     QCOMPARE(wrong.header("WWW-Authenticate"), "Bearer"_ba);
-    COMPARE_STATUS(m_http->post(u"/api/v1/auth/token"_s, {{u"email"_s, u"nobody@example.com"_s}, {u"password"_s, u"password1"_s}}), 401);
+    COMPARE_STATUS(
+        m_http->post(u"/api/v1/auth/token"_s,
+            { { u"email"_s, u"nobody@example.com"_s }, { u"password"_s, u"password1"_s } }),
+        401);
 }
 
 void TestApi::registerValidation_data()
 {
     QTest::addColumn<QJsonObject>("body");
     QTest::addColumn<QString>("field");
-    QTest::addRow("bad email") << QJsonObject{{u"email"_s, u"not-an-email"_s}, {u"name"_s, u"A"_s}, {u"password"_s, u"password1"_s}} << u"email"_s;
-    QTest::addRow("short password") << QJsonObject{{u"email"_s, u"a1@example.com"_s}, {u"name"_s, u"A"_s}, {u"password"_s, u"short"_s}} << u"password"_s;
-    QTest::addRow("long name") << QJsonObject{{u"email"_s, u"a2@example.com"_s}, {u"name"_s, QString(65, u'n')}, {u"password"_s, u"password1"_s}} << u"name"_s;
-    QTest::addRow("missing name") << QJsonObject{{u"email"_s, u"a3@example.com"_s}, {u"password"_s, u"password1"_s}} << u"name"_s;
-    QTest::addRow("wrong type") << QJsonObject{{u"email"_s, 42}, {u"name"_s, u"A"_s}, {u"password"_s, u"password1"_s}} << u"email"_s;
+    QTest::addRow("bad email") << QJsonObject { { u"email"_s, u"not-an-email"_s },
+        { u"name"_s, u"A"_s }, { u"password"_s, u"password1"_s } }
+                               << u"email"_s;
+    QTest::addRow("short password") << QJsonObject { { u"email"_s, u"a1@example.com"_s },
+        { u"name"_s, u"A"_s }, { u"password"_s, u"short"_s } }
+                                    << u"password"_s;
+    QTest::addRow("long name") << QJsonObject { { u"email"_s, u"a2@example.com"_s },
+        { u"name"_s, QString(65, u'n') }, { u"password"_s, u"password1"_s } }
+                               << u"name"_s;
+    QTest::addRow("missing name") << QJsonObject { { u"email"_s, u"a3@example.com"_s },
+        { u"password"_s, u"password1"_s } }
+                                  << u"name"_s;
+    QTest::addRow("wrong type") << QJsonObject { { u"email"_s, 42 }, { u"name"_s, u"A"_s },
+        { u"password"_s, u"password1"_s } }
+                                << u"email"_s;
 }
 
 void TestApi::registerValidation()
@@ -80,7 +96,7 @@ void TestApi::registerValidation()
     const Reply reply = m_http->post(u"/api/v1/auth/register"_s, body);
     COMPARE_STATUS(reply, 422);
     const QJsonObject first = reply.object().value(u"detail").toArray().first().toObject();
-    QCOMPARE(first.value(u"loc").toArray(), (QJsonArray{u"body"_s, field}));
+    QCOMPARE(first.value(u"loc").toArray(), (QJsonArray { u"body"_s, field }));
     QVERIFY(!first.value(u"msg").toString().isEmpty());
 }
 
@@ -90,27 +106,35 @@ void TestApi::pyjwtInterop()
     // Debian's python3 with python3-jwt (not whatever python3 is first on PATH).
     const auto python = [](const QString &script, const QStringList &args) {
         QProcess process;
-        process.start(u"/usr/bin/python3"_s, QStringList{u"-c"_s, script} + args);
+        process.start(u"/usr/bin/python3"_s, QStringList { u"-c"_s, script } + args);
         process.waitForFinished(20000);
         const QString output = QString::fromUtf8(process.readAllStandardOutput()).trimmed()
             + QString::fromUtf8(process.readAllStandardError());
         return qMakePair(process.exitCode(), output);
     };
     const QString key = QString::fromLatin1(TestServer::secretKey());
-    const auto decoded = python(u"import jwt,sys; print(jwt.decode(sys.argv[1], sys.argv[2], algorithms=['HS256'])['sub'])"_s,
-                                {alice.token, key});
+    const auto decoded = python(
+        u"import jwt,sys; print(jwt.decode(sys.argv[1], sys.argv[2], algorithms=['HS256'])['sub'])"_s,
+        { alice.token, key });
     QCOMPARE(decoded.first, 0);
     QCOMPARE(decoded.second, alice.id);
 
-    const QString encode = u"import jwt,sys,time; print(jwt.encode({'sub': sys.argv[1], 'exp': int(time.time()) + int(sys.argv[3])}, sys.argv[2], algorithm='HS256'))"_s;
-    const auto theirs = python(encode, {alice.id, key, u"600"_s});
+    const QString encode
+        = u"import jwt,sys,time; print(jwt.encode({'sub': sys.argv[1], 'exp': int(time.time()) + int(sys.argv[3])}, sys.argv[2], algorithm='HS256'))"_s;
+    const auto theirs = python(encode, { alice.id, key, u"600"_s });
     QCOMPARE(theirs.first, 0);
     const Reply me = m_http->get(u"/api/v1/users/me"_s, theirs.second);
     COMPARE_STATUS(me, 200);
     QCOMPARE(me.object().value(u"id").toString(), alice.id);
-    COMPARE_STATUS(m_http->get(u"/api/v1/users/me"_s, python(encode, {alice.id, key, u"-10"_s}).second), 401);
-    COMPARE_STATUS(m_http->get(u"/api/v1/users/me"_s, python(encode, {alice.id, u"other-key"_s, u"600"_s}).second), 401);
-    const auto none = python(u"import jwt,sys; print(jwt.encode({'sub': sys.argv[1], 'exp': 9999999999}, None, algorithm='none'))"_s, {alice.id});
+    COMPARE_STATUS(
+        m_http->get(u"/api/v1/users/me"_s, python(encode, { alice.id, key, u"-10"_s }).second),
+        401);
+    COMPARE_STATUS(m_http->get(u"/api/v1/users/me"_s,
+                       python(encode, { alice.id, u"other-key"_s, u"600"_s }).second),
+        401);
+    const auto none = python(
+        u"import jwt,sys; print(jwt.encode({'sub': sys.argv[1], 'exp': 9999999999}, None, algorithm='none'))"_s,
+        { alice.id });
     COMPARE_STATUS(m_http->get(u"/api/v1/users/me"_s, none.second), 401);
 }
 
@@ -131,20 +155,34 @@ void TestApi::personalAndGroupChats()
 {
     const auto alice = m_http->newUser(u"Alice"_s);
     const auto bob = m_http->newUser(u"Bob"_s);
-    const Reply personal = m_http->post(u"/api/v1/chats/personal"_s, {{u"type"_s, u"personal"_s}, {u"member_ids"_s, QJsonArray{bob.id}}}, alice.token);
+    const Reply personal = m_http->post(u"/api/v1/chats/personal"_s,
+        { { u"type"_s, u"personal"_s }, { u"member_ids"_s, QJsonArray { bob.id } } }, alice.token);
     COMPARE_STATUS(personal, 200);
     QVERIFY(personal.object().value(u"name").isNull());
     QCOMPARE(personal.object().value(u"members").toArray().size(), 2);
-    const Reply again = m_http->post(u"/api/v1/chats/personal"_s, {{u"type"_s, u"personal"_s}, {u"member_ids"_s, QJsonArray{alice.id}}}, bob.token);
+    const Reply again = m_http->post(u"/api/v1/chats/personal"_s,
+        { { u"type"_s, u"personal"_s }, { u"member_ids"_s, QJsonArray { alice.id } } }, bob.token);
     QCOMPARE(again.object().value(u"id"), personal.object().value(u"id"));
-    COMPARE_STATUS(m_http->post(u"/api/v1/chats/personal"_s, {{u"member_ids"_s, QJsonArray{alice.id}}}, alice.token), 422);
-    COMPARE_STATUS(m_http->post(u"/api/v1/chats/personal"_s, {{u"member_ids"_s, QJsonArray{u"00000000-0000-4000-8000-000000000000"_s}}}, alice.token), 404);
+    COMPARE_STATUS(m_http->post(u"/api/v1/chats/personal"_s,
+                       { { u"member_ids"_s, QJsonArray { alice.id } } }, alice.token),
+        422);
+    COMPARE_STATUS(
+        m_http->post(u"/api/v1/chats/personal"_s,
+            { { u"member_ids"_s, QJsonArray { u"00000000-0000-4000-8000-000000000000"_s } } },
+            alice.token),
+        404);
 
-    const Reply group = m_http->post(u"/api/v1/chats/group"_s, {{u"name"_s, u"Team"_s}, {u"type"_s, u"group"_s}, {u"member_ids"_s, QJsonArray{bob.id}}}, alice.token);
+    const Reply group = m_http->post(u"/api/v1/chats/group"_s,
+        { { u"name"_s, u"Team"_s }, { u"type"_s, u"group"_s },
+            { u"member_ids"_s, QJsonArray { bob.id } } },
+        alice.token);
     COMPARE_STATUS(group, 200);
     QCOMPARE(group.object().value(u"members").toArray().size(), 2);
-    QCOMPARE(group.object().value(u"members").toArray().first().toObject().value(u"id").toString(), alice.id);
-    COMPARE_STATUS(m_http->post(u"/api/v1/chats/group"_s, {{u"name"_s, u""_s}, {u"member_ids"_s, QJsonArray{}}}, alice.token), 422);
+    QCOMPARE(group.object().value(u"members").toArray().first().toObject().value(u"id").toString(),
+        alice.id);
+    COMPARE_STATUS(m_http->post(u"/api/v1/chats/group"_s,
+                       { { u"name"_s, u""_s }, { u"member_ids"_s, QJsonArray {} } }, alice.token),
+        422);
 
     const Reply found = m_http->get(u"/api/v1/users?query=bo&limit=50"_s, alice.token);
     COMPARE_STATUS(found, 200);
@@ -162,13 +200,29 @@ void TestApi::authorization()
     const auto alice = m_http->newUser(u"Alice"_s);
     const auto bob = m_http->newUser(u"Bob"_s);
     const auto carol = m_http->newUser(u"Carol"_s);
-    const QString chatId = m_http->post(u"/api/v1/chats/personal"_s, {{u"member_ids"_s, QJsonArray{bob.id}}}, alice.token).object().value(u"id").toString();
-    const QString messageId = m_http->post(u"/api/v1/chats/messages"_s, {{u"chat_id"_s, chatId}, {u"text"_s, u"secret"_s}}, alice.token).object().value(u"id").toString();
+    const QString chatId = m_http
+                               ->post(u"/api/v1/chats/personal"_s,
+                                   { { u"member_ids"_s, QJsonArray { bob.id } } }, alice.token)
+                               .object()
+                               .value(u"id")
+                               .toString();
+    const QString messageId
+        = m_http
+              ->post(u"/api/v1/chats/messages"_s,
+                  { { u"chat_id"_s, chatId }, { u"text"_s, u"secret"_s } }, alice.token)
+              .object()
+              .value(u"id")
+              .toString();
     COMPARE_STATUS(m_http->get(u"/api/v1/chats/"_s + chatId, carol.token), 403);
     COMPARE_STATUS(m_http->get(u"/api/v1/chats/%1/history"_s.arg(chatId), carol.token), 403);
-    COMPARE_STATUS(m_http->post(u"/api/v1/chats/messages"_s, {{u"chat_id"_s, chatId}, {u"text"_s, u"hi"_s}}, carol.token), 403);
-    COMPARE_STATUS(m_http->post(u"/api/v1/chats/%1/read"_s.arg(chatId), {{u"message_id"_s, messageId}}, carol.token), 403);
-    COMPARE_STATUS(m_http->get(u"/api/v1/chats/00000000-0000-4000-8000-000000000000"_s, carol.token), 404);
+    COMPARE_STATUS(m_http->post(u"/api/v1/chats/messages"_s,
+                       { { u"chat_id"_s, chatId }, { u"text"_s, u"hi"_s } }, carol.token),
+        403);
+    COMPARE_STATUS(m_http->post(u"/api/v1/chats/%1/read"_s.arg(chatId),
+                       { { u"message_id"_s, messageId } }, carol.token),
+        403);
+    COMPARE_STATUS(
+        m_http->get(u"/api/v1/chats/00000000-0000-4000-8000-000000000000"_s, carol.token), 404);
     COMPARE_STATUS(m_http->get(u"/api/v1/chats/not-a-uuid"_s, carol.token), 404);
     const Reply carolChats = m_http->get(u"/api/v1/chats/with-last-message"_s, carol.token);
     COMPARE_STATUS(carolChats, 200);
@@ -180,11 +234,20 @@ void TestApi::messagesHistoryAndKeyset()
 {
     const auto alice = m_http->newUser(u"Alice"_s);
     const auto bob = m_http->newUser(u"Bob"_s);
-    const QString chatId = m_http->post(u"/api/v1/chats/personal"_s, {{u"member_ids"_s, QJsonArray{bob.id}}}, alice.token).object().value(u"id").toString();
+    const QString chatId = m_http
+                               ->post(u"/api/v1/chats/personal"_s,
+                                   { { u"member_ids"_s, QJsonArray { bob.id } } }, alice.token)
+                               .object()
+                               .value(u"id")
+                               .toString();
     const int count = 25;
     for (int i = 1; i <= count; ++i)
-        COMPARE_STATUS(m_http->post(u"/api/v1/chats/messages"_s, {{u"chat_id"_s, chatId}, {u"text"_s, u"m%1"_s.arg(i)}}, i % 2 ? alice.token : bob.token), 200);
-    const Reply first = m_http->get(u"/api/v1/chats/%1/history?limit=10&offset=0"_s.arg(chatId), bob.token);
+        COMPARE_STATUS(m_http->post(u"/api/v1/chats/messages"_s,
+                           { { u"chat_id"_s, chatId }, { u"text"_s, u"m%1"_s.arg(i) } },
+                           i % 2 ? alice.token : bob.token),
+            200);
+    const Reply first
+        = m_http->get(u"/api/v1/chats/%1/history?limit=10&offset=0"_s.arg(chatId), bob.token);
     COMPARE_STATUS(first, 200);
     QCOMPARE(first.object().value(u"total").toInt(), count);
     const QJsonArray page = first.object().value(u"messages").toArray();
@@ -192,14 +255,18 @@ void TestApi::messagesHistoryAndKeyset()
     QCOMPARE(page.first().toObject().value(u"text").toString(), u"m25"_s);
     QCOMPARE(page.first().toObject().value(u"chat_seq").toInt(), 25);
     QVERIFY(page.first().toObject().value(u"timestamp").toString().endsWith(u'Z'));
-    const Reply offset = m_http->get(u"/api/v1/chats/%1/history?limit=5&offset=20"_s.arg(chatId), bob.token);
-    QCOMPARE(offset.object().value(u"messages").toArray().first().toObject().value(u"text").toString(), u"m5"_s);
+    const Reply offset
+        = m_http->get(u"/api/v1/chats/%1/history?limit=5&offset=20"_s.arg(chatId), bob.token);
+    QCOMPARE(
+        offset.object().value(u"messages").toArray().first().toObject().value(u"text").toString(),
+        u"m5"_s);
 
     // Walk the whole chat backwards with before_seq, then forwards with after_seq.
     QStringList backwards;
     qint64 cursor = std::numeric_limits<qint64>::max();
     for (bool more = true; more;) {
-        const Reply reply = m_http->get(u"/api/v1/chats/%1/history?limit=7&before_seq=%2"_s.arg(chatId).arg(cursor), bob.token);
+        const Reply reply = m_http->get(
+            u"/api/v1/chats/%1/history?limit=7&before_seq=%2"_s.arg(chatId).arg(cursor), bob.token);
         COMPARE_STATUS(reply, 200);
         for (const QJsonValue &message : reply.object().value(u"messages").toArray()) {
             backwards.append(message.toObject().value(u"text").toString());
@@ -213,7 +280,8 @@ void TestApi::messagesHistoryAndKeyset()
     QStringList forwards;
     cursor = 0;
     for (bool more = true; more;) {
-        const Reply reply = m_http->get(u"/api/v1/chats/%1/history?limit=7&after_seq=%2"_s.arg(chatId).arg(cursor), bob.token);
+        const Reply reply = m_http->get(
+            u"/api/v1/chats/%1/history?limit=7&after_seq=%2"_s.arg(chatId).arg(cursor), bob.token);
         const QJsonArray messages = reply.object().value(u"messages").toArray();
         for (qsizetype i = messages.size() - 1; i >= 0; --i)
             forwards.append(messages.at(i).toObject().value(u"text").toString());
@@ -223,7 +291,8 @@ void TestApi::messagesHistoryAndKeyset()
     }
     std::reverse(forwards.begin(), forwards.end());
     QCOMPARE(forwards, backwards);
-    COMPARE_STATUS(m_http->get(u"/api/v1/chats/%1/history?limit=201"_s.arg(chatId), bob.token), 422);
+    COMPARE_STATUS(
+        m_http->get(u"/api/v1/chats/%1/history?limit=201"_s.arg(chatId), bob.token), 422);
     COMPARE_STATUS(m_http->get(u"/api/v1/chats/%1/history?limit=0"_s.arg(chatId), bob.token), 422);
 }
 
@@ -232,12 +301,26 @@ void TestApi::readCursorAndUnread()
     const auto alice = m_http->newUser(u"Alice"_s);
     const auto bob = m_http->newUser(u"Bob"_s);
     const auto carol = m_http->newUser(u"Carol"_s);
-    const QString chatId = m_http->post(u"/api/v1/chats/group"_s, {{u"name"_s, u"G"_s}, {u"member_ids"_s, QJsonArray{bob.id, carol.id}}}, alice.token).object().value(u"id").toString();
+    const QString chatId
+        = m_http
+              ->post(u"/api/v1/chats/group"_s,
+                  { { u"name"_s, u"G"_s }, { u"member_ids"_s, QJsonArray { bob.id, carol.id } } },
+                  alice.token)
+              .object()
+              .value(u"id")
+              .toString();
     QStringList ids;
     for (int i = 0; i < 3; ++i)
-        ids.append(m_http->post(u"/api/v1/chats/messages"_s, {{u"chat_id"_s, chatId}, {u"text"_s, u"x%1"_s.arg(i)}}, alice.token).object().value(u"id").toString());
+        ids.append(
+            m_http
+                ->post(u"/api/v1/chats/messages"_s,
+                    { { u"chat_id"_s, chatId }, { u"text"_s, u"x%1"_s.arg(i) } }, alice.token)
+                .object()
+                .value(u"id")
+                .toString());
     const auto summary = [&](const HttpClient::Account &who) {
-        for (const QJsonValue &chat : m_http->get(u"/api/v1/chats/with-last-message"_s, who.token).json.array()) {
+        for (const QJsonValue &chat :
+            m_http->get(u"/api/v1/chats/with-last-message"_s, who.token).json.array()) {
             if (chat.toObject().value(u"id").toString() == chatId)
                 return chat.toObject();
         }
@@ -246,23 +329,32 @@ void TestApi::readCursorAndUnread()
     QCOMPARE(summary(bob).value(u"unread_count").toInt(), 3);
     QCOMPARE(summary(alice).value(u"unread_count").toInt(), 0);
     QCOMPARE(summary(bob).value(u"last_message").toObject().value(u"text").toString(), u"x2"_s);
-    QCOMPARE(summary(bob).value(u"last_message").toObject().value(u"sender_name").toString(), u"Alice"_s);
+    QCOMPARE(summary(bob).value(u"last_message").toObject().value(u"sender_name").toString(),
+        u"Alice"_s);
 
     const Reply read = m_http->post(u"/api/v1/chats/messages/%1/read"_s.arg(ids[1]), {}, bob.token);
     COMPARE_STATUS(read, 200);
     QCOMPARE(read.object().value(u"is_read").toBool(), true);
     QCOMPARE(summary(bob).value(u"unread_count").toInt(), 1);
     // One of two readers is not enough for is_read.
-    auto history = m_http->get(u"/api/v1/chats/%1/history"_s.arg(chatId), alice.token).object().value(u"messages").toArray();
+    auto history = m_http->get(u"/api/v1/chats/%1/history"_s.arg(chatId), alice.token)
+                       .object()
+                       .value(u"messages")
+                       .toArray();
     QCOMPARE(history.at(1).toObject().value(u"is_read").toBool(), false);
-    const Reply carolRead = m_http->post(u"/api/v1/chats/%1/read"_s.arg(chatId), {{u"message_id"_s, ids[2]}}, carol.token);
+    const Reply carolRead = m_http->post(
+        u"/api/v1/chats/%1/read"_s.arg(chatId), { { u"message_id"_s, ids[2] } }, carol.token);
     COMPARE_STATUS(carolRead, 200);
     QCOMPARE(carolRead.object().value(u"unread_count").toInt(), 0);
-    history = m_http->get(u"/api/v1/chats/%1/history"_s.arg(chatId), alice.token).object().value(u"messages").toArray();
+    history = m_http->get(u"/api/v1/chats/%1/history"_s.arg(chatId), alice.token)
+                  .object()
+                  .value(u"messages")
+                  .toArray();
     QCOMPARE(history.at(0).toObject().value(u"is_read").toBool(), false); // bob has not read x2
     QCOMPARE(history.at(1).toObject().value(u"is_read").toBool(), true);
     // The cursor never moves back.
-    const Reply back = m_http->post(u"/api/v1/chats/%1/read"_s.arg(chatId), {{u"message_id"_s, ids[0]}}, carol.token);
+    const Reply back = m_http->post(
+        u"/api/v1/chats/%1/read"_s.arg(chatId), { { u"message_id"_s, ids[0] } }, carol.token);
     QCOMPARE(back.object().value(u"last_read_seq"), carolRead.object().value(u"last_read_seq"));
 }
 
@@ -270,9 +362,16 @@ void TestApi::idempotentSendAndUnicode()
 {
     const auto alice = m_http->newUser(u"Alice"_s);
     const auto bob = m_http->newUser(u"Bob"_s);
-    const QString chatId = m_http->post(u"/api/v1/chats/personal"_s, {{u"member_ids"_s, QJsonArray{bob.id}}}, alice.token).object().value(u"id").toString();
+    const QString chatId = m_http
+                               ->post(u"/api/v1/chats/personal"_s,
+                                   { { u"member_ids"_s, QJsonArray { bob.id } } }, alice.token)
+                               .object()
+                               .value(u"id")
+                               .toString();
     const QString text = u"Привет 👋 𝄞 مرحبا"_s;
-    const QJsonObject body{{u"chat_id"_s, chatId}, {u"text"_s, QString(u"  "_s + text + u"\n"_s)}, {u"client_id"_s, u"6f1c1a52-5f7e-4d36-9c39-3f8d6c1f2a10"_s}};
+    const QJsonObject body { { u"chat_id"_s, chatId },
+        { u"text"_s, QString(u"  "_s + text + u"\n"_s) },
+        { u"client_id"_s, u"6f1c1a52-5f7e-4d36-9c39-3f8d6c1f2a10"_s } };
     const Reply first = m_http->post(u"/api/v1/chats/messages"_s, body, alice.token);
     const Reply second = m_http->post(u"/api/v1/chats/messages"_s, body, alice.token);
     COMPARE_STATUS(first, 200);
@@ -281,10 +380,20 @@ void TestApi::idempotentSendAndUnicode()
     QCOMPARE(first.object().value(u"text").toString(), text);
     const Reply history = m_http->get(u"/api/v1/chats/%1/history"_s.arg(chatId), bob.token);
     QCOMPARE(history.object().value(u"total").toInt(), 1);
-    QCOMPARE(history.object().value(u"messages").toArray().first().toObject().value(u"text").toString(), text);
-    COMPARE_STATUS(m_http->post(u"/api/v1/chats/messages"_s, {{u"chat_id"_s, chatId}, {u"text"_s, QString(4096, u'x')}}, alice.token), 200);
-    COMPARE_STATUS(m_http->post(u"/api/v1/chats/messages"_s, {{u"chat_id"_s, chatId}, {u"text"_s, QString(4097, u'x')}}, alice.token), 422);
-    COMPARE_STATUS(m_http->post(u"/api/v1/chats/messages"_s, {{u"chat_id"_s, chatId}, {u"text"_s, u"   "_s}}, alice.token), 422);
+    QCOMPARE(
+        history.object().value(u"messages").toArray().first().toObject().value(u"text").toString(),
+        text);
+    COMPARE_STATUS(
+        m_http->post(u"/api/v1/chats/messages"_s,
+            { { u"chat_id"_s, chatId }, { u"text"_s, QString(4096, u'x') } }, alice.token),
+        200);
+    COMPARE_STATUS(
+        m_http->post(u"/api/v1/chats/messages"_s,
+            { { u"chat_id"_s, chatId }, { u"text"_s, QString(4097, u'x') } }, alice.token),
+        422);
+    COMPARE_STATUS(m_http->post(u"/api/v1/chats/messages"_s,
+                       { { u"chat_id"_s, chatId }, { u"text"_s, u"   "_s } }, alice.token),
+        422);
 }
 
 void TestApi::editDeleteAndGroupManagement()
@@ -292,59 +401,113 @@ void TestApi::editDeleteAndGroupManagement()
     const auto alice = m_http->newUser(u"Alice"_s);
     const auto bob = m_http->newUser(u"Bob"_s);
     const auto carol = m_http->newUser(u"Carol"_s);
-    const QString chatId = m_http->post(u"/api/v1/chats/group"_s, {{u"name"_s, u"G"_s}, {u"member_ids"_s, QJsonArray{bob.id}}}, alice.token).object().value(u"id").toString();
-    const QString messageId = m_http->post(u"/api/v1/chats/messages"_s, {{u"chat_id"_s, chatId}, {u"text"_s, u"typo"_s}}, alice.token).object().value(u"id").toString();
-    COMPARE_STATUS(m_http->request("PATCH", u"/api/v1/messages/"_s + messageId, R"({"text":"fixed"})"_ba, bob.token), 403);
-    const Reply edited = m_http->request("PATCH", u"/api/v1/messages/"_s + messageId, R"({"text":"fixed"})"_ba, alice.token);
+    const QString chatId
+        = m_http
+              ->post(u"/api/v1/chats/group"_s,
+                  { { u"name"_s, u"G"_s }, { u"member_ids"_s, QJsonArray { bob.id } } },
+                  alice.token)
+              .object()
+              .value(u"id")
+              .toString();
+    const QString messageId
+        = m_http
+              ->post(u"/api/v1/chats/messages"_s,
+                  { { u"chat_id"_s, chatId }, { u"text"_s, u"typo"_s } }, alice.token)
+              .object()
+              .value(u"id")
+              .toString();
+    COMPARE_STATUS(m_http->request("PATCH", u"/api/v1/messages/"_s + messageId,
+                       R"({"text":"fixed"})"_ba, bob.token),
+        403);
+    const Reply edited = m_http->request(
+        "PATCH", u"/api/v1/messages/"_s + messageId, R"({"text":"fixed"})"_ba, alice.token);
     COMPARE_STATUS(edited, 200);
     QVERIFY(edited.object().value(u"edited_at").isString());
-    const Reply deleted = m_http->request("DELETE", u"/api/v1/messages/"_s + messageId, {}, alice.token);
+    const Reply deleted
+        = m_http->request("DELETE", u"/api/v1/messages/"_s + messageId, {}, alice.token);
     COMPARE_STATUS(deleted, 200);
     QCOMPARE(deleted.object().value(u"deleted").toBool(), true);
     QCOMPARE(deleted.object().value(u"text").toString(), QString());
-    COMPARE_STATUS(m_http->request("PATCH", u"/api/v1/messages/"_s + messageId, R"({"text":"again"})"_ba, alice.token), 409);
-    QCOMPARE(m_http->get(u"/api/v1/chats/%1/history"_s.arg(chatId), bob.token).object().value(u"total").toInt(), 1);
+    COMPARE_STATUS(m_http->request("PATCH", u"/api/v1/messages/"_s + messageId,
+                       R"({"text":"again"})"_ba, alice.token),
+        409);
+    QCOMPARE(m_http->get(u"/api/v1/chats/%1/history"_s.arg(chatId), bob.token)
+                 .object()
+                 .value(u"total")
+                 .toInt(),
+        1);
 
-    COMPARE_STATUS(m_http->post(u"/api/v1/chats/%1/members"_s.arg(chatId), {{u"user_ids"_s, QJsonArray{carol.id}}}, bob.token), 403);
-    const Reply added = m_http->post(u"/api/v1/chats/%1/members"_s.arg(chatId), {{u"user_ids"_s, QJsonArray{carol.id}}}, alice.token);
+    COMPARE_STATUS(m_http->post(u"/api/v1/chats/%1/members"_s.arg(chatId),
+                       { { u"user_ids"_s, QJsonArray { carol.id } } }, bob.token),
+        403);
+    const Reply added = m_http->post(u"/api/v1/chats/%1/members"_s.arg(chatId),
+        { { u"user_ids"_s, QJsonArray { carol.id } } }, alice.token);
     COMPARE_STATUS(added, 200);
     QCOMPARE(added.object().value(u"members").toArray().size(), 3);
-    COMPARE_STATUS(m_http->request("PATCH", u"/api/v1/chats/"_s + chatId, R"({"name":"Nope"})"_ba, bob.token), 403);
-    const Reply renamed = m_http->request("PATCH", u"/api/v1/chats/"_s + chatId, R"({"name":"Renamed"})"_ba, alice.token);
+    COMPARE_STATUS(
+        m_http->request("PATCH", u"/api/v1/chats/"_s + chatId, R"({"name":"Nope"})"_ba, bob.token),
+        403);
+    const Reply renamed = m_http->request(
+        "PATCH", u"/api/v1/chats/"_s + chatId, R"({"name":"Renamed"})"_ba, alice.token);
     QCOMPARE(renamed.object().value(u"name").toString(), u"Renamed"_s);
-    COMPARE_STATUS(m_http->request("DELETE", u"/api/v1/chats/%1/members/%2"_s.arg(chatId, carol.id), {}, bob.token), 403);
-    COMPARE_STATUS(m_http->request("DELETE", u"/api/v1/chats/%1/members/%2"_s.arg(chatId, carol.id), {}, alice.token), 204);
+    COMPARE_STATUS(m_http->request("DELETE", u"/api/v1/chats/%1/members/%2"_s.arg(chatId, carol.id),
+                       {}, bob.token),
+        403);
+    COMPARE_STATUS(m_http->request("DELETE", u"/api/v1/chats/%1/members/%2"_s.arg(chatId, carol.id),
+                       {}, alice.token),
+        204);
     COMPARE_STATUS(m_http->get(u"/api/v1/chats/"_s + chatId, carol.token), 403);
-    COMPARE_STATUS(m_http->request("DELETE", u"/api/v1/chats/%1/members/%2"_s.arg(chatId, bob.id), {}, bob.token), 204);
+    COMPARE_STATUS(m_http->request("DELETE", u"/api/v1/chats/%1/members/%2"_s.arg(chatId, bob.id),
+                       {}, bob.token),
+        204);
     COMPARE_STATUS(m_http->get(u"/api/v1/chats/"_s + chatId, bob.token), 403);
-    const QString personal = m_http->post(u"/api/v1/chats/personal"_s, {{u"member_ids"_s, QJsonArray{bob.id}}}, alice.token).object().value(u"id").toString();
-    COMPARE_STATUS(m_http->post(u"/api/v1/chats/%1/members"_s.arg(personal), {{u"user_ids"_s, QJsonArray{carol.id}}}, alice.token), 400);
+    const QString personal = m_http
+                                 ->post(u"/api/v1/chats/personal"_s,
+                                     { { u"member_ids"_s, QJsonArray { bob.id } } }, alice.token)
+                                 .object()
+                                 .value(u"id")
+                                 .toString();
+    COMPARE_STATUS(m_http->post(u"/api/v1/chats/%1/members"_s.arg(personal),
+                       { { u"user_ids"_s, QJsonArray { carol.id } } }, alice.token),
+        400);
 }
 
 void TestApi::refreshRotationAndLogout()
 {
     const auto alice = m_http->newUser(u"Alice"_s);
-    const Reply first = m_http->post(u"/api/v1/auth/refresh"_s, {{u"refresh_token"_s, alice.refreshToken}});
+    const Reply first
+        = m_http->post(u"/api/v1/auth/refresh"_s, { { u"refresh_token"_s, alice.refreshToken } });
     COMPARE_STATUS(first, 200);
     const QString successor = first.object().value(u"refresh_token").toString();
     QVERIFY(successor != alice.refreshToken);
-    const Reply retry = m_http->post(u"/api/v1/auth/refresh"_s, {{u"refresh_token"_s, alice.refreshToken}});
+    const Reply retry
+        = m_http->post(u"/api/v1/auth/refresh"_s, { { u"refresh_token"_s, alice.refreshToken } });
     COMPARE_STATUS(retry, 200);
     QCOMPARE(retry.object().value(u"refresh_token").toString(), successor);
-    COMPARE_STATUS(m_http->get(u"/api/v1/users/me"_s, first.object().value(u"access_token").toString()), 200);
-    COMPARE_STATUS(m_http->post(u"/api/v1/auth/refresh"_s, {{u"refresh_token"_s, u"garbage"_s}}), 401);
-    COMPARE_STATUS(m_http->post(u"/api/v1/auth/logout"_s, {{u"refresh_token"_s, successor}}, alice.token), 204);
-    COMPARE_STATUS(m_http->post(u"/api/v1/auth/refresh"_s, {{u"refresh_token"_s, successor}}), 401);
+    COMPARE_STATUS(
+        m_http->get(u"/api/v1/users/me"_s, first.object().value(u"access_token").toString()), 200);
+    COMPARE_STATUS(
+        m_http->post(u"/api/v1/auth/refresh"_s, { { u"refresh_token"_s, u"garbage"_s } }), 401);
+    COMPARE_STATUS(
+        m_http->post(u"/api/v1/auth/logout"_s, { { u"refresh_token"_s, successor } }, alice.token),
+        204);
+    COMPARE_STATUS(
+        m_http->post(u"/api/v1/auth/refresh"_s, { { u"refresh_token"_s, successor } }), 401);
 }
 
 void TestApi::badInput()
 {
     const auto alice = m_http->newUser(u"Alice"_s);
-    const Reply malformed = m_http->request("POST", u"/api/v1/chats/messages"_s, "{\"chat_id\":", alice.token);
+    const Reply malformed
+        = m_http->request("POST", u"/api/v1/chats/messages"_s, "{\"chat_id\":", alice.token);
     COMPARE_STATUS(malformed, 400);
     QVERIFY(malformed.object().contains(u"detail"));
-    COMPARE_STATUS(m_http->request("POST", u"/api/v1/chats/messages"_s, "hello", alice.token, "text/plain"), 415);
-    COMPARE_STATUS(m_http->request("POST", u"/api/v1/chats/messages"_s, QByteArray(1024 * 1024 + 10, ' '), alice.token), 413);
+    COMPARE_STATUS(
+        m_http->request("POST", u"/api/v1/chats/messages"_s, "hello", alice.token, "text/plain"),
+        415);
+    COMPARE_STATUS(m_http->request("POST", u"/api/v1/chats/messages"_s,
+                       QByteArray(1024 * 1024 + 10, ' '), alice.token),
+        413);
     COMPARE_STATUS(m_http->request("POST", u"/api/v1/chats/messages"_s, "[1,2]", alice.token), 422);
     const Reply unknown = m_http->get(u"/api/v1/nothing-here"_s, alice.token);
     COMPARE_STATUS(unknown, 404);

@@ -13,9 +13,11 @@ class Client : public QObject
 public:
     explicit Client(const QUrl &url)
     {
-        connect(&socket, &QWebSocket::textMessageReceived, this,
-                [this](const QString &text) { frames.append(QJsonDocument::fromJson(text.toUtf8()).object()); });
-        connect(&socket, &QWebSocket::disconnected, this, [this] { closeCode = socket.closeCode(); });
+        connect(&socket, &QWebSocket::textMessageReceived, this, [this](const QString &text) {
+            frames.append(QJsonDocument::fromJson(text.toUtf8()).object());
+        });
+        connect(
+            &socket, &QWebSocket::disconnected, this, [this] { closeCode = socket.closeCode(); });
         socket.open(url);
     }
     bool waitFrames(qsizetype count, int timeoutMs = 10000)
@@ -37,7 +39,8 @@ public:
     }
     void sendJson(const QJsonObject &object)
     {
-        socket.sendTextMessage(QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact)));
+        socket.sendTextMessage(
+            QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact)));
     }
     QWebSocket socket;
     QList<QJsonObject> frames;
@@ -69,7 +72,12 @@ private:
     }
     QString personalChat(const HttpClient::Account &a, const HttpClient::Account &b)
     {
-        return m_http->post(u"/api/v1/chats/personal"_s, {{u"member_ids"_s, QJsonArray{b.id}}}, a.token).object().value(u"id").toString();
+        return m_http
+            ->post(
+                u"/api/v1/chats/personal"_s, { { u"member_ids"_s, QJsonArray { b.id } } }, a.token)
+            .object()
+            .value(u"id")
+            .toString();
     }
 
     TestServer m_server;
@@ -96,7 +104,9 @@ void TestWs::deliveryOnlyToMembers()
     QCOMPARE(b.frames.first().value(u"user_id").toString(), bob.id);
     // Concurrent senders over REST: every member sees every message, in seq order.
     for (int i = 0; i < 20; ++i)
-        m_http->post(u"/api/v1/chats/messages"_s, {{u"chat_id"_s, chatId}, {u"text"_s, u"m%1"_s.arg(i)}}, i % 2 ? alice.token : bob.token);
+        m_http->post(u"/api/v1/chats/messages"_s,
+            { { u"chat_id"_s, chatId }, { u"text"_s, u"m%1"_s.arg(i) } },
+            i % 2 ? alice.token : bob.token);
     QTRY_COMPARE_WITH_TIMEOUT(a.ofType(u"message"_s).size(), 20, 10000);
     QTRY_COMPARE_WITH_TIMEOUT(b.ofType(u"message"_s).size(), 20, 10000);
     qint64 last = 0;
@@ -120,7 +130,7 @@ void TestWs::seedChatSocket()
     Client a(wsUrl(u"/ws/%1?token=%2"_s.arg(chatId, alice.token)));
     QVERIFY(b.waitFrames(1) && a.waitFrames(1));
     QCOMPARE(b.frames.first().value(u"chat_id").toString(), chatId);
-    a.sendJson({{u"text"_s, u"hello"_s}});
+    a.sendJson({ { u"text"_s, u"hello"_s } });
     QVERIFY(b.waitFrames(2));
     QVERIFY(a.waitFrames(2)); // the sender's socket too, as in the seed
     const QJsonObject data = b.frames.at(1).value(u"data").toObject();
@@ -129,10 +139,11 @@ void TestWs::seedChatSocket()
     QCOMPARE(data.value(u"sender_name").toString(), u"Alice"_s);
     QCOMPARE(data.value(u"chat_id").toString(), chatId);
     // Another chat's messages never reach this socket.
-    m_http->post(u"/api/v1/chats/messages"_s, {{u"chat_id"_s, other}, {u"text"_s, u"elsewhere"_s}}, alice.token);
+    m_http->post(u"/api/v1/chats/messages"_s,
+        { { u"chat_id"_s, other }, { u"text"_s, u"elsewhere"_s } }, alice.token);
     QTest::qWait(300);
     QCOMPARE(a.frames.size(), 2);
-    a.sendJson({{u"text"_s, u"   "_s}});
+    a.sendJson({ { u"text"_s, u"   "_s } });
     QVERIFY(a.waitFrames(3));
     QVERIFY(a.frames.at(2).contains(u"error"));
 }
@@ -145,17 +156,26 @@ void TestWs::sendAckAndIdempotentRetry()
     Client a(wsUrl(u"/ws/user?token="_s + alice.token));
     QVERIFY(a.waitFrames(1));
     const QString clientId = u"3b0f3b4e-94b5-4c67-9a77-6b7c6a0d1e01"_s;
-    const QJsonObject send{{u"type"_s, u"send"_s}, {u"chat_id"_s, chatId}, {u"text"_s, u"once"_s}, {u"client_id"_s, clientId}};
+    const QJsonObject send { { u"type"_s, u"send"_s }, { u"chat_id"_s, chatId },
+        { u"text"_s, u"once"_s }, { u"client_id"_s, clientId } };
     a.sendJson(send);
     a.sendJson(send);
     QTRY_COMPARE_WITH_TIMEOUT(a.ofType(u"ack"_s).size(), 2, 10000);
     const auto acks = a.ofType(u"ack"_s);
     QCOMPARE(acks[0].value(u"client_id").toString(), clientId);
-    QCOMPARE(acks[0].value(u"data").toObject().value(u"id"), acks[1].value(u"data").toObject().value(u"id"));
-    QCOMPARE(m_http->get(u"/api/v1/chats/%1/history"_s.arg(chatId), bob.token).object().value(u"total").toInt(), 1);
-    a.sendJson({{u"type"_s, u"send"_s}, {u"chat_id"_s, u"00000000-0000-4000-8000-000000000000"_s}, {u"text"_s, u"x"_s}, {u"client_id"_s, u"3b0f3b4e-94b5-4c67-9a77-6b7c6a0d1e02"_s}});
+    QCOMPARE(acks[0].value(u"data").toObject().value(u"id"),
+        acks[1].value(u"data").toObject().value(u"id"));
+    QCOMPARE(m_http->get(u"/api/v1/chats/%1/history"_s.arg(chatId), bob.token)
+                 .object()
+                 .value(u"total")
+                 .toInt(),
+        1);
+    a.sendJson(
+        { { u"type"_s, u"send"_s }, { u"chat_id"_s, u"00000000-0000-4000-8000-000000000000"_s },
+            { u"text"_s, u"x"_s }, { u"client_id"_s, u"3b0f3b4e-94b5-4c67-9a77-6b7c6a0d1e02"_s } });
     QTRY_COMPARE_WITH_TIMEOUT(a.ofType(u"error"_s).size(), 1, 10000);
-    QCOMPARE(a.ofType(u"error"_s).first().value(u"client_id").toString(), u"3b0f3b4e-94b5-4c67-9a77-6b7c6a0d1e02"_s);
+    QCOMPARE(a.ofType(u"error"_s).first().value(u"client_id").toString(),
+        u"3b0f3b4e-94b5-4c67-9a77-6b7c6a0d1e02"_s);
 }
 
 void TestWs::resumeWithoutLossOrDuplicates()
@@ -167,17 +187,21 @@ void TestWs::resumeWithoutLossOrDuplicates()
     {
         Client b(wsUrl(u"/ws/user?token="_s + bob.token));
         QVERIFY(b.waitFrames(1));
-        m_http->post(u"/api/v1/chats/messages"_s, {{u"chat_id"_s, chatId}, {u"text"_s, u"before"_s}}, alice.token);
+        m_http->post(u"/api/v1/chats/messages"_s,
+            { { u"chat_id"_s, chatId }, { u"text"_s, u"before"_s } }, alice.token);
         QTRY_COMPARE_WITH_TIMEOUT(b.ofType(u"message"_s).size(), 1, 10000);
-        lastSeen = b.ofType(u"message"_s).last().value(u"data").toObject().value(u"seq").toInteger();
+        lastSeen
+            = b.ofType(u"message"_s).last().value(u"data").toObject().value(u"seq").toInteger();
     }
     for (int i = 0; i < 10; ++i)
-        m_http->post(u"/api/v1/chats/messages"_s, {{u"chat_id"_s, chatId}, {u"text"_s, u"away %1"_s.arg(i)}}, alice.token);
+        m_http->post(u"/api/v1/chats/messages"_s,
+            { { u"chat_id"_s, chatId }, { u"text"_s, u"away %1"_s.arg(i) } }, alice.token);
     Client b(wsUrl(u"/ws/user?since_seq=%1&token=%2"_s.arg(lastSeen).arg(bob.token)));
     QVERIFY(b.waitFrames(1));
     // Others keep sending while the replay runs.
     for (int i = 0; i < 10; ++i)
-        m_http->post(u"/api/v1/chats/messages"_s, {{u"chat_id"_s, chatId}, {u"text"_s, u"live %1"_s.arg(i)}}, alice.token);
+        m_http->post(u"/api/v1/chats/messages"_s,
+            { { u"chat_id"_s, chatId }, { u"text"_s, u"live %1"_s.arg(i) } }, alice.token);
     QTRY_COMPARE_WITH_TIMEOUT(b.ofType(u"message"_s).size(), 20, 10000);
     QTest::qWait(300);
     QStringList texts;
@@ -201,15 +225,24 @@ void TestWs::typingAndRead()
     Client b(wsUrl(u"/ws/user?token="_s + bob.token));
     Client c(wsUrl(u"/ws/user?token="_s + carol.token));
     QVERIFY(a.waitFrames(1) && b.waitFrames(1) && c.waitFrames(1));
-    b.sendJson({{u"type"_s, u"typing"_s}, {u"chat_id"_s, chatId}});
+    b.sendJson({ { u"type"_s, u"typing"_s }, { u"chat_id"_s, chatId } });
     QTRY_COMPARE_WITH_TIMEOUT(a.ofType(u"typing"_s).size(), 1, 10000);
-    QCOMPARE(a.ofType(u"typing"_s).first().value(u"data").toObject().value(u"name").toString(), u"Bob"_s);
-    const QString messageId = m_http->post(u"/api/v1/chats/messages"_s, {{u"chat_id"_s, chatId}, {u"text"_s, u"read me"_s}}, alice.token).object().value(u"id").toString();
+    QCOMPARE(a.ofType(u"typing"_s).first().value(u"data").toObject().value(u"name").toString(),
+        u"Bob"_s);
+    const QString messageId
+        = m_http
+              ->post(u"/api/v1/chats/messages"_s,
+                  { { u"chat_id"_s, chatId }, { u"text"_s, u"read me"_s } }, alice.token)
+              .object()
+              .value(u"id")
+              .toString();
     QVERIFY(b.waitFrames(2));
-    b.sendJson({{u"type"_s, u"read"_s}, {u"chat_id"_s, chatId}, {u"message_id"_s, messageId}});
+    b.sendJson(
+        { { u"type"_s, u"read"_s }, { u"chat_id"_s, chatId }, { u"message_id"_s, messageId } });
     QTRY_COMPARE_WITH_TIMEOUT(a.ofType(u"read"_s).size(), 1, 10000);
-    QCOMPARE(a.ofType(u"read"_s).first().value(u"data").toObject().value(u"user_id").toString(), bob.id);
-    b.sendJson({{u"type"_s, u"ping"_s}});
+    QCOMPARE(
+        a.ofType(u"read"_s).first().value(u"data").toObject().value(u"user_id").toString(), bob.id);
+    b.sendJson({ { u"type"_s, u"ping"_s } });
     QTRY_COMPARE_WITH_TIMEOUT(b.ofType(u"pong"_s).size(), 1, 10000);
     QTest::qWait(200);
     QCOMPARE(c.frames.size(), 1);
@@ -246,8 +279,8 @@ void TestWs::malformedAndOversizedFrames()
     Client a(wsUrl(u"/ws/user?token="_s + alice.token));
     QVERIFY(a.waitFrames(1));
     a.socket.sendTextMessage(u"not json"_s);
-    a.sendJson({{u"type"_s, u"explode"_s}});
-    a.sendJson({{u"type"_s, u"send"_s}, {u"chat_id"_s, 5}});
+    a.sendJson({ { u"type"_s, u"explode"_s } });
+    a.sendJson({ { u"type"_s, u"send"_s }, { u"chat_id"_s, 5 } });
     QTRY_COMPARE_WITH_TIMEOUT(a.ofType(u"error"_s).size(), 3, 10000);
     QCOMPARE(a.socket.state(), QAbstractSocket::ConnectedState);
     a.socket.sendTextMessage(QString(200 * 1024, u'x'));
@@ -261,31 +294,37 @@ void TestWs::updatesOverRest()
     const auto bob = m_http->newUser(u"Bob"_s);
     const QString chatId = personalChat(alice, bob);
     for (int i = 0; i < 5; ++i)
-        m_http->post(u"/api/v1/chats/messages"_s, {{u"chat_id"_s, chatId}, {u"text"_s, u"u%1"_s.arg(i)}}, alice.token);
+        m_http->post(u"/api/v1/chats/messages"_s,
+            { { u"chat_id"_s, chatId }, { u"text"_s, u"u%1"_s.arg(i) } }, alice.token);
     QStringList texts;
     qint64 since = 0;
-    QTRY_VERIFY_WITH_TIMEOUT([&] {
-        texts.clear();
-        since = 0;
-        for (bool more = true; more;) {
-            const Reply reply = m_http->get(u"/api/v1/updates?since_seq=%1&limit=2"_s.arg(since), bob.token);
-            for (const QJsonValue &event : reply.object().value(u"events").toArray()) {
-                if (event.toObject().value(u"type").toString() == u"message"_s)
-                    texts.append(event.toObject().value(u"data").toObject().value(u"text").toString());
+    QTRY_VERIFY_WITH_TIMEOUT(
+        [&] {
+            texts.clear();
+            since = 0;
+            for (bool more = true; more;) {
+                const Reply reply
+                    = m_http->get(u"/api/v1/updates?since_seq=%1&limit=2"_s.arg(since), bob.token);
+                for (const QJsonValue &event : reply.object().value(u"events").toArray()) {
+                    if (event.toObject().value(u"type").toString() == u"message"_s)
+                        texts.append(
+                            event.toObject().value(u"data").toObject().value(u"text").toString());
+                }
+                since = reply.object().value(u"last_seq").toInteger();
+                more = reply.object().value(u"has_more").toBool();
             }
-            since = reply.object().value(u"last_seq").toInteger();
-            more = reply.object().value(u"has_more").toBool();
-        }
-        return texts.size() == 5;
-    }(), 5000);
-    QCOMPARE(texts, (QStringList{u"u0"_s, u"u1"_s, u"u2"_s, u"u3"_s, u"u4"_s}));
+            return texts.size() == 5;
+        }(),
+        5000);
+    QCOMPARE(texts, (QStringList { u"u0"_s, u"u1"_s, u"u2"_s, u"u3"_s, u"u4"_s }));
     QCOMPARE(m_http->get(u"/api/v1/updates"_s, bob.token).status, 422);
 }
 
 void TestWs::twoInstancesChatLive()
 {
     if (!m_server.isPostgres())
-        QSKIP("several instances need PostgreSQL; this run uses SQLite (the postgres run covers it)");
+        QSKIP(
+            "several instances need PostgreSQL; this run uses SQLite (the postgres run covers it)");
     TestServer second;
     QVERIFY2(second.startSharing(m_server), qPrintable(second.error()));
     HttpClient secondHttp(second);
@@ -302,13 +341,20 @@ void TestWs::twoInstancesChatLive()
     const QString chatId = personalChat(alice, bob);
     QTRY_COMPARE_WITH_TIMEOUT(b.ofType(u"chat"_s).size(), 1, 10000);
     QCOMPARE(b.ofType(u"chat"_s).first().value(u"data").toObject().value(u"id").toString(), chatId);
-    a.sendJson({{u"type"_s, u"send"_s}, {u"chat_id"_s, chatId}, {u"text"_s, u"from one"_s}, {u"client_id"_s, u"9a4b5c6d-0000-4000-8000-000000000001"_s}});
+    a.sendJson({ { u"type"_s, u"send"_s }, { u"chat_id"_s, chatId }, { u"text"_s, u"from one"_s },
+        { u"client_id"_s, u"9a4b5c6d-0000-4000-8000-000000000001"_s } });
     QTRY_COMPARE_WITH_TIMEOUT(b.ofType(u"message"_s).size(), 1, 10000);
-    b.sendJson({{u"type"_s, u"send"_s}, {u"chat_id"_s, chatId}, {u"text"_s, u"from two"_s}, {u"client_id"_s, u"9a4b5c6d-0000-4000-8000-000000000002"_s}});
+    b.sendJson({ { u"type"_s, u"send"_s }, { u"chat_id"_s, chatId }, { u"text"_s, u"from two"_s },
+        { u"client_id"_s, u"9a4b5c6d-0000-4000-8000-000000000002"_s } });
     QTRY_COMPARE_WITH_TIMEOUT(a.ofType(u"message"_s).size(), 2, 10000);
-    QCOMPARE(a.ofType(u"message"_s).last().value(u"data").toObject().value(u"text").toString(), u"from two"_s);
+    QCOMPARE(a.ofType(u"message"_s).last().value(u"data").toObject().value(u"text").toString(),
+        u"from two"_s);
     QTRY_COMPARE_WITH_TIMEOUT(b.ofType(u"message"_s).size(), 2, 10000);
-    QCOMPARE(secondHttp.get(u"/api/v1/chats/%1/history"_s.arg(chatId), bob.token).object().value(u"total").toInt(), 2);
+    QCOMPARE(secondHttp.get(u"/api/v1/chats/%1/history"_s.arg(chatId), bob.token)
+                 .object()
+                 .value(u"total")
+                 .toInt(),
+        2);
     QTest::qWait(300);
     QCOMPARE(c.frames.size(), 1);
 }

@@ -50,7 +50,8 @@ TestServer::~TestServer()
     stop();
     if (!m_pgDatabase.isEmpty()) {
         QString ignored;
-        adminExec(m_adminUrl, u"DROP DATABASE IF EXISTS %1 WITH (FORCE)"_s.arg(m_pgDatabase), &ignored);
+        adminExec(
+            m_adminUrl, u"DROP DATABASE IF EXISTS %1 WITH (FORCE)"_s.arg(m_pgDatabase), &ignored);
     }
 }
 
@@ -61,10 +62,12 @@ bool TestServer::start(const QStringList &extraArgs)
         if (env.value(u"MESSENGER_TEST_BACKEND"_s) == u"postgres"_s) {
             m_adminUrl = env.value(u"MESSENGER_TEST_POSTGRES_URL"_s);
             if (m_adminUrl.isEmpty()) {
-                m_error = u"PostgreSQL tests need MESSENGER_TEST_POSTGRES_URL; run scripts/test.sh"_s;
+                m_error
+                    = u"PostgreSQL tests need MESSENGER_TEST_POSTGRES_URL; run scripts/test.sh"_s;
                 return false;
             }
-            m_pgDatabase = u"messenger_test_%1"_s.arg(QRandomGenerator::global()->generate64(), 0, 16);
+            m_pgDatabase
+                = u"messenger_test_%1"_s.arg(QRandomGenerator::global()->generate64(), 0, 16);
             if (!adminExec(m_adminUrl, u"CREATE DATABASE "_s + m_pgDatabase, &m_error))
                 return false;
             QUrl url(m_adminUrl);
@@ -81,9 +84,9 @@ bool TestServer::start(const QStringList &extraArgs)
     m_process.setProcessChannelMode(QProcess::MergedChannels);
     m_output.clear();
     m_process.start(QStringLiteral(MESSENGER_SERVER_BIN),
-                    QStringList{u"--host"_s, u"127.0.0.1"_s, u"--port"_s, u"0"_s, u"--data-dir"_s,
-                                m_dir.path()}
-                        + extraArgs);
+        QStringList {
+            u"--host"_s, u"127.0.0.1"_s, u"--port"_s, u"0"_s, u"--data-dir"_s, m_dir.path() }
+            + extraArgs);
     static const QRegularExpression listening(u"Listening on http://127\\.0\\.0\\.1:(\\d+)"_s);
     QElapsedTimer waited;
     waited.start();
@@ -128,7 +131,7 @@ QUrl TestServer::url(const QString &pathAndQuery) const
 }
 
 Reply HttpClient::request(const QByteArray &method, const QString &path, const QByteArray &body,
-                          const QString &token, const QByteArray &contentType)
+    const QString &token, const QByteArray &contentType)
 {
     QNetworkRequest request(m_server.url(path));
     if (!body.isEmpty())
@@ -158,12 +161,15 @@ HttpClient::Account HttpClient::newUser(const QString &name)
 {
     Account account;
     account.name = name;
-    account.email = u"%1.%2@example.com"_s.arg(QUuid::createUuid().toString(QUuid::Id128).left(12), u"user"_s);
+    account.email = u"%1.%2@example.com"_s.arg(
+        QUuid::createUuid().toString(QUuid::Id128).left(12), u"user"_s);
     account.password = u"password-%1"_s.arg(name);
     const Reply registered = post(u"/api/v1/auth/register"_s,
-                                  {{u"email"_s, account.email}, {u"name"_s, name}, {u"password"_s, account.password}});
+        { { u"email"_s, account.email }, { u"name"_s, name },
+            { u"password"_s, account.password } });
     account.id = registered.object().value(u"id").toString();
-    const Reply login = post(u"/api/v1/auth/token"_s, {{u"email"_s, account.email}, {u"password"_s, account.password}});
+    const Reply login = post(u"/api/v1/auth/token"_s,
+        { { u"email"_s, account.email }, { u"password"_s, account.password } });
     account.token = login.object().value(u"access_token").toString();
     account.refreshToken = login.object().value(u"refresh_token").toString();
     return account;

@@ -54,10 +54,15 @@ struct Reply
 class HttpClient
 {
 public:
-    explicit HttpClient(TestServer &server) : m_server(server) { }
+    explicit HttpClient(TestServer &server)
+        : m_server(server)
+    { }
     Reply request(const QByteArray &method, const QString &path, const QByteArray &body = {},
-                  const QString &token = {}, const QByteArray &contentType = "application/json");
-    Reply get(const QString &path, const QString &token = {}) { return request("GET", path, {}, token); }
+        const QString &token = {}, const QByteArray &contentType = "application/json");
+    Reply get(const QString &path, const QString &token = {})
+    {
+        return request("GET", path, {}, token);
+    }
     Reply post(const QString &path, const QJsonObject &body, const QString &token = {});
 
     struct Account
@@ -78,11 +83,11 @@ private:
 };
 
 // Checks a reply's status (evaluating the expression once) and shows the body when it differs.
-#define COMPARE_STATUS(expression, expected) \
-    do { \
-        const Reply compared_ = (expression); \
-        QVERIFY2(compared_.status == (expected), \
-                 qPrintable(QStringLiteral("status %1, body %2") \
-                                .arg(compared_.status) \
-                                .arg(QString::fromUtf8(compared_.body)))); \
+#define COMPARE_STATUS(expression, expected)                                                       \
+    do {                                                                                           \
+        const Reply compared_ = (expression);                                                      \
+        QVERIFY2(compared_.status == (expected),                                                   \
+            qPrintable(QStringLiteral("status %1, body %2")                                        \
+                           .arg(compared_.status)                                                  \
+                           .arg(QString::fromUtf8(compared_.body))));                              \
     } while (false)

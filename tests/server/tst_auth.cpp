@@ -59,19 +59,23 @@ void TestAuth::rejects_data()
 {
     QTest::addColumn<QString>("token");
     const qint64 now = QDateTime::currentSecsSinceEpoch();
-    const QJsonObject header{{u"alg"_s, u"HS256"_s}, {u"typ"_s, u"JWT"_s}};
-    const QJsonObject payload{{u"sub"_s, userId}, {u"exp"_s, now + 600}};
+    const QJsonObject header { { u"alg"_s, u"HS256"_s }, { u"typ"_s, u"JWT"_s } };
+    const QJsonObject payload { { u"sub"_s, userId }, { u"exp"_s, now + 600 } };
     const QString valid = craft(header, payload, key);
     const QStringList parts = valid.split(u'.');
 
-    QTest::addRow("expired") << craft(header, {{u"sub"_s, userId}, {u"exp"_s, now - 1}}, key);
-    QTest::addRow("no exp") << craft(header, {{u"sub"_s, userId}}, key);
-    QTest::addRow("not yet valid") << craft(header, {{u"sub"_s, userId}, {u"exp"_s, now + 600}, {u"nbf"_s, now + 300}}, key);
+    QTest::addRow("expired") << craft(header, { { u"sub"_s, userId }, { u"exp"_s, now - 1 } }, key);
+    QTest::addRow("no exp") << craft(header, { { u"sub"_s, userId } }, key);
+    QTest::addRow("not yet valid") << craft(
+        header, { { u"sub"_s, userId }, { u"exp"_s, now + 600 }, { u"nbf"_s, now + 300 } }, key);
     QTest::addRow("wrong key") << craft(header, payload, "another-key");
-    QTest::addRow("alg none") << QString::fromLatin1(part({{u"alg"_s, u"none"_s}}) + '.' + part(payload) + '.');
-    QTest::addRow("alg HS512 header") << craft({{u"alg"_s, u"HS512"_s}}, payload, key);
-    QTest::addRow("tampered payload")
-        << (parts[0] + u'.' + QString::fromLatin1(part({{u"sub"_s, u"00000000-0000-0000-0000-000000000001"_s}, {u"exp"_s, now + 600}})) + u'.' + parts[2]);
+    QTest::addRow("alg none") << QString::fromLatin1(
+        part({ { u"alg"_s, u"none"_s } }) + '.' + part(payload) + '.');
+    QTest::addRow("alg HS512 header") << craft({ { u"alg"_s, u"HS512"_s } }, payload, key);
+    QTest::addRow("tampered payload") << (parts[0] + u'.'
+        + QString::fromLatin1(part(
+            { { u"sub"_s, u"00000000-0000-0000-0000-000000000001"_s }, { u"exp"_s, now + 600 } }))
+        + u'.' + parts[2]);
     QString flipped = parts[2];
     flipped[3] = flipped[3] == u'A' ? u'B' : u'A';
     QTest::addRow("tampered signature") << (parts[0] + u'.' + parts[1] + u'.' + flipped);
@@ -93,7 +97,8 @@ void TestAuth::tokenServiceAuthenticates()
 {
     const TokenService tokens(key, 30);
     const qint64 now = QDateTime::currentSecsSinceEpoch();
-    QCOMPARE(tokens.authenticate(tokens.jwt().issue(userId, now + 60, now)), std::optional<QString>(userId));
+    QCOMPARE(tokens.authenticate(tokens.jwt().issue(userId, now + 60, now)),
+        std::optional<QString>(userId));
     // A valid signature over a subject that is not a user id is still refused.
     QVERIFY(!tokens.authenticate(tokens.jwt().issue(u"admin"_s, now + 60, now)));
 }

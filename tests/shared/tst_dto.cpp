@@ -20,7 +20,7 @@ QJsonObject parseObject(const QByteArray &json)
 
 User alice()
 {
-    return {u"8e48adf2-db6c-4164-9c1a-d640ef9d0972"_s, u"alice@example.com"_s, u"Алиса 👋"_s};
+    return { u"8e48adf2-db6c-4164-9c1a-d640ef9d0972"_s, u"alice@example.com"_s, u"Алиса 👋"_s };
 }
 
 Message sampleMessage()
@@ -109,7 +109,7 @@ void TestDto::userRoundTrip()
     const auto missing = User::fromJson(parseObject(R"({"id": "not-a-uuid", "name": 5})"));
     QVERIFY(!missing);
     QCOMPARE(missing.errors().size(), 3);
-    QCOMPARE(missing.errors().at(0).loc, QStringList{u"id"_s});
+    QCOMPARE(missing.errors().at(0).loc, QStringList { u"id"_s });
     QCOMPARE(missing.errors().at(1).type, u"missing"_s);
     QCOMPARE(missing.errors().at(2).type, u"string_type"_s);
 }
@@ -125,10 +125,10 @@ void TestDto::messageRoundTrip()
     QCOMPARE(parsed.value(), message);
 
     QJsonObject broken = json;
-    broken.insert(u"sender"_s, QJsonObject{{u"id"_s, u"x"_s}});
+    broken.insert(u"sender"_s, QJsonObject { { u"id"_s, u"x"_s } });
     const auto bad = Message::fromJson(broken);
     QVERIFY(!bad);
-    QCOMPARE(bad.errors().first().loc, (QStringList{u"sender"_s, u"id"_s}));
+    QCOMPARE(bad.errors().first().loc, (QStringList { u"sender"_s, u"id"_s }));
 }
 
 void TestDto::chatSummaryRoundTrip()
@@ -137,7 +137,7 @@ void TestDto::chatSummaryRoundTrip()
     summary.chat.id = sampleMessage().chatId;
     summary.chat.type = ChatType::Group;
     summary.chat.name = u"Команда"_s;
-    summary.chat.members = {alice()};
+    summary.chat.members = { alice() };
     summary.chat.createdBy = alice().id;
     summary.chat.createdAt = 1795485101000000;
     summary.lastMessage = LastMessage::fromMessage(sampleMessage());
@@ -162,7 +162,8 @@ void TestDto::chatSummaryRoundTrip()
 
 void TestDto::tokenResponseRoundTrip()
 {
-    TokenResponse response{u"a.b.c"_s, u"bearer"_s, alice().id, alice().name, u"refresh"_s, 1800};
+    TokenResponse response { u"a.b.c"_s, u"bearer"_s, alice().id, alice().name, u"refresh"_s,
+        1800 };
     const auto parsed = TokenResponse::fromJson(response.toJson());
     QVERIFY(parsed);
     QCOMPARE(parsed->accessToken, response.accessToken);
@@ -172,7 +173,7 @@ void TestDto::tokenResponseRoundTrip()
 
 void TestDto::historyPageRoundTrip()
 {
-    HistoryPage page{{sampleMessage(), sampleMessage()}, 120, true};
+    HistoryPage page { { sampleMessage(), sampleMessage() }, 120, true };
     const auto parsed = HistoryPage::fromJson(page.toJson());
     QVERIFY(parsed);
     QCOMPARE(parsed->messages.size(), 2);
@@ -187,15 +188,26 @@ void TestDto::registerValidation_data()
     QTest::addColumn<QString>("errorType");
     const QByteArray longName = QByteArray(Limits::userNameMax + 1, 'n');
     const QByteArray longPassword = QByteArray(Limits::passwordMax + 1, 'p');
-    QTest::addRow("valid") << R"({"email":"a@b.io","name":"A","password":"12345678"})"_ba << QString() << QString();
-    QTest::addRow("valid cyrillic") << R"({"email":"a@b.io","name":"Иван","password":"пароль-длинный"})"_ba << QString() << QString();
-    QTest::addRow("missing email") << R"({"name":"A","password":"12345678"})"_ba << u"email"_s << u"missing"_s;
-    QTest::addRow("bad email") << R"({"email":"a@b","name":"A","password":"12345678"})"_ba << u"email"_s << u"value_error"_s;
-    QTest::addRow("email number") << R"({"email":5,"name":"A","password":"12345678"})"_ba << u"email"_s << u"string_type"_s;
-    QTest::addRow("blank name") << R"({"email":"a@b.io","name":"   ","password":"12345678"})"_ba << u"name"_s << u"string_too_short"_s;
-    QTest::addRow("long name") << (R"({"email":"a@b.io","password":"12345678","name":")" + longName + R"("})") << u"name"_s << u"string_too_long"_s;
-    QTest::addRow("short password") << R"({"email":"a@b.io","name":"A","password":"1234567"})"_ba << u"password"_s << u"string_too_short"_s;
-    QTest::addRow("long password") << (R"({"email":"a@b.io","name":"A","password":")" + longPassword + R"("})") << u"password"_s << u"string_too_long"_s;
+    QTest::addRow("valid") << R"({"email":"a@b.io","name":"A","password":"12345678"})"_ba
+                           << QString() << QString();
+    QTest::addRow("valid cyrillic")
+        << R"({"email":"a@b.io","name":"Иван","password":"пароль-длинный"})"_ba << QString()
+        << QString();
+    QTest::addRow("missing email")
+        << R"({"name":"A","password":"12345678"})"_ba << u"email"_s << u"missing"_s;
+    QTest::addRow("bad email") << R"({"email":"a@b","name":"A","password":"12345678"})"_ba
+                               << u"email"_s << u"value_error"_s;
+    QTest::addRow("email number") << R"({"email":5,"name":"A","password":"12345678"})"_ba
+                                  << u"email"_s << u"string_type"_s;
+    QTest::addRow("blank name") << R"({"email":"a@b.io","name":"   ","password":"12345678"})"_ba
+                                << u"name"_s << u"string_too_short"_s;
+    QTest::addRow("long name") << (R"({"email":"a@b.io","password":"12345678","name":")" + longName
+        + R"("})") << u"name"_s << u"string_too_long"_s;
+    QTest::addRow("short password") << R"({"email":"a@b.io","name":"A","password":"1234567"})"_ba
+                                    << u"password"_s << u"string_too_short"_s;
+    QTest::addRow("long password")
+        << (R"({"email":"a@b.io","name":"A","password":")" + longPassword + R"("})")
+        << u"password"_s << u"string_too_long"_s;
 }
 
 void TestDto::registerValidation()
@@ -209,7 +221,7 @@ void TestDto::registerValidation()
         return;
     }
     QVERIFY(!parsed);
-    QCOMPARE(parsed.errors().first().loc, (QStringList{u"body"_s, failingField}));
+    QCOMPARE(parsed.errors().first().loc, (QStringList { u"body"_s, failingField }));
     QCOMPARE(parsed.errors().first().type, errorType);
 }
 
@@ -222,9 +234,10 @@ void TestDto::sendMessageValidation_data()
     QTest::addRow("trimmed") << u"  hi \n"_s << true << u"hi"_s;
     QTest::addRow("whitespace only") << u" \n\t "_s << false << QString();
     QTest::addRow("empty") << QString() << false << QString();
-    QTest::addRow("max") << QString(Limits::messageTextMax, u'x') << true << QString(Limits::messageTextMax, u'x');
-    QTest::addRow("max after trim") << (u"  "_s + QString(Limits::messageTextMax, u'x') + u"  "_s) << true
-                                    << QString(Limits::messageTextMax, u'x');
+    QTest::addRow("max") << QString(Limits::messageTextMax, u'x') << true
+                         << QString(Limits::messageTextMax, u'x');
+    QTest::addRow("max after trim") << (u"  "_s + QString(Limits::messageTextMax, u'x') + u"  "_s)
+                                    << true << QString(Limits::messageTextMax, u'x');
     QTest::addRow("too long") << QString(Limits::messageTextMax + 1, u'x') << false << QString();
 }
 
@@ -233,13 +246,13 @@ void TestDto::sendMessageValidation()
     QFETCH(QString, text);
     QFETCH(bool, valid);
     QFETCH(QString, stored);
-    const QJsonObject json{{u"chat_id"_s, sampleMessage().chatId}, {u"text"_s, text}};
+    const QJsonObject json { { u"chat_id"_s, sampleMessage().chatId }, { u"text"_s, text } };
     const auto parsed = SendMessageRequest::fromJson(json);
     QCOMPARE(parsed.ok(), valid);
     if (valid)
         QCOMPARE(parsed->text, stored);
     else
-        QCOMPARE(parsed.errors().first().loc, (QStringList{u"body"_s, u"text"_s}));
+        QCOMPARE(parsed.errors().first().loc, (QStringList { u"body"_s, u"text"_s }));
 }
 
 void TestDto::chatRequests_data()
@@ -248,16 +261,21 @@ void TestDto::chatRequests_data()
     QTest::addColumn<bool>("group");
     QTest::addColumn<bool>("valid");
     const QByteArray id = "\"966c7a93-c284-404e-b621-1a6f42eb8a0f\"";
-    QTest::addRow("personal") << (R"({"type":"personal","member_ids":[)" + id + "]}") << false << true;
+    QTest::addRow("personal") << (R"({"type":"personal","member_ids":[)" + id + "]}") << false
+                              << true;
     QTest::addRow("personal no type") << (R"({"member_ids":[)" + id + "]}") << false << true;
-    QTest::addRow("personal wrong type") << (R"({"type":"group","member_ids":[)" + id + "]}") << false << false;
-    QTest::addRow("personal two ids") << (R"({"member_ids":[)" + id + "," + id.toUpper() + "]}") << false << false;
+    QTest::addRow("personal wrong type")
+        << (R"({"type":"group","member_ids":[)" + id + "]}") << false << false;
+    QTest::addRow("personal two ids")
+        << (R"({"member_ids":[)" + id + "," + id.toUpper() + "]}") << false << false;
     QTest::addRow("personal none") << R"({"member_ids":[]})"_ba << false << false;
     QTest::addRow("personal bad uuid") << R"({"member_ids":["nope"]})"_ba << false << false;
-    QTest::addRow("group") << (R"({"name":"G","type":"group","member_ids":[)" + id + "]}") << true << true;
+    QTest::addRow("group") << (R"({"name":"G","type":"group","member_ids":[)" + id + "]}") << true
+                           << true;
     QTest::addRow("group no members") << R"({"name":"G","type":"group"})"_ba << true << true;
     QTest::addRow("group blank name") << R"({"name":" ","member_ids":[]})"_ba << true << false;
-    QTest::addRow("group long name") << (R"({"name":")" + QByteArray(Limits::groupNameMax + 1, 'g') + R"("})") << true << false;
+    QTest::addRow("group long name")
+        << (R"({"name":")" + QByteArray(Limits::groupNameMax + 1, 'g') + R"("})") << true << false;
     QTest::addRow("group ids not list") << R"({"name":"G","member_ids":"x"})"_ba << true << false;
 }
 
@@ -269,7 +287,7 @@ void TestDto::chatRequests()
     const QJsonObject object = parseObject(json);
     QCOMPARE(group ? CreateGroupChatRequest::fromJson(object).ok()
                    : CreatePersonalChatRequest::fromJson(object).ok(),
-             valid);
+        valid);
 }
 
 void TestDto::emailSyntax_data()
@@ -297,13 +315,15 @@ void TestDto::emailSyntax()
 
 void TestDto::errorBodyShapes()
 {
-    const ErrorBody plain{u"Chat not found"_s, u"chat_not_found"_s, {}};
-    QCOMPARE(plain.toJson(), (QJsonObject{{u"detail"_s, u"Chat not found"_s}, {u"code"_s, u"chat_not_found"_s}}));
-    const ErrorBody validation{{}, {}, {{{u"body"_s, u"email"_s}, u"Field required"_s, u"missing"_s}}};
+    const ErrorBody plain { u"Chat not found"_s, u"chat_not_found"_s, {} };
+    QCOMPARE(plain.toJson(),
+        (QJsonObject { { u"detail"_s, u"Chat not found"_s }, { u"code"_s, u"chat_not_found"_s } }));
+    const ErrorBody validation { {}, {},
+        { { { u"body"_s, u"email"_s }, u"Field required"_s, u"missing"_s } } };
     const QJsonObject json = validation.toJson();
     QVERIFY(json.value(u"detail").isArray());
     QCOMPARE(json.value(u"detail").toArray().first().toObject().value(u"loc").toArray(),
-             (QJsonArray{u"body"_s, u"email"_s}));
+        (QJsonArray { u"body"_s, u"email"_s }));
     const ErrorBody back = ErrorBody::fromJson(json);
     QCOMPARE(back.fieldErrors, validation.fieldErrors);
     QCOMPARE(back.detail, u"Field required"_s);
