@@ -2,6 +2,7 @@
 
 #include <QJsonArray>
 #include <QSignalSpy>
+#include <QTcpSocket>
 #include <QTest>
 #include <QWebSocket>
 
@@ -62,6 +63,7 @@ private Q_SLOTS:
     void malformedAndOversizedFrames();
     void updatesOverRest();
     void twoInstancesChatLive();
+    void slowReaderIsCutOff();
 
 private:
     QUrl wsUrl(const QString &path) const
@@ -357,6 +359,58 @@ void TestWs::twoInstancesChatLive()
         2);
     QTest::qWait(300);
     QCOMPARE(c.frames.size(), 1);
+}
+
+void TestWs::slowReaderIsCutOff()
+{
+    TestServer server;
+    QVERIFY2(server.start({ u"--ws-max-outbound-kib"_s, u"64"_s }), qPrintable(server.error()));
+    HttpClient http(server);
+    const auto alice = http.newUser(u"Alice"_s);
+    const auto bob = http.newUser(u"Bob"_s);
+    const QString chatId = http.post(u"/api/v1/chats/personal"_s,
+                                   { { u"member_ids"_s, QJsonArray { bob.id } } }, alice.token)
+                               .object()
+                               .value(u"id")
+                               .toString();
+
+    // Bob's first socket completes the handshake, then stops reading.
+    QTcpSocket slow;
+    slow.setSocketOption(QAbstractSocket::ReceiveBufferSizeSocketOption, 4096);
+    slow.connectToHost(QHostAddress::LocalHost, server.url(u"/"_s).port());
+    QVERIFY(slow.waitForConnected(5000));
+    slow.write("GET /ws/user?token=" + bob.token.toLatin1()
+        + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+          "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+    QTRY_VERIFY_WITH_TIMEOUT(slow.bytesAvailable() > 0, 5000);
+    slow.setReadBufferSize(1);
+    QUrl fastUrl = server.url(u"/ws/user?token="_s + bob.token);
+    fastUrl.setScheme(u"ws"_s);
+    Client fast(fastUrl);
+    QVERIFY(fast.waitFrames(1));
+
+    const int count = 1500;
+    const QString text(3000, u'x');
+    for (int i = 0; i < count; ++i)
+        COMPARE_STATUS(http.post(u"/api/v1/chats/messages"_s,
+                           { { u"chat_id"_s, chatId }, { u"text"_s, text } }, alice.token),
+            200);
+    // The reading client gets everything; the server stayed healthy.
+    QTRY_COMPARE_WITH_TIMEOUT(fast.ofType(u"message"_s).size(), count, 30000);
+    COMPARE_STATUS(http.get(u"/health"_s), 200);
+    // The stalled one was dropped: read what it got until the server's close.
+    slow.setReadBufferSize(0);
+    QByteArray received;
+    QElapsedTimer timer;
+    timer.start();
+    while (slow.state() == QAbstractSocket::ConnectedState && timer.elapsed() < 20000) {
+        slow.waitForReadyRead(200);
+        received += slow.readAll();
+    }
+    received += slow.readAll();
+    QVERIFY2(
+        slow.state() != QAbstractSocket::ConnectedState, "the slow reader was not disconnected");
+    QVERIFY(received.size() < qsizetype(count) * text.size());
 }
 
 QTEST_MAIN(TestWs)
