@@ -41,16 +41,8 @@ ClusterLink::~ClusterLink()
 void ClusterLink::connectAndListen()
 {
     m_healthCheck->start();
-    QSqlDatabase db = QSqlDatabase::contains(m_connectionName)
-        ? QSqlDatabase::database(m_connectionName, false)
-        : QSqlDatabase::addDatabase(u"QPSQL"_s, m_connectionName);
+    QSqlDatabase db = m_settings.connection(m_connectionName, u"messenger-cluster-link"_s);
     db.close();
-    db.setHostName(m_settings.host);
-    db.setPort(m_settings.port);
-    db.setDatabaseName(m_settings.name);
-    db.setUserName(m_settings.user);
-    db.setPassword(m_settings.password);
-    db.setConnectOptions(u"connect_timeout=3;application_name=messenger-cluster-link"_s);
     if (!db.open()) {
         qCWarning(lcCluster) << "LISTEN connection failed, retrying:" << db.lastError().text();
         m_listening = false;

@@ -33,21 +33,7 @@ QSqlDatabase Database::openConnection()
 {
     const QString name = u"messenger-%1-%2"_s.arg(quintptr(this), 0, 16)
                              .arg(quintptr(QThread::currentThreadId()), 0, 16);
-    QSqlDatabase db = QSqlDatabase::contains(name)
-        ? QSqlDatabase::database(name, false)
-        : QSqlDatabase::addDatabase(
-            m_settings.backend == Backend::Postgres ? u"QPSQL"_s : u"QSQLITE"_s, name);
-    if (m_settings.backend == Backend::Postgres) {
-        db.setHostName(m_settings.host);
-        db.setPort(m_settings.port);
-        db.setDatabaseName(m_settings.name);
-        db.setUserName(m_settings.user);
-        db.setPassword(m_settings.password);
-        db.setConnectOptions(u"connect_timeout=5;application_name=messenger-server"_s);
-    } else {
-        db.setDatabaseName(m_settings.sqlitePath);
-        db.setConnectOptions(u"QSQLITE_BUSY_TIMEOUT=10000"_s);
-    }
+    QSqlDatabase db = m_settings.connection(name, u"messenger-server"_s);
     if (!db.open())
         throw DbError(QSqlError(db.lastError().driverText(), db.lastError().databaseText(),
             QSqlError::ConnectionError, db.lastError().nativeErrorCode()));

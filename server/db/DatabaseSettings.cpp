@@ -57,3 +57,27 @@ int DatabaseSettings::effectivePoolSize() const
 }
 
 } // namespace Messenger::Server
+
+namespace Messenger::Server {
+
+QSqlDatabase DatabaseSettings::connection(const QString &connectionName, const QString &role) const
+{
+    const bool postgres = backend == Backend::Postgres;
+    QSqlDatabase db = QSqlDatabase::contains(connectionName)
+        ? QSqlDatabase::database(connectionName, false)
+        : QSqlDatabase::addDatabase(postgres ? u"QPSQL"_s : u"QSQLITE"_s, connectionName);
+    if (postgres) {
+        db.setHostName(host);
+        db.setPort(port);
+        db.setDatabaseName(name);
+        db.setUserName(user);
+        db.setPassword(password);
+        db.setConnectOptions(u"connect_timeout=5;application_name="_s + role);
+    } else {
+        db.setDatabaseName(sqlitePath);
+        db.setConnectOptions(u"QSQLITE_BUSY_TIMEOUT=10000"_s);
+    }
+    return db;
+}
+
+} // namespace Messenger::Server

@@ -2,6 +2,7 @@
 
 #include "Db.h"
 
+#include <QSqlDatabase>
 #include <QString>
 
 #include <optional>
@@ -25,6 +26,9 @@ struct DatabaseSettings
     // The URL without the password, for logs.
     QString describe() const;
     int effectivePoolSize() const;
+    // A named connection configured for these settings (added on first use,
+    // not opened). `role` shows in pg_stat_activity as the application name.
+    QSqlDatabase connection(const QString &name, const QString &role) const;
 };
 
 } // namespace Messenger::Server

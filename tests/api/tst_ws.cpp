@@ -364,7 +364,7 @@ void TestWs::twoInstancesChatLive()
 void TestWs::slowReaderIsCutOff()
 {
     TestServer server;
-    QVERIFY2(server.start({ u"--ws-max-outbound-kib"_s, u"64"_s }), qPrintable(server.error()));
+    QVERIFY2(server.start({ u"--ws-max-outbound-kib"_s, u"1024"_s }), qPrintable(server.error()));
     HttpClient http(server);
     const auto alice = http.newUser(u"Alice"_s);
     const auto bob = http.newUser(u"Bob"_s);
@@ -389,8 +389,8 @@ void TestWs::slowReaderIsCutOff()
     Client fast(fastUrl);
     QVERIFY(fast.waitFrames(1));
 
-    const int count = 1500;
-    const QString text(3000, u'x');
+    const int count = 4000;
+    const QString text(4000, u'x');
     for (int i = 0; i < count; ++i)
         COMPARE_STATUS(http.post(u"/api/v1/chats/messages"_s,
                            { { u"chat_id"_s, chatId }, { u"text"_s, text } }, alice.token),
