@@ -106,6 +106,10 @@ bool Server::start(QString *error)
         connect(m_cluster, &ClusterLink::remoteCommitted, m_feed.get(), &EventFeed::poke);
         connect(m_api.get(), &HttpApi::committed, this, [this] { m_cluster->announce(); });
         connect(m_gateway.get(), &WsGateway::committed, this, [this] { m_cluster->announce(); });
+        connect(m_gateway.get(), &WsGateway::typingBroadcast, this,
+            [this](const QByteArray &frame) { m_cluster->broadcastEphemeral(frame); });
+        connect(m_cluster, &ClusterLink::remoteEphemeral, m_gateway.get(),
+            &WsGateway::deliverRemoteTyping);
         m_clusterThread->start();
     }
 

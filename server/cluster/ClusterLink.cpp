@@ -15,6 +15,8 @@ namespace Messenger::Server {
 
 namespace {
 const QString channel = u"messenger_events"_s;
+const QString ephemeralChannel = u"messenger_ephemeral"_s;
+constexpr qsizetype notifyPayloadMax = 7900; // PostgreSQL's limit is 8000 bytes
 constexpr int healthCheckMs = 2000;
 } // namespace
 
@@ -51,10 +53,14 @@ void ClusterLink::connectAndListen()
     QObject::disconnect(db.driver(), nullptr, this, nullptr);
     connect(db.driver(), &QSqlDriver::notification, this,
         [this](const QString &name, QSqlDriver::NotificationSource, const QVariant &payload) {
-            if (name == channel && payload.toString() != m_instanceId)
+            const QString text = payload.toString();
+            if (name == channel && text != m_instanceId)
                 Q_EMIT remoteCommitted();
+            if (name == ephemeralChannel && !text.startsWith(m_instanceId))
+                Q_EMIT remoteEphemeral(text.mid(m_instanceId.size() + 1).toUtf8());
         });
-    if (!db.driver()->subscribeToNotification(channel)) {
+    if (!db.driver()->subscribeToNotification(channel)
+        || !db.driver()->subscribeToNotification(ephemeralChannel)) {
         qCWarning(lcCluster) << "LISTEN failed:" << db.driver()->lastError().text();
         db.close();
         m_listening = false;
@@ -94,6 +100,31 @@ void ClusterLink::sendNotify()
     notify.prepare(u"SELECT pg_notify(?, ?)"_s);
     notify.addBindValue(channel);
     notify.addBindValue(m_instanceId);
+    if (!notify.exec())
+        qCWarning(lcCluster) << "NOTIFY failed:" << notify.lastError().text();
+}
+
+} // namespace Messenger::Server
+
+namespace Messenger::Server {
+
+void ClusterLink::broadcastEphemeral(const QByteArray &frame)
+{
+    if (frame.size() + m_instanceId.size() + 1 > notifyPayloadMax)
+        return;
+    QMetaObject::invokeMethod(
+        this, "sendEphemeral", Qt::QueuedConnection, Q_ARG(QByteArray, frame));
+}
+
+void ClusterLink::sendEphemeral(const QByteArray &frame)
+{
+    if (!m_listening)
+        return;
+    QSqlQuery notify(QSqlDatabase::database(m_connectionName, false));
+    notify.prepare(u"SELECT pg_notify(?, ?)"_s);
+    notify.addBindValue(ephemeralChannel);
+    // The sender's id first, so an instance can skip its own frames.
+    notify.addBindValue(QString(m_instanceId + u' ' + QString::fromUtf8(frame)));
     if (!notify.exec())
         qCWarning(lcCluster) << "NOTIFY failed:" << notify.lastError().text();
 }

@@ -25,13 +25,17 @@ public:
 
     // Thread-safe: ask for one NOTIFY; calls made while one is pending coalesce.
     void announce();
+    // Thread-safe: passes an ephemeral frame (typing) to the other instances.
+    void broadcastEphemeral(const QByteArray &frame);
 
 Q_SIGNALS:
     void remoteCommitted();
+    void remoteEphemeral(const QByteArray &frame);
 
 private:
     Q_INVOKABLE void connectAndListen();
     Q_INVOKABLE void sendNotify();
+    Q_INVOKABLE void sendEphemeral(const QByteArray &frame);
     void checkConnection();
 
     DatabaseSettings m_settings;

@@ -13,6 +13,8 @@
 #include <QHttpServer>
 #include <QHttpServerResponder>
 #include <QHttpServerResponse>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLoggingCategory>
 #include <QUrlQuery>
 #include <QWebSocket>
@@ -245,11 +247,36 @@ void WsGateway::handleFrame(WsSession *session, const QByteArray &frame)
                             reportError(guard, result.error().detail, std::nullopt);
                         return;
                     }
-                    m_hub.sendToUsers(result.value().second,
-                        WsProtocol::typing(chatId, userId, result.value().first), userId);
+                    const QByteArray typing
+                        = WsProtocol::typing(chatId, userId, result.value().first);
+                    m_hub.sendToUsers(result.value().second, typing, userId);
+                    Q_EMIT typingBroadcast(typing);
                 });
         return;
     }
+}
+
+void WsGateway::deliverRemoteTyping(const QByteArray &frame)
+{
+    // Typing is not stored, so it does not travel through the log: another
+    // instance passes the frame on and the members are looked up here.
+    const QJsonObject data = QJsonDocument::fromJson(frame).object().value(u"data").toObject();
+    const auto chatId = canonicalUuid(data.value(u"chat_id").toString());
+    if (!chatId)
+        return;
+    m_db.run([id = *chatId](Db &db) -> Result<QStringList> {
+            const auto chat = ChatAccess::load(db, id);
+            QStringList members;
+            for (const User &member : chat ? chat->members : QList<User>())
+                members.append(member.id);
+            return members;
+        })
+        .then(this,
+            [this, frame, userId = data.value(u"user_id").toString()](
+                const Result<QStringList> &members) {
+                if (members)
+                    m_hub.sendToUsers(members.value(), frame, userId);
+            });
 }
 
 } // namespace Messenger::Server

@@ -37,8 +37,13 @@ public:
 
     void registerRoutes(QHttpServer &server);
 
+    // A typing frame from another instance, for our members of its chat.
+    void deliverRemoteTyping(const QByteArray &frame);
+
 Q_SIGNALS:
     void committed();
+    // A typing frame went to this instance's sockets; others should have it too.
+    void typingBroadcast(const QByteArray &frame);
 
 private:
     void accept(std::unique_ptr<QWebSocket> socket);

@@ -352,6 +352,11 @@ void TestWs::twoInstancesChatLive()
     QCOMPARE(a.ofType(u"message"_s).last().value(u"data").toObject().value(u"text").toString(),
         u"from two"_s);
     QTRY_COMPARE_WITH_TIMEOUT(b.ofType(u"message"_s).size(), 2, 10000);
+    // Typing is not stored, yet it crosses instances too.
+    b.sendJson({ { u"type"_s, u"typing"_s }, { u"chat_id"_s, chatId } });
+    QTRY_COMPARE_WITH_TIMEOUT(a.ofType(u"typing"_s).size(), 1, 10000);
+    QCOMPARE(a.ofType(u"typing"_s).first().value(u"data").toObject().value(u"user_id").toString(),
+        bob.id);
     QCOMPARE(secondHttp.get(u"/api/v1/chats/%1/history"_s.arg(chatId), bob.token)
                  .object()
                  .value(u"total")
