@@ -94,19 +94,8 @@ void ClusterLink::announce()
 void ClusterLink::sendNotify()
 {
     m_notifyQueued = false;
-    if (!m_listening)
-        return; // the others' safety-net polls cover us until we are back
-    QSqlQuery notify(QSqlDatabase::database(m_connectionName, false));
-    notify.prepare(u"SELECT pg_notify(?, ?)"_s);
-    notify.addBindValue(channel);
-    notify.addBindValue(m_instanceId);
-    if (!notify.exec())
-        qCWarning(lcCluster) << "NOTIFY failed:" << notify.lastError().text();
+    notify(channel, m_instanceId);
 }
-
-} // namespace Messenger::Server
-
-namespace Messenger::Server {
 
 void ClusterLink::broadcastEphemeral(const QByteArray &frame)
 {
@@ -118,15 +107,26 @@ void ClusterLink::broadcastEphemeral(const QByteArray &frame)
 
 void ClusterLink::sendEphemeral(const QByteArray &frame)
 {
-    if (!m_listening)
-        return;
-    QSqlQuery notify(QSqlDatabase::database(m_connectionName, false));
-    notify.prepare(u"SELECT pg_notify(?, ?)"_s);
-    notify.addBindValue(ephemeralChannel);
     // The sender's id first, so an instance can skip its own frames.
-    notify.addBindValue(QString(m_instanceId + u' ' + QString::fromUtf8(frame)));
-    if (!notify.exec())
-        qCWarning(lcCluster) << "NOTIFY failed:" << notify.lastError().text();
+    notify(ephemeralChannel, QString(m_instanceId + u' ' + QString::fromUtf8(frame)));
+}
+
+void ClusterLink::notify(const QString &channelName, const QString &payload)
+{
+    // While we are deaf the others' safety-net polls cover our commits; a
+    // failed NOTIFY means the connection died, so reconnect now rather than at
+    // the next health check, and try once more.
+    for (int attempt = 0; attempt < 2 && m_listening; ++attempt) {
+        QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+        query.prepare(u"SELECT pg_notify(?, ?)"_s);
+        query.addBindValue(channelName);
+        query.addBindValue(payload);
+        if (query.exec())
+            return;
+        qCWarning(lcCluster) << "NOTIFY failed, reconnecting:" << query.lastError().text();
+        m_listening = false;
+        connectAndListen();
+    }
 }
 
 } // namespace Messenger::Server

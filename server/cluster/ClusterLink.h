@@ -37,6 +37,7 @@ private:
     Q_INVOKABLE void sendNotify();
     Q_INVOKABLE void sendEphemeral(const QByteArray &frame);
     void checkConnection();
+    void notify(const QString &channelName, const QString &payload);
 
     DatabaseSettings m_settings;
     QString m_connectionName;

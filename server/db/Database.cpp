@@ -68,16 +68,21 @@ ApiError Database::handleError(const DbError &error)
 {
     if (error.isConnectionError()) {
         qCWarning(lcDb) << "database unavailable:" << error.error().text();
-        if (m_connections.hasLocalData() && m_connections.localData()) {
-            // Reopen on next use; the old handle and its statements are dead.
-            Db *db = m_connections.localData();
-            db->resetStatements();
-            db->connection().close();
-        }
+        discardThreadConnection();
         return ApiError::unavailable(u"Database unavailable, try again later"_s);
     }
     qCCritical(lcDb) << "database error:" << error.error().text();
     return ApiError::internal();
+}
+
+void Database::discardThreadConnection()
+{
+    if (m_connections.hasLocalData() && m_connections.localData()) {
+        // Reopen on next use; the old handle and its statements are dead.
+        Db *db = m_connections.localData();
+        db->resetStatements();
+        db->connection().close();
+    }
 }
 
 bool Database::migrate(QString *error)

@@ -35,10 +35,23 @@ public:
     {
         using R = std::invoke_result_t<Work, Db &>;
         return QtConcurrent::run(m_pool.get(), [this, work = std::forward<Work>(work)]() mutable {
-            try {
-                return work(threadDb());
-            } catch (const DbError &error) {
-                return R(handleError(error));
+            // A connection that died while idle (database restart, network
+            // blip) fails the first statement; that is retried once on a new
+            // connection, so a blip costs clients nothing.
+            for (int attempt = 0;; ++attempt) {
+                quint64 succeededBefore = 0;
+                try {
+                    Db &db = threadDb();
+                    succeededBefore = db.statementsSucceeded();
+                    return work(db);
+                } catch (const DbError &error) {
+                    if (attempt == 0 && error.isConnectionError() && m_connections.localData()
+                        && m_connections.localData()->statementsSucceeded() == succeededBefore) {
+                        discardThreadConnection();
+                        continue;
+                    }
+                    return R(handleError(error));
+                }
             }
         });
     }
@@ -48,6 +61,7 @@ public:
 private:
     Db &threadDb();
     ApiError handleError(const DbError &error);
+    void discardThreadConnection();
     QSqlDatabase openConnection();
 
     DatabaseSettings m_settings;

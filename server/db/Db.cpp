@@ -51,6 +51,7 @@ Rows Db::exec(const QString &sql, const QVariantList &values)
         m_statements.erase(it);
         throw DbError(error);
     }
+    ++m_statementsSucceeded;
     return Rows(query);
 }
 
@@ -61,6 +62,7 @@ void Db::execDirect(const QString &sql)
         qCWarning(lcDb) << "statement failed:" << query.lastError().text();
         throw DbError(query.lastError());
     }
+    ++m_statementsSucceeded;
 }
 
 qint64 Db::nextSeq()

@@ -68,10 +68,15 @@ public:
 
     // Drops cached statements, e.g. after the connection was reopened.
     void resetStatements();
+    // How many statements have succeeded on this connection: when a unit of
+    // work fails on a dead connection before any succeeded, nothing of it can
+    // have been committed, so it is safe to run again on a fresh one.
+    quint64 statementsSucceeded() const { return m_statementsSucceeded; }
 
 private:
     QSqlDatabase m_connection;
     Backend m_backend;
+    quint64 m_statementsSucceeded = 0;
     QHash<QString, QSqlQuery> m_statements;
 };
 

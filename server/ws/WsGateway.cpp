@@ -198,6 +198,7 @@ void WsGateway::handleFrame(WsSession *session, const QByteArray &frame)
         session->send(WsProtocol::pong());
         return;
     case WsProtocol::Command::Type::Send:
+        session->beginSend();
         m_db.run([userId, command](Db &db) {
                 return MessageService::send(
                     db, userId, { command.chatId, command.text, command.clientId });
@@ -211,6 +212,7 @@ void WsGateway::handleFrame(WsSession *session, const QByteArray &frame)
                     reportError(guard, message.error().detail, clientId);
                 else if (guard->isUserSocket())
                     guard->send(WsProtocol::ack(clientId, message.value()));
+                guard->finishSend();
             });
         return;
     case WsProtocol::Command::Type::Read:

@@ -44,9 +44,9 @@ void WsSession::send(const QByteArray &frame)
 
 void WsSession::deliver(qint64 seq, const QByteArray &frame)
 {
-    if (m_replaying)
+    if (holdingBack())
         m_heldBack.append({ seq, frame });
-    else
+    else if (seq > m_replayedUpTo)
         transmit(frame);
 }
 
@@ -58,9 +58,23 @@ void WsSession::beginReplay()
 void WsSession::finishReplay(qint64 replayedUpTo)
 {
     m_replaying = false;
+    m_replayedUpTo = replayedUpTo;
+    releaseHeldBack();
+}
+
+void WsSession::finishSend()
+{
+    --m_sendsInFlight;
+    releaseHeldBack();
+}
+
+void WsSession::releaseHeldBack()
+{
+    if (holdingBack())
+        return;
     const auto heldBack = std::exchange(m_heldBack, {});
     for (const auto &[seq, frame] : heldBack) {
-        if (seq > replayedUpTo)
+        if (seq > m_replayedUpTo)
             transmit(frame);
     }
 }

@@ -13,7 +13,9 @@ namespace Messenger::Server {
 // One open WebSocket: /ws/user (every chat of the user) or the seed's
 // /ws/{chat_id} (one chat). Sends are bounded: a client whose unsent data
 // passes the limit is dropped (it can resume later) instead of growing
-// server memory. While a resume replays history, live frames wait in order.
+// server memory. While a resume replays history, or while a send of this
+// client awaits its commit, live frames wait in order: a sender always gets
+// its `ack` before the `message` event of what it sent.
 class WsSession : public QObject
 {
     Q_OBJECT
@@ -29,12 +31,15 @@ public:
 
     // A frame for this client only (greeting, ack, error, pong).
     void send(const QByteArray &frame);
-    // A frame of the live stream, held back while a replay runs.
+    // A frame of the live stream, held back while a replay or a send runs.
     void deliver(qint64 seq, const QByteArray &frame);
 
     void beginReplay();
-    // Sends the held-back frames newer than `replayedUpTo`, then goes live.
+    // Live frames up to `replayedUpTo` were replayed; newer held-back ones follow.
     void finishReplay(qint64 replayedUpTo);
+    // Brackets a `send` command: call finishSend() after its ack or error went out.
+    void beginSend() { ++m_sendsInFlight; }
+    void finishSend();
 
     qint64 idleMs() const { return m_lastActivity.elapsed(); }
     void ping();
@@ -46,6 +51,8 @@ Q_SIGNALS:
 
 private:
     void transmit(const QByteArray &frame);
+    bool holdingBack() const { return m_replaying || m_sendsInFlight > 0; }
+    void releaseHeldBack();
 
     QWebSocket *m_socket; // child of this session
     QString m_userId;
@@ -53,6 +60,8 @@ private:
     qint64 m_maxOutboundBytes;
     QElapsedTimer m_lastActivity;
     bool m_replaying = false;
+    qint64 m_replayedUpTo = -1;
+    int m_sendsInFlight = 0;
     bool m_closed = false;
     QList<QPair<qint64, QByteArray>> m_heldBack;
 };

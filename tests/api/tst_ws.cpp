@@ -48,6 +48,18 @@ public:
     int closeCode = -1;
 };
 
+// Opens a WebSocket with a bare TCP socket, so the test controls what (not) to answer.
+static bool rawHandshake(QTcpSocket &socket, const TestServer &server, const QString &token)
+{
+    socket.connectToHost(QHostAddress::LocalHost, server.url(u"/"_s).port());
+    if (!socket.waitForConnected(5000))
+        return false;
+    socket.write("GET /ws/user?token=" + token.toLatin1()
+        + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+          "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+    return socket.waitForReadyRead(5000);
+}
+
 class TestWs : public QObject
 {
     Q_OBJECT
@@ -64,6 +76,9 @@ private Q_SLOTS:
     void updatesOverRest();
     void twoInstancesChatLive();
     void slowReaderIsCutOff();
+    void silentClientIsDroppedByKeepalive();
+    void connectionsPerUserAreCapped();
+    void survivesDatabaseConnectionLoss();
 
 private:
     QUrl wsUrl(const QString &path) const
@@ -172,6 +187,23 @@ void TestWs::sendAckAndIdempotentRetry()
                  .value(u"total")
                  .toInt(),
         1);
+    // Commit, then acknowledge, then deliver: even in a burst the sender sees
+    // each ack before the message event of what it sent.
+    const int burst = 50;
+    for (int i = 0; i < burst; ++i)
+        a.sendJson({ { u"type"_s, u"send"_s }, { u"chat_id"_s, chatId },
+            { u"text"_s, u"burst %1"_s.arg(i) },
+            { u"client_id"_s,
+                u"3b0f3b4e-94b5-4c67-9a77-6b7c6a0d2%1"_s.arg(i, 3, 10, QChar(u'0')) } });
+    QTRY_COMPARE_WITH_TIMEOUT(a.ofType(u"message"_s).size(), 1 + burst, 10000);
+    QSet<QString> acked;
+    for (const QJsonObject &frame : a.frames) {
+        const QString id = frame.value(u"data").toObject().value(u"id").toString();
+        if (frame.value(u"type").toString() == u"ack"_s)
+            acked.insert(id);
+        else if (frame.value(u"type").toString() == u"message"_s)
+            QVERIFY2(acked.contains(id), "a message event came before its ack");
+    }
     a.sendJson(
         { { u"type"_s, u"send"_s }, { u"chat_id"_s, u"00000000-0000-4000-8000-000000000000"_s },
             { u"text"_s, u"x"_s }, { u"client_id"_s, u"3b0f3b4e-94b5-4c67-9a77-6b7c6a0d1e02"_s } });
@@ -382,12 +414,7 @@ void TestWs::slowReaderIsCutOff()
     // Bob's first socket completes the handshake, then stops reading.
     QTcpSocket slow;
     slow.setSocketOption(QAbstractSocket::ReceiveBufferSizeSocketOption, 4096);
-    slow.connectToHost(QHostAddress::LocalHost, server.url(u"/"_s).port());
-    QVERIFY(slow.waitForConnected(5000));
-    slow.write("GET /ws/user?token=" + bob.token.toLatin1()
-        + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-          "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
-    QTRY_VERIFY_WITH_TIMEOUT(slow.bytesAvailable() > 0, 5000);
+    QVERIFY(rawHandshake(slow, server, bob.token));
     slow.setReadBufferSize(1);
     QUrl fastUrl = server.url(u"/ws/user?token="_s + bob.token);
     fastUrl.setScheme(u"ws"_s);
@@ -416,6 +443,151 @@ void TestWs::slowReaderIsCutOff()
     QVERIFY2(
         slow.state() != QAbstractSocket::ConnectedState, "the slow reader was not disconnected");
     QVERIFY(received.size() < qsizetype(count) * text.size());
+}
+
+void TestWs::silentClientIsDroppedByKeepalive()
+{
+    TestServer server;
+    QVERIFY2(server.start({ u"--ws-ping-interval"_s, u"1"_s }), qPrintable(server.error()));
+    HttpClient http(server);
+    const auto bob = http.newUser(u"Bob"_s);
+    // This client completes the handshake, then never answers a ping.
+    QTcpSocket silent;
+    QVERIFY(rawHandshake(silent, server, bob.token));
+    // QWebSocket answers pings by itself, so this one must stay.
+    QUrl url = server.url(u"/ws/user?token="_s + bob.token);
+    url.setScheme(u"ws"_s);
+    Client lively(url);
+    QVERIFY(lively.waitFrames(1));
+
+    QByteArray received;
+    QElapsedTimer timer;
+    timer.start();
+    while (silent.state() == QAbstractSocket::ConnectedState && timer.elapsed() < 20000) {
+        silent.waitForReadyRead(100);
+        received += silent.readAll();
+    }
+    received += silent.readAll();
+    QVERIFY2(silent.state() != QAbstractSocket::ConnectedState, "the silent client was kept");
+    // Unmasked server frames: 0x89 opens a ping, 0x88 the close frame, whose code is 1001.
+    QVERIFY2(received.contains(char(0x89)), "the server never pinged");
+    const qsizetype close = received.lastIndexOf(char(0x88));
+    QVERIFY2(close >= 0 && close + 3 < received.size(), "no close frame");
+    QCOMPARE((quint8(received.at(close + 2)) << 8) | quint8(received.at(close + 3)), 1001);
+    QCOMPARE(lively.socket.state(), QAbstractSocket::ConnectedState);
+    QCOMPARE(lively.closeCode, -1);
+}
+
+void TestWs::connectionsPerUserAreCapped()
+{
+    TestServer server;
+    QVERIFY2(
+        server.start({ u"--ws-max-connections-per-user"_s, u"2"_s }), qPrintable(server.error()));
+    HttpClient http(server);
+    const auto alice = http.newUser(u"Alice"_s);
+    const auto bob = http.newUser(u"Bob"_s);
+    const auto urlFor = [&server](const HttpClient::Account &account) {
+        QUrl url = server.url(u"/ws/user?token="_s + account.token);
+        url.setScheme(u"ws"_s);
+        return url;
+    };
+    auto first = std::make_unique<Client>(urlFor(bob));
+    QVERIFY(first->waitFrames(1));
+    Client second(urlFor(bob));
+    QVERIFY(second.waitFrames(1));
+    QCOMPARE(second.frames.first().value(u"status").toString(), u"connected"_s);
+
+    Client third(urlFor(bob));
+    QVERIFY(third.waitFrames(1));
+    QVERIFY(third.frames.first().value(u"error").toString().contains(u"Too many"_s));
+    QTRY_COMPARE_WITH_TIMEOUT(third.closeCode, 1008, 5000);
+    // The cap is per user: others connect as usual.
+    Client other(urlFor(alice));
+    QVERIFY(other.waitFrames(1));
+    QCOMPARE(other.frames.first().value(u"status").toString(), u"connected"_s);
+
+    // Closing one frees its place (the server may take a moment to notice).
+    first.reset();
+    bool admitted = false;
+    for (int attempt = 0; attempt < 50 && !admitted; ++attempt) {
+        Client next(urlFor(bob));
+        QVERIFY(next.waitFrames(1));
+        admitted = next.frames.first().value(u"status").toString() == u"connected"_s;
+        if (!admitted)
+            QTest::qWait(100);
+    }
+    QVERIFY2(admitted, "a closed connection still counted against the cap");
+}
+
+void TestWs::survivesDatabaseConnectionLoss()
+{
+    if (!m_server.isPostgres())
+        QSKIP("the LISTEN connection exists only on PostgreSQL; the postgres run covers it");
+    TestServer first;
+    QVERIFY2(first.start(), qPrintable(first.error()));
+    TestServer second;
+    QVERIFY2(second.startSharing(first), qPrintable(second.error()));
+    HttpClient firstHttp(first);
+    HttpClient secondHttp(second);
+    const auto alice = firstHttp.newUser(u"Alice"_s);
+    const auto bob = firstHttp.newUser(u"Bob"_s);
+    const QString chatId = firstHttp
+                               .post(u"/api/v1/chats/personal"_s,
+                                   { { u"member_ids"_s, QJsonArray { bob.id } } }, alice.token)
+                               .object()
+                               .value(u"id")
+                               .toString();
+    const auto wsUrlOf = [](const TestServer &server, const QString &token) {
+        QUrl url = server.url(u"/ws/user?token="_s + token);
+        url.setScheme(u"ws"_s);
+        return url;
+    };
+    Client a(wsUrlOf(first, alice.token));
+    Client b(wsUrlOf(second, bob.token));
+    QVERIFY(a.waitFrames(1) && b.waitFrames(1));
+
+    // Every connection both instances hold (pools and LISTEN) dies at once.
+    QVERIFY2(first.dropDatabaseConnections(), qPrintable(first.error()));
+
+    // Both recover by themselves: a request that meets a dead pooled
+    // connection is retried on a fresh one, so clients do not even see a 503.
+    const int count = 20;
+    for (int i = 0; i < count; ++i) {
+        COMPARE_STATUS(
+            firstHttp.post(u"/api/v1/chats/messages"_s,
+                { { u"chat_id"_s, chatId }, { u"text"_s, u"a%1"_s.arg(i) } }, alice.token),
+            200);
+        COMPARE_STATUS(secondHttp.post(u"/api/v1/chats/messages"_s,
+                           { { u"chat_id"_s, chatId }, { u"text"_s, u"b%1"_s.arg(i) } }, bob.token),
+            200);
+    }
+    // Each side sees every message exactly once, in order, across the blip.
+    const auto texts = [](const Client &client) {
+        QStringList result;
+        for (const QJsonObject &frame : client.ofType(u"message"_s))
+            result.append(frame.value(u"data").toObject().value(u"text").toString());
+        return result;
+    };
+    QStringList expected;
+    for (int i = 0; i < count; ++i)
+        expected << u"a%1"_s.arg(i) << u"b%1"_s.arg(i);
+    QTRY_COMPARE_WITH_TIMEOUT(texts(a), expected, 15000);
+    QTRY_COMPARE_WITH_TIMEOUT(texts(b), expected, 15000);
+    // Typing travels only through LISTEN/NOTIFY, so this proves both re-subscribed.
+    QTRY_VERIFY_WITH_TIMEOUT(
+        [&] {
+            b.sendJson({ { u"type"_s, u"typing"_s }, { u"chat_id"_s, chatId } });
+            return !a.ofType(u"typing"_s).isEmpty();
+        }(),
+        15000);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        [&] {
+            a.sendJson({ { u"type"_s, u"typing"_s }, { u"chat_id"_s, chatId } });
+            return !b.ofType(u"typing"_s).isEmpty();
+        }(),
+        15000);
+    COMPARE_STATUS(firstHttp.get(u"/health"_s), 200);
+    COMPARE_STATUS(secondHttp.get(u"/health"_s), 200);
 }
 
 QTEST_MAIN(TestWs)

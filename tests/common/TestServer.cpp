@@ -55,6 +55,15 @@ TestServer::~TestServer()
     }
 }
 
+bool TestServer::dropDatabaseConnections()
+{
+    const QString database = QUrl(m_databaseUrl).path().mid(1);
+    return adminExec(m_adminUrl,
+        u"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '%1'"_s.arg(
+            database),
+        &m_error);
+}
+
 bool TestServer::start(const QStringList &extraArgs)
 {
     const auto env = QProcessEnvironment::systemEnvironment();

@@ -23,6 +23,9 @@ public:
     bool startSharing(const TestServer &primary);
     bool isPostgres() const { return m_databaseUrl.startsWith(QStringLiteral("postgres")); }
     void stop();
+    // Cuts every PostgreSQL connection to this server's database, as a database
+    // restart or a network blip would; the server has to reconnect by itself.
+    bool dropDatabaseConnections();
     QString error() const { return m_error; }
     QUrl url(const QString &pathAndQuery) const;
     QString databaseUrl() const { return m_databaseUrl; }
