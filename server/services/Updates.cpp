@@ -18,8 +18,8 @@ QJsonObject Update::toJson() const
 
 QByteArray Update::frame() const
 {
-    return QJsonDocument(QJsonObject { { u"type"_s, type }, { u"data"_s, data } })
-        .toJson(QJsonDocument::Compact);
+    // The same object as /updates returns: `seq` lets a client resume from any event.
+    return QJsonDocument(toJson()).toJson(QJsonDocument::Compact);
 }
 
 PgSnapshot PgSnapshot::parse(const QString &text)

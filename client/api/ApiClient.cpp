@@ -1,0 +1,348 @@
+#include "ApiClient.h"
+
+#include "shared/ApiPaths.h"
+#include "shared/ErrorBody.h"
+
+#include <QJsonArray>
+#include <QLoggingCategory>
+#include <QNetworkReply>
+#include <QPromise>
+
+using namespace Qt::StringLiterals;
+
+Q_LOGGING_CATEGORY(lcApi, "messenger.client.api")
+
+namespace Messenger::Client {
+
+namespace {
+
+template <typename T> struct IsList : std::false_type
+{
+};
+template <typename T> struct IsList<QList<T>> : std::true_type
+{
+    using Element = T;
+};
+
+ApiError protocolError(const QString &what)
+{
+    return ApiError { ApiError::Kind::Protocol, 0, what, {} };
+}
+
+// Turns an answer's JSON into T, or says why it cannot.
+template <typename T> ApiResult<T> parse(const QJsonDocument &body)
+{
+    if constexpr (std::is_same_v<T, Empty>) {
+        return Empty {};
+    } else if constexpr (IsList<T>::value) {
+        if (!body.isArray())
+            return protocolError(u"expected a JSON array"_s);
+        T list;
+        for (const QJsonValue &item : body.array()) {
+            auto parsed = IsList<T>::Element::fromJson(item.toObject());
+            if (!parsed)
+                return protocolError(parsed.errors().first().msg);
+            list.append(std::move(parsed).value());
+        }
+        return list;
+    } else if constexpr (std::is_same_v<T, UpdatesPage>) {
+        const QJsonObject object = body.object();
+        UpdatesPage page;
+        for (const QJsonValue &event : object.value(u"events").toArray())
+            page.events.append(event.toObject());
+        page.hasMore = object.value(u"has_more").toBool();
+        page.lastSeq = object.value(u"last_seq").toInteger();
+        return page;
+    } else {
+        if (!body.isObject())
+            return protocolError(u"expected a JSON object"_s);
+        auto parsed = T::fromJson(body.object());
+        if (!parsed)
+            return protocolError(parsed.errors().first().msg);
+        return std::move(parsed).value();
+    }
+}
+
+ApiError httpError(int status, const QJsonDocument &body)
+{
+    const ErrorBody error = ErrorBody::fromJson(body.object());
+    QString detail = error.detail;
+    if (!error.fieldErrors.isEmpty()) {
+        // 422: name the field, as a form would ("password: too short").
+        const FieldError &first = error.fieldErrors.first();
+        detail = first.loc.isEmpty() ? first.msg : first.loc.last() + u": "_s + first.msg;
+    }
+    if (detail.isEmpty())
+        detail = QCoreApplication::translate("Messenger::Client::ApiError", "Request failed (%1)")
+                     .arg(status);
+    return ApiError { ApiError::Kind::Http, status, detail, error.code };
+}
+
+// `path?name=value&...` with every value percent-encoded ('+' and '&' included).
+QString withQuery(const QString &path, const QList<std::pair<QString, QString>> &parameters)
+{
+    QString result = path;
+    QChar separator = u'?';
+    for (const auto &[name, value] : parameters) {
+        result += separator + name + u'=' + QString::fromLatin1(QUrl::toPercentEncoding(value));
+        separator = u'&';
+    }
+    return result;
+}
+
+} // namespace
+
+ApiClient::ApiClient(QObject *parent)
+    : QObject(parent)
+    , m_network(new QNetworkAccessManager(this))
+{ }
+
+ApiClient::~ApiClient() = default;
+
+void ApiClient::setBaseUrl(const QUrl &url)
+{
+    m_baseUrl = url.adjusted(QUrl::StripTrailingSlash);
+}
+
+void ApiClient::setTokens(const QString &accessToken, const QString &refreshToken)
+{
+    m_accessToken = accessToken;
+    const bool refreshChanged = m_refreshToken != refreshToken;
+    m_refreshToken = refreshToken;
+    Q_EMIT tokensChanged();
+    if (refreshChanged)
+        Q_EMIT refreshTokenChanged(refreshToken);
+}
+
+void ApiClient::storeTokens(const TokenResponse &tokens)
+{
+    setTokens(tokens.accessToken, tokens.refreshToken);
+}
+
+template <typename T>
+QFuture<ApiResult<T>> ApiClient::call(const QByteArray &method, const QString &pathAndQuery,
+    const QJsonDocument &body, bool authenticated)
+{
+    auto promise = std::make_shared<QPromise<ApiResult<T>>>();
+    promise->start();
+    send(method, pathAndQuery, body, authenticated,
+        [promise](int status, const QJsonDocument &answer, const ApiError *error) {
+            if (error)
+                promise->addResult(*error);
+            else if (status < 200 || status >= 300)
+                promise->addResult(httpError(status, answer));
+            else
+                promise->addResult(parse<T>(answer));
+            promise->finish();
+        });
+    return promise->future();
+}
+
+void ApiClient::send(const QByteArray &method, const QString &pathAndQuery,
+    const QJsonDocument &body, bool authenticated, Completion done, bool retried)
+{
+    QUrl url = m_baseUrl;
+    const qsizetype queryStart = pathAndQuery.indexOf(u'?');
+    url.setPath(m_baseUrl.path() + pathAndQuery.left(queryStart));
+    if (queryStart >= 0)
+        url.setQuery(pathAndQuery.mid(queryStart + 1), QUrl::StrictMode);
+    QNetworkRequest request(url);
+    request.setTransferTimeout(int(m_timeout.count()));
+    request.setRawHeader("Accept", "application/json");
+    const QString tokenUsed = m_accessToken;
+    if (authenticated && !tokenUsed.isEmpty())
+        request.setRawHeader("Authorization", "Bearer " + tokenUsed.toLatin1());
+    QByteArray payload;
+    if (!body.isNull()) {
+        request.setRawHeader("Content-Type", "application/json");
+        payload = body.toJson(QJsonDocument::Compact);
+    }
+    QNetworkReply *reply = m_network->sendCustomRequest(request, method, payload);
+    connect(reply, &QNetworkReply::finished, this,
+        [this, reply, method, pathAndQuery, body, authenticated, done = std::move(done), retried,
+            tokenUsed] {
+            reply->deleteLater();
+            const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+            if (status == 0) {
+                qCInfo(lcApi) << method << pathAndQuery << "failed:" << reply->errorString();
+                const ApiError error { ApiError::Kind::Network, 0, reply->errorString(), {} };
+                done(0, {}, &error);
+                return;
+            }
+            const QByteArray bytes = reply->readAll();
+            QJsonParseError parseError {};
+            const QJsonDocument answer
+                = bytes.isEmpty() ? QJsonDocument() : QJsonDocument::fromJson(bytes, &parseError);
+            if (!bytes.isEmpty() && parseError.error != QJsonParseError::NoError) {
+                const ApiError error = protocolError(parseError.errorString());
+                done(status, {}, &error);
+                return;
+            }
+            if (status != 401 || !authenticated || retried || m_refreshToken.isEmpty()) {
+                done(status, answer, nullptr);
+                return;
+            }
+            // The access token expired. If another call refreshed it meanwhile,
+            // just retry; otherwise join (or start) the one refresh.
+            const auto retry = [this, method, pathAndQuery, body, done] {
+                send(method, pathAndQuery, body, true, done, true);
+            };
+            if (m_accessToken != tokenUsed && !m_accessToken.isEmpty()) {
+                retry();
+                return;
+            }
+            refresh().then(
+                this, [retry, done, status, answer](const ApiResult<TokenResponse> &tokens) {
+                    if (tokens)
+                        retry();
+                    else
+                        done(status, answer, nullptr);
+                });
+        });
+}
+
+QFuture<ApiResult<User>> ApiClient::registerUser(
+    const QString &name, const QString &email, const QString &password)
+{
+    return call<User>("POST", ApiPaths::authRegister.toString(),
+        QJsonDocument(RegisterRequest { email, name, password }.toJson()), false);
+}
+
+QFuture<ApiResult<TokenResponse>> ApiClient::login(const QString &email, const QString &password)
+{
+    return call<TokenResponse>("POST", ApiPaths::authToken.toString(),
+        QJsonDocument(LoginRequest { email, password }.toJson()), false)
+        .then(this, [this](const ApiResult<TokenResponse> &tokens) {
+            if (tokens)
+                storeTokens(tokens.value());
+            return tokens;
+        });
+}
+
+QFuture<ApiResult<TokenResponse>> ApiClient::refresh()
+{
+    if (m_refreshInFlight)
+        return *m_refreshInFlight;
+    ++m_refreshCount;
+    auto future = call<TokenResponse>("POST", ApiPaths::authRefresh.toString(),
+        QJsonDocument(RefreshRequest { m_refreshToken }.toJson()), false)
+                      .then(this, [this](const ApiResult<TokenResponse> &tokens) {
+                          m_refreshInFlight.reset();
+                          if (tokens) {
+                              storeTokens(tokens.value());
+                          } else if (tokens.error().kind == ApiError::Kind::Http
+                              && tokens.error().status < 500) {
+                              // The server refused the refresh token: the session is over.
+                              setTokens({}, {});
+                              Q_EMIT sessionExpired();
+                          }
+                          return tokens;
+                      });
+    m_refreshInFlight = future;
+    return future;
+}
+
+QFuture<ApiResult<Empty>> ApiClient::logout()
+{
+    return call<Empty>("POST", ApiPaths::authLogout.toString(),
+        QJsonDocument(LogoutRequest { m_refreshToken }.toJson()));
+}
+
+QFuture<ApiResult<User>> ApiClient::me()
+{
+    return call<User>("GET", ApiPaths::usersMe.toString());
+}
+
+QFuture<ApiResult<QList<User>>> ApiClient::searchUsers(const QString &query, int limit)
+{
+    return call<QList<User>>("GET",
+        withQuery(ApiPaths::users.toString(),
+            { { u"query"_s, query }, { u"limit"_s, QString::number(limit) } }));
+}
+
+QFuture<ApiResult<QList<ChatSummary>>> ApiClient::chatsWithLastMessage()
+{
+    return call<QList<ChatSummary>>("GET", ApiPaths::chatsWithLastMessage.toString());
+}
+
+QFuture<ApiResult<Chat>> ApiClient::chat(const QString &chatId)
+{
+    return call<Chat>("GET", ApiPaths::chat(chatId));
+}
+
+QFuture<ApiResult<Chat>> ApiClient::createPersonalChat(const QString &userId)
+{
+    return call<Chat>("POST", ApiPaths::chatsPersonal.toString(),
+        QJsonDocument(CreatePersonalChatRequest { userId }.toJson()));
+}
+
+QFuture<ApiResult<Chat>> ApiClient::createGroupChat(
+    const QString &name, const QStringList &memberIds)
+{
+    return call<Chat>("POST", ApiPaths::chatsGroup.toString(),
+        QJsonDocument(CreateGroupChatRequest { name, memberIds }.toJson()));
+}
+
+QFuture<ApiResult<Chat>> ApiClient::renameChat(const QString &chatId, const QString &name)
+{
+    return call<Chat>(
+        "PATCH", ApiPaths::chat(chatId), QJsonDocument(RenameChatRequest { name }.toJson()));
+}
+
+QFuture<ApiResult<Chat>> ApiClient::addMembers(const QString &chatId, const QStringList &userIds)
+{
+    return call<Chat>("POST", ApiPaths::chatMembers(chatId),
+        QJsonDocument(AddMembersRequest { userIds }.toJson()));
+}
+
+QFuture<ApiResult<Empty>> ApiClient::removeMember(const QString &chatId, const QString &userId)
+{
+    return call<Empty>("DELETE", ApiPaths::chatMember(chatId, userId));
+}
+
+QFuture<ApiResult<HistoryPage>> ApiClient::history(const QString &chatId, const HistoryQuery &query)
+{
+    QList<std::pair<QString, QString>> parameters { { u"limit"_s, QString::number(query.limit) } };
+    if (query.beforeSeq)
+        parameters.append({ u"before_seq"_s, QString::number(*query.beforeSeq) });
+    if (query.afterSeq)
+        parameters.append({ u"after_seq"_s, QString::number(*query.afterSeq) });
+    return call<HistoryPage>("GET", withQuery(ApiPaths::chatHistory(chatId), parameters));
+}
+
+QFuture<ApiResult<Message>> ApiClient::sendMessage(
+    const QString &chatId, const QString &text, const QString &clientId)
+{
+    SendMessageRequest request { chatId, text, std::nullopt };
+    if (!clientId.isEmpty())
+        request.clientId = clientId;
+    return call<Message>(
+        "POST", ApiPaths::chatsMessages.toString(), QJsonDocument(request.toJson()));
+}
+
+QFuture<ApiResult<Message>> ApiClient::editMessage(const QString &messageId, const QString &text)
+{
+    return call<Message>(
+        "PATCH", ApiPaths::message(messageId), QJsonDocument(EditMessageRequest { text }.toJson()));
+}
+
+QFuture<ApiResult<Message>> ApiClient::deleteMessage(const QString &messageId)
+{
+    return call<Message>("DELETE", ApiPaths::message(messageId));
+}
+
+QFuture<ApiResult<ReadState>> ApiClient::markRead(const QString &chatId, const QString &messageId)
+{
+    return call<ReadState>(
+        "POST", ApiPaths::chatRead(chatId), QJsonDocument(MarkReadRequest { messageId }.toJson()));
+}
+
+QFuture<ApiResult<UpdatesPage>> ApiClient::updates(qint64 sinceSeq, int limit)
+{
+    return call<UpdatesPage>("GET",
+        withQuery(ApiPaths::updates.toString(),
+            { { u"since_seq"_s, QString::number(sinceSeq) },
+                { u"limit"_s, QString::number(limit) } }));
+}
+
+} // namespace Messenger::Client

@@ -1,0 +1,115 @@
+#pragma once
+
+#include "ApiResult.h"
+#include "shared/AuthDtos.h"
+#include "shared/Chat.h"
+#include "shared/Requests.h"
+
+#include <QFuture>
+#include <QJsonDocument>
+#include <QNetworkAccessManager>
+#include <QObject>
+#include <QUrl>
+
+#include <functional>
+#include <memory>
+
+namespace Messenger::Client {
+
+// Keyset (or offset) position of a history page.
+struct HistoryQuery
+{
+    std::optional<qint64> beforeSeq; // older than this seq
+    std::optional<qint64> afterSeq; // newer than this seq
+    int limit = 50;
+};
+
+// GET /updates: what happened after a seq, as the WebSocket would have sent it.
+struct UpdatesPage
+{
+    QList<QJsonObject> events; // {"seq", "type", "data"}
+    bool hasMore = false;
+    qint64 lastSeq = 0;
+};
+
+// Typed calls to the REST API. Each returns a future of ApiResult: the DTO or
+// one ApiError. Authenticated calls carry the access token; a 401 triggers
+// one refresh (shared by every call that meets it: one refresh in flight at a
+// time) and one retry. A refresh that fails ends the session: sessionExpired().
+class ApiClient : public QObject
+{
+    Q_OBJECT
+public:
+    explicit ApiClient(QObject *parent = nullptr);
+    ~ApiClient() override;
+
+    void setBaseUrl(const QUrl &url);
+    QUrl baseUrl() const { return m_baseUrl; }
+    void setTokens(const QString &accessToken, const QString &refreshToken);
+    QString accessToken() const { return m_accessToken; }
+    QString refreshToken() const { return m_refreshToken; }
+    // Network timeout per request.
+    void setTimeout(std::chrono::milliseconds timeout) { m_timeout = timeout; }
+
+    QFuture<ApiResult<Messenger::User>> registerUser(
+        const QString &name, const QString &email, const QString &password);
+    QFuture<ApiResult<Messenger::TokenResponse>> login(
+        const QString &email, const QString &password);
+    // Trades the refresh token for new tokens; concurrent callers share one request.
+    QFuture<ApiResult<Messenger::TokenResponse>> refresh();
+    QFuture<ApiResult<Empty>> logout();
+
+    QFuture<ApiResult<Messenger::User>> me();
+    QFuture<ApiResult<QList<Messenger::User>>> searchUsers(const QString &query, int limit = 20);
+
+    QFuture<ApiResult<QList<Messenger::ChatSummary>>> chatsWithLastMessage();
+    QFuture<ApiResult<Messenger::Chat>> chat(const QString &chatId);
+    QFuture<ApiResult<Messenger::Chat>> createPersonalChat(const QString &userId);
+    QFuture<ApiResult<Messenger::Chat>> createGroupChat(
+        const QString &name, const QStringList &memberIds);
+    QFuture<ApiResult<Messenger::Chat>> renameChat(const QString &chatId, const QString &name);
+    QFuture<ApiResult<Messenger::Chat>> addMembers(
+        const QString &chatId, const QStringList &userIds);
+    // Removes someone (the owner may) or leaves (userId is the caller).
+    QFuture<ApiResult<Empty>> removeMember(const QString &chatId, const QString &userId);
+
+    QFuture<ApiResult<Messenger::HistoryPage>> history(
+        const QString &chatId, const HistoryQuery &query);
+    QFuture<ApiResult<Messenger::Message>> sendMessage(
+        const QString &chatId, const QString &text, const QString &clientId = {});
+    QFuture<ApiResult<Messenger::Message>> editMessage(
+        const QString &messageId, const QString &text);
+    QFuture<ApiResult<Messenger::Message>> deleteMessage(const QString &messageId);
+    QFuture<ApiResult<Messenger::ReadState>> markRead(
+        const QString &chatId, const QString &messageId);
+    QFuture<ApiResult<UpdatesPage>> updates(qint64 sinceSeq, int limit = 500);
+
+    // How many refreshes were sent; tests use it to check they are shared.
+    int refreshCount() const { return m_refreshCount; }
+
+Q_SIGNALS:
+    void tokensChanged();
+    void refreshTokenChanged(const QString &refreshToken);
+    void sessionExpired();
+
+private:
+    using Completion
+        = std::function<void(int status, const QJsonDocument &body, const ApiError *error)>;
+    // Sends a request, refreshing and retrying once on 401 when authenticated.
+    void send(const QByteArray &method, const QString &pathAndQuery, const QJsonDocument &body,
+        bool authenticated, Completion done, bool retried = false);
+    template <typename T>
+    QFuture<ApiResult<T>> call(const QByteArray &method, const QString &pathAndQuery,
+        const QJsonDocument &body = {}, bool authenticated = true);
+    void storeTokens(const Messenger::TokenResponse &tokens);
+
+    QNetworkAccessManager *m_network;
+    QUrl m_baseUrl;
+    QString m_accessToken;
+    QString m_refreshToken;
+    std::chrono::milliseconds m_timeout { 15000 };
+    std::optional<QFuture<ApiResult<Messenger::TokenResponse>>> m_refreshInFlight;
+    int m_refreshCount = 0;
+};
+
+} // namespace Messenger::Client

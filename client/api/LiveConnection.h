@@ -1,0 +1,100 @@
+#pragma once
+
+#include "shared/Chat.h"
+
+#include <QDeadlineTimer>
+#include <QElapsedTimer>
+#include <QHash>
+#include <QObject>
+#include <QPointer>
+#include <QTimer>
+#include <QWebSocket>
+
+namespace Messenger::Client {
+
+class ApiClient;
+
+// The `/ws/user` socket: every event of the user's chats, live. It
+// reconnects by itself with backoff and resumes with `since_seq` (the largest
+// seq it has seen), so nothing is lost across a drop; sends carry a client_id
+// and stay in an outbox until acknowledged, resent after each reconnect (the
+// server de-duplicates by client_id), so nothing is sent twice either.
+class LiveConnection : public QObject
+{
+    Q_OBJECT
+public:
+    enum class State { Disconnected, Connecting, Connected, WaitingToReconnect };
+    Q_ENUM(State)
+
+    explicit LiveConnection(ApiClient *api, QObject *parent = nullptr);
+    ~LiveConnection() override;
+
+    State state() const { return m_state; }
+    int secondsUntilReconnect() const;
+    // Where the next connection resumes from; only ever moves forward.
+    void setResumeSeq(qint64 seq);
+    qint64 resumeSeq() const { return m_resumeSeq; }
+
+    void connectToServer();
+    void disconnectFromServer();
+    // Skips the wait before the next attempt ("Try now").
+    void reconnectNow();
+    // Drops the socket as a network failure would (tests, and "the laptop slept").
+    void abortConnection();
+
+    // Queues a message and returns its client_id; it is sent now or after the next connect.
+    QString send(const QString &chatId, const QString &text);
+    int unacknowledgedCount() const { return int(m_outbox.size()); }
+    // At most one typing notice per chat every few seconds.
+    void sendTyping(const QString &chatId);
+    void markRead(const QString &chatId, const QString &messageId);
+
+Q_SIGNALS:
+    void stateChanged(Messenger::Client::LiveConnection::State state);
+    void messageReceived(const Messenger::Message &message);
+    void acknowledged(const QString &clientId, const Messenger::Message &message);
+    // The server refused a send (not member, too long...): final, not retried.
+    void sendFailed(const QString &clientId, const QString &chatId, const QString &detail);
+    void messageEdited(const Messenger::Message &message);
+    void messageDeleted(const QString &chatId, const QString &messageId);
+    void readReceived(
+        const QString &chatId, const QString &userId, const QString &messageId, qint64 seq);
+    void chatUpdated(const Messenger::Chat &chat);
+    void chatRemoved(const QString &chatId);
+    void memberLeft(const QString &chatId, const QString &userId);
+    void typingReceived(const QString &chatId, const QString &userId, const QString &name);
+    void serverError(const QString &detail);
+
+private:
+    void open();
+    void setState(State state);
+    void scheduleReconnect();
+    void handleFrame(const QString &text);
+    void handleEvent(const QString &type, const QJsonObject &data);
+    void transmit(const QJsonObject &frame);
+    void checkAlive();
+
+    struct Outgoing
+    {
+        QString clientId;
+        QString chatId;
+        QString text;
+    };
+
+    QPointer<ApiClient> m_api;
+    QWebSocket *m_socket = nullptr;
+    State m_state = State::Disconnected;
+    bool m_wanted = false;
+    bool m_greeted = false;
+    bool m_credentialsRefused = false;
+    qint64 m_resumeSeq = 0;
+    int m_attempt = 0;
+    QTimer m_reconnectTimer;
+    QDeadlineTimer m_reconnectAt;
+    QTimer m_keepAlive;
+    QElapsedTimer m_lastHeard;
+    QList<Outgoing> m_outbox;
+    QHash<QString, QDeadlineTimer> m_typingSentUntil;
+};
+
+} // namespace Messenger::Client

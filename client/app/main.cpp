@@ -1,0 +1,22 @@
+#include "client/ui/DesktopApp.h"
+
+#include <QApplication>
+#include <QIcon>
+#include <QSettings>
+
+using namespace Qt::StringLiterals;
+
+int main(int argc, char *argv[])
+{
+    Q_INIT_RESOURCE(client); // the icons live in the static ui library
+    QApplication app(argc, argv);
+    QApplication::setOrganizationName(u"Messenger"_s);
+    QApplication::setApplicationName(u"Messenger"_s);
+    QApplication::setApplicationDisplayName(u"Messenger"_s);
+    QApplication::setWindowIcon(QIcon(u":/icons/messenger.svg"_s));
+    Messenger::Client::DesktopApp::installTranslations(
+        QSettings().value(u"ui/language"_s).toString());
+    Messenger::Client::DesktopApp desktop;
+    desktop.start();
+    return app.exec();
+}

@@ -1,0 +1,346 @@
+#include "ChatListModel.h"
+
+#include "Presentation.h"
+
+using namespace Qt::StringLiterals;
+
+namespace Messenger::Client {
+
+namespace {
+// How long a typing notice lasts without a fresh one (clients repeat it every 3 s).
+constexpr int typingLifetimeMs = 6000;
+} // namespace
+
+ChatListModel::ChatListModel(QObject *parent)
+    : QAbstractListModel(parent)
+{
+    m_typingExpiry.setInterval(500);
+    connect(&m_typingExpiry, &QTimer::timeout, this, &ChatListModel::expireTyping);
+}
+
+int ChatListModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_rows.size());
+}
+
+QVariant ChatListModel::data(const QModelIndex &index, int role) const
+{
+    Q_ASSERT(checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid));
+    const Row &row = m_rows.at(index.row());
+    const ChatSummary &summary = row.summary;
+    const bool group = summary.chat.type == ChatType::Group;
+    switch (role) {
+    case Qt::DisplayRole:
+    case TitleRole:
+        return titleOf(row);
+    case ChatIdRole:
+        return summary.chat.id;
+    case IsGroupRole:
+        return group;
+    case AvatarIdRole:
+        if (!group) {
+            for (const User &member : summary.chat.members) {
+                if (member.id != m_userId)
+                    return member.id;
+            }
+        }
+        return summary.chat.id;
+    case PreviewRole:
+        if (!summary.lastMessage)
+            return group ? tr("Group created") : QString();
+        if (summary.lastMessage->deleted)
+            return tr("Message deleted");
+        // One line in the list: newlines would only be cut off.
+        return QString(summary.lastMessage->text).replace(u'\n', u' ');
+    case PreviewSenderRole:
+        if (!summary.lastMessage || !group)
+            return QString();
+        if (summary.lastMessage->senderId == m_userId)
+            return tr("You");
+        return summary.lastMessage->senderName.section(u' ', 0, 0, QString::SectionSkipEmpty);
+    case ActivityTimeRole:
+        return Presentation::toLocalTime(activityOf(row));
+    case UnreadCountRole:
+        return summary.unreadCount;
+    case DraftRole:
+        return row.draft;
+    case TypingRole: {
+        if (row.typists.isEmpty())
+            return QString();
+        if (row.typists.size() == 1)
+            return group ? tr("%1 is typing...").arg(row.typists.first().name) : tr("typing...");
+        if (row.typists.size() == 2)
+            return tr("%1 and %2 are typing...")
+                .arg(row.typists.at(0).name, row.typists.at(1).name);
+        return tr("%n people are typing...", nullptr, int(row.typists.size()));
+    }
+    case LastMessageIsMineRole:
+        return summary.lastMessage && summary.lastMessage->senderId == m_userId;
+    case LastMessageReadRole:
+        return summary.lastMessage && summary.lastMessage->isRead;
+    case MemberCountRole:
+        return int(summary.chat.members.size());
+    default:
+        return {};
+    }
+}
+
+QHash<int, QByteArray> ChatListModel::roleNames() const
+{
+    auto names = QAbstractListModel::roleNames();
+    names.insert({ { ChatIdRole, "chatId" }, { TitleRole, "title" }, { IsGroupRole, "isGroup" },
+        { AvatarIdRole, "avatarId" }, { PreviewRole, "preview" },
+        { PreviewSenderRole, "previewSender" }, { ActivityTimeRole, "activityTime" },
+        { UnreadCountRole, "unreadCount" }, { DraftRole, "draft" }, { TypingRole, "typing" },
+        { LastMessageIsMineRole, "lastMessageIsMine" }, { LastMessageReadRole, "lastMessageRead" },
+        { MemberCountRole, "memberCount" } });
+    return names;
+}
+
+void ChatListModel::setCurrentUserId(const QString &userId)
+{
+    if (m_userId == userId)
+        return;
+    beginResetModel();
+    m_userId = userId;
+    endResetModel();
+}
+
+void ChatListModel::resetChats(const QList<ChatSummary> &chats)
+{
+    QHash<QString, QString> drafts;
+    for (const Row &row : std::as_const(m_rows)) {
+        if (!row.draft.isEmpty())
+            drafts.insert(row.summary.chat.id, row.draft);
+    }
+    beginResetModel();
+    m_rows.clear();
+    m_rows.reserve(chats.size());
+    for (const ChatSummary &summary : chats)
+        m_rows.append({ summary, drafts.value(summary.chat.id), {} });
+    std::stable_sort(m_rows.begin(), m_rows.end(),
+        [this](const Row &a, const Row &b) { return activityOf(a) > activityOf(b); });
+    endResetModel();
+    updateUnreadTotal();
+}
+
+void ChatListModel::upsertChat(const Chat &chat)
+{
+    const int row = rowOf(chat.id);
+    if (row >= 0) {
+        m_rows[row].summary.chat = chat;
+        changed(row);
+        return;
+    }
+    // A new chat is the most recent activity: it goes on top.
+    beginInsertRows({}, 0, 0);
+    m_rows.prepend({ ChatSummary { chat, std::nullopt, 0, 0 }, {}, {} });
+    endInsertRows();
+    reposition(0);
+}
+
+void ChatListModel::removeChat(const QString &chatId)
+{
+    const int row = rowOf(chatId);
+    if (row < 0)
+        return;
+    beginRemoveRows({}, row, row);
+    m_rows.removeAt(row);
+    endRemoveRows();
+    updateUnreadTotal();
+}
+
+void ChatListModel::applyMessage(const Message &message, bool countAsUnread)
+{
+    const int row = rowOf(message.chatId);
+    if (row < 0)
+        return; // a chat we do not know yet; its `chat` event or a reload brings it
+    Row &entry = m_rows[row];
+    if (entry.summary.lastMessage && entry.summary.lastMessage->seq >= message.seq)
+        return; // an older or repeated message does not change the preview
+    entry.summary.lastMessage = LastMessage::fromMessage(message);
+    if (countAsUnread && message.senderId != m_userId && message.seq > entry.summary.lastReadSeq)
+        ++entry.summary.unreadCount;
+    // Whoever just sent stopped typing.
+    entry.typists.removeIf(
+        [&message](const Row::Typist &typist) { return typist.userId == message.senderId; });
+    changed(row);
+    reposition(row);
+    updateUnreadTotal();
+}
+
+void ChatListModel::applyEdited(const Message &message)
+{
+    const int row = rowOf(message.chatId);
+    if (row < 0 || !m_rows[row].summary.lastMessage
+        || m_rows[row].summary.lastMessage->id != message.id)
+        return;
+    m_rows[row].summary.lastMessage->text = message.text;
+    changed(row, { PreviewRole });
+}
+
+void ChatListModel::applyDeleted(const QString &chatId, const QString &messageId)
+{
+    const int row = rowOf(chatId);
+    if (row < 0 || !m_rows[row].summary.lastMessage
+        || m_rows[row].summary.lastMessage->id != messageId)
+        return;
+    m_rows[row].summary.lastMessage->deleted = true;
+    m_rows[row].summary.lastMessage->text.clear();
+    changed(row, { PreviewRole });
+}
+
+void ChatListModel::applyRead(
+    const QString &chatId, const QString &userId, qint64 seq, qint64 unreadLeft)
+{
+    const int row = rowOf(chatId);
+    if (row < 0)
+        return;
+    ChatSummary &summary = m_rows[row].summary;
+    if (userId == m_userId) {
+        summary.lastReadSeq = std::max(summary.lastReadSeq, seq);
+        summary.unreadCount = std::max<qint64>(0, unreadLeft);
+        changed(row, { UnreadCountRole });
+        updateUnreadTotal();
+        return;
+    }
+    // In a personal chat the other person is everyone else; in a group the
+    // tick waits for the last member, which the server's is_read reports.
+    if (summary.chat.type == ChatType::Personal && summary.lastMessage
+        && summary.lastMessage->senderId == m_userId && summary.lastMessage->seq <= seq) {
+        summary.lastMessage->isRead = true;
+        changed(row, { LastMessageReadRole });
+    }
+}
+
+void ChatListModel::setDraft(const QString &chatId, const QString &draft)
+{
+    const int row = rowOf(chatId);
+    if (row < 0 || m_rows[row].draft == draft)
+        return;
+    m_rows[row].draft = draft;
+    changed(row, { DraftRole });
+}
+
+void ChatListModel::showTyping(const QString &chatId, const QString &userId, const QString &name)
+{
+    const int row = rowOf(chatId);
+    if (row < 0 || userId == m_userId)
+        return;
+    auto &typists = m_rows[row].typists;
+    const QDeadlineTimer until(typingLifetimeMs);
+    auto it = std::find_if(typists.begin(), typists.end(),
+        [&userId](const Row::Typist &typist) { return typist.userId == userId; });
+    if (it != typists.end())
+        it->until = until;
+    else
+        typists.append({ userId, name, until });
+    changed(row, { TypingRole });
+    m_typingExpiry.start();
+}
+
+int ChatListModel::rowOf(const QString &chatId) const
+{
+    for (int i = 0; i < m_rows.size(); ++i) {
+        if (m_rows.at(i).summary.chat.id == chatId)
+            return i;
+    }
+    return -1;
+}
+
+std::optional<ChatSummary> ChatListModel::summary(const QString &chatId) const
+{
+    const int row = rowOf(chatId);
+    if (row < 0)
+        return std::nullopt;
+    return m_rows.at(row).summary;
+}
+
+QString ChatListModel::title(const QString &chatId) const
+{
+    const int row = rowOf(chatId);
+    return row < 0 ? QString() : titleOf(m_rows.at(row));
+}
+
+qint64 ChatListModel::unreadTotal() const
+{
+    return m_unreadTotal;
+}
+
+qint64 ChatListModel::newestSeq() const
+{
+    qint64 newest = 0;
+    for (const Row &row : m_rows) {
+        if (row.summary.lastMessage)
+            newest = std::max(newest, row.summary.lastMessage->seq);
+    }
+    return newest;
+}
+
+QString ChatListModel::titleOf(const Row &row) const
+{
+    const Chat &chat = row.summary.chat;
+    if (chat.type == ChatType::Group)
+        return chat.name.value_or(QString());
+    for (const User &member : chat.members) {
+        if (member.id != m_userId)
+            return member.name;
+    }
+    return tr("Saved messages");
+}
+
+qint64 ChatListModel::activityOf(const Row &row) const
+{
+    return row.summary.lastMessage ? row.summary.lastMessage->timestamp
+                                   : row.summary.chat.createdAt;
+}
+
+void ChatListModel::reposition(int row)
+{
+    const qint64 activity = activityOf(m_rows.at(row));
+    int target = row;
+    while (target > 0 && activityOf(m_rows.at(target - 1)) < activity)
+        --target;
+    while (target + 1 < m_rows.size() && activityOf(m_rows.at(target + 1)) > activity)
+        ++target;
+    if (target == row)
+        return;
+    // beginMoveRows counts the destination before the move.
+    beginMoveRows({}, row, row, {}, target > row ? target + 1 : target);
+    m_rows.move(row, target);
+    endMoveRows();
+}
+
+void ChatListModel::changed(int row, const QList<int> &roles)
+{
+    const QModelIndex at = index(row);
+    Q_EMIT dataChanged(at, at, roles);
+}
+
+void ChatListModel::expireTyping()
+{
+    bool anyLeft = false;
+    for (int i = 0; i < m_rows.size(); ++i) {
+        auto &typists = m_rows[i].typists;
+        const auto removed
+            = typists.removeIf([](const Row::Typist &typist) { return typist.until.hasExpired(); });
+        if (removed > 0)
+            changed(i, { TypingRole });
+        anyLeft = anyLeft || !typists.isEmpty();
+    }
+    if (!anyLeft)
+        m_typingExpiry.stop();
+}
+
+void ChatListModel::updateUnreadTotal()
+{
+    qint64 total = 0;
+    for (const Row &row : std::as_const(m_rows))
+        total += row.summary.unreadCount;
+    if (total == m_unreadTotal)
+        return;
+    m_unreadTotal = total;
+    Q_EMIT unreadTotalChanged(total);
+}
+
+} // namespace Messenger::Client

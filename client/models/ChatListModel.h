@@ -1,0 +1,97 @@
+#pragma once
+
+#include "shared/Chat.h"
+
+#include <QAbstractListModel>
+#include <QDeadlineTimer>
+#include <QTimer>
+
+namespace Messenger::Client {
+
+// The user's chats, latest activity first, kept current by live events. Rows
+// carry everything the chat-list delegate paints; filtering by name is done by
+// a QSortFilterProxyModel on TitleRole.
+class ChatListModel : public QAbstractListModel
+{
+    Q_OBJECT
+    Q_PROPERTY(qint64 unreadTotal READ unreadTotal NOTIFY unreadTotalChanged)
+public:
+    enum Roles {
+        ChatIdRole = Qt::UserRole + 1,
+        TitleRole, // the group's name, or the other person's name
+        IsGroupRole,
+        AvatarIdRole, // whose colour: the other person in a personal chat
+        PreviewRole, // the last message's text (or "Message deleted")
+        PreviewSenderRole, // "You" / the sender's first name in groups; empty otherwise
+        ActivityTimeRole, // QDateTime, local: last message or creation
+        UnreadCountRole,
+        DraftRole,
+        TypingRole, // "Alice is typing..." while it lasts, otherwise empty
+        LastMessageIsMineRole,
+        LastMessageReadRole, // my last message was read by everyone
+        MemberCountRole,
+    };
+    Q_ENUM(Roles)
+
+    explicit ChatListModel(QObject *parent = nullptr);
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QHash<int, QByteArray> roleNames() const override;
+
+    void setCurrentUserId(const QString &userId);
+    QString currentUserId() const { return m_userId; }
+
+    // Replaces everything (the answer of GET /chats/with-last-message).
+    void resetChats(const QList<Messenger::ChatSummary> &chats);
+    // A new chat, a rename or a membership change.
+    void upsertChat(const Messenger::Chat &chat);
+    void removeChat(const QString &chatId);
+    // A message arrived live: new preview, moves the chat up, counts unread.
+    // `countAsUnread` is false when the user is looking at that chat.
+    void applyMessage(const Messenger::Message &message, bool countAsUnread);
+    void applyEdited(const Messenger::Message &message);
+    void applyDeleted(const QString &chatId, const QString &messageId);
+    // Someone's read cursor moved. Mine: `unreadLeft` is what remains unread.
+    void applyRead(const QString &chatId, const QString &userId, qint64 seq, qint64 unreadLeft);
+    void setDraft(const QString &chatId, const QString &draft);
+    void showTyping(const QString &chatId, const QString &userId, const QString &name);
+
+    int rowOf(const QString &chatId) const;
+    std::optional<Messenger::ChatSummary> summary(const QString &chatId) const;
+    QString title(const QString &chatId) const;
+    qint64 unreadTotal() const;
+    // The newest seq the list knows of, a safe resume point for the socket.
+    qint64 newestSeq() const;
+
+Q_SIGNALS:
+    void unreadTotalChanged(qint64 total);
+
+private:
+    struct Row
+    {
+        Messenger::ChatSummary summary;
+        QString draft;
+        struct Typist
+        {
+            QString userId;
+            QString name;
+            QDeadlineTimer until;
+        };
+        QList<Typist> typists;
+    };
+    QString titleOf(const Row &row) const;
+    qint64 activityOf(const Row &row) const;
+    // Moves the row at `row` up or down to where its activity time belongs.
+    void reposition(int row);
+    void changed(int row, const QList<int> &roles = {});
+    void expireTyping();
+    void updateUnreadTotal();
+
+    QString m_userId;
+    QList<Row> m_rows;
+    QTimer m_typingExpiry;
+    qint64 m_unreadTotal = 0;
+};
+
+} // namespace Messenger::Client

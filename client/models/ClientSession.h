@@ -1,0 +1,102 @@
+#pragma once
+
+#include "shared/Chat.h"
+#include "shared/User.h"
+
+#include <QFuture>
+#include <QHash>
+#include <QObject>
+#include <QPointer>
+
+namespace Messenger::Client {
+
+class ApiClient;
+class ChatListModel;
+class LiveConnection;
+class MessageModel;
+class SessionStore;
+struct ApiError;
+
+// Everything a signed-in user has: the api client, the live socket, the chat
+// list and each open chat's timeline, kept consistent with each other. The
+// widgets talk to this; it has no widgets itself, so it is tested headless.
+class ClientSession : public QObject
+{
+    Q_OBJECT
+public:
+    enum class State { SignedOut, SigningIn, SignedIn };
+    Q_ENUM(State)
+
+    // `store` may be null (tests that do not persist anything).
+    explicit ClientSession(SessionStore *store, QObject *parent = nullptr);
+    ~ClientSession() override;
+
+    ApiClient *api() const { return m_api; }
+    LiveConnection *live() const { return m_live; }
+    ChatListModel *chats() const { return m_chats; }
+    State state() const { return m_state; }
+    Messenger::User currentUser() const { return m_user; }
+    QString serverUrl() const;
+
+    // Signs in with a remembered session, if there is one; restoreFinished(false) otherwise.
+    void restore();
+    void signIn(const QString &serverUrl, const QString &email, const QString &password);
+    void registerAccount(const QString &serverUrl, const QString &name, const QString &email,
+        const QString &password);
+    void signOut();
+
+    // The timeline of one chat, created and loaded on first use.
+    MessageModel *messages(const QString &chatId);
+    // Sends through the live socket (kept and retried until acknowledged).
+    void send(const QString &chatId, const QString &text);
+    void edit(const QString &messageId, const QString &text);
+    void remove(const QString &messageId);
+    // The user has seen everything in `chatId` up to `seq`.
+    void markRead(const QString &chatId, qint64 seq);
+    void notifyTyping(const QString &chatId);
+    void setDraft(const QString &chatId, const QString &text);
+    QString draft(const QString &chatId) const;
+    // Who is typing in `chatId`, as the timeline header shows it.
+    QString typingText(const QString &chatId) const;
+
+    void startPersonalChat(const QString &userId);
+    void createGroup(const QString &name, const QStringList &memberIds);
+    void renameGroup(const QString &chatId, const QString &name);
+    void addMembers(const QString &chatId, const QStringList &userIds);
+    void removeMember(const QString &chatId, const QString &userId);
+    void leaveChat(const QString &chatId);
+
+Q_SIGNALS:
+    void stateChanged(Messenger::Client::ClientSession::State state);
+    void restoreFinished(bool signedIn);
+    // A sign-in or registration failed; `field` names the input at fault
+    // ("email", "password", "name", "server") or is empty.
+    void signInFailed(const QString &field, const QString &message);
+    void signedOut();
+    // A new message from someone else (for notifications).
+    void messageArrived(const Messenger::Message &message, const QString &chatTitle);
+    // A chat was created by this user and should be opened.
+    void chatReady(const QString &chatId);
+    void chatRemoved(const QString &chatId);
+    void typingChanged(const QString &chatId);
+    // Something the user asked for failed; shown briefly, never modal.
+    void operationFailed(const QString &message);
+
+private:
+    void startSession(const QString &accessToken, const QString &refreshToken);
+    void reloadChats();
+    void setState(State state);
+    void connectLive();
+    void reportFailure(const ApiError &error);
+
+    SessionStore *m_store;
+    ApiClient *m_api;
+    LiveConnection *m_live;
+    ChatListModel *m_chats;
+    QHash<QString, MessageModel *> m_timelines;
+    QHash<QString, QString> m_drafts;
+    Messenger::User m_user;
+    State m_state = State::SignedOut;
+};
+
+} // namespace Messenger::Client

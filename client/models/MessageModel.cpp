@@ -1,0 +1,448 @@
+#include "MessageModel.h"
+
+#include "Presentation.h"
+#include "client/api/ApiClient.h"
+
+#include <QLoggingCategory>
+
+using namespace Qt::StringLiterals;
+
+Q_LOGGING_CATEGORY(lcTimeline, "messenger.client.timeline")
+
+namespace Messenger::Client {
+
+namespace {
+constexpr int pageSize = 50;
+// A live message may overtake one sent just before it; wait this long for the
+// missing one before asking the server.
+constexpr int gapGraceMs = 500;
+constexpr int maxPage = 200;
+} // namespace
+
+MessageModel::MessageModel(ApiClient *api, const QString &chatId, const QString &currentUserId,
+    bool isGroup, QObject *parent)
+    : QAbstractListModel(parent)
+    , m_api(api)
+    , m_chatId(chatId)
+    , m_userId(currentUserId)
+    , m_group(isGroup)
+{
+    m_gapTimer.setSingleShot(true);
+    m_gapTimer.setInterval(gapGraceMs);
+    connect(&m_gapTimer, &QTimer::timeout, this, &MessageModel::fillGap);
+}
+
+int MessageModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_items.size());
+}
+
+QVariant MessageModel::data(const QModelIndex &index, int role) const
+{
+    Q_ASSERT(checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid));
+    const Item &item = m_items.at(index.row());
+    const Message &message = item.message;
+    switch (role) {
+    case Qt::DisplayRole:
+    case TextRole:
+        return message.deleted ? tr("Message deleted") : message.text;
+    case IdRole:
+        return message.id;
+    case SenderIdRole:
+        return message.senderId;
+    case SenderNameRole:
+        return message.sender.name;
+    case TimeRole:
+        return Presentation::toLocalTime(message.timestamp);
+    case IsMineRole:
+        return isMine(message);
+    case DeliveryRole:
+        return QVariant::fromValue(item.delivery);
+    case EditedRole:
+        return message.editedAt.has_value() && !message.deleted;
+    case DeletedRole:
+        return message.deleted;
+    case SeqRole:
+        return message.seq;
+    case ChatSeqRole:
+        return message.chatSeq;
+    case ShowSenderRole: {
+        if (!m_group || isMine(message))
+            return false;
+        if (index.row() == 0)
+            return true;
+        const Message &previous = m_items.at(index.row() - 1).message;
+        return previous.senderId != message.senderId
+            || Presentation::toLocalTime(previous.timestamp).date()
+            != Presentation::toLocalTime(message.timestamp).date();
+    }
+    case DaySeparatorRole: {
+        const QDate day = Presentation::toLocalTime(message.timestamp).date();
+        if (index.row() > 0
+            && Presentation::toLocalTime(m_items.at(index.row() - 1).message.timestamp).date()
+                == day)
+            return QString();
+        return Presentation::dateSeparator(day, QDate::currentDate());
+    }
+    case ClientIdRole:
+        return item.clientId;
+    default:
+        return {};
+    }
+}
+
+QHash<int, QByteArray> MessageModel::roleNames() const
+{
+    auto names = QAbstractListModel::roleNames();
+    names.insert({ { IdRole, "id" }, { TextRole, "text" }, { SenderIdRole, "senderId" },
+        { SenderNameRole, "senderName" }, { TimeRole, "time" }, { IsMineRole, "isMine" },
+        { DeliveryRole, "delivery" }, { EditedRole, "edited" }, { DeletedRole, "deleted" },
+        { SeqRole, "seq" }, { ChatSeqRole, "chatSeq" }, { ShowSenderRole, "showSender" },
+        { DaySeparatorRole, "daySeparator" }, { ClientIdRole, "clientId" } });
+    return names;
+}
+
+bool MessageModel::canFetchMore(const QModelIndex &parent) const
+{
+    return !parent.isValid() && m_loaded && !m_atStart && !m_loadingOlder;
+}
+
+void MessageModel::fetchMore(const QModelIndex &parent)
+{
+    if (!canFetchMore(parent) || !m_api)
+        return;
+    m_loadingOlder = true;
+    const qint64 oldestSeq = pendingStart() > 0 ? m_items.first().message.seq : 0;
+    HistoryQuery query;
+    query.limit = pageSize;
+    if (oldestSeq > 0)
+        query.beforeSeq = oldestSeq;
+    m_api->history(m_chatId, query).then(this, [this](const ApiResult<HistoryPage> &result) {
+        m_loadingOlder = false;
+        if (!result) {
+            Q_EMIT loadFailed(result.error().message());
+            return;
+        }
+        const HistoryPage &page = result.value();
+        m_atStart = !page.hasMore;
+        const int before = rowCount();
+        insertSorted(page.messages);
+        Q_EMIT olderLoaded(rowCount() - before);
+    });
+}
+
+void MessageModel::setGroup(bool isGroup)
+{
+    if (m_group == isGroup)
+        return;
+    m_group = isGroup;
+    if (!m_items.isEmpty())
+        Q_EMIT dataChanged(index(0), index(rowCount() - 1), { ShowSenderRole });
+}
+
+void MessageModel::load()
+{
+    if (m_loadingInitial || !m_api)
+        return;
+    m_loadingInitial = true;
+    HistoryQuery query;
+    query.limit = pageSize;
+    m_api->history(m_chatId, query).then(this, [this](const ApiResult<HistoryPage> &result) {
+        m_loadingInitial = false;
+        if (!result) {
+            Q_EMIT loadFailed(result.error().message());
+            return;
+        }
+        m_atStart = !result.value().hasMore;
+        insertSorted(result.value().messages);
+        m_loaded = true;
+        Q_EMIT initialLoaded();
+    });
+}
+
+void MessageModel::applyMessage(const Message &message)
+{
+    if (message.chatId != m_chatId)
+        return;
+    // My own message from another device, or the echo of a pending one.
+    if (isMine(message) && message.clientId) {
+        if (rowOfClientId(*message.clientId) >= 0) {
+            acknowledge(*message.clientId, message);
+            return;
+        }
+    }
+    insertSorted({ message });
+}
+
+void MessageModel::applyEdited(const Message &message)
+{
+    const int row = rowOfId(message.id);
+    if (row < 0)
+        return;
+    Message updated = m_items.at(row).message;
+    updated.text = message.text;
+    updated.editedAt = message.editedAt;
+    replaceAt(row, updated);
+}
+
+void MessageModel::applyDeleted(const QString &messageId)
+{
+    const int row = rowOfId(messageId);
+    if (row < 0)
+        return;
+    Message updated = m_items.at(row).message;
+    updated.deleted = true;
+    updated.text.clear();
+    replaceAt(row, updated);
+}
+
+void MessageModel::applyReadByAll(qint64 seq)
+{
+    m_readByAllUpTo = std::max(m_readByAllUpTo, seq);
+    const int end = pendingStart();
+    for (int row = end - 1; row >= 0; --row) {
+        Item &item = m_items[row];
+        if (item.message.seq > seq || !isMine(item.message))
+            continue;
+        if (item.delivery == Delivery::Read)
+            break; // everything older is read already
+        item.message.isRead = true;
+        item.delivery = Delivery::Read;
+        Q_EMIT dataChanged(index(row), index(row), { DeliveryRole });
+    }
+}
+
+void MessageModel::addPending(const QString &clientId, const QString &text)
+{
+    Item item;
+    item.clientId = clientId;
+    item.delivery = Delivery::Pending;
+    item.message.chatId = m_chatId;
+    item.message.senderId = m_userId;
+    item.message.text = text;
+    item.message.timestamp = QDateTime::currentMSecsSinceEpoch() * 1000;
+    item.message.clientId = clientId;
+    const int row = rowCount();
+    beginInsertRows({}, row, row);
+    m_items.append(item);
+    endInsertRows();
+}
+
+void MessageModel::acknowledge(const QString &clientId, const Message &message)
+{
+    const int row = rowOfClientId(clientId);
+    if (row < 0 || m_ids.contains(message.id)) {
+        if (row >= 0) { // the live echo came first: the pending copy goes
+            beginRemoveRows({}, row, row);
+            m_items.removeAt(row);
+            endRemoveRows();
+        }
+        insertSorted({ message });
+        return;
+    }
+    // Usually the newest message: it stays where it is, now sent.
+    const int firstPending = pendingStart();
+    const bool newest = firstPending == 0 || m_items.at(firstPending - 1).message.seq < message.seq;
+    if (row == firstPending && newest) {
+        Item &item = m_items[row];
+        item.clientId.clear();
+        item.message = message;
+        item.delivery = deliveryOf(message);
+        m_ids.insert(message.id);
+        m_chatSeqs.insert(message.chatSeq);
+        Q_EMIT dataChanged(index(row), index(row));
+        advanceContiguous();
+        return;
+    }
+    beginRemoveRows({}, row, row);
+    m_items.removeAt(row);
+    endRemoveRows();
+    insertSorted({ message });
+}
+
+void MessageModel::markFailed(const QString &clientId)
+{
+    const int row = rowOfClientId(clientId);
+    if (row < 0)
+        return;
+    m_items[row].delivery = Delivery::Failed;
+    Q_EMIT dataChanged(index(row), index(row), { DeliveryRole });
+}
+
+int MessageModel::rowOfId(const QString &messageId) const
+{
+    if (!m_ids.contains(messageId))
+        return -1;
+    for (int row = int(m_items.size()) - 1; row >= 0; --row) {
+        if (m_items.at(row).message.id == messageId)
+            return row;
+    }
+    return -1;
+}
+
+int MessageModel::rowOfClientId(const QString &clientId) const
+{
+    for (int row = int(m_items.size()) - 1; row >= 0; --row) {
+        if (m_items.at(row).clientId == clientId)
+            return row;
+    }
+    return -1;
+}
+
+Message MessageModel::messageAt(int row) const
+{
+    return m_items.at(row).message;
+}
+
+int MessageModel::firstUnreadRow(qint64 lastReadSeq) const
+{
+    const int end = pendingStart();
+    for (int row = 0; row < end; ++row) {
+        const Message &message = m_items.at(row).message;
+        if (message.seq > lastReadSeq && !isMine(message))
+            return row;
+    }
+    return -1;
+}
+
+qint64 MessageModel::countFromOthersAfter(qint64 seq) const
+{
+    qint64 count = 0;
+    for (int row = pendingStart() - 1; row >= 0; --row) {
+        const Message &message = m_items.at(row).message;
+        if (message.seq <= seq)
+            break;
+        if (!isMine(message) && !message.deleted)
+            ++count;
+    }
+    return count;
+}
+
+qint64 MessageModel::newestSeq() const
+{
+    const int end = pendingStart();
+    return end > 0 ? m_items.at(end - 1).message.seq : 0;
+}
+
+void MessageModel::insertSorted(const QList<Message> &messages)
+{
+    QList<Message> fresh;
+    for (const Message &message : messages) {
+        if (message.chatId == m_chatId && !m_ids.contains(message.id))
+            fresh.append(message);
+    }
+    if (fresh.isEmpty())
+        return;
+    std::sort(fresh.begin(), fresh.end(),
+        [](const Message &a, const Message &b) { return a.seq < b.seq; });
+    const auto bySeq = [](const Item &item, qint64 seq) { return item.message.seq < seq; };
+    qsizetype from = 0;
+    while (from < fresh.size()) {
+        // Take the longest run that lands between the same two neighbours, so
+        // a page of history is one insertion (the view keeps its place).
+        const int end = pendingStart();
+        const auto at
+            = std::lower_bound(m_items.begin(), m_items.begin() + end, fresh.at(from).seq, bySeq);
+        const int row = int(at - m_items.begin());
+        const qint64 nextSeq
+            = row < end ? m_items.at(row).message.seq : std::numeric_limits<qint64>::max();
+        qsizetype to = from;
+        while (to < fresh.size() && fresh.at(to).seq < nextSeq)
+            ++to;
+        beginInsertRows({}, row, row + int(to - from) - 1);
+        for (qsizetype i = from; i < to; ++i) {
+            const Message &message = fresh.at(i);
+            m_items.insert(row + int(i - from), Item { message, deliveryOf(message), {} });
+            m_ids.insert(message.id);
+            m_chatSeqs.insert(message.chatSeq);
+        }
+        endInsertRows();
+        // The next row's day separator and sender label may have changed.
+        const int after = row + int(to - from);
+        if (after < rowCount())
+            Q_EMIT dataChanged(index(after), index(after), { ShowSenderRole, DaySeparatorRole });
+        from = to;
+    }
+    advanceContiguous();
+}
+
+void MessageModel::replaceAt(int row, const Message &message)
+{
+    m_items[row].message = message;
+    Q_EMIT dataChanged(index(row), index(row));
+}
+
+int MessageModel::pendingStart() const
+{
+    int row = int(m_items.size());
+    while (row > 0 && !m_items.at(row - 1).clientId.isEmpty())
+        --row;
+    return row;
+}
+
+void MessageModel::advanceContiguous()
+{
+    if (m_chatSeqs.isEmpty())
+        return;
+    if (m_contiguousUpTo == 0) // the oldest loaded message anchors the run
+        m_contiguousUpTo = *std::min_element(m_chatSeqs.cbegin(), m_chatSeqs.cend());
+    while (m_chatSeqs.contains(m_contiguousUpTo + 1))
+        ++m_contiguousUpTo;
+    const int end = pendingStart();
+    if (end > 0 && m_items.at(end - 1).message.chatSeq > m_contiguousUpTo)
+        scheduleGapCheck();
+}
+
+void MessageModel::scheduleGapCheck()
+{
+    if (!m_gapTimer.isActive() && !m_fillingGap)
+        m_gapTimer.start();
+}
+
+void MessageModel::fillGap()
+{
+    const int end = pendingStart();
+    if (!m_api || end == 0 || m_items.at(end - 1).message.chatSeq <= m_contiguousUpTo)
+        return;
+    const int anchor = [this, end] {
+        for (int row = end - 1; row >= 0; --row) {
+            if (m_items.at(row).message.chatSeq == m_contiguousUpTo)
+                return row;
+        }
+        return -1;
+    }();
+    if (anchor < 0)
+        return;
+    // Exactly the missing chat_seq range: after the last contiguous message.
+    qint64 missing = 0;
+    for (qint64 chatSeq = m_contiguousUpTo + 1; chatSeq < m_items.at(end - 1).message.chatSeq;
+         ++chatSeq) {
+        if (!m_chatSeqs.contains(chatSeq))
+            ++missing;
+        else
+            break;
+    }
+    HistoryQuery query;
+    query.afterSeq = m_items.at(anchor).message.seq;
+    query.limit = int(std::clamp<qint64>(missing, 1, maxPage));
+    qCDebug(lcTimeline) << "filling" << missing << "missing messages after chat_seq"
+                        << m_contiguousUpTo;
+    m_fillingGap = true;
+    m_api->history(m_chatId, query).then(this, [this](const ApiResult<HistoryPage> &result) {
+        m_fillingGap = false;
+        if (!result) {
+            scheduleGapCheck(); // try again shortly
+            return;
+        }
+        insertSorted(result.value().messages);
+    });
+}
+
+MessageModel::Delivery MessageModel::deliveryOf(const Message &message) const
+{
+    if (!isMine(message))
+        return Delivery::Sent;
+    return message.isRead || message.seq <= m_readByAllUpTo ? Delivery::Read : Delivery::Sent;
+}
+
+} // namespace Messenger::Client

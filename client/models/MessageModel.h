@@ -1,0 +1,121 @@
+#pragma once
+
+#include "shared/Requests.h"
+
+#include <QAbstractListModel>
+#include <QPointer>
+#include <QSet>
+#include <QTimer>
+
+namespace Messenger::Client {
+
+class ApiClient;
+
+// One chat's timeline, oldest first, in the server's `seq` order (never the
+// local clock). Older history is paged in through canFetchMore()/fetchMore()
+// with keyset cursors; live messages are inserted where their seq belongs; a
+// hole in `chat_seq` waits briefly, then exactly the missing range is fetched.
+// Messages the user sent and the server has not acknowledged yet stay at the
+// bottom as pending.
+class MessageModel : public QAbstractListModel
+{
+    Q_OBJECT
+public:
+    enum Roles {
+        IdRole = Qt::UserRole + 1,
+        TextRole,
+        SenderIdRole,
+        SenderNameRole,
+        TimeRole, // QDateTime, local
+        IsMineRole,
+        DeliveryRole, // Delivery
+        EditedRole,
+        DeletedRole,
+        SeqRole,
+        ChatSeqRole,
+        ShowSenderRole, // a group message that starts a run of one sender's messages
+        DaySeparatorRole, // the day's title when this message starts a new day, else empty
+        ClientIdRole,
+    };
+    Q_ENUM(Roles)
+    enum class Delivery { Pending, Failed, Sent, Read };
+    Q_ENUM(Delivery)
+
+    MessageModel(ApiClient *api, const QString &chatId, const QString &currentUserId, bool isGroup,
+        QObject *parent = nullptr);
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QHash<int, QByteArray> roleNames() const override;
+    bool canFetchMore(const QModelIndex &parent) const override;
+    void fetchMore(const QModelIndex &parent) override;
+
+    QString chatId() const { return m_chatId; }
+    void setGroup(bool isGroup);
+    // Loads the newest page; initialLoaded() follows.
+    void load();
+    bool isLoaded() const { return m_loaded; }
+    bool isLoadingOlder() const { return m_loadingOlder; }
+
+    // Live events for this chat.
+    void applyMessage(const Messenger::Message &message);
+    void applyEdited(const Messenger::Message &message);
+    void applyDeleted(const QString &messageId);
+    // Everyone else has read up to `seq`: my messages up to it get the double tick.
+    void applyReadByAll(qint64 seq);
+
+    // The user's own sends, before and after the server's answer.
+    void addPending(const QString &clientId, const QString &text);
+    void acknowledge(const QString &clientId, const Messenger::Message &message);
+    void markFailed(const QString &clientId);
+
+    // Finds what pages and live events brought, for tests and the view.
+    int rowOfId(const QString &messageId) const;
+    int rowOfClientId(const QString &clientId) const;
+    Messenger::Message messageAt(int row) const;
+    // The first message newer than `lastReadSeq` that someone else sent, or -1.
+    int firstUnreadRow(qint64 lastReadSeq) const;
+    // Messages from others newer than `seq` that are loaded (the unread count
+    // after the user has read up to `seq`).
+    qint64 countFromOthersAfter(qint64 seq) const;
+    qint64 newestSeq() const;
+
+Q_SIGNALS:
+    void initialLoaded();
+    void olderLoaded(int count);
+    void loadFailed(const QString &message);
+
+private:
+    struct Item
+    {
+        Messenger::Message message;
+        Delivery delivery = Delivery::Sent;
+        QString clientId; // set while pending or failed
+    };
+    void insertSorted(const QList<Messenger::Message> &messages);
+    void replaceAt(int row, const Messenger::Message &message);
+    int pendingStart() const;
+    void scheduleGapCheck();
+    void fillGap();
+    void advanceContiguous();
+    bool isMine(const Messenger::Message &message) const { return message.senderId == m_userId; }
+    Delivery deliveryOf(const Messenger::Message &message) const;
+
+    QPointer<ApiClient> m_api;
+    QString m_chatId;
+    QString m_userId;
+    bool m_group = false;
+    QList<Item> m_items;
+    QSet<QString> m_ids;
+    QSet<qint64> m_chatSeqs;
+    qint64 m_contiguousUpTo = 0; // every chat_seq from the loaded oldest up to this is here
+    qint64 m_readByAllUpTo = 0;
+    bool m_loaded = false;
+    bool m_loadingInitial = false;
+    bool m_loadingOlder = false;
+    bool m_atStart = false;
+    bool m_fillingGap = false;
+    QTimer m_gapTimer;
+};
+
+} // namespace Messenger::Client

@@ -1,0 +1,66 @@
+#include "Presentation.h"
+
+#include <QCoreApplication>
+#include <QCryptographicHash>
+
+#include <array>
+
+namespace Messenger::Client::Presentation {
+
+QString chatListTime(const QDateTime &when, const QDateTime &now, const QLocale &locale)
+{
+    if (!when.isValid())
+        return {};
+    const qint64 secondsAgo = when.secsTo(now);
+    if (when.date() == now.date() || (secondsAgo >= 0 && secondsAgo < 20 * 3600))
+        return locale.toString(when.time(), QLocale::ShortFormat);
+    if (secondsAgo >= 0 && when.date().daysTo(now.date()) < 7)
+        return locale.dayName(when.date().dayOfWeek(), QLocale::ShortFormat);
+    return locale.toString(when.date(), QLocale::ShortFormat);
+}
+
+QString messageTime(const QDateTime &when, const QLocale &locale)
+{
+    return locale.toString(when.time(), QLocale::ShortFormat);
+}
+
+QString dateSeparator(const QDate &day, const QDate &today, const QLocale &locale)
+{
+    const qint64 daysAgo = day.daysTo(today);
+    if (daysAgo == 0)
+        return QCoreApplication::translate("Messenger::Client::Presentation", "Today");
+    if (daysAgo == 1)
+        return QCoreApplication::translate("Messenger::Client::Presentation", "Yesterday");
+    if (daysAgo > 1 && daysAgo < 7)
+        return locale.standaloneDayName(day.dayOfWeek(), QLocale::LongFormat);
+    // "d MMMM" reads naturally in both English and Russian (genitive month).
+    return locale.toString(day, day.year() == today.year() ? u"d MMMM" : u"d MMMM yyyy");
+}
+
+QString initials(const QString &name)
+{
+    QString result;
+    const QStringList words = name.split(u' ', Qt::SkipEmptyParts);
+    for (const QString &word : words) {
+        result += word.at(0).toUpper();
+        if (result.size() == 2)
+            break;
+    }
+    return result.isEmpty() ? QStringLiteral("?") : result;
+}
+
+QColor avatarColor(const QString &id)
+{
+    // Telegram-like palette: saturated enough for white initials to read well.
+    static constexpr std::array<QRgb, 8> palette { 0xffe17076, 0xfffaa774, 0xffa695e7, 0xff7bc862,
+        0xff6ec9cb, 0xff65aadd, 0xffee7aae, 0xff6fb1a0 };
+    const QByteArray hash = QCryptographicHash::hash(id.toUtf8(), QCryptographicHash::Md5);
+    return QColor::fromRgba(palette[quint8(hash.at(0)) % palette.size()]);
+}
+
+QDateTime toLocalTime(qint64 microseconds)
+{
+    return QDateTime::fromMSecsSinceEpoch(microseconds / 1000, Qt::UTC).toLocalTime();
+}
+
+} // namespace Messenger::Client::Presentation

@@ -1,0 +1,32 @@
+#pragma once
+
+#include <QColor>
+#include <QDateTime>
+#include <QLocale>
+#include <QString>
+
+namespace Messenger::Client {
+
+// How chats and messages look, the same everywhere in the app.
+namespace Presentation {
+
+// Telegram Desktop's rule for the chat list: today or within 20 hours the
+// time, within a week the weekday, older the date.
+QString chatListTime(const QDateTime &when, const QDateTime &now, const QLocale &locale = {});
+// The time under a message bubble.
+QString messageTime(const QDateTime &when, const QLocale &locale = {});
+// A date separator in the timeline: "Today", "Yesterday", a weekday within
+// the week, then "24 November" (this year) or "24 November 2025".
+QString dateSeparator(const QDate &day, const QDate &today, const QLocale &locale = {});
+
+// Up to two letters: the first letters of the first two words.
+QString initials(const QString &name);
+// A pleasant, stable colour per id, so the same person looks the same everywhere.
+QColor avatarColor(const QString &id);
+
+// Microseconds since the epoch (the API's timestamps) to local time.
+QDateTime toLocalTime(qint64 microseconds);
+
+} // namespace Presentation
+
+} // namespace Messenger::Client

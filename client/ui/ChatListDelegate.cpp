@@ -1,0 +1,154 @@
+#include "ChatListDelegate.h"
+
+#include "Theme.h"
+#include "client/models/ChatListModel.h"
+#include "client/models/Presentation.h"
+
+#include <QApplication>
+#include <QPainter>
+
+using namespace Qt::StringLiterals;
+
+namespace Messenger::Client {
+
+namespace {
+constexpr int padding = 8;
+constexpr int avatarSize = 46;
+} // namespace
+
+ChatListDelegate::ChatListDelegate(QObject *parent)
+    : QStyledItemDelegate(parent)
+{ }
+
+QSize ChatListDelegate::sizeHint(const QStyleOptionViewItem &option, const QModelIndex &) const
+{
+    return { option.rect.width(), rowHeight };
+}
+
+void ChatListDelegate::paint(
+    QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const
+{
+    painter->save();
+    const QRect rect = option.rect;
+    const bool selected = option.state & QStyle::State_Selected;
+    if (selected)
+        painter->fillRect(rect, Theme::selectedRow);
+    else if (option.state & QStyle::State_MouseOver)
+        painter->fillRect(rect, Theme::hoverRow);
+
+    const QString title = index.data(ChatListModel::TitleRole).toString();
+    Theme::paintAvatar(painter,
+        QRect(rect.left() + padding, rect.top() + (rect.height() - avatarSize) / 2, avatarSize,
+            avatarSize),
+        index.data(ChatListModel::AvatarIdRole).toString(), title);
+
+    const QFont base = option.font;
+    const QFont titleFont = Theme::withPointSizeDelta(base, 0.5, true);
+    const QFont smallFont = Theme::withPointSizeDelta(base, -0.5);
+    const QFontMetrics titleMetrics(titleFont);
+    const QFontMetrics smallMetrics(smallFont);
+    const int textLeft = rect.left() + padding * 2 + avatarSize;
+    const int textRight = rect.right() - padding - 2;
+    const int firstLineTop = rect.top() + 10;
+    const int secondLineTop = rect.top() + rect.height() / 2 + 3;
+
+    // Top right: the time, and the tick of my last message.
+    const QString time = Presentation::chatListTime(
+        index.data(ChatListModel::ActivityTimeRole).toDateTime(), QDateTime::currentDateTime());
+    const int timeWidth = smallMetrics.horizontalAdvance(time);
+    painter->setFont(smallFont);
+    painter->setPen(selected ? QColor(Qt::white) : Theme::textSecondary);
+    painter->drawText(
+        QPoint(textRight - timeWidth, firstLineTop + smallMetrics.ascent() + 1), time);
+    int titleRight = textRight - timeWidth - padding;
+    if (index.data(ChatListModel::LastMessageIsMineRole).toBool()) {
+        const bool read = index.data(ChatListModel::LastMessageReadRole).toBool();
+        static const QIcon tick(u":/icons/tick.svg"_s);
+        static const QIcon doubleTick(u":/icons/double-tick.svg"_s);
+        const QRect tickRect(titleRight - 16, firstLineTop, 16, 16);
+        (read ? doubleTick : tick).paint(painter, tickRect);
+        titleRight = tickRect.left() - 2;
+    }
+
+    // Top left: the name, with a group mark.
+    int titleLeft = textLeft;
+    if (index.data(ChatListModel::IsGroupRole).toBool()) {
+        static const QIcon group(u":/icons/group.svg"_s);
+        group.paint(painter, QRect(titleLeft, firstLineTop + 1, 16, 16));
+        titleLeft += 19;
+    }
+    painter->setPen(selected ? QColor(Qt::white) : Theme::textPrimary);
+    drawElided(painter, QPoint(titleLeft, firstLineTop), title, titleFont, titleRight - titleLeft);
+
+    // Bottom right: the unread badge.
+    const qint64 unread = index.data(ChatListModel::UnreadCountRole).toLongLong();
+    int previewRight = textRight;
+    if (unread > 0) {
+        const QString count = unread > 999 ? u"999+"_s : QString::number(unread);
+        const QFont badgeFont = Theme::withPointSizeDelta(base, -1, true);
+        const int badgeHeight = 20;
+        const int badgeWidth
+            = std::max(badgeHeight, QFontMetrics(badgeFont).horizontalAdvance(count) + 12);
+        const QRect badge(textRight - badgeWidth + 1, secondLineTop - 1, badgeWidth, badgeHeight);
+        painter->setRenderHint(QPainter::Antialiasing);
+        painter->setPen(Qt::NoPen);
+        painter->setBrush(selected ? QColor(Qt::white) : Theme::unreadBadge);
+        painter->drawRoundedRect(badge, badgeHeight / 2.0, badgeHeight / 2.0);
+        painter->setFont(badgeFont);
+        painter->setPen(selected ? Theme::selectedRow : QColor(Qt::white));
+        painter->drawText(badge, Qt::AlignCenter, count);
+        previewRight = badge.left() - padding;
+    }
+
+    // Bottom left: who is typing, else the draft, else the last message.
+    const QString typing = index.data(ChatListModel::TypingRole).toString();
+    const QString draft = index.data(ChatListModel::DraftRole).toString();
+    QString prefix;
+    QString preview;
+    QColor prefixColor = selected ? QColor(Qt::white) : Theme::accentText;
+    QColor previewColor = selected ? QColor(Qt::white) : Theme::textSecondary;
+    if (!typing.isEmpty()) {
+        preview = typing;
+        previewColor = prefixColor;
+    } else if (!draft.isEmpty() && !selected) {
+        prefix = tr("Draft:") + u' ';
+        prefixColor = Theme::draft;
+        preview = QString(draft).replace(u'\n', u' ');
+    } else {
+        const QString sender = index.data(ChatListModel::PreviewSenderRole).toString();
+        if (!sender.isEmpty())
+            prefix = sender + u": "_s;
+        preview = index.data(ChatListModel::PreviewRole).toString();
+    }
+    int previewLeft = textLeft;
+    if (!prefix.isEmpty()) {
+        painter->setPen(prefixColor);
+        drawElided(
+            painter, QPoint(previewLeft, secondLineTop), prefix, base, previewRight - previewLeft);
+        previewLeft += QFontMetrics(base).horizontalAdvance(prefix);
+    }
+    painter->setPen(previewColor);
+    drawElided(
+        painter, QPoint(previewLeft, secondLineTop), preview, base, previewRight - previewLeft);
+    painter->restore();
+}
+
+void ChatListDelegate::drawElided(QPainter *painter, const QPoint &topLeft, const QString &text,
+    const QFont &font, int width) const
+{
+    if (width <= 0 || text.isEmpty())
+        return;
+    const QString key = font.key() + u'\x1f' + QString::number(width) + u'\x1f' + text;
+    QStaticText *laidOut = m_texts.object(key);
+    if (!laidOut) {
+        laidOut = new QStaticText(QFontMetrics(font).elidedText(text, Qt::ElideRight, width));
+        laidOut->setTextFormat(Qt::PlainText);
+        laidOut->setPerformanceHint(QStaticText::AggressiveCaching);
+        laidOut->prepare(QTransform(), font);
+        m_texts.insert(key, laidOut);
+    }
+    painter->setFont(font);
+    painter->drawStaticText(topLeft, *laidOut);
+}
+
+} // namespace Messenger::Client

@@ -1,0 +1,32 @@
+#pragma once
+
+#include <QCache>
+#include <QStaticText>
+#include <QStyledItemDelegate>
+
+namespace Messenger::Client {
+
+// Paints one chat-list row from ChatListModel's roles: avatar, name, time,
+// read tick, preview (or draft, or who is typing) and the unread badge. Text
+// is elided and laid out once, then drawn from a cache keyed by content and width.
+class ChatListDelegate : public QStyledItemDelegate
+{
+    Q_OBJECT
+public:
+    explicit ChatListDelegate(QObject *parent = nullptr);
+
+    void paint(QPainter *painter, const QStyleOptionViewItem &option,
+        const QModelIndex &index) const override;
+    QSize sizeHint(const QStyleOptionViewItem &option, const QModelIndex &index) const override;
+
+    static constexpr int rowHeight = 62;
+
+private:
+    // Draws `text` elided to `width`, laid out once per (text, font, width).
+    void drawElided(QPainter *painter, const QPoint &topLeft, const QString &text,
+        const QFont &font, int width) const;
+
+    mutable QCache<QString, QStaticText> m_texts { 4000 };
+};
+
+} // namespace Messenger::Client

@@ -1,0 +1,171 @@
+#include "Composer.h"
+
+#include "Theme.h"
+
+#include <QHBoxLayout>
+#include <QKeyEvent>
+#include <QLabel>
+#include <QPlainTextEdit>
+#include <QTextBlock>
+#include <QToolButton>
+
+using namespace Qt::StringLiterals;
+
+namespace Messenger::Client {
+
+namespace {
+constexpr int maxVisibleLines = 8;
+} // namespace
+
+Composer::Composer(QWidget *parent)
+    : QWidget(parent)
+    , m_editBar(new QWidget(this))
+    , m_editPreview(new QLabel(m_editBar))
+    , m_input(new QPlainTextEdit(this))
+    , m_sendButton(new QToolButton(this))
+{
+    setAutoFillBackground(true);
+    auto *outer = new QVBoxLayout(this);
+    outer->setContentsMargins(0, 0, 0, 0);
+    outer->setSpacing(0);
+
+    auto *editLayout = new QHBoxLayout(m_editBar);
+    editLayout->setContentsMargins(12, 6, 6, 0);
+    auto *editIcon = new QLabel(m_editBar);
+    editIcon->setPixmap(QIcon(u":/icons/edit.svg"_s).pixmap(20, 20));
+    auto *editTitle = new QLabel(tr("Edit message"), m_editBar);
+    QPalette accent = editTitle->palette();
+    accent.setColor(QPalette::WindowText, Theme::accentText);
+    editTitle->setPalette(accent);
+    editTitle->setFont(Theme::withPointSizeDelta(font(), 0, true));
+    m_editPreview->setTextFormat(Qt::PlainText);
+    auto *cancel = new QToolButton(m_editBar);
+    cancel->setIcon(QIcon(u":/icons/close.svg"_s));
+    cancel->setAutoRaise(true);
+    cancel->setToolTip(tr("Cancel editing"));
+    connect(cancel, &QToolButton::clicked, this, &Composer::cancelEdit);
+    auto *editText = new QVBoxLayout;
+    editText->setSpacing(0);
+    editText->addWidget(editTitle);
+    editText->addWidget(m_editPreview);
+    editLayout->addWidget(editIcon);
+    editLayout->addLayout(editText, 1);
+    editLayout->addWidget(cancel);
+    m_editBar->hide();
+    outer->addWidget(m_editBar);
+
+    auto *row = new QHBoxLayout;
+    row->setContentsMargins(12, 4, 6, 4);
+    m_input->setPlaceholderText(tr("Write a message..."));
+    m_input->setFrameShape(QFrame::NoFrame);
+    m_input->setTabChangesFocus(true);
+    m_input->installEventFilter(this);
+    m_input->setAccessibleName(tr("Message"));
+    m_sendButton->setIcon(QIcon(u":/icons/send.svg"_s));
+    m_sendButton->setIconSize(QSize(26, 26));
+    m_sendButton->setAutoRaise(true);
+    m_sendButton->setToolTip(tr("Send (Enter)"));
+    m_sendButton->setAccessibleName(tr("Send"));
+    connect(m_sendButton, &QToolButton::clicked, this, &Composer::submit);
+    connect(m_input, &QPlainTextEdit::textChanged, this, [this] {
+        updateState();
+        if (!m_input->toPlainText().isEmpty())
+            Q_EMIT typed();
+        if (!isEditing())
+            Q_EMIT textEdited(m_input->toPlainText());
+    });
+    row->addWidget(m_input, 1);
+    row->addWidget(m_sendButton, 0, Qt::AlignBottom);
+    outer->addLayout(row);
+    updateState();
+}
+
+QString Composer::text() const
+{
+    return m_input->toPlainText();
+}
+
+void Composer::setText(const QString &text)
+{
+    const QSignalBlocker noTyping(m_input);
+    m_input->setPlainText(text);
+    m_input->moveCursor(QTextCursor::End);
+    updateState();
+}
+
+void Composer::clear()
+{
+    setText({});
+}
+
+void Composer::focusInput()
+{
+    m_input->setFocus(Qt::OtherFocusReason);
+}
+
+void Composer::beginEdit(const QString &messageId, const QString &text)
+{
+    if (!isEditing())
+        m_draftBeforeEdit = m_input->toPlainText();
+    m_editingId = messageId;
+    m_editPreview->setText(
+        fontMetrics().elidedText(QString(text).replace(u'\n', u' '), Qt::ElideRight, 400));
+    m_editBar->show();
+    setText(text);
+    focusInput();
+}
+
+void Composer::cancelEdit()
+{
+    if (!isEditing())
+        return;
+    m_editingId.clear();
+    m_editBar->hide();
+    setText(m_draftBeforeEdit);
+}
+
+bool Composer::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_input && event->type() == QEvent::KeyPress) {
+        const auto *key = static_cast<QKeyEvent *>(event);
+        const bool enter = key->key() == Qt::Key_Return || key->key() == Qt::Key_Enter;
+        if (enter && !(key->modifiers() & Qt::ShiftModifier)) {
+            submit();
+            return true;
+        }
+        if (key->key() == Qt::Key_Escape && isEditing()) {
+            cancelEdit();
+            return true;
+        }
+    }
+    return QWidget::eventFilter(watched, event);
+}
+
+void Composer::submit()
+{
+    const QString text = m_input->toPlainText().trimmed();
+    if (text.isEmpty())
+        return;
+    if (isEditing()) {
+        const QString id = std::exchange(m_editingId, {});
+        m_editBar->hide();
+        setText(m_draftBeforeEdit);
+        Q_EMIT editSubmitted(id, text);
+        return;
+    }
+    clear();
+    Q_EMIT textEdited({});
+    Q_EMIT sendRequested(text);
+}
+
+void Composer::updateState()
+{
+    m_sendButton->setEnabled(!m_input->toPlainText().trimmed().isEmpty());
+    // Grow with the text, up to a few lines, then scroll.
+    const int lines = std::clamp(int(m_input->document()->size().height()), 1, maxVisibleLines);
+    const int height = lines * m_input->fontMetrics().lineSpacing()
+        + int(m_input->document()->documentMargin() * 2) + 4;
+    m_input->setFixedHeight(height);
+}
+
+} // namespace Messenger::Client

@@ -1,0 +1,52 @@
+#pragma once
+
+#include <QWidget>
+
+class QLabel;
+class QPlainTextEdit;
+class QToolButton;
+
+namespace Messenger::Client {
+
+// The message field under the timeline: grows with its text up to a few
+// lines, Enter sends, Shift+Enter starts a new line, the send button is off
+// while there is nothing to send. Also edits an existing message in place.
+class Composer : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit Composer(QWidget *parent = nullptr);
+
+    QString text() const;
+    void setText(const QString &text);
+    void clear();
+    void focusInput();
+    // Puts the composer in edit mode for one of the user's messages.
+    void beginEdit(const QString &messageId, const QString &text);
+    void cancelEdit();
+    bool isEditing() const { return !m_editingId.isEmpty(); }
+    QPlainTextEdit *input() const { return m_input; }
+
+Q_SIGNALS:
+    void sendRequested(const QString &text);
+    void editSubmitted(const QString &messageId, const QString &text);
+    // The user typed something (throttling is the connection's business).
+    void typed();
+    void textEdited(const QString &text);
+
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
+private:
+    void submit();
+    void updateState();
+
+    QWidget *m_editBar;
+    QLabel *m_editPreview;
+    QPlainTextEdit *m_input;
+    QToolButton *m_sendButton;
+    QString m_editingId;
+    QString m_draftBeforeEdit;
+};
+
+} // namespace Messenger::Client

@@ -1,0 +1,167 @@
+#include "DesktopApp.h"
+
+#include "LoginDialog.h"
+#include "MainWindow.h"
+#include "client/api/SessionStore.h"
+#include "client/models/ClientSession.h"
+
+#include <QApplication>
+#include <QComboBox>
+#include <QDialog>
+#include <QDialogButtonBox>
+#include <QFormLayout>
+#include <QLabel>
+#include <QLibraryInfo>
+#include <QMessageBox>
+#include <QSettings>
+
+using namespace Qt::StringLiterals;
+
+namespace Messenger::Client {
+
+DesktopApp::DesktopApp(QObject *parent)
+    : QObject(parent)
+    , m_store(new SessionStore(this))
+    , m_session(new ClientSession(m_store, this))
+{
+    connect(m_session, &ClientSession::restoreFinished, this, [this](bool signedIn) {
+        if (signedIn)
+            showMainWindow();
+        else
+            showLogin();
+    });
+    connect(m_session, &ClientSession::stateChanged, this, [this](ClientSession::State state) {
+        if (state != ClientSession::State::SignedIn || !m_login)
+            return;
+        QSettings settings;
+        settings.setValue(u"server/url"_s, m_session->serverUrl());
+        settings.setValue(u"account/email"_s, m_session->currentUser().email);
+        // Hidden, not rejected: rejecting the dialog quits the app.
+        m_login->hide();
+        m_login->deleteLater();
+        showMainWindow();
+    });
+    connect(m_session, &ClientSession::signedOut, this, [this] {
+        if (m_window) {
+            m_window->close();
+            m_window->deleteLater();
+        }
+        showLogin();
+    });
+}
+
+DesktopApp::~DesktopApp()
+{
+    delete m_window;
+    delete m_login;
+}
+
+void DesktopApp::start()
+{
+    m_session->restore();
+}
+
+void DesktopApp::installTranslations(const QString &language)
+{
+    static QTranslator *app = nullptr;
+    static QTranslator *qt = nullptr;
+    for (QTranslator **translator : { &app, &qt }) {
+        if (*translator) {
+            QCoreApplication::removeTranslator(*translator);
+            delete *translator;
+            *translator = nullptr;
+        }
+    }
+    const QLocale locale = language.isEmpty() ? QLocale::system() : QLocale(language);
+    QLocale::setDefault(locale);
+    app = new QTranslator(qApp);
+    // English is the source language: no file needed, a miss is fine.
+    if (app->load(locale, u"messenger"_s, u"_"_s, u":/i18n"_s))
+        QCoreApplication::installTranslator(app);
+    qt = new QTranslator(qApp);
+    if (qt->load(locale, u"qtbase"_s, u"_"_s, QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
+        QCoreApplication::installTranslator(qt);
+}
+
+void DesktopApp::showLogin()
+{
+    if (!m_login) {
+        m_login = new LoginDialog;
+        m_login->setAttribute(Qt::WA_DeleteOnClose);
+        QSettings settings;
+        m_login->setServerUrl(settings.value(u"server/url"_s).toString());
+        m_login->setEmail(settings.value(u"account/email"_s).toString());
+        connect(m_login, &LoginDialog::signInRequested, this,
+            [this](const QString &url, const QString &email, const QString &password) {
+                m_login->setBusy(true);
+                m_session->signIn(url, email, password);
+            });
+        connect(m_login, &LoginDialog::registerRequested, this,
+            [this](const QString &url, const QString &name, const QString &email,
+                const QString &password) {
+                m_login->setBusy(true);
+                m_session->registerAccount(url, name, email, password);
+            });
+        connect(m_session, &ClientSession::signInFailed, m_login,
+            [this](const QString &field, const QString &message) {
+                m_login->setBusy(false);
+                const QHash<QString, LoginDialog::Field> fields { { u"server"_s,
+                                                                      LoginDialog::Field::Server },
+                    { u"name"_s, LoginDialog::Field::Name },
+                    { u"email"_s, LoginDialog::Field::Email },
+                    { u"password"_s, LoginDialog::Field::Password } };
+                m_login->showError(fields.value(field, LoginDialog::Field::None), message);
+            });
+        connect(m_login, &QDialog::rejected, qApp, [this] {
+            if (m_session->state() != ClientSession::State::SignedIn)
+                QCoreApplication::quit();
+        });
+    }
+    m_login->show();
+    m_login->raise();
+    m_login->activateWindow();
+}
+
+void DesktopApp::showMainWindow()
+{
+    if (m_window)
+        return;
+    m_window = new MainWindow(m_session);
+    m_window->setAttribute(Qt::WA_DeleteOnClose);
+    connect(m_window, &MainWindow::signOutRequested, m_session, &ClientSession::signOut);
+    connect(m_window, &MainWindow::settingsRequested, this, &DesktopApp::showSettings);
+    m_window->show();
+}
+
+void DesktopApp::showSettings()
+{
+    QDialog dialog(m_window);
+    dialog.setWindowTitle(tr("Settings"));
+    auto *layout = new QFormLayout(&dialog);
+    auto *language = new QComboBox(&dialog);
+    language->addItem(tr("System language"), QString());
+    language->addItem(u"English"_s, u"en"_s);
+    language->addItem(u"Русский"_s, u"ru"_s);
+    QSettings settings;
+    language->setCurrentIndex(
+        std::max(0, language->findData(settings.value(u"ui/language"_s).toString())));
+    layout->addRow(tr("Language"), language);
+    layout->addRow(new QLabel(tr("Signed in as %1 (%2) on %3")
+                                  .arg(m_session->currentUser().name,
+                                      m_session->currentUser().email, m_session->serverUrl()),
+        &dialog));
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
+    layout->addRow(buttons);
+    connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    const QString chosen = language->currentData().toString();
+    if (chosen == settings.value(u"ui/language"_s).toString())
+        return;
+    settings.setValue(u"ui/language"_s, chosen);
+    QMessageBox::information(
+        m_window, tr("Settings"), tr("The new language applies the next time Messenger starts."));
+}
+
+} // namespace Messenger::Client

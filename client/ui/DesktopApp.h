@@ -1,0 +1,44 @@
+#pragma once
+
+#include "LoginDialog.h"
+#include "MainWindow.h"
+
+#include <QObject>
+#include <QPointer>
+#include <QTranslator>
+
+namespace Messenger::Client {
+
+class ClientSession;
+class SessionStore;
+
+// The desktop app's flow: restore the remembered session or show the login
+// dialog, then the main window; back to the login dialog after signing out.
+// Also owns the UI language (system locale by default, switchable in settings).
+class DesktopApp : public QObject
+{
+    Q_OBJECT
+public:
+    explicit DesktopApp(QObject *parent = nullptr);
+    ~DesktopApp() override;
+
+    void start();
+    ClientSession *session() const { return m_session; }
+    LoginDialog *loginDialog() const { return m_login; }
+    MainWindow *mainWindow() const { return m_window; }
+
+    // "" follows the system; otherwise a language code such as "ru" or "en".
+    static void installTranslations(const QString &language);
+
+private:
+    void showLogin();
+    void showMainWindow();
+    void showSettings();
+
+    SessionStore *m_store;
+    ClientSession *m_session;
+    QPointer<LoginDialog> m_login;
+    QPointer<MainWindow> m_window;
+};
+
+} // namespace Messenger::Client

@@ -1,0 +1,391 @@
+#include "MainWindow.h"
+
+#include "ChatInfoPanel.h"
+#include "ChatListDelegate.h"
+#include "Composer.h"
+#include "ConnectionBanner.h"
+#include "NewChatDialog.h"
+#include "Theme.h"
+#include "TimelineView.h"
+#include "client/models/ChatListModel.h"
+#include "client/models/ClientSession.h"
+#include "client/models/MessageModel.h"
+
+#include <QApplication>
+#include <QCloseEvent>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListView>
+#include <QMenu>
+#include <QMessageBox>
+#include <QPainter>
+#include <QSettings>
+#include <QSortFilterProxyModel>
+#include <QSplitter>
+#include <QStackedWidget>
+#include <QStatusBar>
+#include <QSystemTrayIcon>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+using namespace Qt::StringLiterals;
+
+namespace Messenger::Client {
+
+namespace {
+QPixmap avatarPixmap(const QString &id, const QString &name, int size)
+{
+    const qreal ratio = qApp->devicePixelRatio();
+    QPixmap pixmap(QSize(size, size) * ratio);
+    pixmap.setDevicePixelRatio(ratio);
+    pixmap.fill(Qt::transparent);
+    QPainter painter(&pixmap);
+    Theme::paintAvatar(&painter, QRect(0, 0, size, size), id, name);
+    return pixmap;
+}
+
+QToolButton *iconButton(const QString &icon, const QString &tip, QWidget *parent)
+{
+    auto *button = new QToolButton(parent);
+    button->setIcon(QIcon(icon));
+    button->setIconSize(QSize(22, 22));
+    button->setAutoRaise(true);
+    button->setToolTip(tip);
+    button->setAccessibleName(tip);
+    return button;
+}
+} // namespace
+
+MainWindow::MainWindow(ClientSession *session, QWidget *parent)
+    : QMainWindow(parent)
+    , m_session(session)
+{
+    setWindowIcon(QIcon(u":/icons/messenger.svg"_s));
+    setMinimumSize(640, 420);
+    m_splitter = new QSplitter(Qt::Horizontal, this);
+    m_splitter->setChildrenCollapsible(false);
+    m_splitter->addWidget(buildChatListPanel());
+    m_splitter->addWidget(buildChatPanel());
+    m_splitter->setStretchFactor(1, 1);
+    m_splitter->setSizes({ 320, 700 });
+    setCentralWidget(m_splitter);
+
+    if (QSystemTrayIcon::isSystemTrayAvailable()) {
+        m_tray = new QSystemTrayIcon(windowIcon(), this);
+        m_tray->setToolTip(tr("Messenger"));
+        connect(m_tray, &QSystemTrayIcon::activated, this, [this] {
+            showNormal();
+            raise();
+            activateWindow();
+        });
+        m_tray->show();
+    }
+
+    ChatListModel *chats = m_session->chats();
+    connect(chats, &ChatListModel::unreadTotalChanged, this, &MainWindow::updateWindowTitle);
+    connect(chats, &QAbstractItemModel::dataChanged, this, [this] { updateHeader(); });
+    connect(m_session, &ClientSession::typingChanged, this, [this](const QString &chatId) {
+        if (chatId == m_chatId)
+            updateHeader();
+    });
+    connect(m_session, &ClientSession::messageArrived, this,
+        [this](const Message &message, const QString &chatTitle) {
+            if (isActiveWindow() && message.chatId == m_chatId)
+                return;
+            if (!isActiveWindow())
+                notify(chatTitle,
+                    message.sender.name == chatTitle
+                        ? message.text
+                        : message.sender.name + u": "_s + message.text);
+        });
+    connect(m_session, &ClientSession::chatReady, this, &MainWindow::openChat);
+    connect(m_session, &ClientSession::chatRemoved, this, [this](const QString &chatId) {
+        if (chatId == m_chatId) {
+            m_chatId.clear();
+            m_timeline->setMessageModel(nullptr);
+            m_chatStack->setCurrentIndex(0);
+        }
+    });
+    connect(m_session, &ClientSession::operationFailed, this,
+        [this](const QString &message) { statusBar()->showMessage(message, 5000); });
+    updateWindowTitle();
+    restoreLayout();
+}
+
+MainWindow::~MainWindow() = default;
+
+QWidget *MainWindow::buildChatListPanel()
+{
+    auto *panel = new QWidget(this);
+    panel->setMinimumWidth(240);
+    auto *layout = new QVBoxLayout(panel);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+
+    auto *top = new QHBoxLayout;
+    top->setContentsMargins(8, 8, 8, 8);
+    auto *menuButton = iconButton(u":/icons/menu.svg"_s, tr("Menu"), panel);
+    menuButton->setPopupMode(QToolButton::InstantPopup);
+    auto *menu = new QMenu(menuButton);
+    menu->addAction(QIcon(u":/icons/person.svg"_s), tr("New Message"), this,
+        [this] { showNewChatDialog(false); });
+    menu->addAction(
+        QIcon(u":/icons/group.svg"_s), tr("New Group"), this, [this] { showNewChatDialog(true); });
+    menu->addSeparator();
+    menu->addAction(
+        QIcon(u":/icons/settings.svg"_s), tr("Settings"), this, &MainWindow::settingsRequested);
+    menu->addAction(
+        QIcon(u":/icons/logout.svg"_s), tr("Sign Out"), this, &MainWindow::signOutRequested);
+    menuButton->setMenu(menu);
+    m_search = new QLineEdit(panel);
+    m_search->setPlaceholderText(tr("Search"));
+    m_search->setClearButtonEnabled(true);
+    m_search->addAction(QIcon(u":/icons/search.svg"_s), QLineEdit::LeadingPosition);
+    m_search->setMinimumHeight(32);
+    auto *newChat = iconButton(u":/icons/new-chat.svg"_s, tr("New Message"), panel);
+    connect(newChat, &QToolButton::clicked, this, [this] { showNewChatDialog(false); });
+    top->addWidget(menuButton);
+    top->addWidget(m_search, 1);
+    top->addWidget(newChat);
+    layout->addLayout(top);
+
+    m_banner = new ConnectionBanner(m_session->live(), panel);
+    layout->addWidget(m_banner);
+
+    m_filter = new QSortFilterProxyModel(this);
+    m_filter->setSourceModel(m_session->chats());
+    m_filter->setFilterRole(ChatListModel::TitleRole);
+    m_filter->setFilterCaseSensitivity(Qt::CaseInsensitive);
+    connect(
+        m_search, &QLineEdit::textChanged, m_filter, &QSortFilterProxyModel::setFilterFixedString);
+
+    m_chatList = new QListView(panel);
+    m_chatList->setModel(m_filter);
+    m_chatList->setItemDelegate(new ChatListDelegate(m_chatList));
+    m_chatList->setUniformItemSizes(true);
+    m_chatList->setFrameShape(QFrame::NoFrame);
+    m_chatList->setMouseTracking(true);
+    m_chatList->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_chatList->setVerticalScrollMode(QAbstractItemView::ScrollPerPixel);
+    m_chatList->setAccessibleName(tr("Chats"));
+    connect(m_chatList->selectionModel(), &QItemSelectionModel::currentChanged, this,
+        [this](const QModelIndex &current) {
+            if (current.isValid())
+                openChat(current.data(ChatListModel::ChatIdRole).toString());
+        });
+    // Keep the open chat selected while rows move and the filter changes.
+    const auto reselect = [this] {
+        if (m_chatId.isEmpty())
+            return;
+        const int row = m_session->chats()->rowOf(m_chatId);
+        const QModelIndex index = m_filter->mapFromSource(m_session->chats()->index(row));
+        if (index.isValid() && m_chatList->currentIndex() != index) {
+            const QSignalBlocker quiet(m_chatList->selectionModel());
+            m_chatList->setCurrentIndex(index);
+            m_chatList->viewport()->update();
+        }
+    };
+    connect(m_filter, &QAbstractItemModel::rowsMoved, this, reselect);
+    connect(m_filter, &QAbstractItemModel::layoutChanged, this, reselect);
+    connect(m_filter, &QAbstractItemModel::modelReset, this, reselect);
+    layout->addWidget(m_chatList, 1);
+    return panel;
+}
+
+QWidget *MainWindow::buildChatPanel()
+{
+    m_chatStack = new QStackedWidget(this);
+
+    auto *empty = new QLabel(tr("Select a chat to start messaging"), m_chatStack);
+    empty->setAlignment(Qt::AlignCenter);
+    empty->setAutoFillBackground(true);
+    QPalette emptyPalette = empty->palette();
+    emptyPalette.setColor(QPalette::Window, Theme::timelineBackground);
+    emptyPalette.setColor(QPalette::WindowText, Theme::textSecondary);
+    empty->setPalette(emptyPalette);
+    m_chatStack->addWidget(empty);
+
+    auto *page = new QWidget(m_chatStack);
+    auto *pageLayout = new QHBoxLayout(page);
+    pageLayout->setContentsMargins(0, 0, 0, 0);
+    pageLayout->setSpacing(0);
+    auto *chat = new QWidget(page);
+    auto *layout = new QVBoxLayout(chat);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+
+    auto *header = new QWidget(chat);
+    header->setAutoFillBackground(true);
+    auto *headerLayout = new QHBoxLayout(header);
+    headerLayout->setContentsMargins(12, 6, 8, 6);
+    m_headerAvatar = new QLabel(header);
+    m_headerTitle = new QLabel(header);
+    m_headerTitle->setFont(Theme::withPointSizeDelta(font(), 0.5, true));
+    m_headerTitle->setTextFormat(Qt::PlainText);
+    m_headerSubtitle = new QLabel(header);
+    m_headerSubtitle->setTextFormat(Qt::PlainText);
+    auto *titles = new QVBoxLayout;
+    titles->setSpacing(0);
+    titles->addWidget(m_headerTitle);
+    titles->addWidget(m_headerSubtitle);
+    m_infoButton = iconButton(u":/icons/info.svg"_s, tr("Chat Info"), header);
+    m_infoButton->setCheckable(true);
+    headerLayout->addWidget(m_headerAvatar);
+    headerLayout->addSpacing(4);
+    headerLayout->addLayout(titles, 1);
+    headerLayout->addWidget(m_infoButton);
+    layout->addWidget(header);
+
+    m_timeline = new TimelineView(chat);
+    layout->addWidget(m_timeline, 1);
+    m_composer = new Composer(chat);
+    layout->addWidget(m_composer);
+    pageLayout->addWidget(chat, 1);
+
+    m_info = new ChatInfoPanel(m_session, page);
+    m_info->hide();
+    pageLayout->addWidget(m_info);
+    connect(m_infoButton, &QToolButton::toggled, m_info, &QWidget::setVisible);
+    connect(m_info, &ChatInfoPanel::closeRequested, m_infoButton,
+        [this] { m_infoButton->setChecked(false); });
+    m_chatStack->addWidget(page);
+
+    connect(m_composer, &Composer::sendRequested, this, [this](const QString &text) {
+        m_session->send(m_chatId, text);
+        m_timeline->scrollToRowOrBottom(-1);
+    });
+    connect(m_composer, &Composer::editSubmitted, m_session, &ClientSession::edit);
+    connect(m_composer, &Composer::typed, this, [this] { m_session->notifyTyping(m_chatId); });
+    connect(m_composer, &Composer::textEdited, this,
+        [this](const QString &text) { m_session->setDraft(m_chatId, text); });
+    connect(m_timeline, &TimelineView::editRequested, m_composer, &Composer::beginEdit);
+    connect(m_timeline, &TimelineView::deleteRequested, this, [this](const QString &messageId) {
+        const auto answer = QMessageBox::question(this, tr("Delete Message"),
+            tr("Delete this message for everyone?"), QMessageBox::Yes | QMessageBox::Cancel);
+        if (answer == QMessageBox::Yes)
+            m_session->remove(messageId);
+    });
+    connect(
+        m_timeline, &TimelineView::visibleMessagesChanged, this, &MainWindow::markVisibleAsRead);
+    return m_chatStack;
+}
+
+void MainWindow::openChat(const QString &chatId)
+{
+    if (chatId.isEmpty() || chatId == m_chatId)
+        return;
+    if (m_composer->isEditing())
+        m_composer->cancelEdit();
+    m_chatId = chatId;
+    m_chatStack->setCurrentIndex(1);
+    MessageModel *model = m_session->messages(chatId);
+    m_timeline->setMessageModel(model);
+    const qint64 lastRead
+        = m_session->chats()->summary(chatId).value_or(ChatSummary {}).lastReadSeq;
+    const auto scrollToUnread = [this, model, lastRead] {
+        m_timeline->scrollToRowOrBottom(model->firstUnreadRow(lastRead));
+    };
+    if (model->isLoaded())
+        scrollToUnread();
+    else
+        connect(model, &MessageModel::initialLoaded, m_timeline, scrollToUnread,
+            Qt::SingleShotConnection);
+    m_composer->setText(m_session->draft(chatId));
+    m_composer->focusInput();
+    m_info->setChat(chatId);
+    const int row = m_session->chats()->rowOf(chatId);
+    const QModelIndex index = m_filter->mapFromSource(m_session->chats()->index(row));
+    if (index.isValid() && m_chatList->currentIndex() != index) {
+        const QSignalBlocker quiet(m_chatList->selectionModel());
+        m_chatList->setCurrentIndex(index);
+    }
+    updateHeader();
+}
+
+void MainWindow::showNewChatDialog(bool group)
+{
+    NewChatDialog dialog(
+        m_session, group ? NewChatDialog::Mode::Group : NewChatDialog::Mode::Personal, this);
+    dialog.exec();
+}
+
+void MainWindow::updateHeader()
+{
+    if (m_chatId.isEmpty())
+        return;
+    const auto summary = m_session->chats()->summary(m_chatId);
+    if (!summary)
+        return;
+    const QString title = m_session->chats()->title(m_chatId);
+    const int row = m_session->chats()->rowOf(m_chatId);
+    const QString avatarId
+        = m_session->chats()->index(row).data(ChatListModel::AvatarIdRole).toString();
+    m_headerAvatar->setPixmap(avatarPixmap(avatarId, title, 40));
+    m_headerTitle->setText(title);
+    const QString typing = m_session->typingText(m_chatId);
+    QPalette subtitlePalette = m_headerSubtitle->palette();
+    subtitlePalette.setColor(
+        QPalette::WindowText, typing.isEmpty() ? Theme::textSecondary : Theme::accentText);
+    m_headerSubtitle->setPalette(subtitlePalette);
+    if (!typing.isEmpty())
+        m_headerSubtitle->setText(typing);
+    else if (summary->chat.type == ChatType::Group)
+        m_headerSubtitle->setText(tr("%n member(s)", nullptr, int(summary->chat.members.size())));
+    else
+        m_headerSubtitle->setText(tr("personal chat"));
+}
+
+void MainWindow::updateWindowTitle()
+{
+    const qint64 unread = m_session->chats()->unreadTotal();
+    setWindowTitle(unread > 0 ? tr("Messenger (%1)").arg(unread) : tr("Messenger"));
+}
+
+void MainWindow::markVisibleAsRead()
+{
+    // Read means seen: the window is in front and the message is on screen.
+    if (m_chatId.isEmpty() || !isActiveWindow() || !m_timeline->isVisible())
+        return;
+    const qint64 seq = m_timeline->newestVisibleSeq();
+    const auto summary = m_session->chats()->summary(m_chatId);
+    if (seq > 0 && summary && seq > summary->lastReadSeq)
+        m_session->markRead(m_chatId, seq);
+}
+
+void MainWindow::notify(const QString &title, const QString &text)
+{
+    if (m_tray && m_tray->isVisible())
+        m_tray->showMessage(title, text.left(200), windowIcon(), 5000);
+    QApplication::alert(this);
+}
+
+void MainWindow::changeEvent(QEvent *event)
+{
+    QMainWindow::changeEvent(event);
+    if (event->type() == QEvent::ActivationChange && isActiveWindow())
+        markVisibleAsRead();
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    saveLayout();
+    QMainWindow::closeEvent(event);
+}
+
+void MainWindow::saveLayout() const
+{
+    QSettings settings;
+    settings.setValue(u"window/geometry"_s, saveGeometry());
+    settings.setValue(u"window/splitter"_s, m_splitter->saveState());
+}
+
+void MainWindow::restoreLayout()
+{
+    QSettings settings;
+    if (!restoreGeometry(settings.value(u"window/geometry"_s).toByteArray()))
+        resize(1000, 680);
+    m_splitter->restoreState(settings.value(u"window/splitter"_s).toByteArray());
+}
+
+} // namespace Messenger::Client

@@ -1,0 +1,79 @@
+#pragma once
+
+#include <QMainWindow>
+#include <QPointer>
+
+class QLabel;
+class QLineEdit;
+class QListView;
+class QSortFilterProxyModel;
+class QSplitter;
+class QStackedWidget;
+class QSystemTrayIcon;
+class QToolButton;
+
+namespace Messenger::Client {
+
+class ChatInfoPanel;
+class ClientSession;
+class Composer;
+class ConnectionBanner;
+class TimelineView;
+
+// The signed-in app: the chat list on the left, the open chat on the right
+// (header, timeline, composer, optional info panel), in a splitter whose
+// layout and the window's geometry are remembered.
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+public:
+    explicit MainWindow(ClientSession *session, QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    void openChat(const QString &chatId);
+    QString currentChatId() const { return m_chatId; }
+
+    // For tests and screenshots.
+    QListView *chatListView() const { return m_chatList; }
+    TimelineView *timeline() const { return m_timeline; }
+    Composer *composer() const { return m_composer; }
+    QLineEdit *searchField() const { return m_search; }
+
+Q_SIGNALS:
+    void signOutRequested();
+    void settingsRequested();
+
+protected:
+    void changeEvent(QEvent *event) override;
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    QWidget *buildChatListPanel();
+    QWidget *buildChatPanel();
+    void showNewChatDialog(bool group);
+    void updateHeader();
+    void updateWindowTitle();
+    void markVisibleAsRead();
+    void notify(const QString &title, const QString &text);
+    void saveLayout() const;
+    void restoreLayout();
+
+    ClientSession *m_session;
+    QString m_chatId;
+    QSplitter *m_splitter = nullptr;
+    QLineEdit *m_search = nullptr;
+    QListView *m_chatList = nullptr;
+    QSortFilterProxyModel *m_filter = nullptr;
+    ConnectionBanner *m_banner = nullptr;
+    QStackedWidget *m_chatStack = nullptr;
+    QLabel *m_headerAvatar = nullptr;
+    QLabel *m_headerTitle = nullptr;
+    QLabel *m_headerSubtitle = nullptr;
+    QToolButton *m_infoButton = nullptr;
+    TimelineView *m_timeline = nullptr;
+    Composer *m_composer = nullptr;
+    ChatInfoPanel *m_info = nullptr;
+    QSystemTrayIcon *m_tray = nullptr;
+};
+
+} // namespace Messenger::Client

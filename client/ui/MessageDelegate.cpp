@@ -1,0 +1,246 @@
+#include "MessageDelegate.h"
+
+#include "Theme.h"
+#include "client/models/MessageModel.h"
+#include "client/models/Presentation.h"
+
+#include <QIcon>
+#include <QPainter>
+#include <QRegularExpression>
+
+using namespace Qt::StringLiterals;
+
+namespace Messenger::Client {
+
+namespace {
+constexpr int sideMargin = 12;
+constexpr int paddingX = 10;
+constexpr int paddingY = 6;
+constexpr int rowSpacing = 3;
+constexpr int separatorHeight = 26;
+constexpr int tickSize = 16;
+constexpr qreal radius = 12;
+
+QList<BubbleGeometry::Link> findLinks(const QString &text)
+{
+    static const QRegularExpression url(uR"((?:https?://|www\.)[^\s<>"']+[^\s<>"'.,;:!?)\]])"_s,
+        QRegularExpression::CaseInsensitiveOption);
+    QList<BubbleGeometry::Link> links;
+    for (auto it = url.globalMatch(text); it.hasNext();) {
+        const auto match = it.next();
+        QString target = match.captured();
+        if (target.startsWith(u"www."_s, Qt::CaseInsensitive))
+            target.prepend(u"https://"_s);
+        links.append({ int(match.capturedStart()), int(match.capturedLength()), target });
+    }
+    return links;
+}
+
+QIcon deliveryIcon(MessageModel::Delivery delivery)
+{
+    static const QIcon pending(u":/icons/clock.svg"_s);
+    static const QIcon failed(u":/icons/error.svg"_s);
+    static const QIcon sent(u":/icons/tick.svg"_s);
+    static const QIcon read(u":/icons/double-tick.svg"_s);
+    switch (delivery) {
+    case MessageModel::Delivery::Pending:
+        return pending;
+    case MessageModel::Delivery::Failed:
+        return failed;
+    case MessageModel::Delivery::Sent:
+        return sent;
+    case MessageModel::Delivery::Read:
+        return read;
+    }
+    return sent;
+}
+
+QString metaText(const QModelIndex &index)
+{
+    const QString time = Presentation::messageTime(index.data(MessageModel::TimeRole).toDateTime());
+    return index.data(MessageModel::EditedRole).toBool()
+        ? MessageDelegate::tr("edited") + u' ' + time
+        : time;
+}
+} // namespace
+
+MessageDelegate::MessageDelegate(QObject *parent)
+    : QStyledItemDelegate(parent)
+{ }
+
+QSize MessageDelegate::sizeHint(const QStyleOptionViewItem &option, const QModelIndex &index) const
+{
+    return { m_viewWidth, geometry(index, QRect(0, 0, m_viewWidth, 0), option.font).height };
+}
+
+const BubbleGeometry &MessageDelegate::geometry(
+    const QModelIndex &index, const QRect &rowRect, const QFont &font) const
+{
+    const int width = rowRect.width();
+    const bool mine = index.data(MessageModel::IsMineRole).toBool();
+    const bool deleted = index.data(MessageModel::DeletedRole).toBool();
+    const bool showSender = index.data(MessageModel::ShowSenderRole).toBool();
+    const QString separator = index.data(MessageModel::DaySeparatorRole).toString();
+    const QString text = index.data(MessageModel::TextRole).toString();
+    const QString meta = metaText(index);
+    const QString identity = index.data(MessageModel::IdRole).toString()
+        + index.data(MessageModel::ClientIdRole).toString();
+    const QString key = identity + u'\x1f' + QString::number(width) + u'\x1f' + font.key() + u'\x1f'
+        + separator + u'\x1f' + meta + u'\x1f' + QChar(showSender ? u'S' : u's')
+        + QChar(deleted ? u'D' : u'd') + text;
+    if (BubbleGeometry *cached = m_layouts.object(key))
+        return *cached;
+
+    auto *g = new BubbleGeometry;
+    const QFont smallFont = Theme::withPointSizeDelta(font, -1.5);
+    const QFontMetrics smallMetrics(smallFont);
+    int y = rowSpacing;
+    if (!separator.isEmpty()) {
+        const int pillWidth = QFontMetrics(font).horizontalAdvance(separator) + 24;
+        g->separator = QRect((width - pillWidth) / 2, y + 4, pillWidth, separatorHeight - 4);
+        y += separatorHeight + 6;
+    }
+    const int maxBubbleWidth = std::clamp(int(width * 0.72), 120, 560);
+    const int maxTextWidth = maxBubbleWidth - 2 * paddingX;
+
+    QFont textFont = font;
+    textFont.setItalic(deleted);
+    g->layout = std::make_shared<QTextLayout>(text, textFont);
+    QTextOption wrap;
+    wrap.setWrapMode(QTextOption::WrapAtWordBoundaryOrAnywhere);
+    g->layout->setTextOption(wrap);
+    if (!deleted) {
+        g->links = findLinks(text);
+        QList<QTextLayout::FormatRange> formats;
+        for (const auto &link : std::as_const(g->links)) {
+            QTextCharFormat format;
+            format.setForeground(Theme::link);
+            format.setFontUnderline(true);
+            formats.append({ link.start, link.length, format });
+        }
+        g->layout->setFormats(formats);
+    }
+    qreal textHeight = 0;
+    qreal textWidth = 0;
+    qreal lastLineWidth = 0;
+    g->layout->beginLayout();
+    for (QTextLine line = g->layout->createLine(); line.isValid(); line = g->layout->createLine()) {
+        line.setLineWidth(maxTextWidth);
+        line.setPosition(QPointF(0, textHeight));
+        textHeight += line.height();
+        textWidth = std::max(textWidth, line.naturalTextWidth());
+        lastLineWidth = line.naturalTextWidth();
+    }
+    g->layout->endLayout();
+
+    const int metaWidth = smallMetrics.horizontalAdvance(meta) + (mine ? tickSize + 3 : 0);
+    const int senderHeight = showSender ? QFontMetrics(font).height() + 2 : 0;
+    const int senderWidth = showSender
+        ? QFontMetrics(Theme::withPointSizeDelta(font, 0, true))
+              .horizontalAdvance(index.data(MessageModel::SenderNameRole).toString())
+        : 0;
+    // The time sits on the last line when it fits there, Telegram-style.
+    const bool metaInline = lastLineWidth + 10 + metaWidth <= maxTextWidth;
+    int innerWidth = int(std::ceil(textWidth));
+    int innerHeight = int(std::ceil(textHeight));
+    if (metaInline) {
+        innerWidth = std::max(innerWidth, int(std::ceil(lastLineWidth)) + 10 + metaWidth);
+    } else {
+        innerWidth = std::max(innerWidth, metaWidth);
+        innerHeight += smallMetrics.height();
+    }
+    innerWidth = std::min(std::max(innerWidth, senderWidth), maxTextWidth);
+    const int bubbleWidth = innerWidth + 2 * paddingX;
+    const int bubbleHeight = innerHeight + senderHeight + 2 * paddingY;
+    const int bubbleLeft = mine ? width - sideMargin - bubbleWidth : sideMargin;
+    g->bubble = QRect(bubbleLeft, y, bubbleWidth, bubbleHeight);
+    if (showSender)
+        g->sender = QRect(bubbleLeft + paddingX, y + paddingY, innerWidth, senderHeight);
+    g->textOrigin = QPointF(bubbleLeft + paddingX, y + paddingY + senderHeight);
+    g->meta = QRect(g->bubble.right() - paddingX - metaWidth,
+        g->bubble.bottom() - paddingY - smallMetrics.height() + 2, metaWidth,
+        smallMetrics.height());
+    g->height = y + bubbleHeight + rowSpacing;
+    m_layouts.insert(key, g);
+    return *g;
+}
+
+void MessageDelegate::paint(
+    QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const
+{
+    const BubbleGeometry &g
+        = geometry(index, QRect(option.rect.topLeft(), QSize(m_viewWidth, 0)), option.font);
+    const bool mine = index.data(MessageModel::IsMineRole).toBool();
+    painter->save();
+    painter->translate(option.rect.topLeft());
+    painter->setRenderHint(QPainter::Antialiasing);
+
+    if (!g.separator.isNull()) {
+        painter->setPen(Qt::NoPen);
+        painter->setBrush(Theme::separatorPill);
+        painter->drawRoundedRect(
+            g.separator, g.separator.height() / 2.0, g.separator.height() / 2.0);
+        painter->setPen(Qt::white);
+        painter->setFont(Theme::withPointSizeDelta(option.font, 0, true));
+        painter->drawText(
+            g.separator, Qt::AlignCenter, index.data(MessageModel::DaySeparatorRole).toString());
+    }
+
+    painter->setPen(Qt::NoPen);
+    painter->setBrush(QColor(0, 0, 0, 18)); // a hairline shadow under the bubble
+    painter->drawRoundedRect(g.bubble.translated(0, 1), radius, radius);
+    painter->setBrush(mine ? Theme::bubbleOut : Theme::bubbleIn);
+    painter->drawRoundedRect(g.bubble, radius, radius);
+
+    if (!g.sender.isNull()) {
+        const QString senderId = index.data(MessageModel::SenderIdRole).toString();
+        painter->setPen(Presentation::avatarColor(senderId).darker(115));
+        painter->setFont(Theme::withPointSizeDelta(option.font, 0, true));
+        painter->drawText(g.sender, Qt::AlignLeft | Qt::AlignTop,
+            index.data(MessageModel::SenderNameRole).toString());
+    }
+
+    painter->setPen(
+        index.data(MessageModel::DeletedRole).toBool() ? Theme::textSecondary : Theme::textPrimary);
+    QList<QTextLayout::FormatRange> selections;
+    if (m_selectionIndex == index && m_selectionStart != m_selectionEnd) {
+        QTextCharFormat selected;
+        selected.setBackground(Theme::selection);
+        const int from = std::min(m_selectionStart, m_selectionEnd);
+        selections.append({ from, std::abs(m_selectionEnd - m_selectionStart), selected });
+    }
+    g.layout->draw(painter, g.textOrigin, selections);
+
+    const QFont smallFont = Theme::withPointSizeDelta(option.font, -1.5);
+    painter->setFont(smallFont);
+    painter->setPen(mine ? Theme::timeOut : Theme::timeIn);
+    QRect timeRect = g.meta;
+    if (mine) {
+        const auto delivery
+            = index.data(MessageModel::DeliveryRole).value<MessageModel::Delivery>();
+        const QRect tickRect(
+            g.meta.right() - tickSize + 1, g.meta.center().y() - tickSize / 2, tickSize, tickSize);
+        deliveryIcon(delivery).paint(painter, tickRect);
+        timeRect.setRight(tickRect.left() - 3);
+    }
+    painter->drawText(timeRect, Qt::AlignRight | Qt::AlignVCenter, metaText(index));
+    painter->restore();
+}
+
+void MessageDelegate::setSelection(const QPersistentModelIndex &index, int start, int end)
+{
+    m_selectionIndex = index;
+    m_selectionStart = start;
+    m_selectionEnd = end;
+}
+
+QString MessageDelegate::selectedText() const
+{
+    if (!m_selectionIndex.isValid() || m_selectionStart == m_selectionEnd)
+        return {};
+    const QString text = m_selectionIndex.data(MessageModel::TextRole).toString();
+    const int from = std::min(m_selectionStart, m_selectionEnd);
+    return text.mid(from, std::abs(m_selectionEnd - m_selectionStart));
+}
+
+} // namespace Messenger::Client

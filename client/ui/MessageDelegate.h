@@ -1,0 +1,64 @@
+#pragma once
+
+#include <QCache>
+#include <QPersistentModelIndex>
+#include <QStyledItemDelegate>
+#include <QTextLayout>
+
+#include <memory>
+
+namespace Messenger::Client {
+
+// Where everything of one timeline row goes, for painting and hit-testing.
+struct BubbleGeometry
+{
+    int height = 0;
+    QRect separator; // the day pill, empty if none
+    QRect sender; // the sender's name in groups, empty if none
+    QRect bubble;
+    QPointF textOrigin; // where `layout` is drawn
+    QRect meta; // "edited 12:30 ✓✓" in the bubble's bottom-right corner
+    std::shared_ptr<QTextLayout> layout;
+    struct Link
+    {
+        int start;
+        int length;
+        QString url;
+    };
+    QList<Link> links;
+};
+
+// Paints message bubbles from MessageModel's roles: mine on the right, others
+// on the left, sender names in groups, day separators, time, edited mark and
+// delivery ticks. Text is laid out once per (message, text, width) and kept in
+// a cache, so scrolling through thousands of messages does no layout work.
+class MessageDelegate : public QStyledItemDelegate
+{
+    Q_OBJECT
+public:
+    explicit MessageDelegate(QObject *parent = nullptr);
+
+    void paint(QPainter *painter, const QStyleOptionViewItem &option,
+        const QModelIndex &index) const override;
+    QSize sizeHint(const QStyleOptionViewItem &option, const QModelIndex &index) const override;
+
+    // The row's geometry relative to `rowRect` (the item's rect in the view).
+    const BubbleGeometry &geometry(
+        const QModelIndex &index, const QRect &rowRect, const QFont &font) const;
+    // The text selection the view is making, painted as a highlight.
+    void setSelection(const QPersistentModelIndex &index, int start, int end);
+    QPersistentModelIndex selectionIndex() const { return m_selectionIndex; }
+    QString selectedText() const;
+    void clearCache() { m_layouts.clear(); }
+    // QListView asks for size hints without a width; the view tells us its own.
+    void setViewWidth(int width) { m_viewWidth = width; }
+
+private:
+    mutable QCache<QString, BubbleGeometry> m_layouts { 20000 };
+    int m_viewWidth = 400;
+    QPersistentModelIndex m_selectionIndex;
+    int m_selectionStart = 0;
+    int m_selectionEnd = 0;
+};
+
+} // namespace Messenger::Client

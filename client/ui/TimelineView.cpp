@@ -1,0 +1,302 @@
+#include "TimelineView.h"
+
+#include "MessageDelegate.h"
+#include "Theme.h"
+#include "client/models/MessageModel.h"
+
+#include <QApplication>
+#include <QClipboard>
+#include <QContextMenuEvent>
+#include <QDesktopServices>
+#include <QIdentityProxyModel>
+#include <QMenu>
+#include <QScrollBar>
+
+using namespace Qt::StringLiterals;
+
+namespace Messenger::Client {
+
+// QAbstractItemView fetches more whenever the *last* row is visible, which in
+// a timeline (always at the bottom) would page in the whole history. The view
+// sees the model through this gate, which hides canFetchMore(); the view asks
+// for older pages itself when the user nears the top.
+class TimelineView::FetchGate : public QIdentityProxyModel
+{
+public:
+    using QIdentityProxyModel::QIdentityProxyModel;
+    bool canFetchMore(const QModelIndex &) const override { return false; }
+    void fetchMore(const QModelIndex &) override { }
+};
+
+namespace {
+// How close to the top (in pixels) the next older page is requested.
+constexpr int prefetchDistance = 600;
+} // namespace
+
+TimelineView::TimelineView(QWidget *parent)
+    : QListView(parent)
+    , m_delegate(new MessageDelegate(this))
+    , m_gate(new FetchGate(this))
+{
+    setItemDelegate(m_delegate);
+    setVerticalScrollMode(QAbstractItemView::ScrollPerPixel);
+    setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    setSelectionMode(QAbstractItemView::NoSelection);
+    setFocusPolicy(Qt::StrongFocus);
+    setMouseTracking(true);
+    setFrameShape(QFrame::NoFrame);
+    setUniformItemSizes(false);
+    setResizeMode(QListView::Adjust);
+    verticalScrollBar()->setSingleStep(24);
+    QPalette background = palette();
+    background.setColor(QPalette::Base, Theme::timelineBackground);
+    setPalette(background);
+    setAutoFillBackground(true);
+    setModel(m_gate);
+    connect(m_gate, &QAbstractItemModel::rowsAboutToBeInserted, this,
+        [this](const QModelIndex &, int first) {
+            // Older history arrives above what the user is reading: keep it still.
+            if (first == 0 && m_gate->rowCount() > 0 && !m_stickToBottom)
+                rememberAnchor();
+        });
+}
+
+void TimelineView::setMessageModel(MessageModel *model)
+{
+    m_model = model;
+    m_delegate->setSelection({}, 0, 0);
+    m_anchor = QPersistentModelIndex();
+    m_stickToBottom = true;
+    m_gate->setSourceModel(model);
+}
+
+void TimelineView::scrollToRowOrBottom(int row)
+{
+    doItemsLayout();
+    if (row < 0 || !m_model || row >= m_model->rowCount()) {
+        m_stickToBottom = true;
+        scrollToBottom();
+    } else {
+        scrollTo(m_gate->index(row, 0), QAbstractItemView::PositionAtTop);
+        m_stickToBottom = isAtBottom();
+    }
+    Q_EMIT visibleMessagesChanged();
+}
+
+bool TimelineView::isAtBottom() const
+{
+    return verticalScrollBar()->value() >= verticalScrollBar()->maximum() - 4;
+}
+
+qint64 TimelineView::newestVisibleSeq() const
+{
+    if (!m_model || m_gate->rowCount() == 0)
+        return 0;
+    QModelIndex index = indexAt(QPoint(viewport()->width() / 2, viewport()->height() - 2));
+    if (!index.isValid())
+        index = m_gate->index(m_gate->rowCount() - 1, 0);
+    // Pending messages have no seq: look above them.
+    for (int row = index.row(); row >= 0; --row) {
+        const qint64 seq = m_gate->index(row, 0).data(MessageModel::SeqRole).toLongLong();
+        if (seq > 0)
+            return seq;
+    }
+    return 0;
+}
+
+QString TimelineView::selectedText() const
+{
+    return m_delegate->selectedText();
+}
+
+void TimelineView::resizeEvent(QResizeEvent *event)
+{
+    const bool atBottom = m_stickToBottom;
+    m_delegate->setViewWidth(viewport()->width());
+    QListView::resizeEvent(event);
+    doItemsLayout();
+    if (atBottom)
+        scrollToBottom();
+}
+
+void TimelineView::updateGeometries()
+{
+    QListView::updateGeometries();
+    QScrollBar *bar = verticalScrollBar();
+    if (m_anchor.isValid()) {
+        const int moved = visualRect(m_anchor).top() - m_anchorOffset;
+        m_anchor = QPersistentModelIndex();
+        bar->setValue(bar->value() + moved);
+    } else if (m_stickToBottom) {
+        bar->setValue(bar->maximum());
+    }
+}
+
+void TimelineView::verticalScrollbarValueChanged(int value)
+{
+    // Deliberately not QAbstractItemView's: that fetches at the bottom.
+    m_stickToBottom = value >= verticalScrollBar()->maximum() - 4;
+    requestOlderIfNearTop();
+    Q_EMIT visibleMessagesChanged();
+}
+
+void TimelineView::requestOlderIfNearTop()
+{
+    if (m_model && verticalScrollBar()->value() < prefetchDistance && m_model->canFetchMore({}))
+        m_model->fetchMore({});
+}
+
+void TimelineView::rememberAnchor()
+{
+    const QModelIndex top = indexAt(QPoint(viewport()->width() / 2, 1));
+    if (!top.isValid())
+        return;
+    m_anchor = top;
+    m_anchorOffset = visualRect(top).top();
+}
+
+TimelineView::TextHit TimelineView::hitTest(const QPoint &point) const
+{
+    TextHit hit;
+    hit.index = indexAt(point);
+    if (!hit.index.isValid())
+        return hit;
+    const QRect row = visualRect(hit.index);
+    const BubbleGeometry &g = m_delegate->geometry(
+        hit.index, QRect(row.topLeft(), QSize(viewport()->width(), 0)), font());
+    const QPointF local = QPointF(point - row.topLeft()) - g.textOrigin;
+    const QRectF textBounds = g.layout->boundingRect();
+    if (!g.bubble.contains(point - row.topLeft()) || local.y() < 0
+        || local.y() > textBounds.height())
+        return hit;
+    for (int i = 0; i < g.layout->lineCount(); ++i) {
+        const QTextLine line = g.layout->lineAt(i);
+        if (local.y() >= line.y() && local.y() < line.y() + line.height()) {
+            hit.position = line.xToCursor(local.x());
+            if (local.x() <= line.naturalTextWidth()) {
+                for (const auto &link : g.links) {
+                    if (hit.position >= link.start && hit.position < link.start + link.length)
+                        hit.link = link.url;
+                }
+            }
+            break;
+        }
+    }
+    return hit;
+}
+
+void TimelineView::mousePressEvent(QMouseEvent *event)
+{
+    setFocus(Qt::MouseFocusReason);
+    if (event->button() != Qt::LeftButton) {
+        QListView::mousePressEvent(event);
+        return;
+    }
+    const TextHit hit = hitTest(event->position().toPoint());
+    m_pressIndex = hit.index;
+    m_pressPosition = hit.position;
+    m_selecting = false;
+    m_delegate->setSelection({}, 0, 0);
+    viewport()->update();
+}
+
+void TimelineView::mouseMoveEvent(QMouseEvent *event)
+{
+    const TextHit hit = hitTest(event->position().toPoint());
+    viewport()->setCursor(!hit.link.isEmpty() ? Qt::PointingHandCursor
+            : hit.position >= 0               ? Qt::IBeamCursor
+                                              : Qt::ArrowCursor);
+    if (!(event->buttons() & Qt::LeftButton) || !m_pressIndex.isValid() || m_pressPosition < 0)
+        return;
+    // Selection stays within the message it started in.
+    int position = hit.position;
+    if (hit.index != m_pressIndex) {
+        const QString text = m_pressIndex.data(MessageModel::TextRole).toString();
+        position
+            = event->position().y() > visualRect(m_pressIndex).center().y() ? int(text.size()) : 0;
+    }
+    if (position < 0)
+        return;
+    m_selecting = position != m_pressPosition;
+    m_delegate->setSelection(m_pressIndex, m_pressPosition, position);
+    viewport()->update();
+}
+
+void TimelineView::mouseReleaseEvent(QMouseEvent *event)
+{
+    if (event->button() == Qt::LeftButton && !m_selecting) {
+        const TextHit hit = hitTest(event->position().toPoint());
+        if (!hit.link.isEmpty() && hit.index == m_pressIndex)
+            QDesktopServices::openUrl(QUrl(hit.link));
+    }
+    m_selecting = false;
+    QListView::mouseReleaseEvent(event);
+}
+
+void TimelineView::mouseDoubleClickEvent(QMouseEvent *event)
+{
+    // Double-click selects the word under the pointer, as in any text.
+    const TextHit hit = hitTest(event->position().toPoint());
+    if (hit.position < 0)
+        return;
+    const QString text = hit.index.data(MessageModel::TextRole).toString();
+    int start = hit.position;
+    int end = hit.position;
+    while (start > 0 && text.at(start - 1).isLetterOrNumber())
+        --start;
+    while (end < text.size() && text.at(end).isLetterOrNumber())
+        ++end;
+    m_delegate->setSelection(hit.index, start, end);
+    viewport()->update();
+}
+
+void TimelineView::keyPressEvent(QKeyEvent *event)
+{
+    if (event->matches(QKeySequence::Copy)) {
+        copyToClipboard(m_delegate->selectedText());
+        return;
+    }
+    QListView::keyPressEvent(event);
+}
+
+void TimelineView::contextMenuEvent(QContextMenuEvent *event)
+{
+    const QModelIndex index = indexAt(event->pos());
+    if (!index.isValid())
+        return;
+    const bool deleted = index.data(MessageModel::DeletedRole).toBool();
+    const QString text = index.data(MessageModel::TextRole).toString();
+    const QString id = index.data(MessageModel::IdRole).toString();
+    const QString selected = m_delegate->selectionIndex() == index ? selectedText() : QString();
+    QMenu menu(this);
+    if (!selected.isEmpty()) {
+        menu.addAction(QIcon(u":/icons/copy.svg"_s), tr("Copy Selected Text"), this,
+            [this, selected] { copyToClipboard(selected); });
+    }
+    if (!deleted) {
+        menu.addAction(QIcon(u":/icons/copy.svg"_s), tr("Copy Text"), this,
+            [this, text] { copyToClipboard(text); });
+    }
+    const TextHit hit = hitTest(event->pos());
+    if (!hit.link.isEmpty()) {
+        menu.addAction(tr("Copy Link"), this, [this, link = hit.link] { copyToClipboard(link); });
+    }
+    const bool mine = index.data(MessageModel::IsMineRole).toBool();
+    if (mine && !deleted && !id.isEmpty()) {
+        menu.addSeparator();
+        menu.addAction(QIcon(u":/icons/edit.svg"_s), tr("Edit"), this,
+            [this, id, text] { Q_EMIT editRequested(id, text); });
+        menu.addAction(QIcon(u":/icons/delete.svg"_s), tr("Delete"), this,
+            [this, id] { Q_EMIT deleteRequested(id); });
+    }
+    if (!menu.isEmpty())
+        menu.exec(event->globalPos());
+}
+
+void TimelineView::copyToClipboard(const QString &text) const
+{
+    if (!text.isEmpty())
+        QApplication::clipboard()->setText(text);
+}
+
+} // namespace Messenger::Client

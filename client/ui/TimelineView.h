@@ -1,0 +1,73 @@
+#pragma once
+
+#include <QListView>
+#include <QPersistentModelIndex>
+#include <QPointer>
+
+#include "client/models/MessageModel.h"
+
+namespace Messenger::Client {
+
+class MessageDelegate;
+
+// The open chat's messages: one QListView painted by MessageDelegate. It
+// keeps to the bottom while the user is there, keeps its place when older
+// history is inserted above, asks for older pages near the top, opens links,
+// lets the user select and copy text, and offers edit/delete for own messages.
+class TimelineView : public QListView
+{
+    Q_OBJECT
+public:
+    explicit TimelineView(QWidget *parent = nullptr);
+
+    void setMessageModel(MessageModel *model);
+    MessageModel *messageModel() const { return m_model; }
+    // Shows `row` at the top (the first unread), or the bottom when -1.
+    void scrollToRowOrBottom(int row);
+    bool isAtBottom() const;
+    // The newest message that is actually on screen, 0 if none.
+    qint64 newestVisibleSeq() const;
+    QString selectedText() const;
+
+Q_SIGNALS:
+    void editRequested(const QString &messageId, const QString &text);
+    void deleteRequested(const QString &messageId);
+    // Called as the user scrolls or messages arrive: what is now on screen.
+    void visibleMessagesChanged();
+
+protected:
+    void resizeEvent(QResizeEvent *event) override;
+    void updateGeometries() override;
+    void verticalScrollbarValueChanged(int value) override;
+    void mousePressEvent(QMouseEvent *event) override;
+    void mouseMoveEvent(QMouseEvent *event) override;
+    void mouseReleaseEvent(QMouseEvent *event) override;
+    void mouseDoubleClickEvent(QMouseEvent *event) override;
+    void keyPressEvent(QKeyEvent *event) override;
+    void contextMenuEvent(QContextMenuEvent *event) override;
+
+private:
+    struct TextHit
+    {
+        QModelIndex index;
+        int position = -1; // a cursor position in the message text, -1 if not on text
+        QString link;
+    };
+    TextHit hitTest(const QPoint &point) const;
+    void rememberAnchor();
+    void requestOlderIfNearTop();
+    void copyToClipboard(const QString &text) const;
+
+    QPointer<MessageModel> m_model;
+    MessageDelegate *m_delegate;
+    class FetchGate;
+    FetchGate *m_gate;
+    bool m_stickToBottom = true;
+    QPersistentModelIndex m_anchor;
+    int m_anchorOffset = 0;
+    QPersistentModelIndex m_pressIndex;
+    int m_pressPosition = -1;
+    bool m_selecting = false;
+};
+
+} // namespace Messenger::Client
