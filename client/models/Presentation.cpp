@@ -5,7 +5,19 @@
 
 #include <array>
 
+using namespace Qt::StringLiterals;
+
 namespace Messenger::Client::Presentation {
+
+namespace {
+// The locale's short time without seconds (the C locale's includes them).
+QString shortTime(const QTime &time, const QLocale &locale)
+{
+    QString format = locale.timeFormat(QLocale::ShortFormat);
+    format.remove(u":ss"_s).remove(u".ss"_s);
+    return locale.toString(time, format);
+}
+} // namespace
 
 QString chatListTime(const QDateTime &when, const QDateTime &now, const QLocale &locale)
 {
@@ -13,7 +25,7 @@ QString chatListTime(const QDateTime &when, const QDateTime &now, const QLocale 
         return {};
     const qint64 secondsAgo = when.secsTo(now);
     if (when.date() == now.date() || (secondsAgo >= 0 && secondsAgo < 20 * 3600))
-        return locale.toString(when.time(), QLocale::ShortFormat);
+        return shortTime(when.time(), locale);
     if (secondsAgo >= 0 && when.date().daysTo(now.date()) < 7)
         return locale.dayName(when.date().dayOfWeek(), QLocale::ShortFormat);
     return locale.toString(when.date(), QLocale::ShortFormat);
@@ -21,7 +33,7 @@ QString chatListTime(const QDateTime &when, const QDateTime &now, const QLocale 
 
 QString messageTime(const QDateTime &when, const QLocale &locale)
 {
-    return locale.toString(when.time(), QLocale::ShortFormat);
+    return shortTime(when.time(), locale);
 }
 
 QString dateSeparator(const QDate &day, const QDate &today, const QLocale &locale)

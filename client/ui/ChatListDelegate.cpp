@@ -65,8 +65,13 @@ void ChatListDelegate::paint(
         const bool read = index.data(ChatListModel::LastMessageReadRole).toBool();
         static const QIcon tick(u":/icons/tick.svg"_s);
         static const QIcon doubleTick(u":/icons/double-tick.svg"_s);
+        static const QIcon tickOnSelection(u":/icons/tick-white.svg"_s);
+        static const QIcon doubleTickOnSelection(u":/icons/double-tick-white.svg"_s);
         const QRect tickRect(titleRight - 16, firstLineTop, 16, 16);
-        (read ? doubleTick : tick).paint(painter, tickRect);
+        if (selected)
+            (read ? doubleTickOnSelection : tickOnSelection).paint(painter, tickRect);
+        else
+            (read ? doubleTick : tick).paint(painter, tickRect);
         titleRight = tickRect.left() - 2;
     }
 

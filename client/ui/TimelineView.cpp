@@ -50,6 +50,7 @@ TimelineView::TimelineView(QWidget *parent)
     verticalScrollBar()->setSingleStep(24);
     QPalette background = palette();
     background.setColor(QPalette::Base, Theme::timelineBackground);
+    background.setColor(QPalette::Window, Theme::timelineBackground);
     setPalette(background);
     setAutoFillBackground(true);
     setModel(m_gate);
@@ -121,6 +122,12 @@ void TimelineView::resizeEvent(QResizeEvent *event)
 
 void TimelineView::updateGeometries()
 {
+    // A short conversation sits at the bottom, next to the composer, as in
+    // every messenger: the empty space goes above it.
+    const int contentHeight = contentsSize().height();
+    const int spare = std::max(0, viewport()->height() + viewportMargins().top() - contentHeight);
+    if (spare != viewportMargins().top())
+        setViewportMargins(0, spare, 0, 0);
     QListView::updateGeometries();
     QScrollBar *bar = verticalScrollBar();
     if (m_anchor.isValid()) {
