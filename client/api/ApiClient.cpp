@@ -79,6 +79,17 @@ ApiError httpError(int status, const QJsonDocument &body)
 }
 
 // `path?name=value&...` with every value percent-encoded ('+' and '&' included).
+// The typed outcome of one exchange with the server.
+template <typename T>
+ApiResult<T> outcome(int status, const QJsonDocument &answer, const ApiError *error)
+{
+    if (error)
+        return *error;
+    if (status < 200 || status >= 300)
+        return httpError(status, answer);
+    return parse<T>(answer);
+}
+
 QString withQuery(const QString &path, const QList<std::pair<QString, QString>> &parameters)
 {
     QString result = path;
@@ -101,7 +112,12 @@ ApiClient::~ApiClient() = default;
 
 void ApiClient::setBaseUrl(const QUrl &url)
 {
-    m_baseUrl = url.adjusted(QUrl::StripTrailingSlash);
+    // Paths are appended to it: "http://host:8000/" must not give "//api/...".
+    m_baseUrl = url.adjusted(QUrl::RemoveQuery | QUrl::RemoveFragment);
+    QString path = m_baseUrl.path();
+    while (path.endsWith(u'/'))
+        path.chop(1);
+    m_baseUrl.setPath(path);
 }
 
 void ApiClient::setTokens(const QString &accessToken, const QString &refreshToken)
@@ -127,12 +143,7 @@ QFuture<ApiResult<T>> ApiClient::call(const QByteArray &method, const QString &p
     promise->start();
     send(method, pathAndQuery, body, authenticated,
         [promise](int status, const QJsonDocument &answer, const ApiError *error) {
-            if (error)
-                promise->addResult(*error);
-            else if (status < 200 || status >= 300)
-                promise->addResult(httpError(status, answer));
-            else
-                promise->addResult(parse<T>(answer));
+            promise->addResult(outcome<T>(status, answer, error));
             promise->finish();
         });
     return promise->future();
@@ -221,25 +232,34 @@ QFuture<ApiResult<TokenResponse>> ApiClient::login(const QString &email, const Q
 
 QFuture<ApiResult<TokenResponse>> ApiClient::refresh()
 {
-    if (m_refreshInFlight)
-        return *m_refreshInFlight;
+    // Every caller gets its own future (a QFuture takes one continuation),
+    // all fed by the one request in flight.
+    auto promise = std::make_shared<QPromise<ApiResult<TokenResponse>>>();
+    promise->start();
+    m_refreshWaiters.append([promise](const ApiResult<TokenResponse> &tokens) {
+        promise->addResult(tokens);
+        promise->finish();
+    });
+    if (m_refreshWaiters.size() > 1)
+        return promise->future();
     ++m_refreshCount;
-    auto future = call<TokenResponse>("POST", ApiPaths::authRefresh.toString(),
-        QJsonDocument(RefreshRequest { m_refreshToken }.toJson()), false)
-                      .then(this, [this](const ApiResult<TokenResponse> &tokens) {
-                          m_refreshInFlight.reset();
-                          if (tokens) {
-                              storeTokens(tokens.value());
-                          } else if (tokens.error().kind == ApiError::Kind::Http
-                              && tokens.error().status < 500) {
-                              // The server refused the refresh token: the session is over.
-                              setTokens({}, {});
-                              Q_EMIT sessionExpired();
-                          }
-                          return tokens;
-                      });
-    m_refreshInFlight = future;
-    return future;
+    send("POST", ApiPaths::authRefresh.toString(),
+        QJsonDocument(RefreshRequest { m_refreshToken }.toJson()), false,
+        [this](int status, const QJsonDocument &answer, const ApiError *error) {
+            const auto tokens = outcome<TokenResponse>(status, answer, error);
+            const bool refused = !tokens && tokens.error().kind == ApiError::Kind::Http
+                && tokens.error().status < 500;
+            if (tokens)
+                storeTokens(tokens.value());
+            else if (refused)
+                setTokens({}, {});
+            const auto waiters = std::exchange(m_refreshWaiters, {});
+            for (const auto &waiter : waiters)
+                waiter(tokens);
+            if (refused) // the server refused the refresh token: the session is over
+                Q_EMIT sessionExpired();
+        });
+    return promise->future();
 }
 
 QFuture<ApiResult<Empty>> ApiClient::logout()

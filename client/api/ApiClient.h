@@ -108,7 +108,8 @@ private:
     QString m_accessToken;
     QString m_refreshToken;
     std::chrono::milliseconds m_timeout { 15000 };
-    std::optional<QFuture<ApiResult<Messenger::TokenResponse>>> m_refreshInFlight;
+    // Callers waiting for the refresh in flight; empty when there is none.
+    QList<std::function<void(const ApiResult<Messenger::TokenResponse> &)>> m_refreshWaiters;
     int m_refreshCount = 0;
 };
 

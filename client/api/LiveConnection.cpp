@@ -164,6 +164,10 @@ void LiveConnection::open()
     m_greeted = false;
     m_socket = new QWebSocket(QString(), QWebSocketProtocol::VersionLatest, this);
     connect(m_socket, &QWebSocket::textMessageReceived, this, &LiveConnection::handleFrame);
+    connect(m_socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), this,
+        [this](QAbstractSocket::SocketError) {
+            qCInfo(lcLive) << "socket error:" << (m_socket ? m_socket->errorString() : QString());
+        });
     connect(m_socket, &QWebSocket::disconnected, this, [this] {
         const auto code = m_socket ? m_socket->closeCode() : QWebSocketProtocol::CloseCodeNormal;
         qCInfo(lcLive) << "disconnected, close code" << code;

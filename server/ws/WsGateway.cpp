@@ -185,6 +185,11 @@ void WsGateway::reportError(
 
 void WsGateway::handleFrame(WsSession *session, const QByteArray &frame)
 {
+    if (session->isBusy()) {
+        if (!session->defer(frame))
+            reportError(session, u"Too many commands in flight; wait for the acks"_s, std::nullopt);
+        return;
+    }
     const Result<WsProtocol::Command> parsed = WsProtocol::parse(frame, session->chatId());
     if (!parsed) {
         reportError(session, parsed.error().detail, std::nullopt);
@@ -213,6 +218,13 @@ void WsGateway::handleFrame(WsSession *session, const QByteArray &frame)
                 else if (guard->isUserSocket())
                     guard->send(WsProtocol::ack(clientId, message.value()));
                 guard->finishSend();
+                // What the client sent after this send runs now, in order.
+                while (guard && !guard->isBusy()) {
+                    const auto next = guard->takeDeferred();
+                    if (!next)
+                        break;
+                    handleFrame(guard, *next);
+                }
             });
         return;
     case WsProtocol::Command::Type::Read:

@@ -68,6 +68,23 @@ void WsSession::finishSend()
     releaseHeldBack();
 }
 
+bool WsSession::defer(const QByteArray &frame)
+{
+    // A client that pipelines more than this without waiting is misbehaving.
+    constexpr qsizetype maxDeferred = 256;
+    if (m_deferred.size() >= maxDeferred)
+        return false;
+    m_deferred.append(frame);
+    return true;
+}
+
+std::optional<QByteArray> WsSession::takeDeferred()
+{
+    if (m_deferred.isEmpty() || isBusy())
+        return std::nullopt;
+    return m_deferred.takeFirst();
+}
+
 void WsSession::releaseHeldBack()
 {
     if (holdingBack())

@@ -7,6 +7,7 @@
 #include <QWebSocket>
 
 #include <memory>
+#include <optional>
 
 namespace Messenger::Server {
 
@@ -40,6 +41,11 @@ public:
     // Brackets a `send` command: call finishSend() after its ack or error went out.
     void beginSend() { ++m_sendsInFlight; }
     void finishSend();
+    // Commands from one client are carried out in the order sent: while a send
+    // is being stored, later frames wait here. False when too many wait.
+    bool isBusy() const { return m_sendsInFlight > 0; }
+    bool defer(const QByteArray &frame);
+    std::optional<QByteArray> takeDeferred();
 
     qint64 idleMs() const { return m_lastActivity.elapsed(); }
     void ping();
@@ -64,6 +70,7 @@ private:
     int m_sendsInFlight = 0;
     bool m_closed = false;
     QList<QPair<qint64, QByteArray>> m_heldBack;
+    QList<QByteArray> m_deferred;
 };
 
 } // namespace Messenger::Server

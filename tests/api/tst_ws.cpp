@@ -196,6 +196,14 @@ void TestWs::sendAckAndIdempotentRetry()
             { u"client_id"_s,
                 u"3b0f3b4e-94b5-4c67-9a77-6b7c6a0d2%1"_s.arg(i, 3, 10, QChar(u'0')) } });
     QTRY_COMPARE_WITH_TIMEOUT(a.ofType(u"message"_s).size(), 1 + burst, 10000);
+    // ...and one client's sends are stored in the order it sent them.
+    QStringList stored;
+    for (const QJsonObject &frame : a.ofType(u"message"_s).mid(1))
+        stored.append(frame.value(u"data").toObject().value(u"text").toString());
+    QStringList written;
+    for (int i = 0; i < burst; ++i)
+        written.append(u"burst %1"_s.arg(i));
+    QCOMPARE(stored, written);
     QSet<QString> acked;
     for (const QJsonObject &frame : a.frames) {
         const QString id = frame.value(u"data").toObject().value(u"id").toString();

@@ -93,8 +93,8 @@ bool TestServer::start(const QStringList &extraArgs)
     m_process.setProcessChannelMode(QProcess::MergedChannels);
     m_output.clear();
     m_process.start(QStringLiteral(MESSENGER_SERVER_BIN),
-        QStringList {
-            u"--host"_s, u"127.0.0.1"_s, u"--port"_s, u"0"_s, u"--data-dir"_s, m_dir.path() }
+        QStringList { u"--host"_s, u"127.0.0.1"_s, u"--port"_s, QString::number(m_port),
+            u"--data-dir"_s, m_dir.path() }
             + extraArgs);
     static const QRegularExpression listening(u"Listening on http://127\\.0\\.0\\.1:(\\d+)"_s);
     QElapsedTimer waited;

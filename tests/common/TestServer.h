@@ -17,7 +17,8 @@ public:
     TestServer();
     ~TestServer();
 
-    // Starts the process; false (with the reason in error()) on failure.
+    // Starts the process; false (with the reason in error()) on failure. A
+    // restart after stop() keeps the port and the database.
     bool start(const QStringList &extraArgs = {});
     // Starts a second instance on the same database as `primary` (PostgreSQL).
     bool startSharing(const TestServer &primary);
