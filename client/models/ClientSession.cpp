@@ -338,8 +338,17 @@ void ClientSession::connectLive()
 {
     connect(m_live, &LiveConnection::messageReceived, this, [this](const Message &message) {
         m_chats->applyMessage(message, true);
-        if (MessageModel *model = m_timelines.value(message.chatId))
+        MessageModel *model = m_timelines.value(message.chatId);
+        if (model)
             model->applyMessage(message);
+        // Sending moves the sender's read cursor: in a personal chat, an
+        // answer means everything before it was read.
+        const auto summary = m_chats->summary(message.chatId);
+        if (message.senderId != m_user.id && summary && summary->chat.type == ChatType::Personal) {
+            m_chats->applyRead(message.chatId, message.senderId, message.seq, 0);
+            if (model)
+                model->applyReadByAll(message.seq);
+        }
         if (message.senderId != m_user.id)
             Q_EMIT messageArrived(message, m_chats->title(message.chatId));
         Q_EMIT typingChanged(message.chatId);

@@ -86,6 +86,14 @@ LoginDialog::LoginDialog(QWidget *parent)
     layout->addWidget(m_subtitle);
     layout->addSpacing(6);
 
+    // Object names let tests and accessibility tools find the inputs.
+    m_server->setObjectName(u"server"_s);
+    m_name->setObjectName(u"name"_s);
+    m_email->setObjectName(u"email"_s);
+    m_password->setObjectName(u"password"_s);
+    m_confirmation->setObjectName(u"confirmation"_s);
+    m_submit->setObjectName(u"submit"_s);
+    m_switchMode->setObjectName(u"switchMode"_s);
     m_server->setPlaceholderText(u"http://127.0.0.1:8000"_s);
     m_name->setMaxLength(Limits::userNameMax);
     m_email->setPlaceholderText(tr("name@example.com"));

@@ -105,7 +105,9 @@ const BubbleGeometry &MessageDelegate::geometry(
 
     QFont textFont = font;
     textFont.setItalic(deleted);
-    g->layout = std::make_shared<QTextLayout>(text, textFont);
+    // QTextLayout breaks lines only at U+2028; same length, so positions still match.
+    g->layout = std::make_shared<QTextLayout>(
+        QString(text).replace(u'\n', QChar::LineSeparator), textFont);
     QTextOption wrap;
     wrap.setWrapMode(QTextOption::WrapAtWordBoundaryOrAnywhere);
     g->layout->setTextOption(wrap);

@@ -137,6 +137,8 @@ void TimelineView::updateGeometries()
     } else if (m_stickToBottom) {
         bar->setValue(bar->maximum());
     }
+    // New rows may be on screen without any scrolling (a short chat).
+    Q_EMIT visibleMessagesChanged();
 }
 
 void TimelineView::verticalScrollbarValueChanged(int value)

@@ -1,0 +1,226 @@
+#include "TestServer.h"
+#include "client/models/ChatListModel.h"
+#include "client/models/ClientSession.h"
+#include "client/models/MessageModel.h"
+#include "client/ui/Composer.h"
+#include "client/ui/DesktopApp.h"
+#include "client/ui/LoginDialog.h"
+#include "client/ui/MainWindow.h"
+#include "client/ui/TimelineView.h"
+
+#include <QApplication>
+#include <QDir>
+#include <QSettings>
+#include <QJsonArray>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListView>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+using namespace Messenger;
+using namespace Messenger::Client;
+
+// The desktop app driven through its widgets, as a person would: offscreen,
+// against a real server. With MESSENGER_SCREENSHOTS=<dir> it also saves the
+// screenshots the README shows (in the language of MESSENGER_SCREENSHOT_LANG).
+class TestDesktop : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void signInChatLiveAndSeeUnreadBadges();
+    void registrationErrorsAreShownInline();
+
+private:
+    void screenshot(QWidget *widget, const QString &name)
+    {
+        const QString dir = qEnvironmentVariable("MESSENGER_SCREENSHOTS");
+        if (dir.isEmpty())
+            return;
+        QTest::qWait(200); // let pending paints and layouts settle
+        const QString language = qEnvironmentVariable("MESSENGER_SCREENSHOT_LANG", u"en"_s);
+        QVERIFY(widget->grab().save(u"%1/%2-%3.png"_s.arg(dir, name, language)));
+    }
+    void sendAs(const HttpClient::Account &from, const QString &chatId, const QString &text)
+    {
+        COMPARE_STATUS(m_http->post(u"/api/v1/chats/messages"_s,
+                           { { u"chat_id"_s, chatId }, { u"text"_s, text } }, from.token),
+            200);
+    }
+
+    TestServer m_server;
+    std::unique_ptr<HttpClient> m_http;
+};
+
+void TestDesktop::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true); // settings and the session file stay out of $HOME
+    QCoreApplication::setOrganizationName(u"MessengerTests"_s);
+    QCoreApplication::setApplicationName(u"tst_desktop"_s);
+    // A clean start every run: no remembered server, session or layout.
+    QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)).removeRecursively();
+    QSettings().clear();
+    Q_INIT_RESOURCE(client);
+    DesktopApp::installTranslations(qEnvironmentVariable("MESSENGER_SCREENSHOT_LANG", u"en"_s));
+    QVERIFY2(m_server.start(), qPrintable(m_server.error()));
+    m_http = std::make_unique<HttpClient>(m_server);
+}
+
+void TestDesktop::signInChatLiveAndSeeUnreadBadges()
+{
+    const auto bob = m_http->newUser(u"Bob Stone"_s);
+    const auto eve = m_http->newUser(u"Eve Adams"_s);
+    // Ann's account exists; she signs in through the dialog.
+    const QString annEmail = u"ann.desktop@example.com"_s;
+    COMPARE_STATUS(m_http->post(u"/api/v1/auth/register"_s,
+                       { { u"email"_s, annEmail }, { u"name"_s, u"Ann Lee"_s },
+                           { u"password"_s, u"password-1"_s } }),
+        200);
+    const Reply annLogin = m_http->post(
+        u"/api/v1/auth/token"_s, { { u"email"_s, annEmail }, { u"password"_s, u"password-1"_s } });
+    const QString annId = annLogin.object().value(u"user_id").toString();
+    const QString chatId = m_http
+                               ->post(u"/api/v1/chats/personal"_s,
+                                   { { u"member_ids"_s, QJsonArray { annId } } }, bob.token)
+                               .object()
+                               .value(u"id")
+                               .toString();
+    sendAs(bob, chatId, u"Hi Ann! Are we still on for tomorrow?"_s);
+    const QString groupId = m_http
+                                ->post(u"/api/v1/chats/group"_s,
+                                    { { u"name"_s, u"Weekend trip"_s }, { u"type"_s, u"group"_s },
+                                        { u"member_ids"_s, QJsonArray { annId, bob.id } } },
+                                    eve.token)
+                                .object()
+                                .value(u"id")
+                                .toString();
+    sendAs(eve, groupId, u"Who is in for the lake this weekend?"_s);
+    sendAs(bob, groupId, u"Count me in! I can drive, we leave Saturday at nine."_s);
+
+    DesktopApp app;
+    app.start();
+    QTRY_VERIFY_WITH_TIMEOUT(app.loginDialog() && app.loginDialog()->isVisible(), 10000);
+    LoginDialog *login = app.loginDialog();
+    screenshot(login, u"login"_s);
+    auto *server = login->findChild<QLineEdit *>(u"server"_s);
+    server->clear();
+    QTest::keyClicks(server, m_server.url(u""_s).toString());
+    QTest::keyClicks(login->findChild<QLineEdit *>(u"email"_s), annEmail);
+    // A wrong password first: the error is shown in the dialog, which stays.
+    QTest::keyClicks(login->findChild<QLineEdit *>(u"password"_s), u"wrong-password"_s);
+    QTest::mouseClick(login->findChild<QPushButton *>(u"submit"_s), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        login->findChild<QPushButton *>(u"submit"_s)->isEnabled(), 10000); // no longer busy
+    bool errorShown = false;
+    for (QLabel *label : login->findChildren<QLabel *>())
+        errorShown
+            = errorShown || (label->isVisible() && label->text() == u"Wrong email or password"_s);
+    QVERIFY(errorShown);
+    auto *password = login->findChild<QLineEdit *>(u"password"_s);
+    password->clear();
+    QTest::keyClicks(password, u"password-1"_s);
+    QTest::keyClick(password, Qt::Key_Return);
+
+    QTRY_VERIFY_WITH_TIMEOUT(app.mainWindow() && app.mainWindow()->isVisible(), 10000);
+    MainWindow *window = app.mainWindow();
+    window->resize(1000, 640);
+    QVERIFY(QTest::qWaitForWindowExposed(window));
+    window->activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(window));
+    ChatListModel *chats = app.session()->chats();
+    QTRY_COMPARE_WITH_TIMEOUT(chats->rowCount(), 2, 10000);
+    QCOMPARE(chats->unreadTotal(), 3);
+    QTRY_VERIFY(window->windowTitle().contains(u"(3)"_s));
+
+    // Open the personal chat by clicking its row.
+    QListView *list = window->chatListView();
+    const QModelIndex row = list->model()->index(
+        chats->rowOf(chatId), 0); // the filter shows everything while the search is empty
+    QTest::mouseClick(list->viewport(), Qt::LeftButton, {}, list->visualRect(row).center());
+    QCOMPARE(window->currentChatId(), chatId);
+    MessageModel *timeline = app.session()->messages(chatId);
+    QTRY_COMPARE_WITH_TIMEOUT(timeline->rowCount(), 1, 10000);
+
+    // Type and send with Enter: it appears at once, then turns sent.
+    QPlainTextEdit *input = window->composer()->input();
+    QTest::keyClicks(input, u"Yes! 10:00 at the station."_s);
+    QTest::keyClick(input, Qt::Key_Return);
+    QCOMPARE(input->toPlainText(), QString());
+    QCOMPARE(timeline->rowCount(), 2);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        timeline->index(1).data(MessageModel::DeliveryRole).value<MessageModel::Delivery>(),
+        MessageModel::Delivery::Sent, 10000);
+    // Shift+Enter is a new line, not a send.
+    QTest::keyClicks(input, u"line one"_s);
+    QTest::keyClick(input, Qt::Key_Return, Qt::ShiftModifier);
+    QTest::keyClicks(input, u"line two"_s);
+    QCOMPARE(input->toPlainText(), u"line one\nline two"_s);
+    QTest::keyClick(input, Qt::Key_Return);
+    QTRY_COMPARE_WITH_TIMEOUT(timeline->rowCount(), 3, 10000);
+    QCOMPARE(timeline->index(2).data(MessageModel::TextRole).toString(), u"line one\nline two"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(timeline->index(2).data(MessageModel::DeliveryRole)
+                                  .value<MessageModel::Delivery>(),
+        MessageModel::Delivery::Sent, 10000);
+
+    // Bob answers: it appears live in the open chat.
+    sendAs(bob, chatId, u"Perfect, I will bring the tickets: https://example.com/tickets"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(timeline->rowCount(), 4, 10000);
+    QCOMPARE(timeline->index(3).data(MessageModel::SenderIdRole).toString(), bob.id);
+    // The window is active and the message is on screen: it is read at once.
+    QTRY_COMPARE_WITH_TIMEOUT(
+        chats->index(chats->rowOf(chatId)).data(ChatListModel::UnreadCountRole).toLongLong(), 0,
+        10000);
+
+    // The group's badge counts what arrives there, live.
+    const int groupRow = chats->rowOf(groupId);
+    QCOMPARE(chats->index(groupRow).data(ChatListModel::UnreadCountRole).toLongLong(), 2);
+    sendAs(eve, groupId, u"Great, see you all there"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        chats->index(chats->rowOf(groupId)).data(ChatListModel::UnreadCountRole).toLongLong(), 3,
+        10000);
+    // The group moved to the top, the open chat stays selected.
+    QCOMPARE(chats->rowOf(groupId), 0);
+    QCOMPARE(list->currentIndex().data(ChatListModel::ChatIdRole).toString(), chatId);
+    screenshot(window, u"chat"_s);
+
+    // A draft is kept per chat and shown in the list.
+    QTest::keyClicks(input, u"unsent thought"_s);
+    const QModelIndex groupIndex = list->model()->index(chats->rowOf(groupId), 0);
+    QTest::mouseClick(list->viewport(), Qt::LeftButton, {}, list->visualRect(groupIndex).center());
+    QCOMPARE(window->currentChatId(), groupId);
+    QCOMPARE(chats->index(chats->rowOf(chatId)).data(ChatListModel::DraftRole).toString(),
+        u"unsent thought"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(app.session()->messages(groupId)->rowCount(), 3, 10000);
+    screenshot(window, u"group"_s);
+}
+
+void TestDesktop::registrationErrorsAreShownInline()
+{
+    LoginDialog dialog;
+    dialog.setMode(LoginDialog::Mode::Register);
+    dialog.show();
+    QSignalSpy requested(&dialog, &LoginDialog::registerRequested);
+    QTest::keyClicks(dialog.findChild<QLineEdit *>(u"email"_s), u"not-an-email"_s);
+    QTest::keyClicks(dialog.findChild<QLineEdit *>(u"password"_s), u"short"_s);
+    QTest::keyClicks(dialog.findChild<QLineEdit *>(u"confirmation"_s), u"different"_s);
+    QTest::mouseClick(dialog.findChild<QPushButton *>(u"submit"_s), Qt::LeftButton);
+    QCOMPARE(requested.size(), 0);
+    QStringList shown;
+    for (QLabel *label : dialog.findChildren<QLabel *>()) {
+        if (label->isVisible() && !label->text().isEmpty())
+            shown.append(label->text());
+    }
+    QVERIFY(shown.contains(u"Enter your name"_s));
+    QVERIFY(shown.contains(u"Enter a valid email address"_s));
+    QVERIFY(shown.contains(u"The passwords do not match"_s));
+    screenshot(&dialog, u"register"_s);
+}
+
+QTEST_MAIN(TestDesktop)
+#include "tst_desktop.moc"
