@@ -10,13 +10,13 @@
 
 #include <QApplication>
 #include <QDir>
-#include <QSettings>
 #include <QJsonArray>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListView>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTest>
@@ -119,8 +119,11 @@ void TestDesktop::signInChatLiveAndSeeUnreadBadges()
         login->findChild<QPushButton *>(u"submit"_s)->isEnabled(), 10000); // no longer busy
     bool errorShown = false;
     for (QLabel *label : login->findChildren<QLabel *>())
-        errorShown
-            = errorShown || (label->isVisible() && label->text() == u"Wrong email or password"_s);
+        errorShown = errorShown
+            || (label->isVisible()
+                && label->text()
+                    == QCoreApplication::translate(
+                        "Messenger::Client::ClientSession", "Wrong email or password"));
     QVERIFY(errorShown);
     auto *password = login->findChild<QLineEdit *>(u"password"_s);
     password->clear();
@@ -164,8 +167,8 @@ void TestDesktop::signInChatLiveAndSeeUnreadBadges()
     QTest::keyClick(input, Qt::Key_Return);
     QTRY_COMPARE_WITH_TIMEOUT(timeline->rowCount(), 3, 10000);
     QCOMPARE(timeline->index(2).data(MessageModel::TextRole).toString(), u"line one\nline two"_s);
-    QTRY_COMPARE_WITH_TIMEOUT(timeline->index(2).data(MessageModel::DeliveryRole)
-                                  .value<MessageModel::Delivery>(),
+    QTRY_COMPARE_WITH_TIMEOUT(
+        timeline->index(2).data(MessageModel::DeliveryRole).value<MessageModel::Delivery>(),
         MessageModel::Delivery::Sent, 10000);
 
     // Bob answers: it appears live in the open chat.
@@ -216,9 +219,12 @@ void TestDesktop::registrationErrorsAreShownInline()
         if (label->isVisible() && !label->text().isEmpty())
             shown.append(label->text());
     }
-    QVERIFY(shown.contains(u"Enter your name"_s));
-    QVERIFY(shown.contains(u"Enter a valid email address"_s));
-    QVERIFY(shown.contains(u"The passwords do not match"_s));
+    const auto tr = [](const char *text) {
+        return QCoreApplication::translate("Messenger::Client::LoginDialog", text);
+    };
+    QVERIFY(shown.contains(tr("Enter your name")));
+    QVERIFY(shown.contains(tr("Enter a valid email address")));
+    QVERIFY(shown.contains(tr("The passwords do not match")));
     screenshot(&dialog, u"register"_s);
 }
 

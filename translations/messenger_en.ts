@@ -1,0 +1,45 @@
+<?xml version='1.0' encoding='utf-8'?>
+<TS version="2.1" language="en_US">
+<context>
+    <name>Messenger::Client::ChatInfoPanel</name>
+    <message numerus="yes">
+        <source>%n member(s)</source>
+        <translation><numerusform>%n member</numerusform><numerusform>%n members</numerusform></translation>
+    </message>
+</context>
+<context>
+    <name>Messenger::Client::ChatListModel</name>
+    <message numerus="yes">
+        <source>%n people are typing...</source>
+        <translation><numerusform>%n person is typing...</numerusform><numerusform>%n people are typing...</numerusform></translation>
+    </message>
+</context>
+<context>
+    <name>Messenger::Client::ConnectionBanner</name>
+    <message numerus="yes">
+        <source>Reconnecting in %n s...</source>
+        <translation><numerusform>Reconnecting in %n s...</numerusform><numerusform>Reconnecting in %n s...</numerusform></translation>
+    </message>
+</context>
+<context>
+    <name>Messenger::Client::LoginDialog</name>
+    <message numerus="yes">
+        <source>Use at least %n characters</source>
+        <translation><numerusform>Use at least %n character</numerusform><numerusform>Use at least %n characters</numerusform></translation>
+    </message>
+</context>
+<context>
+    <name>Messenger::Client::MainWindow</name>
+    <message numerus="yes">
+        <source>%n member(s)</source>
+        <translation><numerusform>%n member</numerusform><numerusform>%n members</numerusform></translation>
+    </message>
+</context>
+<context>
+    <name>Messenger::Client::NewChatDialog</name>
+    <message numerus="yes">
+        <source>%n selected</source>
+        <translation><numerusform>%n selected</numerusform><numerusform>%n selected</numerusform></translation>
+    </message>
+</context>
+</TS>

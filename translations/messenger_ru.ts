@@ -1,0 +1,440 @@
+<?xml version='1.0' encoding='utf-8'?>
+<TS version="2.1" language="ru_RU">
+<context>
+    <name>Messenger::Client::ApiError</name>
+    <message>
+        <source>Request failed (%1)</source>
+        <translation>Запрос не выполнен (%1)</translation>
+    </message>
+    <message>
+        <source>Cannot reach the server. Check the address and your connection.</source>
+        <translation>Не удаётся связаться с сервером. Проверьте адрес и подключение.</translation>
+    </message>
+    <message>
+        <source>The server sent an answer this app does not understand.</source>
+        <translation>Сервер прислал ответ, который приложение не понимает.</translation>
+    </message>
+    <message>
+        <source>Too many attempts. Please wait a moment.</source>
+        <translation>Слишком много попыток. Подождите немного.</translation>
+    </message>
+    <message>
+        <source>The server is unavailable. Try again later.</source>
+        <translation>Сервер недоступен. Попробуйте позже.</translation>
+    </message>
+</context>
+<context>
+    <name>Messenger::Client::ChatInfoPanel</name>
+    <message>
+        <source>Add Members</source>
+        <translation>Добавить участников</translation>
+    </message>
+    <message>
+        <source>Leave Group</source>
+        <translation>Покинуть группу</translation>
+    </message>
+    <message>
+        <source>Info</source>
+        <translation>Информация</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Закрыть</translation>
+    </message>
+    <message>
+        <source>Rename Group</source>
+        <translation>Переименовать группу</translation>
+    </message>
+    <message>
+        <source>Leave "%1"? You will no longer receive its messages.</source>
+        <translation>Покинуть «%1»? Вы больше не будете получать сообщения этой группы.</translation>
+    </message>
+    <message>
+        <source>Remove from Group</source>
+        <translation>Удалить из группы</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n member(s)</source>
+        <translation><numerusform>%n участник</numerusform><numerusform>%n участника</numerusform><numerusform>%n участников</numerusform></translation>
+    </message>
+    <message>
+        <source>owner</source>
+        <translation>владелец</translation>
+    </message>
+</context>
+<context>
+    <name>Messenger::Client::ChatListDelegate</name>
+    <message>
+        <source>Draft:</source>
+        <translation>Черновик:</translation>
+    </message>
+</context>
+<context>
+    <name>Messenger::Client::ChatListModel</name>
+    <message>
+        <source>Group created</source>
+        <translation>Группа создана</translation>
+    </message>
+    <message>
+        <source>Message deleted</source>
+        <translation>Сообщение удалено</translation>
+    </message>
+    <message>
+        <source>You</source>
+        <translation>Вы</translation>
+    </message>
+    <message>
+        <source>%1 is typing...</source>
+        <translation>%1 печатает...</translation>
+    </message>
+    <message>
+        <source>typing...</source>
+        <translation>печатает...</translation>
+    </message>
+    <message>
+        <source>%1 and %2 are typing...</source>
+        <translation>%1 и %2 печатают...</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n people are typing...</source>
+        <translation><numerusform>%n человек печатает...</numerusform><numerusform>%n человека печатают...</numerusform><numerusform>%n человек печатают...</numerusform></translation>
+    </message>
+    <message>
+        <source>Saved messages</source>
+        <translation>Избранное</translation>
+    </message>
+</context>
+<context>
+    <name>Messenger::Client::ClientSession</name>
+    <message>
+        <source>Wrong email or password</source>
+        <translation>Неверный email или пароль</translation>
+    </message>
+    <message>
+        <source>This email is already registered</source>
+        <translation>Этот email уже зарегистрирован</translation>
+    </message>
+    <message>
+        <source>Message not sent: %1</source>
+        <translation>Сообщение не отправлено: %1</translation>
+    </message>
+</context>
+<context>
+    <name>Messenger::Client::Composer</name>
+    <message>
+        <source>Edit message</source>
+        <translation>Редактирование</translation>
+    </message>
+    <message>
+        <source>Cancel editing</source>
+        <translation>Отменить редактирование</translation>
+    </message>
+    <message>
+        <source>Write a message...</source>
+        <translation>Написать сообщение...</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>Сообщение</translation>
+    </message>
+    <message>
+        <source>Send (Enter)</source>
+        <translation>Отправить (Enter)</translation>
+    </message>
+    <message>
+        <source>Send</source>
+        <translation>Отправить</translation>
+    </message>
+</context>
+<context>
+    <name>Messenger::Client::ConnectionBanner</name>
+    <message>
+        <source>Connecting...</source>
+        <translation>Соединение...</translation>
+    </message>
+    <message numerus="yes">
+        <source>Reconnecting in %n s...</source>
+        <translation><numerusform>Переподключение через %n с...</numerusform><numerusform>Переподключение через %n с...</numerusform><numerusform>Переподключение через %n с...</numerusform></translation>
+    </message>
+    <message>
+        <source>Try now</source>
+        <translation>Повторить сейчас</translation>
+    </message>
+</context>
+<context>
+    <name>Messenger::Client::DesktopApp</name>
+    <message>
+        <source>Settings</source>
+        <translation>Настройки</translation>
+    </message>
+    <message>
+        <source>System language</source>
+        <translation>Язык системы</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>Язык</translation>
+    </message>
+    <message>
+        <source>Signed in as %1 (%2) on %3</source>
+        <translation>Вы вошли как %1 (%2) на %3</translation>
+    </message>
+    <message>
+        <source>The new language applies the next time Messenger starts.</source>
+        <translation>Новый язык будет применён при следующем запуске Messenger.</translation>
+    </message>
+</context>
+<context>
+    <name>Messenger::Client::LoginDialog</name>
+    <message>
+        <source>Messenger</source>
+        <translation>Messenger</translation>
+    </message>
+    <message>
+        <source>name@example.com</source>
+        <translation>name@example.com</translation>
+    </message>
+    <message>
+        <source>Server</source>
+        <translation>Сервер</translation>
+    </message>
+    <message>
+        <source>Your name</source>
+        <translation>Ваше имя</translation>
+    </message>
+    <message>
+        <source>Email</source>
+        <translation>Email</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>Пароль</translation>
+    </message>
+    <message>
+        <source>Repeat password</source>
+        <translation>Повторите пароль</translation>
+    </message>
+    <message>
+        <source>Create an account</source>
+        <translation>Создание аккаунта</translation>
+    </message>
+    <message>
+        <source>Sign in to Messenger</source>
+        <translation>Вход в Messenger</translation>
+    </message>
+    <message>
+        <source>Choose a name people will know you by.</source>
+        <translation>Выберите имя, под которым вас будут знать.</translation>
+    </message>
+    <message>
+        <source>Enter your email and password.</source>
+        <translation>Введите email и пароль.</translation>
+    </message>
+    <message>
+        <source>Create Account</source>
+        <translation>Создать аккаунт</translation>
+    </message>
+    <message>
+        <source>Sign In</source>
+        <translation>Войти</translation>
+    </message>
+    <message>
+        <source>I already have an account</source>
+        <translation>У меня уже есть аккаунт</translation>
+    </message>
+    <message>
+        <source>Create a new account</source>
+        <translation>Создать новый аккаунт</translation>
+    </message>
+    <message>
+        <source>Creating account...</source>
+        <translation>Создаём аккаунт...</translation>
+    </message>
+    <message>
+        <source>Signing in...</source>
+        <translation>Входим...</translation>
+    </message>
+    <message>
+        <source>Enter the server address, for example http://127.0.0.1:8000</source>
+        <translation>Введите адрес сервера, например http://127.0.0.1:8000</translation>
+    </message>
+    <message>
+        <source>Enter your name</source>
+        <translation>Введите имя</translation>
+    </message>
+    <message>
+        <source>Enter a valid email address</source>
+        <translation>Введите правильный email</translation>
+    </message>
+    <message>
+        <source>Enter your password</source>
+        <translation>Введите пароль</translation>
+    </message>
+    <message numerus="yes">
+        <source>Use at least %n characters</source>
+        <translation><numerusform>Не меньше %n символа</numerusform><numerusform>Не меньше %n символов</numerusform><numerusform>Не меньше %n символов</numerusform></translation>
+    </message>
+    <message>
+        <source>The passwords do not match</source>
+        <translation>Пароли не совпадают</translation>
+    </message>
+</context>
+<context>
+    <name>Messenger::Client::MainWindow</name>
+    <message>
+        <source>Messenger</source>
+        <translation>Messenger</translation>
+    </message>
+    <message>
+        <source>Menu</source>
+        <translation>Меню</translation>
+    </message>
+    <message>
+        <source>New Message</source>
+        <translation>Новое сообщение</translation>
+    </message>
+    <message>
+        <source>New Group</source>
+        <translation>Новая группа</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>Настройки</translation>
+    </message>
+    <message>
+        <source>Sign Out</source>
+        <translation>Выйти</translation>
+    </message>
+    <message>
+        <source>Search</source>
+        <translation>Поиск</translation>
+    </message>
+    <message>
+        <source>Chats</source>
+        <translation>Чаты</translation>
+    </message>
+    <message>
+        <source>Select a chat to start messaging</source>
+        <translation>Выберите чат, чтобы начать общение</translation>
+    </message>
+    <message>
+        <source>Chat Info</source>
+        <translation>Информация о чате</translation>
+    </message>
+    <message>
+        <source>Delete Message</source>
+        <translation>Удалить сообщение</translation>
+    </message>
+    <message>
+        <source>Delete this message for everyone?</source>
+        <translation>Удалить это сообщение у всех?</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n member(s)</source>
+        <translation><numerusform>%n участник</numerusform><numerusform>%n участника</numerusform><numerusform>%n участников</numerusform></translation>
+    </message>
+    <message>
+        <source>personal chat</source>
+        <translation>личный чат</translation>
+    </message>
+    <message>
+        <source>Messenger (%1)</source>
+        <translation>Messenger (%1)</translation>
+    </message>
+</context>
+<context>
+    <name>Messenger::Client::MessageDelegate</name>
+    <message>
+        <source>edited</source>
+        <translation>изменено</translation>
+    </message>
+</context>
+<context>
+    <name>Messenger::Client::MessageModel</name>
+    <message>
+        <source>Message deleted</source>
+        <translation>Сообщение удалено</translation>
+    </message>
+</context>
+<context>
+    <name>Messenger::Client::NewChatDialog</name>
+    <message>
+        <source>already in the group</source>
+        <translation>уже в группе</translation>
+    </message>
+    <message>
+        <source>New Group</source>
+        <translation>Новая группа</translation>
+    </message>
+    <message>
+        <source>Group name</source>
+        <translation>Название группы</translation>
+    </message>
+    <message>
+        <source>Search people by name or email</source>
+        <translation>Поиск людей по имени или email</translation>
+    </message>
+    <message>
+        <source>New Message</source>
+        <translation>Новое сообщение</translation>
+    </message>
+    <message>
+        <source>Start Chat</source>
+        <translation>Начать чат</translation>
+    </message>
+    <message>
+        <source>Create Group</source>
+        <translation>Создать группу</translation>
+    </message>
+    <message>
+        <source>Add Members</source>
+        <translation>Добавить участников</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>Добавить</translation>
+    </message>
+    <message>
+        <source>Nobody found for "%1"</source>
+        <translation>По запросу «%1» никого не найдено</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n selected</source>
+        <translation><numerusform>Выбран %n</numerusform><numerusform>Выбрано %n</numerusform><numerusform>Выбрано %n</numerusform></translation>
+    </message>
+</context>
+<context>
+    <name>Messenger::Client::Presentation</name>
+    <message>
+        <source>Today</source>
+        <translation>Сегодня</translation>
+    </message>
+    <message>
+        <source>Yesterday</source>
+        <translation>Вчера</translation>
+    </message>
+</context>
+<context>
+    <name>Messenger::Client::TimelineView</name>
+    <message>
+        <source>Copy Selected Text</source>
+        <translation>Копировать выделенное</translation>
+    </message>
+    <message>
+        <source>Copy Text</source>
+        <translation>Копировать текст</translation>
+    </message>
+    <message>
+        <source>Copy Link</source>
+        <translation>Копировать ссылку</translation>
+    </message>
+    <message>
+        <source>Edit</source>
+        <translation>Изменить</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>Удалить</translation>
+    </message>
+</context>
+</TS>
