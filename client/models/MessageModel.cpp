@@ -19,6 +19,26 @@ constexpr int gapGraceMs = 500;
 constexpr int maxPage = 200;
 } // namespace
 
+MessageModel::Item::Item(const Message &m, Delivery d, const QString &pendingId)
+    : message(m)
+    , delivery(d)
+    , clientId(pendingId)
+    , day(Presentation::toLocalTime(m.timestamp).date())
+{ }
+
+bool MessageModel::startsDay(int row) const
+{
+    return row == 0 || m_items.at(row - 1).day != m_items.at(row).day;
+}
+
+bool MessageModel::startsRun(int row) const
+{
+    const Item &item = m_items.at(row);
+    if (!m_group || isMine(item.message))
+        return false;
+    return startsDay(row) || m_items.at(row - 1).message.senderId != item.message.senderId;
+}
+
 MessageModel::MessageModel(ApiClient *api, const QString &chatId, const QString &currentUserId,
     bool isGroup, QObject *parent)
     : QAbstractListModel(parent)
@@ -66,24 +86,15 @@ QVariant MessageModel::data(const QModelIndex &index, int role) const
         return message.seq;
     case ChatSeqRole:
         return message.chatSeq;
-    case ShowSenderRole: {
-        if (!m_group || isMine(message))
-            return false;
-        if (index.row() == 0)
-            return true;
-        const Message &previous = m_items.at(index.row() - 1).message;
-        return previous.senderId != message.senderId
-            || Presentation::toLocalTime(previous.timestamp).date()
-            != Presentation::toLocalTime(message.timestamp).date();
-    }
-    case DaySeparatorRole: {
-        const QDate day = Presentation::toLocalTime(message.timestamp).date();
-        if (index.row() > 0
-            && Presentation::toLocalTime(m_items.at(index.row() - 1).message.timestamp).date()
-                == day)
-            return QString();
-        return Presentation::dateSeparator(day, QDate::currentDate());
-    }
+    case ShowSenderRole:
+        return startsRun(index.row());
+    case DaySeparatorRole:
+        return startsDay(index.row()) ? Presentation::dateSeparator(item.day, QDate::currentDate())
+                                      : QString();
+    case LayoutStampRole:
+        return (qint64(item.revision) << 4) | (startsRun(index.row()) ? 1 : 0)
+            | (startsDay(index.row()) ? 2 : 0) | (message.editedAt ? 4 : 0)
+            | (item.clientId.isEmpty() ? 0 : 8);
     case ClientIdRole:
         return item.clientId;
     default:
@@ -98,7 +109,8 @@ QHash<int, QByteArray> MessageModel::roleNames() const
         { SenderNameRole, "senderName" }, { TimeRole, "time" }, { IsMineRole, "isMine" },
         { DeliveryRole, "delivery" }, { EditedRole, "edited" }, { DeletedRole, "deleted" },
         { SeqRole, "seq" }, { ChatSeqRole, "chatSeq" }, { ShowSenderRole, "showSender" },
-        { DaySeparatorRole, "daySeparator" }, { ClientIdRole, "clientId" } });
+        { DaySeparatorRole, "daySeparator" }, { ClientIdRole, "clientId" },
+        { LayoutStampRole, "layoutStamp" } });
     return names;
 }
 
@@ -214,14 +226,13 @@ void MessageModel::applyReadByAll(qint64 seq)
 
 void MessageModel::addPending(const QString &clientId, const QString &text)
 {
-    Item item;
-    item.clientId = clientId;
-    item.delivery = Delivery::Pending;
-    item.message.chatId = m_chatId;
-    item.message.senderId = m_userId;
-    item.message.text = text;
-    item.message.timestamp = QDateTime::currentMSecsSinceEpoch() * 1000;
-    item.message.clientId = clientId;
+    Message message;
+    message.chatId = m_chatId;
+    message.senderId = m_userId;
+    message.text = text;
+    message.timestamp = QDateTime::currentMSecsSinceEpoch() * 1000;
+    message.clientId = clientId;
+    const Item item(message, Delivery::Pending, clientId);
     const int row = rowCount();
     beginInsertRows({}, row, row);
     m_items.append(item);
@@ -245,9 +256,7 @@ void MessageModel::acknowledge(const QString &clientId, const Message &message)
     const bool newest = firstPending == 0 || m_items.at(firstPending - 1).message.seq < message.seq;
     if (row == firstPending && newest) {
         Item &item = m_items[row];
-        item.clientId.clear();
-        item.message = message;
-        item.delivery = deliveryOf(message);
+        item = Item(message, deliveryOf(message));
         m_ids.insert(message.id);
         m_chatSeqs.insert(message.chatSeq);
         Q_EMIT dataChanged(index(row), index(row));
@@ -352,7 +361,7 @@ void MessageModel::insertSorted(const QList<Message> &messages)
         beginInsertRows({}, row, row + int(to - from) - 1);
         for (qsizetype i = from; i < to; ++i) {
             const Message &message = fresh.at(i);
-            m_items.insert(row + int(i - from), Item { message, deliveryOf(message), {} });
+            m_items.insert(row + int(i - from), Item(message, deliveryOf(message)));
             m_ids.insert(message.id);
             m_chatSeqs.insert(message.chatSeq);
         }
@@ -369,6 +378,7 @@ void MessageModel::insertSorted(const QList<Message> &messages)
 void MessageModel::replaceAt(int row, const Message &message)
 {
     m_items[row].message = message;
+    ++m_items[row].revision;
     Q_EMIT dataChanged(index(row), index(row));
 }
 

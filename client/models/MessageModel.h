@@ -36,6 +36,9 @@ public:
         ShowSenderRole, // a group message that starts a run of one sender's messages
         DaySeparatorRole, // the day's title when this message starts a new day, else empty
         ClientIdRole,
+        // Changes whenever anything that affects the row's size changes:
+        // views cache layouts against it instead of re-measuring every row.
+        LayoutStampRole,
     };
     Q_ENUM(Roles)
     enum class Delivery { Pending, Failed, Sent, Read };
@@ -88,10 +91,16 @@ Q_SIGNALS:
 private:
     struct Item
     {
+        Item() = default;
+        Item(const Messenger::Message &m, Delivery d, const QString &pendingId = {});
         Messenger::Message message;
         Delivery delivery = Delivery::Sent;
         QString clientId; // set while pending or failed
+        QDate day; // local date, computed once: separators compare it for every row
+        quint32 revision = 0; // bumped by edits and deletions
     };
+    bool startsDay(int row) const;
+    bool startsRun(int row) const;
     void insertSorted(const QList<Messenger::Message> &messages);
     void replaceAt(int row, const Messenger::Message &message);
     int pendingStart() const;

@@ -70,7 +70,15 @@ MessageDelegate::MessageDelegate(QObject *parent)
 
 QSize MessageDelegate::sizeHint(const QStyleOptionViewItem &option, const QModelIndex &index) const
 {
-    return { m_viewWidth, geometry(index, QRect(0, 0, m_viewWidth, 0), option.font).height };
+    const QString id = index.data(MessageModel::IdRole).toString()
+        + index.data(MessageModel::ClientIdRole).toString();
+    const qint64 stamp = index.data(MessageModel::LayoutStampRole).toLongLong();
+    const auto known = m_heights.constFind(id);
+    if (known != m_heights.cend() && known->width == m_viewWidth && known->stamp == stamp)
+        return { m_viewWidth, known->height };
+    const int height = geometry(index, QRect(0, 0, m_viewWidth, 0), option.font).height;
+    m_heights.insert(id, { m_viewWidth, stamp, height });
+    return { m_viewWidth, height };
 }
 
 const BubbleGeometry &MessageDelegate::geometry(

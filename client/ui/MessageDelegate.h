@@ -49,12 +49,25 @@ public:
     void setSelection(const QPersistentModelIndex &index, int start, int end);
     QPersistentModelIndex selectionIndex() const { return m_selectionIndex; }
     QString selectedText() const;
-    void clearCache() { m_layouts.clear(); }
+    void clearCache()
+    {
+        m_layouts.clear();
+        m_heights.clear();
+    }
     // QListView asks for size hints without a width; the view tells us its own.
     void setViewWidth(int width) { m_viewWidth = width; }
 
 private:
     mutable QCache<QString, BubbleGeometry> m_layouts { 20000 };
+    // QListView asks every row's size on each insertion: answer from here
+    // while the row's layout stamp and the width are unchanged.
+    struct Height
+    {
+        int width;
+        qint64 stamp;
+        int height;
+    };
+    mutable QHash<QString, Height> m_heights;
     int m_viewWidth = 400;
     QPersistentModelIndex m_selectionIndex;
     int m_selectionStart = 0;
