@@ -194,7 +194,7 @@ MessageModel *ClientSession::messages(const QString &chatId)
     const bool group = summary && summary->chat.type == ChatType::Group;
     auto *model = new MessageModel(m_api, chatId, m_user.id, group, this);
     m_timelines.insert(chatId, model);
-    model->load();
+    model->load(summary ? std::optional<qint64>(summary->lastReadSeq) : std::nullopt);
     return model;
 }
 

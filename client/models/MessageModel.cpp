@@ -17,6 +17,7 @@ constexpr int pageSize = 50;
 // missing one before asking the server.
 constexpr int gapGraceMs = 500;
 constexpr int maxPage = 200;
+constexpr int maxUnreadPrefetch = 1000;
 } // namespace
 
 MessageModel::Item::Item(const Message &m, Delivery d, const QString &pendingId)
@@ -152,24 +153,40 @@ void MessageModel::setGroup(bool isGroup)
         Q_EMIT dataChanged(index(0), index(rowCount() - 1), { ShowSenderRole });
 }
 
-void MessageModel::load()
+void MessageModel::load(std::optional<qint64> lastReadSeq)
 {
     if (m_loadingInitial || !m_api)
         return;
     m_loadingInitial = true;
+    loadPage(std::nullopt, lastReadSeq);
+}
+
+void MessageModel::loadPage(std::optional<qint64> beforeSeq, std::optional<qint64> lastReadSeq)
+{
     HistoryQuery query;
     query.limit = pageSize;
-    m_api->history(m_chatId, query).then(this, [this](const ApiResult<HistoryPage> &result) {
-        m_loadingInitial = false;
-        if (!result) {
-            Q_EMIT loadFailed(result.error().message());
-            return;
-        }
-        m_atStart = !result.value().hasMore;
-        insertSorted(result.value().messages);
-        m_loaded = true;
-        Q_EMIT initialLoaded();
-    });
+    query.beforeSeq = beforeSeq;
+    m_api->history(m_chatId, query)
+        .then(this, [this, lastReadSeq](const ApiResult<HistoryPage> &result) {
+            if (!result) {
+                m_loadingInitial = false;
+                Q_EMIT loadFailed(result.error().message());
+                return;
+            }
+            m_atStart = !result.value().hasMore;
+            insertSorted(result.value().messages);
+            // Opening a chat shows its first unread message, so page back to it
+            // (within reason: a chat with thousands unread opens further down).
+            const qint64 oldest = pendingStart() > 0 ? m_items.first().message.seq : 0;
+            if (!m_atStart && lastReadSeq && oldest > *lastReadSeq + 1
+                && rowCount() < maxUnreadPrefetch) {
+                loadPage(oldest, lastReadSeq);
+                return;
+            }
+            m_loadingInitial = false;
+            m_loaded = true;
+            Q_EMIT initialLoaded();
+        });
 }
 
 void MessageModel::applyMessage(const Message &message)

@@ -55,8 +55,9 @@ public:
 
     QString chatId() const { return m_chatId; }
     void setGroup(bool isGroup);
-    // Loads the newest page; initialLoaded() follows.
-    void load();
+    // Loads the newest page and, given the read cursor, older ones back to the
+    // first unread message; initialLoaded() follows.
+    void load(std::optional<qint64> lastReadSeq = std::nullopt);
     bool isLoaded() const { return m_loaded; }
     bool isLoadingOlder() const { return m_loadingOlder; }
 
@@ -101,6 +102,7 @@ private:
     };
     bool startsDay(int row) const;
     bool startsRun(int row) const;
+    void loadPage(std::optional<qint64> beforeSeq, std::optional<qint64> lastReadSeq);
     void insertSorted(const QList<Messenger::Message> &messages);
     void replaceAt(int row, const Messenger::Message &message);
     int pendingStart() const;

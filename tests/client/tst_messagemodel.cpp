@@ -108,6 +108,14 @@ void TestMessageModel::pagesOlderHistoryInKeysetOrder()
     QVERIFY(!model.canFetchMore({})); // the start of the chat
     QCOMPARE(texts(model), all);
     QCOMPARE(model.firstUnreadRow(0), 0); // m0 is Bob's
+
+    // Opening with a read cursor pages back to the first unread message.
+    MessageModel opened(api.get(), chat.id, chat.ann.id, false);
+    QSignalSpy openedLoaded(&opened, &MessageModel::initialLoaded);
+    opened.load(model.messageAt(9).seq); // read up to m9
+    QVERIFY(openedLoaded.wait(10000));
+    QCOMPARE(opened.rowCount(), 120); // three pages: the first unread, m10, is in the third
+    QCOMPARE(opened.firstUnreadRow(model.messageAt(9).seq), 10);
 }
 
 void TestMessageModel::liveMessagesPendingAndAcks()
