@@ -389,8 +389,12 @@ void ClientSession::connectLive()
             }
             m_chats->applyRead(chatId, userId, seq, 0);
             const auto summary = m_chats->summary(chatId);
-            if (model && summary && summary->chat.type == ChatType::Personal)
+            if (!model || !summary)
+                return;
+            if (summary->chat.type == ChatType::Personal)
                 model->applyReadByAll(seq);
+            else // read by all needs every member: the server knows
+                model->refreshReadState();
         });
     connect(m_live, &LiveConnection::chatUpdated, this, [this](const Chat &chat) {
         m_chats->upsertChat(chat);

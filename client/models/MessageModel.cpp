@@ -51,6 +51,30 @@ MessageModel::MessageModel(ApiClient *api, const QString &chatId, const QString 
     m_gapTimer.setSingleShot(true);
     m_gapTimer.setInterval(gapGraceMs);
     connect(&m_gapTimer, &QTimer::timeout, this, &MessageModel::fillGap);
+    m_readStateTimer.setSingleShot(true);
+    m_readStateTimer.setInterval(300);
+    connect(&m_readStateTimer, &QTimer::timeout, this, [this] {
+        if (!m_api)
+            return;
+        HistoryQuery query;
+        query.limit = pageSize;
+        m_api->history(m_chatId, query).then(this, [this](const ApiResult<HistoryPage> &page) {
+            if (!page)
+                return;
+            qint64 readUpTo = 0;
+            for (const Message &message : page.value().messages) {
+                if (isMine(message) && message.isRead)
+                    readUpTo = std::max(readUpTo, message.seq);
+            }
+            if (readUpTo > m_readByAllUpTo)
+                applyReadByAll(readUpTo);
+        });
+    });
+}
+
+void MessageModel::refreshReadState()
+{
+    m_readStateTimer.start();
 }
 
 int MessageModel::rowCount(const QModelIndex &parent) const

@@ -67,6 +67,9 @@ public:
     void applyDeleted(const QString &messageId);
     // Everyone else has read up to `seq`: my messages up to it get the double tick.
     void applyReadByAll(qint64 seq);
+    // Someone in a group read something: ask the server (shortly, once for a
+    // burst) which of my messages everyone has now read.
+    void refreshReadState();
 
     // The user's own sends, before and after the server's answer.
     void addPending(const QString &clientId, const QString &text);
@@ -127,6 +130,7 @@ private:
     bool m_atStart = false;
     bool m_fillingGap = false;
     QTimer m_gapTimer;
+    QTimer m_readStateTimer;
 };
 
 } // namespace Messenger::Client

@@ -22,6 +22,7 @@ private Q_SLOTS:
     void liveMessagesPendingAndAcks();
     void holeInChatSeqIsFilledFromTheServer();
     void editsDeletesAndReadTicks();
+    void groupReadTicksComeFromTheServer();
     void userSearchDropsStaleAnswers();
 
 private:
@@ -211,6 +212,42 @@ void TestMessageModel::editsDeletesAndReadTicks()
     model.applyMessage(bobs);
     QVERIFY(model.index(1).data(MessageModel::ShowSenderRole).toBool());
     QVERIFY(!model.index(0).data(MessageModel::ShowSenderRole).toBool());
+}
+
+void TestMessageModel::groupReadTicksComeFromTheServer()
+{
+    const auto ann = m_http->newUser(u"Ann"_s);
+    const auto bob = m_http->newUser(u"Bob"_s);
+    const auto carol = m_http->newUser(u"Carol"_s);
+    const QString groupId = m_http
+                                ->post(u"/api/v1/chats/group"_s,
+                                    { { u"name"_s, u"Three"_s }, { u"type"_s, u"group"_s },
+                                        { u"member_ids"_s, QJsonArray { bob.id, carol.id } } },
+                                    ann.token)
+                                .object()
+                                .value(u"id")
+                                .toString();
+    const Message mine = send(ann, groupId, u"read me"_s);
+    auto api = clientFor(ann);
+    MessageModel model(api.get(), groupId, ann.id, true);
+    QSignalSpy loaded(&model, &MessageModel::initialLoaded);
+    model.load();
+    QVERIFY(loaded.wait(10000));
+    const auto delivery = [&model] {
+        return model.index(0).data(MessageModel::DeliveryRole).value<MessageModel::Delivery>();
+    };
+    const auto markRead = [&](const HttpClient::Account &reader) {
+        COMPARE_STATUS(m_http->post(u"/api/v1/chats/%1/read"_s.arg(groupId),
+                           { { u"message_id"_s, mine.id } }, reader.token),
+            200);
+    };
+    markRead(bob);
+    model.refreshReadState();
+    QTest::qWait(800);
+    QCOMPARE(delivery(), MessageModel::Delivery::Sent); // Carol has not read it
+    markRead(carol);
+    model.refreshReadState();
+    QTRY_COMPARE_WITH_TIMEOUT(delivery(), MessageModel::Delivery::Read, 5000);
 }
 
 void TestMessageModel::userSearchDropsStaleAnswers()
