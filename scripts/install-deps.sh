@@ -6,7 +6,7 @@ set_name=${1:-build}
 build=(cmake ninja-build g++ ccache pkg-config qt6-base-dev qt6-httpserver-dev qt6-websockets-dev
        libqt6sql6-psql libqt6sql6-sqlite qt6-l10n-tools qt6-tools-dev qt6-svg-dev libsodium-dev qtkeychain-qt6-dev
        qt6-qpa-plugins)
-test=("${build[@]}" postgresql postgresql-client python3 python3-jwt python3-websockets curl)
+test=("${build[@]}" postgresql postgresql-client python3 python3-jwt python3-websockets curl openssl)
 runtime=(libqt6core6 libqt6network6 libqt6sql6 libqt6sql6-psql libqt6sql6-sqlite libqt6httpserver6
          libqt6websockets6 libqt6concurrent6 libsodium23 ca-certificates)
 case "$set_name" in

@@ -4,8 +4,14 @@
 
 namespace Messenger::Server::Logging {
 
-// One line per message on stderr: UTC time, level, category, text. `level` is
-// debug, info, warning or error; QT_LOGGING_RULES still refines it.
-void install(const QString &level);
+// One line per message: UTC time, level, category, text (format "text"), or a
+// JSON object with the same fields (format "json"). To stderr, or to `file`
+// (appended; reopen() after logrotate moved it). `level` is debug, info,
+// warning or error; QT_LOGGING_RULES still refines it. Tokens that slip into a
+// message (a query string, an Authorization header) are masked.
+bool install(const QString &level, const QString &format = QStringLiteral("text"),
+    const QString &file = {}, QString *error = nullptr);
+// Reopens the log file (SIGHUP); nothing to do when logging to stderr.
+void reopen();
 
 } // namespace Messenger::Server::Logging

@@ -10,15 +10,22 @@
 #include "ws/WsGateway.h"
 
 #include <QCoreApplication>
-#include <QElapsedTimer>
-#include <QTimer>
-
 #include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
 #include <QFileInfo>
 #include <QHttpServer>
 #include <QLoggingCategory>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QSslCertificate>
+#include <QSslKey>
+#include <QSslServer>
 #include <QTcpServer>
 #include <QThread>
+#include <QTimer>
+
+#include <cstdio>
 
 #include <sodium.h>
 
@@ -33,6 +40,81 @@ static void initServerResources()
 }
 
 namespace Messenger::Server {
+
+namespace {
+
+// The certificate chain and key for HTTPS/WSS, or why they cannot be used.
+std::optional<QSslConfiguration> tlsConfiguration(const Config &config, QString *error)
+{
+    const QList<QSslCertificate> chain = QSslCertificate::fromPath(config.tlsCertificateFile);
+    if (chain.isEmpty()) {
+        *error = u"no PEM certificate in "_s + config.tlsCertificateFile;
+        return std::nullopt;
+    }
+    QFile keyFile(config.tlsKeyFile);
+    if (!keyFile.open(QIODevice::ReadOnly)) {
+        *error = u"cannot read "_s + config.tlsKeyFile;
+        return std::nullopt;
+    }
+    const QByteArray pem = keyFile.readAll();
+    QSslKey key(pem, QSsl::Rsa);
+    if (key.isNull())
+        key = QSslKey(pem, QSsl::Ec);
+    if (key.isNull()) {
+        *error = u"no RSA or EC private key in "_s + config.tlsKeyFile;
+        return std::nullopt;
+    }
+    QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+    tls.setLocalCertificateChain(chain);
+    tls.setPrivateKey(key);
+    tls.setPeerVerifyMode(QSslSocket::VerifyNone); // clients are not asked for certificates
+    return tls;
+}
+
+} // namespace
+
+int Server::checkConfiguration(const Config &config)
+{
+    const auto report = [](const QString &line) { std::fprintf(stdout, "%s\n", qPrintable(line)); };
+    bool fine = true;
+    QString error;
+    report(u"listen:   %1:%2 (%3)"_s.arg(config.host)
+               .arg(config.port)
+               .arg(config.tlsCertificateFile.isEmpty() ? u"http"_s : u"https"_s));
+    if (!config.tlsCertificateFile.isEmpty() && !tlsConfiguration(config, &error)) {
+        report(u"tls:      ERROR "_s + error);
+        fine = false;
+    }
+    report(u"secret:   %1"_s.arg(config.secretKey.isEmpty()
+            ? u"from %1/secret_key (generated on first start)"_s.arg(config.dataDir)
+            : u"SECRET_KEY is set"_s));
+    const auto settings = DatabaseSettings::fromUrl(config.databaseUrl, &error);
+    if (!settings) {
+        report(u"database: ERROR "_s + error);
+        return 1;
+    }
+    report(u"database: "_s + settings->describe());
+    if (settings->backend == Backend::Postgres) {
+        {
+            QSqlDatabase db = settings->connection(u"check-config"_s, u"messenger-check"_s);
+            QSqlQuery probe(db);
+            if (db.open() && probe.exec(u"SELECT version()"_s) && probe.next()) {
+                report(u"          reachable: "_s + probe.value(0).toString().section(u',', 0, 0));
+            } else {
+                report(u"          ERROR unreachable: "_s
+                    + (db.isOpenError() ? db.lastError() : probe.lastError()).text());
+                fine = false;
+            }
+        }
+        QSqlDatabase::removeDatabase(u"check-config"_s);
+    } else if (!QFileInfo(QFileInfo(settings->sqlitePath).absolutePath()).isWritable()
+        && !QFileInfo(settings->sqlitePath).isWritable()) {
+        report(
+            u"          NOTE the folder does not exist yet or is not writable; it is created on start"_s);
+    }
+    report(fine ? u"configuration OK"_s : u"configuration has errors"_s);
+    return fine ? 0 : 1;
+}
 
 Server::Server(Config config, QObject *parent)
     : QObject(parent)
@@ -113,7 +195,18 @@ bool Server::start(QString *error)
         m_clusterThread->start();
     }
 
-    m_listener = new QTcpServer(m_http.get());
+    m_api->setCorsOrigins(m_config.corsOrigins);
+    const bool tls = !m_config.tlsCertificateFile.isEmpty();
+    if (tls) {
+        const auto configuration = tlsConfiguration(m_config, error);
+        if (!configuration)
+            return false;
+        auto *secure = new QSslServer(m_http.get());
+        secure->setSslConfiguration(*configuration);
+        m_listener = secure;
+    } else {
+        m_listener = new QTcpServer(m_http.get());
+    }
     const QHostAddress address = m_config.host == u"localhost"_s
         ? QHostAddress(QHostAddress::LocalHost)
         : QHostAddress(m_config.host);
@@ -129,8 +222,8 @@ bool Server::start(QString *error)
     }
     m_http->bind(m_listener);
     // Always printed, whatever the log level: scripts and tests wait for it.
-    const QByteArray line = "Listening on http://" + m_config.host.toUtf8() + ':'
-        + QByteArray::number(m_listener->serverPort()) + '\n';
+    const QByteArray line = (tls ? "Listening on https://" : "Listening on http://")
+        + m_config.host.toUtf8() + ':' + QByteArray::number(m_listener->serverPort()) + '\n';
     std::fwrite(line.constData(), 1, size_t(line.size()), stderr);
     std::fflush(stderr);
     return true;

@@ -35,6 +35,10 @@ public:
     bool start(QString *error);
     quint16 port() const;
 
+    // --check-config: prints what the configuration means, checks the TLS
+    // files and that the database answers; the process exit code (0: fine).
+    static int checkConfiguration(const Config &config);
+
 public Q_SLOTS:
     // Stops accepting, lets in-flight work finish (up to the grace period),
     // closes every WebSocket with 1001, then quits the event loop.

@@ -28,7 +28,11 @@ SignalWatcher::SignalWatcher(QObject *parent)
     m_notifier = new QSocketNotifier(signalPipe[0], QSocketNotifier::Read, this);
     connect(m_notifier, &QSocketNotifier::activated, this, [this] {
         char byte = 0;
-        if (::read(signalPipe[0], &byte, 1) == 1)
+        if (::read(signalPipe[0], &byte, 1) != 1)
+            return;
+        if (int(byte) == SIGHUP)
+            Q_EMIT reopenLogsRequested();
+        else
             Q_EMIT terminationRequested(int(byte));
     });
     struct sigaction action = {};
@@ -37,12 +41,14 @@ SignalWatcher::SignalWatcher(QObject *parent)
     action.sa_flags = SA_RESTART;
     ::sigaction(SIGTERM, &action, nullptr);
     ::sigaction(SIGINT, &action, nullptr);
+    ::sigaction(SIGHUP, &action, nullptr);
 }
 
 SignalWatcher::~SignalWatcher()
 {
     ::signal(SIGTERM, SIG_DFL);
     ::signal(SIGINT, SIG_DFL);
+    ::signal(SIGHUP, SIG_DFL);
 }
 
 } // namespace Messenger::Server

@@ -6,8 +6,9 @@ class QSocketNotifier;
 
 namespace Messenger::Server {
 
-// Turns SIGTERM and SIGINT into a Qt signal on the event-loop thread (the
-// self-pipe trick: the handler only writes a byte).
+// Turns SIGTERM and SIGINT (stop) and SIGHUP (reopen the log file) into Qt
+// signals on the event-loop thread (the self-pipe trick: the handler only
+// writes a byte).
 class SignalWatcher : public QObject
 {
     Q_OBJECT
@@ -17,6 +18,7 @@ public:
 
 Q_SIGNALS:
     void terminationRequested(int signalNumber);
+    void reopenLogsRequested();
 
 private:
     QSocketNotifier *m_notifier = nullptr;

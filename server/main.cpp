@@ -16,12 +16,20 @@ int main(int argc, char *argv[])
         qCritical("configuration error: %s", qPrintable(error));
         return 2;
     }
-    Messenger::Server::Logging::install(config->logLevel);
+    if (!Messenger::Server::Logging::install(
+            config->logLevel, config->logFormat, config->logFile, &error)) {
+        qCritical("configuration error: %s", qPrintable(error));
+        return 2;
+    }
+    if (config->checkOnly)
+        return Messenger::Server::Server::checkConfiguration(*config);
 
     Messenger::Server::Server server(*config);
     Messenger::Server::SignalWatcher signals;
     QObject::connect(&signals, &Messenger::Server::SignalWatcher::terminationRequested, &server,
         &Messenger::Server::Server::shutdown);
+    QObject::connect(&signals, &Messenger::Server::SignalWatcher::reopenLogsRequested,
+        &Messenger::Server::Logging::reopen);
     if (!server.start(&error)) {
         qCritical("cannot start: %s", qPrintable(error));
         return 1;

@@ -1,5 +1,7 @@
 #include "PasswordHasher.h"
 
+#include "observability/Metrics.h"
+
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <sodium.h>
@@ -40,13 +42,18 @@ bool PasswordHasher::verifyNow(const QString &storedHash, const QString &passwor
 
 QFuture<QString> PasswordHasher::hash(const QString &password)
 {
-    return QtConcurrent::run(&m_pool, [this, password] { return hashNow(password); });
+    return QtConcurrent::run(&m_pool, [this, password] {
+        const InFlight counted(Metrics::global().passwordHashesInFlight);
+        return hashNow(password);
+    });
 }
 
 QFuture<bool> PasswordHasher::verify(const QString &storedHash, const QString &password)
 {
-    return QtConcurrent::run(
-        &m_pool, [this, storedHash, password] { return verifyNow(storedHash, password); });
+    return QtConcurrent::run(&m_pool, [this, storedHash, password] {
+        const InFlight counted(Metrics::global().passwordHashesInFlight);
+        return verifyNow(storedHash, password);
+    });
 }
 
 } // namespace Messenger::Server

@@ -75,8 +75,23 @@ std::optional<Config> Config::load(const QStringList &arguments, QString *error)
     const QCommandLineOption grace(u"shutdown-grace"_s,
         u"Seconds to finish in-flight work on SIGTERM [SHUTDOWN_GRACE]. Default 10."_s,
         u"seconds"_s);
+    const QCommandLineOption logFormat(u"log-format"_s,
+        u"text or json (one object per line) [LOG_FORMAT]. Default text."_s, u"format"_s);
+    const QCommandLineOption logFile(u"log-file"_s,
+        u"Write the log to this file instead of stderr; SIGHUP reopens it [LOG_FILE]."_s,
+        u"path"_s);
+    const QCommandLineOption tlsCert(u"tls-cert"_s,
+        u"PEM certificate (chain): serve HTTPS and WSS, with --tls-key [TLS_CERT]."_s, u"path"_s);
+    const QCommandLineOption tlsKey(
+        u"tls-key"_s, u"PEM private key for --tls-cert [TLS_KEY]."_s, u"path"_s);
+    const QCommandLineOption cors(u"cors-origins"_s,
+        u"Comma-separated browser origins allowed to call the API, or * [CORS_ORIGINS]. Default none."_s,
+        u"origins"_s);
+    const QCommandLineOption checkConfig(u"check-config"_s,
+        u"Validate the configuration, connect to the database, report and exit (0 when fine)."_s);
     parser.addOptions({ host, port, databaseUrl, dataDir, secretKey, tokenMinutes, logLevel,
-        poolSize, hashers, pingInterval, connectionsPerUser, outboundKiB, grace });
+        poolSize, hashers, pingInterval, connectionsPerUser, outboundKiB, grace, logFormat, logFile,
+        tlsCert, tlsKey, cors, checkConfig });
     parser.process(arguments);
 
     const QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
@@ -135,6 +150,23 @@ std::optional<Config> Config::load(const QStringList &arguments, QString *error)
         }
         config.logLevel = text;
     }
+    if (const QString text = value(logFormat, u"LOG_FORMAT"_s).toLower(); !text.isEmpty()) {
+        if (text != u"text"_s && text != u"json"_s) {
+            *error = u"LOG_FORMAT must be text or json"_s;
+            return std::nullopt;
+        }
+        config.logFormat = text;
+    }
+    config.logFile = value(logFile, u"LOG_FILE"_s);
+    config.tlsCertificateFile = value(tlsCert, u"TLS_CERT"_s);
+    config.tlsKeyFile = value(tlsKey, u"TLS_KEY"_s);
+    if (config.tlsCertificateFile.isEmpty() != config.tlsKeyFile.isEmpty()) {
+        *error = u"TLS needs both TLS_CERT and TLS_KEY"_s;
+        return std::nullopt;
+    }
+    for (const QString &origin : value(cors, u"CORS_ORIGINS"_s).split(u',', Qt::SkipEmptyParts))
+        config.corsOrigins.append(origin.trimmed());
+    config.checkOnly = parser.isSet(checkConfig);
     return config;
 }
 

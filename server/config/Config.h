@@ -26,6 +26,12 @@ struct Config
     int wsMaxConnectionsPerUser = 16;
     qint64 wsMaxOutboundBytes = 4 * 1024 * 1024;
     int shutdownGraceSeconds = 10;
+    QString logFormat = QStringLiteral("text"); // or "json": one JSON object per line
+    QString logFile; // empty: stderr; reopened on SIGHUP (for logrotate)
+    QString tlsCertificateFile; // both set: serve HTTPS and WSS
+    QString tlsKeyFile;
+    QStringList corsOrigins; // browser origins allowed to call the API; "*" for any
+    bool checkOnly = false; // --check-config: validate, reach the database, exit
 
     // Parses arguments (exits for --help / --version) and the environment.
     static std::optional<Config> load(const QStringList &arguments, QString *error);

@@ -19,6 +19,7 @@ Database::Database(DatabaseSettings settings, QObject *parent)
     , m_pool(std::make_unique<QThreadPool>())
 {
     m_pool->setMaxThreadCount(m_settings.effectivePoolSize());
+    Metrics::global().databasePoolSize = m_settings.effectivePoolSize();
     // Workers keep their connection for the life of the server.
     m_pool->setExpiryTimeout(-1);
 }

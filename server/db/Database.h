@@ -3,9 +3,12 @@
 #include "DatabaseSettings.h"
 #include "Db.h"
 #include "DbError.h"
+#include "observability/Metrics.h"
 #include "services/ApiError.h"
 
+#include <QElapsedTimer>
 #include <QObject>
+#include <QScopeGuard>
 #include <QThreadPool>
 #include <QThreadStorage>
 #include <QtConcurrent/QtConcurrentRun>
@@ -40,6 +43,11 @@ public:
             // connection, so a blip costs clients nothing.
             for (int attempt = 0;; ++attempt) {
                 quint64 succeededBefore = 0;
+                const InFlight busy(Metrics::global().databaseConnectionsInUse);
+                QElapsedTimer timer;
+                timer.start();
+                const auto timed = qScopeGuard(
+                    [&timer] { Metrics::global().recordQuery(timer.nsecsElapsed()); });
                 try {
                     Db &db = threadDb();
                     succeededBefore = db.statementsSucceeded();

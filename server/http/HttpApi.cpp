@@ -3,6 +3,7 @@
 #include "auth/PasswordHasher.h"
 #include "cluster/EventFeed.h"
 #include "db/Database.h"
+#include "observability/Metrics.h"
 #include "services/ChatService.h"
 #include "services/MessageService.h"
 #include "services/TokenService.h"
@@ -87,29 +88,29 @@ void HttpApi::addRoute(
     const qsizetype placeholders = path.count(u"<arg>"_s);
     if (placeholders == 0) {
         server.route(path, method,
-            [this, access, handler](
+            [this, path, access, handler](
                 const QHttpServerRequest &request, QHttpServerResponder &&responder) {
-                dispatch(request, std::move(responder), {}, access, handler);
+                dispatch(request, std::move(responder), path, {}, access, handler);
             });
     } else if (placeholders == 1) {
         server.route(path, method,
-            [this, access, handler](const QString &first, const QHttpServerRequest &request,
+            [this, path, access, handler](const QString &first, const QHttpServerRequest &request,
                 QHttpServerResponder &&responder) {
-                dispatch(request, std::move(responder), { first }, access, handler);
+                dispatch(request, std::move(responder), path, { first }, access, handler);
             });
     } else {
         server.route(path, method,
-            [this, access, handler](const QString &first, const QString &second,
+            [this, path, access, handler](const QString &first, const QString &second,
                 const QHttpServerRequest &request, QHttpServerResponder &&responder) {
-                dispatch(request, std::move(responder), { first, second }, access, handler);
+                dispatch(request, std::move(responder), path, { first, second }, access, handler);
             });
     }
 }
 
 void HttpApi::dispatch(const QHttpServerRequest &httpRequest, QHttpServerResponder &&responder,
-    QStringList args, Access access, const Handler &handler)
+    const QString &route, QStringList args, Access access, const Handler &handler)
 {
-    Request request = Request::from(httpRequest, std::move(args));
+    Request request = Request::from(httpRequest, std::move(args), route);
     std::optional<QFuture<HttpReply>> reply;
     if (request.body.size() > Limits::requestBodyMax) {
         reply = ready(ApiError { 413, u"body_too_large"_s,
@@ -134,15 +135,18 @@ void HttpApi::dispatch(const QHttpServerRequest &httpRequest, QHttpServerRespond
     QTcpSocket *socket = responder.socket();
     auto sharedResponder = std::make_shared<QHttpServerResponder>(std::move(responder));
     reply->then(socket,
-        [this, sharedResponder, method = request.method, path = request.path,
-            timer = request.timer](const HttpReply &answer) {
+        [this, sharedResponder, method = request.method, path = request.path, route = request.route,
+            origin = request.origin, timer = request.timer](const HttpReply &answer) {
             if (method != "GET" && answer.status < 300)
                 Q_EMIT committed();
             QHttpServerResponse response(
                 answer.contentType, answer.body, QHttpServerResponse::StatusCode(answer.status));
             for (const auto &[name, value] : answer.headers)
                 response.addHeader(name, value);
+            for (const auto &[name, value] : corsHeaders(origin))
+                response.addHeader(name, value);
             response.write(std::move(*sharedResponder));
+            Metrics::global().recordRequest(method, route, answer.status, timer.nsecsElapsed());
             qCInfo(lcHttp).noquote()
                 << method << path << answer.status
                 << QString::number(timer.nsecsElapsed() / 1e6, 'f', 2) + u"ms"_s;
@@ -303,15 +307,49 @@ void HttpApi::registerRoutes(QHttpServer &server)
     addRoute(server, ApiPaths::updates.toString(), Method::Get, auth,
         [this](const Request &r) { return updates(r); });
 
+    // Prometheus text format; meant for a scraper on the private network (the
+    // reverse proxy should not expose it).
+    server.route(u"/metrics"_s, Method::Get, [](QHttpServerResponder &&responder) {
+        responder.write(Metrics::global().render(), "text/plain; version=0.0.4; charset=utf-8");
+    });
+
     server.setMissingHandler(
-        [](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+        [this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+            const QByteArray origin = request.value("origin"_ba);
+            if (request.method() == Method::Options && !origin.isEmpty() && originAllowed(origin)) {
+                // A browser's CORS preflight: say what it may send, and cache that.
+                QHttpServerResponse preflight(QHttpServerResponse::StatusCode::NoContent);
+                for (const auto &[name, value] : corsHeaders(origin))
+                    preflight.addHeader(name, value);
+                preflight.addHeader(
+                    "Access-Control-Allow-Methods"_ba, "GET, POST, PATCH, DELETE, OPTIONS"_ba);
+                preflight.addHeader(
+                    "Access-Control-Allow-Headers"_ba, "Authorization, Content-Type"_ba);
+                preflight.addHeader("Access-Control-Max-Age"_ba, "600"_ba);
+                preflight.write(std::move(responder));
+                return;
+            }
             const HttpReply reply
                 = HttpReply::error(ApiError::notFound(u"not_found"_s, u"Not Found"_s));
-            QHttpServerResponse(
-                reply.contentType, reply.body, QHttpServerResponse::StatusCode::NotFound)
-                .write(std::move(responder));
+            QHttpServerResponse response(
+                reply.contentType, reply.body, QHttpServerResponse::StatusCode::NotFound);
+            for (const auto &[name, value] : corsHeaders(origin))
+                response.addHeader(name, value);
+            response.write(std::move(responder));
             qCInfo(lcHttp).noquote() << request.url().path() << 404;
         });
+}
+
+bool HttpApi::originAllowed(const QByteArray &origin) const
+{
+    return m_corsOrigins.contains(u"*"_s) || m_corsOrigins.contains(QString::fromUtf8(origin));
+}
+
+QList<QPair<QByteArray, QByteArray>> HttpApi::corsHeaders(const QByteArray &origin) const
+{
+    if (origin.isEmpty() || !originAllowed(origin))
+        return {};
+    return { { "Access-Control-Allow-Origin"_ba, origin }, { "Vary"_ba, "Origin"_ba } };
 }
 
 QFuture<HttpReply> HttpApi::registerUser(const Request &request)

@@ -30,6 +30,8 @@ public:
         QObject *parent = nullptr);
 
     void registerRoutes(QHttpServer &server);
+    // Browser origins allowed to call the API ("*" for any); none by default.
+    void setCorsOrigins(const QStringList &origins) { m_corsOrigins = origins; }
 
 Q_SIGNALS:
     // A request that changes data succeeded: its updates are in the log.
@@ -42,7 +44,10 @@ private:
     void addRoute(QHttpServer &server, const QString &path, QHttpServerRequest::Method method,
         Access access, Handler handler);
     void dispatch(const QHttpServerRequest &request, QHttpServerResponder &&responder,
-        QStringList args, Access access, const Handler &handler);
+        const QString &route, QStringList args, Access access, const Handler &handler);
+    bool originAllowed(const QByteArray &origin) const;
+    // The CORS headers for a browser request from `origin`, if it is allowed.
+    QList<QPair<QByteArray, QByteArray>> corsHeaders(const QByteArray &origin) const;
 
     QFuture<HttpReply> registerUser(const Request &request);
     QFuture<HttpReply> login(const Request &request);
@@ -55,6 +60,7 @@ private:
     PasswordHasher &m_hasher;
     TokenService &m_tokens;
     EventFeed &m_feed;
+    QStringList m_corsOrigins;
 };
 
 } // namespace Messenger::Server

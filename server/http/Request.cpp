@@ -8,7 +8,7 @@ using namespace Qt::StringLiterals;
 
 namespace Messenger::Server {
 
-Request Request::from(const QHttpServerRequest &request, QStringList args)
+Request Request::from(const QHttpServerRequest &request, QStringList args, QString route)
 {
     Request copy;
     copy.timer.start();
@@ -18,6 +18,8 @@ Request Request::from(const QHttpServerRequest &request, QStringList args)
     copy.query = request.query();
     copy.contentType = request.value("content-type"_ba);
     copy.authorization = request.value("authorization"_ba);
+    copy.origin = request.value("origin"_ba);
+    copy.route = std::move(route);
     copy.body = request.body();
     copy.args = std::move(args);
     return copy;

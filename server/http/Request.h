@@ -21,12 +21,14 @@ struct Request
     QUrlQuery query;
     QByteArray contentType;
     QByteArray authorization;
+    QByteArray origin; // a browser's Origin header, for CORS
+    QString route; // the route's template, e.g. /api/v1/chats/<arg>: a metrics label
     QByteArray body;
     QStringList args; // the route's <arg> placeholders, in order
     QString userId; // set once the bearer token is verified
     QElapsedTimer timer;
 
-    static Request from(const QHttpServerRequest &request, QStringList args);
+    static Request from(const QHttpServerRequest &request, QStringList args, QString route = {});
 
     // The body as a JSON object, or the right 415 / 400 / 422.
     Result<QJsonObject> jsonObject(bool optional = false) const;

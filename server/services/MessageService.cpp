@@ -1,5 +1,7 @@
 #include "MessageService.h"
 
+#include "observability/Metrics.h"
+
 #include "ChatAccess.h"
 #include "EventLog.h"
 #include "MessageRows.h"
@@ -135,6 +137,7 @@ Result<Message> send(Db &db, const QString &callerId, const SendMessageRequest &
             message.sender = sender.value();
             message = withReadState(db, std::move(message));
             transaction.commit();
+            ++Metrics::global().messagesStored;
             return message;
         }
     }

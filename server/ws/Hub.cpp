@@ -1,6 +1,7 @@
 #include "Hub.h"
 
 #include "WsSession.h"
+#include "observability/Metrics.h"
 #include "shared/WsEvents.h"
 
 using namespace Qt::StringLiterals;
@@ -20,11 +21,13 @@ Hub::Hub(int pingIntervalSeconds, QObject *parent)
 void Hub::add(WsSession *session)
 {
     m_byUser.insert(session->userId(), session);
+    ++Metrics::global().webSocketConnections;
 }
 
 void Hub::remove(WsSession *session)
 {
-    m_byUser.remove(session->userId(), session);
+    if (m_byUser.remove(session->userId(), session) > 0)
+        --Metrics::global().webSocketConnections;
 }
 
 void Hub::sendToUsers(
@@ -50,10 +53,12 @@ void Hub::deliver(const QList<Update> &updates, const QHash<QString, QStringList
             // Copy: a send may drop a slow session, which edits m_byUser.
             const QList<WsSession *> sessions = m_byUser.values(userId);
             for (WsSession *session : sessions) {
-                if (session->isUserSocket())
+                if (session->isUserSocket()
+                    || (chatEvent && isMessage && session->chatId() == update.chatId)) {
                     session->deliver(update.seq, frame);
-                else if (chatEvent && isMessage && session->chatId() == update.chatId)
-                    session->deliver(update.seq, frame);
+                    if (isMessage)
+                        ++Metrics::global().messagesDelivered;
+                }
             }
         };
         if (!update.chatId.isEmpty()) {

@@ -96,7 +96,7 @@ bool TestServer::start(const QStringList &extraArgs)
         QStringList { u"--host"_s, u"127.0.0.1"_s, u"--port"_s, QString::number(m_port),
             u"--data-dir"_s, m_dir.path() }
             + extraArgs);
-    static const QRegularExpression listening(u"Listening on http://127\\.0\\.0\\.1:(\\d+)"_s);
+    static const QRegularExpression listening(u"Listening on (https?)://127\\.0\\.0\\.1:(\\d+)"_s);
     QElapsedTimer waited;
     waited.start();
     while (waited.elapsed() < 20000) {
@@ -105,7 +105,8 @@ bool TestServer::start(const QStringList &extraArgs)
         m_output += m_process.readAll();
         const auto match = listening.match(QString::fromUtf8(m_output));
         if (match.hasMatch()) {
-            m_port = quint16(match.captured(1).toUInt());
+            m_scheme = match.captured(1);
+            m_port = quint16(match.captured(2).toUInt());
             return true;
         }
     }
@@ -136,7 +137,7 @@ void TestServer::stop()
 
 QUrl TestServer::url(const QString &pathAndQuery) const
 {
-    return QUrl(u"http://127.0.0.1:%1%2"_s.arg(m_port).arg(pathAndQuery));
+    return QUrl(u"%1://127.0.0.1:%2%3"_s.arg(m_scheme).arg(m_port).arg(pathAndQuery));
 }
 
 Reply HttpClient::request(const QByteArray &method, const QString &path, const QByteArray &body,

@@ -32,6 +32,8 @@ public:
     QString databaseUrl() const { return m_databaseUrl; }
     static QByteArray secretKey() { return QByteArrayLiteral("test-secret-key-0123456789"); }
     QByteArray output() const { return m_output; }
+    qint64 processId() const { return m_process.processId(); }
+    QString dataDir() const { return m_dir.path(); }
 
 private:
     QTemporaryDir m_dir;
@@ -42,6 +44,7 @@ private:
     QString m_error;
     QByteArray m_output;
     quint16 m_port = 0;
+    QString m_scheme = QStringLiteral("http");
 };
 
 struct Reply

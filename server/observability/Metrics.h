@@ -1,0 +1,88 @@
+#pragma once
+
+#include <QByteArray>
+#include <QHash>
+#include <QMutex>
+#include <QString>
+
+#include <array>
+#include <atomic>
+
+namespace Messenger::Server {
+
+// Counts seconds into Prometheus-style cumulative buckets; safe from any thread.
+class Histogram
+{
+public:
+    static constexpr std::array<double, 12> bounds { 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
+        0.05, 0.1, 0.25, 0.5, 1.0, 5.0 };
+    void observe(qint64 nanoseconds);
+    // `name{labels,le="..."}` lines plus _sum and _count.
+    void render(QByteArray &out, const QByteArray &name, const QByteArray &labels) const;
+
+private:
+    std::array<std::atomic<quint64>, bounds.size() + 1> m_buckets {}; // the last is +Inf
+    std::atomic<quint64> m_sumNanoseconds { 0 };
+    std::atomic<quint64> m_count { 0 };
+};
+
+// The server's numbers for GET /metrics, in Prometheus text format. One per
+// process: what it counts (requests, sockets, queries, hashes) happens all over
+// the server and on several threads, so the parts update it directly.
+class Metrics
+{
+public:
+    static Metrics &global();
+
+    // `route` is the route's template ("/api/v1/chats/<arg>"), never a raw path,
+    // so ids do not become label values.
+    void recordRequest(
+        const QByteArray &method, const QString &route, int status, qint64 nanoseconds);
+    void recordQuery(qint64 nanoseconds) { m_queryDuration.observe(nanoseconds); }
+
+    std::atomic<qint64> webSocketConnections { 0 };
+    std::atomic<quint64> messagesStored { 0 };
+    std::atomic<quint64> messagesDelivered { 0 };
+    std::atomic<qint64> databaseConnectionsInUse { 0 };
+    std::atomic<qint64> passwordHashesInFlight { 0 };
+    std::atomic<qint64> databasePoolSize { 0 };
+
+    QByteArray render() const;
+
+private:
+    struct RequestKey
+    {
+        QByteArray method;
+        QString route;
+        int status;
+        bool operator==(const RequestKey &) const = default;
+    };
+    friend size_t qHash(const RequestKey &key, size_t seed)
+    {
+        return qHashMulti(seed, key.method, key.route, key.status);
+    }
+
+    mutable QMutex m_mutex; // guards the two hashes below
+    QHash<RequestKey, quint64> m_requests;
+    QHash<QString, Histogram *> m_requestDuration; // by route; never removed
+    Histogram m_queryDuration;
+};
+
+// Counts something in flight for as long as it lives.
+class InFlight
+{
+public:
+    explicit InFlight(std::atomic<qint64> &gauge)
+        : m_gauge(gauge)
+    {
+        ++m_gauge;
+    }
+    ~InFlight() { --m_gauge; }
+    InFlight(const InFlight &) = delete;
+    InFlight &operator=(const InFlight &) = delete;
+
+private:
+    std::atomic<qint64> &m_gauge;
+};
+
+} // namespace Messenger::Server

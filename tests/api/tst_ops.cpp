@@ -1,0 +1,284 @@
+#include "TestServer.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QSignalSpy>
+#include <QSslConfiguration>
+#include <QSslKey>
+#include <QTcpServer>
+#include <QTest>
+#include <QWebSocket>
+
+#include <csignal>
+
+using namespace Qt::StringLiterals;
+
+// Operations: metrics, logs, TLS, CORS, --check-config.
+class TestOps : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void metricsAreScrapedAndParsed();
+    void jsonLogsHideSecretsAndReopenOnSighup();
+    void tlsServesHttpsAndWss();
+    void corsIsOffByDefaultAndAnswersPreflight();
+    void checkConfigReportsAndExits();
+
+private:
+    TestServer m_server;
+    std::unique_ptr<HttpClient> m_http;
+};
+
+void TestOps::initTestCase()
+{
+    QVERIFY2(m_server.start(), qPrintable(m_server.error()));
+    m_http = std::make_unique<HttpClient>(m_server);
+}
+
+void TestOps::metricsAreScrapedAndParsed()
+{
+    const auto ann = m_http->newUser(u"Ann"_s);
+    const auto bob = m_http->newUser(u"Bob"_s);
+    const QString chatId = m_http
+                               ->post(u"/api/v1/chats/personal"_s,
+                                   { { u"member_ids"_s, QJsonArray { bob.id } } }, ann.token)
+                               .object()
+                               .value(u"id")
+                               .toString();
+    QUrl wsUrl = m_server.url(u"/ws/user?token="_s + bob.token);
+    wsUrl.setScheme(u"ws"_s);
+    QWebSocket socket;
+    QSignalSpy greeted(&socket, &QWebSocket::textMessageReceived);
+    socket.open(wsUrl);
+    QVERIFY(greeted.wait(10000));
+    COMPARE_STATUS(m_http->post(u"/api/v1/chats/messages"_s,
+                       { { u"chat_id"_s, chatId }, { u"text"_s, u"counted"_s } }, ann.token),
+        200);
+    QTRY_COMPARE_WITH_TIMEOUT(greeted.size(), 2, 10000); // the message reached Bob's socket
+    COMPARE_STATUS(m_http->get(u"/api/v1/chats/%1"_s.arg(chatId), ann.token), 200);
+
+    const Reply scrape = m_http->get(u"/metrics"_s);
+    QCOMPARE(scrape.status, 200);
+    QVERIFY(scrape.header("content-type").startsWith("text/plain"));
+    // Every line is a comment or `name{labels} value`, and we keep the samples.
+    static const QRegularExpression sample(
+        uR"(^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{([a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\]|\\.)*",?)*\})? (-?[0-9.eE+-]+|\+Inf|NaN)$)"_s);
+    QHash<QString, double> samples;
+    QSet<QString> typed;
+    for (const QByteArray &raw : scrape.body.split('\n')) {
+        const QString line = QString::fromUtf8(raw);
+        if (line.isEmpty())
+            continue;
+        if (line.startsWith(u"# HELP "_s))
+            continue;
+        if (line.startsWith(u"# TYPE "_s)) {
+            typed.insert(line.section(u' ', 2, 2));
+            continue;
+        }
+        const auto match = sample.match(line);
+        QVERIFY2(match.hasMatch(), qPrintable(u"not a sample line: "_s + line));
+        samples.insert(line.section(u' ', 0, -2), line.section(u' ', -1).toDouble());
+        // Route labels are templates: no raw ids.
+        QVERIFY2(!line.contains(chatId), qPrintable(line));
+    }
+    for (const char *name : { "messenger_http_requests_total",
+             "messenger_http_request_duration_seconds", "messenger_websocket_connections",
+             "messenger_messages_stored_total", "messenger_messages_delivered_total",
+             "messenger_db_connections_in_use", "messenger_db_query_duration_seconds",
+             "messenger_password_hashes_in_flight", "process_resident_memory_bytes" })
+        QVERIFY2(typed.contains(QString::fromLatin1(name)), name);
+    QVERIFY(
+        samples.value(
+            u"messenger_http_requests_total{method=\"POST\",route=\"/api/v1/chats/messages\",status=\"200\"}"_s)
+        >= 1);
+    QVERIFY(
+        samples.value(
+            u"messenger_http_requests_total{method=\"GET\",route=\"/api/v1/chats/<arg>\",status=\"200\"}"_s)
+        >= 1);
+    QVERIFY(samples.value(u"messenger_websocket_connections"_s) >= 1);
+    QVERIFY(samples.value(u"messenger_messages_stored_total"_s) >= 1);
+    QVERIFY(samples.value(u"messenger_messages_delivered_total"_s) >= 1);
+    QVERIFY(samples.value(u"process_resident_memory_bytes"_s) > 1e6);
+    QVERIFY(samples.value(u"messenger_db_query_duration_seconds_count"_s) >= 1);
+    // Histogram buckets are cumulative and end with +Inf == _count.
+    const QString route = u"route=\"/api/v1/chats/messages\""_s;
+    double previous = 0;
+    for (const char *le : { "0.0005", "0.001", "0.01", "0.1", "1", "5", "+Inf" }) {
+        const double bucket
+            = samples.value(u"messenger_http_request_duration_seconds_bucket{%1,le=\"%2\"}"_s.arg(
+                                route, QString::fromLatin1(le)),
+                -1);
+        QVERIFY2(bucket >= previous, le);
+        previous = bucket;
+    }
+    QCOMPARE(
+        previous, samples.value(u"messenger_http_request_duration_seconds_count{%1}"_s.arg(route)));
+}
+
+void TestOps::jsonLogsHideSecretsAndReopenOnSighup()
+{
+    QTemporaryDir logs;
+    const QString logFile = logs.filePath(u"server.log"_s);
+    TestServer server;
+    QVERIFY2(server.start({ u"--log-format"_s, u"json"_s, u"--log-file"_s, logFile }),
+        qPrintable(server.error()));
+    HttpClient http(server);
+    const auto ann = http.newUser(u"Ann"_s);
+    QUrl wsUrl = server.url(u"/ws/user?token="_s + ann.token);
+    wsUrl.setScheme(u"ws"_s);
+    QWebSocket socket;
+    QSignalSpy greeted(&socket, &QWebSocket::textMessageReceived);
+    socket.open(wsUrl);
+    QVERIFY(greeted.wait(10000));
+    COMPARE_STATUS(http.get(u"/api/v1/users/me"_s, u"garbage.token.value"_s), 401);
+
+    // logrotate moves the file away, then sends SIGHUP.
+    QVERIFY(QFile::rename(logFile, logFile + u".1"_s));
+    QVERIFY(::kill(pid_t(server.processId()), SIGHUP) == 0);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        (http.get(u"/health"_s), QFile::exists(logFile) && QFileInfo(logFile).size() > 0), 10000);
+    server.stop();
+
+    QByteArray everything;
+    for (const QString &path : QStringList { logFile + u".1"_s, logFile }) {
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QByteArray content = file.readAll();
+        everything += content;
+        for (const QByteArray &line : content.split('\n')) {
+            if (line.isEmpty())
+                continue;
+            QJsonParseError error {};
+            const QJsonObject entry = QJsonDocument::fromJson(line, &error).object();
+            QVERIFY2(error.error == QJsonParseError::NoError, line.constData());
+            for (const char *key : { "time", "level", "category", "message" })
+                QVERIFY2(entry.contains(QLatin1String(key)), line.constData());
+        }
+    }
+    QVERIFY(everything.contains("/api/v1/users/me"));
+    QVERIFY(!everything.contains(ann.token.toUtf8()));
+    QVERIFY(!everything.contains(ann.refreshToken.toUtf8()));
+    QVERIFY(!everything.contains(ann.password.toUtf8()));
+    QVERIFY(!everything.contains("garbage.token.value"));
+}
+
+void TestOps::tlsServesHttpsAndWss()
+{
+    QTemporaryDir dir;
+    const QString certificate = dir.filePath(u"cert.pem"_s);
+    const QString key = dir.filePath(u"key.pem"_s);
+    QProcess openssl;
+    openssl.start(u"openssl"_s,
+        { u"req"_s, u"-x509"_s, u"-newkey"_s, u"rsa:2048"_s, u"-nodes"_s, u"-days"_s, u"1"_s,
+            u"-subj"_s, u"/CN=127.0.0.1"_s, u"-addext"_s, u"subjectAltName=IP:127.0.0.1"_s,
+            u"-keyout"_s, key, u"-out"_s, certificate });
+    QVERIFY(openssl.waitForFinished(60000));
+    QCOMPARE(openssl.exitCode(), 0);
+
+    TestServer server;
+    QVERIFY2(server.start({ u"--tls-cert"_s, certificate, u"--tls-key"_s, key }),
+        qPrintable(server.error()));
+    QCOMPARE(server.url(u"/"_s).scheme(), u"https"_s);
+    // The client trusts exactly this certificate: a real verification, no ignored errors.
+    QSslConfiguration trust = QSslConfiguration::defaultConfiguration();
+    trust.setCaCertificates(QSslCertificate::fromPath(certificate));
+    QSslConfiguration::setDefaultConfiguration(trust);
+    HttpClient http(server);
+    const Reply health = http.get(u"/health"_s);
+    QCOMPARE(health.status, 200);
+    const auto ann = http.newUser(u"Ann"_s);
+    QVERIFY(!ann.token.isEmpty());
+
+    QUrl wsUrl = server.url(u"/ws/user?token="_s + ann.token);
+    wsUrl.setScheme(u"wss"_s);
+    QWebSocket socket;
+    socket.setSslConfiguration(trust);
+    QSignalSpy greeted(&socket, &QWebSocket::textMessageReceived);
+    socket.open(wsUrl);
+    QVERIFY(greeted.wait(10000));
+    QVERIFY(greeted.first().first().toString().contains(u"connected"_s));
+
+    // Plain HTTP to the TLS port gets nothing useful.
+    QTcpSocket plain;
+    plain.connectToHost(QHostAddress::LocalHost, server.url(u"/"_s).port());
+    QVERIFY(plain.waitForConnected(5000));
+    plain.write("GET /health HTTP/1.1\r\nHost: x\r\n\r\n");
+    plain.waitForReadyRead(2000);
+    QVERIFY(!plain.readAll().contains("\"status\""));
+}
+
+void TestOps::corsIsOffByDefaultAndAnswersPreflight()
+{
+    // Off by default: no CORS headers at all.
+    const Reply closed = m_http->request("OPTIONS", u"/api/v1/chats"_s, {}, {}, {});
+    QCOMPARE(closed.status, 404);
+    QVERIFY(closed.header("access-control-allow-origin").isEmpty());
+
+    TestServer server;
+    QVERIFY2(server.start({ u"--cors-origins"_s, u"https://app.example.com"_s }),
+        qPrintable(server.error()));
+    QNetworkAccessManager network;
+    const auto send = [&](const QByteArray &method, const QString &path, const QByteArray &origin) {
+        QNetworkRequest request(server.url(path));
+        request.setRawHeader("Origin", origin);
+        request.setRawHeader("Access-Control-Request-Method", "POST");
+        QNetworkReply *reply = network.sendCustomRequest(request, method);
+        QSignalSpy finished(reply, &QNetworkReply::finished);
+        finished.wait(10000);
+        reply->deleteLater();
+        return reply;
+    };
+    QNetworkReply *preflight
+        = send("OPTIONS", u"/api/v1/chats/messages"_s, "https://app.example.com");
+    QCOMPARE(preflight->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 204);
+    QCOMPARE(preflight->rawHeader("Access-Control-Allow-Origin"), "https://app.example.com");
+    QVERIFY(preflight->rawHeader("Access-Control-Allow-Methods").contains("POST"));
+    QVERIFY(preflight->rawHeader("Access-Control-Allow-Headers").contains("Authorization"));
+    QNetworkReply *allowed = send("GET", u"/health"_s, "https://app.example.com");
+    QCOMPARE(allowed->rawHeader("Access-Control-Allow-Origin"), "https://app.example.com");
+    QNetworkReply *other = send("GET", u"/health"_s, "https://evil.example.com");
+    QCOMPARE(other->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
+    QVERIFY(other->rawHeader("Access-Control-Allow-Origin").isEmpty());
+    QNetworkReply *otherPreflight = send("OPTIONS", u"/api/v1/chats"_s, "https://evil.example.com");
+    QCOMPARE(otherPreflight->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 404);
+}
+
+void TestOps::checkConfigReportsAndExits()
+{
+    const auto run = [](const QStringList &arguments, const QString &databaseUrl) {
+        QProcess process;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(u"DATABASE_URL"_s, databaseUrl);
+        process.setProcessEnvironment(env);
+        process.setProcessChannelMode(QProcess::MergedChannels);
+        process.start(QStringLiteral(MESSENGER_SERVER_BIN), arguments);
+        process.waitForFinished(30000);
+        return std::make_pair(process.exitCode(), QString::fromUtf8(process.readAll()));
+    };
+    QTemporaryDir dir;
+    const auto fine
+        = run({ u"--check-config"_s, u"--data-dir"_s, dir.path() }, m_server.databaseUrl());
+    QVERIFY2(fine.first == 0, qPrintable(fine.second));
+    QVERIFY(fine.second.contains(u"configuration OK"_s));
+
+    QTcpServer probe; // a port nobody listens on
+    QVERIFY(probe.listen(QHostAddress::LocalHost));
+    const quint16 closedPort = probe.serverPort();
+    probe.close();
+    const auto unreachable = run({ u"--check-config"_s },
+        u"postgres://nobody:pw-must-not-show@127.0.0.1:%1/messenger"_s.arg(closedPort));
+    QCOMPARE(unreachable.first, 1);
+    QVERIFY2(unreachable.second.contains(u"unreachable"_s), qPrintable(unreachable.second));
+    QVERIFY(!unreachable.second.contains(u"pw-must-not-show"_s)); // passwords are not printed
+
+    const auto badValue = run({ u"--check-config"_s, u"--log-format"_s, u"xml"_s }, {});
+    QCOMPARE(badValue.first, 2);
+    QVERIFY(badValue.second.contains(u"LOG_FORMAT"_s));
+}
+
+QTEST_MAIN(TestOps)
+#include "tst_ops.moc"
