@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Configures (once) and builds a CMake preset: debug, release or ci.
+# Configures (once) and builds a CMake preset: debug, release or ci; an optional
+# second argument builds only that target (the Docker image: messenger-server).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 preset=${1:-release}
@@ -9,4 +10,4 @@ export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-2G}
 export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$PWD}
 export CCACHE_NOHASHDIR=${CCACHE_NOHASHDIR:-1}
 [ -f "build/$preset/build.ninja" ] || cmake --preset "$preset" >/dev/null
-cmake --build --preset "$preset"
+cmake --build --preset "$preset" ${2:+--target "$2"}

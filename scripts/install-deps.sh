@@ -6,9 +6,10 @@ set_name=${1:-build}
 build=(cmake ninja-build g++ ccache pkg-config qt6-base-dev qt6-httpserver-dev qt6-websockets-dev
        libqt6sql6-psql libqt6sql6-sqlite qt6-l10n-tools qt6-tools-dev qt6-svg-dev libsodium-dev qtkeychain-qt6-dev
        qt6-qpa-plugins)
-test=("${build[@]}" postgresql postgresql-client python3 python3-jwt python3-websockets curl openssl)
+test=("${build[@]}" postgresql postgresql-client python3 python3-jwt python3-websockets curl openssl
+      nginx-light docker-compose)
 runtime=(libqt6core6 libqt6network6 libqt6sql6 libqt6sql6-psql libqt6sql6-sqlite libqt6httpserver6
-         libqt6websockets6 libqt6concurrent6 libsodium23 ca-certificates)
+         libqt6websockets6 libqt6concurrent6 libsodium23 ca-certificates curl)
 case "$set_name" in
   build) packages=("${build[@]}") ;;
   test) packages=("${test[@]}") ;;

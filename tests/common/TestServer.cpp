@@ -143,7 +143,7 @@ QUrl TestServer::url(const QString &pathAndQuery) const
 Reply HttpClient::request(const QByteArray &method, const QString &path, const QByteArray &body,
     const QString &token, const QByteArray &contentType)
 {
-    QNetworkRequest request(m_server.url(path));
+    QNetworkRequest request(url(path));
     if (!body.isEmpty())
         request.setRawHeader("Content-Type", contentType);
     if (!token.isEmpty())

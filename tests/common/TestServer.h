@@ -62,7 +62,11 @@ class HttpClient
 {
 public:
     explicit HttpClient(TestServer &server)
-        : m_server(server)
+        : m_server(&server)
+    { }
+    // A client of whatever listens at `base` (a proxy in front of servers).
+    explicit HttpClient(const QUrl &base)
+        : m_base(base)
     { }
     Reply request(const QByteArray &method, const QString &path, const QByteArray &body = {},
         const QString &token = {}, const QByteArray &contentType = "application/json");
@@ -85,7 +89,13 @@ public:
     Account newUser(const QString &name);
 
 private:
-    TestServer &m_server;
+    QUrl url(const QString &path) const
+    {
+        return m_server ? m_server->url(path) : QUrl(m_base.toString() + path);
+    }
+
+    TestServer *m_server = nullptr;
+    QUrl m_base;
     QNetworkAccessManager m_network;
 };
 
