@@ -27,6 +27,7 @@ private Q_SLOTS:
     void tlsServesHttpsAndWss();
     void corsIsOffByDefaultAndAnswersPreflight();
     void checkConfigReportsAndExits();
+    void sigtermDrainsAndClosesSocketsWith1001();
 
 private:
     TestServer m_server;
@@ -278,6 +279,28 @@ void TestOps::checkConfigReportsAndExits()
     const auto badValue = run({ u"--check-config"_s, u"--log-format"_s, u"xml"_s }, {});
     QCOMPARE(badValue.first, 2);
     QVERIFY(badValue.second.contains(u"LOG_FORMAT"_s));
+}
+
+void TestOps::sigtermDrainsAndClosesSocketsWith1001()
+{
+    TestServer server;
+    QVERIFY2(server.start({ u"--shutdown-grace"_s, u"5"_s }), qPrintable(server.error()));
+    HttpClient http(server);
+    const auto ann = http.newUser(u"Ann"_s);
+    QUrl wsUrl = server.url(u"/ws/user?token="_s + ann.token);
+    wsUrl.setScheme(u"ws"_s);
+    QWebSocket socket;
+    QSignalSpy greeted(&socket, &QWebSocket::textMessageReceived);
+    QSignalSpy closed(&socket, &QWebSocket::disconnected);
+    socket.open(wsUrl);
+    QVERIFY(greeted.wait(10000));
+    QVERIFY(::kill(pid_t(server.processId()), SIGTERM) == 0);
+    QVERIFY(closed.wait(10000));
+    QCOMPARE(socket.closeCode(), QWebSocketProtocol::CloseCodeGoingAway);
+    // It stopped accepting: a new connection is refused.
+    QTcpSocket late;
+    late.connectToHost(QHostAddress::LocalHost, server.url(u"/"_s).port());
+    QVERIFY(!late.waitForConnected(2000) || !late.waitForReadyRead(500));
 }
 
 QTEST_MAIN(TestOps)
