@@ -1,0 +1,58 @@
+#pragma once
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QObject>
+#include <QUrl>
+
+#include <functional>
+
+namespace Messenger::Bench {
+
+// One simulated client's HTTP connection: its own QNetworkAccessManager (so
+// clients do not queue behind each other's six-connection limit), living on
+// the thread that created it. Answers come back with the measured latency.
+class HttpConnection : public QObject
+{
+    Q_OBJECT
+public:
+    using Done = std::function<void(int status, const QByteArray &body, qint64 latencyNs)>;
+
+    HttpConnection(const QUrl &base, QObject *parent = nullptr);
+    void request(const QByteArray &method, const QString &path, const QJsonObject &body,
+        const QString &token, Done done);
+
+private:
+    QUrl m_base;
+    QNetworkAccessManager m_network;
+};
+
+// Blocking calls for setting a scenario up (users, chats, prefill): simple,
+// and not what is measured.
+class SetupClient
+{
+public:
+    explicit SetupClient(const QUrl &base);
+
+    struct User
+    {
+        QString id;
+        QString token;
+        QString email;
+    };
+    // Registers and signs in `count` new users, several at a time.
+    QList<User> users(int count, const QString &prefix);
+    QJsonDocument call(const QByteArray &method, const QString &path, const QJsonObject &body = {},
+        const QString &token = {}, int *status = nullptr);
+    QString personalChat(const User &a, const User &b);
+    QString group(const User &owner, const QString &name, const QStringList &memberIds);
+    // Sends `count` messages into a chat as fast as `parallel` requests allow.
+    bool prefill(const User &sender, const QString &chatId, int count, int parallel = 16);
+
+private:
+    QUrl m_base;
+    QNetworkAccessManager m_network;
+};
+
+} // namespace Messenger::Bench

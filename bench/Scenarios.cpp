@@ -1,0 +1,535 @@
+#include "Scenarios.h"
+
+#include <QDeadlineTimer>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QJsonArray>
+#include <QRandomGenerator>
+#include <QThread>
+#include <QTimer>
+#include <QUuid>
+#include <QWebSocket>
+
+#include <atomic>
+#include <chrono>
+
+using namespace Qt::StringLiterals;
+
+namespace Messenger::Bench {
+
+namespace {
+
+// One operation's outcome, reported by a client to the loop that drives it.
+struct Outcome
+{
+    bool ok = true;
+    qint64 latencyNs = 0;
+    QString error;
+};
+using Operation = std::function<void(std::function<void(Outcome)>)>;
+// Builds client number `client` on the thread owning `context`.
+using ClientFactory = std::function<Operation(QObject *context, int client)>;
+
+qint64 steadyNs()
+{
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(
+        std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
+
+QString statusError(int status)
+{
+    return status == 0 ? u"network"_s : u"http %1"_s.arg(status);
+}
+
+// `concurrency` clients, each doing one operation after another until the
+// time is up or the shared count is spent (closed loop: latency is what a
+// client waits, throughput what they achieve together).
+Stats closedLoop(const Options &options, int concurrency, const ClientFactory &factory)
+{
+    auto remaining = std::make_shared<std::atomic<qint64>>(
+        options.count > 0 ? options.count : std::numeric_limits<qint64>::max());
+    const auto deadline = std::make_shared<QDeadlineTimer>(options.count > 0
+            ? QDeadlineTimer::Forever
+            : QDeadlineTimer(qint64(options.seconds * 1000)));
+    QElapsedTimer wall;
+    wall.start();
+    Stats stats = runParallel(options.threads,
+        [&](int index, QObject *context, Stats &local, std::function<void()> done) {
+            auto active = std::make_shared<int>(0);
+            for (int client = index; client < concurrency; client += options.threads) {
+                Operation operation = factory(context, client);
+                ++*active;
+                auto step = std::make_shared<std::function<void()>>();
+                *step = [operation, step, &local, remaining, deadline, active, done] {
+                    if (deadline->hasExpired() || remaining->fetch_sub(1) <= 0) {
+                        if (--*active == 0)
+                            done();
+                        return;
+                    }
+                    operation([step, &local](Outcome outcome) {
+                        ++local.operations;
+                        if (outcome.ok)
+                            local.latenciesNs.append(outcome.latencyNs);
+                        else
+                            local.addError(outcome.error);
+                        QMetaObject::invokeMethod(
+                            QThread::currentThread(), [step] { (*step)(); }, Qt::QueuedConnection);
+                    });
+                };
+                QMetaObject::invokeMethod(
+                    context, [step] { (*step)(); }, Qt::QueuedConnection);
+            }
+            if (*active == 0)
+                done();
+        });
+    stats.seconds = double(wall.nsecsElapsed()) / 1e9;
+    return stats;
+}
+
+// A /ws/user socket owned by `context`'s thread; `onFrame` sees every frame.
+QWebSocket *openSocket(QObject *context, const QUrl &base, const QString &token,
+    std::function<void(const QJsonObject &)> onFrame)
+{
+    auto *socket = new QWebSocket(QString(), QWebSocketProtocol::VersionLatest, context);
+    QObject::connect(socket, &QWebSocket::textMessageReceived, context,
+        [onFrame = std::move(onFrame)](
+            const QString &text) { onFrame(QJsonDocument::fromJson(text.toUtf8()).object()); });
+    QUrl url = base;
+    url.setScheme(base.scheme() == u"https"_s ? u"wss"_s : u"ws"_s);
+    url.setPath(u"/ws/user"_s);
+    url.setQuery(u"token="_s + token);
+    socket->open(url);
+    return socket;
+}
+
+QList<Result> restSend(const Options &options)
+{
+    SetupClient setup(options.url);
+    const auto users = setup.users(options.concurrency * 2, u"rest"_s);
+    if (users.size() < options.concurrency * 2)
+        return { { u"rest-send"_s, {}, { { u"setup_failed"_s, true } } } };
+    QStringList chats;
+    for (int i = 0; i < options.concurrency; ++i)
+        chats.append(setup.personalChat(users[2 * i], users[2 * i + 1]));
+    const Stats stats
+        = closedLoop(options, options.concurrency, [&](QObject *context, int client) -> Operation {
+              auto *http = new HttpConnection(options.url, context);
+              const QString token = users[2 * client].token;
+              const QString chatId = chats[client];
+              return [http, token, chatId](std::function<void(Outcome)> finished) {
+                  http->request("POST", u"/api/v1/chats/messages"_s,
+                      { { u"chat_id"_s, chatId }, { u"text"_s, u"benchmark message"_s } }, token,
+                      [finished](int status, const QByteArray &, qint64 latency) {
+                          finished({ status == 200, latency, statusError(status) });
+                      });
+              };
+          });
+    return { { u"rest-send"_s, stats, {} } };
+}
+
+QList<Result> wsSend(const Options &options)
+{
+    SetupClient setup(options.url);
+    const auto users = setup.users(options.concurrency * 2, u"ws"_s);
+    if (users.size() < options.concurrency * 2)
+        return { { u"ws-send"_s, {}, { { u"setup_failed"_s, true } } } };
+    QStringList chats;
+    for (int i = 0; i < options.concurrency; ++i)
+        chats.append(setup.personalChat(users[2 * i], users[2 * i + 1]));
+    const Stats stats
+        = closedLoop(options, options.concurrency, [&](QObject *context, int client) -> Operation {
+              // Each client waits for its greeting, then sends and waits for each ack.
+              struct State
+              {
+                  QWebSocket *socket = nullptr;
+                  bool greeted = false;
+                  std::function<void(Outcome)> pending;
+                  qint64 sentAt = 0;
+                  std::function<void()> onGreeting;
+              };
+              auto state = std::make_shared<State>();
+              state->socket = openSocket(
+                  context, options.url, users[2 * client].token, [state](const QJsonObject &frame) {
+                      if (frame.value(u"status").toString() == u"connected"_s) {
+                          state->greeted = true;
+                          if (state->onGreeting)
+                              std::exchange(state->onGreeting, {})();
+                          return;
+                      }
+                      const QString type = frame.value(u"type").toString();
+                      if ((type == u"ack"_s || type == u"error"_s) && state->pending) {
+                          std::exchange(state->pending, {})(
+                              { type == u"ack"_s, steadyNs() - state->sentAt, u"ws error"_s });
+                      }
+                  });
+              const QString chatId = chats[client];
+              return [state, chatId](std::function<void(Outcome)> finished) {
+                  auto send = [state, chatId, finished] {
+                      state->pending = finished;
+                      state->sentAt = steadyNs();
+                      state->socket->sendTextMessage(QString::fromUtf8(QJsonDocument(
+                          QJsonObject { { u"type"_s, u"send"_s }, { u"chat_id"_s, chatId },
+                              { u"text"_s, u"benchmark message"_s },
+                              { u"client_id"_s,
+                                  QUuid::createUuid().toString(
+                                      QUuid::WithoutBraces) } }).toJson(QJsonDocument::Compact)));
+                  };
+                  if (state->greeted)
+                      send();
+                  else
+                      state->onGreeting = send;
+              };
+          });
+    return { { u"ws-send"_s, stats, {} } };
+}
+
+QList<Result> login(const Options &options)
+{
+    SetupClient setup(options.url);
+    const auto users = setup.users(options.concurrency + 1, u"login"_s);
+    if (users.size() < options.concurrency + 1)
+        return { { u"login"_s, {}, { { u"setup_failed"_s, true } } } };
+    // While the logins run, one more client keeps asking for something cheap:
+    // how long do other requests wait during a burst of password hashing?
+    Stats probe;
+    std::atomic<bool> running { true };
+    QThread probeThread;
+    auto *probeContext = new QObject;
+    probeContext->moveToThread(&probeThread);
+    QObject::connect(&probeThread, &QThread::started, probeContext, [&] {
+        auto *http = new HttpConnection(options.url, probeContext);
+        auto *timer = new QTimer(probeContext);
+        timer->setInterval(20);
+        QObject::connect(timer, &QTimer::timeout, probeContext, [&, http] {
+            if (!running) {
+                probeThread.quit();
+                return;
+            }
+            http->request("GET", u"/api/v1/users/me"_s, {}, users.last().token,
+                [&probe](int status, const QByteArray &, qint64 latency) {
+                    ++probe.operations;
+                    if (status == 200)
+                        probe.latenciesNs.append(latency);
+                    else
+                        probe.addError(statusError(status));
+                });
+        });
+        timer->start();
+    });
+    QObject::connect(&probeThread, &QThread::finished, probeContext, &QObject::deleteLater);
+    probeThread.start();
+    const Stats stats
+        = closedLoop(options, options.concurrency, [&](QObject *context, int client) -> Operation {
+              auto *http = new HttpConnection(options.url, context);
+              const QString email = users[client].email;
+              return [http, email](std::function<void(Outcome)> finished) {
+                  http->request("POST", u"/api/v1/auth/token"_s,
+                      { { u"email"_s, email }, { u"password"_s, u"bench-password"_s } }, {},
+                      [finished](int status, const QByteArray &, qint64 latency) {
+                          finished({ status == 200, latency, statusError(status) });
+                      });
+              };
+          });
+    running = false;
+    probeThread.wait();
+    probe.seconds = stats.seconds;
+    return { { u"login"_s, stats, {} }, { u"login: other requests meanwhile"_s, probe, {} } };
+}
+
+QList<Result> chatList(const Options &options)
+{
+    SetupClient setup(options.url);
+    const auto users = setup.users(2, u"list"_s);
+    if (users.size() < 2)
+        return { { u"chat-list"_s, {}, { { u"setup_failed"_s, true } } } };
+    // Groups need no extra accounts: one partner in every chat.
+    for (int i = 0; i < options.chats; ++i) {
+        const QString chatId = setup.group(users[0], u"Chat %1"_s.arg(i), { users[1].id });
+        setup.call("POST", u"/api/v1/chats/messages"_s,
+            { { u"chat_id"_s, chatId }, { u"text"_s, u"the last message of chat %1"_s.arg(i) } },
+            users[i % 2].token);
+    }
+    const Stats stats
+        = closedLoop(options, options.concurrency, [&](QObject *context, int) -> Operation {
+              auto *http = new HttpConnection(options.url, context);
+              const QString token = users[0].token;
+              return [http, token](std::function<void(Outcome)> finished) {
+                  http->request("GET", u"/api/v1/chats/with-last-message"_s, {}, token,
+                      [finished](int status, const QByteArray &, qint64 latency) {
+                          finished({ status == 200, latency, statusError(status) });
+                      });
+              };
+          });
+    return { { u"chat-list (%1 chats)"_s.arg(options.chats), stats, {} } };
+}
+
+QList<Result> history(const Options &options)
+{
+    SetupClient setup(options.url);
+    const auto users = setup.users(2, u"history"_s);
+    if (users.size() < 2)
+        return { { u"history"_s, {}, { { u"setup_failed"_s, true } } } };
+    const QString chatId = setup.personalChat(users[0], users[1]);
+    if (!setup.prefill(users[0], chatId, options.messages))
+        return { { u"history"_s, {}, { { u"prefill_failed"_s, true } } } };
+    // The seq range of the chat, for keyset positions at any depth.
+    const QJsonArray newest
+        = setup.call("GET", u"/api/v1/chats/%1/history?limit=1"_s.arg(chatId), {}, users[0].token)
+              .object()
+              .value(u"messages")
+              .toArray();
+    const qint64 topSeq = newest.first().toObject().value(u"seq").toInteger();
+    const auto page = [&](bool keyset) {
+        return closedLoop(
+            options, options.concurrency, [&, keyset](QObject *context, int) -> Operation {
+                auto *http = new HttpConnection(options.url, context);
+                const QString token = users[0].token;
+                const int depthRange = std::max(1, options.messages - 50);
+                return [http, token, chatId, keyset, topSeq, depthRange](
+                           std::function<void(Outcome)> finished) {
+                    const int depth = int(QRandomGenerator::global()->bounded(depthRange));
+                    const QString query = keyset ? u"before_seq=%1"_s.arg(topSeq - depth)
+                                                 : u"offset=%1"_s.arg(depth);
+                    http->request("GET",
+                        u"/api/v1/chats/%1/history?limit=50&%2"_s.arg(chatId, query), {}, token,
+                        [finished](int status, const QByteArray &, qint64 latency) {
+                            finished({ status == 200, latency, statusError(status) });
+                        });
+                };
+            });
+    };
+    return { { u"history offset (%1 messages)"_s.arg(options.messages), page(false), {} },
+        { u"history keyset (%1 messages)"_s.arg(options.messages), page(true), {} } };
+}
+
+QList<Result> fanout(const Options &options)
+{
+    SetupClient setup(options.url);
+    const auto users = setup.users(options.members + options.nonMembers, u"fan"_s);
+    if (users.size() < options.members + options.nonMembers)
+        return { { u"fanout"_s, {}, { { u"setup_failed"_s, true } } } };
+    QStringList memberIds;
+    for (int i = 1; i < options.members; ++i)
+        memberIds.append(users[i].id);
+    const QString groupId = setup.group(users[0], u"Fan-out"_s, memberIds);
+    const int receivers = options.members + options.nonMembers;
+    std::atomic<int> connected { 0 };
+    std::atomic<bool> sending { false };
+    const qint64 toSend
+        = options.count > 0 ? options.count : qint64(options.rate * options.seconds);
+    QElapsedTimer wall;
+    Stats stats = runParallel(options.threads,
+        [&](int index, QObject *context, Stats &local, std::function<void()> done) {
+            // Receivers: members record send-to-receive latency; non-members must see nothing.
+            auto remaining = std::make_shared<int>(0);
+            for (int r = index; r < receivers; r += options.threads) {
+                const bool member = r < options.members;
+                ++*remaining;
+                auto got = std::make_shared<qint64>(0);
+                openSocket(context, options.url, users[r].token,
+                    [&, member, got, remaining, done](const QJsonObject &frame) {
+                        if (frame.value(u"status").toString() == u"connected"_s) {
+                            ++connected;
+                            return;
+                        }
+                        if (frame.value(u"type").toString() != u"message"_s)
+                            return;
+                        if (!member) {
+                            ++local.misdelivered;
+                            return;
+                        }
+                        const QString text
+                            = frame.value(u"data").toObject().value(u"text").toString();
+                        if (!text.startsWith(u"t:"_s))
+                            return;
+                        local.latenciesNs.append(steadyNs() - text.mid(2).toLongLong());
+                        ++local.delivered;
+                        if (++*got == toSend && --*remaining == 0)
+                            QTimer::singleShot(300, context, done); // late non-member frames
+                    });
+                if (!member)
+                    --*remaining; // non-members only listen
+            }
+            if (index == 0) {
+                // The sender, on the first thread: a steady rate over REST.
+                auto *http = new HttpConnection(options.url, context);
+                auto *timer = new QTimer(context);
+                timer->setTimerType(Qt::PreciseTimer);
+                timer->setInterval(std::max(1, int(1000 / options.rate)));
+                auto sent = std::make_shared<qint64>(0);
+                QObject::connect(timer, &QTimer::timeout, context, [&, http, timer, sent] {
+                    if (connected < receivers)
+                        return;
+                    if (!sending.exchange(true))
+                        wall.start();
+                    if (*sent >= toSend) {
+                        timer->stop();
+                        return;
+                    }
+                    ++*sent;
+                    http->request("POST", u"/api/v1/chats/messages"_s,
+                        { { u"chat_id"_s, groupId }, { u"text"_s, u"t:%1"_s.arg(steadyNs()) } },
+                        users[0].token, [&local](int status, const QByteArray &, qint64) {
+                            ++local.operations;
+                            if (status != 200)
+                                local.addError(statusError(status));
+                        });
+                });
+                timer->start();
+            }
+            if (*remaining == 0 && index != 0)
+                done();
+            // Whatever happens, stop after the run plus a margin.
+            QTimer::singleShot(int(options.seconds * 1000) + 30000, context, done);
+        });
+    stats.seconds = double(wall.nsecsElapsed()) / 1e9;
+    stats.expected = toSend * options.members;
+    return { { u"fanout (%1 members, %2 msg/s)"_s.arg(options.members).arg(options.rate), stats,
+        {} } };
+}
+
+qint64 residentBytes(qint64 pid)
+{
+    QFile statm(u"/proc/%1/statm"_s.arg(pid));
+    if (pid <= 0 || !statm.open(QIODevice::ReadOnly))
+        return 0;
+    return statm.readAll().split(' ').value(1).toLongLong() * 4096;
+}
+
+QList<Result> idleConnections(const Options &options)
+{
+    SetupClient setup(options.url);
+    // A few accounts, many sockets each (run the server with a high
+    // --ws-max-connections-per-user, as scripts/bench.sh does).
+    const int accounts = std::max(1, options.connections / 1000);
+    const auto users = setup.users(accounts, u"idle"_s);
+    if (users.isEmpty())
+        return { { u"idle-connections"_s, {}, { { u"setup_failed"_s, true } } } };
+    const qint64 before = residentBytes(options.serverPid);
+    std::atomic<int> greeted { 0 };
+    std::atomic<int> failed { 0 };
+    std::atomic<bool> measured { false };
+    qint64 after = 0;
+    QElapsedTimer wall;
+    wall.start();
+    Stats stats = runParallel(options.threads,
+        [&](int index, QObject *context, Stats &local, std::function<void()> done) {
+            auto *opening = new QTimer(context);
+            auto next = std::make_shared<int>(index);
+            // A steady trickle of new sockets, not a thundering herd.
+            opening->setInterval(1);
+            QObject::connect(opening, &QTimer::timeout, context, [&, opening, next, context] {
+                for (int burst = 0; burst < 20 && *next < options.connections; ++burst) {
+                    const int number = *next;
+                    *next += options.threads;
+                    QElapsedTimer started;
+                    started.start();
+                    QWebSocket *socket = openSocket(context, options.url,
+                        users[number % users.size()].token, [&, started](const QJsonObject &frame) {
+                            if (frame.value(u"status").toString() == u"connected"_s) {
+                                ++greeted;
+                                local.latenciesNs.append(started.nsecsElapsed());
+                                ++local.operations;
+                            }
+                        });
+                    QObject::connect(socket, &QWebSocket::disconnected, context, [&local, &failed] {
+                        ++failed;
+                        local.addError(u"closed"_s);
+                    });
+                }
+                if (*next >= options.connections)
+                    opening->stop();
+            });
+            opening->start();
+            auto *check = new QTimer(context);
+            check->setInterval(200);
+            QObject::connect(check, &QTimer::timeout, context, [&, index, check, done] {
+                if (greeted + failed < options.connections && wall.elapsed() < 300000)
+                    return;
+                // Every socket stays open until the first thread has measured.
+                if (index == 0 && !measured) {
+                    QThread::msleep(1000); // let the server settle
+                    after = residentBytes(options.serverPid);
+                    measured = true;
+                }
+                if (measured) {
+                    check->stop();
+                    done();
+                }
+            });
+            check->start();
+        });
+    stats.seconds = double(wall.nsecsElapsed()) / 1e9;
+    QJsonObject extra { { u"open"_s, greeted.load() }, { u"failed"_s, failed.load() } };
+    if (before > 0 && after > 0 && greeted > 0) {
+        extra.insert(u"server_rss_before_mb"_s, double(before) / 1048576.0);
+        extra.insert(u"server_rss_after_mb"_s, double(after) / 1048576.0);
+        extra.insert(u"bytes_per_connection"_s, double(after - before) / greeted);
+    }
+    return { { u"idle-connections (%1)"_s.arg(options.connections), stats, extra } };
+}
+
+} // namespace
+
+Stats runParallel(int threads,
+    const std::function<void(int index, QObject *context, Stats &stats, std::function<void()> done)>
+        &body)
+{
+    QList<QThread *> workers;
+    QList<Stats> results(threads);
+    for (int index = 0; index < threads; ++index) {
+        auto *thread = new QThread;
+        auto *context = new QObject;
+        context->moveToThread(thread);
+        QObject::connect(thread, &QThread::started, context, [&, index, thread, context] {
+            auto finished = std::make_shared<bool>(false);
+            body(index, context, results[index], [thread, finished] {
+                if (!std::exchange(*finished, true))
+                    thread->quit();
+            });
+        });
+        QObject::connect(thread, &QThread::finished, context, &QObject::deleteLater);
+        thread->start();
+        workers.append(thread);
+    }
+    Stats merged;
+    for (int index = 0; index < threads; ++index) {
+        workers[index]->wait();
+        delete workers[index];
+        merged.merge(results[index]);
+    }
+    return merged;
+}
+
+QList<Scenario> scenarios()
+{
+    return {
+        { u"rest-send"_s,
+            u"--concurrency senders, each POSTing /chats/messages into its own chat, closed loop"_s,
+            restSend },
+        { u"ws-send"_s,
+            u"--concurrency senders over /ws/user, each waiting for the ack of every send"_s,
+            wsSend },
+        { u"login"_s,
+            u"--concurrency clients logging in (argon2id) in a loop, while one more client "
+            "measures GET /users/me every 20 ms"_s,
+            login },
+        { u"chat-list"_s,
+            u"GET /chats/with-last-message for a user in --chats chats, --concurrency readers"_s,
+            chatList },
+        { u"history"_s,
+            u"pages of 50 at random depths of a --messages chat, by offset and by keyset"_s,
+            history },
+        { u"fanout"_s,
+            u"--rate msg/s into a group of --members, all online, plus --non-members "
+            "connected users who must receive nothing; send-to-receive latency"_s,
+            fanout },
+        { u"idle-connections"_s,
+            u"opens --connections authenticated /ws/user sockets and keeps them; server "
+            "memory per connection with --server-pid"_s,
+            idleConnections },
+    };
+}
+
+} // namespace Messenger::Bench

@@ -1,0 +1,29 @@
+#pragma once
+
+#include <QHash>
+#include <QJsonObject>
+#include <QList>
+#include <QString>
+
+namespace Messenger::Bench {
+
+// Latencies and outcomes of one scenario, merged across worker threads.
+struct Stats
+{
+    QList<qint64> latenciesNs;
+    QHash<QString, qint64> errors; // by kind: "http 503", "timeout", "network"...
+    qint64 operations = 0;
+    qint64 delivered = 0; // fan-out: frames that reached a member
+    qint64 expected = 0;
+    qint64 misdelivered = 0; // frames that reached a non-member
+    double seconds = 0;
+
+    void merge(const Stats &other);
+    void addError(const QString &kind) { ++errors[kind]; }
+    // The p-th percentile (0..100) in milliseconds.
+    double percentileMs(double p) const;
+    double throughput() const { return seconds > 0 ? double(operations) / seconds : 0; }
+    QJsonObject toJson() const;
+};
+
+} // namespace Messenger::Bench

@@ -1,0 +1,173 @@
+// messenger-bench: load scenarios against a running messenger-server.
+#include "Scenarios.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QFile>
+#include <QHostAddress>
+#include <QJsonArray>
+#include <QTextStream>
+
+#include <cstdio>
+
+using namespace Qt::StringLiterals;
+using namespace Messenger::Bench;
+
+namespace {
+
+struct Usage
+{
+    qint64 rssBytes = 0;
+    qint64 cpuTicks = 0;
+};
+
+Usage usageOf(qint64 pid)
+{
+    Usage usage;
+    if (pid <= 0)
+        return usage;
+    QFile statm(u"/proc/%1/statm"_s.arg(pid));
+    if (statm.open(QIODevice::ReadOnly))
+        usage.rssBytes = statm.readAll().split(' ').value(1).toLongLong() * 4096;
+    QFile stat(u"/proc/%1/stat"_s.arg(pid));
+    if (stat.open(QIODevice::ReadOnly)) {
+        // Fields after the command name (which may hold spaces): utime is 14th, stime 15th.
+        const QByteArray line = stat.readAll();
+        const QList<QByteArray> fields = line.mid(line.lastIndexOf(')') + 2).split(' ');
+        usage.cpuTicks = fields.value(11).toLongLong() + fields.value(12).toLongLong();
+    }
+    return usage;
+}
+
+bool isLoopback(const QUrl &url)
+{
+    const QString host = url.host();
+    return host == u"localhost"_s || QHostAddress(host).isLoopback();
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(u"messenger-bench"_s);
+    QString help = u"Load scenarios against a messenger-server. Each creates its own users and "
+                   "chats through the public API, then measures.\n\nScenarios:\n"_s;
+    for (const Scenario &scenario : scenarios())
+        help += u"  %1\n      %2\n"_s.arg(scenario.name, scenario.description);
+    help += u"  all\n      every scenario above, in order"_s;
+    QCommandLineParser parser;
+    parser.setApplicationDescription(help);
+    parser.addHelpOption();
+    parser.addPositionalArgument(
+        u"scenario"_s, u"Scenarios to run (see above)."_s, u"scenario..."_s);
+    const QCommandLineOption url(
+        u"url"_s, u"Server address. Default http://127.0.0.1:8000."_s, u"url"_s);
+    const QCommandLineOption allowRemote(u"allow-remote"_s,
+        u"Allow a target that is not on this machine (it is refused otherwise)."_s);
+    const QCommandLineOption threads(u"threads"_s, u"Worker threads. Default 2."_s, u"n"_s);
+    const QCommandLineOption concurrency(
+        u"concurrency"_s, u"Simultaneous clients. Default 10."_s, u"n"_s);
+    const QCommandLineOption seconds(
+        u"seconds"_s, u"Duration of timed scenarios. Default 10."_s, u"s"_s);
+    const QCommandLineOption count(
+        u"count"_s, u"Operations per scenario instead of a duration."_s, u"n"_s);
+    const QCommandLineOption chats(
+        u"chats"_s, u"chat-list: chats of the user. Default 200."_s, u"n"_s);
+    const QCommandLineOption messages(
+        u"messages"_s, u"history: messages in the chat. Default 20000."_s, u"n"_s);
+    const QCommandLineOption members(u"members"_s, u"fanout: group size. Default 50."_s, u"n"_s);
+    const QCommandLineOption nonMembers(
+        u"non-members"_s, u"fanout: connected outsiders. Default 10."_s, u"n"_s);
+    const QCommandLineOption rate(
+        u"rate"_s, u"fanout: messages per second. Default 100."_s, u"n"_s);
+    const QCommandLineOption connections(
+        u"connections"_s, u"idle-connections: sockets. Default 1000."_s, u"n"_s);
+    const QCommandLineOption serverPid(
+        u"server-pid"_s, u"The server's process id, for its memory and CPU."_s, u"pid"_s);
+    const QCommandLineOption json(u"json"_s, u"Print a JSON summary instead of tables."_s);
+    parser.addOptions({ url, allowRemote, threads, concurrency, seconds, count, chats, messages,
+        members, nonMembers, rate, connections, serverPid, json });
+    parser.process(app);
+
+    Options options;
+    if (parser.isSet(url))
+        options.url = QUrl(parser.value(url));
+    const auto number = [&](const QCommandLineOption &option, auto fallback) {
+        return parser.isSet(option) ? decltype(fallback)(parser.value(option).toDouble())
+                                    : fallback;
+    };
+    options.threads = std::max(1, number(threads, options.threads));
+    options.concurrency = std::max(1, number(concurrency, options.concurrency));
+    options.seconds = number(seconds, options.seconds);
+    options.count = number(count, options.count);
+    options.chats = number(chats, options.chats);
+    options.messages = number(messages, options.messages);
+    options.members = std::max(2, number(members, options.members));
+    options.nonMembers = number(nonMembers, options.nonMembers);
+    options.rate = std::max(0.1, number(rate, options.rate));
+    options.connections = number(connections, options.connections);
+    options.serverPid = number(serverPid, options.serverPid);
+    if (!isLoopback(options.url) && !parser.isSet(allowRemote)) {
+        std::fprintf(stderr, "refusing %s: not this machine (use --allow-remote)\n",
+            qPrintable(options.url.toString()));
+        return 2;
+    }
+    QStringList wanted = parser.positionalArguments();
+    if (wanted.isEmpty() || wanted.contains(u"all"_s)) {
+        wanted.clear();
+        for (const Scenario &scenario : scenarios())
+            wanted.append(scenario.name);
+    }
+
+    QTextStream out(stdout);
+    QJsonArray summary;
+    int status = 0;
+    for (const QString &name : wanted) {
+        const auto all = scenarios();
+        const auto it = std::find_if(all.cbegin(), all.cend(),
+            [&name](const Scenario &scenario) { return scenario.name == name; });
+        if (it == all.cend()) {
+            std::fprintf(stderr, "unknown scenario %s (see --help)\n", qPrintable(name));
+            return 2;
+        }
+        const Usage before = usageOf(options.serverPid);
+        const QList<Result> results = it->run(options);
+        const Usage after = usageOf(options.serverPid);
+        for (const Result &result : results) {
+            QJsonObject entry = result.stats.toJson();
+            entry.insert(u"scenario"_s, result.name);
+            for (auto extra = result.extra.constBegin(); extra != result.extra.constEnd(); ++extra)
+                entry.insert(extra.key(), extra.value());
+            if (options.serverPid > 0) {
+                entry.insert(u"server_rss_mb"_s, double(after.rssBytes) / 1048576.0);
+                if (result.stats.seconds > 0)
+                    entry.insert(u"server_cpu_percent"_s,
+                        100.0 * double(after.cpuTicks - before.cpuTicks) / 100.0
+                            / result.stats.seconds);
+            }
+            if (result.extra.contains(u"setup_failed"_s) || result.stats.operations == 0)
+                status = 1;
+            summary.append(entry);
+            if (parser.isSet(json))
+                continue;
+            out << result.name << '\n';
+            out << QString(result.name.size(), u'-') << '\n';
+            for (auto field = entry.constBegin(); field != entry.constEnd(); ++field) {
+                if (field.key() == u"scenario"_s)
+                    continue;
+                const QJsonValue raw = field.value();
+                const QString value = raw.isDouble() ? QString::number(raw.toDouble(), 'f', 2)
+                    : raw.isObject()                 ? QString::fromUtf8(
+                                          QJsonDocument(raw.toObject()).toJson(QJsonDocument::Compact))
+                                     : raw.toVariant().toString();
+                out << "  " << field.key().leftJustified(24) << value << '\n';
+            }
+            out << '\n';
+            out.flush();
+        }
+    }
+    if (parser.isSet(json))
+        out << QJsonDocument(summary).toJson(QJsonDocument::Indented);
+    return status;
+}
