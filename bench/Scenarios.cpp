@@ -54,6 +54,7 @@ Stats closedLoop(const Options &options, int concurrency, const ClientFactory &f
             : QDeadlineTimer(qint64(options.seconds * 1000)));
     QElapsedTimer wall;
     wall.start();
+    const CpuMeter cpu(options.serverPid);
     Stats stats = runParallel(options.threads,
         [&](int index, QObject *context, Stats &local, std::function<void()> done) {
             auto active = std::make_shared<int>(0);
@@ -61,20 +62,22 @@ Stats closedLoop(const Options &options, int concurrency, const ClientFactory &f
                 Operation operation = factory(context, client);
                 ++*active;
                 auto step = std::make_shared<std::function<void()>>();
-                *step = [operation, step, &local, remaining, deadline, active, done] {
+                *step = [operation, step, &local, remaining, deadline, active, done, context] {
                     if (deadline->hasExpired() || remaining->fetch_sub(1) <= 0) {
                         if (--*active == 0)
                             done();
                         return;
                     }
-                    operation([step, &local](Outcome outcome) {
+                    operation([step, &local, context](Outcome outcome) {
                         ++local.operations;
                         if (outcome.ok)
                             local.latenciesNs.append(outcome.latencyNs);
                         else
                             local.addError(outcome.error);
+                        // Queued: the next operation starts from the event loop, not
+                        // from inside this one's completion.
                         QMetaObject::invokeMethod(
-                            QThread::currentThread(), [step] { (*step)(); }, Qt::QueuedConnection);
+                            context, [step] { (*step)(); }, Qt::QueuedConnection);
                     });
                 };
                 QMetaObject::invokeMethod(
@@ -84,6 +87,7 @@ Stats closedLoop(const Options &options, int concurrency, const ClientFactory &f
                 done();
         });
     stats.seconds = double(wall.nsecsElapsed()) / 1e9;
+    stats.serverCpuPercent = cpu.percent();
     return stats;
 }
 
@@ -318,6 +322,7 @@ QList<Result> fanout(const Options &options)
     std::atomic<bool> sending { false };
     const qint64 toSend
         = options.count > 0 ? options.count : qint64(options.rate * options.seconds);
+    const CpuMeter cpu(options.serverPid);
     QElapsedTimer wall;
     Stats stats = runParallel(options.threads,
         [&](int index, QObject *context, Stats &local, std::function<void()> done) {
@@ -328,7 +333,7 @@ QList<Result> fanout(const Options &options)
                 ++*remaining;
                 auto got = std::make_shared<qint64>(0);
                 openSocket(context, options.url, users[r].token,
-                    [&, member, got, remaining, done](const QJsonObject &frame) {
+                    [&, context, member, got, remaining, done](const QJsonObject &frame) {
                         if (frame.value(u"status").toString() == u"connected"_s) {
                             ++connected;
                             return;
@@ -385,6 +390,7 @@ QList<Result> fanout(const Options &options)
         });
     stats.seconds = double(wall.nsecsElapsed()) / 1e9;
     stats.expected = toSend * options.members;
+    stats.serverCpuPercent = cpu.percent();
     return { { u"fanout (%1 members, %2 msg/s)"_s.arg(options.members).arg(options.rate), stats,
         {} } };
 }

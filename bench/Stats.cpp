@@ -1,6 +1,10 @@
 #include "Stats.h"
 
+#include <QElapsedTimer>
+#include <QFile>
 #include <QJsonArray>
+
+#include <unistd.h>
 
 #include <algorithm>
 
@@ -39,12 +43,52 @@ QJsonObject Stats::toJson() const
         { u"throughput_per_s"_s, throughput() }, { u"p50_ms"_s, percentileMs(50) },
         { u"p90_ms"_s, percentileMs(90) }, { u"p99_ms"_s, percentileMs(99) },
         { u"max_ms"_s, percentileMs(100) }, { u"errors"_s, errorKinds } };
+    if (serverCpuPercent >= 0)
+        result.insert(u"server_cpu_percent"_s, serverCpuPercent);
     if (expected > 0) {
         result.insert(u"delivered"_s, delivered);
         result.insert(u"expected"_s, expected);
         result.insert(u"misdelivered"_s, misdelivered);
     }
     return result;
+}
+
+qint64 serverCpuTicks(qint64 pid)
+{
+    QFile stat(u"/proc/%1/stat"_s.arg(pid));
+    if (pid <= 0 || !stat.open(QIODevice::ReadOnly))
+        return -1;
+    // After the command name (which may hold spaces): utime and stime are fields 14 and 15.
+    const QByteArray line = stat.readAll();
+    const QList<QByteArray> fields = line.mid(line.lastIndexOf(')') + 2).split(' ');
+    return fields.value(11).toLongLong() + fields.value(12).toLongLong();
+}
+
+namespace {
+qint64 monotonicNs()
+{
+    static QElapsedTimer clock = [] {
+        QElapsedTimer timer;
+        timer.start();
+        return timer;
+    }();
+    return clock.nsecsElapsed();
+}
+} // namespace
+
+CpuMeter::CpuMeter(qint64 pid)
+    : m_pid(pid)
+    , m_startTicks(serverCpuTicks(pid))
+    , m_startNs(monotonicNs())
+{ }
+
+double CpuMeter::percent() const
+{
+    const qint64 ticks = serverCpuTicks(m_pid);
+    const double seconds = double(monotonicNs() - m_startNs) / 1e9;
+    if (m_startTicks < 0 || ticks < 0 || seconds <= 0)
+        return -1;
+    return 100.0 * double(ticks - m_startTicks) / double(::sysconf(_SC_CLK_TCK)) / seconds;
 }
 
 } // namespace Messenger::Bench

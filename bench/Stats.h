@@ -17,6 +17,7 @@ struct Stats
     qint64 expected = 0;
     qint64 misdelivered = 0; // frames that reached a non-member
     double seconds = 0;
+    double serverCpuPercent = -1; // over the measured phase, when the server's pid is known
 
     void merge(const Stats &other);
     void addError(const QString &kind) { ++errors[kind]; }
@@ -25,5 +26,20 @@ struct Stats
     double throughput() const { return seconds > 0 ? double(operations) / seconds : 0; }
     QJsonObject toJson() const;
 };
+
+// The server's CPU time over an interval, from /proc (Linux), as % of one core.
+class CpuMeter
+{
+public:
+    explicit CpuMeter(qint64 pid);
+    double percent() const;
+
+private:
+    qint64 m_pid;
+    qint64 m_startTicks;
+    qint64 m_startNs;
+};
+
+qint64 serverCpuTicks(qint64 pid);
 
 } // namespace Messenger::Bench

@@ -15,28 +15,12 @@ using namespace Messenger::Bench;
 
 namespace {
 
-struct Usage
+qint64 residentBytes(qint64 pid)
 {
-    qint64 rssBytes = 0;
-    qint64 cpuTicks = 0;
-};
-
-Usage usageOf(qint64 pid)
-{
-    Usage usage;
-    if (pid <= 0)
-        return usage;
     QFile statm(u"/proc/%1/statm"_s.arg(pid));
-    if (statm.open(QIODevice::ReadOnly))
-        usage.rssBytes = statm.readAll().split(' ').value(1).toLongLong() * 4096;
-    QFile stat(u"/proc/%1/stat"_s.arg(pid));
-    if (stat.open(QIODevice::ReadOnly)) {
-        // Fields after the command name (which may hold spaces): utime is 14th, stime 15th.
-        const QByteArray line = stat.readAll();
-        const QList<QByteArray> fields = line.mid(line.lastIndexOf(')') + 2).split(' ');
-        usage.cpuTicks = fields.value(11).toLongLong() + fields.value(12).toLongLong();
-    }
-    return usage;
+    if (pid <= 0 || !statm.open(QIODevice::ReadOnly))
+        return 0;
+    return statm.readAll().split(' ').value(1).toLongLong() * 4096;
 }
 
 bool isLoopback(const QUrl &url)
@@ -131,21 +115,15 @@ int main(int argc, char *argv[])
             std::fprintf(stderr, "unknown scenario %s (see --help)\n", qPrintable(name));
             return 2;
         }
-        const Usage before = usageOf(options.serverPid);
         const QList<Result> results = it->run(options);
-        const Usage after = usageOf(options.serverPid);
         for (const Result &result : results) {
             QJsonObject entry = result.stats.toJson();
             entry.insert(u"scenario"_s, result.name);
             for (auto extra = result.extra.constBegin(); extra != result.extra.constEnd(); ++extra)
                 entry.insert(extra.key(), extra.value());
-            if (options.serverPid > 0) {
-                entry.insert(u"server_rss_mb"_s, double(after.rssBytes) / 1048576.0);
-                if (result.stats.seconds > 0)
-                    entry.insert(u"server_cpu_percent"_s,
-                        100.0 * double(after.cpuTicks - before.cpuTicks) / 100.0
-                            / result.stats.seconds);
-            }
+            if (options.serverPid > 0)
+                entry.insert(
+                    u"server_rss_mb"_s, double(residentBytes(options.serverPid)) / 1048576.0);
             if (result.extra.contains(u"setup_failed"_s) || result.stats.operations == 0)
                 status = 1;
             summary.append(entry);
