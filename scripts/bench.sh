@@ -31,7 +31,7 @@ port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0));
 ulimit -n "$(ulimit -Hn)" || true
 DATABASE_URL="$database_url" SECRET_KEY=bench-secret LOG_LEVEL=warning \
   build/release/server/messenger-server --host 127.0.0.1 --port "$port" --data-dir "$work" \
-  --ws-max-connections-per-user 100000 &
+  --ws-max-connections-per-user 10000 &
 server_pid=$!
 for _ in $(seq 100); do
   (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
