@@ -10,8 +10,8 @@ args=()
 for arg in "$@"; do
   if [ "$arg" = --sqlite ]; then backend=sqlite; else args+=("$arg"); fi
 done
-bash scripts/install-deps.sh test
-bash scripts/build.sh release
+bash scripts/install-deps.sh test >&2
+bash scripts/build.sh release >&2
 work=$(mktemp -d /tmp/messenger-bench.XXXXXX)
 cleanup() {
   [ -n "${server_pid:-}" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
@@ -37,5 +37,5 @@ for _ in $(seq 100); do
   (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
   sleep 0.1
 done
-echo "messenger-server ($backend) pid $server_pid on port $port; $(nproc) cores"
+echo >&2 "messenger-server ($backend) pid $server_pid on port $port; $(nproc) cores"
 build/release/bench/messenger-bench --url "http://127.0.0.1:$port" --server-pid "$server_pid" "${args[@]}"
