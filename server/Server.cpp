@@ -71,6 +71,26 @@ std::optional<QSslConfiguration> tlsConfiguration(const Config &config, QString 
     return tls;
 }
 
+// Accepted sockets send small frames (acks, events) back to back: with Nagle's
+// algorithm on, the second waits for the client's delayed ACK (40 ms on Linux).
+class LowDelayTcpServer : public QTcpServer
+{
+public:
+    using QTcpServer::QTcpServer;
+
+protected:
+    void incomingConnection(qintptr descriptor) override
+    {
+        auto *socket = new QTcpSocket(this);
+        if (!socket->setSocketDescriptor(descriptor)) {
+            delete socket;
+            return;
+        }
+        socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+        addPendingConnection(socket);
+    }
+};
+
 } // namespace
 
 int Server::checkConfiguration(const Config &config)
@@ -205,7 +225,7 @@ bool Server::start(QString *error)
         secure->setSslConfiguration(*configuration);
         m_listener = secure;
     } else {
-        m_listener = new QTcpServer(m_http.get());
+        m_listener = new LowDelayTcpServer(m_http.get());
     }
     const QHostAddress address = m_config.host == u"localhost"_s
         ? QHostAddress(QHostAddress::LocalHost)
