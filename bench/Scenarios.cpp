@@ -118,7 +118,7 @@ QList<Result> restSend(const Options &options)
         chats.append(setup.personalChat(users[2 * i], users[2 * i + 1]));
     const Stats stats
         = closedLoop(options, options.concurrency, [&](QObject *context, int client) -> Operation {
-              auto *http = new HttpConnection(options.url, context);
+              auto *http = new HttpConnection(options.urlFor(client), context);
               const QString token = users[2 * client].token;
               const QString chatId = chats[client];
               return [http, token, chatId](std::function<void(Outcome)> finished) {
@@ -153,8 +153,8 @@ QList<Result> wsSend(const Options &options)
                   std::function<void()> onGreeting;
               };
               auto state = std::make_shared<State>();
-              state->socket = openSocket(
-                  context, options.url, users[2 * client].token, [state](const QJsonObject &frame) {
+              state->socket = openSocket(context, options.urlFor(client), users[2 * client].token,
+                  [state](const QJsonObject &frame) {
                       if (frame.value(u"status").toString() == u"connected"_s) {
                           state->greeted = true;
                           if (state->onGreeting)
@@ -225,7 +225,7 @@ QList<Result> login(const Options &options)
     probeThread.start();
     const Stats stats
         = closedLoop(options, options.concurrency, [&](QObject *context, int client) -> Operation {
-              auto *http = new HttpConnection(options.url, context);
+              auto *http = new HttpConnection(options.urlFor(client), context);
               const QString email = users[client].email;
               return [http, email](std::function<void(Outcome)> finished) {
                   http->request("POST", u"/api/v1/auth/token"_s,
@@ -255,8 +255,8 @@ QList<Result> chatList(const Options &options)
             users[i % 2].token);
     }
     const Stats stats
-        = closedLoop(options, options.concurrency, [&](QObject *context, int) -> Operation {
-              auto *http = new HttpConnection(options.url, context);
+        = closedLoop(options, options.concurrency, [&](QObject *context, int client) -> Operation {
+              auto *http = new HttpConnection(options.urlFor(client), context);
               const QString token = users[0].token;
               return [http, token](std::function<void(Outcome)> finished) {
                   http->request("GET", u"/api/v1/chats/with-last-message"_s, {}, token,
@@ -286,8 +286,8 @@ QList<Result> history(const Options &options)
     const qint64 topSeq = newest.first().toObject().value(u"seq").toInteger();
     const auto page = [&](bool keyset) {
         return closedLoop(
-            options, options.concurrency, [&, keyset](QObject *context, int) -> Operation {
-                auto *http = new HttpConnection(options.url, context);
+            options, options.concurrency, [&, keyset](QObject *context, int client) -> Operation {
+                auto *http = new HttpConnection(options.urlFor(client), context);
                 const QString token = users[0].token;
                 const int depthRange = std::max(1, options.messages - 50);
                 return [http, token, chatId, keyset, topSeq, depthRange](
@@ -332,7 +332,7 @@ QList<Result> fanout(const Options &options)
                 const bool member = r < options.members;
                 ++*remaining;
                 auto got = std::make_shared<qint64>(0);
-                openSocket(context, options.url, users[r].token,
+                openSocket(context, options.urlFor(r), users[r].token,
                     [&, context, member, got, remaining, done](const QJsonObject &frame) {
                         if (frame.value(u"status").toString() == u"connected"_s) {
                             ++connected;
@@ -431,7 +431,7 @@ QList<Result> idleConnections(const Options &options)
                     *next += options.threads;
                     QElapsedTimer started;
                     started.start();
-                    QWebSocket *socket = openSocket(context, options.url,
+                    QWebSocket *socket = openSocket(context, options.urlFor(number),
                         users[number % users.size()].token, [&, started](const QJsonObject &frame) {
                             if (frame.value(u"status").toString() == u"connected"_s) {
                                 ++greeted;

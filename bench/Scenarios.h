@@ -12,7 +12,9 @@ namespace Messenger::Bench {
 
 struct Options
 {
-    QUrl url { QStringLiteral("http://127.0.0.1:8000") };
+    QUrl url { QStringLiteral("http://127.0.0.1:8000") }; // where setup happens
+    QList<QUrl> urls; // every instance; client n talks to urls[n % size]
+    QUrl urlFor(int client) const { return urls.isEmpty() ? url : urls.at(client % urls.size()); }
     int threads = 2; // worker threads, each with its own event loop
     int concurrency = 10; // simultaneous clients (senders, logins, readers)
     double seconds = 10; // how long each timed scenario runs

@@ -45,8 +45,9 @@ int main(int argc, char *argv[])
     parser.addHelpOption();
     parser.addPositionalArgument(
         u"scenario"_s, u"Scenarios to run (see above)."_s, u"scenario..."_s);
-    const QCommandLineOption url(
-        u"url"_s, u"Server address. Default http://127.0.0.1:8000."_s, u"url"_s);
+    const QCommandLineOption url(u"url"_s,
+        u"Server address; repeat it for several instances of one cluster (clients are spread over them, setup uses the first). Default http://127.0.0.1:8000."_s,
+        u"url"_s);
     const QCommandLineOption allowRemote(u"allow-remote"_s,
         u"Allow a target that is not on this machine (it is refused otherwise)."_s);
     const QCommandLineOption threads(u"threads"_s, u"Worker threads. Default 2."_s, u"n"_s);
@@ -75,8 +76,10 @@ int main(int argc, char *argv[])
     parser.process(app);
 
     Options options;
-    if (parser.isSet(url))
-        options.url = QUrl(parser.value(url));
+    for (const QString &each : parser.values(url))
+        options.urls.append(QUrl(each));
+    if (!options.urls.isEmpty())
+        options.url = options.urls.first();
     const auto number = [&](const QCommandLineOption &option, auto fallback) {
         return parser.isSet(option) ? decltype(fallback)(parser.value(option).toDouble())
                                     : fallback;
@@ -92,10 +95,12 @@ int main(int argc, char *argv[])
     options.rate = std::max(0.1, number(rate, options.rate));
     options.connections = number(connections, options.connections);
     options.serverPid = number(serverPid, options.serverPid);
-    if (!isLoopback(options.url) && !parser.isSet(allowRemote)) {
-        std::fprintf(stderr, "refusing %s: not this machine (use --allow-remote)\n",
-            qPrintable(options.url.toString()));
-        return 2;
+    for (const QUrl &target : options.urls.isEmpty() ? QList<QUrl> { options.url } : options.urls) {
+        if (!isLoopback(target) && !parser.isSet(allowRemote)) {
+            std::fprintf(stderr, "refusing %s: not this machine (use --allow-remote)\n",
+                qPrintable(target.toString()));
+            return 2;
+        }
     }
     QStringList wanted = parser.positionalArguments();
     if (wanted.isEmpty() || wanted.contains(u"all"_s)) {

@@ -1,20 +1,28 @@
 #!/usr/bin/env bash
 # Runs the standard benchmark set: builds the release preset, starts a
-# throwaway PostgreSQL and one messenger-server on it (or SQLite with --sqlite),
-# then messenger-bench with the server's pid. Other arguments go to
-# messenger-bench (e.g. `scripts/bench.sh rest-send --seconds 20`, `--json`).
+# throwaway PostgreSQL and messenger-server on it (or SQLite with --sqlite),
+# then messenger-bench with the server's pid. `--instances N` starts N servers
+# on the one PostgreSQL and spreads the clients over them. Other arguments go
+# to messenger-bench (e.g. `scripts/bench.sh rest-send --seconds 20`, `--json`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 backend=postgres
+instances=1
 args=()
-for arg in "$@"; do
-  if [ "$arg" = --sqlite ]; then backend=sqlite; else args+=("$arg"); fi
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --sqlite) backend=sqlite ;;
+    --instances) instances=$2; shift ;;
+    *) args+=("$1") ;;
+  esac
+  shift
 done
 bash scripts/install-deps.sh test >&2
 bash scripts/build.sh release >&2
 work=$(mktemp -d /tmp/messenger-bench.XXXXXX)
+server_pids=()
 cleanup() {
-  [ -n "${server_pid:-}" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+  for pid in "${server_pids[@]}"; do kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; done
   [ -n "${MESSENGER_PG_DIR:-}" ] && bash scripts/start-postgres.sh stop "$MESSENGER_PG_DIR"
   rm -rf "$work"
 }
@@ -25,17 +33,22 @@ if [ "$backend" = postgres ]; then
   psql "$MESSENGER_TEST_POSTGRES_URL" -qc "CREATE DATABASE messenger_bench" >/dev/null
 else
   database_url="sqlite://$work/bench.db"
+  instances=1
 fi
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 # Sockets per user and open files are raised for idle-connections.
 ulimit -n "$(ulimit -Hn)" || true
-DATABASE_URL="$database_url" SECRET_KEY=bench-secret LOG_LEVEL=warning \
-  build/release/server/messenger-server --host 127.0.0.1 --port "$port" --data-dir "$work" \
-  --ws-max-connections-per-user 10000 &
-server_pid=$!
-for _ in $(seq 100); do
-  (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
-  sleep 0.1
+urls=()
+for i in $(seq "$instances"); do
+  port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  DATABASE_URL="$database_url" SECRET_KEY=bench-secret LOG_LEVEL=warning \
+    build/release/server/messenger-server --host 127.0.0.1 --port "$port" --data-dir "$work/$i" \
+    --ws-max-connections-per-user 10000 >&2 &
+  server_pids+=($!)
+  for _ in $(seq 100); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
+    sleep 0.1
+  done
+  urls+=(--url "http://127.0.0.1:$port")
 done
-echo >&2 "messenger-server ($backend) pid $server_pid on port $port; $(nproc) cores"
-build/release/bench/messenger-bench --url "http://127.0.0.1:$port" --server-pid "$server_pid" "${args[@]}"
+echo >&2 "$instances messenger-server ($backend), pids ${server_pids[*]}; $(nproc) cores"
+build/release/bench/messenger-bench "${urls[@]}" --server-pid "${server_pids[0]}" "${args[@]}"
