@@ -5,10 +5,15 @@
 #include <QFile>
 #include <QJsonArray>
 #include <QRandomGenerator>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
 #include <QThread>
 #include <QTimer>
 #include <QUuid>
 #include <QWebSocket>
+
+#include <cstdio>
 
 #include <atomic>
 #include <chrono>
@@ -268,6 +273,56 @@ QList<Result> chatList(const Options &options)
     return { { u"chat-list (%1 chats)"_s.arg(options.chats), stats, {} } };
 }
 
+// Inserts `count` messages into a chat in one statement, keeping seq,
+// chat_seq and the chat's counters as the server would.
+bool bulkPrefill(
+    const QString &databaseUrl, const QString &senderId, const QString &chatId, int count)
+{
+    const QUrl url(databaseUrl);
+    bool ok = false;
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(u"QPSQL"_s, u"bench-bulk"_s);
+        db.setHostName(url.host());
+        db.setPort(url.port(5432));
+        db.setUserName(url.userName());
+        db.setPassword(url.password());
+        db.setDatabaseName(url.path().mid(1));
+        if (db.open()) {
+            QSqlQuery query(db);
+            ok = db.transaction();
+            ok = ok
+                && query.exec(
+                    u"LOCK TABLE chats IN SHARE ROW EXCLUSIVE MODE"_s) // no sends meanwhile
+                && query.prepare(
+                    u"INSERT INTO messages (id, seq, chat_id, chat_seq, sender_id, "
+                    "text, created_at) SELECT gen_random_uuid(), nextval('global_seq'), "
+                    "c.id, c.last_chat_seq + g, CAST(? AS uuid), 'bulk message ' || g, "
+                    "CAST(? AS bigint) + g FROM chats c, generate_series(1, ?) AS g "
+                    "WHERE c.id = CAST(? AS uuid) ORDER BY g"_s);
+            if (ok) {
+                query.addBindValue(senderId);
+                query.addBindValue(
+                    QDateTime::currentMSecsSinceEpoch() * 1000 - qint64(count) * 1000);
+                query.addBindValue(count);
+                query.addBindValue(chatId);
+                ok = query.exec();
+            }
+            ok = ok
+                && query.exec(u"UPDATE chats SET last_chat_seq = last_chat_seq + %1, "
+                              "last_seq = currval('global_seq') WHERE id = '%2'"_s.arg(count)
+                                  .arg(chatId));
+            if (!ok)
+                std::fprintf(
+                    stderr, "bulk prefill failed: %s\n", qPrintable(query.lastError().text()));
+            ok = ok ? db.commit() : (db.rollback(), false);
+        } else {
+            std::fprintf(stderr, "bulk prefill: %s\n", qPrintable(db.lastError().text()));
+        }
+    }
+    QSqlDatabase::removeDatabase(u"bench-bulk"_s);
+    return ok;
+}
+
 QList<Result> history(const Options &options)
 {
     SetupClient setup(options.url);
@@ -275,8 +330,19 @@ QList<Result> history(const Options &options)
     if (users.size() < 2)
         return { { u"history"_s, {}, { { u"setup_failed"_s, true } } } };
     const QString chatId = setup.personalChat(users[0], users[1]);
-    if (!setup.prefill(users[0], chatId, options.messages))
+    const bool filled = options.bulkDatabaseUrl.isEmpty()
+        ? setup.prefill(users[0], chatId, options.messages)
+        : bulkPrefill(options.bulkDatabaseUrl, users[0].id, chatId, options.messages);
+    if (!filled)
         return { { u"history"_s, {}, { { u"prefill_failed"_s, true } } } };
+    // The server's event feed reads every new message once; measure after it
+    // has caught up (its CPU drops), not while it churns through a bulk fill.
+    for (int second = 0, quiet = 0; options.serverPid > 0 && second < 300 && quiet < 3;
+         ++second) {
+        const CpuMeter cpu(options.serverPid);
+        QThread::sleep(1);
+        quiet = cpu.percent() < 10 ? quiet + 1 : 0;
+    }
     // The seq range of the chat, for keyset positions at any depth.
     const QJsonArray newest
         = setup.call("GET", u"/api/v1/chats/%1/history?limit=1"_s.arg(chatId), {}, users[0].token)

@@ -26,6 +26,9 @@ struct Options
     double rate = 100; // fanout: messages per second into the group
     int connections = 1000; // idle-connections: sockets to open
     qint64 serverPid = 0; // for RSS and CPU
+    // history: fill big chats straight into this PostgreSQL database instead
+    // of through the API (a million messages in seconds, not minutes).
+    QString bulkDatabaseUrl;
 };
 
 // One named result table of a scenario (some measure two things, e.g. logins

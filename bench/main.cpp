@@ -70,9 +70,13 @@ int main(int argc, char *argv[])
         u"connections"_s, u"idle-connections: sockets. Default 1000."_s, u"n"_s);
     const QCommandLineOption serverPid(
         u"server-pid"_s, u"The server's process id, for its memory and CPU."_s, u"pid"_s);
+    const QCommandLineOption bulk(u"bulk-database-url"_s,
+        u"history: fill the chat straight into this PostgreSQL database (postgres://...), for "
+        "chats of a million messages."_s,
+        u"url"_s);
     const QCommandLineOption json(u"json"_s, u"Print a JSON summary instead of tables."_s);
     parser.addOptions({ url, allowRemote, threads, concurrency, seconds, count, chats, messages,
-        members, nonMembers, rate, connections, serverPid, json });
+        members, nonMembers, rate, connections, serverPid, bulk, json });
     parser.process(app);
 
     Options options;
@@ -95,6 +99,7 @@ int main(int argc, char *argv[])
     options.rate = std::max(0.1, number(rate, options.rate));
     options.connections = number(connections, options.connections);
     options.serverPid = number(serverPid, options.serverPid);
+    options.bulkDatabaseUrl = parser.value(bulk);
     for (const QUrl &target : options.urls.isEmpty() ? QList<QUrl> { options.url } : options.urls) {
         if (!isLoopback(target) && !parser.isSet(allowRemote)) {
             std::fprintf(stderr, "refusing %s: not this machine (use --allow-remote)\n",

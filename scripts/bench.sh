@@ -51,4 +51,6 @@ for i in $(seq "$instances"); do
   urls+=(--url "http://127.0.0.1:$port")
 done
 echo >&2 "$instances messenger-server ($backend), pids ${server_pids[*]}; $(nproc) cores"
-build/release/bench/messenger-bench "${urls[@]}" --server-pid "${server_pids[0]}" "${args[@]}"
+bulk=()
+[ "$backend" = postgres ] && bulk=(--bulk-database-url "$database_url")
+build/release/bench/messenger-bench "${urls[@]}" --server-pid "${server_pids[0]}" "${bulk[@]}" "${args[@]}"
