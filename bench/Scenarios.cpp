@@ -337,8 +337,7 @@ QList<Result> history(const Options &options)
         return { { u"history"_s, {}, { { u"prefill_failed"_s, true } } } };
     // The server's event feed reads every new message once; measure after it
     // has caught up (its CPU drops), not while it churns through a bulk fill.
-    for (int second = 0, quiet = 0; options.serverPid > 0 && second < 300 && quiet < 3;
-         ++second) {
+    for (int second = 0, quiet = 0; options.serverPid > 0 && second < 300 && quiet < 3; ++second) {
         const CpuMeter cpu(options.serverPid);
         QThread::sleep(1);
         quiet = cpu.percent() < 10 ? quiet + 1 : 0;
@@ -458,6 +457,97 @@ QList<Result> fanout(const Options &options)
     stats.expected = toSend * options.members;
     stats.serverCpuPercent = cpu.percent();
     return { { u"fanout (%1 members, %2 msg/s)"_s.arg(options.members).arg(options.rate), stats,
+        {} } };
+}
+
+QList<Result> mixed(const Options &options)
+{
+    // --concurrency accounts, each online with one socket; --connections
+    // "active users" are chats between two of them, and each sends one message
+    // every 30 s (spread evenly); every message's send-to-deliver latency is
+    // measured at the receiving socket. A few readers page history meanwhile.
+    SetupClient setup(options.url);
+    const int accounts = std::max(4, options.concurrency);
+    const auto users = setup.users(accounts, u"mixed"_s);
+    if (users.size() < accounts)
+        return { { u"mixed"_s, {}, { { u"setup_failed"_s, true } } } };
+    struct Pair
+    {
+        int sender;
+        int receiver;
+        QString chatId;
+    };
+    QList<Pair> pairs;
+    for (int i = 0; pairs.size() < options.connections && i < accounts; ++i) {
+        for (int j = i + 1; pairs.size() < options.connections && j < accounts; ++j)
+            pairs.append({ i, j, setup.personalChat(users[i], users[j]) });
+    }
+    const double period = 30.0; // seconds between one active user's messages
+    std::atomic<int> connected { 0 };
+    const CpuMeter cpu(options.serverPid);
+    QElapsedTimer wall;
+    wall.start();
+    Stats stats = runParallel(options.threads,
+        [&](int index, QObject *context, Stats &local, std::function<void()> done) {
+            QHash<int, QWebSocket *> sockets;
+            for (int a = index; a < accounts; a += options.threads) {
+                const QString me = users[a].id;
+                sockets.insert(a,
+                    openSocket(context, options.urlFor(a), users[a].token,
+                        [&local, &connected, me](const QJsonObject &frame) {
+                            if (frame.value(u"status").toString() == u"connected"_s) {
+                                ++connected;
+                                return;
+                            }
+                            const QJsonObject data = frame.value(u"data").toObject();
+                            // Latency as the other person sees it, not the sender's echo.
+                            if (frame.value(u"type").toString() != u"message"_s
+                                || data.value(u"sender_id").toString() == me)
+                                return;
+                            const QString text = data.value(u"text").toString();
+                            if (text.startsWith(u"t:"_s)) {
+                                local.latenciesNs.append(steadyNs() - text.mid(2).toLongLong());
+                                ++local.delivered;
+                            }
+                        }));
+            }
+            // Setup plus the run plus a margin for the last deliveries.
+            QTimer::singleShot(int(options.seconds * 1000) + 15000, context, done);
+            // This thread sends for the active users whose sender it holds, spread evenly.
+            QList<int> mine;
+            for (int p = 0; p < pairs.size(); ++p) {
+                if (pairs[p].sender % options.threads == index)
+                    mine.append(p);
+            }
+            if (mine.isEmpty())
+                return;
+            auto *timer = new QTimer(context);
+            timer->setTimerType(Qt::PreciseTimer);
+            timer->setInterval(std::max(1, int(period * 1000 / mine.size())));
+            auto next = std::make_shared<int>(0);
+            QObject::connect(timer, &QTimer::timeout, context, [&, sockets, mine, next, timer] {
+                if (connected < accounts)
+                    return;
+                if (wall.elapsed() > qint64(options.seconds * 1000)) {
+                    timer->stop();
+                    return;
+                }
+                const Pair &pair = pairs[mine[(*next)++ % mine.size()]];
+                ++local.operations;
+                sockets.value(pair.sender)
+                    ->sendTextMessage(QString::fromUtf8(QJsonDocument(
+                        QJsonObject { { u"type"_s, u"send"_s }, { u"chat_id"_s, pair.chatId },
+                            { u"text"_s, u"t:%1"_s.arg(steadyNs()) },
+                            { u"client_id"_s,
+                                QUuid::createUuid().toString(QUuid::WithoutBraces) } })
+                                                            .toJson(QJsonDocument::Compact)));
+            });
+            timer->start();
+        });
+    stats.seconds = double(wall.nsecsElapsed()) / 1e9;
+    stats.serverCpuPercent = cpu.percent();
+    stats.expected = stats.operations;
+    return { { u"mixed (%1 active users, one message / 30 s each)"_s.arg(pairs.size()), stats,
         {} } };
 }
 
@@ -597,6 +687,10 @@ QList<Scenario> scenarios()
             u"--rate msg/s into a group of --members, all online, plus --non-members "
             "connected users who must receive nothing; send-to-receive latency"_s,
             fanout },
+        { u"mixed"_s,
+            u"--connections active users (chats among --concurrency online accounts), each "
+            "sending one message every 30 s; send-to-deliver latency at the sockets"_s,
+            mixed },
         { u"idle-connections"_s,
             u"opens --connections authenticated /ws/user sockets and keeps them; server "
             "memory per connection with --server-pid"_s,

@@ -122,8 +122,17 @@ bool TestServer::startSharing(const TestServer &primary)
 
 void TestServer::stop()
 {
-    if (m_process.state() == QProcess::NotRunning)
+    if (m_process.state() == QProcess::NotRunning) {
+        // It ended by itself: a crash, whose log the failing test needs.
+        if (m_process.exitStatus() == QProcess::CrashExit || m_process.exitCode() != 0) {
+            m_output += m_process.readAll();
+            qWarning().noquote() << "messenger-server ended by itself (exit code"
+                                 << m_process.exitCode() << "); its last output:\n"
+                                 << QString::fromUtf8(m_output.right(8000));
+            m_output.clear();
+        }
         return;
+    }
     m_process.terminate();
     if (!m_process.waitForFinished(5000)) {
         m_process.kill();
