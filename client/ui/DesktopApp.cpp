@@ -75,8 +75,10 @@ void DesktopApp::installTranslations(const QString &language)
     const QLocale locale = language.isEmpty() ? QLocale::system() : QLocale(language);
     QLocale::setDefault(locale);
     app = new QTranslator(qApp);
-    // English is the source language: no file needed, a miss is fine.
-    if (app->load(locale, u"messenger"_s, u"_"_s, u":/i18n"_s))
+    // Languages without a translation get English, whose file carries the
+    // plural forms ("1 member", "3 members").
+    if (app->load(locale, u"messenger"_s, u"_"_s, u":/i18n"_s)
+        || app->load(u"messenger_en"_s, u":/i18n"_s))
         QCoreApplication::installTranslator(app);
     qt = new QTranslator(qApp);
     if (qt->load(locale, u"qtbase"_s, u"_"_s, QLibraryInfo::path(QLibraryInfo::TranslationsPath)))

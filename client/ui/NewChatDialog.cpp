@@ -25,6 +25,13 @@ class PersonDelegate : public QStyledItemDelegate
 {
 public:
     using QStyledItemDelegate::QStyledItemDelegate;
+    // The dialog toggles a person on click; the base class would toggle a
+    // second time when the click lands where it thinks the check box is.
+    bool editorEvent(QEvent *, QAbstractItemModel *, const QStyleOptionViewItem &,
+        const QModelIndex &) override
+    {
+        return false;
+    }
     QSize sizeHint(const QStyleOptionViewItem &option, const QModelIndex &) const override
     {
         return { option.rect.width(), 52 };
