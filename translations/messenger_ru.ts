@@ -341,6 +341,16 @@
         <source>Messenger (%1)</source>
         <translation>Messenger (%1)</translation>
     </message>
+    <message>
+        <source>No chats yet.
+Start one with the pencil button.</source>
+        <translation>Чатов пока нет.
+Начните новый кнопкой с карандашом.</translation>
+    </message>
+    <message>
+        <source>No chats match "%1".</source>
+        <translation>Нет чатов по запросу «%1».</translation>
+    </message>
 </context>
 <context>
     <name>Messenger::Client::MessageDelegate</name>

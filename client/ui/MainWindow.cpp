@@ -190,6 +190,32 @@ QWidget *MainWindow::buildChatListPanel()
     connect(m_filter, &QAbstractItemModel::layoutChanged, this, reselect);
     connect(m_filter, &QAbstractItemModel::modelReset, this, reselect);
     layout->addWidget(m_chatList, 1);
+
+    // Shown instead of an empty list: what to do, or that the search found nothing.
+    m_emptyList = new QLabel(panel);
+    m_emptyList->setAlignment(Qt::AlignCenter);
+    m_emptyList->setWordWrap(true);
+    m_emptyList->setMargin(24);
+    QPalette grey = m_emptyList->palette();
+    grey.setColor(QPalette::WindowText, Theme::textSecondary);
+    grey.setColor(QPalette::Window, grey.color(QPalette::Base)); // like the list it replaces
+    m_emptyList->setPalette(grey);
+    m_emptyList->setAutoFillBackground(true);
+    layout->addWidget(m_emptyList, 1);
+    const auto updateEmpty = [this] {
+        const bool empty = m_filter->rowCount() == 0;
+        m_emptyList->setText(m_search->text().isEmpty()
+                ? tr("No chats yet.\nStart one with the pencil button.")
+                : tr("No chats match \"%1\".").arg(m_search->text()));
+        m_emptyList->setVisible(empty);
+        m_chatList->setVisible(!empty);
+    };
+    connect(m_filter, &QAbstractItemModel::rowsInserted, this, updateEmpty);
+    connect(m_filter, &QAbstractItemModel::rowsRemoved, this, updateEmpty);
+    connect(m_filter, &QAbstractItemModel::modelReset, this, updateEmpty);
+    connect(m_filter, &QAbstractItemModel::layoutChanged, this, updateEmpty);
+    connect(m_search, &QLineEdit::textChanged, this, updateEmpty);
+    updateEmpty();
     return panel;
 }
 

@@ -66,6 +66,7 @@ private:
     QSortFilterProxyModel *m_filter = nullptr;
     ConnectionBanner *m_banner = nullptr;
     QStackedWidget *m_chatStack = nullptr;
+    QLabel *m_emptyList = nullptr;
     QLabel *m_headerAvatar = nullptr;
     QLabel *m_headerTitle = nullptr;
     QLabel *m_headerSubtitle = nullptr;
