@@ -551,14 +551,6 @@ QList<Result> mixed(const Options &options)
         {} } };
 }
 
-qint64 residentBytes(qint64 pid)
-{
-    QFile statm(u"/proc/%1/statm"_s.arg(pid));
-    if (pid <= 0 || !statm.open(QIODevice::ReadOnly))
-        return 0;
-    return statm.readAll().split(' ').value(1).toLongLong() * 4096;
-}
-
 QList<Result> idleConnections(const Options &options)
 {
     SetupClient setup(options.url);
@@ -568,7 +560,7 @@ QList<Result> idleConnections(const Options &options)
     const auto users = setup.users(accounts, u"idle"_s);
     if (users.isEmpty())
         return { { u"idle-connections"_s, {}, { { u"setup_failed"_s, true } } } };
-    const qint64 before = residentBytes(options.serverPid);
+    const qint64 before = serverResidentBytes(options.serverPid);
     std::atomic<int> greeted { 0 };
     std::atomic<int> failed { 0 };
     std::atomic<bool> measured { false };
@@ -612,7 +604,7 @@ QList<Result> idleConnections(const Options &options)
                 // Every socket stays open until the first thread has measured.
                 if (index == 0 && !measured) {
                     QThread::msleep(1000); // let the server settle
-                    after = residentBytes(options.serverPid);
+                    after = serverResidentBytes(options.serverPid);
                     measured = true;
                 }
                 if (measured) {

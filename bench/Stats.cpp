@@ -64,6 +64,14 @@ qint64 serverCpuTicks(qint64 pid)
     return fields.value(11).toLongLong() + fields.value(12).toLongLong();
 }
 
+qint64 serverResidentBytes(qint64 pid)
+{
+    QFile statm(u"/proc/%1/statm"_s.arg(pid));
+    if (pid <= 0 || !statm.open(QIODevice::ReadOnly))
+        return 0;
+    return statm.readAll().split(' ').value(1).toLongLong() * ::sysconf(_SC_PAGESIZE);
+}
+
 namespace {
 qint64 monotonicNs()
 {

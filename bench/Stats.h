@@ -41,5 +41,7 @@ private:
 };
 
 qint64 serverCpuTicks(qint64 pid);
+// The server's resident memory in bytes, from /proc (Linux); 0 where unknown.
+qint64 serverResidentBytes(qint64 pid);
 
 } // namespace Messenger::Bench

@@ -15,14 +15,6 @@ using namespace Messenger::Bench;
 
 namespace {
 
-qint64 residentBytes(qint64 pid)
-{
-    QFile statm(u"/proc/%1/statm"_s.arg(pid));
-    if (pid <= 0 || !statm.open(QIODevice::ReadOnly))
-        return 0;
-    return statm.readAll().split(' ').value(1).toLongLong() * 4096;
-}
-
 bool isLoopback(const QUrl &url)
 {
     const QString host = url.host();
@@ -52,7 +44,7 @@ int main(int argc, char *argv[])
         u"Allow a target that is not on this machine (it is refused otherwise)."_s);
     const QCommandLineOption threads(u"threads"_s, u"Worker threads. Default 2."_s, u"n"_s);
     const QCommandLineOption concurrency(
-        u"concurrency"_s, u"Simultaneous clients. Default 10."_s, u"n"_s);
+        u"concurrency"_s, u"Simultaneous clients (mixed: online accounts). Default 10."_s, u"n"_s);
     const QCommandLineOption seconds(
         u"seconds"_s, u"Duration of timed scenarios. Default 10."_s, u"s"_s);
     const QCommandLineOption count(
@@ -66,8 +58,8 @@ int main(int argc, char *argv[])
         u"non-members"_s, u"fanout: connected outsiders. Default 10."_s, u"n"_s);
     const QCommandLineOption rate(
         u"rate"_s, u"fanout: messages per second. Default 100."_s, u"n"_s);
-    const QCommandLineOption connections(
-        u"connections"_s, u"idle-connections: sockets. Default 1000."_s, u"n"_s);
+    const QCommandLineOption connections(u"connections"_s,
+        u"idle-connections: sockets; mixed: active users. Default 1000."_s, u"n"_s);
     const QCommandLineOption serverPid(
         u"server-pid"_s, u"The server's process id, for its memory and CPU."_s, u"pid"_s);
     const QCommandLineOption bulk(u"bulk-database-url"_s,
@@ -133,7 +125,7 @@ int main(int argc, char *argv[])
                 entry.insert(extra.key(), extra.value());
             if (options.serverPid > 0)
                 entry.insert(
-                    u"server_rss_mb"_s, double(residentBytes(options.serverPid)) / 1048576.0);
+                    u"server_rss_mb"_s, double(serverResidentBytes(options.serverPid)) / 1048576.0);
             if (result.extra.contains(u"setup_failed"_s) || result.stats.operations == 0)
                 status = 1;
             summary.append(entry);

@@ -27,8 +27,8 @@ public:
     using QStyledItemDelegate::QStyledItemDelegate;
     // The dialog toggles a person on click; the base class would toggle a
     // second time when the click lands where it thinks the check box is.
-    bool editorEvent(QEvent *, QAbstractItemModel *, const QStyleOptionViewItem &,
-        const QModelIndex &) override
+    bool editorEvent(
+        QEvent *, QAbstractItemModel *, const QStyleOptionViewItem &, const QModelIndex &) override
     {
         return false;
     }
