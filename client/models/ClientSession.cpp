@@ -131,7 +131,6 @@ void ClientSession::signOut()
     m_api->setTokens({}, {});
     qDeleteAll(m_timelines);
     m_timelines.clear();
-    m_drafts.clear();
     m_chats->resetChats({});
     m_user = {};
     setState(State::SignedOut);
@@ -250,16 +249,14 @@ void ClientSession::notifyTyping(const QString &chatId)
 
 void ClientSession::setDraft(const QString &chatId, const QString &text)
 {
-    if (text.trimmed().isEmpty())
-        m_drafts.remove(chatId);
-    else
-        m_drafts.insert(chatId, text);
     m_chats->setDraft(chatId, text.trimmed().isEmpty() ? QString() : text);
 }
 
 QString ClientSession::draft(const QString &chatId) const
 {
-    return m_drafts.value(chatId);
+    // The chat list keeps drafts (it shows them); there is no second copy.
+    const int row = m_chats->rowOf(chatId);
+    return row < 0 ? QString() : m_chats->index(row).data(ChatListModel::DraftRole).toString();
 }
 
 QString ClientSession::typingText(const QString &chatId) const

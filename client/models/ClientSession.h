@@ -94,7 +94,6 @@ private:
     LiveConnection *m_live;
     ChatListModel *m_chats;
     QHash<QString, MessageModel *> m_timelines;
-    QHash<QString, QString> m_drafts;
     Messenger::User m_user;
     State m_state = State::SignedOut;
 };
