@@ -44,12 +44,7 @@ void TestOps::metricsAreScrapedAndParsed()
 {
     const auto ann = m_http->newUser(u"Ann"_s);
     const auto bob = m_http->newUser(u"Bob"_s);
-    const QString chatId = m_http
-                               ->post(u"/api/v1/chats/personal"_s,
-                                   { { u"member_ids"_s, QJsonArray { bob.id } } }, ann.token)
-                               .object()
-                               .value(u"id")
-                               .toString();
+    const QString chatId = m_http->personalChat(ann.token, bob.id);
     QUrl wsUrl = m_server.url(u"/ws/user?token="_s + bob.token);
     wsUrl.setScheme(u"ws"_s);
     QWebSocket socket;

@@ -89,12 +89,7 @@ private:
     }
     QString personalChat(const HttpClient::Account &a, const HttpClient::Account &b)
     {
-        return m_http
-            ->post(
-                u"/api/v1/chats/personal"_s, { { u"member_ids"_s, QJsonArray { b.id } } }, a.token)
-            .object()
-            .value(u"id")
-            .toString();
+        return m_http->personalChat(a.token, b.id);
     }
 
     TestServer m_server;
@@ -413,11 +408,7 @@ void TestWs::slowReaderIsCutOff()
     HttpClient http(server);
     const auto alice = http.newUser(u"Alice"_s);
     const auto bob = http.newUser(u"Bob"_s);
-    const QString chatId = http.post(u"/api/v1/chats/personal"_s,
-                                   { { u"member_ids"_s, QJsonArray { bob.id } } }, alice.token)
-                               .object()
-                               .value(u"id")
-                               .toString();
+    const QString chatId = http.personalChat(alice.token, bob.id);
 
     // Bob's first socket completes the handshake, then stops reading.
     QTcpSocket slow;
@@ -539,12 +530,7 @@ void TestWs::survivesDatabaseConnectionLoss()
     HttpClient secondHttp(second);
     const auto alice = firstHttp.newUser(u"Alice"_s);
     const auto bob = firstHttp.newUser(u"Bob"_s);
-    const QString chatId = firstHttp
-                               .post(u"/api/v1/chats/personal"_s,
-                                   { { u"member_ids"_s, QJsonArray { bob.id } } }, alice.token)
-                               .object()
-                               .value(u"id")
-                               .toString();
+    const QString chatId = firstHttp.personalChat(alice.token, bob.id);
     const auto wsUrlOf = [](const TestServer &server, const QString &token) {
         QUrl url = server.url(u"/ws/user?token="_s + token);
         url.setScheme(u"ws"_s);

@@ -85,12 +85,7 @@ void TestDesktop::signInChatLiveAndSeeUnreadBadges()
     const Reply annLogin = m_http->post(
         u"/api/v1/auth/token"_s, { { u"email"_s, annEmail }, { u"password"_s, u"password-1"_s } });
     const QString annId = annLogin.object().value(u"user_id").toString();
-    const QString chatId = m_http
-                               ->post(u"/api/v1/chats/personal"_s,
-                                   { { u"member_ids"_s, QJsonArray { annId } } }, bob.token)
-                               .object()
-                               .value(u"id")
-                               .toString();
+    const QString chatId = m_http->personalChat(bob.token, annId);
     sendAs(bob, chatId, u"Hi Ann! Are we still on for tomorrow?"_s);
     const QString groupId = m_http
                                 ->post(u"/api/v1/chats/group"_s,

@@ -61,12 +61,7 @@ private Q_SLOTS:
 private:
     QString personalChat(const HttpClient::Account &a, const HttpClient::Account &b)
     {
-        return m_http
-            ->post(
-                u"/api/v1/chats/personal"_s, { { u"member_ids"_s, QJsonArray { b.id } } }, a.token)
-            .object()
-            .value(u"id")
-            .toString();
+        return m_http->personalChat(a.token, b.id);
     }
     void restServerSend(const HttpClient::Account &from, const QString &chatId, const QString &text)
     {
@@ -159,12 +154,7 @@ void TestLiveConnection::outboxSurvivesServerRestartWithoutDuplicates()
     HttpClient http(server);
     const auto annAccount = http.newUser(u"Ann"_s);
     const auto bobAccount = http.newUser(u"Bob"_s);
-    const QString chatId
-        = http.post(u"/api/v1/chats/personal"_s,
-                  { { u"member_ids"_s, QJsonArray { bobAccount.id } } }, annAccount.token)
-              .object()
-              .value(u"id")
-              .toString();
+    const QString chatId = http.personalChat(annAccount.token, bobAccount.id);
     LiveUser ann(server, annAccount);
     QVERIFY(ann.connectNow());
     QSignalSpy acked(&ann.live, &LiveConnection::acknowledged);

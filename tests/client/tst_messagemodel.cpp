@@ -35,12 +35,7 @@ private:
     Chat newChat()
     {
         Chat chat { m_http->newUser(u"Ann"_s), m_http->newUser(u"Bob"_s), {} };
-        chat.id = m_http
-                      ->post(u"/api/v1/chats/personal"_s,
-                          { { u"member_ids"_s, QJsonArray { chat.bob.id } } }, chat.ann.token)
-                      .object()
-                      .value(u"id")
-                      .toString();
+        chat.id = m_http->personalChat(chat.ann.token, chat.bob.id);
         return chat;
     }
     Message send(const HttpClient::Account &from, const QString &chatId, const QString &text)

@@ -1,5 +1,6 @@
 #include "TestServer.h"
 
+#include <QJsonArray>
 #include <QNetworkReply>
 #include <QProcessEnvironment>
 #include <QRandomGenerator>
@@ -174,6 +175,15 @@ Reply HttpClient::request(const QByteArray &method, const QString &path, const Q
 Reply HttpClient::post(const QString &path, const QJsonObject &body, const QString &token)
 {
     return request("POST", path, QJsonDocument(body).toJson(QJsonDocument::Compact), token);
+}
+
+QString HttpClient::personalChat(const QString &token, const QString &otherUserId)
+{
+    return post(
+        u"/api/v1/chats/personal"_s, { { u"member_ids"_s, QJsonArray { otherUserId } } }, token)
+        .object()
+        .value(u"id")
+        .toString();
 }
 
 HttpClient::Account HttpClient::newUser(const QString &name)

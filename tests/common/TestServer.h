@@ -87,6 +87,8 @@ public:
     };
     // Registers and logs in a new user with a unique email.
     Account newUser(const QString &name);
+    // The personal chat of the token's user with `otherUserId` (its id, or empty).
+    QString personalChat(const QString &token, const QString &otherUserId);
 
 private:
     QUrl url(const QString &path) const

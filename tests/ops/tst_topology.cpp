@@ -134,11 +134,7 @@ void TestTopology::twoInstancesBehindNginxChatLive()
     const auto bob = http.newUser(u"Bob"_s);
     const auto carol = http.newUser(u"Carol"_s);
     QVERIFY(!ann.token.isEmpty() && !bob.token.isEmpty());
-    const QString chatId = http.post(u"/api/v1/chats/personal"_s,
-                                   { { u"member_ids"_s, QJsonArray { bob.id } } }, ann.token)
-                               .object()
-                               .value(u"id")
-                               .toString();
+    const QString chatId = http.personalChat(ann.token, bob.id);
     QVERIFY(!chatId.isEmpty());
 
     struct Client
