@@ -4,6 +4,7 @@
 #include <QEventLoop>
 #include <QJsonArray>
 #include <QNetworkReply>
+#include <QPointer>
 #include <QUuid>
 
 using namespace Qt::StringLiterals;
@@ -13,29 +14,95 @@ namespace Messenger::Bench {
 HttpConnection::HttpConnection(const QUrl &base, QObject *parent)
     : QObject(parent)
     , m_base(base)
-    , m_network(this)
-{ }
+    , m_socket(this)
+{
+    connect(&m_socket, &QTcpSocket::connected, this, [this] {
+        m_socket.setSocketOption(QAbstractSocket::LowDelayOption, 1);
+        sendNext();
+    });
+    connect(&m_socket, &QTcpSocket::readyRead, this, &HttpConnection::readAnswer);
+    connect(&m_socket, &QTcpSocket::errorOccurred, this, [this] {
+        // The server closing an idle keep-alive socket is not a failure.
+        if (!m_queue.isEmpty())
+            fail();
+    });
+}
 
 void HttpConnection::request(const QByteArray &method, const QString &path, const QJsonObject &body,
     const QString &token, Done done)
 {
-    QNetworkRequest request(QUrl(m_base.toString() + path));
-    request.setTransferTimeout(30000);
+    QByteArray wire = method + ' ' + path.toUtf8()
+        + " HTTP/1.1\r\nHost: " + m_base.authority().toUtf8() + "\r\n";
     if (!token.isEmpty())
-        request.setRawHeader("Authorization", "Bearer " + token.toLatin1());
+        wire += "Authorization: Bearer " + token.toLatin1() + "\r\n";
     QByteArray payload;
     if (!body.isEmpty()) {
-        request.setRawHeader("Content-Type", "application/json");
         payload = QJsonDocument(body).toJson(QJsonDocument::Compact);
+        wire += "Content-Type: application/json\r\n";
     }
+    wire += "Content-Length: " + QByteArray::number(payload.size()) + "\r\n\r\n" + payload;
     QElapsedTimer timer;
     timer.start();
-    QNetworkReply *reply = m_network.sendCustomRequest(request, method, payload);
-    connect(reply, &QNetworkReply::finished, this, [reply, timer, done = std::move(done)] {
-        reply->deleteLater();
-        done(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), reply->readAll(),
-            timer.nsecsElapsed());
-    });
+    m_queue.append({ std::move(wire), std::move(done), timer });
+    sendNext();
+}
+
+void HttpConnection::sendNext()
+{
+    if (m_onWire || m_queue.isEmpty())
+        return;
+    if (m_socket.state() != QAbstractSocket::ConnectedState) {
+        if (m_socket.state() == QAbstractSocket::UnconnectedState)
+            m_socket.connectToHost(m_base.host(), quint16(m_base.port(80)));
+        return; // connected() sends it
+    }
+    m_onWire = true;
+    m_buffer.clear();
+    m_socket.write(m_queue.first().wire);
+}
+
+void HttpConnection::readAnswer()
+{
+    m_buffer += m_socket.readAll();
+    if (!m_onWire)
+        return;
+    const qsizetype headerEnd = m_buffer.indexOf("\r\n\r\n");
+    if (headerEnd < 0)
+        return;
+    const QByteArray head = m_buffer.left(headerEnd);
+    qsizetype length = 0;
+    bool close = false;
+    for (const QByteArray &line : head.split('\n')) {
+        const QByteArray lower = line.trimmed().toLower();
+        if (lower.startsWith("content-length:"))
+            length = lower.mid(15).trimmed().toLongLong();
+        else if (lower.startsWith("connection:") && lower.contains("close"))
+            close = true;
+    }
+    if (m_buffer.size() < headerEnd + 4 + length)
+        return;
+    const int status = head.mid(9, 3).toInt(); // "HTTP/1.1 200 OK"
+    const QByteArray body = m_buffer.mid(headerEnd + 4, length);
+    Pending answered = m_queue.takeFirst();
+    m_onWire = false;
+    m_buffer.clear();
+    if (close)
+        m_socket.abort();
+    const QPointer<HttpConnection> alive(this);
+    answered.done(status, body, answered.timer.nsecsElapsed());
+    if (alive)
+        sendNext();
+}
+
+void HttpConnection::fail()
+{
+    m_onWire = false;
+    m_buffer.clear();
+    m_socket.abort();
+    // Everything queued fails: a dead server stays dead for this run.
+    const QList<Pending> failed = std::exchange(m_queue, {});
+    for (const Pending &pending : failed)
+        pending.done(0, {}, pending.timer.nsecsElapsed());
 }
 
 SetupClient::SetupClient(const QUrl &base)

@@ -5,6 +5,7 @@
 #include "cluster/EventFeed.h"
 #include "db/Database.h"
 #include "http/HttpApi.h"
+#include "services/SendQueue.h"
 #include "services/TokenService.h"
 #include "ws/Hub.h"
 #include "ws/WsGateway.h"
@@ -189,12 +190,14 @@ bool Server::start(QString *error)
     connect(m_feed.get(), &EventFeed::updatesReady, m_hub.get(), &Hub::deliver);
 
     m_http = std::make_unique<QHttpServer>();
-    m_api = std::make_unique<HttpApi>(*m_database, *m_hasher, *m_tokens, *m_feed);
+    m_sends = std::make_unique<SendQueue>(*m_database);
+    m_api = std::make_unique<HttpApi>(*m_database, *m_sends, *m_hasher, *m_tokens, *m_feed);
     m_api->registerRoutes(*m_http);
     WsSettings wsSettings;
     wsSettings.maxConnectionsPerUser = m_config.wsMaxConnectionsPerUser;
     wsSettings.maxOutboundBytes = m_config.wsMaxOutboundBytes;
-    m_gateway = std::make_unique<WsGateway>(*m_database, *m_tokens, *m_hub, *m_feed, wsSettings);
+    m_gateway = std::make_unique<WsGateway>(
+        *m_database, *m_sends, *m_tokens, *m_hub, *m_feed, wsSettings);
     m_gateway->registerRoutes(*m_http);
     connect(m_api.get(), &HttpApi::committed, m_feed.get(), &EventFeed::poke);
     connect(m_gateway.get(), &WsGateway::committed, m_feed.get(), &EventFeed::poke);

@@ -19,6 +19,7 @@ class EventFeed;
 class HttpApi;
 class Hub;
 class PasswordHasher;
+class SendQueue;
 class TokenService;
 class WsGateway;
 
@@ -52,6 +53,7 @@ private:
     std::unique_ptr<HttpApi> m_api;
     std::unique_ptr<Hub> m_hub;
     std::unique_ptr<EventFeed> m_feed;
+    std::unique_ptr<SendQueue> m_sends;
     std::unique_ptr<WsGateway> m_gateway;
     QThread *m_clusterThread = nullptr;
     ClusterLink *m_cluster = nullptr; // lives on m_clusterThread

@@ -6,6 +6,7 @@
 #include "observability/Metrics.h"
 #include "services/ChatService.h"
 #include "services/MessageService.h"
+#include "services/SendQueue.h"
 #include "services/TokenService.h"
 #include "services/Updates.h"
 #include "services/UserService.h"
@@ -73,10 +74,11 @@ ApiError notFound(const QString &what)
 
 } // namespace
 
-HttpApi::HttpApi(Database &database, PasswordHasher &hasher, TokenService &tokens, EventFeed &feed,
-    QObject *parent)
+HttpApi::HttpApi(Database &database, SendQueue &sends, PasswordHasher &hasher, TokenService &tokens,
+    EventFeed &feed, QObject *parent)
     : QObject(parent)
     , m_db(database)
+    , m_sends(sends)
     , m_hasher(hasher)
     , m_tokens(tokens)
     , m_feed(feed)
@@ -215,10 +217,8 @@ void HttpApi::registerRoutes(QHttpServer &server)
     });
     addRoute(
         server, ApiPaths::chatsMessages.toString(), Method::Post, auth, [this](const Request &r) {
-            return withBody<SendMessageRequest>(r, [this, user = r.userId](auto body) {
-                return respond(m_db.run(
-                    [user, body](Db &db) { return MessageService::send(db, user, body); }));
-            });
+            return withBody<SendMessageRequest>(r,
+                [this, user = r.userId](auto body) { return respond(m_sends.submit(user, body)); });
         });
     addRoute(
         server, v1 + u"/chats/messages/<arg>/read"_s, Method::Post, auth, [this](const Request &r) {

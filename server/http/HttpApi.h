@@ -18,6 +18,7 @@ class Database;
 class EventFeed;
 class PasswordHasher;
 class TokenService;
+class SendQueue;
 
 // The REST API: registers every route on the QHttpServer and maps requests to
 // services. Handlers never touch SQL or hash passwords on this (the event
@@ -26,8 +27,8 @@ class HttpApi : public QObject
 {
     Q_OBJECT
 public:
-    HttpApi(Database &database, PasswordHasher &hasher, TokenService &tokens, EventFeed &feed,
-        QObject *parent = nullptr);
+    HttpApi(Database &database, SendQueue &sends, PasswordHasher &hasher, TokenService &tokens,
+        EventFeed &feed, QObject *parent = nullptr);
 
     void registerRoutes(QHttpServer &server);
     // Browser origins allowed to call the API ("*" for any); none by default.
@@ -57,6 +58,7 @@ private:
     QFuture<HttpReply> updates(const Request &request);
 
     Database &m_db;
+    SendQueue &m_sends;
     PasswordHasher &m_hasher;
     TokenService &m_tokens;
     EventFeed &m_feed;

@@ -1,11 +1,14 @@
 #include "MessageService.h"
 
+#include "db/DbError.h"
 #include "observability/Metrics.h"
 
 #include "ChatAccess.h"
 #include "EventLog.h"
 #include "MessageRows.h"
 #include "shared/WsEvents.h"
+
+#include <numeric>
 
 using namespace Qt::StringLiterals;
 
@@ -161,6 +164,144 @@ Result<Message> send(Db &db, const QString &callerId, const SendMessageRequest &
     if (auto existing = byClientId(db, callerId, *request.clientId))
         return replayed(db, request, std::move(*existing));
     return ApiError::internal();
+}
+
+namespace {
+
+// The whole of a send on PostgreSQL in one statement: idempotency check,
+// membership, the chat's next chat_seq and the global seq, the insert, and
+// the sender's read cursor. A client_id seen before, a missing chat or a
+// non-member changes nothing; the row says which it was.
+// Columns: role, email, name, member count, chat_seq, seq, earlier message id.
+const QString sendStatement
+    = u"WITH prior AS ("
+      "  SELECT id FROM messages WHERE sender_id = ? AND client_id = ?), "
+      "caller AS ("
+      "  SELECT cm.role, u.email, u.name,"
+      "    (SELECT COUNT(*) FROM chat_members o WHERE o.chat_id = c.id) AS members"
+      "  FROM chats c"
+      "  LEFT JOIN chat_members cm ON cm.chat_id = c.id AND cm.user_id = ?"
+      "  LEFT JOIN users u ON u.id = ? WHERE c.id = ?), "
+      // Locking the chat row orders messages: within a chat, seq and
+      // chat_seq are assigned in the same order. The xid comes first,
+      // see Db::nextSeq.
+      "bumped AS ("
+      "  UPDATE chats SET last_chat_seq = last_chat_seq + 1,"
+      "    last_seq = nextval('global_seq')"
+      "  WHERE id = ? AND pg_current_xact_id() IS NOT NULL"
+      "    AND EXISTS (SELECT 1 FROM caller"
+      "                WHERE role IS NOT NULL AND email IS NOT NULL)"
+      "    AND NOT EXISTS (SELECT 1 FROM prior)"
+      "  RETURNING last_chat_seq, last_seq), "
+      "inserted AS ("
+      "  INSERT INTO messages (id, seq, chat_id, chat_seq, sender_id, text,"
+      "    created_at, client_id)"
+      "  SELECT CAST(? AS uuid), last_seq, CAST(? AS uuid), last_chat_seq,"
+      "    CAST(? AS uuid), CAST(? AS text), CAST(? AS bigint), CAST(? AS uuid)"
+      "  FROM bumped RETURNING seq), "
+      // The sender has read everything up to their own message.
+      "marked AS ("
+      "  UPDATE chat_members SET last_read_seq = inserted.seq FROM inserted"
+      "  WHERE chat_id = ? AND user_id = ? AND last_read_seq < inserted.seq) "
+      "SELECT caller.role, caller.email, caller.name, caller.members,"
+      "  bumped.last_chat_seq, bumped.last_seq, (SELECT id FROM prior) "
+      "FROM caller LEFT JOIN bumped ON true"_s;
+
+// What one statement of a batch decided: the answer, or that the client_id
+// was used before (answered after the batch committed).
+struct Stored
+{
+    std::optional<Result<Message>> answer;
+};
+
+Stored storeOne(Db &db, const PendingSend &send)
+{
+    const QString &callerId = send.callerId;
+    const SendMessageRequest &request = send.request;
+    Message message;
+    message.id = newUuid();
+    message.chatId = request.chatId;
+    message.senderId = callerId;
+    message.text = request.text;
+    message.timestamp = currentTimestamp();
+    message.clientId = request.clientId;
+    const QVariant clientId = request.clientId ? QVariant(*request.clientId) : QVariant();
+    Rows rows = db.exec(sendStatement,
+        { callerId, clientId, callerId, callerId, request.chatId, request.chatId, message.id,
+            request.chatId, callerId, message.text, message.timestamp, clientId, request.chatId,
+            callerId });
+    if (!rows.next())
+        return { ApiError::notFound(u"chat_not_found"_s, u"Chat not found"_s) };
+    if (!rows.isNull(6))
+        return { std::nullopt };
+    if (rows.isNull(0))
+        return { ApiError::forbidden(u"not_a_member"_s, u"You are not a member of this chat"_s) };
+    if (rows.isNull(1))
+        return { ApiError::unauthorized(u"invalid_token"_s, u"Could not validate credentials"_s) };
+    if (rows.isNull(5))
+        return { ApiError::internal() };
+    message.sender = User { callerId, rows.string(1), rows.string(2) };
+    // The newest message of the chat: nobody else has read it yet (read by
+    // all only when there is nobody else).
+    message.isRead = rows.integer(3) <= 1;
+    message.chatSeq = rows.integer(4);
+    message.seq = rows.integer(5);
+    return { std::move(message) };
+}
+
+QList<Result<Message>> sendEachAlone(Db &db, const QList<PendingSend> &sends)
+{
+    QList<Result<Message>> results;
+    results.reserve(sends.size());
+    for (const PendingSend &pending : sends)
+        results.append(send(db, pending.callerId, pending.request));
+    return results;
+}
+
+} // namespace
+
+QList<Result<Message>> sendBatch(Db &db, const QList<PendingSend> &sends)
+{
+    if (!db.isPostgres())
+        return sendEachAlone(db, sends); // in-process: a statement costs no round trip
+    // Every batch locks chat rows in the same order, so two never deadlock;
+    // sends into one chat keep the order they arrived in.
+    QList<qsizetype> order(sends.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(), [&sends](qsizetype a, qsizetype b) {
+        return sends[a].request.chatId < sends[b].request.chatId;
+    });
+    QList<Stored> stored(sends.size());
+    try {
+        // One statement is atomic by itself: a lone send needs no BEGIN/COMMIT.
+        std::optional<Transaction> transaction;
+        if (sends.size() > 1)
+            transaction.emplace(db);
+        for (qsizetype index : order)
+            stored[index] = storeOne(db, sends[index]);
+        if (transaction)
+            transaction->commit();
+    } catch (const DbError &error) {
+        if (error.isConnectionError())
+            throw;
+        // Nothing of the batch was committed; no send may fail for another's sake.
+        return sendEachAlone(db, sends);
+    }
+    QList<Result<Message>> results;
+    results.reserve(sends.size());
+    for (qsizetype index = 0; index < sends.size(); ++index) {
+        if (stored[index].answer) {
+            if (stored[index].answer->ok())
+                ++Metrics::global().messagesStored;
+            results.append(std::move(*stored[index].answer));
+        } else if (auto existing
+            = byClientId(db, sends[index].callerId, *sends[index].request.clientId)) {
+            results.append(replayed(db, sends[index].request, std::move(*existing)));
+        } else {
+            results.append(ApiError::internal());
+        }
+    }
+    return results;
 }
 
 Result<HistoryPage> history(

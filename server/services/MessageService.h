@@ -11,6 +11,17 @@ namespace Messenger::Server::MessageService {
 // again returns the first message and creates nothing.
 Result<Message> send(Db &db, const QString &callerId, const SendMessageRequest &request);
 
+struct PendingSend
+{
+    QString callerId;
+    SendMessageRequest request;
+};
+// Group commit: stores several sends in one transaction and answers each as
+// send() would have. On PostgreSQL each message costs one statement; a batch
+// that fails as a whole (a client_id race, a deadlock) is rolled back and its
+// sends are stored one by one, so one bad send never fails the others.
+QList<Result<Message>> sendBatch(Db &db, const QList<PendingSend> &sends);
+
 struct HistoryQuery
 {
     int limit = 100;

@@ -7,6 +7,7 @@
 #include "db/Database.h"
 #include "services/ChatAccess.h"
 #include "services/MessageService.h"
+#include "services/SendQueue.h"
 #include "services/TokenService.h"
 #include "services/Updates.h"
 
@@ -25,10 +26,11 @@ Q_DECLARE_LOGGING_CATEGORY(lcWs)
 
 namespace Messenger::Server {
 
-WsGateway::WsGateway(Database &database, TokenService &tokens, Hub &hub, EventFeed &feed,
-    WsSettings settings, QObject *parent)
+WsGateway::WsGateway(Database &database, SendQueue &sends, TokenService &tokens, Hub &hub,
+    EventFeed &feed, WsSettings settings, QObject *parent)
     : QObject(parent)
     , m_db(database)
+    , m_sends(sends)
     , m_tokens(tokens)
     , m_hub(hub)
     , m_feed(feed)
@@ -204,10 +206,7 @@ void WsGateway::handleFrame(WsSession *session, const QByteArray &frame)
         return;
     case WsProtocol::Command::Type::Send:
         session->beginSend();
-        m_db.run([userId, command](Db &db) {
-                return MessageService::send(
-                    db, userId, { command.chatId, command.text, command.clientId });
-            })
+        m_sends.submit(userId, { command.chatId, command.text, command.clientId })
             .then(this, [this, guard, clientId = command.clientId](const Result<Message> &message) {
                 if (message)
                     Q_EMIT committed();

@@ -13,6 +13,7 @@ namespace Messenger::Server {
 class Database;
 class EventFeed;
 class Hub;
+class SendQueue;
 class TokenService;
 class WsSession;
 
@@ -32,7 +33,7 @@ class WsGateway : public QObject
 {
     Q_OBJECT
 public:
-    WsGateway(Database &database, TokenService &tokens, Hub &hub, EventFeed &feed,
+    WsGateway(Database &database, SendQueue &sends, TokenService &tokens, Hub &hub, EventFeed &feed,
         WsSettings settings, QObject *parent = nullptr);
 
     void registerRoutes(QHttpServer &server);
@@ -56,6 +57,7 @@ private:
         WsSession *session, const QString &detail, const std::optional<QString> &clientId);
 
     Database &m_db;
+    SendQueue &m_sends;
     TokenService &m_tokens;
     Hub &m_hub;
     EventFeed &m_feed;

@@ -1,7 +1,9 @@
 #include "TestServer.h"
 
 #include <QJsonArray>
+#include <QNetworkReply>
 #include <QProcess>
+#include <QSignalSpy>
 #include <QTest>
 
 using namespace Qt::StringLiterals;
@@ -22,6 +24,7 @@ private Q_SLOTS:
     void messagesHistoryAndKeyset();
     void readCursorAndUnread();
     void idempotentSendAndUnicode();
+    void concurrentSends();
     void editDeleteAndGroupManagement();
     void refreshRotationAndLogout();
     void badInput();
@@ -394,6 +397,105 @@ void TestApi::idempotentSendAndUnicode()
     COMPARE_STATUS(m_http->post(u"/api/v1/chats/messages"_s,
                        { { u"chat_id"_s, chatId }, { u"text"_s, u"   "_s } }, alice.token),
         422);
+}
+
+// Sends that arrive together are committed together (group commit); each must
+// still be answered as if alone: its own status, its own message, an
+// unbroken chat_seq per chat, a retried client_id stored once.
+void TestApi::concurrentSends()
+{
+    const auto alice = m_http->newUser(u"Alice"_s);
+    const auto bob = m_http->newUser(u"Bob"_s);
+    const auto carol = m_http->newUser(u"Carol"_s);
+    const QString personal = m_http->personalChat(alice.token, bob.id);
+    const Reply group = m_http->post(u"/api/v1/chats/group"_s,
+        { { u"name"_s, u"Team"_s }, { u"member_ids"_s, QJsonArray { bob.id, carol.id } } },
+        alice.token);
+    COMPARE_STATUS(group, 200);
+    const QString groupId = group.object().value(u"id").toString();
+    const QString retriedClientId = u"0b6f3c7e-0a51-4c1e-9a57-6f0d2f3b9d11"_s;
+
+    struct Send
+    {
+        QString token;
+        QJsonObject body;
+        int expectedStatus;
+    };
+    QList<Send> sends;
+    for (int i = 0; i < 40; ++i) {
+        const QString &token = i % 3 == 0 ? alice.token : i % 3 == 1 ? bob.token : carol.token;
+        const QString chat = i % 3 == 2 || i % 2 ? groupId : personal;
+        sends.append({ token, { { u"chat_id"_s, chat }, { u"text"_s, u"m%1"_s.arg(i) } }, 200 });
+    }
+    for (int i = 0; i < 5; ++i)
+        sends.insert(i * 8,
+            { alice.token,
+                { { u"chat_id"_s, groupId }, { u"text"_s, u"retried"_s },
+                    { u"client_id"_s, retriedClientId } },
+                200 });
+    sends.insert(10, { carol.token, { { u"chat_id"_s, personal }, { u"text"_s, u"no"_s } }, 403 });
+    sends.insert(20,
+        { bob.token,
+            { { u"chat_id"_s, u"7d1e5d3a-1111-4222-8333-944455556666"_s }, { u"text"_s, u"no"_s } },
+            404 });
+
+    // Several managers, so more than six requests are in flight at once.
+    std::array<QNetworkAccessManager, 4> networks;
+    QList<QNetworkReply *> replies;
+    for (qsizetype i = 0; i < sends.size(); ++i) {
+        QNetworkRequest request(m_server.url(u"/api/v1/chats/messages"_s));
+        request.setRawHeader("Content-Type", "application/json");
+        request.setRawHeader("Authorization", "Bearer " + sends[i].token.toLatin1());
+        replies.append(networks[size_t(i) % networks.size()].post(
+            request, QJsonDocument(sends[i].body).toJson(QJsonDocument::Compact)));
+    }
+    QSet<QString> acknowledged;
+    QString retriedId;
+    for (qsizetype i = 0; i < replies.size(); ++i) {
+        QNetworkReply *reply = replies[i];
+        if (!reply->isFinished())
+            QVERIFY(QSignalSpy(reply, &QNetworkReply::finished).wait(30000));
+        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        const QJsonObject answer = QJsonDocument::fromJson(reply->readAll()).object();
+        QVERIFY2(status == sends[i].expectedStatus,
+            qPrintable(u"send %1: %2 %3"_s.arg(i).arg(status).arg(
+                QString::fromUtf8(QJsonDocument(answer).toJson(QJsonDocument::Compact)))));
+        if (status != 200) {
+            QVERIFY(!answer.value(u"detail").toString().isEmpty());
+            continue;
+        }
+        QCOMPARE(answer.value(u"text").toString(), sends[i].body.value(u"text").toString());
+        QCOMPARE(answer.value(u"chat_id").toString(), sends[i].body.value(u"chat_id").toString());
+        const QString id = answer.value(u"id").toString();
+        if (sends[i].body.contains(u"client_id")) {
+            if (retriedId.isEmpty())
+                retriedId = id;
+            QCOMPARE(id, retriedId);
+        }
+        acknowledged.insert(id);
+        reply->deleteLater();
+    }
+    // 40 distinct messages and the retried one, stored once.
+    QCOMPARE(acknowledged.size(), 41);
+
+    QSet<QString> stored;
+    for (const QString &chat : { personal, groupId }) {
+        const Reply history
+            = m_http->get(u"/api/v1/chats/%1/history?limit=100"_s.arg(chat), alice.token);
+        COMPARE_STATUS(history, 200);
+        const QJsonArray messages = history.object().value(u"messages").toArray();
+        QCOMPARE(history.object().value(u"total").toInt(), messages.size());
+        qint64 previousSeq = std::numeric_limits<qint64>::max();
+        for (qsizetype i = 0; i < messages.size(); ++i) {
+            const QJsonObject message = messages[i].toObject();
+            // Newest first: chat_seq counts down to 1 without a gap, in seq order.
+            QCOMPARE(message.value(u"chat_seq").toInteger(), messages.size() - i);
+            QVERIFY(message.value(u"seq").toInteger() < previousSeq);
+            previousSeq = message.value(u"seq").toInteger();
+            stored.insert(message.value(u"id").toString());
+        }
+    }
+    QCOMPARE(stored, acknowledged);
 }
 
 void TestApi::editDeleteAndGroupManagement()

@@ -1,0 +1,51 @@
+#include "SendQueue.h"
+
+#include "db/Database.h"
+
+namespace Messenger::Server {
+
+SendQueue::SendQueue(Database &database, QObject *parent)
+    : QObject(parent)
+    , m_db(database)
+{ }
+
+QFuture<Result<Message>> SendQueue::submit(
+    const QString &callerId, const SendMessageRequest &request)
+{
+    auto promise = std::make_shared<QPromise<Result<Message>>>();
+    promise->start();
+    m_waiting.append({ { callerId, request }, promise });
+    if (m_batchesInFlight < maxBatchesInFlight)
+        dispatch();
+    return promise->future();
+}
+
+void SendQueue::dispatch()
+{
+    if (m_waiting.isEmpty())
+        return;
+    const qsizetype size = std::min(m_waiting.size(), maxBatchSize);
+    QList<Waiting> batch = m_waiting.mid(0, size);
+    m_waiting.remove(0, size);
+    QList<MessageService::PendingSend> sends;
+    sends.reserve(batch.size());
+    for (const Waiting &waiting : std::as_const(batch))
+        sends.append(waiting.send);
+    ++m_batchesInFlight;
+    m_db.run([sends = std::move(sends)](Db &db) -> Result<QList<Result<Message>>> {
+            return MessageService::sendBatch(db, sends);
+        })
+        .then(
+            this, [this, batch = std::move(batch)](const Result<QList<Result<Message>>> &results) {
+                for (qsizetype i = 0; i < batch.size(); ++i) {
+                    // A lost connection fails the whole batch with one error.
+                    batch[i].promise->addResult(
+                        results ? results.value().at(i) : Result<Message>(results.error()));
+                    batch[i].promise->finish();
+                }
+                --m_batchesInFlight;
+                dispatch();
+            });
+}
+
+} // namespace Messenger::Server

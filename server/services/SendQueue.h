@@ -1,0 +1,49 @@
+#pragma once
+
+#include "MessageService.h"
+
+#include <QFuture>
+#include <QObject>
+#include <QPromise>
+
+#include <memory>
+
+namespace Messenger::Server {
+
+class Database;
+
+// Group commit for sends (REST and WebSocket alike). A send goes to a worker
+// at once while fewer than maxBatchesInFlight are being written; the sends
+// that arrive meanwhile wait and are written together, in one transaction,
+// as soon as a batch finishes. Under load a database round trip and a commit
+// serve many messages; when idle, a send waits for nothing. Each send is
+// answered only after the transaction holding it committed.
+class SendQueue : public QObject
+{
+    Q_OBJECT
+public:
+    explicit SendQueue(Database &database, QObject *parent = nullptr);
+
+    QFuture<Result<Message>> submit(const QString &callerId, const SendMessageRequest &request);
+
+    // Several batches keep the database's cores busy while others are being
+    // parsed and answered. On 2 cores, 10 senders: 1 in flight gave 1,950
+    // msg/s, 2 gave 2,200-2,370, 4 gave 2,470.
+    static constexpr int maxBatchesInFlight = 4;
+    // Bounds a transaction's lock time and a batch's latency.
+    static constexpr qsizetype maxBatchSize = 64;
+
+private:
+    struct Waiting
+    {
+        MessageService::PendingSend send;
+        std::shared_ptr<QPromise<Result<Message>>> promise;
+    };
+    void dispatch();
+
+    Database &m_db;
+    QList<Waiting> m_waiting;
+    int m_batchesInFlight = 0;
+};
+
+} // namespace Messenger::Server
