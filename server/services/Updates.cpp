@@ -84,53 +84,97 @@ QList<Update> mergeBySeq(
 
 } // namespace
 
+namespace {
+
+// Everything a feed poll needs in one statement (one round trip, one snapshot
+// in READ COMMITTED): the messages and events after `afterSeq`, the members of
+// their chats, and the snapshot itself. Rows are told apart by the last
+// column; a message row reads like any message row, an event row from column
+// MessageRows::columnCount, a member row has chat_id and user_id there.
+QString postgresFeedStatement()
+{
+    const QString noMessage = u"NULL, "_s.repeated(MessageRows::columnCount);
+    return u"WITH msgs AS (SELECT "_s + MessageRows::columns
+        + u" FROM messages m JOIN users u ON u.id = m.sender_id "
+          "WHERE m.seq > ? ORDER BY m.seq LIMIT ?), "
+          "evs AS (SELECT seq, chat_id, user_id, type, payload FROM events "
+          "WHERE seq > ? ORDER BY seq LIMIT ?) "
+          "SELECT msgs.*, NULL, NULL, NULL, NULL, NULL, 'message' FROM msgs "
+          "UNION ALL SELECT "_s
+        + noMessage
+        + u"seq, chat_id, user_id, type, payload, 'event' FROM evs "
+          "UNION ALL SELECT "_s
+        + noMessage
+        + u"NULL, chat_id, user_id, NULL, NULL, 'member' FROM chat_members "
+          "WHERE chat_id IN (SELECT chat_id FROM msgs UNION SELECT chat_id FROM evs) "
+          "UNION ALL SELECT "_s
+        + noMessage + u"NULL, NULL, NULL, NULL, CAST(pg_current_snapshot() AS text), 'snapshot'"_s;
+}
+
+} // namespace
+
 Result<FeedBatch> readFeed(Db &db, qint64 afterSeq, int limit)
 {
     FeedBatch batch;
-    // One snapshot for the snapshot id and both tables.
-    std::optional<Transaction> transaction;
-    if (db.isPostgres()) {
-        transaction.emplace(db, u"BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"_s);
-        Rows rows = db.exec(u"SELECT CAST(pg_current_snapshot() AS text)"_s);
-        if (rows.next())
-            batch.snapshot = PgSnapshot::parse(rows.string(0));
-    }
     QList<Update> messages;
     QList<Update> events;
-    {
-        Rows rows = db.exec(u"SELECT "_s + MessageRows::columns
-                + u" FROM messages m JOIN users u ON u.id = m.sender_id "
-                  "WHERE m.seq > ? ORDER BY m.seq LIMIT ?"_s,
-            { afterSeq, limit });
-        while (rows.next())
-            messages.append(messageUpdate(rows));
-    }
-    {
-        Rows rows = db.exec(u"SELECT seq, chat_id, user_id, type, payload FROM events "
-                            "WHERE seq > ? ORDER BY seq LIMIT ?"_s,
-            { afterSeq, limit });
-        while (rows.next())
-            events.append(eventUpdate(rows, 0));
+    if (db.isPostgres()) {
+        static const QString statement = postgresFeedStatement();
+        constexpr int first = MessageRows::columnCount;
+        Rows rows = db.exec(statement, { afterSeq, limit, afterSeq, limit });
+        while (rows.next()) {
+            const QString kind = rows.string(first + 5);
+            if (kind == u"message")
+                messages.append(messageUpdate(rows));
+            else if (kind == u"event")
+                events.append(eventUpdate(rows, first));
+            else if (kind == u"member")
+                batch.members[rows.string(first + 1)].append(rows.string(first + 2));
+            else
+                batch.snapshot = PgSnapshot::parse(rows.string(first + 4));
+        }
+        // UNION ALL promises no order.
+        const auto bySeq = [](const Update &a, const Update &b) { return a.seq < b.seq; };
+        std::sort(messages.begin(), messages.end(), bySeq);
+        std::sort(events.begin(), events.end(), bySeq);
+    } else {
+        // SQLite: in-process statements cost no round trip, and its one
+        // writer leaves no holes to wait out.
+        {
+            Rows rows = db.exec(u"SELECT "_s + MessageRows::columns
+                    + u" FROM messages m JOIN users u ON u.id = m.sender_id "
+                      "WHERE m.seq > ? ORDER BY m.seq LIMIT ?"_s,
+                { afterSeq, limit });
+            while (rows.next())
+                messages.append(messageUpdate(rows));
+        }
+        {
+            Rows rows = db.exec(u"SELECT seq, chat_id, user_id, type, payload FROM events "
+                                "WHERE seq > ? ORDER BY seq LIMIT ?"_s,
+                { afterSeq, limit });
+            while (rows.next())
+                events.append(eventUpdate(rows, 0));
+        }
     }
     const bool messagesFull = messages.size() == limit;
     const bool eventsFull = events.size() == limit;
     batch.updates
         = mergeBySeq(std::move(messages), messagesFull, std::move(events), eventsFull, &batch.full);
-    QSet<QString> chatIds;
-    for (const Update &update : std::as_const(batch.updates)) {
-        if (!update.chatId.isEmpty())
-            chatIds.insert(update.chatId);
+    if (!db.isPostgres()) {
+        QSet<QString> chatIds;
+        for (const Update &update : std::as_const(batch.updates)) {
+            if (!update.chatId.isEmpty())
+                chatIds.insert(update.chatId);
+        }
+        if (!chatIds.isEmpty()) {
+            Rows rows = db.exec(
+                u"SELECT chat_id, user_id FROM chat_members WHERE chat_id IN "_s + db.idSetSql(),
+                { QString::fromUtf8(QJsonDocument(QJsonArray::fromStringList(chatIds.values()))
+                                        .toJson(QJsonDocument::Compact)) });
+            while (rows.next())
+                batch.members[rows.string(0)].append(rows.string(1));
+        }
     }
-    if (!chatIds.isEmpty()) {
-        Rows rows = db.exec(
-            u"SELECT chat_id, user_id FROM chat_members WHERE chat_id IN "_s + db.idSetSql(),
-            { QString::fromUtf8(QJsonDocument(QJsonArray::fromStringList(chatIds.values()))
-                                    .toJson(QJsonDocument::Compact)) });
-        while (rows.next())
-            batch.members[rows.string(0)].append(rows.string(1));
-    }
-    if (transaction)
-        transaction->commit();
     return batch;
 }
 
