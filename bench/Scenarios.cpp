@@ -5,6 +5,7 @@
 #include <QFile>
 #include <QJsonArray>
 #include <QRandomGenerator>
+#include <QScopeGuard>
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -17,6 +18,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <thread>
 
 using namespace Qt::StringLiterals;
 
@@ -465,7 +467,9 @@ QList<Result> mixed(const Options &options)
     // --concurrency accounts, each online with one socket; --connections
     // "active users" are chats between two of them, and each sends one message
     // every 30 s (spread evenly); every message's send-to-deliver latency is
-    // measured at the receiving socket. A few readers page history meanwhile.
+    // measured at the receiving socket. Meanwhile --idle more sockets are
+    // online doing nothing (accounts in no chat, many sockets each: bench.sh
+    // raises the per-user cap) and --readers users page the chats' history.
     SetupClient setup(options.url);
     const int accounts = std::max(4, options.concurrency);
     const auto users = setup.users(accounts, u"mixed"_s);
@@ -482,11 +486,71 @@ QList<Result> mixed(const Options &options)
         for (int j = i + 1; pairs.size() < options.connections && j < accounts; ++j)
             pairs.append({ i, j, setup.personalChat(users[i], users[j]) });
     }
+    const auto idleUsers = setup.users(std::max(1, options.idle / 1000), u"mixed-idle"_s);
     const double period = 30.0; // seconds between one active user's messages
     std::atomic<int> connected { 0 };
+    const int online = accounts + options.idle; // sockets that must be up before sending
     const CpuMeter cpu(options.serverPid);
     QElapsedTimer wall;
     wall.start();
+    // Idle users are on machines of their own in real life: here they get a
+    // thread of their own, so the measuring threads do not poll their sockets.
+    QThread idleThread;
+    auto *idleContext = new QObject;
+    idleContext->moveToThread(&idleThread);
+    QObject::connect(&idleThread, &QThread::finished, idleContext, &QObject::deleteLater);
+    idleThread.start();
+    QMetaObject::invokeMethod(idleContext, [&, idleContext] {
+        for (int i = 0; i < options.idle; ++i) {
+            openSocket(idleContext, options.urlFor(i), idleUsers[i % idleUsers.size()].token,
+                [&connected](const QJsonObject &frame) {
+                    if (frame.value(u"status").toString() == u"connected"_s)
+                        ++connected;
+                });
+        }
+    });
+    const auto stopIdle = qScopeGuard([&idleThread] {
+        idleThread.quit();
+        idleThread.wait();
+    });
+    // The readers are the accounts themselves (members of the chats they page),
+    // on threads of their own, for as long as the senders run.
+    Stats readerStats;
+    std::thread readerThread([&] {
+        if (options.readers == 0)
+            return;
+        QElapsedTimer started;
+        started.start();
+        while (connected < online && started.elapsed() < 300000)
+            QThread::msleep(50);
+        readerStats
+            = runParallel(1, [&](int, QObject *context, Stats &local, std::function<void()> done) {
+                  QTimer::singleShot(int(options.seconds * 1000), context, done);
+                  for (int r = 0; r < options.readers; ++r) {
+                      const Pair &pair = pairs[r % pairs.size()];
+                      const SetupClient::User &reader = users[pair.receiver];
+                      auto *http = new HttpConnection(options.urlFor(r), context);
+                      auto *timer = new QTimer(context);
+                      timer->setInterval(1000);
+                      auto depth = std::make_shared<int>(0);
+                      QObject::connect(
+                          timer, &QTimer::timeout, context, [&, http, reader, pair, depth] {
+                              ++local.operations;
+                              http->request("GET",
+                                  u"/api/v1/chats/%1/history?limit=50&offset=%2"_s.arg(pair.chatId)
+                                      .arg((*depth)++ % 4 * 50),
+                                  {}, reader.token,
+                                  [&local](int status, const QByteArray &, qint64 latency) {
+                                      if (status == 200)
+                                          local.latenciesNs.append(latency);
+                                      else
+                                          local.addError(statusError(status));
+                                  });
+                          });
+                      timer->start();
+                  }
+              });
+    });
     Stats stats = runParallel(options.threads,
         [&](int index, QObject *context, Stats &local, std::function<void()> done) {
             QHash<int, QWebSocket *> sockets;
@@ -526,7 +590,7 @@ QList<Result> mixed(const Options &options)
             timer->setInterval(std::max(1, int(period * 1000 / mine.size())));
             auto next = std::make_shared<int>(0);
             QObject::connect(timer, &QTimer::timeout, context, [&, sockets, mine, next, timer] {
-                if (connected < accounts)
+                if (connected < online)
                     return;
                 if (wall.elapsed() > qint64(options.seconds * 1000)) {
                     timer->stop();
@@ -544,11 +608,16 @@ QList<Result> mixed(const Options &options)
             });
             timer->start();
         });
+    readerThread.join();
     stats.seconds = double(wall.nsecsElapsed()) / 1e9;
     stats.serverCpuPercent = cpu.percent();
     stats.expected = stats.operations;
-    return { { u"mixed (%1 active users, one message / 30 s each)"_s.arg(pairs.size()), stats,
-        {} } };
+    return { { u"mixed (%1 active users, one message / 30 s each; %2 idle sockets)"_s
+                     .arg(pairs.size())
+                     .arg(options.idle),
+                 stats, { { u"idle_sockets"_s, options.idle } } },
+        { u"mixed: history readers (%1, one page of 50 a second each)"_s.arg(options.readers),
+            readerStats, {} } };
 }
 
 QList<Result> idleConnections(const Options &options)
@@ -681,7 +750,9 @@ QList<Scenario> scenarios()
             fanout },
         { u"mixed"_s,
             u"--connections active users (chats among --concurrency online accounts), each "
-            "sending one message every 30 s; send-to-deliver latency at the sockets"_s,
+            "sending one message every 30 s, while --idle more sockets stay online and "
+            "--readers users page history; send-to-deliver latency at the sockets, history "
+            "page latency"_s,
             mixed },
         { u"idle-connections"_s,
             u"opens --connections authenticated /ws/user sockets and keeps them; server "

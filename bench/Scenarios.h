@@ -24,7 +24,9 @@ struct Options
     int members = 50; // fanout: group size
     int nonMembers = 10; // fanout: connected users outside the group
     double rate = 100; // fanout: messages per second into the group
-    int connections = 1000; // idle-connections: sockets to open
+    int connections = 1000; // idle-connections: sockets to open; mixed: active users
+    int idle = 0; // mixed: further online users who only hold a socket
+    int readers = 5; // mixed: users paging history meanwhile, one page a second each
     qint64 serverPid = 0; // for RSS and CPU
     // history: fill big chats straight into this PostgreSQL database instead
     // of through the API (a million messages in seconds, not minutes).

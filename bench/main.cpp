@@ -54,6 +54,11 @@ int main(int argc, char *argv[])
     const QCommandLineOption messages(
         u"messages"_s, u"history: messages in the chat. Default 20000."_s, u"n"_s);
     const QCommandLineOption members(u"members"_s, u"fanout: group size. Default 50."_s, u"n"_s);
+    const QCommandLineOption idle(u"idle"_s,
+        u"mixed: further online users who only hold a /ws/user socket. Default 0."_s, u"n"_s);
+    const QCommandLineOption readers(u"readers"_s,
+        u"mixed: users paging history meanwhile, one page of 50 a second each. Default 5."_s,
+        u"n"_s);
     const QCommandLineOption nonMembers(
         u"non-members"_s, u"fanout: connected outsiders. Default 10."_s, u"n"_s);
     const QCommandLineOption rate(
@@ -68,7 +73,7 @@ int main(int argc, char *argv[])
         u"url"_s);
     const QCommandLineOption json(u"json"_s, u"Print a JSON summary instead of tables."_s);
     parser.addOptions({ url, allowRemote, threads, concurrency, seconds, count, chats, messages,
-        members, nonMembers, rate, connections, serverPid, bulk, json });
+        members, nonMembers, rate, connections, idle, readers, serverPid, bulk, json });
     parser.process(app);
 
     Options options;
@@ -90,6 +95,8 @@ int main(int argc, char *argv[])
     options.nonMembers = number(nonMembers, options.nonMembers);
     options.rate = std::max(0.1, number(rate, options.rate));
     options.connections = number(connections, options.connections);
+    options.idle = std::max(0, number(idle, options.idle));
+    options.readers = std::max(0, number(readers, options.readers));
     options.serverPid = number(serverPid, options.serverPid);
     options.bulkDatabaseUrl = parser.value(bulk);
     for (const QUrl &target : options.urls.isEmpty() ? QList<QUrl> { options.url } : options.urls) {

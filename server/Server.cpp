@@ -72,6 +72,8 @@ std::optional<QSslConfiguration> tlsConfiguration(const Config &config, QString 
     return tls;
 }
 
+constexpr int listenBacklog = 4096;
+
 // Accepted sockets send small frames (acks, events) back to back: with Nagle's
 // algorithm on, the second waits for the client's delayed ACK (40 ms on Linux).
 class LowDelayTcpServer : public QTcpServer
@@ -237,6 +239,11 @@ bool Server::start(QString *error)
         *error = u"HOST is not an IP address: "_s + m_config.host;
         return false;
     }
+    // Qt listens with a backlog of 50: in a reconnect storm (an instance
+    // restarted, thousands of clients coming back) the kernel then drops
+    // SYNs and clients wait out 1, 3, 7, 15 s retransmits. The kernel caps
+    // this at net.core.somaxconn (4096 on Debian 12).
+    m_listener->setListenBacklogSize(listenBacklog);
     if (!m_listener->listen(address, m_config.port)) {
         *error = u"cannot listen on %1:%2: %3"_s.arg(m_config.host)
                      .arg(m_config.port)

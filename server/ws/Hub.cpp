@@ -11,9 +11,13 @@ namespace Messenger::Server {
 Hub::Hub(int pingIntervalSeconds, QObject *parent)
     : QObject(parent)
     , m_idleLimitMs(qint64(pingIntervalSeconds) * 2500) // two and a half pings without a word
+    , m_pingSlots(std::max(1, pingIntervalSeconds))
 {
-    // One timer for every connection, not one per socket.
-    m_keepAlive.setInterval(pingIntervalSeconds * 1000);
+    // One timer for every connection, not one per socket. It ticks every
+    // second and pings a different slice of the sockets each time: pinging
+    // them all at once stalled the event loop for over a second with 12,000
+    // sockets (and every message delivered meanwhile with it).
+    m_keepAlive.setInterval(1000);
     connect(&m_keepAlive, &QTimer::timeout, this, &Hub::keepAlive);
     m_keepAlive.start();
 }
@@ -90,11 +94,12 @@ void Hub::closeAll(QWebSocketProtocol::CloseCode code, const QString &reason)
 
 void Hub::keepAlive()
 {
+    const int slot = m_tick++ % m_pingSlots;
     const QList<WsSession *> sessions = m_byUser.values();
     for (WsSession *session : sessions) {
         if (session->idleMs() > m_idleLimitMs)
             session->close(QWebSocketProtocol::CloseCodeGoingAway, u"idle timeout"_s);
-        else
+        else if (int(qHash(quintptr(session)) % uint(m_pingSlots)) == slot)
             session->ping();
     }
 }

@@ -39,6 +39,8 @@ private:
     QMultiHash<QString, WsSession *> m_byUser;
     QTimer m_keepAlive;
     qint64 m_idleLimitMs;
+    int m_pingSlots; // a ping interval in keep-alive ticks
+    int m_tick = 0;
 };
 
 } // namespace Messenger::Server
