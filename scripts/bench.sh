@@ -40,7 +40,10 @@ ulimit -n "$(ulimit -Hn)" || true
 urls=()
 for i in $(seq "$instances"); do
   port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  # The load generator is one address registering and sending far beyond
+  # any person: rate limits off.
   DATABASE_URL="$database_url" SECRET_KEY=bench-secret LOG_LEVEL=warning \
+    LOGIN_RATE=off REGISTER_RATE=off MESSAGE_RATE=off \
     build/release/server/messenger-server --host 127.0.0.1 --port "$port" --data-dir "$work/$i" \
     --ws-max-connections-per-user 10000 >&2 &
   server_pids+=($!)

@@ -5,6 +5,7 @@
 #include "cluster/EventFeed.h"
 #include "db/Database.h"
 #include "http/HttpApi.h"
+#include "security/RateLimiter.h"
 #include "services/SendQueue.h"
 #include "services/TokenService.h"
 #include "ws/Hub.h"
@@ -192,8 +193,12 @@ bool Server::start(QString *error)
     connect(m_feed.get(), &EventFeed::updatesReady, m_hub.get(), &Hub::deliver);
 
     m_http = std::make_unique<QHttpServer>();
-    m_sends = std::make_unique<SendQueue>(*m_database);
-    m_api = std::make_unique<HttpApi>(*m_database, *m_sends, *m_hasher, *m_tokens, *m_feed);
+    m_limits = std::make_unique<RateLimits>(
+        m_config.failedLoginRate, m_config.registrationRate, m_config.messageRate);
+    m_sends = std::make_unique<SendQueue>(*m_database, m_limits->messagesByUser);
+    m_api = std::make_unique<HttpApi>(
+        *m_database, *m_sends, *m_limits, *m_hasher, *m_tokens, *m_feed);
+    m_api->setTrustedProxies(m_config.trustedProxies);
     m_api->registerRoutes(*m_http);
     WsSettings wsSettings;
     wsSettings.maxConnectionsPerUser = m_config.wsMaxConnectionsPerUser;

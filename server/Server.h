@@ -20,6 +20,7 @@ class HttpApi;
 class Hub;
 class PasswordHasher;
 class SendQueue;
+struct RateLimits;
 class TokenService;
 class WsGateway;
 
@@ -53,6 +54,7 @@ private:
     std::unique_ptr<HttpApi> m_api;
     std::unique_ptr<Hub> m_hub;
     std::unique_ptr<EventFeed> m_feed;
+    std::unique_ptr<RateLimits> m_limits;
     std::unique_ptr<SendQueue> m_sends;
     std::unique_ptr<WsGateway> m_gateway;
     QThread *m_clusterThread = nullptr;

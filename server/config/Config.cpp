@@ -87,11 +87,23 @@ std::optional<Config> Config::load(const QStringList &arguments, QString *error)
     const QCommandLineOption cors(u"cors-origins"_s,
         u"Comma-separated browser origins allowed to call the API, or * [CORS_ORIGINS]. Default none."_s,
         u"origins"_s);
+    const QCommandLineOption loginRate(u"login-rate"_s,
+        u"Failed logins allowed per account and per address: per second/burst, or off [LOGIN_RATE]. Default 0.17/3."_s,
+        u"rate"_s);
+    const QCommandLineOption registerRate(u"register-rate"_s,
+        u"Registrations allowed per address: per second/burst, or off [REGISTER_RATE]. Default 0.17/3."_s,
+        u"rate"_s);
+    const QCommandLineOption messageRate(u"message-rate"_s,
+        u"Messages a user may send (REST and WebSocket): per second/burst, or off [MESSAGE_RATE]. Default 5/20."_s,
+        u"rate"_s);
+    const QCommandLineOption trustedProxies(u"trusted-proxies"_s,
+        u"Comma-separated addresses or subnets of load balancers whose X-Forwarded-For names the client [TRUSTED_PROXIES]. Default none."_s,
+        u"subnets"_s);
     const QCommandLineOption checkConfig(u"check-config"_s,
         u"Validate the configuration, connect to the database, report and exit (0 when fine)."_s);
     parser.addOptions({ host, port, databaseUrl, dataDir, secretKey, tokenMinutes, logLevel,
         poolSize, hashers, pingInterval, connectionsPerUser, outboundKiB, grace, logFormat, logFile,
-        tlsCert, tlsKey, cors, checkConfig });
+        tlsCert, tlsKey, cors, loginRate, registerRate, messageRate, trustedProxies, checkConfig });
     parser.process(arguments);
 
     const QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
@@ -166,6 +178,29 @@ std::optional<Config> Config::load(const QStringList &arguments, QString *error)
     }
     for (const QString &origin : value(cors, u"CORS_ORIGINS"_s).split(u',', Qt::SkipEmptyParts))
         config.corsOrigins.append(origin.trimmed());
+    const auto rate
+        = [&](const QCommandLineOption &option, const QString &variable, RateLimiter::Rule *rule) {
+              const QString text = value(option, variable);
+              if (text.isEmpty())
+                  return true;
+              const auto parsed = RateLimiter::Rule::parse(text);
+              if (!parsed) {
+                  *error = variable + u" must be per-second/burst (e.g. 0.17/3) or off"_s;
+                  return false;
+              }
+              *rule = *parsed;
+              return true;
+          };
+    if (!rate(loginRate, u"LOGIN_RATE"_s, &config.failedLoginRate)
+        || !rate(registerRate, u"REGISTER_RATE"_s, &config.registrationRate)
+        || !rate(messageRate, u"MESSAGE_RATE"_s, &config.messageRate))
+        return std::nullopt;
+    const auto proxies = TrustedProxies::parse(value(trustedProxies, u"TRUSTED_PROXIES"_s));
+    if (!proxies) {
+        *error = u"TRUSTED_PROXIES must be addresses or subnets, comma-separated"_s;
+        return std::nullopt;
+    }
+    config.trustedProxies = *proxies;
     config.checkOnly = parser.isSet(checkConfig);
     return config;
 }

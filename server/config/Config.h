@@ -1,5 +1,8 @@
 #pragma once
 
+#include "security/RateLimiter.h"
+#include "security/TrustedProxies.h"
+
 #include <QByteArray>
 #include <QString>
 #include <QStringList>
@@ -31,6 +34,12 @@ struct Config
     QString tlsCertificateFile; // both set: serve HTTPS and WSS
     QString tlsKeyFile;
     QStringList corsOrigins; // browser origins allowed to call the API; "*" for any
+    // Synapse's defaults: failed logins per account and per address, and
+    // registrations per address, 0.17/s with a burst of 3; sends per user.
+    RateLimiter::Rule failedLoginRate { 0.17, 3 };
+    RateLimiter::Rule registrationRate { 0.17, 3 };
+    RateLimiter::Rule messageRate { 5, 20 };
+    TrustedProxies trustedProxies; // whose X-Forwarded-For names the client
     bool checkOnly = false; // --check-config: validate, reach the database, exit
 
     // Parses arguments (exits for --help / --version) and the environment.

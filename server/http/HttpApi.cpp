@@ -4,6 +4,7 @@
 #include "cluster/EventFeed.h"
 #include "db/Database.h"
 #include "observability/Metrics.h"
+#include "security/RateLimiter.h"
 #include "services/ChatService.h"
 #include "services/MessageService.h"
 #include "services/SendQueue.h"
@@ -74,11 +75,12 @@ ApiError notFound(const QString &what)
 
 } // namespace
 
-HttpApi::HttpApi(Database &database, SendQueue &sends, PasswordHasher &hasher, TokenService &tokens,
-    EventFeed &feed, QObject *parent)
+HttpApi::HttpApi(Database &database, SendQueue &sends, RateLimits &limits, PasswordHasher &hasher,
+    TokenService &tokens, EventFeed &feed, QObject *parent)
     : QObject(parent)
     , m_db(database)
     , m_sends(sends)
+    , m_limits(limits)
     , m_hasher(hasher)
     , m_tokens(tokens)
     , m_feed(feed)
@@ -112,7 +114,7 @@ void HttpApi::addRoute(
 void HttpApi::dispatch(const QHttpServerRequest &httpRequest, QHttpServerResponder &&responder,
     const QString &route, QStringList args, Access access, const Handler &handler)
 {
-    Request request = Request::from(httpRequest, std::move(args), route);
+    Request request = Request::from(httpRequest, std::move(args), route, m_trustedProxies);
     std::optional<QFuture<HttpReply>> reply;
     if (request.body.size() > Limits::requestBodyMax) {
         reply = ready(ApiError { 413, u"body_too_large"_s,
@@ -354,41 +356,62 @@ QList<QPair<QByteArray, QByteArray>> HttpApi::corsHeaders(const QByteArray &orig
 
 QFuture<HttpReply> HttpApi::registerUser(const Request &request)
 {
-    return withBody<RegisterRequest>(request, [this](RegisterRequest body) {
-        return m_hasher.hash(body.password)
-            .then([this, body](const QString &passwordHash) {
-                if (passwordHash.isEmpty())
-                    return ready(ApiError::internal());
-                return respond(m_db.run([body, passwordHash](Db &db) {
-                    return UserService::registerUser(db, body, passwordHash);
-                }));
-            })
-            .unwrap();
-    });
+    return withBody<RegisterRequest>(
+        request, [this, address = request.clientAddress](RegisterRequest body) {
+            if (const auto wait = m_limits.registrationsByAddress.acquire(address))
+                return ready(ApiError::tooManyRequests(u"too_many_registrations"_s, *wait));
+            return m_hasher.hash(body.password)
+                .then([this, body](const QString &passwordHash) {
+                    if (passwordHash.isEmpty())
+                        return ready(ApiError::internal());
+                    return respond(m_db.run([body, passwordHash](Db &db) {
+                        return UserService::registerUser(db, body, passwordHash);
+                    }));
+                })
+                .unwrap();
+        });
 }
 
 QFuture<HttpReply> HttpApi::login(const Request &request)
 {
-    return withBody<LoginRequest>(request, [this](LoginRequest body) {
-        return m_db
-            .run([email = body.email](Db &db) { return UserService::credentials(db, email); })
-            .then([this, password = body.password](
-                      const Result<UserService::Credentials> &credentials) {
-                if (!credentials)
-                    return ready(credentials.error());
-                const UserService::Credentials found = credentials.value();
-                return m_hasher.verify(found.passwordHash, password)
-                    .then([this, user = found.user](bool matches) {
-                        if (!matches)
-                            return ready(ApiError::unauthorized(
-                                u"invalid_credentials"_s, u"Incorrect email or password"_s));
-                        return respond(
-                            m_db.run([this, user](Db &db) { return m_tokens.issue(db, user); }));
-                    })
-                    .unwrap();
-            })
-            .unwrap();
-    });
+    return withBody<LoginRequest>(
+        request, [this, address = request.clientAddress](LoginRequest body) {
+            // Failed attempts are limited per account (guessing one password) and
+            // per address (trying many accounts); a blocked attempt costs no hash.
+            const QString account = body.email.toLower();
+            auto wait = m_limits.failedLoginsByAccount.check(account);
+            if (!wait)
+                wait = m_limits.failedLoginsByAddress.check(address);
+            if (wait)
+                return ready(ApiError::tooManyRequests(u"too_many_failed_logins"_s, *wait));
+            const auto failed = [this, account, address] {
+                m_limits.failedLoginsByAccount.spend(account);
+                m_limits.failedLoginsByAddress.spend(address);
+            };
+            return m_db
+                .run([email = body.email](Db &db) { return UserService::credentials(db, email); })
+                .then([this, failed, password = body.password](
+                          const Result<UserService::Credentials> &credentials) {
+                    if (!credentials) {
+                        if (credentials.error().status == 401)
+                            failed();
+                        return ready(credentials.error());
+                    }
+                    const UserService::Credentials found = credentials.value();
+                    return m_hasher.verify(found.passwordHash, password)
+                        .then([this, failed, user = found.user](bool matches) {
+                            if (!matches) {
+                                failed();
+                                return ready(ApiError::unauthorized(
+                                    u"invalid_credentials"_s, u"Incorrect email or password"_s));
+                            }
+                            return respond(m_db.run(
+                                [this, user](Db &db) { return m_tokens.issue(db, user); }));
+                        })
+                        .unwrap();
+                })
+                .unwrap();
+        });
 }
 
 QFuture<HttpReply> HttpApi::history(const Request &request)

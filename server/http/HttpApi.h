@@ -2,6 +2,7 @@
 
 #include "HttpReply.h"
 #include "Request.h"
+#include "security/TrustedProxies.h"
 
 #include <QFuture>
 #include <QHttpServerRequest>
@@ -19,6 +20,7 @@ class EventFeed;
 class PasswordHasher;
 class TokenService;
 class SendQueue;
+struct RateLimits;
 
 // The REST API: registers every route on the QHttpServer and maps requests to
 // services. Handlers never touch SQL or hash passwords on this (the event
@@ -27,12 +29,13 @@ class HttpApi : public QObject
 {
     Q_OBJECT
 public:
-    HttpApi(Database &database, SendQueue &sends, PasswordHasher &hasher, TokenService &tokens,
-        EventFeed &feed, QObject *parent = nullptr);
+    HttpApi(Database &database, SendQueue &sends, RateLimits &limits, PasswordHasher &hasher,
+        TokenService &tokens, EventFeed &feed, QObject *parent = nullptr);
 
     void registerRoutes(QHttpServer &server);
     // Browser origins allowed to call the API ("*" for any); none by default.
     void setCorsOrigins(const QStringList &origins) { m_corsOrigins = origins; }
+    void setTrustedProxies(const TrustedProxies &proxies) { m_trustedProxies = proxies; }
 
 Q_SIGNALS:
     // A request that changes data succeeded: its updates are in the log.
@@ -59,6 +62,8 @@ private:
 
     Database &m_db;
     SendQueue &m_sends;
+    RateLimits &m_limits;
+    TrustedProxies m_trustedProxies;
     PasswordHasher &m_hasher;
     TokenService &m_tokens;
     EventFeed &m_feed;

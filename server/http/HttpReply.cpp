@@ -26,6 +26,9 @@ HttpReply HttpReply::error(const ApiError &error)
     if (error.status == 401)
         reply.headers.append(
             qMakePair(QByteArrayLiteral("WWW-Authenticate"), QByteArrayLiteral("Bearer")));
+    if (error.retryAfterSeconds > 0)
+        reply.headers.append(qMakePair(
+            QByteArrayLiteral("Retry-After"), QByteArray::number(error.retryAfterSeconds)));
     return reply;
 }
 

@@ -8,7 +8,8 @@ using namespace Qt::StringLiterals;
 
 namespace Messenger::Server {
 
-Request Request::from(const QHttpServerRequest &request, QStringList args, QString route)
+Request Request::from(const QHttpServerRequest &request, QStringList args, QString route,
+    const TrustedProxies &proxies)
 {
     Request copy;
     copy.timer.start();
@@ -19,6 +20,8 @@ Request Request::from(const QHttpServerRequest &request, QStringList args, QStri
     copy.contentType = request.value("content-type"_ba);
     copy.authorization = request.value("authorization"_ba);
     copy.origin = request.value("origin"_ba);
+    copy.clientAddress
+        = proxies.clientAddress(request.remoteAddress(), request.value("x-forwarded-for"_ba));
     copy.route = std::move(route);
     copy.body = request.body();
     copy.args = std::move(args);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "security/TrustedProxies.h"
 #include "services/ApiError.h"
 
 #include <QByteArray>
@@ -22,13 +23,15 @@ struct Request
     QByteArray contentType;
     QByteArray authorization;
     QByteArray origin; // a browser's Origin header, for CORS
+    QString clientAddress; // the peer, or the client a trusted proxy forwarded for
     QString route; // the route's template, e.g. /api/v1/chats/<arg>: a metrics label
     QByteArray body;
     QStringList args; // the route's <arg> placeholders, in order
     QString userId; // set once the bearer token is verified
     QElapsedTimer timer;
 
-    static Request from(const QHttpServerRequest &request, QStringList args, QString route = {});
+    static Request from(const QHttpServerRequest &request, QStringList args, QString route = {},
+        const TrustedProxies &proxies = {});
 
     // The body as a JSON object, or the right 415 / 400 / 422.
     Result<QJsonObject> jsonObject(bool optional = false) const;

@@ -17,6 +17,14 @@ struct ApiError
     QString code;
     QString detail;
     QList<FieldError> fieldErrors;
+    int retryAfterSeconds = 0; // a 429's Retry-After
+
+    static ApiError tooManyRequests(const QString &code, int retryAfterSeconds)
+    {
+        return { 429, code,
+            QStringLiteral("Too many requests, try again in %1 s").arg(retryAfterSeconds), {},
+            retryAfterSeconds };
+    }
 
     static ApiError badRequest(const QString &code, const QString &detail)
     {

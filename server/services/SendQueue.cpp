@@ -1,17 +1,24 @@
 #include "SendQueue.h"
 
 #include "db/Database.h"
+#include "security/RateLimiter.h"
+
+using namespace Qt::StringLiterals;
 
 namespace Messenger::Server {
 
-SendQueue::SendQueue(Database &database, QObject *parent)
+SendQueue::SendQueue(Database &database, RateLimiter &perUser, QObject *parent)
     : QObject(parent)
     , m_db(database)
+    , m_perUser(perUser)
 { }
 
 QFuture<Result<Message>> SendQueue::submit(
     const QString &callerId, const SendMessageRequest &request)
 {
+    if (const auto wait = m_perUser.acquire(callerId))
+        return QtFuture::makeReadyFuture(
+            Result<Message>(ApiError::tooManyRequests(u"too_many_messages"_s, *wait)));
     auto promise = std::make_shared<QPromise<Result<Message>>>();
     promise->start();
     m_waiting.append({ { callerId, request }, promise });

@@ -11,6 +11,7 @@
 namespace Messenger::Server {
 
 class Database;
+class RateLimiter;
 
 // Group commit for sends (REST and WebSocket alike). A send goes to a worker
 // at once while fewer than maxBatchesInFlight are being written; the sends
@@ -22,7 +23,8 @@ class SendQueue : public QObject
 {
     Q_OBJECT
 public:
-    explicit SendQueue(Database &database, QObject *parent = nullptr);
+    // `perUser` limits how fast one user may send (a 429 when exceeded).
+    SendQueue(Database &database, RateLimiter &perUser, QObject *parent = nullptr);
 
     QFuture<Result<Message>> submit(const QString &callerId, const SendMessageRequest &request);
 
@@ -42,6 +44,7 @@ private:
     void dispatch();
 
     Database &m_db;
+    RateLimiter &m_perUser;
     QList<Waiting> m_waiting;
     int m_batchesInFlight = 0;
 };

@@ -75,6 +75,14 @@ public:
         return request("GET", path, {}, token);
     }
     Reply post(const QString &path, const QJsonObject &body, const QString &token = {});
+    // A header sent with every later request (e.g. X-Forwarded-For); empty removes it.
+    void setHeader(const QByteArray &name, const QByteArray &value)
+    {
+        if (value.isEmpty())
+            m_headers.remove(name);
+        else
+            m_headers.insert(name, value);
+    }
 
     struct Account
     {
@@ -99,6 +107,7 @@ private:
     TestServer *m_server = nullptr;
     QUrl m_base;
     QNetworkAccessManager m_network;
+    QHash<QByteArray, QByteArray> m_headers;
 };
 
 // Checks a reply's status (evaluating the expression once) and shows the body when it differs.

@@ -1,0 +1,75 @@
+#pragma once
+
+#include <QElapsedTimer>
+#include <QHash>
+#include <QMutex>
+#include <QString>
+
+#include <optional>
+
+namespace Messenger::Server {
+
+// Token buckets by key (an account, an address, a user): each key may spend
+// `burst` at once and earns `perSecond` back, as Synapse's limiters do.
+// Thread-safe: logins finish on hashing threads. Memory is bounded: past
+// maxKeys, buckets that have refilled (which hold no information) are
+// dropped, and if that frees nothing the oldest half goes.
+class RateLimiter
+{
+public:
+    struct Rule
+    {
+        double perSecond = 0; // 0: no limit
+        double burst = 0;
+        bool enabled() const { return perSecond > 0; }
+        // "0.17/3" (per second / burst) or "off".
+        static std::optional<Rule> parse(const QString &text);
+        QString toString() const;
+    };
+
+    explicit RateLimiter(Rule rule, qsizetype maxKeys = 100000);
+
+    const Rule &rule() const { return m_rule; }
+    // Spends one token; nullopt when allowed, else whole seconds until a
+    // token is back (the Retry-After).
+    std::optional<int> acquire(const QString &key);
+    // Whether a token is there, without spending it (limits on failures:
+    // check first, spend when the attempt failed).
+    std::optional<int> check(const QString &key);
+    void spend(const QString &key);
+    qsizetype keyCount() const;
+
+private:
+    struct Bucket
+    {
+        double tokens;
+        qint64 updatedMs;
+    };
+    Bucket &refilled(const QString &key, qint64 now);
+    int secondsUntilToken(const Bucket &bucket) const;
+    void prune(qint64 now);
+
+    const Rule m_rule;
+    const qsizetype m_maxKeys;
+    mutable QMutex m_mutex;
+    QHash<QString, Bucket> m_buckets;
+    QElapsedTimer m_clock;
+};
+
+// The server's limiters, shared by REST and WebSocket.
+struct RateLimits
+{
+    RateLimits(
+        RateLimiter::Rule failedLogins, RateLimiter::Rule registrations, RateLimiter::Rule messages)
+        : failedLoginsByAccount(failedLogins)
+        , failedLoginsByAddress(failedLogins)
+        , registrationsByAddress(registrations)
+        , messagesByUser(messages)
+    { }
+    RateLimiter failedLoginsByAccount;
+    RateLimiter failedLoginsByAddress;
+    RateLimiter registrationsByAddress;
+    RateLimiter messagesByUser;
+};
+
+} // namespace Messenger::Server
