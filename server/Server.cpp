@@ -5,6 +5,7 @@
 #include "cluster/EventFeed.h"
 #include "db/Database.h"
 #include "http/HttpApi.h"
+#include "security/KnownUsers.h"
 #include "security/RateLimiter.h"
 #include "services/SendQueue.h"
 #include "services/TokenService.h"
@@ -196,15 +197,16 @@ bool Server::start(QString *error)
     m_limits = std::make_unique<RateLimits>(
         m_config.failedLoginRate, m_config.registrationRate, m_config.messageRate);
     m_sends = std::make_unique<SendQueue>(*m_database, m_limits->messagesByUser);
+    m_knownUsers = std::make_unique<KnownUsers>(*m_database);
     m_api = std::make_unique<HttpApi>(
-        *m_database, *m_sends, *m_limits, *m_hasher, *m_tokens, *m_feed);
+        *m_database, *m_sends, *m_limits, *m_knownUsers, *m_hasher, *m_tokens, *m_feed);
     m_api->setTrustedProxies(m_config.trustedProxies);
     m_api->registerRoutes(*m_http);
     WsSettings wsSettings;
     wsSettings.maxConnectionsPerUser = m_config.wsMaxConnectionsPerUser;
     wsSettings.maxOutboundBytes = m_config.wsMaxOutboundBytes;
     m_gateway = std::make_unique<WsGateway>(
-        *m_database, *m_sends, *m_tokens, *m_hub, *m_feed, wsSettings);
+        *m_database, *m_sends, *m_knownUsers, *m_tokens, *m_hub, *m_feed, wsSettings);
     m_gateway->registerRoutes(*m_http);
     connect(m_api.get(), &HttpApi::committed, m_feed.get(), &EventFeed::poke);
     connect(m_gateway.get(), &WsGateway::committed, m_feed.get(), &EventFeed::poke);

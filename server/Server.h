@@ -21,6 +21,7 @@ class Hub;
 class PasswordHasher;
 class SendQueue;
 struct RateLimits;
+class KnownUsers;
 class TokenService;
 class WsGateway;
 
@@ -55,6 +56,7 @@ private:
     std::unique_ptr<Hub> m_hub;
     std::unique_ptr<EventFeed> m_feed;
     std::unique_ptr<RateLimits> m_limits;
+    std::unique_ptr<KnownUsers> m_knownUsers;
     std::unique_ptr<SendQueue> m_sends;
     std::unique_ptr<WsGateway> m_gateway;
     QThread *m_clusterThread = nullptr;

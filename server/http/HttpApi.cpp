@@ -4,6 +4,7 @@
 #include "cluster/EventFeed.h"
 #include "db/Database.h"
 #include "observability/Metrics.h"
+#include "security/KnownUsers.h"
 #include "security/RateLimiter.h"
 #include "services/ChatService.h"
 #include "services/MessageService.h"
@@ -75,12 +76,13 @@ ApiError notFound(const QString &what)
 
 } // namespace
 
-HttpApi::HttpApi(Database &database, SendQueue &sends, RateLimits &limits, PasswordHasher &hasher,
-    TokenService &tokens, EventFeed &feed, QObject *parent)
+HttpApi::HttpApi(Database &database, SendQueue &sends, RateLimits &limits, KnownUsers &knownUsers,
+    PasswordHasher &hasher, TokenService &tokens, EventFeed &feed, QObject *parent)
     : QObject(parent)
     , m_db(database)
     , m_sends(sends)
     , m_limits(limits)
+    , m_knownUsers(knownUsers)
     , m_hasher(hasher)
     , m_tokens(tokens)
     , m_feed(feed)
@@ -129,6 +131,14 @@ void HttpApi::dispatch(const QHttpServerRequest &httpRequest, QHttpServerRespond
                 ApiError::unauthorized(u"invalid_token"_s, u"Could not validate credentials"_s));
         else
             request.userId = *userId;
+    }
+    if (!reply && !request.userId.isEmpty() && !m_knownUsers.contains(request.userId)) {
+        reply = m_knownUsers.confirm(request.userId)
+                    .then(this,
+                        [handler, request](const Result<Empty> &known) {
+                            return known ? handler(request) : ready(known.error());
+                        })
+                    .unwrap();
     }
     if (!reply)
         reply = handler(request);

@@ -20,6 +20,7 @@ class EventFeed;
 class PasswordHasher;
 class TokenService;
 class SendQueue;
+class KnownUsers;
 struct RateLimits;
 
 // The REST API: registers every route on the QHttpServer and maps requests to
@@ -29,8 +30,8 @@ class HttpApi : public QObject
 {
     Q_OBJECT
 public:
-    HttpApi(Database &database, SendQueue &sends, RateLimits &limits, PasswordHasher &hasher,
-        TokenService &tokens, EventFeed &feed, QObject *parent = nullptr);
+    HttpApi(Database &database, SendQueue &sends, RateLimits &limits, KnownUsers &knownUsers,
+        PasswordHasher &hasher, TokenService &tokens, EventFeed &feed, QObject *parent = nullptr);
 
     void registerRoutes(QHttpServer &server);
     // Browser origins allowed to call the API ("*" for any); none by default.
@@ -63,6 +64,7 @@ private:
     Database &m_db;
     SendQueue &m_sends;
     RateLimits &m_limits;
+    KnownUsers &m_knownUsers;
     TrustedProxies m_trustedProxies;
     PasswordHasher &m_hasher;
     TokenService &m_tokens;

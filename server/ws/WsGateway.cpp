@@ -5,6 +5,7 @@
 #include "WsSession.h"
 #include "cluster/EventFeed.h"
 #include "db/Database.h"
+#include "security/KnownUsers.h"
 #include "services/ChatAccess.h"
 #include "services/MessageService.h"
 #include "services/SendQueue.h"
@@ -26,11 +27,12 @@ Q_DECLARE_LOGGING_CATEGORY(lcWs)
 
 namespace Messenger::Server {
 
-WsGateway::WsGateway(Database &database, SendQueue &sends, TokenService &tokens, Hub &hub,
-    EventFeed &feed, WsSettings settings, QObject *parent)
+WsGateway::WsGateway(Database &database, SendQueue &sends, KnownUsers &knownUsers,
+    TokenService &tokens, Hub &hub, EventFeed &feed, WsSettings settings, QObject *parent)
     : QObject(parent)
     , m_db(database)
     , m_sends(sends)
+    , m_knownUsers(knownUsers)
     , m_tokens(tokens)
     , m_hub(hub)
     , m_feed(feed)
@@ -108,6 +110,12 @@ void WsGateway::accept(std::unique_ptr<QWebSocket> socket)
         reject(socket.release(), u"Too many connections for this user"_s);
         return;
     }
+    // A user socket of a user we know opens at once: in a reconnect storm
+    // thousands of sockets do not queue for the database.
+    if (chatId.isEmpty() && m_knownUsers.contains(*userId)) {
+        open(std::move(socket), *userId, chatId, sinceSeq);
+        return;
+    }
     // The user (and, for a chat socket, the membership) is checked on a worker;
     // the socket waits, owned by this lambda until then.
     QPointer<QWebSocket> pending = socket.release();
@@ -130,6 +138,7 @@ void WsGateway::accept(std::unique_ptr<QWebSocket> socket)
                 reject(pending, result.error().detail);
                 return;
             }
+            m_knownUsers.insert(user);
             pending->setParent(nullptr);
             open(std::unique_ptr<QWebSocket>(pending.data()), user, chatId, sinceSeq);
         });

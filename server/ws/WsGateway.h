@@ -14,6 +14,7 @@ class Database;
 class EventFeed;
 class Hub;
 class SendQueue;
+class KnownUsers;
 class TokenService;
 class WsSession;
 
@@ -33,8 +34,8 @@ class WsGateway : public QObject
 {
     Q_OBJECT
 public:
-    WsGateway(Database &database, SendQueue &sends, TokenService &tokens, Hub &hub, EventFeed &feed,
-        WsSettings settings, QObject *parent = nullptr);
+    WsGateway(Database &database, SendQueue &sends, KnownUsers &knownUsers, TokenService &tokens,
+        Hub &hub, EventFeed &feed, WsSettings settings, QObject *parent = nullptr);
 
     void registerRoutes(QHttpServer &server);
 
@@ -58,6 +59,7 @@ private:
 
     Database &m_db;
     SendQueue &m_sends;
+    KnownUsers &m_knownUsers;
     TokenService &m_tokens;
     Hub &m_hub;
     EventFeed &m_feed;

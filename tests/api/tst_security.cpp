@@ -1,7 +1,12 @@
 #include "TestServer.h"
 
+#include <QDateTime>
 #include <QJsonArray>
+#include <QMessageAuthenticationCode>
+#include <QSignalSpy>
 #include <QTest>
+#include <QUuid>
+#include <QWebSocket>
 
 using namespace Qt::StringLiterals;
 
@@ -16,18 +21,18 @@ private Q_SLOTS:
     void failedLoginsPerAccountAndAddress();
     void messagesPerUser();
     void forwardedForOnlyFromTrustedProxies();
+    void authorizationMatrix();
 };
 
 namespace {
 
-const QStringList defaultLimits { u"--login-rate"_s, u"0.17/3"_s, u"--register-rate"_s,
-    u"0.17/3"_s, u"--message-rate"_s, u"5/20"_s };
+const QStringList defaultLimits { u"--login-rate"_s, u"0.17/3"_s, u"--register-rate"_s, u"0.17/3"_s,
+    u"--message-rate"_s, u"5/20"_s };
 
 Reply registerUser(HttpClient &http, const QString &email)
 {
     return http.post(u"/api/v1/auth/register"_s,
-        { { u"email"_s, email }, { u"name"_s, u"Someone"_s },
-            { u"password"_s, u"password1"_s } });
+        { { u"email"_s, email }, { u"name"_s, u"Someone"_s }, { u"password"_s, u"password1"_s } });
 }
 
 void verifyTooMany(const Reply &reply, const QString &code)
@@ -126,6 +131,207 @@ void TestSecurity::forwardedForOnlyFromTrustedProxies()
     // it prepends.
     http.setHeader("X-Forwarded-For", "203.0.113.5, 203.0.113.6");
     COMPARE_STATUS(registerUser(http, u"b0@example.com"_s), 200);
+}
+
+namespace {
+
+QByteArray base64Url(const QByteArray &data)
+{
+    return data.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
+}
+
+QString signedToken(const QJsonObject &claims, const QByteArray &key,
+    const QByteArray &header = R"({"alg":"HS256","typ":"JWT"})")
+{
+    const QByteArray input
+        = base64Url(header) + '.' + base64Url(QJsonDocument(claims).toJson(QJsonDocument::Compact));
+    const QByteArray signature
+        = QMessageAuthenticationCode::hash(input, key, QCryptographicHash::Sha256);
+    return QString::fromLatin1(input + '.' + base64Url(signature));
+}
+
+struct Socket
+{
+    QStringList frames;
+    int closeCode = 0;
+};
+
+// Opens a socket and waits until the server has closed it (or 10 s passed).
+Socket openAndWaitForClose(const QUrl &url)
+{
+    Socket result;
+    QWebSocket socket;
+    QObject::connect(&socket, &QWebSocket::textMessageReceived, &socket,
+        [&result](const QString &frame) { result.frames.append(frame); });
+    QSignalSpy closed(&socket, &QWebSocket::disconnected);
+    socket.open(url);
+    if (closed.isEmpty())
+        closed.wait(10000);
+    result.closeCode = socket.closeCode();
+    return result;
+}
+
+} // namespace
+
+// Every authenticated endpoint and socket, with every kind of bad token: a 401
+// and a detail, nothing else. Another user's valid token against resources it
+// has no part in: 403 or 404, nothing leaked. And nothing changed.
+void TestSecurity::authorizationMatrix()
+{
+    TestServer server;
+    QVERIFY2(server.start(), qPrintable(server.error()));
+    HttpClient http(server);
+    const auto alice = http.newUser(u"Alice"_s);
+    const auto bob = http.newUser(u"Bob"_s);
+    const auto mallory = http.newUser(u"Mallory"_s);
+    const QString secretName = u"Secret plans"_s;
+    const QString secretText = u"the secret text"_s;
+    const Reply group = http.post(u"/api/v1/chats/group"_s,
+        { { u"name"_s, secretName }, { u"member_ids"_s, QJsonArray { bob.id } } }, alice.token);
+    COMPARE_STATUS(group, 200);
+    const QString chatId = group.object().value(u"id").toString();
+    const Reply sent = http.post(u"/api/v1/chats/messages"_s,
+        { { u"chat_id"_s, chatId }, { u"text"_s, secretText } }, alice.token);
+    COMPARE_STATUS(sent, 200);
+    const QString messageId = sent.object().value(u"id").toString();
+
+    struct Endpoint
+    {
+        QByteArray method;
+        QString path;
+        QJsonObject body;
+        bool onAlicesResources; // false: the caller's own data, fine with any valid token
+    };
+    const QList<Endpoint> endpoints {
+        { "GET", u"/api/v1/users/me"_s, {}, false },
+        { "GET", u"/api/v1/users?query=a"_s, {}, false },
+        { "GET", u"/api/v1/chats"_s, {}, false },
+        { "GET", u"/api/v1/chats/with-last-message"_s, {}, false },
+        { "GET", u"/api/v1/updates?since_seq=0"_s, {}, false },
+        { "POST", u"/api/v1/chats/personal"_s, { { u"member_ids"_s, QJsonArray { bob.id } } },
+            false },
+        { "POST", u"/api/v1/chats/group"_s,
+            { { u"name"_s, u"x"_s }, { u"member_ids"_s, QJsonArray { bob.id } } }, false },
+        { "POST", u"/api/v1/auth/logout"_s, { { u"refresh_token"_s, alice.refreshToken } }, false },
+        { "POST", u"/api/v1/chats/messages"_s,
+            { { u"chat_id"_s, chatId }, { u"text"_s, u"intruder"_s } }, true },
+        { "POST", u"/api/v1/chats/messages/%1/read"_s.arg(messageId), {}, true },
+        { "GET", u"/api/v1/chats/"_s + chatId, {}, true },
+        { "PATCH", u"/api/v1/chats/"_s + chatId, { { u"name"_s, u"Renamed"_s } }, true },
+        { "GET", u"/api/v1/chats/%1/history"_s.arg(chatId), {}, true },
+        { "POST", u"/api/v1/chats/%1/read"_s.arg(chatId), { { u"message_id"_s, messageId } },
+            true },
+        { "POST", u"/api/v1/chats/%1/members"_s.arg(chatId),
+            { { u"user_ids"_s, QJsonArray { mallory.id } } }, true },
+        { "DELETE", u"/api/v1/chats/%1/members/%2"_s.arg(chatId, bob.id), {}, true },
+        { "PATCH", u"/api/v1/messages/"_s + messageId, { { u"text"_s, u"changed"_s } }, true },
+        { "DELETE", u"/api/v1/messages/"_s + messageId, {}, true },
+    };
+    const auto call = [&](const Endpoint &endpoint, const QString &token) {
+        return http.request(endpoint.method, endpoint.path,
+            endpoint.body.isEmpty() ? QByteArray()
+                                    : QJsonDocument(endpoint.body).toJson(QJsonDocument::Compact),
+            token);
+    };
+    // (User search shows other users' emails by design, so an email is a
+    // leak only in an error.)
+    const auto verifyNoLeak = [&](const Reply &reply) {
+        QVERIFY(!reply.body.contains(secretName.toUtf8()));
+        QVERIFY(!reply.body.contains(secretText.toUtf8()));
+        QVERIFY(reply.status < 400 || !reply.body.contains(alice.email.toUtf8()));
+    };
+
+    const QByteArray key = TestServer::secretKey();
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    QStringList parts = alice.token.split(u'.');
+    QJsonObject claims = QJsonDocument::fromJson(
+        QByteArray::fromBase64(parts[1].toLatin1(), QByteArray::Base64UrlEncoding))
+                             .object();
+    claims.insert(u"sub"_s, mallory.id);
+    const QString tampered = parts[0] + u'.'
+        + QString::fromLatin1(base64Url(QJsonDocument(claims).toJson(QJsonDocument::Compact)))
+        + u'.' + parts[2];
+    const QList<QPair<QString, QString>> badTokens {
+        { u"no token"_s, QString() },
+        { u"malformed"_s, u"not-a-token"_s },
+        { u"three garbage parts"_s, u"a.b.c"_s },
+        { u"tampered payload"_s, tampered },
+        { u"expired"_s, signedToken({ { u"sub"_s, alice.id }, { u"exp"_s, now - 10 } }, key) },
+        { u"alg none"_s,
+            QString::fromLatin1(base64Url(R"({"alg":"none","typ":"JWT"})") + '.'
+                + base64Url(
+                    QJsonDocument(QJsonObject { { u"sub"_s, alice.id }, { u"exp"_s, now + 600 } })
+                        .toJson(QJsonDocument::Compact))
+                + '.') },
+        { u"wrong key"_s,
+            signedToken({ { u"sub"_s, alice.id }, { u"exp"_s, now + 600 } }, "another-key") },
+        { u"unknown user"_s,
+            signedToken({ { u"sub"_s, QUuid::createUuid().toString(QUuid::WithoutBraces) },
+                            { u"exp"_s, now + 600 } },
+                key) },
+    };
+    for (const auto &[kind, token] : badTokens) {
+        for (const Endpoint &endpoint : endpoints) {
+            const Reply reply = call(endpoint, token);
+            QVERIFY2(reply.status == 401,
+                qPrintable(u"%1 %2 with %3: %4"_s.arg(QString::fromLatin1(endpoint.method),
+                    endpoint.path, kind, QString::number(reply.status))));
+            QVERIFY(!reply.object().value(u"detail").toString().isEmpty());
+            verifyNoLeak(reply);
+        }
+        for (const QString &path : QStringList { u"/ws/user"_s, u"/ws/"_s + chatId }) {
+            QUrl url = server.url(path);
+            url.setScheme(u"ws"_s);
+            if (!token.isEmpty())
+                url.setQuery(u"token="_s + token);
+            const Socket socket = openAndWaitForClose(url);
+            QVERIFY2(socket.closeCode == 1008, qPrintable(kind + u" on "_s + path));
+            QCOMPARE(socket.frames.size(), 1);
+            QVERIFY(socket.frames.first().contains(u"\"error\""_s));
+            QVERIFY(!socket.frames.first().contains(secretText));
+        }
+    }
+
+    // Mallory is signed in but has no part in Alice's chat.
+    for (const Endpoint &endpoint : endpoints) {
+        if (!endpoint.onAlicesResources)
+            continue;
+        const Reply reply = call(endpoint, mallory.token);
+        QVERIFY2(reply.status == 403 || reply.status == 404,
+            qPrintable(u"%1 %2: %3"_s.arg(QString::fromLatin1(endpoint.method), endpoint.path,
+                QString::number(reply.status))));
+        QVERIFY(!reply.object().value(u"detail").toString().isEmpty());
+        verifyNoLeak(reply);
+    }
+    for (const Endpoint &endpoint : endpoints) {
+        if (endpoint.onAlicesResources || endpoint.method != "GET")
+            continue;
+        const Reply reply = call(endpoint, mallory.token);
+        COMPARE_STATUS(reply, 200);
+        verifyNoLeak(reply);
+    }
+    // Logging out with Alice's refresh token must not end her session.
+    QVERIFY(http.post(u"/api/v1/auth/logout"_s, { { u"refresh_token"_s, alice.refreshToken } },
+                    mallory.token)
+                .status
+        < 500);
+    QUrl chatSocket = server.url(u"/ws/"_s + chatId);
+    chatSocket.setScheme(u"ws"_s);
+    chatSocket.setQuery(u"token="_s + mallory.token);
+    QCOMPARE(openAndWaitForClose(chatSocket).closeCode, 1008);
+
+    // Nothing changed: Alice's chat, its members, her message, her session.
+    const Reply chat = http.get(u"/api/v1/chats/"_s + chatId, alice.token);
+    COMPARE_STATUS(chat, 200);
+    QCOMPARE(chat.object().value(u"name").toString(), secretName);
+    QCOMPARE(chat.object().value(u"members").toArray().size(), 2);
+    const Reply history = http.get(u"/api/v1/chats/%1/history"_s.arg(chatId), alice.token);
+    QCOMPARE(history.object().value(u"total").toInt(), 1);
+    const QJsonObject message = history.object().value(u"messages").toArray().first().toObject();
+    QCOMPARE(message.value(u"text").toString(), secretText);
+    QVERIFY(message.value(u"edited_at").isNull());
+    COMPARE_STATUS(
+        http.post(u"/api/v1/auth/refresh"_s, { { u"refresh_token"_s, alice.refreshToken } }), 200);
 }
 
 QTEST_GUILESS_MAIN(TestSecurity)
