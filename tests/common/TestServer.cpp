@@ -149,6 +149,13 @@ void TestServer::stop()
         qInfo().noquote() << QString::fromUtf8(m_output);
 }
 
+void TestServer::kill()
+{
+    m_process.kill();
+    m_process.waitForFinished(5000);
+    m_output += m_process.readAll();
+}
+
 QUrl TestServer::url(const QString &pathAndQuery) const
 {
     return QUrl(u"%1://127.0.0.1:%2%3"_s.arg(m_scheme).arg(m_port).arg(pathAndQuery));

@@ -24,6 +24,8 @@ public:
     bool startSharing(const TestServer &primary);
     bool isPostgres() const { return m_databaseUrl.startsWith(QStringLiteral("postgres")); }
     void stop();
+    // SIGKILL: no shutdown, no draining, as a crash or the OOM killer would.
+    void kill();
     // Cuts every PostgreSQL connection to this server's database, as a database
     // restart or a network blip would; the server has to reconnect by itself.
     bool dropDatabaseConnections();
