@@ -1,9 +1,11 @@
 #include "TestServer.h"
 
 #include <QDateTime>
+#include <QFile>
 #include <QJsonArray>
 #include <QMessageAuthenticationCode>
 #include <QSignalSpy>
+#include <QTcpSocket>
 #include <QTest>
 #include <QUuid>
 #include <QWebSocket>
@@ -22,6 +24,12 @@ private Q_SLOTS:
     void messagesPerUser();
     void forwardedForOnlyFromTrustedProxies();
     void authorizationMatrix();
+    void malformedHttp_data();
+    void malformedHttp();
+    void slowClients();
+
+private:
+    TestServer m_rawTarget; // one server takes every malformed request in turn
 };
 
 namespace {
@@ -332,6 +340,113 @@ void TestSecurity::authorizationMatrix()
     QVERIFY(message.value(u"edited_at").isNull());
     COMPARE_STATUS(
         http.post(u"/api/v1/auth/refresh"_s, { { u"refresh_token"_s, alice.refreshToken } }), 200);
+}
+
+namespace {
+
+qint64 residentKiB(qint64 pid)
+{
+    QFile status(u"/proc/%1/status"_s.arg(pid));
+    if (!status.open(QIODevice::ReadOnly))
+        return -1;
+    for (const QByteArray &line : status.readAll().split('\n')) {
+        if (line.startsWith("VmRSS:"))
+            return line.mid(6).trimmed().split(' ').first().toLongLong();
+    }
+    return -1;
+}
+
+} // namespace
+
+void TestSecurity::malformedHttp_data()
+{
+    QTest::addColumn<QByteArray>("request");
+    const QByteArray post = "POST /api/v1/auth/token HTTP/1.1\r\nHost: x\r\n"
+                            "Content-Type: application/json\r\n";
+    QTest::newRow("garbage request line") << QByteArray("GARBAGE\r\n\r\n");
+    QTest::newRow("HTTP/0.9") << QByteArray("GET /\r\n");
+    QTest::newRow("NUL in the path") << QByteArray("GET /\0 HTTP/1.1\r\nHost: x\r\n\r\n", 29);
+    QTest::newRow("8 MiB header") << ("GET /health HTTP/1.1\r\nHost: x\r\nX-A: "
+        + QByteArray(8 << 20, 'a') + "\r\n\r\n");
+    QByteArray manyHeaders = "GET /health HTTP/1.1\r\n";
+    for (int i = 0; i < 100000; ++i)
+        manyHeaders += "X-" + QByteArray::number(i) + ": 1\r\n";
+    QTest::newRow("100,000 headers") << (manyHeaders + "\r\n");
+    QTest::newRow("4 MiB URL") << ("GET /" + QByteArray(4 << 20, 'a') + " HTTP/1.1\r\n\r\n");
+    QTest::newRow("negative Content-Length") << (post + "Content-Length: -5\r\n\r\nabc");
+    QTest::newRow("Content-Length of a terabyte")
+        << (post + "Content-Length: 999999999999\r\n\r\n{}");
+    QTest::newRow("Content-Length not a number") << (post + "Content-Length: abc\r\n\r\n{}");
+    QTest::newRow("Content-Length beyond the body") << (post + "Content-Length: 100\r\n\r\n{\"e\"");
+    QTest::newRow("two Content-Lengths")
+        << (post + "Content-Length: 2\r\nContent-Length: 40\r\n\r\n{}");
+    QTest::newRow("bad chunk size")
+        << (post + "Transfer-Encoding: chunked\r\n\r\nZZZ\r\nabc\r\n0\r\n\r\n");
+    QTest::newRow("20 MB body") << (post + "Content-Length: 20000000\r\n\r\n"
+        + QByteArray(20000000, 'a'));
+    QTest::newRow("HTTP/2 preface") << QByteArray("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
+    QTest::newRow("deeply nested JSON") << (post + "Content-Length: 200000\r\n\r\n"
+        + QByteArray(100000, '[') + QByteArray(100000, ']'));
+    QTest::newRow("WebSocket upgrade without a key")
+        << QByteArray("GET /ws/user HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"
+                      "Connection: Upgrade\r\n\r\n");
+}
+
+// Raw bytes no HTTP client would send: the server may refuse them or drop the
+// connection, but it stays up, keeps its memory, and serves everyone else.
+void TestSecurity::malformedHttp()
+{
+    QFETCH(QByteArray, request);
+    TestServer &server = m_rawTarget;
+    if (server.processId() == 0)
+        QVERIFY2(server.start(), qPrintable(server.error()));
+    const qint64 pid = server.processId();
+    {
+        QTcpSocket socket;
+        socket.connectToHost(QHostAddress::LocalHost, quint16(server.url(u"/"_s).port()));
+        QVERIFY(socket.waitForConnected(5000));
+        socket.write(request);
+        socket.waitForBytesWritten(5000);
+        // An answer, a close, or silence: all fine; a status must not be 5xx.
+        if (socket.waitForReadyRead(1000)) {
+            const QByteArray answer = socket.readAll();
+            QVERIFY2(!answer.startsWith("HTTP/1.1 5"), answer.left(200).constData());
+        }
+    }
+    HttpClient http(server);
+    COMPARE_STATUS(http.get(u"/health"_s), 200);
+    const auto someone = http.newUser(u"Someone"_s);
+    COMPARE_STATUS(http.get(u"/api/v1/chats"_s, someone.token), 200);
+    QCOMPARE(server.processId(), pid);
+    const qint64 rss = residentKiB(pid);
+    QVERIFY2(rss > 0 && rss < 200 * 1024, qPrintable(u"%1 KiB resident"_s.arg(rss)));
+}
+
+// Slowloris: hundreds of connections that never finish a request do not keep
+// the server from anyone else.
+void TestSecurity::slowClients()
+{
+    TestServer server;
+    QVERIFY2(server.start(), qPrintable(server.error()));
+    const quint16 port = quint16(server.url(u"/"_s).port());
+    std::vector<std::unique_ptr<QTcpSocket>> slow;
+    for (int i = 0; i < 300; ++i) {
+        auto socket = std::make_unique<QTcpSocket>();
+        socket->connectToHost(QHostAddress::LocalHost, port);
+        QVERIFY(socket->waitForConnected(5000));
+        socket->write(i % 2 ? "GET /heal" : "POST /api/v1/auth/token HTTP/1.1\r\nContent-Le");
+        socket->flush();
+        slow.push_back(std::move(socket));
+    }
+    HttpClient http(server);
+    for (int round = 0; round < 3; ++round) {
+        for (auto &socket : slow) {
+            socket->write("x");
+            socket->flush();
+        }
+        const auto someone = http.newUser(u"Someone"_s);
+        COMPARE_STATUS(http.get(u"/api/v1/users/me"_s, someone.token), 200);
+    }
 }
 
 QTEST_GUILESS_MAIN(TestSecurity)
