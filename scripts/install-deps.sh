@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The one list of Debian 12 packages the project needs (Docker reuses it).
-# Usage: scripts/install-deps.sh [build|test|runtime]. Installs only what is missing.
+# Usage: scripts/install-deps.sh [build|test|fuzz|runtime]. Installs only what is missing.
 set -euo pipefail
 set_name=${1:-build}
 build=(cmake ninja-build g++ ccache pkg-config qt6-base-dev qt6-httpserver-dev qt6-websockets-dev
@@ -8,13 +8,15 @@ build=(cmake ninja-build g++ ccache pkg-config qt6-base-dev qt6-httpserver-dev q
        qt6-qpa-plugins)
 test=("${build[@]}" postgresql postgresql-client python3 python3-jwt python3-websockets curl openssl
       nginx-light docker-compose)
+fuzz=("${build[@]}" clang-14 libclang-rt-14-dev)
 runtime=(libqt6core6 libqt6network6 libqt6sql6 libqt6sql6-psql libqt6sql6-sqlite libqt6httpserver6
          libqt6websockets6 libqt6concurrent6 libsodium23 ca-certificates curl)
 case "$set_name" in
   build) packages=("${build[@]}") ;;
   test) packages=("${test[@]}") ;;
+  fuzz) packages=("${fuzz[@]}") ;;
   runtime) packages=("${runtime[@]}") ;;
-  *) echo "usage: $0 [build|test|runtime]" >&2; exit 2 ;;
+  *) echo "usage: $0 [build|test|fuzz|runtime]" >&2; exit 2 ;;
 esac
 missing=()
 for p in "${packages[@]}"; do

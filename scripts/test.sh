@@ -5,10 +5,16 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 start=$(date +%s)
 bash scripts/install-deps.sh test
-bash scripts/build.sh ci
+# MESSENGER_TEST_PRESET=asan runs the suite under ASan and UBSan instead.
+preset=${MESSENGER_TEST_PRESET:-ci}
+if [ "$preset" = asan ]; then
+  export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
+  export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+fi
+bash scripts/build.sh "$preset"
 eval "$(bash scripts/start-postgres.sh)"
 trap 'bash scripts/start-postgres.sh stop "$MESSENGER_PG_DIR"' EXIT
 status=0
-ctest --test-dir build/ci --output-on-failure -j2 --timeout 600 "$@" || status=$?
+ctest --test-dir "build/$preset" --output-on-failure -j2 --timeout 600 "$@" || status=$?
 echo "scripts/test.sh finished in $(( $(date +%s) - start )) s with status $status"
 exit $status
