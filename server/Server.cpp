@@ -204,6 +204,9 @@ bool Server::start(QString *error)
     m_api->registerRoutes(*m_http);
     WsSettings wsSettings;
     wsSettings.maxConnectionsPerUser = m_config.wsMaxConnectionsPerUser;
+    wsSettings.maxConnectionsPerAddress = m_config.wsMaxConnectionsPerAddress;
+    wsSettings.frameRate = m_config.wsFrameRate;
+    wsSettings.trustedProxies = m_config.trustedProxies;
     wsSettings.maxOutboundBytes = m_config.wsMaxOutboundBytes;
     m_gateway = std::make_unique<WsGateway>(
         *m_database, *m_sends, *m_knownUsers, *m_tokens, *m_hub, *m_feed, wsSettings);

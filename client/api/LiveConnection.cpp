@@ -98,9 +98,24 @@ QString LiveConnection::send(const QString &chatId, const QString &text)
     const QString clientId = newUuid();
     m_outbox.append({ clientId, chatId, text });
     if (m_greeted)
-        transmit({ { u"type"_s, WsEvents::send.toString() }, { u"chat_id"_s, chatId },
-            { u"text"_s, text }, { u"client_id"_s, clientId } });
+        transmitSend(m_outbox.last());
     return clientId;
+}
+
+void LiveConnection::transmitSend(const Outgoing &outgoing)
+{
+    transmit({ { u"type"_s, WsEvents::send.toString() }, { u"chat_id"_s, outgoing.chatId },
+        { u"text"_s, outgoing.text }, { u"client_id"_s, outgoing.clientId } });
+}
+
+void LiveConnection::resend(const QString &clientId)
+{
+    if (!m_greeted)
+        return; // the reconnect sends the whole outbox anyway
+    for (const Outgoing &outgoing : std::as_const(m_outbox)) {
+        if (outgoing.clientId == clientId)
+            transmitSend(outgoing);
+    }
 }
 
 void LiveConnection::sendTyping(const QString &chatId)
@@ -223,8 +238,7 @@ void LiveConnection::handleFrame(const QString &text)
         // Whatever was not acknowledged goes again; the same client_id makes
         // the server answer with the message it already has.
         for (const Outgoing &outgoing : std::as_const(m_outbox))
-            transmit({ { u"type"_s, WsEvents::send.toString() }, { u"chat_id"_s, outgoing.chatId },
-                { u"text"_s, outgoing.text }, { u"client_id"_s, outgoing.clientId } });
+            transmitSend(outgoing);
         return;
     }
     if (frame.contains(u"error"_s) && !frame.contains(u"type"_s)) {
@@ -248,6 +262,11 @@ void LiveConnection::handleFrame(const QString &text)
         const QString detail = frame.value(u"detail").toString();
         if (clientId.isEmpty()) {
             Q_EMIT serverError(detail);
+            return;
+        }
+        if (const int retryAfter = frame.value(u"retry_after").toInt(); retryAfter > 0) {
+            // Over the server's rate limit: not a failure, just too soon.
+            QTimer::singleShot(retryAfter * 1000, this, [this, clientId] { resend(clientId); });
             return;
         }
         QString chatId;

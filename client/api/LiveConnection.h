@@ -71,15 +71,17 @@ private:
     void scheduleReconnect();
     void handleFrame(const QString &text);
     void handleEvent(const QString &type, const QJsonObject &data);
-    void transmit(const QJsonObject &frame);
-    void checkAlive();
-
     struct Outgoing
     {
         QString clientId;
         QString chatId;
         QString text;
     };
+    void transmit(const QJsonObject &frame);
+    void transmitSend(const Outgoing &outgoing);
+    // Sends an outbox entry again (after a rate limit's retry_after).
+    void resend(const QString &clientId);
+    void checkAlive();
 
     QPointer<ApiClient> m_api;
     QWebSocket *m_socket = nullptr;

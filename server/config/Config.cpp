@@ -69,6 +69,12 @@ std::optional<Config> Config::load(const QStringList &arguments, QString *error)
         u"seconds"_s);
     const QCommandLineOption connectionsPerUser(u"ws-max-connections-per-user"_s,
         u"Open WebSockets per user [WS_MAX_CONNECTIONS_PER_USER]. Default 16."_s, u"n"_s);
+    const QCommandLineOption connectionsPerAddress(u"ws-max-connections-per-address"_s,
+        u"Open WebSockets per client address [WS_MAX_CONNECTIONS_PER_ADDRESS]. Default 500."_s,
+        u"n"_s);
+    const QCommandLineOption frameRate(u"ws-frame-rate"_s,
+        u"Frames one WebSocket may send: per second/burst, or off; a socket over it is closed [WS_FRAME_RATE]. Default 30/60."_s,
+        u"rate"_s);
     const QCommandLineOption outboundKiB(u"ws-max-outbound-kib"_s,
         u"Unsent data a WebSocket client may have queued before it is dropped [WS_MAX_OUTBOUND_KIB]. Default 4096."_s,
         u"KiB"_s);
@@ -103,7 +109,8 @@ std::optional<Config> Config::load(const QStringList &arguments, QString *error)
         u"Validate the configuration, connect to the database, report and exit (0 when fine)."_s);
     parser.addOptions({ host, port, databaseUrl, dataDir, secretKey, tokenMinutes, logLevel,
         poolSize, hashers, pingInterval, connectionsPerUser, outboundKiB, grace, logFormat, logFile,
-        tlsCert, tlsKey, cors, loginRate, registerRate, messageRate, trustedProxies, checkConfig });
+        tlsCert, tlsKey, cors, connectionsPerAddress, frameRate, loginRate, registerRate,
+        messageRate, trustedProxies, checkConfig });
     parser.process(arguments);
 
     const QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
@@ -133,13 +140,16 @@ std::optional<Config> Config::load(const QStringList &arguments, QString *error)
     const auto hashing = number(hashers, u"HASH_CONCURRENCY"_s, 0, 64, 0);
     const auto ping = number(pingInterval, u"WS_PING_INTERVAL"_s, 1, 3600, 30);
     const auto perUser = number(connectionsPerUser, u"WS_MAX_CONNECTIONS_PER_USER"_s, 1, 10000, 16);
+    const auto perAddress
+        = number(connectionsPerAddress, u"WS_MAX_CONNECTIONS_PER_ADDRESS"_s, 1, 1000000, 500);
     const auto outbound = number(outboundKiB, u"WS_MAX_OUTBOUND_KIB"_s, 16, 1024 * 1024, 4096);
     const auto graceSeconds = number(grace, u"SHUTDOWN_GRACE"_s, 0, 3600, 10);
-    if (!portNumber || !minutes || !pool || !hashing || !ping || !perUser || !outbound
-        || !graceSeconds)
+    if (!portNumber || !minutes || !pool || !hashing || !ping || !perUser || !perAddress
+        || !outbound || !graceSeconds)
         return std::nullopt;
     config.wsPingIntervalSeconds = *ping;
     config.wsMaxConnectionsPerUser = *perUser;
+    config.wsMaxConnectionsPerAddress = *perAddress;
     config.wsMaxOutboundBytes = qint64(*outbound) * 1024;
     config.shutdownGraceSeconds = *graceSeconds;
     config.port = quint16(*portNumber);
@@ -193,7 +203,8 @@ std::optional<Config> Config::load(const QStringList &arguments, QString *error)
           };
     if (!rate(loginRate, u"LOGIN_RATE"_s, &config.failedLoginRate)
         || !rate(registerRate, u"REGISTER_RATE"_s, &config.registrationRate)
-        || !rate(messageRate, u"MESSAGE_RATE"_s, &config.messageRate))
+        || !rate(messageRate, u"MESSAGE_RATE"_s, &config.messageRate)
+        || !rate(frameRate, u"WS_FRAME_RATE"_s, &config.wsFrameRate))
         return std::nullopt;
     const auto proxies = TrustedProxies::parse(value(trustedProxies, u"TRUSTED_PROXIES"_s));
     if (!proxies) {

@@ -27,6 +27,8 @@ struct Config
     int hashConcurrency = 0; // 0: one per core
     int wsPingIntervalSeconds = 30;
     int wsMaxConnectionsPerUser = 16;
+    int wsMaxConnectionsPerAddress = 500;
+    RateLimiter::Rule wsFrameRate { 30, 60 };
     qint64 wsMaxOutboundBytes = 4 * 1024 * 1024;
     int shutdownGraceSeconds = 10;
     QString logFormat = QStringLiteral("text"); // or "json": one JSON object per line

@@ -37,6 +37,7 @@ WsGateway::WsGateway(Database &database, SendQueue &sends, KnownUsers &knownUser
     , m_hub(hub)
     , m_feed(feed)
     , m_settings(settings)
+    , m_framesBySocket(settings.frameRate)
 { }
 
 void WsGateway::registerRoutes(QHttpServer &server)
@@ -110,10 +111,16 @@ void WsGateway::accept(std::unique_ptr<QWebSocket> socket)
         reject(socket.release(), u"Too many connections for this user"_s);
         return;
     }
+    const QString address = m_settings.trustedProxies.clientAddress(
+        socket->peerAddress(), socket->request().rawHeader("X-Forwarded-For"));
+    if (m_connectionsByAddress.value(address) >= m_settings.maxConnectionsPerAddress) {
+        reject(socket.release(), u"Too many connections from this address"_s);
+        return;
+    }
     // A user socket of a user we know opens at once: in a reconnect storm
     // thousands of sockets do not queue for the database.
     if (chatId.isEmpty() && m_knownUsers.contains(*userId)) {
-        open(std::move(socket), *userId, chatId, sinceSeq);
+        open(std::move(socket), *userId, chatId, sinceSeq, address);
         return;
     }
     // The user (and, for a chat socket, the membership) is checked on a worker;
@@ -131,26 +138,31 @@ void WsGateway::accept(std::unique_ptr<QWebSocket> socket)
             }
             return Empty {};
         })
-        .then(this, [this, pending, user = *userId, chatId, sinceSeq](const Result<Empty> &result) {
-            if (!pending)
-                return; // the client went away meanwhile
-            if (!result) {
-                reject(pending, result.error().detail);
-                return;
-            }
-            m_knownUsers.insert(user);
-            pending->setParent(nullptr);
-            open(std::unique_ptr<QWebSocket>(pending.data()), user, chatId, sinceSeq);
-        });
+        .then(this,
+            [this, pending, user = *userId, chatId, sinceSeq, address](
+                const Result<Empty> &result) {
+                if (!pending)
+                    return; // the client went away meanwhile
+                if (!result) {
+                    reject(pending, result.error().detail);
+                    return;
+                }
+                m_knownUsers.insert(user);
+                pending->setParent(nullptr);
+                open(std::unique_ptr<QWebSocket>(pending.data()), user, chatId, sinceSeq, address);
+            });
 }
 
 void WsGateway::open(std::unique_ptr<QWebSocket> socket, const QString &userId,
-    const QString &chatId, std::optional<qint64> sinceSeq)
+    const QString &chatId, std::optional<qint64> sinceSeq, const QString &address)
 {
     auto *session
         = new WsSession(std::move(socket), userId, chatId, m_settings.maxOutboundBytes, this);
+    ++m_connectionsByAddress[address];
     connect(session, &WsSession::frameReceived, this, &WsGateway::handleFrame);
-    connect(session, &WsSession::closed, this, [this](WsSession *closedSession) {
+    connect(session, &WsSession::closed, this, [this, address](WsSession *closedSession) {
+        if (--m_connectionsByAddress[address] <= 0)
+            m_connectionsByAddress.remove(address);
         m_hub.remove(closedSession);
         closedSession->deleteLater();
     });
@@ -187,10 +199,10 @@ void WsGateway::replay(QPointer<WsSession> session, qint64 afterSeq, qint64 unti
         });
 }
 
-void WsGateway::reportError(
-    WsSession *session, const QString &detail, const std::optional<QString> &clientId)
+void WsGateway::reportError(WsSession *session, const QString &detail,
+    const std::optional<QString> &clientId, int retryAfterSeconds)
 {
-    session->send(session->isUserSocket() ? WsProtocol::error(detail, clientId)
+    session->send(session->isUserSocket() ? WsProtocol::error(detail, clientId, retryAfterSeconds)
                                           : WsProtocol::seedError(detail));
 }
 
@@ -202,6 +214,14 @@ void WsGateway::handleFrame(WsSession *session, const QByteArray &frame)
         return;
     }
     const Result<WsProtocol::Command> parsed = WsProtocol::parse(frame, session->chatId());
+    // Sends have their own limit per user (a 429-style error the client
+    // retries); everything else a socket sends counts here, and a flood of
+    // typing, read, ping or garbage frames ends the socket.
+    if ((!parsed || parsed.value().type != WsProtocol::Command::Type::Send)
+        && m_framesBySocket.acquire(QString::number(quintptr(session), 16))) {
+        session->close(QWebSocketProtocol::CloseCodePolicyViolated, u"too many frames"_s);
+        return;
+    }
     if (!parsed) {
         reportError(session, parsed.error().detail, std::nullopt);
         return;
@@ -222,7 +242,8 @@ void WsGateway::handleFrame(WsSession *session, const QByteArray &frame)
                 if (!guard)
                     return;
                 if (!message)
-                    reportError(guard, message.error().detail, clientId);
+                    reportError(
+                        guard, message.error().detail, clientId, message.error().retryAfterSeconds);
                 else if (guard->isUserSocket())
                     guard->send(WsProtocol::ack(clientId, message.value()));
                 guard->finishSend();

@@ -1,5 +1,9 @@
 #pragma once
 
+#include "security/RateLimiter.h"
+#include "security/TrustedProxies.h"
+
+#include <QHash>
 #include <QObject>
 #include <QPointer>
 
@@ -21,6 +25,11 @@ class WsSession;
 struct WsSettings
 {
     int maxConnectionsPerUser = 16;
+    int maxConnectionsPerAddress = 500;
+    // Frames one socket may send; a socket over it is closed (1008): no
+    // client of ours sends more than a few a second.
+    RateLimiter::Rule frameRate { 30, 60 };
+    TrustedProxies trustedProxies;
     qint64 maxOutboundBytes = 4 * 1024 * 1024;
     qint64 maxFrameBytes = 64 * 1024;
     int replayPageSize = 500;
@@ -51,11 +60,11 @@ private:
     void accept(std::unique_ptr<QWebSocket> socket);
     void reject(QWebSocket *socket, const QString &detail);
     void open(std::unique_ptr<QWebSocket> socket, const QString &userId, const QString &chatId,
-        std::optional<qint64> sinceSeq);
+        std::optional<qint64> sinceSeq, const QString &address);
     void replay(QPointer<WsSession> session, qint64 afterSeq, qint64 untilSeq);
     void handleFrame(WsSession *session, const QByteArray &frame);
-    void reportError(
-        WsSession *session, const QString &detail, const std::optional<QString> &clientId);
+    void reportError(WsSession *session, const QString &detail,
+        const std::optional<QString> &clientId, int retryAfterSeconds = 0);
 
     Database &m_db;
     SendQueue &m_sends;
@@ -65,6 +74,8 @@ private:
     EventFeed &m_feed;
     WsSettings m_settings;
     QHttpServer *m_server = nullptr;
+    QHash<QString, int> m_connectionsByAddress;
+    RateLimiter m_framesBySocket;
 };
 
 } // namespace Messenger::Server

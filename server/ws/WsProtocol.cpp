@@ -82,11 +82,14 @@ QByteArray ack(const std::optional<QString> &clientId, const Message &message)
         { u"client_id"_s, optionalToJson(clientId) }, { u"data"_s, message.toJson() } });
 }
 
-QByteArray error(const QString &detail, const std::optional<QString> &clientId)
+QByteArray error(
+    const QString &detail, const std::optional<QString> &clientId, int retryAfterSeconds)
 {
     QJsonObject object { { u"type"_s, WsEvents::error.toString() }, { u"detail"_s, detail } };
     if (clientId)
         object.insert(u"client_id"_s, *clientId);
+    if (retryAfterSeconds > 0)
+        object.insert(u"retry_after"_s, retryAfterSeconds);
     return compact(object);
 }
 

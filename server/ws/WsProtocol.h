@@ -26,7 +26,9 @@ Result<Command> parse(const QByteArray &frame, const QString &chatSocketId = {})
 
 QByteArray greeting(const QString &userId, const QString &chatId = {});
 QByteArray ack(const std::optional<QString> &clientId, const Message &message);
-QByteArray error(const QString &detail, const std::optional<QString> &clientId = {});
+// With retry_after (seconds) when a rate limit refused a send: send it again then.
+QByteArray error(
+    const QString &detail, const std::optional<QString> &clientId = {}, int retryAfterSeconds = 0);
 // The seed's error frame: {"error": "..."}.
 QByteArray seedError(const QString &detail);
 QByteArray pong();

@@ -27,6 +27,7 @@ private Q_SLOTS:
     void malformedHttp_data();
     void malformedHttp();
     void slowClients();
+    void webSocketFloods();
 
 private:
     TestServer m_rawTarget; // one server takes every malformed request in turn
@@ -447,6 +448,63 @@ void TestSecurity::slowClients()
         const auto someone = http.newUser(u"Someone"_s);
         COMPARE_STATUS(http.get(u"/api/v1/users/me"_s, someone.token), 200);
     }
+}
+
+// A socket that floods frames is closed; one address cannot hold more than its
+// share of sockets.
+void TestSecurity::webSocketFloods()
+{
+    TestServer server;
+    QVERIFY2(server.start({ u"--ws-frame-rate"_s, u"30/60"_s, u"--ws-max-connections-per-address"_s,
+                 u"3"_s }),
+        qPrintable(server.error()));
+    HttpClient http(server);
+    const auto alice = http.newUser(u"Alice"_s);
+    QUrl url = server.url(u"/ws/user"_s);
+    url.setScheme(u"ws"_s);
+    url.setQuery(u"token="_s + alice.token);
+
+    QWebSocket flooder;
+    QSignalSpy closed(&flooder, &QWebSocket::disconnected);
+    QSignalSpy greeted(&flooder, &QWebSocket::textMessageReceived);
+    flooder.open(url);
+    QVERIFY(greeted.wait(10000));
+    for (int i = 0; i < 500 && closed.isEmpty(); ++i) {
+        flooder.sendTextMessage(u"{\"type\":\"ping\"}"_s);
+        flooder.flush();
+    }
+    QVERIFY(!closed.isEmpty() || closed.wait(10000));
+    // 1008, or a reset when the close found our flood still unread (a TCP
+    // reset drops the close frame); closed either way.
+    QVERIFY2(flooder.closeCode() == 1008 || flooder.closeReason().isEmpty(),
+        qPrintable(u"%1 %2"_s.arg(int(flooder.closeCode())).arg(flooder.closeReason())));
+
+    std::vector<std::unique_ptr<QWebSocket>> sockets;
+    for (int i = 0; i < 3; ++i) {
+        sockets.push_back(std::make_unique<QWebSocket>());
+        QSignalSpy hello(sockets.back().get(), &QWebSocket::textMessageReceived);
+        sockets.back()->open(url);
+        QVERIFY(hello.wait(10000));
+        QVERIFY(hello.first().first().toString().contains(u"connected"_s));
+    }
+    const Socket fourth = openAndWaitForClose(url);
+    QCOMPARE(fourth.closeCode, 1008);
+    QVERIFY(fourth.frames.value(0).contains(u"Too many connections"_s));
+    // Closing one makes room again.
+    QSignalSpy gone(sockets.front().get(), &QWebSocket::disconnected);
+    sockets.front()->close();
+    QVERIFY(!gone.isEmpty() || gone.wait(10000));
+    // (The server counts the closed one down when its close handshake ends.)
+    bool admitted = false;
+    for (int attempt = 0; attempt < 20 && !admitted; ++attempt) {
+        QWebSocket next;
+        QSignalSpy first(&next, &QWebSocket::textMessageReceived);
+        next.open(url);
+        admitted = first.wait(5000) && first.first().first().toString().contains(u"connected"_s);
+        if (!admitted)
+            QTest::qWait(100);
+    }
+    QVERIFY(admitted);
 }
 
 QTEST_GUILESS_MAIN(TestSecurity)

@@ -56,6 +56,7 @@ private Q_SLOTS:
     void resumesAfterDropsWithNothingLostOrDuplicated();
     void outboxSurvivesServerRestartWithoutDuplicates();
     void refusedTokenIsRefreshedAndReconnects();
+    void rateLimitedSendsGoAgainLater();
     void sessionStoreFallsBackToAPrivateFile();
 
 private:
@@ -180,6 +181,37 @@ void TestLiveConnection::outboxSurvivesServerRestartWithoutDuplicates()
     for (const QJsonValue &message : history.object().value(u"messages").toArray())
         texts.prepend(message.toObject().value(u"text").toString());
     QCOMPARE(texts, (QStringList { u"before"_s, u"while down 1"_s, u"while down 2"_s }));
+}
+
+// A burst beyond the server's message limit is not a failure: the refused
+// sends wait out retry_after and go again, and each is stored once.
+void TestLiveConnection::rateLimitedSendsGoAgainLater()
+{
+    TestServer limited;
+    QVERIFY2(limited.start({ u"--message-rate"_s, u"5/3"_s }), qPrintable(limited.error()));
+    HttpClient http(limited);
+    const auto annAccount = http.newUser(u"Ann"_s);
+    const auto bobAccount = http.newUser(u"Bob"_s);
+    const QString chatId = http.personalChat(annAccount.token, bobAccount.id);
+    LiveUser ann(limited, annAccount);
+    QVERIFY(ann.connectNow());
+    QSignalSpy acked(&ann.live, &LiveConnection::acknowledged);
+    QSignalSpy failed(&ann.live, &LiveConnection::sendFailed);
+    QStringList sent;
+    for (int i = 0; i < 8; ++i) {
+        sent.append(u"burst %1"_s.arg(i));
+        ann.live.send(chatId, sent.last());
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(acked.size(), 8, 20000);
+    QCOMPARE(failed.size(), 0);
+    QCOMPARE(ann.live.unacknowledgedCount(), 0);
+    const Reply history
+        = http.get(u"/api/v1/chats/%1/history?limit=50"_s.arg(chatId), bobAccount.token);
+    QStringList stored;
+    for (const QJsonValue &message : history.object().value(u"messages").toArray())
+        stored.prepend(message.toObject().value(u"text").toString());
+    QCOMPARE(QSet<QString>(stored.cbegin(), stored.cend()).size(), 8);
+    QCOMPARE(stored.size(), 8);
 }
 
 void TestLiveConnection::refusedTokenIsRefreshedAndReconnects()
