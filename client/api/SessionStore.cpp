@@ -18,7 +18,6 @@ namespace Messenger::Client {
 
 namespace {
 const QString keychainService = u"Messenger"_s;
-const QString keychainKey = u"refresh-token"_s;
 } // namespace
 
 SessionStore::SessionStore(QObject *parent)
@@ -48,7 +47,7 @@ QFuture<QString> SessionStore::loadRefreshToken()
         return promise->future();
     }
     auto *job = new QKeychain::ReadPasswordJob(keychainService, this);
-    job->setKey(keychainKey);
+    job->setKey(m_keychainKey);
     connect(job, &QKeychain::Job::finished, this, [promise, job] {
         promise->addResult(job->error() == QKeychain::NoError ? job->textData() : QString());
         promise->finish();
@@ -66,7 +65,7 @@ void SessionStore::saveRefreshToken(const QString &token)
         return;
     }
     auto *job = new QKeychain::WritePasswordJob(keychainService, this);
-    job->setKey(keychainKey);
+    job->setKey(m_keychainKey);
     job->setTextData(token);
     connect(job, &QKeychain::Job::finished, this, [this, job, token, generation] {
         if (generation != m_generation)
@@ -92,7 +91,7 @@ void SessionStore::clear()
     if (!m_keychainEnabled)
         return;
     auto *job = new QKeychain::DeletePasswordJob(keychainService, this);
-    job->setKey(keychainKey);
+    job->setKey(m_keychainKey);
     job->start();
 }
 

@@ -26,6 +26,9 @@ public:
     // Tests point the file somewhere else and skip the keychain.
     void setFallbackFile(const QString &path) { m_fallbackFile = path; }
     void setKeychainEnabled(bool enabled) { m_keychainEnabled = enabled; }
+    // The keychain entry: each app keeps its own session (a refresh token
+    // rotates on use, so two apps sharing one would sign each other out).
+    void setKeychainKey(const QString &key) { m_keychainKey = key; }
     QString fallbackFile() const { return m_fallbackFile; }
 
 Q_SIGNALS:
@@ -37,6 +40,7 @@ private:
 
     QString m_fallbackFile;
     bool m_keychainEnabled = true;
+    QString m_keychainKey = QStringLiteral("refresh-token");
     // Writes happen in order: a save after a clear must not be undone by it.
     quint64 m_generation = 0;
 };

@@ -1,0 +1,357 @@
+#include "CliApp.h"
+
+#include "shared/Json.h"
+
+#include <QCoreApplication>
+#include <QJsonArray>
+#include <QJsonDocument>
+
+#include <cstdio>
+
+using namespace Qt::StringLiterals;
+
+namespace Messenger::Client {
+
+namespace {
+
+const QString usage = u"Commands:\n"
+                      "  register --name NAME --email EMAIL [--password PASSWORD]\n"
+                      "  login --email EMAIL [--password PASSWORD]   (keeps the session)\n"
+                      "  logout\n"
+                      "  chats                       your chats, newest first\n"
+                      "  history CHAT [--limit N] [--before SEQ]\n"
+                      "  send CHAT TEXT\n"
+                      "  read CHAT                   marks the chat read\n"
+                      "  listen                      live events as JSON lines until interrupted\n"
+                      "The password may come from MESSENGER_PASSWORD instead.\n"
+                      "Exit codes: 0 done, 1 usage, 2 refused by the server, 3 not signed in,\n"
+                      "4 server unreachable or failing."_s;
+
+} // namespace
+
+CliApp::CliApp(QObject *parent)
+    : QObject(parent)
+    , m_out(stdout)
+    , m_err(stderr)
+{
+    m_store.setKeychainKey(u"cli-refresh-token"_s);
+    // Tests (and people without a keychain) keep the session in a file.
+    if (const QString file = qEnvironmentVariable("MESSENGER_SESSION_FILE"); !file.isEmpty()) {
+        m_store.setFallbackFile(file);
+        m_store.setKeychainEnabled(false);
+    }
+    // A rotated refresh token replaces the stored one at once.
+    connect(&m_api, &ApiClient::refreshTokenChanged, &m_store, &SessionStore::saveRefreshToken);
+}
+
+void CliApp::start(const QStringList &arguments)
+{
+    m_parser.setApplicationDescription(tr("Messenger on the command line.") + u"\n\n"_s + usage);
+    m_parser.addHelpOption();
+    m_parser.addVersionOption();
+    m_parser.addOptions({
+        { u"server"_s, tr("Server address (default: the stored one, or http://127.0.0.1:8000)."),
+            u"url"_s },
+        { u"json"_s, tr("Print JSON, one value per line.") },
+        { u"name"_s, tr("Display name (register)."), u"name"_s },
+        { u"email"_s, tr("Email (register, login)."), u"email"_s },
+        { u"password"_s, tr("Password (register, login); or set MESSENGER_PASSWORD."),
+            u"password"_s },
+        { u"limit"_s, tr("Messages to show (history). Default 20."), u"n"_s },
+        { u"before"_s, tr("Only messages older than this seq (history)."), u"seq"_s },
+    });
+    m_parser.addPositionalArgument(u"command"_s, tr("What to do (see above)."));
+    m_parser.process(arguments);
+    m_json = m_parser.isSet(u"json"_s);
+    QString server = m_parser.value(u"server"_s);
+    if (server.isEmpty())
+        server = m_store.serverUrl();
+    if (server.isEmpty())
+        server = u"http://127.0.0.1:8000"_s;
+    const QUrl url = QUrl::fromUserInput(server);
+    if (!url.isValid() || (url.scheme() != u"http"_s && url.scheme() != u"https"_s)) {
+        failUsage(tr("Not a server address: %1").arg(server));
+        return;
+    }
+    m_api.setBaseUrl(url);
+
+    QStringList args = m_parser.positionalArguments();
+    if (args.isEmpty()) {
+        failUsage(tr("Which command? See --help."));
+        return;
+    }
+    const QString command = args.takeFirst();
+    if (command == u"register"_s)
+        registerUser(args);
+    else if (command == u"login"_s)
+        login(args);
+    else if (command == u"logout"_s)
+        logout();
+    else if (command == u"chats"_s)
+        withSession([this] { chats(); });
+    else if (command == u"history"_s)
+        withSession([this, args] { history(args); });
+    else if (command == u"send"_s)
+        withSession([this, args] { send(args); });
+    else if (command == u"read"_s)
+        withSession([this, args] { read(args); });
+    else if (command == u"listen"_s)
+        withSession([this] { listen(); });
+    else
+        failUsage(tr("Unknown command: %1. See --help.").arg(command));
+}
+
+QString CliApp::option(const QString &name) const
+{
+    if (name == u"password"_s && !m_parser.isSet(name))
+        return qEnvironmentVariable("MESSENGER_PASSWORD");
+    return m_parser.value(name);
+}
+
+void CliApp::registerUser(const QStringList &)
+{
+    const QString name = option(u"name"_s);
+    const QString email = option(u"email"_s);
+    const QString password = option(u"password"_s);
+    if (name.isEmpty() || email.isEmpty() || password.isEmpty()) {
+        failUsage(tr("register needs --name, --email and a password."));
+        return;
+    }
+    m_api.registerUser(name, email, password).then(this, [this](const ApiResult<User> &user) {
+        if (!user)
+            return fail(user.error());
+        done(user.value().toJson(),
+            tr("Registered %1 <%2>. Now run: login --email %2")
+                .arg(user.value().name, user.value().email));
+    });
+}
+
+void CliApp::login(const QStringList &)
+{
+    const QString email = option(u"email"_s);
+    const QString password = option(u"password"_s);
+    if (email.isEmpty() || password.isEmpty()) {
+        failUsage(tr("login needs --email and a password."));
+        return;
+    }
+    m_api.login(email, password).then(this, [this](const ApiResult<TokenResponse> &tokens) {
+        if (!tokens)
+            return fail(tokens.error());
+        m_store.saveServerUrl(m_api.baseUrl().toString());
+        m_store.saveRefreshToken(tokens.value().refreshToken);
+        done(QJsonObject { { u"user_id"_s, tokens.value().userId } },
+            tr("Signed in to %1.").arg(m_api.baseUrl().toString()));
+    });
+}
+
+void CliApp::logout()
+{
+    m_store.loadRefreshToken().then(this, [this](const QString &refreshToken) {
+        if (refreshToken.isEmpty()) {
+            done(QJsonObject { { u"signed_out"_s, true } }, tr("Not signed in."));
+            return;
+        }
+        m_api.setTokens({}, refreshToken);
+        m_api.logout().then(this, [this](const ApiResult<Empty> &) {
+            // Forget the session even if the server could not be told.
+            m_store.clear();
+            done(QJsonObject { { u"signed_out"_s, true } }, tr("Signed out."));
+        });
+    });
+}
+
+void CliApp::withSession(std::function<void()> then)
+{
+    m_store.loadRefreshToken().then(this, [this, then = std::move(then)](const QString &token) {
+        if (token.isEmpty()) {
+            m_err << tr("Not signed in: run login first.") << Qt::endl;
+            Q_EMIT finished(NotSignedIn);
+            return;
+        }
+        // The first call meets a 401 and refreshes: one extra round trip.
+        m_api.setTokens({}, token);
+        then();
+    });
+}
+
+void CliApp::chats()
+{
+    m_api.chatsWithLastMessage().then(this, [this](const ApiResult<QList<ChatSummary>> &chats) {
+        if (!chats)
+            return fail(chats.error());
+        QJsonArray array;
+        QStringList lines;
+        for (const ChatSummary &chat : chats.value()) {
+            array.append(chat.toJson());
+            QStringList names;
+            for (const User &member : chat.chat.members)
+                names.append(member.name);
+            QString line
+                = chat.chat.id + u"  "_s + (chat.chat.name ? *chat.chat.name : names.join(u", "_s));
+            if (chat.unreadCount > 0)
+                line += u" (%1)"_s.arg(chat.unreadCount);
+            if (chat.lastMessage)
+                line += u"\n    "_s + chat.lastMessage->text.left(100);
+            lines.append(line);
+        }
+        done(array, lines.isEmpty() ? tr("No chats yet.") : lines.join(u'\n'));
+    });
+}
+
+void CliApp::history(const QStringList &args)
+{
+    if (args.size() != 1) {
+        failUsage(tr("history needs a chat id."));
+        return;
+    }
+    HistoryQuery query;
+    query.limit = m_parser.isSet(u"limit"_s) ? option(u"limit"_s).toInt() : 20;
+    if (m_parser.isSet(u"before"_s))
+        query.beforeSeq = option(u"before"_s).toLongLong();
+    m_api.history(args.first(), query).then(this, [this](const ApiResult<HistoryPage> &page) {
+        if (!page)
+            return fail(page.error());
+        QStringList lines;
+        // Oldest first, as a conversation reads.
+        for (auto it = page.value().messages.crbegin(); it != page.value().messages.crend(); ++it)
+            lines.append(u"[%1] %2: %3"_s.arg(formatTimestamp(it->timestamp), it->sender.name,
+                it->deleted ? tr("(deleted)") : it->text));
+        done(page.value().toJson(), lines.isEmpty() ? tr("No messages.") : lines.join(u'\n'));
+    });
+}
+
+void CliApp::send(const QStringList &args)
+{
+    if (args.size() != 2) {
+        failUsage(tr("send needs a chat id and the text (quote it)."));
+        return;
+    }
+    m_api.sendMessage(args.at(0), args.at(1), newUuid())
+        .then(this, [this](const ApiResult<Message> &message) {
+            if (!message)
+                return fail(message.error());
+            done(message.value().toJson(), tr("Sent (seq %1).").arg(message.value().seq));
+        });
+}
+
+void CliApp::read(const QStringList &args)
+{
+    if (args.size() != 1) {
+        failUsage(tr("read needs a chat id."));
+        return;
+    }
+    const QString chatId = args.first();
+    HistoryQuery newest;
+    newest.limit = 1;
+    m_api.history(chatId, newest).then(this, [this, chatId](const ApiResult<HistoryPage> &page) {
+        if (!page)
+            return fail(page.error());
+        if (page.value().messages.isEmpty()) {
+            done(QJsonObject { { u"chat_id"_s, chatId }, { u"unread_count"_s, 0 } },
+                tr("Nothing to read."));
+            return;
+        }
+        m_api.markRead(chatId, page.value().messages.first().id)
+            .then(this, [this](const ApiResult<ReadState> &state) {
+                if (!state)
+                    return fail(state.error());
+                done(state.value().toJson(), tr("Marked as read."));
+            });
+    });
+}
+
+void CliApp::listen()
+{
+    // Messages come as JSON lines whatever --json says: this is for pipes.
+    m_live = new LiveConnection(&m_api, this);
+    const auto print = [this](const QString &type, const QJsonValue &data) {
+        m_out << QJsonDocument(QJsonObject { { u"type"_s, type }, { u"data"_s, data } })
+                     .toJson(QJsonDocument::Compact)
+              << Qt::endl;
+    };
+    connect(m_live, &LiveConnection::messageReceived, this,
+        [print](const Message &message) { print(u"message"_s, message.toJson()); });
+    connect(m_live, &LiveConnection::messageEdited, this,
+        [print](const Message &message) { print(u"message_edited"_s, message.toJson()); });
+    connect(m_live, &LiveConnection::messageDeleted, this,
+        [print](const QString &chatId, const QString &messageId) {
+            print(u"message_deleted"_s,
+                QJsonObject { { u"chat_id"_s, chatId }, { u"id"_s, messageId } });
+        });
+    connect(m_live, &LiveConnection::readReceived, this,
+        [print](
+            const QString &chatId, const QString &userId, const QString &messageId, qint64 seq) {
+            print(u"read"_s,
+                QJsonObject { { u"chat_id"_s, chatId }, { u"user_id"_s, userId },
+                    { u"message_id"_s, messageId }, { u"seq"_s, seq } });
+        });
+    connect(m_live, &LiveConnection::chatUpdated, this,
+        [print](const Chat &chat) { print(u"chat"_s, chat.toJson()); });
+    connect(m_live, &LiveConnection::chatRemoved, this, [print](const QString &chatId) {
+        print(u"chat_removed"_s, QJsonObject { { u"chat_id"_s, chatId } });
+    });
+    connect(m_live, &LiveConnection::memberLeft, this,
+        [print](const QString &chatId, const QString &userId) {
+            print(u"member_left"_s,
+                QJsonObject { { u"chat_id"_s, chatId }, { u"user_id"_s, userId } });
+        });
+    connect(m_live, &LiveConnection::typingReceived, this,
+        [print](const QString &chatId, const QString &userId, const QString &name) {
+            print(u"typing"_s,
+                QJsonObject {
+                    { u"chat_id"_s, chatId }, { u"user_id"_s, userId }, { u"name"_s, name } });
+        });
+    connect(m_live, &LiveConnection::stateChanged, this, [this](LiveConnection::State state) {
+        if (state == LiveConnection::State::Connected)
+            m_err << tr("Listening; Ctrl+C ends.") << Qt::endl;
+    });
+    connect(&m_api, &ApiClient::sessionExpired, this, [this] {
+        m_err << tr("The session expired: run login again.") << Qt::endl;
+        Q_EMIT finished(NotSignedIn);
+    });
+    // The socket needs an access token: get one first.
+    m_api.refresh().then(this, [this](const ApiResult<TokenResponse> &tokens) {
+        if (!tokens)
+            return fail(tokens.error());
+        m_live->connectToServer();
+    });
+}
+
+void CliApp::fail(const ApiError &error)
+{
+    int code = Refused;
+    if (error.kind != ApiError::Kind::Http || error.status >= 500)
+        code = Unavailable;
+    else if (error.status == 401)
+        code = NotSignedIn;
+    const QString text
+        = error.kind == ApiError::Kind::Http && error.status < 500 ? error.detail : error.message();
+    if (m_json) {
+        m_out << QJsonDocument(QJsonObject { { u"error"_s, text }, { u"status"_s, error.status },
+                                   { u"code"_s, error.code } })
+                     .toJson(QJsonDocument::Compact)
+              << Qt::endl;
+    }
+    m_err << text << Qt::endl;
+    Q_EMIT finished(code);
+}
+
+void CliApp::failUsage(const QString &message)
+{
+    m_err << message << Qt::endl;
+    Q_EMIT finished(UsageError);
+}
+
+void CliApp::done(const QJsonValue &json, const QString &text)
+{
+    if (m_json) {
+        m_out << (json.isArray() ? QJsonDocument(json.toArray()) : QJsonDocument(json.toObject()))
+                     .toJson(QJsonDocument::Compact)
+              << Qt::endl;
+    } else {
+        m_out << text << Qt::endl;
+    }
+    Q_EMIT finished(Success);
+}
+
+} // namespace Messenger::Client

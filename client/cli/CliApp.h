@@ -1,0 +1,64 @@
+#pragma once
+
+#include "api/ApiClient.h"
+#include "api/LiveConnection.h"
+#include "api/SessionStore.h"
+
+#include <QCommandLineParser>
+#include <QObject>
+#include <QTextStream>
+
+namespace Messenger::Client {
+
+// messenger-cli: the client library on a command line, for scripts and for
+// people who live in a terminal. Each run is one command; the session (server
+// address and refresh token) is kept between runs like the desktop app's, in
+// an entry of its own. Output is text, or one JSON value per line (--json).
+class CliApp : public QObject
+{
+    Q_OBJECT
+public:
+    // Exit codes scripts can rely on.
+    enum ExitCode {
+        Success = 0,
+        UsageError = 1, // bad command line
+        Refused = 2, // the server said no (4xx): not a member, invalid input...
+        NotSignedIn = 3, // no session, or it expired: run `login`
+        Unavailable = 4, // cannot reach the server, or it failed (5xx)
+    };
+
+    explicit CliApp(QObject *parent = nullptr);
+    // Parses the arguments and starts the command; finished() ends it.
+    void start(const QStringList &arguments);
+
+Q_SIGNALS:
+    void finished(int exitCode);
+
+private:
+    void registerUser(const QStringList &args);
+    void login(const QStringList &args);
+    void logout();
+    void chats();
+    void history(const QStringList &args);
+    void send(const QStringList &args);
+    void read(const QStringList &args);
+    void listen();
+
+    // Runs `then` once a stored session is loaded, or ends with NotSignedIn.
+    void withSession(std::function<void()> then);
+    // Prints an error and ends with the exit code that fits it.
+    void fail(const ApiError &error);
+    void failUsage(const QString &message);
+    void done(const QJsonValue &json, const QString &text);
+    QString option(const QString &name) const;
+
+    QCommandLineParser m_parser;
+    bool m_json = false;
+    ApiClient m_api;
+    SessionStore m_store;
+    LiveConnection *m_live = nullptr;
+    QTextStream m_out;
+    QTextStream m_err;
+};
+
+} // namespace Messenger::Client
