@@ -19,6 +19,7 @@ const QString usage = u"Commands:\n"
                       "  login --email EMAIL [--password PASSWORD]   (keeps the session)\n"
                       "  logout\n"
                       "  chats                       your chats, newest first\n"
+                      "  start EMAIL                 opens (or finds) your chat with that person\n"
                       "  history CHAT [--limit N] [--before SEQ]\n"
                       "  send CHAT TEXT\n"
                       "  read CHAT                   marks the chat read\n"
@@ -89,6 +90,8 @@ void CliApp::start(const QStringList &arguments)
         logout();
     else if (command == u"chats"_s)
         withSession([this] { chats(); });
+    else if (command == u"start"_s)
+        withSession([this, args] { startChat(args); });
     else if (command == u"history"_s)
         withSession([this, args] { history(args); });
     else if (command == u"send"_s)
@@ -195,6 +198,30 @@ void CliApp::chats()
             lines.append(line);
         }
         done(array, lines.isEmpty() ? tr("No chats yet.") : lines.join(u'\n'));
+    });
+}
+
+void CliApp::startChat(const QStringList &args)
+{
+    if (args.size() != 1) {
+        failUsage(tr("start needs the other person's email."));
+        return;
+    }
+    const QString email = args.first().toLower();
+    m_api.searchUsers(email, 50).then(this, [this, email](const ApiResult<QList<User>> &users) {
+        if (!users)
+            return fail(users.error());
+        const auto found = std::find_if(users.value().cbegin(), users.value().cend(),
+            [&email](const User &user) { return user.email == email; });
+        if (found == users.value().cend()) {
+            fail({ ApiError::Kind::Http, 404, tr("Nobody with the email %1.").arg(email), {} });
+            return;
+        }
+        m_api.createPersonalChat(found->id).then(this, [this](const ApiResult<Chat> &chat) {
+            if (!chat)
+                return fail(chat.error());
+            done(chat.value().toJson(), chat.value().id);
+        });
     });
 }
 

@@ -39,6 +39,7 @@ private:
     void login(const QStringList &args);
     void logout();
     void chats();
+    void startChat(const QStringList &args);
     void history(const QStringList &args);
     void send(const QStringList &args);
     void read(const QStringList &args);

@@ -1,6 +1,7 @@
 #include "cli/CliApp.h"
 
 #include <QCoreApplication>
+#include <QLoggingCategory>
 #include <QTimer>
 
 #include <csignal>
@@ -9,6 +10,10 @@
 int main(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
+    // The library's own log lines are for debugging; a command prints what
+    // went wrong itself. QT_LOGGING_RULES brings them back.
+    if (qEnvironmentVariableIsEmpty("QT_LOGGING_RULES"))
+        QLoggingCategory::setFilterRules(QStringLiteral("messenger.*=false"));
     QCoreApplication::setOrganizationName(QStringLiteral("Messenger"));
     QCoreApplication::setApplicationName(QStringLiteral("messenger-cli"));
     QCoreApplication::setApplicationVersion(QStringLiteral(MESSENGER_VERSION));
