@@ -7,6 +7,7 @@
 #include <QUuid>
 
 #include <chrono>
+#include <cmath>
 
 using namespace Qt::StringLiterals;
 
@@ -175,12 +176,12 @@ qint64 JsonReader::integer(QStringView key)
     QJsonValue slot;
     if (!require(key, slot, true))
         return 0;
-    const double number = slot.toDouble();
-    if (!slot.isDouble() || number != double(qint64(number))) {
+    const auto number = exactInteger(slot);
+    if (!number) {
         addError(key, u"Input should be a valid integer"_s, u"int_type"_s);
         return 0;
     }
-    return slot.toInteger();
+    return *number;
 }
 
 std::optional<qint64> JsonReader::optionalInteger(QStringView key)
@@ -263,6 +264,19 @@ void JsonReader::literal(QStringView key, QStringView expected, bool required)
         return;
     if (slot.toString() != expected)
         addError(key, u"Input should be '%1'"_s.arg(expected), u"literal_error"_s);
+}
+
+std::optional<qint64> exactInteger(const QJsonValue &value)
+{
+    if (!value.isDouble())
+        return std::nullopt;
+    const double number = value.toDouble();
+    // 2^63 is exactly representable; every double below it in magnitude
+    // converts without overflow.
+    constexpr double limit = 9223372036854775808.0;
+    if (!(number >= -limit && number < limit) || std::trunc(number) != number)
+        return std::nullopt;
+    return qint64(number);
 }
 
 QString formatTimestamp(qint64 microsecondsSinceEpoch)

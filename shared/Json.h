@@ -111,6 +111,10 @@ private:
 // Timestamps travel as ISO 8601 UTC with microseconds and 'Z' and are held as
 // microseconds since the Unix epoch.
 QString formatTimestamp(qint64 microsecondsSinceEpoch);
+
+// The JSON number as a 64-bit integer, if it is one exactly: not a fraction,
+// and within range (converting 1e300 to qint64 is undefined behaviour).
+std::optional<qint64> exactInteger(const QJsonValue &value);
 std::optional<qint64> parseTimestamp(QStringView text);
 qint64 currentTimestamp();
 

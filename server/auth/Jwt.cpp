@@ -1,5 +1,7 @@
 #include "Jwt.h"
 
+#include "shared/Json.h"
+
 #include <QJsonDocument>
 #include <QJsonObject>
 
@@ -91,14 +93,16 @@ std::optional<Jwt::Claims> Jwt::verify(QStringView token, qint64 now) const
         = decodeJsonPart(QByteArrayView(bytes).sliced(firstDot + 1, lastDot - firstDot - 1));
     if (!payload)
         return std::nullopt;
-    const QJsonValue exp = payload->value(u"exp");
+    const auto exp = exactInteger(payload->value(u"exp"));
     const QJsonValue sub = payload->value(u"sub");
-    if (!exp.isDouble() || !sub.isString() || qint64(exp.toDouble()) <= now)
+    if (!exp || !sub.isString() || *exp <= now)
         return std::nullopt;
-    if (const QJsonValue nbf = payload->value(u"nbf");
-        nbf.isDouble() && qint64(nbf.toDouble()) > now)
-        return std::nullopt;
-    return Claims { sub.toString(), qint64(exp.toDouble()) };
+    if (const QJsonValue nbf = payload->value(u"nbf"); !nbf.isUndefined()) {
+        const auto notBefore = exactInteger(nbf);
+        if (!notBefore || *notBefore > now)
+            return std::nullopt;
+    }
+    return Claims { sub.toString(), *exp };
 }
 
 } // namespace Messenger::Server

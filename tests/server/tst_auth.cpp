@@ -85,6 +85,14 @@ void TestAuth::rejects_data()
     QTest::addRow("garbage") << u"not a token"_s;
     QTest::addRow("empty") << QString();
     QTest::addRow("bad base64") << (u"!!!."_s + parts[1] + u'.' + parts[2]);
+    // Found by fuzzing the JSON readers: converting these to an integer was
+    // undefined behaviour (UBSan stopped the process).
+    QTest::addRow("exp beyond 64 bits")
+        << craft(header, { { u"sub"_s, userId }, { u"exp"_s, 6.8e68 } }, key);
+    QTest::addRow("exp a fraction")
+        << craft(header, { { u"sub"_s, userId }, { u"exp"_s, now + 600.5 } }, key);
+    QTest::addRow("nbf beyond 64 bits") << craft(
+        header, { { u"sub"_s, userId }, { u"exp"_s, now + 600 }, { u"nbf"_s, -1e300 } }, key);
 }
 
 void TestAuth::rejects()

@@ -65,6 +65,8 @@ private Q_SLOTS:
     void emailSyntax_data();
     void emailSyntax();
     void errorBodyShapes();
+    void fuzzRegressions_data();
+    void fuzzRegressions();
 };
 
 void TestDto::timestampFormat_data()
@@ -327,6 +329,33 @@ void TestDto::errorBodyShapes()
     const ErrorBody back = ErrorBody::fromJson(json);
     QCOMPARE(back.fieldErrors, validation.fieldErrors);
     QCOMPARE(back.detail, u"Field required"_s);
+}
+
+void TestDto::fuzzRegressions_data()
+{
+    QTest::addColumn<QByteArray>("input");
+    // fuzz/fuzz_requests found this: a seq of 6.8e68 was converted to
+    // qint64 before it was checked (undefined behaviour).
+    QTest::addRow("seq beyond 64 bits")
+        << QByteArray(R"({"id":"5b0c5c5e-8f9b-4d3a-9c55-0f7f8e8b1a2c","text":"hi","seq":)"
+                      "677777777777777777777777777777777777777777777777777777777777777777777}");
+    QTest::addRow("negative beyond 64 bits") << QByteArray(R"({"seq":-1e300,"chat_seq":1e19})");
+    QTest::addRow("2^63 exactly") << QByteArray(R"({"seq":9223372036854775808})");
+}
+
+// Inputs the fuzzers found, kept: every parser refuses them cleanly.
+void TestDto::fuzzRegressions()
+{
+    QFETCH(QByteArray, input);
+    const QJsonObject json = QJsonDocument::fromJson(input).object();
+    QVERIFY(!json.isEmpty());
+    const auto message = Message::fromJson(json);
+    QVERIFY(!message);
+    QVERIFY(!HistoryPage::fromJson(json));
+    QVERIFY(!ReadState::fromJson(json));
+    QVERIFY(!exactInteger(json.value(u"seq")));
+    QCOMPARE(exactInteger(QJsonValue(9007199254740992.0)), std::optional<qint64>(9007199254740992));
+    QCOMPARE(exactInteger(QJsonValue(-42)), std::optional<qint64>(-42));
 }
 
 QTEST_GUILESS_MAIN(TestDto)
