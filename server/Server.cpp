@@ -40,6 +40,7 @@ Q_LOGGING_CATEGORY(lcServer, "messenger.server")
 static void initServerResources()
 {
     Q_INIT_RESOURCE(migrations);
+    Q_INIT_RESOURCE(api);
 }
 
 namespace Messenger::Server {

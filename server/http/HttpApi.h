@@ -34,6 +34,15 @@ public:
         PasswordHasher &hasher, TokenService &tokens, EventFeed &feed, QObject *parent = nullptr);
 
     void registerRoutes(QHttpServer &server);
+
+    // Every route registerRoutes() added: method ("GET") and path template
+    // ("/api/v1/chats/<arg>"); the OpenAPI test checks the document against it.
+    struct Route
+    {
+        QByteArray method;
+        QString path;
+    };
+    const QList<Route> &routes() const { return m_routes; }
     // Browser origins allowed to call the API ("*" for any); none by default.
     void setCorsOrigins(const QStringList &origins) { m_corsOrigins = origins; }
     void setTrustedProxies(const TrustedProxies &proxies) { m_trustedProxies = proxies; }
@@ -70,6 +79,7 @@ private:
     TokenService &m_tokens;
     EventFeed &m_feed;
     QStringList m_corsOrigins;
+    QList<Route> m_routes;
 };
 
 } // namespace Messenger::Server

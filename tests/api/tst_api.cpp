@@ -28,6 +28,7 @@ private Q_SLOTS:
     void editDeleteAndGroupManagement();
     void refreshRotationAndLogout();
     void badInput();
+    void openApiServed();
 
 private:
     TestServer m_server;
@@ -616,6 +617,14 @@ void TestApi::badInput()
     QVERIFY(unknown.object().contains(u"detail"));
     const Reply health = m_http->get(u"/health"_s);
     QCOMPARE(health.object().value(u"status").toString(), u"ok"_s);
+}
+
+void TestApi::openApiServed()
+{
+    const Reply document = m_http->get(u"/openapi.json"_s);
+    COMPARE_STATUS(document, 200);
+    QVERIFY(document.header("Content-Type").startsWith("application/json"));
+    QVERIFY(document.object().value(u"paths").toObject().contains(u"/api/v1/chats/messages"));
 }
 
 QTEST_GUILESS_MAIN(TestApi)

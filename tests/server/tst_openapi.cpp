@@ -1,0 +1,150 @@
+#include "auth/PasswordHasher.h"
+#include "cluster/EventFeed.h"
+#include "db/Database.h"
+#include "http/HttpApi.h"
+#include "security/KnownUsers.h"
+#include "security/RateLimiter.h"
+#include "services/SendQueue.h"
+#include "services/TokenService.h"
+
+#include <QFile>
+#include <QHttpServer>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QRegularExpression>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+using namespace Messenger::Server;
+
+// resources/api/openapi.json against the routes the server really registers:
+// none missing, none stale, every reference resolvable.
+class TestOpenApi : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void everyRouteIsDocumented();
+    void everyDocumentedOperationExists();
+    void referencesResolve();
+    void operationsDescribeTheirErrors();
+
+private:
+    QJsonObject m_document;
+    QSet<QString> m_routes; // "GET /api/v1/chats/<arg>"
+};
+
+namespace {
+
+// "/api/v1/chats/{chat_id}" → "/api/v1/chats/<arg>"
+QString routeTemplate(QString path)
+{
+    static const QRegularExpression parameter(u"\\{[a-z_]+\\}"_s);
+    return path.replace(parameter, u"<arg>"_s);
+}
+
+} // namespace
+
+void TestOpenApi::initTestCase()
+{
+    QFile file(QStringLiteral(MESSENGER_SOURCE_DIR "/resources/api/openapi.json"));
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QJsonParseError error;
+    const QJsonDocument document = QJsonDocument::fromJson(file.readAll(), &error);
+    QVERIFY2(document.isObject(), qPrintable(error.errorString()));
+    m_document = document.object();
+    QCOMPARE(m_document.value(u"openapi").toString().left(3), u"3.0"_s);
+
+    // The real HttpApi, registering on a real QHttpServer; nothing is started.
+    QTemporaryDir dir;
+    QString settingsError;
+    const auto settings
+        = DatabaseSettings::fromUrl(u"sqlite://"_s + dir.filePath(u"db.sqlite"_s), &settingsError);
+    QVERIFY2(settings, qPrintable(settingsError));
+    Database database(*settings);
+    RateLimits limits({}, {}, {});
+    SendQueue sends(database, limits.messagesByUser);
+    KnownUsers knownUsers(database);
+    PasswordHasher hasher(1);
+    TokenService tokens("openapi-test-key", 30);
+    EventFeed feed(database);
+    HttpApi api(database, sends, limits, knownUsers, hasher, tokens, feed);
+    QHttpServer server;
+    api.registerRoutes(server);
+    for (const HttpApi::Route &route : api.routes())
+        m_routes.insert(QString::fromLatin1(route.method) + u' ' + route.path);
+    QVERIFY(m_routes.size() > 20);
+}
+
+void TestOpenApi::everyRouteIsDocumented()
+{
+    QSet<QString> documented;
+    const QJsonObject paths = m_document.value(u"paths").toObject();
+    for (auto path = paths.begin(); path != paths.end(); ++path) {
+        const QJsonObject operations = path.value().toObject();
+        for (auto operation = operations.begin(); operation != operations.end(); ++operation)
+            documented.insert(operation.key().toUpper() + u' ' + routeTemplate(path.key()));
+    }
+    for (const QString &route : std::as_const(m_routes))
+        QVERIFY2(documented.contains(route), qPrintable(route + u" is not in openapi.json"_s));
+}
+
+void TestOpenApi::everyDocumentedOperationExists()
+{
+    const QJsonObject paths = m_document.value(u"paths").toObject();
+    for (auto path = paths.begin(); path != paths.end(); ++path) {
+        const QJsonObject operations = path.value().toObject();
+        for (auto operation = operations.begin(); operation != operations.end(); ++operation) {
+            const QString route = operation.key().toUpper() + u' ' + routeTemplate(path.key());
+            QVERIFY2(m_routes.contains(route), qPrintable(route + u" is documented, not served"_s));
+        }
+    }
+}
+
+void TestOpenApi::referencesResolve()
+{
+    const QJsonObject schemas
+        = m_document.value(u"components").toObject().value(u"schemas").toObject();
+    QStringList missing;
+    std::function<void(const QJsonValue &)> walk = [&](const QJsonValue &value) {
+        if (value.isArray()) {
+            for (const QJsonValue &item : value.toArray())
+                walk(item);
+        } else if (value.isObject()) {
+            const QJsonObject object = value.toObject();
+            const QString ref = object.value(u"$ref").toString();
+            if (!ref.isEmpty() && !schemas.contains(ref.section(u'/', -1)))
+                missing.append(ref);
+            for (const QJsonValue &child : object)
+                walk(child);
+        }
+    };
+    walk(m_document);
+    QVERIFY2(missing.isEmpty(), qPrintable(missing.join(u", "_s)));
+}
+
+void TestOpenApi::operationsDescribeTheirErrors()
+{
+    // Every authenticated operation documents its 401; every one with a body, its 422.
+    const QJsonObject paths = m_document.value(u"paths").toObject();
+    for (auto path = paths.begin(); path != paths.end(); ++path) {
+        const QJsonObject operations = path.value().toObject();
+        for (auto operation = operations.begin(); operation != operations.end(); ++operation) {
+            const QJsonObject spec = operation.value().toObject();
+            const QJsonObject responses = spec.value(u"responses").toObject();
+            const QString name = operation.key() + u' ' + path.key();
+            QVERIFY2(!responses.isEmpty(), qPrintable(name));
+            const bool authenticated = !spec.contains(u"security");
+            if (authenticated)
+                QVERIFY2(responses.contains(u"401"), qPrintable(name + u": no 401"_s));
+            if (spec.contains(u"requestBody"))
+                QVERIFY2(responses.contains(u"422"), qPrintable(name + u": no 422"_s));
+        }
+    }
+}
+
+QTEST_GUILESS_MAIN(TestOpenApi)
+#include "tst_openapi.moc"
