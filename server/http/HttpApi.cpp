@@ -18,11 +18,11 @@
 #include "shared/Requests.h"
 
 #include <QFile>
-#include <QMetaEnum>
 #include <QHttpServer>
 #include <QHttpServerResponder>
 #include <QHttpServerResponse>
 #include <QLoggingCategory>
+#include <QMetaEnum>
 #include <QPointer>
 #include <QTcpSocket>
 
@@ -330,16 +330,23 @@ void HttpApi::registerRoutes(QHttpServer &server)
     });
     m_routes.append({ "GET", u"/metrics"_s });
 
-    // The OpenAPI document of everything above (resources/api/openapi.json);
-    // tst_openapi fails when a route is missing from it.
-    server.route(u"/openapi.json"_s, Method::Get, [](QHttpServerResponder &&responder) {
-        static const QByteArray document = [] {
-            QFile file(u":/api/openapi.json"_s);
-            return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
-        }();
-        responder.write(document, "application/json");
-    });
-    m_routes.append({ "GET", u"/openapi.json"_s });
+    // The OpenAPI document of everything above (resources/api/openapi.json;
+    // tst_openapi fails when a route is missing from it), and /docs, a page
+    // that renders it (Swagger UI, vendored: it works offline).
+    const auto serveResource = [this, &server](const QString &path, const QString &resource,
+                                   const QByteArray &contentType) {
+        server.route(path, Method::Get, [resource, contentType](QHttpServerResponder &&responder) {
+            QFile file(resource);
+            responder.write(
+                file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray(), contentType);
+        });
+        m_routes.append({ "GET", path });
+    };
+    serveResource(u"/openapi.json"_s, u":/api/openapi.json"_s, "application/json");
+    serveResource(u"/docs"_s, u":/docs/index.html"_s, "text/html; charset=utf-8");
+    serveResource(
+        u"/docs/swagger-ui-bundle.js"_s, u":/docs/swagger-ui-bundle.js"_s, "text/javascript");
+    serveResource(u"/docs/swagger-ui.css"_s, u":/docs/swagger-ui.css"_s, "text/css");
 
     server.setMissingHandler(
         [this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {

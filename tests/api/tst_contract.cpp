@@ -198,6 +198,12 @@ void TestContract::everyRouteAnswersAsDocumented()
     check("GET", u"/health"_s, http.get(u"/health"_s));
     check("GET", u"/openapi.json"_s, http.get(u"/openapi.json"_s));
     check("GET", u"/metrics"_s, http.get(u"/metrics"_s));
+    for (const QString &page :
+        { u"/docs"_s, u"/docs/swagger-ui-bundle.js"_s, u"/docs/swagger-ui.css"_s }) {
+        const Reply served = http.get(page);
+        QVERIFY2(served.body.size() > 300, qPrintable(page));
+        check("GET", page, served);
+    }
 
     const QString email = u"contract.%1@example.com"_s.arg(QDateTime::currentMSecsSinceEpoch());
     const Reply registered = http.post(u"/api/v1/auth/register"_s,
