@@ -1,0 +1,691 @@
+#!/usr/bin/env python3
+"""Writes API_DOCUMENTATION.md (English) and API_DOCUMENTATION.ru.md (Russian)
+with request and response examples produced by a real server.
+
+Usage: scripts/api-docs.py [--url http://127.0.0.1:8000]
+Run it against a fresh server with rate limits off (the examples register
+several users from one address), e.g.
+  LOGIN_RATE=off REGISTER_RATE=off build/release/server/messenger-server --data-dir /tmp/docs-data
+Needs Debian's python3-websockets."""
+import argparse, asyncio, json, os, sys, urllib.request, urllib.error, uuid
+
+import websockets
+
+parser = argparse.ArgumentParser()
+parser.add_argument("--url", default="http://127.0.0.1:8000")
+args = parser.parse_args()
+BASE = args.url.rstrip("/")
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+EX = {}  # name -> markdown snippet
+
+
+def call(method, path, body=None, token=None, raw=None, content_type="application/json"):
+    data = raw if raw is not None else (json.dumps(body, ensure_ascii=False).encode() if body is not None else None)
+    request = urllib.request.Request(BASE + path, data=data, method=method)
+    if data is not None:
+        request.add_header("Content-Type", content_type)
+    if token:
+        request.add_header("Authorization", "Bearer " + token)
+    try:
+        with urllib.request.urlopen(request) as response:
+            status, headers, text = response.status, response.headers, response.read().decode()
+    except urllib.error.HTTPError as error:
+        status, headers, text = error.code, error.headers, error.read().decode()
+    parsed = json.loads(text) if text else None
+    return status, headers, parsed
+
+
+def shorten(value):
+    """Long tokens cut for reading; everything else as the server sent it."""
+    if isinstance(value, dict):
+        return {k: (v[:24] + "…" if k in ("access_token", "refresh_token") and isinstance(v, str) else shorten(v)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [shorten(v) for v in value[:3]] + (["…"] if len(value) > 3 else [])
+    return value
+
+
+def record(name, method, path, body=None, token=None, **kw):
+    status, headers, parsed = call(method, path, body, token, **kw)
+    lines = [f"{method} {path}"]
+    if token:
+        lines.append("Authorization: Bearer <access_token>")
+    if kw.get("raw") is not None:
+        lines.append("")
+        lines.append(kw["raw"].decode())
+    elif body is not None:
+        lines.append("")
+        lines.append(json.dumps(body, ensure_ascii=False, indent=2))
+    reason = {200: "OK", 204: "No Content", 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
+              409: "Conflict", 415: "Unsupported Media Type", 422: "Unprocessable Entity", 429: "Too Many Requests"}.get(status, "")
+    answer = [f"HTTP/1.1 {status} {reason}"]
+    for header in ("WWW-Authenticate", "Retry-After"):
+        if headers.get(header):
+            answer.append(f"{header}: {headers.get(header)}")
+    if parsed is not None:
+        answer.append("")
+        answer.append(json.dumps(shorten(parsed), ensure_ascii=False, indent=2))
+    EX[name] = "```http\n" + "\n".join(lines) + "\n```\n\n```http\n" + "\n".join(answer) + "\n```"
+    return status, parsed
+
+
+def frames(name, items):
+    EX[name] = "```json\n" + "\n".join(("→ " if sent else "← ") + json.dumps(shorten(frame), ensure_ascii=False) for sent, frame in items) + "\n```"
+
+
+# --- the scenario -----------------------------------------------------------
+run = uuid.uuid4().hex[:6]
+alice_email, bob_email, carol_email = (f"{n}.{run}@example.com" for n in ("alice", "bob", "carol"))
+record("register", "POST", "/api/v1/auth/register", {"email": alice_email, "name": "Alice", "password": "correct horse"})
+record("register_taken", "POST", "/api/v1/auth/register", {"email": alice_email, "name": "Alice", "password": "correct horse"})
+record("register_invalid", "POST", "/api/v1/auth/register", {"email": "not-an-email", "name": "", "password": "short"})
+bob = call("POST", "/api/v1/auth/register", {"email": bob_email, "name": "Bob", "password": "battery staple"})[2]
+carol = call("POST", "/api/v1/auth/register", {"email": carol_email, "name": "Carol", "password": "tr0ub4dor&3"})[2]
+_, tokens = record("login", "POST", "/api/v1/auth/token", {"email": alice_email, "password": "correct horse"})
+record("login_wrong", "POST", "/api/v1/auth/token", {"email": alice_email, "password": "wrong"})
+record("login_form", "POST", "/api/v1/auth/token", raw=b"username=alice&password=x", content_type="application/x-www-form-urlencoded")
+_, tokens = record("refresh", "POST", "/api/v1/auth/refresh", {"refresh_token": tokens["refresh_token"]})
+A = tokens["access_token"]
+B = call("POST", "/api/v1/auth/token", {"email": bob_email, "password": "battery staple"})[2]["access_token"]
+C = call("POST", "/api/v1/auth/token", {"email": carol_email, "password": "tr0ub4dor&3"})[2]["access_token"]
+record("no_token", "GET", "/api/v1/users/me")
+record("me", "GET", "/api/v1/users/me", token=A)
+record("search", "GET", "/api/v1/users?query=bob&limit=5", token=A)
+_, personal = record("personal", "POST", "/api/v1/chats/personal", {"type": "personal", "member_ids": [bob["id"]]}, A)
+_, group = record("group", "POST", "/api/v1/chats/group", {"name": "Team", "type": "group", "member_ids": [bob["id"]]}, A)
+record("rename", "PATCH", f"/api/v1/chats/{group['id']}", {"name": "Core team"}, A)
+record("add_members", "POST", f"/api/v1/chats/{group['id']}/members", {"user_ids": [carol["id"]]}, A)
+client_id = str(uuid.uuid4())
+_, message = record("send", "POST", "/api/v1/chats/messages", {"chat_id": personal["id"], "text": "Привет, Bob! 👋", "client_id": client_id}, A)
+record("send_again", "POST", "/api/v1/chats/messages", {"chat_id": personal["id"], "text": "Привет, Bob! 👋", "client_id": client_id}, A)
+record("send_not_member", "POST", "/api/v1/chats/messages", {"chat_id": personal["id"], "text": "hi"}, C)
+record("send_empty", "POST", "/api/v1/chats/messages", {"chat_id": personal["id"], "text": "   "}, A)
+for i in range(3):
+    call("POST", "/api/v1/chats/messages", {"chat_id": personal["id"], "text": f"message {i + 2}"}, token=B if i % 2 == 0 else A)
+record("chats", "GET", "/api/v1/chats", token=B)
+record("with_last", "GET", "/api/v1/chats/with-last-message", token=B)
+record("chat", "GET", f"/api/v1/chats/{personal['id']}", token=B)
+record("chat_forbidden", "GET", f"/api/v1/chats/{personal['id']}", token=C)
+record("history", "GET", f"/api/v1/chats/{personal['id']}/history?limit=2&offset=0", token=B)
+record("history_keyset", "GET", f"/api/v1/chats/{personal['id']}/history?before_seq={message['seq'] + 2}&limit=2", token=B)
+record("read_message", "POST", f"/api/v1/chats/messages/{message['id']}/read", token=B)
+last = call("GET", f"/api/v1/chats/{personal['id']}/history?limit=1", token=B)[2]["messages"][0]
+record("read_chat", "POST", f"/api/v1/chats/{personal['id']}/read", {"message_id": last["id"]}, B)
+record("edit", "PATCH", f"/api/v1/messages/{message['id']}", {"text": "Привет, Bob!"}, A)
+record("edit_not_mine", "PATCH", f"/api/v1/messages/{message['id']}", {"text": "hacked"}, B)
+record("delete", "DELETE", f"/api/v1/messages/{message['id']}", token=A)
+record("remove_member", "DELETE", f"/api/v1/chats/{group['id']}/members/{carol['id']}", token=A)
+record("updates", "GET", f"/api/v1/updates?since_seq={message['seq']}&limit=3", token=B)
+record("health", "GET", "/health")
+
+
+async def sockets():
+    ws_base = BASE.replace("http", "ws", 1)
+    async with websockets.connect(f"{ws_base}/ws/user?token={B}") as bob_socket, \
+            websockets.connect(f"{ws_base}/ws/user?token={A}") as alice_socket:
+        bob_greeting = json.loads(await bob_socket.recv())
+        json.loads(await alice_socket.recv())
+        send = {"type": "send", "chat_id": personal["id"], "text": "Over the socket", "client_id": str(uuid.uuid4())}
+        await alice_socket.send(json.dumps(send))
+        ack = json.loads(await alice_socket.recv())
+        bob_event = json.loads(await bob_socket.recv())
+        typing = {"type": "typing", "chat_id": personal["id"]}
+        await bob_socket.send(json.dumps(typing))
+        typing_event = json.loads(await alice_socket.recv())
+        while typing_event.get("type") != "typing":
+            typing_event = json.loads(await alice_socket.recv())
+        read = {"type": "read", "chat_id": personal["id"], "message_id": ack["data"]["id"]}
+        await bob_socket.send(json.dumps(read))
+        read_event = json.loads(await alice_socket.recv())
+        while read_event.get("type") != "read":
+            read_event = json.loads(await alice_socket.recv())
+        await bob_socket.send(json.dumps({"type": "ping"}))
+        pong = json.loads(await bob_socket.recv())
+        while pong.get("type") != "pong":
+            pong = json.loads(await bob_socket.recv())
+        bad = {"type": "send", "chat_id": personal["id"], "text": "", "client_id": str(uuid.uuid4())}
+        await bob_socket.send(json.dumps(bad))
+        error = json.loads(await bob_socket.recv())
+        frames("ws_user", [(False, bob_greeting), (True, send), (False, ack), (False, bob_event)])
+        frames("ws_typing_read", [(True, typing), (False, typing_event), (True, read), (False, read_event),
+                                  (True, {"type": "ping"}), (False, pong), (True, bad), (False, error)])
+    async with websockets.connect(f"{ws_base}/ws/user?token={B}&since_seq={ack['data']['seq'] - 1}") as resumed:
+        replay = [json.loads(await resumed.recv()) for _ in range(2)]
+        frames("ws_resume", [(False, replay[0]), (False, replay[1])])
+    async with websockets.connect(f"{ws_base}/ws/{personal['id']}?token={B}") as seed:
+        greeting = json.loads(await seed.recv())
+        await seed.send(json.dumps({"text": "From the seed's socket"}))
+        echo = json.loads(await seed.recv())
+        frames("ws_seed", [(False, greeting), (True, {"text": "From the seed's socket"}), (False, echo)])
+    async with websockets.connect(f"{ws_base}/ws/user?token=not-a-token") as refused:
+        message = json.loads(await refused.recv())
+        try:
+            await refused.recv()
+        except websockets.ConnectionClosed as closed:
+            frames("ws_refused", [(False, message)])
+            EX["ws_refused"] += f"\n\n`close {closed.code}`"
+
+asyncio.run(sockets())
+
+# --- the documents ------------------------------------------------------------
+EN = r"""# Messenger API
+
+<!-- Generated by scripts/api-docs.py from a running server: every example below
+is a real request and the server's real answer (long tokens cut). -->
+
+The REST and WebSocket API of the Messenger server. It keeps every path,
+method and JSON field of the FastAPI messenger it replaces, so clients of
+that API work unchanged, and adds what a real messenger needs (see
+"Differences from the original API" at the end). The same API as an OpenAPI
+3.0 document: `GET /openapi.json`; for reading in a browser: `GET /docs`.
+
+## Conventions
+
+- Base path `/api/v1`; JSON in UTF-8; ids are UUID strings.
+- Times are ISO 8601 UTC with microseconds: `2026-11-26T01:52:23.635564Z`.
+- Authentication: `Authorization: Bearer <access_token>`. Access tokens are
+  HS256 JWTs (`sub` = user id) valid 30 minutes (`ACCESS_TOKEN_EXPIRE_MINUTES`).
+  Refresh tokens are opaque, valid 30 days, and rotate on every use.
+- Every `Message` carries `seq` (a server-wide increasing number: the order of
+  record, and the resume point for live updates) and `chat_seq` (1, 2, 3...
+  within its chat, without gaps).
+- Errors: `{"detail": "...", "code": "..."}` with the status below; validation
+  errors are 422 with FastAPI's field list. No request, however malformed, gets
+  a 500.
+
+| status | when | example `code` |
+|---|---|---|
+| 400 | malformed JSON, email taken | `email_taken` |
+| 401 | no, invalid, expired or unknown-user token (+ `WWW-Authenticate: Bearer`); wrong password | `invalid_token`, `invalid_credentials` |
+| 403 | not a member; not the owner or sender | `not_a_member`, `not_message_sender` |
+| 404 | unknown (or invisible to you) chat, message, user | `chat_not_found` |
+| 409 | a `client_id` reused for another chat; editing a deleted message | `client_id_reused` |
+| 413 | body over 1 MiB | `body_too_large` |
+| 415 | body that is not JSON | |
+| 422 | invalid fields | `validation_error` |
+| 429 | over a rate limit (+ `Retry-After` seconds) | `too_many_messages` |
+| 503 | database unavailable: retry | `database_unavailable` |
+
+Limits: text 1–4096 characters (trimmed); names 1–64, group names 1–128; groups
+up to 1000 members; history pages 1–200. Rate limits (defaults; the operator may
+change them): 3 failed logins at once then one per 6 s per account and per
+address; 3 registrations then one per 6 s per address; 20 messages at once then
+5 per second per user.
+
+## Authentication
+
+### Register — `POST /api/v1/auth/register`
+
+{ex:register}
+
+Taken email, invalid fields:
+
+{ex:register_taken}
+
+{ex:register_invalid}
+
+### Log in — `POST /api/v1/auth/token`
+
+JSON body (not a form):
+
+{ex:login}
+
+{ex:login_wrong}
+
+{ex:login_form}
+
+### Refresh — `POST /api/v1/auth/refresh`
+
+Trade the refresh token for a new pair before (or after) the access token
+expires. The old refresh token stops working, except that retrying the same
+refresh within 60 s returns the same new pair (for a client whose answer got
+lost). Reusing an old refresh token after that ends the whole session family.
+
+{ex:refresh}
+
+### Log out — `POST /api/v1/auth/logout`
+
+`{"refresh_token": "..."}` ends that session; an empty body ends all of yours.
+Answer: 204.
+
+A request without a valid token:
+
+{ex:no_token}
+
+## Users
+
+{ex:me}
+
+Search by name or email prefix (yourself excluded), `limit` 1–50:
+
+{ex:search}
+
+## Chats
+
+A personal chat: asking again for the same pair returns the same chat.
+
+{ex:personal}
+
+A group: the creator is its owner.
+
+{ex:group}
+
+Rename (owner), add members (owner), remove a member (owner) or leave
+(yourself, `DELETE .../members/<your id>`; when the owner leaves, the longest
+standing member becomes owner):
+
+{ex:rename}
+
+{ex:add_members}
+
+{ex:remove_member}
+
+Your chats, and the chat list with the newest message and your unread count,
+newest activity first:
+
+{ex:chats}
+
+{ex:with_last}
+
+One chat; a chat you are not in:
+
+{ex:chat}
+
+{ex:chat_forbidden}
+
+## Messages
+
+### Send — `POST /api/v1/chats/messages`
+
+The answer comes after the message is stored. Give a `client_id` (a UUID you
+choose) and a retry is safe: the same `client_id` returns the first message and
+stores nothing new.
+
+{ex:send}
+
+{ex:send_again}
+
+{ex:send_not_member}
+
+{ex:send_empty}
+
+### History — `GET /api/v1/chats/{chat_id}/history`
+
+Newest first. `limit` (1–200, default 100) with `offset` as before, or keyset
+paging that costs the same at any depth: `before_seq=N` (older than N) and
+`after_seq=N` (newer than N, oldest first). `total` counts every message of the
+chat, deleted ones included; `has_more` says whether another page exists.
+
+{ex:history}
+
+{ex:history_keyset}
+
+### Read — `POST /api/v1/chats/messages/{message_id}/read` and `POST /api/v1/chats/{chat_id}/read`
+
+Reading moves your cursor: the message and everything before it in that chat
+become read for you. `is_read` on a message means every member other than its
+sender has read it; `unread_count` counts messages after your cursor from others.
+
+{ex:read_message}
+
+{ex:read_chat}
+
+### Edit and delete your own message
+
+{ex:edit}
+
+{ex:edit_not_mine}
+
+Deleting leaves a tombstone in the message's place (`deleted: true`, empty text):
+
+{ex:delete}
+
+### Catching up — `GET /api/v1/updates?since_seq=N`
+
+Everything that happened in your chats after `seq` N, in order, shaped exactly
+like the WebSocket events: new messages, edits, deletions, reads, chat changes.
+Continue from `last_seq` while `has_more`.
+
+{ex:updates}
+
+## WebSocket
+
+Connect to `/ws/user` (everything of yours) or `/ws/{chat_id}` (the original
+API's socket for one chat), with the token as `?token=` or an
+`Authorization: Bearer` header on the upgrade. Wait for the greeting before
+sending. Only members of a chat ever receive anything about it.
+
+A refused token (the socket then closes with 1008):
+
+{ex:ws_refused}
+
+### `/ws/user`
+
+Commands: `send` (answered by `ack`, or `error` with the same `client_id`),
+`typing`, `read`, `ping`. Events: `message`, `message_edited`,
+`message_deleted`, `read`, `chat` (created, renamed, you were added),
+`member_left`, `chat_removed` (you left or were removed), `typing`; each is
+`{"type", "seq", "data"}` (`typing` has no `seq`: it is not stored). Your own
+messages come back as `message` events too, after their `ack`.
+
+{ex:ws_user}
+
+{ex:ws_typing_read}
+
+Over the message rate limit the `error` has `"retry_after"` (seconds): send
+the same frame again then. A malformed frame gets an `error`; the socket stays
+open. A frame over 64 KiB closes it (1009); more than 30 frames a second other
+than sends closes it (1008). The server pings every 30 s and drops a client
+silent for 75 s.
+
+### Resume
+
+Reconnect with `since_seq` = the largest `seq` you have seen: the server first
+replays what you missed, in order, then goes live, with no gap and no
+duplicate. Send again what was not acknowledged, with the same `client_id`s.
+
+{ex:ws_resume}
+
+### `/ws/{chat_id}` (the original API's socket)
+
+{ex:ws_seed}
+
+## Operations
+
+- `GET /health`: 200 when the database answers, else 503.
+
+{ex:health}
+
+- `GET /metrics`: Prometheus text (keep it inside your network).
+- `GET /openapi.json`, `GET /docs`: this API as OpenAPI 3.0, and rendered.
+
+## Differences from the original API
+
+Nothing was removed or renamed; a client of the original API works unchanged.
+Added:
+
+- `refresh_token` and `expires_in` in the login answer; `/auth/refresh`
+  (rotating refresh tokens) and `/auth/logout`.
+- `GET /users/me`, `GET /users?query=` (find people to start a chat).
+- On every message: `seq`, `chat_seq`, `edited_at`, `deleted`, `client_id`;
+  `total` plus `has_more` in history, keyset paging (`before_seq`,
+  `after_seq`).
+- Read cursors (`POST /chats/{id}/read`), `unread_count`, and `is_read`
+  meaning "read by every other member".
+- Group management (rename, add, remove, leave), message edit and delete.
+- Idempotent sends (`client_id`), `GET /updates` and `since_seq` resume.
+- `/ws/user` commands (`send` with `ack`, `typing`, `read`, `ping`) and events
+  beyond `message`.
+- Stricter input: `/auth/token` takes JSON only (415 otherwise), every field is
+  validated (422), and rate limits answer 429.
+"""
+
+RU = r"""# API мессенджера
+
+<!-- Создано scripts/api-docs.py на работающем сервере: каждый пример ниже —
+настоящий запрос и настоящий ответ сервера (длинные токены сокращены). -->
+
+REST и WebSocket API сервера Messenger. Все пути, методы и поля JSON
+мессенджера на FastAPI, который он заменяет, сохранены: клиенты того API
+работают без изменений; добавлено то, что нужно настоящему мессенджеру (см.
+«Отличия от исходного API» в конце). Тот же API в виде документа OpenAPI 3.0:
+`GET /openapi.json`; для чтения в браузере: `GET /docs`.
+
+## Соглашения
+
+- Базовый путь `/api/v1`; JSON в UTF-8; идентификаторы — строки UUID.
+- Время — ISO 8601 в UTC с микросекундами: `2026-11-26T01:52:23.635564Z`.
+- Аутентификация: `Authorization: Bearer <access_token>`. Access-токен — JWT
+  HS256 (`sub` = id пользователя), действует 30 минут
+  (`ACCESS_TOKEN_EXPIRE_MINUTES`). Refresh-токен непрозрачный, действует
+  30 дней и меняется при каждом использовании.
+- У каждого `Message` есть `seq` (возрастающий номер на весь сервер: порядок
+  записи и точка возобновления живых обновлений) и `chat_seq` (1, 2, 3... внутри
+  чата, без пропусков).
+- Ошибки: `{"detail": "...", "code": "..."}` с кодом статуса из таблицы;
+  ошибки валидации — 422 со списком полей, как в FastAPI. Ни один запрос, даже
+  самый кривой, не получает 500.
+
+| статус | когда | пример `code` |
+|---|---|---|
+| 400 | неверный JSON, email занят | `email_taken` |
+| 401 | нет токена, он неверен, истёк или пользователя нет (+ `WWW-Authenticate: Bearer`); неверный пароль | `invalid_token`, `invalid_credentials` |
+| 403 | не участник; не владелец или не автор | `not_a_member`, `not_message_sender` |
+| 404 | неизвестный (или невидимый вам) чат, сообщение, пользователь | `chat_not_found` |
+| 409 | `client_id` уже использован для другого чата; правка удалённого сообщения | `client_id_reused` |
+| 413 | тело больше 1 МиБ | `body_too_large` |
+| 415 | тело не JSON | |
+| 422 | неверные поля | `validation_error` |
+| 429 | превышен лимит частоты (+ `Retry-After` в секундах) | `too_many_messages` |
+| 503 | база данных недоступна: повторите позже | `database_unavailable` |
+
+Ограничения: текст 1–4096 символов (пробелы по краям обрезаются); имя 1–64,
+название группы 1–128; в группе до 1000 участников; страница истории 1–200.
+Лимиты частоты (по умолчанию; администратор может изменить): 3 неудачных входа
+подряд, затем один в 6 с на аккаунт и на адрес; 3 регистрации, затем одна в 6 с
+на адрес; 20 сообщений подряд, затем 5 в секунду на пользователя.
+
+## Аутентификация
+
+### Регистрация — `POST /api/v1/auth/register`
+
+{ex:register}
+
+Email занят, неверные поля:
+
+{ex:register_taken}
+
+{ex:register_invalid}
+
+### Вход — `POST /api/v1/auth/token`
+
+Тело — JSON (не форма):
+
+{ex:login}
+
+{ex:login_wrong}
+
+{ex:login_form}
+
+### Обновление токенов — `POST /api/v1/auth/refresh`
+
+Обменяйте refresh-токен на новую пару до (или после) истечения access-токена.
+Старый refresh-токен перестаёт работать; только повтор того же запроса в течение
+60 с возвращает ту же новую пару (для клиента, потерявшего ответ). Повторное
+использование старого refresh-токена после этого завершает всю цепочку сессий.
+
+{ex:refresh}
+
+### Выход — `POST /api/v1/auth/logout`
+
+`{"refresh_token": "..."}` завершает эту сессию; пустое тело — все ваши сессии.
+Ответ: 204.
+
+Запрос без действительного токена:
+
+{ex:no_token}
+
+## Пользователи
+
+{ex:me}
+
+Поиск по началу имени или email (кроме вас самих), `limit` 1–50:
+
+{ex:search}
+
+## Чаты
+
+Личный чат: повторный запрос для той же пары возвращает тот же чат.
+
+{ex:personal}
+
+Группа: создатель — её владелец.
+
+{ex:group}
+
+Переименовать (владелец), добавить участников (владелец), удалить участника
+(владелец) или выйти (сами себя: `DELETE .../members/<ваш id>`; если выходит
+владелец, владельцем становится самый давний участник):
+
+{ex:rename}
+
+{ex:add_members}
+
+{ex:remove_member}
+
+Ваши чаты и список чатов с последним сообщением и числом непрочитанных, сначала
+самые свежие:
+
+{ex:chats}
+
+{ex:with_last}
+
+Один чат; чат, в котором вас нет:
+
+{ex:chat}
+
+{ex:chat_forbidden}
+
+## Сообщения
+
+### Отправка — `POST /api/v1/chats/messages`
+
+Ответ приходит после того, как сообщение сохранено. Укажите `client_id` (UUID,
+выбранный клиентом), и повтор безопасен: тот же `client_id` возвращает первое
+сообщение и ничего нового не сохраняет.
+
+{ex:send}
+
+{ex:send_again}
+
+{ex:send_not_member}
+
+{ex:send_empty}
+
+### История — `GET /api/v1/chats/{chat_id}/history`
+
+Сначала новые. `limit` (1–200, по умолчанию 100) с `offset`, как раньше, или
+постраничный доступ по ключу, одинаково быстрый на любой глубине: `before_seq=N`
+(старше N) и `after_seq=N` (новее N, от старых к новым). `total` — число всех
+сообщений чата, включая удалённые; `has_more` — есть ли ещё страница.
+
+{ex:history}
+
+{ex:history_keyset}
+
+### Прочтение — `POST /api/v1/chats/messages/{message_id}/read` и `POST /api/v1/chats/{chat_id}/read`
+
+Прочтение сдвигает ваш курсор: сообщение и всё до него в этом чате становятся
+прочитанными для вас. `is_read` у сообщения — его прочитали все участники,
+кроме автора; `unread_count` — сообщения других после вашего курсора.
+
+{ex:read_message}
+
+{ex:read_chat}
+
+### Правка и удаление своего сообщения
+
+{ex:edit}
+
+{ex:edit_not_mine}
+
+Удаление оставляет на месте сообщения «надгробие» (`deleted: true`, пустой текст):
+
+{ex:delete}
+
+### Догоняющая синхронизация — `GET /api/v1/updates?since_seq=N`
+
+Всё, что произошло в ваших чатах после `seq` N, по порядку, в том же виде, что
+события WebSocket: новые сообщения, правки, удаления, прочтения, изменения
+чатов. Пока `has_more`, продолжайте с `last_seq`.
+
+{ex:updates}
+
+## WebSocket
+
+Подключайтесь к `/ws/user` (всё ваше) или `/ws/{chat_id}` (сокет исходного API
+для одного чата), с токеном в `?token=` или в заголовке `Authorization: Bearer`
+запроса на upgrade. Дождитесь приветствия, прежде чем отправлять. О чате узнают
+только его участники.
+
+Отклонённый токен (затем сокет закрывается с кодом 1008):
+
+{ex:ws_refused}
+
+### `/ws/user`
+
+Команды: `send` (ответ — `ack` или `error` с тем же `client_id`), `typing`,
+`read`, `ping`. События: `message`, `message_edited`, `message_deleted`, `read`,
+`chat` (создан, переименован, вас добавили), `member_left`, `chat_removed` (вы
+вышли или вас удалили), `typing`; каждое — `{"type", "seq", "data"}` (у
+`typing` нет `seq`: оно не сохраняется). Ваши собственные сообщения тоже
+приходят событием `message`, после `ack`.
+
+{ex:ws_user}
+
+{ex:ws_typing_read}
+
+При превышении лимита сообщений в `error` есть `"retry_after"` (секунды):
+отправьте тот же кадр снова через это время. На неверный кадр приходит `error`,
+сокет остаётся открытым. Кадр больше 64 КиБ закрывает сокет (1009); больше 30
+кадров в секунду, кроме отправок, — тоже (1008). Сервер шлёт ping каждые 30 с и
+отключает клиента, молчащего 75 с.
+
+### Возобновление
+
+Переподключитесь с `since_seq` = наибольший виденный `seq`: сервер сначала
+пришлёт по порядку всё пропущенное, затем перейдёт к живым событиям, без
+пропусков и повторов. Неподтверждённое отправьте снова с теми же `client_id`.
+
+{ex:ws_resume}
+
+### `/ws/{chat_id}` (сокет исходного API)
+
+{ex:ws_seed}
+
+## Эксплуатация
+
+- `GET /health`: 200, если база отвечает, иначе 503.
+
+{ex:health}
+
+- `GET /metrics`: метрики Prometheus (держите внутри своей сети).
+- `GET /openapi.json`, `GET /docs`: этот API в виде OpenAPI 3.0 и в отрисованном виде.
+
+## Отличия от исходного API
+
+Ничего не удалено и не переименовано; клиент исходного API работает без
+изменений. Добавлено:
+
+- `refresh_token` и `expires_in` в ответе на вход; `/auth/refresh`
+  (refresh-токены с ротацией) и `/auth/logout`.
+- `GET /users/me`, `GET /users?query=` (поиск собеседника).
+- У каждого сообщения: `seq`, `chat_seq`, `edited_at`, `deleted`, `client_id`;
+  в истории `total` и `has_more`, постраничный доступ по ключу (`before_seq`,
+  `after_seq`).
+- Курсоры прочтения (`POST /chats/{id}/read`), `unread_count`, и `is_read` в
+  значении «прочитано всеми остальными участниками».
+- Управление группой (переименование, добавление, удаление, выход), правка и
+  удаление сообщений.
+- Идемпотентная отправка (`client_id`), `GET /updates` и возобновление по
+  `since_seq`.
+- Команды `/ws/user` (`send` с `ack`, `typing`, `read`, `ping`) и события кроме
+  `message`.
+- Строже ко входным данным: `/auth/token` принимает только JSON (иначе 415),
+  все поля проверяются (422), лимиты частоты отвечают 429.
+"""
+
+
+def render(template):
+    out = template
+    for name, snippet in EX.items():
+        out = out.replace("{ex:" + name + "}", snippet)
+    missing = [part.split("}")[0] for part in out.split("{ex:")[1:]]
+    if missing:
+        sys.exit("examples missing: " + ", ".join(missing))
+    return out
+
+
+for filename, template in (("API_DOCUMENTATION.md", EN), ("API_DOCUMENTATION.ru.md", RU)):
+    with open(os.path.join(ROOT, filename), "w", encoding="utf-8") as file:
+        file.write(render(template))
+print("wrote API_DOCUMENTATION.md and API_DOCUMENTATION.ru.md from", BASE)
