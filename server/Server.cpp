@@ -17,8 +17,10 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
+#include <QHash>
 #include <QHttpServer>
 #include <QLoggingCategory>
+#include <QPointer>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QSslCertificate>
@@ -79,10 +81,25 @@ constexpr int listenBacklog = 4096;
 
 // Accepted sockets send small frames (acks, events) back to back: with Nagle's
 // algorithm on, the second waits for the client's delayed ACK (40 ms on Linux).
+// HTTP connections silent for idleTimeoutSeconds are closed: QHttpServer 6.4
+// leaves a connection whose request never completes (or cannot be parsed)
+// open forever, so slow or broken clients could hold every file descriptor.
+// A socket upgraded to a WebSocket leaves this watch when the gateway accepts
+// it (release()); the hub's pings look after it from then on.
 class LowDelayTcpServer : public QTcpServer
 {
 public:
-    using QTcpServer::QTcpServer;
+    LowDelayTcpServer(int idleTimeoutSeconds, QObject *parent)
+        : QTcpServer(parent)
+        , m_idleTimeoutMs(qint64(idleTimeoutSeconds) * 1000)
+    {
+        if (m_idleTimeoutMs <= 0)
+            return;
+        m_clock.start();
+        m_sweep.setInterval(1000);
+        connect(&m_sweep, &QTimer::timeout, this, &LowDelayTcpServer::closeIdle);
+        m_sweep.start();
+    }
 
 protected:
     void incomingConnection(qintptr descriptor) override
@@ -93,8 +110,49 @@ protected:
             return;
         }
         socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+        if (m_idleTimeoutMs > 0) {
+            m_lastActivity.append({ socket, m_clock.elapsed() });
+            const auto touch = [this, socket] { m_activity.insert(socket, m_clock.elapsed()); };
+            connect(socket, &QTcpSocket::readyRead, this, touch);
+            connect(socket, &QTcpSocket::bytesWritten, this, touch);
+        }
         addPendingConnection(socket);
     }
+
+public:
+    // The connection from `peer`:`port` is a WebSocket now.
+    void release(const QHostAddress &peer, quint16 port)
+    {
+        m_lastActivity.removeIf([&](const std::pair<QPointer<QTcpSocket>, qint64> &entry) {
+            return entry.first && entry.first->peerPort() == port
+                && entry.first->peerAddress() == peer;
+        });
+    }
+
+private:
+    void closeIdle()
+    {
+        const qint64 now = m_clock.elapsed();
+        QList<std::pair<QPointer<QTcpSocket>, qint64>> watched;
+        watched.reserve(m_lastActivity.size());
+        for (auto &[socket, lastActivity] : m_lastActivity) {
+            if (!socket)
+                continue;
+            const qint64 latest = std::max(lastActivity, m_activity.value(socket.data()));
+            if (now - latest >= m_idleTimeoutMs)
+                socket->abort();
+            else
+                watched.append({ socket, latest });
+        }
+        m_lastActivity = std::move(watched);
+        m_activity.clear();
+    }
+
+    const qint64 m_idleTimeoutMs;
+    QElapsedTimer m_clock;
+    QTimer m_sweep;
+    QList<std::pair<QPointer<QTcpSocket>, qint64>> m_lastActivity;
+    QHash<QTcpSocket *, qint64> m_activity; // since the last sweep
 };
 
 } // namespace
@@ -241,7 +299,10 @@ bool Server::start(QString *error)
         secure->setSslConfiguration(*configuration);
         m_listener = secure;
     } else {
-        m_listener = new LowDelayTcpServer(m_http.get());
+        auto *listener = new LowDelayTcpServer(m_config.httpIdleTimeoutSeconds, m_http.get());
+        connect(
+            m_gateway.get(), &WsGateway::webSocketAccepted, listener, &LowDelayTcpServer::release);
+        m_listener = listener;
     }
     const QHostAddress address = m_config.host == u"localhost"_s
         ? QHostAddress(QHostAddress::LocalHost)

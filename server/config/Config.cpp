@@ -78,6 +78,9 @@ std::optional<Config> Config::load(const QStringList &arguments, QString *error)
     const QCommandLineOption outboundKiB(u"ws-max-outbound-kib"_s,
         u"Unsent data a WebSocket client may have queued before it is dropped [WS_MAX_OUTBOUND_KIB]. Default 4096."_s,
         u"KiB"_s);
+    const QCommandLineOption httpIdle(u"http-idle-timeout"_s,
+        u"Seconds an HTTP connection may stay silent (an unfinished request, an idle keep-alive) before it is closed; 0 never [HTTP_IDLE_TIMEOUT]. Default 60."_s,
+        u"seconds"_s);
     const QCommandLineOption grace(u"shutdown-grace"_s,
         u"Seconds to finish in-flight work on SIGTERM [SHUTDOWN_GRACE]. Default 10."_s,
         u"seconds"_s);
@@ -108,9 +111,9 @@ std::optional<Config> Config::load(const QStringList &arguments, QString *error)
     const QCommandLineOption checkConfig(u"check-config"_s,
         u"Validate the configuration, connect to the database, report and exit (0 when fine)."_s);
     parser.addOptions({ host, port, databaseUrl, dataDir, secretKey, tokenMinutes, logLevel,
-        poolSize, hashers, pingInterval, connectionsPerUser, outboundKiB, grace, logFormat, logFile,
-        tlsCert, tlsKey, cors, connectionsPerAddress, frameRate, loginRate, registerRate,
-        messageRate, trustedProxies, checkConfig });
+        poolSize, hashers, pingInterval, httpIdle, connectionsPerUser, outboundKiB, grace,
+        logFormat, logFile, tlsCert, tlsKey, cors, connectionsPerAddress, frameRate, loginRate,
+        registerRate, messageRate, trustedProxies, checkConfig });
     parser.process(arguments);
 
     const QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
@@ -144,14 +147,16 @@ std::optional<Config> Config::load(const QStringList &arguments, QString *error)
         = number(connectionsPerAddress, u"WS_MAX_CONNECTIONS_PER_ADDRESS"_s, 1, 1000000, 500);
     const auto outbound = number(outboundKiB, u"WS_MAX_OUTBOUND_KIB"_s, 16, 1024 * 1024, 4096);
     const auto graceSeconds = number(grace, u"SHUTDOWN_GRACE"_s, 0, 3600, 10);
+    const auto idleSeconds = number(httpIdle, u"HTTP_IDLE_TIMEOUT"_s, 0, 86400, 60);
     if (!portNumber || !minutes || !pool || !hashing || !ping || !perUser || !perAddress
-        || !outbound || !graceSeconds)
+        || !outbound || !graceSeconds || !idleSeconds)
         return std::nullopt;
     config.wsPingIntervalSeconds = *ping;
     config.wsMaxConnectionsPerUser = *perUser;
     config.wsMaxConnectionsPerAddress = *perAddress;
     config.wsMaxOutboundBytes = qint64(*outbound) * 1024;
     config.shutdownGraceSeconds = *graceSeconds;
+    config.httpIdleTimeoutSeconds = *idleSeconds;
     config.port = quint16(*portNumber);
     config.accessTokenMinutes = *minutes;
     config.dbPoolSize = *pool;

@@ -31,6 +31,7 @@ struct Config
     RateLimiter::Rule wsFrameRate { 30, 60 };
     qint64 wsMaxOutboundBytes = 4 * 1024 * 1024;
     int shutdownGraceSeconds = 10;
+    int httpIdleTimeoutSeconds = 60; // 0: never
     QString logFormat = QStringLiteral("text"); // or "json": one JSON object per line
     QString logFile; // empty: stderr; reopened on SIGHUP (for logrotate)
     QString tlsCertificateFile; // both set: serve HTTPS and WSS

@@ -73,6 +73,7 @@ void WsGateway::accept(std::unique_ptr<QWebSocket> socket)
 {
     if (!socket)
         return;
+    Q_EMIT webSocketAccepted(socket->peerAddress(), socket->peerPort());
     socket->setMaxAllowedIncomingMessageSize(quint64(m_settings.maxFrameBytes));
     socket->setMaxAllowedIncomingFrameSize(quint64(m_settings.maxFrameBytes));
     const QUrl url = socket->requestUrl();

@@ -4,12 +4,14 @@
 #include "security/TrustedProxies.h"
 
 #include <QHash>
+#include <QHostAddress>
 #include <QObject>
 #include <QPointer>
 
 #include <memory>
 
 class QHttpServer;
+
 class QWebSocket;
 
 namespace Messenger::Server {
@@ -53,6 +55,8 @@ public:
 
 Q_SIGNALS:
     void committed();
+    // A connection became a WebSocket (the HTTP idle timeout lets go of it).
+    void webSocketAccepted(const QHostAddress &peer, quint16 port);
     // A typing frame went to this instance's sockets; others should have it too.
     void typingBroadcast(const QByteArray &frame);
 

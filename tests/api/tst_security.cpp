@@ -28,6 +28,7 @@ private Q_SLOTS:
     void malformedHttp();
     void slowClients();
     void webSocketFloods();
+    void silentConnectionsAreClosed();
 
 private:
     TestServer m_rawTarget; // one server takes every malformed request in turn
@@ -509,6 +510,38 @@ void TestSecurity::webSocketFloods()
             QTest::qWait(100);
     }
     QVERIFY(admitted);
+}
+
+// HTTP connections that never finish a request are closed after
+// --http-idle-timeout; WebSockets are not (the hub's pings look after them).
+void TestSecurity::silentConnectionsAreClosed()
+{
+    TestServer server;
+    QVERIFY2(server.start({ u"--http-idle-timeout"_s, u"2"_s }), qPrintable(server.error()));
+    HttpClient http(server);
+    const auto alice = http.newUser(u"Alice"_s);
+    QUrl url = server.url(u"/ws/user"_s);
+    url.setScheme(u"ws"_s);
+    url.setQuery(u"token="_s + alice.token);
+    QWebSocket webSocket;
+    QSignalSpy frames(&webSocket, &QWebSocket::textMessageReceived);
+    webSocket.open(url);
+    QVERIFY(frames.wait(10000));
+
+    QTcpSocket unfinished;
+    unfinished.connectToHost(QHostAddress::LocalHost, quint16(server.url(u"/"_s).port()));
+    QVERIFY(unfinished.waitForConnected(5000));
+    unfinished.write("POST /api/v1/auth/token HTTP/1.1\r\nContent-Le");
+    QVERIFY(unfinished.waitForBytesWritten(5000));
+    QVERIFY(unfinished.waitForDisconnected(10000));
+
+    // The WebSocket, silent as long, is still there and answers.
+    QCOMPARE(webSocket.state(), QAbstractSocket::ConnectedState);
+    frames.clear();
+    webSocket.sendTextMessage(u"{\"type\":\"ping\"}"_s);
+    QVERIFY(frames.wait(5000));
+    QVERIFY(frames.last().first().toString().contains(u"pong"_s));
+    COMPARE_STATUS(http.get(u"/api/v1/users/me"_s, alice.token), 200);
 }
 
 QTEST_GUILESS_MAIN(TestSecurity)
