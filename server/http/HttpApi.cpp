@@ -335,11 +335,16 @@ void HttpApi::registerRoutes(QHttpServer &server)
     // that renders it (Swagger UI, vendored: it works offline).
     const auto serveResource = [this, &server](const QString &path, const QString &resource,
                                    const QByteArray &contentType) {
-        server.route(path, Method::Get, [resource, contentType](QHttpServerResponder &&responder) {
-            QFile file(resource);
-            responder.write(
-                file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray(), contentType);
-        });
+        // Read (and decompressed) once, on first use: the Swagger UI bundle is 1.7 MB.
+        auto body = std::make_shared<std::optional<QByteArray>>();
+        server.route(
+            path, Method::Get, [resource, contentType, body](QHttpServerResponder &&responder) {
+                if (!*body) {
+                    QFile file(resource);
+                    *body = file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+                }
+                responder.write(**body, contentType);
+            });
         m_routes.append({ "GET", path });
     };
     serveResource(u"/openapi.json"_s, u":/api/openapi.json"_s, "application/json");

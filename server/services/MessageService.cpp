@@ -72,6 +72,19 @@ std::optional<Message> byClientId(Db &db, const QString &senderId, const QString
     return MessageRows::read(rows);
 }
 
+// A message about to be stored: everything but its sender's details and seqs.
+Message newMessage(const QString &callerId, const SendMessageRequest &request)
+{
+    Message message;
+    message.id = newUuid();
+    message.chatId = request.chatId;
+    message.senderId = callerId;
+    message.text = request.text;
+    message.timestamp = currentTimestamp();
+    message.clientId = request.clientId;
+    return message;
+}
+
 Result<Message> replayed(Db &db, const SendMessageRequest &request, Message existing)
 {
     if (existing.chatId != request.chatId)
@@ -88,7 +101,7 @@ Result<Message> send(Db &db, const QString &callerId, const SendMessageRequest &
         if (auto existing = byClientId(db, callerId, *request.clientId))
             return replayed(db, request, std::move(*existing));
     }
-    Message message;
+    Message message = newMessage(callerId, request);
     {
         Transaction transaction(db);
         // Membership, the sender's name and the member count in one round
@@ -130,12 +143,6 @@ Result<Message> send(Db &db, const QString &callerId, const SendMessageRequest &
             message.chatSeq = rows.integer(0);
             message.seq = rows.integer(1);
         }
-        message.id = newUuid();
-        message.chatId = request.chatId;
-        message.senderId = callerId;
-        message.text = request.text;
-        message.timestamp = currentTimestamp();
-        message.clientId = request.clientId;
         bool inserted = false;
         {
             Rows rows
@@ -218,13 +225,7 @@ Stored storeOne(Db &db, const PendingSend &send)
 {
     const QString &callerId = send.callerId;
     const SendMessageRequest &request = send.request;
-    Message message;
-    message.id = newUuid();
-    message.chatId = request.chatId;
-    message.senderId = callerId;
-    message.text = request.text;
-    message.timestamp = currentTimestamp();
-    message.clientId = request.clientId;
+    Message message = newMessage(callerId, request);
     const QVariant clientId = request.clientId ? QVariant(*request.clientId) : QVariant();
     Rows rows = db.exec(sendStatement,
         { callerId, clientId, callerId, callerId, request.chatId, request.chatId, message.id,

@@ -233,22 +233,16 @@ void TestFaults::databaseOutage()
     const QString chatId = http.personalChat(alice.token, bob.id);
 
     // Bob listens on the other instance; Alice keeps a socket on this one.
-    const auto socketUrl = [](const TestServer &server, const QString &token) -> QUrl {
-        QUrl address = server.url(u"/ws/user"_s);
-        address.setScheme(u"ws"_s);
-        address.setQuery(u"token="_s + token);
-        return address;
-    };
     QStringList bobFrames;
     QWebSocket bobSocket;
     connect(&bobSocket, &QWebSocket::textMessageReceived, this,
         [&bobFrames](const QString &frame) { bobFrames.append(frame); });
-    bobSocket.open(socketUrl(second, bob.token));
+    bobSocket.open(second.webSocketUrl(u"/ws/user"_s, bob.token));
     QStringList aliceFrames;
     QWebSocket aliceSocket;
     connect(&aliceSocket, &QWebSocket::textMessageReceived, this,
         [&aliceFrames](const QString &frame) { aliceFrames.append(frame); });
-    aliceSocket.open(socketUrl(primary, alice.token));
+    aliceSocket.open(primary.webSocketUrl(u"/ws/user"_s, alice.token));
     // The greetings (the other instance may still deliver the new chat too).
     QTRY_VERIFY_WITH_TIMEOUT(!bobFrames.isEmpty(), 10000);
     QTRY_VERIFY_WITH_TIMEOUT(!aliceFrames.isEmpty(), 10000);

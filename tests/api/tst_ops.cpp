@@ -45,8 +45,7 @@ void TestOps::metricsAreScrapedAndParsed()
     const auto ann = m_http->newUser(u"Ann"_s);
     const auto bob = m_http->newUser(u"Bob"_s);
     const QString chatId = m_http->personalChat(ann.token, bob.id);
-    QUrl wsUrl = m_server.url(u"/ws/user?token="_s + bob.token);
-    wsUrl.setScheme(u"ws"_s);
+    const QUrl wsUrl = m_server.webSocketUrl(u"/ws/user"_s, bob.token);
     QWebSocket socket;
     QSignalSpy greeted(&socket, &QWebSocket::textMessageReceived);
     socket.open(wsUrl);
@@ -131,8 +130,7 @@ void TestOps::jsonLogsHideSecretsAndReopenOnSighup()
         qPrintable(server.error()));
     HttpClient http(server);
     const auto ann = http.newUser(u"Ann"_s);
-    QUrl wsUrl = server.url(u"/ws/user?token="_s + ann.token);
-    wsUrl.setScheme(u"ws"_s);
+    const QUrl wsUrl = server.webSocketUrl(u"/ws/user"_s, ann.token);
     QWebSocket socket;
     QSignalSpy greeted(&socket, &QWebSocket::textMessageReceived);
     socket.open(wsUrl);
@@ -289,8 +287,7 @@ void TestOps::sigtermDrainsAndClosesSocketsWith1001()
     QVERIFY2(server.start({ u"--shutdown-grace"_s, u"5"_s }), qPrintable(server.error()));
     HttpClient http(server);
     const auto ann = http.newUser(u"Ann"_s);
-    QUrl wsUrl = server.url(u"/ws/user?token="_s + ann.token);
-    wsUrl.setScheme(u"ws"_s);
+    const QUrl wsUrl = server.webSocketUrl(u"/ws/user"_s, ann.token);
     QWebSocket socket;
     QSignalSpy greeted(&socket, &QWebSocket::textMessageReceived);
     QSignalSpy closed(&socket, &QWebSocket::disconnected);

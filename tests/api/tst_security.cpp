@@ -290,10 +290,7 @@ void TestSecurity::authorizationMatrix()
             verifyNoLeak(reply);
         }
         for (const QString &path : QStringList { u"/ws/user"_s, u"/ws/"_s + chatId }) {
-            QUrl url = server.url(path);
-            url.setScheme(u"ws"_s);
-            if (!token.isEmpty())
-                url.setQuery(u"token="_s + token);
+            const QUrl url = server.webSocketUrl(path, token);
             const Socket socket = openAndWaitForClose(url);
             QVERIFY2(socket.closeCode == 1008, qPrintable(kind + u" on "_s + path));
             QCOMPARE(socket.frames.size(), 1);
@@ -325,10 +322,8 @@ void TestSecurity::authorizationMatrix()
                     mallory.token)
                 .status
         < 500);
-    QUrl chatSocket = server.url(u"/ws/"_s + chatId);
-    chatSocket.setScheme(u"ws"_s);
-    chatSocket.setQuery(u"token="_s + mallory.token);
-    QCOMPARE(openAndWaitForClose(chatSocket).closeCode, 1008);
+    QCOMPARE(openAndWaitForClose(server.webSocketUrl(u"/ws/"_s + chatId, mallory.token)).closeCode,
+        1008);
 
     // Nothing changed: Alice's chat, its members, her message, her session.
     const Reply chat = http.get(u"/api/v1/chats/"_s + chatId, alice.token);
@@ -465,9 +460,7 @@ void TestSecurity::webSocketFloods()
         qPrintable(server.error()));
     HttpClient http(server);
     const auto alice = http.newUser(u"Alice"_s);
-    QUrl url = server.url(u"/ws/user"_s);
-    url.setScheme(u"ws"_s);
-    url.setQuery(u"token="_s + alice.token);
+    const QUrl url = server.webSocketUrl(u"/ws/user"_s, alice.token);
 
     QWebSocket flooder;
     QSignalSpy closed(&flooder, &QWebSocket::disconnected);
@@ -520,9 +513,7 @@ void TestSecurity::silentConnectionsAreClosed()
     QVERIFY2(server.start({ u"--http-idle-timeout"_s, u"2"_s }), qPrintable(server.error()));
     HttpClient http(server);
     const auto alice = http.newUser(u"Alice"_s);
-    QUrl url = server.url(u"/ws/user"_s);
-    url.setScheme(u"ws"_s);
-    url.setQuery(u"token="_s + alice.token);
+    const QUrl url = server.webSocketUrl(u"/ws/user"_s, alice.token);
     QWebSocket webSocket;
     QSignalSpy frames(&webSocket, &QWebSocket::textMessageReceived);
     webSocket.open(url);

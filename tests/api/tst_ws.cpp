@@ -81,12 +81,7 @@ private Q_SLOTS:
     void survivesDatabaseConnectionLoss();
 
 private:
-    QUrl wsUrl(const QString &path) const
-    {
-        QUrl url = m_server.url(path);
-        url.setScheme(u"ws"_s);
-        return url;
-    }
+    QUrl wsUrl(const QString &path) const { return m_server.webSocketUrl(path); }
     QString personalChat(const HttpClient::Account &a, const HttpClient::Account &b)
     {
         return m_http->personalChat(a.token, b.id);
@@ -368,8 +363,7 @@ void TestWs::twoInstancesChatLive()
     const auto alice = m_http->newUser(u"Alice"_s);
     const auto bob = m_http->newUser(u"Bob"_s);
     const auto carol = m_http->newUser(u"Carol"_s);
-    QUrl secondUrl = second.url(u"/ws/user?token="_s + bob.token);
-    secondUrl.setScheme(u"ws"_s);
+    const QUrl secondUrl = second.webSocketUrl(u"/ws/user"_s, bob.token);
     Client a(wsUrl(u"/ws/user?token="_s + alice.token));
     Client b(secondUrl);
     Client c(wsUrl(u"/ws/user?token="_s + carol.token));
@@ -415,9 +409,7 @@ void TestWs::slowReaderIsCutOff()
     slow.setSocketOption(QAbstractSocket::ReceiveBufferSizeSocketOption, 4096);
     QVERIFY(rawHandshake(slow, server, bob.token));
     slow.setReadBufferSize(1);
-    QUrl fastUrl = server.url(u"/ws/user?token="_s + bob.token);
-    fastUrl.setScheme(u"ws"_s);
-    Client fast(fastUrl);
+    Client fast(server.webSocketUrl(u"/ws/user"_s, bob.token));
     QVERIFY(fast.waitFrames(1));
 
     const int count = 4000;
@@ -454,9 +446,7 @@ void TestWs::silentClientIsDroppedByKeepalive()
     QTcpSocket silent;
     QVERIFY(rawHandshake(silent, server, bob.token));
     // QWebSocket answers pings by itself, so this one must stay.
-    QUrl url = server.url(u"/ws/user?token="_s + bob.token);
-    url.setScheme(u"ws"_s);
-    Client lively(url);
+    Client lively(server.webSocketUrl(u"/ws/user"_s, bob.token));
     QVERIFY(lively.waitFrames(1));
 
     QByteArray received;
@@ -486,9 +476,7 @@ void TestWs::connectionsPerUserAreCapped()
     const auto alice = http.newUser(u"Alice"_s);
     const auto bob = http.newUser(u"Bob"_s);
     const auto urlFor = [&server](const HttpClient::Account &account) {
-        QUrl url = server.url(u"/ws/user?token="_s + account.token);
-        url.setScheme(u"ws"_s);
-        return url;
+        return server.webSocketUrl(u"/ws/user"_s, account.token);
     };
     auto first = std::make_unique<Client>(urlFor(bob));
     QVERIFY(first->waitFrames(1));
@@ -532,9 +520,7 @@ void TestWs::survivesDatabaseConnectionLoss()
     const auto bob = firstHttp.newUser(u"Bob"_s);
     const QString chatId = firstHttp.personalChat(alice.token, bob.id);
     const auto wsUrlOf = [](const TestServer &server, const QString &token) {
-        QUrl url = server.url(u"/ws/user?token="_s + token);
-        url.setScheme(u"ws"_s);
-        return url;
+        return server.webSocketUrl(u"/ws/user"_s, token);
     };
     Client a(wsUrlOf(first, alice.token));
     Client b(wsUrlOf(second, bob.token));

@@ -161,6 +161,15 @@ QUrl TestServer::url(const QString &pathAndQuery) const
     return QUrl(u"%1://127.0.0.1:%2%3"_s.arg(m_scheme).arg(m_port).arg(pathAndQuery));
 }
 
+QUrl TestServer::webSocketUrl(const QString &pathAndQuery, const QString &token) const
+{
+    QUrl address = url(pathAndQuery);
+    address.setScheme(m_scheme == u"https"_s ? u"wss"_s : u"ws"_s);
+    if (!token.isEmpty())
+        address.setQuery(u"token="_s + token);
+    return address;
+}
+
 Reply HttpClient::request(const QByteArray &method, const QString &path, const QByteArray &body,
     const QString &token, const QByteArray &contentType)
 {

@@ -31,6 +31,8 @@ public:
     bool dropDatabaseConnections();
     QString error() const { return m_error; }
     QUrl url(const QString &pathAndQuery) const;
+    // The same address as ws:// (wss:// with TLS), with ?token= when given.
+    QUrl webSocketUrl(const QString &pathAndQuery, const QString &token = {}) const;
     QString databaseUrl() const { return m_databaseUrl; }
     static QByteArray secretKey() { return QByteArrayLiteral("test-secret-key-0123456789"); }
     QByteArray output() const { return m_output; }
