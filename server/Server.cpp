@@ -5,6 +5,7 @@
 #include "cluster/EventFeed.h"
 #include "db/Database.h"
 #include "http/HttpApi.h"
+#include "http/HttpConnections.h"
 #include "security/KnownUsers.h"
 #include "security/RateLimiter.h"
 #include "services/SendQueue.h"
@@ -31,6 +32,8 @@
 #include <QTimer>
 
 #include <cstdio>
+
+#include <sys/resource.h>
 
 #include <sodium.h>
 
@@ -79,27 +82,15 @@ std::optional<QSslConfiguration> tlsConfiguration(const Config &config, QString 
 
 constexpr int listenBacklog = 4096;
 
-// Accepted sockets send small frames (acks, events) back to back: with Nagle's
-// algorithm on, the second waits for the client's delayed ACK (40 ms on Linux).
-// HTTP connections silent for idleTimeoutSeconds are closed: QHttpServer 6.4
-// leaves a connection whose request never completes (or cannot be parsed)
-// open forever, so slow or broken clients could hold every file descriptor.
-// A socket upgraded to a WebSocket leaves this watch when the gateway accepts
-// it (release()); the hub's pings look after it from then on.
-class LowDelayTcpServer : public QTcpServer
+// Hands every accepted connection to HttpConnections before QHttpServer sees
+// it, so the connection rules apply from its first byte.
+class HttpListener : public QTcpServer
 {
 public:
-    LowDelayTcpServer(int idleTimeoutSeconds, QObject *parent)
+    HttpListener(HttpConnections &connections, QObject *parent)
         : QTcpServer(parent)
-        , m_idleTimeoutMs(qint64(idleTimeoutSeconds) * 1000)
-    {
-        if (m_idleTimeoutMs <= 0)
-            return;
-        m_clock.start();
-        m_sweep.setInterval(1000);
-        connect(&m_sweep, &QTimer::timeout, this, &LowDelayTcpServer::closeIdle);
-        m_sweep.start();
-    }
+        , m_connections(connections)
+    { }
 
 protected:
     void incomingConnection(qintptr descriptor) override
@@ -109,51 +100,33 @@ protected:
             delete socket;
             return;
         }
-        socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
-        if (m_idleTimeoutMs > 0) {
-            m_lastActivity.append({ socket, m_clock.elapsed() });
-            const auto touch = [this, socket] { m_activity.insert(socket, m_clock.elapsed()); };
-            connect(socket, &QTcpSocket::readyRead, this, touch);
-            connect(socket, &QTcpSocket::bytesWritten, this, touch);
-        }
-        addPendingConnection(socket);
-    }
-
-public:
-    // The connection from `peer`:`port` is a WebSocket now.
-    void release(const QHostAddress &peer, quint16 port)
-    {
-        m_lastActivity.removeIf([&](const std::pair<QPointer<QTcpSocket>, qint64> &entry) {
-            return entry.first && entry.first->peerPort() == port
-                && entry.first->peerAddress() == peer;
-        });
+        if (m_connections.adopt(socket))
+            addPendingConnection(socket);
+        else
+            HttpConnections::refuse(socket);
     }
 
 private:
-    void closeIdle()
-    {
-        const qint64 now = m_clock.elapsed();
-        QList<std::pair<QPointer<QTcpSocket>, qint64>> watched;
-        watched.reserve(m_lastActivity.size());
-        for (auto &[socket, lastActivity] : m_lastActivity) {
-            if (!socket)
-                continue;
-            const qint64 latest = std::max(lastActivity, m_activity.value(socket.data()));
-            if (now - latest >= m_idleTimeoutMs)
-                socket->abort();
-            else
-                watched.append({ socket, latest });
-        }
-        m_lastActivity = std::move(watched);
-        m_activity.clear();
-    }
-
-    const qint64 m_idleTimeoutMs;
-    QElapsedTimer m_clock;
-    QTimer m_sweep;
-    QList<std::pair<QPointer<QTcpSocket>, qint64>> m_lastActivity;
-    QHash<QTcpSocket *, qint64> m_activity; // since the last sweep
+    HttpConnections &m_connections;
 };
+
+// Thousands of sockets are normal for a chat server, and the common soft limit
+// of 1,024 descriptors is not: raise it to what the hard limit allows.
+void raiseOpenFilesLimit()
+{
+    rlimit limit {};
+    if (::getrlimit(RLIMIT_NOFILE, &limit) != 0)
+        return;
+    if (limit.rlim_cur < limit.rlim_max) {
+        const rlim_t before = limit.rlim_cur;
+        limit.rlim_cur = limit.rlim_max;
+        if (::setrlimit(RLIMIT_NOFILE, &limit) != 0) {
+            qCWarning(lcServer) << "cannot raise the open files limit from" << before;
+            return;
+        }
+    }
+    qCInfo(lcServer) << "open files limit:" << quint64(limit.rlim_cur);
+}
 
 } // namespace
 
@@ -219,6 +192,7 @@ Server::~Server()
 bool Server::start(QString *error)
 {
     initServerResources();
+    raiseOpenFilesLimit();
     if (sodium_init() < 0) {
         *error = u"libsodium failed to initialise"_s;
         return false;
@@ -290,6 +264,14 @@ bool Server::start(QString *error)
     }
 
     m_api->setCorsOrigins(m_config.corsOrigins);
+    HttpConnectionSettings connectionSettings;
+    connectionSettings.requestTimeoutSeconds = m_config.httpRequestTimeoutSeconds;
+    connectionSettings.idleTimeoutSeconds = m_config.httpIdleTimeoutSeconds;
+    connectionSettings.maxConnectionsPerAddress = m_config.httpMaxConnectionsPerAddress;
+    connectionSettings.trustedProxies = m_config.trustedProxies;
+    m_connections = std::make_unique<HttpConnections>(connectionSettings);
+    m_api->setConnections(m_connections.get());
+    m_gateway->setHttpConnections(m_connections.get());
     const bool tls = !m_config.tlsCertificateFile.isEmpty();
     if (tls) {
         const auto configuration = tlsConfiguration(m_config, error);
@@ -297,12 +279,16 @@ bool Server::start(QString *error)
             return false;
         auto *secure = new QSslServer(m_http.get());
         secure->setSslConfiguration(*configuration);
+        // The handshake counts toward the first request's deadline.
+        connect(secure, &QSslServer::startedEncryptionHandshake, m_connections.get(),
+            [this](QSslSocket *socket) {
+                if (!m_connections->adopt(socket, true))
+                    QMetaObject::invokeMethod(
+                        socket, &QAbstractSocket::abort, Qt::QueuedConnection);
+            });
         m_listener = secure;
     } else {
-        auto *listener = new LowDelayTcpServer(m_config.httpIdleTimeoutSeconds, m_http.get());
-        connect(
-            m_gateway.get(), &WsGateway::webSocketAccepted, listener, &LowDelayTcpServer::release);
-        m_listener = listener;
+        m_listener = new HttpListener(*m_connections, m_http.get());
     }
     const QHostAddress address = m_config.host == u"localhost"_s
         ? QHostAddress(QHostAddress::LocalHost)

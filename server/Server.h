@@ -17,6 +17,7 @@ class ClusterLink;
 class Database;
 class EventFeed;
 class HttpApi;
+class HttpConnections;
 class Hub;
 class PasswordHasher;
 class SendQueue;
@@ -62,6 +63,7 @@ private:
     QThread *m_clusterThread = nullptr;
     ClusterLink *m_cluster = nullptr; // lives on m_clusterThread
     bool m_shuttingDown = false;
+    std::unique_ptr<HttpConnections> m_connections; // outlives m_http's sockets
     std::unique_ptr<QHttpServer> m_http;
     QTcpServer *m_listener = nullptr; // owned by m_http
 };

@@ -79,8 +79,14 @@ std::optional<Config> Config::load(const QStringList &arguments, QString *error)
         u"Unsent data a WebSocket client may have queued before it is dropped [WS_MAX_OUTBOUND_KIB]. Default 4096."_s,
         u"KiB"_s);
     const QCommandLineOption httpIdle(u"http-idle-timeout"_s,
-        u"Seconds an HTTP connection may stay silent (an unfinished request, an idle keep-alive) before it is closed; 0 never [HTTP_IDLE_TIMEOUT]. Default 60."_s,
+        u"Seconds an HTTP connection may stay idle (a keep-alive between requests, a client not reading its answer) before it is closed; 0 never [HTTP_IDLE_TIMEOUT]. Default 60."_s,
         u"seconds"_s);
+    const QCommandLineOption httpRequestTimeout(u"http-request-timeout"_s,
+        u"Seconds a request (head and body) may take to arrive, from its first byte; 0 never [HTTP_REQUEST_TIMEOUT]. Default 10."_s,
+        u"seconds"_s);
+    const QCommandLineOption httpPerAddress(u"http-max-connections-per-address"_s,
+        u"Open HTTP connections per client address; trusted proxies are exempt [HTTP_MAX_CONNECTIONS_PER_ADDRESS]. Default 256."_s,
+        u"n"_s);
     const QCommandLineOption grace(u"shutdown-grace"_s,
         u"Seconds to finish in-flight work on SIGTERM [SHUTDOWN_GRACE]. Default 10."_s,
         u"seconds"_s);
@@ -110,10 +116,11 @@ std::optional<Config> Config::load(const QStringList &arguments, QString *error)
         u"subnets"_s);
     const QCommandLineOption checkConfig(u"check-config"_s,
         u"Validate the configuration, connect to the database, report and exit (0 when fine)."_s);
-    parser.addOptions({ host, port, databaseUrl, dataDir, secretKey, tokenMinutes, logLevel,
-        poolSize, hashers, pingInterval, httpIdle, connectionsPerUser, outboundKiB, grace,
-        logFormat, logFile, tlsCert, tlsKey, cors, connectionsPerAddress, frameRate, loginRate,
-        registerRate, messageRate, trustedProxies, checkConfig });
+    parser.addOptions(
+        { host, port, databaseUrl, dataDir, secretKey, tokenMinutes, logLevel, poolSize, hashers,
+            pingInterval, httpIdle, connectionsPerUser, outboundKiB, grace, logFormat, logFile,
+            tlsCert, tlsKey, cors, connectionsPerAddress, frameRate, loginRate, registerRate,
+            messageRate, trustedProxies, httpRequestTimeout, httpPerAddress, checkConfig });
     parser.process(arguments);
 
     const QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
@@ -148,9 +155,14 @@ std::optional<Config> Config::load(const QStringList &arguments, QString *error)
     const auto outbound = number(outboundKiB, u"WS_MAX_OUTBOUND_KIB"_s, 16, 1024 * 1024, 4096);
     const auto graceSeconds = number(grace, u"SHUTDOWN_GRACE"_s, 0, 3600, 10);
     const auto idleSeconds = number(httpIdle, u"HTTP_IDLE_TIMEOUT"_s, 0, 86400, 60);
+    const auto requestSeconds = number(httpRequestTimeout, u"HTTP_REQUEST_TIMEOUT"_s, 0, 86400, 10);
+    const auto httpConnections
+        = number(httpPerAddress, u"HTTP_MAX_CONNECTIONS_PER_ADDRESS"_s, 1, 1000000, 256);
     if (!portNumber || !minutes || !pool || !hashing || !ping || !perUser || !perAddress
-        || !outbound || !graceSeconds || !idleSeconds)
+        || !outbound || !graceSeconds || !idleSeconds || !requestSeconds || !httpConnections)
         return std::nullopt;
+    config.httpRequestTimeoutSeconds = *requestSeconds;
+    config.httpMaxConnectionsPerAddress = *httpConnections;
     config.wsPingIntervalSeconds = *ping;
     config.wsMaxConnectionsPerUser = *perUser;
     config.wsMaxConnectionsPerAddress = *perAddress;

@@ -32,6 +32,8 @@ struct Config
     qint64 wsMaxOutboundBytes = 4 * 1024 * 1024;
     int shutdownGraceSeconds = 10;
     int httpIdleTimeoutSeconds = 60; // 0: never
+    int httpRequestTimeoutSeconds = 10; // a whole request, from its first byte; 0: never
+    int httpMaxConnectionsPerAddress = 256;
     QString logFormat = QStringLiteral("text"); // or "json": one JSON object per line
     QString logFile; // empty: stderr; reopened on SIGHUP (for logrotate)
     QString tlsCertificateFile; // both set: serve HTTPS and WSS

@@ -1,5 +1,6 @@
 #include "HttpApi.h"
 
+#include "HttpConnections.h"
 #include "auth/PasswordHasher.h"
 #include "cluster/EventFeed.h"
 #include "db/Database.h"
@@ -117,9 +118,44 @@ void HttpApi::addRoute(
     }
 }
 
+bool HttpApi::admit(const QHttpServerRequest &request, QHttpServerResponder &responder)
+{
+    QTcpSocket *socket = responder.socket();
+    if (!m_connections || m_connections->requestArrived(socket, request))
+        return true;
+    const HttpReply reply = HttpReply::error(ApiError::badRequest(u"ambiguous_framing"_s,
+        u"Content-Length with Transfer-Encoding, several Content-Lengths or an unsupported "
+        "Transfer-Encoding: the request's length is ambiguous"_s));
+    QHttpServerResponse response(
+        reply.contentType, reply.body, QHttpServerResponse::StatusCode::BadRequest);
+    response.addHeader("Connection"_ba, "close"_ba);
+    response.write(std::move(responder));
+    m_connections->answeredAndClose(socket);
+    qCInfo(lcHttp).noquote() << request.url().path() << 400 << "ambiguous framing";
+    return false;
+}
+
+void HttpApi::answered(QTcpSocket *socket)
+{
+    if (m_connections)
+        m_connections->answered(socket);
+}
+
+void HttpApi::answerNow(const QHttpServerRequest &request, QHttpServerResponder &&responder,
+    const std::function<void(QHttpServerResponder &&)> &write)
+{
+    if (!admit(request, responder))
+        return;
+    QTcpSocket *socket = responder.socket();
+    write(std::move(responder));
+    answered(socket);
+}
+
 void HttpApi::dispatch(const QHttpServerRequest &httpRequest, QHttpServerResponder &&responder,
     const QString &route, QStringList args, Access access, const Handler &handler)
 {
+    if (!admit(httpRequest, responder))
+        return;
     Request request = Request::from(httpRequest, std::move(args), route, m_trustedProxies);
     std::optional<QFuture<HttpReply>> reply;
     if (request.body.size() > Limits::requestBodyMax) {
@@ -153,8 +189,9 @@ void HttpApi::dispatch(const QHttpServerRequest &httpRequest, QHttpServerRespond
     QTcpSocket *socket = responder.socket();
     auto sharedResponder = std::make_shared<QHttpServerResponder>(std::move(responder));
     reply->then(socket,
-        [this, sharedResponder, method = request.method, path = request.path, route = request.route,
-            origin = request.origin, timer = request.timer](const HttpReply &answer) {
+        [this, socket, sharedResponder, method = request.method, path = request.path,
+            route = request.route, origin = request.origin,
+            timer = request.timer](const HttpReply &answer) {
             if (method != "GET" && answer.status < 300)
                 Q_EMIT committed();
             QHttpServerResponse response(
@@ -164,6 +201,7 @@ void HttpApi::dispatch(const QHttpServerRequest &httpRequest, QHttpServerRespond
             for (const auto &[name, value] : corsHeaders(origin))
                 response.addHeader(name, value);
             response.write(std::move(*sharedResponder));
+            answered(socket);
             Metrics::global().recordRequest(method, route, answer.status, timer.nsecsElapsed());
             qCInfo(lcHttp).noquote()
                 << method << path << answer.status
@@ -325,9 +363,12 @@ void HttpApi::registerRoutes(QHttpServer &server)
 
     // Prometheus text format; meant for a scraper on the private network (the
     // reverse proxy should not expose it).
-    server.route(u"/metrics"_s, Method::Get, [](QHttpServerResponder &&responder) {
-        responder.write(Metrics::global().render(), "text/plain; version=0.0.4; charset=utf-8");
-    });
+    server.route(u"/metrics"_s, Method::Get,
+        [this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+            answerNow(request, std::move(responder), [](QHttpServerResponder &&open) {
+                open.write(Metrics::global().render(), "text/plain; version=0.0.4; charset=utf-8");
+            });
+        });
     m_routes.append({ "GET", u"/metrics"_s });
 
     // The OpenAPI document of everything above (resources/api/openapi.json;
@@ -337,13 +378,17 @@ void HttpApi::registerRoutes(QHttpServer &server)
                                    const QByteArray &contentType) {
         // Read (and decompressed) once, on first use: the Swagger UI bundle is 1.7 MB.
         auto body = std::make_shared<std::optional<QByteArray>>();
-        server.route(
-            path, Method::Get, [resource, contentType, body](QHttpServerResponder &&responder) {
-                if (!*body) {
-                    QFile file(resource);
-                    *body = file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
-                }
-                responder.write(**body, contentType);
+        server.route(path, Method::Get,
+            [this, resource, contentType, body](
+                const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+                answerNow(request, std::move(responder),
+                    [resource, contentType, body](QHttpServerResponder &&open) {
+                        if (!*body) {
+                            QFile file(resource);
+                            *body = file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+                        }
+                        open.write(**body, contentType);
+                    });
             });
         m_routes.append({ "GET", path });
     };
@@ -353,8 +398,9 @@ void HttpApi::registerRoutes(QHttpServer &server)
         u"/docs/swagger-ui-bundle.js"_s, u":/docs/swagger-ui-bundle.js"_s, "text/javascript");
     serveResource(u"/docs/swagger-ui.css"_s, u":/docs/swagger-ui.css"_s, "text/css");
 
-    server.setMissingHandler(
-        [this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+    server.setMissingHandler([this](const QHttpServerRequest &request,
+                                 QHttpServerResponder &&responder) {
+        answerNow(request, std::move(responder), [this, &request](QHttpServerResponder &&open) {
             const QByteArray origin = request.value("origin"_ba);
             if (request.method() == Method::Options && !origin.isEmpty() && originAllowed(origin)) {
                 // A browser's CORS preflight: say what it may send, and cache that.
@@ -366,7 +412,7 @@ void HttpApi::registerRoutes(QHttpServer &server)
                 preflight.addHeader(
                     "Access-Control-Allow-Headers"_ba, "Authorization, Content-Type"_ba);
                 preflight.addHeader("Access-Control-Max-Age"_ba, "600"_ba);
-                preflight.write(std::move(responder));
+                preflight.write(std::move(open));
                 return;
             }
             const HttpReply reply
@@ -375,9 +421,10 @@ void HttpApi::registerRoutes(QHttpServer &server)
                 reply.contentType, reply.body, QHttpServerResponse::StatusCode::NotFound);
             for (const auto &[name, value] : corsHeaders(origin))
                 response.addHeader(name, value);
-            response.write(std::move(responder));
+            response.write(std::move(open));
             qCInfo(lcHttp).noquote() << request.url().path() << 404;
         });
+    });
 }
 
 bool HttpApi::originAllowed(const QByteArray &origin) const

@@ -12,11 +12,13 @@
 
 class QHttpServer;
 class QHttpServerResponder;
+class QTcpSocket;
 
 namespace Messenger::Server {
 
 class Database;
 class EventFeed;
+class HttpConnections;
 class PasswordHasher;
 class TokenService;
 class SendQueue;
@@ -46,6 +48,8 @@ public:
     // Browser origins allowed to call the API ("*" for any); none by default.
     void setCorsOrigins(const QStringList &origins) { m_corsOrigins = origins; }
     void setTrustedProxies(const TrustedProxies &proxies) { m_trustedProxies = proxies; }
+    // The connection rules (one request at a time, framing) requests go through.
+    void setConnections(HttpConnections *connections) { m_connections = connections; }
 
 Q_SIGNALS:
     // A request that changes data succeeded: its updates are in the log.
@@ -59,6 +63,14 @@ private:
         Access access, Handler handler);
     void dispatch(const QHttpServerRequest &request, QHttpServerResponder &&responder,
         const QString &route, QStringList args, Access access, const Handler &handler);
+    // Hands a complete request to the connection rules; false when it was
+    // refused (and answered) there.
+    bool admit(const QHttpServerRequest &request, QHttpServerResponder &responder);
+    // The answer on `socket` is written: the connection may read the next request.
+    void answered(QTcpSocket *socket);
+    // A route answered on the spot, under the same connection rules.
+    void answerNow(const QHttpServerRequest &request, QHttpServerResponder &&responder,
+        const std::function<void(QHttpServerResponder &&)> &write);
     bool originAllowed(const QByteArray &origin) const;
     // The CORS headers for a browser request from `origin`, if it is allowed.
     QList<QPair<QByteArray, QByteArray>> corsHeaders(const QByteArray &origin) const;
@@ -79,6 +91,7 @@ private:
     TokenService &m_tokens;
     EventFeed &m_feed;
     QStringList m_corsOrigins;
+    HttpConnections *m_connections = nullptr;
     QList<Route> m_routes;
 };
 

@@ -117,6 +117,11 @@ QByteArray Metrics::render() const
     }
     gauge(out, "messenger_websocket_connections", "Open WebSocket connections.",
         webSocketConnections);
+    gauge(out, "messenger_http_connections", "Open HTTP connections (not WebSockets).",
+        httpConnections);
+    gauge(out, "messenger_http_connections_stalled",
+        "HTTP connections not read while their clients leave answers unread.",
+        httpConnectionsStalled);
     gauge(out, "messenger_messages_stored_total", "Messages stored (not counting retries).",
         qint64(messagesStored.load()), "counter");
     gauge(out, "messenger_messages_delivered_total",

@@ -41,6 +41,9 @@ public:
     void recordQuery(qint64 nanoseconds) { m_queryDuration.observe(nanoseconds); }
 
     std::atomic<qint64> webSocketConnections { 0 };
+    std::atomic<qint64> httpConnections { 0 };
+    // Connections not read because their clients leave answers unread.
+    std::atomic<qint64> httpConnectionsStalled { 0 };
     std::atomic<quint64> messagesStored { 0 };
     std::atomic<quint64> messagesDelivered { 0 };
     std::atomic<qint64> databaseConnectionsInUse { 0 };

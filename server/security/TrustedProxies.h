@@ -23,9 +23,9 @@ public:
     // (a client can prepend anything to that header, but not append).
     QString clientAddress(const QHostAddress &peer, const QByteArray &forwardedFor) const;
     bool isEmpty() const { return m_subnets.isEmpty(); }
+    bool trusts(const QHostAddress &address) const;
 
 private:
-    bool trusts(const QHostAddress &address) const;
 
     QList<QPair<QHostAddress, int>> m_subnets;
 };

@@ -5,6 +5,7 @@
 #include "WsSession.h"
 #include "cluster/EventFeed.h"
 #include "db/Database.h"
+#include "http/HttpConnections.h"
 #include "security/KnownUsers.h"
 #include "services/ChatAccess.h"
 #include "services/MessageService.h"
@@ -18,6 +19,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLoggingCategory>
+#include <QTcpSocket>
 #include <QUrlQuery>
 #include <QWebSocket>
 
@@ -46,13 +48,24 @@ void WsGateway::registerRoutes(QHttpServer &server)
     // QHttpServer 6.4 upgrades only requests whose path a route handles; the
     // route writes nothing for an upgrade, so the socket reaches us.
     server.route(u"/ws/<arg>"_s,
-        [](const QString &, const QHttpServerRequest &request, QHttpServerResponder &&responder) {
-            if (request.value("upgrade"_ba).compare("websocket", Qt::CaseInsensitive) == 0)
+        [this](
+            const QString &, const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+            QTcpSocket *socket = responder.socket();
+            if (request.value("upgrade"_ba).compare("websocket", Qt::CaseInsensitive) == 0) {
+                if (m_httpConnections)
+                    m_httpConnections->release(socket);
                 return;
+            }
+            if (m_httpConnections && !m_httpConnections->requestArrived(socket, request)) {
+                socket->abort(); // ambiguous framing: nothing after it is read
+                return;
+            }
             QHttpServerResponse(QByteArrayLiteral("application/json"),
                 R"({"detail":"WebSocket endpoint: connect with an Upgrade request","code":"upgrade_required"})"_ba,
                 QHttpServerResponse::StatusCode::UpgradeRequired)
                 .write(std::move(responder));
+            if (m_httpConnections)
+                m_httpConnections->answered(socket);
         });
     connect(&server, &QHttpServer::newWebSocketConnection, this, [this] {
         while (m_server->hasPendingWebSocketConnections())
@@ -73,7 +86,6 @@ void WsGateway::accept(std::unique_ptr<QWebSocket> socket)
 {
     if (!socket)
         return;
-    Q_EMIT webSocketAccepted(socket->peerAddress(), socket->peerPort());
     socket->setMaxAllowedIncomingMessageSize(quint64(m_settings.maxFrameBytes));
     socket->setMaxAllowedIncomingFrameSize(quint64(m_settings.maxFrameBytes));
     const QUrl url = socket->requestUrl();

@@ -18,6 +18,7 @@ namespace Messenger::Server {
 
 class Database;
 class EventFeed;
+class HttpConnections;
 class Hub;
 class SendQueue;
 class KnownUsers;
@@ -49,14 +50,14 @@ public:
         Hub &hub, EventFeed &feed, WsSettings settings, QObject *parent = nullptr);
 
     void registerRoutes(QHttpServer &server);
+    // The HTTP connection rules: an upgraded connection leaves them.
+    void setHttpConnections(HttpConnections *connections) { m_httpConnections = connections; }
 
     // A typing frame from another instance, for our members of its chat.
     void deliverRemoteTyping(const QByteArray &frame);
 
 Q_SIGNALS:
     void committed();
-    // A connection became a WebSocket (the HTTP idle timeout lets go of it).
-    void webSocketAccepted(const QHostAddress &peer, quint16 port);
     // A typing frame went to this instance's sockets; others should have it too.
     void typingBroadcast(const QByteArray &frame);
 
@@ -78,6 +79,7 @@ private:
     EventFeed &m_feed;
     WsSettings m_settings;
     QHttpServer *m_server = nullptr;
+    HttpConnections *m_httpConnections = nullptr;
     QHash<QString, int> m_connectionsByAddress;
     RateLimiter m_framesBySocket;
 };

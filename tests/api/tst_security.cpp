@@ -424,7 +424,8 @@ void TestSecurity::malformedHttp()
 }
 
 // Slowloris: hundreds of connections that never finish a request do not keep
-// the server from anyone else.
+// the server from anyone else (at another address: one address holds at most
+// --http-max-connections-per-address; tst_connections has the rest).
 void TestSecurity::slowClients()
 {
     TestServer server;
@@ -433,6 +434,7 @@ void TestSecurity::slowClients()
     std::vector<std::unique_ptr<QTcpSocket>> slow;
     for (int i = 0; i < 300; ++i) {
         auto socket = std::make_unique<QTcpSocket>();
+        socket->bind(QHostAddress(u"127.0.0.2"_s));
         socket->connectToHost(QHostAddress::LocalHost, port);
         QVERIFY(socket->waitForConnected(5000));
         socket->write(i % 2 ? "GET /heal" : "POST /api/v1/auth/token HTTP/1.1\r\nContent-Le");
