@@ -9,7 +9,14 @@
 #include <QMutex>
 #include <QRegularExpression>
 
+#include <atomic>
+#include <csignal>
 #include <cstdio>
+#include <cstring>
+#include <ctime>
+
+#include <execinfo.h>
+#include <unistd.h>
 
 using namespace Qt::StringLiterals;
 
@@ -24,6 +31,10 @@ struct Sink
     QString path;
     std::FILE *file = nullptr; // null: stderr
 };
+
+// What a signal handler may read: the log's descriptor and format.
+std::atomic<int> fatalLogFd { STDERR_FILENO };
+std::atomic<bool> fatalLogJson { false };
 
 Sink &sink()
 {
@@ -72,10 +83,152 @@ bool openFile(Sink &out, QString *error)
             *error = u"cannot open log file "_s + out.path;
         return false;
     }
+    fatalLogFd = ::fileno(file);
     if (out.file)
         std::fclose(out.file);
     out.file = file;
     return true;
+}
+
+// A fixed-size line built without allocating: what a signal handler may do.
+class SignalSafeLine
+{
+public:
+    void append(const char *text)
+    {
+        while (*text && m_size < sizeof(m_data) - 1)
+            m_data[m_size++] = *text++;
+    }
+    void append(long long number, int width = 0)
+    {
+        char digits[24];
+        int count = 0;
+        const bool negative = number < 0;
+        unsigned long long value = negative ? 0ULL - (unsigned long long)number : number;
+        do {
+            digits[count++] = char('0' + value % 10);
+            value /= 10;
+        } while (value && count < 24);
+        while (count < width && count < 24)
+            digits[count++] = '0';
+        if (negative)
+            append("-");
+        while (count > 0 && m_size < sizeof(m_data) - 1)
+            m_data[m_size++] = digits[--count];
+    }
+    void write(int fd) const { [[maybe_unused]] const auto written = ::write(fd, m_data, m_size); }
+
+private:
+    char m_data[512];
+    size_t m_size = 0;
+};
+
+// UTC time as in every other log line, from arithmetic alone (gmtime is
+// not async-signal-safe).
+void appendTimestamp(SignalSafeLine &line)
+{
+    timespec now {};
+    ::clock_gettime(CLOCK_REALTIME, &now);
+    const long long seconds = now.tv_sec;
+    long long days = seconds / 86400;
+    const long long secondOfDay = seconds % 86400;
+    // Howard Hinnant's civil_from_days.
+    days += 719468;
+    const long long era = days / 146097;
+    const long long dayOfEra = days - era * 146097;
+    const long long yearOfEra
+        = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146096) / 365;
+    const long long dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100);
+    const long long monthIndex = (5 * dayOfYear + 2) / 153;
+    const long long day = dayOfYear - (153 * monthIndex + 2) / 5 + 1;
+    const long long month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9;
+    const long long year = yearOfEra + era * 400 + (month <= 2);
+    line.append(year, 4);
+    line.append("-");
+    line.append(month, 2);
+    line.append("-");
+    line.append(day, 2);
+    line.append("T");
+    line.append(secondOfDay / 3600, 2);
+    line.append(":");
+    line.append(secondOfDay / 60 % 60, 2);
+    line.append(":");
+    line.append(secondOfDay % 60, 2);
+    line.append(".");
+    line.append(now.tv_nsec / 1000, 6);
+    line.append("Z");
+}
+
+const char *signalName(int signalNumber)
+{
+    switch (signalNumber) {
+    case SIGSEGV:
+        return "SIGSEGV";
+    case SIGBUS:
+        return "SIGBUS";
+    case SIGFPE:
+        return "SIGFPE";
+    case SIGILL:
+        return "SIGILL";
+    case SIGABRT:
+        return "SIGABRT";
+    default:
+        return "signal";
+    }
+}
+
+constexpr int fatalSignals[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT };
+
+// The last words of a crashing process: one log line naming the signal, the
+// stack as backtrace_symbols_fd prints it, then the default action (a core
+// dump where the limits allow one).
+void onFatalSignal(int signalNumber)
+{
+    const int fd = fatalLogFd.load();
+    SignalSafeLine line;
+    if (fatalLogJson.load()) {
+        line.append("{\"time\":\"");
+        appendTimestamp(line);
+        line.append("\",\"level\":\"fatal\",\"category\":\"messenger.server\",\"message\":\"");
+    } else {
+        appendTimestamp(line);
+        line.append(" FATAL messenger.server: ");
+    }
+    line.append("fatal signal ");
+    line.append(signalNumber);
+    line.append(" (");
+    line.append(signalName(signalNumber));
+    line.append("), backtrace follows");
+    line.append(fatalLogJson.load() ? "\"}\n" : "\n");
+    line.write(fd);
+    void *frames[64];
+    const int depth = ::backtrace(frames, 64);
+    ::backtrace_symbols_fd(frames, depth, fd);
+    ::signal(signalNumber, SIG_DFL);
+    ::raise(signalNumber);
+}
+
+void installFatalSignalHandler()
+{
+#if defined(__SANITIZE_ADDRESS__)
+    return; // AddressSanitizer's own report says more
+#else
+    // backtrace() loads libgcc on first use, which allocates: do it now.
+    void *warmUp[1];
+    ::backtrace(warmUp, 1);
+    // A stack overflow leaves no stack to report it on: use one of our own.
+    static char alternateStack[64 * 1024];
+    stack_t stack {};
+    stack.ss_sp = alternateStack;
+    stack.ss_size = sizeof(alternateStack);
+    ::sigaltstack(&stack, nullptr);
+    struct sigaction action = {};
+    action.sa_handler = onFatalSignal;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_ONSTACK | SA_RESETHAND;
+    for (const int signalNumber : fatalSignals)
+        ::sigaction(signalNumber, &action, nullptr);
+#endif
 }
 
 } // namespace
@@ -86,11 +239,13 @@ bool install(const QString &level, const QString &format, const QString &file, Q
     {
         const QMutexLocker lock(&out.mutex);
         out.json = format == u"json"_s;
+        fatalLogJson = out.json;
         out.path = file;
         if (!file.isEmpty() && !openFile(out, error))
             return false;
     }
     qInstallMessageHandler(writeLine);
+    installFatalSignalHandler();
     QString rules = u"*.debug=false\nqt.*.info=false\n"_s;
     if (level == u"debug"_s)
         rules = u"messenger.*.debug=true\n"_s;

@@ -110,22 +110,27 @@ private:
     HttpConnections &m_connections;
 };
 
-// Thousands of sockets are normal for a chat server, and the common soft limit
-// of 1,024 descriptors is not: raise it to what the hard limit allows.
-void raiseOpenFilesLimit()
+// Raises a resource's soft limit to its hard limit and logs the figure:
+// thousands of sockets are normal for a chat server, and the common soft limit
+// of 1,024 descriptors is not; a crash should leave a core dump where the
+// operator allows one (the soft core limit is often 0).
+void raiseSoftLimit(int resource, const char *what)
 {
     rlimit limit {};
-    if (::getrlimit(RLIMIT_NOFILE, &limit) != 0)
+    if (::getrlimit(resource, &limit) != 0)
         return;
     if (limit.rlim_cur < limit.rlim_max) {
         const rlim_t before = limit.rlim_cur;
         limit.rlim_cur = limit.rlim_max;
-        if (::setrlimit(RLIMIT_NOFILE, &limit) != 0) {
-            qCWarning(lcServer) << "cannot raise the open files limit from" << before;
+        if (::setrlimit(resource, &limit) != 0) {
+            qCWarning(lcServer) << "cannot raise the" << what << "limit from" << quint64(before);
             return;
         }
     }
-    qCInfo(lcServer) << "open files limit:" << quint64(limit.rlim_cur);
+    if (limit.rlim_cur == RLIM_INFINITY)
+        qCInfo(lcServer) << what << "limit: unlimited";
+    else
+        qCInfo(lcServer) << what << "limit:" << quint64(limit.rlim_cur);
 }
 
 } // namespace
@@ -192,7 +197,8 @@ Server::~Server()
 bool Server::start(QString *error)
 {
     initServerResources();
-    raiseOpenFilesLimit();
+    raiseSoftLimit(RLIMIT_NOFILE, "open files");
+    raiseSoftLimit(RLIMIT_CORE, "core file size");
     if (sodium_init() < 0) {
         *error = u"libsodium failed to initialise"_s;
         return false;

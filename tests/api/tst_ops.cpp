@@ -28,6 +28,7 @@ private Q_SLOTS:
     void corsIsOffByDefaultAndAnswersPreflight();
     void checkConfigReportsAndExits();
     void sigtermDrainsAndClosesSocketsWith1001();
+    void fatalSignalLeavesALastLogLine();
 
 private:
     TestServer m_server;
@@ -300,6 +301,27 @@ void TestOps::sigtermDrainsAndClosesSocketsWith1001()
     QTcpSocket late;
     late.connectToHost(QHostAddress::LocalHost, server.url(u"/"_s).port());
     QVERIFY(!late.waitForConnected(2000) || !late.waitForReadyRead(500));
+}
+
+// The server died under load with no log line at all: now a fatal signal
+// writes one (which signal, the stack) before the default action.
+void TestOps::fatalSignalLeavesALastLogLine()
+{
+    if (qEnvironmentVariableIsSet("ASAN_OPTIONS"))
+        QSKIP("AddressSanitizer keeps its own fatal-signal report");
+    TestServer server;
+    QVERIFY2(server.start(), qPrintable(server.error()));
+    QVERIFY(server.output().contains("core file size limit:"));
+    QVERIFY(::kill(pid_t(server.processId()), SIGSEGV) == 0);
+    QVERIFY(server.waitForExit(10000));
+    const QByteArray output = server.output();
+    QVERIFY2(
+        output.contains("FATAL messenger.server: fatal signal 11 (SIGSEGV), backtrace follows\n"),
+        output.right(2000).constData());
+    // backtrace_symbols_fd's frames: the binary or a library, and an address.
+    static const QRegularExpression frame(
+        u"\\n\\S*(messenger-server|\\.so[.0-9]*)\\([^)]*\\)\\[0x[0-9a-f]+\\]"_s);
+    QVERIFY2(frame.match(QString::fromUtf8(output)).hasMatch(), output.right(2000).constData());
 }
 
 QTEST_MAIN(TestOps)

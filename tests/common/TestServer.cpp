@@ -11,6 +11,8 @@
 #include <QSqlQuery>
 #include <QUuid>
 
+#include <sys/resource.h>
+
 using namespace Qt::StringLiterals;
 
 namespace {
@@ -96,6 +98,12 @@ bool TestServer::start(const QStringList &extraArgs)
         serverEnv.insert(limit, u"off"_s);
     m_process.setProcessEnvironment(serverEnv);
     m_process.setProcessChannelMode(QProcess::MergedChannels);
+    // No core files from the servers tests crash on purpose (or not): the
+    // fatal-signal log line is what a failing test shows.
+    m_process.setChildProcessModifier([] {
+        const rlimit noCores { 0, 0 };
+        ::setrlimit(RLIMIT_CORE, &noCores);
+    });
     m_output.clear();
     m_process.start(QStringLiteral(MESSENGER_SERVER_BIN),
         QStringList { u"--host"_s, u"127.0.0.1"_s, u"--port"_s, QString::number(m_port),
@@ -147,6 +155,13 @@ void TestServer::stop()
     // The server's log helps when a test fails; MESSENGER_TEST_SERVER_LOG=1 prints it.
     if (qEnvironmentVariableIsSet("MESSENGER_TEST_SERVER_LOG"))
         qInfo().noquote() << QString::fromUtf8(m_output);
+}
+
+bool TestServer::waitForExit(int milliseconds)
+{
+    const bool exited = m_process.waitForFinished(milliseconds);
+    m_output += m_process.readAll();
+    return exited;
 }
 
 void TestServer::kill()

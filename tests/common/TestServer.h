@@ -26,6 +26,8 @@ public:
     void stop();
     // SIGKILL: no shutdown, no draining, as a crash or the OOM killer would.
     void kill();
+    // Waits for the process to end by itself and collects its last output.
+    bool waitForExit(int milliseconds);
     // Cuts every PostgreSQL connection to this server's database, as a database
     // restart or a network blip would; the server has to reconnect by itself.
     bool dropDatabaseConnections();
