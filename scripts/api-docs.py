@@ -194,7 +194,7 @@ that API work unchanged, and adds what a real messenger needs (see
 
 | status | when | example `code` |
 |---|---|---|
-| 400 | malformed JSON, email taken | `email_taken` |
+| 400 | malformed JSON, email taken; a request framed two ways (`Content-Length` with `Transfer-Encoding`, two `Content-Length`s), after which the connection is closed | `email_taken`, `ambiguous_framing` |
 | 401 | no, invalid, expired or unknown-user token (+ `WWW-Authenticate: Bearer`); wrong password | `invalid_token`, `invalid_credentials` |
 | 403 | not a member; not the owner or sender | `not_a_member`, `not_message_sender` |
 | 404 | unknown (or invisible to you) chat, message, user | `chat_not_found` |
@@ -202,14 +202,17 @@ that API work unchanged, and adds what a real messenger needs (see
 | 413 | body over 1 MiB | `body_too_large` |
 | 415 | body that is not JSON | |
 | 422 | invalid fields | `validation_error` |
-| 429 | over a rate limit (+ `Retry-After` seconds) | `too_many_messages` |
+| 429 | over a rate limit (+ `Retry-After` seconds); more than 256 open connections from your address (then closed) | `too_many_messages`, `too_many_connections` |
 | 503 | database unavailable: retry | `database_unavailable` |
 
 Limits: text 1–4096 characters (trimmed); names 1–64, group names 1–128; groups
 up to 1000 members; history pages 1–200. Rate limits (defaults; the operator may
 change them): 3 failed logins at once then one per 6 s per account and per
 address; 3 registrations then one per 6 s per address; 20 messages at once then
-5 per second per user.
+5 per second per user. Connections: one request is answered at a time (pipelined
+requests wait their turn and are answered in order; none is read while 1 MiB of
+answers waits unread); a request must arrive whole within 10 s of its first
+byte; an idle connection is closed after 60 s.
 
 ## Authentication
 
@@ -447,7 +450,7 @@ REST и WebSocket API сервера Messenger. Все пути, методы и
 
 | статус | когда | пример `code` |
 |---|---|---|
-| 400 | неверный JSON, email занят | `email_taken` |
+| 400 | неверный JSON, email занят; запрос с двоякой длиной (`Content-Length` вместе с `Transfer-Encoding`, два `Content-Length`), после чего соединение закрывается | `email_taken`, `ambiguous_framing` |
 | 401 | нет токена, он неверен, истёк или пользователя нет (+ `WWW-Authenticate: Bearer`); неверный пароль | `invalid_token`, `invalid_credentials` |
 | 403 | не участник; не владелец или не автор | `not_a_member`, `not_message_sender` |
 | 404 | неизвестный (или невидимый вам) чат, сообщение, пользователь | `chat_not_found` |
@@ -455,14 +458,18 @@ REST и WebSocket API сервера Messenger. Все пути, методы и
 | 413 | тело больше 1 МиБ | `body_too_large` |
 | 415 | тело не JSON | |
 | 422 | неверные поля | `validation_error` |
-| 429 | превышен лимит частоты (+ `Retry-After` в секундах) | `too_many_messages` |
+| 429 | превышен лимит частоты (+ `Retry-After` в секундах); больше 256 открытых соединений с вашего адреса (затем закрывается) | `too_many_messages`, `too_many_connections` |
 | 503 | база данных недоступна: повторите позже | `database_unavailable` |
 
 Ограничения: текст 1–4096 символов (пробелы по краям обрезаются); имя 1–64,
 название группы 1–128; в группе до 1000 участников; страница истории 1–200.
 Лимиты частоты (по умолчанию; администратор может изменить): 3 неудачных входа
 подряд, затем один в 6 с на аккаунт и на адрес; 3 регистрации, затем одна в 6 с
-на адрес; 20 сообщений подряд, затем 5 в секунду на пользователя.
+на адрес; 20 сообщений подряд, затем 5 в секунду на пользователя. Соединения:
+запросы обрабатываются по одному (конвейерные ждут своей очереди, ответы идут по
+порядку; пока клиент не забрал 1 МиБ ответов, следующий запрос не читается);
+запрос должен прийти целиком за 10 с от первого байта; простаивающее соединение
+закрывается через 60 с.
 
 ## Аутентификация
 
