@@ -294,6 +294,7 @@ void HttpConnections::enforceTotalUnsent()
         if (connection.stalled)
             stalled.append({ unsent, connection.socket.data() });
     }
+    Metrics::global().httpUnsentBytes = total;
     if (total <= m_settings.maxUnsentTotalBytes)
         return;
     std::sort(stalled.begin(), stalled.end(), std::greater<>());
@@ -306,6 +307,7 @@ void HttpConnections::enforceTotalUnsent()
         socket->abort();
         socket->deleteLater();
     }
+    Metrics::global().httpUnsentBytes = total;
 }
 
 } // namespace Messenger::Server

@@ -44,6 +44,7 @@ public:
     std::atomic<qint64> httpConnections { 0 };
     // Connections not read because their clients leave answers unread.
     std::atomic<qint64> httpConnectionsStalled { 0 };
+    std::atomic<qint64> httpUnsentBytes { 0 }; // as of the last sweep
     std::atomic<quint64> messagesStored { 0 };
     std::atomic<quint64> messagesDelivered { 0 };
     std::atomic<qint64> databaseConnectionsInUse { 0 };
