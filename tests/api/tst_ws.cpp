@@ -619,6 +619,7 @@ void TestWs::pingFloodCountsAsFrames()
     received = readUntilClosed(flooder, received);
     QVERIFY2(flooder.state() != QAbstractSocket::ConnectedState, "the ping flood was not cut off");
     const ServerFrames frames = parseServerFrames(received);
+    qInfo() << "pongs before the close:" << frames.pongs << "of" << pings;
     QVERIFY2(frames.pongs < pings, qPrintable(QString::number(frames.pongs)));
     QCOMPARE(frames.closeCode, 1008);
     QCOMPARE(frames.closeReason, QByteArray("too many frames"));
