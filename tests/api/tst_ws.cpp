@@ -638,12 +638,35 @@ void TestWs::pongsCountTowardsOutbound()
         qPrintable(server.error()));
     HttpClient http(server);
     const auto alice = http.newUser(u"Alice"_s);
+    const QByteArray ping = maskedPing(QByteArray(125, 'p'));
+
+    // 200 pings in one write: their 26 KB of pongs are queued while the server
+    // reads them, before any can leave, so the limit closes the socket with
+    // its code and reason (and, the whole write read, nothing is left unread).
+    {
+        QTcpSocket burst;
+        QVERIFY(rawHandshake(burst, server, alice.token));
+        QByteArray received = burst.readAll();
+        const int pings = 200;
+        burst.write(ping.repeated(pings));
+        QVERIFY(burst.waitForBytesWritten(5000));
+        received = readUntilClosed(burst, received);
+        QVERIFY2(burst.state() != QAbstractSocket::ConnectedState,
+            "a client with its pongs over the limit was kept");
+        const ServerFrames frames = parseServerFrames(received);
+        qInfo() << "pongs before the close:" << frames.pongs << "of" << pings;
+        QVERIFY2(frames.pongs < pings, qPrintable(QString::number(frames.pongs)));
+        QCOMPARE(frames.closeCode, 1008);
+        QCOMPARE(frames.closeReason, QByteArray("too much unread data"));
+    }
+
+    // A client that floods and never reads: closed all the same, and the
+    // server's memory stays flat.
     QTcpSocket flooder;
     flooder.setSocketOption(QAbstractSocket::ReceiveBufferSizeSocketOption, 4096);
     QVERIFY(rawHandshake(flooder, server, alice.token));
     QByteArray received = flooder.readAll();
     flooder.setReadBufferSize(1); // stop reading: the pongs pile up at the server
-    const QByteArray ping = maskedPing(QByteArray(125, 'p'));
     const int pings = 80000; // 10 MB of pongs, far beyond the kernel's buffers
     QByteArray flood;
     flood.reserve(ping.size() * pings);
@@ -660,8 +683,8 @@ void TestWs::pongsCountTowardsOutbound()
         "a client that does not read its pongs was kept");
     const ServerFrames frames = parseServerFrames(received);
     QVERIFY2(frames.pongs < pings, qPrintable(QString::number(frames.pongs)));
-    // (The close frame, 1008 "too much unread data", waits behind what the
-    // client never read; a reset usually overtakes it.)
+    // (Here the close frame waits behind what the client never read, and the
+    // reset of a socket closed with unread input overtakes it.)
     qInfo() << "pongs read before the close:" << frames.pongs << "of" << pings << "close"
             << frames.closeCode << frames.closeReason << "server resident"
             << residentKiB(server.processId()) << "KiB";
