@@ -223,11 +223,11 @@ bool WsGateway::countFrame(WsSession *session)
 void WsGateway::handleFrame(WsSession *session, const QByteArray &frame)
 {
     // Sends have their own limit per user (a 429-style error the client
-    // retries); every other frame a socket sends counts here (pings, pongs and
-    // fragments through controlFrameReceived), and a flood of them ends the
-    // socket. Counted on arrival, also while earlier commands wait.
-    // Before the greeting nothing runs (clients wait for it), so then every
-    // frame only counts.
+    // retries); every other frame counts against the socket's limit (pings,
+    // pongs and fragments arrive through controlFrameReceived), on arrival,
+    // also while earlier commands wait, and a flood of them ends the socket.
+    // Before the greeting nothing runs (clients wait for it), so every frame
+    // then only counts.
     const Result<WsProtocol::Command> parsed = WsProtocol::parse(frame, session->chatId());
     const bool isSend = parsed && parsed.value().type == WsProtocol::Command::Type::Send;
     if ((!isSend || !session->isOpen()) && !countFrame(session))
