@@ -207,9 +207,12 @@ that API work unchanged, and adds what a real messenger needs (see
 
 Limits: text 1–4096 characters (trimmed); names 1–64, group names 1–128; groups
 up to 1000 members; history pages 1–200. Rate limits (defaults; the operator may
-change them): 3 failed logins at once then one per 6 s per account and per
-address; 3 registrations then one per 6 s per address; 20 messages at once then
-5 per second per user. Connections: one request is answered at a time (pipelined
+change them): failed logins 3 at once then one per 6 s per account and
+address and per address, and 10 at once then one per 2 s per account from all
+addresses together (not charged from an address the account signed in from
+before); an attempt takes its place before the password is checked and a
+successful one gives it back; 3 registrations then one per 6 s per address; 20
+messages at once then 5 per second per user. Connections: one request is answered at a time (pipelined
 requests wait their turn and are answered in order; none is read while 1 MiB of
 answers waits unread); a request must arrive whole within 10 s of its first
 byte; an idle connection is closed after 60 s.
@@ -376,9 +379,12 @@ messages come back as `message` events too, after their `ack`.
 
 Over the message rate limit the `error` has `"retry_after"` (seconds): send
 the same frame again then. A malformed frame gets an `error`; the socket stays
-open. A frame over 64 KiB closes it (1009); more than 30 frames a second other
-than sends closes it (1008). The server pings every 30 s and drops a client
-silent for 75 s.
+open. A frame over 64 KiB closes it (1009); more than 30 frames a second
+(bursts of 60) other than sends, pings, pongs and fragments included, close it
+(1008, reason `too many frames`), and so do more than 4 MiB queued for a client
+that does not read them, pongs included (1008, `too much unread data`; resume
+later). The server pings every 30 s and drops a client silent for 75 s. At most
+16 sockets per user and 500 per address are open or opening at once.
 
 ### Resume
 
@@ -463,9 +469,12 @@ REST и WebSocket API сервера Messenger. Все пути, методы и
 
 Ограничения: текст 1–4096 символов (пробелы по краям обрезаются); имя 1–64,
 название группы 1–128; в группе до 1000 участников; страница истории 1–200.
-Лимиты частоты (по умолчанию; администратор может изменить): 3 неудачных входа
-подряд, затем один в 6 с на аккаунт и на адрес; 3 регистрации, затем одна в 6 с
-на адрес; 20 сообщений подряд, затем 5 в секунду на пользователя. Соединения:
+Лимиты частоты (по умолчанию; администратор может изменить): неудачные входы —
+3 подряд, затем один в 6 с на пару «аккаунт и адрес» и на адрес, а также 10
+подряд, затем один в 2 с на аккаунт со всех адресов вместе (не списывается с
+адреса, с которого в аккаунт уже входили); попытка занимает место до проверки
+пароля, успешная его возвращает; 3 регистрации, затем одна в 6 с на адрес; 20
+сообщений подряд, затем 5 в секунду на пользователя. Соединения:
 запросы обрабатываются по одному (конвейерные ждут своей очереди, ответы идут по
 порядку; пока клиент не забрал 1 МиБ ответов, следующий запрос не читается);
 запрос должен прийти целиком за 10 с от первого байта; простаивающее соединение
@@ -634,8 +643,12 @@ Email занят, неверные поля:
 При превышении лимита сообщений в `error` есть `"retry_after"` (секунды):
 отправьте тот же кадр снова через это время. На неверный кадр приходит `error`,
 сокет остаётся открытым. Кадр больше 64 КиБ закрывает сокет (1009); больше 30
-кадров в секунду, кроме отправок, — тоже (1008). Сервер шлёт ping каждые 30 с и
-отключает клиента, молчащего 75 с.
+кадров в секунду (подряд до 60), кроме отправок, включая ping, pong и фрагменты,
+— тоже (1008, причина `too many frames`), как и больше 4 МиБ, ждущих клиента,
+который их не читает, включая pong (1008, `too much unread data`; возобновите
+позже). Сервер шлёт ping каждые 30 с и отключает клиента, молчащего 75 с.
+Одновременно открыто или открывается не больше 16 сокетов одного пользователя и
+500 с одного адреса.
 
 ### Возобновление
 

@@ -103,7 +103,10 @@ std::optional<Config> Config::load(const QStringList &arguments, QString *error)
         u"Comma-separated browser origins allowed to call the API, or * [CORS_ORIGINS]. Default none."_s,
         u"origins"_s);
     const QCommandLineOption loginRate(u"login-rate"_s,
-        u"Failed logins allowed per account and per address: per second/burst, or off [LOGIN_RATE]. Default 0.17/3."_s,
+        u"Failed logins allowed per account and address, and per address: per second/burst, or off [LOGIN_RATE]. Default 0.17/3."_s,
+        u"rate"_s);
+    const QCommandLineOption loginAccountRate(u"login-account-rate"_s,
+        u"Failed logins allowed per account from all addresses together, not charged to addresses the account signed in from before: per second/burst, or off [LOGIN_ACCOUNT_RATE]. Default 0.5/10."_s,
         u"rate"_s);
     const QCommandLineOption registerRate(u"register-rate"_s,
         u"Registrations allowed per address: per second/burst, or off [REGISTER_RATE]. Default 0.17/3."_s,
@@ -116,11 +119,11 @@ std::optional<Config> Config::load(const QStringList &arguments, QString *error)
         u"subnets"_s);
     const QCommandLineOption checkConfig(u"check-config"_s,
         u"Validate the configuration, connect to the database, report and exit (0 when fine)."_s);
-    parser.addOptions(
-        { host, port, databaseUrl, dataDir, secretKey, tokenMinutes, logLevel, poolSize, hashers,
-            pingInterval, httpIdle, connectionsPerUser, outboundKiB, grace, logFormat, logFile,
-            tlsCert, tlsKey, cors, connectionsPerAddress, frameRate, loginRate, registerRate,
-            messageRate, trustedProxies, httpRequestTimeout, httpPerAddress, checkConfig });
+    parser.addOptions({ host, port, databaseUrl, dataDir, secretKey, tokenMinutes, logLevel,
+        poolSize, hashers, pingInterval, httpIdle, connectionsPerUser, outboundKiB, grace,
+        logFormat, logFile, tlsCert, tlsKey, cors, connectionsPerAddress, frameRate, loginRate,
+        loginAccountRate, registerRate, messageRate, trustedProxies, httpRequestTimeout,
+        httpPerAddress, checkConfig });
     parser.process(arguments);
 
     const QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
@@ -219,6 +222,7 @@ std::optional<Config> Config::load(const QStringList &arguments, QString *error)
               return true;
           };
     if (!rate(loginRate, u"LOGIN_RATE"_s, &config.failedLoginRate)
+        || !rate(loginAccountRate, u"LOGIN_ACCOUNT_RATE"_s, &config.failedLoginAccountRate)
         || !rate(registerRate, u"REGISTER_RATE"_s, &config.registrationRate)
         || !rate(messageRate, u"MESSAGE_RATE"_s, &config.messageRate)
         || !rate(frameRate, u"WS_FRAME_RATE"_s, &config.wsFrameRate))

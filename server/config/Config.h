@@ -39,9 +39,12 @@ struct Config
     QString tlsCertificateFile; // both set: serve HTTPS and WSS
     QString tlsKeyFile;
     QStringList corsOrigins; // browser origins allowed to call the API; "*" for any
-    // Synapse's defaults: failed logins per account and per address, and
+    // Synapse's defaults: failed logins per account and address and per address, and
     // registrations per address, 0.17/s with a burst of 3; sends per user.
     RateLimiter::Rule failedLoginRate { 0.17, 3 };
+    // Failed logins per account from every address together: looser than one
+    // address can use up, so a single attacker never locks the owner out.
+    RateLimiter::Rule failedLoginAccountRate { 0.5, 10 };
     RateLimiter::Rule registrationRate { 0.17, 3 };
     RateLimiter::Rule messageRate { 5, 20 };
     TrustedProxies trustedProxies; // whose X-Forwarded-For names the client

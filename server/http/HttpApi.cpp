@@ -6,6 +6,7 @@
 #include "db/Database.h"
 #include "observability/Metrics.h"
 #include "security/KnownUsers.h"
+#include "security/LoginGuard.h"
 #include "security/RateLimiter.h"
 #include "services/ChatService.h"
 #include "services/MessageService.h"
@@ -461,35 +462,31 @@ QFuture<HttpReply> HttpApi::login(const Request &request)
 {
     return withBody<LoginRequest>(
         request, [this, address = request.clientAddress](LoginRequest body) {
-            // Failed attempts are limited per account (guessing one password) and
-            // per address (trying many accounts); a blocked attempt costs no hash.
-            const QString account = body.email.toLower();
-            auto wait = m_limits.failedLoginsByAccount.check(account);
-            if (!wait)
-                wait = m_limits.failedLoginsByAddress.check(address);
-            if (wait)
-                return ready(ApiError::tooManyRequests(u"too_many_failed_logins"_s, *wait));
-            const auto failed = [this, account, address] {
-                m_limits.failedLoginsByAccount.spend(account);
-                m_limits.failedLoginsByAddress.spend(address);
-            };
+            // The attempt takes its tokens now, before the hash: guesses sent
+            // together cannot all pass a check that none of them has failed
+            // yet. A refused attempt costs no hash; a success costs nothing.
+            const auto admission = m_limits.logins->admit(body.email.toLower(), address);
+            if (!admission.attempt)
+                return ready(ApiError::tooManyRequests(
+                    u"too_many_failed_logins"_s, admission.retryAfterSeconds));
             return m_db
                 .run([email = body.email](Db &db) { return UserService::credentials(db, email); })
-                .then([this, failed, password = body.password](
+                .then([this, attempt = admission.attempt, password = body.password](
                           const Result<UserService::Credentials> &credentials) {
                     if (!credentials) {
                         if (credentials.error().status == 401)
-                            failed();
+                            attempt->failed();
                         return ready(credentials.error());
                     }
                     const UserService::Credentials found = credentials.value();
                     return m_hasher.verify(found.passwordHash, password)
-                        .then([this, failed, user = found.user](bool matches) {
+                        .then([this, attempt, user = found.user](bool matches) {
                             if (!matches) {
-                                failed();
+                                attempt->failed();
                                 return ready(ApiError::unauthorized(
                                     u"invalid_credentials"_s, u"Incorrect email or password"_s));
                             }
+                            attempt->succeeded();
                             return respond(m_db.run(
                                 [this, user](Db &db) { return m_tokens.issue(db, user); }));
                         })

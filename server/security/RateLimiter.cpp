@@ -1,5 +1,7 @@
 #include "RateLimiter.h"
 
+#include "LoginGuard.h"
+
 #include <QLoggingCategory>
 
 #include <algorithm>
@@ -72,27 +74,13 @@ std::optional<int> RateLimiter::acquire(const QString &key)
     return std::nullopt;
 }
 
-std::optional<int> RateLimiter::check(const QString &key)
-{
-    if (!m_rule.enabled())
-        return std::nullopt;
-    const QMutexLocker lock(&m_mutex);
-    const auto it = m_buckets.constFind(key);
-    if (it == m_buckets.constEnd())
-        return std::nullopt;
-    const Bucket &bucket = refilled(key, m_clock.elapsed());
-    if (bucket.tokens < 1.0)
-        return secondsUntilToken(bucket);
-    return std::nullopt;
-}
-
-void RateLimiter::spend(const QString &key)
+void RateLimiter::refund(const QString &key)
 {
     if (!m_rule.enabled())
         return;
     const QMutexLocker lock(&m_mutex);
     Bucket &bucket = refilled(key, m_clock.elapsed());
-    bucket.tokens = std::max(0.0, bucket.tokens - 1.0);
+    bucket.tokens = std::min(m_rule.burst, bucket.tokens + 1.0);
 }
 
 qsizetype RateLimiter::keyCount() const
@@ -120,5 +108,14 @@ void RateLimiter::prune(qint64 now)
     m_buckets.removeIf([median](const auto &entry) { return entry.value().updatedMs < median; });
     qCWarning(lcLimits) << "rate limiter full:" << m_maxKeys << "keys; dropped the older half";
 }
+
+RateLimits::RateLimits(RateLimiter::Rule failedLogins, RateLimiter::Rule registrations,
+    RateLimiter::Rule messages, RateLimiter::Rule failedLoginsPerAccount)
+    : logins(std::make_unique<LoginGuard>(failedLogins, failedLoginsPerAccount))
+    , registrationsByAddress(registrations)
+    , messagesByUser(messages)
+{ }
+
+RateLimits::~RateLimits() = default;
 
 } // namespace Messenger::Server

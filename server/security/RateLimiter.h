@@ -5,6 +5,7 @@
 #include <QMutex>
 #include <QString>
 
+#include <memory>
 #include <optional>
 
 namespace Messenger::Server {
@@ -33,10 +34,8 @@ public:
     // Spends one token; nullopt when allowed, else whole seconds until a
     // token is back (the Retry-After).
     std::optional<int> acquire(const QString &key);
-    // Whether a token is there, without spending it (limits on failures:
-    // check first, spend when the attempt failed).
-    std::optional<int> check(const QString &key);
-    void spend(const QString &key);
+    // Gives back a token acquire() took (the attempt did not count after all).
+    void refund(const QString &key);
     qsizetype keyCount() const;
 
 private:
@@ -56,18 +55,15 @@ private:
     QElapsedTimer m_clock;
 };
 
+class LoginGuard;
+
 // The server's limiters, shared by REST and WebSocket.
 struct RateLimits
 {
-    RateLimits(
-        RateLimiter::Rule failedLogins, RateLimiter::Rule registrations, RateLimiter::Rule messages)
-        : failedLoginsByAccount(failedLogins)
-        , failedLoginsByAddress(failedLogins)
-        , registrationsByAddress(registrations)
-        , messagesByUser(messages)
-    { }
-    RateLimiter failedLoginsByAccount;
-    RateLimiter failedLoginsByAddress;
+    RateLimits(RateLimiter::Rule failedLogins, RateLimiter::Rule registrations,
+        RateLimiter::Rule messages, RateLimiter::Rule failedLoginsPerAccount = {});
+    ~RateLimits();
+    std::unique_ptr<LoginGuard> logins;
     RateLimiter registrationsByAddress;
     RateLimiter messagesByUser;
 };

@@ -23,7 +23,6 @@ public:
 
     void add(WsSession *session);
     void remove(WsSession *session);
-    qsizetype connectionsOf(const QString &userId) const { return m_byUser.count(userId); }
     qsizetype connectionCount() const { return m_byUser.size(); }
     void sendToUsers(
         const QStringList &userIds, const QByteArray &frame, const QString &exceptUserId);

@@ -39,6 +39,7 @@ WsGateway::WsGateway(Database &database, SendQueue &sends, KnownUsers &knownUser
     , m_hub(hub)
     , m_feed(feed)
     , m_settings(settings)
+    , m_slots(settings.maxConnectionsPerUser, settings.maxConnectionsPerAddress)
     , m_framesBySocket(settings.frameRate)
 { }
 
@@ -120,26 +121,38 @@ void WsGateway::accept(std::unique_ptr<QWebSocket> socket)
             return;
         }
     }
-    if (m_hub.connectionsOf(*userId) >= m_settings.maxConnectionsPerUser) {
-        reject(socket.release(), u"Too many connections for this user"_s);
-        return;
-    }
     const QString address = m_settings.trustedProxies.clientAddress(
         socket->peerAddress(), socket->request().rawHeader("X-Forwarded-For"));
-    if (m_connectionsByAddress.value(address) >= m_settings.maxConnectionsPerAddress) {
-        reject(socket.release(), u"Too many connections from this address"_s);
+    // The socket's place is taken now, before anything asynchronous: sockets
+    // opening at the same moment each see the others. It is given back when
+    // the socket is refused, leaves before it is open, or closes.
+    ConnectionSlots::Refusal refusal = ConnectionSlots::Refusal::None;
+    auto slot = m_slots.reserve(*userId, address, &refusal);
+    if (!slot) {
+        reject(socket.release(),
+            refusal == ConnectionSlots::Refusal::TooManyForUser
+                ? u"Too many connections for this user"_s
+                : u"Too many connections from this address"_s);
         return;
     }
+    // From here the socket is a session, so that every frame it sends counts
+    // at once, also while it waits to be let in.
+    auto *session
+        = new WsSession(std::move(socket), *userId, chatId, m_settings.maxOutboundBytes, this);
+    connect(session, &WsSession::frameReceived, this, &WsGateway::handleFrame);
+    connect(session, &WsSession::controlFrameReceived, this, &WsGateway::countFrame);
+    connect(session, &WsSession::closed, this, [this, slot](WsSession *closedSession) {
+        slot->release();
+        m_hub.remove(closedSession);
+        closedSession->deleteLater();
+    });
     // A user socket of a user we know opens at once: in a reconnect storm
     // thousands of sockets do not queue for the database.
     if (chatId.isEmpty() && m_knownUsers.contains(*userId)) {
-        open(std::move(socket), *userId, chatId, sinceSeq, address);
+        open(session, sinceSeq);
         return;
     }
-    // The user (and, for a chat socket, the membership) is checked on a worker;
-    // the socket waits, owned by this lambda until then.
-    QPointer<QWebSocket> pending = socket.release();
-    pending->setParent(this);
+    // The user (and, for a chat socket, the membership) is checked on a worker.
     m_db.run([user = *userId, chatId](Db &db) -> Result<Empty> {
             const auto found = ChatAccess::requireUser(db, user);
             if (!found)
@@ -152,34 +165,24 @@ void WsGateway::accept(std::unique_ptr<QWebSocket> socket)
             return Empty {};
         })
         .then(this,
-            [this, pending, user = *userId, chatId, sinceSeq, address](
-                const Result<Empty> &result) {
-                if (!pending)
-                    return; // the client went away meanwhile
+            [this, guard = QPointer<WsSession>(session), sinceSeq](const Result<Empty> &result) {
+                if (!guard || guard->isClosing())
+                    return; // the client went away meanwhile (or is going)
                 if (!result) {
-                    reject(pending, result.error().detail);
+                    guard->send(WsProtocol::seedError(result.error().detail));
+                    guard->close(QWebSocketProtocol::CloseCodePolicyViolated,
+                        result.error().detail.left(100));
                     return;
                 }
-                m_knownUsers.insert(user);
-                pending->setParent(nullptr);
-                open(std::unique_ptr<QWebSocket>(pending.data()), user, chatId, sinceSeq, address);
+                m_knownUsers.insert(guard->userId());
+                open(guard, sinceSeq);
             });
 }
 
-void WsGateway::open(std::unique_ptr<QWebSocket> socket, const QString &userId,
-    const QString &chatId, std::optional<qint64> sinceSeq, const QString &address)
+void WsGateway::open(WsSession *session, std::optional<qint64> sinceSeq)
 {
-    auto *session
-        = new WsSession(std::move(socket), userId, chatId, m_settings.maxOutboundBytes, this);
-    ++m_connectionsByAddress[address];
-    connect(session, &WsSession::frameReceived, this, &WsGateway::handleFrame);
-    connect(session, &WsSession::closed, this, [this, address](WsSession *closedSession) {
-        if (--m_connectionsByAddress[address] <= 0)
-            m_connectionsByAddress.remove(address);
-        m_hub.remove(closedSession);
-        closedSession->deleteLater();
-    });
-    session->send(WsProtocol::greeting(userId, chatId));
+    session->open();
+    session->send(WsProtocol::greeting(session->userId(), session->chatId()));
     m_hub.add(session);
     if (sinceSeq && session->isUserSocket()) {
         // Live updates after the feed's watermark arrive through the hub and
@@ -219,22 +222,42 @@ void WsGateway::reportError(WsSession *session, const QString &detail,
                                           : WsProtocol::seedError(detail));
 }
 
+bool WsGateway::countFrame(WsSession *session)
+{
+    if (session->isClosing())
+        return false;
+    if (!m_framesBySocket.acquire(QString::number(session->serial(), 16)))
+        return true;
+    session->close(QWebSocketProtocol::CloseCodePolicyViolated, u"too many frames"_s);
+    return false;
+}
+
 void WsGateway::handleFrame(WsSession *session, const QByteArray &frame)
 {
+    // Sends have their own limit per user (a 429-style error the client
+    // retries); every other frame counts against the socket's limit (pings,
+    // pongs and fragments arrive through controlFrameReceived), on arrival,
+    // also while earlier commands wait, and a flood of them ends the socket.
+    // Before the greeting nothing runs (clients wait for it), so every frame
+    // then only counts.
+    const Result<WsProtocol::Command> parsed = WsProtocol::parse(frame, session->chatId());
+    const bool isSend = parsed && parsed.value().type == WsProtocol::Command::Type::Send;
+    if ((!isSend || !session->isOpen()) && !countFrame(session))
+        return;
+    if (session->isOpen())
+        runFrame(session, frame);
+}
+
+void WsGateway::runFrame(WsSession *session, const QByteArray &frame)
+{
+    if (session->isClosing())
+        return;
     if (session->isBusy()) {
         if (!session->defer(frame))
             reportError(session, u"Too many commands in flight; wait for the acks"_s, std::nullopt);
         return;
     }
     const Result<WsProtocol::Command> parsed = WsProtocol::parse(frame, session->chatId());
-    // Sends have their own limit per user (a 429-style error the client
-    // retries); everything else a socket sends counts here, and a flood of
-    // typing, read, ping or garbage frames ends the socket.
-    if ((!parsed || parsed.value().type != WsProtocol::Command::Type::Send)
-        && m_framesBySocket.acquire(QString::number(quintptr(session), 16))) {
-        session->close(QWebSocketProtocol::CloseCodePolicyViolated, u"too many frames"_s);
-        return;
-    }
     if (!parsed) {
         reportError(session, parsed.error().detail, std::nullopt);
         return;
@@ -265,7 +288,7 @@ void WsGateway::handleFrame(WsSession *session, const QByteArray &frame)
                     const auto next = guard->takeDeferred();
                     if (!next)
                         break;
-                    handleFrame(guard, *next);
+                    runFrame(guard, *next);
                 }
             });
         return;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "ConnectionSlots.h"
 #include "security/RateLimiter.h"
 #include "security/TrustedProxies.h"
 
@@ -29,8 +30,9 @@ struct WsSettings
 {
     int maxConnectionsPerUser = 16;
     int maxConnectionsPerAddress = 500;
-    // Frames one socket may send; a socket over it is closed (1008): no
-    // client of ours sends more than a few a second.
+    // Frames one socket may send (every frame but the `send` commands, which
+    // count against the per-user message limit); a socket over it is closed
+    // (1008): no client of ours sends more than a few a second.
     RateLimiter::Rule frameRate { 30, 60 };
     TrustedProxies trustedProxies;
     qint64 maxOutboundBytes = 4 * 1024 * 1024;
@@ -64,10 +66,16 @@ Q_SIGNALS:
 private:
     void accept(std::unique_ptr<QWebSocket> socket);
     void reject(QWebSocket *socket, const QString &detail);
-    void open(std::unique_ptr<QWebSocket> socket, const QString &userId, const QString &chatId,
-        std::optional<qint64> sinceSeq, const QString &address);
+    // Lets a checked session in: greeting, hub, resume.
+    void open(WsSession *session, std::optional<qint64> sinceSeq);
     void replay(QPointer<WsSession> session, qint64 afterSeq, qint64 untilSeq);
+    // A frame as it arrives: counted, then run.
     void handleFrame(WsSession *session, const QByteArray &frame);
+    // Counts one frame against the socket's limit; false (and the socket
+    // closing) when it is over.
+    bool countFrame(WsSession *session);
+    // Runs a command, or defers it while a send of this client is stored.
+    void runFrame(WsSession *session, const QByteArray &frame);
     void reportError(WsSession *session, const QString &detail,
         const std::optional<QString> &clientId, int retryAfterSeconds = 0);
 
@@ -80,7 +88,7 @@ private:
     WsSettings m_settings;
     QHttpServer *m_server = nullptr;
     HttpConnections *m_httpConnections = nullptr;
-    QHash<QString, int> m_connectionsByAddress;
+    ConnectionSlots m_slots;
     RateLimiter m_framesBySocket;
 };
 

@@ -1,6 +1,9 @@
 #include "WsSession.h"
 
 #include <QLoggingCategory>
+#include <QTimer>
+
+#include <utility>
 
 using namespace Qt::StringLiterals;
 
@@ -16,6 +19,8 @@ WsSession::WsSession(std::unique_ptr<QWebSocket> socket, QString userId, QString
     , m_chatId(std::move(chatId))
     , m_maxOutboundBytes(maxOutboundBytes)
 {
+    static quint64 nextSerial = 0;
+    m_serial = ++nextSerial;
     m_socket->setParent(this);
     m_lastActivity.start();
     connect(m_socket, &QWebSocket::textMessageReceived, this, [this](const QString &text) {
@@ -26,13 +31,53 @@ WsSession::WsSession(std::unique_ptr<QWebSocket> socket, QString userId, QString
         m_lastActivity.restart();
         Q_EMIT frameReceived(this, bytes);
     });
-    connect(m_socket, &QWebSocket::pong, this, [this] { m_lastActivity.restart(); });
+    // A message in fragments: each fragment but the last is a frame of its own.
+    connect(m_socket, &QWebSocket::textFrameReceived, this,
+        [this](const QString &, bool isLastFrame) { onFrameFragment(isLastFrame); });
+    connect(m_socket, &QWebSocket::binaryFrameReceived, this,
+        [this](const QByteArray &, bool isLastFrame) { onFrameFragment(isLastFrame); });
+    connect(m_socket, &QWebSocket::pong, this, [this] {
+        m_lastActivity.restart();
+        Q_EMIT controlFrameReceived(this);
+    });
+    watchPings();
     connect(m_socket, &QWebSocket::disconnected, this, [this] {
         if (!m_closed) {
             m_closed = true;
             Q_EMIT closed(this);
         }
     });
+}
+
+void WsSession::watchPings()
+{
+    // QWebSocket answers a ping by itself (the pong is queued on the socket at
+    // once) and has no signal for it, so a client could ping without limit and
+    // without reading the pongs. Its frame reader, a child object of Qt's
+    // private class QWebSocketDataProcessor, announces every ping after the
+    // pong is queued; that signal is reached through the meta-object system.
+    static bool warned = false;
+    for (QObject *child : m_socket->children()) {
+        if (qstrcmp(child->metaObject()->className(), "QWebSocketDataProcessor") == 0
+            && connect(child, SIGNAL(pingReceived(QByteArray)), this, SLOT(onPingReceived())))
+            return;
+    }
+    if (!std::exchange(warned, true))
+        qCWarning(lcWs) << "this QtWebSockets does not announce pings: they are not counted";
+}
+
+void WsSession::onPingReceived()
+{
+    m_lastActivity.restart();
+    Q_EMIT controlFrameReceived(this);
+    closeIfOverOutbound();
+}
+
+void WsSession::onFrameFragment(bool isLastFrame)
+{
+    // The last fragment completes a message, which counts as one.
+    if (!isLastFrame)
+        Q_EMIT controlFrameReceived(this);
 }
 
 WsSession::~WsSession() = default;
@@ -98,28 +143,41 @@ void WsSession::releaseHeldBack()
 
 void WsSession::ping()
 {
-    if (!m_closed)
-        m_socket->ping();
+    if (isClosing())
+        return;
+    m_socket->ping();
+    closeIfOverOutbound();
 }
 
 void WsSession::close(QWebSocketProtocol::CloseCode code, const QString &reason)
 {
-    if (m_closed)
+    if (isClosing())
         return;
+    m_closing = true;
     m_socket->close(code, reason);
+    // A client that does not read never sees the close frame, and its socket
+    // would wait for it with everything queued: cut it off after a while.
+    QTimer::singleShot(closeGraceMs, this, [this] {
+        if (!m_closed)
+            m_socket->abort();
+    });
+}
+
+bool WsSession::closeIfOverOutbound(qint64 adding)
+{
+    if (isClosing())
+        return true;
+    if (m_socket->bytesToWrite() + adding <= m_maxOutboundBytes)
+        return false;
+    qCInfo(lcWs) << "closing a client that stopped reading; it can resume";
+    close(QWebSocketProtocol::CloseCodePolicyViolated, u"too much unread data"_s);
+    return true;
 }
 
 void WsSession::transmit(const QByteArray &frame)
 {
-    if (m_closed)
+    if (closeIfOverOutbound(frame.size()))
         return;
-    if (m_socket->bytesToWrite() + frame.size() > m_maxOutboundBytes) {
-        qCInfo(lcWs) << "dropping a client that stopped reading; it can resume";
-        m_closed = true;
-        m_socket->abort();
-        Q_EMIT closed(this);
-        return;
-    }
     m_socket->sendTextMessage(QString::fromUtf8(frame));
 }
 

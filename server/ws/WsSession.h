@@ -13,10 +13,11 @@ namespace Messenger::Server {
 
 // One open WebSocket: /ws/user (every chat of the user) or the seed's
 // /ws/{chat_id} (one chat). Sends are bounded: a client whose unsent data
-// passes the limit is dropped (it can resume later) instead of growing
-// server memory. While a resume replays history, or while a send of this
-// client awaits its commit, live frames wait in order: a sender always gets
-// its `ack` before the `message` event of what it sent.
+// passes the limit (every byte queued to it counts, the pongs QWebSocket
+// writes by itself included) is closed (it can resume later) instead of
+// growing server memory. While a resume replays history, or while a send of
+// this client awaits its commit, live frames wait in order: a sender always
+// gets its `ack` before the `message` event of what it sent.
 class WsSession : public QObject
 {
     Q_OBJECT
@@ -29,6 +30,10 @@ public:
     // The chat of a seed /ws/{chat_id} socket; empty for /ws/user.
     const QString &chatId() const { return m_chatId; }
     bool isUserSocket() const { return m_chatId.isEmpty(); }
+    // A session is created when its socket is accepted, so that its frames
+    // count from the start; it is open once its user (and membership) checked out.
+    bool isOpen() const { return m_open; }
+    void open() { m_open = true; }
 
     // A frame for this client only (greeting, ack, error, pong).
     void send(const QByteArray &frame);
@@ -49,13 +54,30 @@ public:
 
     qint64 idleMs() const { return m_lastActivity.elapsed(); }
     void ping();
+    // Sends the close frame; a client that does not finish the closing
+    // handshake within closeGraceMs is cut off.
     void close(QWebSocketProtocol::CloseCode code, const QString &reason);
+    bool isClosing() const { return m_closing || m_closed; }
+    static constexpr int closeGraceMs = 5000;
+    // Distinguishes sessions for the frame limiter (an address may be reused).
+    quint64 serial() const { return m_serial; }
 
 Q_SIGNALS:
+    // A whole text or binary message.
     void frameReceived(Messenger::Server::WsSession *session, const QByteArray &frame);
+    // Any other frame the client sent: a ping, a pong, a fragment of a message.
+    void controlFrameReceived(Messenger::Server::WsSession *session);
     void closed(Messenger::Server::WsSession *session);
 
+private Q_SLOTS:
+    void onPingReceived();
+
 private:
+    void watchPings();
+    void onFrameFragment(bool isLastFrame);
+    // True (and the socket closing) when the client has more unsent data
+    // queued than allowed.
+    bool closeIfOverOutbound(qint64 adding = 0);
     void transmit(const QByteArray &frame);
     bool holdingBack() const { return m_replaying || m_sendsInFlight > 0; }
     void releaseHeldBack();
@@ -68,7 +90,10 @@ private:
     bool m_replaying = false;
     qint64 m_replayedUpTo = -1;
     int m_sendsInFlight = 0;
-    bool m_closed = false;
+    bool m_open = false;
+    bool m_closed = false; // disconnected
+    bool m_closing = false; // our close frame went out
+    quint64 m_serial;
     QList<QPair<qint64, QByteArray>> m_heldBack;
     QList<QByteArray> m_deferred;
 };

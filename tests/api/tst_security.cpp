@@ -1,6 +1,7 @@
 #include "TestServer.h"
 
 #include <QDateTime>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
 #include <QMessageAuthenticationCode>
@@ -21,6 +22,9 @@ class TestSecurity : public QObject
 private Q_SLOTS:
     void registrationsPerAddress();
     void failedLoginsPerAccountAndAddress();
+    void simultaneousGuessesTakeTokensFirst_data();
+    void simultaneousGuessesTakeTokensFirst();
+    void ownerGetsInDuringAnAttack();
     void messagesPerUser();
     void forwardedForOnlyFromTrustedProxies();
     void authorizationMatrix();
@@ -92,8 +96,168 @@ void TestSecurity::failedLoginsPerAccountAndAddress()
         COMPARE_STATUS(login(u"victim@example.com"_s, u"guess%1"_s.arg(i)), 401);
     // The account is locked for now, even with the right password...
     verifyTooMany(login(u"VICTIM@example.com"_s, u"password1"_s), u"too_many_failed_logins"_s);
-    // ...and so is this address, for every account.
-    verifyTooMany(login(u"other@example.com"_s, u"password1"_s), u"too_many_failed_logins"_s);
+    // ...and so is this address, for every account it has not signed in to
+    // before; an account that signed in from here still gets in.
+    COMPARE_STATUS(registerUser(http, u"third@example.com"_s), 200);
+    verifyTooMany(login(u"third@example.com"_s, u"password1"_s), u"too_many_failed_logins"_s);
+    COMPARE_STATUS(login(u"other@example.com"_s, u"password1"_s), 200);
+}
+
+namespace {
+
+// Raw requests, each on its own connection, all written before any answer is
+// read: as simultaneous as a client can make them (QNetworkAccessManager would
+// send six at a time).
+QList<int> simultaneousLogins(const TestServer &server, const QList<QJsonObject> &bodies,
+    const QList<QByteArray> &forwardedFor)
+{
+    std::vector<std::unique_ptr<QTcpSocket>> sockets;
+    for (qsizetype i = 0; i < bodies.size(); ++i) {
+        auto socket = std::make_unique<QTcpSocket>();
+        socket->connectToHost(QHostAddress::LocalHost, quint16(server.url(u"/"_s).port()));
+        if (!socket->waitForConnected(5000))
+            return {};
+        sockets.push_back(std::move(socket));
+    }
+    for (qsizetype i = 0; i < bodies.size(); ++i) {
+        const QByteArray body = QJsonDocument(bodies.at(i)).toJson(QJsonDocument::Compact);
+        QByteArray request = "POST /api/v1/auth/token HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                             "Content-Type: application/json\r\nContent-Length: "
+            + QByteArray::number(body.size()) + "\r\n";
+        if (!forwardedFor.isEmpty())
+            request += "X-Forwarded-For: " + forwardedFor.at(i % forwardedFor.size()) + "\r\n";
+        sockets.at(size_t(i))->write(request + "\r\n" + body);
+    }
+    QList<int> statuses(bodies.size(), 0);
+    QList<QByteArray> received(bodies.size());
+    QElapsedTimer timer;
+    timer.start();
+    while (statuses.contains(0) && timer.elapsed() < 120000) {
+        QTest::qWait(20);
+        for (qsizetype i = 0; i < bodies.size(); ++i) {
+            if (statuses.at(i) != 0)
+                continue;
+            received[i] += sockets.at(size_t(i))->readAll();
+            if (received.at(i).startsWith("HTTP/1.1 ") && received.at(i).size() >= 12)
+                statuses[i] = received.at(i).mid(9, 3).toInt();
+        }
+    }
+    return statuses;
+}
+
+} // namespace
+
+void TestSecurity::simultaneousGuessesTakeTokensFirst_data()
+{
+    QTest::addColumn<bool>("manyAccounts");
+    QTest::addColumn<bool>("manyAddresses");
+    QTest::addColumn<int>("burst");
+    // LOGIN_RATE's burst per account and address, and per address;
+    // LOGIN_ACCOUNT_RATE's per account from anywhere.
+    QTest::addRow("one account, one address") << false << false << 3;
+    QTest::addRow("many accounts, one address") << true << false << 3;
+    QTest::addRow("one account, many addresses") << false << true << 10;
+}
+
+// 200 wrong guesses sent at once: each takes its token before the hash, so no
+// more than the burst are ever evaluated (401); the rest are refused (429).
+void TestSecurity::simultaneousGuessesTakeTokensFirst()
+{
+    QFETCH(bool, manyAccounts);
+    QFETCH(bool, manyAddresses);
+    QFETCH(int, burst);
+    TestServer server;
+    QVERIFY2(server.start(defaultLimits
+                 + QStringList { u"--login-account-rate"_s, u"0.5/10"_s, u"--trusted-proxies"_s,
+                     u"127.0.0.1"_s }),
+        qPrintable(server.error()));
+    HttpClient http(server);
+    COMPARE_STATUS(registerUser(http, u"victim@example.com"_s), 200);
+    const int attempts = 200;
+    QList<QJsonObject> bodies;
+    QList<QByteArray> addresses;
+    for (int i = 0; i < attempts; ++i) {
+        bodies.append(
+            { { u"email"_s,
+                  manyAccounts ? u"account%1@example.com"_s.arg(i) : u"victim@example.com"_s },
+                { u"password"_s, u"guess%1"_s.arg(i) } });
+        addresses.append(manyAddresses ? "198.51.100." + QByteArray::number(i % 250)
+                                       : QByteArray("203.0.113.7"));
+    }
+    const QList<int> statuses = simultaneousLogins(server, bodies, addresses);
+    QCOMPARE(statuses.size(), attempts);
+    const auto evaluated = statuses.count(401);
+    const auto refused = statuses.count(429);
+    qInfo() << "evaluated (401):" << evaluated << "refused (429):" << refused;
+    QCOMPARE(evaluated + refused, attempts);
+    QVERIFY2(evaluated <= burst, qPrintable(u"%1 guesses evaluated"_s.arg(evaluated)));
+    QVERIFY(evaluated >= 1);
+}
+
+// An attacker guessing the owner's password from another address does not
+// lock the owner out; neither does one guessing from many addresses, once the
+// owner has signed in from where they are.
+void TestSecurity::ownerGetsInDuringAnAttack()
+{
+    TestServer server;
+    QVERIFY2(server.start(defaultLimits + QStringList { u"--trusted-proxies"_s, u"127.0.0.1"_s }),
+        qPrintable(server.error()));
+    HttpClient owner(server);
+    owner.setHeader("X-Forwarded-For", "198.51.100.7");
+    COMPARE_STATUS(registerUser(owner, u"owner@example.com"_s), 200);
+    HttpClient attacker(server);
+    const auto login = [](HttpClient &client, const QString &password) {
+        return client.post(u"/api/v1/auth/token"_s,
+            { { u"email"_s, u"owner@example.com"_s }, { u"password"_s, password } });
+    };
+
+    // One attacking address, guessing without pause, between each of the
+    // owner's 15 logins.
+    attacker.setHeader("X-Forwarded-For", "203.0.113.66");
+    int ownerRefused = 0;
+    int guessesEvaluated = 0;
+    for (int round = 0; round < 15; ++round) {
+        for (int i = 0; i < 3; ++i) {
+            const Reply guess = login(attacker, u"guess%1-%2"_s.arg(round).arg(i));
+            QVERIFY(guess.status == 401 || guess.status == 429);
+            guessesEvaluated += guess.status == 401;
+        }
+        const Reply attempt = login(owner, u"password1"_s);
+        QVERIFY(attempt.status == 200 || attempt.status == 429);
+        ownerRefused += attempt.status == 429;
+    }
+    qInfo() << "owner refused" << ownerRefused << "of 15; attacker's guesses evaluated"
+            << guessesEvaluated << "of 45";
+    QCOMPARE(ownerRefused, 0);
+    QVERIFY(guessesEvaluated < 45);
+
+    // Many attacking addresses use up the account's own budget
+    // (LOGIN_ACCOUNT_RATE, slowed down here so that it cannot refill during
+    // the test): a guess from a fresh address is refused...
+    TestServer second;
+    QVERIFY2(second.start(defaultLimits
+                 + QStringList { u"--login-account-rate"_s, u"0.01/10"_s, u"--trusted-proxies"_s,
+                     u"127.0.0.1"_s }),
+        qPrintable(second.error()));
+    HttpClient owner2(second);
+    owner2.setHeader("X-Forwarded-For", "198.51.100.7");
+    COMPARE_STATUS(registerUser(owner2, u"owner@example.com"_s), 200);
+    COMPARE_STATUS(login(owner2, u"password1"_s), 200);
+    HttpClient attackers(second);
+    bool accountExhausted = false;
+    int addresses = 0;
+    while (addresses < 250 && !accountExhausted) {
+        attackers.setHeader("X-Forwarded-For", "192.0.2." + QByteArray::number(++addresses));
+        accountExhausted = login(attackers, u"guess"_s).status == 429;
+    }
+    qInfo() << "the account's budget was used up from" << addresses << "addresses";
+    QVERIFY(accountExhausted);
+    // ...yet the owner, from the address it signed in from before, gets in.
+    for (int round = 0; round < 5; ++round) {
+        attackers.setHeader("X-Forwarded-For", "192.0.2.251");
+        verifyTooMany(login(attackers, u"guess"_s), u"too_many_failed_logins"_s);
+        COMPARE_STATUS(login(owner2, u"password1"_s), 200);
+    }
 }
 
 void TestSecurity::messagesPerUser()

@@ -1,5 +1,9 @@
 #include "TestServer.h"
 
+#include <algorithm>
+
+#include <QElapsedTimer>
+#include <QFile>
 #include <QJsonArray>
 #include <QSignalSpy>
 #include <QTcpSocket>
@@ -60,6 +64,90 @@ static bool rawHandshake(QTcpSocket &socket, const TestServer &server, const QSt
     return socket.waitForReadyRead(5000);
 }
 
+// A client's ping frame (masked, as RFC 6455 requires of clients).
+static QByteArray maskedPing(const QByteArray &payload)
+{
+    const char mask[4] = { 0x11, 0x22, 0x33, 0x44 };
+    QByteArray frame;
+    frame.append(char(0x89));
+    frame.append(char(0x80 | payload.size()));
+    frame.append(mask, 4);
+    for (qsizetype i = 0; i < payload.size(); ++i)
+        frame.append(char(payload.at(i) ^ mask[i % 4]));
+    return frame;
+}
+
+// What a raw client read from the server: its frames by opcode, and the close frame's contents.
+struct ServerFrames
+{
+    int pongs = 0;
+    int closeCode = -1;
+    QByteArray closeReason;
+};
+
+static ServerFrames parseServerFrames(const QByteArray &received)
+{
+    ServerFrames result;
+    qsizetype at = received.indexOf("\r\n\r\n");
+    if (at < 0)
+        return result;
+    at += 4;
+    while (at + 2 <= received.size()) {
+        const quint8 opcode = quint8(received.at(at)) & 0x0f;
+        quint64 length = quint8(received.at(at + 1)) & 0x7f;
+        qsizetype header = 2;
+        if (length == 126) {
+            if (at + 4 > received.size())
+                break;
+            length = (quint8(received.at(at + 2)) << 8) | quint8(received.at(at + 3));
+            header = 4;
+        } else if (length == 127) {
+            if (at + 10 > received.size())
+                break;
+            length = 0;
+            for (int i = 0; i < 8; ++i)
+                length = (length << 8) | quint8(received.at(at + 2 + i));
+            header = 10;
+        }
+        if (at + header + qsizetype(length) > received.size())
+            break;
+        const QByteArray payload = received.mid(at + header, qsizetype(length));
+        if (opcode == 0xA)
+            ++result.pongs;
+        if (opcode == 0x8 && payload.size() >= 2) {
+            result.closeCode = (quint8(payload.at(0)) << 8) | quint8(payload.at(1));
+            result.closeReason = payload.mid(2);
+        }
+        at += header + qsizetype(length);
+    }
+    return result;
+}
+
+static qint64 residentKiB(qint64 pid)
+{
+    QFile status(u"/proc/%1/status"_s.arg(pid));
+    if (!status.open(QIODevice::ReadOnly))
+        return -1;
+    for (const QByteArray &line : status.readAll().split('\n')) {
+        if (line.startsWith("VmRSS:"))
+            return line.mid(6).trimmed().split(' ').first().toLongLong();
+    }
+    return -1;
+}
+
+// Reads until the server has closed the connection (or 20 s passed).
+static QByteArray readUntilClosed(QTcpSocket &socket, QByteArray received = {})
+{
+    socket.setReadBufferSize(0);
+    QElapsedTimer timer;
+    timer.start();
+    while (socket.state() == QAbstractSocket::ConnectedState && timer.elapsed() < 20000) {
+        socket.waitForReadyRead(100);
+        received += socket.readAll();
+    }
+    return received + socket.readAll();
+}
+
 class TestWs : public QObject
 {
     Q_OBJECT
@@ -78,6 +166,9 @@ private Q_SLOTS:
     void slowReaderIsCutOff();
     void silentClientIsDroppedByKeepalive();
     void connectionsPerUserAreCapped();
+    void pingFloodCountsAsFrames();
+    void pongsCountTowardsOutbound();
+    void simultaneousOpensRespectCaps();
     void survivesDatabaseConnectionLoss();
 
 private:
@@ -504,6 +595,189 @@ void TestWs::connectionsPerUserAreCapped()
             QTest::qWait(100);
     }
     QVERIFY2(admitted, "a closed connection still counted against the cap");
+}
+
+// Pings are frames like any other: a client pinging without pause is closed by
+// WS_FRAME_RATE, with a close code and a reason, after about a burst of pongs.
+void TestWs::pingFloodCountsAsFrames()
+{
+    TestServer server;
+    QVERIFY2(server.start({ u"--ws-frame-rate"_s, u"30/60"_s }), qPrintable(server.error()));
+    HttpClient http(server);
+    const auto alice = http.newUser(u"Alice"_s);
+    QTcpSocket flooder;
+    QVERIFY(rawHandshake(flooder, server, alice.token));
+    QByteArray received = flooder.readAll();
+    // One write, so the server reads the whole flood before it closes: an
+    // unread remainder would make its close a reset that drops the close frame.
+    QByteArray flood;
+    const int pings = 200;
+    for (int i = 0; i < pings; ++i)
+        flood += maskedPing("ping " + QByteArray::number(i));
+    flooder.write(flood);
+    QVERIFY(flooder.waitForBytesWritten(5000));
+    received = readUntilClosed(flooder, received);
+    QVERIFY2(flooder.state() != QAbstractSocket::ConnectedState, "the ping flood was not cut off");
+    const ServerFrames frames = parseServerFrames(received);
+    qInfo() << "pongs before the close:" << frames.pongs << "of" << pings;
+    QVERIFY2(frames.pongs < pings, qPrintable(QString::number(frames.pongs)));
+    QCOMPARE(frames.closeCode, 1008);
+    QCOMPARE(frames.closeReason, QByteArray("too many frames"));
+    // Others are served as usual.
+    Client other(server.webSocketUrl(u"/ws/user"_s, alice.token));
+    QVERIFY(other.waitFrames(1));
+    QCOMPARE(other.frames.first().value(u"status").toString(), u"connected"_s);
+}
+
+// With the frame limit off, the pongs a client does not read still count
+// towards WS_MAX_OUTBOUND_KIB: the socket is closed, memory stays bounded.
+void TestWs::pongsCountTowardsOutbound()
+{
+    TestServer server;
+    QVERIFY2(server.start({ u"--ws-frame-rate"_s, u"off"_s, u"--ws-max-outbound-kib"_s, u"16"_s }),
+        qPrintable(server.error()));
+    HttpClient http(server);
+    const auto alice = http.newUser(u"Alice"_s);
+    const QByteArray ping = maskedPing(QByteArray(125, 'p'));
+
+    // 200 pings in one write: their 26 KB of pongs are queued while the server
+    // reads them, before any can leave, so the limit closes the socket with
+    // its code and reason (and, the whole write read, nothing is left unread).
+    {
+        QTcpSocket burst;
+        QVERIFY(rawHandshake(burst, server, alice.token));
+        QByteArray received = burst.readAll();
+        const int pings = 200;
+        burst.write(ping.repeated(pings));
+        QVERIFY(burst.waitForBytesWritten(5000));
+        received = readUntilClosed(burst, received);
+        QVERIFY2(burst.state() != QAbstractSocket::ConnectedState,
+            "a client with its pongs over the limit was kept");
+        const ServerFrames frames = parseServerFrames(received);
+        qInfo() << "pongs before the close:" << frames.pongs << "of" << pings;
+        QVERIFY2(frames.pongs < pings, qPrintable(QString::number(frames.pongs)));
+        QCOMPARE(frames.closeCode, 1008);
+        QCOMPARE(frames.closeReason, QByteArray("too much unread data"));
+    }
+
+    // A client that floods and never reads: closed all the same, and the
+    // server's memory stays flat.
+    QTcpSocket flooder;
+    flooder.setSocketOption(QAbstractSocket::ReceiveBufferSizeSocketOption, 4096);
+    QVERIFY(rawHandshake(flooder, server, alice.token));
+    QByteArray received = flooder.readAll();
+    flooder.setReadBufferSize(1); // stop reading: the pongs pile up at the server
+    const int pings = 80000; // 10 MB of pongs, far beyond the kernel's buffers
+    QByteArray flood;
+    flood.reserve(ping.size() * pings);
+    for (int i = 0; i < pings; ++i)
+        flood += ping;
+    flooder.write(flood);
+    QElapsedTimer timer;
+    timer.start();
+    while (flooder.bytesToWrite() > 0 && flooder.state() == QAbstractSocket::ConnectedState
+        && timer.elapsed() < 20000)
+        flooder.waitForBytesWritten(100);
+    received = readUntilClosed(flooder, received);
+    QVERIFY2(flooder.state() != QAbstractSocket::ConnectedState,
+        "a client that does not read its pongs was kept");
+    const ServerFrames frames = parseServerFrames(received);
+    QVERIFY2(frames.pongs < pings, qPrintable(QString::number(frames.pongs)));
+    // (Here the close frame waits behind what the client never read, and the
+    // reset of a socket closed with unread input overtakes it.)
+    qInfo() << "pongs read before the close:" << frames.pongs << "of" << pings << "close"
+            << frames.closeCode << frames.closeReason << "server resident"
+            << residentKiB(server.processId()) << "KiB";
+    COMPARE_STATUS(http.get(u"/health"_s), 200);
+    if (!qEnvironmentVariableIsSet("ASAN_OPTIONS")) {
+        const qint64 rss = residentKiB(server.processId());
+        QVERIFY2(rss > 0 && rss < 200 * 1024, qPrintable(u"%1 KiB resident"_s.arg(rss)));
+    }
+}
+
+// The caps hold for sockets that open at once: each reserves its place before
+// the asynchronous checks, and gives it back however it ends.
+void TestWs::simultaneousOpensRespectCaps()
+{
+    const int perUser = 3;
+    const int perAddress = 5;
+    TestServer server;
+    QVERIFY2(server.start({ u"--ws-max-connections-per-user"_s, QString::number(perUser),
+                 u"--ws-max-connections-per-address"_s, QString::number(perAddress) }),
+        qPrintable(server.error()));
+    HttpClient http(server);
+    QList<HttpClient::Account> users;
+    QJsonArray memberIds;
+    for (int i = 0; i < 4; ++i) {
+        users.append(http.newUser(u"User %1"_s.arg(i)));
+        if (i > 0)
+            memberIds.append(users.last().id);
+    }
+    const Reply group = http.post(u"/api/v1/chats/group"_s,
+        { { u"name"_s, u"Crowd"_s }, { u"member_ids"_s, memberIds } }, users.first().token);
+    COMPARE_STATUS(group, 200);
+    const QString chatPath = u"/ws/"_s + group.object().value(u"id").toString();
+    // Chat sockets always wait for the membership check on a worker.
+    const auto openAll = [&](const QList<HttpClient::Account> &who, int each) {
+        std::vector<std::unique_ptr<Client>> clients;
+        for (int i = 0; i < each; ++i) {
+            for (const auto &user : who)
+                clients.push_back(
+                    std::make_unique<Client>(server.webSocketUrl(chatPath, user.token)));
+        }
+        return clients;
+    };
+    const auto greeted = [](const std::vector<std::unique_ptr<Client>> &clients) {
+        int count = 0;
+        for (const auto &client : clients) {
+            if (!client->waitFrames(1))
+                return -1;
+            if (client->frames.first().value(u"status").toString() == u"connected"_s)
+                ++count;
+            else if (!client->frames.first().value(u"error").toString().contains(u"Too many"_s))
+                return -2;
+        }
+        return count;
+    };
+
+    // One user, 40 sockets at once: the per-user cap.
+    auto burst = openAll({ users.first() }, 40);
+    const int burstGreeted = greeted(burst);
+    // Three more users, 10 sockets each at once: the per-address cap.
+    auto crowd = openAll(users.mid(1), 10);
+    const int crowdGreeted = greeted(crowd);
+    qInfo() << "greeted:" << burstGreeted << "of 40 from one user," << crowdGreeted
+            << "of 30 more from the same address";
+    QCOMPARE(burstGreeted, perUser);
+    QCOMPARE(crowdGreeted, perAddress - perUser);
+
+    // Every place comes back: the refused, the closed, and sockets whose
+    // client left while their check ran.
+    burst.clear();
+    crowd.clear();
+    std::vector<std::unique_ptr<QWebSocket>> leaving;
+    for (int i = 0; i < 20; ++i) {
+        leaving.push_back(std::make_unique<QWebSocket>());
+        QWebSocket *socket = leaving.back().get();
+        QObject::connect(socket, &QWebSocket::connected, socket, &QWebSocket::abort);
+        socket->open(server.webSocketUrl(chatPath, users.at(i % 4).token));
+    }
+    QTRY_VERIFY_WITH_TIMEOUT(std::all_of(leaving.begin(), leaving.end(),
+                                 [](const auto &socket) {
+                                     return socket->state() == QAbstractSocket::UnconnectedState;
+                                 }),
+        10000);
+    // (The server notices each close a moment later.)
+    int admitted = 0;
+    for (int attempt = 0; attempt < 50 && admitted < perUser; ++attempt) {
+        auto again = openAll({ users.first() }, 40);
+        admitted = greeted(again);
+        if (admitted < perUser)
+            QTest::qWait(100);
+        else
+            QCOMPARE(admitted, perUser);
+    }
+    QCOMPARE(admitted, perUser);
 }
 
 void TestWs::survivesDatabaseConnectionLoss()
