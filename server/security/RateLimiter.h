@@ -59,17 +59,19 @@ private:
 // The server's limiters, shared by REST and WebSocket.
 struct RateLimits
 {
-    RateLimits(
-        RateLimiter::Rule failedLogins, RateLimiter::Rule registrations, RateLimiter::Rule messages)
+    RateLimits(RateLimiter::Rule failedLogins, RateLimiter::Rule registrations,
+        RateLimiter::Rule messages, RateLimiter::Rule searches = { 1, 30 })
         : failedLoginsByAccount(failedLogins)
         , failedLoginsByAddress(failedLogins)
         , registrationsByAddress(registrations)
         , messagesByUser(messages)
+        , searchesByUser(searches)
     { }
     RateLimiter failedLoginsByAccount;
     RateLimiter failedLoginsByAddress;
     RateLimiter registrationsByAddress;
     RateLimiter messagesByUser;
+    RateLimiter searchesByUser; // user search: no one pages through the directory
 };
 
 } // namespace Messenger::Server

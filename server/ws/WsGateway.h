@@ -21,6 +21,7 @@ class EventFeed;
 class Hub;
 class SendQueue;
 class KnownUsers;
+class SessionRegistry;
 class TokenService;
 class WsSession;
 
@@ -45,8 +46,9 @@ class WsGateway : public QObject
 {
     Q_OBJECT
 public:
-    WsGateway(Database &database, SendQueue &sends, KnownUsers &knownUsers, TokenService &tokens,
-        Hub &hub, EventFeed &feed, WsSettings settings, QObject *parent = nullptr);
+    WsGateway(Database &database, SendQueue &sends, KnownUsers &knownUsers,
+        SessionRegistry &sessions, TokenService &tokens, Hub &hub, EventFeed &feed,
+        WsSettings settings, QObject *parent = nullptr);
 
     void registerRoutes(QHttpServer &server);
 
@@ -63,8 +65,15 @@ Q_SIGNALS:
 private:
     void accept(std::unique_ptr<QWebSocket> socket);
     void reject(QWebSocket *socket, const QString &detail);
-    void open(std::unique_ptr<QWebSocket> socket, const QString &userId, const QString &chatId,
-        std::optional<qint64> sinceSeq, const QString &address);
+    struct Credentials
+    {
+        QString userId;
+        QString sessionId;
+        qint64 expiresAt = 0;
+    };
+    void open(std::unique_ptr<QWebSocket> socket, const Credentials &credentials,
+        const QString &chatId, std::optional<qint64> sinceSeq, const QString &address);
+    void reauthenticate(WsSession *session, const QString &token);
     void replay(QPointer<WsSession> session, qint64 afterSeq, qint64 untilSeq);
     void handleFrame(WsSession *session, const QByteArray &frame);
     void reportError(WsSession *session, const QString &detail,
@@ -73,6 +82,7 @@ private:
     Database &m_db;
     SendQueue &m_sends;
     KnownUsers &m_knownUsers;
+    SessionRegistry &m_sessions;
     TokenService &m_tokens;
     Hub &m_hub;
     EventFeed &m_feed;
