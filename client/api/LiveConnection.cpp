@@ -292,7 +292,11 @@ void LiveConnection::handleFrame(const QString &text)
         Q_EMIT sendFailed(clientId, chatId, detail);
         return;
     }
-    if (type == WsEvents::pong || type == WsEvents::authenticated)
+    if (type == WsEvents::authenticated) {
+        Q_EMIT reauthenticated(frame.value(u"expires_in").toInteger());
+        return;
+    }
+    if (type == WsEvents::pong)
         return;
     handleEvent(type, frame.value(u"data").toObject());
     // Only after the event is handed over does it count as seen.

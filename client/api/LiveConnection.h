@@ -68,6 +68,8 @@ Q_SIGNALS:
     void typingReceived(const QString &chatId, const QString &userId, const QString &name);
     // One of the user's sessions ended (this one's socket closes, too).
     void sessionRevoked(const QString &sessionId);
+    // The server took a fresh token over the socket: it lasts `expiresIn` s more.
+    void reauthenticated(qint64 expiresIn);
     void serverError(const QString &detail);
 
 private:

@@ -124,18 +124,18 @@ void WsGateway::accept(std::unique_ptr<QWebSocket> socket)
         reject(socket.release(), u"Too many connections from this address"_s);
         return;
     }
-    // A user socket of a user we know opens at once: in a reconnect storm
-    // thousands of sockets do not queue for the database.
+    // A user socket of a user and session we know opens at once: in a
+    // reconnect storm thousands of sockets do not queue for the database.
     if (chatId.isEmpty() && m_knownUsers.contains(*userId)
         && m_sessions.isLive(credentials.sessionId)) {
         open(std::move(socket), credentials, chatId, sinceSeq, address);
         return;
     }
-    // The user (and, for a chat socket, the membership) is checked on a worker;
-    // the socket waits, owned by this lambda until then.
+    // The session (a live one's user exists) and, for a chat socket, the
+    // membership are checked on a worker; the socket waits, owned by this
+    // lambda until then.
     QPointer<QWebSocket> pending = socket.release();
     pending->setParent(this);
-    // (The session is confirmed first: a live session's user exists.)
     m_sessions.confirm(credentials.userId, credentials.sessionId)
         .then(this,
             [this, user = *userId, chatId](const Result<Empty> &live) -> QFuture<Result<Empty>> {
