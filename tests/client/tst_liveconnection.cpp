@@ -262,7 +262,7 @@ void TestLiveConnection::renewsItsTokenOverTheSocketAndEndsWithItsSession()
     QSignalSpy states(&user.live, &LiveConnection::stateChanged);
     QSignalSpy renewed(&user.live, &LiveConnection::reauthenticated);
     VERIFY_OK(await(user.api.refresh()));
-    QVERIFY(renewed.wait(10000));
+    QVERIFY(!renewed.isEmpty() || renewed.wait(10000));
     QVERIFY(renewed.first().first().toLongLong() > 60);
     QVERIFY(states.isEmpty()); // the same socket, never dropped
 
