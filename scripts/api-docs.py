@@ -7,7 +7,7 @@ Run it against a fresh server with rate limits off (the examples register
 several users from one address), e.g.
   LOGIN_RATE=off REGISTER_RATE=off build/release/server/messenger-server --data-dir /tmp/docs-data
 Needs Debian's python3-websockets."""
-import argparse, asyncio, json, os, sys, urllib.request, urllib.error, uuid
+import argparse, asyncio, base64, json, os, sys, urllib.request, urllib.error, uuid
 
 import websockets
 
@@ -38,7 +38,7 @@ def call(method, path, body=None, token=None, raw=None, content_type="applicatio
 def shorten(value):
     """Long tokens cut for reading; everything else as the server sent it."""
     if isinstance(value, dict):
-        return {k: (v[:24] + "…" if k in ("access_token", "refresh_token") and isinstance(v, str) else shorten(v)) for k, v in value.items()}
+        return {k: (v[:24] + "…" if k in ("access_token", "refresh_token", "token") and isinstance(v, str) else shorten(v)) for k, v in value.items()}
     if isinstance(value, list):
         return [shorten(v) for v in value[:3]] + (["…"] if len(value) > 3 else [])
     return value
@@ -68,6 +68,12 @@ def record(name, method, path, body=None, token=None, **kw):
     return status, parsed
 
 
+def session_of(access_token):
+    """The `sid` claim: the session an access token belongs to."""
+    payload = access_token.split(".")[1]
+    return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))["sid"]
+
+
 def frames(name, items):
     EX[name] = "```json\n" + "\n".join(("→ " if sent else "← ") + json.dumps(shorten(frame), ensure_ascii=False) for sent, frame in items) + "\n```"
 
@@ -80,16 +86,25 @@ record("register_taken", "POST", "/api/v1/auth/register", {"email": alice_email,
 record("register_invalid", "POST", "/api/v1/auth/register", {"email": "not-an-email", "name": "", "password": "short"})
 bob = call("POST", "/api/v1/auth/register", {"email": bob_email, "name": "Bob", "password": "battery staple"})[2]
 carol = call("POST", "/api/v1/auth/register", {"email": carol_email, "name": "Carol", "password": "tr0ub4dor&3"})[2]
-_, tokens = record("login", "POST", "/api/v1/auth/token", {"email": alice_email, "password": "correct horse"})
+_, tokens = record("login", "POST", "/api/v1/auth/token", {"email": alice_email, "password": "correct horse", "device_name": "Alice's laptop"})
 record("login_wrong", "POST", "/api/v1/auth/token", {"email": alice_email, "password": "wrong"})
 record("login_form", "POST", "/api/v1/auth/token", raw=b"username=alice&password=x", content_type="application/x-www-form-urlencoded")
 _, tokens = record("refresh", "POST", "/api/v1/auth/refresh", {"refresh_token": tokens["refresh_token"]})
 A = tokens["access_token"]
+# Another device of Alice's, and a refresh token reused after its successor was used.
+phone = call("POST", "/api/v1/auth/token", {"email": alice_email, "password": "correct horse", "device_name": "Alice's phone"})[2]
+P = phone["access_token"]
+stolen = call("POST", "/api/v1/auth/token", {"email": alice_email, "password": "correct horse"})[2]["refresh_token"]
+rotated = call("POST", "/api/v1/auth/refresh", {"refresh_token": stolen})[2]["refresh_token"]
+call("POST", "/api/v1/auth/refresh", {"refresh_token": rotated})
+record("refresh_reused", "POST", "/api/v1/auth/refresh", {"refresh_token": stolen})
+record("sessions", "GET", "/api/v1/sessions", token=A)
 B = call("POST", "/api/v1/auth/token", {"email": bob_email, "password": "battery staple"})[2]["access_token"]
 C = call("POST", "/api/v1/auth/token", {"email": carol_email, "password": "tr0ub4dor&3"})[2]["access_token"]
 record("no_token", "GET", "/api/v1/users/me")
 record("me", "GET", "/api/v1/users/me", token=A)
 record("search", "GET", "/api/v1/users?query=bob&limit=5", token=A)
+record("search_short", "GET", "/api/v1/users?query=b", token=A)
 _, personal = record("personal", "POST", "/api/v1/chats/personal", {"type": "personal", "member_ids": [bob["id"]]}, A)
 _, group = record("group", "POST", "/api/v1/chats/group", {"name": "Team", "type": "group", "member_ids": [bob["id"]]}, A)
 record("rename", "PATCH", f"/api/v1/chats/{group['id']}", {"name": "Core team"}, A)
@@ -156,6 +171,25 @@ async def sockets():
         await seed.send(json.dumps({"text": "From the seed's socket"}))
         echo = json.loads(await seed.recv())
         frames("ws_seed", [(False, greeting), (True, {"text": "From the seed's socket"}), (False, echo)])
+    async with websockets.connect(f"{ws_base}/ws/user?token={A}") as laptop, \
+            websockets.connect(f"{ws_base}/ws/user?token={P}") as phone_socket:
+        greeting = json.loads(await laptop.recv())
+        json.loads(await phone_socket.recv())
+        fresh = call("POST", "/api/v1/auth/refresh", {"refresh_token": tokens["refresh_token"]})[2]["access_token"]
+        renew = {"type": "auth", "token": fresh}
+        await laptop.send(json.dumps(renew))
+        renewed = json.loads(await laptop.recv())
+        frames("ws_auth", [(False, greeting), (True, renew), (False, renewed)])
+        record("session_delete", "DELETE", f"/api/v1/sessions/{session_of(P)}", token=A)
+        revoked = json.loads(await laptop.recv())
+        while revoked.get("type") != "session_revoked":
+            revoked = json.loads(await laptop.recv())
+        try:
+            while True:
+                await phone_socket.recv()
+        except websockets.ConnectionClosed as closed:
+            frames("ws_revoked", [(False, revoked)])
+            EX["ws_revoked"] += f"\n\n`close {closed.code} {closed.reason}`"
     async with websockets.connect(f"{ws_base}/ws/user?token=not-a-token") as refused:
         message = json.loads(await refused.recv())
         try:
@@ -183,8 +217,11 @@ that API work unchanged, and adds what a real messenger needs (see
 - Base path `/api/v1`; JSON in UTF-8; ids are UUID strings.
 - Times are ISO 8601 UTC with microseconds: `2026-11-26T01:52:23.635564Z`.
 - Authentication: `Authorization: Bearer <access_token>`. Access tokens are
-  HS256 JWTs (`sub` = user id) valid 30 minutes (`ACCESS_TOKEN_EXPIRE_MINUTES`).
-  Refresh tokens are opaque, valid 30 days, and rotate on every use.
+  HS256 JWTs (`sub` = user id, `sid` = session id) valid 30 minutes
+  (`ACCESS_TOKEN_EXPIRE_MINUTES`). Refresh tokens are opaque, valid 30 days,
+  and rotate on every use. A login starts a session (one device); its tokens
+  work until it ends (logout, `DELETE /sessions/{id}`, or a reused refresh
+  token), then they are refused at once and its sockets close.
 - Every `Message` carries `seq` (a server-wide increasing number: the order of
   record, and the resume point for live updates) and `chat_seq` (1, 2, 3...
   within its chat, without gaps).
@@ -195,14 +232,14 @@ that API work unchanged, and adds what a real messenger needs (see
 | status | when | example `code` |
 |---|---|---|
 | 400 | malformed JSON, email taken; a request framed two ways (`Content-Length` with `Transfer-Encoding`, two `Content-Length`s), after which the connection is closed | `email_taken`, `ambiguous_framing` |
-| 401 | no, invalid, expired or unknown-user token (+ `WWW-Authenticate: Bearer`); wrong password | `invalid_token`, `invalid_credentials` |
+| 401 | no, invalid, expired or unknown-user token, or one of an ended session (+ `WWW-Authenticate: Bearer`); wrong password | `invalid_token`, `session_revoked`, `invalid_credentials` |
 | 403 | not a member; not the owner or sender | `not_a_member`, `not_message_sender` |
-| 404 | unknown (or invisible to you) chat, message, user | `chat_not_found` |
+| 404 | unknown (or invisible to you) chat, message, user, session | `chat_not_found` |
 | 409 | a `client_id` reused for another chat; editing a deleted message | `client_id_reused` |
 | 413 | body over 1 MiB | `body_too_large` |
 | 415 | body that is not JSON | |
 | 422 | invalid fields | `validation_error` |
-| 429 | over a rate limit (+ `Retry-After` seconds); more than 256 open connections from your address (then closed) | `too_many_messages`, `too_many_connections` |
+| 429 | over a rate limit (+ `Retry-After` seconds); more than 256 open connections from your address (then closed) | `too_many_messages`, `too_many_searches`, `too_many_connections` |
 | 503 | database unavailable: retry | `database_unavailable` |
 
 Limits: text 1–4096 characters (trimmed); names 1–64, group names 1–128; groups
@@ -212,7 +249,8 @@ address and per address, and 10 at once then one per 2 s per account from all
 addresses together (not charged from an address the account signed in from
 before); an attempt takes its place before the password is checked and a
 successful one gives it back; 3 registrations then one per 6 s per address; 20
-messages at once then 5 per second per user. Connections: one request is answered at a time (pipelined
+messages at once then 5 per second per user; 30 user searches at once then one per
+second per user. Connections: one request is answered at a time (pipelined
 requests wait their turn and are answered in order; none is read while 1 MiB of
 answers waits unread); a request must arrive whole within 10 s of its first
 byte; an idle connection is closed after 60 s.
@@ -231,7 +269,8 @@ Taken email, invalid fields:
 
 ### Log in — `POST /api/v1/auth/token`
 
-JSON body (not a form):
+JSON body (not a form). `device_name` (optional, up to 64 characters) names
+the device in the session list:
 
 {ex:login}
 
@@ -243,15 +282,40 @@ JSON body (not a form):
 
 Trade the refresh token for a new pair before (or after) the access token
 expires. The old refresh token stops working, except that retrying the same
-refresh within 60 s returns the same new pair (for a client whose answer got
-lost). Reusing an old refresh token after that ends the whole session family.
+refresh within 60 s returns the same new refresh token (for a client whose
+answer got lost), as long as that new token has not been used itself. Any other
+reuse of an old refresh token means a copy exists: the answer is 401
+`refresh_token_reused` and the session ends (its tokens are refused, its
+sockets close).
 
 {ex:refresh}
+
+An old token presented after its successor was used:
+
+{ex:refresh_reused}
 
 ### Log out — `POST /api/v1/auth/logout`
 
 `{"refresh_token": "..."}` ends that session; an empty body ends all of yours.
-Answer: 204.
+Answer: 204. From then on the session's access tokens get 401 (`session_revoked`)
+on every instance, and its WebSockets are closed with code 4003 (within a
+second on every instance; the user's other sockets get a `session_revoked`
+event).
+
+### Sessions — `GET /api/v1/sessions`, `DELETE /api/v1/sessions/{session_id}`
+
+Your signed-in devices, most recently used first (at most 100): `device_name`
+as given at login, `client` (the User-Agent) and `address` of the login or the
+last refresh, `last_used_at` (the login or the last refresh; access tokens are
+not tracked per request), and `current` for the session of the token asking.
+`id` is the `sid` claim of the session's access tokens.
+
+{ex:sessions}
+
+Ending one of them works like logging it out; someone else's, an unknown or an
+already ended session is 404 (`session_not_found`):
+
+{ex:session_delete}
 
 A request without a valid token:
 
@@ -261,9 +325,15 @@ A request without a valid token:
 
 {ex:me}
 
-Search by name or email prefix (yourself excluded), `limit` 1–50:
+Search by the beginning of a word of the name, or by a whole e-mail address
+(yourself excluded), `limit` 1–50. The query needs at least 3 characters, and an
+address matches only whole, so nobody can list the addresses on the server by
+their first letters; each user may search 30 times at once, then once a second
+(`USER_SEARCH_RATE`), then 429 `too_many_searches`:
 
 {ex:search}
+
+{ex:search_short}
 
 ## Chats
 
@@ -330,6 +400,7 @@ chat, deleted ones included; `has_more` says whether another page exists.
 Reading moves your cursor: the message and everything before it in that chat
 become read for you. `is_read` on a message means every member other than its
 sender has read it; `unread_count` counts messages after your cursor from others.
+A message of a chat you are not in is 404, exactly like an unknown id.
 
 {ex:read_message}
 
@@ -367,9 +438,10 @@ A refused token (the socket then closes with 1008):
 ### `/ws/user`
 
 Commands: `send` (answered by `ack`, or `error` with the same `client_id`),
-`typing`, `read`, `ping`. Events: `message`, `message_edited`,
+`typing`, `read`, `ping`, `auth`. Events: `message`, `message_edited`,
 `message_deleted`, `read`, `chat` (created, renamed, you were added),
-`member_left`, `chat_removed` (you left or were removed), `typing`; each is
+`member_left`, `chat_removed` (you left or were removed), `session_revoked`
+(one of your sessions ended: `{"session_id"}`), `typing`; each is
 `{"type", "seq", "data"}` (`typing` has no `seq`: it is not stored). Your own
 messages come back as `message` events too, after their `ack`.
 
@@ -385,6 +457,22 @@ open. A frame over 64 KiB closes it (1009); more than 30 frames a second
 that does not read them, pongs included (1008, `too much unread data`; resume
 later). The server pings every 30 s and drops a client silent for 75 s. At most
 16 sockets per user and 500 per address are open or opening at once.
+
+### Token expiry and `auth`
+
+A socket lives as long as the access token it was opened with: when that token
+expires the server closes it with code **4001** (`token expired`). To keep it,
+send a fresh access token of the same session over the socket before then,
+`{"type": "auth", "token": "<access_token>"}` (on `/ws/{chat_id}` too); the
+answer `{"type": "authenticated", "expires_in": N}` says how many seconds the
+socket now has. A token of another session, or an invalid one, gets an `error`
+and changes nothing. When the socket's session ends (logout, `DELETE
+/sessions/{id}`, a reused refresh token) the socket is closed with code
+**4003** (`session revoked`): log in again. After 4001, refresh and reconnect.
+
+{ex:ws_auth}
+
+{ex:ws_revoked}
 
 ### Resume
 
@@ -413,8 +501,11 @@ Nothing was removed or renamed; a client of the original API works unchanged.
 Added:
 
 - `refresh_token` and `expires_in` in the login answer; `/auth/refresh`
-  (rotating refresh tokens) and `/auth/logout`.
+  (rotating refresh tokens) and `/auth/logout`; sessions (`sid` in access
+  tokens, `GET /sessions`, `DELETE /sessions/{id}`, `device_name` at login).
 - `GET /users/me`, `GET /users?query=` (find people to start a chat).
+- Access tokens must name a session (`sid`): tokens without one, such as the
+  original server's, are refused.
 - On every message: `seq`, `chat_seq`, `edited_at`, `deleted`, `client_id`;
   `total` plus `has_more` in history, keyset paging (`before_seq`,
   `after_seq`).
@@ -422,8 +513,9 @@ Added:
   meaning "read by every other member".
 - Group management (rename, add, remove, leave), message edit and delete.
 - Idempotent sends (`client_id`), `GET /updates` and `since_seq` resume.
-- `/ws/user` commands (`send` with `ack`, `typing`, `read`, `ping`) and events
-  beyond `message`.
+- `/ws/user` commands (`send` with `ack`, `typing`, `read`, `ping`, `auth`) and
+  events beyond `message`; sockets close with 4001 when their token expires
+  and 4003 when their session ends.
 - Stricter input: `/auth/token` takes JSON only (415 otherwise), every field is
   validated (422), and rate limits answer 429.
 """
@@ -444,9 +536,12 @@ REST и WebSocket API сервера Messenger. Все пути, методы и
 - Базовый путь `/api/v1`; JSON в UTF-8; идентификаторы — строки UUID.
 - Время — ISO 8601 в UTC с микросекундами: `2026-11-26T01:52:23.635564Z`.
 - Аутентификация: `Authorization: Bearer <access_token>`. Access-токен — JWT
-  HS256 (`sub` = id пользователя), действует 30 минут
+  HS256 (`sub` = id пользователя, `sid` = id сессии), действует 30 минут
   (`ACCESS_TOKEN_EXPIRE_MINUTES`). Refresh-токен непрозрачный, действует
-  30 дней и меняется при каждом использовании.
+  30 дней и меняется при каждом использовании. Вход открывает сессию (одно
+  устройство); её токены работают, пока она не завершена (выход,
+  `DELETE /sessions/{id}` или повторно использованный refresh-токен), после
+  этого сразу отклоняются, а её сокеты закрываются.
 - У каждого `Message` есть `seq` (возрастающий номер на весь сервер: порядок
   записи и точка возобновления живых обновлений) и `chat_seq` (1, 2, 3... внутри
   чата, без пропусков).
@@ -457,14 +552,14 @@ REST и WebSocket API сервера Messenger. Все пути, методы и
 | статус | когда | пример `code` |
 |---|---|---|
 | 400 | неверный JSON, email занят; запрос с двоякой длиной (`Content-Length` вместе с `Transfer-Encoding`, два `Content-Length`), после чего соединение закрывается | `email_taken`, `ambiguous_framing` |
-| 401 | нет токена, он неверен, истёк или пользователя нет (+ `WWW-Authenticate: Bearer`); неверный пароль | `invalid_token`, `invalid_credentials` |
+| 401 | нет токена, он неверен, истёк, пользователя нет или сессия завершена (+ `WWW-Authenticate: Bearer`); неверный пароль | `invalid_token`, `session_revoked`, `invalid_credentials` |
 | 403 | не участник; не владелец или не автор | `not_a_member`, `not_message_sender` |
-| 404 | неизвестный (или невидимый вам) чат, сообщение, пользователь | `chat_not_found` |
+| 404 | неизвестный (или невидимый вам) чат, сообщение, пользователь, сессия | `chat_not_found` |
 | 409 | `client_id` уже использован для другого чата; правка удалённого сообщения | `client_id_reused` |
 | 413 | тело больше 1 МиБ | `body_too_large` |
 | 415 | тело не JSON | |
 | 422 | неверные поля | `validation_error` |
-| 429 | превышен лимит частоты (+ `Retry-After` в секундах); больше 256 открытых соединений с вашего адреса (затем закрывается) | `too_many_messages`, `too_many_connections` |
+| 429 | превышен лимит частоты (+ `Retry-After` в секундах); больше 256 открытых соединений с вашего адреса (затем закрывается) | `too_many_messages`, `too_many_searches`, `too_many_connections` |
 | 503 | база данных недоступна: повторите позже | `database_unavailable` |
 
 Ограничения: текст 1–4096 символов (пробелы по краям обрезаются); имя 1–64,
@@ -474,7 +569,8 @@ REST и WebSocket API сервера Messenger. Все пути, методы и
 подряд, затем один в 2 с на аккаунт со всех адресов вместе (не списывается с
 адреса, с которого в аккаунт уже входили); попытка занимает место до проверки
 пароля, успешная его возвращает; 3 регистрации, затем одна в 6 с на адрес; 20
-сообщений подряд, затем 5 в секунду на пользователя. Соединения:
+сообщений подряд, затем 5 в секунду на пользователя; 30 поисков
+пользователей подряд, затем один в секунду на пользователя. Соединения:
 запросы обрабатываются по одному (конвейерные ждут своей очереди, ответы идут по
 порядку; пока клиент не забрал 1 МиБ ответов, следующий запрос не читается);
 запрос должен прийти целиком за 10 с от первого байта; простаивающее соединение
@@ -494,7 +590,8 @@ Email занят, неверные поля:
 
 ### Вход — `POST /api/v1/auth/token`
 
-Тело — JSON (не форма):
+Тело — JSON (не форма). `device_name` (необязательно, до 64 символов) — имя
+устройства в списке сессий:
 
 {ex:login}
 
@@ -506,15 +603,40 @@ Email занят, неверные поля:
 
 Обменяйте refresh-токен на новую пару до (или после) истечения access-токена.
 Старый refresh-токен перестаёт работать; только повтор того же запроса в течение
-60 с возвращает ту же новую пару (для клиента, потерявшего ответ). Повторное
-использование старого refresh-токена после этого завершает всю цепочку сессий.
+60 с возвращает тот же новый refresh-токен (для клиента, потерявшего ответ), и
+лишь пока этот новый токен сам не использован. Любое другое повторное
+использование старого refresh-токена означает, что у кого-то есть копия: ответ
+401 `refresh_token_reused`, сессия завершается (её токены отклоняются, сокеты
+закрываются).
 
 {ex:refresh}
+
+Старый токен после того, как его преемник уже использован:
+
+{ex:refresh_reused}
 
 ### Выход — `POST /api/v1/auth/logout`
 
 `{"refresh_token": "..."}` завершает эту сессию; пустое тело — все ваши сессии.
-Ответ: 204.
+Ответ: 204. С этого момента access-токены сессии получают 401
+(`session_revoked`) на всех экземплярах сервера, а её WebSocket-соединения
+закрываются с кодом 4003 (на каждом экземпляре в пределах секунды; другие
+сокеты пользователя получают событие `session_revoked`).
+
+### Сессии — `GET /api/v1/sessions`, `DELETE /api/v1/sessions/{session_id}`
+
+Ваши устройства, сначала недавно использованные (не больше 100): `device_name`
+из запроса входа, `client` (User-Agent) и `address` входа или последнего
+обновления токенов, `last_used_at` (вход или последнее обновление токенов;
+отдельные запросы не учитываются) и `current` у сессии запрашивающего токена.
+`id` — это claim `sid` access-токенов сессии.
+
+{ex:sessions}
+
+Завершение сессии действует как выход на том устройстве; чужая, неизвестная
+или уже завершённая сессия — 404 (`session_not_found`):
+
+{ex:session_delete}
 
 Запрос без действительного токена:
 
@@ -524,9 +646,15 @@ Email занят, неверные поля:
 
 {ex:me}
 
-Поиск по началу имени или email (кроме вас самих), `limit` 1–50:
+Поиск по началу слова в имени или по email целиком (кроме вас самих), `limit`
+1–50. В запросе не меньше 3 символов, а адрес находится только целиком, чтобы
+никто не мог выписать все адреса сервера по первым буквам; каждый пользователь
+может искать 30 раз подряд, затем раз в секунду (`USER_SEARCH_RATE`), иначе 429
+`too_many_searches`:
 
 {ex:search}
+
+{ex:search_short}
 
 ## Чаты
 
@@ -593,6 +721,7 @@ Email занят, неверные поля:
 Прочтение сдвигает ваш курсор: сообщение и всё до него в этом чате становятся
 прочитанными для вас. `is_read` у сообщения — его прочитали все участники,
 кроме автора; `unread_count` — сообщения других после вашего курсора.
+Сообщение чата, в котором вас нет, — 404, точно как неизвестный id.
 
 {ex:read_message}
 
@@ -630,9 +759,10 @@ Email занят, неверные поля:
 ### `/ws/user`
 
 Команды: `send` (ответ — `ack` или `error` с тем же `client_id`), `typing`,
-`read`, `ping`. События: `message`, `message_edited`, `message_deleted`, `read`,
-`chat` (создан, переименован, вас добавили), `member_left`, `chat_removed` (вы
-вышли или вас удалили), `typing`; каждое — `{"type", "seq", "data"}` (у
+`read`, `ping`, `auth`. События: `message`, `message_edited`, `message_deleted`,
+`read`, `chat` (создан, переименован, вас добавили), `member_left`,
+`chat_removed` (вы вышли или вас удалили), `session_revoked` (одна из ваших
+сессий завершена: `{"session_id"}`), `typing`; каждое — `{"type", "seq", "data"}` (у
 `typing` нет `seq`: оно не сохраняется). Ваши собственные сообщения тоже
 приходят событием `message`, после `ack`.
 
@@ -649,6 +779,23 @@ Email занят, неверные поля:
 позже). Сервер шлёт ping каждые 30 с и отключает клиента, молчащего 75 с.
 Одновременно открыто или открывается не больше 16 сокетов одного пользователя и
 500 с одного адреса.
+
+### Срок токена и `auth`
+
+Сокет живёт, пока действует access-токен, с которым он открыт: когда токен
+истекает, сервер закрывает сокет с кодом **4001** (`token expired`). Чтобы
+сохранить сокет, пришлите до этого свежий access-токен той же сессии прямо в
+сокет: `{"type": "auth", "token": "<access_token>"}` (и на `/ws/{chat_id}`);
+ответ `{"type": "authenticated", "expires_in": N}` — сколько секунд теперь есть
+у сокета. Токен другой сессии или неверный получает `error` и ничего не
+меняет. Когда сессия сокета завершается (выход, `DELETE /sessions/{id}`,
+повторно использованный refresh-токен), сокет закрывается с кодом **4003**
+(`session revoked`): войдите заново. После 4001 обновите токены и
+переподключитесь.
+
+{ex:ws_auth}
+
+{ex:ws_revoked}
 
 ### Возобновление
 
@@ -677,7 +824,10 @@ Email занят, неверные поля:
 изменений. Добавлено:
 
 - `refresh_token` и `expires_in` в ответе на вход; `/auth/refresh`
-  (refresh-токены с ротацией) и `/auth/logout`.
+  (refresh-токены с ротацией) и `/auth/logout`; сессии (`sid` в access-токенах,
+  `GET /sessions`, `DELETE /sessions/{id}`, `device_name` при входе).
+- Access-токен обязан называть сессию (`sid`): токены без неё, как у исходного
+  сервера, отклоняются.
 - `GET /users/me`, `GET /users?query=` (поиск собеседника).
 - У каждого сообщения: `seq`, `chat_seq`, `edited_at`, `deleted`, `client_id`;
   в истории `total` и `has_more`, постраничный доступ по ключу (`before_seq`,
@@ -688,8 +838,9 @@ Email занят, неверные поля:
   удаление сообщений.
 - Идемпотентная отправка (`client_id`), `GET /updates` и возобновление по
   `since_seq`.
-- Команды `/ws/user` (`send` с `ack`, `typing`, `read`, `ping`) и события кроме
-  `message`.
+- Команды `/ws/user` (`send` с `ack`, `typing`, `read`, `ping`, `auth`) и
+  события кроме `message`; сокеты закрываются с кодом 4001, когда истекает их
+  токен, и 4003, когда завершается их сессия.
 - Строже ко входным данным: `/auth/token` принимает только JSON (иначе 415),
   все поля проверяются (422), лимиты частоты отвечают 429.
 """

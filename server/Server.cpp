@@ -1,6 +1,7 @@
 #include "Server.h"
 
 #include "auth/PasswordHasher.h"
+#include "auth/SessionRegistry.h"
 #include "cluster/ClusterLink.h"
 #include "cluster/EventFeed.h"
 #include "db/Database.h"
@@ -234,11 +235,14 @@ bool Server::start(QString *error)
 
     m_http = std::make_unique<QHttpServer>();
     m_limits = std::make_unique<RateLimits>(m_config.failedLoginRate, m_config.registrationRate,
-        m_config.messageRate, m_config.failedLoginAccountRate);
+        m_config.messageRate, m_config.failedLoginAccountRate, m_config.userSearchRate);
     m_sends = std::make_unique<SendQueue>(*m_database, m_limits->messagesByUser);
     m_knownUsers = std::make_unique<KnownUsers>(*m_database);
-    m_api = std::make_unique<HttpApi>(
-        *m_database, *m_sends, *m_limits, *m_knownUsers, *m_hasher, *m_tokens, *m_feed);
+    m_sessions = std::make_unique<SessionRegistry>(*m_database);
+    // Revocations from any instance arrive through the log.
+    connect(m_feed.get(), &EventFeed::updatesReady, m_sessions.get(), &SessionRegistry::observe);
+    m_api = std::make_unique<HttpApi>(*m_database, *m_sends, *m_limits, *m_knownUsers, *m_sessions,
+        *m_hasher, *m_tokens, *m_feed);
     m_api->setTrustedProxies(m_config.trustedProxies);
     m_api->registerRoutes(*m_http);
     WsSettings wsSettings;
@@ -248,7 +252,7 @@ bool Server::start(QString *error)
     wsSettings.trustedProxies = m_config.trustedProxies;
     wsSettings.maxOutboundBytes = m_config.wsMaxOutboundBytes;
     m_gateway = std::make_unique<WsGateway>(
-        *m_database, *m_sends, *m_knownUsers, *m_tokens, *m_hub, *m_feed, wsSettings);
+        *m_database, *m_sends, *m_knownUsers, *m_sessions, *m_tokens, *m_hub, *m_feed, wsSettings);
     m_gateway->registerRoutes(*m_http);
     connect(m_api.get(), &HttpApi::committed, m_feed.get(), &EventFeed::poke);
     connect(m_gateway.get(), &WsGateway::committed, m_feed.get(), &EventFeed::poke);

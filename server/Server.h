@@ -23,6 +23,7 @@ class PasswordHasher;
 class SendQueue;
 struct RateLimits;
 class KnownUsers;
+class SessionRegistry;
 class TokenService;
 class WsGateway;
 
@@ -58,6 +59,7 @@ private:
     std::unique_ptr<EventFeed> m_feed;
     std::unique_ptr<RateLimits> m_limits;
     std::unique_ptr<KnownUsers> m_knownUsers;
+    std::unique_ptr<SessionRegistry> m_sessions;
     std::unique_ptr<SendQueue> m_sends;
     std::unique_ptr<WsGateway> m_gateway;
     QThread *m_clusterThread = nullptr;

@@ -21,6 +21,7 @@ inline constexpr QStringView chatsGroup = u"/api/v1/chats/group";
 inline constexpr QStringView chatsMessages = u"/api/v1/chats/messages";
 inline constexpr QStringView messages = u"/api/v1/messages";
 inline constexpr QStringView updates = u"/api/v1/updates";
+inline constexpr QStringView sessions = u"/api/v1/sessions";
 inline constexpr QStringView health = u"/health";
 inline constexpr QStringView wsUser = u"/ws/user";
 inline constexpr QStringView wsPrefix = u"/ws/";
@@ -52,6 +53,10 @@ inline QString messageRead(QStringView messageId)
 inline QString message(QStringView messageId)
 {
     return messages + u'/' + messageId;
+}
+inline QString session(QStringView sessionId)
+{
+    return sessions + u'/' + sessionId;
 }
 inline QString wsChat(QStringView chatId)
 {

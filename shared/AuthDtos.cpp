@@ -24,7 +24,10 @@ Parsed<RegisterRequest> RegisterRequest::fromJson(
 
 QJsonObject LoginRequest::toJson() const
 {
-    return { { u"email"_s, email }, { u"password"_s, password } };
+    QJsonObject json { { u"email"_s, email }, { u"password"_s, password } };
+    if (deviceName)
+        json.insert(u"device_name"_s, *deviceName);
+    return json;
 }
 
 Parsed<LoginRequest> LoginRequest::fromJson(const QJsonObject &json, const QStringList &location)
@@ -35,6 +38,7 @@ Parsed<LoginRequest> LoginRequest::fromJson(const QJsonObject &json, const QStri
     LoginRequest request;
     request.email = reader.string(u"email", 0, Limits::emailMax, true).toLower();
     request.password = reader.string(u"password", 0, Limits::passwordMax);
+    request.deviceName = reader.optionalString(u"device_name", 0, Limits::deviceNameMax, true);
     return reader.result(std::move(request));
 }
 
@@ -86,6 +90,27 @@ Parsed<TokenResponse> TokenResponse::fromJson(const QJsonObject &json, const QSt
     response.refreshToken = reader.optionalString(u"refresh_token").value_or(QString());
     response.expiresIn = reader.optionalInteger(u"expires_in").value_or(0);
     return reader.result(std::move(response));
+}
+
+QJsonObject SessionInfo::toJson() const
+{
+    return { { u"id"_s, id }, { u"device_name"_s, deviceName }, { u"client"_s, client },
+        { u"address"_s, address }, { u"created_at"_s, formatTimestamp(createdAt) },
+        { u"last_used_at"_s, formatTimestamp(lastUsedAt) }, { u"current"_s, current } };
+}
+
+Parsed<SessionInfo> SessionInfo::fromJson(const QJsonObject &json, const QStringList &location)
+{
+    JsonReader reader(json, location);
+    SessionInfo session;
+    session.id = reader.uuid(u"id");
+    session.deviceName = reader.string(u"device_name");
+    session.client = reader.string(u"client");
+    session.address = reader.string(u"address");
+    session.createdAt = reader.timestamp(u"created_at");
+    session.lastUsedAt = reader.timestamp(u"last_used_at");
+    session.current = reader.boolean(u"current");
+    return reader.result(std::move(session));
 }
 
 } // namespace Messenger

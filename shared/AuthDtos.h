@@ -19,6 +19,8 @@ struct LoginRequest
 {
     QString email;
     QString password;
+    // What the user calls this device ("Work laptop"); shown in the session list.
+    std::optional<QString> deviceName;
 
     QJsonObject toJson() const;
     static Parsed<LoginRequest> fromJson(
@@ -58,6 +60,22 @@ struct TokenResponse
     QJsonObject toJson() const;
     static Parsed<TokenResponse> fromJson(
         const QJsonObject &json, const QStringList &location = {});
+};
+
+// One signed-in device: a login and the refresh tokens rotated from it. Access
+// tokens name it (`sid`); revoking it ends its tokens and closes its sockets.
+struct SessionInfo
+{
+    QString id;
+    QString deviceName; // as given at login; empty when none was
+    QString client; // the User-Agent of the login or last refresh
+    QString address; // the client address of the login or last refresh
+    qint64 createdAt = 0; // microseconds since the epoch
+    qint64 lastUsedAt = 0; // the login or the last refresh
+    bool current = false; // the session of the token that asked
+
+    QJsonObject toJson() const;
+    static Parsed<SessionInfo> fromJson(const QJsonObject &json, const QStringList &location = {});
 };
 
 } // namespace Messenger

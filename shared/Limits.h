@@ -21,6 +21,10 @@ inline constexpr int historyPageMax = 200;
 inline constexpr int historyPageDefault = 100;
 inline constexpr int userSearchMax = 50;
 inline constexpr int userSearchDefault = 20;
+// Shorter queries would let anyone list every user a letter at a time.
+inline constexpr int userSearchQueryMin = 3;
+inline constexpr int deviceNameMax = 64;
+inline constexpr int sessionClientMax = 200; // the User-Agent, as stored
 inline constexpr int refreshGraceSeconds = 60;
 inline constexpr int refreshTokenDays = 30;
 

@@ -17,9 +17,27 @@ inline constexpr QStringView typing = u"typing";
 inline constexpr QStringView ack = u"ack";
 inline constexpr QStringView error = u"error";
 inline constexpr QStringView pong = u"pong";
+// A session of the user ended (logout, revoked from another device, or a
+// reused refresh token); data {"session_id"}. Its sockets close with
+// WsCloseCodes::sessionRevoked.
+inline constexpr QStringView sessionRevoked = u"session_revoked";
+// The answer to `auth`: the socket now lives until the new token expires.
+inline constexpr QStringView authenticated = u"authenticated";
 
 // client -> server
 inline constexpr QStringView send = u"send";
 inline constexpr QStringView ping = u"ping";
+// {"type": "auth", "token": <a fresh access token of the same session>}.
+inline constexpr QStringView auth = u"auth";
 
 } // namespace Messenger::WsEvents
+
+// Close codes of our own (4000-4999 are for applications). Both mean "the
+// credentials of this socket ended", not a network failure.
+namespace Messenger::WsCloseCodes {
+// The access token the socket was opened (or last re-authenticated) with
+// expired: refresh, then reconnect or, better, send `auth` before expiry.
+inline constexpr int tokenExpired = 4001;
+// The socket's session was revoked: log in again.
+inline constexpr int sessionRevoked = 4003;
+} // namespace Messenger::WsCloseCodes

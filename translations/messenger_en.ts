@@ -42,4 +42,11 @@
         <translation><numerusform>%n selected</numerusform><numerusform>%n selected</numerusform></translation>
     </message>
 </context>
+<context>
+    <name>Messenger::Client::SessionsPanel</name>
+    <message numerus="yes">
+        <source>%n device(s) signed in</source>
+        <translation><numerusform>%n device signed in</numerusform><numerusform>%n devices signed in</numerusform></translation>
+    </message>
+</context>
 </TS>

@@ -168,18 +168,6 @@
         <translation>Настройки</translation>
     </message>
     <message>
-        <source>System language</source>
-        <translation>Язык системы</translation>
-    </message>
-    <message>
-        <source>Language</source>
-        <translation>Язык</translation>
-    </message>
-    <message>
-        <source>Signed in as %1 (%2) on %3</source>
-        <translation>Вы вошли как %1 (%2) на %3</translation>
-    </message>
-    <message>
         <source>The new language applies the next time Messenger starts.</source>
         <translation>Новый язык будет применён при следующем запуске Messenger.</translation>
     </message>
@@ -422,6 +410,72 @@ Start one with the pencil button.</source>
     <message>
         <source>Yesterday</source>
         <translation>Вчера</translation>
+    </message>
+</context>
+<context>
+    <name>Messenger::Client::SessionsPanel</name>
+    <message>
+        <source>End session</source>
+        <translation>Завершить сеанс</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>Устройство</translation>
+    </message>
+    <message>
+        <source>App</source>
+        <translation>Приложение</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>Адрес</translation>
+    </message>
+    <message>
+        <source>Last used</source>
+        <translation>Последняя активность</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>Обновить</translation>
+    </message>
+    <message>
+        <source>Loading...</source>
+        <translation>Загрузка...</translation>
+    </message>
+    <message>
+        <source>Unnamed device</source>
+        <translation>Устройство без имени</translation>
+    </message>
+    <message>
+        <source>%1 (this device)</source>
+        <translation>%1 (это устройство)</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n device(s) signed in</source>
+        <translation><numerusform>Вход выполнен на %n устройстве</numerusform><numerusform>Вход выполнен на %n устройствах</numerusform><numerusform>Вход выполнен на %n устройствах</numerusform></translation>
+    </message>
+</context>
+<context>
+    <name>Messenger::Client::SettingsDialog</name>
+    <message>
+        <source>Settings</source>
+        <translation>Настройки</translation>
+    </message>
+    <message>
+        <source>System language</source>
+        <translation>Язык системы</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>Язык</translation>
+    </message>
+    <message>
+        <source>Signed in as %1 (%2) on %3</source>
+        <translation>Вы вошли как %1 (%2) на %3</translation>
+    </message>
+    <message>
+        <source>Signed-in devices</source>
+        <translation>Устройства, на которых выполнен вход</translation>
     </message>
 </context>
 <context>

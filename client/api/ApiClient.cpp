@@ -2,11 +2,13 @@
 
 #include "shared/ApiPaths.h"
 #include "shared/ErrorBody.h"
+#include "shared/Limits.h"
 
 #include <QJsonArray>
 #include <QLoggingCategory>
 #include <QNetworkReply>
 #include <QPromise>
+#include <QSysInfo>
 
 using namespace Qt::StringLiterals;
 
@@ -106,6 +108,11 @@ QString withQuery(const QString &path, const QList<std::pair<QString, QString>> 
 ApiClient::ApiClient(QObject *parent)
     : QObject(parent)
     , m_network(new QNetworkAccessManager(this))
+    , m_deviceName(QSysInfo::machineHostName())
+    // The session list shows it: which app, which version, on what.
+    , m_userAgent((QCoreApplication::applicationName() + u'/'
+          + QCoreApplication::applicationVersion() + u" ("_s + QSysInfo::prettyProductName() + u')')
+                      .toUtf8())
 { }
 
 ApiClient::~ApiClient() = default;
@@ -132,6 +139,9 @@ void ApiClient::setTokens(const QString &accessToken, const QString &refreshToke
 
 void ApiClient::storeTokens(const TokenResponse &tokens)
 {
+    m_accessTokenDeadline = tokens.expiresIn > 0
+        ? QDeadlineTimer(std::chrono::seconds(tokens.expiresIn))
+        : QDeadlineTimer(QDeadlineTimer::Forever);
     setTokens(tokens.accessToken, tokens.refreshToken);
 }
 
@@ -160,6 +170,7 @@ void ApiClient::send(const QByteArray &method, const QString &pathAndQuery,
     QNetworkRequest request(url);
     request.setTransferTimeout(int(m_timeout.count()));
     request.setRawHeader("Accept", "application/json");
+    request.setRawHeader("User-Agent", m_userAgent);
     const QString tokenUsed = m_accessToken;
     if (authenticated && !tokenUsed.isEmpty())
         request.setRawHeader("Authorization", "Bearer " + tokenUsed.toLatin1());
@@ -221,8 +232,11 @@ QFuture<ApiResult<User>> ApiClient::registerUser(
 
 QFuture<ApiResult<TokenResponse>> ApiClient::login(const QString &email, const QString &password)
 {
-    return call<TokenResponse>("POST", ApiPaths::authToken.toString(),
-        QJsonDocument(LoginRequest { email, password }.toJson()), false)
+    LoginRequest request { email, password, std::nullopt };
+    if (!m_deviceName.isEmpty())
+        request.deviceName = m_deviceName.left(Limits::deviceNameMax);
+    return call<TokenResponse>(
+        "POST", ApiPaths::authToken.toString(), QJsonDocument(request.toJson()), false)
         .then(this, [this](const ApiResult<TokenResponse> &tokens) {
             if (tokens)
                 storeTokens(tokens.value());
@@ -266,6 +280,16 @@ QFuture<ApiResult<Empty>> ApiClient::logout()
 {
     return call<Empty>("POST", ApiPaths::authLogout.toString(),
         QJsonDocument(LogoutRequest { m_refreshToken }.toJson()));
+}
+
+QFuture<ApiResult<QList<SessionInfo>>> ApiClient::sessions()
+{
+    return call<QList<SessionInfo>>("GET", ApiPaths::sessions.toString());
+}
+
+QFuture<ApiResult<Empty>> ApiClient::revokeSession(const QString &sessionId)
+{
+    return call<Empty>("DELETE", ApiPaths::session(sessionId));
 }
 
 QFuture<ApiResult<User>> ApiClient::me()

@@ -5,6 +5,7 @@
 #include "shared/Chat.h"
 #include "shared/Requests.h"
 
+#include <QDeadlineTimer>
 #include <QFuture>
 #include <QJsonDocument>
 #include <QNetworkAccessManager>
@@ -48,6 +49,12 @@ public:
     void setTokens(const QString &accessToken, const QString &refreshToken);
     QString accessToken() const { return m_accessToken; }
     QString refreshToken() const { return m_refreshToken; }
+    // When the access token stops working (as the server said at issue);
+    // forever when unknown.
+    QDeadlineTimer accessTokenDeadline() const { return m_accessTokenDeadline; }
+    // Sent at login, shown in the session list ("Work laptop"); the host name
+    // by default.
+    void setDeviceName(const QString &name) { m_deviceName = name; }
     // Network timeout per request.
     void setTimeout(std::chrono::milliseconds timeout) { m_timeout = timeout; }
 
@@ -58,6 +65,9 @@ public:
     // Trades the refresh token for new tokens; concurrent callers share one request.
     QFuture<ApiResult<Messenger::TokenResponse>> refresh();
     QFuture<ApiResult<Empty>> logout();
+    // The user's signed-in devices, and ending one of them.
+    QFuture<ApiResult<QList<Messenger::SessionInfo>>> sessions();
+    QFuture<ApiResult<Empty>> revokeSession(const QString &sessionId);
 
     QFuture<ApiResult<Messenger::User>> me();
     QFuture<ApiResult<QList<Messenger::User>>> searchUsers(const QString &query, int limit = 20);
@@ -107,6 +117,9 @@ private:
     QUrl m_baseUrl;
     QString m_accessToken;
     QString m_refreshToken;
+    QDeadlineTimer m_accessTokenDeadline { QDeadlineTimer::Forever };
+    QString m_deviceName;
+    QByteArray m_userAgent;
     std::chrono::milliseconds m_timeout { 15000 };
     // Callers waiting for the refresh in flight; empty when there is none.
     QList<std::function<void(const ApiResult<Messenger::TokenResponse> &)>> m_refreshWaiters;

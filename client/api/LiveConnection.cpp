@@ -25,6 +25,8 @@ constexpr int typingIntervalMs = 3000;
 // quiet for long).
 constexpr int keepAliveIntervalMs = 20000;
 constexpr int deadAfterMs = 50000;
+// Renew this long before the access token expires (or at 80% of a shorter life).
+constexpr qint64 renewBeforeExpiryMs = 60000;
 } // namespace
 
 LiveConnection::LiveConnection(ApiClient *api, QObject *parent)
@@ -35,6 +37,13 @@ LiveConnection::LiveConnection(ApiClient *api, QObject *parent)
     connect(&m_reconnectTimer, &QTimer::timeout, this, &LiveConnection::open);
     m_keepAlive.setInterval(keepAliveIntervalMs);
     connect(&m_keepAlive, &QTimer::timeout, this, &LiveConnection::checkAlive);
+    m_renewal.setSingleShot(true);
+    connect(&m_renewal, &QTimer::timeout, this, [this] {
+        if (m_api && m_greeted)
+            m_api->refresh(); // tokensChanged() then sends the new token
+    });
+    if (m_api)
+        connect(m_api, &ApiClient::tokensChanged, this, &LiveConnection::sendFreshToken);
 }
 
 LiveConnection::~LiveConnection()
@@ -186,10 +195,14 @@ void LiveConnection::open()
     connect(m_socket, &QWebSocket::disconnected, this, [this] {
         const auto code = m_socket ? m_socket->closeCode() : QWebSocketProtocol::CloseCodeNormal;
         qCInfo(lcLive) << "disconnected, close code" << code;
-        if (code == QWebSocketProtocol::CloseCodePolicyViolated)
+        // A refused, expired or revoked token: refresh before reconnecting
+        // (a revoked session's refresh fails, which ends the session).
+        if (code == QWebSocketProtocol::CloseCodePolicyViolated
+            || int(code) == WsCloseCodes::tokenExpired || int(code) == WsCloseCodes::sessionRevoked)
             m_credentialsRefused = true;
         m_greeted = false;
         m_keepAlive.stop();
+        m_renewal.stop();
         if (m_socket) {
             m_socket->deleteLater();
             m_socket = nullptr;
@@ -234,6 +247,7 @@ void LiveConnection::handleFrame(const QString &text)
         m_greeted = true;
         m_attempt = 0;
         m_keepAlive.start();
+        scheduleRenewal();
         setState(State::Connected);
         // Whatever was not acknowledged goes again; the same client_id makes
         // the server answer with the message it already has.
@@ -278,6 +292,10 @@ void LiveConnection::handleFrame(const QString &text)
         Q_EMIT sendFailed(clientId, chatId, detail);
         return;
     }
+    if (type == WsEvents::authenticated) {
+        Q_EMIT reauthenticated(frame.value(u"expires_in").toInteger());
+        return;
+    }
     if (type == WsEvents::pong)
         return;
     handleEvent(type, frame.value(u"data").toObject());
@@ -310,6 +328,8 @@ void LiveConnection::handleEvent(const QString &type, const QJsonObject &data)
         Q_EMIT chatRemoved(data.value(u"chat_id").toString());
     } else if (type == WsEvents::memberLeft) {
         Q_EMIT memberLeft(data.value(u"chat_id").toString(), data.value(u"user_id").toString());
+    } else if (type == WsEvents::sessionRevoked) {
+        Q_EMIT sessionRevoked(data.value(u"session_id").toString());
     } else if (type == WsEvents::typing) {
         Q_EMIT typingReceived(data.value(u"chat_id").toString(), data.value(u"user_id").toString(),
             data.value(u"name").toString());
@@ -321,6 +341,27 @@ void LiveConnection::transmit(const QJsonObject &frame)
     if (m_socket && m_socket->state() == QAbstractSocket::ConnectedState)
         m_socket->sendTextMessage(
             QString::fromUtf8(QJsonDocument(frame).toJson(QJsonDocument::Compact)));
+}
+
+void LiveConnection::scheduleRenewal()
+{
+    const QDeadlineTimer deadline = m_api ? m_api->accessTokenDeadline() : QDeadlineTimer();
+    if (deadline.isForever()) {
+        m_renewal.stop();
+        return;
+    }
+    const qint64 remaining = deadline.remainingTime();
+    const qint64 wait
+        = remaining > renewBeforeExpiryMs * 5 ? remaining - renewBeforeExpiryMs : remaining * 4 / 5;
+    m_renewal.start(int(std::clamp<qint64>(wait, 0, std::numeric_limits<int>::max())));
+}
+
+void LiveConnection::sendFreshToken()
+{
+    if (!m_greeted || !m_api || m_api->accessToken().isEmpty())
+        return;
+    transmit({ { u"type"_s, WsEvents::auth.toString() }, { u"token"_s, m_api->accessToken() } });
+    scheduleRenewal();
 }
 
 void LiveConnection::checkAlive()

@@ -18,7 +18,10 @@ class ApiClient;
 // reconnects by itself with backoff and resumes with `since_seq` (the largest
 // seq it has seen), so nothing is lost across a drop; sends carry a client_id
 // and stay in an outbox until acknowledged, resent after each reconnect (the
-// server de-duplicates by client_id), so nothing is sent twice either.
+// server de-duplicates by client_id), so nothing is sent twice either. The
+// socket outlives its access token: before it expires the token is refreshed
+// and sent over the socket; a socket closed for an expired (4001) or revoked
+// (4003) session refreshes first, and a refused refresh ends the session.
 class LiveConnection : public QObject
 {
     Q_OBJECT
@@ -63,6 +66,10 @@ Q_SIGNALS:
     void chatRemoved(const QString &chatId);
     void memberLeft(const QString &chatId, const QString &userId);
     void typingReceived(const QString &chatId, const QString &userId, const QString &name);
+    // One of the user's sessions ended (this one's socket closes, too).
+    void sessionRevoked(const QString &sessionId);
+    // The server took a fresh token over the socket: it lasts `expiresIn` s more.
+    void reauthenticated(qint64 expiresIn);
     void serverError(const QString &detail);
 
 private:
@@ -82,6 +89,10 @@ private:
     // Sends an outbox entry again (after a rate limit's retry_after).
     void resend(const QString &clientId);
     void checkAlive();
+    // The server closes a socket when its token expires: shortly before,
+    // refresh and hand the new token over the socket (`auth`).
+    void scheduleRenewal();
+    void sendFreshToken();
 
     QPointer<ApiClient> m_api;
     QWebSocket *m_socket = nullptr;
@@ -94,6 +105,7 @@ private:
     QTimer m_reconnectTimer;
     QDeadlineTimer m_reconnectAt;
     QTimer m_keepAlive;
+    QTimer m_renewal;
     QElapsedTimer m_lastHeard;
     QList<Outgoing> m_outbox;
     QHash<QString, QDeadlineTimer> m_typingSentUntil;

@@ -1,5 +1,7 @@
 #include "UserSearchModel.h"
 
+#include "shared/Limits.h"
+
 #include "client/api/ApiClient.h"
 
 namespace Messenger::Client {
@@ -113,7 +115,9 @@ QList<User> UserSearchModel::checkedUsers() const
 void UserSearchModel::search()
 {
     const quint64 generation = ++m_generation;
-    if (m_query.isEmpty() || !m_api) {
+    // The server answers shorter queries with 422 (no listing everyone by
+    // their first letter): nothing to ask yet.
+    if (m_query.size() < Limits::userSearchQueryMin || !m_api) {
         beginResetModel();
         m_users.clear();
         endResetModel();

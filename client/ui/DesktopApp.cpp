@@ -2,15 +2,12 @@
 
 #include "LoginDialog.h"
 #include "MainWindow.h"
+#include "SettingsDialog.h"
 #include "client/api/SessionStore.h"
 #include "client/models/ClientSession.h"
 
 #include <QApplication>
-#include <QComboBox>
 #include <QDialog>
-#include <QDialogButtonBox>
-#include <QFormLayout>
-#include <QLabel>
 #include <QLibraryInfo>
 #include <QMessageBox>
 #include <QSettings>
@@ -137,28 +134,11 @@ void DesktopApp::showMainWindow()
 
 void DesktopApp::showSettings()
 {
-    QDialog dialog(m_window);
-    dialog.setWindowTitle(tr("Settings"));
-    auto *layout = new QFormLayout(&dialog);
-    auto *language = new QComboBox(&dialog);
-    language->addItem(tr("System language"), QString());
-    language->addItem(u"English"_s, u"en"_s);
-    language->addItem(u"Русский"_s, u"ru"_s);
-    QSettings settings;
-    language->setCurrentIndex(
-        std::max(0, language->findData(settings.value(u"ui/language"_s).toString())));
-    layout->addRow(tr("Language"), language);
-    layout->addRow(new QLabel(tr("Signed in as %1 (%2) on %3")
-                                  .arg(m_session->currentUser().name,
-                                      m_session->currentUser().email, m_session->serverUrl()),
-        &dialog));
-    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
-    layout->addRow(buttons);
-    connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
-    connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+    SettingsDialog dialog(m_session, m_window);
     if (dialog.exec() != QDialog::Accepted)
         return;
-    const QString chosen = language->currentData().toString();
+    const QString chosen = dialog.chosenLanguage();
+    QSettings settings;
     if (chosen == settings.value(u"ui/language"_s).toString())
         return;
     settings.setValue(u"ui/language"_s, chosen);

@@ -13,11 +13,15 @@ namespace Messenger::Server {
 
 namespace {
 
+// Only the one canonical spelling of each byte string is accepted: unpadded,
+// and with the unused low bits of the last character zero. Qt's decoder
+// ignores those bits, so "...Q" and "...R" decode alike; accepting both would
+// make a token malleable (one signature, several strings).
 std::optional<QByteArray> base64UrlDecode(QByteArrayView text)
 {
     auto decoded = QByteArray::fromBase64Encoding(text.toByteArray(),
         QByteArray::Base64UrlEncoding | QByteArray::AbortOnBase64DecodingErrors);
-    if (!decoded)
+    if (!decoded || base64UrlEncode(*decoded) != text)
         return std::nullopt;
     return *decoded;
 }
@@ -57,11 +61,13 @@ QByteArray Jwt::hmac(const QByteArray &message) const
     return mac;
 }
 
-QString Jwt::issue(const QString &subject, qint64 expiresAt, qint64 issuedAt) const
+QString Jwt::issue(
+    const QString &subject, const QString &sessionId, qint64 expiresAt, qint64 issuedAt) const
 {
     static const QByteArray header = base64UrlEncode(R"({"alg":"HS256","typ":"JWT"})"_ba);
-    const QJsonObject claims { { u"sub"_s, subject }, { u"exp"_s, expiresAt },
-        { u"iat"_s, issuedAt } };
+    QJsonObject claims { { u"sub"_s, subject }, { u"exp"_s, expiresAt }, { u"iat"_s, issuedAt } };
+    if (!sessionId.isEmpty())
+        claims.insert(u"sid"_s, sessionId);
     const QByteArray signingInput
         = header + '.' + base64UrlEncode(QJsonDocument(claims).toJson(QJsonDocument::Compact));
     return QString::fromLatin1(signingInput + '.' + base64UrlEncode(hmac(signingInput)));
@@ -102,7 +108,10 @@ std::optional<Jwt::Claims> Jwt::verify(QStringView token, qint64 now) const
         if (!notBefore || *notBefore > now)
             return std::nullopt;
     }
-    return Claims { sub.toString(), *exp };
+    const QJsonValue sid = payload->value(u"sid");
+    if (!sid.isUndefined() && !sid.isString())
+        return std::nullopt;
+    return Claims { sub.toString(), sid.toString(), *exp };
 }
 
 } // namespace Messenger::Server

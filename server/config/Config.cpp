@@ -114,6 +114,9 @@ std::optional<Config> Config::load(const QStringList &arguments, QString *error)
     const QCommandLineOption messageRate(u"message-rate"_s,
         u"Messages a user may send (REST and WebSocket): per second/burst, or off [MESSAGE_RATE]. Default 5/20."_s,
         u"rate"_s);
+    const QCommandLineOption searchRate(u"user-search-rate"_s,
+        u"User searches one user may make: per second/burst, or off [USER_SEARCH_RATE]. Default 1/30."_s,
+        u"rate"_s);
     const QCommandLineOption trustedProxies(u"trusted-proxies"_s,
         u"Comma-separated addresses or subnets of load balancers whose X-Forwarded-For names the client [TRUSTED_PROXIES]. Default none."_s,
         u"subnets"_s);
@@ -122,8 +125,8 @@ std::optional<Config> Config::load(const QStringList &arguments, QString *error)
     parser.addOptions({ host, port, databaseUrl, dataDir, secretKey, tokenMinutes, logLevel,
         poolSize, hashers, pingInterval, httpIdle, connectionsPerUser, outboundKiB, grace,
         logFormat, logFile, tlsCert, tlsKey, cors, connectionsPerAddress, frameRate, loginRate,
-        loginAccountRate, registerRate, messageRate, trustedProxies, httpRequestTimeout,
-        httpPerAddress, checkConfig });
+        loginAccountRate, registerRate, messageRate, searchRate, trustedProxies,
+        httpRequestTimeout, httpPerAddress, checkConfig });
     parser.process(arguments);
 
     const QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
@@ -185,6 +188,12 @@ std::optional<Config> Config::load(const QStringList &arguments, QString *error)
         config.databaseUrl
             = u"sqlite://"_s + QDir(config.dataDir).absoluteFilePath(u"messenger.db"_s);
     config.secretKey = value(secretKey, u"SECRET_KEY"_s).toUtf8();
+    if (!config.secretKey.isEmpty() && config.secretKey.size() < secretKeyMinBytes) {
+        *error = u"SECRET_KEY is %1 bytes; it must be at least %2 (e.g. openssl rand -hex 32), "
+                 "or unset to have one generated"_s.arg(config.secretKey.size())
+                     .arg(secretKeyMinBytes);
+        return std::nullopt;
+    }
     if (const QString text = value(logLevel, u"LOG_LEVEL"_s).toLower(); !text.isEmpty()) {
         if (!QStringList { u"debug"_s, u"info"_s, u"warning"_s, u"error"_s }.contains(text)) {
             *error = u"LOG_LEVEL must be debug, info, warning or error"_s;
@@ -225,6 +234,7 @@ std::optional<Config> Config::load(const QStringList &arguments, QString *error)
         || !rate(loginAccountRate, u"LOGIN_ACCOUNT_RATE"_s, &config.failedLoginAccountRate)
         || !rate(registerRate, u"REGISTER_RATE"_s, &config.registrationRate)
         || !rate(messageRate, u"MESSAGE_RATE"_s, &config.messageRate)
+        || !rate(searchRate, u"USER_SEARCH_RATE"_s, &config.userSearchRate)
         || !rate(frameRate, u"WS_FRAME_RATE"_s, &config.wsFrameRate))
         return std::nullopt;
     const auto proxies = TrustedProxies::parse(value(trustedProxies, u"TRUSTED_PROXIES"_s));
@@ -252,6 +262,12 @@ bool Config::ensureSecretKey(QString *error)
             return false;
         }
         secretKey = file.readAll().trimmed();
+        if (!secretKey.isEmpty() && secretKey.size() < secretKeyMinBytes) {
+            *error = u"%1 holds a key of %2 bytes; it must be at least %3"_s.arg(file.fileName())
+                         .arg(secretKey.size())
+                         .arg(secretKeyMinBytes);
+            return false;
+        }
         if (!secretKey.isEmpty())
             return true;
         file.close();

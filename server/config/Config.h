@@ -47,11 +47,16 @@ struct Config
     RateLimiter::Rule failedLoginAccountRate { 0.5, 10 };
     RateLimiter::Rule registrationRate { 0.17, 3 };
     RateLimiter::Rule messageRate { 5, 20 };
+    RateLimiter::Rule userSearchRate { 1, 30 }; // user searches per user
     TrustedProxies trustedProxies; // whose X-Forwarded-For names the client
     bool checkOnly = false; // --check-config: validate, reach the database, exit
 
     // Parses arguments (exits for --help / --version) and the environment.
     static std::optional<Config> load(const QStringList &arguments, QString *error);
+
+    // HS256 keys shorter than the hash (32 bytes) are guessable offline from
+    // any one token; such a SECRET_KEY is refused at start-up.
+    static constexpr qsizetype secretKeyMinBytes = 32;
 
     // Reads SECRET_KEY from <dataDir>/secret_key, creating it (0600) when missing.
     bool ensureSecretKey(QString *error);

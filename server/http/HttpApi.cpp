@@ -2,6 +2,7 @@
 
 #include "HttpConnections.h"
 #include "auth/PasswordHasher.h"
+#include "auth/SessionRegistry.h"
 #include "cluster/EventFeed.h"
 #include "db/Database.h"
 #include "observability/Metrics.h"
@@ -81,12 +82,14 @@ ApiError notFound(const QString &what)
 } // namespace
 
 HttpApi::HttpApi(Database &database, SendQueue &sends, RateLimits &limits, KnownUsers &knownUsers,
-    PasswordHasher &hasher, TokenService &tokens, EventFeed &feed, QObject *parent)
+    SessionRegistry &sessions, PasswordHasher &hasher, TokenService &tokens, EventFeed &feed,
+    QObject *parent)
     : QObject(parent)
     , m_db(database)
     , m_sends(sends)
     , m_limits(limits)
     , m_knownUsers(knownUsers)
+    , m_sessions(sessions)
     , m_hasher(hasher)
     , m_tokens(tokens)
     , m_feed(feed)
@@ -164,20 +167,31 @@ void HttpApi::dispatch(const QHttpServerRequest &httpRequest, QHttpServerRespond
             u"Request body exceeds %1 bytes"_s.arg(Limits::requestBodyMax), {} });
     } else if (access == Access::Authenticated) {
         const QString token = request.bearerToken();
-        const auto userId = token.isEmpty() ? std::nullopt : m_tokens.authenticate(token);
+        const auto identity = token.isEmpty() ? std::nullopt : m_tokens.authenticate(token);
         if (token.isEmpty())
             reply = ready(ApiError::unauthorized(u"not_authenticated"_s, u"Not authenticated"_s));
-        else if (!userId)
+        else if (!identity)
             reply = ready(
                 ApiError::unauthorized(u"invalid_token"_s, u"Could not validate credentials"_s));
-        else
-            request.userId = *userId;
+        else if (m_sessions.isRevoked(identity->sessionId))
+            reply
+                = ready(ApiError::unauthorized(u"session_revoked"_s, u"This session was ended"_s));
+        else {
+            request.userId = identity->userId;
+            request.sessionId = identity->sessionId;
+        }
     }
-    if (!reply && !request.userId.isEmpty() && !m_knownUsers.contains(request.userId)) {
-        reply = m_knownUsers.confirm(request.userId)
+    if (!reply && !request.userId.isEmpty()
+        && (!m_sessions.isLive(request.sessionId) || !m_knownUsers.contains(request.userId))) {
+        // The first request of a session on this instance checks it in the
+        // database; a live session's user exists (users are never deleted).
+        reply = m_sessions.confirm(request.userId, request.sessionId)
                     .then(this,
-                        [handler, request](const Result<Empty> &known) {
-                            return known ? handler(request) : ready(known.error());
+                        [this, handler, request](const Result<Empty> &live) {
+                            if (!live)
+                                return ready(live.error());
+                            m_knownUsers.insert(request.userId);
+                            return handler(request);
                         })
                     .unwrap();
     }
@@ -225,20 +239,46 @@ void HttpApi::registerRoutes(QHttpServer &server)
     addRoute(server, ApiPaths::authToken.toString(), Method::Post, pub,
         [this](const Request &r) { return login(r); });
     addRoute(server, ApiPaths::authRefresh.toString(), Method::Post, pub, [this](const Request &r) {
-        return withBody<RefreshRequest>(r, [this](RefreshRequest body) {
-            return respond(
-                m_db.run([this, body](Db &db) { return m_tokens.refresh(db, body.refreshToken); }));
+        return withBody<RefreshRequest>(r, [this, client = clientInfo(r)](RefreshRequest body) {
+            auto revoked = std::make_shared<QStringList>();
+            return m_db
+                .run([this, body, client, revoked](Db &db) {
+                    return m_tokens.refresh(db, body.refreshToken, client, revoked.get());
+                })
+                .then(this, [this, revoked](const Result<TokenResponse> &tokens) {
+                    // A reused token ended its session: refused here from now
+                    // on, and the feed tells every instance (closing sockets).
+                    if (!revoked->isEmpty()) {
+                        m_sessions.markRevoked(*revoked);
+                        Q_EMIT committed();
+                    }
+                    return toReply(tokens);
+                });
         });
     });
     addRoute(server, ApiPaths::authLogout.toString(), Method::Post, auth, [this](const Request &r) {
         return withBody<LogoutRequest>(
             r,
             [this, user = r.userId](LogoutRequest body) {
-                return respond(m_db.run([this, user, body](Db &db) {
+                return endSessions(m_db.run([this, user, body](Db &db) {
                     return m_tokens.logout(db, user, body.refreshToken);
                 }));
             },
             true);
+    });
+
+    // Sessions (signed-in devices)
+    addRoute(server, ApiPaths::sessions.toString(), Method::Get, auth, [this](const Request &r) {
+        return respond(m_db.run([user = r.userId, current = r.sessionId](
+                                    Db &db) { return TokenService::sessions(db, user, current); }));
+    });
+    addRoute(server, v1 + u"/sessions/<arg>"_s, Method::Delete, auth, [this](const Request &r) {
+        const auto sessionId = pathId(r, 0);
+        if (!sessionId)
+            return ready(notFound(u"Session"_s));
+        return endSessions(m_db.run([user = r.userId, id = *sessionId](Db &db) {
+            return TokenService::revokeSession(db, user, id);
+        }));
     });
 
     // Users
@@ -461,7 +501,7 @@ QFuture<HttpReply> HttpApi::registerUser(const Request &request)
 QFuture<HttpReply> HttpApi::login(const Request &request)
 {
     return withBody<LoginRequest>(
-        request, [this, address = request.clientAddress](LoginRequest body) {
+        request, [this, request, address = request.clientAddress](LoginRequest body) {
             // The attempt takes its tokens now, before the hash: guesses sent
             // together cannot all pass a check that none of them has failed
             // yet. A refused attempt costs no hash; a success costs nothing.
@@ -471,7 +511,8 @@ QFuture<HttpReply> HttpApi::login(const Request &request)
                     u"too_many_failed_logins"_s, admission.retryAfterSeconds));
             return m_db
                 .run([email = body.email](Db &db) { return UserService::credentials(db, email); })
-                .then([this, attempt = admission.attempt, password = body.password](
+                .then([this, attempt = admission.attempt, password = body.password,
+                          client = clientInfo(request, body.deviceName)](
                           const Result<UserService::Credentials> &credentials) {
                     if (!credentials) {
                         if (credentials.error().status == 401)
@@ -480,15 +521,16 @@ QFuture<HttpReply> HttpApi::login(const Request &request)
                     }
                     const UserService::Credentials found = credentials.value();
                     return m_hasher.verify(found.passwordHash, password)
-                        .then([this, attempt, user = found.user](bool matches) {
+                        .then([this, attempt, client, user = found.user](bool matches) {
                             if (!matches) {
                                 attempt->failed();
                                 return ready(ApiError::unauthorized(
                                     u"invalid_credentials"_s, u"Incorrect email or password"_s));
                             }
                             attempt->succeeded();
-                            return respond(m_db.run(
-                                [this, user](Db &db) { return m_tokens.issue(db, user); }));
+                            return respond(m_db.run([this, user, client](Db &db) {
+                                return m_tokens.issue(db, user, client);
+                            }));
                         })
                         .unwrap();
                 })
@@ -525,9 +567,16 @@ QFuture<HttpReply> HttpApi::searchUsers(const Request &request)
     if (text.isEmpty())
         return ready(ApiError::validation(
             { { { u"query"_s, u"query"_s }, u"Field required"_s, u"missing"_s } }));
+    // One or two letters would list everyone a page at a time.
+    if (text.size() < Limits::userSearchQueryMin)
+        return ready(ApiError::validation({ { { u"query"_s, u"query"_s },
+            u"String should have at least %1 characters"_s.arg(Limits::userSearchQueryMin),
+            u"string_too_short"_s } }));
     const auto limit = request.queryInteger(u"limit"_s, 1, Limits::userSearchMax);
     if (!limit)
         return ready(limit.error());
+    if (const auto wait = m_limits.searchesByUser.acquire(request.userId))
+        return ready(ApiError::tooManyRequests(u"too_many_searches"_s, *wait));
     return respond(m_db.run([user = request.userId, text,
                                 count = int(limit.value().value_or(Limits::userSearchDefault))](
                                 Db &db) { return UserService::search(db, user, text, count); }));
@@ -550,6 +599,23 @@ QFuture<HttpReply> HttpApi::updates(const Request &request)
         m_db.run([user = request.userId, after = *since.value(), until = m_feed.deliveredSeq(),
                      count = int(limit.value().value_or(Limits::historyPageMax))](
                      Db &db) { return UpdatesService::forUser(db, user, after, until, count); }));
+}
+
+TokenService::ClientInfo HttpApi::clientInfo(
+    const Request &request, const std::optional<QString> &deviceName)
+{
+    return { deviceName, QString::fromUtf8(request.userAgent), request.clientAddress };
+}
+
+QFuture<HttpReply> HttpApi::endSessions(QFuture<Result<QStringList>> revocation)
+{
+    return revocation.then(this, [this](const Result<QStringList> &revoked) {
+        // Refused on this instance before the answer goes out; the feed
+        // carries the news to the others and closes the sessions' sockets.
+        if (revoked)
+            m_sessions.markRevoked(revoked.value());
+        return revoked ? HttpReply::noContent() : HttpReply::error(revoked.error());
+    });
 }
 
 QFuture<HttpReply> HttpApi::health()

@@ -3,6 +3,7 @@
 #include "HttpReply.h"
 #include "Request.h"
 #include "security/TrustedProxies.h"
+#include "services/TokenService.h"
 
 #include <QFuture>
 #include <QHttpServerRequest>
@@ -20,9 +21,9 @@ class Database;
 class EventFeed;
 class HttpConnections;
 class PasswordHasher;
-class TokenService;
 class SendQueue;
 class KnownUsers;
+class SessionRegistry;
 struct RateLimits;
 
 // The REST API: registers every route on the QHttpServer and maps requests to
@@ -33,7 +34,8 @@ class HttpApi : public QObject
     Q_OBJECT
 public:
     HttpApi(Database &database, SendQueue &sends, RateLimits &limits, KnownUsers &knownUsers,
-        PasswordHasher &hasher, TokenService &tokens, EventFeed &feed, QObject *parent = nullptr);
+        SessionRegistry &sessions, PasswordHasher &hasher, TokenService &tokens, EventFeed &feed,
+        QObject *parent = nullptr);
 
     void registerRoutes(QHttpServer &server);
 
@@ -80,12 +82,17 @@ private:
     QFuture<HttpReply> history(const Request &request);
     QFuture<HttpReply> searchUsers(const Request &request);
     QFuture<HttpReply> health();
+    static TokenService::ClientInfo clientInfo(
+        const Request &request, const std::optional<QString> &deviceName = {});
+    // 204 once the sessions a revocation ended are refused here, or its error.
+    QFuture<HttpReply> endSessions(QFuture<Result<QStringList>> revocation);
     QFuture<HttpReply> updates(const Request &request);
 
     Database &m_db;
     SendQueue &m_sends;
     RateLimits &m_limits;
     KnownUsers &m_knownUsers;
+    SessionRegistry &m_sessions;
     TrustedProxies m_trustedProxies;
     PasswordHasher &m_hasher;
     TokenService &m_tokens;

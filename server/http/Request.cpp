@@ -20,6 +20,7 @@ Request Request::from(const QHttpServerRequest &request, QStringList args, QStri
     copy.contentType = request.value("content-type"_ba);
     copy.authorization = request.value("authorization"_ba);
     copy.origin = request.value("origin"_ba);
+    copy.userAgent = request.value("user-agent"_ba);
     copy.clientAddress
         = proxies.clientAddress(request.remoteAddress(), request.value("x-forwarded-for"_ba));
     copy.route = std::move(route);

@@ -27,7 +27,9 @@ struct Request
     QString route; // the route's template, e.g. /api/v1/chats/<arg>: a metrics label
     QByteArray body;
     QStringList args; // the route's <arg> placeholders, in order
+    QByteArray userAgent;
     QString userId; // set once the bearer token is verified
+    QString sessionId; // the token's session (`sid`), likewise
     QElapsedTimer timer;
 
     static Request from(const QHttpServerRequest &request, QStringList args, QString route = {},

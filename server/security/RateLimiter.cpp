@@ -110,10 +110,11 @@ void RateLimiter::prune(qint64 now)
 }
 
 RateLimits::RateLimits(RateLimiter::Rule failedLogins, RateLimiter::Rule registrations,
-    RateLimiter::Rule messages, RateLimiter::Rule failedLoginsPerAccount)
+    RateLimiter::Rule messages, RateLimiter::Rule failedLoginsPerAccount, RateLimiter::Rule searches)
     : logins(std::make_unique<LoginGuard>(failedLogins, failedLoginsPerAccount))
     , registrationsByAddress(registrations)
     , messagesByUser(messages)
+    , searchesByUser(searches)
 { }
 
 RateLimits::~RateLimits() = default;

@@ -61,11 +61,13 @@ class LoginGuard;
 struct RateLimits
 {
     RateLimits(RateLimiter::Rule failedLogins, RateLimiter::Rule registrations,
-        RateLimiter::Rule messages, RateLimiter::Rule failedLoginsPerAccount = {});
+        RateLimiter::Rule messages, RateLimiter::Rule failedLoginsPerAccount = {},
+        RateLimiter::Rule searches = { 1, 30 });
     ~RateLimits();
     std::unique_ptr<LoginGuard> logins;
     RateLimiter registrationsByAddress;
     RateLimiter messagesByUser;
+    RateLimiter searchesByUser; // user search: no one pages through the directory
 };
 
 } // namespace Messenger::Server

@@ -342,12 +342,21 @@ Result<ReadState> markRead(
     Db &db, const QString &callerId, const QString &messageId, const std::optional<QString> &chatId)
 {
     Transaction transaction(db);
+    // A chat in the path is checked first (403 for a non-member, as every
+    // chat route answers), so a non-member learns nothing of its messages.
+    if (chatId) {
+        const auto membership = ChatAccess::requireMember(db, *chatId, callerId);
+        if (!membership)
+            return membership.error();
+    }
     const auto message = findMessage(db, messageId);
     if (!message || (chatId && message->chatId != *chatId))
         return messageNotFound();
+    // A message of a chat the caller is not in is, for them, no message at
+    // all: 404, exactly as for an unknown id (a 403 would confirm it exists).
     const auto membership = ChatAccess::requireMember(db, message->chatId, callerId);
     if (!membership)
-        return membership.error();
+        return messageNotFound();
     ReadState state { message->chatId, message->id, membership.value().lastReadSeq, 0 };
     if (message->seq > state.lastReadSeq) {
         db.exec(u"UPDATE chat_members SET last_read_seq = ? WHERE chat_id = ? AND user_id = ?"_s,

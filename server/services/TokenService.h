@@ -8,29 +8,68 @@
 
 namespace Messenger::Server {
 
-// Access tokens (JWT) and refresh tokens. Refresh tokens are opaque random
-// strings stored only as SHA-256 hashes. Rotation claims the presented token
-// with one conditional UPDATE, so of two concurrent refreshes exactly one
-// rotates. A token's successor is derived from it with the server key
-// (HMAC), so re-presenting a just-rotated token within the grace window
-// returns the very same successor without storing it; re-presenting it later
-// is treated as theft and revokes the whole family.
+// Access tokens (JWT) and refresh tokens, grouped in sessions. A session is
+// one login on one device: its id is the `sid` claim of every access token
+// it issues and the family of every refresh token rotated from it. Revoking
+// a session (logout, DELETE /sessions/{id}, a reused refresh token) revokes
+// its refresh tokens and logs a `session_revoked` event, through which every
+// instance refuses its access tokens and closes its sockets.
+//
+// Refresh tokens are opaque random strings stored only as SHA-256 hashes.
+// Rotation claims the presented token with one conditional UPDATE, so of two
+// concurrent refreshes exactly one rotates. A token's successor is derived
+// from it with the server key (HMAC), so re-presenting a just-rotated token
+// within the grace window returns the very same successor without storing
+// it, as long as that successor has not been used itself; any other reuse is
+// treated as theft and revokes the session.
 class TokenService
 {
 public:
     TokenService(QByteArray secretKey, int accessTokenMinutes);
 
     const Jwt &jwt() const { return m_jwt; }
-    // The user id of a valid access token.
-    std::optional<QString> authenticate(QStringView accessToken) const;
 
-    Result<TokenResponse> issue(Db &db, const User &user) const;
-    Result<TokenResponse> refresh(Db &db, const QString &refreshToken) const;
-    Result<Empty> logout(
+    // Who a valid access token speaks for.
+    struct Identity
+    {
+        QString userId;
+        QString sessionId;
+        qint64 expiresAt = 0; // seconds since the epoch
+    };
+    // A valid, unexpired access token that names a user and a session; tokens
+    // without a `sid` are refused (no logout could end them).
+    std::optional<Identity> authenticate(QStringView accessToken) const;
+
+    // Where a login or refresh comes from, for the session list.
+    struct ClientInfo
+    {
+        std::optional<QString> deviceName;
+        QString client; // User-Agent
+        QString address;
+    };
+
+    Result<TokenResponse> issue(Db &db, const User &user, const ClientInfo &client) const;
+    // A reused token ends its session: its id is appended to `revoked`.
+    Result<TokenResponse> refresh(Db &db, const QString &refreshToken, const ClientInfo &client,
+        QStringList *revoked = nullptr) const;
+    // Ends the session of `refreshToken` (when it is the caller's), or every
+    // session of the caller; the ids of the sessions that ended.
+    Result<QStringList> logout(
         Db &db, const QString &userId, const std::optional<QString> &refreshToken) const;
 
+    // The caller's live sessions, most recently used first.
+    static Result<QList<SessionInfo>> sessions(
+        Db &db, const QString &userId, const QString &currentSessionId);
+    // Ends one of the caller's sessions: 404 when it is not a live one of theirs.
+    static Result<QStringList> revokeSession(
+        Db &db, const QString &userId, const QString &sessionId);
+    // 401 unless `sessionId` is a live session of `userId`.
+    static Result<Empty> requireLiveSession(
+        Db &db, const QString &userId, const QString &sessionId);
+
 private:
-    TokenResponse tokensFor(const User &user, const QString &refreshToken) const;
+    TokenResponse tokensFor(
+        const User &user, const QString &sessionId, const QString &refreshToken) const;
     QString successorOf(const QString &refreshToken) const;
 
     Jwt m_jwt;

@@ -36,11 +36,13 @@ Result<QList<User>> search(Db &db, const QString &callerId, const QString &query
 {
     QString escaped = query.toLower();
     escaped.replace(u'\\', u"\\\\"_s).replace(u'%', u"\\%"_s).replace(u'_', u"\\_"_s);
+    // Names match by word prefix; an e-mail only as a whole address, so
+    // nobody can list the addresses on the server by their first letters.
     Rows rows = db.exec(u"SELECT id, email, name FROM users WHERE id <> ? AND "
                         "(name_lower LIKE ? ESCAPE '\\' OR name_lower LIKE ? ESCAPE '\\' "
-                        "OR email LIKE ? ESCAPE '\\') ORDER BY name_lower, email LIMIT ?"_s,
-        { callerId, QString(escaped + u'%'), QString(u"% "_s + escaped + u'%'),
-            QString(escaped + u'%'), limit });
+                        "OR email = ?) ORDER BY name_lower, email LIMIT ?"_s,
+        { callerId, QString(escaped + u'%'), QString(u"% "_s + escaped + u'%'), query.toLower(),
+            limit });
     QList<User> users;
     while (rows.next())
         users.append({ rows.string(0), rows.string(1), rows.string(2) });

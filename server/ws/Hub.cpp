@@ -4,6 +4,8 @@
 #include "observability/Metrics.h"
 #include "shared/WsEvents.h"
 
+#include <QDateTime>
+
 using namespace Qt::StringLiterals;
 
 namespace Messenger::Server {
@@ -71,6 +73,8 @@ void Hub::deliver(const QList<Update> &updates, const QHash<QString, QStringList
         }
         if (!update.userId.isEmpty()) {
             reach(update.userId, false);
+            if (update.type == WsEvents::sessionRevoked)
+                closeSession(update.userId, update.data.value(u"session_id").toString());
             if (update.type == WsEvents::chatRemoved) {
                 // A removed member's seed socket on that chat ends at once.
                 const QString chatId = update.data.value(u"chat_id").toString();
@@ -92,12 +96,28 @@ void Hub::closeAll(QWebSocketProtocol::CloseCode code, const QString &reason)
         session->close(code, reason);
 }
 
+void Hub::closeSession(const QString &userId, const QString &sessionId)
+{
+    const QList<WsSession *> sessions = m_byUser.values(userId);
+    for (WsSession *session : sessions) {
+        if (session->sessionId() == sessionId)
+            session->close(
+                QWebSocketProtocol::CloseCode(WsCloseCodes::sessionRevoked), u"session revoked"_s);
+    }
+}
+
 void Hub::keepAlive()
 {
     const int slot = m_tick++ % m_pingSlots;
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
     const QList<WsSession *> sessions = m_byUser.values();
     for (WsSession *session : sessions) {
-        if (session->idleMs() > m_idleLimitMs)
+        // A socket lives no longer than its token, unless the client sent a
+        // fresh one over it (`auth`) in time.
+        if (session->authExpiresAt() <= now)
+            session->close(
+                QWebSocketProtocol::CloseCode(WsCloseCodes::tokenExpired), u"token expired"_s);
+        else if (session->idleMs() > m_idleLimitMs)
             session->close(QWebSocketProtocol::CloseCodeGoingAway, u"idle timeout"_s);
         else if (int(qHash(quintptr(session)) % uint(m_pingSlots)) == slot)
             session->ping();

@@ -27,6 +27,8 @@ public:
     void sendToUsers(
         const QStringList &userIds, const QByteArray &frame, const QString &exceptUserId);
     void closeAll(QWebSocketProtocol::CloseCode code, const QString &reason);
+    // Closes the sockets of one session of `userId` (it was revoked).
+    void closeSession(const QString &userId, const QString &sessionId);
 
 public Q_SLOTS:
     void deliver(const QList<Messenger::Server::Update> &updates,

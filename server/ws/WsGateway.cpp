@@ -3,6 +3,7 @@
 #include "Hub.h"
 #include "WsProtocol.h"
 #include "WsSession.h"
+#include "auth/SessionRegistry.h"
 #include "cluster/EventFeed.h"
 #include "db/Database.h"
 #include "http/HttpConnections.h"
@@ -13,6 +14,7 @@
 #include "services/TokenService.h"
 #include "services/Updates.h"
 
+#include <QDateTime>
 #include <QHttpServer>
 #include <QHttpServerResponder>
 #include <QHttpServerResponse>
@@ -30,11 +32,13 @@ Q_DECLARE_LOGGING_CATEGORY(lcWs)
 namespace Messenger::Server {
 
 WsGateway::WsGateway(Database &database, SendQueue &sends, KnownUsers &knownUsers,
-    TokenService &tokens, Hub &hub, EventFeed &feed, WsSettings settings, QObject *parent)
+    SessionRegistry &sessions, TokenService &tokens, Hub &hub, EventFeed &feed, WsSettings settings,
+    QObject *parent)
     : QObject(parent)
     , m_db(database)
     , m_sends(sends)
     , m_knownUsers(knownUsers)
+    , m_sessions(sessions)
     , m_tokens(tokens)
     , m_hub(hub)
     , m_feed(feed)
@@ -107,11 +111,13 @@ void WsGateway::accept(std::unique_ptr<QWebSocket> socket)
         if (header.size() > 7 && header.left(7).toLower() == "bearer ")
             token = QString::fromLatin1(header.mid(7).trimmed());
     }
-    const auto userId = m_tokens.authenticate(token);
-    if (!userId) {
+    const auto identity = m_tokens.authenticate(token);
+    if (!identity || m_sessions.isRevoked(identity->sessionId)) {
         reject(socket.release(), u"Could not validate credentials"_s);
         return;
     }
+    const Credentials credentials { identity->userId, identity->sessionId, identity->expiresAt };
+    const auto userId = std::optional<QString>(identity->userId);
     std::optional<qint64> sinceSeq;
     if (query.hasQueryItem(u"since_seq"_s)) {
         bool ok = false;
@@ -139,6 +145,8 @@ void WsGateway::accept(std::unique_ptr<QWebSocket> socket)
     // at once, also while it waits to be let in.
     auto *session
         = new WsSession(std::move(socket), *userId, chatId, m_settings.maxOutboundBytes, this);
+    session->setSessionId(credentials.sessionId);
+    session->setAuthExpiresAt(credentials.expiresAt);
     connect(session, &WsSession::frameReceived, this, &WsGateway::handleFrame);
     connect(session, &WsSession::controlFrameReceived, this, &WsGateway::countFrame);
     connect(session, &WsSession::closed, this, [this, slot](WsSession *closedSession) {
@@ -146,24 +154,28 @@ void WsGateway::accept(std::unique_ptr<QWebSocket> socket)
         m_hub.remove(closedSession);
         closedSession->deleteLater();
     });
-    // A user socket of a user we know opens at once: in a reconnect storm
-    // thousands of sockets do not queue for the database.
-    if (chatId.isEmpty() && m_knownUsers.contains(*userId)) {
+    // A user socket of a user and session we know opens at once: in a
+    // reconnect storm thousands of sockets do not queue for the database.
+    if (chatId.isEmpty() && m_knownUsers.contains(*userId)
+        && m_sessions.isLive(credentials.sessionId)) {
         open(session, sinceSeq);
         return;
     }
-    // The user (and, for a chat socket, the membership) is checked on a worker.
-    m_db.run([user = *userId, chatId](Db &db) -> Result<Empty> {
-            const auto found = ChatAccess::requireUser(db, user);
-            if (!found)
-                return found.error();
-            if (!chatId.isEmpty()) {
-                const auto membership = ChatAccess::requireMember(db, chatId, user);
-                if (!membership)
-                    return membership.error();
-            }
-            return Empty {};
-        })
+    // The session (a live one's user exists) and, for a chat socket, the
+    // membership are checked on a worker.
+    m_sessions.confirm(credentials.userId, credentials.sessionId)
+        .then(this,
+            [this, user = *userId, chatId](const Result<Empty> &live) -> QFuture<Result<Empty>> {
+                if (!live || chatId.isEmpty())
+                    return QtFuture::makeReadyFuture(live);
+                return m_db.run([user, chatId](Db &db) -> Result<Empty> {
+                    const auto membership = ChatAccess::requireMember(db, chatId, user);
+                    if (!membership)
+                        return membership.error();
+                    return Empty {};
+                });
+            })
+        .unwrap()
         .then(this,
             [this, guard = QPointer<WsSession>(session), sinceSeq](const Result<Empty> &result) {
                 if (!guard || guard->isClosing())
@@ -269,6 +281,9 @@ void WsGateway::runFrame(WsSession *session, const QByteArray &frame)
     case WsProtocol::Command::Type::Ping:
         session->send(WsProtocol::pong());
         return;
+    case WsProtocol::Command::Type::Auth:
+        reauthenticate(session, command.token);
+        return;
     case WsProtocol::Command::Type::Send:
         session->beginSend();
         m_sends.submit(userId, { command.chatId, command.text, command.clientId })
@@ -333,6 +348,22 @@ void WsGateway::runFrame(WsSession *session, const QByteArray &frame)
                 });
         return;
     }
+}
+
+void WsGateway::reauthenticate(WsSession *session, const QString &token)
+{
+    // Only a token of the socket's own session extends it: a socket never
+    // changes hands, and its session's revocation must still end it.
+    const auto identity = m_tokens.authenticate(token);
+    if (!identity || identity->userId != session->userId()
+        || identity->sessionId != session->sessionId()
+        || m_sessions.isRevoked(identity->sessionId)) {
+        reportError(session, u"auth: not a valid token of this socket's session"_s, std::nullopt);
+        return;
+    }
+    session->setAuthExpiresAt(std::max(session->authExpiresAt(), identity->expiresAt));
+    session->send(
+        WsProtocol::authenticated(session->authExpiresAt() - QDateTime::currentSecsSinceEpoch()));
 }
 
 void WsGateway::deliverRemoteTyping(const QByteArray &frame)

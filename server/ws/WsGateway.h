@@ -23,6 +23,7 @@ class HttpConnections;
 class Hub;
 class SendQueue;
 class KnownUsers;
+class SessionRegistry;
 class TokenService;
 class WsSession;
 
@@ -48,8 +49,9 @@ class WsGateway : public QObject
 {
     Q_OBJECT
 public:
-    WsGateway(Database &database, SendQueue &sends, KnownUsers &knownUsers, TokenService &tokens,
-        Hub &hub, EventFeed &feed, WsSettings settings, QObject *parent = nullptr);
+    WsGateway(Database &database, SendQueue &sends, KnownUsers &knownUsers,
+        SessionRegistry &sessions, TokenService &tokens, Hub &hub, EventFeed &feed,
+        WsSettings settings, QObject *parent = nullptr);
 
     void registerRoutes(QHttpServer &server);
     // The HTTP connection rules: an upgraded connection leaves them.
@@ -66,8 +68,15 @@ Q_SIGNALS:
 private:
     void accept(std::unique_ptr<QWebSocket> socket);
     void reject(QWebSocket *socket, const QString &detail);
+    struct Credentials
+    {
+        QString userId;
+        QString sessionId;
+        qint64 expiresAt = 0;
+    };
     // Lets a checked session in: greeting, hub, resume.
     void open(WsSession *session, std::optional<qint64> sinceSeq);
+    void reauthenticate(WsSession *session, const QString &token);
     void replay(QPointer<WsSession> session, qint64 afterSeq, qint64 untilSeq);
     // A frame as it arrives: counted, then run.
     void handleFrame(WsSession *session, const QByteArray &frame);
@@ -82,6 +91,7 @@ private:
     Database &m_db;
     SendQueue &m_sends;
     KnownUsers &m_knownUsers;
+    SessionRegistry &m_sessions;
     TokenService &m_tokens;
     Hub &m_hub;
     EventFeed &m_feed;

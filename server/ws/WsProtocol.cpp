@@ -36,6 +36,13 @@ Result<Command> parse(const QByteArray &frame, const QString &chatSocketId)
     const QJsonObject object = document.object();
     JsonReader reader(object);
     Command command;
+    const QString type = object.value(u"type").toString();
+    if (type == WsEvents::auth) {
+        command.type = Command::Type::Auth;
+        command.token = reader.string(u"token", 1, 4096);
+        return reader.hasErrors() ? Result<Command>(invalid(reader.errors()))
+                                  : Result<Command>(command);
+    }
     if (!chatSocketId.isEmpty()) {
         command.type = Command::Type::Send;
         command.chatId = chatSocketId;
@@ -44,7 +51,6 @@ Result<Command> parse(const QByteArray &frame, const QString &chatSocketId)
         return reader.hasErrors() ? Result<Command>(invalid(reader.errors()))
                                   : Result<Command>(command);
     }
-    const QString type = object.value(u"type").toString();
     if (type == WsEvents::send) {
         command.type = Command::Type::Send;
         command.chatId = reader.uuid(u"chat_id");
@@ -61,7 +67,7 @@ Result<Command> parse(const QByteArray &frame, const QString &chatSocketId)
         command.type = Command::Type::Ping;
     } else {
         return ApiError::badRequest(
-            u"unknown_command"_s, u"Unknown type; expected send, typing, read or ping"_s);
+            u"unknown_command"_s, u"Unknown type; expected send, typing, read, ping or auth"_s);
     }
     if (reader.hasErrors())
         return invalid(reader.errors());
@@ -101,6 +107,12 @@ QByteArray seedError(const QString &detail)
 QByteArray pong()
 {
     return compact({ { u"type"_s, WsEvents::pong.toString() } });
+}
+
+QByteArray authenticated(qint64 expiresIn)
+{
+    return compact(
+        { { u"type"_s, WsEvents::authenticated.toString() }, { u"expires_in"_s, expiresIn } });
 }
 
 QByteArray typing(const QString &chatId, const QString &userId, const QString &name)

@@ -9,15 +9,17 @@ namespace Messenger::Server::WsProtocol {
 
 // A command a client sent over a socket, validated. On /ws/{chat_id} (the
 // seed's socket) the only command is {"text": ..., "client_id"?}, a Send to
-// that chat. On /ws/user: {"type": "send"|"typing"|"read"|"ping", ...}.
+// that chat. On /ws/user: {"type": "send"|"typing"|"read"|"ping", ...}. Both
+// accept {"type": "auth", "token"}, which extends the socket's life.
 struct Command
 {
-    enum class Type { Send, Typing, Read, Ping };
+    enum class Type { Send, Typing, Read, Ping, Auth };
     Type type = Type::Ping;
     QString chatId;
     QString text;
     std::optional<QString> clientId;
     QString messageId;
+    QString token; // Auth: a fresh access token of the socket's session
 };
 
 // Never throws, never crashes: any input gives a Command or a 4xx-style error
@@ -32,6 +34,8 @@ QByteArray error(
 // The seed's error frame: {"error": "..."}.
 QByteArray seedError(const QString &detail);
 QByteArray pong();
+// The answer to `auth`: the socket now lasts `expiresIn` seconds more.
+QByteArray authenticated(qint64 expiresIn);
 QByteArray typing(const QString &chatId, const QString &userId, const QString &name);
 
 } // namespace Messenger::Server::WsProtocol

@@ -6,6 +6,7 @@
 #include <QPair>
 #include <QWebSocket>
 
+#include <limits>
 #include <memory>
 #include <optional>
 
@@ -27,6 +28,13 @@ public:
     ~WsSession() override;
 
     const QString &userId() const { return m_userId; }
+    // The session (`sid`) of the token that opened the socket.
+    const QString &sessionId() const { return m_sessionId; }
+    // When the socket's access token expires (seconds since the epoch); an
+    // `auth` frame with a fresh token of the same session moves it.
+    qint64 authExpiresAt() const { return m_authExpiresAt; }
+    void setAuthExpiresAt(qint64 secondsSinceEpoch) { m_authExpiresAt = secondsSinceEpoch; }
+    void setSessionId(const QString &sessionId) { m_sessionId = sessionId; }
     // The chat of a seed /ws/{chat_id} socket; empty for /ws/user.
     const QString &chatId() const { return m_chatId; }
     bool isUserSocket() const { return m_chatId.isEmpty(); }
@@ -84,6 +92,8 @@ private:
 
     QWebSocket *m_socket; // child of this session
     QString m_userId;
+    QString m_sessionId;
+    qint64 m_authExpiresAt = std::numeric_limits<qint64>::max();
     QString m_chatId;
     qint64 m_maxOutboundBytes;
     QElapsedTimer m_lastActivity;

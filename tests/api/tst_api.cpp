@@ -123,18 +123,23 @@ void TestApi::pyjwtInterop()
     QCOMPARE(decoded.first, 0);
     QCOMPARE(decoded.second, alice.id);
 
+    // Our tokens name their session (`sid`); one PyJWT signs must too.
+    const auto sid = python(
+        u"import jwt,sys; print(jwt.decode(sys.argv[1], sys.argv[2], algorithms=['HS256'])['sid'])"_s,
+        { alice.token, key });
+    QCOMPARE(sid.first, 0);
     const QString encode
-        = u"import jwt,sys,time; print(jwt.encode({'sub': sys.argv[1], 'exp': int(time.time()) + int(sys.argv[3])}, sys.argv[2], algorithm='HS256'))"_s;
-    const auto theirs = python(encode, { alice.id, key, u"600"_s });
+        = u"import jwt,sys,time; print(jwt.encode({'sub': sys.argv[1], 'sid': sys.argv[4], 'exp': int(time.time()) + int(sys.argv[3])}, sys.argv[2], algorithm='HS256'))"_s;
+    const auto theirs = python(encode, { alice.id, key, u"600"_s, sid.second });
     QCOMPARE(theirs.first, 0);
     const Reply me = m_http->get(u"/api/v1/users/me"_s, theirs.second);
     COMPARE_STATUS(me, 200);
     QCOMPARE(me.object().value(u"id").toString(), alice.id);
-    COMPARE_STATUS(
-        m_http->get(u"/api/v1/users/me"_s, python(encode, { alice.id, key, u"-10"_s }).second),
+    COMPARE_STATUS(m_http->get(u"/api/v1/users/me"_s,
+                       python(encode, { alice.id, key, u"-10"_s, sid.second }).second),
         401);
     COMPARE_STATUS(m_http->get(u"/api/v1/users/me"_s,
-                       python(encode, { alice.id, u"other-key"_s, u"600"_s }).second),
+                       python(encode, { alice.id, u"other-key"_s, u"600"_s, sid.second }).second),
         401);
     const auto none = python(
         u"import jwt,sys; print(jwt.encode({'sub': sys.argv[1], 'exp': 9999999999}, None, algorithm='none'))"_s,
@@ -188,7 +193,7 @@ void TestApi::personalAndGroupChats()
                        { { u"name"_s, u""_s }, { u"member_ids"_s, QJsonArray {} } }, alice.token),
         422);
 
-    const Reply found = m_http->get(u"/api/v1/users?query=bo&limit=50"_s, alice.token);
+    const Reply found = m_http->get(u"/api/v1/users?query=bob&limit=50"_s, alice.token);
     COMPARE_STATUS(found, 200);
     bool sawBob = false;
     for (const QJsonValue &user : found.json.array()) {

@@ -233,7 +233,7 @@ void TestContract::everyRouteAnswersAsDocumented()
 
     check("GET", u"/api/v1/users/me"_s, http.get(u"/api/v1/users/me"_s, ann));
     check("GET", u"/api/v1/users/me"_s, http.get(u"/api/v1/users/me"_s));
-    check("GET", u"/api/v1/users"_s, http.get(u"/api/v1/users?query=bo"_s, ann));
+    check("GET", u"/api/v1/users"_s, http.get(u"/api/v1/users?query=bob"_s, ann));
     check("GET", u"/api/v1/users"_s, http.get(u"/api/v1/users?query="_s, ann));
     const Reply personal = http.post(
         u"/api/v1/chats/personal"_s, { { u"member_ids"_s, QJsonArray { bob.id } } }, ann);
@@ -288,6 +288,26 @@ void TestContract::everyRouteAnswersAsDocumented()
         http.request("DELETE", u"/api/v1/chats/%1/members/%2"_s.arg(groupId, carol.id), {}, ann));
     check("DELETE", u"/api/v1/messages/{message_id}"_s,
         http.request("DELETE", u"/api/v1/messages/"_s + messageId, {}, ann));
+    check("GET", u"/api/v1/users"_s, http.get(u"/api/v1/users?query=bo"_s, ann));
+    check("GET", u"/api/v1/sessions"_s, http.get(u"/api/v1/sessions"_s, ann));
+    check("GET", u"/api/v1/sessions"_s, http.get(u"/api/v1/sessions"_s));
+    const Reply bobAgain = http.post(u"/api/v1/auth/token"_s,
+        { { u"email"_s, bob.email }, { u"password"_s, bob.password },
+            { u"device_name"_s, u"Bob's phone"_s } });
+    check("POST", u"/api/v1/auth/token"_s, bobAgain);
+    const QString bobPhone = QJsonDocument::fromJson(
+        QByteArray::fromBase64(
+            bobAgain.object().value(u"access_token").toString().section(u'.', 1, 1).toLatin1(),
+            QByteArray::Base64UrlEncoding))
+                                 .object()
+                                 .value(u"sid")
+                                 .toString();
+    check("DELETE", u"/api/v1/sessions/{session_id}"_s,
+        http.request("DELETE", u"/api/v1/sessions/"_s + bobPhone, {}, bob.token));
+    check("DELETE", u"/api/v1/sessions/{session_id}"_s,
+        http.request("DELETE", u"/api/v1/sessions/"_s + bobPhone, {}, bob.token));
+    check("GET", u"/api/v1/updates"_s,
+        http.get(u"/api/v1/updates?since_seq=1&limit=50"_s, bob.token));
     check("GET", u"/api/v1/updates"_s, http.get(u"/api/v1/updates?since_seq=1&limit=50"_s, ann));
     check("GET", u"/api/v1/updates"_s, http.get(u"/api/v1/updates"_s, ann));
     check("POST", u"/api/v1/auth/logout"_s,

@@ -33,6 +33,9 @@ private Q_SLOTS:
     void slowClients();
     void webSocketFloods();
     void silentConnectionsAreClosed();
+    void shortSecretKeyIsRefused();
+    void foreignMessageLooksUnknown();
+    void userSearchResistsEnumeration();
 
 private:
     TestServer m_rawTarget; // one server takes every malformed request in turn
@@ -324,6 +327,24 @@ QString signedToken(const QJsonObject &claims, const QByteArray &key,
     return QString::fromLatin1(input + '.' + base64Url(signature));
 }
 
+QJsonObject claimsOf(const QString &token)
+{
+    return QJsonDocument::fromJson(
+        QByteArray::fromBase64(token.section(u'.', 1, 1).toLatin1(), QByteArray::Base64UrlEncoding))
+        .object();
+}
+
+// The same bytes spelled another way: flips an unused low bit of the last
+// base64url character (a 32-byte signature leaves 2 unused).
+QString withUnusedBitSet(const QString &part)
+{
+    static const QString alphabet
+        = u"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"_s;
+    QString changed = part;
+    changed.back() = alphabet.at(alphabet.indexOf(part.back()) ^ 1);
+    return changed;
+}
+
 struct Socket
 {
     QStringList frames;
@@ -378,7 +399,8 @@ void TestSecurity::authorizationMatrix()
     };
     const QList<Endpoint> endpoints {
         { "GET", u"/api/v1/users/me"_s, {}, false },
-        { "GET", u"/api/v1/users?query=a"_s, {}, false },
+        { "GET", u"/api/v1/users?query=ali"_s, {}, false },
+        { "GET", u"/api/v1/sessions"_s, {}, false },
         { "GET", u"/api/v1/chats"_s, {}, false },
         { "GET", u"/api/v1/chats/with-last-message"_s, {}, false },
         { "GET", u"/api/v1/updates?since_seq=0"_s, {}, false },
@@ -400,6 +422,8 @@ void TestSecurity::authorizationMatrix()
         { "DELETE", u"/api/v1/chats/%1/members/%2"_s.arg(chatId, bob.id), {}, true },
         { "PATCH", u"/api/v1/messages/"_s + messageId, { { u"text"_s, u"changed"_s } }, true },
         { "DELETE", u"/api/v1/messages/"_s + messageId, {}, true },
+        { "DELETE", u"/api/v1/sessions/"_s + claimsOf(alice.token).value(u"sid").toString(), {},
+            true },
     };
     const auto call = [&](const Endpoint &endpoint, const QString &token) {
         return http.request(endpoint.method, endpoint.path,
@@ -439,8 +463,14 @@ void TestSecurity::authorizationMatrix()
                 + '.') },
         { u"wrong key"_s,
             signedToken({ { u"sub"_s, alice.id }, { u"exp"_s, now + 600 } }, "another-key") },
+        // The signature's last character with an unused bit set: the same
+        // bytes to a lenient decoder, so it used to be accepted.
+        { u"signature spelled differently"_s,
+            parts[0] + u'.' + parts[1] + u'.' + withUnusedBitSet(parts[2]) },
+        { u"no session"_s, signedToken({ { u"sub"_s, alice.id }, { u"exp"_s, now + 600 } }, key) },
         { u"unknown user"_s,
             signedToken({ { u"sub"_s, QUuid::createUuid().toString(QUuid::WithoutBraces) },
+                            { u"sid"_s, QUuid::createUuid().toString(QUuid::WithoutBraces) },
                             { u"exp"_s, now + 600 } },
                 key) },
     };
@@ -699,6 +729,107 @@ void TestSecurity::silentConnectionsAreClosed()
     QVERIFY(frames.wait(5000));
     QVERIFY(frames.last().first().toString().contains(u"pong"_s));
     COMPARE_STATUS(http.get(u"/api/v1/users/me"_s, alice.token), 200);
+}
+
+// SECRET_KEY=x used to start silently: an HS256 key that short is found
+// offline from any one token. Keys under 32 bytes are refused, with a reason.
+void TestSecurity::shortSecretKeyIsRefused()
+{
+    for (const QString &key : { u"x"_s, QString(31, u'k') }) {
+        TestServer server;
+        QVERIFY(!server.start({ u"--secret-key"_s, key }));
+        const QByteArray reason
+            = "SECRET_KEY is " + QByteArray::number(key.size()) + " bytes; it must be at least 32";
+        QVERIFY2(server.output().contains(reason), server.output().constData());
+    }
+    TestServer server;
+    QVERIFY2(server.start({ u"--secret-key"_s, QString(32, u'k') }), qPrintable(server.error()));
+}
+
+// Marking read a message of someone else's chat answered 403, an unknown id
+// 404: a way to tell which message ids exist. Both are 404 now, alike.
+void TestSecurity::foreignMessageLooksUnknown()
+{
+    TestServer server;
+    QVERIFY2(server.start(), qPrintable(server.error()));
+    HttpClient http(server);
+    const auto alice = http.newUser(u"Alice"_s);
+    const auto bob = http.newUser(u"Bob"_s);
+    const auto mallory = http.newUser(u"Mallory"_s);
+    const QString chatId = http.personalChat(alice.token, bob.id);
+    const Reply sent = http.post(u"/api/v1/chats/messages"_s,
+        { { u"chat_id"_s, chatId }, { u"text"_s, u"private"_s } }, alice.token);
+    COMPARE_STATUS(sent, 200);
+    const QString path = u"/api/v1/chats/messages/%1/read"_s;
+    const Reply foreign
+        = http.post(path.arg(sent.object().value(u"id").toString()), {}, mallory.token);
+    const Reply unknown = http.post(
+        path.arg(QUuid::createUuid().toString(QUuid::WithoutBraces)), {}, mallory.token);
+    COMPARE_STATUS(foreign, 404);
+    COMPARE_STATUS(unknown, 404);
+    QCOMPARE(foreign.body, unknown.body);
+    QCOMPARE(foreign.object().value(u"code").toString(), u"message_not_found"_s);
+    // Bob, a member, may; his read cursor moved, Mallory's attempt moved nothing.
+    const Reply read = http.post(path.arg(sent.object().value(u"id").toString()), {}, bob.token);
+    COMPARE_STATUS(read, 200);
+    QCOMPARE(read.object().value(u"is_read").toBool(), true);
+}
+
+// One-letter queries used to page through every user's e-mail address. Now
+// a query has at least 3 characters, an address matches only whole, and
+// each user has a search budget (USER_SEARCH_RATE, default 1/30).
+void TestSecurity::userSearchResistsEnumeration()
+{
+    TestServer server;
+    QVERIFY2(server.start(), qPrintable(server.error()));
+    HttpClient http(server);
+    const auto searcher = http.newUser(u"Searcher"_s);
+    const auto zed = http.newUser(u"Zed Quorum"_s);
+    const auto search = [&](const QString &query) {
+        return http.get(
+            u"/api/v1/users?query="_s + QString::fromLatin1(QUrl::toPercentEncoding(query)),
+            searcher.token);
+    };
+    const auto ids = [](const Reply &reply) {
+        QStringList found;
+        for (const QJsonValue &user : reply.json.array())
+            found.append(user.toObject().value(u"id").toString());
+        return found;
+    };
+    for (const QString &tooShort : { u"a"_s, u"ze"_s, u"  z  "_s }) {
+        const Reply refused = search(tooShort);
+        COMPARE_STATUS(refused, 422);
+        QCOMPARE(refused.object()
+                     .value(u"detail")
+                     .toArray()
+                     .first()
+                     .toObject()
+                     .value(u"type")
+                     .toString(),
+            u"string_too_short"_s);
+    }
+    // By name (a word's beginning), by the whole address; not by its start.
+    QVERIFY(ids(search(u"quo"_s)).contains(zed.id));
+    QVERIFY(ids(search(zed.email.toUpper())).contains(zed.id));
+    const Reply byPrefix = search(zed.email.left(8));
+    COMPARE_STATUS(byPrefix, 200);
+    QVERIFY(!ids(byPrefix).contains(zed.id));
+
+    // The budget per user (here 3 at once, then one per 10 s).
+    TestServer limited;
+    QVERIFY2(limited.start({ u"--user-search-rate"_s, u"0.1/3"_s }), qPrintable(limited.error()));
+    HttpClient limitedHttp(limited);
+    const auto hasty = limitedHttp.newUser(u"Hasty"_s);
+    const auto other = limitedHttp.newUser(u"Other"_s);
+    const auto find = [&](const QString &query, const QString &token) {
+        return limitedHttp.get(u"/api/v1/users?query="_s + query, token);
+    };
+    COMPARE_STATUS(find(u"a"_s, hasty.token), 422); // refused queries cost nothing
+    for (int i = 0; i < 3; ++i)
+        COMPARE_STATUS(find(u"oth"_s, hasty.token), 200);
+    verifyTooMany(find(u"oth"_s, hasty.token), u"too_many_searches"_s);
+    // Another user's budget is their own.
+    COMPARE_STATUS(find(u"has"_s, other.token), 200);
 }
 
 QTEST_GUILESS_MAIN(TestSecurity)

@@ -72,8 +72,33 @@ void TestApiClient::registerLoginAndMe()
     const auto found = await(other->searchUsers(u"ann l"_s));
     VERIFY_OK(found);
     QVERIFY(found.value().contains(user.value()));
-    const auto byEmail = await(other->searchUsers(u"ann.api@"_s));
+    // An address matches only whole (no listing everyone's by its first letters).
+    const auto byEmail = await(other->searchUsers(u"ann.api@example.com"_s));
     QCOMPARE(byEmail.value(), QList<User> { user.value() });
+    const auto byPrefix = await(other->searchUsers(u"ann.api@"_s));
+    VERIFY_OK(byPrefix);
+    QVERIFY(!byPrefix.value().contains(user.value()));
+
+    // The sessions: this client's login, named after the device, and a second one.
+    ApiClient phone;
+    phone.setBaseUrl(m_server.url(u"/"_s));
+    phone.setDeviceName(u"Ann's phone"_s);
+    VERIFY_OK(await(phone.login(u"ann.api@example.com"_s, u"password-1"_s)));
+    QVERIFY(!phone.accessTokenDeadline().isForever());
+    const auto sessions = await(client.sessions());
+    VERIFY_OK(sessions);
+    QCOMPARE(sessions.value().size(), 2);
+    const SessionInfo phoneSession = sessions.value().first(); // the most recent
+    QCOMPARE(phoneSession.deviceName, u"Ann's phone"_s);
+    QVERIFY(!phoneSession.current);
+    QVERIFY(phoneSession.client.startsWith(QCoreApplication::applicationName()));
+    QVERIFY(sessions.value().last().current);
+    QSignalSpy phoneExpired(&phone, &ApiClient::sessionExpired);
+    VERIFY_OK(await(client.revokeSession(phoneSession.id)));
+    // The phone's next call is refused, its refresh too: its session is over.
+    QVERIFY(!await(phone.me()));
+    QCOMPARE(phoneExpired.size(), 1);
+    VERIFY_OK(await(client.me()));
     VERIFY_OK(await(client.logout()));
     // The refresh token died with the logout.
     QVERIFY(!await(client.refresh()));

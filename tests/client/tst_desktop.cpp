@@ -1,4 +1,5 @@
 #include "TestServer.h"
+#include "client/api/ApiClient.h"
 #include "client/models/ChatListModel.h"
 #include "client/models/ClientSession.h"
 #include "client/models/MessageModel.h"
@@ -6,6 +7,7 @@
 #include "client/ui/DesktopApp.h"
 #include "client/ui/LoginDialog.h"
 #include "client/ui/MainWindow.h"
+#include "client/ui/SessionsPanel.h"
 #include "client/ui/TimelineView.h"
 
 #include <QApplication>
@@ -20,6 +22,7 @@
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTest>
+#include <QTreeWidget>
 
 using namespace Qt::StringLiterals;
 using namespace Messenger;
@@ -36,6 +39,7 @@ private Q_SLOTS:
     void initTestCase();
     void signInChatLiveAndSeeUnreadBadges();
     void registrationErrorsAreShownInline();
+    void settingsListAndEndSessions();
 
 private:
     void screenshot(QWidget *widget, const QString &name)
@@ -221,6 +225,50 @@ void TestDesktop::registrationErrorsAreShownInline()
     QVERIFY(shown.contains(tr("Enter a valid email address")));
     QVERIFY(shown.contains(tr("The passwords do not match")));
     screenshot(&dialog, u"register"_s);
+}
+
+// Settings lists the account's signed-in devices; ending one signs it out.
+void TestDesktop::settingsListAndEndSessions()
+{
+    const auto ann = m_http->newUser(u"Ann Devices"_s);
+    const Reply phoneLogin = m_http->post(u"/api/v1/auth/token"_s,
+        { { u"email"_s, ann.email }, { u"password"_s, ann.password },
+            { u"device_name"_s, u"Ann's phone"_s } });
+    COMPARE_STATUS(phoneLogin, 200);
+    const QString phoneToken = phoneLogin.object().value(u"access_token").toString();
+    ApiClient api;
+    api.setBaseUrl(m_server.url(u"/"_s));
+    api.setDeviceName(u"Ann's desktop"_s);
+    QSignalSpy loggedIn(&api, &ApiClient::tokensChanged);
+    api.login(ann.email, ann.password);
+    QVERIFY(loggedIn.wait(10000));
+
+    SessionsPanel panel(&api);
+    panel.resize(700, 300);
+    panel.show();
+    QSignalSpy loaded(&panel, &SessionsPanel::loaded);
+    panel.reload();
+    QVERIFY(loaded.wait(10000));
+    QCOMPARE(panel.sessionCount(), 3); // newUser's login, the phone, this one
+    QTreeWidget *list = panel.list();
+    QTreeWidgetItem *current = list->topLevelItem(0);
+    QVERIFY2(current->text(0).contains(u"Ann's desktop"_s), qPrintable(current->text(0)));
+    QVERIFY(current->font(0).bold());
+    // This device cannot end itself here ("Sign out" does that).
+    list->setCurrentItem(current);
+    QVERIFY(!panel.endButton()->isEnabled());
+    QTreeWidgetItem *phone = list->topLevelItem(1);
+    QCOMPARE(phone->text(0), u"Ann's phone"_s);
+    QCOMPARE(phone->text(2), u"127.0.0.1"_s);
+    screenshot(&panel, u"sessions"_s);
+    list->setCurrentItem(phone);
+    QVERIFY(panel.endButton()->isEnabled());
+    QTest::mouseClick(panel.endButton(), Qt::LeftButton);
+    QVERIFY(loaded.wait(10000));
+    QCOMPARE(panel.sessionCount(), 2);
+    for (int row = 0; row < panel.sessionCount(); ++row)
+        QVERIFY(list->topLevelItem(row)->text(0) != u"Ann's phone"_s);
+    COMPARE_STATUS(m_http->get(u"/api/v1/users/me"_s, phoneToken), 401);
 }
 
 QTEST_MAIN(TestDesktop)

@@ -56,6 +56,7 @@ private Q_SLOTS:
     void resumesAfterDropsWithNothingLostOrDuplicated();
     void outboxSurvivesServerRestartWithoutDuplicates();
     void refusedTokenIsRefreshedAndReconnects();
+    void renewsItsTokenOverTheSocketAndEndsWithItsSession();
     void rateLimitedSendsGoAgainLater();
     void sessionStoreFallsBackToAPrivateFile();
 
@@ -247,6 +248,39 @@ void TestLiveConnection::sessionStoreFallsBackToAPrivateFile()
     auto cleared = store.loadRefreshToken();
     QTRY_VERIFY_WITH_TIMEOUT(cleared.isFinished(), 15000);
     QCOMPARE(cleared.result(), QString());
+}
+
+// A refreshed token goes over the open socket (`auth`), which the server
+// then keeps past the old token's expiry; when the session is ended from
+// another device the socket closes (4003), the refresh is refused and the
+// client signs out instead of reconnecting.
+void TestLiveConnection::renewsItsTokenOverTheSocketAndEndsWithItsSession()
+{
+    const auto ann = m_http->newUser(u"Ann"_s);
+    LiveUser user(m_server, ann);
+    QVERIFY(user.connectNow());
+    QSignalSpy states(&user.live, &LiveConnection::stateChanged);
+    QSignalSpy renewed(&user.live, &LiveConnection::reauthenticated);
+    VERIFY_OK(await(user.api.refresh()));
+    QVERIFY(!renewed.isEmpty() || renewed.wait(10000));
+    QVERIFY(renewed.first().first().toLongLong() > 60);
+    QVERIFY(states.isEmpty()); // the same socket, never dropped
+
+    const QString sessionId
+        = QJsonDocument::fromJson(QByteArray::fromBase64(ann.token.section(u'.', 1, 1).toLatin1(),
+                                      QByteArray::Base64UrlEncoding))
+              .object()
+              .value(u"sid")
+              .toString();
+    const Reply other = m_http->post(
+        u"/api/v1/auth/token"_s, { { u"email"_s, ann.email }, { u"password"_s, ann.password } });
+    COMPARE_STATUS(other, 200);
+    QSignalSpy expired(&user.api, &ApiClient::sessionExpired);
+    COMPARE_STATUS(m_http->request("DELETE", u"/api/v1/sessions/"_s + sessionId, {},
+                       other.object().value(u"access_token").toString()),
+        204);
+    QVERIFY(!expired.isEmpty() || expired.wait(10000));
+    QTRY_COMPARE_WITH_TIMEOUT(user.live.state(), LiveConnection::State::Disconnected, 10000);
 }
 
 QTEST_MAIN(TestLiveConnection)

@@ -36,7 +36,10 @@ public:
     // The same address as ws:// (wss:// with TLS), with ?token= when given.
     QUrl webSocketUrl(const QString &pathAndQuery, const QString &token = {}) const;
     QString databaseUrl() const { return m_databaseUrl; }
-    static QByteArray secretKey() { return QByteArrayLiteral("test-secret-key-0123456789"); }
+    static QByteArray secretKey()
+    {
+        return QByteArrayLiteral("test-secret-key-0123456789-abcdefghijklmnop");
+    }
     QByteArray output() const { return m_output; }
     qint64 processId() const { return m_process.processId(); }
     QString dataDir() const { return m_dir.path(); }

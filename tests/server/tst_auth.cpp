@@ -16,6 +16,21 @@ namespace {
 
 const QByteArray key = "test-secret-key";
 const QString userId = u"8e48adf2-db6c-4164-9c1a-d640ef9d0972"_s;
+const QString sessionId = u"3b0c7a52-5f0e-4c39-9d0a-1f6f2f3c9e11"_s;
+
+// The same bytes spelled another way: the last character of an unpadded
+// base64url string carries unused low bits (2 for a 32-byte signature, 4 for
+// 1 byte more than a multiple of 3); setting one leaves the decoded bytes as
+// they were.
+QString withUnusedBitSet(const QString &part)
+{
+    static const QString alphabet
+        = u"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"_s;
+    QString changed = part;
+    const qsizetype index = alphabet.indexOf(part.back());
+    changed.back() = alphabet.at(index ^ 1);
+    return changed;
+}
 
 QByteArray part(const QJsonObject &object)
 {
@@ -48,10 +63,11 @@ void TestAuth::issuedTokenVerifies()
 {
     const qint64 now = QDateTime::currentSecsSinceEpoch();
     const Jwt jwt(key);
-    const QString token = jwt.issue(userId, now + 60, now);
+    const QString token = jwt.issue(userId, sessionId, now + 60, now);
     const auto claims = jwt.verify(token, now);
     QVERIFY(claims);
     QCOMPARE(claims->subject, userId);
+    QCOMPARE(claims->sessionId, sessionId);
     QCOMPARE(claims->expiresAt, now + 60);
 }
 
@@ -79,6 +95,12 @@ void TestAuth::rejects_data()
     QString flipped = parts[2];
     flipped[3] = flipped[3] == u'A' ? u'B' : u'A';
     QTest::addRow("tampered signature") << (parts[0] + u'.' + parts[1] + u'.' + flipped);
+    // Found by an attacker: Qt's decoder ignores the unused bits, so these
+    // decoded to the valid signature (and payload) and were accepted.
+    QVERIFY(parts[2].size() % 4 == 3); // 32 bytes: 43 characters, 2 unused bits
+    QTest::addRow("signature with an unused bit set")
+        << (parts[0] + u'.' + parts[1] + u'.' + withUnusedBitSet(parts[2]));
+    QTest::addRow("signature with padding") << (valid + u"="_s);
     QTest::addRow("truncated signature") << (parts[0] + u'.' + parts[1] + u'.' + parts[2].left(10));
     QTest::addRow("two parts") << (parts[0] + u'.' + parts[1]);
     QTest::addRow("four parts") << (valid + u".x"_s);
@@ -105,10 +127,16 @@ void TestAuth::tokenServiceAuthenticates()
 {
     const TokenService tokens(key, 30);
     const qint64 now = QDateTime::currentSecsSinceEpoch();
-    QCOMPARE(tokens.authenticate(tokens.jwt().issue(userId, now + 60, now)),
-        std::optional<QString>(userId));
+    const auto identity = tokens.authenticate(tokens.jwt().issue(userId, sessionId, now + 60, now));
+    QVERIFY(identity);
+    QCOMPARE(identity->userId, userId);
+    QCOMPARE(identity->sessionId, sessionId);
+    QCOMPARE(identity->expiresAt, now + 60);
     // A valid signature over a subject that is not a user id is still refused.
-    QVERIFY(!tokens.authenticate(tokens.jwt().issue(u"admin"_s, now + 60, now)));
+    QVERIFY(!tokens.authenticate(tokens.jwt().issue(u"admin"_s, sessionId, now + 60, now)));
+    // So is a token that names no session: no logout could end it.
+    QVERIFY(!tokens.authenticate(tokens.jwt().issue(userId, QString(), now + 60, now)));
+    QVERIFY(!tokens.authenticate(tokens.jwt().issue(userId, u"not-a-session"_s, now + 60, now)));
 }
 
 void TestAuth::passwordHashAndVerify()

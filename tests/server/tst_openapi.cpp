@@ -1,4 +1,5 @@
 #include "auth/PasswordHasher.h"
+#include "auth/SessionRegistry.h"
 #include "cluster/EventFeed.h"
 #include "db/Database.h"
 #include "http/HttpApi.h"
@@ -68,10 +69,11 @@ void TestOpenApi::initTestCase()
     RateLimits limits({}, {}, {});
     SendQueue sends(database, limits.messagesByUser);
     KnownUsers knownUsers(database);
+    SessionRegistry sessions(database);
     PasswordHasher hasher(1);
     TokenService tokens("openapi-test-key", 30);
     EventFeed feed(database);
-    HttpApi api(database, sends, limits, knownUsers, hasher, tokens, feed);
+    HttpApi api(database, sends, limits, knownUsers, sessions, hasher, tokens, feed);
     QHttpServer server;
     api.registerRoutes(server);
     for (const HttpApi::Route &route : api.routes())
