@@ -67,6 +67,12 @@ QString JsonReader::string(QStringView key, int minLength, int maxLength, bool t
         return {};
     }
     QString text = trim ? slot.toString().trimmed() : slot.toString();
+    if (text.contains(QChar(0))) {
+        // PostgreSQL cannot store U+0000 in text; SQLite could. Refused on
+        // both, so both answer alike, and before anything reaches a database.
+        addError(key, u"String should not contain U+0000"_s, u"string_nul_character"_s);
+        return {};
+    }
     if (text.size() < minLength) {
         addError(key,
             u"String should have at least %1 character%2"_s.arg(minLength).arg(

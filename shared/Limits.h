@@ -21,6 +21,10 @@ inline constexpr int historyPageMax = 200;
 inline constexpr int historyPageDefault = 100;
 inline constexpr int userSearchMax = 50;
 inline constexpr int userSearchDefault = 20;
+// A search matches a prefix of a name or an e-mail, so nothing longer than an
+// e-mail can match; longer patterns only cost (SQLite refuses LIKE patterns
+// over 50,000 bytes).
+inline constexpr int userSearchQueryMax = emailMax;
 inline constexpr int refreshGraceSeconds = 60;
 inline constexpr int refreshTokenDays = 30;
 

@@ -105,6 +105,9 @@ std::optional<Config> Config::load(const QStringList &arguments, QString *error)
     const QCommandLineOption messageRate(u"message-rate"_s,
         u"Messages a user may send (REST and WebSocket): per second/burst, or off [MESSAGE_RATE]. Default 5/20."_s,
         u"rate"_s);
+    const QCommandLineOption chatChangeRate(u"chat-change-rate"_s,
+        u"Group changes (create, rename, add and remove members) a user may make: per second/burst, or off [CHAT_CHANGE_RATE]. Default 1/20."_s,
+        u"rate"_s);
     const QCommandLineOption trustedProxies(u"trusted-proxies"_s,
         u"Comma-separated addresses or subnets of load balancers whose X-Forwarded-For names the client [TRUSTED_PROXIES]. Default none."_s,
         u"subnets"_s);
@@ -113,7 +116,7 @@ std::optional<Config> Config::load(const QStringList &arguments, QString *error)
     parser.addOptions({ host, port, databaseUrl, dataDir, secretKey, tokenMinutes, logLevel,
         poolSize, hashers, pingInterval, httpIdle, connectionsPerUser, outboundKiB, grace,
         logFormat, logFile, tlsCert, tlsKey, cors, connectionsPerAddress, frameRate, loginRate,
-        registerRate, messageRate, trustedProxies, checkConfig });
+        registerRate, messageRate, chatChangeRate, trustedProxies, checkConfig });
     parser.process(arguments);
 
     const QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
@@ -209,6 +212,7 @@ std::optional<Config> Config::load(const QStringList &arguments, QString *error)
     if (!rate(loginRate, u"LOGIN_RATE"_s, &config.failedLoginRate)
         || !rate(registerRate, u"REGISTER_RATE"_s, &config.registrationRate)
         || !rate(messageRate, u"MESSAGE_RATE"_s, &config.messageRate)
+        || !rate(chatChangeRate, u"CHAT_CHANGE_RATE"_s, &config.chatChangeRate)
         || !rate(frameRate, u"WS_FRAME_RATE"_s, &config.wsFrameRate))
         return std::nullopt;
     const auto proxies = TrustedProxies::parse(value(trustedProxies, u"TRUSTED_PROXIES"_s));

@@ -42,6 +42,9 @@ struct Config
     RateLimiter::Rule failedLoginRate { 0.17, 3 };
     RateLimiter::Rule registrationRate { 0.17, 3 };
     RateLimiter::Rule messageRate { 5, 20 };
+    // Group management (create, rename, add, remove) per user: each change
+    // is sent to every member and stored.
+    RateLimiter::Rule chatChangeRate { 1, 20 };
     TrustedProxies trustedProxies; // whose X-Forwarded-For names the client
     bool checkOnly = false; // --check-config: validate, reach the database, exit
 

@@ -227,6 +227,8 @@ void HttpApi::registerRoutes(QHttpServer &server)
         });
     addRoute(server, ApiPaths::chatsGroup.toString(), Method::Post, auth, [this](const Request &r) {
         return withBody<CreateGroupChatRequest>(r, [this, user = r.userId](auto body) {
+            if (auto refused = chatChangeRefused(user))
+                return ready(*refused);
             return respond(m_db.run(
                 [user, body](Db &db) { return ChatService::createGroup(db, user, body); }));
         });
@@ -263,6 +265,8 @@ void HttpApi::registerRoutes(QHttpServer &server)
         if (!chatId)
             return ready(notFound(u"Chat"_s));
         return withBody<RenameChatRequest>(r, [this, user = r.userId, id = *chatId](auto body) {
+            if (auto refused = chatChangeRefused(user))
+                return ready(*refused);
             return respond(m_db.run(
                 [user, id, body](Db &db) { return ChatService::rename(db, user, id, body); }));
         });
@@ -284,6 +288,8 @@ void HttpApi::registerRoutes(QHttpServer &server)
         if (!chatId)
             return ready(notFound(u"Chat"_s));
         return withBody<AddMembersRequest>(r, [this, user = r.userId, id = *chatId](auto body) {
+            if (auto refused = chatChangeRefused(user))
+                return ready(*refused);
             return respond(m_db.run(
                 [user, id, body](Db &db) { return ChatService::addMembers(db, user, id, body); }));
         });
@@ -297,6 +303,8 @@ void HttpApi::registerRoutes(QHttpServer &server)
             if (!userId)
                 return ready(ApiError::notFound(
                     u"member_not_found"_s, u"User is not a member of this chat"_s));
+            if (auto refused = chatChangeRefused(r.userId))
+                return ready(*refused);
             return respond(m_db.run([user = r.userId, id = *chatId, member = *userId](Db &db) {
                 return ChatService::removeMember(db, user, id, member);
             }));
@@ -475,12 +483,23 @@ QFuture<HttpReply> HttpApi::history(const Request &request)
                                 Db &db) { return MessageService::history(db, user, id, query); }));
 }
 
+std::optional<ApiError> HttpApi::chatChangeRefused(const QString &userId)
+{
+    // Every group change is stored and sent to each member: a per-user budget
+    // keeps one account from flooding a large group's members.
+    if (const auto wait = m_limits.chatChangesByUser.acquire(userId))
+        return ApiError::tooManyRequests(u"too_many_chat_changes"_s, *wait);
+    return std::nullopt;
+}
+
 QFuture<HttpReply> HttpApi::searchUsers(const Request &request)
 {
     const QString text = request.query.queryItemValue(u"query"_s, QUrl::FullyDecoded).trimmed();
     if (text.isEmpty())
         return ready(ApiError::validation(
             { { { u"query"_s, u"query"_s }, u"Field required"_s, u"missing"_s } }));
+    if (auto invalid = UserService::invalidSearchQuery(text))
+        return ready(*invalid);
     const auto limit = request.queryInteger(u"limit"_s, 1, Limits::userSearchMax);
     if (!limit)
         return ready(limit.error());

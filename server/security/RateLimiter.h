@@ -59,17 +59,19 @@ private:
 // The server's limiters, shared by REST and WebSocket.
 struct RateLimits
 {
-    RateLimits(
-        RateLimiter::Rule failedLogins, RateLimiter::Rule registrations, RateLimiter::Rule messages)
+    RateLimits(RateLimiter::Rule failedLogins, RateLimiter::Rule registrations,
+        RateLimiter::Rule messages, RateLimiter::Rule chatChanges)
         : failedLoginsByAccount(failedLogins)
         , failedLoginsByAddress(failedLogins)
         , registrationsByAddress(registrations)
         , messagesByUser(messages)
+        , chatChangesByUser(chatChanges)
     { }
     RateLimiter failedLoginsByAccount;
     RateLimiter failedLoginsByAddress;
     RateLimiter registrationsByAddress;
     RateLimiter messagesByUser;
+    RateLimiter chatChangesByUser;
 };
 
 } // namespace Messenger::Server

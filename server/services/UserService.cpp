@@ -1,6 +1,7 @@
 #include "UserService.h"
 
 #include "ChatAccess.h"
+#include "shared/Limits.h"
 
 using namespace Qt::StringLiterals;
 
@@ -32,8 +33,23 @@ Result<User> user(Db &db, const QString &userId)
     return ChatAccess::requireUser(db, userId);
 }
 
+std::optional<ApiError> invalidSearchQuery(const QString &query)
+{
+    const QStringList location { u"query"_s, u"query"_s };
+    if (query.size() > Limits::userSearchQueryMax)
+        return ApiError::validation({ { location,
+            u"String should have at most %1 characters"_s.arg(Limits::userSearchQueryMax),
+            u"string_too_long"_s } });
+    if (query.contains(QChar(0)))
+        return ApiError::validation(
+            { { location, u"String should not contain U+0000"_s, u"string_nul_character"_s } });
+    return std::nullopt;
+}
+
 Result<QList<User>> search(Db &db, const QString &callerId, const QString &query, int limit)
 {
+    if (auto invalid = invalidSearchQuery(query))
+        return *invalid;
     QString escaped = query.toLower();
     escaped.replace(u'\\', u"\\\\"_s).replace(u'%', u"\\%"_s).replace(u'_', u"\\_"_s);
     Rows rows = db.exec(u"SELECT id, email, name FROM users WHERE id <> ? AND "

@@ -92,7 +92,8 @@ bool TestServer::start(const QStringList &extraArgs)
     serverEnv.insert(u"SECRET_KEY"_s, QString::fromLatin1(secretKey()));
     // Suites register and send far faster than any person; the limits' own
     // test turns them on with command-line options, which win over these.
-    for (const QString &limit : { u"LOGIN_RATE"_s, u"REGISTER_RATE"_s, u"MESSAGE_RATE"_s })
+    for (const QString &limit :
+        { u"LOGIN_RATE"_s, u"REGISTER_RATE"_s, u"MESSAGE_RATE"_s, u"CHAT_CHANGE_RATE"_s })
         serverEnv.insert(limit, u"off"_s);
     m_process.setProcessEnvironment(serverEnv);
     m_process.setProcessChannelMode(QProcess::MergedChannels);
