@@ -253,9 +253,8 @@ bool Server::start(QString *error)
     connect(m_feed.get(), &EventFeed::updatesReady, m_hub.get(), &Hub::deliver);
 
     m_http = std::make_unique<QHttpServer>();
-    m_limits = std::make_unique<RateLimits>(
-        m_config.failedLoginRate, m_config.registrationRate, m_config.messageRate,
-        m_config.chatChangeRate);
+    m_limits = std::make_unique<RateLimits>(m_config.failedLoginRate, m_config.registrationRate,
+        m_config.messageRate, m_config.chatChangeRate);
     m_sends = std::make_unique<SendQueue>(*m_database, m_limits->messagesByUser);
     m_knownUsers = std::make_unique<KnownUsers>(*m_database);
     m_api = std::make_unique<HttpApi>(

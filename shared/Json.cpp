@@ -67,10 +67,11 @@ QString JsonReader::string(QStringView key, int minLength, int maxLength, bool t
         return {};
     }
     QString text = trim ? slot.toString().trimmed() : slot.toString();
-    if (text.contains(QChar(0))) {
-        // PostgreSQL cannot store U+0000 in text; SQLite could. Refused on
-        // both, so both answer alike, and before anything reaches a database.
-        addError(key, u"String should not contain U+0000"_s, u"string_nul_character"_s);
+    if (!Validation::isStorableText(text)) {
+        // Refused on both backends, so both answer alike, and before anything
+        // reaches a database (PostgreSQL answered U+0000 with an error).
+        addError(key, Validation::unstorableTextMessage.toString(),
+            Validation::unstorableTextType.toString());
         return {};
     }
     if (text.size() < minLength) {
@@ -348,6 +349,18 @@ QString newUuid()
 QJsonValue optionalToJson(const std::optional<QString> &value)
 {
     return value ? QJsonValue(*value) : QJsonValue(QJsonValue::Null);
+}
+
+QJsonDocument parseJson(QByteArray utf8, QJsonParseError *error)
+{
+    static const QByteArray byteOrderMark("\xEF\xBB\xBF");
+    if (utf8.startsWith(byteOrderMark))
+        utf8.remove(0, byteOrderMark.size());
+    // EF starts a three-byte sequence, so EF BB BF is always a U+FEFF. Outside
+    // strings it was invalid JSON before and still is.
+    if (utf8.contains(byteOrderMark))
+        utf8.replace(byteOrderMark, QByteArrayLiteral("\\ufeff"));
+    return QJsonDocument::fromJson(utf8, error);
 }
 
 } // namespace Messenger

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QJsonObject>
 #include <QList>
 #include <QString>
@@ -129,5 +130,13 @@ inline QStringList bodyLocation()
 }
 
 QJsonValue optionalToJson(const std::optional<QString> &value);
+
+// QJsonDocument::fromJson, but keeping every U+FEFF. Qt 6.4's parser decodes
+// each run of raw UTF-8 in a string as if it began a document and drops a
+// U+FEFF (bytes EF BB BF) at its start: "\ufeffhello" sent as UTF-8 arrived
+// as "hello". Escaped, the parser keeps it, so raw ones are escaped first (a
+// byte order mark before the document itself is still skipped). Use it for
+// every JSON a person's text may be in: request bodies, frames, stored events.
+QJsonDocument parseJson(QByteArray utf8, QJsonParseError *error = nullptr);
 
 } // namespace Messenger

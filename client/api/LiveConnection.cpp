@@ -2,6 +2,7 @@
 
 #include "ApiClient.h"
 #include "shared/ApiPaths.h"
+#include "shared/Json.h"
 #include "shared/WsEvents.h"
 
 #include <QJsonDocument>
@@ -229,7 +230,7 @@ void LiveConnection::scheduleReconnect()
 void LiveConnection::handleFrame(const QString &text)
 {
     m_lastHeard.restart();
-    const QJsonObject frame = QJsonDocument::fromJson(text.toUtf8()).object();
+    const QJsonObject frame = parseJson(text.toUtf8()).object();
     if (frame.value(u"status").toString() == u"connected"_s) {
         m_greeted = true;
         m_attempt = 0;

@@ -232,8 +232,7 @@ Stored storeOne(Db &db, const PendingSend &send)
     Rows rows = db.exec(sendStatement,
         { callerId, clientId, callerId, callerId, request.chatId, request.chatId, message.id,
             request.chatId, callerId, MessageRows::guardedText(message.text), message.timestamp,
-            clientId, request.chatId,
-            callerId });
+            clientId, request.chatId, callerId });
     if (!rows.next())
         return { ApiError::notFound(u"chat_not_found"_s, u"Chat not found"_s) };
     if (!rows.isNull(6))

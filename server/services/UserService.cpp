@@ -2,6 +2,7 @@
 
 #include "ChatAccess.h"
 #include "shared/Limits.h"
+#include "shared/Validation.h"
 
 using namespace Qt::StringLiterals;
 
@@ -40,9 +41,9 @@ std::optional<ApiError> invalidSearchQuery(const QString &query)
         return ApiError::validation({ { location,
             u"String should have at most %1 characters"_s.arg(Limits::userSearchQueryMax),
             u"string_too_long"_s } });
-    if (query.contains(QChar(0)))
-        return ApiError::validation(
-            { { location, u"String should not contain U+0000"_s, u"string_nul_character"_s } });
+    if (!Validation::isStorableText(query))
+        return ApiError::validation({ { location, Validation::unstorableTextMessage.toString(),
+            Validation::unstorableTextType.toString() } });
     return std::nullopt;
 }
 

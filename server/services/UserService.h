@@ -20,7 +20,8 @@ Result<Credentials> credentials(Db &db, const QString &email);
 Result<User> user(Db &db, const QString &userId);
 
 // A 422 for a search query that cannot be run: longer than
-// Limits::userSearchQueryMax or holding U+0000. Checked before any database work.
+// Limits::userSearchQueryMax or not storable text (Validation::isStorableText).
+// Checked before any database work.
 std::optional<ApiError> invalidSearchQuery(const QString &query);
 
 // People whose name (or a word of it) or email starts with `query`,
