@@ -307,6 +307,14 @@ void LiveConnection::handleEvent(const QString &type, const QJsonObject &data)
         auto chat = Chat::fromJson(data);
         if (chat)
             Q_EMIT chatUpdated(chat.value());
+    } else if (type == WsEvents::chatRenamed) {
+        auto renamed = ChatRenamed::fromJson(data);
+        if (renamed)
+            Q_EMIT chatRenamed(renamed.value());
+    } else if (type == WsEvents::membersAdded) {
+        auto added = MembersAdded::fromJson(data);
+        if (added)
+            Q_EMIT membersAdded(added.value());
     } else if (type == WsEvents::chatRemoved) {
         Q_EMIT chatRemoved(data.value(u"chat_id").toString());
     } else if (type == WsEvents::memberLeft) {
