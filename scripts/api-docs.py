@@ -92,13 +92,16 @@ record("me", "GET", "/api/v1/users/me", token=A)
 record("search", "GET", "/api/v1/users?query=bob&limit=5", token=A)
 _, personal = record("personal", "POST", "/api/v1/chats/personal", {"type": "personal", "member_ids": [bob["id"]]}, A)
 _, group = record("group", "POST", "/api/v1/chats/group", {"name": "Team", "type": "group", "member_ids": [bob["id"]]}, A)
+before_changes = call("GET", "/api/v1/updates?since_seq=0&limit=1000", token=B)[2]["last_seq"]
 record("rename", "PATCH", f"/api/v1/chats/{group['id']}", {"name": "Core team"}, A)
 record("add_members", "POST", f"/api/v1/chats/{group['id']}/members", {"user_ids": [carol["id"]]}, A)
+record("group_events", "GET", f"/api/v1/updates?since_seq={before_changes}", token=B)
 client_id = str(uuid.uuid4())
 _, message = record("send", "POST", "/api/v1/chats/messages", {"chat_id": personal["id"], "text": "Привет, Bob! 👋", "client_id": client_id}, A)
 record("send_again", "POST", "/api/v1/chats/messages", {"chat_id": personal["id"], "text": "Привет, Bob! 👋", "client_id": client_id}, A)
 record("send_not_member", "POST", "/api/v1/chats/messages", {"chat_id": personal["id"], "text": "hi"}, C)
 record("send_empty", "POST", "/api/v1/chats/messages", {"chat_id": personal["id"], "text": "   "}, A)
+record("send_nul", "POST", "/api/v1/chats/messages", {"chat_id": personal["id"], "text": "a\u0000b"}, A)
 for i in range(3):
     call("POST", "/api/v1/chats/messages", {"chat_id": personal["id"], "text": f"message {i + 2}"}, token=B if i % 2 == 0 else A)
 record("chats", "GET", "/api/v1/chats", token=B)
@@ -202,14 +205,18 @@ that API work unchanged, and adds what a real messenger needs (see
 | 413 | body over 1 MiB | `body_too_large` |
 | 415 | body that is not JSON | |
 | 422 | invalid fields | `validation_error` |
-| 429 | over a rate limit (+ `Retry-After` seconds) | `too_many_messages` |
+| 429 | over a rate limit (+ `Retry-After` seconds) | `too_many_messages`, `too_many_chat_changes` |
 | 503 | database unavailable: retry | `database_unavailable` |
 
 Limits: text 1–4096 characters (trimmed); names 1–64, group names 1–128; groups
-up to 1000 members; history pages 1–200. Rate limits (defaults; the operator may
-change them): 3 failed logins at once then one per 6 s per account and per
-address; 3 registrations then one per 6 s per address; 20 messages at once then
-5 per second per user.
+up to 1000 members; history pages 1–200; a user search query at most 254
+characters. No string may contain U+0000, U+FFFE, U+FFFF or an unpaired
+surrogate (422, `string_forbidden_character`); everything else, a leading
+U+FEFF included, comes back exactly as sent. Rate limits (defaults; the
+operator may change them): 3 failed logins at once then one per 6 s per account
+and per address; 3 registrations then one per 6 s per address; 20 messages at
+once then 5 per second per user; 20 group changes (create a group, rename, add
+or remove members) at once then one per second per user.
 
 ## Authentication
 
@@ -277,6 +284,13 @@ standing member becomes owner):
 
 {ex:add_members}
 
+The members hear of a change as the change, not as the whole chat again
+(`chat_renamed` `{chat_id, name}`, `members_added` `{chat_id, members}`,
+`member_left` `{chat_id, user_id}`); someone just added receives
+`members_added` too and fetches the chat with `GET /api/v1/chats/{id}`:
+
+{ex:group_events}
+
 {ex:remove_member}
 
 Your chats, and the chat list with the newest message and your unread count,
@@ -308,6 +322,11 @@ stores nothing new.
 
 {ex:send_empty}
 
+A text is stored and returned exactly as sent; a U+0000 in it (or in any other
+string) is refused before anything is stored:
+
+{ex:send_nul}
+
 ### History — `GET /api/v1/chats/{chat_id}/history`
 
 Newest first. `limit` (1–200, default 100) with `offset` as before, or keyset
@@ -335,7 +354,10 @@ sender has read it; `unread_count` counts messages after your cursor from others
 
 {ex:edit_not_mine}
 
-Deleting leaves a tombstone in the message's place (`deleted: true`, empty text):
+Deleting leaves a tombstone in the message's place (`deleted: true`, empty text),
+and the message's earlier `message_edited` events become `message_deleted`
+tombstones too: no text of a deleted message stays in history or in
+`/updates`:
 
 {ex:delete}
 
@@ -362,8 +384,9 @@ A refused token (the socket then closes with 1008):
 
 Commands: `send` (answered by `ack`, or `error` with the same `client_id`),
 `typing`, `read`, `ping`. Events: `message`, `message_edited`,
-`message_deleted`, `read`, `chat` (created, renamed, you were added),
-`member_left`, `chat_removed` (you left or were removed), `typing`; each is
+`message_deleted`, `read`, `chat` (a new chat, whole), `chat_renamed`,
+`members_added` (you too, when you are the one added), `member_left`,
+`chat_removed` (you left or were removed), `typing`; each is
 `{"type", "seq", "data"}` (`typing` has no `seq`: it is not stored). Your own
 messages come back as `message` events too, after their `ack`.
 
@@ -455,14 +478,19 @@ REST и WebSocket API сервера Messenger. Все пути, методы и
 | 413 | тело больше 1 МиБ | `body_too_large` |
 | 415 | тело не JSON | |
 | 422 | неверные поля | `validation_error` |
-| 429 | превышен лимит частоты (+ `Retry-After` в секундах) | `too_many_messages` |
+| 429 | превышен лимит частоты (+ `Retry-After` в секундах) | `too_many_messages`, `too_many_chat_changes` |
 | 503 | база данных недоступна: повторите позже | `database_unavailable` |
 
 Ограничения: текст 1–4096 символов (пробелы по краям обрезаются); имя 1–64,
-название группы 1–128; в группе до 1000 участников; страница истории 1–200.
-Лимиты частоты (по умолчанию; администратор может изменить): 3 неудачных входа
-подряд, затем один в 6 с на аккаунт и на адрес; 3 регистрации, затем одна в 6 с
-на адрес; 20 сообщений подряд, затем 5 в секунду на пользователя.
+название группы 1–128; в группе до 1000 участников; страница истории 1–200;
+поисковый запрос пользователей не длиннее 254 символов. Ни одна строка не может
+содержать U+0000, U+FFFE, U+FFFF или непарный суррогат (422,
+`string_forbidden_character`); всё остальное, включая U+FEFF в начале,
+возвращается точно как отправлено. Лимиты частоты (по умолчанию; администратор
+может изменить): 3 неудачных входа подряд, затем один в 6 с на аккаунт и на
+адрес; 3 регистрации, затем одна в 6 с на адрес; 20 сообщений подряд, затем 5 в
+секунду на пользователя; 20 изменений групп (создать группу, переименовать,
+добавить или удалить участников) подряд, затем одно в секунду на пользователя.
 
 ## Аутентификация
 
@@ -530,6 +558,13 @@ Email занят, неверные поля:
 
 {ex:add_members}
 
+Участники узнают об изменении как об изменении, а не получают весь чат заново
+(`chat_renamed` `{chat_id, name}`, `members_added` `{chat_id, members}`,
+`member_left` `{chat_id, user_id}`); только что добавленный тоже получает
+`members_added` и запрашивает чат через `GET /api/v1/chats/{id}`:
+
+{ex:group_events}
+
 {ex:remove_member}
 
 Ваши чаты и список чатов с последним сообщением и числом непрочитанных, сначала
@@ -561,6 +596,11 @@ Email занят, неверные поля:
 
 {ex:send_empty}
 
+Текст сохраняется и возвращается точно как отправлен; U+0000 в нём (или в любой
+другой строке) отклоняется до всякой записи:
+
+{ex:send_nul}
+
 ### История — `GET /api/v1/chats/{chat_id}/history`
 
 Сначала новые. `limit` (1–200, по умолчанию 100) с `offset`, как раньше, или
@@ -588,7 +628,10 @@ Email занят, неверные поля:
 
 {ex:edit_not_mine}
 
-Удаление оставляет на месте сообщения «надгробие» (`deleted: true`, пустой текст):
+Удаление оставляет на месте сообщения «надгробие» (`deleted: true`, пустой текст),
+а прежние события `message_edited` этого сообщения тоже становятся надгробиями
+`message_deleted`: ни в истории, ни в `/updates` текста удалённого сообщения не
+остаётся:
 
 {ex:delete}
 
@@ -615,7 +658,8 @@ Email занят, неверные поля:
 
 Команды: `send` (ответ — `ack` или `error` с тем же `client_id`), `typing`,
 `read`, `ping`. События: `message`, `message_edited`, `message_deleted`, `read`,
-`chat` (создан, переименован, вас добавили), `member_left`, `chat_removed` (вы
+`chat` (новый чат целиком), `chat_renamed`, `members_added` (и вам, если
+добавили вас), `member_left`, `chat_removed` (вы
 вышли или вас удалили), `typing`; каждое — `{"type", "seq", "data"}` (у
 `typing` нет `seq`: оно не сохраняется). Ваши собственные сообщения тоже
 приходят событием `message`, после `ack`.

@@ -543,6 +543,9 @@ void TestIntegrity::groupChangesCarryOnlyTheChange()
             largest = qMax(largest, b.raw[i].toUtf8().size());
     }
     QVERIFY2(largest < 1000, qPrintable(QString::number(largest)));
+    // The figures README quotes.
+    qInfo("group of %d: the creation event %lld bytes; rename and add frames at most %lld bytes",
+        int(crowd.size()) + 2, qint64(created.body.size()), qint64(largest));
     const QByteArray stored = allUpdates(*m_http, bob.token, createdSeq);
     QVERIFY2(stored.size() < 2000, qPrintable(QString::number(stored.size())));
     QCOMPARE(updatesOfType(*m_http, bob.token, u"chat_renamed"_s).size(), 1);
