@@ -7,7 +7,7 @@ Run it against a fresh server with rate limits off (the examples register
 several users from one address), e.g.
   LOGIN_RATE=off REGISTER_RATE=off build/release/server/messenger-server --data-dir /tmp/docs-data
 Needs Debian's python3-websockets."""
-import argparse, asyncio, json, os, sys, urllib.request, urllib.error, uuid
+import argparse, asyncio, json, os, sys, time, urllib.request, urllib.error, uuid
 
 import websockets
 
@@ -95,6 +95,12 @@ _, group = record("group", "POST", "/api/v1/chats/group", {"name": "Team", "type
 before_changes = call("GET", "/api/v1/updates?since_seq=0&limit=1000", token=B)[2]["last_seq"]
 record("rename", "PATCH", f"/api/v1/chats/{group['id']}", {"name": "Core team"}, A)
 record("add_members", "POST", f"/api/v1/chats/{group['id']}/members", {"user_ids": [carol["id"]]}, A)
+# /updates serves what the feed has delivered: wait until both changes are there.
+for _ in range(50):
+    changes = call("GET", f"/api/v1/updates?since_seq={before_changes}", token=B)[2]["events"]
+    if len(changes) >= 2:
+        break
+    time.sleep(0.1)
 record("group_events", "GET", f"/api/v1/updates?since_seq={before_changes}", token=B)
 client_id = str(uuid.uuid4())
 _, message = record("send", "POST", "/api/v1/chats/messages", {"chat_id": personal["id"], "text": "Привет, Bob! 👋", "client_id": client_id}, A)
