@@ -503,7 +503,9 @@ void TestIntegrity::groupChangesCarryOnlyTheChange()
     WsClient b(m_server.webSocketUrl(u"/ws/user"_s, bob.token));
     WsClient c(m_server.webSocketUrl(u"/ws/user"_s, carol.token));
     QTRY_VERIFY_WITH_TIMEOUT(!b.frames.isEmpty() && !c.frames.isEmpty(), 10000);
-    // Bob's catch-up so far: the group's creation (the whole chat, once).
+    // Bob's catch-up so far: the group's creation (the whole chat, once),
+    // once the feed has delivered it.
+    QTRY_VERIFY_WITH_TIMEOUT(!updatesOfType(*m_http, bob.token, u"chat"_s).isEmpty(), 10000);
     const Reply created = m_http->get(u"/api/v1/updates?since_seq=0&limit=1000"_s, bob.token);
     QCOMPARE(created.object().value(u"has_more").toBool(), false);
     const qint64 createdSeq = created.object().value(u"last_seq").toInteger();
