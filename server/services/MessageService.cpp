@@ -252,6 +252,15 @@ Stored storeOne(Db &db, const PendingSend &send)
     return { std::move(message) };
 }
 
+// What one send is told when its own statements failed (Db::exec logged why):
+// try again later when the database is gone or busy, else an internal error.
+ApiError failedSend(const DbError &error)
+{
+    if (error.isConnectionError() || error.isBusy())
+        return ApiError::unavailable(u"Database unavailable, try again later"_s);
+    return ApiError::internal();
+}
+
 // Each send in its own transaction, so one send's failure is its own: a
 // statement error fails that send alone (its transaction rolled back, nothing
 // of it stored), and every send answered 200 was committed. If the connection
@@ -266,7 +275,7 @@ QList<Result<Message>> sendEachAlone(Db &db, const QList<PendingSend> &sends)
             results.append(send(db, pending.callerId, pending.request));
         } catch (const DbError &error) {
             if (!error.isConnectionError()) {
-                results.append(ApiError::internal());
+                results.append(failedSend(error));
                 continue;
             }
             // Nothing answered yet: Database::run retries or answers 503 for all.
@@ -289,9 +298,7 @@ Result<Message> replayedAfterCommit(Db &db, const PendingSend &pending)
             return replayed(db, pending.request, std::move(*existing));
         return ApiError::internal();
     } catch (const DbError &error) {
-        return error.isConnectionError()
-            ? ApiError::unavailable(u"Database unavailable, try again later"_s)
-            : ApiError::internal();
+        return failedSend(error);
     }
 }
 
