@@ -217,8 +217,8 @@ that API work unchanged, and adds what a real messenger needs (see
 Limits: text 1–4096 characters (trimmed); names 1–64, group names 1–128; groups
 up to 1000 members; history pages 1–200; a user search query at most 254
 characters. No string may contain U+0000, U+FFFE, U+FFFF or an unpaired
-surrogate (422, `string_forbidden_character`); everything else, a leading
-U+FEFF included, comes back exactly as sent. Rate limits (defaults; the
+surrogate (422, `string_forbidden_character`); message texts come back exactly
+as sent, a leading U+FEFF included; names are trimmed of whitespace and U+FEFF. Rate limits (defaults; the
 operator may change them): 3 failed logins at once then one per 6 s per account
 and per address; 3 registrations then one per 6 s per address; 20 messages at
 once then 5 per second per user; 20 group changes (create a group, rename, add
@@ -491,8 +491,8 @@ REST и WebSocket API сервера Messenger. Все пути, методы и
 название группы 1–128; в группе до 1000 участников; страница истории 1–200;
 поисковый запрос пользователей не длиннее 254 символов. Ни одна строка не может
 содержать U+0000, U+FFFE, U+FFFF или непарный суррогат (422,
-`string_forbidden_character`); всё остальное, включая U+FEFF в начале,
-возвращается точно как отправлено. Лимиты частоты (по умолчанию; администратор
+`string_forbidden_character`); текст сообщения возвращается точно как
+отправлен, включая U+FEFF в начале; у имён по краям обрезаются пробелы и U+FEFF. Лимиты частоты (по умолчанию; администратор
 может изменить): 3 неудачных входа подряд, затем один в 6 с на аккаунт и на
 адрес; 3 регистрации, затем одна в 6 с на адрес; 20 сообщений подряд, затем 5 в
 секунду на пользователя; 20 изменений групп (создать группу, переименовать,

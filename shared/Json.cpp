@@ -59,6 +59,16 @@ const QJsonValue *JsonReader::require(QStringView key, QJsonValue &slot, bool re
 
 QString JsonReader::string(QStringView key, int minLength, int maxLength, bool trim)
 {
+    return checkedString(key, minLength, maxLength, trim ? Trim::Whitespace : Trim::None);
+}
+
+QString JsonReader::name(QStringView key, int minLength, int maxLength)
+{
+    return checkedString(key, minLength, maxLength, Trim::WhitespaceAndZeroWidth);
+}
+
+QString JsonReader::checkedString(QStringView key, int minLength, int maxLength, Trim trim)
+{
     QJsonValue slot;
     if (!require(key, slot, true))
         return {};
@@ -66,7 +76,18 @@ QString JsonReader::string(QStringView key, int minLength, int maxLength, bool t
         addError(key, u"Input should be a valid string"_s, u"string_type"_s);
         return {};
     }
-    QString text = trim ? slot.toString().trimmed() : slot.toString();
+    QString text = trim == Trim::None ? slot.toString() : slot.toString().trimmed();
+    if (trim == Trim::WhitespaceAndZeroWidth) {
+        constexpr QChar zeroWidthNoBreakSpace(0xfeff);
+        while (!text.isEmpty()
+            && (text.front() == zeroWidthNoBreakSpace || text.back() == zeroWidthNoBreakSpace)) {
+            if (text.front() == zeroWidthNoBreakSpace)
+                text.remove(0, 1);
+            if (!text.isEmpty() && text.back() == zeroWidthNoBreakSpace)
+                text.chop(1);
+            text = text.trimmed();
+        }
+    }
     if (!Validation::isStorableText(text)) {
         // Refused on both backends, so both answer alike, and before anything
         // reaches a database (PostgreSQL answered U+0000 with an error).

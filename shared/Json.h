@@ -57,6 +57,10 @@ public:
 
     // Strings. `trim` trims before checking the length (and returns trimmed).
     QString string(QStringView key, int minLength = 0, int maxLength = -1, bool trim = false);
+    // A person's or a group's name: trimmed of whitespace and of U+FEFF (an
+    // invisible zero-width no-break space, which SQLite and Qt's PostgreSQL
+    // driver drop at the start of a value anyway), then length-checked.
+    QString name(QStringView key, int minLength, int maxLength);
     std::optional<QString> optionalString(
         QStringView key, int minLength = 0, int maxLength = -1, bool trim = false);
     QString email(QStringView key);
@@ -103,6 +107,9 @@ public:
 
 private:
     const QJsonValue *require(QStringView key, QJsonValue &slot, bool required);
+
+    enum class Trim { None, Whitespace, WhitespaceAndZeroWidth };
+    QString checkedString(QStringView key, int minLength, int maxLength, Trim trim);
 
     QJsonObject m_object;
     QStringList m_location;
