@@ -377,11 +377,27 @@ QJsonDocument parseJson(QByteArray utf8, QJsonParseError *error)
     static const QByteArray byteOrderMark("\xEF\xBB\xBF");
     if (utf8.startsWith(byteOrderMark))
         utf8.remove(0, byteOrderMark.size());
+    if (!utf8.contains(byteOrderMark))
+        return QJsonDocument::fromJson(utf8, error);
     // EF starts a three-byte sequence, so EF BB BF is always a U+FEFF. Outside
-    // strings it was invalid JSON before and still is.
-    if (utf8.contains(byteOrderMark))
-        utf8.replace(byteOrderMark, QByteArrayLiteral("\\ufeff"));
-    return QJsonDocument::fromJson(utf8, error);
+    // strings it was invalid JSON before and still is; so is one right after
+    // an escaping backslash, which is left alone (escaped, it would become
+    // the text "\ufeff"). One pass: a body of nothing but U+FEFFs costs
+    // linear time.
+    QByteArray escaped;
+    escaped.reserve(utf8.size() * 2);
+    qsizetype backslashes = 0; // the run of backslashes just before
+    for (qsizetype i = 0; i < utf8.size(); ++i) {
+        if (backslashes % 2 == 0 && QByteArrayView(utf8).sliced(i).startsWith(byteOrderMark)) {
+            escaped += "\\ufeff";
+            i += byteOrderMark.size() - 1;
+            backslashes = 0;
+            continue;
+        }
+        backslashes = utf8.at(i) == '\\' ? backslashes + 1 : 0;
+        escaped += utf8.at(i);
+    }
+    return QJsonDocument::fromJson(escaped, error);
 }
 
 } // namespace Messenger

@@ -65,6 +65,7 @@ private Q_SLOTS:
     void emailSyntax_data();
     void emailSyntax();
     void errorBodyShapes();
+    void parseJsonKeepsZeroWidthNoBreakSpace();
     void fuzzRegressions_data();
     void fuzzRegressions();
 };
@@ -313,6 +314,29 @@ void TestDto::emailSyntax()
     QFETCH(QString, email);
     QFETCH(bool, valid);
     QCOMPARE(Validation::isValidEmail(email), valid);
+}
+
+// Qt's parser drops a U+FEFF at the start of each raw UTF-8 run in a string;
+// parseJson keeps every one (item 9 of issue 13).
+void TestDto::parseJsonKeepsZeroWidthNoBreakSpace()
+{
+    const auto text
+        = [](const QByteArray &json) { return parseJson(json).object().value(u"t").toString(); };
+    const QByteArray bom("\xEF\xBB\xBF");
+    QCOMPARE(QJsonDocument::fromJson("{\"t\":\"" + bom + "hi\"}").object().value(u"t").toString(),
+        u"hi"_s); // what Qt 6.4 does, and why parseJson exists
+    QCOMPARE(text("{\"t\":\"" + bom + "hi\"}"), u"\ufeffhi"_s);
+    QCOMPARE(text("{\"t\":\"a\\n" + bom + bom + "b" + bom + "\"}"), u"a\n\ufeff\ufeffb\ufeff"_s);
+    QCOMPARE(text(bom + "{\"t\":\"x\"}"), u"x"_s); // a document's byte order mark is skipped
+    QCOMPARE(text("{\"t\":\"\\\\" + bom + "\"}"), u"\\\ufeff"_s); // after an escaped backslash
+    QJsonParseError error {};
+    parseJson("{\"t\":\"\\" + bom + "\"}", &error); // "\<U+FEFF>" is no escape
+    QVERIFY(error.error != QJsonParseError::NoError);
+    parseJson("{" + bom + "\"t\":1}", &error); // nor is one between tokens JSON
+    QVERIFY(error.error != QJsonParseError::NoError);
+    // A body of nothing else is read in one pass.
+    const QByteArray many = "{\"t\":\"" + bom.repeated(300000) + "\"}";
+    QCOMPARE(text(many), QString(300000, QChar(0xfeff)));
 }
 
 void TestDto::errorBodyShapes()
