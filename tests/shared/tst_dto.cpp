@@ -54,6 +54,7 @@ private Q_SLOTS:
     void userRoundTrip();
     void messageRoundTrip();
     void chatSummaryRoundTrip();
+    void groupChangeEvents();
     void tokenResponseRoundTrip();
     void historyPageRoundTrip();
     void registerValidation_data();
@@ -132,6 +133,27 @@ void TestDto::messageRoundTrip()
     const auto bad = Message::fromJson(broken);
     QVERIFY(!bad);
     QCOMPARE(bad.errors().first().loc, (QStringList { u"sender"_s, u"id"_s }));
+}
+
+// The members_added and chat_renamed events: only what changed, read back whole.
+void TestDto::groupChangeEvents()
+{
+    const MembersAdded added { sampleMessage().chatId, { alice() } };
+    const QJsonObject addedJson = added.toJson();
+    QCOMPARE(addedJson.keys(), (QStringList { u"chat_id"_s, u"members"_s }));
+    const auto addedBack = MembersAdded::fromJson(addedJson);
+    QVERIFY(addedBack);
+    QCOMPARE(addedBack.value(), added);
+    const ChatRenamed renamed { sampleMessage().chatId, u"\ufeffКоманда"_s };
+    const auto renamedBack = ChatRenamed::fromJson(renamed.toJson());
+    QVERIFY(renamedBack);
+    QCOMPARE(renamedBack.value(), renamed);
+    // A member without an id is reported where it is.
+    QJsonObject broken = addedJson;
+    broken.insert(u"members"_s, QJsonArray { QJsonObject { { u"name"_s, u"x"_s } } });
+    const auto refused = MembersAdded::fromJson(broken);
+    QVERIFY(!refused);
+    QCOMPARE(refused.errors().first().loc.mid(0, 2), (QStringList { u"members"_s, u"0"_s }));
 }
 
 void TestDto::chatSummaryRoundTrip()
