@@ -7,7 +7,7 @@ Run it against a fresh server with rate limits off (the examples register
 several users from one address), e.g.
   LOGIN_RATE=off REGISTER_RATE=off build/release/server/messenger-server --data-dir /tmp/docs-data
 Needs Debian's python3-websockets."""
-import argparse, asyncio, base64, json, os, sys, urllib.request, urllib.error, uuid
+import argparse, asyncio, base64, json, os, sys, time, urllib.request, urllib.error, uuid
 
 import websockets
 
@@ -107,13 +107,22 @@ record("search", "GET", "/api/v1/users?query=bob&limit=5", token=A)
 record("search_short", "GET", "/api/v1/users?query=b", token=A)
 _, personal = record("personal", "POST", "/api/v1/chats/personal", {"type": "personal", "member_ids": [bob["id"]]}, A)
 _, group = record("group", "POST", "/api/v1/chats/group", {"name": "Team", "type": "group", "member_ids": [bob["id"]]}, A)
+before_changes = call("GET", "/api/v1/updates?since_seq=0&limit=1000", token=B)[2]["last_seq"]
 record("rename", "PATCH", f"/api/v1/chats/{group['id']}", {"name": "Core team"}, A)
 record("add_members", "POST", f"/api/v1/chats/{group['id']}/members", {"user_ids": [carol["id"]]}, A)
+# /updates serves what the feed has delivered: wait until both changes are there.
+for _ in range(50):
+    changes = call("GET", f"/api/v1/updates?since_seq={before_changes}", token=B)[2]["events"]
+    if len(changes) >= 2:
+        break
+    time.sleep(0.1)
+record("group_events", "GET", f"/api/v1/updates?since_seq={before_changes}", token=B)
 client_id = str(uuid.uuid4())
 _, message = record("send", "POST", "/api/v1/chats/messages", {"chat_id": personal["id"], "text": "Привет, Bob! 👋", "client_id": client_id}, A)
 record("send_again", "POST", "/api/v1/chats/messages", {"chat_id": personal["id"], "text": "Привет, Bob! 👋", "client_id": client_id}, A)
 record("send_not_member", "POST", "/api/v1/chats/messages", {"chat_id": personal["id"], "text": "hi"}, C)
 record("send_empty", "POST", "/api/v1/chats/messages", {"chat_id": personal["id"], "text": "   "}, A)
+record("send_nul", "POST", "/api/v1/chats/messages", {"chat_id": personal["id"], "text": "a\u0000b"}, A)
 for i in range(3):
     call("POST", "/api/v1/chats/messages", {"chat_id": personal["id"], "text": f"message {i + 2}"}, token=B if i % 2 == 0 else A)
 record("chats", "GET", "/api/v1/chats", token=B)
@@ -239,21 +248,26 @@ that API work unchanged, and adds what a real messenger needs (see
 | 413 | body over 1 MiB | `body_too_large` |
 | 415 | body that is not JSON | |
 | 422 | invalid fields | `validation_error` |
-| 429 | over a rate limit (+ `Retry-After` seconds); more than 256 open connections from your address (then closed) | `too_many_messages`, `too_many_searches`, `too_many_connections` |
+| 429 | over a rate limit (+ `Retry-After` seconds); more than 256 open connections from your address (then closed) | `too_many_messages`, `too_many_searches`, `too_many_chat_changes`, `too_many_connections` |
 | 503 | database unavailable: retry | `database_unavailable` |
 
 Limits: text 1–4096 characters (trimmed); names 1–64, group names 1–128; groups
-up to 1000 members; history pages 1–200. Rate limits (defaults; the operator may
-change them): failed logins 3 at once then one per 6 s per account and
-address and per address, and 10 at once then one per 2 s per account from all
-addresses together (not charged from an address the account signed in from
-before); an attempt takes its place before the password is checked and a
-successful one gives it back; 3 registrations then one per 6 s per address; 20
-messages at once then 5 per second per user; 30 user searches at once then one per
-second per user. Connections: one request is answered at a time (pipelined
-requests wait their turn and are answered in order; none is read while 1 MiB of
-answers waits unread); a request must arrive whole within 10 s of its first
-byte; an idle connection is closed after 60 s.
+up to 1000 members; history pages 1–200; a user search query 3–254
+characters. No string may contain U+0000, U+FFFE, U+FFFF or an unpaired
+surrogate (422, `string_forbidden_character`); message texts come back exactly
+as sent, a leading U+FEFF included; names are trimmed of whitespace and U+FEFF.
+Rate limits (defaults; the operator may change them): failed logins 3 at once
+then one per 6 s per account and address and per address, and 10 at once then
+one per 2 s per account from all addresses together (not charged from an
+address the account signed in from before); an attempt takes its place before
+the password is checked and a successful one gives it back; 3 registrations
+then one per 6 s per address; 20 messages at once then 5 per second per user;
+30 user searches at once then one per second per user; 20 group changes
+(create a group, rename, add or remove members) at once then one per second
+per user. Connections: one request is answered at a time (pipelined requests
+wait their turn and are answered in order; none is read while 1 MiB of answers
+waits unread); a request must arrive whole within 10 s of its first byte; an
+idle connection is closed after 60 s.
 
 ## Authentication
 
@@ -353,6 +367,13 @@ standing member becomes owner):
 
 {ex:add_members}
 
+The members hear of a change as the change, not as the whole chat again
+(`chat_renamed` `{chat_id, name}`, `members_added` `{chat_id, members}`,
+`member_left` `{chat_id, user_id}`); someone just added receives
+`members_added` too and fetches the chat with `GET /api/v1/chats/{id}`:
+
+{ex:group_events}
+
 {ex:remove_member}
 
 Your chats, and the chat list with the newest message and your unread count,
@@ -384,6 +405,11 @@ stores nothing new.
 
 {ex:send_empty}
 
+A text is stored and returned exactly as sent; a U+0000 in it (or in any other
+string) is refused before anything is stored:
+
+{ex:send_nul}
+
 ### History — `GET /api/v1/chats/{chat_id}/history`
 
 Newest first. `limit` (1–200, default 100) with `offset` as before, or keyset
@@ -412,7 +438,10 @@ A message of a chat you are not in is 404, exactly like an unknown id.
 
 {ex:edit_not_mine}
 
-Deleting leaves a tombstone in the message's place (`deleted: true`, empty text):
+Deleting leaves a tombstone in the message's place (`deleted: true`, empty text),
+and the message's earlier `message_edited` events become `message_deleted`
+tombstones too: no text of a deleted message stays in history or in
+`/updates`:
 
 {ex:delete}
 
@@ -439,9 +468,10 @@ A refused token (the socket then closes with 1008):
 
 Commands: `send` (answered by `ack`, or `error` with the same `client_id`),
 `typing`, `read`, `ping`, `auth`. Events: `message`, `message_edited`,
-`message_deleted`, `read`, `chat` (created, renamed, you were added),
-`member_left`, `chat_removed` (you left or were removed), `session_revoked`
-(one of your sessions ended: `{"session_id"}`), `typing`; each is
+`message_deleted`, `read`, `chat` (a new chat, whole), `chat_renamed`,
+`members_added` (you too, when you are the one added), `member_left`,
+`chat_removed` (you left or were removed), `session_revoked` (one of your
+sessions ended: `{"session_id"}`), `typing`; each is
 `{"type", "seq", "data"}` (`typing` has no `seq`: it is not stored). Your own
 messages come back as `message` events too, after their `ack`.
 
@@ -559,22 +589,27 @@ REST и WebSocket API сервера Messenger. Все пути, методы и
 | 413 | тело больше 1 МиБ | `body_too_large` |
 | 415 | тело не JSON | |
 | 422 | неверные поля | `validation_error` |
-| 429 | превышен лимит частоты (+ `Retry-After` в секундах); больше 256 открытых соединений с вашего адреса (затем закрывается) | `too_many_messages`, `too_many_searches`, `too_many_connections` |
+| 429 | превышен лимит частоты (+ `Retry-After` в секундах); больше 256 открытых соединений с вашего адреса (затем закрывается) | `too_many_messages`, `too_many_searches`, `too_many_chat_changes`, `too_many_connections` |
 | 503 | база данных недоступна: повторите позже | `database_unavailable` |
 
 Ограничения: текст 1–4096 символов (пробелы по краям обрезаются); имя 1–64,
-название группы 1–128; в группе до 1000 участников; страница истории 1–200.
+название группы 1–128; в группе до 1000 участников; страница истории 1–200;
+поисковый запрос пользователей — от 3 до 254 символов. Ни одна строка не может
+содержать U+0000, U+FFFE, U+FFFF или непарный суррогат (422,
+`string_forbidden_character`); текст сообщения возвращается точно как
+отправлен, включая U+FEFF в начале; у имён по краям обрезаются пробелы и U+FEFF.
 Лимиты частоты (по умолчанию; администратор может изменить): неудачные входы —
 3 подряд, затем один в 6 с на пару «аккаунт и адрес» и на адрес, а также 10
 подряд, затем один в 2 с на аккаунт со всех адресов вместе (не списывается с
 адреса, с которого в аккаунт уже входили); попытка занимает место до проверки
 пароля, успешная его возвращает; 3 регистрации, затем одна в 6 с на адрес; 20
-сообщений подряд, затем 5 в секунду на пользователя; 30 поисков
-пользователей подряд, затем один в секунду на пользователя. Соединения:
-запросы обрабатываются по одному (конвейерные ждут своей очереди, ответы идут по
-порядку; пока клиент не забрал 1 МиБ ответов, следующий запрос не читается);
-запрос должен прийти целиком за 10 с от первого байта; простаивающее соединение
-закрывается через 60 с.
+сообщений подряд, затем 5 в секунду на пользователя; 30 поисков пользователей
+подряд, затем один в секунду на пользователя; 20 изменений групп (создать
+группу, переименовать, добавить или удалить участников) подряд, затем одно в
+секунду на пользователя. Соединения: запросы обрабатываются по одному
+(конвейерные ждут своей очереди, ответы идут по порядку; пока клиент не забрал
+1 МиБ ответов, следующий запрос не читается); запрос должен прийти целиком за
+10 с от первого байта; простаивающее соединение закрывается через 60 с.
 
 ## Аутентификация
 
@@ -674,6 +709,13 @@ Email занят, неверные поля:
 
 {ex:add_members}
 
+Участники узнают об изменении как об изменении, а не получают весь чат заново
+(`chat_renamed` `{chat_id, name}`, `members_added` `{chat_id, members}`,
+`member_left` `{chat_id, user_id}`); только что добавленный тоже получает
+`members_added` и запрашивает чат через `GET /api/v1/chats/{id}`:
+
+{ex:group_events}
+
 {ex:remove_member}
 
 Ваши чаты и список чатов с последним сообщением и числом непрочитанных, сначала
@@ -705,6 +747,11 @@ Email занят, неверные поля:
 
 {ex:send_empty}
 
+Текст сохраняется и возвращается точно как отправлен; U+0000 в нём (или в любой
+другой строке) отклоняется до всякой записи:
+
+{ex:send_nul}
+
 ### История — `GET /api/v1/chats/{chat_id}/history`
 
 Сначала новые. `limit` (1–200, по умолчанию 100) с `offset`, как раньше, или
@@ -733,7 +780,10 @@ Email занят, неверные поля:
 
 {ex:edit_not_mine}
 
-Удаление оставляет на месте сообщения «надгробие» (`deleted: true`, пустой текст):
+Удаление оставляет на месте сообщения «надгробие» (`deleted: true`, пустой текст),
+а прежние события `message_edited` этого сообщения тоже становятся надгробиями
+`message_deleted`: ни в истории, ни в `/updates` текста удалённого сообщения не
+остаётся:
 
 {ex:delete}
 
@@ -760,9 +810,10 @@ Email занят, неверные поля:
 
 Команды: `send` (ответ — `ack` или `error` с тем же `client_id`), `typing`,
 `read`, `ping`, `auth`. События: `message`, `message_edited`, `message_deleted`,
-`read`, `chat` (создан, переименован, вас добавили), `member_left`,
-`chat_removed` (вы вышли или вас удалили), `session_revoked` (одна из ваших
-сессий завершена: `{"session_id"}`), `typing`; каждое — `{"type", "seq", "data"}` (у
+`read`, `chat` (новый чат целиком), `chat_renamed`, `members_added` (и вам, если
+добавили вас), `member_left`, `chat_removed` (вы вышли или вас удалили),
+`session_revoked` (одна из ваших сессий завершена: `{"session_id"}`), `typing`;
+каждое — `{"type", "seq", "data"}` (у
 `typing` нет `seq`: оно не сохраняется). Ваши собственные сообщения тоже
 приходят событием `message`, после `ack`.
 

@@ -43,7 +43,7 @@ for i in $(seq "$instances"); do
   # The load generator is one address registering and sending far beyond
   # any person: rate limits off.
   DATABASE_URL="$database_url" SECRET_KEY=bench-secret-key-of-at-least-32-bytes LOG_LEVEL=warning \
-    LOGIN_RATE=off REGISTER_RATE=off MESSAGE_RATE=off WS_FRAME_RATE=off \
+    LOGIN_RATE=off REGISTER_RATE=off MESSAGE_RATE=off CHAT_CHANGE_RATE=off WS_FRAME_RATE=off \
     WS_MAX_CONNECTIONS_PER_ADDRESS=1000000 \
     build/release/server/messenger-server --host 127.0.0.1 --port "$port" --data-dir "$work/$i" \
     --ws-max-connections-per-user 10000 >&2 &

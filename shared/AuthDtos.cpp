@@ -17,7 +17,7 @@ Parsed<RegisterRequest> RegisterRequest::fromJson(
     JsonReader reader(json, location);
     RegisterRequest request;
     request.email = reader.email(u"email");
-    request.name = reader.string(u"name", Limits::userNameMin, Limits::userNameMax, true);
+    request.name = reader.name(u"name", Limits::userNameMin, Limits::userNameMax);
     request.password = reader.string(u"password", Limits::passwordMin, Limits::passwordMax);
     return reader.result(std::move(request));
 }

@@ -18,11 +18,38 @@ std::optional<ChatType> chatTypeFromName(QStringView name)
     return std::nullopt;
 }
 
+namespace {
+
+QJsonArray usersToJson(const QList<User> &users)
+{
+    QJsonArray array;
+    for (const User &user : users)
+        array.append(user.toJson());
+    return array;
+}
+
+QList<User> readUsers(JsonReader &reader, QStringView key)
+{
+    QList<User> users;
+    const QJsonArray array = reader.array(key);
+    for (qsizetype i = 0; i < array.size(); ++i) {
+        QStringList location = reader.location(key);
+        location.append(QString::number(i));
+        auto user = User::fromJson(array.at(i).toObject(), location);
+        if (!user) {
+            reader.addErrors(user.errors());
+            continue;
+        }
+        users.append(std::move(user).value());
+    }
+    return users;
+}
+
+} // namespace
+
 QJsonObject Chat::toJson() const
 {
-    QJsonArray memberArray;
-    for (const User &member : members)
-        memberArray.append(member.toJson());
+    const QJsonArray memberArray = usersToJson(members);
     return { { u"id"_s, id }, { u"name"_s, optionalToJson(name) },
         { u"type"_s, chatTypeName(type) }, { u"members"_s, memberArray },
         { u"created_by"_s, optionalToJson(createdBy) },
@@ -39,17 +66,7 @@ Parsed<Chat> Chat::fromJson(const QJsonObject &json, const QStringList &location
     if (!type && !reader.hasErrors())
         reader.addError(u"type", u"Input should be 'personal' or 'group'"_s, u"literal_error"_s);
     chat.type = type.value_or(ChatType::Personal);
-    const QJsonArray members = reader.array(u"members");
-    for (qsizetype i = 0; i < members.size(); ++i) {
-        QStringList memberLocation = reader.location(u"members");
-        memberLocation.append(QString::number(i));
-        auto member = User::fromJson(members.at(i).toObject(), memberLocation);
-        if (!member) {
-            reader.addErrors(member.errors());
-            continue;
-        }
-        chat.members.append(std::move(member).value());
-    }
+    chat.members = readUsers(reader, u"members");
     chat.createdBy = reader.optionalUuid(u"created_by");
     chat.createdAt = reader.optionalTimestamp(u"created_at").value_or(0);
     return reader.result(std::move(chat));
@@ -78,6 +95,34 @@ Parsed<ChatSummary> ChatSummary::fromJson(const QJsonObject &json, const QString
     else
         reader.addErrors(chat.errors());
     return reader.result(std::move(summary));
+}
+
+QJsonObject MembersAdded::toJson() const
+{
+    return { { u"chat_id"_s, chatId }, { u"members"_s, usersToJson(members) } };
+}
+
+Parsed<MembersAdded> MembersAdded::fromJson(const QJsonObject &json, const QStringList &location)
+{
+    JsonReader reader(json, location);
+    MembersAdded added;
+    added.chatId = reader.uuid(u"chat_id");
+    added.members = readUsers(reader, u"members");
+    return reader.result(std::move(added));
+}
+
+QJsonObject ChatRenamed::toJson() const
+{
+    return { { u"chat_id"_s, chatId }, { u"name"_s, name } };
+}
+
+Parsed<ChatRenamed> ChatRenamed::fromJson(const QJsonObject &json, const QStringList &location)
+{
+    JsonReader reader(json, location);
+    ChatRenamed renamed;
+    renamed.chatId = reader.uuid(u"chat_id");
+    renamed.name = reader.string(u"name");
+    return reader.result(std::move(renamed));
 }
 
 } // namespace Messenger

@@ -35,4 +35,28 @@ struct ChatSummary
     bool operator==(const ChatSummary &) const = default;
 };
 
+// The `members_added` event: who joined a group, not the whole chat (a
+// 1,000-member group's chat is about 106 KB, sent to every member). A member
+// who does not know the chat yet (one just added) fetches it.
+struct MembersAdded
+{
+    QString chatId;
+    QList<User> members;
+
+    QJsonObject toJson() const;
+    static Parsed<MembersAdded> fromJson(const QJsonObject &json, const QStringList &location = {});
+    bool operator==(const MembersAdded &) const = default;
+};
+
+// The `chat_renamed` event: a group's new name.
+struct ChatRenamed
+{
+    QString chatId;
+    QString name;
+
+    QJsonObject toJson() const;
+    static Parsed<ChatRenamed> fromJson(const QJsonObject &json, const QStringList &location = {});
+    bool operator==(const ChatRenamed &) const = default;
+};
+
 } // namespace Messenger

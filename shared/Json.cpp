@@ -59,6 +59,16 @@ const QJsonValue *JsonReader::require(QStringView key, QJsonValue &slot, bool re
 
 QString JsonReader::string(QStringView key, int minLength, int maxLength, bool trim)
 {
+    return checkedString(key, minLength, maxLength, trim ? Trim::Whitespace : Trim::None);
+}
+
+QString JsonReader::name(QStringView key, int minLength, int maxLength)
+{
+    return checkedString(key, minLength, maxLength, Trim::WhitespaceAndZeroWidth);
+}
+
+QString JsonReader::checkedString(QStringView key, int minLength, int maxLength, Trim trim)
+{
     QJsonValue slot;
     if (!require(key, slot, true))
         return {};
@@ -66,7 +76,25 @@ QString JsonReader::string(QStringView key, int minLength, int maxLength, bool t
         addError(key, u"Input should be a valid string"_s, u"string_type"_s);
         return {};
     }
-    QString text = trim ? slot.toString().trimmed() : slot.toString();
+    QString text = trim == Trim::None ? slot.toString() : slot.toString().trimmed();
+    if (trim == Trim::WhitespaceAndZeroWidth) {
+        constexpr QChar zeroWidthNoBreakSpace(0xfeff);
+        while (!text.isEmpty()
+            && (text.front() == zeroWidthNoBreakSpace || text.back() == zeroWidthNoBreakSpace)) {
+            if (text.front() == zeroWidthNoBreakSpace)
+                text.remove(0, 1);
+            if (!text.isEmpty() && text.back() == zeroWidthNoBreakSpace)
+                text.chop(1);
+            text = text.trimmed();
+        }
+    }
+    if (!Validation::isStorableText(text)) {
+        // Refused on both backends, so both answer alike, and before anything
+        // reaches a database (PostgreSQL answered U+0000 with an error).
+        addError(key, Validation::unstorableTextMessage.toString(),
+            Validation::unstorableTextType.toString());
+        return {};
+    }
     if (text.size() < minLength) {
         addError(key,
             u"String should have at least %1 character%2"_s.arg(minLength).arg(
@@ -342,6 +370,34 @@ QString newUuid()
 QJsonValue optionalToJson(const std::optional<QString> &value)
 {
     return value ? QJsonValue(*value) : QJsonValue(QJsonValue::Null);
+}
+
+QJsonDocument parseJson(QByteArray utf8, QJsonParseError *error)
+{
+    static const QByteArray byteOrderMark("\xEF\xBB\xBF");
+    if (utf8.startsWith(byteOrderMark))
+        utf8.remove(0, byteOrderMark.size());
+    if (!utf8.contains(byteOrderMark))
+        return QJsonDocument::fromJson(utf8, error);
+    // EF starts a three-byte sequence, so EF BB BF is always a U+FEFF. Outside
+    // strings it was invalid JSON before and still is; so is one right after
+    // an escaping backslash, which is left alone (escaped, it would become
+    // the text "\ufeff"). One pass: a body of nothing but U+FEFFs costs
+    // linear time.
+    QByteArray escaped;
+    escaped.reserve(utf8.size() * 2);
+    qsizetype backslashes = 0; // the run of backslashes just before
+    for (qsizetype i = 0; i < utf8.size(); ++i) {
+        if (backslashes % 2 == 0 && QByteArrayView(utf8).sliced(i).startsWith(byteOrderMark)) {
+            escaped += "\\ufeff";
+            i += byteOrderMark.size() - 1;
+            backslashes = 0;
+            continue;
+        }
+        backslashes = utf8.at(i) == '\\' ? backslashes + 1 : 0;
+        escaped += utf8.at(i);
+    }
+    return QJsonDocument::fromJson(escaped, error);
 }
 
 } // namespace Messenger

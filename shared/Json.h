@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QJsonObject>
 #include <QList>
 #include <QString>
@@ -56,6 +57,10 @@ public:
 
     // Strings. `trim` trims before checking the length (and returns trimmed).
     QString string(QStringView key, int minLength = 0, int maxLength = -1, bool trim = false);
+    // A person's or a group's name: trimmed of whitespace and of U+FEFF (an
+    // invisible zero-width no-break space, which SQLite and Qt's PostgreSQL
+    // driver drop at the start of a value anyway), then length-checked.
+    QString name(QStringView key, int minLength, int maxLength);
     std::optional<QString> optionalString(
         QStringView key, int minLength = 0, int maxLength = -1, bool trim = false);
     QString email(QStringView key);
@@ -103,6 +108,9 @@ public:
 private:
     const QJsonValue *require(QStringView key, QJsonValue &slot, bool required);
 
+    enum class Trim { None, Whitespace, WhitespaceAndZeroWidth };
+    QString checkedString(QStringView key, int minLength, int maxLength, Trim trim);
+
     QJsonObject m_object;
     QStringList m_location;
     QList<FieldError> m_errors;
@@ -129,5 +137,13 @@ inline QStringList bodyLocation()
 }
 
 QJsonValue optionalToJson(const std::optional<QString> &value);
+
+// QJsonDocument::fromJson, but keeping every U+FEFF. Qt 6.4's parser decodes
+// each run of raw UTF-8 in a string as if it began a document and drops a
+// U+FEFF (bytes EF BB BF) at its start: "\ufeffhello" sent as UTF-8 arrived
+// as "hello". Escaped, the parser keeps it, so raw ones are escaped first (a
+// byte order mark before the document itself is still skipped). Use it for
+// every JSON a person's text may be in: request bodies, frames, stored events.
+QJsonDocument parseJson(QByteArray utf8, QJsonParseError *error = nullptr);
 
 } // namespace Messenger

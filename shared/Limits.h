@@ -25,6 +25,10 @@ inline constexpr int userSearchDefault = 20;
 inline constexpr int userSearchQueryMin = 3;
 inline constexpr int deviceNameMax = 64;
 inline constexpr int sessionClientMax = 200; // the User-Agent, as stored
+// A search matches a prefix of a name or an e-mail, so nothing longer than an
+// e-mail can match; longer patterns only cost (SQLite refuses LIKE patterns
+// over 50,000 bytes).
+inline constexpr int userSearchQueryMax = emailMax;
 inline constexpr int refreshGraceSeconds = 60;
 inline constexpr int refreshTokenDays = 30;
 

@@ -31,7 +31,7 @@ Parsed<CreateGroupChatRequest> CreateGroupChatRequest::fromJson(
 {
     JsonReader reader(json, location);
     CreateGroupChatRequest request;
-    request.name = reader.string(u"name", Limits::groupNameMin, Limits::groupNameMax, true);
+    request.name = reader.name(u"name", Limits::groupNameMin, Limits::groupNameMax);
     reader.literal(u"type", u"group", false);
     request.memberIds = json.contains(u"member_ids")
         ? reader.uuidList(u"member_ids", 0, Limits::groupMembersMax)
@@ -82,7 +82,7 @@ Parsed<RenameChatRequest> RenameChatRequest::fromJson(
 {
     JsonReader reader(json, location);
     RenameChatRequest request;
-    request.name = reader.string(u"name", Limits::groupNameMin, Limits::groupNameMax, true);
+    request.name = reader.name(u"name", Limits::groupNameMin, Limits::groupNameMax);
     return reader.result(std::move(request));
 }
 

@@ -28,4 +28,13 @@ QString normalizedEmail(const QString &email)
     return email.trimmed().toLower();
 }
 
+bool isStorableText(QStringView text)
+{
+    for (const QChar c : text) {
+        if (c.unicode() == 0 || c.unicode() == 0xfffe || c.unicode() == 0xffff)
+            return false;
+    }
+    return text.isValidUtf16();
+}
+
 } // namespace Messenger::Validation

@@ -10,7 +10,11 @@ inline constexpr QStringView message = u"message";
 inline constexpr QStringView messageEdited = u"message_edited";
 inline constexpr QStringView messageDeleted = u"message_deleted";
 inline constexpr QStringView read = u"read";
+// A chat was created: the whole chat, to its first members.
 inline constexpr QStringView chat = u"chat";
+// Later changes carry only what changed (MembersAdded, ChatRenamed).
+inline constexpr QStringView membersAdded = u"members_added";
+inline constexpr QStringView chatRenamed = u"chat_renamed";
 inline constexpr QStringView chatRemoved = u"chat_removed";
 inline constexpr QStringView memberLeft = u"member_left";
 inline constexpr QStringView typing = u"typing";

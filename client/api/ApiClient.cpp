@@ -194,7 +194,7 @@ void ApiClient::send(const QByteArray &method, const QString &pathAndQuery,
             const QByteArray bytes = reply->readAll();
             QJsonParseError parseError {};
             const QJsonDocument answer
-                = bytes.isEmpty() ? QJsonDocument() : QJsonDocument::fromJson(bytes, &parseError);
+                = bytes.isEmpty() ? QJsonDocument() : parseJson(bytes, &parseError);
             if (!bytes.isEmpty() && parseError.error != QJsonParseError::NoError) {
                 const ApiError error = protocolError(parseError.errorString());
                 done(status, {}, &error);

@@ -2,6 +2,7 @@
 
 #include "ApiClient.h"
 #include "shared/ApiPaths.h"
+#include "shared/Json.h"
 #include "shared/WsEvents.h"
 
 #include <QJsonDocument>
@@ -242,7 +243,7 @@ void LiveConnection::scheduleReconnect()
 void LiveConnection::handleFrame(const QString &text)
 {
     m_lastHeard.restart();
-    const QJsonObject frame = QJsonDocument::fromJson(text.toUtf8()).object();
+    const QJsonObject frame = parseJson(text.toUtf8()).object();
     if (frame.value(u"status").toString() == u"connected"_s) {
         m_greeted = true;
         m_attempt = 0;
@@ -324,6 +325,14 @@ void LiveConnection::handleEvent(const QString &type, const QJsonObject &data)
         auto chat = Chat::fromJson(data);
         if (chat)
             Q_EMIT chatUpdated(chat.value());
+    } else if (type == WsEvents::chatRenamed) {
+        auto renamed = ChatRenamed::fromJson(data);
+        if (renamed)
+            Q_EMIT chatRenamed(renamed.value());
+    } else if (type == WsEvents::membersAdded) {
+        auto added = MembersAdded::fromJson(data);
+        if (added)
+            Q_EMIT membersAdded(added.value());
     } else if (type == WsEvents::chatRemoved) {
         Q_EMIT chatRemoved(data.value(u"chat_id").toString());
     } else if (type == WsEvents::memberLeft) {

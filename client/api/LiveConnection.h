@@ -62,7 +62,11 @@ Q_SIGNALS:
     void messageDeleted(const QString &chatId, const QString &messageId);
     void readReceived(
         const QString &chatId, const QString &userId, const QString &messageId, qint64 seq);
+    // A new chat, whole (the `chat` event).
     void chatUpdated(const Messenger::Chat &chat);
+    // Later group changes carry only what changed.
+    void chatRenamed(const Messenger::ChatRenamed &renamed);
+    void membersAdded(const Messenger::MembersAdded &added);
     void chatRemoved(const QString &chatId);
     void memberLeft(const QString &chatId, const QString &userId);
     void typingReceived(const QString &chatId, const QString &userId, const QString &name);

@@ -314,6 +314,10 @@ void CliApp::listen()
         });
     connect(m_live, &LiveConnection::chatUpdated, this,
         [print](const Chat &chat) { print(u"chat"_s, chat.toJson()); });
+    connect(m_live, &LiveConnection::chatRenamed, this,
+        [print](const ChatRenamed &renamed) { print(u"chat_renamed"_s, renamed.toJson()); });
+    connect(m_live, &LiveConnection::membersAdded, this,
+        [print](const MembersAdded &added) { print(u"members_added"_s, added.toJson()); });
     connect(m_live, &LiveConnection::chatRemoved, this, [print](const QString &chatId) {
         print(u"chat_removed"_s, QJsonObject { { u"chat_id"_s, chatId } });
     });

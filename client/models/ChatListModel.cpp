@@ -139,6 +139,42 @@ void ChatListModel::upsertChat(const Chat &chat)
     reposition(0);
 }
 
+bool ChatListModel::applyRenamed(const ChatRenamed &renamed)
+{
+    const int row = rowOf(renamed.chatId);
+    if (row < 0)
+        return false;
+    m_rows[row].summary.chat.name = renamed.name;
+    changed(row);
+    return true;
+}
+
+bool ChatListModel::applyMembersAdded(const MembersAdded &added)
+{
+    const int row = rowOf(added.chatId);
+    if (row < 0)
+        return false;
+    QList<User> &members = m_rows[row].summary.chat.members;
+    for (const User &member : added.members) {
+        const bool known = std::any_of(members.cbegin(), members.cend(),
+            [&member](const User &existing) { return existing.id == member.id; });
+        if (!known)
+            members.append(member);
+    }
+    changed(row);
+    return true;
+}
+
+void ChatListModel::applyMemberLeft(const QString &chatId, const QString &userId)
+{
+    const int row = rowOf(chatId);
+    if (row < 0)
+        return;
+    m_rows[row].summary.chat.members.removeIf(
+        [&userId](const User &member) { return member.id == userId; });
+    changed(row);
+}
+
 void ChatListModel::removeChat(const QString &chatId)
 {
     const int row = rowOf(chatId);

@@ -44,8 +44,17 @@ public:
 
     // Replaces everything (the answer of GET /chats/with-last-message).
     void resetChats(const QList<Messenger::ChatSummary> &chats);
-    // A new chat, a rename or a membership change.
+    // A new chat, or a chat as the server has it now.
     void upsertChat(const Messenger::Chat &chat);
+    // A group's new name (the `chat_renamed` event); false when the chat is
+    // not listed.
+    bool applyRenamed(const Messenger::ChatRenamed &renamed);
+    // Members who joined a group (the `members_added` event); false when the
+    // chat is not listed, e.g. when the user is the one added: then the
+    // caller fetches the whole chat.
+    bool applyMembersAdded(const Messenger::MembersAdded &added);
+    // A member left or was removed (the `member_left` event).
+    void applyMemberLeft(const QString &chatId, const QString &userId);
     void removeChat(const QString &chatId);
     // A message arrived live: new preview, moves the chat up, counts unread.
     // `countAsUnread` is false when the user is looking at that chat.

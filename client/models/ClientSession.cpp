@@ -398,22 +398,46 @@ void ClientSession::connectLive()
         if (MessageModel *model = m_timelines.value(chat.id))
             model->setGroup(chat.type == ChatType::Group);
     });
+    connect(m_live, &LiveConnection::chatRenamed, this, [this](const ChatRenamed &renamed) {
+        if (!m_chats->applyRenamed(renamed))
+            fetchChat(renamed.chatId);
+    });
+    connect(m_live, &LiveConnection::membersAdded, this, [this](const MembersAdded &added) {
+        // Being added, the user learns of the chat from this event: fetch it.
+        if (!m_chats->applyMembersAdded(added))
+            fetchChat(added.chatId);
+    });
     connect(m_live, &LiveConnection::chatRemoved, this, [this](const QString &chatId) {
         m_chats->removeChat(chatId);
         delete m_timelines.take(chatId);
         Q_EMIT chatRemoved(chatId);
     });
-    connect(
-        m_live, &LiveConnection::memberLeft, this, [this](const QString &chatId, const QString &) {
-            // The chat event that follows carries the new member list; reload to be sure.
-            Q_UNUSED(chatId);
-            reloadChats();
+    connect(m_live, &LiveConnection::memberLeft, this,
+        [this](const QString &chatId, const QString &userId) {
+            const auto summary = m_chats->summary(chatId);
+            // When the owner leaves, the longest-standing member becomes the
+            // owner: only the server knows who that is now.
+            if (!summary || summary->chat.createdBy == userId)
+                fetchChat(chatId);
+            else
+                m_chats->applyMemberLeft(chatId, userId);
         });
     connect(m_live, &LiveConnection::typingReceived, this,
         [this](const QString &chatId, const QString &userId, const QString &name) {
             m_chats->showTyping(chatId, userId, name);
             Q_EMIT typingChanged(chatId);
         });
+}
+
+void ClientSession::fetchChat(const QString &chatId)
+{
+    m_api->chat(chatId).then(this, [this](const ApiResult<Chat> &chat) {
+        if (!chat)
+            return; // e.g. removed again meanwhile; a later reload corrects the list
+        m_chats->upsertChat(chat.value());
+        if (MessageModel *model = m_timelines.value(chat.value().id))
+            model->setGroup(chat.value().type == ChatType::Group);
+    });
 }
 
 void ClientSession::reportFailure(const ApiError &error)

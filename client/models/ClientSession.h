@@ -87,6 +87,8 @@ private:
     void reloadChats();
     void setState(State state);
     void connectLive();
+    // Fetches one chat and lists it (a chat this client learns of from a change).
+    void fetchChat(const QString &chatId);
     void reportFailure(const ApiError &error);
 
     SessionStore *m_store;

@@ -117,6 +117,9 @@ std::optional<Config> Config::load(const QStringList &arguments, QString *error)
     const QCommandLineOption searchRate(u"user-search-rate"_s,
         u"User searches one user may make: per second/burst, or off [USER_SEARCH_RATE]. Default 1/30."_s,
         u"rate"_s);
+    const QCommandLineOption chatChangeRate(u"chat-change-rate"_s,
+        u"Group changes (create, rename, add and remove members) a user may make: per second/burst, or off [CHAT_CHANGE_RATE]. Default 1/20."_s,
+        u"rate"_s);
     const QCommandLineOption trustedProxies(u"trusted-proxies"_s,
         u"Comma-separated addresses or subnets of load balancers whose X-Forwarded-For names the client [TRUSTED_PROXIES]. Default none."_s,
         u"subnets"_s);
@@ -125,8 +128,8 @@ std::optional<Config> Config::load(const QStringList &arguments, QString *error)
     parser.addOptions({ host, port, databaseUrl, dataDir, secretKey, tokenMinutes, logLevel,
         poolSize, hashers, pingInterval, httpIdle, connectionsPerUser, outboundKiB, grace,
         logFormat, logFile, tlsCert, tlsKey, cors, connectionsPerAddress, frameRate, loginRate,
-        loginAccountRate, registerRate, messageRate, searchRate, trustedProxies,
-        httpRequestTimeout, httpPerAddress, checkConfig });
+        loginAccountRate, registerRate, messageRate, searchRate, chatChangeRate,
+        trustedProxies, httpRequestTimeout, httpPerAddress, checkConfig });
     parser.process(arguments);
 
     const QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
@@ -235,6 +238,7 @@ std::optional<Config> Config::load(const QStringList &arguments, QString *error)
         || !rate(registerRate, u"REGISTER_RATE"_s, &config.registrationRate)
         || !rate(messageRate, u"MESSAGE_RATE"_s, &config.messageRate)
         || !rate(searchRate, u"USER_SEARCH_RATE"_s, &config.userSearchRate)
+        || !rate(chatChangeRate, u"CHAT_CHANGE_RATE"_s, &config.chatChangeRate)
         || !rate(frameRate, u"WS_FRAME_RATE"_s, &config.wsFrameRate))
         return std::nullopt;
     const auto proxies = TrustedProxies::parse(value(trustedProxies, u"TRUSTED_PROXIES"_s));

@@ -48,6 +48,9 @@ struct Config
     RateLimiter::Rule registrationRate { 0.17, 3 };
     RateLimiter::Rule messageRate { 5, 20 };
     RateLimiter::Rule userSearchRate { 1, 30 }; // user searches per user
+    // Group management (create, rename, add, remove) per user: each change
+    // is sent to every member and stored.
+    RateLimiter::Rule chatChangeRate { 1, 20 };
     TrustedProxies trustedProxies; // whose X-Forwarded-For names the client
     bool checkOnly = false; // --check-config: validate, reach the database, exit
 

@@ -36,8 +36,7 @@ QSqlDatabase Database::openConnection()
                              .arg(quintptr(QThread::currentThreadId()), 0, 16);
     QSqlDatabase db = m_settings.connection(name, u"messenger-server"_s);
     if (!db.open())
-        throw DbError(QSqlError(db.lastError().driverText(), db.lastError().databaseText(),
-            QSqlError::ConnectionError, db.lastError().nativeErrorCode()));
+        throw DbError::connectionFailed(db.lastError(), m_settings.backend);
     QSqlQuery setup(db);
     const QStringList statements = m_settings.backend == Backend::Postgres
         ? QStringList { u"SET TIME ZONE 'UTC'"_s }
@@ -47,7 +46,7 @@ QSqlDatabase Database::openConnection()
         if (!setup.exec(statement)) {
             const QSqlError error = setup.lastError();
             db.close();
-            throw DbError(error);
+            throw DbError::connectionFailed(error, m_settings.backend);
         }
     }
     return db;
@@ -68,11 +67,15 @@ Db &Database::threadDb()
 ApiError Database::handleError(const DbError &error)
 {
     if (error.isConnectionError()) {
-        qCWarning(lcDb) << "database unavailable:" << error.error().text();
+        qCWarning(lcDb).noquote() << "database unavailable:" << error.logText();
         discardThreadConnection();
         return ApiError::unavailable(u"Database unavailable, try again later"_s);
     }
-    qCCritical(lcDb) << "database error:" << error.error().text();
+    if (error.isBusy()) {
+        qCWarning(lcDb).noquote() << "database busy:" << error.logText();
+        return ApiError::unavailable(u"Database busy, try again later"_s);
+    }
+    qCCritical(lcDb).noquote() << "database error:" << error.logText();
     return ApiError::internal();
 }
 

@@ -13,6 +13,10 @@ namespace Messenger::Server {
 
 bool DbError::isConnectionError() const
 {
+    if (m_openFailed)
+        return true;
+    if (m_backend == Backend::Sqlite)
+        return false;
     if (m_error.type() == QSqlError::ConnectionError)
         return true;
     // PostgreSQL reports a dropped server as a statement error with SQLSTATE
@@ -21,6 +25,33 @@ bool DbError::isConnectionError() const
     return code.startsWith(u"08"_s) || code.startsWith(u"57P"_s)
         || m_error.databaseText().contains(u"server closed the connection"_s)
         || m_error.databaseText().contains(u"no connection to the server"_s);
+}
+
+bool DbError::isBusy() const
+{
+    // SQLITE_BUSY (5) and SQLITE_LOCKED (6), extended codes included.
+    if (m_backend != Backend::Sqlite)
+        return false;
+    bool ok = false;
+    const int code = m_error.nativeErrorCode().toInt(&ok) & 0xff;
+    return ok && (code == 5 || code == 6);
+}
+
+QString DbError::logText() const
+{
+    constexpr qsizetype maxLength = 200;
+    const QString databaseText = m_error.databaseText().trimmed();
+    QString firstLine = databaseText.section(u'\n', 0, 0).trimmed();
+    if (firstLine.size() > maxLength)
+        firstLine = firstLine.left(maxLength) + u"..."_s;
+    return u"[%1] %2 %3"_s.arg(m_error.nativeErrorCode(), m_error.driverText(), firstLine);
+}
+
+DbError DbError::connectionFailed(const QSqlError &error, Backend backend)
+{
+    DbError failed(error, backend);
+    failed.m_openFailed = true;
+    return failed;
 }
 
 Db::Db(QSqlDatabase connection, Backend backend)
@@ -35,8 +66,9 @@ Rows Db::exec(const QString &sql, const QVariantList &values)
         QSqlQuery query(m_connection);
         query.setForwardOnly(true);
         if (!query.prepare(sql)) {
-            qCWarning(lcDb) << "prepare failed:" << query.lastError().text() << sql;
-            throw DbError(query.lastError());
+            const DbError error(query.lastError(), m_backend);
+            qCWarning(lcDb).noquote() << "prepare failed:" << error.logText() << sql.left(120);
+            throw error;
         }
         it = m_statements.insert(sql, std::move(query));
     }
@@ -45,11 +77,12 @@ Rows Db::exec(const QString &sql, const QVariantList &values)
     for (qsizetype i = 0; i < values.size(); ++i)
         query.bindValue(int(i), values.at(i));
     if (!query.exec()) {
-        const QSqlError error = query.lastError();
-        qCWarning(lcDb) << "statement failed:" << error.text();
+        const DbError error(query.lastError(), m_backend);
+        // The statement, not its values: they are message texts and e-mails.
+        qCWarning(lcDb).noquote() << "statement failed:" << error.logText() << sql.left(120);
         // A statement that failed may have left the prepared handle unusable.
         m_statements.erase(it);
-        throw DbError(error);
+        throw error;
     }
     ++m_statementsSucceeded;
     return Rows(query);
@@ -59,8 +92,9 @@ void Db::execDirect(const QString &sql)
 {
     QSqlQuery query(m_connection);
     if (!query.exec(sql)) {
-        qCWarning(lcDb) << "statement failed:" << query.lastError().text();
-        throw DbError(query.lastError());
+        const DbError error(query.lastError(), m_backend);
+        qCWarning(lcDb).noquote() << "statement failed:" << error.logText() << sql.left(120);
+        throw error;
     }
     ++m_statementsSucceeded;
 }
@@ -111,7 +145,8 @@ Transaction::~Transaction()
     m_db.resetStatements();
     QSqlQuery rollback(m_db.connection());
     if (!rollback.exec(u"ROLLBACK"_s))
-        qCWarning(lcDb) << "rollback failed:" << rollback.lastError().text();
+        qCWarning(lcDb).noquote() << "rollback failed:"
+                                  << DbError(rollback.lastError(), m_db.backend()).logText();
 }
 
 void Transaction::commit()

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "DbError.h"
+
 #include <QHash>
 #include <QSqlDatabase>
 #include <QSqlQuery>
@@ -7,8 +9,6 @@
 #include <utility>
 
 namespace Messenger::Server {
-
-enum class Backend { Sqlite, Postgres };
 
 // The result of one statement. Finishes the statement when it goes out of
 // scope, so no cursor (and, on SQLite, no read snapshot) outlives its use.

@@ -306,6 +306,8 @@ void HttpApi::registerRoutes(QHttpServer &server)
         });
     addRoute(server, ApiPaths::chatsGroup.toString(), Method::Post, auth, [this](const Request &r) {
         return withBody<CreateGroupChatRequest>(r, [this, user = r.userId](auto body) {
+            if (auto refused = chatChangeRefused(user))
+                return ready(*refused);
             return respond(m_db.run(
                 [user, body](Db &db) { return ChatService::createGroup(db, user, body); }));
         });
@@ -342,6 +344,8 @@ void HttpApi::registerRoutes(QHttpServer &server)
         if (!chatId)
             return ready(notFound(u"Chat"_s));
         return withBody<RenameChatRequest>(r, [this, user = r.userId, id = *chatId](auto body) {
+            if (auto refused = chatChangeRefused(user))
+                return ready(*refused);
             return respond(m_db.run(
                 [user, id, body](Db &db) { return ChatService::rename(db, user, id, body); }));
         });
@@ -363,6 +367,8 @@ void HttpApi::registerRoutes(QHttpServer &server)
         if (!chatId)
             return ready(notFound(u"Chat"_s));
         return withBody<AddMembersRequest>(r, [this, user = r.userId, id = *chatId](auto body) {
+            if (auto refused = chatChangeRefused(user))
+                return ready(*refused);
             return respond(m_db.run(
                 [user, id, body](Db &db) { return ChatService::addMembers(db, user, id, body); }));
         });
@@ -376,6 +382,8 @@ void HttpApi::registerRoutes(QHttpServer &server)
             if (!userId)
                 return ready(ApiError::notFound(
                     u"member_not_found"_s, u"User is not a member of this chat"_s));
+            if (auto refused = chatChangeRefused(r.userId))
+                return ready(*refused);
             return respond(m_db.run([user = r.userId, id = *chatId, member = *userId](Db &db) {
                 return ChatService::removeMember(db, user, id, member);
             }));
@@ -561,6 +569,15 @@ QFuture<HttpReply> HttpApi::history(const Request &request)
                                 Db &db) { return MessageService::history(db, user, id, query); }));
 }
 
+std::optional<ApiError> HttpApi::chatChangeRefused(const QString &userId)
+{
+    // Every group change is stored and sent to each member: a per-user budget
+    // keeps one account from flooding a large group's members.
+    if (const auto wait = m_limits.chatChangesByUser.acquire(userId))
+        return ApiError::tooManyRequests(u"too_many_chat_changes"_s, *wait);
+    return std::nullopt;
+}
+
 QFuture<HttpReply> HttpApi::searchUsers(const Request &request)
 {
     const QString text = request.query.queryItemValue(u"query"_s, QUrl::FullyDecoded).trimmed();
@@ -572,6 +589,8 @@ QFuture<HttpReply> HttpApi::searchUsers(const Request &request)
         return ready(ApiError::validation({ { { u"query"_s, u"query"_s },
             u"String should have at least %1 characters"_s.arg(Limits::userSearchQueryMin),
             u"string_too_short"_s } }));
+    if (auto invalid = UserService::invalidSearchQuery(text))
+        return ready(*invalid);
     const auto limit = request.queryInteger(u"limit"_s, 1, Limits::userSearchMax);
     if (!limit)
         return ready(limit.error());

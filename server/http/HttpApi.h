@@ -81,6 +81,8 @@ private:
     QFuture<HttpReply> login(const Request &request);
     QFuture<HttpReply> history(const Request &request);
     QFuture<HttpReply> searchUsers(const Request &request);
+    // A 429 when the user made too many group changes (CHAT_CHANGE_RATE).
+    std::optional<ApiError> chatChangeRefused(const QString &userId);
     QFuture<HttpReply> health();
     static TokenService::ClientInfo clientInfo(
         const Request &request, const std::optional<QString> &deviceName = {});

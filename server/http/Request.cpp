@@ -1,6 +1,8 @@
 #include "Request.h"
 
+#include "shared/Json.h"
 #include <QHttpServerRequest>
+
 #include <QJsonDocument>
 #include <QMetaEnum>
 
@@ -42,7 +44,7 @@ Result<QJsonObject> Request::jsonObject(bool optional) const
         return ApiError { 415, u"unsupported_media_type"_s,
             u"Content-Type must be application/json"_s, {} };
     QJsonParseError error;
-    const QJsonDocument document = QJsonDocument::fromJson(body, &error);
+    const QJsonDocument document = parseJson(body, &error);
     if (error.error != QJsonParseError::NoError)
         return ApiError::badRequest(u"malformed_json"_s,
             u"Malformed JSON at offset %1: %2"_s.arg(error.offset).arg(error.errorString()));

@@ -110,11 +110,13 @@ void RateLimiter::prune(qint64 now)
 }
 
 RateLimits::RateLimits(RateLimiter::Rule failedLogins, RateLimiter::Rule registrations,
-    RateLimiter::Rule messages, RateLimiter::Rule failedLoginsPerAccount, RateLimiter::Rule searches)
+    RateLimiter::Rule messages, RateLimiter::Rule failedLoginsPerAccount, RateLimiter::Rule searches,
+    RateLimiter::Rule chatChanges)
     : logins(std::make_unique<LoginGuard>(failedLogins, failedLoginsPerAccount))
     , registrationsByAddress(registrations)
     , messagesByUser(messages)
     , searchesByUser(searches)
+    , chatChangesByUser(chatChanges)
 { }
 
 RateLimits::~RateLimits() = default;

@@ -62,12 +62,14 @@ struct RateLimits
 {
     RateLimits(RateLimiter::Rule failedLogins, RateLimiter::Rule registrations,
         RateLimiter::Rule messages, RateLimiter::Rule failedLoginsPerAccount = {},
-        RateLimiter::Rule searches = { 1, 30 });
+        RateLimiter::Rule searches = { 1, 30 }, RateLimiter::Rule chatChanges = {});
     ~RateLimits();
     std::unique_ptr<LoginGuard> logins;
     RateLimiter registrationsByAddress;
     RateLimiter messagesByUser;
     RateLimiter searchesByUser; // user search: no one pages through the directory
+    // Group management: each change is sent to every member and stored.
+    RateLimiter chatChangesByUser;
 };
 
 } // namespace Messenger::Server

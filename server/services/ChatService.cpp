@@ -7,6 +7,7 @@
 #include "shared/WsEvents.h"
 
 #include <QHash>
+#include <QSet>
 
 using namespace Qt::StringLiterals;
 
@@ -46,10 +47,26 @@ ApiError unknownUsersError(const QStringList &requested, const QStringList &foun
 }
 
 // Records a chat change for its members and moves the chat up the list.
+void announce(Db &db, const QString &chatId, QStringView type, const QJsonObject &data)
+{
+    const qint64 seq = EventLog::append(db, chatId, {}, type, data);
+    db.exec(u"UPDATE chats SET last_seq = ? WHERE id = ?"_s, { seq, chatId });
+}
+
+// A new chat, whole, to its first members.
 void announceChat(Db &db, const Chat &chat)
 {
-    const qint64 seq = EventLog::append(db, chat.id, {}, WsEvents::chat, chat.toJson());
-    db.exec(u"UPDATE chats SET last_seq = ? WHERE id = ?"_s, { seq, chat.id });
+    announce(db, chat.id, WsEvents::chat, chat.toJson());
+}
+
+// Takes the group's row lock until the transaction ends, so that changes to
+// its membership take turns: on PostgreSQL two concurrent adds would each
+// count the members without the other's and together pass the cap. (SQLite's
+// write transactions start IMMEDIATE and take turns already.)
+void lockChat(Db &db, const QString &chatId)
+{
+    if (db.isPostgres())
+        db.exec(u"SELECT id FROM chats WHERE id = ? FOR UPDATE"_s, { chatId });
 }
 
 Result<Chat> loadOrInternal(Db &db, const QString &chatId)
@@ -217,7 +234,7 @@ Result<QList<ChatSummary>> listWithLastMessage(Db &db, const QString &callerId)
             last.id = rows.string(1);
             last.senderId = rows.string(3);
             last.senderName = rows.string(5);
-            last.text = rows.string(6);
+            last.text = MessageRows::unguardedText(rows, 1 + MessageRows::textColumn);
             last.timestamp = rows.integer(7);
             last.seq = rows.integer(8);
             last.chatSeq = rows.integer(9);
@@ -242,6 +259,7 @@ Result<Chat> addMembers(
     Db &db, const QString &callerId, const QString &chatId, const AddMembersRequest &request)
 {
     Transaction transaction(db);
+    lockChat(db, chatId);
     const auto membership = ChatAccess::requireMember(db, chatId, callerId);
     if (!membership)
         return membership.error();
@@ -259,19 +277,31 @@ Result<Chat> addMembers(
         memberCount = rows.integer(0);
     }
     // New members start with everything so far read: they see history, not a backlog.
-    const int added
-        = db.exec(u"INSERT INTO chat_members (chat_id, user_id, role, joined_at, last_read_seq) "
-                  "SELECT ?, id, 'member', ?, ? FROM users WHERE id IN "_s
-                    + db.idSetSql() + u" ON CONFLICT (chat_id, user_id) DO NOTHING"_s,
-                { chatId, currentTimestamp(), membership.value().lastSeq,
-                    ChatAccess::idArray(request.userIds) })
-              .rowsAffected();
-    if (memberCount + added > Limits::groupMembersMax)
+    QStringList addedIds;
+    {
+        Rows rows = db.exec(
+            u"INSERT INTO chat_members (chat_id, user_id, role, joined_at, last_read_seq) "
+            "SELECT ?, id, 'member', ?, ? FROM users WHERE id IN "_s
+                + db.idSetSql() + u" ON CONFLICT (chat_id, user_id) DO NOTHING RETURNING user_id"_s,
+            { chatId, currentTimestamp(), membership.value().lastSeq,
+                ChatAccess::idArray(request.userIds) });
+        while (rows.next())
+            addedIds.append(rows.string(0));
+    }
+    if (memberCount + addedIds.size() > Limits::groupMembersMax)
         return ApiError::conflict(
             u"group_full"_s, u"A group has at most %1 members"_s.arg(Limits::groupMembersMax));
     Result<Chat> chat = loadOrInternal(db, chatId);
-    if (chat && added > 0)
-        announceChat(db, chat.value());
+    if (chat && !addedIds.isEmpty()) {
+        // The members see who joined, not the whole chat again.
+        const QSet<QString> newIds(addedIds.cbegin(), addedIds.cend());
+        MembersAdded added { chatId, {} };
+        for (const User &member : chat.value().members) {
+            if (newIds.contains(member.id))
+                added.members.append(member);
+        }
+        announce(db, chatId, WsEvents::membersAdded, added.toJson());
+    }
     transaction.commit();
     return chat;
 }
@@ -329,7 +359,7 @@ Result<Chat> rename(
     db.exec(u"UPDATE chats SET name = ? WHERE id = ?"_s, { request.name, chatId });
     Result<Chat> chat = loadOrInternal(db, chatId);
     if (chat)
-        announceChat(db, chat.value());
+        announce(db, chatId, WsEvents::chatRenamed, ChatRenamed { chatId, request.name }.toJson());
     transaction.commit();
     return chat;
 }

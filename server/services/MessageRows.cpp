@@ -4,6 +4,16 @@ using namespace Qt::StringLiterals;
 
 namespace Messenger::Server::MessageRows {
 
+QString guardedText(const QString &text)
+{
+    return u'.' + text;
+}
+
+QString unguardedText(const Rows &rows, int column)
+{
+    return rows.string(column).mid(1);
+}
+
 Message read(const Rows &rows)
 {
     Message message;
@@ -11,7 +21,7 @@ Message read(const Rows &rows)
     message.chatId = rows.string(1);
     message.senderId = rows.string(2);
     message.sender = { message.senderId, rows.string(3), rows.string(4) };
-    message.text = rows.string(5);
+    message.text = unguardedText(rows, textColumn);
     message.timestamp = rows.integer(6);
     message.seq = rows.integer(7);
     message.chatSeq = rows.integer(8);

@@ -7,12 +7,24 @@
 
 namespace Messenger::Server::MessageRows {
 
+// Message texts come back byte for byte only through a guard character in
+// front of them: SQLite treats a leading U+FEFF of the UTF-16 text Qt binds as
+// a byte order mark and drops it (a leading U+FFFE even byte-swaps the rest),
+// and Qt's PostgreSQL driver decodes with QString::fromUtf8, which drops a
+// leading BOM too. So texts are bound as guardedText() into textParameter
+// (which cuts the guard off again in SQL) and selected with the guard put back
+// in front (see columns), which read() and unguardedText() remove.
+inline constexpr QStringView textParameter = u"substr(CAST(? AS text), 2)";
+QString guardedText(const QString &text);
+QString unguardedText(const Rows &rows, int column);
+
 // The select list every message query uses, with `m` = messages and `u` = the
-// sender in users; readMessage() reads a row of it.
+// sender in users; read() reads a row of it. Column 5 is the guarded text.
 inline constexpr QStringView columns
-    = u"m.id, m.chat_id, m.sender_id, u.email, u.name, m.text, m.created_at, m.seq, "
-      u"m.chat_seq, m.client_id, m.edited_at, m.deleted_at";
+    = u"m.id, m.chat_id, m.sender_id, u.email, u.name, '.' || m.text AS guarded_text, "
+      u"m.created_at, m.seq, m.chat_seq, m.client_id, m.edited_at, m.deleted_at";
 inline constexpr int columnCount = 12;
+inline constexpr int textColumn = 5;
 
 Message read(const Rows &rows);
 

@@ -147,10 +147,11 @@ Result<Message> send(Db &db, const QString &callerId, const SendMessageRequest &
         {
             Rows rows
                 = db.exec(u"INSERT INTO messages (id, seq, chat_id, chat_seq, sender_id, text, "
-                          "created_at, client_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
-                          "ON CONFLICT (sender_id, client_id) DO NOTHING RETURNING id"_s,
+                          "created_at, client_id) VALUES (?, ?, ?, ?, ?, "_s
+                        + MessageRows::textParameter
+                        + u", ?, ?) ON CONFLICT (sender_id, client_id) DO NOTHING RETURNING id"_s,
                     { message.id, message.seq, message.chatId, message.chatSeq, callerId,
-                        message.text, message.timestamp,
+                        MessageRows::guardedText(message.text), message.timestamp,
                         request.clientId ? QVariant(*request.clientId) : QVariant() });
             inserted = rows.next();
         }
@@ -204,7 +205,8 @@ const QString sendStatement
       "  INSERT INTO messages (id, seq, chat_id, chat_seq, sender_id, text,"
       "    created_at, client_id)"
       "  SELECT CAST(? AS uuid), last_seq, CAST(? AS uuid), last_chat_seq,"
-      "    CAST(? AS uuid), CAST(? AS text), CAST(? AS bigint), CAST(? AS uuid)"
+      // The text is guarded, see MessageRows::textParameter.
+      "    CAST(? AS uuid), substr(CAST(? AS text), 2), CAST(? AS bigint), CAST(? AS uuid)"
       "  FROM bumped RETURNING seq), "
       // The sender has read everything up to their own message.
       "marked AS ("
@@ -229,8 +231,8 @@ Stored storeOne(Db &db, const PendingSend &send)
     const QVariant clientId = request.clientId ? QVariant(*request.clientId) : QVariant();
     Rows rows = db.exec(sendStatement,
         { callerId, clientId, callerId, callerId, request.chatId, request.chatId, message.id,
-            request.chatId, callerId, message.text, message.timestamp, clientId, request.chatId,
-            callerId });
+            request.chatId, callerId, MessageRows::guardedText(message.text), message.timestamp,
+            clientId, request.chatId, callerId });
     if (!rows.next())
         return { ApiError::notFound(u"chat_not_found"_s, u"Chat not found"_s) };
     if (!rows.isNull(6))
@@ -250,13 +252,54 @@ Stored storeOne(Db &db, const PendingSend &send)
     return { std::move(message) };
 }
 
+// What one send is told when its own statements failed (Db::exec logged why):
+// try again later when the database is gone or busy, else an internal error.
+ApiError failedSend(const DbError &error)
+{
+    if (error.isConnectionError() || error.isBusy())
+        return ApiError::unavailable(u"Database unavailable, try again later"_s);
+    return ApiError::internal();
+}
+
+// Each send in its own transaction, so one send's failure is its own: a
+// statement error fails that send alone (its transaction rolled back, nothing
+// of it stored), and every send answered 200 was committed. If the connection
+// drops half-way, the sends already committed keep their 200 and the rest are
+// answered 503 (a client retries those; with a client_id, safely).
 QList<Result<Message>> sendEachAlone(Db &db, const QList<PendingSend> &sends)
 {
     QList<Result<Message>> results;
     results.reserve(sends.size());
-    for (const PendingSend &pending : sends)
-        results.append(send(db, pending.callerId, pending.request));
+    for (const PendingSend &pending : sends) {
+        try {
+            results.append(send(db, pending.callerId, pending.request));
+        } catch (const DbError &error) {
+            if (!error.isConnectionError()) {
+                results.append(failedSend(error));
+                continue;
+            }
+            // Nothing answered yet: Database::run retries or answers 503 for all.
+            if (results.isEmpty())
+                throw;
+            while (results.size() < sends.size())
+                results.append(ApiError::unavailable(u"Database unavailable, try again later"_s));
+        }
+    }
     return results;
+}
+
+// The answer for a send whose client_id was used before, read after the batch
+// committed. A failure here fails that answer alone: the batch is committed,
+// and the other sends' 200s stand.
+Result<Message> replayedAfterCommit(Db &db, const PendingSend &pending)
+{
+    try {
+        if (auto existing = byClientId(db, pending.callerId, *pending.request.clientId))
+            return replayed(db, pending.request, std::move(*existing));
+        return ApiError::internal();
+    } catch (const DbError &error) {
+        return failedSend(error);
+    }
 }
 
 } // namespace
@@ -295,11 +338,8 @@ QList<Result<Message>> sendBatch(Db &db, const QList<PendingSend> &sends)
             if (stored[index].answer->ok())
                 ++Metrics::global().messagesStored;
             results.append(std::move(*stored[index].answer));
-        } else if (auto existing
-            = byClientId(db, sends[index].callerId, *sends[index].request.clientId)) {
-            results.append(replayed(db, sends[index].request, std::move(*existing)));
         } else {
-            results.append(ApiError::internal());
+            results.append(replayedAfterCommit(db, sends[index]));
         }
     }
     return results;
@@ -389,10 +429,11 @@ Result<Message> edit(
     Message edited = std::move(message).value();
     edited.text = request.text;
     edited.editedAt = currentTimestamp();
-    db.exec(u"UPDATE messages SET text = ?, edited_at = ? WHERE id = ?"_s,
-        { edited.text, *edited.editedAt, edited.id });
+    db.exec(u"UPDATE messages SET text = "_s + MessageRows::textParameter
+            + u", edited_at = ? WHERE id = ?"_s,
+        { MessageRows::guardedText(edited.text), *edited.editedAt, edited.id });
     edited = withReadState(db, std::move(edited));
-    EventLog::append(db, edited.chatId, {}, WsEvents::messageEdited, edited.toJson());
+    EventLog::append(db, edited.chatId, {}, WsEvents::messageEdited, edited.toJson(), edited.id);
     transaction.commit();
     return edited;
 }
@@ -411,9 +452,11 @@ Result<Message> remove(Db &db, const QString &callerId, const QString &messageId
     db.exec(u"UPDATE messages SET text = '', deleted_at = ? WHERE id = ?"_s,
         { currentTimestamp(), tombstone.id });
     tombstone = withReadState(db, std::move(tombstone));
-    EventLog::append(db, tombstone.chatId, {}, WsEvents::messageDeleted,
-        { { u"id"_s, tombstone.id }, { u"chat_id"_s, tombstone.chatId },
-            { u"seq"_s, tombstone.seq }, { u"chat_seq"_s, tombstone.chatSeq } });
+    const QJsonObject deletion { { u"id"_s, tombstone.id }, { u"chat_id"_s, tombstone.chatId },
+        { u"seq"_s, tombstone.seq }, { u"chat_seq"_s, tombstone.chatSeq } };
+    // The edits quoted the text: they become tombstones like this one.
+    EventLog::eraseMessage(db, tombstone.id, deletion);
+    EventLog::append(db, tombstone.chatId, {}, WsEvents::messageDeleted, deletion);
     transaction.commit();
     return tombstone;
 }

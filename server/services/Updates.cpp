@@ -53,7 +53,7 @@ Update messageUpdate(const Rows &rows)
 Update eventUpdate(const Rows &rows, int first)
 {
     return { rows.integer(first), rows.string(first + 1), rows.string(first + 2),
-        rows.string(first + 3), QJsonDocument::fromJson(rows.string(first + 4).toUtf8()).object() };
+        rows.string(first + 3), parseJson(rows.string(first + 4).toUtf8()).object() };
 }
 
 // Merges two seq-ordered lists, each possibly cut at `limit`, into one list

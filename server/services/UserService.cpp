@@ -1,6 +1,8 @@
 #include "UserService.h"
 
 #include "ChatAccess.h"
+#include "shared/Limits.h"
+#include "shared/Validation.h"
 
 using namespace Qt::StringLiterals;
 
@@ -32,8 +34,23 @@ Result<User> user(Db &db, const QString &userId)
     return ChatAccess::requireUser(db, userId);
 }
 
+std::optional<ApiError> invalidSearchQuery(const QString &query)
+{
+    const QStringList location { u"query"_s, u"query"_s };
+    if (query.size() > Limits::userSearchQueryMax)
+        return ApiError::validation({ { location,
+            u"String should have at most %1 characters"_s.arg(Limits::userSearchQueryMax),
+            u"string_too_long"_s } });
+    if (!Validation::isStorableText(query))
+        return ApiError::validation({ { location, Validation::unstorableTextMessage.toString(),
+            Validation::unstorableTextType.toString() } });
+    return std::nullopt;
+}
+
 Result<QList<User>> search(Db &db, const QString &callerId, const QString &query, int limit)
 {
+    if (auto invalid = invalidSearchQuery(query))
+        return *invalid;
     QString escaped = query.toLower();
     escaped.replace(u'\\', u"\\\\"_s).replace(u'%', u"\\%"_s).replace(u'_', u"\\_"_s);
     // Names match by word prefix; an e-mail only as a whole address, so

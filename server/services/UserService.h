@@ -19,6 +19,11 @@ Result<Credentials> credentials(Db &db, const QString &email);
 
 Result<User> user(Db &db, const QString &userId);
 
+// A 422 for a search query that cannot be run: longer than
+// Limits::userSearchQueryMax or not storable text (Validation::isStorableText).
+// Checked before any database work.
+std::optional<ApiError> invalidSearchQuery(const QString &query);
+
 // People whose name (or a word of it) or email starts with `query`,
 // case-insensitively, excluding the caller.
 Result<QList<User>> search(Db &db, const QString &callerId, const QString &query, int limit);

@@ -1,5 +1,6 @@
 #include "WsProtocol.h"
 
+#include "shared/Json.h"
 #include "shared/Limits.h"
 #include "shared/WsEvents.h"
 
@@ -30,7 +31,7 @@ ApiError invalid(const QList<FieldError> &errors)
 Result<Command> parse(const QByteArray &frame, const QString &chatSocketId)
 {
     QJsonParseError parseError;
-    const QJsonDocument document = QJsonDocument::fromJson(frame, &parseError);
+    const QJsonDocument document = parseJson(frame, &parseError);
     if (parseError.error != QJsonParseError::NoError || !document.isObject())
         return ApiError::badRequest(u"malformed_frame"_s, u"Frames must be JSON objects"_s);
     const QJsonObject object = document.object();

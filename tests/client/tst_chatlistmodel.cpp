@@ -69,6 +69,7 @@ private Q_SLOTS:
     void liveMessageMovesChatUpAndCountsUnread();
     void readAndDraftAndTyping();
     void upsertAndRemove();
+    void groupChangesApplyInPlace();
     void chatListTimeFollowsTelegramRules_data();
     void chatListTimeFollowsTelegramRules();
     void initialsAndColours();
@@ -189,6 +190,31 @@ void TestChatListModel::upsertAndRemove()
     QCOMPARE(titles(model).last(), u"Old"_s);
     model.removeChat(u"c2"_s);
     QCOMPARE(titles(model), (QStringList { u"Ann Lee"_s, u"Old"_s }));
+}
+
+// The members_added, chat_renamed and member_left events carry only what
+// changed; the list applies them to the chat it has, and says when it has none.
+void TestChatListModel::groupChangesApplyInPlace()
+{
+    ChatListModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setCurrentUserId(me.id);
+    model.resetChats({ group(u"c2"_s, u"Team"_s, 200) });
+    QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+    QVERIFY(model.applyRenamed({ u"c2"_s, u"Renamed"_s }));
+    QCOMPARE(titles(model), (QStringList { u"Renamed"_s }));
+    const User cat { u"00000000-0000-4000-8000-0000000000dd"_s, u"cat@x.io"_s, u"Cat Ray"_s };
+    // Twice: an event seen again (a resume) adds nobody twice.
+    QVERIFY(model.applyMembersAdded({ u"c2"_s, { cat, ann } }));
+    QVERIFY(model.applyMembersAdded({ u"c2"_s, { cat } }));
+    QCOMPARE(model.summary(u"c2"_s)->chat.members, (QList<User> { me, ann, bob, cat }));
+    model.applyMemberLeft(u"c2"_s, bob.id);
+    QCOMPARE(model.summary(u"c2"_s)->chat.members, (QList<User> { me, ann, cat }));
+    QCOMPARE(changed.size(), 4);
+    // A chat the list does not have: nothing changes, the caller fetches it.
+    QVERIFY(!model.applyRenamed({ u"c9"_s, u"Unknown"_s }));
+    QVERIFY(!model.applyMembersAdded({ u"c9"_s, { cat } }));
+    QCOMPARE(model.rowCount(), 1);
 }
 
 void TestChatListModel::chatListTimeFollowsTelegramRules_data()

@@ -200,6 +200,39 @@ void TestDesktop::signInChatLiveAndSeeUnreadBadges()
         u"unsent thought"_s);
     QTRY_COMPARE_WITH_TIMEOUT(app.session()->messages(groupId)->rowCount(), 3, 10000);
     screenshot(window, u"group"_s);
+
+    // Group changes arrive as what changed (chat_renamed, members_added,
+    // member_left), and the list follows them live.
+    const auto dan = m_http->newUser(u"Dan Brook"_s);
+    COMPARE_STATUS(
+        m_http->request("PATCH", u"/api/v1/chats/"_s + groupId,
+            QJsonDocument(QJsonObject { { u"name"_s, u"Lake weekend"_s } }).toJson(), eve.token),
+        200);
+    QTRY_COMPARE_WITH_TIMEOUT(chats->title(groupId), u"Lake weekend"_s, 10000);
+    COMPARE_STATUS(m_http->post(u"/api/v1/chats/%1/members"_s.arg(groupId),
+                       { { u"user_ids"_s, QJsonArray { dan.id } } }, eve.token),
+        200);
+    QTRY_COMPARE_WITH_TIMEOUT(chats->summary(groupId)->chat.members.size(), 4, 10000);
+    QCOMPARE(chats->summary(groupId)->chat.members.last().name, u"Dan Brook"_s);
+    COMPARE_STATUS(m_http->request("DELETE", u"/api/v1/chats/%1/members/%2"_s.arg(groupId, bob.id),
+                       {}, bob.token),
+        204);
+    QTRY_COMPARE_WITH_TIMEOUT(chats->summary(groupId)->chat.members.size(), 3, 10000);
+    // Added to a group she did not know, Ann finds it in her list.
+    const QString clubId
+        = m_http
+              ->post(u"/api/v1/chats/group"_s,
+                  { { u"name"_s, u"Book club"_s }, { u"member_ids"_s, QJsonArray { eve.id } } },
+                  dan.token)
+              .object()
+              .value(u"id")
+              .toString();
+    COMPARE_STATUS(m_http->post(u"/api/v1/chats/%1/members"_s.arg(clubId),
+                       { { u"user_ids"_s, QJsonArray { annId } } }, dan.token),
+        200);
+    QTRY_VERIFY_WITH_TIMEOUT(chats->rowOf(clubId) >= 0, 10000);
+    QCOMPARE(chats->title(clubId), u"Book club"_s);
+    QCOMPARE(chats->summary(clubId)->chat.members.size(), 3);
 }
 
 void TestDesktop::registrationErrorsAreShownInline()

@@ -1,5 +1,7 @@
 #include "TestServer.h"
 
+#include "shared/Json.h"
+
 #include <QJsonArray>
 #include <QNetworkReply>
 #include <QProcessEnvironment>
@@ -96,7 +98,7 @@ bool TestServer::start(const QStringList &extraArgs)
     // test turns them on with command-line options, which win over these.
     for (const QString &limit :
         { u"LOGIN_RATE"_s, u"LOGIN_ACCOUNT_RATE"_s, u"REGISTER_RATE"_s, u"MESSAGE_RATE"_s,
-            u"USER_SEARCH_RATE"_s })
+            u"USER_SEARCH_RATE"_s, u"CHAT_CHANGE_RATE"_s })
         serverEnv.insert(limit, u"off"_s);
     m_process.setProcessEnvironment(serverEnv);
     m_process.setProcessChannelMode(QProcess::MergedChannels);
@@ -107,7 +109,9 @@ bool TestServer::start(const QStringList &extraArgs)
         ::setrlimit(RLIMIT_CORE, &noCores);
     });
     m_output.clear();
-    m_process.start(QStringLiteral(MESSENGER_SERVER_BIN),
+    // Another build's server (MESSENGER_TEST_SERVER_BIN), e.g. to watch a
+    // regression test fail on the code before its fix.
+    m_process.start(env.value(u"MESSENGER_TEST_SERVER_BIN"_s, QStringLiteral(MESSENGER_SERVER_BIN)),
         QStringList { u"--host"_s, u"127.0.0.1"_s, u"--port"_s, QString::number(m_port),
             u"--data-dir"_s, m_dir.path() }
             + extraArgs);
@@ -204,7 +208,7 @@ Reply HttpClient::request(const QByteArray &method, const QString &path, const Q
     Reply result;
     result.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     result.body = reply->readAll();
-    result.json = QJsonDocument::fromJson(result.body);
+    result.json = Messenger::parseJson(result.body);
     for (const auto &[name, value] : reply->rawHeaderPairs())
         result.headers.insert(name.toLower(), value);
     reply->deleteLater();

@@ -66,7 +66,7 @@ void TestOpenApi::initTestCase()
         = DatabaseSettings::fromUrl(u"sqlite://"_s + dir.filePath(u"db.sqlite"_s), &settingsError);
     QVERIFY2(settings, qPrintable(settingsError));
     Database database(*settings);
-    RateLimits limits({}, {}, {});
+    RateLimits limits({}, {}, {}, {});
     SendQueue sends(database, limits.messagesByUser);
     KnownUsers knownUsers(database);
     SessionRegistry sessions(database);

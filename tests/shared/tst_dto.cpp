@@ -54,6 +54,7 @@ private Q_SLOTS:
     void userRoundTrip();
     void messageRoundTrip();
     void chatSummaryRoundTrip();
+    void groupChangeEvents();
     void tokenResponseRoundTrip();
     void historyPageRoundTrip();
     void registerValidation_data();
@@ -65,6 +66,7 @@ private Q_SLOTS:
     void emailSyntax_data();
     void emailSyntax();
     void errorBodyShapes();
+    void parseJsonKeepsZeroWidthNoBreakSpace();
     void fuzzRegressions_data();
     void fuzzRegressions();
 };
@@ -131,6 +133,27 @@ void TestDto::messageRoundTrip()
     const auto bad = Message::fromJson(broken);
     QVERIFY(!bad);
     QCOMPARE(bad.errors().first().loc, (QStringList { u"sender"_s, u"id"_s }));
+}
+
+// The members_added and chat_renamed events: only what changed, read back whole.
+void TestDto::groupChangeEvents()
+{
+    const MembersAdded added { sampleMessage().chatId, { alice() } };
+    const QJsonObject addedJson = added.toJson();
+    QCOMPARE(addedJson.keys(), (QStringList { u"chat_id"_s, u"members"_s }));
+    const auto addedBack = MembersAdded::fromJson(addedJson);
+    QVERIFY(addedBack);
+    QCOMPARE(addedBack.value(), added);
+    const ChatRenamed renamed { sampleMessage().chatId, u"\ufeffКоманда"_s };
+    const auto renamedBack = ChatRenamed::fromJson(renamed.toJson());
+    QVERIFY(renamedBack);
+    QCOMPARE(renamedBack.value(), renamed);
+    // A member without an id is reported where it is.
+    QJsonObject broken = addedJson;
+    broken.insert(u"members"_s, QJsonArray { QJsonObject { { u"name"_s, u"x"_s } } });
+    const auto refused = MembersAdded::fromJson(broken);
+    QVERIFY(!refused);
+    QCOMPARE(refused.errors().first().loc.mid(0, 2), (QStringList { u"members"_s, u"0"_s }));
 }
 
 void TestDto::chatSummaryRoundTrip()
@@ -313,6 +336,29 @@ void TestDto::emailSyntax()
     QFETCH(QString, email);
     QFETCH(bool, valid);
     QCOMPARE(Validation::isValidEmail(email), valid);
+}
+
+// Qt's parser drops a U+FEFF at the start of each raw UTF-8 run in a string;
+// parseJson keeps every one (item 9 of issue 13).
+void TestDto::parseJsonKeepsZeroWidthNoBreakSpace()
+{
+    const auto text
+        = [](const QByteArray &json) { return parseJson(json).object().value(u"t").toString(); };
+    const QByteArray bom("\xEF\xBB\xBF");
+    QCOMPARE(QJsonDocument::fromJson("{\"t\":\"" + bom + "hi\"}").object().value(u"t").toString(),
+        u"hi"_s); // what Qt 6.4 does, and why parseJson exists
+    QCOMPARE(text("{\"t\":\"" + bom + "hi\"}"), u"\ufeffhi"_s);
+    QCOMPARE(text("{\"t\":\"a\\n" + bom + bom + "b" + bom + "\"}"), u"a\n\ufeff\ufeffb\ufeff"_s);
+    QCOMPARE(text(bom + "{\"t\":\"x\"}"), u"x"_s); // a document's byte order mark is skipped
+    QCOMPARE(text("{\"t\":\"\\\\" + bom + "\"}"), u"\\\ufeff"_s); // after an escaped backslash
+    QJsonParseError error {};
+    parseJson("{\"t\":\"\\" + bom + "\"}", &error); // "\<U+FEFF>" is no escape
+    QVERIFY(error.error != QJsonParseError::NoError);
+    parseJson("{" + bom + "\"t\":1}", &error); // nor is one between tokens JSON
+    QVERIFY(error.error != QJsonParseError::NoError);
+    // A body of nothing else is read in one pass.
+    const QByteArray many = "{\"t\":\"" + bom.repeated(300000) + "\"}";
+    QCOMPARE(text(many), QString(300000, QChar(0xfeff)));
 }
 
 void TestDto::errorBodyShapes()

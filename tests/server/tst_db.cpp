@@ -1,0 +1,85 @@
+#include "db/Database.h"
+
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+using namespace Messenger::Server;
+
+// The database layer's judgement of its own failures: which mean the
+// connection is gone (503, reopen, maybe retry) and which are the
+// statement's (500, the connection stays).
+class TestDb : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void sqliteStatementErrorIsNotConnectionLoss();
+    void sqliteFailureKeepsTheWorkerConnection();
+};
+
+namespace {
+
+// SQLite refuses LIKE patterns over 50,000 bytes, and Qt's driver reports
+// that as a QSqlError::ConnectionError.
+const QString tooComplexPattern(50001, u'a');
+
+} // namespace
+
+void TestDb::sqliteStatementErrorIsNotConnectionLoss()
+{
+    QTemporaryDir dir;
+    const QString name = u"tst_db_direct"_s;
+    {
+        QSqlDatabase connection = QSqlDatabase::addDatabase(u"QSQLITE"_s, name);
+        connection.setDatabaseName(dir.filePath(u"direct.db"_s));
+        QVERIFY(connection.open());
+        Db db(connection, Backend::Sqlite);
+        bool thrown = false;
+        try {
+            db.exec(u"SELECT 'abc' LIKE ?"_s, { tooComplexPattern });
+        } catch (const DbError &error) {
+            thrown = true;
+            QVERIFY2(!error.isConnectionError(), qPrintable(error.logText()));
+            QVERIFY(!error.isBusy());
+            // What may be logged names the failure, not the values bound.
+            QVERIFY2(!error.logText().contains(tooComplexPattern.left(100)),
+                qPrintable(error.logText()));
+        }
+        QVERIFY(thrown);
+        // The same connection goes on serving.
+        Rows rows = db.exec(u"SELECT 1"_s);
+        QVERIFY(rows.next());
+        QCOMPARE(rows.integer(0), 1);
+    }
+    QSqlDatabase::removeDatabase(name);
+}
+
+void TestDb::sqliteFailureKeepsTheWorkerConnection()
+{
+    QTemporaryDir dir;
+    DatabaseSettings settings;
+    settings.sqlitePath = dir.filePath(u"pool.db"_s);
+    settings.poolSize = 1; // one worker: the next unit of work shares its connection
+    Database database(settings);
+    const Result<qint64> failed
+        = database
+              .run([](Db &db) -> Result<qint64> {
+                  Rows rows = db.exec(u"SELECT 'abc' LIKE ?"_s, { tooComplexPattern });
+                  return rows.integer(0);
+              })
+              .result();
+    QVERIFY(!failed.ok());
+    QCOMPARE(failed.error().status, 500); // was 503 "database unavailable"
+    const Result<bool> reused = database
+                                    .run([](Db &db) -> Result<bool> {
+                                        // A statement failure leaves the connection open.
+                                        return db.connection().isOpen();
+                                    })
+                                    .result();
+    QVERIFY(reused.ok());
+    QVERIFY(reused.value());
+}
+
+QTEST_GUILESS_MAIN(TestDb)
+#include "tst_db.moc"
