@@ -1,8 +1,7 @@
 #include "PasswordHasher.h"
 
+#include "concurrency/PoolWork.h"
 #include "observability/Metrics.h"
-
-#include <QtConcurrent/QtConcurrentRun>
 
 #include <sodium.h>
 
@@ -42,7 +41,7 @@ bool PasswordHasher::verifyNow(const QString &storedHash, const QString &passwor
 
 QFuture<QString> PasswordHasher::hash(const QString &password)
 {
-    return QtConcurrent::run(&m_pool, [this, password] {
+    return startAfterCaller(&m_pool, [this, password] {
         const InFlight counted(Metrics::global().passwordHashesInFlight);
         return hashNow(password);
     });
@@ -50,7 +49,7 @@ QFuture<QString> PasswordHasher::hash(const QString &password)
 
 QFuture<bool> PasswordHasher::verify(const QString &storedHash, const QString &password)
 {
-    return QtConcurrent::run(&m_pool, [this, storedHash, password] {
+    return startAfterCaller(&m_pool, [this, storedHash, password] {
         const InFlight counted(Metrics::global().passwordHashesInFlight);
         return verifyNow(storedHash, password);
     });

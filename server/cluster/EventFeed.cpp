@@ -35,7 +35,7 @@ EventFeed::EventFeed(Database &database, QObject *parent)
 bool EventFeed::start(QString *error)
 {
     const Result<qint64> latest
-        = m_db.run([](Db &db) { return UpdatesService::latestSeq(db); }).result();
+        = m_db.runAndWait([](Db &db) { return UpdatesService::latestSeq(db); });
     if (!latest) {
         *error = latest.error().detail;
         return false;

@@ -91,13 +91,12 @@ void Database::discardThreadConnection()
 
 bool Database::migrate(QString *error)
 {
-    auto future = run([](Db &db) -> Result<Empty> {
+    const Result<Empty> result = runAndWait([](Db &db) -> Result<Empty> {
         QString migrationError;
         if (!Migrations::apply(db, &migrationError))
             return ApiError { 500, u"migration_failed"_s, migrationError, {} };
         return Empty {};
     });
-    const Result<Empty> result = future.result();
     if (!result)
         *error = result.error().detail;
     return result.ok();

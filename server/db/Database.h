@@ -3,6 +3,7 @@
 #include "DatabaseSettings.h"
 #include "Db.h"
 #include "DbError.h"
+#include "concurrency/PoolWork.h"
 #include "observability/Metrics.h"
 #include "services/ApiError.h"
 
@@ -36,37 +37,48 @@ public:
     // DbError thrown by the work becomes a 503 (connection lost) or a 500.
     template <typename Work> auto run(Work &&work) -> QFuture<std::invoke_result_t<Work, Db &>>
     {
-        using R = std::invoke_result_t<Work, Db &>;
+        return startAfterCaller(m_pool.get(),
+            [this, work = std::forward<Work>(work)]() mutable { return execute(work); });
+    }
+    // The same, blocking the caller until it is done: for start-up only.
+    template <typename Work> auto runAndWait(Work &&work) -> std::invoke_result_t<Work, Db &>
+    {
         return QtConcurrent::run(m_pool.get(), [this, work = std::forward<Work>(work)]() mutable {
-            // A connection that died while idle (database restart, network
-            // blip) fails the first statement; that is retried once on a new
-            // connection, so a blip costs clients nothing.
-            for (int attempt = 0;; ++attempt) {
-                quint64 succeededBefore = 0;
-                const InFlight busy(Metrics::global().databaseConnectionsInUse);
-                QElapsedTimer timer;
-                timer.start();
-                const auto timed = qScopeGuard(
-                    [&timer] { Metrics::global().recordQuery(timer.nsecsElapsed()); });
-                try {
-                    Db &db = threadDb();
-                    succeededBefore = db.statementsSucceeded();
-                    return work(db);
-                } catch (const DbError &error) {
-                    if (attempt == 0 && error.isConnectionError() && m_connections.localData()
-                        && m_connections.localData()->statementsSucceeded() == succeededBefore) {
-                        discardThreadConnection();
-                        continue;
-                    }
-                    return R(handleError(error));
-                }
-            }
-        });
+            return execute(work);
+        }).result();
     }
 
     QThreadPool *pool() const { return m_pool.get(); }
 
 private:
+    // Runs the work on this worker's connection: a connection that died while
+    // idle (database restart, network blip) fails the first statement; that is
+    // retried once on a new connection, so a blip costs clients nothing.
+    template <typename Work> auto execute(Work &work) -> std::invoke_result_t<Work, Db &>
+    {
+        using R = std::invoke_result_t<Work, Db &>;
+        for (int attempt = 0;; ++attempt) {
+            quint64 succeededBefore = 0;
+            const InFlight busy(Metrics::global().databaseConnectionsInUse);
+            QElapsedTimer timer;
+            timer.start();
+            const auto timed
+                = qScopeGuard([&timer] { Metrics::global().recordQuery(timer.nsecsElapsed()); });
+            try {
+                Db &db = threadDb();
+                succeededBefore = db.statementsSucceeded();
+                return work(db);
+            } catch (const DbError &error) {
+                if (attempt == 0 && error.isConnectionError() && m_connections.localData()
+                    && m_connections.localData()->statementsSucceeded() == succeededBefore) {
+                    discardThreadConnection();
+                    continue;
+                }
+                return R(handleError(error));
+            }
+        }
+    }
+
     Db &threadDb();
     ApiError handleError(const DbError &error);
     void discardThreadConnection();

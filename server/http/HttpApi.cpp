@@ -494,14 +494,17 @@ QFuture<HttpReply> HttpApi::registerUser(const Request &request)
         request, [this, address = request.clientAddress](RegisterRequest body) {
             if (const auto wait = m_limits.registrationsByAddress.acquire(address))
                 return ready(ApiError::tooManyRequests(u"too_many_registrations"_s, *wait));
+            // Continuations that start more pool work run on the event loop
+            // (see startAfterCaller).
             return m_hasher.hash(body.password)
-                .then([this, body](const QString &passwordHash) {
-                    if (passwordHash.isEmpty())
-                        return ready(ApiError::internal());
-                    return respond(m_db.run([body, passwordHash](Db &db) {
-                        return UserService::registerUser(db, body, passwordHash);
-                    }));
-                })
+                .then(this,
+                    [this, body](const QString &passwordHash) {
+                        if (passwordHash.isEmpty())
+                            return ready(ApiError::internal());
+                        return respond(m_db.run([body, passwordHash](Db &db) {
+                            return UserService::registerUser(db, body, passwordHash);
+                        }));
+                    })
                 .unwrap();
         });
 }
@@ -519,29 +522,32 @@ QFuture<HttpReply> HttpApi::login(const Request &request)
                     u"too_many_failed_logins"_s, admission.retryAfterSeconds));
             return m_db
                 .run([email = body.email](Db &db) { return UserService::credentials(db, email); })
-                .then([this, attempt = admission.attempt, password = body.password,
-                          client = clientInfo(request, body.deviceName)](
-                          const Result<UserService::Credentials> &credentials) {
-                    if (!credentials) {
-                        if (credentials.error().status == 401)
-                            attempt->failed();
-                        return ready(credentials.error());
-                    }
-                    const UserService::Credentials found = credentials.value();
-                    return m_hasher.verify(found.passwordHash, password)
-                        .then([this, attempt, client, user = found.user](bool matches) {
-                            if (!matches) {
+                .then(this,
+                    [this, attempt = admission.attempt, password = body.password,
+                        client = clientInfo(request, body.deviceName)](
+                        const Result<UserService::Credentials> &credentials) {
+                        if (!credentials) {
+                            if (credentials.error().status == 401)
                                 attempt->failed();
-                                return ready(ApiError::unauthorized(
-                                    u"invalid_credentials"_s, u"Incorrect email or password"_s));
-                            }
-                            attempt->succeeded();
-                            return respond(m_db.run([this, user, client](Db &db) {
-                                return m_tokens.issue(db, user, client);
-                            }));
-                        })
-                        .unwrap();
-                })
+                            return ready(credentials.error());
+                        }
+                        const UserService::Credentials found = credentials.value();
+                        return m_hasher.verify(found.passwordHash, password)
+                            .then(this,
+                                [this, attempt, client, user = found.user](bool matches) {
+                                    if (!matches) {
+                                        attempt->failed();
+                                        return ready(
+                                            ApiError::unauthorized(u"invalid_credentials"_s,
+                                                u"Incorrect email or password"_s));
+                                    }
+                                    attempt->succeeded();
+                                    return respond(m_db.run([this, user, client](Db &db) {
+                                        return m_tokens.issue(db, user, client);
+                                    }));
+                                })
+                            .unwrap();
+                    })
                 .unwrap();
         });
 }

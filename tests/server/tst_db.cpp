@@ -1,5 +1,6 @@
 #include "db/Database.h"
 
+#include <QRandomGenerator>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -16,6 +17,7 @@ class TestDb : public QObject
 private Q_SLOTS:
     void sqliteStatementErrorIsNotConnectionLoss();
     void sqliteFailureKeepsTheWorkerConnection();
+    void continuationAttachedLateRunsOnce();
 };
 
 namespace {
@@ -62,23 +64,47 @@ void TestDb::sqliteFailureKeepsTheWorkerConnection()
     settings.sqlitePath = dir.filePath(u"pool.db"_s);
     settings.poolSize = 1; // one worker: the next unit of work shares its connection
     Database database(settings);
-    const Result<qint64> failed
-        = database
-              .run([](Db &db) -> Result<qint64> {
-                  Rows rows = db.exec(u"SELECT 'abc' LIKE ?"_s, { tooComplexPattern });
-                  return rows.integer(0);
-              })
-              .result();
+    const Result<qint64> failed = database.runAndWait([](Db &db) -> Result<qint64> {
+        Rows rows = db.exec(u"SELECT 'abc' LIKE ?"_s, { tooComplexPattern });
+        return rows.integer(0);
+    });
     QVERIFY(!failed.ok());
     QCOMPARE(failed.error().status, 500); // was 503 "database unavailable"
-    const Result<bool> reused = database
-                                    .run([](Db &db) -> Result<bool> {
-                                        // A statement failure leaves the connection open.
-                                        return db.connection().isOpen();
-                                    })
-                                    .result();
+    const Result<bool> reused = database.runAndWait([](Db &db) -> Result<bool> {
+        // A statement failure leaves the connection open.
+        return db.connection().isOpen();
+    });
     QVERIFY(reused.ok());
     QVERIFY(reused.value());
+}
+
+// The server died under sustained sends with a SIGSEGV in
+// QFutureInterfaceBase::reportStarted: Qt 6.4 can run a continuation twice
+// when it is attached while a worker finishes the future, as happens when the
+// event-loop thread is preempted between run() and then(). Here the caller
+// dawdles a random moment before attaching, 100,000 times; with the work
+// started by QtConcurrent::run this crashed within seconds. Each continuation
+// must run exactly once.
+void TestDb::continuationAttachedLateRunsOnce()
+{
+    QTemporaryDir dir;
+    DatabaseSettings settings;
+    settings.sqlitePath = dir.filePath(u"race.db"_s);
+    settings.poolSize = 4;
+    Database database(settings);
+    QObject context;
+    constexpr int count = 100000;
+    int ran = 0;
+    for (int i = 0; i < count; ++i) {
+        QFuture<Result<int>> future = database.run([](Db &) -> Result<int> { return 1; });
+        volatile int dawdled = 0;
+        for (int spin = QRandomGenerator::global()->bounded(20000); spin > 0; --spin)
+            dawdled = dawdled + 1;
+        future.then(&context, [&ran](const Result<int> &) { ++ran; });
+        if (i % 1000 == 0)
+            QCoreApplication::processEvents();
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(ran, count, 60000);
 }
 
 QTEST_GUILESS_MAIN(TestDb)
