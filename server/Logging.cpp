@@ -182,7 +182,7 @@ constexpr int fatalSignals[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT };
 // The last words of a crashing process: one log line naming the signal, the
 // stack as backtrace_symbols_fd prints it, then the default action (a core
 // dump where the limits allow one).
-void onFatalSignal(int signalNumber)
+[[maybe_unused]] void onFatalSignal(int signalNumber) // unused under ASan
 {
     const int fd = fatalLogFd.load();
     SignalSafeLine line;
