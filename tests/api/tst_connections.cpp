@@ -30,18 +30,6 @@ private Q_SLOTS:
 
 namespace {
 
-qint64 residentKiB(qint64 pid)
-{
-    QFile status(u"/proc/%1/status"_s.arg(pid));
-    if (!status.open(QIODevice::ReadOnly))
-        return -1;
-    for (const QByteArray &line : status.readAll().split('\n')) {
-        if (line.startsWith("VmRSS:"))
-            return line.mid(6).trimmed().split(' ').first().toLongLong();
-    }
-    return -1;
-}
-
 // A gauge's value in the server's /metrics, or -1 when it is not there.
 qint64 gauge(HttpClient &http, const QByteArray &name)
 {

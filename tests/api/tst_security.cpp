@@ -533,22 +533,6 @@ void TestSecurity::authorizationMatrix()
         http.post(u"/api/v1/auth/refresh"_s, { { u"refresh_token"_s, alice.refreshToken } }), 200);
 }
 
-namespace {
-
-qint64 residentKiB(qint64 pid)
-{
-    QFile status(u"/proc/%1/status"_s.arg(pid));
-    if (!status.open(QIODevice::ReadOnly))
-        return -1;
-    for (const QByteArray &line : status.readAll().split('\n')) {
-        if (line.startsWith("VmRSS:"))
-            return line.mid(6).trimmed().split(' ').first().toLongLong();
-    }
-    return -1;
-}
-
-} // namespace
-
 void TestSecurity::malformedHttp_data()
 {
     QTest::addColumn<QByteArray>("request");

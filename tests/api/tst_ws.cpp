@@ -123,18 +123,6 @@ static ServerFrames parseServerFrames(const QByteArray &received)
     return result;
 }
 
-static qint64 residentKiB(qint64 pid)
-{
-    QFile status(u"/proc/%1/status"_s.arg(pid));
-    if (!status.open(QIODevice::ReadOnly))
-        return -1;
-    for (const QByteArray &line : status.readAll().split('\n')) {
-        if (line.startsWith("VmRSS:"))
-            return line.mid(6).trimmed().split(' ').first().toLongLong();
-    }
-    return -1;
-}
-
 // Reads until the server has closed the connection (or 20 s passed).
 static QByteArray readUntilClosed(QTcpSocket &socket, QByteArray received = {})
 {

@@ -2,6 +2,7 @@
 
 #include "shared/Json.h"
 
+#include <QFile>
 #include <QJsonArray>
 #include <QNetworkReply>
 #include <QProcessEnvironment>
@@ -96,9 +97,8 @@ bool TestServer::start(const QStringList &extraArgs)
     serverEnv.insert(u"SECRET_KEY"_s, QString::fromLatin1(secretKey()));
     // Suites register and send far faster than any person; the limits' own
     // test turns them on with command-line options, which win over these.
-    for (const QString &limit :
-        { u"LOGIN_RATE"_s, u"LOGIN_ACCOUNT_RATE"_s, u"REGISTER_RATE"_s, u"MESSAGE_RATE"_s,
-            u"USER_SEARCH_RATE"_s, u"CHAT_CHANGE_RATE"_s })
+    for (const QString &limit : { u"LOGIN_RATE"_s, u"LOGIN_ACCOUNT_RATE"_s, u"REGISTER_RATE"_s,
+             u"MESSAGE_RATE"_s, u"USER_SEARCH_RATE"_s, u"CHAT_CHANGE_RATE"_s })
         serverEnv.insert(limit, u"off"_s);
     m_process.setProcessEnvironment(serverEnv);
     m_process.setProcessChannelMode(QProcess::MergedChannels);
@@ -245,4 +245,16 @@ HttpClient::Account HttpClient::newUser(const QString &name)
     account.token = login.object().value(u"access_token").toString();
     account.refreshToken = login.object().value(u"refresh_token").toString();
     return account;
+}
+
+qint64 residentKiB(qint64 pid)
+{
+    QFile status(u"/proc/%1/status"_s.arg(pid));
+    if (!status.open(QIODevice::ReadOnly))
+        return -1;
+    for (const QByteArray &line : status.readAll().split('\n')) {
+        if (line.startsWith("VmRSS:"))
+            return line.mid(6).trimmed().split(' ').first().toLongLong();
+    }
+    return -1;
 }

@@ -119,6 +119,9 @@ private:
     QHash<QByteArray, QByteArray> m_headers;
 };
 
+// The resident memory of process `pid` in KiB (VmRSS), or -1.
+qint64 residentKiB(qint64 pid);
+
 // Checks a reply's status (evaluating the expression once) and shows the body when it differs.
 #define COMPARE_STATUS(expression, expected)                                                       \
     do {                                                                                           \
