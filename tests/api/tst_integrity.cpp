@@ -1,4 +1,5 @@
 #include "TestServer.h"
+#include "WsClient.h"
 
 #include "shared/Json.h"
 
@@ -44,37 +45,6 @@ private:
 };
 
 namespace {
-
-// A WebSocket client that records every frame (parsed and as received).
-class WsClient : public QObject
-{
-public:
-    explicit WsClient(const QUrl &url)
-    {
-        connect(&socket, &QWebSocket::textMessageReceived, this, [this](const QString &text) {
-            raw.append(text);
-            frames.append(Messenger::parseJson(text.toUtf8()).object());
-        });
-        socket.open(url);
-    }
-    QList<QJsonObject> ofType(const QString &type) const
-    {
-        QList<QJsonObject> result;
-        for (const QJsonObject &frame : frames) {
-            if (frame.value(u"type").toString() == type)
-                result.append(frame);
-        }
-        return result;
-    }
-    QJsonObject lastData(const QString &type) const
-    {
-        const auto matching = ofType(type);
-        return matching.isEmpty() ? QJsonObject() : matching.last().value(u"data").toObject();
-    }
-    QWebSocket socket;
-    QList<QJsonObject> frames;
-    QStringList raw;
-};
 
 Reply send(HttpClient &http, const QString &token, const QString &chatId, const QString &text)
 {

@@ -1,4 +1,5 @@
 #include "TestServer.h"
+#include "WsClient.h"
 
 #include <QDateTime>
 #include <QElapsedTimer>
@@ -50,67 +51,7 @@ QString signedToken(const QJsonObject &claims)
     return QString::fromLatin1(input + '.' + base64Url(signature));
 }
 
-// A socket that records its frames and how it ended.
-class Socket : public QObject
-{
-public:
-    explicit Socket(const QUrl &url)
-    {
-        connect(&socket, &QWebSocket::textMessageReceived, this, [this](const QString &text) {
-            frames.append(QJsonDocument::fromJson(text.toUtf8()).object());
-        });
-        connect(&socket, &QWebSocket::disconnected, this, [this] {
-            closeCode = socket.closeCode();
-            closedAfterMs = clock.elapsed();
-        });
-        socket.open(url);
-    }
-    bool greeted()
-    {
-        QElapsedTimer waited;
-        waited.start();
-        while (frames.isEmpty() && !closed() && waited.elapsed() < 10000)
-            QTest::qWait(10);
-        return !frames.isEmpty() && frames.first().value(u"status").toString() == u"connected"_s;
-    }
-    bool closed() const { return closeCode >= 0; }
-    void sendJson(const QJsonObject &object)
-    {
-        socket.sendTextMessage(
-            QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact)));
-    }
-    // Whether the socket still answers: a ping gets its pong.
-    bool answersPing()
-    {
-        const qsizetype before = frames.size();
-        sendJson({ { u"type"_s, u"ping"_s } });
-        QElapsedTimer waited;
-        waited.start();
-        while (waited.elapsed() < 10000) {
-            for (qsizetype i = before; i < frames.size(); ++i) {
-                if (frames[i].value(u"type").toString() == u"pong"_s)
-                    return true;
-            }
-            QTest::qWait(10);
-        }
-        return false;
-    }
-    QList<QJsonObject> ofType(const QString &type) const
-    {
-        QList<QJsonObject> found;
-        for (const QJsonObject &frame : frames) {
-            if (frame.value(u"type").toString() == type)
-                found.append(frame);
-        }
-        return found;
-    }
-
-    QWebSocket socket;
-    QList<QJsonObject> frames;
-    int closeCode = -1;
-    qint64 closedAfterMs = -1; // since clock started
-    QElapsedTimer clock;
-};
+using Socket = WsClient;
 
 HttpClient::Account login(
     HttpClient &http, const HttpClient::Account &account, const QString &deviceName = {})

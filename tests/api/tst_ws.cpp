@@ -1,4 +1,5 @@
 #include "TestServer.h"
+#include "WsClient.h"
 
 #include <algorithm>
 
@@ -12,45 +13,7 @@
 
 using namespace Qt::StringLiterals;
 
-// A real QWebSocket client that records every frame it receives.
-class Client : public QObject
-{
-public:
-    explicit Client(const QUrl &url)
-    {
-        connect(&socket, &QWebSocket::textMessageReceived, this, [this](const QString &text) {
-            frames.append(QJsonDocument::fromJson(text.toUtf8()).object());
-        });
-        connect(
-            &socket, &QWebSocket::disconnected, this, [this] { closeCode = socket.closeCode(); });
-        socket.open(url);
-    }
-    bool waitFrames(qsizetype count, int timeoutMs = 10000)
-    {
-        QElapsedTimer timer;
-        timer.start();
-        while (frames.size() < count && timer.elapsed() < timeoutMs)
-            QTest::qWait(10);
-        return frames.size() >= count;
-    }
-    QList<QJsonObject> ofType(const QString &type) const
-    {
-        QList<QJsonObject> result;
-        for (const QJsonObject &frame : frames) {
-            if (frame.value(u"type").toString() == type)
-                result.append(frame);
-        }
-        return result;
-    }
-    void sendJson(const QJsonObject &object)
-    {
-        socket.sendTextMessage(
-            QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact)));
-    }
-    QWebSocket socket;
-    QList<QJsonObject> frames;
-    int closeCode = -1;
-};
+using Client = WsClient;
 
 // Opens a WebSocket with a bare TCP socket, so the test controls what (not) to answer.
 static bool rawHandshake(QTcpSocket &socket, const TestServer &server, const QString &token)
