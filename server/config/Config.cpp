@@ -128,8 +128,8 @@ std::optional<Config> Config::load(const QStringList &arguments, QString *error)
     parser.addOptions({ host, port, databaseUrl, dataDir, secretKey, tokenMinutes, logLevel,
         poolSize, hashers, pingInterval, httpIdle, connectionsPerUser, outboundKiB, grace,
         logFormat, logFile, tlsCert, tlsKey, cors, connectionsPerAddress, frameRate, loginRate,
-        loginAccountRate, registerRate, messageRate, searchRate, chatChangeRate,
-        trustedProxies, httpRequestTimeout, httpPerAddress, checkConfig });
+        loginAccountRate, registerRate, messageRate, searchRate, chatChangeRate, trustedProxies,
+        httpRequestTimeout, httpPerAddress, checkConfig });
     parser.process(arguments);
 
     const QProcessEnvironment env = QProcessEnvironment::systemEnvironment();

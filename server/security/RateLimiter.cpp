@@ -110,8 +110,8 @@ void RateLimiter::prune(qint64 now)
 }
 
 RateLimits::RateLimits(RateLimiter::Rule failedLogins, RateLimiter::Rule registrations,
-    RateLimiter::Rule messages, RateLimiter::Rule failedLoginsPerAccount, RateLimiter::Rule searches,
-    RateLimiter::Rule chatChanges)
+    RateLimiter::Rule messages, RateLimiter::Rule failedLoginsPerAccount,
+    RateLimiter::Rule searches, RateLimiter::Rule chatChanges)
     : logins(std::make_unique<LoginGuard>(failedLogins, failedLoginsPerAccount))
     , registrationsByAddress(registrations)
     , messagesByUser(messages)

@@ -26,7 +26,6 @@ public:
     bool trusts(const QHostAddress &address) const;
 
 private:
-
     QList<QPair<QHostAddress, int>> m_subnets;
 };
 

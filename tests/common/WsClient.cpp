@@ -23,19 +23,13 @@ WsClient::WsClient(const QUrl &url)
 
 bool WsClient::waitFrames(qsizetype count, int timeoutMs)
 {
-    QElapsedTimer timer;
-    timer.start();
-    while (frames.size() < count && timer.elapsed() < timeoutMs)
-        QTest::qWait(10);
-    return frames.size() >= count;
+    return QTest::qWaitFor([this, count] { return frames.size() >= count; }, timeoutMs);
 }
 
 bool WsClient::greeted()
 {
-    QElapsedTimer waited;
-    waited.start();
-    while (frames.isEmpty() && !closed() && waited.elapsed() < 10000)
-        QTest::qWait(10);
+    [[maybe_unused]] const bool ended
+        = QTest::qWaitFor([this] { return !frames.isEmpty() || closed(); }, 10000);
     return !frames.isEmpty() && frames.first().value(u"status").toString() == u"connected"_s;
 }
 
@@ -48,16 +42,15 @@ bool WsClient::answersPing()
 {
     const qsizetype before = frames.size();
     sendJson({ { u"type"_s, u"ping"_s } });
-    QElapsedTimer waited;
-    waited.start();
-    while (waited.elapsed() < 10000) {
-        for (qsizetype i = before; i < frames.size(); ++i) {
-            if (frames[i].value(u"type").toString() == u"pong"_s)
-                return true;
-        }
-        QTest::qWait(10);
-    }
-    return false;
+    return QTest::qWaitFor(
+        [this, before] {
+            for (qsizetype i = before; i < frames.size(); ++i) {
+                if (frames[i].value(u"type").toString() == u"pong"_s)
+                    return true;
+            }
+            return false;
+        },
+        10000);
 }
 
 QList<QJsonObject> WsClient::ofType(const QString &type) const
