@@ -139,19 +139,14 @@ void HttpConnections::publish()
 
 bool HttpConnections::requestArrived(QTcpSocket *socket, const QHttpServerRequest &request)
 {
-    Connection *connection = find(socket);
-    if (!connection) {
-        // Not adopted (a listener we do not own): pausing still bounds it.
-        Connection adopted;
-        adopted.socket = socket;
-        connection = &m_connections.insert(socket, adopted).value();
-        publish();
-        connect(socket, &QObject::destroyed, this, [this, socket] { forget(socket); });
+    // Every listener adopts its sockets (HTTP at accept, TLS when its
+    // handshake starts); a WebSocket's was released and never comes back here.
+    if (Connection *connection = find(socket)) {
+        connection->requestStartedMs = -1;
+        connection->answering = true;
+        connection->lastActivityMs = m_clock.elapsed();
+        pause(socket);
     }
-    connection->requestStartedMs = -1;
-    connection->answering = true;
-    connection->lastActivityMs = m_clock.elapsed();
-    pause(socket);
 
     // Request smuggling: with both headers, or two lengths, a proxy in front
     // may have framed this request differently than QHttpServer did, and what

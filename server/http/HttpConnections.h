@@ -71,9 +71,6 @@ public:
     // The answer is written; close the connection once it is sent.
     void answeredAndClose(QTcpSocket *socket);
 
-    qsizetype connectionCount() const { return m_connections.size(); }
-    qsizetype stalledCount() const { return m_stalled; }
-
 private:
     struct Connection
     {
