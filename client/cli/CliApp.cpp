@@ -7,6 +7,8 @@
 #include <QJsonDocument>
 
 #include <cstdio>
+#include <termios.h>
+#include <unistd.h>
 
 using namespace Qt::StringLiterals;
 
@@ -14,19 +16,55 @@ namespace Messenger::Client {
 
 namespace {
 
-const QString usage = u"Commands:\n"
-                      "  register --name NAME --email EMAIL [--password PASSWORD]\n"
-                      "  login --email EMAIL [--password PASSWORD]   (keeps the session)\n"
-                      "  logout\n"
-                      "  chats                       your chats, newest first\n"
-                      "  start EMAIL                 opens (or finds) your chat with that person\n"
-                      "  history CHAT [--limit N] [--before SEQ]\n"
-                      "  send CHAT TEXT\n"
-                      "  read CHAT                   marks the chat read\n"
-                      "  listen                      live events as JSON lines until interrupted\n"
-                      "The password may come from MESSENGER_PASSWORD instead.\n"
-                      "Exit codes: 0 done, 1 usage, 2 refused by the server, 3 not signed in,\n"
-                      "4 server unreachable or failing."_s;
+const QString usage
+    = u"Commands:\n"
+      "  register --name NAME --email EMAIL\n"
+      "  login --email EMAIL         (keeps the session)\n"
+      "  logout\n"
+      "  chats                       your chats, newest first\n"
+      "  start EMAIL                 opens (or finds) your chat with that person\n"
+      "  history CHAT [--limit N] [--before SEQ]\n"
+      "  send CHAT TEXT\n"
+      "  read CHAT                   marks the chat read\n"
+      "  listen [--since SEQ]        live events as JSON lines until interrupted;\n"
+      "                              --since first replays the events after SEQ\n"
+      "The password is asked for (without echo) on a terminal, read as one line\n"
+      "from standard input otherwise, or taken from MESSENGER_PASSWORD; never\n"
+      "from the command line, where other users of the machine could see it.\n"
+      "Exit codes: 0 done, 1 usage, 2 refused by the server (a wrong password\n"
+      "too), 3 not signed in or the session ended, 4 server unreachable or failing.\n"
+      "With --json every outcome, failures included, is one JSON line on stdout."_s;
+
+// Reads a password without showing it: with the terminal's echo off when
+// stdin is one, else the first line of stdin (pipes, scripts).
+QString readPassword(const QString &prompt)
+{
+    const bool terminal = ::isatty(STDIN_FILENO) == 1;
+    QTextStream err(stderr);
+    termios saved {};
+    if (terminal) {
+        err << prompt << Qt::flush;
+        ::tcgetattr(STDIN_FILENO, &saved);
+        termios silent = saved;
+        silent.c_lflag &= ~tcflag_t(ECHO);
+        ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &silent);
+    }
+    QTextStream in(stdin);
+    const QString line = in.readLine();
+    if (terminal) {
+        ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
+        err << Qt::endl; // the Enter the user typed was not echoed
+    }
+    return line;
+}
+
+// A positive whole number from an option, or nothing.
+std::optional<qint64> positiveNumber(const QString &text)
+{
+    bool ok = false;
+    const qint64 value = text.toLongLong(&ok);
+    return ok && value > 0 ? std::optional(value) : std::nullopt;
+}
 
 } // namespace
 
@@ -56,14 +94,22 @@ void CliApp::start(const QStringList &arguments)
         { u"json"_s, tr("Print JSON, one value per line.") },
         { u"name"_s, tr("Display name (register)."), u"name"_s },
         { u"email"_s, tr("Email (register, login)."), u"email"_s },
-        { u"password"_s, tr("Password (register, login); or set MESSENGER_PASSWORD."),
-            u"password"_s },
-        { u"limit"_s, tr("Messages to show (history). Default 20."), u"n"_s },
+        { u"limit"_s, tr("Messages to show (history), 1 to 100. Default 20."), u"n"_s },
         { u"before"_s, tr("Only messages older than this seq (history)."), u"seq"_s },
+        { u"since"_s, tr("Replay the events after this seq first (listen)."), u"seq"_s },
     });
     m_parser.addPositionalArgument(u"command"_s, tr("What to do (see above)."));
-    m_parser.process(arguments);
-    m_json = m_parser.isSet(u"json"_s);
+    // parse(), not process(): a bad command line is a usage error like any
+    // other, printed as JSON under --json.
+    m_json = arguments.contains(u"--json"_s);
+    if (!m_parser.parse(arguments)) {
+        failUsage(m_parser.errorText());
+        return;
+    }
+    if (m_parser.isSet(u"help"_s))
+        m_parser.showHelp(Success);
+    if (m_parser.isSet(u"version"_s))
+        m_parser.showVersion();
     QString server = m_parser.value(u"server"_s);
     if (server.isEmpty())
         server = m_store.serverUrl();
@@ -86,6 +132,9 @@ void CliApp::start(const QStringList &arguments)
         registerUser(args);
     else if (command == u"login"_s)
         login(args);
+    else if (!args.isEmpty()
+        && (command == u"logout"_s || command == u"chats"_s || command == u"listen"_s))
+        failUsage(tr("%1 takes no arguments: %2").arg(command, args.join(u' ')));
     else if (command == u"logout"_s)
         logout();
     else if (command == u"chats"_s)
@@ -106,18 +155,32 @@ void CliApp::start(const QStringList &arguments)
 
 QString CliApp::option(const QString &name) const
 {
-    if (name == u"password"_s && !m_parser.isSet(name))
-        return qEnvironmentVariable("MESSENGER_PASSWORD");
     return m_parser.value(name);
 }
 
-void CliApp::registerUser(const QStringList &)
+QString CliApp::password(bool confirm)
+{
+    if (const QString fromEnvironment = qEnvironmentVariable("MESSENGER_PASSWORD");
+        !fromEnvironment.isEmpty())
+        return fromEnvironment;
+    const QString password = readPassword(tr("Password: "));
+    if (confirm && ::isatty(STDIN_FILENO) == 1
+        && readPassword(tr("Repeat the password: ")) != password)
+        return {};
+    return password;
+}
+
+void CliApp::registerUser(const QStringList &args)
 {
     const QString name = option(u"name"_s);
     const QString email = option(u"email"_s);
-    const QString password = option(u"password"_s);
-    if (name.isEmpty() || email.isEmpty() || password.isEmpty()) {
-        failUsage(tr("register needs --name, --email and a password."));
+    if (name.isEmpty() || email.isEmpty() || !args.isEmpty()) {
+        failUsage(tr("register needs --name and --email, and nothing else."));
+        return;
+    }
+    const QString password = this->password(true);
+    if (password.isEmpty()) {
+        failUsage(tr("register needs a password (the two entered must match)."));
         return;
     }
     m_api.registerUser(name, email, password).then(this, [this](const ApiResult<User> &user) {
@@ -129,17 +192,22 @@ void CliApp::registerUser(const QStringList &)
     });
 }
 
-void CliApp::login(const QStringList &)
+void CliApp::login(const QStringList &args)
 {
     const QString email = option(u"email"_s);
-    const QString password = option(u"password"_s);
-    if (email.isEmpty() || password.isEmpty()) {
-        failUsage(tr("login needs --email and a password."));
+    if (email.isEmpty() || !args.isEmpty()) {
+        failUsage(tr("login needs --email, and nothing else."));
+        return;
+    }
+    const QString password = this->password(false);
+    if (password.isEmpty()) {
+        failUsage(tr("login needs a password."));
         return;
     }
     m_api.login(email, password).then(this, [this](const ApiResult<TokenResponse> &tokens) {
+        // A 401 here is a wrong email or password: refused, not "signed out".
         if (!tokens)
-            return fail(tokens.error());
+            return fail(tokens.error(), Refused);
         m_store.saveServerUrl(m_api.baseUrl().toString());
         m_store.saveRefreshToken(tokens.value().refreshToken);
         done(QJsonObject { { u"user_id"_s, tokens.value().userId } },
@@ -167,8 +235,7 @@ void CliApp::withSession(std::function<void()> then)
 {
     m_store.loadRefreshToken().then(this, [this, then = std::move(then)](const QString &token) {
         if (token.isEmpty()) {
-            m_err << tr("Not signed in: run login first.") << Qt::endl;
-            Q_EMIT finished(NotSignedIn);
+            finish(NotSignedIn, tr("Not signed in: run login first."));
             return;
         }
         // The first call meets a 401 and refreshes: one extra round trip.
@@ -232,17 +299,33 @@ void CliApp::history(const QStringList &args)
         return;
     }
     HistoryQuery query;
-    query.limit = m_parser.isSet(u"limit"_s) ? option(u"limit"_s).toInt() : 20;
-    if (m_parser.isSet(u"before"_s))
-        query.beforeSeq = option(u"before"_s).toLongLong();
+    query.limit = 20;
+    if (m_parser.isSet(u"limit"_s)) {
+        const auto limit = positiveNumber(option(u"limit"_s));
+        if (!limit || *limit > 100) {
+            failUsage(tr("--limit takes a number from 1 to 100."));
+            return;
+        }
+        query.limit = int(*limit);
+    }
+    if (m_parser.isSet(u"before"_s)) {
+        query.beforeSeq = positiveNumber(option(u"before"_s));
+        if (!query.beforeSeq) {
+            failUsage(tr("--before takes a seq, a positive number."));
+            return;
+        }
+    }
     m_api.history(args.first(), query).then(this, [this](const ApiResult<HistoryPage> &page) {
         if (!page)
             return fail(page.error());
         QStringList lines;
         // Oldest first, as a conversation reads.
         for (auto it = page.value().messages.crbegin(); it != page.value().messages.crend(); ++it)
-            lines.append(u"[%1] %2: %3"_s.arg(formatTimestamp(it->timestamp), it->sender.name,
-                it->deleted ? tr("(deleted)") : it->text));
+            lines.append(tr("#%1 (seq %2) [%3] %4: %5")
+                             .arg(it->chatSeq)
+                             .arg(it->seq)
+                             .arg(formatTimestamp(it->timestamp), it->sender.name,
+                                 it->deleted ? tr("(deleted)") : it->text));
         done(page.value().toJson(), lines.isEmpty() ? tr("No messages.") : lines.join(u'\n'));
     });
 }
@@ -289,8 +372,19 @@ void CliApp::read(const QStringList &args)
 
 void CliApp::listen()
 {
+    std::optional<qint64> since;
+    if (m_parser.isSet(u"since"_s)) {
+        bool ok = false;
+        since = option(u"since"_s).toLongLong(&ok);
+        if (!ok || *since < 0) {
+            failUsage(tr("--since takes a seq, a number from 0."));
+            return;
+        }
+    }
     // Messages come as JSON lines whatever --json says: this is for pipes.
     m_live = new LiveConnection(&m_api, this);
+    if (since)
+        m_live->setResumeSeq(*since);
     const auto print = [this](const QString &type, const QJsonValue &data) {
         m_out << QJsonDocument(QJsonObject { { u"type"_s, type }, { u"data"_s, data } })
                      .toJson(QJsonDocument::Compact)
@@ -332,14 +426,15 @@ void CliApp::listen()
                 QJsonObject {
                     { u"chat_id"_s, chatId }, { u"user_id"_s, userId }, { u"name"_s, name } });
         });
+    // Said once: a reconnect resumes silently where the last socket stopped.
     connect(m_live, &LiveConnection::stateChanged, this, [this](LiveConnection::State state) {
-        if (state == LiveConnection::State::Connected)
+        if (state == LiveConnection::State::Connected && !m_saidListening) {
+            m_saidListening = true;
             m_err << tr("Listening; Ctrl+C ends.") << Qt::endl;
+        }
     });
-    connect(&m_api, &ApiClient::sessionExpired, this, [this] {
-        m_err << tr("The session expired: run login again.") << Qt::endl;
-        Q_EMIT finished(NotSignedIn);
-    });
+    connect(&m_api, &ApiClient::sessionExpired, this,
+        [this] { finish(NotSignedIn, tr("The session expired: run login again.")); });
     // The socket needs an access token: get one first.
     m_api.refresh().then(this, [this](const ApiResult<TokenResponse> &tokens) {
         if (!tokens)
@@ -348,29 +443,36 @@ void CliApp::listen()
     });
 }
 
-void CliApp::fail(const ApiError &error)
+void CliApp::fail(const ApiError &error, std::optional<ExitCode> ifUnauthorized)
 {
-    int code = Refused;
+    ExitCode code = Refused;
     if (error.kind != ApiError::Kind::Http || error.status >= 500)
         code = Unavailable;
     else if (error.status == 401)
-        code = NotSignedIn;
+        code = ifUnauthorized.value_or(NotSignedIn);
     const QString text
         = error.kind == ApiError::Kind::Http && error.status < 500 ? error.detail : error.message();
-    if (m_json) {
-        m_out << QJsonDocument(QJsonObject { { u"error"_s, text }, { u"status"_s, error.status },
-                                   { u"code"_s, error.code } })
-                     .toJson(QJsonDocument::Compact)
-              << Qt::endl;
-    }
-    m_err << text << Qt::endl;
-    Q_EMIT finished(code);
+    finish(code, text, error.status, error.code);
 }
 
 void CliApp::failUsage(const QString &message)
 {
+    finish(UsageError, message, 0, u"usage_error"_s);
+}
+
+void CliApp::finish(ExitCode exitCode, const QString &message, int status, const QString &code)
+{
+    if (m_json) {
+        const QString jsonCode = !code.isEmpty() ? code
+            : exitCode == NotSignedIn            ? u"not_signed_in"_s
+                                                 : QString();
+        m_out << QJsonDocument(QJsonObject { { u"error"_s, message }, { u"status"_s, status },
+                                   { u"code"_s, jsonCode } })
+                     .toJson(QJsonDocument::Compact)
+              << Qt::endl;
+    }
     m_err << message << Qt::endl;
-    Q_EMIT finished(UsageError);
+    Q_EMIT finished(exitCode);
 }
 
 void CliApp::done(const QJsonValue &json, const QString &text)

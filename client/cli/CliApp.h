@@ -47,14 +47,22 @@ private:
 
     // Runs `then` once a stored session is loaded, or ends with NotSignedIn.
     void withSession(std::function<void()> then);
-    // Prints an error and ends with the exit code that fits it.
-    void fail(const ApiError &error);
+    // Prints an error and ends with the exit code that fits it; a 401 means
+    // the session ended unless the caller says otherwise (login: refused).
+    void fail(const ApiError &error, std::optional<ExitCode> ifUnauthorized = {});
     void failUsage(const QString &message);
+    // Every failure ends here: the message on stderr and, with --json, one
+    // JSON line on stdout {"error", "status", "code"}.
+    void finish(
+        ExitCode exitCode, const QString &message, int status = 0, const QString &code = {});
+    // MESSENGER_PASSWORD, else asked for; `confirm` asks twice on a terminal.
+    QString password(bool confirm);
     void done(const QJsonValue &json, const QString &text);
     QString option(const QString &name) const;
 
     QCommandLineParser m_parser;
     bool m_json = false;
+    bool m_saidListening = false;
     ApiClient m_api;
     SessionStore m_store;
     LiveConnection *m_live = nullptr;

@@ -17,6 +17,10 @@ private Q_SLOTS:
     void initTestCase();
     void conversation();
     void exitCodes();
+    void passwordNeverOnTheCommandLine();
+    void usageErrors_data();
+    void usageErrors();
+    void historyAndListenCarrySeq();
 
 private:
     struct Run
@@ -27,7 +31,8 @@ private:
         QJsonDocument json() const { return QJsonDocument::fromJson(out.trimmed()); }
     };
     // One run of the CLI as `who` (each person has a session of their own).
-    Run cli(const QString &who, const QStringList &args, const QString &password = {});
+    Run cli(const QString &who, const QStringList &args, const QString &password = {},
+        const QByteArray &standardInput = {});
     QProcessEnvironment environmentFor(const QString &who) const;
 
     TestServer m_server;
@@ -52,7 +57,8 @@ QProcessEnvironment TestCli::environmentFor(const QString &who) const
     return env;
 }
 
-TestCli::Run TestCli::cli(const QString &who, const QStringList &args, const QString &password)
+TestCli::Run TestCli::cli(const QString &who, const QStringList &args, const QString &password,
+    const QByteArray &standardInput)
 {
     QProcess process;
     QProcessEnvironment env = environmentFor(who);
@@ -60,6 +66,8 @@ TestCli::Run TestCli::cli(const QString &who, const QStringList &args, const QSt
         env.insert(u"MESSENGER_PASSWORD"_s, password);
     process.setProcessEnvironment(env);
     process.start(QStringLiteral(MESSENGER_CLI_BIN), args);
+    process.write(standardInput);
+    process.closeWriteChannel();
     Run run;
     if (!process.waitForFinished(30000))
         return run;
@@ -135,11 +143,17 @@ void TestCli::exitCodes()
     const QString server = m_server.url(u"/"_s).toString();
     QCOMPARE(cli(u"nobody"_s, { u"--server"_s, server, u"frobnicate"_s }).exitCode, 1);
     QCOMPARE(cli(u"nobody"_s, { u"--server"_s, server, u"chats"_s }).exitCode, 3);
+    // A wrong password is the server refusing, not "signed out" (3).
     const Run wrongPassword = cli(u"nobody"_s,
-        { u"--server"_s, server, u"login"_s, u"--email"_s, u"nobody@example.com"_s },
+        { u"--server"_s, server, u"--json"_s, u"login"_s, u"--email"_s, u"nobody@example.com"_s },
         u"password1"_s);
-    QCOMPARE(wrongPassword.exitCode, 3);
+    QCOMPARE(wrongPassword.exitCode, 2);
     QVERIFY(!wrongPassword.err.isEmpty());
+    QCOMPARE(wrongPassword.json().object().value(u"status").toInt(), 401);
+    QVERIFY(!wrongPassword.json().object().value(u"error").toString().isEmpty());
+    const Run signedOut = cli(u"nobody"_s, { u"--server"_s, server, u"--json"_s, u"chats"_s });
+    QCOMPARE(signedOut.exitCode, 3);
+    QCOMPARE(signedOut.json().object().value(u"code").toString(), u"not_signed_in"_s);
     QCOMPARE(cli(u"nobody"_s,
                  { u"--server"_s, u"http://127.0.0.1:1"_s, u"login"_s, u"--email"_s,
                      u"nobody@example.com"_s },
@@ -155,6 +169,106 @@ void TestCli::exitCodes()
         { u"--json"_s, u"send"_s, u"00000000-0000-4000-8000-000000000000"_s, u"hello?"_s });
     QCOMPARE(refused.exitCode, 2);
     QCOMPARE(refused.json().object().value(u"status").toInt(), 404);
+}
+
+void TestCli::passwordNeverOnTheCommandLine()
+{
+    const QString server = m_server.url(u"/"_s).toString();
+    const auto dora = m_http->newUser(u"Dora"_s);
+    // Not a terminal: the first line of stdin is the password.
+    const Run piped = cli(u"dora"_s,
+        { u"--server"_s, server, u"--json"_s, u"login"_s, u"--email"_s, dora.email }, {},
+        dora.password.toUtf8() + "\n");
+    QVERIFY2(piped.exitCode == 0, piped.err.constData());
+    QVERIFY(!piped.json().object().value(u"user_id").toString().isEmpty());
+    // argv is visible to every user of the machine: no --password option.
+    const Run inArgv = cli(u"dora"_s,
+        { u"--server"_s, server, u"--json"_s, u"login"_s, u"--email"_s, dora.email, u"--password"_s,
+            dora.password });
+    QCOMPARE(inArgv.exitCode, 1);
+    QCOMPARE(inArgv.json().object().value(u"code").toString(), u"usage_error"_s);
+    // Nothing on stdin and no MESSENGER_PASSWORD: a usage error, no request.
+    const Run none
+        = cli(u"dora"_s, { u"--server"_s, server, u"login"_s, u"--email"_s, dora.email });
+    QCOMPARE(none.exitCode, 1);
+}
+
+void TestCli::usageErrors_data()
+{
+    QTest::addColumn<QStringList>("args");
+    const QString chat = u"00000000-0000-4000-8000-000000000000"_s;
+    QTest::newRow("unknown command") << QStringList { u"frobnicate"_s };
+    QTest::newRow("unknown option") << QStringList { u"--frobnicate"_s, u"chats"_s };
+    QTest::newRow("limit not a number")
+        << QStringList { u"history"_s, chat, u"--limit"_s, u"ten"_s };
+    QTest::newRow("limit zero") << QStringList { u"history"_s, chat, u"--limit"_s, u"0"_s };
+    QTest::newRow("limit over 100") << QStringList { u"history"_s, chat, u"--limit"_s, u"101"_s };
+    QTest::newRow("before not a number")
+        << QStringList { u"history"_s, chat, u"--before"_s, u"12abc"_s };
+    QTest::newRow("since negative") << QStringList { u"listen"_s, u"--since"_s, u"-1"_s };
+    QTest::newRow("extra argument to chats") << QStringList { u"chats"_s, u"now"_s };
+    QTest::newRow("extra argument to history") << QStringList { u"history"_s, chat, chat };
+    QTest::newRow("send without text") << QStringList { u"send"_s, chat };
+    QTest::newRow("unquoted text") << QStringList { u"send"_s, chat, u"two"_s, u"words"_s };
+}
+
+void TestCli::usageErrors()
+{
+    QFETCH(QStringList, args);
+    // Signed in, so a usage error is not mistaken for "not signed in".
+    const auto erin = m_http->newUser(u"Erin"_s);
+    const QString server = m_server.url(u"/"_s).toString();
+    QCOMPARE(cli(u"erin"_s, { u"--server"_s, server, u"login"_s, u"--email"_s, erin.email },
+                 erin.password)
+                 .exitCode,
+        0);
+    const Run run = cli(u"erin"_s, QStringList { u"--json"_s } + args);
+    QCOMPARE(run.exitCode, 1);
+    QVERIFY(!run.err.isEmpty());
+    const QJsonObject error = run.json().object();
+    QCOMPARE(error.value(u"code").toString(), u"usage_error"_s);
+    QVERIFY(!error.value(u"error").toString().isEmpty());
+}
+
+void TestCli::historyAndListenCarrySeq()
+{
+    const QString server = m_server.url(u"/"_s).toString();
+    const auto fay = m_http->newUser(u"Fay"_s);
+    const auto gus = m_http->newUser(u"Gus"_s);
+    QCOMPARE(
+        cli(u"fay"_s, { u"--server"_s, server, u"login"_s, u"--email"_s, fay.email }, fay.password)
+            .exitCode,
+        0);
+    const QString chatId = m_http->personalChat(fay.token, gus.id);
+    QVERIFY(!chatId.isEmpty());
+    const Reply first = m_http->post(u"/api/v1/chats/messages"_s,
+        { { u"chat_id"_s, chatId }, { u"text"_s, u"first"_s } }, gus.token);
+    COMPARE_STATUS(first, 200);
+    const qint64 firstSeq = first.object().value(u"seq").toInteger();
+    const Reply second = m_http->post(u"/api/v1/chats/messages"_s,
+        { { u"chat_id"_s, chatId }, { u"text"_s, u"second"_s } }, gus.token);
+    COMPARE_STATUS(second, 200);
+
+    const Run history = cli(u"fay"_s, { u"history"_s, chatId });
+    QVERIFY2(history.exitCode == 0, history.err.constData());
+    QVERIFY2(history.out.contains("#1 (seq %1)"_ba.replace("%1", QByteArray::number(firstSeq))),
+        history.out.constData());
+    QVERIFY2(history.out.contains("#2 (seq "), history.out.constData());
+
+    // --since replays what happened while nobody listened, then goes live.
+    QProcess listener;
+    listener.setProcessEnvironment(environmentFor(u"fay"_s));
+    listener.start(QStringLiteral(MESSENGER_CLI_BIN),
+        { u"listen"_s, u"--since"_s, QString::number(firstSeq) });
+    QByteArray out;
+    QTRY_VERIFY_WITH_TIMEOUT((out += listener.readAllStandardOutput(), out.contains('\n')), 15000);
+    const QJsonObject replayed = QJsonDocument::fromJson(out.left(out.indexOf('\n'))).object();
+    QCOMPARE(replayed.value(u"type").toString(), u"message"_s);
+    QCOMPARE(replayed.value(u"data").toObject().value(u"text").toString(), u"second"_s);
+    QVERIFY(replayed.value(u"data").toObject().value(u"chat_seq").toInteger() == 2);
+    listener.terminate();
+    QVERIFY(listener.waitForFinished(10000));
+    QCOMPARE(listener.readAllStandardError().count("Listening"), 1);
 }
 
 QTEST_GUILESS_MAIN(TestCli)
