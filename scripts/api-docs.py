@@ -131,6 +131,8 @@ record("chat", "GET", f"/api/v1/chats/{personal['id']}", token=B)
 record("chat_forbidden", "GET", f"/api/v1/chats/{personal['id']}", token=C)
 record("history", "GET", f"/api/v1/chats/{personal['id']}/history?limit=2&offset=0", token=B)
 record("history_keyset", "GET", f"/api/v1/chats/{personal['id']}/history?before_seq={message['seq'] + 2}&limit=2", token=B)
+record("history_after", "GET", f"/api/v1/chats/{personal['id']}/history?after_seq={message['seq']}&limit=2", token=B)
+record("history_conflict", "GET", f"/api/v1/chats/{personal['id']}/history?before_seq=100&after_seq=1", token=B)
 record("read_message", "POST", f"/api/v1/chats/messages/{message['id']}/read", token=B)
 last = call("GET", f"/api/v1/chats/{personal['id']}/history?limit=1", token=B)[2]["messages"][0]
 record("read_chat", "POST", f"/api/v1/chats/{personal['id']}/read", {"message_id": last["id"]}, B)
@@ -139,6 +141,7 @@ record("edit_not_mine", "PATCH", f"/api/v1/messages/{message['id']}", {"text": "
 record("delete", "DELETE", f"/api/v1/messages/{message['id']}", token=A)
 record("remove_member", "DELETE", f"/api/v1/chats/{group['id']}/members/{carol['id']}", token=A)
 record("updates", "GET", f"/api/v1/updates?since_seq={message['seq']}&limit=3", token=B)
+record("updates_beyond", "GET", "/api/v1/updates?since_seq=999999999", token=B)
 record("health", "GET", "/health")
 
 
@@ -210,6 +213,48 @@ async def sockets():
 asyncio.run(sockets())
 
 # --- the documents ------------------------------------------------------------
+# Every `code` an error body can carry (Error.code's enum in openapi.json;
+# tst_openapi checks that both tables list every one of them).
+CODES = [
+    ("ambiguous_framing", 400, "a request framed two ways (`Content-Length` with `Transfer-Encoding`, two `Content-Length`s); the connection is then closed",
+     "запрос с двоякой длиной (`Content-Length` вместе с `Transfer-Encoding`, два `Content-Length`); затем соединение закрывается"),
+    ("email_taken", 400, "registering an email that is registered already", "регистрация на уже занятый email"),
+    ("malformed_json", 400, "a body that is not valid JSON", "тело — неверный JSON"),
+    ("personal_chat", 400, "renaming a personal chat, or adding or removing its members", "переименование личного чата, добавление или удаление его участников"),
+    ("invalid_credentials", 401, "wrong email or password", "неверный email или пароль"),
+    ("invalid_refresh_token", 401, "an unknown, expired or revoked refresh token", "неизвестный, истёкший или отозванный refresh-токен"),
+    ("invalid_token", 401, "an invalid or expired access token, or one of an unknown user", "неверный или истёкший access-токен, или токен неизвестного пользователя"),
+    ("not_authenticated", 401, "no `Authorization: Bearer` token", "нет токена `Authorization: Bearer`"),
+    ("refresh_token_reused", 401, "an old refresh token used again: its session ended", "старый refresh-токен использован повторно: его сессия завершена"),
+    ("session_revoked", 401, "a token of an ended session", "токен завершённой сессии"),
+    ("not_a_member", 403, "a chat you are not in", "чат, в котором вас нет"),
+    ("not_chat_owner", 403, "a group change only its owner may make", "изменение группы, доступное только владельцу"),
+    ("not_message_sender", 403, "editing or deleting someone else's message", "правка или удаление чужого сообщения"),
+    ("chat_not_found", 404, "no such chat", "такого чата нет"),
+    ("member_not_found", 404, "removing someone who is not a member", "удаление того, кто не участник"),
+    ("message_not_found", 404, "no such message, or one of a chat you are not in", "такого сообщения нет, или оно из чата, в котором вас нет"),
+    ("not_found", 404, "no such path", "такого пути нет"),
+    ("session_not_found", 404, "no such session of yours (or it ended)", "такой вашей сессии нет (или она завершена)"),
+    ("user_not_found", 404, "no such user", "такого пользователя нет"),
+    ("client_id_reused", 409, "a `client_id` used before for another chat", "`client_id` уже использован для другого чата"),
+    ("group_full", 409, "a group would have more than 1000 members", "в группе стало бы больше 1000 участников"),
+    ("message_deleted", 409, "editing a deleted message", "правка удалённого сообщения"),
+    ("body_too_large", 413, "a body over 1 MiB", "тело больше 1 МиБ"),
+    ("unsupported_media_type", 415, "a `Content-Type` other than `application/json`", "`Content-Type` не `application/json`"),
+    ("validation_error", 422, "invalid fields or query parameters: `detail` is FastAPI's list of `{loc, msg, type}`", "неверные поля или параметры запроса: `detail` — список `{loc, msg, type}`, как в FastAPI"),
+    ("upgrade_required", 426, "a plain HTTP request to `/ws/...`", "обычный HTTP-запрос к `/ws/...`"),
+    ("too_many_chat_changes", 429, "over the group change limit (+ `Retry-After`)", "превышен лимит изменений групп (+ `Retry-After`)"),
+    ("too_many_connections", 429, "more than 256 open connections from your address (then closed)", "больше 256 открытых соединений с вашего адреса (затем закрывается)"),
+    ("too_many_failed_logins", 429, "over the failed login limit (+ `Retry-After`)", "превышен лимит неудачных входов (+ `Retry-After`)"),
+    ("too_many_messages", 429, "over the message limit (+ `Retry-After`)", "превышен лимит сообщений (+ `Retry-After`)"),
+    ("too_many_registrations", 429, "over the registration limit (+ `Retry-After`)", "превышен лимит регистраций (+ `Retry-After`)"),
+    ("too_many_searches", 429, "over the user search limit (+ `Retry-After`)", "превышен лимит поиска пользователей (+ `Retry-After`)"),
+    ("internal_error", 500, "a bug: it should never be seen", "ошибка в сервере: её не должно быть видно"),
+    ("database_unavailable", 503, "the database does not answer: retry", "база данных не отвечает: повторите позже"),
+]
+EX["codes_en"] = "| `code` | status | when |\n|---|---|---|\n" + "\n".join(f"| `{c}` | {st} | {en} |" for c, st, en, _ in CODES)
+EX["codes_ru"] = "| `code` | статус | когда |\n|---|---|---|\n" + "\n".join(f"| `{c}` | {st} | {ru} |" for c, st, _, ru in CODES)
+
 EN = r"""# Messenger API
 
 <!-- Generated by scripts/api-docs.py from a running server: every example below
@@ -219,7 +264,9 @@ The REST and WebSocket API of the Messenger server. It keeps every path,
 method and JSON field of the FastAPI messenger it replaces, so clients of
 that API work unchanged, and adds what a real messenger needs (see
 "Differences from the original API" at the end). The same API as an OpenAPI
-3.0 document: `GET /openapi.json`; for reading in a browser: `GET /docs`.
+3.0 document: `GET /openapi.json`; the WebSocket side (every command, frame
+and event) as an AsyncAPI 2.6 document: `GET /asyncapi.json`; for reading in a
+browser: `GET /docs`.
 
 ## Conventions
 
@@ -234,22 +281,12 @@ that API work unchanged, and adds what a real messenger needs (see
 - Every `Message` carries `seq` (a server-wide increasing number: the order of
   record, and the resume point for live updates) and `chat_seq` (1, 2, 3...
   within its chat, without gaps).
-- Errors: `{"detail": "...", "code": "..."}` with the status below; validation
-  errors are 422 with FastAPI's field list. No request, however malformed, gets
-  a 500.
+- Errors: `{"detail": "...", "code": "..."}`: `detail` for people, `code` for
+  programs. Validation errors are 422 with FastAPI's field list as `detail`
+  and `"code": "validation_error"` beside it. No request, however malformed,
+  gets a 500. Every code the server sends (new ones may be added):
 
-| status | when | example `code` |
-|---|---|---|
-| 400 | malformed JSON, email taken; a request framed two ways (`Content-Length` with `Transfer-Encoding`, two `Content-Length`s), after which the connection is closed | `email_taken`, `ambiguous_framing` |
-| 401 | no, invalid, expired or unknown-user token, or one of an ended session (+ `WWW-Authenticate: Bearer`); wrong password | `invalid_token`, `session_revoked`, `invalid_credentials` |
-| 403 | not a member; not the owner or sender | `not_a_member`, `not_message_sender` |
-| 404 | unknown (or invisible to you) chat, message, user, session | `chat_not_found` |
-| 409 | a `client_id` reused for another chat; editing a deleted message | `client_id_reused` |
-| 413 | body over 1 MiB | `body_too_large` |
-| 415 | body that is not JSON | |
-| 422 | invalid fields | `validation_error` |
-| 429 | over a rate limit (+ `Retry-After` seconds); more than 256 open connections from your address (then closed) | `too_many_messages`, `too_many_searches`, `too_many_chat_changes`, `too_many_connections` |
-| 503 | database unavailable: retry | `database_unavailable` |
+{ex:codes_en}
 
 Limits: text 1–4096 characters (trimmed); names 1–64, group names 1–128; groups
 up to 1000 members; history pages 1–200; a user search query 3–254
@@ -377,7 +414,10 @@ The members hear of a change as the change, not as the whole chat again
 {ex:remove_member}
 
 Your chats, and the chat list with the newest message and your unread count,
-newest activity first:
+newest activity first. `last_read_seq` is your read cursor in that chat: the
+`seq` of the newest message you have read (0: none yet); `unread_count` counts
+the messages after it sent by others (deleted ones not counted);
+`last_message` is `null` in a chat without messages:
 
 {ex:chats}
 
@@ -412,14 +452,26 @@ string) is refused before anything is stored:
 
 ### History — `GET /api/v1/chats/{chat_id}/history`
 
-Newest first. `limit` (1–200, default 100) with `offset` as before, or keyset
-paging that costs the same at any depth: `before_seq=N` (older than N) and
-`after_seq=N` (newer than N, oldest first). `total` counts every message of the
-chat, deleted ones included; `has_more` says whether another page exists.
+`limit` (1–200, default 100) and one way to page:
+
+- `offset=K` (as before): newest first, skipping the newest K;
+- `before_seq=N`: the messages older than N, newest first; continue with the
+  last (oldest) message's `seq`;
+- `after_seq=N`: the messages newer than N, **oldest first**; continue with the
+  last (newest) message's `seq`.
+
+Keyset paging costs the same at any depth. Giving more than one of `offset`,
+`before_seq` and `after_seq` is a 422 (`validation_error`) naming each of them.
+`total` counts every message of the chat, deleted ones included; `has_more`
+says whether another page exists in the same direction.
 
 {ex:history}
 
 {ex:history_keyset}
+
+{ex:history_after}
+
+{ex:history_conflict}
 
 ### Read — `POST /api/v1/chats/messages/{message_id}/read` and `POST /api/v1/chats/{chat_id}/read`
 
@@ -427,6 +479,12 @@ Reading moves your cursor: the message and everything before it in that chat
 become read for you. `is_read` on a message means every member other than its
 sender has read it; `unread_count` counts messages after your cursor from others.
 A message of a chat you are not in is 404, exactly like an unknown id.
+The seed's `POST /chats/messages/{message_id}/read` answers
+`{"message_id", "is_read": true}`: that `is_read` is yours (your cursor now
+covers the message), always `true`, not the message's `is_read` (which stays
+`false` until every other member has read it). `POST /chats/{chat_id}/read`
+answers your cursor (`last_read_seq`, never moved back) and your
+`unread_count`.
 
 {ex:read_message}
 
@@ -449,14 +507,31 @@ tombstones too: no text of a deleted message stays in history or in
 
 Everything that happened in your chats after `seq` N, in order, shaped exactly
 like the WebSocket events: new messages, edits, deletions, reads, chat changes.
+`since_seq` is required (0: from the beginning); `limit` 1–1000, default 200.
 Continue from `last_seq` while `has_more`.
 
 {ex:updates}
 
+A change is in `/updates` once the server's event feed has delivered it, which
+happens just after its answer: the answer goes out when the change is
+committed, and the feed reads it from the database at once (a few
+milliseconds; on PostgreSQL it can wait up to 5 s behind an earlier
+transaction that has not finished yet). So a client must not expect its own
+send in `/updates` the instant the answer arrives: it has the message from the
+answer, and its `message` event follows on the socket.
+
+A `since_seq` beyond everything the server has (a client that kept a `seq` of
+a database that was reset or restored) gets no events, `has_more: false` and a
+`last_seq` lower than the `since_seq` sent: the server's newest `seq`. Such a
+client should drop what it kept and load again:
+
+{ex:updates_beyond}
+
 ## WebSocket
 
-Connect to `/ws/user` (everything of yours) or `/ws/{chat_id}` (the original
-API's socket for one chat), with the token as `?token=` or an
+Every command, frame and event below is described (with JSON Schemas) in the
+AsyncAPI document `GET /asyncapi.json`. Connect to `/ws/user` (everything of
+yours) or `/ws/{chat_id}` (the original API's socket for one chat), with the token as `?token=` or an
 `Authorization: Bearer` header on the upgrade. Wait for the greeting before
 sending. Only members of a chat ever receive anything about it.
 
@@ -479,9 +554,12 @@ messages come back as `message` events too, after their `ack`.
 
 {ex:ws_typing_read}
 
-Over the message rate limit the `error` has `"retry_after"` (seconds): send
-the same frame again then. A malformed frame gets an `error`; the socket stays
-open. A frame over 64 KiB closes it (1009); more than 30 frames a second
+An `error` frame has `detail` and `code` (the codes of the table above, and
+`malformed_frame`, `unknown_command` for frames), and the `client_id` of the
+command it answers when that had one (`send`, `read` and `typing` take an
+optional `client_id`). Over the message rate limit the `error` has
+`"retry_after"` (seconds): send the same frame again then. A malformed frame
+gets an `error`; the socket stays open. A frame over 64 KiB closes it (1009); more than 30 frames a second
 (bursts of 60) other than sends, pings, pongs and fragments included, close it
 (1008, reason `too many frames`), and so do more than 4 MiB queued for a client
 that does not read them, pongs included (1008, `too much unread data`; resume
@@ -523,7 +601,8 @@ duplicate. Send again what was not acknowledged, with the same `client_id`s.
 {ex:health}
 
 - `GET /metrics`: Prometheus text (keep it inside your network).
-- `GET /openapi.json`, `GET /docs`: this API as OpenAPI 3.0, and rendered.
+- `GET /openapi.json`, `GET /asyncapi.json`, `GET /docs`: this API as OpenAPI
+  3.0 (REST) and AsyncAPI 2.6 (WebSocket), and rendered.
 
 ## Differences from the original API
 
@@ -548,6 +627,7 @@ Added:
   and 4003 when their session ends.
 - Stricter input: `/auth/token` takes JSON only (415 otherwise), every field is
   validated (422), and rate limits answer 429.
+- Every error carries a `code` (422 included, beside FastAPI's `detail` list).
 """
 
 RU = r"""# API мессенджера
@@ -559,7 +639,8 @@ REST и WebSocket API сервера Messenger. Все пути, методы и
 мессенджера на FastAPI, который он заменяет, сохранены: клиенты того API
 работают без изменений; добавлено то, что нужно настоящему мессенджеру (см.
 «Отличия от исходного API» в конце). Тот же API в виде документа OpenAPI 3.0:
-`GET /openapi.json`; для чтения в браузере: `GET /docs`.
+`GET /openapi.json`; WebSocket (все команды, кадры и события) в виде документа
+AsyncAPI 2.6: `GET /asyncapi.json`; для чтения в браузере: `GET /docs`.
 
 ## Соглашения
 
@@ -575,22 +656,12 @@ REST и WebSocket API сервера Messenger. Все пути, методы и
 - У каждого `Message` есть `seq` (возрастающий номер на весь сервер: порядок
   записи и точка возобновления живых обновлений) и `chat_seq` (1, 2, 3... внутри
   чата, без пропусков).
-- Ошибки: `{"detail": "...", "code": "..."}` с кодом статуса из таблицы;
-  ошибки валидации — 422 со списком полей, как в FastAPI. Ни один запрос, даже
-  самый кривой, не получает 500.
+- Ошибки: `{"detail": "...", "code": "..."}`: `detail` для людей, `code` для
+  программ. Ошибки валидации — 422 со списком полей в `detail`, как в FastAPI, и
+  `"code": "validation_error"` рядом. Ни один запрос, даже самый кривой, не
+  получает 500. Все коды, которые отправляет сервер (могут добавляться новые):
 
-| статус | когда | пример `code` |
-|---|---|---|
-| 400 | неверный JSON, email занят; запрос с двоякой длиной (`Content-Length` вместе с `Transfer-Encoding`, два `Content-Length`), после чего соединение закрывается | `email_taken`, `ambiguous_framing` |
-| 401 | нет токена, он неверен, истёк, пользователя нет или сессия завершена (+ `WWW-Authenticate: Bearer`); неверный пароль | `invalid_token`, `session_revoked`, `invalid_credentials` |
-| 403 | не участник; не владелец или не автор | `not_a_member`, `not_message_sender` |
-| 404 | неизвестный (или невидимый вам) чат, сообщение, пользователь, сессия | `chat_not_found` |
-| 409 | `client_id` уже использован для другого чата; правка удалённого сообщения | `client_id_reused` |
-| 413 | тело больше 1 МиБ | `body_too_large` |
-| 415 | тело не JSON | |
-| 422 | неверные поля | `validation_error` |
-| 429 | превышен лимит частоты (+ `Retry-After` в секундах); больше 256 открытых соединений с вашего адреса (затем закрывается) | `too_many_messages`, `too_many_searches`, `too_many_chat_changes`, `too_many_connections` |
-| 503 | база данных недоступна: повторите позже | `database_unavailable` |
+{ex:codes_ru}
 
 Ограничения: текст 1–4096 символов (пробелы по краям обрезаются); имя 1–64,
 название группы 1–128; в группе до 1000 участников; страница истории 1–200;
@@ -719,7 +790,10 @@ Email занят, неверные поля:
 {ex:remove_member}
 
 Ваши чаты и список чатов с последним сообщением и числом непрочитанных, сначала
-самые свежие:
+самые свежие. `last_read_seq` — ваш курсор прочтения в этом чате: `seq`
+последнего прочитанного вами сообщения (0 — ещё ничего); `unread_count` —
+сообщения других после него (удалённые не считаются); `last_message` — `null`
+в чате без сообщений:
 
 {ex:chats}
 
@@ -754,14 +828,26 @@ Email занят, неверные поля:
 
 ### История — `GET /api/v1/chats/{chat_id}/history`
 
-Сначала новые. `limit` (1–200, по умолчанию 100) с `offset`, как раньше, или
-постраничный доступ по ключу, одинаково быстрый на любой глубине: `before_seq=N`
-(старше N) и `after_seq=N` (новее N, от старых к новым). `total` — число всех
-сообщений чата, включая удалённые; `has_more` — есть ли ещё страница.
+`limit` (1–200, по умолчанию 100) и один способ листать:
+
+- `offset=K` (как раньше): сначала новые, пропуская K самых новых;
+- `before_seq=N`: сообщения старше N, сначала новые; дальше — с `seq`
+  последнего (самого старого) сообщения страницы;
+- `after_seq=N`: сообщения новее N, **сначала старые**; дальше — с `seq`
+  последнего (самого нового) сообщения страницы.
+
+Доступ по ключу одинаково быстр на любой глубине. Больше одного из `offset`,
+`before_seq` и `after_seq` сразу — 422 (`validation_error`), где названо каждое.
+`total` — число всех сообщений чата, включая удалённые; `has_more` — есть ли
+ещё страница в том же направлении.
 
 {ex:history}
 
 {ex:history_keyset}
+
+{ex:history_after}
+
+{ex:history_conflict}
 
 ### Прочтение — `POST /api/v1/chats/messages/{message_id}/read` и `POST /api/v1/chats/{chat_id}/read`
 
@@ -769,6 +855,12 @@ Email занят, неверные поля:
 прочитанными для вас. `is_read` у сообщения — его прочитали все участники,
 кроме автора; `unread_count` — сообщения других после вашего курсора.
 Сообщение чата, в котором вас нет, — 404, точно как неизвестный id.
+`POST /chats/messages/{message_id}/read` исходного API отвечает
+`{"message_id", "is_read": true}`: этот `is_read` — ваш (курсор теперь покрывает
+сообщение), всегда `true`, а не `is_read` самого сообщения (тот остаётся
+`false`, пока его не прочли все остальные участники). `POST /chats/{chat_id}/read`
+отвечает вашим курсором (`last_read_seq`, назад не сдвигается) и вашим
+`unread_count`.
 
 {ex:read_message}
 
@@ -791,14 +883,30 @@ Email занят, неверные поля:
 
 Всё, что произошло в ваших чатах после `seq` N, по порядку, в том же виде, что
 события WebSocket: новые сообщения, правки, удаления, прочтения, изменения
-чатов. Пока `has_more`, продолжайте с `last_seq`.
+чатов. `since_seq` обязателен (0 — с самого начала); `limit` 1–1000, по
+умолчанию 200. Пока `has_more`, продолжайте с `last_seq`.
 
 {ex:updates}
 
+Изменение попадает в `/updates`, когда его доставила лента событий сервера, то
+есть сразу после ответа: ответ уходит, когда изменение записано, и лента тут же
+читает его из базы (миллисекунды; на PostgreSQL оно может ждать до 5 с позади
+более ранней, ещё не завершённой транзакции). Поэтому клиент не должен ждать
+свою отправку в `/updates` в тот же миг, когда пришёл ответ: сообщение у него уже
+есть из ответа, а событие `message` придёт по сокету.
+
+`since_seq` больше всего, что есть на сервере (клиент сохранил `seq` базы,
+которую сбросили или восстановили из копии), даёт пустой список событий,
+`has_more: false` и `last_seq` меньше присланного `since_seq` — самый новый `seq`
+сервера. Такому клиенту стоит забыть сохранённое и загрузить всё заново:
+
+{ex:updates_beyond}
+
 ## WebSocket
 
-Подключайтесь к `/ws/user` (всё ваше) или `/ws/{chat_id}` (сокет исходного API
-для одного чата), с токеном в `?token=` или в заголовке `Authorization: Bearer`
+Все команды, кадры и события ниже описаны (со схемами JSON) в документе
+AsyncAPI `GET /asyncapi.json`. Подключайтесь к `/ws/user` (всё ваше) или
+`/ws/{chat_id}` (сокет исходного API для одного чата), с токеном в `?token=` или в заголовке `Authorization: Bearer`
 запроса на upgrade. Дождитесь приветствия, прежде чем отправлять. О чате узнают
 только его участники.
 
@@ -821,9 +929,12 @@ Email занят, неверные поля:
 
 {ex:ws_typing_read}
 
-При превышении лимита сообщений в `error` есть `"retry_after"` (секунды):
-отправьте тот же кадр снова через это время. На неверный кадр приходит `error`,
-сокет остаётся открытым. Кадр больше 64 КиБ закрывает сокет (1009); больше 30
+В кадре `error` есть `detail` и `code` (коды из таблицы выше, а для кадров ещё
+`malformed_frame` и `unknown_command`) и `client_id` команды, на которую он
+отвечает, если он у неё был (`send`, `read` и `typing` принимают необязательный
+`client_id`). При превышении лимита сообщений в `error` есть `"retry_after"`
+(секунды): отправьте тот же кадр снова через это время. На неверный кадр
+приходит `error`, сокет остаётся открытым. Кадр больше 64 КиБ закрывает сокет (1009); больше 30
 кадров в секунду (подряд до 60), кроме отправок, включая ping, pong и фрагменты,
 — тоже (1008, причина `too many frames`), как и больше 4 МиБ, ждущих клиента,
 который их не читает, включая pong (1008, `too much unread data`; возобновите
@@ -867,7 +978,8 @@ Email занят, неверные поля:
 {ex:health}
 
 - `GET /metrics`: метрики Prometheus (держите внутри своей сети).
-- `GET /openapi.json`, `GET /docs`: этот API в виде OpenAPI 3.0 и в отрисованном виде.
+- `GET /openapi.json`, `GET /asyncapi.json`, `GET /docs`: этот API в виде OpenAPI
+  3.0 (REST) и AsyncAPI 2.6 (WebSocket) и в отрисованном виде.
 
 ## Отличия от исходного API
 
@@ -894,6 +1006,7 @@ Email занят, неверные поля:
   токен, и 4003, когда завершается их сессия.
 - Строже ко входным данным: `/auth/token` принимает только JSON (иначе 415),
   все поля проверяются (422), лимиты частоты отвечают 429.
+- У каждой ошибки есть `code` (и у 422 — рядом со списком `detail`, как в FastAPI).
 """
 
 

@@ -12,6 +12,13 @@ if [ "$preset" = asan ]; then
   export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 fi
 bash scripts/build.sh "$preset"
+# The tools the docs and contract tests run (tests/package.json), installed
+# exactly as locked when node_modules is missing or the lock changed since
+# (the stamp is the lock the installation was made from).
+if ! cmp -s tests/package-lock.json tests/node_modules/.installed-from-lock.json; then
+  npm ci --prefix tests --prefer-offline --no-audit --no-fund
+  cp tests/package-lock.json tests/node_modules/.installed-from-lock.json
+fi
 eval "$(bash scripts/start-postgres.sh)"
 trap 'bash scripts/start-postgres.sh stop "$MESSENGER_PG_DIR"' EXIT
 status=0

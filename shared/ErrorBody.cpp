@@ -10,7 +10,9 @@ QJsonObject ErrorBody::toJson() const
         QJsonArray details;
         for (const FieldError &error : fieldErrors)
             details.append(error.toJson());
-        return { { u"detail"_s, details } };
+        // FastAPI's list, and the code every other error carries beside it.
+        return { { u"detail"_s, details },
+            { u"code"_s, code.isEmpty() ? u"validation_error"_s : code } };
     }
     return { { u"detail"_s, detail }, { u"code"_s, code } };
 }

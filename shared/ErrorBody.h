@@ -5,7 +5,7 @@
 namespace Messenger {
 
 // Every non-validation error: {"detail": "...", "code": "machine_code"}.
-// Validation errors (422) carry {"detail": [FieldError...]} instead.
+// Validation errors (422) carry {"detail": [FieldError...], "code": "validation_error"}.
 struct ErrorBody
 {
     QString detail;

@@ -442,6 +442,8 @@ void HttpApi::registerRoutes(QHttpServer &server)
         m_routes.append({ "GET", path });
     };
     serveResource(u"/openapi.json"_s, u":/api/openapi.json"_s, "application/json");
+    // The WebSocket API (resources/api/asyncapi.json), checked by the docs tests.
+    serveResource(u"/asyncapi.json"_s, u":/api/asyncapi.json"_s, "application/json");
     serveResource(u"/docs"_s, u":/docs/index.html"_s, "text/html; charset=utf-8");
     serveResource(
         u"/docs/swagger-ui-bundle.js"_s, u":/docs/swagger-ui-bundle.js"_s, "text/javascript");
@@ -566,6 +568,24 @@ QFuture<HttpReply> HttpApi::history(const Request &request)
     for (const auto *parameter : { &limit, &offset, &before, &after }) {
         if (!*parameter)
             return ready(parameter->error());
+    }
+    // Three ways to page, one at a time: each names a different starting point.
+    const QList<std::pair<QString, bool>> pagings { { u"offset"_s, offset.value().has_value() },
+        { u"before_seq"_s, before.value().has_value() },
+        { u"after_seq"_s, after.value().has_value() } };
+    QStringList given;
+    for (const auto &[name, present] : pagings) {
+        if (present)
+            given.append(name);
+    }
+    if (given.size() > 1) {
+        QList<FieldError> conflicts;
+        for (const QString &name : std::as_const(given))
+            conflicts.append({ { u"query"_s, name },
+                u"Use only one of offset, before_seq and after_seq (got %1)"_s.arg(
+                    given.join(u", "_s)),
+                u"parameter_conflict"_s });
+        return ready(ApiError::validation(conflicts));
     }
     query.limit = int(limit.value().value_or(Limits::historyPageDefault));
     query.offset = int(offset.value().value_or(0));

@@ -370,8 +370,6 @@ Result<HistoryPage> history(
     page.hasMore = page.messages.size() > query.limit;
     if (page.hasMore)
         page.messages.removeLast();
-    if (query.afterSeq)
-        std::reverse(page.messages.begin(), page.messages.end());
     const auto horizon = MessageRows::ReadHorizon::load(db, chatId);
     for (Message &message : page.messages)
         message.isRead = horizon.isRead(message.senderId, message.seq);

@@ -29,8 +29,10 @@ struct HistoryQuery
     std::optional<qint64> beforeSeq;
     std::optional<qint64> afterSeq;
 };
-// Newest first. Offset paging costs the same at any depth: chat_seq has no
-// gaps, so an offset is a position in the chat's index, not a scan.
+// Newest first, except with afterSeq: oldest first, so that the next page
+// continues after the last message of this one. Offset paging costs the same
+// at any depth: chat_seq has no gaps, so an offset is a position in the
+// chat's index, not a scan. At most one of offset, beforeSeq, afterSeq is set.
 Result<HistoryPage> history(
     Db &db, const QString &callerId, const QString &chatId, const HistoryQuery &query);
 

@@ -29,6 +29,12 @@ private Q_SLOTS:
     void refreshRotationAndLogout();
     void badInput();
     void openApiServed();
+    void historyAfterSeqIsOldestFirst();
+    void historyRefusesContradictoryPaging_data();
+    void historyRefusesContradictoryPaging();
+    void validationErrorsCarryCode();
+    void updatesSinceBeyondNewest();
+    void markReadAnswersForTheCaller();
 
 private:
     TestServer m_server;
@@ -292,10 +298,10 @@ void TestApi::messagesHistoryAndKeyset()
         const Reply reply = m_http->get(
             u"/api/v1/chats/%1/history?limit=7&after_seq=%2"_s.arg(chatId).arg(cursor), bob.token);
         const QJsonArray messages = reply.object().value(u"messages").toArray();
-        for (qsizetype i = messages.size() - 1; i >= 0; --i)
-            forwards.append(messages.at(i).toObject().value(u"text").toString());
+        for (const QJsonValue &message : messages)
+            forwards.append(message.toObject().value(u"text").toString());
         if (!messages.isEmpty())
-            cursor = messages.first().toObject().value(u"seq").toInteger();
+            cursor = messages.last().toObject().value(u"seq").toInteger();
         more = reply.object().value(u"has_more").toBool();
     }
     std::reverse(forwards.begin(), forwards.end());
@@ -630,6 +636,156 @@ void TestApi::openApiServed()
     COMPARE_STATUS(document, 200);
     QVERIFY(document.header("Content-Type").startsWith("application/json"));
     QVERIFY(document.object().value(u"paths").toObject().contains(u"/api/v1/chats/messages"));
+}
+
+void TestApi::historyAfterSeqIsOldestFirst()
+{
+    // The documentation says after_seq pages are oldest first, so that the
+    // next page continues after the last message of this one.
+    const auto alice = m_http->newUser(u"Alice"_s);
+    const auto bob = m_http->newUser(u"Bob"_s);
+    const QString chatId = m_http->personalChat(alice.token, bob.id);
+    QList<qint64> sent;
+    for (int i = 1; i <= 5; ++i) {
+        const Reply reply = m_http->post(u"/api/v1/chats/messages"_s,
+            { { u"chat_id"_s, chatId }, { u"text"_s, u"m%1"_s.arg(i) } }, alice.token);
+        COMPARE_STATUS(reply, 200);
+        sent.append(reply.object().value(u"seq").toInteger());
+    }
+    const Reply page = m_http->get(
+        u"/api/v1/chats/%1/history?after_seq=%2&limit=3"_s.arg(chatId).arg(sent.first()),
+        bob.token);
+    COMPARE_STATUS(page, 200);
+    QList<qint64> seqs;
+    for (const QJsonValue &message : page.object().value(u"messages").toArray())
+        seqs.append(message.toObject().value(u"seq").toInteger());
+    QCOMPARE(seqs, sent.mid(1, 3));
+    QVERIFY(page.object().value(u"has_more").toBool());
+    const Reply next = m_http->get(
+        u"/api/v1/chats/%1/history?after_seq=%2&limit=3"_s.arg(chatId).arg(seqs.last()), bob.token);
+    const QJsonArray rest = next.object().value(u"messages").toArray();
+    QCOMPARE(rest.size(), 1);
+    QCOMPARE(rest.first().toObject().value(u"seq").toInteger(), sent.last());
+    QVERIFY(!next.object().value(u"has_more").toBool());
+}
+
+void TestApi::historyRefusesContradictoryPaging_data()
+{
+    QTest::addColumn<QString>("query");
+    QTest::addColumn<QStringList>("fields");
+    QTest::addRow("before_seq with after_seq")
+        << u"before_seq=10&after_seq=2"_s << QStringList { u"before_seq"_s, u"after_seq"_s };
+    QTest::addRow("offset with before_seq")
+        << u"offset=0&before_seq=10"_s << QStringList { u"offset"_s, u"before_seq"_s };
+    QTest::addRow("offset with after_seq")
+        << u"offset=5&after_seq=2"_s << QStringList { u"offset"_s, u"after_seq"_s };
+    QTest::addRow("all three") << u"offset=1&before_seq=10&after_seq=2"_s
+                               << QStringList { u"offset"_s, u"before_seq"_s, u"after_seq"_s };
+}
+
+void TestApi::historyRefusesContradictoryPaging()
+{
+    QFETCH(QString, query);
+    QFETCH(QStringList, fields);
+    const auto alice = m_http->newUser(u"Alice"_s);
+    const auto bob = m_http->newUser(u"Bob"_s);
+    const QString chatId = m_http->personalChat(alice.token, bob.id);
+    const Reply reply
+        = m_http->get(u"/api/v1/chats/%1/history?%2"_s.arg(chatId, query), alice.token);
+    COMPARE_STATUS(reply, 422);
+    QCOMPARE(reply.object().value(u"code").toString(), u"validation_error"_s);
+    QStringList named;
+    for (const QJsonValue &error : reply.object().value(u"detail").toArray()) {
+        const QJsonArray loc = error.toObject().value(u"loc").toArray();
+        QCOMPARE(loc.first().toString(), u"query"_s);
+        named.append(loc.last().toString());
+    }
+    QCOMPARE(named, fields);
+}
+
+void TestApi::validationErrorsCarryCode()
+{
+    // FastAPI's detail list, and beside it the code every other error carries.
+    const Reply body = m_http->post(u"/api/v1/auth/register"_s, { { u"email"_s, u"x"_s } });
+    COMPARE_STATUS(body, 422);
+    QVERIFY(body.object().value(u"detail").isArray());
+    QCOMPARE(body.object().value(u"code").toString(), u"validation_error"_s);
+    const auto alice = m_http->newUser(u"Alice"_s);
+    const Reply query = m_http->get(u"/api/v1/updates?since_seq=-1"_s, alice.token);
+    COMPARE_STATUS(query, 422);
+    QCOMPARE(query.object().value(u"code").toString(), u"validation_error"_s);
+}
+
+void TestApi::updatesSinceBeyondNewest()
+{
+    // A since_seq past everything the server has (a client of a restored or
+    // reset database): no events, and last_seq tells where the server is.
+    const auto alice = m_http->newUser(u"Alice"_s);
+    const auto bob = m_http->newUser(u"Bob"_s);
+    const QString chatId = m_http->personalChat(alice.token, bob.id);
+    const Reply sent = m_http->post(u"/api/v1/chats/messages"_s,
+        { { u"chat_id"_s, chatId }, { u"text"_s, u"hi"_s } }, bob.token);
+    COMPARE_STATUS(sent, 200);
+    const qint64 seq = sent.object().value(u"seq").toInteger();
+    // The feed delivers the send just after its answer (see the documentation).
+    QTRY_VERIFY(m_http->get(u"/api/v1/updates?since_seq=%1"_s.arg(seq - 1), alice.token)
+                    .object()
+                    .value(u"events")
+                    .toArray()
+                    .size()
+        == 1);
+    const qint64 beyond = seq + 1000000;
+    const Reply page = m_http->get(u"/api/v1/updates?since_seq=%1"_s.arg(beyond), alice.token);
+    COMPARE_STATUS(page, 200);
+    QVERIFY(page.object().value(u"events").toArray().isEmpty());
+    QVERIFY(!page.object().value(u"has_more").toBool());
+    const qint64 lastSeq = page.object().value(u"last_seq").toInteger();
+    QVERIFY2(lastSeq >= seq && lastSeq < beyond, qPrintable(QString::number(lastSeq)));
+}
+
+void TestApi::markReadAnswersForTheCaller()
+{
+    // is_read in the answer of POST /chats/messages/{id}/read is the caller's
+    // read state (always true: the cursor now covers the message), not the
+    // message's is_read (read by every other member).
+    const auto alice = m_http->newUser(u"Alice"_s);
+    const auto bob = m_http->newUser(u"Bob"_s);
+    const auto carol = m_http->newUser(u"Carol"_s);
+    const QString chatId
+        = m_http
+              ->post(u"/api/v1/chats/group"_s,
+                  { { u"name"_s, u"G"_s }, { u"member_ids"_s, QJsonArray { bob.id, carol.id } } },
+                  alice.token)
+              .object()
+              .value(u"id")
+              .toString();
+    const QString messageId
+        = m_http
+              ->post(u"/api/v1/chats/messages"_s,
+                  { { u"chat_id"_s, chatId }, { u"text"_s, u"hello"_s } }, alice.token)
+              .object()
+              .value(u"id")
+              .toString();
+    const Reply read = m_http->request(
+        "POST", u"/api/v1/chats/messages/%1/read"_s.arg(messageId), {}, bob.token);
+    COMPARE_STATUS(read, 200);
+    QCOMPARE(read.object().value(u"message_id").toString(), messageId);
+    QCOMPARE(read.object().value(u"is_read").toBool(), true);
+    const auto messageIsRead = [&] {
+        return m_http->get(u"/api/v1/chats/%1/history?limit=1"_s.arg(chatId), alice.token)
+            .object()
+            .value(u"messages")
+            .toArray()
+            .first()
+            .toObject()
+            .value(u"is_read")
+            .toBool();
+    };
+    QVERIFY(!messageIsRead()); // Carol has not read it
+    COMPARE_STATUS(m_http->request(
+                       "POST", u"/api/v1/chats/messages/%1/read"_s.arg(messageId), {}, carol.token),
+        200);
+    QVERIFY(messageIsRead());
 }
 
 QTEST_GUILESS_MAIN(TestApi)

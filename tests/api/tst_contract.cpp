@@ -1,15 +1,20 @@
 #include "TestServer.h"
+#include "WsClient.h"
 
 #include <QFile>
 #include <QJsonArray>
-#include <QRegularExpression>
+#include <QProcess>
+#include <QStandardPaths>
 #include <QTest>
 
 using namespace Qt::StringLiterals;
 
 // Real answers of a running server, for every route, checked against the
-// schemas of resources/api/openapi.json: a client generated from the document
-// can parse what the server sends, errors included.
+// schemas of resources/api/openapi.json, and real WebSocket frames against
+// resources/api/asyncapi.json: a client generated from the documents can parse
+// what the server sends, errors included. The schemas are checked by Ajv
+// (tests/tools/validate.mjs, installed by `npm ci --prefix tests`), which also
+// refuses fields a schema does not declare.
 class TestContract : public QObject
 {
     Q_OBJECT
@@ -17,133 +22,80 @@ class TestContract : public QObject
 private Q_SLOTS:
     void initTestCase();
     void everyRouteAnswersAsDocumented();
+    void webSocketFramesAreAsDocumented();
+    void validatorRefusesWhatIsNotDocumented();
 
 private:
-    // Validates a reply to `method pathTemplate` (e.g. "GET",
-    // "/api/v1/chats/{chat_id}"); failures are collected, not fatal.
+    // Queues a reply to `method pathTemplate` (e.g. "GET",
+    // "/api/v1/chats/{chat_id}") for validation; failures are collected.
     void check(const QByteArray &method, const QString &pathTemplate, const Reply &reply);
-    // `partOfAllOf`: one part of an allOf, where the other parts' fields are not extra.
-    QStringList validate(const QJsonValue &value, const QJsonObject &schema, const QString &where,
-        bool partOfAllOf = false);
-    QJsonObject resolve(const QJsonObject &schema) const;
+    // Queues a WebSocket frame for validation against an AsyncAPI schema.
+    void checkFrame(const QString &schemaName, const QJsonObject &frame);
+    // Runs the queued checks through the validator: the failures it reports.
+    QStringList validateQueued();
 
     TestServer m_server;
     std::unique_ptr<HttpClient> m_http;
     QJsonObject m_document;
     QStringList m_failures;
     QSet<QString> m_checked;
+    QJsonArray m_queued;
 };
+
+namespace {
+
+const QString openApiPath = QStringLiteral(MESSENGER_SOURCE_DIR "/resources/api/openapi.json");
+const QString asyncApiPath = QStringLiteral(MESSENGER_SOURCE_DIR "/resources/api/asyncapi.json");
+const QString validatorPath = QStringLiteral(MESSENGER_SOURCE_DIR "/tests/tools/validate.mjs");
+
+QJsonObject schemaRef(const QString &name)
+{
+    return { { u"$ref"_s, QString(u"#/components/schemas/"_s + name) } };
+}
+
+} // namespace
 
 void TestContract::initTestCase()
 {
-    QFile file(QStringLiteral(MESSENGER_SOURCE_DIR "/resources/api/openapi.json"));
+    QFile file(openApiPath);
     QVERIFY(file.open(QIODevice::ReadOnly));
     m_document = QJsonDocument::fromJson(file.readAll()).object();
     QVERIFY(!m_document.isEmpty());
+    QVERIFY2(!QStandardPaths::findExecutable(u"node"_s).isEmpty(), "node is not on PATH");
+    QVERIFY2(QFile::exists(QStringLiteral(MESSENGER_SOURCE_DIR "/tests/node_modules/ajv")),
+        "tests/node_modules is missing: run npm ci --prefix tests (scripts/test.sh does)");
     QVERIFY2(m_server.start(), qPrintable(m_server.error()));
     m_http = std::make_unique<HttpClient>(m_server);
 }
 
-QJsonObject TestContract::resolve(const QJsonObject &schema) const
+QStringList TestContract::validateQueued()
 {
-    const QString ref = schema.value(u"$ref").toString();
-    if (ref.isEmpty())
-        return schema;
-    return m_document.value(u"components")
-        .toObject()
-        .value(u"schemas")
-        .toObject()
-        .value(ref.section(u'/', -1))
-        .toObject();
+    const QJsonArray checks = std::exchange(m_queued, {});
+    QProcess node;
+    node.start(QStandardPaths::findExecutable(u"node"_s), { validatorPath });
+    if (!node.waitForStarted())
+        return { u"the validator did not start: "_s + node.errorString() };
+    node.write(
+        QJsonDocument(QJsonObject { { u"checks"_s, checks } }).toJson(QJsonDocument::Compact));
+    node.closeWriteChannel();
+    if (!node.waitForFinished(120000))
+        return { u"the validator did not finish"_s };
+    const QByteArray output = node.readAllStandardOutput();
+    const QJsonObject result = QJsonDocument::fromJson(output).object();
+    if (result.value(u"checked").toInt() != checks.size())
+        return { u"the validator failed: "_s + QString::fromUtf8(output)
+            + QString::fromUtf8(node.readAllStandardError()) };
+    QStringList failures;
+    for (const QJsonValue &failure : result.value(u"failures").toArray())
+        failures.append(failure.toString());
+    return failures;
 }
 
-// The subset of JSON Schema the document uses: type, nullable, properties,
-// required, items, enum, allOf, oneOf, $ref, formats uuid and date-time.
-QStringList TestContract::validate(
-    const QJsonValue &value, const QJsonObject &rawSchema, const QString &where, bool partOfAllOf)
+void TestContract::checkFrame(const QString &schemaName, const QJsonObject &frame)
 {
-    const QJsonObject schema = resolve(rawSchema);
-    QStringList errors;
-    if (value.isNull() && schema.value(u"nullable").toBool())
-        return errors;
-    if (schema.contains(u"allOf")) {
-        QSet<QString> known;
-        for (const QJsonValue &part : schema.value(u"allOf").toArray()) {
-            errors += validate(value, part.toObject(), where, true);
-            const QJsonObject properties = resolve(part.toObject()).value(u"properties").toObject();
-            for (auto it = properties.begin(); it != properties.end(); ++it)
-                known.insert(it.key());
-        }
-        if (value.isObject() && !known.isEmpty()) {
-            const QJsonObject object = value.toObject();
-            for (auto it = object.begin(); it != object.end(); ++it) {
-                if (!known.contains(it.key()))
-                    errors.append(where + u": undocumented field "_s + it.key());
-            }
-        }
-        return errors;
-    }
-    if (schema.contains(u"oneOf")) {
-        int matching = 0;
-        for (const QJsonValue &part : schema.value(u"oneOf").toArray())
-            matching += validate(value, part.toObject(), where).isEmpty() ? 1 : 0;
-        if (matching != 1)
-            errors.append(where + u": matches %1 of oneOf"_s.arg(matching));
-        return errors;
-    }
-    const QString type = schema.value(u"type").toString();
-    const auto wrongType = [&] { errors.append(where + u": not a "_s + type); };
-    if (type == u"object") {
-        if (!value.isObject()) {
-            wrongType();
-            return errors;
-        }
-        const QJsonObject object = value.toObject();
-        for (const QJsonValue &required : schema.value(u"required").toArray()) {
-            if (!object.contains(required.toString()))
-                errors.append(where + u": missing "_s + required.toString());
-        }
-        const QJsonObject properties = schema.value(u"properties").toObject();
-        for (auto it = object.begin(); it != object.end(); ++it) {
-            if (properties.contains(it.key()))
-                errors += validate(
-                    it.value(), properties.value(it.key()).toObject(), where + u'.' + it.key());
-            else if (!partOfAllOf && !properties.isEmpty())
-                errors.append(where + u": undocumented field "_s + it.key());
-        }
-    } else if (type == u"array") {
-        if (!value.isArray()) {
-            wrongType();
-            return errors;
-        }
-        const QJsonArray array = value.toArray();
-        for (qsizetype i = 0; i < array.size(); ++i)
-            errors += validate(array[i], schema.value(u"items").toObject(),
-                where + u'[' + QString::number(i) + u']');
-    } else if (type == u"string") {
-        if (!value.isString()) {
-            wrongType();
-            return errors;
-        }
-        static const QRegularExpression uuid(
-            u"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"_s);
-        static const QRegularExpression dateTime(
-            u"^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d+)?Z$"_s);
-        const QString format = schema.value(u"format").toString();
-        if (format == u"uuid" && !uuid.match(value.toString()).hasMatch())
-            errors.append(where + u": not a uuid"_s);
-        if (format == u"date-time" && !dateTime.match(value.toString()).hasMatch())
-            errors.append(where + u": not a date-time"_s);
-    } else if (type == u"integer") {
-        if (!value.isDouble() || value.toDouble() != double(value.toInteger()))
-            wrongType();
-    } else if (type == u"boolean") {
-        if (!value.isBool())
-            wrongType();
-    }
-    if (schema.contains(u"enum") && !schema.value(u"enum").toArray().contains(value))
-        errors.append(where + u": not one of the enum"_s);
-    return errors;
+    m_queued.append(QJsonObject { { u"name"_s, QString(u"frame "_s + schemaName) },
+        { u"document"_s, asyncApiPath }, { u"schema"_s, schemaRef(schemaName) },
+        { u"instance"_s, frame } });
 }
 
 void TestContract::check(const QByteArray &method, const QString &pathTemplate, const Reply &reply)
@@ -184,8 +136,8 @@ void TestContract::check(const QByteArray &method, const QString &pathTemplate, 
         return;
     }
     const QJsonValue value = body.isArray() ? QJsonValue(body.array()) : QJsonValue(body.object());
-    for (const QString &problem : validate(value, schema, u"body"_s))
-        m_failures.append(name + u": "_s + problem);
+    m_queued.append(QJsonObject { { u"name"_s, name }, { u"document"_s, openApiPath },
+        { u"schema"_s, schema }, { u"instance"_s, value } });
 }
 
 void TestContract::everyRouteAnswersAsDocumented()
@@ -197,6 +149,11 @@ void TestContract::everyRouteAnswersAsDocumented()
     };
     check("GET", u"/health"_s, http.get(u"/health"_s));
     check("GET", u"/openapi.json"_s, http.get(u"/openapi.json"_s));
+    const Reply asyncApi = http.get(u"/asyncapi.json"_s);
+    check("GET", u"/asyncapi.json"_s, asyncApi);
+    QFile asyncApiFile(asyncApiPath);
+    QVERIFY(asyncApiFile.open(QIODevice::ReadOnly));
+    QCOMPARE(asyncApi.json, QJsonDocument::fromJson(asyncApiFile.readAll()));
     check("GET", u"/metrics"_s, http.get(u"/metrics"_s));
     for (const QString &page :
         { u"/docs"_s, u"/docs/swagger-ui-bundle.js"_s, u"/docs/swagger-ui.css"_s }) {
@@ -270,6 +227,14 @@ void TestContract::everyRouteAnswersAsDocumented()
         http.get(u"/api/v1/chats/%1/history?limit=10"_s.arg(groupId), ann));
     check("GET", u"/api/v1/chats/{chat_id}/history"_s,
         http.get(u"/api/v1/chats/%1/history?limit=0"_s.arg(groupId), ann));
+    check("GET", u"/api/v1/chats/{chat_id}/history"_s,
+        http.get(u"/api/v1/chats/%1/history?before_seq=9&after_seq=1"_s.arg(groupId), ann));
+    check("POST", u"/api/v1/chats/messages"_s,
+        http.request("POST", u"/api/v1/chats/messages"_s, "{\"chat_id\":", ann));
+    check("POST", u"/api/v1/chats/messages"_s,
+        http.request("POST", u"/api/v1/chats/messages"_s, "hello", ann, "text/plain"));
+    check("POST", u"/api/v1/chats/messages"_s,
+        http.request("POST", u"/api/v1/chats/messages"_s, QByteArray(1024 * 1024 + 10, ' '), ann));
     check("POST", u"/api/v1/chats/{chat_id}/read"_s,
         http.post(u"/api/v1/chats/%1/read"_s.arg(groupId), { { u"message_id"_s, messageId } },
             bob.token));
@@ -284,6 +249,15 @@ void TestContract::everyRouteAnswersAsDocumented()
     check("POST", u"/api/v1/chats/{chat_id}/members"_s,
         http.post(u"/api/v1/chats/%1/members"_s.arg(groupId),
             { { u"user_ids"_s, QJsonArray { carol.id } } }, ann));
+    const QString personalId = personal.object().value(u"id").toString();
+    check("POST", u"/api/v1/chats/{chat_id}/members"_s,
+        http.post(u"/api/v1/chats/%1/members"_s.arg(personalId),
+            { { u"user_ids"_s, QJsonArray { carol.id } } }, ann));
+    check("PATCH", u"/api/v1/chats/{chat_id}"_s,
+        http.request(
+            "PATCH", u"/api/v1/chats/"_s + personalId, body({ { u"name"_s, u"X"_s } }), ann, json));
+    check("DELETE", u"/api/v1/chats/{chat_id}/members/{user_id}"_s,
+        http.request("DELETE", u"/api/v1/chats/%1/members/%2"_s.arg(personalId, bob.id), {}, ann));
     check("DELETE", u"/api/v1/chats/{chat_id}/members/{user_id}"_s,
         http.request("DELETE", u"/api/v1/chats/%1/members/%2"_s.arg(groupId, carol.id), {}, ann));
     check("DELETE", u"/api/v1/messages/{message_id}"_s,
@@ -315,6 +289,7 @@ void TestContract::everyRouteAnswersAsDocumented()
             { { u"refresh_token"_s, refreshed.object().value(u"refresh_token").toString() } },
             ann));
 
+    m_failures += validateQueued();
     QVERIFY2(m_failures.isEmpty(), qPrintable(m_failures.join(u'\n')));
     // Every documented operation was exercised at least once.
     int operations = 0;
@@ -322,6 +297,87 @@ void TestContract::everyRouteAnswersAsDocumented()
     for (const QJsonValue &path : paths)
         operations += int(path.toObject().size());
     QCOMPARE(m_checked.size(), operations);
+}
+
+void TestContract::webSocketFramesAreAsDocumented()
+{
+    HttpClient &http = *m_http;
+    const auto ann = http.newUser(u"Ann"_s);
+    const auto bob = http.newUser(u"Bob"_s);
+    const QString chatId = http.personalChat(ann.token, bob.id);
+
+    WsClient annSocket(m_server.webSocketUrl(u"/ws/user"_s, ann.token));
+    WsClient bobSocket(m_server.webSocketUrl(u"/ws/user"_s, bob.token));
+    QVERIFY(annSocket.greeted());
+    QVERIFY(bobSocket.greeted());
+    checkFrame(u"Greeting"_s, annSocket.frames.first());
+
+    const QString clientId = u"6b1f7c1e-2a4d-4b8e-9f0a-1c2d3e4f5a6b"_s;
+    annSocket.sendJson({ { u"type"_s, u"send"_s }, { u"chat_id"_s, chatId },
+        { u"text"_s, u"over the socket"_s }, { u"client_id"_s, clientId } });
+    QTRY_VERIFY(!annSocket.ofType(u"ack"_s).isEmpty());
+    checkFrame(u"Ack"_s, annSocket.ofType(u"ack"_s).first());
+    QTRY_VERIFY(!bobSocket.ofType(u"message"_s).isEmpty());
+    const QJsonObject message = bobSocket.ofType(u"message"_s).first();
+    checkFrame(u"MessageEvent"_s, message);
+
+    bobSocket.sendJson({ { u"type"_s, u"typing"_s }, { u"chat_id"_s, chatId } });
+    QTRY_VERIFY(!annSocket.ofType(u"typing"_s).isEmpty());
+    checkFrame(u"TypingEvent"_s, annSocket.ofType(u"typing"_s).first());
+
+    bobSocket.sendJson({ { u"type"_s, u"read"_s }, { u"chat_id"_s, chatId },
+        { u"message_id"_s, message.value(u"data").toObject().value(u"id") } });
+    QTRY_VERIFY(!annSocket.ofType(u"read"_s).isEmpty());
+    checkFrame(u"ReadEvent"_s, annSocket.ofType(u"read"_s).first());
+
+    QVERIFY(bobSocket.answersPing());
+    checkFrame(u"Pong"_s, bobSocket.ofType(u"pong"_s).first());
+
+    // A blank text is refused: an error about that send.
+    bobSocket.sendJson({ { u"type"_s, u"send"_s }, { u"chat_id"_s, chatId }, { u"text"_s, u" "_s },
+        { u"client_id"_s, u"7c2e8d2f-3b5e-4c9f-8a1b-2d3e4f5a6b7c"_s } });
+    // A send to a chat that does not exist: a service error about that send.
+    bobSocket.sendJson({ { u"type"_s, u"send"_s },
+        { u"chat_id"_s, u"00000000-0000-4000-8000-000000000000"_s }, { u"text"_s, u"hi"_s },
+        { u"client_id"_s, u"8d3f9e3a-4c6f-4da0-9b2c-3e4f5a6b7c8d"_s } });
+    bobSocket.sendJson({ { u"type"_s, u"dance"_s } });
+    QTRY_COMPARE(bobSocket.ofType(u"error"_s).size(), 3);
+    for (const QJsonObject &error : bobSocket.ofType(u"error"_s))
+        checkFrame(u"ErrorFrame"_s, error);
+
+    // The seed's socket: greeting with chat_id, the same message frames.
+    WsClient seedSocket(m_server.webSocketUrl(u"/ws/"_s + chatId, bob.token));
+    QVERIFY(seedSocket.greeted());
+    checkFrame(u"ChatGreeting"_s, seedSocket.frames.first());
+    seedSocket.sendJson({ { u"text"_s, u"from the seed's socket"_s } });
+    QTRY_VERIFY(!seedSocket.ofType(u"message"_s).isEmpty());
+    checkFrame(u"MessageEvent"_s, seedSocket.ofType(u"message"_s).first());
+    seedSocket.sendJson({ { u"text"_s, u""_s } });
+    QTRY_VERIFY(seedSocket.frames.last().contains(u"error"));
+    checkFrame(u"RefusalFrame"_s, seedSocket.frames.last());
+
+    const QStringList failures = validateQueued();
+    QVERIFY2(failures.isEmpty(), qPrintable(failures.join(u'\n')));
+}
+
+void TestContract::validatorRefusesWhatIsNotDocumented()
+{
+    // The validator is what the two tests above rely on: it must fail.
+    checkFrame(u"Pong"_s, { { u"type"_s, u"pong"_s }, { u"undocumented"_s, 1 } });
+    checkFrame(u"Ack"_s, { { u"type"_s, u"ack"_s }, { u"client_id"_s, u"NOT-A-UUID"_s } });
+    m_queued.append(QJsonObject { { u"name"_s, u"event"_s }, { u"document"_s, openApiPath },
+        { u"schema"_s, schemaRef(u"UpdateEvent"_s) },
+        { u"instance"_s,
+            QJsonObject { { u"seq"_s, 1 }, { u"type"_s, u"read"_s },
+                { u"data"_s, QJsonObject { { u"chat_id"_s, u"x"_s } } } } } });
+    const QString failures = validateQueued().join(u'\n');
+    QVERIFY2(failures.contains(u"frame Pong: body: undocumented field undocumented"_s),
+        qPrintable(failures));
+    QVERIFY2(failures.contains(u"frame Ack: body/client_id"_s), qPrintable(failures));
+    QVERIFY2(failures.contains(u"frame Ack: body: must have required property 'data'"_s),
+        qPrintable(failures));
+    QVERIFY2(failures.contains(u"event: body/data: must have required property 'user_id'"_s),
+        qPrintable(failures));
 }
 
 QTEST_GUILESS_MAIN(TestContract)

@@ -8,6 +8,7 @@
 #include "services/SendQueue.h"
 #include "services/TokenService.h"
 
+#include <QDirIterator>
 #include <QFile>
 #include <QHttpServer>
 #include <QJsonArray>
@@ -32,6 +33,8 @@ private Q_SLOTS:
     void everyDocumentedOperationExists();
     void referencesResolve();
     void operationsDescribeTheirErrors();
+    void everyOperationHasAnId();
+    void everyErrorCodeIsDocumented();
 
 private:
     QJsonObject m_document;
@@ -145,6 +148,77 @@ void TestOpenApi::operationsDescribeTheirErrors()
             if (spec.contains(u"requestBody"))
                 QVERIFY2(responses.contains(u"422"), qPrintable(name + u": no 422"_s));
         }
+    }
+}
+
+void TestOpenApi::everyOperationHasAnId()
+{
+    // Code generators name their functions after operationId: unique, present.
+    QSet<QString> ids;
+    const QJsonObject paths = m_document.value(u"paths").toObject();
+    for (auto path = paths.begin(); path != paths.end(); ++path) {
+        const QJsonObject operations = path.value().toObject();
+        for (auto operation = operations.begin(); operation != operations.end(); ++operation) {
+            const QString id = operation.value().toObject().value(u"operationId").toString();
+            const QString name = operation.key() + u' ' + path.key();
+            QVERIFY2(!id.isEmpty(), qPrintable(name + u": no operationId"_s));
+            QVERIFY2(!ids.contains(id), qPrintable(name + u": operationId used twice"_s));
+            ids.insert(id);
+        }
+    }
+}
+
+void TestOpenApi::everyErrorCodeIsDocumented()
+{
+    // Every code the server's sources give an ApiError (or a raw error body)
+    // is in the Error schema's enum, and in the code table of both manuals.
+    const QJsonArray enumerated = m_document.value(u"components")
+                                      .toObject()
+                                      .value(u"schemas")
+                                      .toObject()
+                                      .value(u"Error")
+                                      .toObject()
+                                      .value(u"properties")
+                                      .toObject()
+                                      .value(u"code")
+                                      .toObject()
+                                      .value(u"enum")
+                                      .toArray();
+    QSet<QString> documented;
+    for (const QJsonValue &code : enumerated)
+        documented.insert(code.toString());
+    QVERIFY(documented.size() > 20);
+
+    static const QRegularExpression construction(
+        uR"re((?:ApiError::\w+\(|ApiError \{\s*\d+,)\s*u"([a-z_]+)"_s|"code":"([a-z_]+)")re"_s);
+    QSet<QString> emitted;
+    QDirIterator sources(QStringLiteral(MESSENGER_SOURCE_DIR "/server"), { u"*.cpp"_s, u"*.h"_s },
+        QDir::Files, QDirIterator::Subdirectories);
+    while (sources.hasNext()) {
+        QFile file(sources.next());
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QString text = QString::fromUtf8(file.readAll()).remove(u'\\');
+        for (auto match = construction.globalMatch(text); match.hasNext();) {
+            const auto found = match.next();
+            emitted.insert(found.captured(1).isEmpty() ? found.captured(2) : found.captured(1));
+        }
+    }
+    // notFound(u"Chat") and the like in HttpApi make <what>_not_found codes.
+    QVERIFY(emitted.size() > 15);
+    // Codes only WebSocket error frames carry (the AsyncAPI document lists
+    // them), and one that stops the server's start-up, never a request.
+    emitted.subtract({ u"malformed_frame"_s, u"unknown_command"_s, u"migration_failed"_s });
+    for (const QString &code : std::as_const(emitted))
+        QVERIFY2(documented.contains(code), qPrintable(code + u" is not in Error.code's enum"_s));
+
+    for (const char *manual : { "/API_DOCUMENTATION.md", "/API_DOCUMENTATION.ru.md" }) {
+        QFile file(QStringLiteral(MESSENGER_SOURCE_DIR) + QString::fromLatin1(manual));
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QString text = QString::fromUtf8(file.readAll());
+        for (const QString &code : std::as_const(documented))
+            QVERIFY2(text.contains(u"| `"_s + code + u"` |"_s),
+                qPrintable(
+                    code + u" is not in the code table of "_s + QString::fromLatin1(manual)));
     }
 }
 
