@@ -1,8 +1,11 @@
 #include "BenchClient.h"
 
+#include "shared/ApiPaths.h"
+#include "shared/AuthDtos.h"
+#include "shared/Requests.h"
+
 #include <QElapsedTimer>
 #include <QEventLoop>
-#include <QJsonArray>
 #include <QNetworkReply>
 #include <QPointer>
 #include <QUuid>
@@ -128,7 +131,7 @@ QJsonDocument SetupClient::call(const QByteArray &method, const QString &path,
         loop.exec();
     if (status)
         *status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    const QJsonDocument answer = QJsonDocument::fromJson(reply->readAll());
+    const QJsonDocument answer = parseJson(reply->readAll());
     reply->deleteLater();
     return answer;
 }
@@ -151,17 +154,15 @@ QList<SetupClient::User> SetupClient::users(int count, const QString &prefix)
         ++pending;
         const QString email = u"%1-%2-%3@bench.example"_s.arg(prefix, run).arg(index);
         const QString password = u"bench-password"_s;
-        connection.request("POST", u"/api/v1/auth/register"_s,
-            { { u"email"_s, email }, { u"name"_s, u"%1 %2"_s.arg(prefix).arg(index) },
-                { u"password"_s, password } },
-            {}, [&, index, email, password](int, const QByteArray &, qint64) {
-                connection.request("POST", u"/api/v1/auth/token"_s,
-                    { { u"email"_s, email }, { u"password"_s, password } }, {},
+        connection.request("POST", ApiPaths::authRegister.toString(),
+            RegisterRequest { email, u"%1 %2"_s.arg(prefix).arg(index), password }.toJson(), {},
+            [&, index, email, password](int, const QByteArray &, qint64) {
+                connection.request("POST", ApiPaths::authToken.toString(),
+                    LoginRequest { email, password, std::nullopt }.toJson(), {},
                     [&, index, email](int status, const QByteArray &body, qint64) {
-                        const QJsonObject tokens = QJsonDocument::fromJson(body).object();
-                        if (status == 200)
-                            result[index] = { tokens.value(u"user_id").toString(),
-                                tokens.value(u"access_token").toString(), email };
+                        const auto tokens = TokenResponse::fromJson(parseJson(body).object());
+                        if (status == 200 && tokens)
+                            result[index] = { tokens->userId, tokens->accessToken, email };
                         --pending;
                         startOne();
                         if (pending == 0)
@@ -179,22 +180,18 @@ QList<SetupClient::User> SetupClient::users(int count, const QString &prefix)
 
 QString SetupClient::personalChat(const User &a, const User &b)
 {
-    return call(
-        "POST", u"/api/v1/chats/personal"_s, { { u"member_ids"_s, QJsonArray { b.id } } }, a.token)
-        .object()
-        .value(u"id")
-        .toString();
+    const auto chat = Chat::fromJson(call("POST", ApiPaths::chatsPersonal.toString(),
+        CreatePersonalChatRequest { b.id }.toJson(), a.token)
+                                         .object());
+    return chat ? chat->id : QString();
 }
 
 QString SetupClient::group(const User &owner, const QString &name, const QStringList &memberIds)
 {
-    return call("POST", u"/api/v1/chats/group"_s,
-        { { u"name"_s, name }, { u"type"_s, u"group"_s },
-            { u"member_ids"_s, QJsonArray::fromStringList(memberIds) } },
-        owner.token)
-        .object()
-        .value(u"id")
-        .toString();
+    const auto chat = Chat::fromJson(call("POST", ApiPaths::chatsGroup.toString(),
+        CreateGroupChatRequest { name, memberIds }.toJson(), owner.token)
+                                         .object());
+    return chat ? chat->id : QString();
 }
 
 bool SetupClient::prefill(const User &sender, const QString &chatId, int count, int parallel)
@@ -210,8 +207,8 @@ bool SetupClient::prefill(const User &sender, const QString &chatId, int count, 
             return;
         ++sent;
         ++pending;
-        connection.request("POST", u"/api/v1/chats/messages"_s,
-            { { u"chat_id"_s, chatId }, { u"text"_s, u"prefill message %1"_s.arg(sent) } },
+        connection.request("POST", ApiPaths::chatsMessages.toString(),
+            SendMessageRequest { chatId, u"prefill message %1"_s.arg(sent), std::nullopt }.toJson(),
             sender.token, [&](int status, const QByteArray &, qint64) {
                 ok = ok && status == 200;
                 --pending;

@@ -1,9 +1,13 @@
 #include "Scenarios.h"
 
+#include "shared/ApiPaths.h"
+#include "shared/AuthDtos.h"
+#include "shared/Requests.h"
+#include "shared/WsEvents.h"
+
 #include <QDeadlineTimer>
 #include <QElapsedTimer>
 #include <QFile>
-#include <QJsonArray>
 #include <QRandomGenerator>
 #include <QScopeGuard>
 #include <QSqlDatabase>
@@ -11,7 +15,6 @@
 #include <QSqlQuery>
 #include <QThread>
 #include <QTimer>
-#include <QUuid>
 #include <QWebSocket>
 
 #include <cstdio>
@@ -47,6 +50,14 @@ qint64 steadyNs()
 QString statusError(int status)
 {
     return status == 0 ? u"network"_s : u"http %1"_s.arg(status);
+}
+
+// A WebSocket `send` command: the REST send's body with its type, and a fresh client_id.
+QString sendFrame(const QString &chatId, const QString &text)
+{
+    QJsonObject frame = SendMessageRequest { chatId, text, newUuid() }.toJson();
+    frame.insert(u"type"_s, WsEvents::send.toString());
+    return QString::fromUtf8(QJsonDocument(frame).toJson(QJsonDocument::Compact));
 }
 
 // `concurrency` clients, each doing one operation after another until the
@@ -105,10 +116,10 @@ QWebSocket *openSocket(QObject *context, const QUrl &base, const QString &token,
     auto *socket = new QWebSocket(QString(), QWebSocketProtocol::VersionLatest, context);
     QObject::connect(socket, &QWebSocket::textMessageReceived, context,
         [onFrame = std::move(onFrame)](
-            const QString &text) { onFrame(QJsonDocument::fromJson(text.toUtf8()).object()); });
+            const QString &text) { onFrame(parseJson(text.toUtf8()).object()); });
     QUrl url = base;
     url.setScheme(base.scheme() == u"https"_s ? u"wss"_s : u"ws"_s);
-    url.setPath(u"/ws/user"_s);
+    url.setPath(ApiPaths::wsUser.toString());
     url.setQuery(u"token="_s + token);
     socket->open(url);
     return socket;
@@ -129,9 +140,9 @@ QList<Result> restSend(const Options &options)
               const QString token = users[2 * client].token;
               const QString chatId = chats[client];
               return [http, token, chatId](std::function<void(Outcome)> finished) {
-                  http->request("POST", u"/api/v1/chats/messages"_s,
-                      { { u"chat_id"_s, chatId }, { u"text"_s, u"benchmark message"_s } }, token,
-                      [finished](int status, const QByteArray &, qint64 latency) {
+                  http->request("POST", ApiPaths::chatsMessages.toString(),
+                      SendMessageRequest { chatId, u"benchmark message"_s, std::nullopt }.toJson(),
+                      token, [finished](int status, const QByteArray &, qint64 latency) {
                           finished({ status == 200, latency, statusError(status) });
                       });
               };
@@ -169,9 +180,9 @@ QList<Result> wsSend(const Options &options)
                           return;
                       }
                       const QString type = frame.value(u"type").toString();
-                      if ((type == u"ack"_s || type == u"error"_s) && state->pending) {
+                      if ((type == WsEvents::ack || type == WsEvents::error) && state->pending) {
                           std::exchange(state->pending, {})(
-                              { type == u"ack"_s, steadyNs() - state->sentAt, u"ws error"_s });
+                              { type == WsEvents::ack, steadyNs() - state->sentAt, u"ws error"_s });
                       }
                   });
               const QString chatId = chats[client];
@@ -179,12 +190,7 @@ QList<Result> wsSend(const Options &options)
                   auto send = [state, chatId, finished] {
                       state->pending = finished;
                       state->sentAt = steadyNs();
-                      state->socket->sendTextMessage(QString::fromUtf8(QJsonDocument(
-                          QJsonObject { { u"type"_s, u"send"_s }, { u"chat_id"_s, chatId },
-                              { u"text"_s, u"benchmark message"_s },
-                              { u"client_id"_s,
-                                  QUuid::createUuid().toString(
-                                      QUuid::WithoutBraces) } }).toJson(QJsonDocument::Compact)));
+                      state->socket->sendTextMessage(sendFrame(chatId, u"benchmark message"_s));
                   };
                   if (state->greeted)
                       send();
@@ -217,7 +223,7 @@ QList<Result> login(const Options &options)
                 probeThread.quit();
                 return;
             }
-            http->request("GET", u"/api/v1/users/me"_s, {}, users.last().token,
+            http->request("GET", ApiPaths::usersMe.toString(), {}, users.last().token,
                 [&probe](int status, const QByteArray &, qint64 latency) {
                     ++probe.operations;
                     if (status == 200)
@@ -235,8 +241,8 @@ QList<Result> login(const Options &options)
               auto *http = new HttpConnection(options.urlFor(client), context);
               const QString email = users[client].email;
               return [http, email](std::function<void(Outcome)> finished) {
-                  http->request("POST", u"/api/v1/auth/token"_s,
-                      { { u"email"_s, email }, { u"password"_s, u"bench-password"_s } }, {},
+                  http->request("POST", ApiPaths::authToken.toString(),
+                      LoginRequest { email, u"bench-password"_s, std::nullopt }.toJson(), {},
                       [finished](int status, const QByteArray &, qint64 latency) {
                           finished({ status == 200, latency, statusError(status) });
                       });
@@ -257,8 +263,9 @@ QList<Result> chatList(const Options &options)
     // Groups need no extra accounts: one partner in every chat.
     for (int i = 0; i < options.chats; ++i) {
         const QString chatId = setup.group(users[0], u"Chat %1"_s.arg(i), { users[1].id });
-        setup.call("POST", u"/api/v1/chats/messages"_s,
-            { { u"chat_id"_s, chatId }, { u"text"_s, u"the last message of chat %1"_s.arg(i) } },
+        setup.call("POST", ApiPaths::chatsMessages.toString(),
+            SendMessageRequest { chatId, u"the last message of chat %1"_s.arg(i), std::nullopt }
+                .toJson(),
             users[i % 2].token);
     }
     const Stats stats
@@ -266,7 +273,7 @@ QList<Result> chatList(const Options &options)
               auto *http = new HttpConnection(options.urlFor(client), context);
               const QString token = users[0].token;
               return [http, token](std::function<void(Outcome)> finished) {
-                  http->request("GET", u"/api/v1/chats/with-last-message"_s, {}, token,
+                  http->request("GET", ApiPaths::chatsWithLastMessage.toString(), {}, token,
                       [finished](int status, const QByteArray &, qint64 latency) {
                           finished({ status == 200, latency, statusError(status) });
                       });
@@ -310,9 +317,13 @@ bool bulkPrefill(
                 ok = query.exec();
             }
             ok = ok
-                && query.exec(u"UPDATE chats SET last_chat_seq = last_chat_seq + %1, "
-                              "last_seq = currval('global_seq') WHERE id = '%2'"_s.arg(count)
-                                  .arg(chatId));
+                && query.prepare(u"UPDATE chats SET last_chat_seq = last_chat_seq + ?, "
+                                 "last_seq = currval('global_seq') WHERE id = CAST(? AS uuid)"_s);
+            if (ok) {
+                query.addBindValue(count);
+                query.addBindValue(chatId);
+                ok = query.exec();
+            }
             if (!ok)
                 std::fprintf(
                     stderr, "bulk prefill failed: %s\n", qPrintable(query.lastError().text()));
@@ -345,12 +356,12 @@ QList<Result> history(const Options &options)
         quiet = cpu.percent() < 10 ? quiet + 1 : 0;
     }
     // The seq range of the chat, for keyset positions at any depth.
-    const QJsonArray newest
-        = setup.call("GET", u"/api/v1/chats/%1/history?limit=1"_s.arg(chatId), {}, users[0].token)
-              .object()
-              .value(u"messages")
-              .toArray();
-    const qint64 topSeq = newest.first().toObject().value(u"seq").toInteger();
+    const auto newest = HistoryPage::fromJson(
+        setup.call("GET", ApiPaths::chatHistory(chatId) + u"?limit=1"_s, {}, users[0].token)
+            .object());
+    if (!newest || newest->messages.isEmpty())
+        return { { u"history"_s, {}, { { u"prefill_failed"_s, true } } } };
+    const qint64 topSeq = newest->messages.first().seq;
     const auto page = [&](bool keyset) {
         return closedLoop(
             options, options.concurrency, [&, keyset](QObject *context, int client) -> Operation {
@@ -362,9 +373,8 @@ QList<Result> history(const Options &options)
                     const int depth = int(QRandomGenerator::global()->bounded(depthRange));
                     const QString query = keyset ? u"before_seq=%1"_s.arg(topSeq - depth)
                                                  : u"offset=%1"_s.arg(depth);
-                    http->request("GET",
-                        u"/api/v1/chats/%1/history?limit=50&%2"_s.arg(chatId, query), {}, token,
-                        [finished](int status, const QByteArray &, qint64 latency) {
+                    http->request("GET", ApiPaths::chatHistory(chatId) + u"?limit=50&"_s + query,
+                        {}, token, [finished](int status, const QByteArray &, qint64 latency) {
                             finished({ status == 200, latency, statusError(status) });
                         });
                 };
@@ -405,14 +415,14 @@ QList<Result> fanout(const Options &options)
                             ++connected;
                             return;
                         }
-                        if (frame.value(u"type").toString() != u"message"_s)
+                        if (frame.value(u"type").toString() != WsEvents::message)
                             return;
                         if (!member) {
                             ++local.misdelivered;
                             return;
                         }
-                        const QString text
-                            = frame.value(u"data").toObject().value(u"text").toString();
+                        const auto message = Message::fromJson(frame.value(u"data").toObject());
+                        const QString text = message ? message->text : QString();
                         if (!text.startsWith(u"t:"_s))
                             return;
                         local.latenciesNs.append(steadyNs() - text.mid(2).toLongLong());
@@ -440,8 +450,9 @@ QList<Result> fanout(const Options &options)
                         return;
                     }
                     ++*sent;
-                    http->request("POST", u"/api/v1/chats/messages"_s,
-                        { { u"chat_id"_s, groupId }, { u"text"_s, u"t:%1"_s.arg(steadyNs()) } },
+                    http->request("POST", ApiPaths::chatsMessages.toString(),
+                        SendMessageRequest { groupId, u"t:%1"_s.arg(steadyNs()), std::nullopt }
+                            .toJson(),
                         users[0].token, [&local](int status, const QByteArray &, qint64) {
                             ++local.operations;
                             if (status != 200)
@@ -537,8 +548,8 @@ QList<Result> mixed(const Options &options)
                           timer, &QTimer::timeout, context, [&, http, reader, pair, depth] {
                               ++local.operations;
                               http->request("GET",
-                                  u"/api/v1/chats/%1/history?limit=50&offset=%2"_s.arg(pair.chatId)
-                                      .arg((*depth)++ % 4 * 50),
+                                  ApiPaths::chatHistory(pair.chatId)
+                                      + u"?limit=50&offset=%1"_s.arg((*depth)++ % 4 * 50),
                                   {}, reader.token,
                                   [&local](int status, const QByteArray &, qint64 latency) {
                                       if (status == 200)
@@ -563,12 +574,13 @@ QList<Result> mixed(const Options &options)
                                 ++connected;
                                 return;
                             }
-                            const QJsonObject data = frame.value(u"data").toObject();
-                            // Latency as the other person sees it, not the sender's echo.
-                            if (frame.value(u"type").toString() != u"message"_s
-                                || data.value(u"sender_id").toString() == me)
+                            if (frame.value(u"type").toString() != WsEvents::message)
                                 return;
-                            const QString text = data.value(u"text").toString();
+                            const auto message = Message::fromJson(frame.value(u"data").toObject());
+                            // Latency as the other person sees it, not the sender's echo.
+                            if (!message || message->senderId == me)
+                                return;
+                            const QString text = message->text;
                             if (text.startsWith(u"t:"_s)) {
                                 local.latenciesNs.append(steadyNs() - text.mid(2).toLongLong());
                                 ++local.delivered;
@@ -599,12 +611,7 @@ QList<Result> mixed(const Options &options)
                 const Pair &pair = pairs[mine[(*next)++ % mine.size()]];
                 ++local.operations;
                 sockets.value(pair.sender)
-                    ->sendTextMessage(QString::fromUtf8(QJsonDocument(
-                        QJsonObject { { u"type"_s, u"send"_s }, { u"chat_id"_s, pair.chatId },
-                            { u"text"_s, u"t:%1"_s.arg(steadyNs()) },
-                            { u"client_id"_s,
-                                QUuid::createUuid().toString(QUuid::WithoutBraces) } })
-                                                            .toJson(QJsonDocument::Compact)));
+                    ->sendTextMessage(sendFrame(pair.chatId, u"t:%1"_s.arg(steadyNs())));
             });
             timer->start();
         });

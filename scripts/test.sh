@@ -5,6 +5,16 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 start=$(date +%s)
 bash scripts/install-deps.sh test
+# Formatting before building: every tracked C++ source as clang-format (with
+# the repo's .clang-format) would leave it; fix with clang-format -i.
+format_status=0
+violations=$(git ls-files -z -- '*.cpp' '*.h' | xargs -0 clang-format --dry-run --Werror 2>&1) || format_status=$?
+if [ "$format_status" -ne 0 ]; then
+  unformatted=$(printf '%s\n' "$violations" | sed -n 's/^\(.*\):[0-9]*:[0-9]*: error: .*/\1/p' | sort -u)
+  echo "clang-format: these files are not formatted (clang-format -i them):" >&2
+  printf '%s\n' "${unformatted:-$violations}" >&2
+  exit 1
+fi
 # MESSENGER_TEST_PRESET=asan runs the suite under ASan and UBSan instead.
 preset=${MESSENGER_TEST_PRESET:-ci}
 if [ "$preset" = asan ]; then

@@ -6,11 +6,6 @@ using namespace Qt::StringLiterals;
 
 namespace Messenger::Client {
 
-namespace {
-// How long a typing notice lasts without a fresh one (clients repeat it every 3 s).
-constexpr int typingLifetimeMs = 6000;
-} // namespace
-
 ChatListModel::ChatListModel(QObject *parent)
     : QAbstractListModel(parent)
 {
@@ -264,7 +259,7 @@ void ChatListModel::showTyping(const QString &chatId, const QString &userId, con
     if (row < 0 || userId == m_userId)
         return;
     auto &typists = m_rows[row].typists;
-    const QDeadlineTimer until(typingLifetimeMs);
+    const QDeadlineTimer until(m_typingLifetime);
     auto it = std::find_if(typists.begin(), typists.end(),
         [&userId](const Row::Typist &typist) { return typist.userId == userId; });
     if (it != typists.end())

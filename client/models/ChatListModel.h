@@ -65,6 +65,8 @@ public:
     void applyRead(const QString &chatId, const QString &userId, qint64 seq, qint64 unreadLeft);
     void setDraft(const QString &chatId, const QString &draft);
     void showTyping(const QString &chatId, const QString &userId, const QString &name);
+    // How long a typing notice lasts without a fresh one; for notices shown after the call.
+    void setTypingLifetime(std::chrono::milliseconds lifetime) { m_typingLifetime = lifetime; }
 
     int rowOf(const QString &chatId) const;
     std::optional<Messenger::ChatSummary> summary(const QString &chatId) const;
@@ -100,6 +102,8 @@ private:
     QString m_userId;
     QList<Row> m_rows;
     QTimer m_typingExpiry;
+    // Clients repeat typing every 3 s, so a notice lasts 6 s without a fresh one.
+    std::chrono::milliseconds m_typingLifetime { 6000 };
     qint64 m_unreadTotal = 0;
 };
 

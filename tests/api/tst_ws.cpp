@@ -128,6 +128,7 @@ private:
     {
         return m_http->personalChat(a.token, b.id);
     }
+    qsizetype newChatBarrier(Client &client, const HttpClient::Account &account);
 
     TestServer m_server;
     std::unique_ptr<HttpClient> m_http;
@@ -137,6 +138,28 @@ void TestWs::initTestCase()
 {
     QVERIFY2(m_server.start(), qPrintable(m_server.error()));
     m_http = std::make_unique<HttpClient>(m_server);
+}
+
+// The barrier for "nothing else arrived": gives `account` (whom `client` is
+// signed in as) a new chat and returns where its `chat` event is among the
+// client's frames (-1: it never came). The event feed delivers in commit
+// order, so whatever was committed before and wrongly sent to this client
+// arrived before the barrier; frames sent directly (typing) too, when they
+// were written before the barrier was committed.
+qsizetype TestWs::newChatBarrier(Client &client, const HttpClient::Account &account)
+{
+    const QString chatId = personalChat(m_http->newUser(u"Barrier"_s), account);
+    const auto barrier = [&client, &chatId] {
+        for (qsizetype i = 0; i < client.frames.size(); ++i) {
+            const QJsonObject &frame = client.frames.at(i);
+            if (frame.value(u"type").toString() == u"chat"_s
+                && frame.value(u"data").toObject().value(u"id").toString() == chatId)
+                return i;
+        }
+        return qsizetype(-1);
+    };
+    [[maybe_unused]] const bool arrived = QTest::qWaitFor([&] { return barrier() >= 0; }, 10000);
+    return barrier();
 }
 
 void TestWs::deliveryOnlyToMembers()
@@ -164,9 +187,9 @@ void TestWs::deliveryOnlyToMembers()
         QVERIFY(seq > last);
         last = seq;
     }
-    QTest::qWait(300);
-    QCOMPARE(c.frames.size(), 1); // the greeting, nothing else
-    QCOMPARE(b.ofType(u"message"_s).size(), 20);
+    QCOMPARE(newChatBarrier(c, carol), 1); // the greeting, nothing else
+    QVERIFY(newChatBarrier(b, bob) > 0);
+    QCOMPARE(b.ofType(u"message"_s).size(), 20); // no duplicates
 }
 
 void TestWs::seedChatSocket()
@@ -190,11 +213,14 @@ void TestWs::seedChatSocket()
     // Another chat's messages never reach this socket.
     m_http->post(u"/api/v1/chats/messages"_s,
         { { u"chat_id"_s, other }, { u"text"_s, u"elsewhere"_s } }, alice.token);
-    QTest::qWait(300);
-    QCOMPARE(a.frames.size(), 2);
-    a.sendJson({ { u"text"_s, u"   "_s } });
+    // This chat's next message, committed after it, arrives after it: the barrier.
+    m_http->post(u"/api/v1/chats/messages"_s,
+        { { u"chat_id"_s, chatId }, { u"text"_s, u"barrier"_s } }, bob.token);
     QVERIFY(a.waitFrames(3));
-    QVERIFY(a.frames.at(2).contains(u"error"));
+    QCOMPARE(a.frames.at(2).value(u"data").toObject().value(u"text").toString(), u"barrier"_s);
+    a.sendJson({ { u"text"_s, u"   "_s } });
+    QVERIFY(a.waitFrames(4));
+    QVERIFY(a.frames.at(3).contains(u"error"));
 }
 
 void TestWs::sendAckAndIdempotentRetry()
@@ -277,7 +303,13 @@ void TestWs::resumeWithoutLossOrDuplicates()
         m_http->post(u"/api/v1/chats/messages"_s,
             { { u"chat_id"_s, chatId }, { u"text"_s, u"live %1"_s.arg(i) } }, alice.token);
     QTRY_COMPARE_WITH_TIMEOUT(b.ofType(u"message"_s).size(), 20, 10000);
-    QTest::qWait(300);
+    // A message committed after all of them arrives after them: anything
+    // lost or repeated shows before it.
+    m_http->post(u"/api/v1/chats/messages"_s,
+        { { u"chat_id"_s, chatId }, { u"text"_s, u"barrier"_s } }, alice.token);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        b.ofType(u"message"_s).last().value(u"data").toObject().value(u"text").toString(),
+        u"barrier"_s, 10000);
     QStringList texts;
     for (const QJsonObject &frame : b.ofType(u"message"_s))
         texts.append(frame.value(u"data").toObject().value(u"text").toString());
@@ -286,6 +318,7 @@ void TestWs::resumeWithoutLossOrDuplicates()
         expected.append(u"away %1"_s.arg(i));
     for (int i = 0; i < 10; ++i)
         expected.append(u"live %1"_s.arg(i));
+    expected.append(u"barrier"_s);
     QCOMPARE(texts, expected);
 }
 
@@ -318,8 +351,10 @@ void TestWs::typingAndRead()
         a.ofType(u"read"_s).first().value(u"data").toObject().value(u"user_id").toString(), bob.id);
     b.sendJson({ { u"type"_s, u"ping"_s } });
     QTRY_COMPARE_WITH_TIMEOUT(b.ofType(u"pong"_s).size(), 1, 10000);
-    QTest::qWait(200);
-    QCOMPARE(c.frames.size(), 1);
+    // The typing notice was written to every socket it went to before Alice
+    // got hers, so before the barriers were committed.
+    QCOMPARE(newChatBarrier(c, carol), 1);
+    QVERIFY(newChatBarrier(b, bob) > 0);
     QVERIFY(b.ofType(u"typing"_s).isEmpty()); // not echoed to the typist
 }
 
@@ -433,8 +468,8 @@ void TestWs::twoInstancesChatLive()
                  .value(u"total")
                  .toInt(),
         2);
-    QTest::qWait(300);
-    QCOMPARE(c.frames.size(), 1);
+    // Carol's instance wrote anything it had for her before Alice got the typing notice.
+    QCOMPARE(newChatBarrier(c, carol), 1);
 }
 
 void TestWs::slowReaderIsCutOff()

@@ -2,6 +2,7 @@
 #include "client/models/Presentation.h"
 
 #include <QAbstractItemModelTester>
+#include <QElapsedTimer>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -155,6 +156,11 @@ void TestChatListModel::readAndDraftAndTyping()
     QCOMPARE(model.index(model.rowOf(u"c2"_s)).data(ChatListModel::DraftRole).toString(),
         u"unsent words"_s);
 
+    // Shorter than the 6 s default, so the test need not wait for it.
+    const std::chrono::milliseconds lifetime(200);
+    model.setTypingLifetime(lifetime);
+    QElapsedTimer shown;
+    shown.start();
     model.showTyping(u"c2"_s, ann.id, ann.name);
     const QModelIndex team = model.index(model.rowOf(u"c2"_s));
     QCOMPARE(team.data(ChatListModel::TypingRole).toString(), u"Ann Lee is typing..."_s);
@@ -171,6 +177,9 @@ void TestChatListModel::readAndDraftAndTyping()
     QTRY_VERIFY_WITH_TIMEOUT(
         model.index(model.rowOf(u"c2"_s)).data(ChatListModel::TypingRole).toString().isEmpty(),
         10000);
+    QVERIFY(shown.elapsed() >= lifetime.count());
+    QTRY_VERIFY(
+        model.index(model.rowOf(u"c1"_s)).data(ChatListModel::TypingRole).toString().isEmpty());
 }
 
 void TestChatListModel::upsertAndRemove()

@@ -110,7 +110,13 @@ void TestLiveConnection::receivesLiveAndSendsWithAck()
     ann.live.sendTyping(chatId);
     ann.live.sendTyping(chatId);
     QVERIFY(typing.wait(10000));
-    QTest::qWait(300);
+    // The barrier: a message Ann sends after them. The server does not order
+    // typing against other commands, but a notice's relay is one read started
+    // before this send, which needs a commit and then the event feed to reach
+    // Bob: a second notice would arrive first.
+    ann.live.send(chatId, u"after typing"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(bob.texts().size(), 2, 10000);
+    QCOMPARE(bob.texts().last(), u"after typing"_s);
     QCOMPARE(typing.size(), 1);
     QCOMPARE(typing.first().at(1).toString(), annAccount.id);
 
@@ -144,8 +150,11 @@ void TestLiveConnection::resumesAfterDropsWithNothingLostOrDuplicated()
         bob.live.reconnectNow();
         QTRY_COMPARE_WITH_TIMEOUT(bob.live.state(), LiveConnection::State::Connected, 10000);
     }
-    QTRY_COMPARE_WITH_TIMEOUT(bob.texts().size(), sent.size(), 15000);
-    QTest::qWait(300);
+    // A message committed after all of them reaches Bob after them (the
+    // barrier): anything lost or repeated shows before it.
+    restServerSend(annAccount, chatId, u"barrier"_s);
+    sent.append(u"barrier"_s);
+    QTRY_VERIFY_WITH_TIMEOUT(!bob.texts().isEmpty() && bob.texts().last() == u"barrier"_s, 15000);
     QCOMPARE(bob.texts(), sent);
 }
 

@@ -6,7 +6,9 @@
 
 #include <QAbstractItemModelTester>
 #include <QJsonArray>
+#include <QNetworkAccessManager>
 #include <QSignalSpy>
+#include <QTimer>
 
 using namespace Qt::StringLiterals;
 using namespace Messenger;
@@ -237,8 +239,16 @@ void TestMessageModel::groupReadTicksComeFromTheServer()
             200);
     };
     markRead(bob);
+    // The barrier: the refresh's request is answered (the model applies the
+    // answer while handling it), then an event posted after that is handled.
+    QSignalSpy answered(
+        api->findChild<QNetworkAccessManager *>(), &QNetworkAccessManager::finished);
     model.refreshReadState();
-    QTest::qWait(800);
+    QVERIFY(answered.wait(10000));
+    bool handled = false;
+    QTimer::singleShot(0, &model, [&handled] { handled = true; });
+    QTRY_VERIFY(handled);
+    QCOMPARE(answered.size(), 1);
     QCOMPARE(delivery(), MessageModel::Delivery::Sent); // Carol has not read it
     markRead(carol);
     model.refreshReadState();
