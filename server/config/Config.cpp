@@ -32,7 +32,211 @@ QString postgresUrlFromSeedVariables(const QProcessEnvironment &env)
     return url.toString();
 }
 
+// "a, b or c"
+QString listedAsAlternatives(const QStringList &choices)
+{
+    if (choices.size() < 2)
+        return choices.value(0);
+    return choices.first(choices.size() - 1).join(u", "_s) + u" or "_s + choices.last();
+}
+
+// The kinds of option; each derives what it accepts and its default from one place.
+
+ConfigOption textOption(const QString &flag, const QString &valueName, const QString &variable,
+    const QString &description, QString Config::*member, const QString &defaultText = {})
+{
+    return { flag, valueName, variable, description, {},
+        defaultText.isEmpty() ? Config {}.*member : defaultText,
+        [member](Config &config, const QString &value, QString *) {
+            config.*member = value;
+            return true;
+        } };
+}
+
+ConfigOption choiceOption(const QString &flag, const QString &valueName, const QString &variable,
+    const QString &description, QString Config::*member, const QStringList &choices)
+{
+    const QString accepted = listedAsAlternatives(choices);
+    return { flag, valueName, variable, description, accepted, Config {}.*member,
+        [=](Config &config, const QString &value, QString *error) {
+            const QString choice = value.toLower();
+            if (!choices.contains(choice)) {
+                *error = variable + u" must be "_s + accepted;
+                return false;
+            }
+            config.*member = choice;
+            return true;
+        } };
+}
+
+// A whole number from min to max, stored multiplied by unit (KiB as bytes).
+template <typename T>
+ConfigOption numberOption(const QString &flag, const QString &valueName, const QString &variable,
+    const QString &description, T Config::*member, int min, int max, int unit = 1)
+{
+    return { flag, valueName, variable, description, u"%1 to %2"_s.arg(min).arg(max),
+        QString::number(Config {}.*member / unit),
+        [=](Config &config, const QString &value, QString *error) {
+            bool ok = false;
+            const int parsed = value.toInt(&ok);
+            if (!ok || parsed < min || parsed > max) {
+                *error = u"%1 must be a number from %2 to %3"_s.arg(variable).arg(min).arg(max);
+                return false;
+            }
+            config.*member = T(parsed) * unit;
+            return true;
+        } };
+}
+
+ConfigOption rateOption(const QString &flag, const QString &variable, const QString &description,
+    RateLimiter::Rule Config::*member)
+{
+    return { flag, u"rate"_s, variable, description, u"per second/burst, or off"_s,
+        (Config {}.*member).toString(), [=](Config &config, const QString &value, QString *error) {
+            const auto rule = RateLimiter::Rule::parse(value);
+            if (!rule) {
+                *error = variable + u" must be per-second/burst (e.g. 0.17/3) or off"_s;
+                return false;
+            }
+            config.*member = *rule;
+            return true;
+        } };
+}
+
 } // namespace
+
+QString ConfigOption::helpText() const
+{
+    QString text = description;
+    if (!variable.isEmpty())
+        text += u" ["_s + variable + u']';
+    text += u'.';
+    if (!accepted.isEmpty())
+        text += u" Values: "_s + accepted + u'.';
+    if (!defaultText.isEmpty())
+        text += u" Default "_s + defaultText + u'.';
+    return text;
+}
+
+const QList<ConfigOption> &Config::options()
+{
+    static const QList<ConfigOption> rows {
+        textOption(u"host"_s, u"address"_s, u"HOST"_s, u"Address to listen on"_s, &Config::host),
+        numberOption(u"port"_s, u"port"_s, u"PORT"_s, u"Port to listen on, 0 for any free port"_s,
+            &Config::port, 0, 65535),
+        textOption(u"database-url"_s, u"url"_s, u"DATABASE_URL"_s,
+            u"sqlite:///path/file.db or postgres://user:pass@host:port/db; "
+            "POSTGRES_HOST/PORT/USER/PASSWORD/DB are used when it is unset"_s,
+            &Config::databaseUrl, u"sqlite in the data folder"_s),
+        textOption(u"data-dir"_s, u"path"_s, u"DATA_DIR"_s,
+            u"Folder for the SQLite database and the generated secret key"_s, &Config::dataDir),
+        { u"secret-key"_s, u"key"_s, u"SECRET_KEY"_s,
+            u"Key that signs access tokens, at least %1 bytes"_s.arg(secretKeyMinBytes), {},
+            u"generated and kept in the data folder"_s,
+            [](Config &config, const QString &value, QString *error) {
+                config.secretKey = value.toUtf8();
+                if (config.secretKey.size() >= secretKeyMinBytes)
+                    return true;
+                *error = u"SECRET_KEY is %1 bytes; it must be at least %2 (e.g. openssl rand -hex "
+                         "32), or unset to have one generated"_s.arg(config.secretKey.size())
+                             .arg(secretKeyMinBytes);
+                return false;
+            } },
+        numberOption(u"access-token-expire-minutes"_s, u"minutes"_s,
+            u"ACCESS_TOKEN_EXPIRE_MINUTES"_s, u"Access token lifetime"_s,
+            &Config::accessTokenMinutes, 1, 525600),
+        choiceOption(u"log-level"_s, u"level"_s, u"LOG_LEVEL"_s, u"Least severe message logged"_s,
+            &Config::logLevel, { u"debug"_s, u"info"_s, u"warning"_s, u"error"_s }),
+        choiceOption(u"log-format"_s, u"format"_s, u"LOG_FORMAT"_s,
+            u"Log lines as text, or as json (one object per line)"_s, &Config::logFormat,
+            { u"text"_s, u"json"_s }),
+        textOption(u"log-file"_s, u"path"_s, u"LOG_FILE"_s,
+            u"Write the log to this file instead of stderr; SIGHUP reopens it"_s, &Config::logFile),
+        numberOption(u"db-pool-size"_s, u"n"_s, u"DB_POOL_SIZE"_s,
+            u"Database worker threads/connections; 0 chooses by backend and cores"_s,
+            &Config::dbPoolSize, 0, 256),
+        numberOption(u"hash-concurrency"_s, u"n"_s, u"HASH_CONCURRENCY"_s,
+            u"Password hashes computed at once (each takes 19 MiB); 0 is one per core"_s,
+            &Config::hashConcurrency, 0, 64),
+        numberOption(u"ws-ping-interval"_s, u"seconds"_s, u"WS_PING_INTERVAL"_s,
+            u"Seconds between WebSocket keepalive pings; a silent client is dropped after 2.5 "
+            "intervals"_s,
+            &Config::wsPingIntervalSeconds, 1, 3600),
+        numberOption(u"ws-max-connections-per-user"_s, u"n"_s, u"WS_MAX_CONNECTIONS_PER_USER"_s,
+            u"Open WebSockets per user"_s, &Config::wsMaxConnectionsPerUser, 1, 10000),
+        numberOption(u"ws-max-connections-per-address"_s, u"n"_s,
+            u"WS_MAX_CONNECTIONS_PER_ADDRESS"_s, u"Open WebSockets per client address"_s,
+            &Config::wsMaxConnectionsPerAddress, 1, 1000000),
+        rateOption(u"ws-frame-rate"_s, u"WS_FRAME_RATE"_s,
+            u"Frames one WebSocket may send; a socket over it is closed"_s, &Config::wsFrameRate),
+        numberOption(u"ws-max-outbound-kib"_s, u"KiB"_s, u"WS_MAX_OUTBOUND_KIB"_s,
+            u"Unsent data (KiB) a WebSocket client may have queued before it is dropped"_s,
+            &Config::wsMaxOutboundBytes, 16, 1024 * 1024, 1024),
+        numberOption(u"http-idle-timeout"_s, u"seconds"_s, u"HTTP_IDLE_TIMEOUT"_s,
+            u"Seconds an HTTP connection may stay idle (a keep-alive between requests, a client "
+            "not reading its answer) before it is closed; 0 never"_s,
+            &Config::httpIdleTimeoutSeconds, 0, 86400),
+        numberOption(u"http-request-timeout"_s, u"seconds"_s, u"HTTP_REQUEST_TIMEOUT"_s,
+            u"Seconds a request (head and body) may take to arrive, from its first byte; 0 never"_s,
+            &Config::httpRequestTimeoutSeconds, 0, 86400),
+        numberOption(u"http-max-connections-per-address"_s, u"n"_s,
+            u"HTTP_MAX_CONNECTIONS_PER_ADDRESS"_s,
+            u"Open HTTP connections per client address; trusted proxies are exempt"_s,
+            &Config::httpMaxConnectionsPerAddress, 1, 1000000),
+        numberOption(u"shutdown-grace"_s, u"seconds"_s, u"SHUTDOWN_GRACE"_s,
+            u"Seconds to finish in-flight work on SIGTERM"_s, &Config::shutdownGraceSeconds, 0,
+            3600),
+        textOption(u"tls-cert"_s, u"path"_s, u"TLS_CERT"_s,
+            u"PEM certificate (chain): serve HTTPS and WSS, with --tls-key"_s,
+            &Config::tlsCertificateFile),
+        textOption(u"tls-key"_s, u"path"_s, u"TLS_KEY"_s, u"PEM private key for --tls-cert"_s,
+            &Config::tlsKeyFile),
+        { u"cors-origins"_s, u"origins"_s, u"CORS_ORIGINS"_s,
+            u"Comma-separated browser origins allowed to call the API, or *"_s, {}, u"none"_s,
+            [](Config &config, const QString &value, QString *) {
+                for (const QString &origin : value.split(u',', Qt::SkipEmptyParts))
+                    config.corsOrigins.append(origin.trimmed());
+                return true;
+            } },
+        rateOption(u"login-rate"_s, u"LOGIN_RATE"_s,
+            u"Failed logins allowed per account and address, and per address"_s,
+            &Config::failedLoginRate),
+        rateOption(u"login-account-rate"_s, u"LOGIN_ACCOUNT_RATE"_s,
+            u"Failed logins allowed per account from all addresses together, not charged to "
+            "addresses the account signed in from before"_s,
+            &Config::failedLoginAccountRate),
+        rateOption(u"register-rate"_s, u"REGISTER_RATE"_s, u"Registrations allowed per address"_s,
+            &Config::registrationRate),
+        rateOption(u"message-rate"_s, u"MESSAGE_RATE"_s,
+            u"Messages a user may send (REST and WebSocket)"_s, &Config::messageRate),
+        rateOption(u"user-search-rate"_s, u"USER_SEARCH_RATE"_s,
+            u"User searches one user may make"_s, &Config::userSearchRate),
+        rateOption(u"chat-change-rate"_s, u"CHAT_CHANGE_RATE"_s,
+            u"Group changes (create, rename, add and remove members) a user may make"_s,
+            &Config::chatChangeRate),
+        { u"trusted-proxies"_s, u"subnets"_s, u"TRUSTED_PROXIES"_s,
+            u"Comma-separated addresses or subnets of load balancers whose X-Forwarded-For names "
+            "the client"_s,
+            {}, u"none"_s,
+            [](Config &config, const QString &value, QString *error) {
+                const auto proxies = TrustedProxies::parse(value);
+                if (!proxies) {
+                    *error = u"TRUSTED_PROXIES must be addresses or subnets, comma-separated"_s;
+                    return false;
+                }
+                config.trustedProxies = *proxies;
+                return true;
+            } },
+        { u"check-config"_s, {}, {},
+            u"Validate the configuration, connect to the database, report and exit (0 when fine)"_s,
+            {}, {},
+            [](Config &config, const QString &, QString *) {
+                config.checkOnly = true;
+                return true;
+            } },
+    };
+    return rows;
+}
 
 std::optional<Config> Config::load(const QStringList &arguments, QString *error)
 {
@@ -42,212 +246,38 @@ std::optional<Config> Config::load(const QStringList &arguments, QString *error)
         "Every option can also be set through the environment variable in brackets."_s);
     parser.addHelpOption();
     parser.addVersionOption();
-    const QCommandLineOption host(
-        u"host"_s, u"Address to listen on [HOST]. Default 127.0.0.1."_s, u"address"_s);
-    const QCommandLineOption port(
-        u"port"_s, u"Port to listen on, 0 for any free port [PORT]. Default 8000."_s, u"port"_s);
-    const QCommandLineOption databaseUrl(u"database-url"_s,
-        u"sqlite:///path/file.db or postgres://user:pass@host:port/db [DATABASE_URL]. "
-        "Default sqlite in the data folder; POSTGRES_HOST/PORT/USER/PASSWORD/DB are used when set."_s,
-        u"url"_s);
-    const QCommandLineOption dataDir(u"data-dir"_s,
-        u"Folder for the SQLite database and the generated secret key [DATA_DIR]. Default ./data."_s,
-        u"path"_s);
-    const QCommandLineOption secretKey(u"secret-key"_s,
-        u"Key that signs access tokens [SECRET_KEY]. Generated and kept in the data folder when unset."_s,
-        u"key"_s);
-    const QCommandLineOption tokenMinutes(u"access-token-expire-minutes"_s,
-        u"Access token lifetime [ACCESS_TOKEN_EXPIRE_MINUTES]. Default 30."_s, u"minutes"_s);
-    const QCommandLineOption logLevel(
-        u"log-level"_s, u"debug, info, warning or error [LOG_LEVEL]. Default info."_s, u"level"_s);
-    const QCommandLineOption poolSize(
-        u"db-pool-size"_s, u"Database worker threads/connections [DB_POOL_SIZE]."_s, u"n"_s);
-    const QCommandLineOption hashers(u"hash-concurrency"_s,
-        u"Password hashes computed at once (each takes 19 MiB) [HASH_CONCURRENCY]."_s, u"n"_s);
-    const QCommandLineOption pingInterval(u"ws-ping-interval"_s,
-        u"Seconds between WebSocket keepalive pings; a silent client is dropped after 2.5 intervals [WS_PING_INTERVAL]. Default 30."_s,
-        u"seconds"_s);
-    const QCommandLineOption connectionsPerUser(u"ws-max-connections-per-user"_s,
-        u"Open WebSockets per user [WS_MAX_CONNECTIONS_PER_USER]. Default 16."_s, u"n"_s);
-    const QCommandLineOption connectionsPerAddress(u"ws-max-connections-per-address"_s,
-        u"Open WebSockets per client address [WS_MAX_CONNECTIONS_PER_ADDRESS]. Default 500."_s,
-        u"n"_s);
-    const QCommandLineOption frameRate(u"ws-frame-rate"_s,
-        u"Frames one WebSocket may send: per second/burst, or off; a socket over it is closed [WS_FRAME_RATE]. Default 30/60."_s,
-        u"rate"_s);
-    const QCommandLineOption outboundKiB(u"ws-max-outbound-kib"_s,
-        u"Unsent data a WebSocket client may have queued before it is dropped [WS_MAX_OUTBOUND_KIB]. Default 4096."_s,
-        u"KiB"_s);
-    const QCommandLineOption httpIdle(u"http-idle-timeout"_s,
-        u"Seconds an HTTP connection may stay idle (a keep-alive between requests, a client not reading its answer) before it is closed; 0 never [HTTP_IDLE_TIMEOUT]. Default 60."_s,
-        u"seconds"_s);
-    const QCommandLineOption httpRequestTimeout(u"http-request-timeout"_s,
-        u"Seconds a request (head and body) may take to arrive, from its first byte; 0 never [HTTP_REQUEST_TIMEOUT]. Default 10."_s,
-        u"seconds"_s);
-    const QCommandLineOption httpPerAddress(u"http-max-connections-per-address"_s,
-        u"Open HTTP connections per client address; trusted proxies are exempt [HTTP_MAX_CONNECTIONS_PER_ADDRESS]. Default 256."_s,
-        u"n"_s);
-    const QCommandLineOption grace(u"shutdown-grace"_s,
-        u"Seconds to finish in-flight work on SIGTERM [SHUTDOWN_GRACE]. Default 10."_s,
-        u"seconds"_s);
-    const QCommandLineOption logFormat(u"log-format"_s,
-        u"text or json (one object per line) [LOG_FORMAT]. Default text."_s, u"format"_s);
-    const QCommandLineOption logFile(u"log-file"_s,
-        u"Write the log to this file instead of stderr; SIGHUP reopens it [LOG_FILE]."_s,
-        u"path"_s);
-    const QCommandLineOption tlsCert(u"tls-cert"_s,
-        u"PEM certificate (chain): serve HTTPS and WSS, with --tls-key [TLS_CERT]."_s, u"path"_s);
-    const QCommandLineOption tlsKey(
-        u"tls-key"_s, u"PEM private key for --tls-cert [TLS_KEY]."_s, u"path"_s);
-    const QCommandLineOption cors(u"cors-origins"_s,
-        u"Comma-separated browser origins allowed to call the API, or * [CORS_ORIGINS]. Default none."_s,
-        u"origins"_s);
-    const QCommandLineOption loginRate(u"login-rate"_s,
-        u"Failed logins allowed per account and address, and per address: per second/burst, or off [LOGIN_RATE]. Default 0.17/3."_s,
-        u"rate"_s);
-    const QCommandLineOption loginAccountRate(u"login-account-rate"_s,
-        u"Failed logins allowed per account from all addresses together, not charged to addresses the account signed in from before: per second/burst, or off [LOGIN_ACCOUNT_RATE]. Default 0.5/10."_s,
-        u"rate"_s);
-    const QCommandLineOption registerRate(u"register-rate"_s,
-        u"Registrations allowed per address: per second/burst, or off [REGISTER_RATE]. Default 0.17/3."_s,
-        u"rate"_s);
-    const QCommandLineOption messageRate(u"message-rate"_s,
-        u"Messages a user may send (REST and WebSocket): per second/burst, or off [MESSAGE_RATE]. Default 5/20."_s,
-        u"rate"_s);
-    const QCommandLineOption searchRate(u"user-search-rate"_s,
-        u"User searches one user may make: per second/burst, or off [USER_SEARCH_RATE]. Default 1/30."_s,
-        u"rate"_s);
-    const QCommandLineOption chatChangeRate(u"chat-change-rate"_s,
-        u"Group changes (create, rename, add and remove members) a user may make: per second/burst, or off [CHAT_CHANGE_RATE]. Default 1/20."_s,
-        u"rate"_s);
-    const QCommandLineOption trustedProxies(u"trusted-proxies"_s,
-        u"Comma-separated addresses or subnets of load balancers whose X-Forwarded-For names the client [TRUSTED_PROXIES]. Default none."_s,
-        u"subnets"_s);
-    const QCommandLineOption checkConfig(u"check-config"_s,
-        u"Validate the configuration, connect to the database, report and exit (0 when fine)."_s);
-    parser.addOptions({ host, port, databaseUrl, dataDir, secretKey, tokenMinutes, logLevel,
-        poolSize, hashers, pingInterval, httpIdle, connectionsPerUser, outboundKiB, grace,
-        logFormat, logFile, tlsCert, tlsKey, cors, connectionsPerAddress, frameRate, loginRate,
-        loginAccountRate, registerRate, messageRate, searchRate, chatChangeRate, trustedProxies,
-        httpRequestTimeout, httpPerAddress, checkConfig });
+    for (const ConfigOption &option : options()) {
+        parser.addOption(option.valueName.isEmpty()
+                ? QCommandLineOption(option.flag, option.helpText())
+                : QCommandLineOption(option.flag, option.helpText(), option.valueName));
+    }
     parser.process(arguments);
 
+    // The command line wins over the environment; an empty value keeps the default.
     const QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    const auto value = [&](const QCommandLineOption &option, const QString &variable) {
-        return parser.isSet(option) ? parser.value(option) : env.value(variable);
-    };
-    const auto number = [&](const QCommandLineOption &option, const QString &variable, int min,
-                            int max, int fallback) -> std::optional<int> {
-        const QString text = value(option, variable);
-        if (text.isEmpty())
-            return fallback;
-        bool ok = false;
-        const int parsed = text.toInt(&ok);
-        if (!ok || parsed < min || parsed > max) {
-            *error = u"%1 must be a number from %2 to %3"_s.arg(variable).arg(min).arg(max);
-            return std::nullopt;
-        }
-        return parsed;
-    };
-
     Config config;
-    if (const QString text = value(host, u"HOST"_s); !text.isEmpty())
-        config.host = text;
-    const auto portNumber = number(port, u"PORT"_s, 0, 65535, 8000);
-    const auto minutes = number(tokenMinutes, u"ACCESS_TOKEN_EXPIRE_MINUTES"_s, 1, 525600, 30);
-    const auto pool = number(poolSize, u"DB_POOL_SIZE"_s, 0, 256, 0);
-    const auto hashing = number(hashers, u"HASH_CONCURRENCY"_s, 0, 64, 0);
-    const auto ping = number(pingInterval, u"WS_PING_INTERVAL"_s, 1, 3600, 30);
-    const auto perUser = number(connectionsPerUser, u"WS_MAX_CONNECTIONS_PER_USER"_s, 1, 10000, 16);
-    const auto perAddress
-        = number(connectionsPerAddress, u"WS_MAX_CONNECTIONS_PER_ADDRESS"_s, 1, 1000000, 500);
-    const auto outbound = number(outboundKiB, u"WS_MAX_OUTBOUND_KIB"_s, 16, 1024 * 1024, 4096);
-    const auto graceSeconds = number(grace, u"SHUTDOWN_GRACE"_s, 0, 3600, 10);
-    const auto idleSeconds = number(httpIdle, u"HTTP_IDLE_TIMEOUT"_s, 0, 86400, 60);
-    const auto requestSeconds = number(httpRequestTimeout, u"HTTP_REQUEST_TIMEOUT"_s, 0, 86400, 10);
-    const auto httpConnections
-        = number(httpPerAddress, u"HTTP_MAX_CONNECTIONS_PER_ADDRESS"_s, 1, 1000000, 256);
-    if (!portNumber || !minutes || !pool || !hashing || !ping || !perUser || !perAddress
-        || !outbound || !graceSeconds || !idleSeconds || !requestSeconds || !httpConnections)
-        return std::nullopt;
-    config.httpRequestTimeoutSeconds = *requestSeconds;
-    config.httpMaxConnectionsPerAddress = *httpConnections;
-    config.wsPingIntervalSeconds = *ping;
-    config.wsMaxConnectionsPerUser = *perUser;
-    config.wsMaxConnectionsPerAddress = *perAddress;
-    config.wsMaxOutboundBytes = qint64(*outbound) * 1024;
-    config.shutdownGraceSeconds = *graceSeconds;
-    config.httpIdleTimeoutSeconds = *idleSeconds;
-    config.port = quint16(*portNumber);
-    config.accessTokenMinutes = *minutes;
-    config.dbPoolSize = *pool;
-    config.hashConcurrency = *hashing;
-    if (const QString text = value(dataDir, u"DATA_DIR"_s); !text.isEmpty())
-        config.dataDir = text;
-    config.databaseUrl = value(databaseUrl, u"DATABASE_URL"_s);
+    for (const ConfigOption &option : options()) {
+        QString value;
+        if (option.valueName.isEmpty())
+            value = parser.isSet(option.flag) ? u"on"_s : QString();
+        else if (parser.isSet(option.flag))
+            value = parser.value(option.flag);
+        else if (!option.variable.isEmpty())
+            value = env.value(option.variable);
+        if (!value.isEmpty() && !option.apply(config, value, error))
+            return std::nullopt;
+    }
+
+    // What depends on several options.
     if (config.databaseUrl.isEmpty())
         config.databaseUrl = postgresUrlFromSeedVariables(env);
     if (config.databaseUrl.isEmpty())
         config.databaseUrl
             = u"sqlite://"_s + QDir(config.dataDir).absoluteFilePath(u"messenger.db"_s);
-    config.secretKey = value(secretKey, u"SECRET_KEY"_s).toUtf8();
-    if (!config.secretKey.isEmpty() && config.secretKey.size() < secretKeyMinBytes) {
-        *error = u"SECRET_KEY is %1 bytes; it must be at least %2 (e.g. openssl rand -hex 32), "
-                 "or unset to have one generated"_s.arg(config.secretKey.size())
-                     .arg(secretKeyMinBytes);
-        return std::nullopt;
-    }
-    if (const QString text = value(logLevel, u"LOG_LEVEL"_s).toLower(); !text.isEmpty()) {
-        if (!QStringList { u"debug"_s, u"info"_s, u"warning"_s, u"error"_s }.contains(text)) {
-            *error = u"LOG_LEVEL must be debug, info, warning or error"_s;
-            return std::nullopt;
-        }
-        config.logLevel = text;
-    }
-    if (const QString text = value(logFormat, u"LOG_FORMAT"_s).toLower(); !text.isEmpty()) {
-        if (text != u"text"_s && text != u"json"_s) {
-            *error = u"LOG_FORMAT must be text or json"_s;
-            return std::nullopt;
-        }
-        config.logFormat = text;
-    }
-    config.logFile = value(logFile, u"LOG_FILE"_s);
-    config.tlsCertificateFile = value(tlsCert, u"TLS_CERT"_s);
-    config.tlsKeyFile = value(tlsKey, u"TLS_KEY"_s);
     if (config.tlsCertificateFile.isEmpty() != config.tlsKeyFile.isEmpty()) {
         *error = u"TLS needs both TLS_CERT and TLS_KEY"_s;
         return std::nullopt;
     }
-    for (const QString &origin : value(cors, u"CORS_ORIGINS"_s).split(u',', Qt::SkipEmptyParts))
-        config.corsOrigins.append(origin.trimmed());
-    const auto rate
-        = [&](const QCommandLineOption &option, const QString &variable, RateLimiter::Rule *rule) {
-              const QString text = value(option, variable);
-              if (text.isEmpty())
-                  return true;
-              const auto parsed = RateLimiter::Rule::parse(text);
-              if (!parsed) {
-                  *error = variable + u" must be per-second/burst (e.g. 0.17/3) or off"_s;
-                  return false;
-              }
-              *rule = *parsed;
-              return true;
-          };
-    if (!rate(loginRate, u"LOGIN_RATE"_s, &config.failedLoginRate)
-        || !rate(loginAccountRate, u"LOGIN_ACCOUNT_RATE"_s, &config.failedLoginAccountRate)
-        || !rate(registerRate, u"REGISTER_RATE"_s, &config.registrationRate)
-        || !rate(messageRate, u"MESSAGE_RATE"_s, &config.messageRate)
-        || !rate(searchRate, u"USER_SEARCH_RATE"_s, &config.userSearchRate)
-        || !rate(chatChangeRate, u"CHAT_CHANGE_RATE"_s, &config.chatChangeRate)
-        || !rate(frameRate, u"WS_FRAME_RATE"_s, &config.wsFrameRate))
-        return std::nullopt;
-    const auto proxies = TrustedProxies::parse(value(trustedProxies, u"TRUSTED_PROXIES"_s));
-    if (!proxies) {
-        *error = u"TRUSTED_PROXIES must be addresses or subnets, comma-separated"_s;
-        return std::nullopt;
-    }
-    config.trustedProxies = *proxies;
-    config.checkOnly = parser.isSet(checkConfig);
     return config;
 }
 

@@ -7,9 +7,30 @@
 #include <QString>
 #include <QStringList>
 
+#include <functional>
 #include <optional>
 
 namespace Messenger::Server {
+
+struct Config;
+
+// One row of the configuration: a command-line option and its environment
+// variable, what it means, what it accepts and its default. --help, parsing
+// and range checks all come from these rows (Config::options()).
+struct ConfigOption
+{
+    QString flag; // "port" for --port
+    QString valueName; // shown in --help ("<port>"); empty for a switch
+    QString variable; // "PORT"; empty when only the command line sets it
+    QString description;
+    QString accepted; // "from 0 to 65535"; empty when anything goes
+    QString defaultText; // empty when there is none to show
+    // Stores a non-empty value; false with *error set when it is invalid.
+    std::function<bool(Config &config, const QString &value, QString *error)> apply;
+
+    // description [VARIABLE]. Accepted, default X.
+    QString helpText() const;
+};
 
 // Server configuration from the command line, then the environment, then
 // defaults. The seed's variables (POSTGRES_*, SECRET_KEY,
@@ -56,6 +77,9 @@ struct Config
 
     // Parses arguments (exits for --help / --version) and the environment.
     static std::optional<Config> load(const QStringList &arguments, QString *error);
+
+    // Every option, in --help order.
+    static const QList<ConfigOption> &options();
 
     // HS256 keys shorter than the hash (32 bytes) are guessable offline from
     // any one token; such a SECRET_KEY is refused at start-up.

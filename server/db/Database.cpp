@@ -89,6 +89,14 @@ void Database::discardThreadConnection()
     }
 }
 
+QFuture<Result<Empty>> Database::ping()
+{
+    return run([](Db &db) -> Result<Empty> {
+        db.exec(u"SELECT 1"_s);
+        return Empty {};
+    });
+}
+
 bool Database::migrate(QString *error)
 {
     const Result<Empty> result = runAndWait([](Db &db) -> Result<Empty> {

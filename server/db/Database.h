@@ -4,8 +4,8 @@
 #include "Db.h"
 #include "DbError.h"
 #include "concurrency/PoolWork.h"
+#include "core/ApiError.h"
 #include "observability/Metrics.h"
-#include "services/ApiError.h"
 
 #include <QElapsedTimer>
 #include <QObject>
@@ -32,6 +32,9 @@ public:
 
     // Applies pending migrations; blocks the caller, meant for start-up only.
     bool migrate(QString *error);
+
+    // Whether the database answers (GET /health): empty, or the 503/500 it failed with.
+    QFuture<Result<Empty>> ping();
 
     // Runs `work(Db &)` on a worker and returns its Result as a future. A
     // DbError thrown by the work becomes a 503 (connection lost) or a 500.

@@ -67,17 +67,17 @@ QFuture<HttpReply> withBody(const Request &request, Next next, bool optional = f
     return next(std::move(dto).value());
 }
 
-// Path ids that are not UUIDs name nothing: 404, like an unknown id.
-std::optional<QString> pathId(const Request &request, int index)
-{
-    return canonicalUuid(request.args.value(index));
-}
-
 ApiError notFound(const QString &what)
 {
     return ApiError::notFound(
         what.toLower().replace(u' ', u'_') + u"_not_found"_s, what + u" not found"_s);
 }
+
+const ApiError chatNotFound = notFound(u"Chat"_s);
+const ApiError messageNotFound = notFound(u"Message"_s);
+const ApiError sessionNotFound = notFound(u"Session"_s);
+const ApiError memberNotFound
+    = ApiError::notFound(u"member_not_found"_s, u"User is not a member of this chat"_s);
 
 } // namespace
 
@@ -94,6 +94,26 @@ HttpApi::HttpApi(Database &database, SendQueue &sends, RateLimits &limits, Known
     , m_tokens(tokens)
     , m_feed(feed)
 { }
+
+void HttpApi::addRoute(QHttpServer &server, const QString &path, Method method, Access access,
+    const QList<ApiError> &unknownIds, Handler handler)
+{
+    // The path's ids, checked once here for every route that has them: an id
+    // that is not a UUID names nothing, so it gets that <arg>'s 404 (after
+    // authentication, before the body is read); the handler sees canonical ids.
+    Q_ASSERT(path.count(u"<arg>"_s) == unknownIds.size());
+    addRoute(server, path, method, access,
+        [unknownIds, handler = std::move(handler)](const Request &request) {
+            Request checked = request;
+            for (qsizetype i = 0; i < unknownIds.size(); ++i) {
+                const auto id = canonicalUuid(request.args.value(i));
+                if (!id)
+                    return ready(unknownIds[i]);
+                checked.args[i] = *id;
+            }
+            return handler(checked);
+        });
+}
 
 void HttpApi::addRoute(
     QHttpServer &server, const QString &path, Method method, Access access, Handler handler)
@@ -226,14 +246,18 @@ void HttpApi::dispatch(const QHttpServerRequest &httpRequest, QHttpServerRespond
 
 void HttpApi::registerRoutes(QHttpServer &server)
 {
+    addAuthRoutes(server);
+    addSessionRoutes(server);
+    addUserRoutes(server);
+    addChatRoutes(server);
+    addMessageRoutes(server);
+    addOpsRoutes(server);
+}
+
+void HttpApi::addAuthRoutes(QHttpServer &server)
+{
     const auto pub = Access::Public;
     const auto auth = Access::Authenticated;
-    const QString v1 = ApiPaths::apiPrefix.toString();
-
-    addRoute(server, ApiPaths::health.toString(), Method::Get, pub,
-        [this](const Request &) { return health(); });
-
-    // Auth
     addRoute(server, ApiPaths::authRegister.toString(), Method::Post, pub,
         [this](const Request &r) { return registerUser(r); });
     addRoute(server, ApiPaths::authToken.toString(), Method::Post, pub,
@@ -266,29 +290,41 @@ void HttpApi::registerRoutes(QHttpServer &server)
             },
             true);
     });
+}
 
-    // Sessions (signed-in devices)
+// Sessions: the caller's signed-in devices.
+void HttpApi::addSessionRoutes(QHttpServer &server)
+{
+    const auto auth = Access::Authenticated;
+    const QString v1 = ApiPaths::apiPrefix.toString();
     addRoute(server, ApiPaths::sessions.toString(), Method::Get, auth, [this](const Request &r) {
         return respond(m_db.run([user = r.userId, current = r.sessionId](
                                     Db &db) { return TokenService::sessions(db, user, current); }));
     });
-    addRoute(server, v1 + u"/sessions/<arg>"_s, Method::Delete, auth, [this](const Request &r) {
-        const auto sessionId = pathId(r, 0);
-        if (!sessionId)
-            return ready(notFound(u"Session"_s));
-        return endSessions(m_db.run([user = r.userId, id = *sessionId](Db &db) {
-            return TokenService::revokeSession(db, user, id);
-        }));
-    });
+    addRoute(server, v1 + u"/sessions/<arg>"_s, Method::Delete, auth, { sessionNotFound },
+        [this](const Request &r) {
+            return endSessions(m_db.run([user = r.userId, id = r.args[0]](Db &db) {
+                return TokenService::revokeSession(db, user, id);
+            }));
+        });
+}
 
-    // Users
+void HttpApi::addUserRoutes(QHttpServer &server)
+{
+    const auto auth = Access::Authenticated;
     addRoute(server, ApiPaths::usersMe.toString(), Method::Get, auth, [this](const Request &r) {
         return respond(m_db.run([user = r.userId](Db &db) { return UserService::user(db, user); }));
     });
     addRoute(server, ApiPaths::users.toString(), Method::Get, auth,
         [this](const Request &r) { return searchUsers(r); });
+}
 
-    // Chats: fixed paths before the /chats/<arg> ones, the router takes the first match.
+// Chats, and sending and reading messages (under /chats/messages): fixed paths
+// before the /chats/<arg> ones, the router takes the first match.
+void HttpApi::addChatRoutes(QHttpServer &server)
+{
+    const auto auth = Access::Authenticated;
+    const QString v1 = ApiPaths::apiPrefix.toString();
     addRoute(server, ApiPaths::chats.toString(), Method::Get, auth, [this](const Request &r) {
         return respond(m_db.run([user = r.userId](Db &db) { return ChatService::list(db, user); }));
     });
@@ -317,13 +353,10 @@ void HttpApi::registerRoutes(QHttpServer &server)
             return withBody<SendMessageRequest>(r,
                 [this, user = r.userId](auto body) { return respond(m_sends.submit(user, body)); });
         });
-    addRoute(
-        server, v1 + u"/chats/messages/<arg>/read"_s, Method::Post, auth, [this](const Request &r) {
-            const auto messageId = pathId(r, 0);
-            if (!messageId)
-                return ready(notFound(u"Message"_s));
+    addRoute(server, v1 + u"/chats/messages/<arg>/read"_s, Method::Post, auth, { messageNotFound },
+        [this](const Request &r) {
             return m_db
-                .run([user = r.userId, id = *messageId](
+                .run([user = r.userId, id = r.args[0]](
                          Db &db) { return MessageService::markRead(db, user, id); })
                 .then([](const Result<ReadState> &state) {
                     if (!state)
@@ -332,83 +365,83 @@ void HttpApi::registerRoutes(QHttpServer &server)
                         { u"message_id"_s, state.value().messageId }, { u"is_read"_s, true } });
                 });
         });
-    addRoute(server, v1 + u"/chats/<arg>"_s, Method::Get, auth, [this](const Request &r) {
-        const auto chatId = pathId(r, 0);
-        if (!chatId)
-            return ready(notFound(u"Chat"_s));
-        return respond(m_db.run(
-            [user = r.userId, id = *chatId](Db &db) { return ChatService::chat(db, user, id); }));
-    });
-    addRoute(server, v1 + u"/chats/<arg>"_s, Method::Patch, auth, [this](const Request &r) {
-        const auto chatId = pathId(r, 0);
-        if (!chatId)
-            return ready(notFound(u"Chat"_s));
-        return withBody<RenameChatRequest>(r, [this, user = r.userId, id = *chatId](auto body) {
-            if (auto refused = chatChangeRefused(user))
-                return ready(*refused);
-            return respond(m_db.run(
-                [user, id, body](Db &db) { return ChatService::rename(db, user, id, body); }));
-        });
-    });
-    addRoute(server, v1 + u"/chats/<arg>/history"_s, Method::Get, auth,
-        [this](const Request &r) { return history(r); });
-    addRoute(server, v1 + u"/chats/<arg>/read"_s, Method::Post, auth, [this](const Request &r) {
-        const auto chatId = pathId(r, 0);
-        if (!chatId)
-            return ready(notFound(u"Chat"_s));
-        return withBody<MarkReadRequest>(r, [this, user = r.userId, id = *chatId](auto body) {
-            return respond(m_db.run([user, id, body](Db &db) {
-                return MessageService::markRead(db, user, body.messageId, id);
-            }));
-        });
-    });
-    addRoute(server, v1 + u"/chats/<arg>/members"_s, Method::Post, auth, [this](const Request &r) {
-        const auto chatId = pathId(r, 0);
-        if (!chatId)
-            return ready(notFound(u"Chat"_s));
-        return withBody<AddMembersRequest>(r, [this, user = r.userId, id = *chatId](auto body) {
-            if (auto refused = chatChangeRefused(user))
-                return ready(*refused);
-            return respond(m_db.run(
-                [user, id, body](Db &db) { return ChatService::addMembers(db, user, id, body); }));
-        });
-    });
-    addRoute(server, v1 + u"/chats/<arg>/members/<arg>"_s, Method::Delete, auth,
+    addRoute(server, v1 + u"/chats/<arg>"_s, Method::Get, auth, { chatNotFound },
         [this](const Request &r) {
-            const auto chatId = pathId(r, 0);
-            const auto userId = pathId(r, 1);
-            if (!chatId)
-                return ready(notFound(u"Chat"_s));
-            if (!userId)
-                return ready(ApiError::notFound(
-                    u"member_not_found"_s, u"User is not a member of this chat"_s));
+            return respond(m_db.run([user = r.userId, id = r.args[0]](
+                                        Db &db) { return ChatService::chat(db, user, id); }));
+        });
+    addRoute(server, v1 + u"/chats/<arg>"_s, Method::Patch, auth, { chatNotFound },
+        [this](const Request &r) {
+            return withBody<RenameChatRequest>(
+                r, [this, user = r.userId, id = r.args[0]](auto body) {
+                    if (auto refused = chatChangeRefused(user))
+                        return ready(*refused);
+                    return respond(m_db.run([user, id, body](Db &db) {
+                        return ChatService::rename(db, user, id, body);
+                    }));
+                });
+        });
+    addRoute(server, v1 + u"/chats/<arg>/history"_s, Method::Get, auth, { chatNotFound },
+        [this](const Request &r) { return history(r); });
+    addRoute(server, v1 + u"/chats/<arg>/read"_s, Method::Post, auth, { chatNotFound },
+        [this](const Request &r) {
+            return withBody<MarkReadRequest>(r, [this, user = r.userId, id = r.args[0]](auto body) {
+                return respond(m_db.run([user, id, body](Db &db) {
+                    return MessageService::markRead(db, user, body.messageId, id);
+                }));
+            });
+        });
+    addRoute(server, v1 + u"/chats/<arg>/members"_s, Method::Post, auth, { chatNotFound },
+        [this](const Request &r) {
+            return withBody<AddMembersRequest>(
+                r, [this, user = r.userId, id = r.args[0]](auto body) {
+                    if (auto refused = chatChangeRefused(user))
+                        return ready(*refused);
+                    return respond(m_db.run([user, id, body](Db &db) {
+                        return ChatService::addMembers(db, user, id, body);
+                    }));
+                });
+        });
+    addRoute(server, v1 + u"/chats/<arg>/members/<arg>"_s, Method::Delete, auth,
+        { chatNotFound, memberNotFound }, [this](const Request &r) {
             if (auto refused = chatChangeRefused(r.userId))
                 return ready(*refused);
-            return respond(m_db.run([user = r.userId, id = *chatId, member = *userId](Db &db) {
+            return respond(m_db.run([user = r.userId, id = r.args[0], member = r.args[1]](Db &db) {
                 return ChatService::removeMember(db, user, id, member);
             }));
         });
+}
 
-    // Messages
-    addRoute(server, v1 + u"/messages/<arg>"_s, Method::Patch, auth, [this](const Request &r) {
-        const auto messageId = pathId(r, 0);
-        if (!messageId)
-            return ready(notFound(u"Message"_s));
-        return withBody<EditMessageRequest>(r, [this, user = r.userId, id = *messageId](auto body) {
-            return respond(m_db.run(
-                [user, id, body](Db &db) { return MessageService::edit(db, user, id, body); }));
+// Editing and deleting messages, and the update feed. (Sending and reading
+// them are chat routes: their paths are under /chats/messages.)
+void HttpApi::addMessageRoutes(QHttpServer &server)
+{
+    const auto auth = Access::Authenticated;
+    const QString v1 = ApiPaths::apiPrefix.toString();
+    addRoute(server, v1 + u"/messages/<arg>"_s, Method::Patch, auth, { messageNotFound },
+        [this](const Request &r) {
+            return withBody<EditMessageRequest>(
+                r, [this, user = r.userId, id = r.args[0]](auto body) {
+                    return respond(m_db.run([user, id, body](Db &db) {
+                        return MessageService::edit(db, user, id, body);
+                    }));
+                });
         });
-    });
-    addRoute(server, v1 + u"/messages/<arg>"_s, Method::Delete, auth, [this](const Request &r) {
-        const auto messageId = pathId(r, 0);
-        if (!messageId)
-            return ready(notFound(u"Message"_s));
-        return respond(m_db.run([user = r.userId, id = *messageId](
-                                    Db &db) { return MessageService::remove(db, user, id); }));
-    });
+    addRoute(server, v1 + u"/messages/<arg>"_s, Method::Delete, auth, { messageNotFound },
+        [this](const Request &r) {
+            return respond(m_db.run([user = r.userId, id = r.args[0]](
+                                        Db &db) { return MessageService::remove(db, user, id); }));
+        });
 
     addRoute(server, ApiPaths::updates.toString(), Method::Get, auth,
         [this](const Request &r) { return updates(r); });
+}
+
+// Health, metrics, the API documents, and what no route matches (404, CORS preflight).
+void HttpApi::addOpsRoutes(QHttpServer &server)
+{
+    addRoute(server, ApiPaths::health.toString(), Method::Get, Access::Public,
+        [this](const Request &) { return health(); });
 
     // Prometheus text format; meant for a scraper on the private network (the
     // reverse proxy should not expose it).
@@ -556,9 +589,6 @@ QFuture<HttpReply> HttpApi::login(const Request &request)
 
 QFuture<HttpReply> HttpApi::history(const Request &request)
 {
-    const auto chatId = pathId(request, 0);
-    if (!chatId)
-        return ready(notFound(u"Chat"_s));
     MessageService::HistoryQuery query;
     const auto limit = request.queryInteger(u"limit"_s, 1, Limits::historyPageMax);
     const auto offset = request.queryInteger(u"offset"_s, 0, std::numeric_limits<int>::max());
@@ -591,7 +621,7 @@ QFuture<HttpReply> HttpApi::history(const Request &request)
     query.offset = int(offset.value().value_or(0));
     query.beforeSeq = before.value();
     query.afterSeq = after.value();
-    return respond(m_db.run([user = request.userId, id = *chatId, query](
+    return respond(m_db.run([user = request.userId, id = request.args[0], query](
                                 Db &db) { return MessageService::history(db, user, id, query); }));
 }
 
@@ -665,19 +695,14 @@ QFuture<HttpReply> HttpApi::endSessions(QFuture<Result<QStringList>> revocation)
 
 QFuture<HttpReply> HttpApi::health()
 {
-    return m_db
-        .run([](Db &db) -> Result<Empty> {
-            db.exec(u"SELECT 1"_s);
-            return Empty {};
-        })
-        .then([](const Result<Empty> &result) {
-            if (result)
-                return HttpReply::json({ { u"status"_s, u"ok"_s }, { u"database"_s, u"ok"_s } });
-            return HttpReply::json(
-                { { u"status"_s, u"unavailable"_s }, { u"database"_s, u"unreachable"_s },
-                    { u"detail"_s, result.error().detail }, { u"code"_s, result.error().code } },
-                503);
-        });
+    return m_db.ping().then([](const Result<Empty> &result) {
+        if (result)
+            return HttpReply::json({ { u"status"_s, u"ok"_s }, { u"database"_s, u"ok"_s } });
+        return HttpReply::json(
+            { { u"status"_s, u"unavailable"_s }, { u"database"_s, u"unreachable"_s },
+                { u"detail"_s, result.error().detail }, { u"code"_s, result.error().code } },
+            503);
+    });
 }
 
 } // namespace Messenger::Server

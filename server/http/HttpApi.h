@@ -63,6 +63,16 @@ private:
 
     void addRoute(QHttpServer &server, const QString &path, QHttpServerRequest::Method method,
         Access access, Handler handler);
+    // A path with ids: `unknownIds` is each <arg>'s 404 when it is not a UUID.
+    void addRoute(QHttpServer &server, const QString &path, QHttpServerRequest::Method method,
+        Access access, const QList<ApiError> &unknownIds, Handler handler);
+    // The routes, by area.
+    void addAuthRoutes(QHttpServer &server);
+    void addSessionRoutes(QHttpServer &server);
+    void addUserRoutes(QHttpServer &server);
+    void addChatRoutes(QHttpServer &server);
+    void addMessageRoutes(QHttpServer &server);
+    void addOpsRoutes(QHttpServer &server);
     void dispatch(const QHttpServerRequest &request, QHttpServerResponder &&responder,
         const QString &route, QStringList args, Access access, const Handler &handler);
     // Hands a complete request to the connection rules; false when it was

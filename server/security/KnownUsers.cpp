@@ -1,7 +1,8 @@
 #include "KnownUsers.h"
 
 #include "db/Database.h"
-#include "services/ChatAccess.h"
+
+using namespace Qt::StringLiterals;
 
 namespace Messenger::Server {
 
@@ -23,9 +24,11 @@ QFuture<Result<Empty>> KnownUsers::confirm(const QString &userId)
         return QtFuture::makeReadyFuture(Result<Empty>(Empty {}));
     return m_db
         .run([userId](Db &db) -> Result<Empty> {
-            const Result<User> user = ChatAccess::requireUser(db, userId);
-            if (!user)
-                return user.error();
+            // Its own query rather than ChatAccess::requireUser: services/
+            // include security/ (SendQueue uses RateLimiter), not the reverse.
+            if (!db.exec(u"SELECT 1 FROM users WHERE id = ?"_s, { userId }).next())
+                return ApiError::unauthorized(
+                    u"invalid_token"_s, u"Could not validate credentials"_s);
             return Empty {};
         })
         .then(this, [this, userId](const Result<Empty> &known) {

@@ -1,0 +1,17 @@
+# cmake -DBUILD_DIR=<build> -DTARGET=<probe target> -DHEADER=<header> -DEXPECT=builds|refused -P probe.cmake
+execute_process(COMMAND "${CMAKE_COMMAND}" --build "${BUILD_DIR}" --target "${TARGET}"
+    RESULT_VARIABLE result OUTPUT_VARIABLE output ERROR_VARIABLE output)
+if(EXPECT STREQUAL "builds")
+    if(NOT result EQUAL 0)
+        message(FATAL_ERROR "${TARGET}: including ${HEADER} should compile:\n${output}")
+    endif()
+    message(STATUS "${TARGET}: ${HEADER} is in reach, as it should be")
+elseif(result EQUAL 0)
+    message(FATAL_ERROR "${TARGET}: ${HEADER} compiled: a layer reaches a header it must not")
+else()
+    string(FIND "${output}" "${HEADER}: No such file or directory" notFound)
+    if(notFound EQUAL -1)
+        message(FATAL_ERROR "${TARGET} failed, but not because ${HEADER} is out of reach:\n${output}")
+    endif()
+    message(STATUS "${TARGET}: ${HEADER} is out of reach, as it should be")
+endif()
