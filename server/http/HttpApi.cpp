@@ -317,8 +317,8 @@ void HttpApi::registerRoutes(QHttpServer &server)
         server, ApiPaths::chatsMessages.toString(), Method::Post, auth, [this](const Request &r) {
             return withBody<SendMessageRequest>(r, [this, user = r.userId](auto body) {
                 // Answered as the WebSocket answers a send, status for frame.
-                return m_sends.submit(user, body).then(
-                    [clientId = body.clientId](const Result<Message> &message) {
+                return m_sends.submit(user, body)
+                    .then([clientId = body.clientId](const Result<Message> &message) {
                         const SendOutcome outcome(message, clientId);
                         HttpReply reply = HttpReply::json(outcome.httpBody(), outcome.httpStatus());
                         if (outcome.retryAfterSeconds() > 0)
