@@ -47,14 +47,6 @@ template <typename T> ApiResult<T> parse(const QJsonDocument &body)
             list.append(std::move(parsed).value());
         }
         return list;
-    } else if constexpr (std::is_same_v<T, UpdatesPage>) {
-        const QJsonObject object = body.object();
-        UpdatesPage page;
-        for (const QJsonValue &event : object.value(u"events").toArray())
-            page.events.append(event.toObject());
-        page.hasMore = object.value(u"has_more").toBool();
-        page.lastSeq = object.value(u"last_seq").toInteger();
-        return page;
     } else {
         if (!body.isObject())
             return protocolError(u"expected a JSON object"_s);

@@ -3,6 +3,7 @@
 #include "ApiResult.h"
 #include "shared/AuthDtos.h"
 #include "shared/Chat.h"
+#include "shared/Events.h"
 #include "shared/Requests.h"
 
 #include <QDeadlineTimer>
@@ -23,14 +24,6 @@ struct HistoryQuery
     std::optional<qint64> beforeSeq; // older than this seq
     std::optional<qint64> afterSeq; // newer than this seq
     int limit = 50;
-};
-
-// GET /updates: what happened after a seq, as the WebSocket would have sent it.
-struct UpdatesPage
-{
-    QList<QJsonObject> events; // {"seq", "type", "data"}
-    bool hasMore = false;
-    qint64 lastSeq = 0;
 };
 
 // Typed calls to the REST API. Each returns a future of ApiResult: the DTO or

@@ -4,12 +4,15 @@
 #include "shared/ApiPaths.h"
 #include "shared/Json.h"
 #include "shared/WsEvents.h"
+#include "shared/WsFrames.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLoggingCategory>
 #include <QRandomGenerator>
 #include <QUrlQuery>
+
+#include <algorithm>
 
 using namespace Qt::StringLiterals;
 
@@ -114,8 +117,7 @@ QString LiveConnection::send(const QString &chatId, const QString &text)
 
 void LiveConnection::transmitSend(const Outgoing &outgoing)
 {
-    transmit({ { u"type"_s, WsEvents::send.toString() }, { u"chat_id"_s, outgoing.chatId },
-        { u"text"_s, outgoing.text }, { u"client_id"_s, outgoing.clientId } });
+    transmit(SendCommand { { outgoing.chatId, outgoing.text, outgoing.clientId } }.toJson());
 }
 
 void LiveConnection::resend(const QString &clientId)
@@ -136,14 +138,13 @@ void LiveConnection::sendTyping(const QString &chatId)
     if (!until.hasExpired())
         return;
     until.setRemainingTime(typingIntervalMs);
-    transmit({ { u"type"_s, WsEvents::typing.toString() }, { u"chat_id"_s, chatId } });
+    transmit(TypingCommand { chatId, std::nullopt }.toJson());
 }
 
 void LiveConnection::markRead(const QString &chatId, const QString &messageId)
 {
     if (m_greeted) {
-        transmit({ { u"type"_s, WsEvents::read.toString() }, { u"chat_id"_s, chatId },
-            { u"message_id"_s, messageId } });
+        transmit(ReadCommand { chatId, messageId, std::nullopt }.toJson());
     } else if (m_api) {
         m_api->markRead(chatId, messageId); // the socket is down; REST does the same
     }
@@ -240,13 +241,51 @@ void LiveConnection::scheduleReconnect()
     setState(State::WaitingToReconnect);
 }
 
+namespace {
+
+// A frame that fails validation is dropped with a warning: a client must
+// survive whatever arrives.
+template <typename T> std::optional<T> validated(const QJsonObject &json, QStringView what)
+{
+    Parsed<T> parsed = T::fromJson(json);
+    if (!parsed) {
+        const FieldError first = parsed.errors().value(0);
+        qCWarning(lcLive).noquote()
+            << "ignoring an invalid" << what << "frame:" << first.loc.join(u'.') << first.msg;
+        return std::nullopt;
+    }
+    return std::move(parsed).value();
+}
+
+template <typename T> std::optional<T> payloadOf(const Event &event)
+{
+    Parsed<T> parsed = event.payload<T>();
+    if (!parsed) {
+        const FieldError first = parsed.errors().value(0);
+        qCWarning(lcLive).noquote()
+            << "ignoring an invalid" << event.type << "event:" << first.loc.join(u'.') << first.msg;
+        return std::nullopt;
+    }
+    return std::move(parsed).value();
+}
+
+} // namespace
+
 void LiveConnection::handleFrame(const QString &text)
 {
     m_lastHeard.restart();
     const QJsonObject frame = parseJson(text.toUtf8()).object();
-    if (frame.value(u"status").toString() == u"connected"_s) {
+    switch (serverFrameKind(frame)) {
+    case ServerFrameKind::Greeting: {
+        const auto greeting = validated<Greeting>(frame, u"greeting");
+        if (!greeting)
+            return;
         m_greeted = true;
         m_attempt = 0;
+        // A first connection's stream starts at the greeting: resuming from
+        // there after a drop misses nothing.
+        if (m_resumeSeq == 0)
+            setResumeSeq(greeting->seq);
         m_keepAlive.start();
         scheduleRenewal();
         setState(State::Connected);
@@ -256,100 +295,111 @@ void LiveConnection::handleFrame(const QString &text)
             transmitSend(outgoing);
         return;
     }
-    if (frame.contains(u"error"_s) && !frame.contains(u"type"_s)) {
+    case ServerFrameKind::Refusal:
         // The server is refusing this connection; the close follows.
-        qCInfo(lcLive) << "refused:" << frame.value(u"error").toString();
+        if (const auto refusal = validated<Refusal>(frame, u"refusal"))
+            qCInfo(lcLive) << "refused:" << refusal->error;
         return;
-    }
-    const QString type = frame.value(u"type").toString();
-    if (type == WsEvents::ack) {
-        const QString clientId = frame.value(u"client_id").toString();
-        auto message = Message::fromJson(frame.value(u"data").toObject());
-        m_outbox.removeIf([&clientId](const Outgoing &o) { return o.clientId == clientId; });
-        if (message) {
-            setResumeSeq(message->seq);
-            Q_EMIT acknowledged(clientId, message.value());
-        }
-        return;
-    }
-    if (type == WsEvents::error) {
-        const QString clientId = frame.value(u"client_id").toString();
-        const QString detail = frame.value(u"detail").toString();
-        if (clientId.isEmpty()) {
-            Q_EMIT serverError(detail);
+    case ServerFrameKind::Ack: {
+        const auto ack = validated<Ack>(frame, u"ack");
+        if (!ack)
             return;
-        }
-        if (const int retryAfter = frame.value(u"retry_after").toInt(); retryAfter > 0) {
-            // Over the server's rate limit: not a failure, just too soon.
-            QTimer::singleShot(retryAfter * 1000, this, [this, clientId] { resend(clientId); });
-            return;
-        }
-        QString chatId;
-        for (const Outgoing &outgoing : std::as_const(m_outbox)) {
-            if (outgoing.clientId == clientId)
-                chatId = outgoing.chatId;
-        }
+        const QString clientId = ack->clientId.value_or(QString());
         m_outbox.removeIf([&clientId](const Outgoing &o) { return o.clientId == clientId; });
-        Q_EMIT sendFailed(clientId, chatId, detail);
+        setResumeSeq(ack->message.seq);
+        Q_EMIT acknowledged(clientId, ack->message);
         return;
     }
-    if (type == WsEvents::authenticated) {
-        Q_EMIT reauthenticated(frame.value(u"expires_in").toInteger());
+    case ServerFrameKind::Error: {
+        const auto error = validated<ErrorFrame>(frame, u"error");
+        if (!error)
+            return;
+        handleError(*error);
         return;
     }
-    if (type == WsEvents::pong)
+    case ServerFrameKind::Authenticated:
+        if (const auto authenticated = validated<Authenticated>(frame, u"authenticated"))
+            Q_EMIT reauthenticated(authenticated->expiresIn);
         return;
-    handleEvent(type, frame.value(u"data").toObject());
+    case ServerFrameKind::Pong:
+        return;
+    case ServerFrameKind::Event:
+        break;
+    }
+    const auto event = validated<Event>(frame, u"event");
+    if (!event)
+        return;
+    handleEvent(*event);
     // Only after the event is handed over does it count as seen.
-    setResumeSeq(frame.value(u"seq").toInteger());
+    if (event->seq)
+        setResumeSeq(*event->seq);
 }
 
-void LiveConnection::handleEvent(const QString &type, const QJsonObject &data)
+void LiveConnection::handleError(const ErrorFrame &error)
 {
-    if (type == WsEvents::message || type == WsEvents::messageEdited) {
-        auto message = Message::fromJson(data);
-        if (!message) {
-            qCWarning(lcLive) << "unreadable" << type << "event";
-            return;
-        }
-        if (type == WsEvents::message)
-            Q_EMIT messageReceived(message.value());
-        else
-            Q_EMIT messageEdited(message.value());
+    const auto pending = std::find_if(m_outbox.cbegin(), m_outbox.cend(),
+        [&error](const Outgoing &o) { return error.clientId == o.clientId; });
+    if (pending == m_outbox.cend()) {
+        Q_EMIT serverError(error.detail);
+        return;
+    }
+    const QString clientId = pending->clientId;
+    if (error.retryAfterSeconds > 0) {
+        // Over the server's rate limit: not a failure, just too soon.
+        QTimer::singleShot(
+            error.retryAfterSeconds * 1000, this, [this, clientId] { resend(clientId); });
+        return;
+    }
+    // Final: the server refused it (not a member, too long...), so it is not
+    // sent again on reconnect either.
+    const QString chatId = pending->chatId;
+    m_outbox.removeIf([&clientId](const Outgoing &o) { return o.clientId == clientId; });
+    Q_EMIT sendFailed(clientId, chatId, error.detail);
+}
+
+void LiveConnection::handleEvent(const Event &event)
+{
+    const QString &type = event.type;
+    if (type == WsEvents::message) {
+        if (const auto message = payloadOf<MessageEvent>(event))
+            Q_EMIT messageReceived(message->message);
+    } else if (type == WsEvents::messageEdited) {
+        if (const auto message = payloadOf<Message>(event))
+            Q_EMIT messageEdited(*message);
     } else if (type == WsEvents::messageDeleted) {
-        Q_EMIT messageDeleted(data.value(u"chat_id").toString(), data.value(u"id").toString());
+        if (const auto deleted = payloadOf<MessageDeleted>(event))
+            Q_EMIT messageDeleted(deleted->chatId, deleted->id);
     } else if (type == WsEvents::read) {
-        Q_EMIT readReceived(data.value(u"chat_id").toString(), data.value(u"user_id").toString(),
-            data.value(u"message_id").toString(), data.value(u"seq").toInteger());
+        if (const auto receipt = payloadOf<ReadReceipt>(event))
+            Q_EMIT readReceived(receipt->chatId, receipt->userId, receipt->messageId, receipt->seq);
     } else if (type == WsEvents::chat) {
-        auto chat = Chat::fromJson(data);
-        if (chat)
-            Q_EMIT chatUpdated(chat.value());
+        if (const auto chat = payloadOf<Chat>(event))
+            Q_EMIT chatUpdated(*chat);
     } else if (type == WsEvents::chatRenamed) {
-        auto renamed = ChatRenamed::fromJson(data);
-        if (renamed)
-            Q_EMIT chatRenamed(renamed.value());
+        if (const auto renamed = payloadOf<ChatRenamed>(event))
+            Q_EMIT chatRenamed(*renamed);
     } else if (type == WsEvents::membersAdded) {
-        auto added = MembersAdded::fromJson(data);
-        if (added)
-            Q_EMIT membersAdded(added.value());
+        if (const auto added = payloadOf<MembersAdded>(event))
+            Q_EMIT membersAdded(*added);
     } else if (type == WsEvents::chatRemoved) {
-        Q_EMIT chatRemoved(data.value(u"chat_id").toString());
+        if (const auto removed = payloadOf<ChatRemoved>(event))
+            Q_EMIT chatRemoved(removed->chatId);
     } else if (type == WsEvents::memberLeft) {
-        Q_EMIT memberLeft(data.value(u"chat_id").toString(), data.value(u"user_id").toString());
+        if (const auto left = payloadOf<MemberLeft>(event))
+            Q_EMIT memberLeft(left->chatId, left->userId);
     } else if (type == WsEvents::sessionRevoked) {
-        Q_EMIT sessionRevoked(data.value(u"session_id").toString());
+        if (const auto revoked = payloadOf<SessionRevoked>(event))
+            Q_EMIT sessionRevoked(revoked->sessionId);
     } else if (type == WsEvents::typing) {
-        Q_EMIT typingReceived(data.value(u"chat_id").toString(), data.value(u"user_id").toString(),
-            data.value(u"name").toString());
+        if (const auto typing = payloadOf<Typing>(event))
+            Q_EMIT typingReceived(typing->chatId, typing->userId, typing->name);
     }
 }
 
 void LiveConnection::transmit(const QJsonObject &frame)
 {
     if (m_socket && m_socket->state() == QAbstractSocket::ConnectedState)
-        m_socket->sendTextMessage(
-            QString::fromUtf8(QJsonDocument(frame).toJson(QJsonDocument::Compact)));
+        m_socket->sendTextMessage(QString::fromUtf8(compactJson(frame)));
 }
 
 void LiveConnection::scheduleRenewal()
@@ -369,7 +419,7 @@ void LiveConnection::sendFreshToken()
 {
     if (!m_greeted || !m_api || m_api->accessToken().isEmpty())
         return;
-    transmit({ { u"type"_s, WsEvents::auth.toString() }, { u"token"_s, m_api->accessToken() } });
+    transmit(AuthCommand { m_api->accessToken() }.toJson());
     scheduleRenewal();
 }
 
@@ -383,7 +433,7 @@ void LiveConnection::checkAlive()
         return;
     }
     if (m_lastHeard.elapsed() > keepAliveIntervalMs - 1000)
-        transmit({ { u"type"_s, WsEvents::ping.toString() } });
+        transmit(PingCommand {}.toJson());
 }
 
 } // namespace Messenger::Client

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "shared/Chat.h"
+#include "shared/WsFrames.h"
 
 #include <QDeadlineTimer>
 #include <QElapsedTimer>
@@ -81,7 +82,8 @@ private:
     void setState(State state);
     void scheduleReconnect();
     void handleFrame(const QString &text);
-    void handleEvent(const QString &type, const QJsonObject &data);
+    void handleError(const Messenger::ErrorFrame &error);
+    void handleEvent(const Messenger::Event &event);
     struct Outgoing
     {
         QString clientId;

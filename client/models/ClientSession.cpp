@@ -359,7 +359,7 @@ void ClientSession::connectLive()
     connect(m_live, &LiveConnection::sendFailed, this,
         [this](const QString &clientId, const QString &chatId, const QString &detail) {
             if (MessageModel *model = m_timelines.value(chatId))
-                model->markFailed(clientId);
+                model->markFailed(clientId, detail);
             Q_EMIT operationFailed(tr("Message not sent: %1").arg(detail));
         });
     connect(m_live, &LiveConnection::messageEdited, this, [this](const Message &message) {

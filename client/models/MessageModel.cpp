@@ -120,6 +120,8 @@ QVariant MessageModel::data(const QModelIndex &index, int role) const
         return (qint64(item.revision) << 4) | (startsRun(index.row()) ? 1 : 0)
             | (startsDay(index.row()) ? 2 : 0) | (message.editedAt ? 4 : 0)
             | (item.clientId.isEmpty() ? 0 : 8);
+    case FailureReasonRole:
+        return item.failureReason;
     case ClientIdRole:
         return item.clientId;
     default:
@@ -135,7 +137,7 @@ QHash<int, QByteArray> MessageModel::roleNames() const
         { DeliveryRole, "delivery" }, { EditedRole, "edited" }, { DeletedRole, "deleted" },
         { SeqRole, "seq" }, { ChatSeqRole, "chatSeq" }, { ShowSenderRole, "showSender" },
         { DaySeparatorRole, "daySeparator" }, { ClientIdRole, "clientId" },
-        { LayoutStampRole, "layoutStamp" } });
+        { LayoutStampRole, "layoutStamp" }, { FailureReasonRole, "failureReason" } });
     return names;
 }
 
@@ -310,13 +312,14 @@ void MessageModel::acknowledge(const QString &clientId, const Message &message)
     insertSorted({ message });
 }
 
-void MessageModel::markFailed(const QString &clientId)
+void MessageModel::markFailed(const QString &clientId, const QString &reason)
 {
     const int row = rowOfClientId(clientId);
     if (row < 0)
         return;
     m_items[row].delivery = Delivery::Failed;
-    Q_EMIT dataChanged(index(row), index(row), { DeliveryRole });
+    m_items[row].failureReason = reason;
+    Q_EMIT dataChanged(index(row), index(row), { DeliveryRole, FailureReasonRole });
 }
 
 int MessageModel::rowOfId(const QString &messageId) const

@@ -39,6 +39,8 @@ public:
         // Changes whenever anything that affects the row's size changes:
         // views cache layouts against it instead of re-measuring every row.
         LayoutStampRole,
+        // Why the server refused a Failed message (its `detail`), else empty.
+        FailureReasonRole,
     };
     Q_ENUM(Roles)
     enum class Delivery { Pending, Failed, Sent, Read };
@@ -74,7 +76,8 @@ public:
     // The user's own sends, before and after the server's answer.
     void addPending(const QString &clientId, const QString &text);
     void acknowledge(const QString &clientId, const Messenger::Message &message);
-    void markFailed(const QString &clientId);
+    // The server refused it for `reason`: it stays, marked, and is not resent.
+    void markFailed(const QString &clientId, const QString &reason);
 
     // Finds what pages and live events brought, for tests and the view.
     int rowOfId(const QString &messageId) const;
@@ -100,6 +103,7 @@ private:
         Messenger::Message message;
         Delivery delivery = Delivery::Sent;
         QString clientId; // set while pending or failed
+        QString failureReason; // set when failed
         QDate day; // local date, computed once: separators compare it for every row
         quint32 revision = 0; // bumped by edits and deletions
     };

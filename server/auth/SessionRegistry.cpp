@@ -51,8 +51,10 @@ void SessionRegistry::markRevoked(const QStringList &sessionIds)
 void SessionRegistry::observe(const QList<Update> &updates)
 {
     for (const Update &update : updates) {
-        if (update.type == WsEvents::sessionRevoked)
-            markRevoked({ update.data.value(u"session_id").toString() });
+        if (update.type != WsEvents::sessionRevoked)
+            continue;
+        if (const auto revoked = SessionRevoked::fromJson(update.data))
+            markRevoked({ revoked->sessionId });
     }
 }
 

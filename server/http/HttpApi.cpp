@@ -11,6 +11,7 @@
 #include "security/RateLimiter.h"
 #include "services/ChatService.h"
 #include "services/MessageService.h"
+#include "services/SendOutcome.h"
 #include "services/SendQueue.h"
 #include "services/TokenService.h"
 #include "services/Updates.h"
@@ -350,8 +351,18 @@ void HttpApi::addChatRoutes(QHttpServer &server)
     });
     addRoute(
         server, ApiPaths::chatsMessages.toString(), Method::Post, auth, [this](const Request &r) {
-            return withBody<SendMessageRequest>(r,
-                [this, user = r.userId](auto body) { return respond(m_sends.submit(user, body)); });
+            return withBody<SendMessageRequest>(r, [this, user = r.userId](auto body) {
+                // Answered as the WebSocket answers a send, status for frame.
+                return m_sends.submit(user, body)
+                    .then([clientId = body.clientId](const Result<Message> &message) {
+                        const SendOutcome outcome(message, clientId);
+                        HttpReply reply = HttpReply::json(outcome.httpBody(), outcome.httpStatus());
+                        if (outcome.retryAfterSeconds() > 0)
+                            reply.headers.append(qMakePair(QByteArrayLiteral("Retry-After"),
+                                QByteArray::number(outcome.retryAfterSeconds())));
+                        return reply;
+                    });
+            });
         });
     addRoute(server, v1 + u"/chats/messages/<arg>/read"_s, Method::Post, auth, { messageNotFound },
         [this](const Request &r) {

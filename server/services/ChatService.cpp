@@ -3,6 +3,7 @@
 #include "ChatAccess.h"
 #include "EventLog.h"
 #include "MessageRows.h"
+#include "shared/Events.h"
 #include "shared/Limits.h"
 #include "shared/WsEvents.h"
 
@@ -338,7 +339,7 @@ Result<Empty> removeMember(
                 "WHERE chat_id = ? AND role = 'owner') WHERE id = ?"_s,
             { chatId, chatId });
     }
-    const QJsonObject data { { u"chat_id"_s, chatId }, { u"user_id"_s, userId } };
+    const QJsonObject data = MemberLeft { chatId, userId }.toJson();
     EventLog::append(db, chatId, {}, WsEvents::memberLeft, data);
     EventLog::append(db, {}, userId, WsEvents::chatRemoved, data);
     transaction.commit();

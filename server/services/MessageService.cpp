@@ -6,6 +6,7 @@
 #include "ChatAccess.h"
 #include "EventLog.h"
 #include "MessageRows.h"
+#include "shared/Events.h"
 #include "shared/WsEvents.h"
 
 #include <numeric>
@@ -401,8 +402,7 @@ Result<ReadState> markRead(
             { message->seq, message->chatId, callerId });
         state.lastReadSeq = message->seq;
         EventLog::append(db, message->chatId, {}, WsEvents::read,
-            { { u"chat_id"_s, message->chatId }, { u"user_id"_s, callerId },
-                { u"message_id"_s, message->id }, { u"seq"_s, message->seq } });
+            ReadReceipt { message->chatId, callerId, message->id, message->seq }.toJson());
     }
     {
         Rows rows = db.exec(u"SELECT COUNT(*) FROM messages WHERE chat_id = ? AND seq > ? "
@@ -450,8 +450,9 @@ Result<Message> remove(Db &db, const QString &callerId, const QString &messageId
     db.exec(u"UPDATE messages SET text = '', deleted_at = ? WHERE id = ?"_s,
         { currentTimestamp(), tombstone.id });
     tombstone = withReadState(db, std::move(tombstone));
-    const QJsonObject deletion { { u"id"_s, tombstone.id }, { u"chat_id"_s, tombstone.chatId },
-        { u"seq"_s, tombstone.seq }, { u"chat_seq"_s, tombstone.chatSeq } };
+    const QJsonObject deletion
+        = MessageDeleted { tombstone.id, tombstone.chatId, tombstone.seq, tombstone.chatSeq }
+              .toJson();
     // The edits quoted the text: they become tombstones like this one.
     EventLog::eraseMessage(db, tombstone.id, deletion);
     EventLog::append(db, tombstone.chatId, {}, WsEvents::messageDeleted, deletion);

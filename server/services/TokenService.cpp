@@ -2,6 +2,7 @@
 
 #include "ChatAccess.h"
 #include "EventLog.h"
+#include "shared/Events.h"
 #include "shared/Limits.h"
 #include "shared/WsEvents.h"
 
@@ -52,7 +53,7 @@ QStringList revokeSessions(Db &db, const QString &userId, const QStringList &can
                 "WHERE family_id = ? AND revoked_at IS NULL"_s,
             { now, sessionId });
         EventLog::append(
-            db, {}, userId, WsEvents::sessionRevoked, { { u"session_id"_s, sessionId } });
+            db, {}, userId, WsEvents::sessionRevoked, SessionRevoked { sessionId }.toJson());
         revoked.append(sessionId);
     }
     return revoked;

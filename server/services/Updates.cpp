@@ -2,6 +2,7 @@
 
 #include "MessageRows.h"
 #include "shared/WsEvents.h"
+#include "shared/WsFrames.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -11,15 +12,15 @@ using namespace Qt::StringLiterals;
 
 namespace Messenger::Server {
 
-QJsonObject Update::toJson() const
+Event Update::event() const
 {
-    return { { u"seq"_s, seq }, { u"type"_s, type }, { u"data"_s, data } };
+    return { seq, type, data };
 }
 
 QByteArray Update::frame() const
 {
     // The same object as /updates returns: `seq` lets a client resume from any event.
-    return QJsonDocument(toJson()).toJson(QJsonDocument::Compact);
+    return compactJson(event().toJson());
 }
 
 PgSnapshot PgSnapshot::parse(const QString &text)
@@ -45,9 +46,8 @@ namespace {
 Update messageUpdate(const Rows &rows)
 {
     const Message message = MessageRows::read(rows);
-    QJsonObject data = message.toJson();
-    data.insert(u"sender_name"_s, message.sender.name); // the seed's socket frames carry it
-    return { message.seq, message.chatId, {}, WsEvents::message.toString(), data };
+    return { message.seq, message.chatId, {}, WsEvents::message.toString(),
+        MessageEvent { message }.toJson() };
 }
 
 Update eventUpdate(const Rows &rows, int first)
@@ -188,10 +188,11 @@ Result<qint64> latestSeq(Db &db)
 
 QJsonObject UpdatesPage::toJson() const
 {
-    QJsonArray array;
+    Messenger::UpdatesPage page { {}, hasMore, lastSeq };
+    page.events.reserve(updates.size());
     for (const Update &update : updates)
-        array.append(update.toJson());
-    return { { u"events"_s, array }, { u"has_more"_s, hasMore }, { u"last_seq"_s, lastSeq } };
+        page.events.append(update.event());
+    return page.toJson();
 }
 
 Result<UpdatesPage> forUser(

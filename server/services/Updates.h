@@ -2,6 +2,7 @@
 
 #include "ApiError.h"
 #include "db/Db.h"
+#include "shared/Events.h"
 
 #include <QHash>
 #include <QJsonObject>
@@ -18,9 +19,9 @@ struct Update
     QString type;
     QJsonObject data;
 
-    // {"seq", "type", "data"} for /updates.
-    QJsonObject toJson() const;
-    // The WebSocket frame {"type", "data"}, serialised once per fan-out.
+    // {"seq", "type", "data"}, as /updates returns it.
+    Event event() const;
+    // The same as a WebSocket frame, serialised once per fan-out.
     QByteArray frame() const;
 };
 

@@ -2,6 +2,7 @@
 
 #include "WsSession.h"
 #include "observability/Metrics.h"
+#include "shared/Events.h"
 #include "shared/WsEvents.h"
 
 #include <QDateTime>
@@ -73,14 +74,16 @@ void Hub::deliver(const QList<Update> &updates, const QHash<QString, QStringList
         }
         if (!update.userId.isEmpty()) {
             reach(update.userId, false);
-            if (update.type == WsEvents::sessionRevoked)
-                closeSession(update.userId, update.data.value(u"session_id").toString());
+            if (update.type == WsEvents::sessionRevoked) {
+                if (const auto revoked = SessionRevoked::fromJson(update.data))
+                    closeSession(update.userId, revoked->sessionId);
+            }
             if (update.type == WsEvents::chatRemoved) {
                 // A removed member's seed socket on that chat ends at once.
-                const QString chatId = update.data.value(u"chat_id").toString();
+                const auto removed = ChatRemoved::fromJson(update.data);
                 const QList<WsSession *> sessions = m_byUser.values(update.userId);
                 for (WsSession *session : sessions) {
-                    if (session->chatId() == chatId)
+                    if (removed && session->chatId() == removed->chatId)
                         session->close(
                             QWebSocketProtocol::CloseCodePolicyViolated, u"removed from chat"_s);
                 }

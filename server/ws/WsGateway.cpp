@@ -10,9 +10,12 @@
 #include "security/KnownUsers.h"
 #include "services/ChatAccess.h"
 #include "services/MessageService.h"
+#include "services/SendOutcome.h"
 #include "services/SendQueue.h"
 #include "services/TokenService.h"
+#include "services/TypingAudience.h"
 #include "services/Updates.h"
+#include "shared/WsEvents.h"
 
 #include <QDateTime>
 #include <QHttpServer>
@@ -83,7 +86,7 @@ void WsGateway::reject(QWebSocket *socket, const QString &detail)
     // We own the socket from here: it goes when the close handshake ends.
     socket->setParent(this);
     connect(socket, &QWebSocket::disconnected, socket, &QObject::deleteLater);
-    socket->sendTextMessage(QString::fromUtf8(WsProtocol::seedError(detail)));
+    socket->sendTextMessage(QString::fromUtf8(compactJson(Refusal { detail }.toJson())));
     socket->close(QWebSocketProtocol::CloseCodePolicyViolated, detail.left(100));
 }
 
@@ -181,7 +184,7 @@ void WsGateway::accept(std::unique_ptr<QWebSocket> socket)
                 if (!guard || guard->isClosing())
                     return; // the client went away meanwhile (or is going)
                 if (!result) {
-                    guard->send(WsProtocol::seedError(result.error().detail));
+                    guard->send(compactJson(Refusal { result.error().detail }.toJson()));
                     guard->close(QWebSocketProtocol::CloseCodePolicyViolated,
                         result.error().detail.left(100));
                     return;
@@ -193,14 +196,23 @@ void WsGateway::accept(std::unique_ptr<QWebSocket> socket)
 
 void WsGateway::open(WsSession *session, std::optional<qint64> sinceSeq)
 {
+    // The feed's watermark: every update up to it has been delivered, every
+    // later one reaches this session through the hub. So the socket gets
+    // exactly the updates after the seq its greeting names (resuming, the
+    // replay covers (since_seq, watermark] first). Something committed just
+    // before the socket connected can be on either side of it.
+    const qint64 watermark = m_feed.deliveredSeq();
     session->open();
-    session->send(WsProtocol::greeting(session->userId(), session->chatId()));
+    Greeting greeting { session->userId(), std::nullopt, watermark };
+    if (!session->isUserSocket())
+        greeting.chatId = session->chatId();
+    session->send(compactJson(greeting.toJson()));
     m_hub.add(session);
     if (sinceSeq && session->isUserSocket()) {
-        // Live updates after the feed's watermark arrive through the hub and
-        // wait in the session; the replay covers (since_seq, watermark].
+        // Live updates after the watermark arrive through the hub and wait in
+        // the session meanwhile.
         session->beginReplay();
-        replay(session, *sinceSeq, m_feed.deliveredSeq());
+        replay(session, *sinceSeq, watermark);
     }
 }
 
@@ -213,7 +225,7 @@ void WsGateway::replay(QPointer<WsSession> session, qint64 afterSeq, qint64 unti
             if (!session)
                 return;
             if (!page) {
-                session->send(WsProtocol::error(page.error().detail));
+                session->send(wsErrorFrame(page.error(), std::nullopt, false));
                 session->close(
                     QWebSocketProtocol::CloseCodeAbnormalDisconnection, u"resume failed"_s);
                 return;
@@ -227,11 +239,10 @@ void WsGateway::replay(QPointer<WsSession> session, qint64 afterSeq, qint64 unti
         });
 }
 
-void WsGateway::reportError(WsSession *session, const QString &detail,
-    const std::optional<QString> &clientId, int retryAfterSeconds)
+void WsGateway::reportError(
+    WsSession *session, const ApiError &error, const std::optional<QString> &clientId)
 {
-    session->send(session->isUserSocket() ? WsProtocol::error(detail, clientId, retryAfterSeconds)
-                                          : WsProtocol::seedError(detail));
+    session->send(wsErrorFrame(error, clientId, !session->isUserSocket()));
 }
 
 bool WsGateway::countFrame(WsSession *session)
@@ -252,8 +263,7 @@ void WsGateway::handleFrame(WsSession *session, const QByteArray &frame)
     // also while earlier commands wait, and a flood of them ends the socket.
     // Before the greeting nothing runs (clients wait for it), so every frame
     // then only counts.
-    const Result<WsProtocol::Command> parsed = WsProtocol::parse(frame, session->chatId());
-    const bool isSend = parsed && parsed.value().type == WsProtocol::Command::Type::Send;
+    const bool isSend = WsProtocol::parse(frame, session->chatId()).isSend();
     if ((!isSend || !session->isOpen()) && !countFrame(session))
         return;
     if (session->isOpen())
@@ -264,89 +274,74 @@ void WsGateway::runFrame(WsSession *session, const QByteArray &frame)
 {
     if (session->isClosing())
         return;
+    const WsProtocol::Frame parsed = WsProtocol::parse(frame, session->chatId());
     if (session->isBusy()) {
         if (!session->defer(frame))
-            reportError(session, u"Too many commands in flight; wait for the acks"_s, std::nullopt);
+            reportError(session,
+                ApiError { 429, u"too_many_commands"_s,
+                    u"Too many commands in flight; wait for the acks"_s, {} },
+                parsed.clientId);
         return;
     }
-    const Result<WsProtocol::Command> parsed = WsProtocol::parse(frame, session->chatId());
-    if (!parsed) {
-        reportError(session, parsed.error().detail, std::nullopt);
+    if (!parsed.command) {
+        reportError(session, parsed.command.error(), parsed.clientId);
         return;
     }
-    const WsProtocol::Command command = parsed.value();
     const QString userId = session->userId();
     QPointer<WsSession> guard(session);
-    switch (command.type) {
-    case WsProtocol::Command::Type::Ping:
-        session->send(WsProtocol::pong());
-        return;
-    case WsProtocol::Command::Type::Auth:
-        reauthenticate(session, command.token);
-        return;
-    case WsProtocol::Command::Type::Send:
+    const auto &command = parsed.command.value().command;
+    if (std::holds_alternative<PingCommand>(command)) {
+        session->send(compactJson(Pong {}.toJson()));
+    } else if (const auto *auth = std::get_if<AuthCommand>(&command)) {
+        reauthenticate(session, auth->token);
+    } else if (const auto *send = std::get_if<SendCommand>(&command)) {
         session->beginSend();
-        m_sends.submit(userId, { command.chatId, command.text, command.clientId })
-            .then(this, [this, guard, clientId = command.clientId](const Result<Message> &message) {
-                if (message)
-                    Q_EMIT committed();
-                if (!guard)
-                    return;
-                if (!message)
-                    reportError(
-                        guard, message.error().detail, clientId, message.error().retryAfterSeconds);
-                else if (guard->isUserSocket())
-                    guard->send(WsProtocol::ack(clientId, message.value()));
-                guard->finishSend();
-                // What the client sent after this send runs now, in order.
-                while (guard && !guard->isBusy()) {
-                    const auto next = guard->takeDeferred();
-                    if (!next)
-                        break;
-                    runFrame(guard, *next);
-                }
-            });
-        return;
-    case WsProtocol::Command::Type::Read:
-        m_db.run([userId, command](Db &db) {
-                return MessageService::markRead(db, userId, command.messageId, command.chatId);
-            })
-            .then(this, [this, guard](const Result<ReadState> &state) {
+        m_sends.submit(userId, send->request)
+            .then(this,
+                [this, guard, clientId = send->request.clientId](const Result<Message> &message) {
+                    if (message)
+                        Q_EMIT committed();
+                    if (!guard)
+                        return;
+                    const QByteArray answer
+                        = SendOutcome(message, clientId).frame(!guard->isUserSocket());
+                    if (!answer.isEmpty())
+                        guard->send(answer);
+                    guard->finishSend();
+                    // What the client sent after this send runs now, in order.
+                    while (guard && !guard->isBusy()) {
+                        const auto next = guard->takeDeferred();
+                        if (!next)
+                            break;
+                        runFrame(guard, *next);
+                    }
+                });
+    } else if (const auto *read = std::get_if<ReadCommand>(&command)) {
+        m_db.run([userId, chatId = read->chatId, messageId = read->messageId](
+                     Db &db) { return MessageService::markRead(db, userId, messageId, chatId); })
+            .then(this, [this, guard, clientId = read->clientId](const Result<ReadState> &state) {
                 if (state)
                     Q_EMIT committed();
                 else if (guard)
-                    reportError(guard, state.error().detail, std::nullopt);
+                    reportError(guard, state.error(), clientId);
             });
-        return;
-    case WsProtocol::Command::Type::Typing:
-        m_db.run([userId, chatId = command.chatId](Db &db) -> Result<QPair<QString, QStringList>> {
-                const auto membership = ChatAccess::requireMember(db, chatId, userId);
-                if (!membership)
-                    return membership.error();
-                const auto chat = ChatAccess::load(db, chatId);
-                QString name;
-                QStringList members;
-                for (const User &member : chat ? chat->members : QList<User>()) {
-                    members.append(member.id);
-                    if (member.id == userId)
-                        name = member.name;
-                }
-                return qMakePair(name, members);
-            })
+    } else if (const auto *typing = std::get_if<TypingCommand>(&command)) {
+        m_db.run([userId, chatId = typing->chatId](
+                     Db &db) { return TypingAudience::forTyper(db, chatId, userId); })
             .then(this,
-                [this, guard, userId, chatId = command.chatId](
-                    const Result<QPair<QString, QStringList>> &result) {
-                    if (!result) {
+                [this, guard, userId, chatId = typing->chatId, clientId = typing->clientId](
+                    const Result<TypingAudience::Audience> &audience) {
+                    if (!audience) {
                         if (guard)
-                            reportError(guard, result.error().detail, std::nullopt);
+                            reportError(guard, audience.error(), clientId);
                         return;
                     }
-                    const QByteArray typing
-                        = WsProtocol::typing(chatId, userId, result.value().first);
-                    m_hub.sendToUsers(result.value().second, typing, userId);
-                    Q_EMIT typingBroadcast(typing);
+                    const QByteArray notice = compactJson(Event::of(std::nullopt, WsEvents::typing,
+                        Typing { chatId, userId, audience.value().typerName })
+                                                              .toJson());
+                    m_hub.sendToUsers(audience.value().memberIds, notice, userId);
+                    Q_EMIT typingBroadcast(notice);
                 });
-        return;
     }
 }
 
@@ -358,35 +353,30 @@ void WsGateway::reauthenticate(WsSession *session, const QString &token)
     if (!identity || identity->userId != session->userId()
         || identity->sessionId != session->sessionId()
         || m_sessions.isRevoked(identity->sessionId)) {
-        reportError(session, u"auth: not a valid token of this socket's session"_s, std::nullopt);
+        reportError(session,
+            ApiError::unauthorized(
+                u"invalid_token"_s, u"auth: not a valid token of this socket's session"_s),
+            std::nullopt);
         return;
     }
     session->setAuthExpiresAt(std::max(session->authExpiresAt(), identity->expiresAt));
-    session->send(
-        WsProtocol::authenticated(session->authExpiresAt() - QDateTime::currentSecsSinceEpoch()));
+    session->send(compactJson(
+        Authenticated { session->authExpiresAt() - QDateTime::currentSecsSinceEpoch() }.toJson()));
 }
 
 void WsGateway::deliverRemoteTyping(const QByteArray &frame)
 {
     // Typing is not stored, so it does not travel through the log: another
     // instance passes the frame on and the members are looked up here.
-    const QJsonObject data = QJsonDocument::fromJson(frame).object().value(u"data").toObject();
-    const auto chatId = canonicalUuid(data.value(u"chat_id").toString());
-    if (!chatId)
+    const Parsed<Event> event = Event::fromJson(parseJson(frame).object());
+    const Parsed<Typing> typing = event ? event->payload<Typing>() : Parsed<Typing>(event.errors());
+    if (!typing)
         return;
-    m_db.run([id = *chatId](Db &db) -> Result<QStringList> {
-            const auto chat = ChatAccess::load(db, id);
-            QStringList members;
-            for (const User &member : chat ? chat->members : QList<User>())
-                members.append(member.id);
-            return members;
-        })
-        .then(this,
-            [this, frame, userId = data.value(u"user_id").toString()](
-                const Result<QStringList> &members) {
-                if (members)
-                    m_hub.sendToUsers(members.value(), frame, userId);
-            });
+    m_db.run([chatId = typing->chatId](Db &db) { return TypingAudience::members(db, chatId); })
+        .then(this, [this, frame, userId = typing->userId](const Result<QStringList> &members) {
+            if (members)
+                m_hub.sendToUsers(members.value(), frame, userId);
+        });
 }
 
 } // namespace Messenger::Server

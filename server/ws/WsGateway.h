@@ -3,6 +3,7 @@
 #include "ConnectionSlots.h"
 #include "security/RateLimiter.h"
 #include "security/TrustedProxies.h"
+#include "services/ApiError.h"
 
 #include <QHash>
 #include <QHostAddress>
@@ -85,8 +86,8 @@ private:
     bool countFrame(WsSession *session);
     // Runs a command, or defers it while a send of this client is stored.
     void runFrame(WsSession *session, const QByteArray &frame);
-    void reportError(WsSession *session, const QString &detail,
-        const std::optional<QString> &clientId, int retryAfterSeconds = 0);
+    void reportError(
+        WsSession *session, const ApiError &error, const std::optional<QString> &clientId);
 
     Database &m_db;
     SendQueue &m_sends;

@@ -121,6 +121,10 @@ private Q_SLOTS:
     void pongsCountTowardsOutbound();
     void simultaneousOpensRespectCaps();
     void survivesDatabaseConnectionLoss();
+    void refusedSendsEchoClientIdAndCode_data();
+    void refusedSendsEchoClientIdAndCode();
+    void readAndTypingErrorsEchoClientId();
+    void greetingNamesWhereTheStreamStarts();
 
 private:
     QUrl wsUrl(const QString &path) const { return m_server.webSocketUrl(path); }
@@ -819,6 +823,112 @@ void TestWs::survivesDatabaseConnectionLoss()
         15000);
     COMPARE_STATUS(firstHttp.get(u"/health"_s), 200);
     COMPARE_STATUS(secondHttp.get(u"/health"_s), 200);
+}
+
+void TestWs::refusedSendsEchoClientIdAndCode_data()
+{
+    QTest::addColumn<QJsonObject>("command");
+    QTest::addColumn<QString>("code");
+    const QString chatId = u"00000000-0000-4000-8000-000000000001"_s;
+    QTest::newRow("too-long text") << QJsonObject { { u"type"_s, u"send"_s },
+        { u"chat_id"_s, chatId }, { u"text"_s, QString(4097, u'x') } }
+                                   << u"validation_error"_s;
+    QTest::newRow("blank text") << QJsonObject { { u"type"_s, u"send"_s }, { u"chat_id"_s, chatId },
+        { u"text"_s, u"  \n "_s } }
+                                << u"validation_error"_s;
+    QTest::newRow("chat id not a UUID") << QJsonObject { { u"type"_s, u"send"_s },
+        { u"chat_id"_s, u"nope"_s }, { u"text"_s, u"hi"_s } }
+                                        << u"validation_error"_s;
+    QTest::newRow("unknown type") << QJsonObject { { u"type"_s, u"shout"_s },
+        { u"chat_id"_s, chatId }, { u"text"_s, u"hi"_s } }
+                                  << u"validation_error"_s;
+    QTest::newRow("unknown chat") << QJsonObject { { u"type"_s, u"send"_s },
+        { u"chat_id"_s, chatId }, { u"text"_s, u"hi"_s } }
+                                  << u"chat_not_found"_s;
+}
+
+void TestWs::refusedSendsEchoClientIdAndCode()
+{
+    QFETCH(QJsonObject, command);
+    QFETCH(QString, code);
+    const auto alice = m_http->newUser(u"Alice"_s);
+    Client a(wsUrl(u"/ws/user?token="_s + alice.token));
+    QVERIFY(a.greeted());
+    const QString clientId = u"5d0c7a52-1111-4222-8333-444455556666"_s;
+    command.insert(u"client_id"_s, clientId);
+    a.sendJson(command);
+    QTRY_COMPARE_WITH_TIMEOUT(a.ofType(u"error"_s).size(), 1, 10000);
+    const QJsonObject error = a.ofType(u"error"_s).first();
+    QCOMPARE(error.value(u"client_id").toString(), clientId);
+    QCOMPARE(error.value(u"code").toString(), code);
+    QVERIFY(!error.value(u"detail").toString().isEmpty());
+    QVERIFY(a.answersPing()); // the socket stays open
+}
+
+void TestWs::readAndTypingErrorsEchoClientId()
+{
+    const auto alice = m_http->newUser(u"Alice"_s);
+    const auto bob = m_http->newUser(u"Bob"_s);
+    const auto carol = m_http->newUser(u"Carol"_s);
+    const QString chatId = personalChat(alice, bob);
+    const QString messageId
+        = m_http
+              ->post(u"/api/v1/chats/messages"_s,
+                  { { u"chat_id"_s, chatId }, { u"text"_s, u"not for Carol"_s } }, alice.token)
+              .object()
+              .value(u"id")
+              .toString();
+    QVERIFY(!messageId.isEmpty());
+    Client c(wsUrl(u"/ws/user?token="_s + carol.token));
+    QVERIFY(c.greeted());
+    const QString readId = u"5d0c7a52-0000-4000-8000-00000000000a"_s;
+    const QString typingId = u"5d0c7a52-0000-4000-8000-00000000000b"_s;
+    c.sendJson({ { u"type"_s, u"read"_s }, { u"chat_id"_s, chatId }, { u"message_id"_s, messageId },
+        { u"client_id"_s, readId } });
+    c.sendJson(
+        { { u"type"_s, u"typing"_s }, { u"chat_id"_s, chatId }, { u"client_id"_s, typingId } });
+    QTRY_COMPARE_WITH_TIMEOUT(c.ofType(u"error"_s).size(), 2, 10000);
+    QHash<QString, QJsonObject> byClientId;
+    for (const QJsonObject &error : c.ofType(u"error"_s))
+        byClientId.insert(error.value(u"client_id").toString(), error);
+    QCOMPARE(byClientId.value(readId).value(u"code").toString(), u"not_a_member"_s);
+    QCOMPARE(byClientId.value(typingId).value(u"code").toString(), u"not_a_member"_s);
+    // Without a client_id an error has none, and a member's read needs no answer.
+    c.sendJson({ { u"type"_s, u"typing"_s }, { u"chat_id"_s, chatId } });
+    QTRY_COMPARE_WITH_TIMEOUT(c.ofType(u"error"_s).size(), 3, 10000);
+    QVERIFY(!c.ofType(u"error"_s).last().contains(u"client_id"));
+}
+
+void TestWs::greetingNamesWhereTheStreamStarts()
+{
+    // A chat committed just before the socket connects: whether its event
+    // comes live is decided by the greeting's seq, every time.
+    for (int round = 0; round < 5; ++round) {
+        const auto alice = m_http->newUser(u"Alice"_s);
+        const auto bob = m_http->newUser(u"Bob"_s);
+        const QString chatId = personalChat(alice, bob);
+        Client b(wsUrl(u"/ws/user?token="_s + bob.token));
+        QVERIFY(b.greeted());
+        QVERIFY(b.frames.first().value(u"seq").isDouble());
+        const qint64 greetingSeq = b.frames.first().value(u"seq").toInteger();
+        const qint64 chatSeq = m_http->get(u"/api/v1/updates?since_seq=0"_s, bob.token)
+                                   .object()
+                                   .value(u"events")
+                                   .toArray()
+                                   .first()
+                                   .toObject()
+                                   .value(u"seq")
+                                   .toInteger();
+        QVERIFY(chatSeq > 0);
+        // A message sent now arrives after anything older would have.
+        COMPARE_STATUS(m_http->post(u"/api/v1/chats/messages"_s,
+                           { { u"chat_id"_s, chatId }, { u"text"_s, u"barrier"_s } }, alice.token),
+            200);
+        QTRY_COMPARE_WITH_TIMEOUT(b.ofType(u"message"_s).size(), 1, 10000);
+        QCOMPARE(b.ofType(u"chat"_s).size(), chatSeq > greetingSeq ? 1 : 0);
+        for (qsizetype i = 1; i < b.frames.size(); ++i)
+            QVERIFY(b.frames.at(i).value(u"seq").toInteger() > greetingSeq);
+    }
 }
 
 QTEST_MAIN(TestWs)

@@ -1,8 +1,12 @@
 #include "ClientTestSupport.h"
 #include "TestServer.h"
 #include "client/api/ApiClient.h"
+#include "client/api/LiveConnection.h"
+#include "client/models/ClientSession.h"
 #include "client/models/MessageModel.h"
 #include "client/models/UserSearchModel.h"
+#include "shared/ApiPaths.h"
+#include "shared/Limits.h"
 
 #include <QAbstractItemModelTester>
 #include <QJsonArray>
@@ -26,6 +30,7 @@ private Q_SLOTS:
     void editsDeletesAndReadTicks();
     void groupReadTicksComeFromTheServer();
     void userSearchDropsStaleAnswers();
+    void refusedSendIsMarkedFailedAndNotResent();
 
 private:
     struct Chat
@@ -152,7 +157,7 @@ void TestMessageModel::liveMessagesPendingAndAcks()
     model.applyMessage(later);
     QCOMPARE(texts(model).last(), u"second pending"_s);
     QCOMPARE(model.newestSeq(), later.seq);
-    model.markFailed(u"c-2"_s);
+    model.markFailed(u"c-2"_s, u"refused"_s);
     QCOMPARE(model.index(model.rowCount() - 1)
                  .data(MessageModel::DeliveryRole)
                  .value<MessageModel::Delivery>(),
@@ -286,6 +291,43 @@ void TestMessageModel::userSearchDropsStaleAnswers()
     QVERIFY(model.setData(model.index(1 - zedRow), Qt::Checked, Qt::CheckStateRole));
     QCOMPARE(model.checkedUsers().size(), 1);
     QCOMPARE(model.checkedUsers().first().name, u"Zelda Quinn"_s);
+}
+
+void TestMessageModel::refusedSendIsMarkedFailedAndNotResent()
+{
+    // A text the server refuses before storing anything (too long once
+    // trimmed) comes back as an error with the send's client_id: the message
+    // is marked failed with the server's reason instead of "sending" forever.
+    const Chat chat = newChat();
+    ClientSession session(nullptr);
+    session.signIn(m_server.url(u"/"_s).toString(), chat.ann.email, chat.ann.password);
+    QTRY_COMPARE_WITH_TIMEOUT(session.state(), ClientSession::State::SignedIn, 15000);
+    QTRY_COMPARE_WITH_TIMEOUT(session.live()->state(), LiveConnection::State::Connected, 15000);
+    MessageModel *model = session.messages(chat.id);
+    QTRY_VERIFY_WITH_TIMEOUT(model->isLoaded(), 10000);
+    QSignalSpy failed(session.live(), &LiveConnection::sendFailed);
+    session.send(chat.id, QString(Limits::messageTextMax + 1, u'x'));
+    QCOMPARE(model->rowCount(), 1);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        model->index(0).data(MessageModel::DeliveryRole).value<MessageModel::Delivery>(),
+        MessageModel::Delivery::Failed, 10000);
+    QVERIFY(model->index(0).data(MessageModel::FailureReasonRole).toString().contains(u"4096"_s));
+    QCOMPARE(failed.size(), 1);
+    QCOMPARE(session.live()->unacknowledgedCount(), 0);
+
+    // After a reconnect only what is sent next goes out and is stored.
+    session.live()->abortConnection();
+    QTRY_COMPARE_WITH_TIMEOUT(session.live()->state(), LiveConnection::State::Connected, 15000);
+    QSignalSpy acked(session.live(), &LiveConnection::acknowledged);
+    session.send(chat.id, u"a fine one"_s);
+    QVERIFY(acked.wait(10000));
+    const QJsonArray history = m_http->get(ApiPaths::chatHistory(chat.id), chat.ann.token)
+                                   .object()
+                                   .value(u"messages"_s)
+                                   .toArray();
+    QCOMPARE(history.size(), 1);
+    QCOMPARE(history.first().toObject().value(u"text").toString(), u"a fine one"_s);
+    QCOMPARE(failed.size(), 1);
 }
 
 QTEST_MAIN(TestMessageModel)
