@@ -9,7 +9,7 @@
 #   messenger_publish_headers(<target> <include name>=<path from the source root> ...)
 #
 # e.g. messenger_publish_headers(messenger-storage db=server/db)
-#      messenger_publish_headers(messenger-core core/ApiError.h=server/services/ApiError.h)
+#      messenger_publish_headers(messenger-core core=server/core)
 function(messenger_publish_headers target)
     set(root "${CMAKE_BINARY_DIR}/include/${target}")
     # Rebuilt on every configure, so a link dropped from the list disappears.

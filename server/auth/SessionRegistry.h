@@ -1,6 +1,6 @@
 #pragma once
 
-#include "services/ApiError.h"
+#include "core/ApiError.h"
 #include "services/Updates.h"
 
 #include <QFuture>

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "security/TrustedProxies.h"
-#include "services/ApiError.h"
+#include "core/ApiError.h"
 
 #include <QByteArray>
 #include <QElapsedTimer>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "ApiError.h"
+#include "core/ApiError.h"
 #include "shared/Message.h"
 
 #include <QByteArray>

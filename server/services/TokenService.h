@@ -1,7 +1,7 @@
 #pragma once
 
-#include "ApiError.h"
 #include "auth/Jwt.h"
+#include "core/ApiError.h"
 #include "db/Db.h"
 #include "shared/AuthDtos.h"
 #include "shared/User.h"

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "ApiError.h"
+#include "core/ApiError.h"
 #include "db/Db.h"
 
 namespace Messenger::Server::TypingAudience {

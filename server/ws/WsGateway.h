@@ -3,7 +3,7 @@
 #include "ConnectionSlots.h"
 #include "security/RateLimiter.h"
 #include "security/TrustedProxies.h"
-#include "services/ApiError.h"
+#include "core/ApiError.h"
 
 #include <QHash>
 #include <QHostAddress>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "services/ApiError.h"
+#include "core/ApiError.h"
 #include "shared/WsFrames.h"
 
 #include <QByteArray>
