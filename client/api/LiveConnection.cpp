@@ -359,6 +359,7 @@ void LiveConnection::handleError(const ErrorFrame &error)
 
 void LiveConnection::handleEvent(const Event &event)
 {
+    Q_EMIT eventReceived(event);
     const QString &type = event.type;
     if (type == WsEvents::message) {
         if (const auto message = payloadOf<MessageEvent>(event))

@@ -55,6 +55,10 @@ public:
 
 Q_SIGNALS:
     void stateChanged(Messenger::Client::LiveConnection::State state);
+    // Every event of the stream as the server sent it (seq, type, data), before
+    // the typed signal below that it also raises; for consumers that pass
+    // events on whole, such as `messenger-cli listen`.
+    void eventReceived(const Messenger::Event &event);
     void messageReceived(const Messenger::Message &message);
     void acknowledged(const QString &clientId, const Messenger::Message &message);
     // The server refused a send (not member, too long...): final, not retried.

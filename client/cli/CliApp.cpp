@@ -1,5 +1,6 @@
 #include "CliApp.h"
 
+#include "shared/CliOutput.h"
 #include "shared/Json.h"
 
 #include <QCoreApplication>
@@ -210,7 +211,7 @@ void CliApp::login(const QStringList &args)
             return fail(tokens.error(), Refused);
         m_store.saveServerUrl(m_api.baseUrl().toString());
         m_store.saveRefreshToken(tokens.value().refreshToken);
-        done(QJsonObject { { u"user_id"_s, tokens.value().userId } },
+        done(CliSignedIn { tokens.value().userId }.toJson(),
             tr("Signed in to %1.").arg(m_api.baseUrl().toString()));
     });
 }
@@ -219,14 +220,14 @@ void CliApp::logout()
 {
     m_store.loadRefreshToken().then(this, [this](const QString &refreshToken) {
         if (refreshToken.isEmpty()) {
-            done(QJsonObject { { u"signed_out"_s, true } }, tr("Not signed in."));
+            done(CliSignedOut {}.toJson(), tr("Not signed in."));
             return;
         }
         m_api.setTokens({}, refreshToken);
         m_api.logout().then(this, [this](const ApiResult<Empty> &) {
             // Forget the session even if the server could not be told.
             m_store.clear();
-            done(QJsonObject { { u"signed_out"_s, true } }, tr("Signed out."));
+            done(CliSignedOut {}.toJson(), tr("Signed out."));
         });
     });
 }
@@ -357,8 +358,7 @@ void CliApp::read(const QStringList &args)
         if (!page)
             return fail(page.error());
         if (page.value().messages.isEmpty()) {
-            done(QJsonObject { { u"chat_id"_s, chatId }, { u"unread_count"_s, 0 } },
-                tr("Nothing to read."));
+            done(ReadState { chatId, {}, 0, 0 }.toJson(), tr("Nothing to read."));
             return;
         }
         m_api.markRead(chatId, page.value().messages.first().id)
@@ -385,47 +385,10 @@ void CliApp::listen()
     m_live = new LiveConnection(&m_api, this);
     if (since)
         m_live->setResumeSeq(*since);
-    const auto print = [this](const QString &type, const QJsonValue &data) {
-        m_out << QJsonDocument(QJsonObject { { u"type"_s, type }, { u"data"_s, data } })
-                     .toJson(QJsonDocument::Compact)
-              << Qt::endl;
-    };
-    connect(m_live, &LiveConnection::messageReceived, this,
-        [print](const Message &message) { print(u"message"_s, message.toJson()); });
-    connect(m_live, &LiveConnection::messageEdited, this,
-        [print](const Message &message) { print(u"message_edited"_s, message.toJson()); });
-    connect(m_live, &LiveConnection::messageDeleted, this,
-        [print](const QString &chatId, const QString &messageId) {
-            print(u"message_deleted"_s,
-                QJsonObject { { u"chat_id"_s, chatId }, { u"id"_s, messageId } });
-        });
-    connect(m_live, &LiveConnection::readReceived, this,
-        [print](
-            const QString &chatId, const QString &userId, const QString &messageId, qint64 seq) {
-            print(u"read"_s,
-                QJsonObject { { u"chat_id"_s, chatId }, { u"user_id"_s, userId },
-                    { u"message_id"_s, messageId }, { u"seq"_s, seq } });
-        });
-    connect(m_live, &LiveConnection::chatUpdated, this,
-        [print](const Chat &chat) { print(u"chat"_s, chat.toJson()); });
-    connect(m_live, &LiveConnection::chatRenamed, this,
-        [print](const ChatRenamed &renamed) { print(u"chat_renamed"_s, renamed.toJson()); });
-    connect(m_live, &LiveConnection::membersAdded, this,
-        [print](const MembersAdded &added) { print(u"members_added"_s, added.toJson()); });
-    connect(m_live, &LiveConnection::chatRemoved, this, [print](const QString &chatId) {
-        print(u"chat_removed"_s, QJsonObject { { u"chat_id"_s, chatId } });
-    });
-    connect(m_live, &LiveConnection::memberLeft, this,
-        [print](const QString &chatId, const QString &userId) {
-            print(u"member_left"_s,
-                QJsonObject { { u"chat_id"_s, chatId }, { u"user_id"_s, userId } });
-        });
-    connect(m_live, &LiveConnection::typingReceived, this,
-        [print](const QString &chatId, const QString &userId, const QString &name) {
-            print(u"typing"_s,
-                QJsonObject {
-                    { u"chat_id"_s, chatId }, { u"user_id"_s, userId }, { u"name"_s, name } });
-        });
+    // Each event whole, as the server sent it: {"seq", "type", "data"}, so a
+    // script can resume with --since the last seq it printed.
+    connect(m_live, &LiveConnection::eventReceived, this,
+        [this](const Event &event) { m_out << compactJson(event.toJson()) << Qt::endl; });
     // Said once: a reconnect resumes silently where the last socket stopped.
     connect(m_live, &LiveConnection::stateChanged, this, [this](LiveConnection::State state) {
         if (state == LiveConnection::State::Connected && !m_saidListening) {
@@ -466,10 +429,7 @@ void CliApp::finish(ExitCode exitCode, const QString &message, int status, const
         const QString jsonCode = !code.isEmpty() ? code
             : exitCode == NotSignedIn            ? u"not_signed_in"_s
                                                  : QString();
-        m_out << QJsonDocument(QJsonObject { { u"error"_s, message }, { u"status"_s, status },
-                                   { u"code"_s, jsonCode } })
-                     .toJson(QJsonDocument::Compact)
-              << Qt::endl;
+        m_out << compactJson(CliFailure { message, status, jsonCode }.toJson()) << Qt::endl;
     }
     m_err << message << Qt::endl;
     Q_EMIT finished(exitCode);

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "api/ApiClient.h"
-#include "api/LiveConnection.h"
-#include "api/SessionStore.h"
+#include "client/api/ApiClient.h"
+#include "client/api/LiveConnection.h"
+#include "client/api/SessionStore.h"
 
 #include <QCommandLineParser>
 #include <QObject>

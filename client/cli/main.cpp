@@ -1,4 +1,4 @@
-#include "cli/CliApp.h"
+#include "client/cli/CliApp.h"
 
 #include <QCoreApplication>
 #include <QLoggingCategory>

@@ -266,6 +266,8 @@ void TestCli::historyAndListenCarrySeq()
     QCOMPARE(replayed.value(u"type").toString(), u"message"_s);
     QCOMPARE(replayed.value(u"data").toObject().value(u"text").toString(), u"second"_s);
     QVERIFY(replayed.value(u"data").toObject().value(u"chat_seq").toInteger() == 2);
+    // The event's own seq, which a script passes to --since to resume.
+    QCOMPARE(replayed.value(u"seq").toInteger(), second.object().value(u"seq").toInteger());
     listener.terminate();
     QVERIFY(listener.waitForFinished(10000));
     QCOMPARE(listener.readAllStandardError().count("Listening"), 1);

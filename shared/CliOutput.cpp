@@ -1,0 +1,22 @@
+#include "CliOutput.h"
+
+using namespace Qt::StringLiterals;
+
+namespace Messenger {
+
+QJsonObject CliFailure::toJson() const
+{
+    return { { u"error"_s, error }, { u"status"_s, status }, { u"code"_s, code } };
+}
+
+QJsonObject CliSignedIn::toJson() const
+{
+    return { { u"user_id"_s, userId } };
+}
+
+QJsonObject CliSignedOut::toJson() const
+{
+    return { { u"signed_out"_s, true } };
+}
+
+} // namespace Messenger
