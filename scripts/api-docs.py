@@ -213,13 +213,14 @@ async def sockets():
 asyncio.run(sockets())
 
 # --- the documents ------------------------------------------------------------
-# Every `code` an error body can carry (Error.code's enum in openapi.json;
-# tst_openapi checks that both tables list every one of them).
+# Every `code` an error body or a WebSocket error frame can carry (the ErrorCode
+# schema's enum in openapi.json and asyncapi.json; tst_openapi checks that both
+# tables list every one of them).
 CODES = [
     ("ambiguous_framing", 400, "a request framed two ways (`Content-Length` with `Transfer-Encoding`, two `Content-Length`s); the connection is then closed",
      "запрос с двоякой длиной (`Content-Length` вместе с `Transfer-Encoding`, два `Content-Length`); затем соединение закрывается"),
     ("email_taken", 400, "registering an email that is registered already", "регистрация на уже занятый email"),
-    ("malformed_json", 400, "a body that is not valid JSON", "тело — неверный JSON"),
+    ("malformed_json", 400, "a body that is not valid JSON, or a WebSocket frame that is not a JSON object", "тело — неверный JSON, или кадр WebSocket — не JSON-объект"),
     ("personal_chat", 400, "renaming a personal chat, or adding or removing its members", "переименование личного чата, добавление или удаление его участников"),
     ("invalid_credentials", 401, "wrong email or password", "неверный email или пароль"),
     ("invalid_refresh_token", 401, "an unknown, expired or revoked refresh token", "неизвестный, истёкший или отозванный refresh-токен"),
@@ -244,6 +245,8 @@ CODES = [
     ("validation_error", 422, "invalid fields or query parameters: `detail` is FastAPI's list of `{loc, msg, type}`", "неверные поля или параметры запроса: `detail` — список `{loc, msg, type}`, как в FastAPI"),
     ("upgrade_required", 426, "a plain HTTP request to `/ws/...`", "обычный HTTP-запрос к `/ws/...`"),
     ("too_many_chat_changes", 429, "over the group change limit (+ `Retry-After`)", "превышен лимит изменений групп (+ `Retry-After`)"),
+    ("too_many_commands", 429, "WebSocket only: more than 256 commands waiting behind a send in progress; the command is dropped, wait for the acks",
+     "только WebSocket: больше 256 команд ждут окончания отправки; команда отброшена, дождитесь `ack`"),
     ("too_many_connections", 429, "more than 256 open connections from your address (then closed)", "больше 256 открытых соединений с вашего адреса (затем закрывается)"),
     ("too_many_failed_logins", 429, "over the failed login limit (+ `Retry-After`)", "превышен лимит неудачных входов (+ `Retry-After`)"),
     ("too_many_messages", 429, "over the message limit (+ `Retry-After`)", "превышен лимит сообщений (+ `Retry-After`)"),
@@ -535,6 +538,14 @@ yours) or `/ws/{chat_id}` (the original API's socket for one chat), with the tok
 `Authorization: Bearer` header on the upgrade. Wait for the greeting before
 sending. Only members of a chat ever receive anything about it.
 
+The greeting, `{"status": "connected", "user_id", "seq"}` (and `"chat_id"` on
+`/ws/{chat_id}`), names where the socket's live stream starts: it then receives
+exactly the events with a greater `seq`, nothing at or below it. Something
+committed just before you connected may lie on either side of it; to miss
+nothing since a point you know, connect with `since_seq` (see Resume) or read
+`/updates` up to the greeting's `seq`. A client that keeps no resume point yet
+can take the greeting's `seq` as one.
+
 A refused token (the socket then closes with 1008):
 
 {ex:ws_refused}
@@ -542,7 +553,8 @@ A refused token (the socket then closes with 1008):
 ### `/ws/user`
 
 Commands: `send` (answered by `ack`, or `error` with the same `client_id`),
-`typing`, `read`, `ping`, `auth`. Events: `message`, `message_edited`,
+`typing` and `read` (no answer when they succeed; both take an optional
+`client_id`), `ping`, `auth`. Events: `message`, `message_edited`,
 `message_deleted`, `read`, `chat` (a new chat, whole), `chat_renamed`,
 `members_added` (you too, when you are the one added), `member_left`,
 `chat_removed` (you left or were removed), `session_revoked` (one of your
@@ -554,10 +566,12 @@ messages come back as `message` events too, after their `ack`.
 
 {ex:ws_typing_read}
 
-An `error` frame has `detail` and `code` (the codes of the table above, and
-`malformed_frame`, `unknown_command` for frames), and the `client_id` of the
-command it answers when that had one (`send`, `read` and `typing` take an
-optional `client_id`). Over the message rate limit the `error` has
+Every `error` frame has a `detail` and a `code` from the table above (a frame
+that is not a JSON object: `malformed_json`; an invalid command, unknown `type`
+included: `validation_error`; `not_a_member`, `chat_not_found`,
+`too_many_messages`...), and when it answers a command that had a `client_id`,
+that `client_id` as the command sent it — also when the command itself was
+invalid (a blank or too long text, a bad `chat_id`). Over the message rate limit the `error` has
 `"retry_after"` (seconds): send the same frame again then. A malformed frame
 gets an `error`; the socket stays open. A frame over 64 KiB closes it (1009); more than 30 frames a second
 (bursts of 60) other than sends, pings, pongs and fragments included, close it
@@ -585,7 +599,8 @@ and changes nothing. When the socket's session ends (logout, `DELETE
 ### Resume
 
 Reconnect with `since_seq` = the largest `seq` you have seen: the server first
-replays what you missed, in order, then goes live, with no gap and no
+replays what you missed, in order — everything in (`since_seq`, the greeting's
+`seq`] — then goes live after the greeting's `seq`, with no gap and no
 duplicate. Send again what was not acknowledged, with the same `client_id`s.
 
 {ex:ws_resume}
@@ -910,14 +925,24 @@ AsyncAPI `GET /asyncapi.json`. Подключайтесь к `/ws/user` (всё 
 запроса на upgrade. Дождитесь приветствия, прежде чем отправлять. О чате узнают
 только его участники.
 
+Приветствие, `{"status": "connected", "user_id", "seq"}` (и `"chat_id"` на
+`/ws/{chat_id}`), называет точку, с которой начинается живой поток сокета:
+дальше приходят ровно события с большим `seq`, ничего с `seq` не больше него.
+То, что записано прямо перед подключением, может оказаться по любую сторону
+этой точки; чтобы не пропустить ничего с известного вам места, подключайтесь с
+`since_seq` (см. «Возобновление») или прочитайте `/updates` до `seq`
+приветствия. Клиент, у которого ещё нет точки возобновления, может взять её из
+`seq` приветствия.
+
 Отклонённый токен (затем сокет закрывается с кодом 1008):
 
 {ex:ws_refused}
 
 ### `/ws/user`
 
-Команды: `send` (ответ — `ack` или `error` с тем же `client_id`), `typing`,
-`read`, `ping`, `auth`. События: `message`, `message_edited`, `message_deleted`,
+Команды: `send` (ответ — `ack` или `error` с тем же `client_id`), `typing` и
+`read` (при успехе без ответа; обе принимают необязательный `client_id`),
+`ping`, `auth`. События: `message`, `message_edited`, `message_deleted`,
 `read`, `chat` (новый чат целиком), `chat_renamed`, `members_added` (и вам, если
 добавили вас), `member_left`, `chat_removed` (вы вышли или вас удалили),
 `session_revoked` (одна из ваших сессий завершена: `{"session_id"}`), `typing`;
@@ -929,10 +954,12 @@ AsyncAPI `GET /asyncapi.json`. Подключайтесь к `/ws/user` (всё 
 
 {ex:ws_typing_read}
 
-В кадре `error` есть `detail` и `code` (коды из таблицы выше, а для кадров ещё
-`malformed_frame` и `unknown_command`) и `client_id` команды, на которую он
-отвечает, если он у неё был (`send`, `read` и `typing` принимают необязательный
-`client_id`). При превышении лимита сообщений в `error` есть `"retry_after"`
+В каждом кадре `error` есть `detail` и `code` из таблицы выше (кадр — не
+JSON-объект: `malformed_json`; неверная команда, в том числе неизвестный `type`:
+`validation_error`; `not_a_member`, `chat_not_found`, `too_many_messages`...), а
+если он отвечает на команду с `client_id` — и этот `client_id` в том виде, в
+каком его прислали, даже когда неверна сама команда (пустой или слишком длинный
+текст, неверный `chat_id`). При превышении лимита сообщений в `error` есть `"retry_after"`
 (секунды): отправьте тот же кадр снова через это время. На неверный кадр
 приходит `error`, сокет остаётся открытым. Кадр больше 64 КиБ закрывает сокет (1009); больше 30
 кадров в секунду (подряд до 60), кроме отправок, включая ping, pong и фрагменты,
@@ -962,8 +989,9 @@ AsyncAPI `GET /asyncapi.json`. Подключайтесь к `/ws/user` (всё 
 ### Возобновление
 
 Переподключитесь с `since_seq` = наибольший виденный `seq`: сервер сначала
-пришлёт по порядку всё пропущенное, затем перейдёт к живым событиям, без
-пропусков и повторов. Неподтверждённое отправьте снова с теми же `client_id`.
+пришлёт по порядку всё пропущенное — всё в (`since_seq`, `seq` приветствия] —
+затем перейдёт к живым событиям после `seq` приветствия, без пропусков и
+повторов. Неподтверждённое отправьте снова с теми же `client_id`.
 
 {ex:ws_resume}
 

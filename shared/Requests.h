@@ -34,6 +34,7 @@ struct SendMessageRequest
     QJsonObject toJson() const;
     static Parsed<SendMessageRequest> fromJson(
         const QJsonObject &json, const QStringList &location = bodyLocation());
+    bool operator==(const SendMessageRequest &) const = default;
 };
 
 struct EditMessageRequest

@@ -20,6 +20,7 @@ struct SendCommand
     // A frame of /ws/{chatId}.
     static Parsed<SendCommand> fromChatSocketJson(
         const QJsonObject &json, const QString &chatId, const QStringList &location = {});
+    bool operator==(const SendCommand &) const = default;
 };
 
 // → {"type": "typing", "chat_id", "client_id"?}
@@ -31,6 +32,7 @@ struct TypingCommand
     QJsonObject toJson() const;
     static Parsed<TypingCommand> fromJson(
         const QJsonObject &json, const QStringList &location = {});
+    bool operator==(const TypingCommand &) const = default;
 };
 
 // → {"type": "read", "chat_id", "message_id", "client_id"?}
@@ -42,6 +44,7 @@ struct ReadCommand
 
     QJsonObject toJson() const;
     static Parsed<ReadCommand> fromJson(const QJsonObject &json, const QStringList &location = {});
+    bool operator==(const ReadCommand &) const = default;
 };
 
 // → {"type": "ping"}, answered by Pong.
@@ -49,6 +52,7 @@ struct PingCommand
 {
     QJsonObject toJson() const;
     static Parsed<PingCommand> fromJson(const QJsonObject &json, const QStringList &location = {});
+    bool operator==(const PingCommand &) const = default;
 };
 
 // → {"type": "auth", "token"}: a fresh access token of the socket's session.
@@ -58,6 +62,7 @@ struct AuthCommand
 
     QJsonObject toJson() const;
     static Parsed<AuthCommand> fromJson(const QJsonObject &json, const QStringList &location = {});
+    bool operator==(const AuthCommand &) const = default;
 };
 
 // Any command a client sends, told apart by `type` (on /ws/{chat_id} every
@@ -74,6 +79,7 @@ struct ClientCommand
     QJsonObject toJson() const;
     static Parsed<ClientCommand> fromJson(const QJsonObject &json, const QString &chatSocketId = {},
         const QStringList &location = {});
+    bool operator==(const ClientCommand &) const = default;
 };
 
 // ← {"status": "connected", "user_id", "chat_id"?, "seq"}: the socket is open.
@@ -122,6 +128,7 @@ struct Pong
 {
     QJsonObject toJson() const;
     static Parsed<Pong> fromJson(const QJsonObject &json, const QStringList &location = {});
+    bool operator==(const Pong &) const = default;
 };
 
 // ← {"type": "authenticated", "expires_in"}: the socket lasts that many seconds more.
@@ -132,6 +139,7 @@ struct Authenticated
     QJsonObject toJson() const;
     static Parsed<Authenticated> fromJson(
         const QJsonObject &json, const QStringList &location = {});
+    bool operator==(const Authenticated &) const = default;
 };
 
 // ← {"error": "..."}: the original API's error frame, also the refusal of a
@@ -142,6 +150,7 @@ struct Refusal
 
     QJsonObject toJson() const;
     static Parsed<Refusal> fromJson(const QJsonObject &json, const QStringList &location = {});
+    bool operator==(const Refusal &) const = default;
 };
 
 // What a frame from the server is, before it is parsed as that.

@@ -1,10 +1,9 @@
+#include "SchemaValidator.h"
 #include "TestServer.h"
 #include "WsClient.h"
 
 #include <QFile>
 #include <QJsonArray>
-#include <QProcess>
-#include <QStandardPaths>
 #include <QTest>
 
 using namespace Qt::StringLiterals;
@@ -13,8 +12,7 @@ using namespace Qt::StringLiterals;
 // schemas of resources/api/openapi.json, and real WebSocket frames against
 // resources/api/asyncapi.json: a client generated from the documents can parse
 // what the server sends, errors included. The schemas are checked by Ajv
-// (tests/tools/validate.mjs, installed by `npm ci --prefix tests`), which also
-// refuses fields a schema does not declare.
+// (SchemaValidator), which also refuses fields a schema does not declare.
 class TestContract : public QObject
 {
     Q_OBJECT
@@ -31,71 +29,31 @@ private:
     void check(const QByteArray &method, const QString &pathTemplate, const Reply &reply);
     // Queues a WebSocket frame for validation against an AsyncAPI schema.
     void checkFrame(const QString &schemaName, const QJsonObject &frame);
-    // Runs the queued checks through the validator: the failures it reports.
-    QStringList validateQueued();
 
     TestServer m_server;
     std::unique_ptr<HttpClient> m_http;
     QJsonObject m_document;
     QStringList m_failures;
     QSet<QString> m_checked;
-    QJsonArray m_queued;
+    SchemaValidator m_validator;
 };
-
-namespace {
-
-const QString openApiPath = QStringLiteral(MESSENGER_SOURCE_DIR "/resources/api/openapi.json");
-const QString asyncApiPath = QStringLiteral(MESSENGER_SOURCE_DIR "/resources/api/asyncapi.json");
-const QString validatorPath = QStringLiteral(MESSENGER_SOURCE_DIR "/tests/tools/validate.mjs");
-
-QJsonObject schemaRef(const QString &name)
-{
-    return { { u"$ref"_s, QString(u"#/components/schemas/"_s + name) } };
-}
-
-} // namespace
 
 void TestContract::initTestCase()
 {
-    QFile file(openApiPath);
+    QFile file(SchemaValidator::openApiPath());
     QVERIFY(file.open(QIODevice::ReadOnly));
     m_document = QJsonDocument::fromJson(file.readAll()).object();
     QVERIFY(!m_document.isEmpty());
-    QVERIFY2(!QStandardPaths::findExecutable(u"node"_s).isEmpty(), "node is not on PATH");
-    QVERIFY2(QFile::exists(QStringLiteral(MESSENGER_SOURCE_DIR "/tests/node_modules/ajv")),
-        "tests/node_modules is missing: run npm ci --prefix tests (scripts/test.sh does)");
+    const QString unavailable = SchemaValidator::unavailableReason();
+    QVERIFY2(unavailable.isEmpty(), qPrintable(unavailable));
     QVERIFY2(m_server.start(), qPrintable(m_server.error()));
     m_http = std::make_unique<HttpClient>(m_server);
 }
 
-QStringList TestContract::validateQueued()
-{
-    const QJsonArray checks = std::exchange(m_queued, {});
-    QProcess node;
-    node.start(QStandardPaths::findExecutable(u"node"_s), { validatorPath });
-    if (!node.waitForStarted())
-        return { u"the validator did not start: "_s + node.errorString() };
-    node.write(
-        QJsonDocument(QJsonObject { { u"checks"_s, checks } }).toJson(QJsonDocument::Compact));
-    node.closeWriteChannel();
-    if (!node.waitForFinished(120000))
-        return { u"the validator did not finish"_s };
-    const QByteArray output = node.readAllStandardOutput();
-    const QJsonObject result = QJsonDocument::fromJson(output).object();
-    if (result.value(u"checked").toInt() != checks.size())
-        return { u"the validator failed: "_s + QString::fromUtf8(output)
-            + QString::fromUtf8(node.readAllStandardError()) };
-    QStringList failures;
-    for (const QJsonValue &failure : result.value(u"failures").toArray())
-        failures.append(failure.toString());
-    return failures;
-}
-
 void TestContract::checkFrame(const QString &schemaName, const QJsonObject &frame)
 {
-    m_queued.append(QJsonObject { { u"name"_s, QString(u"frame "_s + schemaName) },
-        { u"document"_s, asyncApiPath }, { u"schema"_s, schemaRef(schemaName) },
-        { u"instance"_s, frame } });
+    m_validator.check(u"frame "_s + schemaName, SchemaValidator::asyncApiPath(),
+        SchemaValidator::schemaRef(schemaName), frame);
 }
 
 void TestContract::check(const QByteArray &method, const QString &pathTemplate, const Reply &reply)
@@ -136,8 +94,7 @@ void TestContract::check(const QByteArray &method, const QString &pathTemplate, 
         return;
     }
     const QJsonValue value = body.isArray() ? QJsonValue(body.array()) : QJsonValue(body.object());
-    m_queued.append(QJsonObject { { u"name"_s, name }, { u"document"_s, openApiPath },
-        { u"schema"_s, schema }, { u"instance"_s, value } });
+    m_validator.check(name, SchemaValidator::openApiPath(), schema, value);
 }
 
 void TestContract::everyRouteAnswersAsDocumented()
@@ -151,7 +108,7 @@ void TestContract::everyRouteAnswersAsDocumented()
     check("GET", u"/openapi.json"_s, http.get(u"/openapi.json"_s));
     const Reply asyncApi = http.get(u"/asyncapi.json"_s);
     check("GET", u"/asyncapi.json"_s, asyncApi);
-    QFile asyncApiFile(asyncApiPath);
+    QFile asyncApiFile(SchemaValidator::asyncApiPath());
     QVERIFY(asyncApiFile.open(QIODevice::ReadOnly));
     QCOMPARE(asyncApi.json, QJsonDocument::fromJson(asyncApiFile.readAll()));
     check("GET", u"/metrics"_s, http.get(u"/metrics"_s));
@@ -289,7 +246,7 @@ void TestContract::everyRouteAnswersAsDocumented()
             { { u"refresh_token"_s, refreshed.object().value(u"refresh_token").toString() } },
             ann));
 
-    m_failures += validateQueued();
+    m_failures += m_validator.run();
     QVERIFY2(m_failures.isEmpty(), qPrintable(m_failures.join(u'\n')));
     // Every documented operation was exercised at least once.
     int operations = 0;
@@ -341,7 +298,11 @@ void TestContract::webSocketFramesAreAsDocumented()
         { u"chat_id"_s, u"00000000-0000-4000-8000-000000000000"_s }, { u"text"_s, u"hi"_s },
         { u"client_id"_s, u"8d3f9e3a-4c6f-4da0-9b2c-3e4f5a6b7c8d"_s } });
     bobSocket.sendJson({ { u"type"_s, u"dance"_s } });
-    QTRY_COMPARE(bobSocket.ofType(u"error"_s).size(), 3);
+    // A client_id that is no UUID: refused, and echoed as sent.
+    bobSocket.sendJson({ { u"type"_s, u"send"_s }, { u"chat_id"_s, chatId }, { u"text"_s, u"hi"_s },
+        { u"client_id"_s, u"message-1"_s } });
+    QTRY_COMPARE(bobSocket.ofType(u"error"_s).size(), 4);
+    QCOMPARE(bobSocket.ofType(u"error"_s).last().value(u"client_id").toString(), u"message-1"_s);
     for (const QJsonObject &error : bobSocket.ofType(u"error"_s))
         checkFrame(u"ErrorFrame"_s, error);
 
@@ -356,7 +317,7 @@ void TestContract::webSocketFramesAreAsDocumented()
     QTRY_VERIFY(seedSocket.frames.last().contains(u"error"));
     checkFrame(u"RefusalFrame"_s, seedSocket.frames.last());
 
-    const QStringList failures = validateQueued();
+    const QStringList failures = m_validator.run();
     QVERIFY2(failures.isEmpty(), qPrintable(failures.join(u'\n')));
 }
 
@@ -365,12 +326,11 @@ void TestContract::validatorRefusesWhatIsNotDocumented()
     // The validator is what the two tests above rely on: it must fail.
     checkFrame(u"Pong"_s, { { u"type"_s, u"pong"_s }, { u"undocumented"_s, 1 } });
     checkFrame(u"Ack"_s, { { u"type"_s, u"ack"_s }, { u"client_id"_s, u"NOT-A-UUID"_s } });
-    m_queued.append(QJsonObject { { u"name"_s, u"event"_s }, { u"document"_s, openApiPath },
-        { u"schema"_s, schemaRef(u"UpdateEvent"_s) },
-        { u"instance"_s,
-            QJsonObject { { u"seq"_s, 1 }, { u"type"_s, u"read"_s },
-                { u"data"_s, QJsonObject { { u"chat_id"_s, u"x"_s } } } } } });
-    const QString failures = validateQueued().join(u'\n');
+    m_validator.check(u"event"_s, SchemaValidator::openApiPath(),
+        SchemaValidator::schemaRef(u"UpdateEvent"_s),
+        QJsonObject { { u"seq"_s, 1 }, { u"type"_s, u"read"_s },
+            { u"data"_s, QJsonObject { { u"chat_id"_s, u"x"_s } } } });
+    const QString failures = m_validator.run().join(u'\n');
     QVERIFY2(failures.contains(u"frame Pong: body: undocumented field undocumented"_s),
         qPrintable(failures));
     QVERIFY2(failures.contains(u"frame Ack: body/client_id"_s), qPrintable(failures));

@@ -1,3 +1,4 @@
+#include "ProtocolSamples.h"
 #include "shared/AuthDtos.h"
 #include "shared/Chat.h"
 #include "shared/ErrorBody.h"
@@ -16,6 +17,25 @@ namespace {
 QJsonObject parseObject(const QByteArray &json)
 {
     return QJsonDocument::fromJson(json).object();
+}
+
+// toJson → fromJson gives the same value.
+template <typename Dto> void checkRoundTrip(const Dto &value)
+{
+    const Parsed<Dto> parsed = Dto::fromJson(value.toJson());
+    QVERIFY2(parsed, qPrintable(QString::fromUtf8(compactJson(value.toJson()))));
+    QVERIFY2(parsed.value() == value, qPrintable(QString::fromUtf8(compactJson(value.toJson()))));
+}
+
+// The same through the envelope: the event, then its data as `Payload`.
+template <typename Payload> void checkEventRoundTrip(const Event &event)
+{
+    const Parsed<Event> parsed = Event::fromJson(event.toJson());
+    QVERIFY(parsed);
+    QCOMPARE(parsed.value(), event);
+    const Parsed<Payload> payload = parsed->payload<Payload>();
+    QVERIFY2(payload, qPrintable(event.type));
+    QCOMPARE(payload->toJson(), event.data);
 }
 
 User alice()
@@ -69,6 +89,9 @@ private Q_SLOTS:
     void parseJsonKeepsZeroWidthNoBreakSpace();
     void fuzzRegressions_data();
     void fuzzRegressions();
+    void protocolRoundTrip();
+    void protocolRejects_data();
+    void protocolRejects();
 };
 
 void TestDto::timestampFormat_data()
@@ -402,6 +425,193 @@ void TestDto::fuzzRegressions()
     QVERIFY(!exactInteger(json.value(u"seq")));
     QCOMPARE(exactInteger(QJsonValue(9007199254740992.0)), std::optional<qint64>(9007199254740992));
     QCOMPARE(exactInteger(QJsonValue(-42)), std::optional<qint64>(-42));
+}
+
+// Every DTO of the WebSocket protocol and /updates, with and without its
+// optional fields.
+void TestDto::protocolRoundTrip()
+{
+    namespace S = ProtocolSamples;
+    for (const bool full : { true, false }) {
+        checkRoundTrip(S::send(full));
+        checkRoundTrip(S::typing(full));
+        checkRoundTrip(S::read(full));
+        checkRoundTrip(S::greeting(/*chatSocket=*/full));
+        checkRoundTrip(S::ack(full));
+        checkRoundTrip(S::error(full));
+    }
+    checkRoundTrip(PingCommand {});
+    checkRoundTrip(S::auth());
+    checkRoundTrip(Pong {});
+    checkRoundTrip(S::authenticated());
+    checkRoundTrip(S::refusal());
+    checkRoundTrip(S::updatesPage());
+
+    // Any command read as a ClientCommand is that command; on /ws/{chat_id}
+    // a frame is a send to the socket's chat.
+    for (const ClientCommand &command : { ClientCommand { S::send() },
+             ClientCommand { S::typing() }, ClientCommand { S::read(false) },
+             ClientCommand { PingCommand {} }, ClientCommand { S::auth() } }) {
+        const auto parsed = ClientCommand::fromJson(command.toJson());
+        QVERIFY2(parsed, qPrintable(QString::fromUtf8(compactJson(command.toJson()))));
+        QVERIFY(parsed.value() == command);
+    }
+    const auto seedSend = ClientCommand::fromJson(
+        { { u"text"_s, u"hello"_s }, { u"client_id"_s, S::clientId } }, S::chatId);
+    QVERIFY(seedSend);
+    QVERIFY(seedSend.value() == ClientCommand { S::send() });
+    const auto seedAuth = ClientCommand::fromJson(S::auth().toJson(), S::chatId);
+    QVERIFY(seedAuth);
+    QVERIFY(seedAuth.value() == ClientCommand { S::auth() });
+
+    const QList<Event> events = S::storedEvents();
+    checkEventRoundTrip<MessageEvent>(events.at(0));
+    checkEventRoundTrip<Message>(events.at(1));
+    checkEventRoundTrip<MessageDeleted>(events.at(2));
+    checkEventRoundTrip<ReadReceipt>(events.at(3));
+    checkEventRoundTrip<Chat>(events.at(4));
+    checkEventRoundTrip<MembersAdded>(events.at(5));
+    checkEventRoundTrip<ChatRenamed>(events.at(6));
+    checkEventRoundTrip<MemberLeft>(events.at(7));
+    checkEventRoundTrip<ChatRemoved>(events.at(8));
+    checkEventRoundTrip<SessionRevoked>(events.at(9));
+    checkEventRoundTrip<Typing>(Event::of(std::nullopt, WsEvents::typing, S::typingNotice()));
+    checkEventRoundTrip<MessageEvent>(
+        Event::of(1, WsEvents::message, MessageEvent { S::message(false) }));
+    // `message` data carries sender_name beside the message.
+    QCOMPARE(events.at(0).data.value(u"sender_name").toString(), S::alice().name);
+}
+
+void TestDto::protocolRejects_data()
+{
+    namespace S = ProtocolSamples;
+    QTest::addColumn<QString>("dto");
+    QTest::addColumn<QJsonObject>("json");
+    QTest::addColumn<QStringList>("loc");
+    QTest::addColumn<QString>("type");
+    const auto without = [](QJsonObject json, const QString &key) {
+        json.remove(key);
+        return json;
+    };
+    const auto with = [](QJsonObject json, const QString &key, const QJsonValue &value) {
+        json.insert(key, value);
+        return json;
+    };
+    // Commands, as the server reads them (ClientCommand).
+    QTest::addRow("send without text") << u"command"_s << without(S::send().toJson(), u"text"_s)
+                                       << QStringList { u"text"_s } << u"missing"_s;
+    QTest::addRow("send with a blank text")
+        << u"command"_s << with(S::send().toJson(), u"text"_s, u"  "_s) << QStringList { u"text"_s }
+        << u"string_too_short"_s;
+    QTest::addRow("send with a numeric client_id")
+        << u"command"_s << with(S::send().toJson(), u"client_id"_s, 7)
+        << QStringList { u"client_id"_s } << u"uuid_parsing"_s;
+    QTest::addRow("typing with a bad chat_id")
+        << u"command"_s << with(S::typing().toJson(), u"chat_id"_s, u"chat-1"_s)
+        << QStringList { u"chat_id"_s } << u"uuid_parsing"_s;
+    QTest::addRow("read without message_id")
+        << u"command"_s << without(S::read().toJson(), u"message_id"_s)
+        << QStringList { u"message_id"_s } << u"missing"_s;
+    QTest::addRow("read with a bad client_id")
+        << u"command"_s << with(S::read().toJson(), u"client_id"_s, u"r-1"_s)
+        << QStringList { u"client_id"_s } << u"uuid_parsing"_s;
+    QTest::addRow("auth with an empty token")
+        << u"command"_s << with(S::auth().toJson(), u"token"_s, u""_s) << QStringList { u"token"_s }
+        << u"string_too_short"_s;
+    QTest::addRow("unknown type") << u"command"_s << QJsonObject { { u"type"_s, u"dance"_s } }
+                                  << QStringList { u"type"_s } << u"literal_error"_s;
+    // Server frames, as clients read them.
+    QTest::addRow("greeting without seq")
+        << u"greeting"_s << without(S::greeting().toJson(), u"seq"_s) << QStringList { u"seq"_s }
+        << u"missing"_s;
+    QTest::addRow("greeting of another status")
+        << u"greeting"_s << with(S::greeting().toJson(), u"status"_s, u"closed"_s)
+        << QStringList { u"status"_s } << u"literal_error"_s;
+    QJsonObject ackWithoutMessageId = S::ack().toJson();
+    ackWithoutMessageId.insert(u"data"_s, without(S::message().toJson(), u"id"_s));
+    QTest::addRow("ack of a message without id")
+        << u"ack"_s << ackWithoutMessageId << QStringList { u"data"_s, u"id"_s } << u"missing"_s;
+    QTest::addRow("error without code") << u"error"_s << without(S::error().toJson(), u"code"_s)
+                                        << QStringList { u"code"_s } << u"missing"_s;
+    QTest::addRow("error with a numeric detail")
+        << u"error"_s << with(S::error().toJson(), u"detail"_s, 404) << QStringList { u"detail"_s }
+        << u"string_type"_s;
+    QTest::addRow("authenticated with a text expires_in")
+        << u"authenticated"_s << with(S::authenticated().toJson(), u"expires_in"_s, u"1800"_s)
+        << QStringList { u"expires_in"_s } << u"int_type"_s;
+    // Events: the envelope, then the payload under "data".
+    QTest::addRow("event with a list as data")
+        << u"event"_s << with(S::storedEvents().at(2).toJson(), u"data"_s, QJsonArray {})
+        << QStringList { u"data"_s } << u"dict_type"_s;
+    QTest::addRow("message_deleted without chat_seq")
+        << u"message_deleted"_s
+        << with(S::storedEvents().at(2).toJson(), u"data"_s,
+               without(S::messageDeleted().toJson(), u"chat_seq"_s))
+        << QStringList { u"data"_s, u"chat_seq"_s } << u"missing"_s;
+    QTest::addRow("read with a bad user_id")
+        << u"read"_s
+        << with(S::storedEvents().at(3).toJson(), u"data"_s,
+               with(S::readReceipt().toJson(), u"user_id"_s, u"bob"_s))
+        << QStringList { u"data"_s, u"user_id"_s } << u"uuid_parsing"_s;
+    QTest::addRow("session_revoked without session_id")
+        << u"session_revoked"_s << with(S::storedEvents().at(9).toJson(), u"data"_s, QJsonObject {})
+        << QStringList { u"data"_s, u"session_id"_s } << u"missing"_s;
+    QTest::addRow("typing without name")
+        << u"typing"_s
+        << with(Event::of(std::nullopt, WsEvents::typing, S::typingNotice()).toJson(), u"data"_s,
+               without(S::typingNotice().toJson(), u"name"_s))
+        << QStringList { u"data"_s, u"name"_s } << u"missing"_s;
+    // The /updates page: an event's errors are located in the list.
+    QJsonObject page = S::updatesPage().toJson();
+    QJsonArray events = page.value(u"events"_s).toArray();
+    events.replace(1, without(events.at(1).toObject(), u"type"_s));
+    QTest::addRow("updates page with an event without type")
+        << u"updates"_s << with(page, u"events"_s, events)
+        << QStringList { u"events"_s, u"1"_s, u"type"_s } << u"missing"_s;
+    QTest::addRow("updates page with a text has_more")
+        << u"updates"_s << with(S::updatesPage().toJson(), u"has_more"_s, u"yes"_s)
+        << QStringList { u"has_more"_s } << u"bool_type"_s;
+}
+
+// fromJson refuses a missing or mistyped field, naming where it is.
+void TestDto::protocolRejects()
+{
+    QFETCH(QString, dto);
+    QFETCH(QJsonObject, json);
+    QFETCH(QStringList, loc);
+    QFETCH(QString, type);
+    const auto errorsOf
+        = [](const auto &parsed) { return parsed ? QList<FieldError> {} : parsed.errors(); };
+    const QHash<QString, std::function<QList<FieldError>(const QJsonObject &)>> parsers {
+        { u"command"_s,
+            [&](const QJsonObject &j) { return errorsOf(ClientCommand::fromJson(j)); } },
+        { u"greeting"_s, [&](const QJsonObject &j) { return errorsOf(Greeting::fromJson(j)); } },
+        { u"ack"_s, [&](const QJsonObject &j) { return errorsOf(Ack::fromJson(j)); } },
+        { u"error"_s, [&](const QJsonObject &j) { return errorsOf(ErrorFrame::fromJson(j)); } },
+        { u"authenticated"_s,
+            [&](const QJsonObject &j) { return errorsOf(Authenticated::fromJson(j)); } },
+        { u"event"_s, [&](const QJsonObject &j) { return errorsOf(Event::fromJson(j)); } },
+        { u"message_deleted"_s,
+            [&](const QJsonObject &j) {
+                return errorsOf(Event::fromJson(j)->payload<MessageDeleted>());
+            } },
+        { u"read"_s,
+            [&](const QJsonObject &j) {
+                return errorsOf(Event::fromJson(j)->payload<ReadReceipt>());
+            } },
+        { u"session_revoked"_s,
+            [&](const QJsonObject &j) {
+                return errorsOf(Event::fromJson(j)->payload<SessionRevoked>());
+            } },
+        { u"typing"_s,
+            [&](const QJsonObject &j) { return errorsOf(Event::fromJson(j)->payload<Typing>()); } },
+        { u"updates"_s, [&](const QJsonObject &j) { return errorsOf(UpdatesPage::fromJson(j)); } },
+    };
+    QVERIFY2(parsers.contains(dto), qPrintable(dto));
+    const QList<FieldError> errors = parsers.value(dto)(json);
+    QVERIFY2(!errors.isEmpty(), qPrintable(QString::fromUtf8(compactJson(json))));
+    QCOMPARE(errors.first().loc, loc);
+    QCOMPARE(errors.first().type, type);
 }
 
 QTEST_GUILESS_MAIN(TestDto)

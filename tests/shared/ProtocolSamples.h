@@ -1,0 +1,168 @@
+#pragma once
+
+#include "shared/WsEvents.h"
+#include "shared/WsFrames.h"
+
+// One value of every DTO of the WebSocket protocol and /updates (shared/
+// WsFrames.h, Events.h), for the round-trip tests (tst_dto) and the schema
+// tests (tst_protocol_schema). `full` sets every optional field; without it
+// every optional field is left out.
+namespace ProtocolSamples {
+
+using namespace Messenger;
+using namespace Qt::StringLiterals;
+
+inline const QString chatId = u"966c7a93-c284-404e-b621-1a6f42eb8a0f"_s;
+inline const QString messageId = u"96dbe9c8-b7eb-4533-a097-a29224763a83"_s;
+inline const QString clientId = u"0b6b2f0e-6a43-4f7e-8d7e-2c1f3f0c9a11"_s;
+
+inline User alice()
+{
+    return { u"8e48adf2-db6c-4164-9c1a-d640ef9d0972"_s, u"alice@example.com"_s, u"Алиса 👋"_s };
+}
+
+inline User bob()
+{
+    return { u"5e2edab1-be4f-4d9e-8609-e5226df118ef"_s, u"bob@example.com"_s, u"Bob"_s };
+}
+
+inline Message message(bool full = true)
+{
+    Message message;
+    message.id = messageId;
+    message.chatId = chatId;
+    message.senderId = alice().id;
+    message.sender = alice();
+    message.text = u"Привет, мир! 🌍"_s;
+    message.timestamp = 1795485101922790;
+    message.isRead = full;
+    message.seq = 42;
+    message.chatSeq = 7;
+    if (full) {
+        message.clientId = clientId;
+        message.editedAt = 1795485102000001;
+    }
+    return message;
+}
+
+inline Chat group()
+{
+    return { chatId, u"Команда"_s, ChatType::Group, { alice(), bob() }, alice().id,
+        1795485101000000 };
+}
+
+inline Chat personal()
+{
+    return { chatId, std::nullopt, ChatType::Personal, { alice(), bob() }, std::nullopt,
+        1795485101000000 };
+}
+
+// Commands (client → server).
+inline SendCommand send(bool full = true)
+{
+    return { { chatId, u"hello"_s, full ? std::optional(clientId) : std::nullopt } };
+}
+
+inline TypingCommand typing(bool full = true)
+{
+    return { chatId, full ? std::optional(clientId) : std::nullopt };
+}
+
+inline ReadCommand read(bool full = true)
+{
+    return { chatId, messageId, full ? std::optional(clientId) : std::nullopt };
+}
+
+inline AuthCommand auth()
+{
+    return { u"eyJhbGciOiJIUzI1NiJ9.e30.c2lnbmF0dXJl"_s };
+}
+
+// Server frames.
+inline Greeting greeting(bool chatSocket = false)
+{
+    return { alice().id, chatSocket ? std::optional(chatId) : std::nullopt, 41 };
+}
+
+inline Ack ack(bool full = true)
+{
+    return { full ? std::optional(clientId) : std::nullopt, message(full) };
+}
+
+inline ErrorFrame error(bool full = true)
+{
+    if (!full)
+        return { u"Chat not found"_s, u"chat_not_found"_s, std::nullopt, 0 };
+    return { u"Too many requests, try again in 3 s"_s, u"too_many_messages"_s, clientId, 3 };
+}
+
+inline Authenticated authenticated()
+{
+    return { 1800 };
+}
+
+inline Refusal refusal()
+{
+    return { u"Not a member of this chat"_s };
+}
+
+// Event payloads.
+inline MessageDeleted messageDeleted()
+{
+    return { messageId, chatId, 43, 7 };
+}
+
+inline ReadReceipt readReceipt()
+{
+    return { chatId, bob().id, messageId, 42 };
+}
+
+inline MembersAdded membersAdded()
+{
+    return { chatId, { bob() } };
+}
+
+inline ChatRenamed chatRenamed()
+{
+    return { chatId, u"Crew"_s };
+}
+
+inline MemberLeft memberLeft()
+{
+    return { chatId, bob().id };
+}
+
+inline SessionRevoked sessionRevoked()
+{
+    return { u"3f1c1a52-5f7e-4d36-9c39-3f8d6c1f2a10"_s };
+}
+
+inline Typing typingNotice()
+{
+    return { chatId, bob().id, bob().name };
+}
+
+// Every stored event type, each in its envelope, seq 50, 51, ...
+inline QList<Event> storedEvents()
+{
+    qint64 seq = 50;
+    return {
+        Event::of(seq++, WsEvents::message, MessageEvent { message() }),
+        Event::of(seq++, WsEvents::messageEdited, message()),
+        Event::of(seq++, WsEvents::messageDeleted, messageDeleted()),
+        Event::of(seq++, WsEvents::read, readReceipt()),
+        Event::of(seq++, WsEvents::chat, group()),
+        Event::of(seq++, WsEvents::membersAdded, membersAdded()),
+        Event::of(seq++, WsEvents::chatRenamed, chatRenamed()),
+        Event::of(seq++, WsEvents::memberLeft, memberLeft()),
+        Event::of(seq++, WsEvents::chatRemoved, ChatRemoved { memberLeft() }),
+        Event::of(seq++, WsEvents::sessionRevoked, sessionRevoked()),
+    };
+}
+
+inline UpdatesPage updatesPage()
+{
+    return { storedEvents(), true, 59 };
+}
+
+} // namespace ProtocolSamples
