@@ -1,4 +1,5 @@
 // messenger-bench: load scenarios against a running messenger-server.
+#include "ReportKeys.h"
 #include "Scenarios.h"
 
 #include <QCommandLineParser>
@@ -127,13 +128,13 @@ int main(int argc, char *argv[])
         const QList<Result> results = it->run(options);
         for (const Result &result : results) {
             QJsonObject entry = result.stats.toJson();
-            entry.insert(u"scenario"_s, result.name);
+            entry.insert(ReportKeys::scenario, result.name);
             for (auto extra = result.extra.constBegin(); extra != result.extra.constEnd(); ++extra)
                 entry.insert(extra.key(), extra.value());
             if (options.serverPid > 0)
-                entry.insert(
-                    u"server_rss_mb"_s, double(serverResidentBytes(options.serverPid)) / 1048576.0);
-            if (result.extra.contains(u"setup_failed"_s) || result.stats.operations == 0)
+                entry.insert(ReportKeys::serverRssMb,
+                    double(serverResidentBytes(options.serverPid)) / 1048576.0);
+            if (result.isFailure() || result.stats.operations == 0)
                 status = 1;
             summary.append(entry);
             if (parser.isSet(json))
@@ -141,7 +142,7 @@ int main(int argc, char *argv[])
             out << result.name << '\n';
             out << QString(result.name.size(), u'-') << '\n';
             for (auto field = entry.constBegin(); field != entry.constEnd(); ++field) {
-                if (field.key() == u"scenario"_s)
+                if (field.key() == ReportKeys::scenario)
                     continue;
                 const QJsonValue raw = field.value();
                 const QString value = raw.isDouble() ? QString::number(raw.toDouble(), 'f', 2)
