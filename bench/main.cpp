@@ -22,6 +22,9 @@ bool isLoopback(const QUrl &url)
     return host == u"localhost"_s || QHostAddress(host).isLoopback();
 }
 
+// The scenario name that runs them all.
+constexpr QStringView allScenarios = u"all";
+
 } // namespace
 
 int main(int argc, char *argv[])
@@ -32,7 +35,7 @@ int main(int argc, char *argv[])
                    "chats through the public API, then measures.\n\nScenarios:\n"_s;
     for (const Scenario &scenario : scenarios())
         help += u"  %1\n      %2\n"_s.arg(scenario.name, scenario.description);
-    help += u"  all\n      every scenario above, in order"_s;
+    help += u"  "_s + allScenarios + u"\n      every scenario above, in order"_s;
     QCommandLineParser parser;
     parser.setApplicationDescription(help);
     parser.addHelpOption();
@@ -108,7 +111,7 @@ int main(int argc, char *argv[])
         }
     }
     QStringList wanted = parser.positionalArguments();
-    if (wanted.isEmpty() || wanted.contains(u"all"_s)) {
+    if (wanted.isEmpty() || wanted.contains(allScenarios)) {
         wanted.clear();
         for (const Scenario &scenario : scenarios())
             wanted.append(scenario.name);
