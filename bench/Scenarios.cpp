@@ -4,6 +4,7 @@
 
 #include "shared/ApiPaths.h"
 #include "shared/AuthDtos.h"
+#include "shared/Queries.h"
 #include "shared/Requests.h"
 #include "shared/WsEvents.h"
 #include "shared/WsFrames.h"
@@ -53,6 +54,11 @@ qint64 steadyNs()
 QString statusError(int status)
 {
     return status == 0 ? u"network"_s : u"http %1"_s.arg(status);
+}
+
+QString historyPath(const QString &chatId, const HistoryQuery &query)
+{
+    return ApiPaths::chatHistory(chatId) + u'?' + query.toQuery().toString(QUrl::FullyEncoded);
 }
 
 // A WebSocket `send` command with a fresh client_id.
@@ -141,7 +147,7 @@ QWebSocket *openSocket(QObject *context, const QUrl &base, const QString &token,
     QUrl url = base;
     url.setScheme(base.scheme() == u"https"_s ? u"wss"_s : u"ws"_s);
     url.setPath(ApiPaths::wsUser.toString());
-    url.setQuery(u"token="_s + token);
+    url.setQuery(WsConnectQuery { token }.toQuery());
     socket->open(url);
     return socket;
 }
@@ -379,8 +385,7 @@ QList<Result> history(const Options &options)
     }
     // The seq range of the chat, for keyset positions at any depth.
     const auto newest = HistoryPage::fromJson(
-        setup.call("GET", ApiPaths::chatHistory(chatId) + u"?limit=1"_s, {}, users[0].token)
-            .object());
+        setup.call("GET", historyPath(chatId, { .limit = 1 }), {}, users[0].token).object());
     if (!newest || newest->messages.isEmpty())
         return { Result::failure(u"history"_s, ReportKeys::prefillFailed) };
     const qint64 topSeq = newest->messages.first().seq;
@@ -393,10 +398,13 @@ QList<Result> history(const Options &options)
                 return [http, token, chatId, keyset, topSeq, depthRange](
                            std::function<void(Outcome)> finished) {
                     const int depth = int(QRandomGenerator::global()->bounded(depthRange));
-                    const QString query = keyset ? u"before_seq=%1"_s.arg(topSeq - depth)
-                                                 : u"offset=%1"_s.arg(depth);
-                    http->request("GET", ApiPaths::chatHistory(chatId) + u"?limit=50&"_s + query,
-                        {}, token, [finished](int status, const QByteArray &, qint64 latency) {
+                    HistoryQuery query { .limit = 50 };
+                    if (keyset)
+                        query.beforeSeq = topSeq - depth;
+                    else
+                        query.offset = depth;
+                    http->request("GET", historyPath(chatId, query), {}, token,
+                        [finished](int status, const QByteArray &, qint64 latency) {
                             finished({ status == 200, latency, statusError(status) });
                         });
                 };
@@ -570,8 +578,8 @@ QList<Result> mixed(const Options &options)
                           timer, &QTimer::timeout, context, [&, http, reader, pair, depth] {
                               ++local.operations;
                               http->request("GET",
-                                  ApiPaths::chatHistory(pair.chatId)
-                                      + u"?limit=50&offset=%1"_s.arg((*depth)++ % 4 * 50),
+                                  historyPath(
+                                      pair.chatId, { .limit = 50, .offset = (*depth)++ % 4 * 50 }),
                                   {}, reader.token,
                                   [&local](int status, const QByteArray &, qint64 latency) {
                                       if (status == 200)

@@ -93,5 +93,7 @@ inline constexpr QStringView sessionId = u"sid"; // absent in tokens that name n
 inline constexpr QStringView expiresAt = u"exp"; // seconds since the epoch
 inline constexpr QStringView issuedAt = u"iat";
 inline constexpr QStringView notBefore = u"nbf"; // honoured when present, never issued
-inline constexpr QStringView algorithm = u"alg"; // in the header
+// In the header.
+inline constexpr QStringView algorithm = u"alg";
+inline constexpr QStringView type = u"typ";
 } // namespace Messenger::JwtClaims

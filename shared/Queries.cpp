@@ -140,4 +140,13 @@ Parsed<UserSearchQuery> UserSearchQuery::fromQuery(const QUrlQuery &query)
     return reader.result(result);
 }
 
+QUrlQuery WsConnectQuery::toQuery() const
+{
+    QUrlQuery query;
+    query.addQueryItem(tokenKey.toString(), QString::fromLatin1(QUrl::toPercentEncoding(token)));
+    if (sinceSeq)
+        addItem(query, sinceSeqKey, *sinceSeq);
+    return query;
+}
+
 } // namespace Messenger

@@ -91,4 +91,18 @@ struct UserSearchQuery
     static constexpr QStringView limitKey = u"limit";
 };
 
+// The query of a WebSocket's opening request: /ws/...?token&since_seq. The
+// token may come in an Authorization header instead; since_seq resumes the
+// event stream after that seq.
+struct WsConnectQuery
+{
+    QString token;
+    std::optional<qint64> sinceSeq = {};
+
+    QUrlQuery toQuery() const;
+
+    static constexpr QStringView tokenKey = u"token";
+    static constexpr QStringView sinceSeqKey = u"since_seq";
+};
+
 } // namespace Messenger

@@ -14,6 +14,9 @@ namespace Messenger::Server {
 
 namespace {
 
+// The one signature algorithm issued and accepted.
+const QString algorithm = QStringLiteral("HS256");
+
 // Only the one canonical spelling of each byte string is accepted: unpadded,
 // and with the unused low bits of the last character zero. Qt's decoder
 // ignores those bits, so "...Q" and "...R" decode alike; accepting both would
@@ -65,7 +68,10 @@ QByteArray Jwt::hmac(const QByteArray &message) const
 QString Jwt::issue(
     const QString &subject, const QString &sessionId, qint64 expiresAt, qint64 issuedAt) const
 {
-    static const QByteArray header = base64UrlEncode(R"({"alg":"HS256","typ":"JWT"})"_ba);
+    // {"alg":"HS256","typ":"JWT"}: compact JSON orders the keys.
+    static const QByteArray header = base64UrlEncode(QJsonDocument(
+        QJsonObject { { JwtClaims::algorithm.toString(), algorithm },
+            { JwtClaims::type.toString(), u"JWT"_s } }).toJson(QJsonDocument::Compact));
     QJsonObject claims { { JwtClaims::subject.toString(), subject },
         { JwtClaims::expiresAt.toString(), expiresAt },
         { JwtClaims::issuedAt.toString(), issuedAt } };
@@ -87,7 +93,7 @@ std::optional<Jwt::Claims> Jwt::verify(QStringView token, qint64 now) const
         return std::nullopt;
 
     const auto header = decodeJsonPart(QByteArrayView(bytes).first(firstDot));
-    if (!header || header->value(JwtClaims::algorithm).toString() != u"HS256"_s)
+    if (!header || header->value(JwtClaims::algorithm).toString() != algorithm)
         return std::nullopt;
 
     const QByteArray signingInput = bytes.left(lastDot);
