@@ -1,9 +1,13 @@
 #include "Scenarios.h"
 
+#include "ReportKeys.h"
+
 #include "shared/ApiPaths.h"
 #include "shared/AuthDtos.h"
+#include "shared/Queries.h"
 #include "shared/Requests.h"
 #include "shared/WsEvents.h"
+#include "shared/WsFrames.h"
 
 #include <QDeadlineTimer>
 #include <QElapsedTimer>
@@ -52,12 +56,35 @@ QString statusError(int status)
     return status == 0 ? u"network"_s : u"http %1"_s.arg(status);
 }
 
-// A WebSocket `send` command: the REST send's body with its type, and a fresh client_id.
+QString historyPath(const QString &chatId, const HistoryQuery &query)
+{
+    return ApiPaths::chatHistory(chatId) + u'?' + query.toQuery().toString(QUrl::FullyEncoded);
+}
+
+// A WebSocket `send` command with a fresh client_id.
 QString sendFrame(const QString &chatId, const QString &text)
 {
-    QJsonObject frame = SendMessageRequest { chatId, text, newUuid() }.toJson();
-    frame.insert(u"type"_s, WsEvents::send.toString());
-    return QString::fromUtf8(QJsonDocument(frame).toJson(QJsonDocument::Compact));
+    return QString::fromUtf8(
+        compactJson(SendCommand { SendMessageRequest { chatId, text, newUuid() } }.toJson()));
+}
+
+bool isGreeting(const QJsonObject &frame)
+{
+    return serverFrameKind(frame) == ServerFrameKind::Greeting;
+}
+
+// The message a `message` event carries; nullopt for any other frame.
+std::optional<Message> messageOf(const QJsonObject &frame)
+{
+    if (serverFrameKind(frame) != ServerFrameKind::Event)
+        return std::nullopt;
+    const auto event = Event::fromJson(frame);
+    if (!event || event->type != WsEvents::message)
+        return std::nullopt;
+    const auto payload = event->payload<MessageEvent>();
+    if (!payload)
+        return std::nullopt;
+    return payload->message;
 }
 
 // `concurrency` clients, each doing one operation after another until the
@@ -120,7 +147,7 @@ QWebSocket *openSocket(QObject *context, const QUrl &base, const QString &token,
     QUrl url = base;
     url.setScheme(base.scheme() == u"https"_s ? u"wss"_s : u"ws"_s);
     url.setPath(ApiPaths::wsUser.toString());
-    url.setQuery(u"token="_s + token);
+    url.setQuery(WsConnectQuery { token }.toQuery());
     socket->open(url);
     return socket;
 }
@@ -130,7 +157,7 @@ QList<Result> restSend(const Options &options)
     SetupClient setup(options.url);
     const auto users = setup.users(options.concurrency * 2, u"rest"_s);
     if (users.size() < options.concurrency * 2)
-        return { { u"rest-send"_s, {}, { { u"setup_failed"_s, true } } } };
+        return { Result::failure(u"rest-send"_s, ReportKeys::setupFailed) };
     QStringList chats;
     for (int i = 0; i < options.concurrency; ++i)
         chats.append(setup.personalChat(users[2 * i], users[2 * i + 1]));
@@ -155,7 +182,7 @@ QList<Result> wsSend(const Options &options)
     SetupClient setup(options.url);
     const auto users = setup.users(options.concurrency * 2, u"ws"_s);
     if (users.size() < options.concurrency * 2)
-        return { { u"ws-send"_s, {}, { { u"setup_failed"_s, true } } } };
+        return { Result::failure(u"ws-send"_s, ReportKeys::setupFailed) };
     QStringList chats;
     for (int i = 0; i < options.concurrency; ++i)
         chats.append(setup.personalChat(users[2 * i], users[2 * i + 1]));
@@ -173,16 +200,17 @@ QList<Result> wsSend(const Options &options)
               auto state = std::make_shared<State>();
               state->socket = openSocket(context, options.urlFor(client), users[2 * client].token,
                   [state](const QJsonObject &frame) {
-                      if (frame.value(u"status").toString() == u"connected"_s) {
+                      const ServerFrameKind kind = serverFrameKind(frame);
+                      if (kind == ServerFrameKind::Greeting) {
                           state->greeted = true;
                           if (state->onGreeting)
                               std::exchange(state->onGreeting, {})();
                           return;
                       }
-                      const QString type = frame.value(u"type").toString();
-                      if ((type == WsEvents::ack || type == WsEvents::error) && state->pending) {
-                          std::exchange(state->pending, {})(
-                              { type == WsEvents::ack, steadyNs() - state->sentAt, u"ws error"_s });
+                      if ((kind == ServerFrameKind::Ack || kind == ServerFrameKind::Error)
+                          && state->pending) {
+                          std::exchange(state->pending, {})({ kind == ServerFrameKind::Ack,
+                              steadyNs() - state->sentAt, u"ws error"_s });
                       }
                   });
               const QString chatId = chats[client];
@@ -206,7 +234,7 @@ QList<Result> login(const Options &options)
     SetupClient setup(options.url);
     const auto users = setup.users(options.concurrency + 1, u"login"_s);
     if (users.size() < options.concurrency + 1)
-        return { { u"login"_s, {}, { { u"setup_failed"_s, true } } } };
+        return { Result::failure(u"login"_s, ReportKeys::setupFailed) };
     // While the logins run, one more client keeps asking for something cheap:
     // how long do other requests wait during a burst of password hashing?
     Stats probe;
@@ -259,7 +287,7 @@ QList<Result> chatList(const Options &options)
     SetupClient setup(options.url);
     const auto users = setup.users(2, u"list"_s);
     if (users.size() < 2)
-        return { { u"chat-list"_s, {}, { { u"setup_failed"_s, true } } } };
+        return { Result::failure(u"chat-list"_s, ReportKeys::setupFailed) };
     // Groups need no extra accounts: one partner in every chat.
     for (int i = 0; i < options.chats; ++i) {
         const QString chatId = setup.group(users[0], u"Chat %1"_s.arg(i), { users[1].id });
@@ -341,13 +369,13 @@ QList<Result> history(const Options &options)
     SetupClient setup(options.url);
     const auto users = setup.users(2, u"history"_s);
     if (users.size() < 2)
-        return { { u"history"_s, {}, { { u"setup_failed"_s, true } } } };
+        return { Result::failure(u"history"_s, ReportKeys::setupFailed) };
     const QString chatId = setup.personalChat(users[0], users[1]);
     const bool filled = options.bulkDatabaseUrl.isEmpty()
         ? setup.prefill(users[0], chatId, options.messages)
         : bulkPrefill(options.bulkDatabaseUrl, users[0].id, chatId, options.messages);
     if (!filled)
-        return { { u"history"_s, {}, { { u"prefill_failed"_s, true } } } };
+        return { Result::failure(u"history"_s, ReportKeys::prefillFailed) };
     // The server's event feed reads every new message once; measure after it
     // has caught up (its CPU drops), not while it churns through a bulk fill.
     for (int second = 0, quiet = 0; options.serverPid > 0 && second < 300 && quiet < 3; ++second) {
@@ -357,10 +385,9 @@ QList<Result> history(const Options &options)
     }
     // The seq range of the chat, for keyset positions at any depth.
     const auto newest = HistoryPage::fromJson(
-        setup.call("GET", ApiPaths::chatHistory(chatId) + u"?limit=1"_s, {}, users[0].token)
-            .object());
+        setup.call("GET", historyPath(chatId, { .limit = 1 }), {}, users[0].token).object());
     if (!newest || newest->messages.isEmpty())
-        return { { u"history"_s, {}, { { u"prefill_failed"_s, true } } } };
+        return { Result::failure(u"history"_s, ReportKeys::prefillFailed) };
     const qint64 topSeq = newest->messages.first().seq;
     const auto page = [&](bool keyset) {
         return closedLoop(
@@ -371,10 +398,13 @@ QList<Result> history(const Options &options)
                 return [http, token, chatId, keyset, topSeq, depthRange](
                            std::function<void(Outcome)> finished) {
                     const int depth = int(QRandomGenerator::global()->bounded(depthRange));
-                    const QString query = keyset ? u"before_seq=%1"_s.arg(topSeq - depth)
-                                                 : u"offset=%1"_s.arg(depth);
-                    http->request("GET", ApiPaths::chatHistory(chatId) + u"?limit=50&"_s + query,
-                        {}, token, [finished](int status, const QByteArray &, qint64 latency) {
+                    HistoryQuery query { .limit = 50 };
+                    if (keyset)
+                        query.beforeSeq = topSeq - depth;
+                    else
+                        query.offset = depth;
+                    http->request("GET", historyPath(chatId, query), {}, token,
+                        [finished](int status, const QByteArray &, qint64 latency) {
                             finished({ status == 200, latency, statusError(status) });
                         });
                 };
@@ -389,7 +419,7 @@ QList<Result> fanout(const Options &options)
     SetupClient setup(options.url);
     const auto users = setup.users(options.members + options.nonMembers, u"fan"_s);
     if (users.size() < options.members + options.nonMembers)
-        return { { u"fanout"_s, {}, { { u"setup_failed"_s, true } } } };
+        return { Result::failure(u"fanout"_s, ReportKeys::setupFailed) };
     QStringList memberIds;
     for (int i = 1; i < options.members; ++i)
         memberIds.append(users[i].id);
@@ -411,18 +441,18 @@ QList<Result> fanout(const Options &options)
                 auto got = std::make_shared<qint64>(0);
                 openSocket(context, options.urlFor(r), users[r].token,
                     [&, context, member, got, remaining, done](const QJsonObject &frame) {
-                        if (frame.value(u"status").toString() == u"connected"_s) {
+                        if (isGreeting(frame)) {
                             ++connected;
                             return;
                         }
-                        if (frame.value(u"type").toString() != WsEvents::message)
+                        const auto message = messageOf(frame);
+                        if (!message)
                             return;
                         if (!member) {
                             ++local.misdelivered;
                             return;
                         }
-                        const auto message = Message::fromJson(frame.value(u"data").toObject());
-                        const QString text = message ? message->text : QString();
+                        const QString text = message->text;
                         if (!text.startsWith(u"t:"_s))
                             return;
                         local.latenciesNs.append(steadyNs() - text.mid(2).toLongLong());
@@ -485,7 +515,7 @@ QList<Result> mixed(const Options &options)
     const int accounts = std::max(4, options.concurrency);
     const auto users = setup.users(accounts, u"mixed"_s);
     if (users.size() < accounts)
-        return { { u"mixed"_s, {}, { { u"setup_failed"_s, true } } } };
+        return { Result::failure(u"mixed"_s, ReportKeys::setupFailed) };
     struct Pair
     {
         int sender;
@@ -515,7 +545,7 @@ QList<Result> mixed(const Options &options)
         for (int i = 0; i < options.idle; ++i) {
             openSocket(idleContext, options.urlFor(i), idleUsers[i % idleUsers.size()].token,
                 [&connected](const QJsonObject &frame) {
-                    if (frame.value(u"status").toString() == u"connected"_s)
+                    if (isGreeting(frame))
                         ++connected;
                 });
         }
@@ -548,8 +578,8 @@ QList<Result> mixed(const Options &options)
                           timer, &QTimer::timeout, context, [&, http, reader, pair, depth] {
                               ++local.operations;
                               http->request("GET",
-                                  ApiPaths::chatHistory(pair.chatId)
-                                      + u"?limit=50&offset=%1"_s.arg((*depth)++ % 4 * 50),
+                                  historyPath(
+                                      pair.chatId, { .limit = 50, .offset = (*depth)++ % 4 * 50 }),
                                   {}, reader.token,
                                   [&local](int status, const QByteArray &, qint64 latency) {
                                       if (status == 200)
@@ -570,13 +600,11 @@ QList<Result> mixed(const Options &options)
                 sockets.insert(a,
                     openSocket(context, options.urlFor(a), users[a].token,
                         [&local, &connected, me](const QJsonObject &frame) {
-                            if (frame.value(u"status").toString() == u"connected"_s) {
+                            if (isGreeting(frame)) {
                                 ++connected;
                                 return;
                             }
-                            if (frame.value(u"type").toString() != WsEvents::message)
-                                return;
-                            const auto message = Message::fromJson(frame.value(u"data").toObject());
+                            const auto message = messageOf(frame);
                             // Latency as the other person sees it, not the sender's echo.
                             if (!message || message->senderId == me)
                                 return;
@@ -622,7 +650,7 @@ QList<Result> mixed(const Options &options)
     return { { u"mixed (%1 active users, one message / 30 s each; %2 idle sockets)"_s
                      .arg(pairs.size())
                      .arg(options.idle),
-                 stats, { { u"idle_sockets"_s, options.idle } } },
+                 stats, { { ReportKeys::idleSockets.toString(), options.idle } } },
         { u"mixed: history readers (%1, one page of 50 a second each)"_s.arg(options.readers),
             readerStats, {} } };
 }
@@ -635,7 +663,7 @@ QList<Result> idleConnections(const Options &options)
     const int accounts = std::max(1, options.connections / 1000);
     const auto users = setup.users(accounts, u"idle"_s);
     if (users.isEmpty())
-        return { { u"idle-connections"_s, {}, { { u"setup_failed"_s, true } } } };
+        return { Result::failure(u"idle-connections"_s, ReportKeys::setupFailed) };
     const qint64 before = serverResidentBytes(options.serverPid);
     std::atomic<int> greeted { 0 };
     std::atomic<int> failed { 0 };
@@ -657,7 +685,7 @@ QList<Result> idleConnections(const Options &options)
                     started.start();
                     QWebSocket *socket = openSocket(context, options.urlFor(number),
                         users[number % users.size()].token, [&, started](const QJsonObject &frame) {
-                            if (frame.value(u"status").toString() == u"connected"_s) {
+                            if (isGreeting(frame)) {
                                 ++greeted;
                                 local.latenciesNs.append(started.nsecsElapsed());
                                 ++local.operations;
@@ -691,16 +719,30 @@ QList<Result> idleConnections(const Options &options)
             check->start();
         });
     stats.seconds = double(wall.nsecsElapsed()) / 1e9;
-    QJsonObject extra { { u"open"_s, greeted.load() }, { u"failed"_s, failed.load() } };
+    QJsonObject extra;
+    extra.insert(ReportKeys::open, greeted.load());
+    extra.insert(ReportKeys::failed, failed.load());
     if (before > 0 && after > 0 && greeted > 0) {
-        extra.insert(u"server_rss_before_mb"_s, double(before) / 1048576.0);
-        extra.insert(u"server_rss_after_mb"_s, double(after) / 1048576.0);
-        extra.insert(u"bytes_per_connection"_s, double(after - before) / greeted);
+        extra.insert(ReportKeys::serverRssBeforeMb, double(before) / 1048576.0);
+        extra.insert(ReportKeys::serverRssAfterMb, double(after) / 1048576.0);
+        extra.insert(ReportKeys::bytesPerConnection, double(after - before) / greeted);
     }
     return { { u"idle-connections (%1)"_s.arg(options.connections), stats, extra } };
 }
 
 } // namespace
+
+Result Result::failure(QString name, QStringView reason)
+{
+    QJsonObject extra;
+    extra.insert(reason, true);
+    return { std::move(name), {}, extra };
+}
+
+bool Result::isFailure() const
+{
+    return extra.contains(ReportKeys::setupFailed) || extra.contains(ReportKeys::prefillFailed);
+}
 
 Stats runParallel(int threads,
     const std::function<void(int index, QObject *context, Stats &stats, std::function<void()> done)>

@@ -40,6 +40,11 @@ struct Result
     QString name;
     Stats stats;
     QJsonObject extra; // scenario-specific figures (bytes per connection...)
+
+    // A scenario that could not prepare its run: `reason` (a ReportKeys name)
+    // is set in `extra`, and the run fails.
+    static Result failure(QString name, QStringView reason);
+    bool isFailure() const;
 };
 
 struct Scenario

@@ -1,5 +1,7 @@
 #include "Stats.h"
 
+#include "ReportKeys.h"
+
 #include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
@@ -39,16 +41,21 @@ QJsonObject Stats::toJson() const
     QJsonObject errorKinds;
     for (auto it = errors.cbegin(); it != errors.cend(); ++it)
         errorKinds.insert(it.key(), it.value());
-    QJsonObject result { { u"operations"_s, operations }, { u"seconds"_s, seconds },
-        { u"throughput_per_s"_s, throughput() }, { u"p50_ms"_s, percentileMs(50) },
-        { u"p90_ms"_s, percentileMs(90) }, { u"p99_ms"_s, percentileMs(99) },
-        { u"max_ms"_s, percentileMs(100) }, { u"errors"_s, errorKinds } };
+    QJsonObject result;
+    result.insert(ReportKeys::operations, operations);
+    result.insert(ReportKeys::seconds, seconds);
+    result.insert(ReportKeys::throughputPerSecond, throughput());
+    result.insert(ReportKeys::p50Ms, percentileMs(50));
+    result.insert(ReportKeys::p90Ms, percentileMs(90));
+    result.insert(ReportKeys::p99Ms, percentileMs(99));
+    result.insert(ReportKeys::maxMs, percentileMs(100));
+    result.insert(ReportKeys::errors, errorKinds);
     if (serverCpuPercent >= 0)
-        result.insert(u"server_cpu_percent"_s, serverCpuPercent);
+        result.insert(ReportKeys::serverCpuPercent, serverCpuPercent);
     if (expected > 0) {
-        result.insert(u"delivered"_s, delivered);
-        result.insert(u"expected"_s, expected);
-        result.insert(u"misdelivered"_s, misdelivered);
+        result.insert(ReportKeys::delivered, delivered);
+        result.insert(ReportKeys::expected, expected);
+        result.insert(ReportKeys::misdelivered, misdelivered);
     }
     return result;
 }

@@ -1,4 +1,5 @@
 // messenger-bench: load scenarios against a running messenger-server.
+#include "ReportKeys.h"
 #include "Scenarios.h"
 
 #include <QCommandLineParser>
@@ -21,6 +22,9 @@ bool isLoopback(const QUrl &url)
     return host == u"localhost"_s || QHostAddress(host).isLoopback();
 }
 
+// The scenario name that runs them all.
+constexpr QStringView allScenarios = u"all";
+
 } // namespace
 
 int main(int argc, char *argv[])
@@ -31,7 +35,7 @@ int main(int argc, char *argv[])
                    "chats through the public API, then measures.\n\nScenarios:\n"_s;
     for (const Scenario &scenario : scenarios())
         help += u"  %1\n      %2\n"_s.arg(scenario.name, scenario.description);
-    help += u"  all\n      every scenario above, in order"_s;
+    help += u"  "_s + allScenarios + u"\n      every scenario above, in order"_s;
     QCommandLineParser parser;
     parser.setApplicationDescription(help);
     parser.addHelpOption();
@@ -107,7 +111,7 @@ int main(int argc, char *argv[])
         }
     }
     QStringList wanted = parser.positionalArguments();
-    if (wanted.isEmpty() || wanted.contains(u"all"_s)) {
+    if (wanted.isEmpty() || wanted.contains(allScenarios)) {
         wanted.clear();
         for (const Scenario &scenario : scenarios())
             wanted.append(scenario.name);
@@ -127,13 +131,13 @@ int main(int argc, char *argv[])
         const QList<Result> results = it->run(options);
         for (const Result &result : results) {
             QJsonObject entry = result.stats.toJson();
-            entry.insert(u"scenario"_s, result.name);
+            entry.insert(ReportKeys::scenario, result.name);
             for (auto extra = result.extra.constBegin(); extra != result.extra.constEnd(); ++extra)
                 entry.insert(extra.key(), extra.value());
             if (options.serverPid > 0)
-                entry.insert(
-                    u"server_rss_mb"_s, double(serverResidentBytes(options.serverPid)) / 1048576.0);
-            if (result.extra.contains(u"setup_failed"_s) || result.stats.operations == 0)
+                entry.insert(ReportKeys::serverRssMb,
+                    double(serverResidentBytes(options.serverPid)) / 1048576.0);
+            if (result.isFailure() || result.stats.operations == 0)
                 status = 1;
             summary.append(entry);
             if (parser.isSet(json))
@@ -141,7 +145,7 @@ int main(int argc, char *argv[])
             out << result.name << '\n';
             out << QString(result.name.size(), u'-') << '\n';
             for (auto field = entry.constBegin(); field != entry.constEnd(); ++field) {
-                if (field.key() == u"scenario"_s)
+                if (field.key() == ReportKeys::scenario)
                     continue;
                 const QJsonValue raw = field.value();
                 const QString value = raw.isDouble() ? QString::number(raw.toDouble(), 'f', 2)

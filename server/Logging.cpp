@@ -1,6 +1,7 @@
 #include "Logging.h"
 
 #include "shared/Json.h"
+#include "shared/Operations.h"
 
 #include <QFile>
 #include <QJsonDocument>
@@ -61,11 +62,9 @@ void writeLine(QtMsgType type, const QMessageLogContext &context, const QString 
     const QMutexLocker lock(&out.mutex);
     QByteArray line;
     if (out.json) {
-        line = QJsonDocument(
-            QJsonObject { { u"time"_s, time }, { u"level"_s, QString::fromLatin1(level).toLower() },
-                { u"category"_s, QString::fromLatin1(category) },
-                { u"message"_s, masked(message) } })
-                   .toJson(QJsonDocument::Compact);
+        const LogRecord record { time, QString::fromLatin1(level).toLower(),
+            QString::fromLatin1(category), masked(message) };
+        line = QJsonDocument(record.toJson()).toJson(QJsonDocument::Compact);
     } else {
         line = time.toUtf8() + ' ' + level + ' ' + category + ": " + masked(message).toUtf8();
     }

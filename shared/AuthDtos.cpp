@@ -8,7 +8,8 @@ namespace Messenger {
 
 QJsonObject RegisterRequest::toJson() const
 {
-    return { { u"email"_s, email }, { u"name"_s, name }, { u"password"_s, password } };
+    return { { emailKey.toString(), email }, { nameKey.toString(), name },
+        { passwordKey.toString(), password } };
 }
 
 Parsed<RegisterRequest> RegisterRequest::fromJson(
@@ -16,9 +17,9 @@ Parsed<RegisterRequest> RegisterRequest::fromJson(
 {
     JsonReader reader(json, location);
     RegisterRequest request;
-    request.email = reader.email(u"email");
-    request.name = reader.name(u"name", Limits::userNameMin, Limits::userNameMax);
-    request.password = reader.string(u"password", Limits::passwordMin, Limits::passwordMax);
+    request.email = reader.email(emailKey);
+    request.name = reader.name(nameKey, Limits::userNameMin, Limits::userNameMax);
+    request.password = reader.string(passwordKey, Limits::passwordMin, Limits::passwordMax);
     return reader.result(std::move(request));
 }
 

@@ -13,6 +13,11 @@ struct RegisterRequest
     QJsonObject toJson() const;
     static Parsed<RegisterRequest> fromJson(
         const QJsonObject &json, const QStringList &location = bodyLocation());
+
+    // What a 422 names in `loc` for a field at fault.
+    static constexpr QStringView emailKey = u"email";
+    static constexpr QStringView nameKey = u"name";
+    static constexpr QStringView passwordKey = u"password";
 };
 
 struct LoginRequest
@@ -79,3 +84,16 @@ struct SessionInfo
 };
 
 } // namespace Messenger
+
+// The claims of an access token (a JWT, RFC 7519) that the server issues and
+// verifies, and its header's algorithm field.
+namespace Messenger::JwtClaims {
+inline constexpr QStringView subject = u"sub"; // the user id
+inline constexpr QStringView sessionId = u"sid"; // absent in tokens that name no session
+inline constexpr QStringView expiresAt = u"exp"; // seconds since the epoch
+inline constexpr QStringView issuedAt = u"iat";
+inline constexpr QStringView notBefore = u"nbf"; // honoured when present, never issued
+// In the header.
+inline constexpr QStringView algorithm = u"alg";
+inline constexpr QStringView type = u"typ";
+} // namespace Messenger::JwtClaims

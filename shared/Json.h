@@ -135,6 +135,11 @@ inline QStringList bodyLocation()
 {
     return { QStringLiteral("body") };
 }
+// {"loc": ["body", field]}: a field the server checks beyond its DTO's parsing.
+inline QStringList bodyLocation(QStringView field)
+{
+    return bodyLocation() << field.toString();
+}
 
 QJsonValue optionalToJson(const std::optional<QString> &value);
 

@@ -158,4 +158,19 @@ Parsed<ReadState> ReadState::fromJson(const QJsonObject &json, const QStringList
     return reader.result(std::move(state));
 }
 
+QJsonObject MessageReadAnswer::toJson() const
+{
+    return { { u"message_id"_s, messageId }, { u"is_read"_s, isRead } };
+}
+
+Parsed<MessageReadAnswer> MessageReadAnswer::fromJson(
+    const QJsonObject &json, const QStringList &location)
+{
+    JsonReader reader(json, location);
+    MessageReadAnswer answer;
+    answer.messageId = reader.uuid(u"message_id");
+    answer.isRead = reader.boolean(u"is_read");
+    return reader.result(std::move(answer));
+}
+
 } // namespace Messenger

@@ -12,6 +12,8 @@ struct CreatePersonalChatRequest
     QJsonObject toJson() const;
     static Parsed<CreatePersonalChatRequest> fromJson(
         const QJsonObject &json, const QStringList &location = bodyLocation());
+
+    static constexpr QStringView memberIdsKey = u"member_ids";
 };
 
 // {"name", "type": "group", "member_ids": [...]}; the creator is added anyway.
@@ -23,6 +25,8 @@ struct CreateGroupChatRequest
     QJsonObject toJson() const;
     static Parsed<CreateGroupChatRequest> fromJson(
         const QJsonObject &json, const QStringList &location = bodyLocation());
+
+    static constexpr QStringView memberIdsKey = u"member_ids";
 };
 
 struct SendMessageRequest
@@ -94,6 +98,17 @@ struct ReadState
 
     QJsonObject toJson() const;
     static Parsed<ReadState> fromJson(const QJsonObject &json, const QStringList &location = {});
+};
+
+// POST /chats/messages/{id}/read answers {"message_id", "is_read": true}.
+struct MessageReadAnswer
+{
+    QString messageId;
+    bool isRead = true;
+
+    QJsonObject toJson() const;
+    static Parsed<MessageReadAnswer> fromJson(
+        const QJsonObject &json, const QStringList &location = {});
 };
 
 } // namespace Messenger

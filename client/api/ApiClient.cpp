@@ -69,7 +69,7 @@ ApiError httpError(int status, const QJsonDocument &body)
     if (detail.isEmpty())
         detail = QCoreApplication::translate("Messenger::Client::ApiError", "Request failed (%1)")
                      .arg(status);
-    return ApiError { ApiError::Kind::Http, status, detail, error.code };
+    return ApiError { ApiError::Kind::Http, status, detail, error.code, error.fieldErrors };
 }
 
 // `path?name=value&...` with every value percent-encoded ('+' and '&' included).
@@ -84,11 +84,11 @@ ApiResult<T> outcome(int status, const QJsonDocument &answer, const ApiError *er
     return parse<T>(answer);
 }
 
-QString withQuery(const QString &path, const QList<std::pair<QString, QString>> &parameters)
+QString withQuery(const QString &path, const QUrlQuery &query)
 {
     QString result = path;
     QChar separator = u'?';
-    for (const auto &[name, value] : parameters) {
+    for (const auto &[name, value] : query.queryItems(QUrl::FullyDecoded)) {
         result += separator + name + u'=' + QString::fromLatin1(QUrl::toPercentEncoding(value));
         separator = u'&';
     }
@@ -291,9 +291,8 @@ QFuture<ApiResult<User>> ApiClient::me()
 
 QFuture<ApiResult<QList<User>>> ApiClient::searchUsers(const QString &query, int limit)
 {
-    return call<QList<User>>("GET",
-        withQuery(ApiPaths::users.toString(),
-            { { u"query"_s, query }, { u"limit"_s, QString::number(limit) } }));
+    return call<QList<User>>(
+        "GET", withQuery(ApiPaths::users.toString(), UserSearchQuery { query, limit }.toQuery()));
 }
 
 QFuture<ApiResult<QList<ChatSummary>>> ApiClient::chatsWithLastMessage()
@@ -338,12 +337,7 @@ QFuture<ApiResult<Empty>> ApiClient::removeMember(const QString &chatId, const Q
 
 QFuture<ApiResult<HistoryPage>> ApiClient::history(const QString &chatId, const HistoryQuery &query)
 {
-    QList<std::pair<QString, QString>> parameters { { u"limit"_s, QString::number(query.limit) } };
-    if (query.beforeSeq)
-        parameters.append({ u"before_seq"_s, QString::number(*query.beforeSeq) });
-    if (query.afterSeq)
-        parameters.append({ u"after_seq"_s, QString::number(*query.afterSeq) });
-    return call<HistoryPage>("GET", withQuery(ApiPaths::chatHistory(chatId), parameters));
+    return call<HistoryPage>("GET", withQuery(ApiPaths::chatHistory(chatId), query.toQuery()));
 }
 
 QFuture<ApiResult<Message>> ApiClient::sendMessage(
@@ -375,10 +369,8 @@ QFuture<ApiResult<ReadState>> ApiClient::markRead(const QString &chatId, const Q
 
 QFuture<ApiResult<UpdatesPage>> ApiClient::updates(qint64 sinceSeq, int limit)
 {
-    return call<UpdatesPage>("GET",
-        withQuery(ApiPaths::updates.toString(),
-            { { u"since_seq"_s, QString::number(sinceSeq) },
-                { u"limit"_s, QString::number(limit) } }));
+    return call<UpdatesPage>(
+        "GET", withQuery(ApiPaths::updates.toString(), UpdatesQuery { sinceSeq, limit }.toQuery()));
 }
 
 } // namespace Messenger::Client

@@ -4,6 +4,7 @@
 #include "shared/AuthDtos.h"
 #include "shared/Chat.h"
 #include "shared/Events.h"
+#include "shared/Queries.h"
 #include "shared/Requests.h"
 
 #include <QDeadlineTimer>
@@ -17,14 +18,6 @@
 #include <memory>
 
 namespace Messenger::Client {
-
-// Keyset (or offset) position of a history page.
-struct HistoryQuery
-{
-    std::optional<qint64> beforeSeq; // older than this seq
-    std::optional<qint64> afterSeq; // newer than this seq
-    int limit = 50;
-};
 
 // Typed calls to the REST API. Each returns a future of ApiResult: the DTO or
 // one ApiError. Authenticated calls carry the access token; a 401 triggers

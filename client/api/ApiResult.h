@@ -1,5 +1,7 @@
 #pragma once
 
+#include "shared/Json.h"
+
 #include <QCoreApplication>
 #include <QString>
 
@@ -16,6 +18,7 @@ struct ApiError
     int status = 0; // the HTTP status for Kind::Http
     QString detail; // the server's detail, or the network error text
     QString code; // the server's machine-readable code, when it sent one
+    QList<FieldError> fieldErrors = {}; // a 422's `detail` list: which fields, and why
 
     // What to show a person.
     QString message() const

@@ -14,6 +14,23 @@ Q_LOGGING_CATEGORY(lcSession, "messenger.client.session")
 
 namespace Messenger::Client {
 
+namespace {
+
+// A registration's 422 names the field at fault in its first error's `loc`
+// (["body", "password"]); the e-mail when it names none of the form's.
+ClientSession::Field registrationField(const QList<FieldError> &errors)
+{
+    const QString name
+        = errors.isEmpty() || errors.first().loc.isEmpty() ? QString() : errors.first().loc.last();
+    if (name == RegisterRequest::passwordKey)
+        return ClientSession::Field::Password;
+    if (name == RegisterRequest::nameKey)
+        return ClientSession::Field::Name;
+    return ClientSession::Field::Email;
+}
+
+} // namespace
+
 ClientSession::ClientSession(SessionStore *store, QObject *parent)
     : QObject(parent)
     , m_store(store)
@@ -81,9 +98,9 @@ void ClientSession::signIn(const QString &serverUrl, const QString &email, const
         if (!tokens) {
             setState(State::SignedOut);
             const ApiError &error = tokens.error();
-            const QString field = error.kind == ApiError::Kind::Network ? u"server"_s
-                : error.status == 401                                   ? u"password"_s
-                                                                        : QString();
+            const Field field = error.kind == ApiError::Kind::Network ? Field::Server
+                : error.status == 401                                 ? Field::Password
+                                                                      : Field::None;
             Q_EMIT signInFailed(
                 field, error.status == 401 ? tr("Wrong email or password") : error.message());
             return;
@@ -102,17 +119,15 @@ void ClientSession::registerAccount(
             if (!user) {
                 setState(State::SignedOut);
                 const ApiError &error = user.error();
-                QString field;
+                Field field = Field::None;
                 QString message = error.message();
                 if (error.kind == ApiError::Kind::Network) {
-                    field = u"server"_s;
+                    field = Field::Server;
                 } else if (error.status == 400) { // the seed's answer for a taken email
-                    field = u"email"_s;
+                    field = Field::Email;
                     message = tr("This email is already registered");
                 } else if (error.status == 422) {
-                    field = error.detail.contains(u"password"_s) ? u"password"_s
-                        : error.detail.contains(u"name"_s)       ? u"name"_s
-                                                                 : u"email"_s;
+                    field = registrationField(error.fieldErrors);
                 }
                 Q_EMIT signInFailed(field, message);
                 return;
@@ -147,7 +162,7 @@ void ClientSession::startSession(const QString &accessToken, const QString &refr
     m_api->me().then(this, [this](const ApiResult<User> &user) {
         if (!user) {
             setState(State::SignedOut);
-            Q_EMIT signInFailed(QString(), user.error().message());
+            Q_EMIT signInFailed(Field::None, user.error().message());
             return;
         }
         m_user = user.value();
@@ -156,7 +171,7 @@ void ClientSession::startSession(const QString &accessToken, const QString &refr
             this, [this](const ApiResult<QList<ChatSummary>> &chats) {
                 if (!chats) {
                     setState(State::SignedOut);
-                    Q_EMIT signInFailed(QString(), chats.error().message());
+                    Q_EMIT signInFailed(Field::None, chats.error().message());
                     return;
                 }
                 m_chats->resetChats(chats.value());

@@ -26,6 +26,9 @@ class ClientSession : public QObject
 public:
     enum class State { SignedOut, SigningIn, SignedIn };
     Q_ENUM(State)
+    // The input a failed sign-in or registration blames.
+    enum class Field { None, Server, Name, Email, Password };
+    Q_ENUM(Field)
 
     // `store` may be null (tests that do not persist anything).
     explicit ClientSession(SessionStore *store, QObject *parent = nullptr);
@@ -69,9 +72,8 @@ public:
 Q_SIGNALS:
     void stateChanged(Messenger::Client::ClientSession::State state);
     void restoreFinished(bool signedIn);
-    // A sign-in or registration failed; `field` names the input at fault
-    // ("email", "password", "name", "server") or is empty.
-    void signInFailed(const QString &field, const QString &message);
+    // A sign-in or registration failed; `field` is the input at fault.
+    void signInFailed(Messenger::Client::ClientSession::Field field, const QString &message);
     void signedOut();
     // A new message from someone else (for notifications).
     void messageArrived(const Messenger::Message &message, const QString &chatTitle);

@@ -16,6 +16,27 @@ using namespace Qt::StringLiterals;
 
 namespace Messenger::Client {
 
+namespace {
+
+LoginDialog::Field loginDialogField(ClientSession::Field field)
+{
+    switch (field) {
+    case ClientSession::Field::None:
+        break;
+    case ClientSession::Field::Server:
+        return LoginDialog::Field::Server;
+    case ClientSession::Field::Name:
+        return LoginDialog::Field::Name;
+    case ClientSession::Field::Email:
+        return LoginDialog::Field::Email;
+    case ClientSession::Field::Password:
+        return LoginDialog::Field::Password;
+    }
+    return LoginDialog::Field::None;
+}
+
+} // namespace
+
 DesktopApp::DesktopApp(QObject *parent)
     : QObject(parent)
     , m_store(new SessionStore(this))
@@ -102,14 +123,9 @@ void DesktopApp::showLogin()
                 m_session->registerAccount(url, name, email, password);
             });
         connect(m_session, &ClientSession::signInFailed, m_login,
-            [this](const QString &field, const QString &message) {
+            [this](ClientSession::Field field, const QString &message) {
                 m_login->setBusy(false);
-                const QHash<QString, LoginDialog::Field> fields { { u"server"_s,
-                                                                      LoginDialog::Field::Server },
-                    { u"name"_s, LoginDialog::Field::Name },
-                    { u"email"_s, LoginDialog::Field::Email },
-                    { u"password"_s, LoginDialog::Field::Password } };
-                m_login->showError(fields.value(field, LoginDialog::Field::None), message);
+                m_login->showError(loginDialogField(field), message);
             });
         connect(m_login, &QDialog::rejected, qApp, [this] {
             if (m_session->state() != ClientSession::State::SignedIn)

@@ -1,5 +1,6 @@
 #include "Jwt.h"
 
+#include "shared/AuthDtos.h"
 #include "shared/Json.h"
 
 #include <QJsonDocument>
@@ -12,6 +13,9 @@ using namespace Qt::StringLiterals;
 namespace Messenger::Server {
 
 namespace {
+
+// The one signature algorithm issued and accepted.
+const QString algorithm = QStringLiteral("HS256");
 
 // Only the one canonical spelling of each byte string is accepted: unpadded,
 // and with the unused low bits of the last character zero. Qt's decoder
@@ -64,10 +68,15 @@ QByteArray Jwt::hmac(const QByteArray &message) const
 QString Jwt::issue(
     const QString &subject, const QString &sessionId, qint64 expiresAt, qint64 issuedAt) const
 {
-    static const QByteArray header = base64UrlEncode(R"({"alg":"HS256","typ":"JWT"})"_ba);
-    QJsonObject claims { { u"sub"_s, subject }, { u"exp"_s, expiresAt }, { u"iat"_s, issuedAt } };
+    // {"alg":"HS256","typ":"JWT"}: compact JSON orders the keys.
+    static const QByteArray header = base64UrlEncode(QJsonDocument(
+        QJsonObject { { JwtClaims::algorithm.toString(), algorithm },
+            { JwtClaims::type.toString(), u"JWT"_s } }).toJson(QJsonDocument::Compact));
+    QJsonObject claims { { JwtClaims::subject.toString(), subject },
+        { JwtClaims::expiresAt.toString(), expiresAt },
+        { JwtClaims::issuedAt.toString(), issuedAt } };
     if (!sessionId.isEmpty())
-        claims.insert(u"sid"_s, sessionId);
+        claims.insert(JwtClaims::sessionId, sessionId);
     const QByteArray signingInput
         = header + '.' + base64UrlEncode(QJsonDocument(claims).toJson(QJsonDocument::Compact));
     return QString::fromLatin1(signingInput + '.' + base64UrlEncode(hmac(signingInput)));
@@ -84,7 +93,7 @@ std::optional<Jwt::Claims> Jwt::verify(QStringView token, qint64 now) const
         return std::nullopt;
 
     const auto header = decodeJsonPart(QByteArrayView(bytes).first(firstDot));
-    if (!header || header->value(u"alg").toString() != u"HS256"_s)
+    if (!header || header->value(JwtClaims::algorithm).toString() != algorithm)
         return std::nullopt;
 
     const QByteArray signingInput = bytes.left(lastDot);
@@ -99,16 +108,16 @@ std::optional<Jwt::Claims> Jwt::verify(QStringView token, qint64 now) const
         = decodeJsonPart(QByteArrayView(bytes).sliced(firstDot + 1, lastDot - firstDot - 1));
     if (!payload)
         return std::nullopt;
-    const auto exp = exactInteger(payload->value(u"exp"));
-    const QJsonValue sub = payload->value(u"sub");
+    const auto exp = exactInteger(payload->value(JwtClaims::expiresAt));
+    const QJsonValue sub = payload->value(JwtClaims::subject);
     if (!exp || !sub.isString() || *exp <= now)
         return std::nullopt;
-    if (const QJsonValue nbf = payload->value(u"nbf"); !nbf.isUndefined()) {
+    if (const QJsonValue nbf = payload->value(JwtClaims::notBefore); !nbf.isUndefined()) {
         const auto notBefore = exactInteger(nbf);
         if (!notBefore || *notBefore > now)
             return std::nullopt;
     }
-    const QJsonValue sid = payload->value(u"sid");
+    const QJsonValue sid = payload->value(JwtClaims::sessionId);
     if (!sid.isUndefined() && !sid.isString())
         return std::nullopt;
     return Claims { sub.toString(), sid.toString(), *exp };

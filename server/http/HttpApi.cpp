@@ -19,6 +19,8 @@
 #include "shared/ApiPaths.h"
 #include "shared/AuthDtos.h"
 #include "shared/Limits.h"
+#include "shared/Operations.h"
+#include "shared/Queries.h"
 #include "shared/Requests.h"
 
 #include <QFile>
@@ -372,8 +374,7 @@ void HttpApi::addChatRoutes(QHttpServer &server)
                 .then([](const Result<ReadState> &state) {
                     if (!state)
                         return HttpReply::error(state.error());
-                    return HttpReply::json(QJsonObject {
-                        { u"message_id"_s, state.value().messageId }, { u"is_read"_s, true } });
+                    return HttpReply::json(MessageReadAnswer { state.value().messageId }.toJson());
                 });
         });
     addRoute(server, v1 + u"/chats/<arg>"_s, Method::Get, auth, { chatNotFound },
@@ -600,39 +601,10 @@ QFuture<HttpReply> HttpApi::login(const Request &request)
 
 QFuture<HttpReply> HttpApi::history(const Request &request)
 {
-    MessageService::HistoryQuery query;
-    const auto limit = request.queryInteger(u"limit"_s, 1, Limits::historyPageMax);
-    const auto offset = request.queryInteger(u"offset"_s, 0, std::numeric_limits<int>::max());
-    const auto before
-        = request.queryInteger(u"before_seq"_s, 0, std::numeric_limits<qint64>::max());
-    const auto after = request.queryInteger(u"after_seq"_s, 0, std::numeric_limits<qint64>::max());
-    for (const auto *parameter : { &limit, &offset, &before, &after }) {
-        if (!*parameter)
-            return ready(parameter->error());
-    }
-    // Three ways to page, one at a time: each names a different starting point.
-    const QList<std::pair<QString, bool>> pagings { { u"offset"_s, offset.value().has_value() },
-        { u"before_seq"_s, before.value().has_value() },
-        { u"after_seq"_s, after.value().has_value() } };
-    QStringList given;
-    for (const auto &[name, present] : pagings) {
-        if (present)
-            given.append(name);
-    }
-    if (given.size() > 1) {
-        QList<FieldError> conflicts;
-        for (const QString &name : std::as_const(given))
-            conflicts.append({ { u"query"_s, name },
-                u"Use only one of offset, before_seq and after_seq (got %1)"_s.arg(
-                    given.join(u", "_s)),
-                u"parameter_conflict"_s });
-        return ready(ApiError::validation(conflicts));
-    }
-    query.limit = int(limit.value().value_or(Limits::historyPageDefault));
-    query.offset = int(offset.value().value_or(0));
-    query.beforeSeq = before.value();
-    query.afterSeq = after.value();
-    return respond(m_db.run([user = request.userId, id = request.args[0], query](
+    const auto query = HistoryQuery::fromQuery(request.query);
+    if (!query)
+        return ready(ApiError::validation(query.errors()));
+    return respond(m_db.run([user = request.userId, id = request.args[0], query = query.value()](
                                 Db &db) { return MessageService::history(db, user, id, query); }));
 }
 
@@ -647,44 +619,26 @@ std::optional<ApiError> HttpApi::chatChangeRefused(const QString &userId)
 
 QFuture<HttpReply> HttpApi::searchUsers(const Request &request)
 {
-    const QString text = request.query.queryItemValue(u"query"_s, QUrl::FullyDecoded).trimmed();
-    if (text.isEmpty())
-        return ready(ApiError::validation(
-            { { { u"query"_s, u"query"_s }, u"Field required"_s, u"missing"_s } }));
-    // One or two letters would list everyone a page at a time.
-    if (text.size() < Limits::userSearchQueryMin)
-        return ready(ApiError::validation({ { { u"query"_s, u"query"_s },
-            u"String should have at least %1 characters"_s.arg(Limits::userSearchQueryMin),
-            u"string_too_short"_s } }));
-    if (auto invalid = UserService::invalidSearchQuery(text))
-        return ready(*invalid);
-    const auto limit = request.queryInteger(u"limit"_s, 1, Limits::userSearchMax);
-    if (!limit)
-        return ready(limit.error());
+    const auto query = UserSearchQuery::fromQuery(request.query);
+    if (!query)
+        return ready(ApiError::validation(query.errors()));
     if (const auto wait = m_limits.searchesByUser.acquire(request.userId))
         return ready(ApiError::tooManyRequests(u"too_many_searches"_s, *wait));
-    return respond(m_db.run([user = request.userId, text,
-                                count = int(limit.value().value_or(Limits::userSearchDefault))](
-                                Db &db) { return UserService::search(db, user, text, count); }));
+    return respond(m_db.run([user = request.userId, query = query.value()](
+                                Db &db) { return UserService::search(db, user, query); }));
 }
 
 QFuture<HttpReply> HttpApi::updates(const Request &request)
 {
-    const auto since = request.queryInteger(u"since_seq"_s, 0, std::numeric_limits<qint64>::max());
-    const auto limit = request.queryInteger(u"limit"_s, 1, Limits::historyPageMax * 5);
-    if (!since)
-        return ready(since.error());
-    if (!limit)
-        return ready(limit.error());
-    if (!since.value())
-        return ready(ApiError::validation(
-            { { { u"query"_s, u"since_seq"_s }, u"Field required"_s, u"missing"_s } }));
+    const auto query = UpdatesQuery::fromQuery(request.query);
+    if (!query)
+        return ready(ApiError::validation(query.errors()));
     // Only up to the feed's watermark: everything at or below it is committed,
     // so a client resuming from the last seq it saw misses nothing.
-    return respond(
-        m_db.run([user = request.userId, after = *since.value(), until = m_feed.deliveredSeq(),
-                     count = int(limit.value().value_or(Limits::historyPageMax))](
-                     Db &db) { return UpdatesService::forUser(db, user, after, until, count); }));
+    return respond(m_db.run([user = request.userId, after = query->sinceSeq,
+                                until = m_feed.deliveredSeq(), count = query->limit](Db &db) {
+        return UpdatesService::forUser(db, user, after, until, count);
+    }));
 }
 
 TokenService::ClientInfo HttpApi::clientInfo(
@@ -708,11 +662,9 @@ QFuture<HttpReply> HttpApi::health()
 {
     return m_db.ping().then([](const Result<Empty> &result) {
         if (result)
-            return HttpReply::json({ { u"status"_s, u"ok"_s }, { u"database"_s, u"ok"_s } });
+            return HttpReply::json(HealthStatus {}.toJson());
         return HttpReply::json(
-            { { u"status"_s, u"unavailable"_s }, { u"database"_s, u"unreachable"_s },
-                { u"detail"_s, result.error().detail }, { u"code"_s, result.error().code } },
-            503);
+            HealthStatus { false, result.error().detail, result.error().code }.toJson(), 503);
     });
 }
 

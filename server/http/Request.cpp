@@ -50,25 +50,8 @@ Result<QJsonObject> Request::jsonObject(bool optional) const
             u"Malformed JSON at offset %1: %2"_s.arg(error.offset).arg(error.errorString()));
     if (!document.isObject())
         return ApiError::validation(
-            { { { u"body"_s }, u"Input should be a valid dictionary"_s, u"dict_type"_s } });
+            { { bodyLocation(), u"Input should be a valid dictionary"_s, u"dict_type"_s } });
     return document.object();
-}
-
-Result<std::optional<qint64>> Request::queryInteger(
-    const QString &key, qint64 min, qint64 max) const
-{
-    if (!query.hasQueryItem(key))
-        return std::optional<qint64>();
-    bool ok = false;
-    const qint64 value = query.queryItemValue(key).toLongLong(&ok);
-    if (!ok)
-        return ApiError::validation(
-            { { { u"query"_s, key }, u"Input should be a valid integer"_s, u"int_parsing"_s } });
-    if (value < min || value > max)
-        return ApiError::validation(
-            { { { u"query"_s, key }, u"Input should be between %1 and %2"_s.arg(min).arg(max),
-                value < min ? u"greater_than_equal"_s : u"less_than_equal"_s } });
-    return std::optional<qint64>(value);
 }
 
 QString Request::bearerToken() const

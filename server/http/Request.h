@@ -1,7 +1,7 @@
 #pragma once
 
-#include "security/TrustedProxies.h"
 #include "core/ApiError.h"
+#include "security/TrustedProxies.h"
 
 #include <QByteArray>
 #include <QElapsedTimer>
@@ -37,8 +37,6 @@ struct Request
 
     // The body as a JSON object, or the right 415 / 400 / 422.
     Result<QJsonObject> jsonObject(bool optional = false) const;
-    // An integer query parameter within [min, max], or a 422 located at {"query", key}.
-    Result<std::optional<qint64>> queryInteger(const QString &key, qint64 min, qint64 max) const;
     QString bearerToken() const;
 };
 

@@ -85,7 +85,7 @@ Result<Chat> createPersonal(
 {
     const QString &otherId = request.otherUserId;
     if (otherId == callerId)
-        return ApiError::validation({ { { u"body"_s, u"member_ids"_s },
+        return ApiError::validation({ { bodyLocation(CreatePersonalChatRequest::memberIdsKey),
             u"A personal chat needs another user"_s, u"value_error"_s } });
     const QString key = qMin(callerId, otherId) + u':' + qMax(callerId, otherId);
     Transaction transaction(db);
@@ -130,7 +130,7 @@ Result<Chat> createGroup(Db &db, const QString &callerId, const CreateGroupChatR
     QStringList memberIds = request.memberIds;
     memberIds.removeAll(callerId);
     if (memberIds.size() + 1 > Limits::groupMembersMax)
-        return ApiError::validation({ { { u"body"_s, u"member_ids"_s },
+        return ApiError::validation({ { bodyLocation(CreateGroupChatRequest::memberIdsKey),
             u"A group has at most %1 members"_s.arg(Limits::groupMembersMax), u"too_long"_s } });
     Transaction transaction(db);
     QStringList wanted = memberIds;

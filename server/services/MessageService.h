@@ -3,6 +3,7 @@
 #include "core/ApiError.h"
 #include "db/Db.h"
 #include "shared/Message.h"
+#include "shared/Queries.h"
 #include "shared/Requests.h"
 
 namespace Messenger::Server::MessageService {
@@ -22,13 +23,6 @@ struct PendingSend
 // sends are stored one by one, so one bad send never fails the others.
 QList<Result<Message>> sendBatch(Db &db, const QList<PendingSend> &sends);
 
-struct HistoryQuery
-{
-    int limit = 100;
-    int offset = 0;
-    std::optional<qint64> beforeSeq;
-    std::optional<qint64> afterSeq;
-};
 // Newest first, except with afterSeq: oldest first, so that the next page
 // continues after the last message of this one. Offset paging costs the same
 // at any depth: chat_seq has no gaps, so an offset is a position in the

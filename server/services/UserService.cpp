@@ -1,8 +1,6 @@
 #include "UserService.h"
 
 #include "ChatAccess.h"
-#include "shared/Limits.h"
-#include "shared/Validation.h"
 
 using namespace Qt::StringLiterals;
 
@@ -34,32 +32,17 @@ Result<User> user(Db &db, const QString &userId)
     return ChatAccess::requireUser(db, userId);
 }
 
-std::optional<ApiError> invalidSearchQuery(const QString &query)
+Result<QList<User>> search(Db &db, const QString &callerId, const UserSearchQuery &query)
 {
-    const QStringList location { u"query"_s, u"query"_s };
-    if (query.size() > Limits::userSearchQueryMax)
-        return ApiError::validation({ { location,
-            u"String should have at most %1 characters"_s.arg(Limits::userSearchQueryMax),
-            u"string_too_long"_s } });
-    if (!Validation::isStorableText(query))
-        return ApiError::validation({ { location, Validation::unstorableTextMessage.toString(),
-            Validation::unstorableTextType.toString() } });
-    return std::nullopt;
-}
-
-Result<QList<User>> search(Db &db, const QString &callerId, const QString &query, int limit)
-{
-    if (auto invalid = invalidSearchQuery(query))
-        return *invalid;
-    QString escaped = query.toLower();
+    QString escaped = query.text.toLower();
     escaped.replace(u'\\', u"\\\\"_s).replace(u'%', u"\\%"_s).replace(u'_', u"\\_"_s);
     // Names match by word prefix; an e-mail only as a whole address, so
     // nobody can list the addresses on the server by their first letters.
     Rows rows = db.exec(u"SELECT id, email, name FROM users WHERE id <> ? AND "
                         "(name_lower LIKE ? ESCAPE '\\' OR name_lower LIKE ? ESCAPE '\\' "
                         "OR email = ?) ORDER BY name_lower, email LIMIT ?"_s,
-        { callerId, QString(escaped + u'%'), QString(u"% "_s + escaped + u'%'), query.toLower(),
-            limit });
+        { callerId, QString(escaped + u'%'), QString(u"% "_s + escaped + u'%'),
+            query.text.toLower(), query.limit });
     QList<User> users;
     while (rows.next())
         users.append({ rows.string(0), rows.string(1), rows.string(2) });

@@ -3,6 +3,7 @@
 #include "core/ApiError.h"
 #include "db/Db.h"
 #include "shared/AuthDtos.h"
+#include "shared/Queries.h"
 #include "shared/User.h"
 
 namespace Messenger::Server::UserService {
@@ -19,13 +20,9 @@ Result<Credentials> credentials(Db &db, const QString &email);
 
 Result<User> user(Db &db, const QString &userId);
 
-// A 422 for a search query that cannot be run: longer than
-// Limits::userSearchQueryMax or not storable text (Validation::isStorableText).
-// Checked before any database work.
-std::optional<ApiError> invalidSearchQuery(const QString &query);
-
-// People whose name (or a word of it) or email starts with `query`,
-// case-insensitively, excluding the caller.
-Result<QList<User>> search(Db &db, const QString &callerId, const QString &query, int limit);
+// People whose name (or a word of it) or email starts with `query.text`,
+// case-insensitively, excluding the caller. UserSearchQuery::fromQuery has
+// checked the text: nothing that cannot match reaches the database.
+Result<QList<User>> search(Db &db, const QString &callerId, const UserSearchQuery &query);
 
 } // namespace Messenger::Server::UserService

@@ -15,6 +15,7 @@
 #include "services/TokenService.h"
 #include "services/TypingAudience.h"
 #include "services/Updates.h"
+#include "shared/Queries.h"
 #include "shared/WsEvents.h"
 
 #include <QDateTime>
@@ -108,7 +109,7 @@ void WsGateway::accept(std::unique_ptr<QWebSocket> socket)
         }
         chatId = *id;
     }
-    QString token = query.queryItemValue(u"token"_s, QUrl::FullyDecoded);
+    QString token = query.queryItemValue(WsConnectQuery::tokenKey.toString(), QUrl::FullyDecoded);
     if (token.isEmpty()) {
         const QByteArray header = socket->request().rawHeader("Authorization").trimmed();
         if (header.size() > 7 && header.left(7).toLower() == "bearer ")
@@ -122,9 +123,9 @@ void WsGateway::accept(std::unique_ptr<QWebSocket> socket)
     const Credentials credentials { identity->userId, identity->sessionId, identity->expiresAt };
     const auto userId = std::optional<QString>(identity->userId);
     std::optional<qint64> sinceSeq;
-    if (query.hasQueryItem(u"since_seq"_s)) {
+    if (query.hasQueryItem(WsConnectQuery::sinceSeqKey.toString())) {
         bool ok = false;
-        sinceSeq = query.queryItemValue(u"since_seq"_s).toLongLong(&ok);
+        sinceSeq = query.queryItemValue(WsConnectQuery::sinceSeqKey.toString()).toLongLong(&ok);
         if (!ok || *sinceSeq < 0) {
             reject(socket.release(), u"since_seq must be a non-negative integer"_s);
             return;

@@ -164,13 +164,13 @@ void TestApiClient::chatsMessagesAndHistory()
     for (int i = 0; i < 5; ++i)
         VERIFY_OK(await(bobClient->sendMessage(chat.value().id, u"reply %1"_s.arg(i))));
 
-    const auto newest = await(ann->history(chat.value().id, { std::nullopt, std::nullopt, 3 }));
+    const auto newest = await(ann->history(chat.value().id, { .limit = 3 }));
     VERIFY_OK(newest);
     QCOMPARE(newest.value().messages.size(), 3);
     QCOMPARE(newest.value().messages.first().text, u"reply 4"_s);
     QVERIFY(newest.value().hasMore);
-    const auto older = await(
-        ann->history(chat.value().id, { newest.value().messages.last().seq, std::nullopt, 10 }));
+    const auto older = await(ann->history(
+        chat.value().id, { .limit = 10, .beforeSeq = newest.value().messages.last().seq }));
     QCOMPARE(older.value().messages.size(), 3);
     QCOMPARE(older.value().messages.last().text, u"hello"_s);
     QVERIFY(!older.value().hasMore);
