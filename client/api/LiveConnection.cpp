@@ -1,5 +1,7 @@
 #include "LiveConnection.h"
 
+#include "shared/Queries.h"
+
 #include "ApiClient.h"
 #include "shared/ApiPaths.h"
 #include "shared/Json.h"
@@ -181,11 +183,9 @@ void LiveConnection::open()
     QUrl url = m_api->baseUrl();
     url.setScheme(url.scheme() == u"https"_s ? u"wss"_s : u"ws"_s);
     url.setPath(url.path() + ApiPaths::wsUser.toString());
-    QUrlQuery query;
-    query.addQueryItem(u"token"_s, m_api->accessToken());
-    if (m_resumeSeq > 0)
-        query.addQueryItem(u"since_seq"_s, QString::number(m_resumeSeq));
-    url.setQuery(query);
+    url.setQuery(WsConnectQuery {
+        m_api->accessToken(), m_resumeSeq > 0 ? std::optional(m_resumeSeq) : std::nullopt }
+                     .toQuery());
 
     m_greeted = false;
     m_socket = new QWebSocket(QString(), QWebSocketProtocol::VersionLatest, this);

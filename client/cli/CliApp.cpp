@@ -71,6 +71,14 @@ std::optional<qint64> positiveNumber(const QString &text)
 
 CliApp::CliApp(QObject *parent)
     : QObject(parent)
+    , m_serverOption(u"server"_s,
+          tr("Server address (default: the stored one, or http://127.0.0.1:8000)."), u"url"_s)
+    , m_jsonOption(u"json"_s, tr("Print JSON, one value per line."))
+    , m_nameOption(u"name"_s, tr("Display name (register)."), u"name"_s)
+    , m_emailOption(u"email"_s, tr("Email (register, login)."), u"email"_s)
+    , m_limitOption(u"limit"_s, tr("Messages to show (history), 1 to 100. Default 20."), u"n"_s)
+    , m_beforeOption(u"before"_s, tr("Only messages older than this seq (history)."), u"seq"_s)
+    , m_sinceOption(u"since"_s, tr("Replay the events after this seq first (listen)."), u"seq"_s)
     , m_out(stdout)
     , m_err(stderr)
 {
@@ -87,18 +95,10 @@ CliApp::CliApp(QObject *parent)
 void CliApp::start(const QStringList &arguments)
 {
     m_parser.setApplicationDescription(tr("Messenger on the command line.") + u"\n\n"_s + usage);
-    m_parser.addHelpOption();
-    m_parser.addVersionOption();
-    m_parser.addOptions({
-        { u"server"_s, tr("Server address (default: the stored one, or http://127.0.0.1:8000)."),
-            u"url"_s },
-        { u"json"_s, tr("Print JSON, one value per line.") },
-        { u"name"_s, tr("Display name (register)."), u"name"_s },
-        { u"email"_s, tr("Email (register, login)."), u"email"_s },
-        { u"limit"_s, tr("Messages to show (history), 1 to 100. Default 20."), u"n"_s },
-        { u"before"_s, tr("Only messages older than this seq (history)."), u"seq"_s },
-        { u"since"_s, tr("Replay the events after this seq first (listen)."), u"seq"_s },
-    });
+    const QCommandLineOption help = m_parser.addHelpOption();
+    const QCommandLineOption version = m_parser.addVersionOption();
+    m_parser.addOptions({ m_serverOption, m_jsonOption, m_nameOption, m_emailOption, m_limitOption,
+        m_beforeOption, m_sinceOption });
     m_parser.addPositionalArgument(u"command"_s, tr("What to do (see above)."));
     // parse(), not process(): a bad command line is a usage error like any
     // other, printed as JSON under --json.
@@ -107,11 +107,11 @@ void CliApp::start(const QStringList &arguments)
         failUsage(m_parser.errorText());
         return;
     }
-    if (m_parser.isSet(u"help"_s))
+    if (m_parser.isSet(help))
         m_parser.showHelp(Success);
-    if (m_parser.isSet(u"version"_s))
+    if (m_parser.isSet(version))
         m_parser.showVersion();
-    QString server = m_parser.value(u"server"_s);
+    QString server = m_parser.value(m_serverOption);
     if (server.isEmpty())
         server = m_store.serverUrl();
     if (server.isEmpty())
@@ -154,9 +154,9 @@ void CliApp::start(const QStringList &arguments)
         failUsage(tr("Unknown command: %1. See --help.").arg(command));
 }
 
-QString CliApp::option(const QString &name) const
+QString CliApp::option(const QCommandLineOption &option) const
 {
-    return m_parser.value(name);
+    return m_parser.value(option);
 }
 
 QString CliApp::password(bool confirm)
@@ -173,8 +173,8 @@ QString CliApp::password(bool confirm)
 
 void CliApp::registerUser(const QStringList &args)
 {
-    const QString name = option(u"name"_s);
-    const QString email = option(u"email"_s);
+    const QString name = option(m_nameOption);
+    const QString email = option(m_emailOption);
     if (name.isEmpty() || email.isEmpty() || !args.isEmpty()) {
         failUsage(tr("register needs --name and --email, and nothing else."));
         return;
@@ -195,7 +195,7 @@ void CliApp::registerUser(const QStringList &args)
 
 void CliApp::login(const QStringList &args)
 {
-    const QString email = option(u"email"_s);
+    const QString email = option(m_emailOption);
     if (email.isEmpty() || !args.isEmpty()) {
         failUsage(tr("login needs --email, and nothing else."));
         return;
@@ -301,16 +301,16 @@ void CliApp::history(const QStringList &args)
     }
     HistoryQuery query;
     query.limit = 20;
-    if (m_parser.isSet(u"limit"_s)) {
-        const auto limit = positiveNumber(option(u"limit"_s));
+    if (m_parser.isSet(m_limitOption)) {
+        const auto limit = positiveNumber(option(m_limitOption));
         if (!limit || *limit > 100) {
             failUsage(tr("--limit takes a number from 1 to 100."));
             return;
         }
         query.limit = int(*limit);
     }
-    if (m_parser.isSet(u"before"_s)) {
-        query.beforeSeq = positiveNumber(option(u"before"_s));
+    if (m_parser.isSet(m_beforeOption)) {
+        query.beforeSeq = positiveNumber(option(m_beforeOption));
         if (!query.beforeSeq) {
             failUsage(tr("--before takes a seq, a positive number."));
             return;
@@ -373,9 +373,9 @@ void CliApp::read(const QStringList &args)
 void CliApp::listen()
 {
     std::optional<qint64> since;
-    if (m_parser.isSet(u"since"_s)) {
+    if (m_parser.isSet(m_sinceOption)) {
         bool ok = false;
-        since = option(u"since"_s).toLongLong(&ok);
+        since = option(m_sinceOption).toLongLong(&ok);
         if (!ok || *since < 0) {
             failUsage(tr("--since takes a seq, a number from 0."));
             return;

@@ -58,8 +58,15 @@ private:
     // MESSENGER_PASSWORD, else asked for; `confirm` asks twice on a terminal.
     QString password(bool confirm);
     void done(const QJsonValue &json, const QString &text);
-    QString option(const QString &name) const;
+    QString option(const QCommandLineOption &option) const;
 
+    const QCommandLineOption m_serverOption;
+    const QCommandLineOption m_jsonOption;
+    const QCommandLineOption m_nameOption;
+    const QCommandLineOption m_emailOption;
+    const QCommandLineOption m_limitOption;
+    const QCommandLineOption m_beforeOption;
+    const QCommandLineOption m_sinceOption;
     QCommandLineParser m_parser;
     bool m_json = false;
     bool m_saidListening = false;

@@ -26,7 +26,7 @@ for my $file (@ARGV) {
                              {substr($1, 0, 1) . ('x' x (length($1) - 2)) . substr($1, -1)}ge;
 
     my %lines;
-    while ($text =~ /(?:\.|->)(?:value|insert|contains|remove|take)\(\s*$key\s*[,)]/g) {
+    while ($text =~ /(?:\.|->)(?:value|insert|contains|remove|take|queryItemValue|hasQueryItem|addQueryItem)\(\s*$key\s*[,)]/g) {
         $lines{line_of($text, $-[0])} = 1;
     }
     while ($text =~ /\[\s*$key\s*\]/g) {
