@@ -122,6 +122,10 @@ QVariant MessageModel::data(const QModelIndex &index, int role) const
             | (item.clientId.isEmpty() ? 0 : 8);
     case FailureReasonRole:
         return item.failureReason;
+    case Qt::ToolTipRole:
+        // Hovering a failed message (the red icon) tells why the server refused it.
+        return item.delivery == Delivery::Failed ? tr("Not sent: %1").arg(item.failureReason)
+                                                 : QVariant();
     case ClientIdRole:
         return item.clientId;
     default:

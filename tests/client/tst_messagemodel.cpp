@@ -312,6 +312,7 @@ void TestMessageModel::refusedSendIsMarkedFailedAndNotResent()
         model->index(0).data(MessageModel::DeliveryRole).value<MessageModel::Delivery>(),
         MessageModel::Delivery::Failed, 10000);
     QVERIFY(model->index(0).data(MessageModel::FailureReasonRole).toString().contains(u"4096"_s));
+    QVERIFY(model->index(0).data(Qt::ToolTipRole).toString().contains(u"4096"_s));
     QCOMPARE(failed.size(), 1);
     QCOMPARE(session.live()->unacknowledgedCount(), 0);
 
