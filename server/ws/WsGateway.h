@@ -1,9 +1,9 @@
 #pragma once
 
 #include "ConnectionSlots.h"
+#include "core/ApiError.h"
 #include "security/RateLimiter.h"
 #include "security/TrustedProxies.h"
-#include "core/ApiError.h"
 
 #include <QHash>
 #include <QHostAddress>
