@@ -284,6 +284,11 @@ QFuture<ApiResult<Empty>> ApiClient::revokeSession(const QString &sessionId)
     return call<Empty>("DELETE", ApiPaths::session(sessionId));
 }
 
+QFuture<ApiResult<HealthStatus>> ApiClient::health()
+{
+    return call<HealthStatus>("GET", ApiPaths::health.toString(), {}, false);
+}
+
 QFuture<ApiResult<User>> ApiClient::me()
 {
     return call<User>("GET", ApiPaths::usersMe.toString());

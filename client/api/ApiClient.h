@@ -4,6 +4,7 @@
 #include "shared/AuthDtos.h"
 #include "shared/Chat.h"
 #include "shared/Events.h"
+#include "shared/Operations.h"
 #include "shared/Queries.h"
 #include "shared/Requests.h"
 
@@ -55,6 +56,9 @@ public:
     QFuture<ApiResult<QList<Messenger::SessionInfo>>> sessions();
     QFuture<ApiResult<Empty>> revokeSession(const QString &sessionId);
 
+    // GET /health, unauthenticated: an error unless the server and its
+    // database answer (LiveConnection uses it to notice a comeback).
+    QFuture<ApiResult<Messenger::HealthStatus>> health();
     QFuture<ApiResult<Messenger::User>> me();
     QFuture<ApiResult<QList<Messenger::User>>> searchUsers(const QString &query, int limit = 20);
 

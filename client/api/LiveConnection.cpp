@@ -23,8 +23,6 @@ Q_LOGGING_CATEGORY(lcLive, "messenger.client.live")
 namespace Messenger::Client {
 
 namespace {
-constexpr int firstBackoffMs = 1000;
-constexpr int maxBackoffMs = 30000;
 constexpr int typingIntervalMs = 3000;
 // We ping when the line has been quiet this long, and give up on it after
 // the second interval (the server pings every 30 s, so a live line is never
@@ -33,6 +31,10 @@ constexpr int keepAliveIntervalMs = 20000;
 constexpr int deadAfterMs = 50000;
 // Renew this long before the access token expires (or at 80% of a shorter life).
 constexpr qint64 renewBeforeExpiryMs = 60000;
+// While a reconnect waits longer than this, GET /health every ~2 s (±25%):
+// the server coming back is noticed within seconds, not at the end of a 30 s
+// backoff, and a health check is far cheaper for the server than a socket.
+constexpr int comebackProbeMs = 2000;
 } // namespace
 
 LiveConnection::LiveConnection(ApiClient *api, QObject *parent)
@@ -41,6 +43,8 @@ LiveConnection::LiveConnection(ApiClient *api, QObject *parent)
 {
     m_reconnectTimer.setSingleShot(true);
     connect(&m_reconnectTimer, &QTimer::timeout, this, &LiveConnection::open);
+    m_comebackProbe.setSingleShot(true);
+    connect(&m_comebackProbe, &QTimer::timeout, this, &LiveConnection::probeForComeback);
     m_keepAlive.setInterval(keepAliveIntervalMs);
     connect(&m_keepAlive, &QTimer::timeout, this, &LiveConnection::checkAlive);
     m_renewal.setSingleShot(true);
@@ -82,6 +86,7 @@ void LiveConnection::disconnectFromServer()
 {
     m_wanted = false;
     m_reconnectTimer.stop();
+    m_comebackProbe.stop();
     m_keepAlive.stop();
     m_outbox.clear();
     m_resumeSeq = 0;
@@ -98,6 +103,7 @@ void LiveConnection::reconnectNow()
 {
     if (m_state == State::WaitingToReconnect) {
         m_reconnectTimer.stop();
+        m_comebackProbe.stop();
         open();
     }
 }
@@ -232,13 +238,38 @@ void LiveConnection::scheduleReconnect()
     // all come back in the same instant. A refused token retries at once.
     int delay = 0;
     if (!m_credentialsRefused) {
-        const int base = std::min(maxBackoffMs, firstBackoffMs << std::min(m_attempt, 5));
-        delay = base * (80 + int(QRandomGenerator::global()->bounded(41))) / 100;
+        const qint64 base = std::min<qint64>(
+            m_maxBackoff.count(), m_firstBackoff.count() << std::min(m_attempt, 5));
+        delay = int(base * (80 + int(QRandomGenerator::global()->bounded(41))) / 100);
         ++m_attempt;
     }
     m_reconnectAt.setRemainingTime(delay);
     m_reconnectTimer.start(delay);
     setState(State::WaitingToReconnect);
+    scheduleComebackProbe();
+}
+
+void LiveConnection::scheduleComebackProbe()
+{
+    const int wait = comebackProbeMs * (75 + int(QRandomGenerator::global()->bounded(51))) / 100;
+    if (m_state == State::WaitingToReconnect && m_reconnectAt.remainingTime() > wait)
+        m_comebackProbe.start(wait);
+}
+
+void LiveConnection::probeForComeback()
+{
+    if (m_state != State::WaitingToReconnect || !m_api)
+        return;
+    m_api->health().then(this, [this](const ApiResult<HealthStatus> &health) {
+        if (m_state != State::WaitingToReconnect)
+            return;
+        if (health) {
+            qCInfo(lcLive) << "the server answers again: reconnecting now";
+            reconnectNow();
+        } else {
+            scheduleComebackProbe();
+        }
+    });
 }
 
 namespace {

@@ -4,12 +4,14 @@
 #include "shared/WsFrames.h"
 
 #include <QDeadlineTimer>
+
 #include <QElapsedTimer>
 #include <QHash>
 #include <QObject>
 #include <QPointer>
 #include <QTimer>
 #include <QWebSocket>
+#include <chrono>
 
 namespace Messenger::Client {
 
@@ -35,6 +37,13 @@ public:
 
     State state() const { return m_state; }
     int secondsUntilReconnect() const;
+    // Waits between reconnect attempts: `first`, doubling up to `max` (1 s to
+    // 30 s by default), each ±20%.
+    void setReconnectBackoff(std::chrono::milliseconds first, std::chrono::milliseconds max)
+    {
+        m_firstBackoff = first;
+        m_maxBackoff = max;
+    }
     // Where the next connection resumes from; only ever moves forward.
     void setResumeSeq(qint64 seq);
     qint64 resumeSeq() const { return m_resumeSeq; }
@@ -85,6 +94,10 @@ private:
     void open();
     void setState(State state);
     void scheduleReconnect();
+    // While waiting to reconnect, asks /health now and then and reconnects
+    // as soon as the server answers.
+    void scheduleComebackProbe();
+    void probeForComeback();
     void handleFrame(const QString &text);
     void handleError(const Messenger::ErrorFrame &error);
     void handleEvent(const Messenger::Event &event);
@@ -113,6 +126,9 @@ private:
     qint64 m_resumeSeq = 0;
     int m_attempt = 0;
     QTimer m_reconnectTimer;
+    QTimer m_comebackProbe;
+    std::chrono::milliseconds m_firstBackoff { 1000 };
+    std::chrono::milliseconds m_maxBackoff { 30000 };
     QDeadlineTimer m_reconnectAt;
     QTimer m_keepAlive;
     QTimer m_renewal;

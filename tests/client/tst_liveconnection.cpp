@@ -55,6 +55,7 @@ private Q_SLOTS:
     void receivesLiveAndSendsWithAck();
     void resumesAfterDropsWithNothingLostOrDuplicated();
     void outboxSurvivesServerRestartWithoutDuplicates();
+    void reconnectsAsSoonAsTheServerIsBack();
     void refusedTokenIsRefreshedAndReconnects();
     void renewsItsTokenOverTheSocketAndEndsWithItsSession();
     void rateLimitedSendsGoAgainLater();
@@ -191,6 +192,25 @@ void TestLiveConnection::outboxSurvivesServerRestartWithoutDuplicates()
     for (const QJsonValue &message : history.object().value(u"messages").toArray())
         texts.prepend(message.toObject().value(u"text").toString());
     QCOMPARE(texts, (QStringList { u"before"_s, u"while down 1"_s, u"while down 2"_s }));
+}
+
+// A server that comes back is noticed within seconds (the client asks
+// /health while it waits), not at the end of its backoff: with a minute's
+// backoff, connecting again at all within the wait below proves it.
+void TestLiveConnection::reconnectsAsSoonAsTheServerIsBack()
+{
+    TestServer server;
+    QVERIFY2(server.start(), qPrintable(server.error()));
+    HttpClient http(server);
+    LiveUser ann(server, http.newUser(u"Ann"_s));
+    ann.live.setReconnectBackoff(std::chrono::minutes(1), std::chrono::minutes(1));
+    QVERIFY(ann.connectNow());
+
+    server.stop();
+    QTRY_COMPARE_WITH_TIMEOUT(ann.live.state(), LiveConnection::State::WaitingToReconnect, 10000);
+    QVERIFY(ann.live.secondsUntilReconnect() > 40);
+    QVERIFY2(server.start(), qPrintable(server.error()));
+    QTRY_COMPARE_WITH_TIMEOUT(ann.live.state(), LiveConnection::State::Connected, 20000);
 }
 
 // A burst beyond the server's message limit is not a failure: the refused
