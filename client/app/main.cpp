@@ -12,7 +12,9 @@ int main(int argc, char *argv[])
     QApplication app(argc, argv);
     QApplication::setOrganizationName(u"Messenger"_s);
     QApplication::setApplicationName(u"Messenger"_s);
-    QApplication::setApplicationDisplayName(u"Messenger"_s);
+    // No applicationDisplayName: on X11 Qt appends it to every window title,
+    // which made the main window "Messenger (7) — Messenger". Titles name
+    // the app themselves where they should.
     QApplication::setWindowIcon(QIcon(u":/icons/messenger.svg"_s));
     Messenger::Client::DesktopApp::installTranslations(
         QSettings().value(u"ui/language"_s).toString());
