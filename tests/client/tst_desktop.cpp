@@ -11,6 +11,7 @@
 #include "client/ui/TimelineView.h"
 
 #include <QApplication>
+#include <QDialogButtonBox>
 #include <QDir>
 #include <QJsonArray>
 #include <QLabel>
@@ -42,6 +43,7 @@ private Q_SLOTS:
     void registrationRefusalBlamesTheFieldItNames_data();
     void registrationRefusalBlamesTheFieldItNames();
     void settingsListAndEndSessions();
+    void qtsOwnStringsFollowTheLanguage();
 
 private:
     void screenshot(QWidget *widget, const QString &name)
@@ -334,6 +336,18 @@ void TestDesktop::settingsListAndEndSessions()
     for (int row = 0; row < panel.sessionCount(); ++row)
         QVERIFY(list->topLevelItem(row)->text(0) != u"Ann's phone"_s);
     COMPARE_STATUS(m_http->get(u"/api/v1/users/me"_s, phoneToken), 401);
+}
+
+// Buttons Qt itself labels (Cancel, OK in dialogs) are translated too, not
+// left in English in a Russian window: Qt's own catalogue is installed by the
+// scripts (qt6-translations-l10n) and loaded with ours.
+void TestDesktop::qtsOwnStringsFollowTheLanguage()
+{
+    DesktopApp::installTranslations(u"ru"_s);
+    QDialogButtonBox russian(QDialogButtonBox::Cancel);
+    const QString cancel = russian.button(QDialogButtonBox::Cancel)->text();
+    DesktopApp::installTranslations(qEnvironmentVariable("MESSENGER_SCREENSHOT_LANG", u"en"_s));
+    QCOMPARE(cancel, u"Отмена"_s);
 }
 
 QTEST_MAIN(TestDesktop)
