@@ -211,6 +211,16 @@ void LoginDialog::showError(Field field, const QString &message)
         edit->setFocus();
         edit->selectAll();
     }
+    fitContents();
+}
+
+void LoginDialog::fitContents()
+{
+    // Error lines wrap (their height depends on the width), and a top-level
+    // window does not grow for height-for-width content by itself: without
+    // this a two-line error is drawn over the field below it.
+    layout()->activate();
+    resize(width(), std::max(height(), layout()->totalHeightForWidth(width())));
 }
 
 void LoginDialog::clearErrors()
@@ -251,6 +261,7 @@ bool LoginDialog::validate()
         } else {
             errorLabelFor(field)->setText(message);
             errorLabelFor(field)->show();
+            fitContents();
         }
         ok = false;
     };

@@ -43,6 +43,7 @@ Q_SIGNALS:
 
 private:
     void submit();
+    void fitContents();
     bool validate();
     QLabel *errorLabelFor(Field field) const;
 

@@ -44,6 +44,7 @@ private Q_SLOTS:
     void registrationRefusalBlamesTheFieldItNames();
     void settingsListAndEndSessions();
     void qtsOwnStringsFollowTheLanguage();
+    void signInErrorsNeverOverlapTheFields();
 
 private:
     void screenshot(QWidget *widget, const QString &name)
@@ -348,6 +349,40 @@ void TestDesktop::qtsOwnStringsFollowTheLanguage()
     const QString cancel = russian.button(QDialogButtonBox::Cancel)->text();
     DesktopApp::installTranslations(qEnvironmentVariable("MESSENGER_SCREENSHOT_LANG", u"en"_s));
     QCOMPARE(cancel, u"Отмена"_s);
+}
+
+// A long error (two lines under the Server field) makes room for itself: the
+// dialog grows instead of drawing the text over the next field.
+void TestDesktop::signInErrorsNeverOverlapTheFields()
+{
+    LoginDialog dialog;
+    dialog.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+    dialog.showError(LoginDialog::Field::Server,
+        u"Cannot reach the server. Check the address and your connection, then try again."_s);
+    dialog.showError(LoginDialog::Field::Password, u"Incorrect email or password"_s);
+    const auto overlaps = [&dialog] {
+        QStringList found;
+        const auto rectOf = [&dialog](const QWidget *widget) {
+            return QRect(widget->mapTo(&dialog, QPoint(0, 0)), widget->size());
+        };
+        for (const QLabel *label : dialog.findChildren<QLabel *>()) {
+            if (!label->isVisible() || label->text().isEmpty())
+                continue;
+            if (label->height() < label->heightForWidth(label->width()))
+                found.append(u"'%1' is cut short"_s.arg(label->text()));
+            for (const QWidget *other : dialog.findChildren<QWidget *>()) {
+                if (other != label && other->isVisible()
+                    && (qobject_cast<const QLineEdit *>(other)
+                        || qobject_cast<const QPushButton *>(other))
+                    && rectOf(label).intersects(rectOf(other)))
+                    found.append(u"'%1' overlaps %2"_s.arg(label->text(), other->objectName()));
+            }
+        }
+        return found;
+    };
+    QTRY_COMPARE(overlaps(), QStringList());
+    screenshot(&dialog, u"sign-in-error"_s);
 }
 
 QTEST_MAIN(TestDesktop)
