@@ -93,29 +93,50 @@ void ClientSession::restore()
 void ClientSession::signIn(const QString &serverUrl, const QString &email, const QString &password)
 {
     setState(State::SigningIn);
+    const quint64 attempt = ++m_signInAttempt;
     m_api->setBaseUrl(QUrl(serverUrl));
-    m_api->login(email, password).then(this, [this](const ApiResult<TokenResponse> &tokens) {
-        if (!tokens) {
-            setState(State::SignedOut);
-            const ApiError &error = tokens.error();
-            const Field field = error.kind == ApiError::Kind::Network ? Field::Server
-                : error.status == 401                                 ? Field::Password
-                                                                      : Field::None;
-            Q_EMIT signInFailed(
-                field, error.status == 401 ? tr("Wrong email or password") : error.message());
-            return;
-        }
-        startSession(tokens.value().accessToken, tokens.value().refreshToken);
-    });
+    m_api->login(email, password)
+        .then(this, [this, attempt](const ApiResult<TokenResponse> &tokens) {
+            if (attempt != m_signInAttempt)
+                return; // cancelled
+            if (!tokens) {
+                setState(State::SignedOut);
+                const ApiError &error = tokens.error();
+                const Field field = error.kind == ApiError::Kind::Network ? Field::Server
+                    : error.status == 401                                 ? Field::Password
+                                                                          : Field::None;
+                Q_EMIT signInFailed(
+                    field, error.status == 401 ? tr("Wrong email or password") : error.message());
+                return;
+            }
+            startSession(tokens.value().accessToken, tokens.value().refreshToken);
+        });
+}
+
+void ClientSession::cancelSignIn()
+{
+    if (m_state != State::SigningIn)
+        return;
+    ++m_signInAttempt; // every answer still on its way is dropped
+    // Tokens already issued belong to no one now: the server forgets them.
+    if (!m_api->refreshToken().isEmpty())
+        m_api->logout();
+    if (m_store)
+        m_store->clear();
+    m_api->setTokens({}, {});
+    setState(State::SignedOut);
 }
 
 void ClientSession::registerAccount(
     const QString &serverUrl, const QString &name, const QString &email, const QString &password)
 {
     setState(State::SigningIn);
+    const quint64 attempt = ++m_signInAttempt;
     m_api->setBaseUrl(QUrl(serverUrl));
     m_api->registerUser(name, email, password)
-        .then(this, [this, serverUrl, email, password](const ApiResult<User> &user) {
+        .then(this, [this, attempt, serverUrl, email, password](const ApiResult<User> &user) {
+            if (attempt != m_signInAttempt)
+                return; // cancelled
             if (!user) {
                 setState(State::SignedOut);
                 const ApiError &error = user.error();
@@ -159,7 +180,10 @@ void ClientSession::startSession(const QString &accessToken, const QString &refr
         m_store->saveServerUrl(m_api->baseUrl().toString());
         m_store->saveRefreshToken(refreshToken);
     }
-    m_api->me().then(this, [this](const ApiResult<User> &user) {
+    const quint64 attempt = m_signInAttempt;
+    m_api->me().then(this, [this, attempt](const ApiResult<User> &user) {
+        if (attempt != m_signInAttempt)
+            return; // cancelled
         if (!user) {
             setState(State::SignedOut);
             Q_EMIT signInFailed(Field::None, user.error().message());
@@ -168,7 +192,9 @@ void ClientSession::startSession(const QString &accessToken, const QString &refr
         m_user = user.value();
         m_chats->setCurrentUserId(m_user.id);
         m_api->chatsWithLastMessage().then(
-            this, [this](const ApiResult<QList<ChatSummary>> &chats) {
+            this, [this, attempt](const ApiResult<QList<ChatSummary>> &chats) {
+                if (attempt != m_signInAttempt)
+                    return; // cancelled
                 if (!chats) {
                     setState(State::SignedOut);
                     Q_EMIT signInFailed(Field::None, chats.error().message());

@@ -47,6 +47,9 @@ public:
     void registerAccount(const QString &serverUrl, const QString &name, const QString &email,
         const QString &password);
     void signOut();
+    // Stops a sign-in or registration in progress: its answers are ignored
+    // when they come, tokens already issued are logged out, state SignedOut.
+    void cancelSignIn();
 
     // The timeline of one chat, created and loaded on first use.
     MessageModel *messages(const QString &chatId);
@@ -100,6 +103,9 @@ private:
     QHash<QString, MessageModel *> m_timelines;
     Messenger::User m_user;
     State m_state = State::SignedOut;
+    // Which sign-in the answers on their way belong to; cancelSignIn() moves
+    // it on so they are dropped.
+    quint64 m_signInAttempt = 0;
 };
 
 } // namespace Messenger::Client

@@ -122,6 +122,7 @@ void DesktopApp::showLogin()
                 m_login->setBusy(true);
                 m_session->registerAccount(url, name, email, password);
             });
+        connect(m_login, &LoginDialog::cancelRequested, m_session, &ClientSession::cancelSignIn);
         connect(m_session, &ClientSession::signInFailed, m_login,
             [this](ClientSession::Field field, const QString &message) {
                 m_login->setBusy(false);

@@ -121,13 +121,23 @@ LoginDialog::LoginDialog(QWidget *parent)
         "QPushButton:disabled { background: #8cbdf0; }"_s);
     layout->addWidget(m_submit);
     m_switchMode->setFlat(true);
+    // Never the dialog's default: it is Cancel while busy, and Return in a
+    // field that busy just disabled would otherwise land on it.
+    m_switchMode->setAutoDefault(false);
     m_switchMode->setCursor(Qt::PointingHandCursor);
     m_switchMode->setStyleSheet(u"QPushButton { color: #168acd; border: none; }"_s);
     layout->addWidget(m_switchMode);
 
     connect(m_submit, &QPushButton::clicked, this, &LoginDialog::submit);
-    connect(m_switchMode, &QPushButton::clicked, this,
-        [this] { setMode(m_mode == Mode::SignIn ? Mode::Register : Mode::SignIn); });
+    connect(m_switchMode, &QPushButton::clicked, this, [this] {
+        // While a request runs this is the Cancel button.
+        if (m_busy) {
+            setBusy(false);
+            Q_EMIT cancelRequested();
+            return;
+        }
+        setMode(m_mode == Mode::SignIn ? Mode::Register : Mode::SignIn);
+    });
     for (QLineEdit *edit : { m_server, m_name, m_email, m_password, m_confirmation })
         connect(edit, &QLineEdit::returnPressed, this, &LoginDialog::submit);
     setMode(Mode::SignIn);
@@ -187,15 +197,19 @@ void LoginDialog::setMode(Mode mode)
 void LoginDialog::setBusy(bool busy)
 {
     m_busy = busy;
-    for (QWidget *widget : std::initializer_list<QWidget *> {
-             m_server, m_name, m_email, m_password, m_confirmation, m_switchMode })
+    for (QWidget *widget :
+        std::initializer_list<QWidget *> { m_server, m_name, m_email, m_password, m_confirmation })
         widget->setEnabled(!busy);
     m_submit->setEnabled(!busy);
-    if (busy)
-        m_submit->setText(
-            m_mode == Mode::Register ? tr("Creating account...") : tr("Signing in..."));
-    else
-        m_submit->setText(m_mode == Mode::Register ? tr("Create Account") : tr("Sign In"));
+    const bool registering = m_mode == Mode::Register;
+    if (busy) {
+        m_submit->setText(registering ? tr("Creating account...") : tr("Signing in..."));
+        m_switchMode->setText(tr("Cancel"));
+    } else {
+        m_submit->setText(registering ? tr("Create Account") : tr("Sign In"));
+        m_switchMode->setText(
+            registering ? tr("I already have an account") : tr("Create a new account"));
+    }
     setCursor(busy ? Qt::BusyCursor : Qt::ArrowCursor);
 }
 

@@ -37,6 +37,8 @@ public:
     void clearErrors();
 
 Q_SIGNALS:
+    // Cancel was pressed while signing in or registering.
+    void cancelRequested();
     void signInRequested(const QString &serverUrl, const QString &email, const QString &password);
     void registerRequested(const QString &serverUrl, const QString &name, const QString &email,
         const QString &password);

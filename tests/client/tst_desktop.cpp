@@ -22,6 +22,7 @@
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
+#include <QTcpServer>
 #include <QTest>
 #include <QTreeWidget>
 
@@ -45,6 +46,7 @@ private Q_SLOTS:
     void settingsListAndEndSessions();
     void qtsOwnStringsFollowTheLanguage();
     void signInErrorsNeverOverlapTheFields();
+    void signingInCanBeCancelled();
 
 private:
     void screenshot(QWidget *widget, const QString &name)
@@ -383,6 +385,47 @@ void TestDesktop::signInErrorsNeverOverlapTheFields()
     };
     QTRY_COMPARE(overlaps(), QStringList());
     screenshot(&dialog, u"sign-in-error"_s);
+}
+
+// A server that accepts and never answers left "Signing in..." with nothing to
+// press for the 15 s of the request's timeout. Cancel gives the dialog back at
+// once, and the dialog then signs in to a server that answers.
+void TestDesktop::signingInCanBeCancelled()
+{
+    QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)).removeRecursively();
+    QSettings().clear(); // no stored session: the app starts at the dialog
+    QTcpServer silent;
+    QVERIFY(silent.listen(QHostAddress::LocalHost));
+    const auto dora = m_http->newUser(u"Dora"_s);
+
+    DesktopApp app;
+    app.start();
+    QTRY_VERIFY_WITH_TIMEOUT(app.loginDialog() && app.loginDialog()->isVisible(), 10000);
+    LoginDialog *login = app.loginDialog();
+    auto *server = login->findChild<QLineEdit *>(u"server"_s);
+    auto *submit = login->findChild<QPushButton *>(u"submit"_s);
+    auto *cancel = login->findChild<QPushButton *>(u"switchMode"_s);
+    server->clear();
+    QTest::keyClicks(server, u"http://127.0.0.1:%1"_s.arg(silent.serverPort()));
+    QTest::keyClicks(login->findChild<QLineEdit *>(u"email"_s), dora.email);
+    QTest::keyClicks(login->findChild<QLineEdit *>(u"password"_s), dora.password);
+    QTest::mouseClick(submit, Qt::LeftButton);
+    QTRY_VERIFY(silent.hasPendingConnections() || silent.waitForNewConnection(0));
+    QVERIFY(!submit->isEnabled());
+    QVERIFY(cancel->isEnabled());
+    QCOMPARE(
+        cancel->text(), QCoreApplication::translate("Messenger::Client::LoginDialog", "Cancel"));
+
+    QTest::mouseClick(cancel, Qt::LeftButton);
+    QVERIFY(submit->isEnabled());
+    QVERIFY(server->isEnabled());
+    QCOMPARE(app.session()->state(), ClientSession::State::SignedOut);
+
+    server->clear();
+    QTest::keyClicks(server, m_server.url(u""_s).toString());
+    QTest::mouseClick(submit, Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(app.mainWindow() && app.mainWindow()->isVisible(), 10000);
+    QCOMPARE(app.session()->state(), ClientSession::State::SignedIn);
 }
 
 QTEST_MAIN(TestDesktop)
