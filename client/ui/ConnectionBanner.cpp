@@ -19,6 +19,9 @@ ConnectionBanner::ConnectionBanner(LiveConnection *connection, QWidget *parent)
     layout->setContentsMargins(12, 4, 12, 4);
     layout->addWidget(m_label);
     m_label->setTextFormat(Qt::RichText);
+    // The chat list is narrow, and in Russian the line is long: it wraps
+    // rather than cutting "Try now" off.
+    m_label->setWordWrap(true);
     QPalette grey = m_label->palette();
     grey.setColor(QPalette::WindowText, Theme::textSecondary);
     m_label->setPalette(grey);

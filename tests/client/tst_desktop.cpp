@@ -1,9 +1,11 @@
 #include "TestServer.h"
 #include "client/api/ApiClient.h"
+#include "client/api/LiveConnection.h"
 #include "client/models/ChatListModel.h"
 #include "client/models/ClientSession.h"
 #include "client/models/MessageModel.h"
 #include "client/ui/Composer.h"
+#include "client/ui/ConnectionBanner.h"
 #include "client/ui/DesktopApp.h"
 #include "client/ui/LoginDialog.h"
 #include "client/ui/MainWindow.h"
@@ -25,6 +27,7 @@
 #include <QTcpServer>
 #include <QTest>
 #include <QTreeWidget>
+#include <QVBoxLayout>
 
 using namespace Qt::StringLiterals;
 using namespace Messenger;
@@ -47,6 +50,7 @@ private Q_SLOTS:
     void qtsOwnStringsFollowTheLanguage();
     void signInErrorsNeverOverlapTheFields();
     void signingInCanBeCancelled();
+    void reconnectLineFitsTheChatListInRussian();
 
 private:
     void screenshot(QWidget *widget, const QString &name)
@@ -426,6 +430,38 @@ void TestDesktop::signingInCanBeCancelled()
     QTest::mouseClick(submit, Qt::LeftButton);
     QTRY_VERIFY_WITH_TIMEOUT(app.mainWindow() && app.mainWindow()->isVisible(), 10000);
     QCOMPARE(app.session()->state(), ClientSession::State::SignedIn);
+}
+
+// "Переподключение через 28 с... Повторить сейчас" is wider than the chat
+// list's 320 px: it wraps instead of losing "Try now" off the edge.
+void TestDesktop::reconnectLineFitsTheChatListInRussian()
+{
+    DesktopApp::installTranslations(u"ru"_s);
+    ApiClient api;
+    api.setBaseUrl(QUrl(u"http://127.0.0.1:1"_s)); // nothing listens: it keeps retrying
+    LiveConnection live(&api);
+    live.setReconnectBackoff(std::chrono::minutes(1), std::chrono::minutes(1));
+    api.setTokens(u"token"_s, {});
+    QWidget column;
+    auto *layout = new QVBoxLayout(&column);
+    auto *banner = new ConnectionBanner(&live, &column);
+    layout->addWidget(banner);
+    layout->addStretch();
+    column.resize(320, 200);
+    column.show();
+    live.connectToServer();
+    QTRY_COMPARE_WITH_TIMEOUT(live.state(), LiveConnection::State::WaitingToReconnect, 10000);
+    QTRY_VERIFY(banner->isVisible());
+    DesktopApp::installTranslations(qEnvironmentVariable("MESSENGER_SCREENSHOT_LANG", u"en"_s));
+    auto *label = banner->findChild<QLabel *>();
+    QVERIFY(label->text().contains(u"Повторить сейчас"_s));
+    QTRY_VERIFY2(label->geometry().right() < banner->width()
+            && label->height() >= label->heightForWidth(label->width()),
+        qPrintable(u"label %1x%2 needs %3 px of height; banner %4 px wide"_s.arg(label->width())
+                       .arg(label->height())
+                       .arg(label->heightForWidth(label->width()))
+                       .arg(banner->width())));
+    QVERIFY(label->minimumSizeHint().width() <= label->width());
 }
 
 QTEST_MAIN(TestDesktop)
