@@ -42,6 +42,7 @@ private Q_SLOTS:
     void registrationRefusalBlamesTheFieldItNames_data();
     void registrationRefusalBlamesTheFieldItNames();
     void settingsListAndEndSessions();
+    void openingAChatMarksOnlyWhatIsOnScreen();
 
 private:
     void screenshot(QWidget *widget, const QString &name)
@@ -58,6 +59,33 @@ private:
         COMPARE_STATUS(m_http->post(u"/api/v1/chats/messages"_s,
                            { { u"chat_id"_s, chatId }, { u"text"_s, text } }, from.token),
             200);
+    }
+
+    // The chat as `who`'s chat list on the server has it (unread_count, last_read_seq).
+    QJsonObject serverSummary(const HttpClient::Account &who, const QString &chatId)
+    {
+        for (const QJsonValue &chat :
+            m_http->get(u"/api/v1/chats/with-last-message"_s, who.token).json.array()) {
+            if (chat.toObject().value(u"id").toString() == chatId)
+                return chat.toObject();
+        }
+        return {};
+    }
+    qint64 serverReadCursor(const HttpClient::Account &who, const QString &chatId)
+    {
+        return serverSummary(who, chatId).value(u"last_read_seq").toInteger();
+    }
+    // The newest message any part of which is on screen, 0 if none.
+    static qint64 newestPartlyShownSeq(TimelineView *view)
+    {
+        qint64 newest = 0;
+        const QAbstractItemModel *rows = view->model();
+        for (int row = 0; row < rows->rowCount(); ++row) {
+            const QModelIndex index = rows->index(row, 0);
+            if (view->visualRect(index).intersects(view->viewport()->rect()))
+                newest = std::max(newest, index.data(MessageModel::SeqRole).toLongLong());
+        }
+        return newest;
     }
 
     TestServer m_server;
@@ -334,6 +362,40 @@ void TestDesktop::settingsListAndEndSessions()
     for (int row = 0; row < panel.sessionCount(); ++row)
         QVERIFY(list->topLevelItem(row)->text(0) != u"Ann's phone"_s);
     COMPARE_STATUS(m_http->get(u"/api/v1/users/me"_s, phoneToken), 401);
+}
+
+// Issue 15: opening a chat marked every message read, seen or not. Read means
+// shown in the viewport of the active window.
+void TestDesktop::openingAChatMarksOnlyWhatIsOnScreen()
+{
+    const auto dave = m_http->newUser(u"Dave Sender"_s);
+    const auto bob = m_http->newUser(u"Bob Reader"_s);
+    const QString chatId = m_http->personalChat(dave.token, bob.id);
+    for (int i = 1; i <= 120; ++i)
+        sendAs(dave, chatId, u"#%1"_s.arg(i, 3, 10, QChar(u'0')));
+    QCOMPARE(serverSummary(bob, chatId).value(u"unread_count").toInt(), 120);
+
+    ClientSession session(nullptr);
+    session.signIn(m_server.url(u""_s).toString(), bob.email, bob.password);
+    QTRY_VERIFY_WITH_TIMEOUT(session.chats()->rowOf(chatId) >= 0, 10000);
+    MainWindow window(&session);
+    window.resize(640, 420); // a dozen or so messages fit
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    window.activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(&window));
+
+    window.openChat(chatId);
+    MessageModel *timeline = session.messages(chatId);
+    QTRY_VERIFY_WITH_TIMEOUT(timeline->isLoaded(), 10000);
+    // What is on screen gets read; nothing below it.
+    QTRY_VERIFY_WITH_TIMEOUT(serverReadCursor(bob, chatId) > 0, 10000);
+    const qint64 shown = newestPartlyShownSeq(window.timeline());
+    QVERIFY(shown > 0);
+    const qint64 cursor = serverReadCursor(bob, chatId);
+    QVERIFY2(cursor <= shown,
+        qPrintable(u"read up to seq %1, but only up to %2 is on screen"_s.arg(cursor).arg(shown)));
+    QVERIFY(serverSummary(bob, chatId).value(u"unread_count").toInt() > 60);
 }
 
 QTEST_MAIN(TestDesktop)
