@@ -2,6 +2,7 @@
 
 #include <QMainWindow>
 #include <QPointer>
+#include <QTimer>
 
 class QLabel;
 class QLineEdit;
@@ -53,6 +54,8 @@ private:
     void showNewChatDialog(bool group);
     void updateHeader();
     void updateWindowTitle();
+    // Called whenever what is on screen may have changed: marks it read shortly.
+    void scheduleMarkRead();
     void markVisibleAsRead();
     void notify(const QString &title, const QString &text);
     void saveLayout() const;
@@ -75,6 +78,10 @@ private:
     Composer *m_composer = nullptr;
     ChatInfoPanel *m_info = nullptr;
     QSystemTrayIcon *m_tray = nullptr;
+    // Marking read waits until the scrolling stops, and until the open chat
+    // is shown where it opens (its unread part), not while it loads.
+    QTimer m_markReadTimer;
+    bool m_chatPositioned = false;
 };
 
 } // namespace Messenger::Client
