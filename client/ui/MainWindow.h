@@ -39,6 +39,9 @@ public:
     TimelineView *timeline() const { return m_timeline; }
     Composer *composer() const { return m_composer; }
     QLineEdit *searchField() const { return m_search; }
+    // Whether what is on screen is about to be marked read (scrolling stopped
+    // less than the debounce interval ago).
+    bool isMarkReadPending() const { return m_markReadTimer.isActive(); }
 
 Q_SIGNALS:
     void signOutRequested();

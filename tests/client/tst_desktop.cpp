@@ -468,8 +468,10 @@ void TestDesktop::inactiveWindowMarksNothing()
     MessageModel *timeline = session.messages(chatId);
     QTRY_VERIFY_WITH_TIMEOUT(timeline->isLoaded() && timeline->unreadDividerRow() == 0, 10000);
     QCOMPARE(newestPartlyShownSeq(window.timeline()), timeline->newestSeq()); // all on screen
-    // Barrier: Bob's typing goes out on the same socket after any read would
-    // have; when Carol sees it, she has seen no read receipt.
+    // Barrier: once no read is pending, Bob's typing goes out on the same
+    // socket after any read would have; when Carol sees it, she has seen no
+    // read receipt.
+    QTRY_VERIFY_WITH_TIMEOUT(!window.isMarkReadPending(), 10000);
     session.notifyTyping(chatId);
     QTRY_COMPARE_WITH_TIMEOUT(carolSocket.ofType(u"typing"_s).size(), 1, 10000);
     QVERIFY(carolSocket.ofType(u"read"_s).isEmpty());
