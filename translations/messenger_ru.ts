@@ -346,6 +346,10 @@ Start one with the pencil button.</source>
         <source>edited</source>
         <translation>изменено</translation>
     </message>
+    <message>
+        <source>Unread messages</source>
+        <translation>Непрочитанные сообщения</translation>
+    </message>
 </context>
 <context>
     <name>Messenger::Client::MessageModel</name>

@@ -278,8 +278,15 @@ void ClientSession::markRead(const QString &chatId, qint64 seq)
     }
     if (messageId.isEmpty())
         return;
-    // Shown at once; the server's `read` event confirms it.
-    m_chats->applyRead(chatId, m_user.id, seq, model->countFromOthersAfter(seq));
+    // Shown at once; the server's `read` event confirms it. Of a chat opened
+    // at its first unread, only part of the unread is loaded: what is left is
+    // the count so far less what was read now.
+    const auto summary = m_chats->summary(chatId);
+    const qint64 unreadLeft = model->isAtEnd() || !summary ? model->countFromOthersAfter(seq)
+                                                           : summary->unreadCount
+            - (model->countFromOthersAfter(summary->lastReadSeq)
+                - model->countFromOthersAfter(seq));
+    m_chats->applyRead(chatId, m_user.id, seq, unreadLeft);
     m_live->markRead(chatId, messageId);
 }
 

@@ -17,7 +17,6 @@ constexpr int pageSize = 50;
 // missing one before asking the server.
 constexpr int gapGraceMs = 500;
 constexpr int maxPage = 200;
-constexpr int maxUnreadPrefetch = 1000;
 } // namespace
 
 MessageModel::Item::Item(const Message &m, Delivery d, const QString &pendingId)
@@ -117,9 +116,11 @@ QVariant MessageModel::data(const QModelIndex &index, int role) const
         return startsDay(index.row()) ? Presentation::dateSeparator(item.day, QDate::currentDate())
                                       : QString();
     case LayoutStampRole:
-        return (qint64(item.revision) << 4) | (startsRun(index.row()) ? 1 : 0)
+        return (qint64(item.revision) << 5) | (startsRun(index.row()) ? 1 : 0)
             | (startsDay(index.row()) ? 2 : 0) | (message.editedAt ? 4 : 0)
-            | (item.clientId.isEmpty() ? 0 : 8);
+            | (item.clientId.isEmpty() ? 0 : 8) | (isUnreadDivider(message) ? 16 : 0);
+    case UnreadDividerRole:
+        return isUnreadDivider(message);
     case FailureReasonRole:
         return item.failureReason;
     case Qt::ToolTipRole:
@@ -141,7 +142,8 @@ QHash<int, QByteArray> MessageModel::roleNames() const
         { DeliveryRole, "delivery" }, { EditedRole, "edited" }, { DeletedRole, "deleted" },
         { SeqRole, "seq" }, { ChatSeqRole, "chatSeq" }, { ShowSenderRole, "showSender" },
         { DaySeparatorRole, "daySeparator" }, { ClientIdRole, "clientId" },
-        { LayoutStampRole, "layoutStamp" }, { FailureReasonRole, "failureReason" } });
+        { LayoutStampRole, "layoutStamp" }, { FailureReasonRole, "failureReason" },
+        { UnreadDividerRole, "unreadDivider" } });
     return names;
 }
 
@@ -188,35 +190,83 @@ void MessageModel::load(std::optional<qint64> lastReadSeq)
     if (m_loadingInitial || !m_api)
         return;
     m_loadingInitial = true;
-    loadPage(std::nullopt, lastReadSeq);
+    if (lastReadSeq)
+        loadAround(*lastReadSeq);
+    else
+        loadNewest();
 }
 
-void MessageModel::loadPage(std::optional<qint64> beforeSeq, std::optional<qint64> lastReadSeq)
+void MessageModel::loadNewest()
 {
     HistoryQuery query;
     query.limit = pageSize;
-    query.beforeSeq = beforeSeq;
-    m_api->history(m_chatId, query)
+    m_api->history(m_chatId, query).then(this, [this](const ApiResult<HistoryPage> &result) {
+        finishInitialLoad(result);
+    });
+}
+
+void MessageModel::loadAround(qint64 lastReadSeq)
+{
+    // Opening a chat shows its first unread message: the unread part from
+    // there on (oldest first), and what was read just before it. However many
+    // are unread, the rest comes as the user scrolls down (fetchNewer()).
+    HistoryQuery unread;
+    unread.afterSeq = lastReadSeq;
+    unread.limit = pageSize;
+    m_api->history(m_chatId, unread)
         .then(this, [this, lastReadSeq](const ApiResult<HistoryPage> &result) {
             if (!result) {
-                m_loadingInitial = false;
-                Q_EMIT loadFailed(result.error().message());
+                finishInitialLoad(result);
                 return;
             }
-            m_atStart = !result.value().hasMore;
+            m_atEnd = !result.value().hasMore;
             insertSorted(result.value().messages);
-            // Opening a chat shows its first unread message, so page back to it
-            // (within reason: a chat with thousands unread opens further down).
-            const qint64 oldest = pendingStart() > 0 ? m_items.first().message.seq : 0;
-            if (!m_atStart && lastReadSeq && oldest > *lastReadSeq + 1
-                && rowCount() < maxUnreadPrefetch) {
-                loadPage(oldest, lastReadSeq);
-                return;
-            }
-            m_loadingInitial = false;
-            m_loaded = true;
-            Q_EMIT initialLoaded();
+            HistoryQuery read;
+            read.beforeSeq = lastReadSeq + 1;
+            read.limit = pageSize;
+            m_api->history(m_chatId, read).then(this, [this](const ApiResult<HistoryPage> &page) {
+                finishInitialLoad(page);
+            });
         });
+}
+
+void MessageModel::finishInitialLoad(const ApiResult<HistoryPage> &result)
+{
+    m_loadingInitial = false;
+    if (!result) {
+        Q_EMIT loadFailed(result.error().message());
+        return;
+    }
+    m_atStart = !result.value().hasMore;
+    insertSorted(result.value().messages);
+    m_loaded = true;
+    Q_EMIT initialLoaded();
+}
+
+bool MessageModel::canFetchNewer() const
+{
+    return m_loaded && !m_atEnd && !m_loadingNewer;
+}
+
+void MessageModel::fetchNewer()
+{
+    if (!canFetchNewer() || !m_api)
+        return;
+    m_loadingNewer = true;
+    HistoryQuery query;
+    query.afterSeq = newestSeq();
+    query.limit = pageSize;
+    m_api->history(m_chatId, query).then(this, [this](const ApiResult<HistoryPage> &result) {
+        m_loadingNewer = false;
+        if (!result) {
+            Q_EMIT loadFailed(result.error().message());
+            return;
+        }
+        m_atEnd = !result.value().hasMore;
+        const int before = rowCount();
+        insertSorted(result.value().messages);
+        Q_EMIT newerLoaded(rowCount() - before);
+    });
 }
 
 void MessageModel::applyMessage(const Message &message)
@@ -230,6 +280,10 @@ void MessageModel::applyMessage(const Message &message)
             return;
         }
     }
+    // Newer than the loaded part of a chat opened at its first unread: the
+    // next newer page brings it, in its place.
+    if (!m_atEnd && message.seq > newestSeq())
+        return;
     insertSorted({ message });
 }
 
@@ -373,6 +427,23 @@ qint64 MessageModel::countFromOthersAfter(qint64 seq) const
             ++count;
     }
     return count;
+}
+
+void MessageModel::showUnreadDivider(qint64 lastReadSeq)
+{
+    const int previous = unreadDividerRow();
+    const int row = firstUnreadRow(lastReadSeq);
+    m_unreadDividerId = row >= 0 ? m_items.at(row).message.id : QString();
+    for (const int changed : { previous, row }) {
+        if (changed >= 0)
+            Q_EMIT dataChanged(
+                index(changed), index(changed), { UnreadDividerRole, LayoutStampRole });
+    }
+}
+
+int MessageModel::unreadDividerRow() const
+{
+    return m_unreadDividerId.isEmpty() ? -1 : rowOfId(m_unreadDividerId);
 }
 
 qint64 MessageModel::newestSeq() const

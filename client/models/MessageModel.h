@@ -1,5 +1,6 @@
 #pragma once
 
+#include "client/api/ApiResult.h"
 #include "shared/Requests.h"
 
 #include <QAbstractListModel>
@@ -13,7 +14,8 @@ class ApiClient;
 
 // One chat's timeline, oldest first, in the server's `seq` order (never the
 // local clock). Older history is paged in through canFetchMore()/fetchMore()
-// with keyset cursors; live messages are inserted where their seq belongs; a
+// with keyset cursors, newer (a chat opened at its first unread message)
+// through fetchNewer(); live messages are inserted where their seq belongs; a
 // hole in `chat_seq` waits briefly, then exactly the missing range is fetched.
 // Messages the user sent and the server has not acknowledged yet stay at the
 // bottom as pending.
@@ -41,6 +43,8 @@ public:
         LayoutStampRole,
         // Why the server refused a Failed message (its `detail`), else empty.
         FailureReasonRole,
+        // True for the message the "Unread messages" divider sits above.
+        UnreadDividerRole,
     };
     Q_ENUM(Roles)
     enum class Delivery { Pending, Failed, Sent, Read };
@@ -57,11 +61,17 @@ public:
 
     QString chatId() const { return m_chatId; }
     void setGroup(bool isGroup);
-    // Loads the newest page and, given the read cursor, older ones back to the
-    // first unread message; initialLoaded() follows.
+    // Loads the newest page or, given the read cursor, a page from the first
+    // unread message on and one of what was read before it; initialLoaded()
+    // follows.
     void load(std::optional<qint64> lastReadSeq = std::nullopt);
     bool isLoaded() const { return m_loaded; }
     bool isLoadingOlder() const { return m_loadingOlder; }
+    // Whether the chat's newest message is loaded; until it is, the next
+    // newer page comes with fetchNewer() and live messages wait for it.
+    bool isAtEnd() const { return m_atEnd; }
+    bool canFetchNewer() const;
+    void fetchNewer();
 
     // Live events for this chat.
     void applyMessage(const Messenger::Message &message);
@@ -89,10 +99,17 @@ public:
     // after the user has read up to `seq`).
     qint64 countFromOthersAfter(qint64 seq) const;
     qint64 newestSeq() const;
+    // Puts the "Unread messages" divider above the first message from someone
+    // else newer than `lastReadSeq` (none when there is no such message). It
+    // stays there while the user reads on, until set again.
+    void showUnreadDivider(qint64 lastReadSeq);
+    // The divider's row, or -1.
+    int unreadDividerRow() const;
 
 Q_SIGNALS:
     void initialLoaded();
     void olderLoaded(int count);
+    void newerLoaded(int count);
     void loadFailed(const QString &message);
 
 private:
@@ -109,7 +126,9 @@ private:
     };
     bool startsDay(int row) const;
     bool startsRun(int row) const;
-    void loadPage(std::optional<qint64> beforeSeq, std::optional<qint64> lastReadSeq);
+    void loadNewest();
+    void loadAround(qint64 lastReadSeq);
+    void finishInitialLoad(const ApiResult<Messenger::HistoryPage> &result);
     void insertSorted(const QList<Messenger::Message> &messages);
     void replaceAt(int row, const Messenger::Message &message);
     int pendingStart() const;
@@ -117,6 +136,10 @@ private:
     void fillGap();
     void advanceContiguous();
     bool isMine(const Messenger::Message &message) const { return message.senderId == m_userId; }
+    bool isUnreadDivider(const Messenger::Message &message) const
+    {
+        return !m_unreadDividerId.isEmpty() && message.id == m_unreadDividerId;
+    }
     Delivery deliveryOf(const Messenger::Message &message) const;
 
     QPointer<ApiClient> m_api;
@@ -128,10 +151,13 @@ private:
     QSet<qint64> m_chatSeqs;
     qint64 m_contiguousUpTo = 0; // every chat_seq from the loaded oldest up to this is here
     qint64 m_readByAllUpTo = 0;
+    QString m_unreadDividerId; // the message the divider sits above
     bool m_loaded = false;
     bool m_loadingInitial = false;
     bool m_loadingOlder = false;
     bool m_atStart = false;
+    bool m_atEnd = true;
+    bool m_loadingNewer = false;
     bool m_fillingGap = false;
     QTimer m_gapTimer;
     QTimer m_readStateTimer;

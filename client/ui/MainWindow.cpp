@@ -71,6 +71,10 @@ MainWindow::MainWindow(ClientSession *session, QWidget *parent)
     m_splitter->setSizes({ 320, 700 });
     setCentralWidget(m_splitter);
 
+    m_markReadTimer.setSingleShot(true);
+    m_markReadTimer.setInterval(300);
+    connect(&m_markReadTimer, &QTimer::timeout, this, &MainWindow::markVisibleAsRead);
+
     if (QSystemTrayIcon::isSystemTrayAvailable()) {
         m_tray = new QSystemTrayIcon(windowIcon(), this);
         m_tray->setToolTip(tr("Messenger"));
@@ -292,8 +296,7 @@ QWidget *MainWindow::buildChatPanel()
         if (answer == QMessageBox::Yes)
             m_session->remove(messageId);
     });
-    connect(
-        m_timeline, &TimelineView::visibleMessagesChanged, this, &MainWindow::markVisibleAsRead);
+    connect(m_timeline, &TimelineView::visibleMessagesChanged, this, &MainWindow::scheduleMarkRead);
     return m_chatStack;
 }
 
@@ -304,18 +307,27 @@ void MainWindow::openChat(const QString &chatId)
     if (m_composer->isEditing())
         m_composer->cancelEdit();
     m_chatId = chatId;
+    m_chatPositioned = false;
+    m_markReadTimer.stop();
     m_chatStack->setCurrentIndex(1);
     MessageModel *model = m_session->messages(chatId);
     m_timeline->setMessageModel(model);
-    const qint64 lastRead
-        = m_session->chats()->summary(chatId).value_or(ChatSummary {}).lastReadSeq;
-    const auto scrollToUnread = [this, model, lastRead] {
-        m_timeline->scrollToRowOrBottom(model->firstUnreadRow(lastRead));
+    // A chat with unread messages opens at the "Unread messages" divider
+    // above the first of them; any other at the bottom.
+    const auto openAtUnread = [this, model, chatId] {
+        if (chatId != m_chatId)
+            return;
+        const auto summary = m_session->chats()->summary(chatId);
+        model->showUnreadDivider(
+            summary && summary->unreadCount > 0 ? summary->lastReadSeq : model->newestSeq());
+        m_timeline->scrollToRowOrBottom(model->unreadDividerRow());
+        m_chatPositioned = true;
+        scheduleMarkRead();
     };
     if (model->isLoaded())
-        scrollToUnread();
+        openAtUnread();
     else
-        connect(model, &MessageModel::initialLoaded, m_timeline, scrollToUnread,
+        connect(model, &MessageModel::initialLoaded, m_timeline, openAtUnread,
             Qt::SingleShotConnection);
     m_composer->setText(m_session->draft(chatId));
     m_composer->focusInput();
@@ -368,10 +380,16 @@ void MainWindow::updateWindowTitle()
     setWindowTitle(unread > 0 ? tr("Messenger (%1)").arg(unread) : tr("Messenger"));
 }
 
+void MainWindow::scheduleMarkRead()
+{
+    if (m_chatPositioned && isActiveWindow())
+        m_markReadTimer.start();
+}
+
 void MainWindow::markVisibleAsRead()
 {
     // Read means seen: the window is in front and the message is on screen.
-    if (m_chatId.isEmpty() || !isActiveWindow() || !m_timeline->isVisible())
+    if (m_chatId.isEmpty() || !m_chatPositioned || !isActiveWindow() || !m_timeline->isVisible())
         return;
     const qint64 seq = m_timeline->newestVisibleSeq();
     const auto summary = m_session->chats()->summary(m_chatId);
@@ -389,8 +407,8 @@ void MainWindow::notify(const QString &title, const QString &text)
 void MainWindow::changeEvent(QEvent *event)
 {
     QMainWindow::changeEvent(event);
-    if (event->type() == QEvent::ActivationChange && isActiveWindow())
-        markVisibleAsRead();
+    if (event->type() == QEvent::ActivationChange)
+        scheduleMarkRead();
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

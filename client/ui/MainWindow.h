@@ -2,6 +2,7 @@
 
 #include <QMainWindow>
 #include <QPointer>
+#include <QTimer>
 
 class QLabel;
 class QLineEdit;
@@ -38,6 +39,9 @@ public:
     TimelineView *timeline() const { return m_timeline; }
     Composer *composer() const { return m_composer; }
     QLineEdit *searchField() const { return m_search; }
+    // Whether what is on screen is about to be marked read (scrolling stopped
+    // less than the debounce interval ago).
+    bool isMarkReadPending() const { return m_markReadTimer.isActive(); }
 
 Q_SIGNALS:
     void signOutRequested();
@@ -53,6 +57,8 @@ private:
     void showNewChatDialog(bool group);
     void updateHeader();
     void updateWindowTitle();
+    // Called whenever what is on screen may have changed: marks it read shortly.
+    void scheduleMarkRead();
     void markVisibleAsRead();
     void notify(const QString &title, const QString &text);
     void saveLayout() const;
@@ -75,6 +81,10 @@ private:
     Composer *m_composer = nullptr;
     ChatInfoPanel *m_info = nullptr;
     QSystemTrayIcon *m_tray = nullptr;
+    // Marking read waits until the scrolling stops, and until the open chat
+    // is shown where it opens (its unread part), not while it loads.
+    QTimer m_markReadTimer;
+    bool m_chatPositioned = false;
 };
 
 } // namespace Messenger::Client

@@ -18,6 +18,7 @@ constexpr int paddingX = 10;
 constexpr int paddingY = 6;
 constexpr int rowSpacing = 3;
 constexpr int separatorHeight = 26;
+constexpr int unreadDividerHeight = 26;
 constexpr int tickSize = 16;
 constexpr qreal radius = 12;
 
@@ -89,13 +90,14 @@ const BubbleGeometry &MessageDelegate::geometry(
     const bool deleted = index.data(MessageModel::DeletedRole).toBool();
     const bool showSender = index.data(MessageModel::ShowSenderRole).toBool();
     const QString separator = index.data(MessageModel::DaySeparatorRole).toString();
+    const bool unreadDivider = index.data(MessageModel::UnreadDividerRole).toBool();
     const QString text = index.data(MessageModel::TextRole).toString();
     const QString meta = metaText(index);
     const QString identity = index.data(MessageModel::IdRole).toString()
         + index.data(MessageModel::ClientIdRole).toString();
     const QString key = identity + u'\x1f' + QString::number(width) + u'\x1f' + font.key() + u'\x1f'
         + separator + u'\x1f' + meta + u'\x1f' + QChar(showSender ? u'S' : u's')
-        + QChar(deleted ? u'D' : u'd') + text;
+        + QChar(deleted ? u'D' : u'd') + QChar(unreadDivider ? u'U' : u'u') + text;
     if (BubbleGeometry *cached = m_layouts.object(key))
         return *cached;
 
@@ -103,6 +105,11 @@ const BubbleGeometry &MessageDelegate::geometry(
     const QFont smallFont = Theme::withPointSizeDelta(font, -1.5);
     const QFontMetrics smallMetrics(smallFont);
     int y = rowSpacing;
+    // The divider comes first, so scrolling it to the top shows it at the top.
+    if (unreadDivider) {
+        g->unreadDivider = QRect(0, y + 2, width, unreadDividerHeight);
+        y += unreadDividerHeight + 6;
+    }
     if (!separator.isEmpty()) {
         const int pillWidth = QFontMetrics(font).horizontalAdvance(separator) + 24;
         g->separator = QRect((width - pillWidth) / 2, y + 4, pillWidth, separatorHeight - 4);
@@ -184,6 +191,15 @@ void MessageDelegate::paint(
     painter->save();
     painter->translate(option.rect.topLeft());
     painter->setRenderHint(QPainter::Antialiasing);
+
+    if (!g.unreadDivider.isNull()) {
+        painter->setPen(Qt::NoPen);
+        painter->setBrush(Theme::unreadDivider);
+        painter->drawRect(g.unreadDivider);
+        painter->setPen(Theme::textSecondary);
+        painter->setFont(option.font);
+        painter->drawText(g.unreadDivider, Qt::AlignCenter, tr("Unread messages"));
+    }
 
     if (!g.separator.isNull()) {
         painter->setPen(Qt::NoPen);

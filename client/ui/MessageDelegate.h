@@ -13,6 +13,7 @@ namespace Messenger::Client {
 struct BubbleGeometry
 {
     int height = 0;
+    QRect unreadDivider; // the "Unread messages" band across the row, empty if none
     QRect separator; // the day pill, empty if none
     QRect sender; // the sender's name in groups, empty if none
     QRect bubble;
@@ -29,9 +30,9 @@ struct BubbleGeometry
 };
 
 // Paints message bubbles from MessageModel's roles: mine on the right, others
-// on the left, sender names in groups, day separators, time, edited mark and
-// delivery ticks. Text is laid out once per (message, text, width) and kept in
-// a cache, so scrolling through thousands of messages does no layout work.
+// on the left, sender names in groups, the "Unread messages" divider, day
+// separators, time, edited mark and delivery ticks. Text is laid out once per (message, text,
+// width) and kept in a cache, so scrolling through thousands of messages does no layout work.
 class MessageDelegate : public QStyledItemDelegate
 {
     Q_OBJECT

@@ -26,6 +26,7 @@ inline const QColor timeOut { 0x6c, 0xc2, 0x64 };
 inline const QColor link { 0x16, 0x8a, 0xcd };
 inline const QColor selection { 0x9c, 0xc9, 0xf5 };
 inline const QColor separatorPill { 0x00, 0x00, 0x00, 0x40 };
+inline const QColor unreadDivider { 0xf7, 0xf9, 0xfa, 0xe0 };
 
 QFont withPointSizeDelta(QFont font, qreal delta, bool bold = false);
 // A circle with the initials on the colour derived from `id`.

@@ -79,8 +79,9 @@ void TimelineView::scrollToRowOrBottom(int row)
         scrollToBottom();
     } else {
         scrollTo(m_gate->index(row, 0), QAbstractItemView::PositionAtTop);
-        m_stickToBottom = isAtBottom();
+        m_stickToBottom = isAtEnd();
     }
+    requestNewerIfNearBottom();
     Q_EMIT visibleMessagesChanged();
 }
 
@@ -89,17 +90,38 @@ bool TimelineView::isAtBottom() const
     return verticalScrollBar()->value() >= verticalScrollBar()->maximum() - 4;
 }
 
+bool TimelineView::isAtEnd() const
+{
+    // Below the loaded part there may be more: following the loaded bottom
+    // would skip past it (and mark it read unseen).
+    return isAtBottom() && (!m_model || m_model->isAtEnd());
+}
+
 qint64 TimelineView::newestVisibleSeq() const
 {
     if (!m_model || m_gate->rowCount() == 0)
         return 0;
-    QModelIndex index = indexAt(QPoint(viewport()->width() / 2, viewport()->height() - 2));
-    if (!index.isValid())
-        index = m_gate->index(m_gate->rowCount() - 1, 0);
-    // Pending messages have no seq: look above them.
-    for (int row = index.row(); row >= 0; --row) {
-        const qint64 seq = m_gate->index(row, 0).data(MessageModel::SeqRole).toLongLong();
-        if (seq > 0)
+    const QRect screen = viewport()->rect();
+    QModelIndex bottom = indexAt(QPoint(screen.width() / 2, screen.height() - 1));
+    if (!bottom.isValid())
+        bottom = m_gate->index(m_gate->rowCount() - 1, 0);
+    // From the bottom of the screen up: the first message whose bubble is
+    // mostly on screen (half of it, or half the screen for a very long one).
+    // Pending messages have no seq and are skipped.
+    for (int row = bottom.row(); row >= 0; --row) {
+        const QModelIndex index = m_gate->index(row, 0);
+        const QRect rowRect = visualRect(index);
+        if (rowRect.bottom() < screen.top())
+            break;
+        const qint64 seq = index.data(MessageModel::SeqRole).toLongLong();
+        if (seq <= 0)
+            continue;
+        const QRect bubble
+            = m_delegate->geometry(
+                            index, QRect(rowRect.topLeft(), QSize(screen.width(), 0)), font())
+                  .bubble.translated(rowRect.topLeft());
+        const int shown = bubble.intersected(screen).height();
+        if (shown > 0 && (2 * shown >= bubble.height() || 2 * shown >= screen.height()))
             return seq;
     }
     return 0;
@@ -137,15 +159,17 @@ void TimelineView::updateGeometries()
     } else if (m_stickToBottom) {
         bar->setValue(bar->maximum());
     }
+    requestNewerIfNearBottom();
     // New rows may be on screen without any scrolling (a short chat).
     Q_EMIT visibleMessagesChanged();
 }
 
-void TimelineView::verticalScrollbarValueChanged(int value)
+void TimelineView::verticalScrollbarValueChanged(int)
 {
     // Deliberately not QAbstractItemView's: that fetches at the bottom.
-    m_stickToBottom = value >= verticalScrollBar()->maximum() - 4;
+    m_stickToBottom = isAtEnd();
     requestOlderIfNearTop();
+    requestNewerIfNearBottom();
     Q_EMIT visibleMessagesChanged();
 }
 
@@ -153,6 +177,13 @@ void TimelineView::requestOlderIfNearTop()
 {
     if (m_model && verticalScrollBar()->value() < prefetchDistance && m_model->canFetchMore({}))
         m_model->fetchMore({});
+}
+
+void TimelineView::requestNewerIfNearBottom()
+{
+    QScrollBar *bar = verticalScrollBar();
+    if (m_model && bar->maximum() - bar->value() < prefetchDistance && m_model->canFetchNewer())
+        m_model->fetchNewer();
 }
 
 void TimelineView::rememberAnchor()

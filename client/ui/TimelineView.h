@@ -12,7 +12,8 @@ class MessageDelegate;
 
 // The open chat's messages: one QListView painted by MessageDelegate. It
 // keeps to the bottom while the user is there, keeps its place when older
-// history is inserted above, asks for older pages near the top, opens links,
+// history is inserted above, asks for older pages near the top and newer ones
+// near the bottom (a chat opened at its first unread), opens links,
 // lets the user select and copy text, and offers edit/delete for own messages.
 class TimelineView : public QListView
 {
@@ -22,10 +23,10 @@ public:
 
     void setMessageModel(MessageModel *model);
     MessageModel *messageModel() const { return m_model; }
-    // Shows `row` at the top (the first unread), or the bottom when -1.
+    // Shows `row` at the top (the "Unread messages" divider), or the bottom when -1.
     void scrollToRowOrBottom(int row);
     bool isAtBottom() const;
-    // The newest message that is actually on screen, 0 if none.
+    // The newest message whose bubble is on screen, wholly or mostly; 0 if none.
     qint64 newestVisibleSeq() const;
     QString selectedText() const;
 
@@ -56,6 +57,9 @@ private:
     TextHit hitTest(const QPoint &point) const;
     void rememberAnchor();
     void requestOlderIfNearTop();
+    void requestNewerIfNearBottom();
+    // At the bottom of everything there is: new rows keep it there.
+    bool isAtEnd() const;
     void copyToClipboard(const QString &text) const;
 
     QPointer<MessageModel> m_model;

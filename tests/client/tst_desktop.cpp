@@ -1,4 +1,5 @@
 #include "TestServer.h"
+#include "WsClient.h"
 #include "client/api/ApiClient.h"
 #include "client/api/LiveConnection.h"
 #include "client/models/ChatListModel.h"
@@ -51,6 +52,8 @@ private Q_SLOTS:
     void signInErrorsNeverOverlapTheFields();
     void signingInCanBeCancelled();
     void reconnectLineFitsTheChatListInRussian();
+    void openingAChatMarksOnlyWhatIsOnScreen();
+    void inactiveWindowMarksNothing();
 
 private:
     void screenshot(QWidget *widget, const QString &name)
@@ -67,6 +70,33 @@ private:
         COMPARE_STATUS(m_http->post(u"/api/v1/chats/messages"_s,
                            { { u"chat_id"_s, chatId }, { u"text"_s, text } }, from.token),
             200);
+    }
+
+    // The chat as `who`'s chat list on the server has it (unread_count, last_read_seq).
+    QJsonObject serverSummary(const HttpClient::Account &who, const QString &chatId)
+    {
+        for (const QJsonValue &chat :
+            m_http->get(u"/api/v1/chats/with-last-message"_s, who.token).json.array()) {
+            if (chat.toObject().value(u"id").toString() == chatId)
+                return chat.toObject();
+        }
+        return {};
+    }
+    qint64 serverReadCursor(const HttpClient::Account &who, const QString &chatId)
+    {
+        return serverSummary(who, chatId).value(u"last_read_seq").toInteger();
+    }
+    // The newest message any part of which is on screen, 0 if none.
+    static qint64 newestPartlyShownSeq(TimelineView *view)
+    {
+        qint64 newest = 0;
+        const QAbstractItemModel *rows = view->model();
+        for (int row = 0; row < rows->rowCount(); ++row) {
+            const QModelIndex index = rows->index(row, 0);
+            if (view->visualRect(index).intersects(view->viewport()->rect()))
+                newest = std::max(newest, index.data(MessageModel::SeqRole).toLongLong());
+        }
+        return newest;
     }
 
     TestServer m_server;
@@ -462,6 +492,124 @@ void TestDesktop::reconnectLineFitsTheChatListInRussian()
                        .arg(label->heightForWidth(label->width()))
                        .arg(banner->width())));
     QVERIFY(label->minimumSizeHint().width() <= label->width());
+}
+
+// Issue 15: opening a chat marked every message read, seen or not. Read means
+// shown in the viewport of the active window; the chat opens at an "Unread
+// messages" divider above the first unread message.
+void TestDesktop::openingAChatMarksOnlyWhatIsOnScreen()
+{
+    const auto dave = m_http->newUser(u"Dave Sender"_s);
+    const auto bob = m_http->newUser(u"Bob Reader"_s);
+    const QString chatId = m_http->personalChat(dave.token, bob.id);
+    const auto number = [](int i) { return u"#%1"_s.arg(i, 3, 10, QChar(u'0')); };
+    // Bob has read the first ten; 120 more are unread.
+    QString tenth;
+    for (int i = 1; i <= 10; ++i) {
+        const Reply sent = m_http->post(u"/api/v1/chats/messages"_s,
+            { { u"chat_id"_s, chatId }, { u"text"_s, number(i) } }, dave.token);
+        COMPARE_STATUS(sent, 200);
+        tenth = sent.object().value(u"id").toString();
+    }
+    COMPARE_STATUS(m_http->post(u"/api/v1/chats/%1/read"_s.arg(chatId),
+                       { { u"message_id"_s, tenth } }, bob.token),
+        200);
+    for (int i = 11; i <= 130; ++i)
+        sendAs(dave, chatId, number(i));
+    QCOMPARE(serverSummary(bob, chatId).value(u"unread_count").toInt(), 120);
+
+    ClientSession session(nullptr);
+    session.signIn(m_server.url(u""_s).toString(), bob.email, bob.password);
+    QTRY_VERIFY_WITH_TIMEOUT(session.chats()->rowOf(chatId) >= 0, 10000);
+    MainWindow window(&session);
+    window.resize(640, 420); // a dozen or so messages fit
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    window.activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(&window));
+
+    window.openChat(chatId);
+    MessageModel *timeline = session.messages(chatId);
+    TimelineView *view = window.timeline();
+    QTRY_VERIFY_WITH_TIMEOUT(timeline->isLoaded() && timeline->unreadDividerRow() >= 0, 10000);
+    // The divider sits above #011, once, at the top of the screen, and #011 is on screen.
+    const int divider = timeline->unreadDividerRow();
+    QCOMPARE(timeline->messageAt(divider).text, u"#011"_s);
+    QCOMPARE(timeline->messageAt(divider - 1).text, u"#010"_s); // what was read is above it
+    int dividers = 0;
+    for (int row = 0; row < timeline->rowCount(); ++row)
+        dividers += timeline->index(row).data(MessageModel::UnreadDividerRole).toBool() ? 1 : 0;
+    QCOMPARE(dividers, 1);
+    const QRect dividerRow = view->visualRect(view->model()->index(divider, 0));
+    QVERIFY2(std::abs(dividerRow.top()) <= 2, qPrintable(QString::number(dividerRow.top())));
+    QVERIFY(view->viewport()->rect().contains(dividerRow));
+
+    // What is on screen gets read; nothing below it.
+    const qint64 firstUnreadSeq = timeline->messageAt(divider).seq;
+    QTRY_VERIFY_WITH_TIMEOUT(serverReadCursor(bob, chatId) >= firstUnreadSeq, 10000);
+    const qint64 shown = newestPartlyShownSeq(view);
+    const qint64 cursor = serverReadCursor(bob, chatId);
+    QVERIFY2(cursor <= shown,
+        qPrintable(u"read up to seq %1, but only up to %2 is on screen"_s.arg(cursor).arg(shown)));
+    QVERIFY(serverSummary(bob, chatId).value(u"unread_count").toInt() > 60);
+
+    // Scrolled to the end (newer pages load on the way), everything is read.
+    const auto scrolledToEnd = [&] {
+        view->scrollToBottom();
+        return timeline->isAtEnd() && view->isAtBottom();
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(scrolledToEnd(), 10000);
+    QCOMPARE(timeline->messageAt(timeline->rowCount() - 1).text, u"#130"_s);
+    QCOMPARE(timeline->rowCount(), 130);
+    QTRY_COMPARE_WITH_TIMEOUT(serverReadCursor(bob, chatId), timeline->newestSeq(), 10000);
+    QCOMPARE(serverSummary(bob, chatId).value(u"unread_count").toInt(), 0);
+    QTRY_COMPARE(session.chats()->summary(chatId)->unreadCount, 0);
+}
+
+// A chat open in a window in the background is not being read.
+void TestDesktop::inactiveWindowMarksNothing()
+{
+    const auto carol = m_http->newUser(u"Carol Sender"_s);
+    const auto bob = m_http->newUser(u"Bob Away"_s);
+    const QString chatId = m_http->personalChat(carol.token, bob.id);
+    for (int i = 1; i <= 5; ++i)
+        sendAs(carol, chatId, u"short %1"_s.arg(i));
+    WsClient carolSocket(m_server.webSocketUrl(u"/ws/user"_s, carol.token));
+    QVERIFY(carolSocket.greeted());
+
+    ClientSession session(nullptr);
+    session.signIn(m_server.url(u""_s).toString(), bob.email, bob.password);
+    QTRY_VERIFY_WITH_TIMEOUT(session.chats()->rowOf(chatId) >= 0, 10000);
+    MainWindow window(&session);
+    window.resize(640, 420);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QWidget elsewhere; // another application's window, say
+    elsewhere.resize(200, 100);
+    elsewhere.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&elsewhere));
+    elsewhere.activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(&elsewhere));
+    QVERIFY(!window.isActiveWindow());
+
+    window.openChat(chatId);
+    MessageModel *timeline = session.messages(chatId);
+    QTRY_VERIFY_WITH_TIMEOUT(timeline->isLoaded() && timeline->unreadDividerRow() == 0, 10000);
+    QCOMPARE(newestPartlyShownSeq(window.timeline()), timeline->newestSeq()); // all on screen
+    // Barrier: once no read is pending, Bob's typing goes out on the same
+    // socket after any read would have; when Carol sees it, she has seen no
+    // read receipt.
+    QTRY_VERIFY_WITH_TIMEOUT(!window.isMarkReadPending(), 10000);
+    session.notifyTyping(chatId);
+    QTRY_COMPARE_WITH_TIMEOUT(carolSocket.ofType(u"typing"_s).size(), 1, 10000);
+    QVERIFY(carolSocket.ofType(u"read"_s).isEmpty());
+    QCOMPARE(serverSummary(bob, chatId).value(u"unread_count").toInt(), 5);
+
+    // Back in front: what is on screen is read now.
+    window.activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(&window));
+    QTRY_COMPARE_WITH_TIMEOUT(serverSummary(bob, chatId).value(u"unread_count").toInt(), 0, 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(carolSocket.ofType(u"read"_s).size(), 1, 10000);
 }
 
 QTEST_MAIN(TestDesktop)

@@ -112,13 +112,27 @@ void TestMessageModel::pagesOlderHistoryInKeysetOrder()
     QCOMPARE(texts(model), all);
     QCOMPARE(model.firstUnreadRow(0), 0); // m0 is Bob's
 
-    // Opening with a read cursor pages back to the first unread message.
+    // Opening with a read cursor loads around the first unread message: a
+    // page from it on and the page read before it; newer pages on request.
     MessageModel opened(api.get(), chat.id, chat.ann.id, false);
     QSignalSpy openedLoaded(&opened, &MessageModel::initialLoaded);
     opened.load(model.messageAt(9).seq); // read up to m9
     QVERIFY(openedLoaded.wait(10000));
-    QCOMPARE(opened.rowCount(), 120); // three pages: the first unread, m10, is in the third
+    QCOMPARE(texts(opened), all.mid(0, 60));
     QCOMPARE(opened.firstUnreadRow(model.messageAt(9).seq), 10);
+    QVERIFY(!opened.isAtEnd());
+    // Newer pages bring the rest, what was sent since included.
+    send(chat.bob, chat.id, u"m120"_s);
+    all.append(u"m120"_s);
+    QVERIFY(opened.canFetchNewer());
+    opened.fetchNewer();
+    QVERIFY(!opened.canFetchNewer()); // one page at a time
+    QTRY_COMPARE_WITH_TIMEOUT(opened.rowCount(), 110, 10000);
+    opened.fetchNewer();
+    QTRY_COMPARE_WITH_TIMEOUT(opened.rowCount(), 121, 10000);
+    QTRY_VERIFY(opened.isAtEnd());
+    QVERIFY(!opened.canFetchNewer());
+    QCOMPARE(texts(opened), all);
 }
 
 void TestMessageModel::liveMessagesPendingAndAcks()
