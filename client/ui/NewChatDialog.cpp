@@ -7,6 +7,7 @@
 #include "shared/Limits.h"
 
 #include <QDialogButtonBox>
+#include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListView>
@@ -122,15 +123,49 @@ NewChatDialog::NewChatDialog(ClientSession *session, Mode mode, QWidget *parent)
     connect(m_groupButton, &QPushButton::clicked, this, [this] { setMode(Mode::Group); });
     connect(m_buttons, &QDialogButtonBox::accepted, this, &NewChatDialog::accept);
     connect(m_buttons, &QDialogButtonBox::rejected, this, &NewChatDialog::reject);
-    connect(m_view, &QListView::clicked, this, [this](const QModelIndex &index) {
-        if (m_mode == Mode::Personal) {
-            accept();
-            return;
-        }
-        const bool checked = index.data(Qt::CheckStateRole).value<Qt::CheckState>() == Qt::Checked;
-        m_results->setData(index, checked ? Qt::Unchecked : Qt::Checked, Qt::CheckStateRole);
-    });
+    connect(m_view, &QListView::clicked, this, &NewChatDialog::pick);
+    connect(m_view->selectionModel(), &QItemSelectionModel::currentChanged, this,
+        &NewChatDialog::updateState);
+    // By keyboard alone: Down goes from the search field into the results,
+    // Enter picks the highlighted person (the first one from the field).
+    m_search->installEventFilter(this);
+    m_view->installEventFilter(this);
     setMode(mode);
+}
+
+void NewChatDialog::pick(const QModelIndex &index)
+{
+    if (!index.isValid())
+        return;
+    m_view->setCurrentIndex(index);
+    if (m_mode == Mode::Personal) {
+        accept();
+        return;
+    }
+    const bool checked = index.data(Qt::CheckStateRole).value<Qt::CheckState>() == Qt::Checked;
+    m_results->setData(index, checked ? Qt::Unchecked : Qt::Checked, Qt::CheckStateRole);
+}
+
+bool NewChatDialog::eventFilter(QObject *watched, QEvent *event)
+{
+    if (event->type() != QEvent::KeyPress)
+        return QDialog::eventFilter(watched, event);
+    const int key = static_cast<QKeyEvent *>(event)->key();
+    const bool enter = key == Qt::Key_Return || key == Qt::Key_Enter;
+    if (watched == m_search && (key == Qt::Key_Down || enter) && m_results->rowCount() > 0) {
+        if (!m_view->currentIndex().isValid())
+            m_view->setCurrentIndex(m_results->index(0));
+        if (enter)
+            pick(m_view->currentIndex());
+        else
+            m_view->setFocus();
+        return true;
+    }
+    if (watched == m_view && (enter || key == Qt::Key_Space)) {
+        pick(m_view->currentIndex());
+        return true;
+    }
+    return QDialog::eventFilter(watched, event);
 }
 
 void NewChatDialog::setChat(const QString &chatId)
@@ -185,13 +220,21 @@ void NewChatDialog::updateState()
         ready = picked > 0;
         break;
     }
-    m_buttons->button(QDialogButtonBox::Ok)->setEnabled(ready || m_mode == Mode::Personal);
-    if (!m_results->query().isEmpty() && m_results->rowCount() == 0 && !m_results->isSearching())
+    m_buttons->button(QDialogButtonBox::Ok)->setEnabled(ready);
+    if (!m_results->query().isEmpty() && m_results->rowCount() == 0 && !m_results->isSearching()) {
         m_status->setText(tr("Nobody found for \"%1\"").arg(m_results->query()));
-    else if (m_mode != Mode::Personal)
-        m_status->setText(tr("%n selected", nullptr, int(picked)));
-    else
+    } else if (m_mode != Mode::Personal) {
+        // Who is picked stays in view while the search shows other people.
+        QStringList names;
+        for (const User &user : m_results->checkedUsers())
+            names.append(user.name);
+        names.sort(Qt::CaseInsensitive);
+        m_status->setText(picked == 0
+                ? tr("%n selected", nullptr, 0)
+                : tr("%n selected: %1", nullptr, int(picked)).arg(names.join(u", "_s)));
+    } else {
         m_status->clear();
+    }
 }
 
 void NewChatDialog::accept()

@@ -31,8 +31,14 @@ public:
     QListView *resultView() const { return m_view; }
     void accept() override;
 
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
 private:
     void setMode(Mode mode);
+    // A click, Enter or Space on a person: starts the chat (New Message) or
+    // ticks them (groups).
+    void pick(const QModelIndex &index);
     void updateState();
 
     ClientSession *m_session;

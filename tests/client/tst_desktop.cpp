@@ -5,11 +5,13 @@
 #include "client/models/ChatListModel.h"
 #include "client/models/ClientSession.h"
 #include "client/models/MessageModel.h"
+#include "client/models/UserSearchModel.h"
 #include "client/ui/Composer.h"
 #include "client/ui/ConnectionBanner.h"
 #include "client/ui/DesktopApp.h"
 #include "client/ui/LoginDialog.h"
 #include "client/ui/MainWindow.h"
+#include "client/ui/NewChatDialog.h"
 #include "client/ui/SessionsPanel.h"
 #include "client/ui/TimelineView.h"
 
@@ -52,6 +54,7 @@ private Q_SLOTS:
     void signInErrorsNeverOverlapTheFields();
     void signingInCanBeCancelled();
     void reconnectLineFitsTheChatListInRussian();
+    void newChatDialogByKeyboardAlone();
     void openingAChatMarksOnlyWhatIsOnScreen();
     void inactiveWindowMarksNothing();
 
@@ -610,6 +613,56 @@ void TestDesktop::inactiveWindowMarksNothing()
     QVERIFY(QTest::qWaitForWindowActive(&window));
     QTRY_COMPARE_WITH_TIMEOUT(serverSummary(bob, chatId).value(u"unread_count").toInt(), 0, 10000);
     QTRY_COMPARE_WITH_TIMEOUT(carolSocket.ofType(u"read"_s).size(), 1, 10000);
+}
+
+// New Message and New Group work without a mouse: Down goes from the search
+// field into the results, Enter starts the chat, Space ticks a member; Start
+// Chat is off until someone is picked, and the people picked for a group stay
+// listed while the search shows others.
+void TestDesktop::newChatDialogByKeyboardAlone()
+{
+    const auto gina = m_http->newUser(u"Gina Keys"_s);
+    const auto hugo = m_http->newUser(u"Hugo Board"_s);
+    const auto ivan = m_http->newUser(u"Ivan Tab"_s);
+    ClientSession session(nullptr);
+    session.signIn(m_server.url(u""_s).toString(), gina.email, gina.password);
+    QTRY_COMPARE_WITH_TIMEOUT(session.state(), ClientSession::State::SignedIn, 10000);
+
+    NewChatDialog message(&session, NewChatDialog::Mode::Personal);
+    message.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&message));
+    auto *start = message.findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok);
+    QTest::keyClicks(message.searchField(), hugo.email);
+    QTRY_COMPARE_WITH_TIMEOUT(message.results()->rowCount(), 1, 10000);
+    QVERIFY(!start->isEnabled()); // nobody picked yet
+    QTest::keyClick(message.searchField(), Qt::Key_Down);
+    QVERIFY(message.resultView()->hasFocus());
+    QVERIFY(start->isEnabled());
+    QTest::keyClick(message.resultView(), Qt::Key_Return);
+    QCOMPARE(message.result(), int(QDialog::Accepted));
+    QTRY_VERIFY_WITH_TIMEOUT(session.chats()->rowCount() == 1, 10000);
+
+    NewChatDialog group(&session, NewChatDialog::Mode::Group);
+    group.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&group));
+    QTest::keyClicks(group.nameField(), u"Keyboard club"_s);
+    QTest::keyClicks(group.searchField(), hugo.email);
+    QTRY_COMPARE_WITH_TIMEOUT(group.results()->rowCount(), 1, 10000);
+    QTest::keyClick(group.searchField(), Qt::Key_Down);
+    QTest::keyClick(group.resultView(), Qt::Key_Space);
+    QCOMPARE(group.results()->checkedUsers().size(), 1);
+    group.searchField()->clear();
+    QTest::keyClicks(group.searchField(), ivan.email);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        group.results()->index(0).data(UserSearchModel::NameRole).toString(), u"Ivan Tab"_s, 10000);
+    QTest::keyClick(group.searchField(), Qt::Key_Return); // Enter ticks the first result
+    QCOMPARE(group.results()->checkedUsers().size(), 2);
+    bool listed = false;
+    for (QLabel *label : group.findChildren<QLabel *>())
+        listed = listed
+            || (label->text().contains(u"Hugo Board"_s) && label->text().contains(u"Ivan Tab"_s));
+    QVERIFY2(listed, "the picked members are not shown");
+    screenshot(&group, u"new-group"_s);
 }
 
 QTEST_MAIN(TestDesktop)
