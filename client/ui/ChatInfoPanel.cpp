@@ -90,6 +90,9 @@ ChatInfoPanel::ChatInfoPanel(ClientSession *session, QWidget *parent)
     layout->addWidget(m_members, 1);
     m_leave->setStyleSheet(u"QPushButton { color: #e53935; }"_s);
     layout->addWidget(m_leave);
+    // Takes the room the member list leaves when it is hidden (personal
+    // chats), so the rest stays together at the top.
+    layout->addStretch();
 
     connect(m_renameButton, &QToolButton::clicked, this, [this] {
         m_rename->setText(m_title->text());

@@ -6,6 +6,7 @@
 #include "client/models/ClientSession.h"
 #include "client/models/MessageModel.h"
 #include "client/models/UserSearchModel.h"
+#include "client/ui/ChatInfoPanel.h"
 #include "client/ui/Composer.h"
 #include "client/ui/ConnectionBanner.h"
 #include "client/ui/DesktopApp.h"
@@ -55,6 +56,7 @@ private Q_SLOTS:
     void signingInCanBeCancelled();
     void reconnectLineFitsTheChatListInRussian();
     void newChatDialogByKeyboardAlone();
+    void personalChatInfoStaysTogether();
     void openingAChatMarksOnlyWhatIsOnScreen();
     void inactiveWindowMarksNothing();
 
@@ -663,6 +665,30 @@ void TestDesktop::newChatDialogByKeyboardAlone()
             || (label->text().contains(u"Hugo Board"_s) && label->text().contains(u"Ivan Tab"_s));
     QVERIFY2(listed, "the picked members are not shown");
     screenshot(&group, u"new-group"_s);
+}
+
+// A personal chat's info (avatar, name, subtitle) sits together at the top of
+// a tall panel instead of being spread over its whole height.
+void TestDesktop::personalChatInfoStaysTogether()
+{
+    const auto jane = m_http->newUser(u"Jane Info"_s);
+    const auto kurt = m_http->newUser(u"Kurt Info"_s);
+    const QString chatId = m_http->personalChat(jane.token, kurt.id);
+    ClientSession session(nullptr);
+    session.signIn(m_server.url(u""_s).toString(), jane.email, jane.password);
+    QTRY_COMPARE_WITH_TIMEOUT(session.state(), ClientSession::State::SignedIn, 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(session.chats()->summary(chatId).has_value(), 10000);
+    ChatInfoPanel panel(&session);
+    panel.setChat(chatId);
+    panel.resize(280, 800);
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    int lowest = 0;
+    for (const QWidget *child : panel.findChildren<QWidget *>())
+        if (child->isVisible())
+            lowest = std::max(lowest, child->mapTo(&panel, QPoint(0, child->height())).y());
+    QVERIFY2(lowest < 400, qPrintable(u"the info reaches down to %1 px of 800"_s.arg(lowest)));
+    screenshot(&panel, u"personal-info"_s);
 }
 
 QTEST_MAIN(TestDesktop)
