@@ -69,6 +69,9 @@ MainWindow::MainWindow(ClientSession *session, QWidget *parent)
     m_splitter->addWidget(buildChatPanel());
     m_splitter->setStretchFactor(1, 1);
     m_splitter->setSizes({ 320, 700 });
+    // A narrow window takes its width from the chat list (down to the list's
+    // minimum) rather than squeezing the conversation next to a 320 px list.
+    m_chatStack->setMinimumWidth(380);
     setCentralWidget(m_splitter);
 
     m_markReadTimer.setSingleShot(true);

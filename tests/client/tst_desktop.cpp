@@ -57,6 +57,7 @@ private Q_SLOTS:
     void reconnectLineFitsTheChatListInRussian();
     void newChatDialogByKeyboardAlone();
     void personalChatInfoStaysTogether();
+    void narrowWindowShrinksTheChatList();
     void openingAChatMarksOnlyWhatIsOnScreen();
     void inactiveWindowMarksNothing();
 
@@ -689,6 +690,24 @@ void TestDesktop::personalChatInfoStaysTogether()
             lowest = std::max(lowest, child->mapTo(&panel, QPoint(0, child->height())).y());
     QVERIFY2(lowest < 400, qPrintable(u"the info reaches down to %1 px of 800"_s.arg(lowest)));
     screenshot(&panel, u"personal-info"_s);
+}
+
+// At 640 px the conversation keeps the larger part; the list gives way.
+void TestDesktop::narrowWindowShrinksTheChatList()
+{
+    const auto lena = m_http->newUser(u"Lena Narrow"_s);
+    ClientSession session(nullptr);
+    session.signIn(m_server.url(u""_s).toString(), lena.email, lena.password);
+    QTRY_COMPARE_WITH_TIMEOUT(session.state(), ClientSession::State::SignedIn, 10000);
+    MainWindow window(&session);
+    window.resize(1100, 700);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    window.resize(640, 700);
+    QTRY_COMPARE(window.width(), 640);
+    const int list = window.chatListView()->width();
+    QTRY_VERIFY2(list < window.width() - list,
+        qPrintable(u"the chat list keeps %1 of %2 px"_s.arg(list).arg(window.width())));
 }
 
 QTEST_MAIN(TestDesktop)
