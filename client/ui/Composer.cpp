@@ -23,6 +23,7 @@ Composer::Composer(QWidget *parent)
     , m_editPreview(new QLabel(m_editBar))
     , m_input(new QPlainTextEdit(this))
     , m_sendButton(new QToolButton(this))
+    , m_counter(new QLabel(this))
 {
     setAutoFillBackground(true);
     auto *outer = new QVBoxLayout(this);
@@ -77,6 +78,7 @@ Composer::Composer(QWidget *parent)
     row->addWidget(m_input, 1);
     row->addWidget(m_sendButton, 0, Qt::AlignBottom);
     outer->addLayout(row);
+    m_counter->hide();
     updateState();
 }
 

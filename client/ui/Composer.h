@@ -26,6 +26,9 @@ public:
     void cancelEdit();
     bool isEditing() const { return !m_editingId.isEmpty(); }
     QPlainTextEdit *input() const { return m_input; }
+    QToolButton *sendButton() const { return m_sendButton; }
+    // "4,000 / 4,096" near the server's limit, hidden well below it.
+    QLabel *counter() const { return m_counter; }
 
 Q_SIGNALS:
     void sendRequested(const QString &text);
@@ -45,6 +48,7 @@ private:
     QLabel *m_editPreview;
     QPlainTextEdit *m_input;
     QToolButton *m_sendButton;
+    QLabel *m_counter;
     QString m_editingId;
     QString m_draftBeforeEdit;
 };
