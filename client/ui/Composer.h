@@ -10,7 +10,9 @@ namespace Messenger::Client {
 
 // The message field under the timeline: grows with its text up to a few
 // lines, Enter sends, Shift+Enter starts a new line, the send button is off
-// while there is nothing to send. Also edits an existing message in place.
+// while there is nothing to send or the text is over the server's limit (a
+// counter shows the length near and over it). Also edits an existing message
+// in place.
 class Composer : public QWidget
 {
     Q_OBJECT
