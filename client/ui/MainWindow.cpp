@@ -379,9 +379,11 @@ void MainWindow::openChat(const QString &chatId)
 
 void MainWindow::highlightSearchResult(int row)
 {
-    const QModelIndex index = m_filter->index(std::clamp(row, 0, m_filter->rowCount() - 1), 0);
-    if (index.isValid())
-        m_chatList->setCurrentIndex(index); // the list has no focus: nothing opens
+    const int rows = m_filter->rowCount();
+    if (rows == 0)
+        return;
+    const QModelIndex index = m_filter->index(std::clamp(row, 0, rows - 1), 0);
+    m_chatList->setCurrentIndex(index); // the list has no focus: nothing opens
     m_chatList->scrollTo(index);
 }
 
