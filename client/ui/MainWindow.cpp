@@ -178,6 +178,13 @@ QWidget *MainWindow::buildChatListPanel()
             if (current.isValid() && m_chatList->hasFocus())
                 openChat(current.data(ChatListModel::ChatIdRole).toString());
         });
+    // A search result is highlighted (current) before it is open: a click or
+    // Enter on it opens it although the current row does not change.
+    const auto openRow = [this](const QModelIndex &index) {
+        openChat(index.data(ChatListModel::ChatIdRole).toString());
+    };
+    connect(m_chatList, &QAbstractItemView::pressed, this, openRow);
+    connect(m_chatList, &QAbstractItemView::activated, this, openRow);
     // Keep the open chat selected while rows move and the filter changes;
     // while searching, the highlighted result stays instead.
     const auto reselect = [this] {

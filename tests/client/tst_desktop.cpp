@@ -499,6 +499,16 @@ void TestDesktop::searchNeverOpensChatsOrMovesFocus()
     QTest::keyClick(QApplication::focusWidget(), Qt::Key_Return);
     QCOMPARE(window->currentChatId(), second);
     QCOMPARE(QApplication::focusWidget(), window->composer()->input());
+
+    // A click on the highlighted result (not yet open) opens it, too.
+    window->openChat(carlChat);
+    QTest::mouseClick(search, Qt::LeftButton);
+    search->clear();
+    typeIntoFocus(u"team"_s);
+    const QModelIndex highlighted = list->currentIndex();
+    QCOMPARE(highlighted.data(ChatListModel::ChatIdRole).toString(), teamChat);
+    QTest::mouseClick(list->viewport(), Qt::LeftButton, {}, list->visualRect(highlighted).center());
+    QCOMPARE(window->currentChatId(), teamChat);
 }
 
 // The composer shows how close the text is to the server's limit and does
