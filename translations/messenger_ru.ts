@@ -145,6 +145,18 @@
         <source>Send</source>
         <translation>Отправить</translation>
     </message>
+    <message>
+        <source>Message length</source>
+        <translation>Длина сообщения</translation>
+    </message>
+    <message>
+        <source>Too long to send: at most %1 characters</source>
+        <translation>Слишком длинное: не больше %1 символов</translation>
+    </message>
+    <message>
+        <source>%1 / %2</source>
+        <translation>%1 / %2</translation>
+    </message>
 </context>
 <context>
     <name>Messenger::Client::ConnectionBanner</name>
@@ -357,6 +369,10 @@ Start one with the pencil button.</source>
         <source>Message deleted</source>
         <translation>Сообщение удалено</translation>
     </message>
+    <message>
+        <source>Not sent: %1</source>
+        <translation>Не отправлено: %1</translation>
+    </message>
 </context>
 <context>
     <name>Messenger::Client::NewChatDialog</name>
@@ -503,6 +519,10 @@ Start one with the pencil button.</source>
     <message>
         <source>Delete</source>
         <translation>Удалить</translation>
+    </message>
+    <message>
+        <source>Retry</source>
+        <translation>Повторить</translation>
     </message>
 </context>
 </TS>

@@ -244,6 +244,24 @@ void ClientSession::send(const QString &chatId, const QString &text)
     messages(chatId)->addPending(clientId, text);
 }
 
+void ClientSession::retryFailed(const QString &chatId, const QString &clientId)
+{
+    MessageModel *model = messages(chatId);
+    const int row = model->rowOfClientId(clientId);
+    if (row < 0
+        || model->index(row).data(MessageModel::DeliveryRole).value<MessageModel::Delivery>()
+            != MessageModel::Delivery::Failed)
+        return; // still on its way: sending it again would send it twice
+    const QString text = model->messageAt(row).text;
+    model->discardFailed(clientId);
+    send(chatId, text);
+}
+
+void ClientSession::discardFailed(const QString &chatId, const QString &clientId)
+{
+    messages(chatId)->discardFailed(clientId);
+}
+
 void ClientSession::edit(const QString &messageId, const QString &text)
 {
     m_api->editMessage(messageId, text).then(this, [this](const ApiResult<Message> &result) {

@@ -55,6 +55,10 @@ public:
     MessageModel *messages(const QString &chatId);
     // Sends through the live socket (kept and retried until acknowledged).
     void send(const QString &chatId, const QString &text);
+    // A message the server refused: send it again (a new send, with a new
+    // client_id, at the bottom), or forget it.
+    void retryFailed(const QString &chatId, const QString &clientId);
+    void discardFailed(const QString &chatId, const QString &clientId);
     void edit(const QString &messageId, const QString &text);
     void remove(const QString &messageId);
     // The user has seen everything in `chatId` up to `seq`.

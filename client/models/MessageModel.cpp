@@ -380,6 +380,16 @@ void MessageModel::markFailed(const QString &clientId, const QString &reason)
     Q_EMIT dataChanged(index(row), index(row), { DeliveryRole, FailureReasonRole });
 }
 
+void MessageModel::discardFailed(const QString &clientId)
+{
+    const int row = rowOfClientId(clientId);
+    if (row < 0 || m_items.at(row).delivery != Delivery::Failed)
+        return;
+    beginRemoveRows({}, row, row);
+    m_items.removeAt(row);
+    endRemoveRows();
+}
+
 int MessageModel::rowOfId(const QString &messageId) const
 {
     if (!m_ids.contains(messageId))

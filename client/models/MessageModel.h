@@ -88,6 +88,8 @@ public:
     void acknowledge(const QString &clientId, const Messenger::Message &message);
     // The server refused it for `reason`: it stays, marked, and is not resent.
     void markFailed(const QString &clientId, const QString &reason);
+    // Removes a failed message from this timeline (it never reached the server).
+    void discardFailed(const QString &clientId);
 
     // Finds what pages and live events brought, for tests and the view.
     int rowOfId(const QString &messageId) const;

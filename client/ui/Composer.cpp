@@ -1,10 +1,12 @@
 #include "Composer.h"
 
 #include "Theme.h"
+#include "shared/Limits.h"
 
 #include <QHBoxLayout>
 #include <QKeyEvent>
 #include <QLabel>
+#include <QLocale>
 #include <QPlainTextEdit>
 #include <QTextBlock>
 #include <QToolButton>
@@ -15,6 +17,14 @@ namespace Messenger::Client {
 
 namespace {
 constexpr int maxVisibleLines = 8;
+// The length counter shows from here on: within 10% of the server's limit.
+constexpr int counterFrom = Limits::messageTextMax - Limits::messageTextMax / 10;
+
+// What the server counts: the text without surrounding whitespace.
+qsizetype sendableLength(const QString &text)
+{
+    return text.trimmed().size();
+}
 } // namespace
 
 Composer::Composer(QWidget *parent)
@@ -23,6 +33,7 @@ Composer::Composer(QWidget *parent)
     , m_editPreview(new QLabel(m_editBar))
     , m_input(new QPlainTextEdit(this))
     , m_sendButton(new QToolButton(this))
+    , m_counter(new QLabel(this))
 {
     setAutoFillBackground(true);
     auto *outer = new QVBoxLayout(this);
@@ -64,7 +75,6 @@ Composer::Composer(QWidget *parent)
     m_sendButton->setIcon(QIcon(u":/icons/send.svg"_s));
     m_sendButton->setIconSize(QSize(26, 26));
     m_sendButton->setAutoRaise(true);
-    m_sendButton->setToolTip(tr("Send (Enter)"));
     m_sendButton->setAccessibleName(tr("Send"));
     connect(m_sendButton, &QToolButton::clicked, this, &Composer::submit);
     connect(m_input, &QPlainTextEdit::textChanged, this, [this] {
@@ -74,7 +84,11 @@ Composer::Composer(QWidget *parent)
         if (!isEditing())
             Q_EMIT textEdited(m_input->toPlainText());
     });
+    m_counter->setFont(Theme::withPointSizeDelta(font(), -1));
+    m_counter->setAccessibleName(tr("Message length"));
+    m_counter->hide();
     row->addWidget(m_input, 1);
+    row->addWidget(m_counter, 0, Qt::AlignBottom);
     row->addWidget(m_sendButton, 0, Qt::AlignBottom);
     outer->addLayout(row);
     updateState();
@@ -144,8 +158,8 @@ bool Composer::eventFilter(QObject *watched, QEvent *event)
 void Composer::submit()
 {
     const QString text = m_input->toPlainText().trimmed();
-    if (text.isEmpty())
-        return;
+    if (text.isEmpty() || text.size() > Limits::messageTextMax)
+        return; // the counter already says why
     if (isEditing()) {
         const QString id = std::exchange(m_editingId, {});
         m_editBar->hide();
@@ -160,7 +174,20 @@ void Composer::submit()
 
 void Composer::updateState()
 {
-    m_sendButton->setEnabled(!m_input->toPlainText().trimmed().isEmpty());
+    const qsizetype length = sendableLength(m_input->toPlainText());
+    const bool tooLong = length > Limits::messageTextMax;
+    m_sendButton->setEnabled(length > 0 && !tooLong);
+    m_sendButton->setToolTip(tooLong ? tr("Too long to send: at most %1 characters")
+                                           .arg(locale().toString(Limits::messageTextMax))
+                                     : tr("Send (Enter)"));
+    m_counter->setVisible(length >= counterFrom);
+    if (length >= counterFrom) {
+        m_counter->setText(tr("%1 / %2").arg(
+            locale().toString(length), locale().toString(Limits::messageTextMax)));
+        QPalette palette = m_counter->palette();
+        palette.setColor(QPalette::WindowText, tooLong ? Theme::error : Theme::textSecondary);
+        m_counter->setPalette(palette);
+    }
     // Grow with the text, up to a few lines, then scroll.
     const int lines = std::clamp(int(m_input->document()->size().height()), 1, maxVisibleLines);
     const int height = lines * m_input->fontMetrics().lineSpacing()

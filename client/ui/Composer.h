@@ -10,7 +10,9 @@ namespace Messenger::Client {
 
 // The message field under the timeline: grows with its text up to a few
 // lines, Enter sends, Shift+Enter starts a new line, the send button is off
-// while there is nothing to send. Also edits an existing message in place.
+// while there is nothing to send or the text is over the server's limit (a
+// counter shows the length near and over it). Also edits an existing message
+// in place.
 class Composer : public QWidget
 {
     Q_OBJECT
@@ -26,6 +28,9 @@ public:
     void cancelEdit();
     bool isEditing() const { return !m_editingId.isEmpty(); }
     QPlainTextEdit *input() const { return m_input; }
+    QToolButton *sendButton() const { return m_sendButton; }
+    // "4,000 / 4,096" near the server's limit, hidden well below it.
+    QLabel *counter() const { return m_counter; }
 
 Q_SIGNALS:
     void sendRequested(const QString &text);
@@ -45,6 +50,7 @@ private:
     QLabel *m_editPreview;
     QPlainTextEdit *m_input;
     QToolButton *m_sendButton;
+    QLabel *m_counter;
     QString m_editingId;
     QString m_draftBeforeEdit;
 };

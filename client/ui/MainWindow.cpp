@@ -21,6 +21,7 @@
 #include <QMessageBox>
 #include <QPainter>
 #include <QSettings>
+#include <QShortcut>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
 #include <QStackedWidget>
@@ -176,14 +177,25 @@ QWidget *MainWindow::buildChatListPanel()
     m_chatList->setSelectionMode(QAbstractItemView::SingleSelection);
     m_chatList->setVerticalScrollMode(QAbstractItemView::ScrollPerPixel);
     m_chatList->setAccessibleName(tr("Chats"));
+    // Only the user's own moves in the list open a chat (a click, the arrow
+    // keys there). The current row also moves when the filter hides it while
+    // the user types in the search field: that must not open anything.
     connect(m_chatList->selectionModel(), &QItemSelectionModel::currentChanged, this,
         [this](const QModelIndex &current) {
-            if (current.isValid())
+            if (current.isValid() && m_chatList->hasFocus())
                 openChat(current.data(ChatListModel::ChatIdRole).toString());
         });
-    // Keep the open chat selected while rows move and the filter changes.
+    // A search result is highlighted (current) before it is open: a click or
+    // Enter on it opens it although the current row does not change.
+    const auto openRow = [this](const QModelIndex &index) {
+        openChat(index.data(ChatListModel::ChatIdRole).toString());
+    };
+    connect(m_chatList, &QAbstractItemView::pressed, this, openRow);
+    connect(m_chatList, &QAbstractItemView::activated, this, openRow);
+    // Keep the open chat selected while rows move and the filter changes;
+    // while searching, the highlighted result stays instead.
     const auto reselect = [this] {
-        if (m_chatId.isEmpty())
+        if (m_chatId.isEmpty() || !m_search->text().isEmpty())
             return;
         const int row = m_session->chats()->rowOf(m_chatId);
         const QModelIndex index = m_filter->mapFromSource(m_session->chats()->index(row));
@@ -197,6 +209,33 @@ QWidget *MainWindow::buildChatListPanel()
     connect(m_filter, &QAbstractItemModel::layoutChanged, this, reselect);
     connect(m_filter, &QAbstractItemModel::modelReset, this, reselect);
     layout->addWidget(m_chatList, 1);
+
+    // The search field keeps the focus: typing filters and highlights the
+    // first result, Up/Down move the highlight, Enter opens it, Esc clears.
+    connect(m_search, &QLineEdit::textChanged, this, [this, reselect](const QString &text) {
+        if (text.isEmpty())
+            reselect();
+        else
+            highlightSearchResult(0);
+    });
+    const auto searchKey = [this](QKeyCombination key, auto action) {
+        auto *shortcut = new QShortcut(QKeySequence(key), m_search);
+        shortcut->setContext(Qt::WidgetShortcut);
+        connect(shortcut, &QShortcut::activated, this, action);
+    };
+    searchKey(
+        Qt::Key_Down, [this] { highlightSearchResult(m_chatList->currentIndex().row() + 1); });
+    searchKey(Qt::Key_Up, [this] { highlightSearchResult(m_chatList->currentIndex().row() - 1); });
+    searchKey(Qt::Key_Escape, [this] { m_search->clear(); });
+    connect(m_search, &QLineEdit::returnPressed, this, [this] {
+        const QModelIndex highlighted = m_chatList->currentIndex().isValid()
+            ? m_chatList->currentIndex()
+            : m_filter->index(0, 0);
+        if (!highlighted.isValid())
+            return;
+        openChat(highlighted.data(ChatListModel::ChatIdRole).toString());
+        m_composer->focusInput(); // also when that chat was open already
+    });
 
     // Shown instead of an empty list: what to do, or that the search found nothing.
     m_emptyList = new QLabel(panel);
@@ -299,6 +338,22 @@ QWidget *MainWindow::buildChatPanel()
         if (answer == QMessageBox::Yes)
             m_session->remove(messageId);
     });
+    connect(m_timeline, &TimelineView::retryRequested, this,
+        [this](const QString &clientId) { m_session->retryFailed(m_chatId, clientId); });
+    connect(m_timeline, &TimelineView::discardRequested, this,
+        [this](const QString &clientId) { m_session->discardFailed(m_chatId, clientId); });
+    connect(m_timeline, &TimelineView::editFailedRequested, this,
+        [this](const QString &clientId, const QString &text) {
+            // Back into the composer to fix and send again; a draft there is kept below it.
+            if (m_composer->isEditing())
+                m_composer->cancelEdit();
+            const QString draft = m_composer->text().trimmed();
+            const QString restored = draft.isEmpty() ? text : text + u'\n' + draft;
+            m_composer->setText(restored);
+            m_session->setDraft(m_chatId, restored);
+            m_session->discardFailed(m_chatId, clientId);
+            m_composer->focusInput();
+        });
     connect(m_timeline, &TimelineView::visibleMessagesChanged, this, &MainWindow::scheduleMarkRead);
     return m_chatStack;
 }
@@ -342,6 +397,16 @@ void MainWindow::openChat(const QString &chatId)
         m_chatList->setCurrentIndex(index);
     }
     updateHeader();
+}
+
+void MainWindow::highlightSearchResult(int row)
+{
+    const int rows = m_filter->rowCount();
+    if (rows == 0)
+        return;
+    const QModelIndex index = m_filter->index(std::clamp(row, 0, rows - 1), 0);
+    m_chatList->setCurrentIndex(index); // the list has no focus: nothing opens
+    m_chatList->scrollTo(index);
 }
 
 void MainWindow::showNewChatDialog(bool group)

@@ -54,6 +54,8 @@ protected:
 private:
     QWidget *buildChatListPanel();
     QWidget *buildChatPanel();
+    // Moves the search's highlight to `row` of the filtered list (clamped).
+    void highlightSearchResult(int row);
     void showNewChatDialog(bool group);
     void updateHeader();
     void updateWindowTitle();

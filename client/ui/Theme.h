@@ -17,6 +17,8 @@ inline const QColor textSecondary { 0x70, 0x75, 0x79 };
 inline const QColor selectedRow { 0x41, 0x9f, 0xd9 };
 inline const QColor hoverRow { 0xf4, 0xf4, 0xf5 };
 inline const QColor draft { 0xdd, 0x4b, 0x39 };
+// Something is wrong and stops the user (a text over the limit).
+inline const QColor error { 0xe5, 0x39, 0x35 };
 inline const QColor unreadBadge { 0x4f, 0xae, 0x4e };
 inline const QColor timelineBackground { 0xe6, 0xeb, 0xee };
 inline const QColor bubbleIn { 0xff, 0xff, 0xff };

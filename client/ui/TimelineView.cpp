@@ -308,29 +308,44 @@ void TimelineView::contextMenuEvent(QContextMenuEvent *event)
     const QString text = index.data(MessageModel::TextRole).toString();
     const QString id = index.data(MessageModel::IdRole).toString();
     const QString selected = m_delegate->selectionIndex() == index ? selectedText() : QString();
-    QMenu menu(this);
+    // Not exec(): the menu must not hold a nested event loop (or a test) while open.
+    auto *menu = new QMenu(this);
+    menu->setAttribute(Qt::WA_DeleteOnClose);
     if (!selected.isEmpty()) {
-        menu.addAction(QIcon(u":/icons/copy.svg"_s), tr("Copy Selected Text"), this,
+        menu->addAction(QIcon(u":/icons/copy.svg"_s), tr("Copy Selected Text"), this,
             [this, selected] { copyToClipboard(selected); });
     }
     if (!deleted) {
-        menu.addAction(QIcon(u":/icons/copy.svg"_s), tr("Copy Text"), this,
+        menu->addAction(QIcon(u":/icons/copy.svg"_s), tr("Copy Text"), this,
             [this, text] { copyToClipboard(text); });
     }
     const TextHit hit = hitTest(event->pos());
     if (!hit.link.isEmpty()) {
-        menu.addAction(tr("Copy Link"), this, [this, link = hit.link] { copyToClipboard(link); });
+        menu->addAction(tr("Copy Link"), this, [this, link = hit.link] { copyToClipboard(link); });
     }
     const bool mine = index.data(MessageModel::IsMineRole).toBool();
-    if (mine && !deleted && !id.isEmpty()) {
-        menu.addSeparator();
-        menu.addAction(QIcon(u":/icons/edit.svg"_s), tr("Edit"), this,
+    const bool failed = index.data(MessageModel::DeliveryRole).value<MessageModel::Delivery>()
+        == MessageModel::Delivery::Failed;
+    if (mine && failed) {
+        const QString clientId = index.data(MessageModel::ClientIdRole).toString();
+        menu->addSeparator();
+        menu->addAction(QIcon(u":/icons/send.svg"_s), tr("Retry"), this,
+            [this, clientId] { Q_EMIT retryRequested(clientId); });
+        menu->addAction(QIcon(u":/icons/edit.svg"_s), tr("Edit"), this,
+            [this, clientId, text] { Q_EMIT editFailedRequested(clientId, text); });
+        menu->addAction(QIcon(u":/icons/delete.svg"_s), tr("Delete"), this,
+            [this, clientId] { Q_EMIT discardRequested(clientId); });
+    } else if (mine && !deleted && !id.isEmpty()) {
+        menu->addSeparator();
+        menu->addAction(QIcon(u":/icons/edit.svg"_s), tr("Edit"), this,
             [this, id, text] { Q_EMIT editRequested(id, text); });
-        menu.addAction(QIcon(u":/icons/delete.svg"_s), tr("Delete"), this,
+        menu->addAction(QIcon(u":/icons/delete.svg"_s), tr("Delete"), this,
             [this, id] { Q_EMIT deleteRequested(id); });
     }
-    if (!menu.isEmpty())
-        menu.exec(event->globalPos());
+    if (menu->isEmpty())
+        delete menu;
+    else
+        menu->popup(event->globalPos());
 }
 
 void TimelineView::copyToClipboard(const QString &text) const

@@ -14,7 +14,8 @@ class MessageDelegate;
 // keeps to the bottom while the user is there, keeps its place when older
 // history is inserted above, asks for older pages near the top and newer ones
 // near the bottom (a chat opened at its first unread), opens links,
-// lets the user select and copy text, and offers edit/delete for own messages.
+// lets the user select and copy text, and offers edit/delete for own messages
+// and retry/edit/delete for those the server refused.
 class TimelineView : public QListView
 {
     Q_OBJECT
@@ -33,6 +34,10 @@ public:
 Q_SIGNALS:
     void editRequested(const QString &messageId, const QString &text);
     void deleteRequested(const QString &messageId);
+    // For a message the server refused (named by its client_id).
+    void retryRequested(const QString &clientId);
+    void editFailedRequested(const QString &clientId, const QString &text);
+    void discardRequested(const QString &clientId);
     // Called as the user scrolls or messages arrive: what is now on screen.
     void visibleMessagesChanged();
 

@@ -14,15 +14,20 @@
 #include "client/ui/MainWindow.h"
 #include "client/ui/NewChatDialog.h"
 #include "client/ui/SessionsPanel.h"
+#include "client/ui/Theme.h"
 #include "client/ui/TimelineView.h"
+#include "shared/ApiPaths.h"
+#include "shared/Limits.h"
 
 #include <QApplication>
+#include <QContextMenuEvent>
 #include <QDialogButtonBox>
 #include <QDir>
 #include <QJsonArray>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListView>
+#include <QMenu>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSettings>
@@ -30,6 +35,8 @@
 #include <QStandardPaths>
 #include <QTcpServer>
 #include <QTest>
+#include <QTimer>
+#include <QToolButton>
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
@@ -60,6 +67,9 @@ private Q_SLOTS:
     void narrowWindowShrinksTheChatList();
     void openingAChatMarksOnlyWhatIsOnScreen();
     void inactiveWindowMarksNothing();
+    void searchNeverOpensChatsOrMovesFocus();
+    void composerRefusesTextOverTheLimit();
+    void failedMessageCanBeRetriedEditedOrDeleted();
 
 private:
     void screenshot(QWidget *widget, const QString &name)
@@ -103,6 +113,89 @@ private:
                 newest = std::max(newest, index.data(MessageModel::SeqRole).toLongLong());
         }
         return newest;
+    }
+
+    // `account` signed in, its main window shown and active.
+    struct SignedIn
+    {
+        std::unique_ptr<ClientSession> session;
+        std::unique_ptr<MainWindow> window;
+    };
+    SignedIn signIn(const HttpClient::Account &account)
+    {
+        SignedIn signedIn;
+        signedIn.session = std::make_unique<ClientSession>(nullptr);
+        ClientSession *session = signedIn.session.get();
+        session->signIn(m_server.url(u""_s).toString(), account.email, account.password);
+        [&] {
+            QTRY_COMPARE_WITH_TIMEOUT(session->state(), ClientSession::State::SignedIn, 15000);
+            QTRY_COMPARE_WITH_TIMEOUT(
+                session->live()->state(), LiveConnection::State::Connected, 15000);
+            signedIn.window = std::make_unique<MainWindow>(session);
+            signedIn.window->resize(1000, 640);
+            signedIn.window->show();
+            QVERIFY(QTest::qWaitForWindowExposed(signedIn.window.get()));
+            signedIn.window->activateWindow();
+            QVERIFY(QTest::qWaitForWindowActive(signedIn.window.get()));
+        }();
+        return signedIn;
+    }
+    // Types as a person does: each key goes to whatever has the focus now.
+    static void typeIntoFocus(const QString &text)
+    {
+        for (const QChar c : text)
+            QTest::keyClick(QApplication::focusWidget(), c.toLatin1());
+    }
+    // Right-clicks `row` of the timeline and returns the menu that opened.
+    static QMenu *openContextMenu(TimelineView *timeline, int row)
+    {
+        const QModelIndex index = timeline->model()->index(row, 0);
+        timeline->scrollTo(index);
+        const QPoint point
+            = timeline->visualRect(index).intersected(timeline->viewport()->rect()).center();
+        QContextMenuEvent event(
+            QContextMenuEvent::Mouse, point, timeline->viewport()->mapToGlobal(point));
+        // A menu that runs its own event loop (exec) would hold the test until
+        // it times out: close it, and the test fails on the missing menu.
+        auto returned = std::make_shared<bool>(false);
+        QTimer::singleShot(2000, timeline, [returned] {
+            if (!*returned && QApplication::activePopupWidget())
+                QApplication::activePopupWidget()->close();
+        });
+        QApplication::sendEvent(timeline->viewport(), &event);
+        *returned = true;
+        return qobject_cast<QMenu *>(QApplication::activePopupWidget());
+    }
+    static QStringList actionTexts(QMenu *menu)
+    {
+        QStringList texts;
+        for (QAction *action : menu->actions()) {
+            if (!action->isSeparator())
+                texts.append(action->text());
+        }
+        return texts;
+    }
+    static void trigger(QMenu *menu, const QString &text)
+    {
+        for (QAction *action : menu->actions()) {
+            if (action->text() == text) {
+                menu->close(); // as a click does: the menu goes, then the action runs
+                action->trigger();
+                return;
+            }
+        }
+        QFAIL(qPrintable(u"no menu action "_s + text));
+    }
+    QStringList storedTexts(const QString &chatId, const QString &token)
+    {
+        QStringList texts;
+        const QJsonArray history = m_http->get(ApiPaths::chatHistory(chatId), token)
+                                       .object()
+                                       .value(u"messages"_s)
+                                       .toArray();
+        for (const auto &message : history)
+            texts.append(message.toObject().value(u"text"_s).toString());
+        return texts;
     }
 
     TestServer m_server;
@@ -708,6 +801,217 @@ void TestDesktop::narrowWindowShrinksTheChatList()
     const int list = window.chatListView()->width();
     QTRY_VERIFY2(list < window.width() - list,
         qPrintable(u"the chat list keeps %1 of %2 px"_s.arg(list).arg(window.width())));
+}
+
+// Typing into the chat-list search never opens a chat or moves the focus,
+// even when the filter hides the open chat; Enter (after Down) opens the
+// highlighted result, Esc clears the search.
+void TestDesktop::searchNeverOpensChatsOrMovesFocus()
+{
+    const auto ann = m_http->newUser(u"Ann Search"_s);
+    const auto carl = m_http->newUser(u"Carl Young"_s); // no "t" in the name
+    const auto tina = m_http->newUser(u"Tina Walsh"_s);
+    const auto dan = m_http->newUser(u"Dan Brook"_s);
+    const QString carlChat = m_http->personalChat(ann.token, carl.id);
+    const QString tinaChat = m_http->personalChat(ann.token, tina.id);
+    const QString teamChat
+        = m_http
+              ->post(u"/api/v1/chats/group"_s,
+                  { { u"name"_s, u"Team four"_s },
+                      { u"member_ids"_s, QJsonArray { carl.id, tina.id, dan.id } } },
+                  ann.token)
+              .object()
+              .value(u"id")
+              .toString();
+    auto [session, window] = signIn(ann);
+    QVERIFY(window && !QTest::currentTestFailed());
+    ChatListModel *chats = session->chats();
+    QTRY_COMPARE_WITH_TIMEOUT(chats->rowCount(), 3, 10000);
+    window->openChat(carlChat);
+    QCOMPARE(QApplication::focusWidget(), window->composer()->input());
+
+    QLineEdit *search = window->searchField();
+    QTest::mouseClick(search, Qt::LeftButton);
+    QCOMPARE(QApplication::focusWidget(), search);
+    for (const QChar c : u"team"_s) {
+        typeIntoFocus(c);
+        QCOMPARE(window->currentChatId(), carlChat);
+        QCOMPARE(QApplication::focusWidget(), search);
+    }
+    QCOMPARE(search->text(), u"team"_s);
+    QCOMPARE(window->composer()->text(), QString());
+    QCOMPARE(session->draft(teamChat), QString());
+    QCOMPARE(session->messages(teamChat)->rowCount(), 0);
+    QListView *list = window->chatListView();
+    QCOMPARE(list->model()->rowCount(), 1);
+
+    // Enter opens the highlighted result and moves to its composer.
+    QTest::keyClick(QApplication::focusWidget(), Qt::Key_Return);
+    QCOMPARE(window->currentChatId(), teamChat);
+    QCOMPARE(QApplication::focusWidget(), window->composer()->input());
+
+    // Esc clears the search; the open chat stays open and selected.
+    QTest::mouseClick(search, Qt::LeftButton);
+    QTest::keyClick(QApplication::focusWidget(), Qt::Key_Escape);
+    QCOMPARE(search->text(), QString());
+    QCOMPARE(list->model()->rowCount(), 3);
+    QCOMPARE(window->currentChatId(), teamChat);
+    QCOMPARE(list->currentIndex().data(ChatListModel::ChatIdRole).toString(), teamChat);
+
+    // Two results: Down moves the highlight to the second, Enter opens it.
+    window->openChat(carlChat);
+    QTest::mouseClick(search, Qt::LeftButton);
+    typeIntoFocus(u"t"_s);
+    QCOMPARE(list->model()->rowCount(), 2);
+    QCOMPARE(window->currentChatId(), carlChat);
+    const QString second = list->model()->index(1, 0).data(ChatListModel::ChatIdRole).toString();
+    QVERIFY(second == teamChat || second == tinaChat);
+    QTest::keyClick(QApplication::focusWidget(), Qt::Key_Down);
+    QCOMPARE(QApplication::focusWidget(), search);
+    QCOMPARE(window->currentChatId(), carlChat);
+    QTest::keyClick(QApplication::focusWidget(), Qt::Key_Return);
+    QCOMPARE(window->currentChatId(), second);
+    QCOMPARE(QApplication::focusWidget(), window->composer()->input());
+
+    // A click on the highlighted result (not yet open) opens it, too.
+    window->openChat(carlChat);
+    QTest::mouseClick(search, Qt::LeftButton);
+    search->clear();
+    typeIntoFocus(u"team"_s);
+    const QModelIndex highlighted = list->currentIndex();
+    QCOMPARE(highlighted.data(ChatListModel::ChatIdRole).toString(), teamChat);
+    QTest::mouseClick(list->viewport(), Qt::LeftButton, {}, list->visualRect(highlighted).center());
+    QCOMPARE(window->currentChatId(), teamChat);
+}
+
+// The composer shows how close the text is to the server's limit and does
+// not send a text over it; nothing reaches the server.
+void TestDesktop::composerRefusesTextOverTheLimit()
+{
+    const auto ann = m_http->newUser(u"Ann Limit"_s);
+    const auto bob = m_http->newUser(u"Bob Limit"_s);
+    const QString chatId = m_http->personalChat(ann.token, bob.id);
+    auto [session, window] = signIn(ann);
+    QVERIFY(window && !QTest::currentTestFailed());
+    QTRY_COMPARE_WITH_TIMEOUT(session->chats()->rowCount(), 1, 10000);
+    window->openChat(chatId);
+    MessageModel *timeline = session->messages(chatId);
+    QTRY_VERIFY_WITH_TIMEOUT(timeline->isLoaded(), 10000);
+    Composer *composer = window->composer();
+    QPlainTextEdit *input = composer->input();
+    QLabel *counter = composer->counter();
+    const QLocale locale;
+    const auto counterText = [&](int length) {
+        return u"%1 / %2"_s.arg(locale.toString(length), locale.toString(Limits::messageTextMax));
+    };
+
+    // Far from the limit: no counter.
+    input->insertPlainText(QString(Limits::messageTextMax / 2, u'a'));
+    QVERIFY(counter->isHidden());
+    QVERIFY(composer->sendButton()->isEnabled());
+    // Within 10% of it: the counter, in the ordinary colour.
+    const int near = Limits::messageTextMax - Limits::messageTextMax / 20;
+    input->insertPlainText(QString(near - Limits::messageTextMax / 2, u'a'));
+    QVERIFY(counter->isVisible());
+    QCOMPARE(counter->text(), counterText(near));
+    QVERIFY(counter->palette().color(QPalette::WindowText) != Theme::error);
+    QVERIFY(composer->sendButton()->isEnabled());
+    // Surrounding spaces do not count (the server trims them).
+    input->setPlainText(u"  "_s + QString(Limits::messageTextMax, u'a') + u"\n "_s);
+    QCOMPARE(counter->text(), counterText(Limits::messageTextMax));
+    QVERIFY(composer->sendButton()->isEnabled());
+    // Over it: the counter turns red, neither the button nor Enter sends.
+    const int over = Limits::messageTextMax + 4;
+    input->setPlainText(QString(over, u'b'));
+    input->moveCursor(QTextCursor::End);
+    QCOMPARE(counter->text(), counterText(over));
+    QCOMPARE(counter->palette().color(QPalette::WindowText), Theme::error);
+    QVERIFY(!composer->sendButton()->isEnabled());
+    QTest::mouseClick(composer->sendButton(), Qt::LeftButton);
+    QTest::keyClick(input, Qt::Key_Return);
+    QCOMPARE(input->toPlainText(), QString(over, u'b'));
+    QCOMPARE(timeline->rowCount(), 0);
+
+    // Back under the limit it can be sent; only what is sent next arrives.
+    input->clear();
+    QVERIFY(counter->isHidden());
+    QTest::keyClicks(input, u"short enough"_s);
+    QTest::keyClick(input, Qt::Key_Return);
+    QCOMPARE(timeline->rowCount(), 1);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        timeline->index(0).data(MessageModel::DeliveryRole).value<MessageModel::Delivery>(),
+        MessageModel::Delivery::Sent, 10000);
+    QCOMPARE(storedTexts(chatId, ann.token), QStringList { u"short enough"_s });
+}
+
+// A message the server refused shows as failed and its menu offers Retry
+// (a fresh client_id), Edit (back into the composer) and Delete (local).
+void TestDesktop::failedMessageCanBeRetriedEditedOrDeleted()
+{
+    const auto ann = m_http->newUser(u"Ann Failed"_s);
+    const auto bob = m_http->newUser(u"Bob Failed"_s);
+    const QString chatId = m_http->personalChat(ann.token, bob.id);
+    auto [session, window] = signIn(ann);
+    QVERIFY(window && !QTest::currentTestFailed());
+    QTRY_COMPARE_WITH_TIMEOUT(session->chats()->rowCount(), 1, 10000);
+    window->openChat(chatId);
+    MessageModel *timeline = session->messages(chatId);
+    QTRY_VERIFY_WITH_TIMEOUT(timeline->isLoaded(), 10000);
+    QSignalSpy failed(session->live(), &LiveConnection::sendFailed);
+    const auto delivery = [timeline](int row) {
+        return timeline->index(row)
+            .data(MessageModel::DeliveryRole)
+            .value<MessageModel::Delivery>();
+    };
+    const auto tr = [](const char *text) {
+        return QCoreApplication::translate("Messenger::Client::TimelineView", text);
+    };
+    // Below the composer, which would refuse it.
+    const QString tooLong(Limits::messageTextMax + 1, u'x');
+
+    // Retry sends it again under a new client_id (and it fails again).
+    session->send(chatId, tooLong);
+    QTRY_COMPARE_WITH_TIMEOUT(delivery(0), MessageModel::Delivery::Failed, 10000);
+    QMenu *menu = openContextMenu(window->timeline(), 0);
+    QVERIFY(menu);
+    const QStringList offered = actionTexts(menu);
+    QVERIFY2(offered.contains(tr("Retry")) && offered.contains(tr("Edit"))
+            && offered.contains(tr("Delete")),
+        qPrintable(offered.join(u", "_s)));
+    trigger(menu, tr("Retry"));
+    QCOMPARE(timeline->rowCount(), 1);
+    QCOMPARE(delivery(0), MessageModel::Delivery::Pending);
+    QTRY_COMPARE_WITH_TIMEOUT(failed.size(), 2, 10000);
+    QVERIFY(failed.at(0).at(0).toString() != failed.at(1).at(0).toString());
+    QCOMPARE(timeline->index(0).data(MessageModel::ClientIdRole).toString(),
+        failed.at(1).at(0).toString());
+    QTRY_COMPARE_WITH_TIMEOUT(delivery(0), MessageModel::Delivery::Failed, 10000);
+
+    // Delete removes it here only.
+    menu = openContextMenu(window->timeline(), 0);
+    QVERIFY(menu);
+    trigger(menu, tr("Delete"));
+    QCOMPARE(timeline->rowCount(), 0);
+
+    // Edit puts the text back into the composer and removes the failed one.
+    session->send(chatId, tooLong);
+    QTRY_COMPARE_WITH_TIMEOUT(delivery(0), MessageModel::Delivery::Failed, 10000);
+    menu = openContextMenu(window->timeline(), 0);
+    QVERIFY(menu);
+    trigger(menu, tr("Edit"));
+    QCOMPARE(timeline->rowCount(), 0);
+    QPlainTextEdit *input = window->composer()->input();
+    QCOMPARE(input->toPlainText(), tooLong);
+    // The window's focus (offscreen, no window manager activates it again after the menu).
+    QCOMPARE(window->focusWidget(), input);
+    QCOMPARE(session->draft(chatId), tooLong);
+    // Shortened, it goes out; it is the only message the server has.
+    QTest::keyClick(input, Qt::Key_Backspace);
+    QTest::keyClick(input, Qt::Key_Return);
+    QCOMPARE(timeline->rowCount(), 1);
+    QTRY_COMPARE_WITH_TIMEOUT(delivery(0), MessageModel::Delivery::Sent, 10000);
+    QCOMPARE(storedTexts(chatId, ann.token), QStringList { QString(Limits::messageTextMax, u'x') });
+    QCOMPARE(failed.size(), 3);
 }
 
 QTEST_MAIN(TestDesktop)
