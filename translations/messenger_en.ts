@@ -41,6 +41,10 @@
         <source>%n selected</source>
         <translation><numerusform>%n selected</numerusform><numerusform>%n selected</numerusform></translation>
     </message>
+    <message numerus="yes">
+        <source>%n selected: %1</source>
+        <translation><numerusform>%n selected: %1</numerusform><numerusform>%n selected: %1</numerusform></translation>
+    </message>
 </context>
 <context>
     <name>Messenger::Client::SessionsPanel</name>

@@ -278,6 +278,10 @@
         <source>The passwords do not match</source>
         <translation>Пароли не совпадают</translation>
     </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Отмена</translation>
+    </message>
 </context>
 <context>
     <name>Messenger::Client::MainWindow</name>
@@ -419,6 +423,10 @@ Start one with the pencil button.</source>
     <message numerus="yes">
         <source>%n selected</source>
         <translation><numerusform>Выбран %n</numerusform><numerusform>Выбрано %n</numerusform><numerusform>Выбрано %n</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n selected: %1</source>
+        <translation><numerusform>Выбран %n: %1</numerusform><numerusform>Выбрано %n: %1</numerusform><numerusform>Выбрано %n: %1</numerusform></translation>
     </message>
 </context>
 <context>
