@@ -532,5 +532,13 @@ Start one with the pencil button.</source>
         <source>Retry</source>
         <translation>Повторить</translation>
     </message>
+    <message>
+        <source>No messages yet</source>
+        <translation>Сообщений пока нет</translation>
+    </message>
+    <message>
+        <source>Go to the newest message</source>
+        <translation>К последнему сообщению</translation>
+    </message>
 </context>
 </TS>

@@ -9,8 +9,10 @@
 #include <QContextMenuEvent>
 #include <QDesktopServices>
 #include <QIdentityProxyModel>
+#include <QLabel>
 #include <QMenu>
 #include <QScrollBar>
+#include <QToolButton>
 
 using namespace Qt::StringLiterals;
 
@@ -37,6 +39,8 @@ TimelineView::TimelineView(QWidget *parent)
     : QListView(parent)
     , m_delegate(new MessageDelegate(this))
     , m_gate(new FetchGate(this))
+    , m_jumpButton(new QToolButton(this))
+    , m_emptyLabel(new QLabel(tr("No messages yet"), this))
 {
     setItemDelegate(m_delegate);
     setVerticalScrollMode(QAbstractItemView::ScrollPerPixel);
@@ -54,6 +58,34 @@ TimelineView::TimelineView(QWidget *parent)
     setPalette(background);
     setAutoFillBackground(true);
     setModel(m_gate);
+
+    m_jumpButton->setObjectName(u"jumpToBottom"_s);
+    m_jumpButton->setIcon(QIcon(u":/icons/arrow-down.svg"_s));
+    m_jumpButton->setIconSize(QSize(24, 24));
+    m_jumpButton->setToolButtonStyle(Qt::ToolButtonTextUnderIcon);
+    m_jumpButton->setToolTip(tr("Go to the newest message"));
+    m_jumpButton->setCursor(Qt::PointingHandCursor);
+    m_jumpButton->setStyleSheet(
+        u"QToolButton { background: white; border: none; border-radius: 22px;"
+        " color: #3390ec; font-weight: bold; min-width: 44px;"
+        " min-height: 44px; }"_s);
+    m_jumpButton->hide();
+    connect(m_jumpButton, &QToolButton::clicked, this, &TimelineView::jumpToBottom);
+    m_emptyLabel->setObjectName(u"emptyChat"_s);
+    m_emptyLabel->setAlignment(Qt::AlignCenter);
+    QPalette grey = m_emptyLabel->palette();
+    grey.setColor(QPalette::WindowText, Theme::textSecondary);
+    m_emptyLabel->setPalette(grey);
+    m_emptyLabel->hide();
+    connect(
+        m_gate, &QAbstractItemModel::rowsInserted, this, [this](const QModelIndex &, int first) {
+            // Arrivals at the end while the user reads further up are counted.
+            if (first > 0 && first == m_gate->rowCount() - 1 && !m_stickToBottom)
+                ++m_arrivedBelow;
+            updateOverlays();
+        });
+    connect(m_gate, &QAbstractItemModel::rowsRemoved, this, &TimelineView::updateOverlays);
+    connect(m_gate, &QAbstractItemModel::modelReset, this, &TimelineView::updateOverlays);
     connect(m_gate, &QAbstractItemModel::rowsAboutToBeInserted, this,
         [this](const QModelIndex &, int first) {
             // Older history arrives above what the user is reading: keep it still.
@@ -68,7 +100,43 @@ void TimelineView::setMessageModel(MessageModel *model)
     m_delegate->setSelection({}, 0, 0);
     m_anchor = QPersistentModelIndex();
     m_stickToBottom = true;
+    m_arrivedBelow = 0;
     m_gate->setSourceModel(model);
+    if (model)
+        connect(model, &MessageModel::initialLoaded, this, &TimelineView::updateOverlays,
+            Qt::UniqueConnection);
+    updateOverlays();
+}
+
+void TimelineView::updateOverlays()
+{
+    const bool loaded = m_model && m_model->isLoaded();
+    m_emptyLabel->setVisible(loaded && m_gate->rowCount() == 0);
+    m_emptyLabel->setGeometry(viewport()->geometry());
+    QScrollBar *bar = verticalScrollBar();
+    // More than a screen's worth of scrolling up, or newer pages not loaded.
+    const bool away = loaded && m_gate->rowCount() > 0
+        && (bar->maximum() - bar->value() > viewport()->height() / 2 || !m_model->isAtEnd());
+    if (!away)
+        m_arrivedBelow = 0;
+    m_jumpButton->setText(m_arrivedBelow > 0 ? QLocale().toString(m_arrivedBelow) : QString());
+    m_jumpButton->setToolButtonStyle(
+        m_arrivedBelow > 0 ? Qt::ToolButtonTextUnderIcon : Qt::ToolButtonIconOnly);
+    m_jumpButton->adjustSize();
+    const QRect area = viewport()->geometry();
+    m_jumpButton->move(
+        area.right() - m_jumpButton->width() - 16, area.bottom() - m_jumpButton->height() - 16);
+    m_jumpButton->setVisible(away);
+    m_jumpButton->raise();
+}
+
+void TimelineView::jumpToBottom()
+{
+    // The user asked for the newest: follow the bottom, and the pages below
+    // what is loaded come in one after another until it is reached.
+    m_arrivedBelow = 0;
+    scrollToRowOrBottom(-1);
+    updateOverlays();
 }
 
 void TimelineView::scrollToRowOrBottom(int row)
@@ -140,6 +208,7 @@ void TimelineView::resizeEvent(QResizeEvent *event)
     doItemsLayout();
     if (atBottom)
         scrollToBottom();
+    updateOverlays();
 }
 
 void TimelineView::updateGeometries()
@@ -170,6 +239,7 @@ void TimelineView::verticalScrollbarValueChanged(int)
     m_stickToBottom = isAtEnd();
     requestOlderIfNearTop();
     requestNewerIfNearBottom();
+    updateOverlays();
     Q_EMIT visibleMessagesChanged();
 }
 

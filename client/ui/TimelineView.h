@@ -6,6 +6,9 @@
 
 #include "client/models/MessageModel.h"
 
+class QLabel;
+class QToolButton;
+
 namespace Messenger::Client {
 
 class MessageDelegate;
@@ -23,6 +26,11 @@ public:
     explicit TimelineView(QWidget *parent = nullptr);
 
     void setMessageModel(MessageModel *model);
+    // Shown over the timeline while the user is away from the newest message;
+    // its text counts what arrived meanwhile. Clicking it goes to the newest.
+    QToolButton *jumpToBottomButton() const { return m_jumpButton; }
+    // "No messages yet", over an empty chat once its history has loaded.
+    QLabel *emptyChatLabel() const { return m_emptyLabel; }
     MessageModel *messageModel() const { return m_model; }
     // Shows `row` at the top (the "Unread messages" divider), or the bottom when -1.
     void scrollToRowOrBottom(int row);
@@ -65,6 +73,8 @@ private:
     void requestNewerIfNearBottom();
     // At the bottom of everything there is: new rows keep it there.
     bool isAtEnd() const;
+    void updateOverlays();
+    void jumpToBottom();
     void copyToClipboard(const QString &text) const;
 
     QPointer<MessageModel> m_model;
@@ -72,6 +82,10 @@ private:
     class FetchGate;
     FetchGate *m_gate;
     bool m_stickToBottom = true;
+    QToolButton *m_jumpButton;
+    QLabel *m_emptyLabel;
+    // Messages that arrived below while the user was reading further up.
+    int m_arrivedBelow = 0;
     QPersistentModelIndex m_anchor;
     int m_anchorOffset = 0;
     QPersistentModelIndex m_pressIndex;

@@ -30,6 +30,7 @@
 #include <QMenu>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QScrollBar>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -65,6 +66,7 @@ private Q_SLOTS:
     void newChatDialogByKeyboardAlone();
     void personalChatInfoStaysTogether();
     void narrowWindowShrinksTheChatList();
+    void emptyChatAndJumpToTheNewest();
     void openingAChatMarksOnlyWhatIsOnScreen();
     void inactiveWindowMarksNothing();
     void searchNeverOpensChatsOrMovesFocus();
@@ -1012,6 +1014,40 @@ void TestDesktop::failedMessageCanBeRetriedEditedOrDeleted()
     QTRY_COMPARE_WITH_TIMEOUT(delivery(0), MessageModel::Delivery::Sent, 10000);
     QCOMPARE(storedTexts(chatId, ann.token), QStringList { QString(Limits::messageTextMax, u'x') });
     QCOMPARE(failed.size(), 3);
+}
+
+// An empty chat says so; scrolled up, a button counts what arrived below and
+// takes the user back to the newest message.
+void TestDesktop::emptyChatAndJumpToTheNewest()
+{
+    const auto mia = m_http->newUser(u"Mia Jump"_s);
+    const auto ned = m_http->newUser(u"Ned Jump"_s);
+    const QString chatId = m_http->personalChat(ned.token, mia.id);
+    SignedIn signedIn = signIn(mia);
+    MainWindow *window = signedIn.window.get();
+    window->openChat(chatId);
+    TimelineView *timeline = window->findChild<TimelineView *>();
+    QTRY_VERIFY_WITH_TIMEOUT(timeline->emptyChatLabel()->isVisible(), 10000);
+    QVERIFY(!timeline->jumpToBottomButton()->isVisible());
+
+    for (int i = 1; i <= 40; ++i)
+        sendAs(ned, chatId, u"Line %1 of a long conversation"_s.arg(i));
+    MessageModel *messages = signedIn.session->messages(chatId);
+    QTRY_COMPARE_WITH_TIMEOUT(messages->rowCount(), 40, 10000);
+    QVERIFY(!timeline->emptyChatLabel()->isVisible());
+    QTRY_VERIFY(!timeline->jumpToBottomButton()->isVisible()); // at the newest
+
+    timeline->verticalScrollBar()->setValue(0);
+    QTRY_VERIFY(timeline->jumpToBottomButton()->isVisible());
+    QCOMPARE(timeline->jumpToBottomButton()->text(), QString());
+    sendAs(ned, chatId, u"one more"_s);
+    sendAs(ned, chatId, u"and another"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(messages->rowCount(), 42, 10000);
+    QCOMPARE(timeline->jumpToBottomButton()->text(), u"2"_s);
+    screenshot(window, u"jump-to-newest"_s);
+    QTest::mouseClick(timeline->jumpToBottomButton(), Qt::LeftButton);
+    QTRY_COMPARE(timeline->verticalScrollBar()->value(), timeline->verticalScrollBar()->maximum());
+    QTRY_VERIFY(!timeline->jumpToBottomButton()->isVisible());
 }
 
 QTEST_MAIN(TestDesktop)
