@@ -355,6 +355,34 @@ Start one with the pencil button.</source>
         <source>No chats match "%1".</source>
         <translation>Нет чатов по запросу «%1».</translation>
     </message>
+    <message>
+        <source>Search chats</source>
+        <translation>Поиск по чатам</translation>
+    </message>
+    <message>
+        <source>Previous chat</source>
+        <translation>Предыдущий чат</translation>
+    </message>
+    <message>
+        <source>Next chat</source>
+        <translation>Следующий чат</translation>
+    </message>
+    <message>
+        <source>Edit your last message (in an empty message field)</source>
+        <translation>Изменить своё последнее сообщение (в пустом поле ввода)</translation>
+    </message>
+    <message>
+        <source>Cancel editing; close the chat info; clear the search</source>
+        <translation>Отменить изменение; закрыть сведения о чате; очистить поиск</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>Выйти</translation>
+    </message>
+    <message>
+        <source>Keyboard Shortcuts</source>
+        <translation>Сочетания клавиш</translation>
+    </message>
 </context>
 <context>
     <name>Messenger::Client::MessageDelegate</name>

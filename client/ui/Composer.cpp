@@ -151,6 +151,11 @@ bool Composer::eventFilter(QObject *watched, QEvent *event)
             cancelEdit();
             return true;
         }
+        if (key->key() == Qt::Key_Up && key->modifiers() == Qt::NoModifier && !isEditing()
+            && m_input->toPlainText().isEmpty()) {
+            Q_EMIT editLastRequested();
+            return true;
+        }
     }
     return QWidget::eventFilter(watched, event);
 }

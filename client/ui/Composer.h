@@ -34,6 +34,8 @@ public:
 
 Q_SIGNALS:
     void sendRequested(const QString &text);
+    // Up in an empty composer: the user wants to edit their last message.
+    void editLastRequested();
     void editSubmitted(const QString &messageId, const QString &text);
     // The user typed something (throttling is the connection's business).
     void typed();

@@ -146,6 +146,7 @@ void DesktopApp::showMainWindow()
     m_window->setAttribute(Qt::WA_DeleteOnClose);
     connect(m_window, &MainWindow::signOutRequested, m_session, &ClientSession::signOut);
     connect(m_window, &MainWindow::settingsRequested, this, &DesktopApp::showSettings);
+    connect(m_window, &MainWindow::quitRequested, qApp, &QCoreApplication::quit);
     m_window->show();
 }
 

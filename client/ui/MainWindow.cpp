@@ -13,7 +13,11 @@
 
 #include <QApplication>
 #include <QCloseEvent>
+#include <QDialog>
+#include <QDialogButtonBox>
+#include <QFormLayout>
 #include <QHBoxLayout>
+#include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListView>
@@ -119,6 +123,137 @@ MainWindow::MainWindow(ClientSession *session, QWidget *parent)
         [this](const QString &message) { statusBar()->showMessage(message, 5000); });
     updateWindowTitle();
     restoreLayout();
+    bindShortcuts();
+}
+
+namespace {
+enum class ShortcutAction { Quit, FindChat, PreviousChat, NextChat, EditLast, CloseInfo };
+struct ShortcutRow
+{
+    ShortcutAction action;
+    QKeySequence keys;
+    const char *description; // translated in MainWindow's context
+};
+// The one list: bound in bindShortcuts(), shown by showShortcuts(). Ctrl+Tab
+// and Alt+Down are the same action, as in Telegram Desktop.
+const ShortcutRow shortcutRows[] = {
+    { ShortcutAction::FindChat, QKeySequence(Qt::CTRL | Qt::Key_F),
+        QT_TRANSLATE_NOOP("Messenger::Client::MainWindow", "Search chats") },
+    { ShortcutAction::FindChat, QKeySequence(Qt::CTRL | Qt::Key_K),
+        QT_TRANSLATE_NOOP("Messenger::Client::MainWindow", "Search chats") },
+    { ShortcutAction::PreviousChat, QKeySequence(Qt::ALT | Qt::Key_Up),
+        QT_TRANSLATE_NOOP("Messenger::Client::MainWindow", "Previous chat") },
+    { ShortcutAction::NextChat, QKeySequence(Qt::ALT | Qt::Key_Down),
+        QT_TRANSLATE_NOOP("Messenger::Client::MainWindow", "Next chat") },
+    { ShortcutAction::NextChat, QKeySequence(Qt::CTRL | Qt::Key_Tab),
+        QT_TRANSLATE_NOOP("Messenger::Client::MainWindow", "Next chat") },
+    { ShortcutAction::PreviousChat, QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Backtab),
+        QT_TRANSLATE_NOOP("Messenger::Client::MainWindow", "Previous chat") },
+    { ShortcutAction::EditLast, QKeySequence(Qt::Key_Up),
+        QT_TRANSLATE_NOOP("Messenger::Client::MainWindow",
+            "Edit your last message (in an empty message field)") },
+    { ShortcutAction::CloseInfo, QKeySequence(Qt::Key_Escape),
+        QT_TRANSLATE_NOOP("Messenger::Client::MainWindow",
+            "Cancel editing; close the chat info; clear the search") },
+    { ShortcutAction::Quit, QKeySequence(Qt::CTRL | Qt::Key_Q),
+        QT_TRANSLATE_NOOP("Messenger::Client::MainWindow", "Quit") },
+};
+} // namespace
+
+QList<MainWindow::Shortcut> MainWindow::shortcuts() const
+{
+    QList<Shortcut> list;
+    for (const ShortcutRow &row : shortcutRows)
+        list.append({ row.keys, tr(row.description) });
+    return list;
+}
+
+void MainWindow::bindShortcuts()
+{
+    for (const ShortcutRow &row : shortcutRows) {
+        std::function<void()> action;
+        switch (row.action) {
+        case ShortcutAction::Quit:
+            action = [this] { Q_EMIT quitRequested(); };
+            break;
+        case ShortcutAction::FindChat:
+            action = [this] {
+                m_search->setFocus(Qt::ShortcutFocusReason);
+                m_search->selectAll();
+            };
+            break;
+        case ShortcutAction::PreviousChat:
+            action = [this] { openNeighbourChat(-1); };
+            break;
+        case ShortcutAction::NextChat:
+            action = [this] { openNeighbourChat(+1); };
+            break;
+        case ShortcutAction::EditLast:
+        case ShortcutAction::CloseInfo:
+            continue; // the composer, search field and panel handle these keys themselves
+        }
+        auto *shortcut = new QShortcut(row.keys, this);
+        shortcut->setContext(Qt::WindowShortcut);
+        connect(shortcut, &QShortcut::activated, this, action);
+    }
+    connect(m_composer, &Composer::editLastRequested, this, &MainWindow::editLastMessage);
+}
+
+void MainWindow::keyPressEvent(QKeyEvent *event)
+{
+    // Esc that no child took (the composer cancels an edit, the search field
+    // clears itself) closes the chat info. A window-wide QShortcut for Esc
+    // would compete with theirs and leave the key ambiguous.
+    if (event->key() == Qt::Key_Escape && m_infoButton->isChecked()) {
+        m_infoButton->setChecked(false);
+        return;
+    }
+    QMainWindow::keyPressEvent(event);
+}
+
+void MainWindow::openNeighbourChat(int step)
+{
+    const int rows = m_filter->rowCount();
+    if (rows == 0)
+        return;
+    const int current = m_chatList->currentIndex().row();
+    const int next = current < 0 ? 0 : std::clamp(current + step, 0, rows - 1);
+    const QModelIndex index = m_filter->index(next, 0);
+    m_chatList->setCurrentIndex(index);
+    openChat(index.data(ChatListModel::ChatIdRole).toString());
+}
+
+void MainWindow::editLastMessage()
+{
+    MessageModel *messages = m_chatId.isEmpty() ? nullptr : m_session->messages(m_chatId);
+    if (!messages)
+        return;
+    for (int row = messages->rowCount() - 1; row >= 0; --row) {
+        const QModelIndex index = messages->index(row);
+        if (index.data(MessageModel::IsMineRole).toBool()
+            && !index.data(MessageModel::DeletedRole).toBool()
+            && !index.data(MessageModel::IdRole).toString().isEmpty()) {
+            m_composer->beginEdit(index.data(MessageModel::IdRole).toString(),
+                index.data(MessageModel::TextRole).toString());
+            return;
+        }
+    }
+}
+
+void MainWindow::showShortcuts()
+{
+    QDialog dialog(this);
+    dialog.setWindowTitle(tr("Keyboard Shortcuts"));
+    auto *layout = new QFormLayout(&dialog);
+    for (const Shortcut &shortcut : shortcuts()) {
+        auto *keys = new QLabel(shortcut.keys.toString(QKeySequence::NativeText), &dialog);
+        keys->setFont(Theme::withPointSizeDelta(font(), 0, true));
+        layout->addRow(keys, new QLabel(shortcut.description, &dialog));
+    }
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, &dialog);
+    connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+    layout->addRow(buttons);
+    dialog.exec();
 }
 
 MainWindow::~MainWindow() = default;
@@ -143,6 +278,7 @@ QWidget *MainWindow::buildChatListPanel()
     menu->addSeparator();
     menu->addAction(
         QIcon(u":/icons/settings.svg"_s), tr("Settings"), this, &MainWindow::settingsRequested);
+    menu->addAction(tr("Keyboard Shortcuts"), this, &MainWindow::showShortcuts);
     menu->addAction(
         QIcon(u":/icons/logout.svg"_s), tr("Sign Out"), this, &MainWindow::signOutRequested);
     menuButton->setMenu(menu);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QKeySequence>
 #include <QMainWindow>
 #include <QPointer>
 #include <QTimer>
@@ -32,6 +33,15 @@ public:
     ~MainWindow() override;
 
     void openChat(const QString &chatId);
+    // Every keyboard shortcut of the window: what the Keyboard Shortcuts
+    // dialog lists and what is bound, from one table.
+    struct Shortcut
+    {
+        QKeySequence keys;
+        QString description;
+    };
+    QList<Shortcut> shortcuts() const;
+    void showShortcuts();
     QString currentChatId() const { return m_chatId; }
 
     // For tests and screenshots.
@@ -46,16 +56,23 @@ public:
 Q_SIGNALS:
     void signOutRequested();
     void settingsRequested();
+    // Ctrl+Q: the whole app ends (DesktopApp quits).
+    void quitRequested();
 
 protected:
     void changeEvent(QEvent *event) override;
     void closeEvent(QCloseEvent *event) override;
+    void keyPressEvent(QKeyEvent *event) override;
 
 private:
     QWidget *buildChatListPanel();
     QWidget *buildChatPanel();
     // Moves the search's highlight to `row` of the filtered list (clamped).
     void highlightSearchResult(int row);
+    // The chat `step` rows up (-1) or down (+1) from the open one in the list.
+    void openNeighbourChat(int step);
+    void editLastMessage();
+    void bindShortcuts();
     void showNewChatDialog(bool group);
     void updateHeader();
     void updateWindowTitle();

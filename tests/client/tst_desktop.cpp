@@ -67,6 +67,7 @@ private Q_SLOTS:
     void personalChatInfoStaysTogether();
     void narrowWindowShrinksTheChatList();
     void emptyChatAndJumpToTheNewest();
+    void everyListedShortcutWorks();
     void openingAChatMarksOnlyWhatIsOnScreen();
     void inactiveWindowMarksNothing();
     void searchNeverOpensChatsOrMovesFocus();
@@ -1048,6 +1049,84 @@ void TestDesktop::emptyChatAndJumpToTheNewest()
     QTest::mouseClick(timeline->jumpToBottomButton(), Qt::LeftButton);
     QTRY_COMPARE(timeline->verticalScrollBar()->value(), timeline->verticalScrollBar()->maximum());
     QTRY_VERIFY(!timeline->jumpToBottomButton()->isVisible());
+}
+
+// The Keyboard Shortcuts dialog lists only what works: each listed key is
+// pressed here and does what the list says.
+void TestDesktop::everyListedShortcutWorks()
+{
+    const auto olga = m_http->newUser(u"Olga Keys"_s);
+    const auto pete = m_http->newUser(u"Pete Keys"_s);
+    const auto rita = m_http->newUser(u"Rita Keys"_s);
+    const QString petesChat = m_http->personalChat(pete.token, olga.id);
+    const QString ritasChat = m_http->personalChat(rita.token, olga.id);
+    sendAs(pete, petesChat, u"older"_s);
+    sendAs(rita, ritasChat, u"newest"_s); // Rita's chat is first in the list
+    SignedIn signedIn = signIn(olga);
+    MainWindow *window = signedIn.window.get();
+    ChatListModel *chats = signedIn.session->chats();
+    QTRY_COMPARE_WITH_TIMEOUT(chats->rowCount(), 2, 10000);
+    QStringList tried;
+    const auto press = [&](const QKeySequence &keys, QWidget *target = nullptr) {
+        tried.append(keys.toString());
+        const QKeyCombination combination = keys[0];
+        QTest::keyClick(target ? target : QApplication::focusWidget(), combination.key(),
+            combination.keyboardModifiers());
+    };
+
+    window->openChat(ritasChat);
+    QPlainTextEdit *input = window->composer()->input();
+    input->setFocus();
+    press(QKeySequence(Qt::ALT | Qt::Key_Down));
+    QCOMPARE(window->currentChatId(), petesChat);
+    press(QKeySequence(Qt::ALT | Qt::Key_Up));
+    QCOMPARE(window->currentChatId(), ritasChat);
+    press(QKeySequence(Qt::CTRL | Qt::Key_Tab));
+    QCOMPARE(window->currentChatId(), petesChat);
+    press(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Backtab));
+    QCOMPARE(window->currentChatId(), ritasChat);
+
+    // Up in the empty composer edits the last message of one's own.
+    QTest::keyClicks(input, u"typo hre"_s);
+    QTest::keyClick(input, Qt::Key_Return);
+    MessageModel *messages = signedIn.session->messages(ritasChat);
+    QTRY_COMPARE_WITH_TIMEOUT(messages->index(messages->rowCount() - 1)
+                                  .data(MessageModel::DeliveryRole)
+                                  .value<MessageModel::Delivery>(),
+        MessageModel::Delivery::Sent, 10000);
+    press(QKeySequence(Qt::Key_Up), input);
+    QVERIFY(window->composer()->isEditing());
+    QCOMPARE(input->toPlainText(), u"typo hre"_s);
+    press(QKeySequence(Qt::Key_Escape), input);
+    QVERIFY(!window->composer()->isEditing());
+
+    press(QKeySequence(Qt::CTRL | Qt::Key_F));
+    QVERIFY(window->findChild<QLineEdit *>()->hasFocus() || QApplication::focusWidget());
+    QCOMPARE(QApplication::focusWidget()->metaObject()->className(), "QLineEdit");
+    input->setFocus();
+    press(QKeySequence(Qt::CTRL | Qt::Key_K));
+    QCOMPARE(QApplication::focusWidget()->metaObject()->className(), "QLineEdit");
+
+    // Esc closes the chat info.
+    auto *info = window->findChild<ChatInfoPanel *>();
+    auto *infoButton = window->findChild<QToolButton *>();
+    for (QToolButton *button : window->findChildren<QToolButton *>())
+        if (button->isCheckable())
+            infoButton = button;
+    infoButton->setChecked(true);
+    QVERIFY(info->isVisible());
+    window->findChild<TimelineView *>()->setFocus();
+    press(QKeySequence(Qt::Key_Escape));
+    QVERIFY(!info->isVisible());
+
+    QSignalSpy quit(window, &MainWindow::quitRequested);
+    press(QKeySequence(Qt::CTRL | Qt::Key_Q), window);
+    QCOMPARE(quit.size(), 1);
+
+    // Nothing listed was left untried.
+    for (const MainWindow::Shortcut &shortcut : window->shortcuts())
+        QVERIFY2(tried.contains(shortcut.keys.toString()),
+            qPrintable(u"not tried: "_s + shortcut.keys.toString()));
 }
 
 QTEST_MAIN(TestDesktop)
