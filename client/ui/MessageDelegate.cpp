@@ -105,15 +105,16 @@ const BubbleGeometry &MessageDelegate::geometry(
     const QFont smallFont = Theme::withPointSizeDelta(font, -1.5);
     const QFontMetrics smallMetrics(smallFont);
     int y = rowSpacing;
-    // The divider comes first, so scrolling it to the top shows it at the top.
-    if (unreadDivider) {
-        g->unreadDivider = QRect(0, y + 2, width, unreadDividerHeight);
-        y += unreadDividerHeight + 6;
-    }
+    // The day first, then the unread divider right above the message, as in
+    // Telegram; scrolled to the top, the row shows both.
     if (!separator.isEmpty()) {
         const int pillWidth = QFontMetrics(font).horizontalAdvance(separator) + 24;
         g->separator = QRect((width - pillWidth) / 2, y + 4, pillWidth, separatorHeight - 4);
         y += separatorHeight + 6;
+    }
+    if (unreadDivider) {
+        g->unreadDivider = QRect(0, y + 2, width, unreadDividerHeight);
+        y += unreadDividerHeight + 6;
     }
     const int maxBubbleWidth = std::clamp(int(width * 0.72), 120, 560);
     const int maxTextWidth = maxBubbleWidth - 2 * paddingX;
