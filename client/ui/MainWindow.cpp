@@ -246,7 +246,10 @@ void MainWindow::showShortcuts()
     dialog.setWindowTitle(tr("Keyboard Shortcuts"));
     auto *layout = new QFormLayout(&dialog);
     for (const Shortcut &shortcut : shortcuts()) {
-        auto *keys = new QLabel(shortcut.keys.toString(QKeySequence::NativeText), &dialog);
+        // Shift+Tab arrives as Backtab (and is bound so); people know it as Tab.
+        auto *keys = new QLabel(
+            shortcut.keys.toString(QKeySequence::NativeText).replace(u"Backtab"_s, u"Tab"_s),
+            &dialog);
         keys->setFont(Theme::withPointSizeDelta(font(), 0, true));
         layout->addRow(keys, new QLabel(shortcut.description, &dialog));
     }
