@@ -1,5 +1,7 @@
 #include "ChatListModel.h"
 
+#include <QDateTime>
+
 #include "Presentation.h"
 
 using namespace Qt::StringLiterals;
@@ -41,6 +43,8 @@ QVariant ChatListModel::data(const QModelIndex &index, int role) const
         }
         return summary.chat.id;
     case PreviewRole:
+        if (row.pendingCount > 0)
+            return QString(row.pendingText).replace(u'\n', u' ');
         if (!summary.lastMessage)
             return group ? tr("Group created") : QString();
         if (summary.lastMessage->deleted)
@@ -48,6 +52,8 @@ QVariant ChatListModel::data(const QModelIndex &index, int role) const
         // One line in the list: newlines would only be cut off.
         return QString(summary.lastMessage->text).replace(u'\n', u' ');
     case PreviewSenderRole:
+        if (group && row.pendingCount > 0)
+            return tr("You");
         if (!summary.lastMessage || !group)
             return QString();
         if (summary.lastMessage->senderId == m_userId)
@@ -70,7 +76,10 @@ QVariant ChatListModel::data(const QModelIndex &index, int role) const
         return tr("%n people are typing...", nullptr, int(row.typists.size()));
     }
     case LastMessageIsMineRole:
-        return summary.lastMessage && summary.lastMessage->senderId == m_userId;
+        return row.pendingCount > 0
+            || (summary.lastMessage && summary.lastMessage->senderId == m_userId);
+    case LastMessagePendingRole:
+        return row.pendingCount > 0;
     case LastMessageReadRole:
         return summary.lastMessage && summary.lastMessage->isRead;
     case MemberCountRole:
@@ -88,7 +97,7 @@ QHash<int, QByteArray> ChatListModel::roleNames() const
         { PreviewSenderRole, "previewSender" }, { ActivityTimeRole, "activityTime" },
         { UnreadCountRole, "unreadCount" }, { DraftRole, "draft" }, { TypingRole, "typing" },
         { LastMessageIsMineRole, "lastMessageIsMine" }, { LastMessageReadRole, "lastMessageRead" },
-        { MemberCountRole, "memberCount" } });
+        { LastMessagePendingRole, "lastMessagePending" }, { MemberCountRole, "memberCount" } });
     return names;
 }
 
@@ -111,8 +120,12 @@ void ChatListModel::resetChats(const QList<ChatSummary> &chats)
     beginResetModel();
     m_rows.clear();
     m_rows.reserve(chats.size());
-    for (const ChatSummary &summary : chats)
-        m_rows.append({ summary, drafts.value(summary.chat.id), {} });
+    for (const ChatSummary &summary : chats) {
+        Row row;
+        row.summary = summary;
+        row.draft = drafts.value(summary.chat.id);
+        m_rows.append(row);
+    }
     std::stable_sort(m_rows.begin(), m_rows.end(),
         [this](const Row &a, const Row &b) { return activityOf(a) > activityOf(b); });
     endResetModel();
@@ -129,7 +142,9 @@ void ChatListModel::upsertChat(const Chat &chat)
     }
     // A new chat is the most recent activity: it goes on top.
     beginInsertRows({}, 0, 0);
-    m_rows.prepend({ ChatSummary { chat, std::nullopt, 0, 0 }, {}, {} });
+    Row entry;
+    entry.summary = ChatSummary { chat, std::nullopt, 0, 0 };
+    m_rows.prepend(entry);
     endInsertRows();
     reposition(0);
 }
@@ -253,6 +268,30 @@ void ChatListModel::setDraft(const QString &chatId, const QString &draft)
     changed(row, { DraftRole });
 }
 
+void ChatListModel::addPending(const QString &chatId, const QString &text)
+{
+    const int row = rowOf(chatId);
+    if (row < 0)
+        return;
+    Row &entry = m_rows[row];
+    ++entry.pendingCount;
+    entry.pendingText = text;
+    entry.pendingAt = QDateTime::currentMSecsSinceEpoch() * 1000;
+    changed(row);
+    reposition(row);
+}
+
+void ChatListModel::settlePending(const QString &chatId)
+{
+    const int row = rowOf(chatId);
+    if (row < 0 || m_rows[row].pendingCount == 0)
+        return;
+    if (--m_rows[row].pendingCount == 0)
+        m_rows[row].pendingText.clear();
+    changed(row);
+    reposition(row);
+}
+
 void ChatListModel::showTyping(const QString &chatId, const QString &userId, const QString &name)
 {
     const int row = rowOf(chatId);
@@ -322,8 +361,9 @@ QString ChatListModel::titleOf(const Row &row) const
 
 qint64 ChatListModel::activityOf(const Row &row) const
 {
-    return row.summary.lastMessage ? row.summary.lastMessage->timestamp
-                                   : row.summary.chat.createdAt;
+    const qint64 last
+        = row.summary.lastMessage ? row.summary.lastMessage->timestamp : row.summary.chat.createdAt;
+    return row.pendingCount > 0 ? std::max(last, row.pendingAt) : last;
 }
 
 void ChatListModel::reposition(int row)

@@ -29,6 +29,7 @@ public:
         TypingRole, // "Alice is typing..." while it lasts, otherwise empty
         LastMessageIsMineRole,
         LastMessageReadRole, // my last message was read by everyone
+        LastMessagePendingRole, // my last message is still on its way (preview shows it)
         MemberCountRole,
     };
     Q_ENUM(Roles)
@@ -64,6 +65,12 @@ public:
     // Someone's read cursor moved. Mine: `unreadLeft` is what remains unread.
     void applyRead(const QString &chatId, const QString &userId, qint64 seq, qint64 unreadLeft);
     void setDraft(const QString &chatId, const QString &draft);
+    // A message of mine was just written: until the server has it, the
+    // preview shows it (with a clock) and the chat moves to the top.
+    void addPending(const QString &chatId, const QString &text);
+    // One of them was acknowledged (its message then comes by applyMessage)
+    // or refused.
+    void settlePending(const QString &chatId);
     void showTyping(const QString &chatId, const QString &userId, const QString &name);
     // How long a typing notice lasts without a fresh one; for notices shown after the call.
     void setTypingLifetime(std::chrono::milliseconds lifetime) { m_typingLifetime = lifetime; }
@@ -90,6 +97,9 @@ private:
             QDeadlineTimer until;
         };
         QList<Typist> typists;
+        int pendingCount = 0;
+        QString pendingText; // the newest of them
+        qint64 pendingAt = 0; // when it was written, as timestamps are
     };
     QString titleOf(const Row &row) const;
     qint64 activityOf(const Row &row) const;

@@ -242,6 +242,7 @@ void ClientSession::send(const QString &chatId, const QString &text)
 {
     const QString clientId = m_live->send(chatId, text);
     messages(chatId)->addPending(clientId, text);
+    m_chats->addPending(chatId, text);
 }
 
 void ClientSession::retryFailed(const QString &chatId, const QString &clientId)
@@ -418,12 +419,14 @@ void ClientSession::connectLive()
     });
     connect(m_live, &LiveConnection::acknowledged, this,
         [this](const QString &clientId, const Message &message) {
+            m_chats->settlePending(message.chatId);
             m_chats->applyMessage(message, false);
             if (MessageModel *model = m_timelines.value(message.chatId))
                 model->acknowledge(clientId, message);
         });
     connect(m_live, &LiveConnection::sendFailed, this,
         [this](const QString &clientId, const QString &chatId, const QString &detail) {
+            m_chats->settlePending(chatId);
             if (MessageModel *model = m_timelines.value(chatId))
                 model->markFailed(clientId, detail);
             Q_EMIT operationFailed(tr("Message not sent: %1").arg(detail));

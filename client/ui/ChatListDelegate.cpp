@@ -68,7 +68,10 @@ void ChatListDelegate::paint(
         static const QIcon tickOnSelection(u":/icons/tick-white.svg"_s);
         static const QIcon doubleTickOnSelection(u":/icons/double-tick-white.svg"_s);
         const QRect tickRect(titleRight - 16, firstLineTop, 16, 16);
-        if (selected)
+        static const QIcon clock(u":/icons/clock.svg"_s);
+        if (index.data(ChatListModel::LastMessagePendingRole).toBool())
+            clock.paint(painter, tickRect);
+        else if (selected)
             (read ? doubleTickOnSelection : tickOnSelection).paint(painter, tickRect);
         else
             (read ? doubleTick : tick).paint(painter, tickRect);

@@ -74,6 +74,7 @@ private Q_SLOTS:
     void chatListTimeFollowsTelegramRules_data();
     void chatListTimeFollowsTelegramRules();
     void initialsAndColours();
+    void pendingMessageIsThePreviewUntilSettled();
 };
 
 void TestChatListModel::ordersByActivityAndNamesPersonalChatsAfterThePeer()
@@ -260,6 +261,40 @@ void TestChatListModel::initialsAndColours()
     QCOMPARE(Presentation::initials(u"  "_s), u"?"_s);
     QCOMPARE(Presentation::initials(u"Анна Мария Ли"_s), u"АМ"_s);
     QCOMPARE(Presentation::avatarColor(ann.id), Presentation::avatarColor(ann.id));
+}
+
+// What I just wrote is the preview at once (with a clock) and brings the chat
+// to the top; once the server has it, the stored message takes over.
+void TestChatListModel::pendingMessageIsThePreviewUntilSettled()
+{
+    ChatListModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setCurrentUserId(me.id);
+    model.resetChats({ personal(u"c1"_s, ann, 300), group(u"c2"_s, u"Team"_s, 200) });
+    model.applyMessage(message(u"c2"_s, bob, 10, 250, u"from Bob"_s), false);
+    QCOMPARE(titles(model).first(), u"Ann Lee"_s);
+
+    model.addPending(u"c2"_s, u"on its\nway"_s);
+    QCOMPARE(titles(model).first(), u"Team"_s);
+    const QModelIndex team = model.index(0);
+    QCOMPARE(team.data(ChatListModel::PreviewRole).toString(), u"on its way"_s);
+    QCOMPARE(team.data(ChatListModel::PreviewSenderRole).toString(), u"You"_s);
+    QVERIFY(team.data(ChatListModel::LastMessagePendingRole).toBool());
+    QVERIFY(team.data(ChatListModel::LastMessageIsMineRole).toBool());
+
+    // Acknowledged: settled, and the stored message is the preview.
+    model.settlePending(u"c2"_s);
+    model.applyMessage(message(u"c2"_s, me, 11, 400, u"on its\nway"_s), false);
+    QVERIFY(!model.index(0).data(ChatListModel::LastMessagePendingRole).toBool());
+    QCOMPARE(model.index(0).data(ChatListModel::PreviewRole).toString(), u"on its way"_s);
+
+    // Refused: settled, and the preview goes back to what the server has.
+    model.addPending(u"c2"_s, u"too long"_s);
+    model.settlePending(u"c2"_s);
+    QCOMPARE(model.index(0).data(ChatListModel::PreviewRole).toString(), u"on its way"_s);
+    QVERIFY(!model.index(0).data(ChatListModel::LastMessagePendingRole).toBool());
+    model.settlePending(u"c2"_s); // nothing pending: no effect
+    QVERIFY(!model.index(0).data(ChatListModel::LastMessagePendingRole).toBool());
 }
 
 QTEST_MAIN(TestChatListModel)
