@@ -20,6 +20,7 @@
 #include "shared/Limits.h"
 
 #include <QApplication>
+#include <QClipboard>
 #include <QContextMenuEvent>
 #include <QDialogButtonBox>
 #include <QDir>
@@ -72,6 +73,7 @@ private Q_SLOTS:
     void inactiveWindowMarksNothing();
     void searchNeverOpensChatsOrMovesFocus();
     void composerRefusesTextOverTheLimit();
+    void composerGrowsWithAPastedLongLine();
     void failedMessageCanBeRetriedEditedOrDeleted();
 
 private:
@@ -936,6 +938,10 @@ void TestDesktop::composerRefusesTextOverTheLimit()
     QCOMPARE(counter->text(), counterText(over));
     QCOMPARE(counter->palette().color(QPalette::WindowText), Theme::error);
     QVERIFY(!composer->sendButton()->isEnabled());
+    // The box grew to show several lines of it, inside the window's layout.
+    const int lineSpacing = input->fontMetrics().lineSpacing();
+    QTRY_VERIFY_WITH_TIMEOUT(input->height() >= 4 * lineSpacing, 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(input->visibleRegion().boundingRect().height() >= 4 * lineSpacing, 5000);
     QTest::mouseClick(composer->sendButton(), Qt::LeftButton);
     QTest::keyClick(input, Qt::Key_Return);
     QCOMPARE(input->toPlainText(), QString(over, u'b'));
@@ -951,6 +957,37 @@ void TestDesktop::composerRefusesTextOverTheLimit()
         timeline->index(0).data(MessageModel::DeliveryRole).value<MessageModel::Delivery>(),
         MessageModel::Delivery::Sent, 10000);
     QCOMPARE(storedTexts(chatId, ann.token), QStringList { u"short enough"_s });
+}
+
+// A long line pasted at once (one paragraph, wrapped by the width) makes the
+// composer grow to several lines, as typed text does; it shrinks back when
+// the text goes.
+void TestDesktop::composerGrowsWithAPastedLongLine()
+{
+    Composer composer;
+    composer.resize(420, composer.sizeHint().height());
+    composer.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&composer));
+    QPlainTextEdit *input = composer.input();
+    const int oneLine = input->height();
+    const int lineSpacing = input->fontMetrics().lineSpacing();
+
+    QStringList words;
+    for (int i = 0; i < 120; ++i)
+        words << u"word%1"_s.arg(i);
+    input->insertPlainText(words.join(u' '));
+    QTRY_VERIFY2_WITH_TIMEOUT(input->height() >= oneLine + 3 * lineSpacing,
+        qPrintable(u"height %1, one line %2"_s.arg(input->height()).arg(oneLine)), 5000);
+    input->clear();
+    QTRY_COMPARE_WITH_TIMEOUT(input->height(), oneLine, 5000);
+
+    // A run without spaces (a link, a pasted hash) wraps anywhere rather
+    // than scrolling sideways in a one-line box.
+    QGuiApplication::clipboard()->setText(QString(Limits::messageTextMax + 904, u'x'));
+    input->paste();
+    QTRY_VERIFY2_WITH_TIMEOUT(input->height() >= oneLine + 3 * lineSpacing,
+        qPrintable(u"height %1, one line %2"_s.arg(input->height()).arg(oneLine)), 5000);
+    QVERIFY(!input->horizontalScrollBar()->isVisible());
 }
 
 // A message the server refused shows as failed and its menu offers Retry
