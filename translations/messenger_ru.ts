@@ -34,6 +34,10 @@
         <translation>Покинуть группу</translation>
     </message>
     <message>
+        <source>Leave</source>
+        <translation>Покинуть</translation>
+    </message>
+    <message>
         <source>Info</source>
         <translation>Информация</translation>
     </message>
@@ -332,6 +336,10 @@
     <message>
         <source>Delete this message for everyone?</source>
         <translation>Удалить это сообщение у всех?</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>Удалить</translation>
     </message>
     <message numerus="yes">
         <source>%n member(s)</source>

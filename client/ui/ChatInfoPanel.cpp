@@ -1,5 +1,6 @@
 #include "ChatInfoPanel.h"
 
+#include "Confirm.h"
 #include "NewChatDialog.h"
 #include "Theme.h"
 #include "client/models/ChatListModel.h"
@@ -11,7 +12,6 @@
 #include <QLineEdit>
 #include <QListWidget>
 #include <QMenu>
-#include <QMessageBox>
 #include <QPainter>
 #include <QPushButton>
 #include <QToolButton>
@@ -118,10 +118,9 @@ ChatInfoPanel::ChatInfoPanel(ClientSession *session, QWidget *parent)
         dialog.exec();
     });
     connect(m_leave, &QPushButton::clicked, this, [this] {
-        const auto answer = QMessageBox::question(this, tr("Leave Group"),
-            tr("Leave \"%1\"? You will no longer receive its messages.").arg(m_title->text()),
-            QMessageBox::Yes | QMessageBox::Cancel);
-        if (answer == QMessageBox::Yes)
+        if (confirmAction(this, tr("Leave Group"),
+                tr("Leave \"%1\"? You will no longer receive its messages.").arg(m_title->text()),
+                tr("Leave")))
             m_session->leaveChat(m_chatId);
     });
     connect(m_members, &QListWidget::customContextMenuRequested, this, [this](const QPoint &at) {

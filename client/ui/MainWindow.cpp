@@ -1,6 +1,7 @@
 #include "MainWindow.h"
 
 #include "ChatInfoPanel.h"
+#include "Confirm.h"
 #include "ChatListDelegate.h"
 #include "Composer.h"
 #include "ConnectionBanner.h"
@@ -22,7 +23,6 @@
 #include <QLineEdit>
 #include <QListView>
 #include <QMenu>
-#include <QMessageBox>
 #include <QPainter>
 #include <QSettings>
 #include <QShortcut>
@@ -472,9 +472,8 @@ QWidget *MainWindow::buildChatPanel()
         [this](const QString &text) { m_session->setDraft(m_chatId, text); });
     connect(m_timeline, &TimelineView::editRequested, m_composer, &Composer::beginEdit);
     connect(m_timeline, &TimelineView::deleteRequested, this, [this](const QString &messageId) {
-        const auto answer = QMessageBox::question(this, tr("Delete Message"),
-            tr("Delete this message for everyone?"), QMessageBox::Yes | QMessageBox::Cancel);
-        if (answer == QMessageBox::Yes)
+        if (confirmAction(this, tr("Delete Message"), tr("Delete this message for everyone?"),
+                tr("Delete")))
             m_session->remove(messageId);
     });
     connect(m_timeline, &TimelineView::retryRequested, this,

@@ -8,6 +8,7 @@
 #include "client/models/UserSearchModel.h"
 #include "client/ui/ChatInfoPanel.h"
 #include "client/ui/Composer.h"
+#include "client/ui/Confirm.h"
 #include "client/ui/ConnectionBanner.h"
 #include "client/ui/DesktopApp.h"
 #include "client/ui/LoginDialog.h"
@@ -29,6 +30,7 @@
 #include <QLineEdit>
 #include <QListView>
 #include <QMenu>
+#include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QScrollBar>
@@ -61,6 +63,7 @@ private Q_SLOTS:
     void registrationRefusalBlamesTheFieldItNames();
     void settingsListAndEndSessions();
     void qtsOwnStringsFollowTheLanguage();
+    void confirmationsNameTheActionAndFitTheirTitle();
     void signInErrorsNeverOverlapTheFields();
     void signingInCanBeCancelled();
     void reconnectLineFitsTheChatListInRussian();
@@ -84,7 +87,9 @@ private:
             return;
         QTest::qWait(200); // let pending paints and layouts settle
         const QString language = qEnvironmentVariable("MESSENGER_SCREENSHOT_LANG", u"en"_s);
-        QVERIFY(widget->grab().save(u"%1/%2-%3.png"_s.arg(dir, name, language)));
+        // At QT_SCALE_FACTOR=2 the grab has twice the pixels: "chat-en@2x.png".
+        const QString scale = widget->devicePixelRatio() > 1 ? u"@2x"_s : QString();
+        QVERIFY(widget->grab().save(u"%1/%2-%3%4.png"_s.arg(dir, name, language, scale)));
     }
     void sendAs(const HttpClient::Account &from, const QString &chatId, const QString &text)
     {
@@ -498,6 +503,59 @@ void TestDesktop::qtsOwnStringsFollowTheLanguage()
     const QString cancel = russian.button(QDialogButtonBox::Cancel)->text();
     DesktopApp::installTranslations(qEnvironmentVariable("MESSENGER_SCREENSHOT_LANG", u"en"_s));
     QCOMPARE(cancel, u"Отмена"_s);
+}
+
+// A confirmation names its action on the accept button, defaults to Cancel
+// (Qt's, translated), and is wide enough for a long Russian title.
+void TestDesktop::confirmationsNameTheActionAndFitTheirTitle()
+{
+    DesktopApp::installTranslations(u"ru"_s);
+    const auto restoreLanguage = qScopeGuard([] {
+        DesktopApp::installTranslations(
+            qEnvironmentVariable("MESSENGER_SCREENSHOT_LANG", u"en"_s));
+    });
+    const QString title = u"Выйти из аккаунта на всех остальных устройствах"_s;
+    const auto answer = [&](std::function<void(QMessageBox *)> respond) {
+        QMessageBox *seen = nullptr;
+        QTimer::singleShot(0, this, [&] {
+            seen = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
+            if (!seen)
+                return; // the QVERIFY below reports it
+            respond(seen);
+            if (seen->isVisible())
+                seen->reject(); // a failed check above must not leave it waiting
+        });
+        const bool accepted = confirmAction(nullptr, title, u"Точно?"_s, u"Выйти"_s);
+        return std::pair { seen != nullptr, accepted };
+    };
+
+    const auto [shownForCancel, cancelled] = answer([&](QMessageBox *box) {
+        QCOMPARE(box->defaultButton(), box->button(QMessageBox::Cancel));
+        QCOMPARE(box->button(QMessageBox::Cancel)->text(), u"Отмена"_s);
+        const QStringList labels = [box] {
+            QStringList found;
+            for (QAbstractButton *button : box->buttons())
+                found << button->text();
+            return found;
+        }();
+        QVERIFY2(labels.contains(u"Выйти"_s), qPrintable(labels.join(u", "_s)));
+        // Room for the title and the title bar's icon and buttons beside it
+        // (Qt's own allowance, 50 px, is not enough for them).
+        const int titleWidth = box->fontMetrics().horizontalAdvance(title);
+        QVERIFY2(box->width() >= titleWidth + 120,
+            qPrintable(u"width %1 for a title of %2"_s.arg(box->width()).arg(titleWidth)));
+        QTest::keyClick(box, Qt::Key_Escape);
+    });
+    QVERIFY(shownForCancel);
+    QVERIFY(!cancelled);
+
+    const auto [shownForAccept, accepted] = answer([](QMessageBox *box) {
+        for (QAbstractButton *button : box->buttons())
+            if (button->text() == u"Выйти"_s)
+                button->click();
+    });
+    QVERIFY(shownForAccept);
+    QVERIFY(accepted);
 }
 
 // A long error (two lines under the Server field) makes room for itself: the
