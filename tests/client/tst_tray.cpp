@@ -399,8 +399,12 @@ void TestTray::languageChangeOffersRestart()
     QTRY_VERIFY_WITH_TIMEOUT(app.mainWindow() && app.mainWindow()->isVisible(), 15000);
     MainWindow *window = app.mainWindow();
 
-    const auto chooseInSettings = [](const QString &language) {
-        whenModal<SettingsDialog>([language](SettingsDialog *dialog) {
+    QStringList settingsCutOff;
+    const auto chooseInSettings = [&settingsCutOff](const QString &language) {
+        whenModal<SettingsDialog>([language, &settingsCutOff](SettingsDialog *dialog) {
+            auto *keep = dialog->findChild<QCheckBox *>(u"closeToTray"_s);
+            if (keep->width() < keep->sizeHint().width())
+                settingsCutOff.append(keep->text());
             auto *combo = dialog->findChild<QComboBox *>(u"language"_s);
             combo->setCurrentIndex(combo->findData(language));
             dialog->accept();
@@ -441,6 +445,7 @@ void TestTray::languageChangeOffersRestart()
     QCOMPARE(later.restartText, u"Перезапустить"_s);
     QCOMPARE(later.laterText, u"Позже"_s);
     QVERIFY2(later.cutOff.isEmpty(), qPrintable(later.cutOff.join(u", "_s)));
+    QVERIFY2(settingsCutOff.isEmpty(), qPrintable(settingsCutOff.join(u", "_s)));
     QCOMPARE(QSettings().value(u"ui/language"_s).toString(), u"en"_s);
     QCOMPARE(restart.size(), 0);
     QVERIFY(window->isVisible());
