@@ -53,4 +53,11 @@
         <translation><numerusform>%n device signed in</numerusform><numerusform>%n devices signed in</numerusform></translation>
     </message>
 </context>
+<context>
+    <name>Messenger::Client::TrayController</name>
+    <message numerus="yes">
+        <source>Messenger — %n unread</source>
+        <translation><numerusform>Messenger — %n unread</numerusform><numerusform>Messenger — %n unread</numerusform></translation>
+    </message>
+</context>
 </TS>

@@ -180,12 +180,20 @@
 <context>
     <name>Messenger::Client::DesktopApp</name>
     <message>
-        <source>Settings</source>
-        <translation>Настройки</translation>
+        <source>Language</source>
+        <translation>Язык</translation>
     </message>
     <message>
-        <source>The new language applies the next time Messenger starts.</source>
-        <translation>Новый язык будет применён при следующем запуске Messenger.</translation>
+        <source>The new language applies when Messenger starts again. Restart now?</source>
+        <translation>Новый язык будет применён при следующем запуске Messenger. Перезапустить сейчас?</translation>
+    </message>
+    <message>
+        <source>Restart Now</source>
+        <translation>Перезапустить</translation>
+    </message>
+    <message>
+        <source>Later</source>
+        <translation>Позже</translation>
     </message>
 </context>
 <context>
@@ -530,6 +538,14 @@ Start one with the pencil button.</source>
         <translation>Язык системы</translation>
     </message>
     <message>
+        <source>Keep running in the tray when the window is closed</source>
+        <translation>Оставаться в трее при закрытии окна</translation>
+    </message>
+    <message>
+        <source>This desktop shows no tray icons: closing the window quits.</source>
+        <translation>На этом рабочем столе нет значков в трее: закрытие окна завершает программу.</translation>
+    </message>
+    <message>
         <source>Language</source>
         <translation>Язык</translation>
     </message>
@@ -575,6 +591,37 @@ Start one with the pencil button.</source>
     <message>
         <source>Go to the newest message</source>
         <translation>К последнему сообщению</translation>
+    </message>
+</context>
+<context>
+    <name>Messenger::Client::TrayController</name>
+    <message>
+        <source>Open Messenger</source>
+        <translation>Открыть Messenger</translation>
+    </message>
+    <message>
+        <source>Mute notifications</source>
+        <translation>Без уведомлений</translation>
+    </message>
+    <message>
+        <source>Quit Messenger</source>
+        <translation>Выйти из Messenger</translation>
+    </message>
+    <message>
+        <source>Messenger is still running</source>
+        <translation>Messenger продолжает работать</translation>
+    </message>
+    <message>
+        <source>Messenger is still running in the tray and will notify you of new messages. Use Quit in the tray menu to end it.</source>
+        <translation>Messenger продолжает работать в трее и сообщит о новых сообщениях. Чтобы завершить его, выберите «Выйти из Messenger» в меню значка.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Messenger — %n unread</source>
+        <translation><numerusform>Messenger — %n непрочитанное</numerusform><numerusform>Messenger — %n непрочитанных</numerusform><numerusform>Messenger — %n непрочитанных</numerusform></translation>
+    </message>
+    <message>
+        <source>Messenger</source>
+        <translation>Messenger</translation>
     </message>
 </context>
 </TS>

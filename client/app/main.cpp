@@ -2,6 +2,7 @@
 
 #include <QApplication>
 #include <QIcon>
+#include <QProcess>
 #include <QSettings>
 
 using namespace Qt::StringLiterals;
@@ -18,7 +19,19 @@ int main(int argc, char *argv[])
     QApplication::setWindowIcon(QIcon(u":/icons/messenger.svg"_s));
     Messenger::Client::DesktopApp::installTranslations(
         QSettings().value(u"ui/language"_s).toString());
-    Messenger::Client::DesktopApp desktop;
-    desktop.start();
-    return app.exec();
+    int status = 0;
+    bool restart = false;
+    {
+        Messenger::Client::DesktopApp desktop;
+        QObject::connect(&desktop, &Messenger::Client::DesktopApp::restartRequested,
+            [&restart] { restart = true; });
+        desktop.start();
+        status = app.exec();
+    }
+    // After the session and its files are closed, so the new instance never
+    // shares them with this one.
+    if (restart)
+        QProcess::startDetached(
+            QCoreApplication::applicationFilePath(), QCoreApplication::arguments().mid(1));
+    return status;
 }

@@ -3,6 +3,7 @@
 #include "LoginDialog.h"
 #include "MainWindow.h"
 #include "SettingsDialog.h"
+#include "TrayController.h"
 #include "client/api/SessionStore.h"
 #include "client/models/ClientSession.h"
 
@@ -10,6 +11,7 @@
 #include <QDialog>
 #include <QLibraryInfo>
 #include <QMessageBox>
+#include <QPushButton>
 #include <QSettings>
 
 using namespace Qt::StringLiterals;
@@ -155,13 +157,26 @@ void DesktopApp::showSettings()
     SettingsDialog dialog(m_session, m_window);
     if (dialog.exec() != QDialog::Accepted)
         return;
+    TrayController::setCloseToTraySetting(dialog.keepsRunningInTray());
     const QString chosen = dialog.chosenLanguage();
     QSettings settings;
     if (chosen == settings.value(u"ui/language"_s).toString())
         return;
     settings.setValue(u"ui/language"_s, chosen);
-    QMessageBox::information(
-        m_window, tr("Settings"), tr("The new language applies the next time Messenger starts."));
+    // A restart rather than retranslating every widget in place: the session
+    // and its chats come back as they were, and every string (the models' too)
+    // is in the new language, none left over from the old one.
+    QMessageBox prompt(QMessageBox::Question, tr("Language"),
+        tr("The new language applies when Messenger starts again. Restart now?"),
+        QMessageBox::NoButton, m_window);
+    QPushButton *restart = prompt.addButton(tr("Restart Now"), QMessageBox::AcceptRole);
+    prompt.addButton(tr("Later"), QMessageBox::RejectRole);
+    prompt.setDefaultButton(restart);
+    prompt.exec();
+    if (prompt.clickedButton() != restart)
+        return;
+    Q_EMIT restartRequested();
+    QCoreApplication::quit();
 }
 
 } // namespace Messenger::Client

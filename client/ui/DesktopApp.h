@@ -30,6 +30,11 @@ public:
     // "" follows the system; otherwise a language code such as "ru" or "en".
     static void installTranslations(const QString &language);
 
+Q_SIGNALS:
+    // The user chose to restart now (a new language): main() starts the app
+    // again once this one's event loop has ended and its files are closed.
+    void restartRequested();
+
 private:
     void showLogin();
     void showMainWindow();

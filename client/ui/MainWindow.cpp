@@ -30,7 +30,6 @@
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QStatusBar>
-#include <QSystemTrayIcon>
 #include <QToolButton>
 #include <QVBoxLayout>
 
@@ -62,7 +61,7 @@ QToolButton *iconButton(const QString &icon, const QString &tip, QWidget *parent
 }
 } // namespace
 
-MainWindow::MainWindow(ClientSession *session, QWidget *parent)
+MainWindow::MainWindow(ClientSession *session, QWidget *parent, TrayController::Availability tray)
     : QMainWindow(parent)
     , m_session(session)
 {
@@ -83,16 +82,8 @@ MainWindow::MainWindow(ClientSession *session, QWidget *parent)
     m_markReadTimer.setInterval(300);
     connect(&m_markReadTimer, &QTimer::timeout, this, &MainWindow::markVisibleAsRead);
 
-    if (QSystemTrayIcon::isSystemTrayAvailable()) {
-        m_tray = new QSystemTrayIcon(windowIcon(), this);
-        m_tray->setToolTip(tr("Messenger"));
-        connect(m_tray, &QSystemTrayIcon::activated, this, [this] {
-            showNormal();
-            raise();
-            activateWindow();
-        });
-        m_tray->show();
-    }
+    m_tray = new TrayController(m_session, this, tray);
+    connect(m_tray, &TrayController::quitRequested, this, &MainWindow::quitRequested);
 
     ChatListModel *chats = m_session->chats();
     connect(chats, &ChatListModel::unreadTotalChanged, this, &MainWindow::updateWindowTitle);
@@ -101,16 +92,6 @@ MainWindow::MainWindow(ClientSession *session, QWidget *parent)
         if (chatId == m_chatId)
             updateHeader();
     });
-    connect(m_session, &ClientSession::messageArrived, this,
-        [this](const Message &message, const QString &chatTitle) {
-            if (isActiveWindow() && message.chatId == m_chatId)
-                return;
-            if (!isActiveWindow())
-                notify(chatTitle,
-                    message.sender.name == chatTitle
-                        ? message.text
-                        : message.sender.name + u": "_s + message.text);
-        });
     connect(m_session, &ClientSession::chatReady, this, &MainWindow::openChat);
     connect(m_session, &ClientSession::chatRemoved, this, [this](const QString &chatId) {
         if (chatId == m_chatId) {
@@ -603,13 +584,6 @@ void MainWindow::markVisibleAsRead()
         m_session->markRead(m_chatId, seq);
 }
 
-void MainWindow::notify(const QString &title, const QString &text)
-{
-    if (m_tray && m_tray->isVisible())
-        m_tray->showMessage(title, text.left(200), windowIcon(), 5000);
-    QApplication::alert(this);
-}
-
 void MainWindow::changeEvent(QEvent *event)
 {
     QMainWindow::changeEvent(event);
@@ -620,6 +594,14 @@ void MainWindow::changeEvent(QEvent *event)
 void MainWindow::closeEvent(QCloseEvent *event)
 {
     saveLayout();
+    // With a tray the app keeps running there (and connected) until Quit.
+    // Signing out closes the window for good.
+    if (m_tray->closesToTray() && m_session->state() == ClientSession::State::SignedIn) {
+        event->ignore();
+        hide();
+        m_tray->windowHiddenToTray();
+        return;
+    }
     QMainWindow::closeEvent(event);
 }
 

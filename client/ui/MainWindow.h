@@ -1,5 +1,7 @@
 #pragma once
 
+#include "TrayController.h"
+
 #include <QKeySequence>
 #include <QMainWindow>
 #include <QPointer>
@@ -11,7 +13,6 @@ class QListView;
 class QSortFilterProxyModel;
 class QSplitter;
 class QStackedWidget;
-class QSystemTrayIcon;
 class QToolButton;
 
 namespace Messenger::Client {
@@ -29,7 +30,10 @@ class MainWindow : public QMainWindow
 {
     Q_OBJECT
 public:
-    explicit MainWindow(ClientSession *session, QWidget *parent = nullptr);
+    // `tray`: whether a system tray exists (Detect asks the desktop; tests,
+    // offscreen, say what they need).
+    explicit MainWindow(ClientSession *session, QWidget *parent = nullptr,
+        TrayController::Availability tray = TrayController::Availability::Detect);
     ~MainWindow() override;
 
     void openChat(const QString &chatId);
@@ -49,6 +53,7 @@ public:
     TimelineView *timeline() const { return m_timeline; }
     Composer *composer() const { return m_composer; }
     QLineEdit *searchField() const { return m_search; }
+    TrayController *tray() const { return m_tray; }
     // Whether what is on screen is about to be marked read (scrolling stopped
     // less than the debounce interval ago).
     bool isMarkReadPending() const { return m_markReadTimer.isActive(); }
@@ -79,7 +84,6 @@ private:
     // Called whenever what is on screen may have changed: marks it read shortly.
     void scheduleMarkRead();
     void markVisibleAsRead();
-    void notify(const QString &title, const QString &text);
     void saveLayout() const;
     void restoreLayout();
 
@@ -99,7 +103,7 @@ private:
     TimelineView *m_timeline = nullptr;
     Composer *m_composer = nullptr;
     ChatInfoPanel *m_info = nullptr;
-    QSystemTrayIcon *m_tray = nullptr;
+    TrayController *m_tray = nullptr;
     // Marking read waits until the scrolling stops, and until the open chat
     // is shown where it opens (its unread part), not while it loads.
     QTimer m_markReadTimer;

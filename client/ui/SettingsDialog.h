@@ -2,6 +2,7 @@
 
 #include <QDialog>
 
+class QCheckBox;
 class QComboBox;
 
 namespace Messenger::Client {
@@ -9,7 +10,8 @@ namespace Messenger::Client {
 class ClientSession;
 class SessionsPanel;
 
-// Settings: the UI language, and the devices signed in to the account.
+// Settings: the UI language, closing to the tray, and the devices signed in
+// to the account.
 class SettingsDialog : public QDialog
 {
     Q_OBJECT
@@ -18,10 +20,13 @@ public:
 
     // "" for the system's, or a language code.
     QString chosenLanguage() const;
+    // Closing the window keeps the app running in the tray.
+    bool keepsRunningInTray() const;
     SessionsPanel *sessionsPanel() const { return m_sessions; }
 
 private:
     QComboBox *m_language;
+    QCheckBox *m_closeToTray;
     SessionsPanel *m_sessions;
 };
 
