@@ -3,6 +3,7 @@
 #include "ChatListModel.h"
 #include "UserSearchModel.h"
 
+#include <QAbstractListModel>
 #include <QSortFilterProxyModel>
 
 namespace Messenger::Client {
@@ -10,34 +11,44 @@ namespace Messenger::Client {
 namespace {
 // The people found, minus those the user already has a personal chat with
 // (that chat is in the chats part when the name matches), speaking the chat
-// list's roles so one delegate paints both parts.
-class PeopleWithoutChat : public QSortFilterProxyModel
+// list's roles so one delegate paints both parts. A copy of the search's
+// answer, changed by removing and inserting rows, never by a reset: a reset
+// would reset the whole concatenation and lose the highlighted chat.
+class PeopleWithoutChat : public QAbstractListModel
 {
 public:
-    PeopleWithoutChat(UserSearchModel *people, ChatListModel *chats, QObject *parent)
-        : QSortFilterProxyModel(parent)
+    PeopleWithoutChat(UserSearchModel *search, ChatListModel *chats, QObject *parent)
+        : QAbstractListModel(parent)
+        , m_search(search)
         , m_chats(chats)
     {
-        setSourceModel(people);
+        connect(search, &UserSearchModel::searchFinished, this, &PeopleWithoutChat::refresh);
         // A personal chat started (or gone) changes who belongs here.
-        connect(chats, &QAbstractItemModel::rowsInserted, this, [this] { invalidateFilter(); });
-        connect(chats, &QAbstractItemModel::rowsRemoved, this, [this] { invalidateFilter(); });
-        connect(chats, &QAbstractItemModel::modelReset, this, [this] { invalidateFilter(); });
+        connect(chats, &QAbstractItemModel::rowsInserted, this, &PeopleWithoutChat::refresh);
+        connect(chats, &QAbstractItemModel::rowsRemoved, this, &PeopleWithoutChat::refresh);
+        connect(chats, &QAbstractItemModel::modelReset, this, &PeopleWithoutChat::refresh);
+    }
+
+    int rowCount(const QModelIndex &parent = {}) const override
+    {
+        return parent.isValid() ? 0 : int(m_people.size());
     }
 
     QVariant data(const QModelIndex &index, int role) const override
     {
-        const QModelIndex source = mapToSource(index);
+        if (!checkIndex(index, CheckIndexOption::IndexIsValid))
+            return {};
+        const User &person = m_people.at(index.row());
         switch (role) {
         case ChatListModel::PersonIdRole:
         case ChatListModel::AvatarIdRole:
-            return source.data(UserSearchModel::UserIdRole);
+            return person.id;
         case Qt::DisplayRole:
         case ChatListModel::TitleRole:
-            return source.data(UserSearchModel::NameRole);
+            return person.name;
         case Qt::ToolTipRole:
         case ChatListModel::PreviewRole:
-            return source.data(UserSearchModel::EmailRole);
+            return person.email;
         case ChatListModel::ChatIdRole:
             return QString();
         default:
@@ -45,18 +56,32 @@ public:
         }
     }
 
-protected:
-    bool filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const override
+private:
+    void refresh()
     {
-        const QString userId = sourceModel()
-                                   ->index(sourceRow, 0, sourceParent)
-                                   .data(UserSearchModel::UserIdRole)
-                                   .toString();
-        return m_chats->personalChatWith(userId).isEmpty();
+        QList<User> people;
+        for (int row = 0; row < m_search->rowCount(); ++row) {
+            const User person = m_search->userAt(row);
+            if (m_chats->personalChatWith(person.id).isEmpty())
+                people.append(person);
+        }
+        if (people == m_people)
+            return;
+        if (!m_people.isEmpty()) {
+            beginRemoveRows({}, 0, int(m_people.size()) - 1);
+            m_people.clear();
+            endRemoveRows();
+        }
+        if (!people.isEmpty()) {
+            beginInsertRows({}, 0, int(people.size()) - 1);
+            m_people = people;
+            endInsertRows();
+        }
     }
 
-private:
+    UserSearchModel *m_search;
     ChatListModel *m_chats;
+    QList<User> m_people;
 };
 } // namespace
 

@@ -566,6 +566,8 @@ void MainWindow::showQuickSwitcher()
         m_composer->focusInput();
     });
     connect(switcher, &QuickSwitcher::personChosen, m_session, &ClientSession::startPersonalChat);
+    // Back to this window (and its focus widget) however the switcher closes.
+    connect(switcher, &QDialog::finished, this, [this] { activateWindow(); });
     switcher->open();
 }
 
