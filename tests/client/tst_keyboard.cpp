@@ -358,12 +358,26 @@ void TestKeyboard::focusedRowAndFieldsShowTheFocus()
     const QImage unfocused = list->viewport()->grab(row).toImage();
     QVERIFY(focused != unfocused);
 
-    // The search field keeps the style's focus frame (no style sheet hides it).
-    QLineEdit *search = window->searchField();
-    const QImage fieldUnfocused = search->grab().toImage();
-    search->setFocus();
-    QTRY_VERIFY(search->hasFocus());
-    QVERIFY(search->grab().toImage() != fieldUnfocused);
+    // Everything Tab reaches shows that it has the focus: the style's focus
+    // frame (no style sheet hides it) or the widget's own mark.
+    window->searchField()->setFocus(Qt::TabFocusReason);
+    QSet<QWidget *> visited;
+    QStringList reached;
+    for (QWidget *current = QApplication::focusWidget(); current && !visited.contains(current);
+         current = QApplication::focusWidget()) {
+        visited.insert(current);
+        const QString name = QString::fromLatin1(current->metaObject()->className()) + u' '
+            + current->accessibleName();
+        reached.append(name);
+        const QImage withFocus = current->grab().toImage();
+        window->setFocus(Qt::OtherFocusReason); // the window itself shows nothing
+        QTRY_VERIFY(!current->hasFocus());
+        const QImage withoutFocus = current->grab().toImage();
+        QVERIFY2(withFocus != withoutFocus, qPrintable(u"no visible focus: "_s + name));
+        current->setFocus(Qt::TabFocusReason);
+        QTest::keyClick(current, Qt::Key_Tab);
+    }
+    QVERIFY2(reached.size() >= 4, qPrintable(reached.join(u", "_s)));
 }
 
 // The Keyboard Shortcuts dialog lists Ctrl+K as the quick switcher, and each
