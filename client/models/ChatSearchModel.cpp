@@ -101,7 +101,6 @@ ChatSearchModel::ChatSearchModel(
 
 void ChatSearchModel::setQuery(const QString &query)
 {
-    m_query = query;
     m_chatFilter->setFilterFixedString(query);
     // Too short a query clears the people (the server refuses to list
     // everyone by a letter); that also happens after the debounce.

@@ -24,7 +24,6 @@ public:
         QObject *parent = nullptr);
 
     void setQuery(const QString &query);
-    QString query() const { return m_query; }
     // The chats part; its row n is this model's row n.
     QSortFilterProxyModel *chatFilter() const { return m_chatFilter; }
     int chatCount() const;
@@ -38,7 +37,6 @@ private:
     ChatListModel *m_chats;
     QSortFilterProxyModel *m_chatFilter;
     UserSearchModel *m_people;
-    QString m_query;
 };
 
 } // namespace Messenger::Client
