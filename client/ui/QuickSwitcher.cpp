@@ -104,7 +104,8 @@ void QuickSwitcher::highlight(int row)
 
 void QuickSwitcher::choose(const QModelIndex &index)
 {
-    if (!index.isValid())
+    // Once only: a click can also activate (styles that open on one click).
+    if (!index.isValid() || !isVisible())
         return;
     const QString personId = index.data(ChatListModel::PersonIdRole).toString();
     if (!personId.isEmpty())
