@@ -36,6 +36,13 @@
     </message>
 </context>
 <context>
+    <name>Messenger::Client::MessageModel</name>
+    <message numerus="yes">
+        <source>%1 joined the group</source>
+        <translation><numerusform>%1 joined the group</numerusform><numerusform>%1 joined the group</numerusform></translation>
+    </message>
+</context>
+<context>
     <name>Messenger::Client::NewChatDialog</name>
     <message numerus="yes">
         <source>%n selected</source>

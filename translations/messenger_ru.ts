@@ -72,6 +72,10 @@
         <source>Draft:</source>
         <translation>Черновик:</translation>
     </message>
+    <message>
+        <source>People</source>
+        <translation>Люди</translation>
+    </message>
 </context>
 <context>
     <name>Messenger::Client::ChatListModel</name>
@@ -368,12 +372,16 @@ Start one with the pencil button.</source>
 Начните новый кнопкой с карандашом.</translation>
     </message>
     <message>
-        <source>No chats match "%1".</source>
-        <translation>Нет чатов по запросу «%1».</translation>
+        <source>No chats or people match "%1".</source>
+        <translation>Нет чатов и людей по запросу «%1».</translation>
     </message>
     <message>
-        <source>Search chats</source>
-        <translation>Поиск по чатам</translation>
+        <source>Search chats and people</source>
+        <translation>Поиск по чатам и людям</translation>
+    </message>
+    <message>
+        <source>Quick switcher: go to a chat or a person</source>
+        <translation>Быстрый переход к чату или человеку</translation>
     </message>
     <message>
         <source>Previous chat</source>
@@ -420,6 +428,22 @@ Start one with the pencil button.</source>
     <message>
         <source>Not sent: %1</source>
         <translation>Не отправлено: %1</translation>
+    </message>
+    <message>
+        <source>Group created</source>
+        <translation>Группа создана</translation>
+    </message>
+    <message>
+        <source>The group was renamed to “%1”</source>
+        <translation>Группа переименована в «%1»</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 joined the group</source>
+        <translation><numerusform>Новый участник группы: %1</numerusform><numerusform>Новые участники группы: %1</numerusform><numerusform>Новые участники группы: %1</numerusform></translation>
+    </message>
+    <message>
+        <source>%1 left the group</source>
+        <translation>%1 больше не в группе</translation>
     </message>
 </context>
 <context>
@@ -482,6 +506,25 @@ Start one with the pencil button.</source>
     <message>
         <source>Yesterday</source>
         <translation>Вчера</translation>
+    </message>
+</context>
+<context>
+    <name>Messenger::Client::QuickSwitcher</name>
+    <message>
+        <source>Go to Chat</source>
+        <translation>Перейти к чату</translation>
+    </message>
+    <message>
+        <source>Find a chat or a person</source>
+        <translation>Найти чат или человека</translation>
+    </message>
+    <message>
+        <source>Chats and people</source>
+        <translation>Чаты и люди</translation>
+    </message>
+    <message>
+        <source>↑↓ to move, Enter to open, Esc to close</source>
+        <translation>↑↓ — выбор, Enter — открыть, Esc — закрыть</translation>
     </message>
 </context>
 <context>

@@ -318,6 +318,18 @@ int ChatListModel::rowOf(const QString &chatId) const
     return -1;
 }
 
+QString ChatListModel::personalChatWith(const QString &userId) const
+{
+    for (const Row &row : m_rows) {
+        const Chat &chat = row.summary.chat;
+        if (chat.type == ChatType::Personal
+            && std::any_of(chat.members.cbegin(), chat.members.cend(),
+                [&userId](const User &member) { return member.id == userId; }))
+            return chat.id;
+    }
+    return {};
+}
+
 std::optional<ChatSummary> ChatListModel::summary(const QString &chatId) const
 {
     const int row = rowOf(chatId);

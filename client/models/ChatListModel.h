@@ -31,6 +31,9 @@ public:
         LastMessageReadRole, // my last message was read by everyone
         LastMessagePendingRole, // my last message is still on its way (preview shows it)
         MemberCountRole,
+        // Set only on rows of ChatSearchModel's people section: the person
+        // found (no chat with them yet); such rows have no ChatIdRole.
+        PersonIdRole,
     };
     Q_ENUM(Roles)
 
@@ -76,6 +79,8 @@ public:
     void setTypingLifetime(std::chrono::milliseconds lifetime) { m_typingLifetime = lifetime; }
 
     int rowOf(const QString &chatId) const;
+    // The id of the personal chat with `userId`, empty when there is none.
+    QString personalChatWith(const QString &userId) const;
     std::optional<Messenger::ChatSummary> summary(const QString &chatId) const;
     QString title(const QString &chatId) const;
     qint64 unreadTotal() const;

@@ -233,6 +233,8 @@ MessageModel *ClientSession::messages(const QString &chatId)
     const auto summary = m_chats->summary(chatId);
     const bool group = summary && summary->chat.type == ChatType::Group;
     auto *model = new MessageModel(m_api, chatId, m_user.id, group, this);
+    if (summary)
+        model->setCreatedAt(summary->chat.createdAt);
     m_timelines.insert(chatId, model);
     model->load(summary ? std::optional<qint64>(summary->lastReadSeq) : std::nullopt);
     return model;
@@ -467,14 +469,24 @@ void ClientSession::connectLive()
         if (MessageModel *model = m_timelines.value(chat.id))
             model->setGroup(chat.type == ChatType::Group);
     });
+    // Group changes also show in the open timeline as service lines (the
+    // client's own: the server keeps no service messages).
     connect(m_live, &LiveConnection::chatRenamed, this, [this](const ChatRenamed &renamed) {
         if (!m_chats->applyRenamed(renamed))
             fetchChat(renamed.chatId);
+        if (MessageModel *model = m_timelines.value(renamed.chatId))
+            model->applyRenamed(renamed.name);
     });
     connect(m_live, &LiveConnection::membersAdded, this, [this](const MembersAdded &added) {
         // Being added, the user learns of the chat from this event: fetch it.
         if (!m_chats->applyMembersAdded(added))
             fetchChat(added.chatId);
+        if (MessageModel *model = m_timelines.value(added.chatId)) {
+            QStringList names;
+            for (const User &member : added.members)
+                names.append(member.name);
+            model->applyMembersAdded(names);
+        }
     });
     connect(m_live, &LiveConnection::chatRemoved, this, [this](const QString &chatId) {
         m_chats->removeChat(chatId);
@@ -484,6 +496,12 @@ void ClientSession::connectLive()
     connect(m_live, &LiveConnection::memberLeft, this,
         [this](const QString &chatId, const QString &userId) {
             const auto summary = m_chats->summary(chatId);
+            if (MessageModel *model = m_timelines.value(chatId); model && summary) {
+                for (const User &member : summary->chat.members) {
+                    if (member.id == userId)
+                        model->applyMemberLeft(member.name);
+                }
+            }
             // When the owner leaves, the longest-standing member becomes the
             // owner: only the server knows who that is now.
             if (!summary || summary->chat.createdBy == userId)

@@ -3,6 +3,7 @@
 #include "Presentation.h"
 #include "client/api/ApiClient.h"
 
+#include <QLocale>
 #include <QLoggingCategory>
 
 using namespace Qt::StringLiterals;
@@ -34,7 +35,7 @@ bool MessageModel::startsDay(int row) const
 bool MessageModel::startsRun(int row) const
 {
     const Item &item = m_items.at(row);
-    if (!m_group || isMine(item.message))
+    if (!m_group || isMine(item.message) || item.service)
         return false;
     return startsDay(row) || m_items.at(row - 1).message.senderId != item.message.senderId;
 }
@@ -90,6 +91,8 @@ QVariant MessageModel::data(const QModelIndex &index, int role) const
     case Qt::DisplayRole:
     case TextRole:
         return message.deleted ? tr("Message deleted") : message.text;
+    case ServiceRole:
+        return item.service;
     case IdRole:
         return message.id;
     case SenderIdRole:
@@ -143,7 +146,7 @@ QHash<int, QByteArray> MessageModel::roleNames() const
         { SeqRole, "seq" }, { ChatSeqRole, "chatSeq" }, { ShowSenderRole, "showSender" },
         { DaySeparatorRole, "daySeparator" }, { ClientIdRole, "clientId" },
         { LayoutStampRole, "layoutStamp" }, { FailureReasonRole, "failureReason" },
-        { UnreadDividerRole, "unreadDivider" } });
+        { UnreadDividerRole, "unreadDivider" }, { ServiceRole, "service" } });
     return names;
 }
 
@@ -172,6 +175,7 @@ void MessageModel::fetchMore(const QModelIndex &parent)
         m_atStart = !page.hasMore;
         const int before = rowCount();
         insertSorted(page.messages);
+        addCreatedLine();
         Q_EMIT olderLoaded(rowCount() - before);
     });
 }
@@ -183,6 +187,66 @@ void MessageModel::setGroup(bool isGroup)
     m_group = isGroup;
     if (!m_items.isEmpty())
         Q_EMIT dataChanged(index(0), index(rowCount() - 1), { ShowSenderRole });
+}
+
+void MessageModel::setCreatedAt(qint64 createdAt)
+{
+    m_createdAt = createdAt;
+    if (m_loaded)
+        addCreatedLine();
+}
+
+void MessageModel::addCreatedLine()
+{
+    // Only above the oldest message: the line says where the history begins.
+    if (!m_group || !m_atStart || m_createdAt <= 0 || m_createdShown)
+        return;
+    m_createdShown = true;
+    addServiceLine(tr("Group created"), m_createdAt, true);
+}
+
+void MessageModel::applyRenamed(const QString &name)
+{
+    addServiceLine(
+        tr("The group was renamed to “%1”").arg(name), QDateTime::currentMSecsSinceEpoch() * 1000);
+}
+
+void MessageModel::applyMembersAdded(const QStringList &names)
+{
+    if (names.isEmpty())
+        return;
+    addServiceLine(tr("%1 joined the group", nullptr, int(names.size()))
+                       .arg(QLocale().createSeparatedList(names)),
+        QDateTime::currentMSecsSinceEpoch() * 1000);
+}
+
+void MessageModel::applyMemberLeft(const QString &name)
+{
+    addServiceLine(tr("%1 left the group").arg(name), QDateTime::currentMSecsSinceEpoch() * 1000);
+}
+
+void MessageModel::addServiceLine(const QString &text, qint64 timestamp, bool atStart)
+{
+    // A live event while the newest messages are not loaded (a chat opened at
+    // its first unread) has no place yet: it would land among old messages.
+    if (!atStart && !m_atEnd)
+        return;
+    Message line;
+    line.chatId = m_chatId;
+    line.text = text;
+    line.timestamp = timestamp;
+    // It sorts by seq like a message: right after the newest one (sharing its
+    // seq), so messages that come later go below it.
+    line.seq = atStart ? 0 : newestSeq();
+    Item item(line, Delivery::Sent);
+    item.service = true;
+    const int row = atStart ? 0 : pendingStart();
+    beginInsertRows({}, row, row);
+    m_items.insert(row, item);
+    endInsertRows();
+    if (row + 1 < rowCount())
+        Q_EMIT dataChanged(
+            index(row + 1), index(row + 1), { ShowSenderRole, DaySeparatorRole, LayoutStampRole });
 }
 
 void MessageModel::load(std::optional<qint64> lastReadSeq)
@@ -239,6 +303,7 @@ void MessageModel::finishInitialLoad(const ApiResult<HistoryPage> &result)
     }
     m_atStart = !result.value().hasMore;
     insertSorted(result.value().messages);
+    addCreatedLine();
     m_loaded = true;
     Q_EMIT initialLoaded();
 }
@@ -420,7 +485,7 @@ int MessageModel::firstUnreadRow(qint64 lastReadSeq) const
     const int end = pendingStart();
     for (int row = 0; row < end; ++row) {
         const Message &message = m_items.at(row).message;
-        if (message.seq > lastReadSeq && !isMine(message))
+        if (message.seq > lastReadSeq && !isMine(message) && !m_items.at(row).service)
             return row;
     }
     return -1;
@@ -433,7 +498,7 @@ qint64 MessageModel::countFromOthersAfter(qint64 seq) const
         const Message &message = m_items.at(row).message;
         if (message.seq <= seq)
             break;
-        if (!isMine(message) && !message.deleted)
+        if (!isMine(message) && !message.deleted && !m_items.at(row).service)
             ++count;
     }
     return count;
@@ -473,6 +538,8 @@ void MessageModel::insertSorted(const QList<Message> &messages)
         return;
     std::sort(fresh.begin(), fresh.end(),
         [](const Message &a, const Message &b) { return a.seq < b.seq; });
+    // A service line shares the seq of the message before it: a message
+    // with a greater seq goes after both.
     const auto bySeq = [](const Item &item, qint64 seq) { return item.message.seq < seq; };
     qsizetype from = 0;
     while (from < fresh.size()) {

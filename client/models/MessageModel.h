@@ -45,6 +45,9 @@ public:
         FailureReasonRole,
         // True for the message the "Unread messages" divider sits above.
         UnreadDividerRole,
+        // True for a service line ("Group created", "Bob joined the group"):
+        // TextRole says it, it has no id, sender or delivery.
+        ServiceRole,
     };
     Q_ENUM(Roles)
     enum class Delivery { Pending, Failed, Sent, Read };
@@ -61,6 +64,9 @@ public:
 
     QString chatId() const { return m_chatId; }
     void setGroup(bool isGroup);
+    // When the group was created (as Chat::createdAt): once the oldest page
+    // is loaded, a "Group created" line heads the timeline.
+    void setCreatedAt(qint64 createdAt);
     // Loads the newest page or, given the read cursor, a page from the first
     // unread message on and one of what was read before it; initialLoaded()
     // follows.
@@ -82,6 +88,13 @@ public:
     // Someone in a group read something: ask the server (shortly, once for a
     // burst) which of my messages everyone has now read.
     void refreshReadState();
+    // Group changes as they happen, shown as centered service lines after the
+    // newest message. The server stores no service messages: these lines are
+    // the client's own, from the live events, and are gone when the timeline
+    // is loaded again (only "Group created" comes back, from the chat).
+    void applyRenamed(const QString &name);
+    void applyMembersAdded(const QStringList &names);
+    void applyMemberLeft(const QString &name);
 
     // The user's own sends, before and after the server's answer.
     void addPending(const QString &clientId, const QString &text);
@@ -125,7 +138,11 @@ private:
         QString failureReason; // set when failed
         QDate day; // local date, computed once: separators compare it for every row
         quint32 revision = 0; // bumped by edits and deletions
+        bool service = false; // a service line; `message` has its text, time and place (seq)
     };
+    // Adds a service line after the newest message (`atStart`: before everything).
+    void addServiceLine(const QString &text, qint64 timestamp, bool atStart = false);
+    void addCreatedLine();
     bool startsDay(int row) const;
     bool startsRun(int row) const;
     void loadNewest();
@@ -137,7 +154,10 @@ private:
     void scheduleGapCheck();
     void fillGap();
     void advanceContiguous();
-    bool isMine(const Messenger::Message &message) const { return message.senderId == m_userId; }
+    bool isMine(const Messenger::Message &message) const
+    {
+        return !message.senderId.isEmpty() && message.senderId == m_userId;
+    }
     bool isUnreadDivider(const Messenger::Message &message) const
     {
         return !m_unreadDividerId.isEmpty() && message.id == m_unreadDividerId;
@@ -154,6 +174,8 @@ private:
     qint64 m_contiguousUpTo = 0; // every chat_seq from the loaded oldest up to this is here
     qint64 m_readByAllUpTo = 0;
     QString m_unreadDividerId; // the message the divider sits above
+    qint64 m_createdAt = 0;
+    bool m_createdShown = false;
     bool m_loaded = false;
     bool m_loadingInitial = false;
     bool m_loadingOlder = false;

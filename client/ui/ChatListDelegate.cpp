@@ -14,20 +14,89 @@ namespace Messenger::Client {
 namespace {
 constexpr int padding = 8;
 constexpr int avatarSize = 46;
+constexpr int focusFrameWidth = 2;
+
+// The first of the people rows carries the "People" caption above it.
+bool startsPeopleSection(const QModelIndex &index)
+{
+    if (index.data(ChatListModel::PersonIdRole).toString().isEmpty())
+        return false;
+    return index.row() == 0
+        || index.siblingAtRow(index.row() - 1)
+               .data(ChatListModel::PersonIdRole)
+               .toString()
+               .isEmpty();
+}
 } // namespace
 
 ChatListDelegate::ChatListDelegate(QObject *parent)
     : QStyledItemDelegate(parent)
 { }
 
-QSize ChatListDelegate::sizeHint(const QStyleOptionViewItem &option, const QModelIndex &) const
+QSize ChatListDelegate::sizeHint(const QStyleOptionViewItem &option, const QModelIndex &index) const
 {
-    return { option.rect.width(), rowHeight };
+    return { option.rect.width(), rowHeight + (startsPeopleSection(index) ? sectionHeight : 0) };
+}
+
+void ChatListDelegate::paintFocusFrame(
+    QPainter *painter, const QStyleOptionViewItem &option, const QRect &rect)
+{
+    // The keyboard's place in the list, visible whether or not the row is
+    // also the selected (open) one.
+    if (!(option.state & QStyle::State_HasFocus))
+        return;
+    painter->save();
+    const bool selected = option.state & QStyle::State_Selected;
+    painter->setPen(QPen(selected ? Theme::accent.darker(150) : Theme::accent, focusFrameWidth));
+    painter->setBrush(Qt::NoBrush);
+    const int inset = focusFrameWidth / 2;
+    painter->drawRect(rect.adjusted(inset, inset, -inset - 1, -inset - 1));
+    painter->restore();
+}
+
+void ChatListDelegate::paintPerson(
+    QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const
+{
+    painter->save();
+    QRect rect = option.rect;
+    if (startsPeopleSection(index)) {
+        const QRect caption(rect.left(), rect.top(), rect.width(), sectionHeight);
+        painter->fillRect(caption, Theme::hoverRow);
+        painter->setPen(Theme::textSecondary);
+        painter->setFont(Theme::withPointSizeDelta(option.font, -0.5, true));
+        painter->drawText(caption.adjusted(padding * 2, 0, -padding, 0),
+            Qt::AlignLeft | Qt::AlignVCenter, tr("People"));
+        rect.setTop(caption.bottom() + 1);
+    }
+    const bool selected = option.state & QStyle::State_Selected;
+    if (selected)
+        painter->fillRect(rect, Theme::selectedRow);
+    else if (option.state & QStyle::State_MouseOver)
+        painter->fillRect(rect, Theme::hoverRow);
+    const QString name = index.data(ChatListModel::TitleRole).toString();
+    Theme::paintAvatar(painter,
+        QRect(rect.left() + padding, rect.top() + (rect.height() - avatarSize) / 2, avatarSize,
+            avatarSize),
+        index.data(ChatListModel::AvatarIdRole).toString(), name);
+    const int textLeft = rect.left() + padding * 2 + avatarSize;
+    const int textWidth = rect.right() - padding - 2 - textLeft;
+    painter->setPen(selected ? QColor(Qt::white) : Theme::textPrimary);
+    drawElided(painter, QPoint(textLeft, rect.top() + 10), name,
+        Theme::withPointSizeDelta(option.font, 0.5, true), textWidth);
+    painter->setPen(selected ? QColor(Qt::white) : Theme::textSecondary);
+    drawElided(painter, QPoint(textLeft, rect.top() + rect.height() / 2 + 3),
+        index.data(ChatListModel::PreviewRole).toString(), option.font, textWidth);
+    paintFocusFrame(painter, option, rect);
+    painter->restore();
 }
 
 void ChatListDelegate::paint(
     QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const
 {
+    if (!index.data(ChatListModel::PersonIdRole).toString().isEmpty()) {
+        paintPerson(painter, option, index);
+        return;
+    }
     painter->save();
     const QRect rect = option.rect;
     const bool selected = option.state & QStyle::State_Selected;
@@ -138,6 +207,7 @@ void ChatListDelegate::paint(
     painter->setPen(previewColor);
     drawElided(
         painter, QPoint(previewLeft, secondLineTop), preview, base, previewRight - previewLeft);
+    paintFocusFrame(painter, option, rect);
     painter->restore();
 }
 

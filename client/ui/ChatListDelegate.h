@@ -7,7 +7,10 @@
 namespace Messenger::Client {
 
 // Paints one chat-list row from ChatListModel's roles: avatar, name, time,
-// read tick, preview (or draft, or who is typing) and the unread badge. Text
+// read tick, preview (or draft, or who is typing) and the unread badge; a
+// person found by search (ChatSearchModel's people) as avatar, name and
+// email, the first under a "People" caption. The row that has the keyboard
+// focus gets a frame. Text
 // is elided and laid out once, then drawn from a cache keyed by content and width.
 class ChatListDelegate : public QStyledItemDelegate
 {
@@ -20,8 +23,14 @@ public:
     QSize sizeHint(const QStyleOptionViewItem &option, const QModelIndex &index) const override;
 
     static constexpr int rowHeight = 62;
+    // The "People" caption above the first person found.
+    static constexpr int sectionHeight = 26;
 
 private:
+    void paintPerson(
+        QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const;
+    static void paintFocusFrame(
+        QPainter *painter, const QStyleOptionViewItem &option, const QRect &rect);
     // Draws `text` elided to `width`, laid out once per (text, font, width).
     void drawElided(QPainter *painter, const QPoint &topLeft, const QString &text,
         const QFont &font, int width) const;

@@ -6,9 +6,11 @@
 #include "Composer.h"
 #include "ConnectionBanner.h"
 #include "NewChatDialog.h"
+#include "QuickSwitcher.h"
 #include "Theme.h"
 #include "TimelineView.h"
 #include "client/models/ChatListModel.h"
+#include "client/models/ChatSearchModel.h"
 #include "client/models/ClientSession.h"
 #include "client/models/MessageModel.h"
 
@@ -26,7 +28,6 @@
 #include <QPainter>
 #include <QSettings>
 #include <QShortcut>
-#include <QSortFilterProxyModel>
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QStatusBar>
@@ -108,7 +109,15 @@ MainWindow::MainWindow(ClientSession *session, QWidget *parent, TrayController::
 }
 
 namespace {
-enum class ShortcutAction { Quit, FindChat, PreviousChat, NextChat, EditLast, CloseInfo };
+enum class ShortcutAction {
+    Quit,
+    FindChat,
+    QuickSwitcher,
+    PreviousChat,
+    NextChat,
+    EditLast,
+    CloseInfo
+};
 struct ShortcutRow
 {
     ShortcutAction action;
@@ -119,9 +128,10 @@ struct ShortcutRow
 // and Alt+Down are the same action, as in Telegram Desktop.
 const ShortcutRow shortcutRows[] = {
     { ShortcutAction::FindChat, QKeySequence(Qt::CTRL | Qt::Key_F),
-        QT_TRANSLATE_NOOP("Messenger::Client::MainWindow", "Search chats") },
-    { ShortcutAction::FindChat, QKeySequence(Qt::CTRL | Qt::Key_K),
-        QT_TRANSLATE_NOOP("Messenger::Client::MainWindow", "Search chats") },
+        QT_TRANSLATE_NOOP("Messenger::Client::MainWindow", "Search chats and people") },
+    { ShortcutAction::QuickSwitcher, QKeySequence(Qt::CTRL | Qt::Key_K),
+        QT_TRANSLATE_NOOP(
+            "Messenger::Client::MainWindow", "Quick switcher: go to a chat or a person") },
     { ShortcutAction::PreviousChat, QKeySequence(Qt::ALT | Qt::Key_Up),
         QT_TRANSLATE_NOOP("Messenger::Client::MainWindow", "Previous chat") },
     { ShortcutAction::NextChat, QKeySequence(Qt::ALT | Qt::Key_Down),
@@ -163,6 +173,9 @@ void MainWindow::bindShortcuts()
                 m_search->selectAll();
             };
             break;
+        case ShortcutAction::QuickSwitcher:
+            action = [this] { showQuickSwitcher(); };
+            break;
         case ShortcutAction::PreviousChat:
             action = [this] { openNeighbourChat(-1); };
             break;
@@ -194,12 +207,12 @@ void MainWindow::keyPressEvent(QKeyEvent *event)
 
 void MainWindow::openNeighbourChat(int step)
 {
-    const int rows = m_filter->rowCount();
+    const int rows = m_results->chatCount(); // the chats, not the people found
     if (rows == 0)
         return;
     const int current = m_chatList->currentIndex().row();
     const int next = current < 0 ? 0 : std::clamp(current + step, 0, rows - 1);
-    const QModelIndex index = m_filter->index(next, 0);
+    const QModelIndex index = m_results->index(next, 0);
     m_chatList->setCurrentIndex(index);
     openChat(index.data(ChatListModel::ChatIdRole).toString());
 }
@@ -281,53 +294,40 @@ QWidget *MainWindow::buildChatListPanel()
     m_banner = new ConnectionBanner(m_session->live(), panel);
     layout->addWidget(m_banner);
 
-    m_filter = new QSortFilterProxyModel(this);
-    m_filter->setSourceModel(m_session->chats());
-    m_filter->setFilterRole(ChatListModel::TitleRole);
-    m_filter->setFilterCaseSensitivity(Qt::CaseInsensitive);
-    connect(
-        m_search, &QLineEdit::textChanged, m_filter, &QSortFilterProxyModel::setFilterFixedString);
+    // Searching lists the matching chats, then people with no chat yet.
+    m_results = new ChatSearchModel(
+        m_session->chats(), m_session->api(), m_session->currentUser().id, this);
+    connect(m_search, &QLineEdit::textChanged, m_results, &ChatSearchModel::setQuery);
 
     m_chatList = new QListView(panel);
-    m_chatList->setModel(m_filter);
+    m_chatList->setModel(m_results);
     m_chatList->setItemDelegate(new ChatListDelegate(m_chatList));
-    m_chatList->setUniformItemSizes(true);
     m_chatList->setFrameShape(QFrame::NoFrame);
     m_chatList->setMouseTracking(true);
     m_chatList->setSelectionMode(QAbstractItemView::SingleSelection);
     m_chatList->setVerticalScrollMode(QAbstractItemView::ScrollPerPixel);
     m_chatList->setAccessibleName(tr("Chats"));
-    // Only the user's own moves in the list open a chat (a click, the arrow
-    // keys there). The current row also moves when the filter hides it while
-    // the user types in the search field: that must not open anything.
-    connect(m_chatList->selectionModel(), &QItemSelectionModel::currentChanged, this,
-        [this](const QModelIndex &current) {
-            if (current.isValid() && m_chatList->hasFocus())
-                openChat(current.data(ChatListModel::ChatIdRole).toString());
-        });
-    // A search result is highlighted (current) before it is open: a click or
-    // Enter on it opens it although the current row does not change.
-    const auto openRow = [this](const QModelIndex &index) {
-        openChat(index.data(ChatListModel::ChatIdRole).toString());
-    };
-    connect(m_chatList, &QAbstractItemView::pressed, this, openRow);
-    connect(m_chatList, &QAbstractItemView::activated, this, openRow);
+    // A click opens a chat. The arrow keys in the list only move the
+    // highlight (the focus stays in the list, as it does in the search field
+    // for its results); Enter opens the highlighted chat and moves to its
+    // composer. A person found by search gets a personal chat started.
+    connect(m_chatList, &QAbstractItemView::pressed, this, &MainWindow::openResult);
+    connect(m_chatList, &QAbstractItemView::activated, this, &MainWindow::openResult);
     // Keep the open chat selected while rows move and the filter changes;
     // while searching, the highlighted result stays instead.
     const auto reselect = [this] {
         if (m_chatId.isEmpty() || !m_search->text().isEmpty())
             return;
-        const int row = m_session->chats()->rowOf(m_chatId);
-        const QModelIndex index = m_filter->mapFromSource(m_session->chats()->index(row));
+        const QModelIndex index = m_results->indexOfChat(m_chatId);
         if (index.isValid() && m_chatList->currentIndex() != index) {
             const QSignalBlocker quiet(m_chatList->selectionModel());
             m_chatList->setCurrentIndex(index);
             m_chatList->viewport()->update();
         }
     };
-    connect(m_filter, &QAbstractItemModel::rowsMoved, this, reselect);
-    connect(m_filter, &QAbstractItemModel::layoutChanged, this, reselect);
-    connect(m_filter, &QAbstractItemModel::modelReset, this, reselect);
+    connect(m_results, &QAbstractItemModel::rowsMoved, this, reselect);
+    connect(m_results, &QAbstractItemModel::layoutChanged, this, reselect);
+    connect(m_results, &QAbstractItemModel::modelReset, this, reselect);
     layout->addWidget(m_chatList, 1);
 
     // The search field keeps the focus: typing filters and highlights the
@@ -348,13 +348,14 @@ QWidget *MainWindow::buildChatListPanel()
     searchKey(Qt::Key_Up, [this] { highlightSearchResult(m_chatList->currentIndex().row() - 1); });
     searchKey(Qt::Key_Escape, [this] { m_search->clear(); });
     connect(m_search, &QLineEdit::returnPressed, this, [this] {
-        const QModelIndex highlighted = m_chatList->currentIndex().isValid()
-            ? m_chatList->currentIndex()
-            : m_filter->index(0, 0);
-        if (!highlighted.isValid())
-            return;
-        openChat(highlighted.data(ChatListModel::ChatIdRole).toString());
-        m_composer->focusInput(); // also when that chat was open already
+        openResult(m_chatList->currentIndex().isValid() ? m_chatList->currentIndex()
+                                                        : m_results->index(0, 0));
+    });
+    // People found after the chats were filtered: with no chat matching,
+    // the first of them is highlighted.
+    connect(m_results, &QAbstractItemModel::rowsInserted, this, [this] {
+        if (!m_search->text().isEmpty() && !m_chatList->currentIndex().isValid())
+            highlightSearchResult(0);
     });
 
     // Shown instead of an empty list: what to do, or that the search found nothing.
@@ -369,17 +370,17 @@ QWidget *MainWindow::buildChatListPanel()
     m_emptyList->setAutoFillBackground(true);
     layout->addWidget(m_emptyList, 1);
     const auto updateEmpty = [this] {
-        const bool empty = m_filter->rowCount() == 0;
+        const bool empty = m_results->rowCount() == 0;
         m_emptyList->setText(m_search->text().isEmpty()
                 ? tr("No chats yet.\nStart one with the pencil button.")
-                : tr("No chats match \"%1\".").arg(m_search->text()));
+                : tr("No chats or people match \"%1\".").arg(m_search->text()));
         m_emptyList->setVisible(empty);
         m_chatList->setVisible(!empty);
     };
-    connect(m_filter, &QAbstractItemModel::rowsInserted, this, updateEmpty);
-    connect(m_filter, &QAbstractItemModel::rowsRemoved, this, updateEmpty);
-    connect(m_filter, &QAbstractItemModel::modelReset, this, updateEmpty);
-    connect(m_filter, &QAbstractItemModel::layoutChanged, this, updateEmpty);
+    connect(m_results, &QAbstractItemModel::rowsInserted, this, updateEmpty);
+    connect(m_results, &QAbstractItemModel::rowsRemoved, this, updateEmpty);
+    connect(m_results, &QAbstractItemModel::modelReset, this, updateEmpty);
+    connect(m_results, &QAbstractItemModel::layoutChanged, this, updateEmpty);
     connect(m_search, &QLineEdit::textChanged, this, updateEmpty);
     updateEmpty();
     return panel;
@@ -509,8 +510,7 @@ void MainWindow::openChat(const QString &chatId)
     m_composer->setText(m_session->draft(chatId));
     m_composer->focusInput();
     m_info->setChat(chatId);
-    const int row = m_session->chats()->rowOf(chatId);
-    const QModelIndex index = m_filter->mapFromSource(m_session->chats()->index(row));
+    const QModelIndex index = m_results->indexOfChat(chatId);
     if (index.isValid() && m_chatList->currentIndex() != index) {
         const QSignalBlocker quiet(m_chatList->selectionModel());
         m_chatList->setCurrentIndex(index);
@@ -518,12 +518,45 @@ void MainWindow::openChat(const QString &chatId)
     updateHeader();
 }
 
+void MainWindow::openResult(const QModelIndex &index)
+{
+    if (!index.isValid())
+        return;
+    const QString personId = index.data(ChatListModel::PersonIdRole).toString();
+    if (!personId.isEmpty()) {
+        // The chat opens (and its composer takes the focus) once the server has it.
+        m_session->startPersonalChat(personId);
+        return;
+    }
+    openChat(index.data(ChatListModel::ChatIdRole).toString());
+    m_composer->focusInput(); // also when that chat was open already
+}
+
+void MainWindow::showQuickSwitcher()
+{
+    if (auto *open = findChild<QuickSwitcher *>(); open && open->isVisible()) {
+        open->activateWindow();
+        open->searchField()->setFocus();
+        return;
+    }
+    auto *switcher = new QuickSwitcher(m_session, this);
+    switcher->setAttribute(Qt::WA_DeleteOnClose);
+    connect(switcher, &QuickSwitcher::chatChosen, this, [this](const QString &chatId) {
+        openChat(chatId);
+        m_composer->focusInput();
+    });
+    connect(switcher, &QuickSwitcher::personChosen, m_session, &ClientSession::startPersonalChat);
+    // Back to this window (and its focus widget) however the switcher closes.
+    connect(switcher, &QDialog::finished, this, [this] { activateWindow(); });
+    switcher->open();
+}
+
 void MainWindow::highlightSearchResult(int row)
 {
-    const int rows = m_filter->rowCount();
+    const int rows = m_results->rowCount();
     if (rows == 0)
         return;
-    const QModelIndex index = m_filter->index(std::clamp(row, 0, rows - 1), 0);
+    const QModelIndex index = m_results->index(std::clamp(row, 0, rows - 1), 0);
     m_chatList->setCurrentIndex(index); // the list has no focus: nothing opens
     m_chatList->scrollTo(index);
 }

@@ -10,7 +10,6 @@
 class QLabel;
 class QLineEdit;
 class QListView;
-class QSortFilterProxyModel;
 class QSplitter;
 class QStackedWidget;
 class QToolButton;
@@ -18,6 +17,7 @@ class QToolButton;
 namespace Messenger::Client {
 
 class ChatInfoPanel;
+class ChatSearchModel;
 class ClientSession;
 class Composer;
 class ConnectionBanner;
@@ -46,6 +46,8 @@ public:
     };
     QList<Shortcut> shortcuts() const;
     void showShortcuts();
+    // Ctrl+K: the quick switcher (a chat or a person by name).
+    void showQuickSwitcher();
     QString currentChatId() const { return m_chatId; }
 
     // For tests and screenshots.
@@ -76,6 +78,9 @@ private:
     void highlightSearchResult(int row);
     // The chat `step` rows up (-1) or down (+1) from the open one in the list.
     void openNeighbourChat(int step);
+    // Opens a row of the chat list or search results: the chat, or a new
+    // personal chat with the person found.
+    void openResult(const QModelIndex &index);
     void editLastMessage();
     void bindShortcuts();
     void showNewChatDialog(bool group);
@@ -92,7 +97,7 @@ private:
     QSplitter *m_splitter = nullptr;
     QLineEdit *m_search = nullptr;
     QListView *m_chatList = nullptr;
-    QSortFilterProxyModel *m_filter = nullptr;
+    ChatSearchModel *m_results = nullptr; // what the list shows: chats, then people found
     ConnectionBanner *m_banner = nullptr;
     QStackedWidget *m_chatStack = nullptr;
     QLabel *m_emptyList = nullptr;

@@ -56,6 +56,17 @@ QIcon deliveryIcon(MessageModel::Delivery delivery)
     return sent;
 }
 
+// What the layout and height caches know a row by. Service lines have no id:
+// their place and text tell them apart.
+QString rowIdentity(const QModelIndex &index)
+{
+    if (index.data(MessageModel::ServiceRole).toBool())
+        return u"\x1eservice"_s + index.data(MessageModel::SeqRole).toString() + u'\x1f'
+            + index.data(MessageModel::TextRole).toString();
+    return index.data(MessageModel::IdRole).toString()
+        + index.data(MessageModel::ClientIdRole).toString();
+}
+
 QString metaText(const QModelIndex &index)
 {
     const QString time = Presentation::messageTime(index.data(MessageModel::TimeRole).toDateTime());
@@ -71,8 +82,7 @@ MessageDelegate::MessageDelegate(QObject *parent)
 
 QSize MessageDelegate::sizeHint(const QStyleOptionViewItem &option, const QModelIndex &index) const
 {
-    const QString id = index.data(MessageModel::IdRole).toString()
-        + index.data(MessageModel::ClientIdRole).toString();
+    const QString id = rowIdentity(index);
     const qint64 stamp = index.data(MessageModel::LayoutStampRole).toLongLong();
     const auto known = m_heights.constFind(id);
     if (known != m_heights.cend() && known->width == m_viewWidth && known->stamp == stamp)
@@ -93,8 +103,7 @@ const BubbleGeometry &MessageDelegate::geometry(
     const bool unreadDivider = index.data(MessageModel::UnreadDividerRole).toBool();
     const QString text = index.data(MessageModel::TextRole).toString();
     const QString meta = metaText(index);
-    const QString identity = index.data(MessageModel::IdRole).toString()
-        + index.data(MessageModel::ClientIdRole).toString();
+    const QString identity = rowIdentity(index);
     const QString key = identity + u'\x1f' + QString::number(width) + u'\x1f' + font.key() + u'\x1f'
         + separator + u'\x1f' + meta + u'\x1f' + QChar(showSender ? u'S' : u's')
         + QChar(deleted ? u'D' : u'd') + QChar(unreadDivider ? u'U' : u'u') + text;
@@ -115,6 +124,32 @@ const BubbleGeometry &MessageDelegate::geometry(
     if (unreadDivider) {
         g->unreadDivider = QRect(0, y + 2, width, unreadDividerHeight);
         y += unreadDividerHeight + 6;
+    }
+    if (index.data(MessageModel::ServiceRole).toBool()) {
+        // A service line: centered text on a pill like the day's.
+        g->layout = std::make_shared<QTextLayout>(text, font);
+        QTextOption wrap;
+        wrap.setWrapMode(QTextOption::WrapAtWordBoundaryOrAnywhere);
+        g->layout->setTextOption(wrap);
+        const int maxWidth = std::clamp(width - 2 * sideMargin - 24, 60, 480);
+        qreal lineTop = 0;
+        qreal widest = 0;
+        g->layout->beginLayout();
+        for (QTextLine line = g->layout->createLine(); line.isValid();
+             line = g->layout->createLine()) {
+            line.setLineWidth(maxWidth);
+            line.setPosition(QPointF(0, lineTop));
+            lineTop += line.height();
+            widest = std::max(widest, line.naturalTextWidth());
+        }
+        g->layout->endLayout();
+        const int pillWidth = int(std::ceil(widest)) + 24;
+        const int pillHeight = int(std::ceil(lineTop)) + 8;
+        g->bubble = QRect((width - pillWidth) / 2, y + 2, pillWidth, pillHeight);
+        g->textOrigin = QPointF(g->bubble.left() + 12, g->bubble.top() + 4);
+        g->height = g->bubble.bottom() + 1 + 4 + rowSpacing;
+        m_layouts.insert(key, g);
+        return *g;
     }
     const int maxBubbleWidth = std::clamp(int(width * 0.72), 120, 560);
     const int maxTextWidth = maxBubbleWidth - 2 * paddingX;
@@ -213,6 +248,25 @@ void MessageDelegate::paint(
             g.separator, Qt::AlignCenter, index.data(MessageModel::DaySeparatorRole).toString());
     }
 
+    QList<QTextLayout::FormatRange> selections;
+    if (m_selectionIndex == index && m_selectionStart != m_selectionEnd) {
+        QTextCharFormat selected;
+        selected.setBackground(Theme::selection);
+        const int from = std::min(m_selectionStart, m_selectionEnd);
+        selections.append({ from, std::abs(m_selectionEnd - m_selectionStart), selected });
+    }
+
+    if (index.data(MessageModel::ServiceRole).toBool()) {
+        painter->setPen(Qt::NoPen);
+        painter->setBrush(Theme::separatorPill);
+        const qreal pillRadius = std::min(13.0, g.bubble.height() / 2.0);
+        painter->drawRoundedRect(g.bubble, pillRadius, pillRadius);
+        painter->setPen(Qt::white);
+        g.layout->draw(painter, g.textOrigin, selections);
+        painter->restore();
+        return;
+    }
+
     painter->setPen(Qt::NoPen);
     painter->setBrush(QColor(0, 0, 0, 18)); // a hairline shadow under the bubble
     painter->drawRoundedRect(g.bubble.translated(0, 1), radius, radius);
@@ -229,13 +283,6 @@ void MessageDelegate::paint(
 
     painter->setPen(
         index.data(MessageModel::DeletedRole).toBool() ? Theme::textSecondary : Theme::textPrimary);
-    QList<QTextLayout::FormatRange> selections;
-    if (m_selectionIndex == index && m_selectionStart != m_selectionEnd) {
-        QTextCharFormat selected;
-        selected.setBackground(Theme::selection);
-        const int from = std::min(m_selectionStart, m_selectionEnd);
-        selections.append({ from, std::abs(m_selectionEnd - m_selectionStart), selected });
-    }
     g.layout->draw(painter, g.textOrigin, selections);
 
     const QFont smallFont = Theme::withPointSizeDelta(option.font, -1.5);

@@ -11,6 +11,7 @@
 #include <QIdentityProxyModel>
 #include <QLabel>
 #include <QMenu>
+#include <QPainter>
 #include <QScrollBar>
 #include <QToolButton>
 
@@ -112,7 +113,8 @@ void TimelineView::updateOverlays()
 {
     const bool loaded = m_model && m_model->isLoaded();
     m_emptyLabel->setVisible(loaded && m_gate->rowCount() == 0);
-    m_emptyLabel->setGeometry(viewport()->geometry());
+    // Inside the focus frame's width, which stays visible around it.
+    m_emptyLabel->setGeometry(viewport()->geometry().adjusted(2, 2, -2, -2));
     QScrollBar *bar = verticalScrollBar();
     // More than a screen's worth of scrolling up, or newer pages not loaded.
     const bool away = loaded && m_gate->rowCount() > 0
@@ -367,6 +369,55 @@ void TimelineView::keyPressEvent(QKeyEvent *event)
         return;
     }
     QListView::keyPressEvent(event);
+}
+
+void TimelineView::paintFocusFrame(QWidget *surface)
+{
+    // One frame around the whole view, drawn in parts: on the view itself
+    // (the space above the messages when they do not fill it) and on the
+    // viewport over it.
+    QPainter painter(surface);
+    painter.setPen(QPen(Theme::accent, 2));
+    painter.setBrush(Qt::NoBrush);
+    const QPoint offset = surface == this ? QPoint() : surface->mapTo(this, QPoint());
+    painter.drawRect(rect().adjusted(1, 1, -1, -1).translated(-offset));
+}
+
+bool TimelineView::event(QEvent *event)
+{
+    const bool handled = QListView::event(event);
+    if (event->type() == QEvent::Paint && hasFocus())
+        paintFocusFrame(this);
+    return handled;
+}
+
+void TimelineView::paintEvent(QPaintEvent *event)
+{
+    QListView::paintEvent(event);
+    if (hasFocus())
+        paintFocusFrame(viewport());
+}
+
+void TimelineView::focusInEvent(QFocusEvent *event)
+{
+    QListView::focusInEvent(event);
+    update();
+    viewport()->update();
+}
+
+void TimelineView::focusOutEvent(QFocusEvent *event)
+{
+    QListView::focusOutEvent(event);
+    update();
+    viewport()->update();
+}
+
+void TimelineView::scrollContentsBy(int dx, int dy)
+{
+    QListView::scrollContentsBy(dx, dy);
+    // Scrolling moves the pixels, the frame along with them: draw it anew.
+    if (hasFocus())
+        viewport()->update();
 }
 
 void TimelineView::contextMenuEvent(QContextMenuEvent *event)

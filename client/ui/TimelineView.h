@@ -58,6 +58,14 @@ protected:
     void mouseReleaseEvent(QMouseEvent *event) override;
     void mouseDoubleClickEvent(QMouseEvent *event) override;
     void keyPressEvent(QKeyEvent *event) override;
+    // With the keyboard focus (Tab reaches the timeline, for Ctrl+C) it is
+    // framed in the accent colour.
+    bool event(QEvent *event) override;
+    void paintEvent(QPaintEvent *event) override;
+    void focusInEvent(QFocusEvent *event) override;
+    void focusOutEvent(QFocusEvent *event) override;
+    void scrollContentsBy(int dx, int dy) override;
+    void paintFocusFrame(QWidget *surface);
     void contextMenuEvent(QContextMenuEvent *event) override;
 
 private:
