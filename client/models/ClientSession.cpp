@@ -6,6 +6,10 @@
 #include "client/api/LiveConnection.h"
 #include "client/api/SessionStore.h"
 
+#include "shared/Json.h"
+
+#include <QDateTime>
+#include <QFile>
 #include <QLoggingCategory>
 
 using namespace Qt::StringLiterals;
@@ -15,6 +19,9 @@ Q_LOGGING_CATEGORY(lcSession, "messenger.client.session")
 namespace Messenger::Client {
 
 namespace {
+
+// Changes reach the cache this long after they settle (a burst is one write).
+constexpr int cacheDelayMs = 300;
 
 // A registration's 422 names the field at fault in its first error's `loc`
 // (["body", "password"]); the e-mail when it names none of the form's.
@@ -40,16 +47,38 @@ ClientSession::ClientSession(SessionStore *store, QObject *parent)
 {
     connect(m_api, &ApiClient::sessionExpired, this, [this] {
         qCInfo(lcSession) << "the session expired; signing out";
-        signOut();
+        endSession(false);
     });
     connect(m_api, &ApiClient::refreshTokenChanged, this, [this](const QString &token) {
         if (m_store && m_state == State::SignedIn)
             m_store->saveRefreshToken(token);
     });
     connectLive();
+    m_cacheTimer.setSingleShot(true);
+    m_cacheTimer.setInterval(cacheDelayMs);
+    connect(&m_cacheTimer, &QTimer::timeout, this, &ClientSession::saveToCache);
+    const auto chatsChanged = [this] {
+        if (!m_cache)
+            return;
+        m_chatsChanged = true;
+        m_cacheTimer.start();
+    };
+    connect(m_chats, &QAbstractItemModel::dataChanged, this, chatsChanged);
+    connect(m_chats, &QAbstractItemModel::rowsInserted, this, chatsChanged);
+    connect(m_chats, &QAbstractItemModel::rowsRemoved, this, chatsChanged);
+    connect(m_chats, &QAbstractItemModel::rowsMoved, this, chatsChanged);
+    connect(m_chats, &QAbstractItemModel::modelReset, this, chatsChanged);
+    connect(m_live, &LiveConnection::stateChanged, this, [this](LiveConnection::State state) {
+        if (state == LiveConnection::State::Connected)
+            reconcile();
+    });
 }
 
-ClientSession::~ClientSession() = default;
+ClientSession::~ClientSession()
+{
+    // Quitting: whatever changed goes to disk now (the cache commits it as it closes).
+    saveToCache();
+}
 
 QString ClientSession::serverUrl() const
 {
@@ -63,14 +92,19 @@ void ClientSession::restore()
         return;
     }
     const QString url = m_store->serverUrl();
-    m_store->loadRefreshToken().then(this, [this, url](const QString &refreshToken) {
+    const QString userId = m_store->userId();
+    m_store->loadRefreshToken().then(this, [this, url, userId](const QString &refreshToken) {
         if (url.isEmpty() || refreshToken.isEmpty()) {
             Q_EMIT restoreFinished(false);
             return;
         }
-        setState(State::SigningIn);
         m_api->setBaseUrl(QUrl(url));
         m_api->setTokens({}, refreshToken);
+        if (startFromCache(url, userId)) {
+            Q_EMIT restoreFinished(true);
+            return;
+        }
+        setState(State::SigningIn);
         m_api->refresh().then(this, [this](const ApiResult<TokenResponse> &tokens) {
             if (!tokens) {
                 // A server that is down keeps the session for the next try;
@@ -157,7 +191,177 @@ void ClientSession::registerAccount(
         });
 }
 
+bool ClientSession::startFromCache(const QString &serverUrl, const QString &userId)
+{
+    if (userId.isEmpty() || !QFile::exists(LocalCache::pathFor(serverUrl, userId)))
+        return false;
+    openCache(serverUrl, userId);
+    const LocalCache::Account account = m_cache->loadAccount();
+    if (!account.user || account.user->id != userId) {
+        delete std::exchange(m_cache, nullptr);
+        return false;
+    }
+    qCInfo(lcSession) << "starting from the local cache;" << account.chats.size() << "chats";
+    m_user = *account.user;
+    m_chats->setCurrentUserId(m_user.id);
+    m_chats->resetChats(account.chats);
+    m_offlineStart = true;
+    resumeCachedWork(account);
+    // The replay from the newest cached event brings what happened meanwhile.
+    m_live->setResumeSeq(m_chats->newestSeq());
+    // Without an access token the connection refreshes first, and keeps
+    // trying while the server is down; a refused refresh ends the session.
+    m_live->connectToServer();
+    setState(State::SignedIn);
+    return true;
+}
+
+void ClientSession::openCache(const QString &serverUrl, const QString &userId)
+{
+    if (m_cache && m_cache->path() == LocalCache::pathFor(serverUrl, userId))
+        return;
+    delete m_cache;
+    m_cache = new LocalCache(LocalCache::pathFor(serverUrl, userId), this);
+    m_cache->setMessagesPerChat(m_cachedMessagesPerChat);
+}
+
+void ClientSession::resumeCachedWork(const LocalCache::Account &account)
+{
+    for (auto draft = account.drafts.cbegin(); draft != account.drafts.cend(); ++draft)
+        m_chats->setDraft(draft.key(), draft.value());
+    for (const LocalCache::PendingOperation &operation : account.pending) {
+        if (operation.kind != LocalCache::PendingOperation::Kind::Send)
+            m_queued.append(operation); // shown as each timeline opens
+    }
+    for (const LocalCache::PendingOperation &operation : account.pending) {
+        if (operation.kind != LocalCache::PendingOperation::Kind::Send)
+            continue;
+        // The same client_id as before quitting: if the server got it then,
+        // it answers with that message instead of storing a second one.
+        m_live->send(operation.chatId, operation.text, operation.key);
+        messages(operation.chatId)->addPending(operation.key, operation.text);
+        m_chats->addPending(operation.chatId, operation.text);
+    }
+}
+
+void ClientSession::reconcile()
+{
+    sendNextQueuedOperation();
+    if (!m_offlineStart)
+        return;
+    m_offlineStart = false;
+    m_api->me().then(this, [this](const ApiResult<User> &user) {
+        if (!user || user.value().id != m_user.id)
+            return;
+        m_user = user.value();
+        if (m_cache)
+            m_cache->saveUser(m_user);
+    });
+    reloadChats();
+    for (const QString &chatId : std::exchange(m_timelinesToLoad, {})) {
+        if (MessageModel *model = m_timelines.value(chatId))
+            model->load(); // the newest page; a hole before it is filled by the model
+    }
+}
+
+void ClientSession::queueOperation(const LocalCache::PendingOperation &operation)
+{
+    m_queued.append(operation);
+    if (m_cache)
+        m_cache->addPending(operation);
+    applyLocally(operation);
+}
+
+void ClientSession::applyLocally(const LocalCache::PendingOperation &operation)
+{
+    MessageModel *model = m_timelines.value(operation.chatId);
+    const int row = model ? model->rowOfId(operation.messageId) : -1;
+    if (operation.kind == LocalCache::PendingOperation::Kind::Delete) {
+        if (model)
+            model->applyDeleted(operation.messageId);
+        m_chats->applyDeleted(operation.chatId, operation.messageId);
+    } else if (operation.kind == LocalCache::PendingOperation::Kind::Edit && row >= 0) {
+        Message edited = model->messageAt(row);
+        edited.text = operation.text;
+        edited.editedAt = QDateTime::currentMSecsSinceEpoch() * 1000;
+        model->applyEdited(edited);
+        m_chats->applyEdited(edited);
+    }
+}
+
+void ClientSession::sendNextQueuedOperation()
+{
+    if (m_sendingQueued || m_queued.isEmpty())
+        return;
+    m_sendingQueued = true;
+    const LocalCache::PendingOperation operation = m_queued.first();
+    QFuture<ApiResult<Message>> sent
+        = operation.kind == LocalCache::PendingOperation::Kind::Edit
+        ? m_api->editMessage(operation.messageId, operation.text)
+        : m_api->deleteMessage(operation.messageId);
+    sent.then(this, [this, key = operation.key](const ApiResult<Message> &result) {
+        m_sendingQueued = false;
+        if (!result && result.error().kind == ApiError::Kind::Network)
+            return; // still offline: the next connection tries again
+        m_queued.removeIf([&key](const auto &queued) { return queued.key == key; });
+        if (m_cache)
+            m_cache->removePending(key);
+        if (!result)
+            reportFailure(result.error());
+        sendNextQueuedOperation();
+    });
+}
+
+QString ClientSession::chatOfMessage(const QString &messageId) const
+{
+    for (auto timeline = m_timelines.cbegin(); timeline != m_timelines.cend(); ++timeline) {
+        if (timeline.value()->rowOfId(messageId) >= 0)
+            return timeline.key();
+    }
+    return {};
+}
+
+void ClientSession::watchForCache(MessageModel *model)
+{
+    const auto changed = [this, chatId = model->chatId()] {
+        m_changedTimelines.insert(chatId);
+        m_cacheTimer.start();
+    };
+    connect(model, &QAbstractItemModel::rowsInserted, this, changed);
+    connect(model, &QAbstractItemModel::rowsRemoved, this, changed);
+    connect(model, &QAbstractItemModel::dataChanged, this, changed);
+    connect(model, &QAbstractItemModel::modelReset, this, changed);
+}
+
+void ClientSession::saveToCache()
+{
+    m_cacheTimer.stop();
+    if (!m_cache)
+        return;
+    if (m_chatsChanged) {
+        m_chatsChanged = false;
+        QList<ChatSummary> chats;
+        for (int row = 0; row < m_chats->rowCount(); ++row) {
+            const auto summary
+                = m_chats->summary(m_chats->index(row).data(ChatListModel::ChatIdRole).toString());
+            if (summary)
+                chats.append(*summary);
+        }
+        m_cache->saveChats(chats);
+    }
+    for (const QString &chatId : std::exchange(m_changedTimelines, {})) {
+        if (MessageModel *model = m_timelines.value(chatId))
+            m_cache->saveMessages(chatId, model->settledMessages());
+    }
+    m_cache->flush();
+}
+
 void ClientSession::signOut()
+{
+    endSession(true);
+}
+
+void ClientSession::endSession(bool forgetLocalData)
 {
     if (m_state == State::SignedIn)
         m_api->logout(); // best effort: the server forgets the refresh token
@@ -165,6 +369,18 @@ void ClientSession::signOut()
     if (m_store)
         m_store->clear();
     m_api->setTokens({}, {});
+    if (m_cache) {
+        saveToCache();
+        if (forgetLocalData)
+            m_cache->erase();
+        delete std::exchange(m_cache, nullptr); // waits for the file to close (or go)
+    }
+    m_queued.clear();
+    m_sendingQueued = false;
+    m_offlineStart = false;
+    m_timelinesToLoad.clear();
+    m_changedTimelines.clear();
+    m_chatsChanged = false;
     qDeleteAll(m_timelines);
     m_timelines.clear();
     m_chats->resetChats({});
@@ -191,6 +407,11 @@ void ClientSession::startSession(const QString &accessToken, const QString &refr
         }
         m_user = user.value();
         m_chats->setCurrentUserId(m_user.id);
+        if (m_store) {
+            m_store->saveUserId(m_user.id);
+            openCache(m_api->baseUrl().toString(), m_user.id);
+            m_cache->saveUser(m_user);
+        }
         m_api->chatsWithLastMessage().then(
             this, [this, attempt](const ApiResult<QList<ChatSummary>> &chats) {
                 if (attempt != m_signInAttempt)
@@ -201,6 +422,10 @@ void ClientSession::startSession(const QString &accessToken, const QString &refr
                     return;
                 }
                 m_chats->resetChats(chats.value());
+                // Drafts and unsent work left in this account's cache (from
+                // an earlier session that expired) are picked up again.
+                if (m_cache && m_queued.isEmpty() && m_live->unacknowledgedCount() == 0)
+                    resumeCachedWork(m_cache->loadAccount());
                 // Live from the newest event the list reflects; the replay
                 // fills in anything newer that happened meanwhile.
                 m_live->setResumeSeq(m_chats->newestSeq());
@@ -234,13 +459,31 @@ MessageModel *ClientSession::messages(const QString &chatId)
     const bool group = summary && summary->chat.type == ChatType::Group;
     auto *model = new MessageModel(m_api, chatId, m_user.id, group, this);
     m_timelines.insert(chatId, model);
-    model->load(summary ? std::optional<qint64>(summary->lastReadSeq) : std::nullopt);
+    if (m_cache) {
+        // Shown at once from disk; the server's pages merge in when they come.
+        model->showCached(m_cache->messages(chatId));
+        for (const LocalCache::PendingOperation &operation : std::as_const(m_queued)) {
+            if (operation.chatId == chatId)
+                applyLocally(operation);
+        }
+        watchForCache(model);
+    }
+    if (m_offlineStart && m_live->state() != LiveConnection::State::Connected)
+        m_timelinesToLoad.insert(chatId); // reconcile() loads it
+    else if (model->isLoaded())
+        model->load(); // the newest page; a hole before it is filled by the model
+    else
+        model->load(summary ? std::optional<qint64>(summary->lastReadSeq) : std::nullopt);
     return model;
 }
 
 void ClientSession::send(const QString &chatId, const QString &text)
 {
     const QString clientId = m_live->send(chatId, text);
+    // On disk before anything else: quitting now must not lose it.
+    if (m_cache)
+        m_cache->addPending(
+            { LocalCache::PendingOperation::Kind::Send, clientId, chatId, {}, text });
     messages(chatId)->addPending(clientId, text);
     m_chats->addPending(chatId, text);
 }
@@ -265,17 +508,38 @@ void ClientSession::discardFailed(const QString &chatId, const QString &clientId
 
 void ClientSession::edit(const QString &messageId, const QString &text)
 {
-    m_api->editMessage(messageId, text).then(this, [this](const ApiResult<Message> &result) {
-        if (!result)
-            reportFailure(result.error());
-        // The message_edited event updates every view, this one included.
-    });
+    const LocalCache::PendingOperation operation { LocalCache::PendingOperation::Kind::Edit,
+        newUuid(), chatOfMessage(messageId), messageId, text };
+    // Offline, or behind earlier offline work: queued, to keep the order.
+    if (m_cache && (m_live->state() != LiveConnection::State::Connected || !m_queued.isEmpty())) {
+        queueOperation(operation);
+        return;
+    }
+    m_api->editMessage(messageId, text)
+        .then(this, [this, operation](const ApiResult<Message> &result) {
+            if (result)
+                return; // the message_edited event updates every view, this one included
+            if (m_cache && result.error().kind == ApiError::Kind::Network)
+                queueOperation(operation); // the connection dropped meanwhile
+            else
+                reportFailure(result.error());
+        });
 }
 
 void ClientSession::remove(const QString &messageId)
 {
-    m_api->deleteMessage(messageId).then(this, [this](const ApiResult<Message> &result) {
-        if (!result)
+    const LocalCache::PendingOperation operation { LocalCache::PendingOperation::Kind::Delete,
+        newUuid(), chatOfMessage(messageId), messageId, {} };
+    if (m_cache && (m_live->state() != LiveConnection::State::Connected || !m_queued.isEmpty())) {
+        queueOperation(operation);
+        return;
+    }
+    m_api->deleteMessage(messageId).then(this, [this, operation](const ApiResult<Message> &result) {
+        if (result)
+            return;
+        if (m_cache && result.error().kind == ApiError::Kind::Network)
+            queueOperation(operation);
+        else
             reportFailure(result.error());
     });
 }
@@ -316,7 +580,10 @@ void ClientSession::notifyTyping(const QString &chatId)
 
 void ClientSession::setDraft(const QString &chatId, const QString &text)
 {
-    m_chats->setDraft(chatId, text.trimmed().isEmpty() ? QString() : text);
+    const QString draft = text.trimmed().isEmpty() ? QString() : text;
+    m_chats->setDraft(chatId, draft);
+    if (m_cache)
+        m_cache->saveDraft(chatId, draft);
 }
 
 QString ClientSession::draft(const QString &chatId) const
@@ -419,6 +686,8 @@ void ClientSession::connectLive()
     });
     connect(m_live, &LiveConnection::acknowledged, this,
         [this](const QString &clientId, const Message &message) {
+            if (m_cache)
+                m_cache->removePending(clientId);
             m_chats->settlePending(message.chatId);
             m_chats->applyMessage(message, false);
             if (MessageModel *model = m_timelines.value(message.chatId))
@@ -426,6 +695,8 @@ void ClientSession::connectLive()
         });
     connect(m_live, &LiveConnection::sendFailed, this,
         [this](const QString &clientId, const QString &chatId, const QString &detail) {
+            if (m_cache)
+                m_cache->removePending(clientId);
             m_chats->settlePending(chatId);
             if (MessageModel *model = m_timelines.value(chatId))
                 model->markFailed(clientId, detail);
