@@ -70,7 +70,7 @@ void createSchema(QSqlDatabase &db)
     // Oldest first by rowid: the order the user did things in.
     exec(db,
         u"CREATE TABLE IF NOT EXISTS pending (key TEXT PRIMARY KEY, kind INTEGER NOT NULL,"
-        " chat_id TEXT NOT NULL, message_id TEXT NOT NULL, text TEXT NOT NULL)"_s);
+        " chat_id TEXT NOT NULL, message_id TEXT, text TEXT)"_s);
 }
 
 } // namespace
