@@ -11,6 +11,7 @@
 #include <QDateTime>
 #include <QFile>
 #include <QLoggingCategory>
+#include <algorithm>
 
 using namespace Qt::StringLiterals;
 
@@ -63,7 +64,17 @@ ClientSession::ClientSession(SessionStore *store, QObject *parent)
         m_chatsChanged = true;
         m_cacheTimer.start();
     };
-    connect(m_chats, &QAbstractItemModel::dataChanged, this, chatsChanged);
+    connect(m_chats, &QAbstractItemModel::dataChanged, this,
+        [chatsChanged](const QModelIndex &, const QModelIndex &, const QList<int> &roles) {
+            // Typing notices come and go every few seconds, and drafts are
+            // saved on their own: neither is worth rewriting the chat list.
+            const bool transient
+                = !roles.isEmpty() && std::all_of(roles.cbegin(), roles.cend(), [](int role) {
+                      return role == ChatListModel::TypingRole || role == ChatListModel::DraftRole;
+                  });
+            if (!transient)
+                chatsChanged();
+        });
     connect(m_chats, &QAbstractItemModel::rowsInserted, this, chatsChanged);
     connect(m_chats, &QAbstractItemModel::rowsRemoved, this, chatsChanged);
     connect(m_chats, &QAbstractItemModel::rowsMoved, this, chatsChanged);
@@ -295,8 +306,7 @@ void ClientSession::sendNextQueuedOperation()
         return;
     m_sendingQueued = true;
     const LocalCache::PendingOperation operation = m_queued.first();
-    QFuture<ApiResult<Message>> sent
-        = operation.kind == LocalCache::PendingOperation::Kind::Edit
+    QFuture<ApiResult<Message>> sent = operation.kind == LocalCache::PendingOperation::Kind::Edit
         ? m_api->editMessage(operation.messageId, operation.text)
         : m_api->deleteMessage(operation.messageId);
     sent.then(this, [this, key = operation.key](const ApiResult<Message> &result) {

@@ -56,10 +56,24 @@ bool exec(QSqlDatabase &db, const QString &sql)
     return false;
 }
 
+// Bumped when the tables change: a cache of another version is dropped and
+// filled again from the server (only unsent work in it would be lost).
+constexpr int schemaVersion = 1;
+
 void createSchema(QSqlDatabase &db)
 {
     exec(db, u"PRAGMA journal_mode=WAL"_s);
     exec(db, u"PRAGMA synchronous=NORMAL"_s);
+    QSqlQuery version(db);
+    if (version.exec(u"PRAGMA user_version"_s) && version.next()) {
+        const int found = version.value(0).toInt();
+        if (found != 0 && found != schemaVersion) {
+            qCInfo(lcCache) << "dropping a cache of schema version" << found;
+            for (const QString &table : db.tables())
+                exec(db, u"DROP TABLE \"%1\""_s.arg(table));
+        }
+    }
+    exec(db, u"PRAGMA user_version = %1"_s.arg(schemaVersion));
     exec(db, u"CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"_s);
     exec(db, u"CREATE TABLE IF NOT EXISTS chats (id TEXT PRIMARY KEY, json TEXT NOT NULL)"_s);
     exec(db,
@@ -70,7 +84,7 @@ void createSchema(QSqlDatabase &db)
     // Oldest first by rowid: the order the user did things in.
     exec(db,
         u"CREATE TABLE IF NOT EXISTS pending (key TEXT PRIMARY KEY, kind INTEGER NOT NULL,"
-        " chat_id TEXT NOT NULL, message_id TEXT, text TEXT)"_s);
+        " chat_id TEXT, message_id TEXT, text TEXT)"_s);
 }
 
 } // namespace
@@ -258,8 +272,9 @@ void LocalCache::saveChats(const QList<ChatSummary> &chats)
             insert.addBindValue(json);
             exec(insert);
         }
-        // A chat the user left or lost: its history goes with it.
+        // A chat the user left or lost: its history and draft go with it.
         exec(db, u"DELETE FROM messages WHERE chat_id NOT IN (SELECT id FROM chats)"_s);
+        exec(db, u"DELETE FROM drafts WHERE chat_id NOT IN (SELECT id FROM chats)"_s);
     });
 }
 
