@@ -62,7 +62,8 @@ ClientSession::ClientSession(SessionStore *store, QObject *parent)
         if (!m_cache)
             return;
         m_chatsChanged = true;
-        m_cacheTimer.start();
+        if (!m_cacheTimer.isActive()) // written within a moment, even while changes keep coming
+            m_cacheTimer.start();
     };
     connect(m_chats, &QAbstractItemModel::dataChanged, this,
         [chatsChanged](const QModelIndex &, const QModelIndex &, const QList<int> &roles) {
@@ -335,7 +336,8 @@ void ClientSession::watchForCache(MessageModel *model)
 {
     const auto changed = [this, chatId = model->chatId()] {
         m_changedTimelines.insert(chatId);
-        m_cacheTimer.start();
+        if (!m_cacheTimer.isActive()) // written within a moment, even while changes keep coming
+            m_cacheTimer.start();
     };
     connect(model, &QAbstractItemModel::rowsInserted, this, changed);
     connect(model, &QAbstractItemModel::rowsRemoved, this, changed);

@@ -259,17 +259,14 @@ void LocalCache::saveUser(const User &user)
 
 void LocalCache::saveChats(const QList<ChatSummary> &chats)
 {
-    QList<std::pair<QString, QString>> rows;
-    rows.reserve(chats.size());
-    for (const ChatSummary &chat : chats)
-        rows.append({ chat.chat.id, jsonText(chat.toJson()) });
-    enqueue([rows = std::move(rows)](QSqlDatabase &db) {
+    // Copied as values and turned into JSON on the cache's thread, not the GUI's.
+    enqueue([chats](QSqlDatabase &db) {
         exec(db, u"DELETE FROM chats"_s);
         QSqlQuery insert(db);
         insert.prepare(u"INSERT INTO chats (id, json) VALUES (?, ?)"_s);
-        for (const auto &[id, json] : rows) {
-            insert.addBindValue(id);
-            insert.addBindValue(json);
+        for (const ChatSummary &chat : chats) {
+            insert.addBindValue(chat.chat.id);
+            insert.addBindValue(jsonText(chat.toJson()));
             exec(insert);
         }
         // A chat the user left or lost: its history and draft go with it.
@@ -280,27 +277,18 @@ void LocalCache::saveChats(const QList<ChatSummary> &chats)
 
 void LocalCache::saveMessages(const QString &chatId, const QList<Message> &messages)
 {
-    struct Row
-    {
-        QString id;
-        qint64 seq;
-        QString json;
-    };
-    QList<Row> rows;
-    const qsizetype from = std::max<qsizetype>(0, messages.size() - m_messagesPerChat);
-    for (qsizetype i = from; i < messages.size(); ++i)
-        rows.append({ messages.at(i).id, messages.at(i).seq, jsonText(messages.at(i).toJson()) });
-    enqueue([chatId, rows = std::move(rows)](QSqlDatabase &db) {
+    const qsizetype kept = std::min<qsizetype>(messages.size(), m_messagesPerChat);
+    enqueue([chatId, newest = messages.sliced(messages.size() - kept)](QSqlDatabase &db) {
         QSqlQuery query(db);
         query.prepare(u"DELETE FROM messages WHERE chat_id = ?"_s);
         query.addBindValue(chatId);
         exec(query);
         query.prepare(u"INSERT INTO messages (chat_id, id, seq, json) VALUES (?, ?, ?, ?)"_s);
-        for (const Row &row : rows) {
+        for (const Message &message : newest) {
             query.addBindValue(chatId);
-            query.addBindValue(row.id);
-            query.addBindValue(row.seq);
-            query.addBindValue(row.json);
+            query.addBindValue(message.id);
+            query.addBindValue(message.seq);
+            query.addBindValue(jsonText(message.toJson()));
             exec(query);
         }
     });
