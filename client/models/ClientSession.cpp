@@ -21,6 +21,14 @@ namespace Messenger::Client {
 
 namespace {
 
+// The error of a failed call, none for a successful one.
+template <typename T> QFuture<std::optional<ApiError>> errorOf(QFuture<ApiResult<T>> call)
+{
+    return call.then([](const ApiResult<T> &result) {
+        return result ? std::nullopt : std::optional<ApiError>(result.error());
+    });
+}
+
 // Changes reach the cache this long after they settle (a burst is one write).
 constexpr int cacheDelayMs = 300;
 
@@ -239,6 +247,8 @@ void ClientSession::openCache(const QString &serverUrl, const QString &userId)
 
 void ClientSession::resumeCachedWork(const LocalCache::Account &account)
 {
+    if (!account.pending.isEmpty())
+        qCInfo(lcSession) << account.pending.size() << "operations from before wait for the server";
     for (auto draft = account.drafts.cbegin(); draft != account.drafts.cend(); ++draft)
         m_chats->setDraft(draft.key(), draft.value());
     for (const LocalCache::PendingOperation &operation : account.pending) {
@@ -258,10 +268,16 @@ void ClientSession::resumeCachedWork(const LocalCache::Account &account)
 
 void ClientSession::reconcile()
 {
+    if (m_offlineStart) {
+        m_offlineStart = false;
+        m_reloadChatsWhenSent = true;
+        catchUp();
+    }
     sendNextQueuedOperation();
-    if (!m_offlineStart)
-        return;
-    m_offlineStart = false;
+}
+
+void ClientSession::catchUp()
+{
     m_api->me().then(this, [this](const ApiResult<User> &user) {
         if (!user || user.value().id != m_user.id)
             return;
@@ -269,7 +285,6 @@ void ClientSession::reconcile()
         if (m_cache)
             m_cache->saveUser(m_user);
     });
-    reloadChats();
     for (const QString &chatId : std::exchange(m_timelinesToLoad, {})) {
         if (MessageModel *model = m_timelines.value(chatId))
             model->load(); // the newest page; a hole before it is filled by the model
@@ -278,6 +293,8 @@ void ClientSession::reconcile()
 
 void ClientSession::queueOperation(const LocalCache::PendingOperation &operation)
 {
+    // A read cursor replaces the chat's earlier one (the same key).
+    m_queued.removeIf([&operation](const auto &queued) { return queued.key == operation.key; });
     m_queued.append(operation);
     if (m_cache)
         m_cache->addPending(operation);
@@ -303,22 +320,43 @@ void ClientSession::applyLocally(const LocalCache::PendingOperation &operation)
 
 void ClientSession::sendNextQueuedOperation()
 {
-    if (m_sendingQueued || m_queued.isEmpty())
+    if (m_sendingQueued)
         return;
+    if (m_queued.isEmpty()) {
+        if (std::exchange(m_reloadChatsWhenSent, false))
+            reloadChats();
+        return;
+    }
     m_sendingQueued = true;
     const LocalCache::PendingOperation operation = m_queued.first();
-    QFuture<ApiResult<Message>> sent = operation.kind == LocalCache::PendingOperation::Kind::Edit
-        ? m_api->editMessage(operation.messageId, operation.text)
-        : m_api->deleteMessage(operation.messageId);
-    sent.then(this, [this, key = operation.key](const ApiResult<Message> &result) {
+    QFuture<std::optional<ApiError>> sent;
+    switch (operation.kind) {
+    case LocalCache::PendingOperation::Kind::Edit:
+        sent = errorOf(m_api->editMessage(operation.messageId, operation.text));
+        break;
+    case LocalCache::PendingOperation::Kind::Delete:
+        sent = errorOf(m_api->deleteMessage(operation.messageId));
+        break;
+    case LocalCache::PendingOperation::Kind::Read:
+    case LocalCache::PendingOperation::Kind::Send: // never queued here: the socket's outbox has
+                                                   // them
+        sent = errorOf(m_api->markRead(operation.chatId, operation.messageId));
+        break;
+    }
+    sent.then(this, [this, operation](const std::optional<ApiError> &error) {
         m_sendingQueued = false;
-        if (!result && result.error().kind == ApiError::Kind::Network)
+        if (error && error->kind == ApiError::Kind::Network)
             return; // still offline: the next connection tries again
-        m_queued.removeIf([&key](const auto &queued) { return queued.key == key; });
-        if (m_cache)
-            m_cache->removePending(key);
-        if (!result)
-            reportFailure(result.error());
+        // Sent, or refused for good: done either way. A newer read cursor
+        // queued meanwhile has the same key and stays.
+        const qsizetype done = m_queued.indexOf(operation);
+        if (done >= 0) {
+            m_queued.removeAt(done);
+            if (m_cache)
+                m_cache->removePending(operation.key);
+        }
+        if (error && operation.kind != LocalCache::PendingOperation::Kind::Read)
+            reportFailure(*error);
         sendNextQueuedOperation();
     });
 }
@@ -389,6 +427,7 @@ void ClientSession::endSession(bool forgetLocalData)
     }
     m_queued.clear();
     m_sendingQueued = false;
+    m_reloadChatsWhenSent = false;
     m_offlineStart = false;
     m_timelinesToLoad.clear();
     m_changedTimelines.clear();
@@ -582,6 +621,12 @@ void ClientSession::markRead(const QString &chatId, qint64 seq)
             - (model->countFromOthersAfter(summary->lastReadSeq)
                 - model->countFromOthersAfter(seq));
     m_chats->applyRead(chatId, m_user.id, seq, unreadLeft);
+    if (m_cache && m_live->state() != LiveConnection::State::Connected) {
+        // Offline: kept, and sent with the rest when the connection comes.
+        queueOperation({ LocalCache::PendingOperation::Kind::Read, LocalCache::readKey(chatId),
+            chatId, messageId, {} });
+        return;
+    }
     m_live->markRead(chatId, messageId);
 }
 

@@ -122,8 +122,11 @@ private:
     // The connection is up: what was done offline goes, and after an offline
     // start the chat list and the open chats catch up.
     void reconcile();
+    // After an offline start: the user and the open chats' newest pages.
+    void catchUp();
     void queueOperation(const LocalCache::PendingOperation &operation);
-    // Shows a queued edit or deletion in the timeline and the chat list.
+    // Shows a queued edit or deletion in the timeline and the chat list (a
+    // queued read is shown already).
     void applyLocally(const LocalCache::PendingOperation &operation);
     void sendNextQueuedOperation();
     QString chatOfMessage(const QString &messageId) const;
@@ -148,6 +151,9 @@ private:
     // Edits and deletions the server has yet to take, oldest first.
     QList<LocalCache::PendingOperation> m_queued;
     bool m_sendingQueued = false;
+    // After an offline start the chat list is reloaded once the queue is
+    // sent, so that it shows the server's state with the user's offline work in.
+    bool m_reloadChatsWhenSent = false;
     // Started from the cache and not yet caught up with the server.
     bool m_offlineStart = false;
     // Timelines shown from the cache only, loaded when the connection comes.

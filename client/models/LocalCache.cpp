@@ -120,14 +120,16 @@ LocalCache::LocalCache(const QString &path, QObject *parent)
 LocalCache::~LocalCache()
 {
     flush();
+    // The thread stops from its own queue, after every write asked for before
+    // (QThread::quit() from here would drop whatever it has not reached yet).
     QMetaObject::invokeMethod(
         m_worker,
         [name = m_connectionName] {
             QSqlDatabase::database(name, false).close();
             QSqlDatabase::removeDatabase(name);
+            QThread::currentThread()->quit();
         },
         Qt::QueuedConnection);
-    m_thread->quit();
     m_thread->wait();
     delete m_worker;
 }

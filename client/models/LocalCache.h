@@ -37,13 +37,17 @@ public:
     // Something done offline that the server has yet to take, oldest first.
     struct PendingOperation
     {
-        enum class Kind { Send, Edit, Delete };
+        // Read: the user's read cursor, one per chat (a newer one replaces it).
+        enum class Kind { Send, Edit, Delete, Read };
         Kind kind = Kind::Send;
-        QString key; // the send's client_id; a generated id for edits and deletes
+        // The send's client_id; a generated id for edits and deletes; readKey() for reads.
+        QString key;
         QString chatId;
-        QString messageId; // edits and deletes
+        QString messageId; // edits, deletes and reads
         QString text; // sends and edits
+        bool operator==(const PendingOperation &) const = default;
     };
+    static QString readKey(const QString &chatId) { return u"read:" + chatId; }
     // What a start shows before the server answers.
     struct Account
     {

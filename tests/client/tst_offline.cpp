@@ -130,6 +130,15 @@ private:
             texts.append(message.value(u"text"_s).toString());
         return texts;
     }
+    qint64 unreadOnServer(const HttpClient::Account &who, const QString &chatId)
+    {
+        for (const QJsonValue &chat :
+            m_http->get(u"/api/v1/chats/with-last-message"_s, who.token).json.array()) {
+            if (chat.toObject().value(u"id").toString() == chatId)
+                return chat.toObject().value(u"unread_count").toInteger();
+        }
+        return -1;
+    }
     static QJsonObject byId(const QList<QJsonObject> &history, const QString &id)
     {
         for (const QJsonObject &message : history) {
@@ -333,6 +342,9 @@ void TestOffline::workDoneOfflineIsSentAfterARestart()
         QTRY_COMPARE_WITH_TIMEOUT(session->live()->unacknowledgedCount(), 0, 15000);
         typoId = model->messageAt(model->rowCount() - 2).id;
         doomedId = model->messageAt(model->rowCount() - 1).id;
+        sendAs(bob, chatId, u"ping"_s);
+        QTRY_VERIFY_WITH_TIMEOUT(texts(model).endsWith(u"ping"_s), 15000);
+        QCOMPARE(session->chats()->index(0).data(ChatListModel::UnreadCountRole).toLongLong(), 1);
 
         m_server.stop();
         QTRY_VERIFY_WITH_TIMEOUT(
@@ -343,6 +355,8 @@ void TestOffline::workDoneOfflineIsSentAfterARestart()
         session->edit(typoId, u"typo"_s);
         session->remove(doomedId);
         session->setDraft(chatId, u"half a thought"_s);
+        session->markRead(chatId, model->messageAt(int(texts(model).indexOf(u"ping"_s))).seq);
+        QCOMPARE(session->chats()->index(0).data(ChatListModel::UnreadCountRole).toLongLong(), 0);
         // Shown at once, not reverted.
         QCOMPARE(model->messageAt(model->rowOfId(typoId)).text, u"typo"_s);
         QVERIFY(model->messageAt(model->rowOfId(doomedId)).deleted);
@@ -362,6 +376,7 @@ void TestOffline::workDoneOfflineIsSentAfterARestart()
         QCOMPARE(model->messageAt(model->rowOfId(typoId)).text, u"typo"_s);
         QVERIFY(model->messageAt(model->rowOfId(doomedId)).deleted);
         QCOMPARE(session->draft(chatId), u"half a thought"_s);
+        QCOMPARE(session->chats()->index(0).data(ChatListModel::UnreadCountRole).toLongLong(), 0);
         QCOMPARE(session->chats()->index(0).data(ChatListModel::DraftRole).toString(),
             u"half a thought"_s);
     } // and quit again before the server is back
@@ -388,6 +403,9 @@ void TestOffline::workDoneOfflineIsSentAfterARestart()
         QTRY_COMPARE_WITH_TIMEOUT(
             byId(serverHistory(chatId, bob.token), typoId).value(u"text"_s).toString(), u"typo"_s,
             15000);
+        // Read offline: read on the server, and still read once the list is reloaded.
+        QTRY_COMPARE_WITH_TIMEOUT(unreadOnServer(ann, chatId), 0, 15000);
+        QCOMPARE(session->chats()->index(0).data(ChatListModel::UnreadCountRole).toLongLong(), 0);
         const QList<QJsonObject> history = serverHistory(chatId, ann.token);
         QCOMPARE(history.last().value(u"text"_s).toString(), u"written offline"_s);
         QCOMPARE(history.last().value(u"client_id"_s).toString(), clientId);
