@@ -172,6 +172,10 @@
         <source>Connecting...</source>
         <translation>Соединение...</translation>
     </message>
+    <message>
+        <source>Offline.</source>
+        <translation>Нет связи.</translation>
+    </message>
     <message numerus="yes">
         <source>Reconnecting in %n s...</source>
         <translation><numerusform>Переподключение через %n с...</numerusform><numerusform>Переподключение через %n с...</numerusform><numerusform>Переподключение через %n с...</numerusform></translation>

@@ -114,13 +114,12 @@ void LiveConnection::abortConnection()
         m_socket->abort();
 }
 
-QString LiveConnection::send(const QString &chatId, const QString &text)
+QString LiveConnection::send(const QString &chatId, const QString &text, const QString &clientId)
 {
-    const QString clientId = newUuid();
-    m_outbox.append({ clientId, chatId, text });
+    m_outbox.append({ clientId.isEmpty() ? newUuid() : clientId, chatId, text });
     if (m_greeted)
         transmitSend(m_outbox.last());
-    return clientId;
+    return m_outbox.last().clientId;
 }
 
 void LiveConnection::transmitSend(const Outgoing &outgoing)

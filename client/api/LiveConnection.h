@@ -55,8 +55,10 @@ public:
     // Drops the socket as a network failure would (tests, and "the laptop slept").
     void abortConnection();
 
-    // Queues a message and returns its client_id; it is sent now or after the next connect.
-    QString send(const QString &chatId, const QString &text);
+    // Queues a message and returns its client_id; it is sent now or after the
+    // next connect. A message queued before the app last quit keeps the
+    // `clientId` it was given then, so the server never takes it twice.
+    QString send(const QString &chatId, const QString &text, const QString &clientId = {});
     int unacknowledgedCount() const { return int(m_outbox.size()); }
     // At most one typing notice per chat every few seconds.
     void sendTyping(const QString &chatId);

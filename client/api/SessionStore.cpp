@@ -36,6 +36,16 @@ void SessionStore::saveServerUrl(const QString &url)
     QSettings().setValue(u"server/url"_s, url);
 }
 
+QString SessionStore::userId() const
+{
+    return QSettings().value(u"account/user-id"_s).toString();
+}
+
+void SessionStore::saveUserId(const QString &userId)
+{
+    QSettings().setValue(u"account/user-id"_s, userId);
+}
+
 QFuture<QString> SessionStore::loadRefreshToken()
 {
     auto promise = std::make_shared<QPromise<QString>>();
@@ -87,6 +97,7 @@ void SessionStore::saveRefreshToken(const QString &token)
 void SessionStore::clear()
 {
     ++m_generation;
+    QSettings().remove(u"account/user-id"_s);
     QFile::remove(m_fallbackFile);
     if (!m_keychainEnabled)
         return;

@@ -17,6 +17,10 @@ public:
 
     QString serverUrl() const;
     void saveServerUrl(const QString &url);
+    // Whose session it is: which account's local cache a start opens before
+    // the server answers.
+    QString userId() const;
+    void saveUserId(const QString &userId);
 
     QFuture<QString> loadRefreshToken();
     void saveRefreshToken(const QString &token);

@@ -6,7 +6,12 @@
 #include "client/api/LiveConnection.h"
 #include "client/api/SessionStore.h"
 
+#include "shared/Json.h"
+
+#include <QDateTime>
+#include <QFile>
 #include <QLoggingCategory>
+#include <algorithm>
 
 using namespace Qt::StringLiterals;
 
@@ -15,6 +20,17 @@ Q_LOGGING_CATEGORY(lcSession, "messenger.client.session")
 namespace Messenger::Client {
 
 namespace {
+
+// The error of a failed call, none for a successful one.
+template <typename T> QFuture<std::optional<ApiError>> errorOf(QFuture<ApiResult<T>> call)
+{
+    return call.then([](const ApiResult<T> &result) {
+        return result ? std::nullopt : std::optional<ApiError>(result.error());
+    });
+}
+
+// Changes reach the cache this long after they settle (a burst is one write).
+constexpr int cacheDelayMs = 300;
 
 // A registration's 422 names the field at fault in its first error's `loc`
 // (["body", "password"]); the e-mail when it names none of the form's.
@@ -40,16 +56,49 @@ ClientSession::ClientSession(SessionStore *store, QObject *parent)
 {
     connect(m_api, &ApiClient::sessionExpired, this, [this] {
         qCInfo(lcSession) << "the session expired; signing out";
-        signOut();
+        endSession(false);
     });
     connect(m_api, &ApiClient::refreshTokenChanged, this, [this](const QString &token) {
         if (m_store && m_state == State::SignedIn)
             m_store->saveRefreshToken(token);
     });
     connectLive();
+    m_cacheTimer.setSingleShot(true);
+    m_cacheTimer.setInterval(cacheDelayMs);
+    connect(&m_cacheTimer, &QTimer::timeout, this, &ClientSession::saveToCache);
+    const auto chatsChanged = [this] {
+        if (!m_cache)
+            return;
+        m_chatsChanged = true;
+        if (!m_cacheTimer.isActive()) // written within a moment, even while changes keep coming
+            m_cacheTimer.start();
+    };
+    connect(m_chats, &QAbstractItemModel::dataChanged, this,
+        [chatsChanged](const QModelIndex &, const QModelIndex &, const QList<int> &roles) {
+            // Typing notices come and go every few seconds, and drafts are
+            // saved on their own: neither is worth rewriting the chat list.
+            const bool transient
+                = !roles.isEmpty() && std::all_of(roles.cbegin(), roles.cend(), [](int role) {
+                      return role == ChatListModel::TypingRole || role == ChatListModel::DraftRole;
+                  });
+            if (!transient)
+                chatsChanged();
+        });
+    connect(m_chats, &QAbstractItemModel::rowsInserted, this, chatsChanged);
+    connect(m_chats, &QAbstractItemModel::rowsRemoved, this, chatsChanged);
+    connect(m_chats, &QAbstractItemModel::rowsMoved, this, chatsChanged);
+    connect(m_chats, &QAbstractItemModel::modelReset, this, chatsChanged);
+    connect(m_live, &LiveConnection::stateChanged, this, [this](LiveConnection::State state) {
+        if (state == LiveConnection::State::Connected)
+            reconcile();
+    });
 }
 
-ClientSession::~ClientSession() = default;
+ClientSession::~ClientSession()
+{
+    // Quitting: whatever changed goes to disk now (the cache commits it as it closes).
+    saveToCache();
+}
 
 QString ClientSession::serverUrl() const
 {
@@ -63,14 +112,19 @@ void ClientSession::restore()
         return;
     }
     const QString url = m_store->serverUrl();
-    m_store->loadRefreshToken().then(this, [this, url](const QString &refreshToken) {
+    const QString userId = m_store->userId();
+    m_store->loadRefreshToken().then(this, [this, url, userId](const QString &refreshToken) {
         if (url.isEmpty() || refreshToken.isEmpty()) {
             Q_EMIT restoreFinished(false);
             return;
         }
-        setState(State::SigningIn);
         m_api->setBaseUrl(QUrl(url));
         m_api->setTokens({}, refreshToken);
+        if (startFromCache(url, userId)) {
+            Q_EMIT restoreFinished(true);
+            return;
+        }
+        setState(State::SigningIn);
         m_api->refresh().then(this, [this](const ApiResult<TokenResponse> &tokens) {
             if (!tokens) {
                 // A server that is down keeps the session for the next try;
@@ -157,7 +211,207 @@ void ClientSession::registerAccount(
         });
 }
 
+bool ClientSession::startFromCache(const QString &serverUrl, const QString &userId)
+{
+    if (userId.isEmpty() || !QFile::exists(LocalCache::pathFor(serverUrl, userId)))
+        return false;
+    openCache(serverUrl, userId);
+    const LocalCache::Account account = m_cache->loadAccount();
+    if (!account.user || account.user->id != userId) {
+        delete std::exchange(m_cache, nullptr);
+        return false;
+    }
+    qCInfo(lcSession) << "starting from the local cache;" << account.chats.size() << "chats";
+    m_user = *account.user;
+    m_chats->setCurrentUserId(m_user.id);
+    m_chats->resetChats(account.chats);
+    m_offlineStart = true;
+    resumeCachedWork(account);
+    // The replay from the newest cached event brings what happened meanwhile.
+    m_live->setResumeSeq(m_chats->newestSeq());
+    // Without an access token the connection refreshes first, and keeps
+    // trying while the server is down; a refused refresh ends the session.
+    m_live->connectToServer();
+    setState(State::SignedIn);
+    return true;
+}
+
+void ClientSession::openCache(const QString &serverUrl, const QString &userId)
+{
+    if (m_cache && m_cache->path() == LocalCache::pathFor(serverUrl, userId))
+        return;
+    delete m_cache;
+    m_cache = new LocalCache(LocalCache::pathFor(serverUrl, userId), this);
+    m_cache->setMessagesPerChat(m_cachedMessagesPerChat);
+}
+
+void ClientSession::resumeCachedWork(const LocalCache::Account &account)
+{
+    if (!account.pending.isEmpty())
+        qCInfo(lcSession) << account.pending.size() << "operations from before wait for the server";
+    for (auto draft = account.drafts.cbegin(); draft != account.drafts.cend(); ++draft)
+        m_chats->setDraft(draft.key(), draft.value());
+    for (const LocalCache::PendingOperation &operation : account.pending) {
+        if (operation.kind != LocalCache::PendingOperation::Kind::Send)
+            m_queued.append(operation); // shown as each timeline opens
+    }
+    for (const LocalCache::PendingOperation &operation : account.pending) {
+        if (operation.kind != LocalCache::PendingOperation::Kind::Send)
+            continue;
+        // The same client_id as before quitting: if the server got it then,
+        // it answers with that message instead of storing a second one.
+        m_live->send(operation.chatId, operation.text, operation.key);
+        messages(operation.chatId)->addPending(operation.key, operation.text);
+        m_chats->addPending(operation.chatId, operation.text);
+    }
+}
+
+void ClientSession::reconcile()
+{
+    if (m_offlineStart) {
+        m_offlineStart = false;
+        m_reloadChatsWhenSent = true;
+        catchUp();
+    }
+    sendNextQueuedOperation();
+}
+
+void ClientSession::catchUp()
+{
+    m_api->me().then(this, [this](const ApiResult<User> &user) {
+        if (!user || user.value().id != m_user.id)
+            return;
+        m_user = user.value();
+        if (m_cache)
+            m_cache->saveUser(m_user);
+    });
+    for (const QString &chatId : std::exchange(m_timelinesToLoad, {})) {
+        if (MessageModel *model = m_timelines.value(chatId))
+            model->load(); // the newest page; a hole before it is filled by the model
+    }
+}
+
+void ClientSession::queueOperation(const LocalCache::PendingOperation &operation)
+{
+    // A read cursor replaces the chat's earlier one (the same key).
+    m_queued.removeIf([&operation](const auto &queued) { return queued.key == operation.key; });
+    m_queued.append(operation);
+    if (m_cache)
+        m_cache->addPending(operation);
+    applyLocally(operation);
+}
+
+void ClientSession::applyLocally(const LocalCache::PendingOperation &operation)
+{
+    MessageModel *model = m_timelines.value(operation.chatId);
+    const int row = model ? model->rowOfId(operation.messageId) : -1;
+    if (operation.kind == LocalCache::PendingOperation::Kind::Delete) {
+        if (model)
+            model->applyDeleted(operation.messageId);
+        m_chats->applyDeleted(operation.chatId, operation.messageId);
+    } else if (operation.kind == LocalCache::PendingOperation::Kind::Edit && row >= 0) {
+        Message edited = model->messageAt(row);
+        edited.text = operation.text;
+        edited.editedAt = QDateTime::currentMSecsSinceEpoch() * 1000;
+        model->applyEdited(edited);
+        m_chats->applyEdited(edited);
+    }
+}
+
+void ClientSession::sendNextQueuedOperation()
+{
+    if (m_sendingQueued)
+        return;
+    if (m_queued.isEmpty()) {
+        if (std::exchange(m_reloadChatsWhenSent, false))
+            reloadChats();
+        return;
+    }
+    m_sendingQueued = true;
+    const LocalCache::PendingOperation operation = m_queued.first();
+    QFuture<std::optional<ApiError>> sent;
+    switch (operation.kind) {
+    case LocalCache::PendingOperation::Kind::Edit:
+        sent = errorOf(m_api->editMessage(operation.messageId, operation.text));
+        break;
+    case LocalCache::PendingOperation::Kind::Delete:
+        sent = errorOf(m_api->deleteMessage(operation.messageId));
+        break;
+    case LocalCache::PendingOperation::Kind::Read:
+    case LocalCache::PendingOperation::Kind::Send: // never queued here: the socket's outbox has
+                                                   // them
+        sent = errorOf(m_api->markRead(operation.chatId, operation.messageId));
+        break;
+    }
+    sent.then(this, [this, operation](const std::optional<ApiError> &error) {
+        m_sendingQueued = false;
+        if (error && error->kind == ApiError::Kind::Network)
+            return; // still offline: the next connection tries again
+        // Sent, or refused for good: done either way. A newer read cursor
+        // queued meanwhile has the same key and stays.
+        const qsizetype done = m_queued.indexOf(operation);
+        if (done >= 0) {
+            m_queued.removeAt(done);
+            if (m_cache)
+                m_cache->removePending(operation.key);
+        }
+        if (error && operation.kind != LocalCache::PendingOperation::Kind::Read)
+            reportFailure(*error);
+        sendNextQueuedOperation();
+    });
+}
+
+QString ClientSession::chatOfMessage(const QString &messageId) const
+{
+    for (auto timeline = m_timelines.cbegin(); timeline != m_timelines.cend(); ++timeline) {
+        if (timeline.value()->rowOfId(messageId) >= 0)
+            return timeline.key();
+    }
+    return {};
+}
+
+void ClientSession::watchForCache(MessageModel *model)
+{
+    const auto changed = [this, chatId = model->chatId()] {
+        m_changedTimelines.insert(chatId);
+        if (!m_cacheTimer.isActive()) // written within a moment, even while changes keep coming
+            m_cacheTimer.start();
+    };
+    connect(model, &QAbstractItemModel::rowsInserted, this, changed);
+    connect(model, &QAbstractItemModel::rowsRemoved, this, changed);
+    connect(model, &QAbstractItemModel::dataChanged, this, changed);
+    connect(model, &QAbstractItemModel::modelReset, this, changed);
+}
+
+void ClientSession::saveToCache()
+{
+    m_cacheTimer.stop();
+    if (!m_cache)
+        return;
+    if (m_chatsChanged) {
+        m_chatsChanged = false;
+        QList<ChatSummary> chats;
+        for (int row = 0; row < m_chats->rowCount(); ++row) {
+            const auto summary
+                = m_chats->summary(m_chats->index(row).data(ChatListModel::ChatIdRole).toString());
+            if (summary)
+                chats.append(*summary);
+        }
+        m_cache->saveChats(chats);
+    }
+    for (const QString &chatId : std::exchange(m_changedTimelines, {})) {
+        if (MessageModel *model = m_timelines.value(chatId))
+            m_cache->saveMessages(chatId, model->settledMessages());
+    }
+    m_cache->flush();
+}
+
 void ClientSession::signOut()
+{
+    endSession(true);
+}
+
+void ClientSession::endSession(bool forgetLocalData)
 {
     if (m_state == State::SignedIn)
         m_api->logout(); // best effort: the server forgets the refresh token
@@ -165,6 +419,19 @@ void ClientSession::signOut()
     if (m_store)
         m_store->clear();
     m_api->setTokens({}, {});
+    if (m_cache) {
+        saveToCache();
+        if (forgetLocalData)
+            m_cache->erase();
+        delete std::exchange(m_cache, nullptr); // waits for the file to close (or go)
+    }
+    m_queued.clear();
+    m_sendingQueued = false;
+    m_reloadChatsWhenSent = false;
+    m_offlineStart = false;
+    m_timelinesToLoad.clear();
+    m_changedTimelines.clear();
+    m_chatsChanged = false;
     qDeleteAll(m_timelines);
     m_timelines.clear();
     m_chats->resetChats({});
@@ -191,6 +458,11 @@ void ClientSession::startSession(const QString &accessToken, const QString &refr
         }
         m_user = user.value();
         m_chats->setCurrentUserId(m_user.id);
+        if (m_store) {
+            m_store->saveUserId(m_user.id);
+            openCache(m_api->baseUrl().toString(), m_user.id);
+            m_cache->saveUser(m_user);
+        }
         m_api->chatsWithLastMessage().then(
             this, [this, attempt](const ApiResult<QList<ChatSummary>> &chats) {
                 if (attempt != m_signInAttempt)
@@ -201,6 +473,10 @@ void ClientSession::startSession(const QString &accessToken, const QString &refr
                     return;
                 }
                 m_chats->resetChats(chats.value());
+                // Drafts and unsent work left in this account's cache (from
+                // an earlier session that expired) are picked up again.
+                if (m_cache && m_queued.isEmpty() && m_live->unacknowledgedCount() == 0)
+                    resumeCachedWork(m_cache->loadAccount());
                 // Live from the newest event the list reflects; the replay
                 // fills in anything newer that happened meanwhile.
                 m_live->setResumeSeq(m_chats->newestSeq());
@@ -236,13 +512,31 @@ MessageModel *ClientSession::messages(const QString &chatId)
     if (summary)
         model->setCreatedAt(summary->chat.createdAt);
     m_timelines.insert(chatId, model);
-    model->load(summary ? std::optional<qint64>(summary->lastReadSeq) : std::nullopt);
+    if (m_cache) {
+        // Shown at once from disk; the server's pages merge in when they come.
+        model->showCached(m_cache->messages(chatId));
+        for (const LocalCache::PendingOperation &operation : std::as_const(m_queued)) {
+            if (operation.chatId == chatId)
+                applyLocally(operation);
+        }
+        watchForCache(model);
+    }
+    if (m_offlineStart && m_live->state() != LiveConnection::State::Connected)
+        m_timelinesToLoad.insert(chatId); // reconcile() loads it
+    else if (model->isLoaded())
+        model->load(); // the newest page; a hole before it is filled by the model
+    else
+        model->load(summary ? std::optional<qint64>(summary->lastReadSeq) : std::nullopt);
     return model;
 }
 
 void ClientSession::send(const QString &chatId, const QString &text)
 {
     const QString clientId = m_live->send(chatId, text);
+    // On disk before anything else: quitting now must not lose it.
+    if (m_cache)
+        m_cache->addPending(
+            { LocalCache::PendingOperation::Kind::Send, clientId, chatId, {}, text });
     messages(chatId)->addPending(clientId, text);
     m_chats->addPending(chatId, text);
 }
@@ -267,17 +561,38 @@ void ClientSession::discardFailed(const QString &chatId, const QString &clientId
 
 void ClientSession::edit(const QString &messageId, const QString &text)
 {
-    m_api->editMessage(messageId, text).then(this, [this](const ApiResult<Message> &result) {
-        if (!result)
-            reportFailure(result.error());
-        // The message_edited event updates every view, this one included.
-    });
+    const LocalCache::PendingOperation operation { LocalCache::PendingOperation::Kind::Edit,
+        newUuid(), chatOfMessage(messageId), messageId, text };
+    // Offline, or behind earlier offline work: queued, to keep the order.
+    if (m_cache && (m_live->state() != LiveConnection::State::Connected || !m_queued.isEmpty())) {
+        queueOperation(operation);
+        return;
+    }
+    m_api->editMessage(messageId, text)
+        .then(this, [this, operation](const ApiResult<Message> &result) {
+            if (result)
+                return; // the message_edited event updates every view, this one included
+            if (m_cache && result.error().kind == ApiError::Kind::Network)
+                queueOperation(operation); // the connection dropped meanwhile
+            else
+                reportFailure(result.error());
+        });
 }
 
 void ClientSession::remove(const QString &messageId)
 {
-    m_api->deleteMessage(messageId).then(this, [this](const ApiResult<Message> &result) {
-        if (!result)
+    const LocalCache::PendingOperation operation { LocalCache::PendingOperation::Kind::Delete,
+        newUuid(), chatOfMessage(messageId), messageId, {} };
+    if (m_cache && (m_live->state() != LiveConnection::State::Connected || !m_queued.isEmpty())) {
+        queueOperation(operation);
+        return;
+    }
+    m_api->deleteMessage(messageId).then(this, [this, operation](const ApiResult<Message> &result) {
+        if (result)
+            return;
+        if (m_cache && result.error().kind == ApiError::Kind::Network)
+            queueOperation(operation);
+        else
             reportFailure(result.error());
     });
 }
@@ -308,6 +623,12 @@ void ClientSession::markRead(const QString &chatId, qint64 seq)
             - (model->countFromOthersAfter(summary->lastReadSeq)
                 - model->countFromOthersAfter(seq));
     m_chats->applyRead(chatId, m_user.id, seq, unreadLeft);
+    if (m_cache && m_live->state() != LiveConnection::State::Connected) {
+        // Offline: kept, and sent with the rest when the connection comes.
+        queueOperation({ LocalCache::PendingOperation::Kind::Read, LocalCache::readKey(chatId),
+            chatId, messageId, {} });
+        return;
+    }
     m_live->markRead(chatId, messageId);
 }
 
@@ -318,7 +639,10 @@ void ClientSession::notifyTyping(const QString &chatId)
 
 void ClientSession::setDraft(const QString &chatId, const QString &text)
 {
-    m_chats->setDraft(chatId, text.trimmed().isEmpty() ? QString() : text);
+    const QString draft = text.trimmed().isEmpty() ? QString() : text;
+    m_chats->setDraft(chatId, draft);
+    if (m_cache)
+        m_cache->saveDraft(chatId, draft);
 }
 
 QString ClientSession::draft(const QString &chatId) const
@@ -421,6 +745,8 @@ void ClientSession::connectLive()
     });
     connect(m_live, &LiveConnection::acknowledged, this,
         [this](const QString &clientId, const Message &message) {
+            if (m_cache)
+                m_cache->removePending(clientId);
             m_chats->settlePending(message.chatId);
             m_chats->applyMessage(message, false);
             if (MessageModel *model = m_timelines.value(message.chatId))
@@ -428,6 +754,8 @@ void ClientSession::connectLive()
         });
     connect(m_live, &LiveConnection::sendFailed, this,
         [this](const QString &clientId, const QString &chatId, const QString &detail) {
+            if (m_cache)
+                m_cache->removePending(clientId);
             m_chats->settlePending(chatId);
             if (MessageModel *model = m_timelines.value(chatId))
                 model->markFailed(clientId, detail);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "LocalCache.h"
 #include "shared/Chat.h"
 #include "shared/User.h"
 
@@ -7,6 +8,8 @@
 #include <QHash>
 #include <QObject>
 #include <QPointer>
+#include <QSet>
+#include <QTimer>
 
 namespace Messenger::Client {
 
@@ -20,6 +23,13 @@ struct ApiError;
 // Everything a signed-in user has: the api client, the live socket, the chat
 // list and each open chat's timeline, kept consistent with each other. The
 // widgets talk to this; it has no widgets itself, so it is tested headless.
+//
+// With a SessionStore, the account's LocalCache keeps all of it on disk: a
+// remembered session starts signed in from the cache at once, whether or not
+// the server answers, and catches up (since_seq, then the chat list and the
+// open chats' newest pages) when the connection comes. Sends, edits and
+// deletions made while the server cannot be reached wait in the cache and go
+// when it can, after a restart too.
 class ClientSession : public QObject
 {
     Q_OBJECT
@@ -34,6 +44,11 @@ public:
     explicit ClientSession(SessionStore *store, QObject *parent = nullptr);
     ~ClientSession() override;
 
+    // The signed-in account's local cache; null when signed out or without a store.
+    LocalCache *cache() const { return m_cache; }
+    // How many messages per chat caches opened from now on keep (tests).
+    void setCachedMessagesPerChat(int count) { m_cachedMessagesPerChat = count; }
+
     ApiClient *api() const { return m_api; }
     LiveConnection *live() const { return m_live; }
     ChatListModel *chats() const { return m_chats; }
@@ -42,10 +57,14 @@ public:
     QString serverUrl() const;
 
     // Signs in with a remembered session, if there is one; restoreFinished(false) otherwise.
+    // With the account's cache on disk it is signed in at once (restoreFinished(true))
+    // and connects in the background; if the server then refuses the session,
+    // signedOut() follows.
     void restore();
     void signIn(const QString &serverUrl, const QString &email, const QString &password);
     void registerAccount(const QString &serverUrl, const QString &name, const QString &email,
         const QString &password);
+    // Ends the session and deletes this account's local cache.
     void signOut();
     // Stops a sign-in or registration in progress: its answers are ignored
     // when they come, tokens already issued are logged out, state SignedOut.
@@ -92,6 +111,27 @@ Q_SIGNALS:
     void operationFailed(const QString &message);
 
 private:
+    // Signs out; `forgetLocalData` deletes the account's cache (Sign Out),
+    // otherwise it stays for the next sign-in (an expired session).
+    void endSession(bool forgetLocalData);
+    // Signed in from the cache, before the server answers; false without one.
+    bool startFromCache(const QString &serverUrl, const QString &userId);
+    void openCache(const QString &serverUrl, const QString &userId);
+    // Drafts and what was left to send, from the cache.
+    void resumeCachedWork(const LocalCache::Account &account);
+    // The connection is up: what was done offline goes, and after an offline
+    // start the chat list and the open chats catch up.
+    void reconcile();
+    // After an offline start: the user and the open chats' newest pages.
+    void catchUp();
+    void queueOperation(const LocalCache::PendingOperation &operation);
+    // Shows a queued edit or deletion in the timeline and the chat list (a
+    // queued read is shown already).
+    void applyLocally(const LocalCache::PendingOperation &operation);
+    void sendNextQueuedOperation();
+    QString chatOfMessage(const QString &messageId) const;
+    void watchForCache(MessageModel *model);
+    void saveToCache();
     void startSession(const QString &accessToken, const QString &refreshToken);
     void reloadChats();
     void setState(State state);
@@ -106,6 +146,22 @@ private:
     ChatListModel *m_chats;
     QHash<QString, MessageModel *> m_timelines;
     Messenger::User m_user;
+    LocalCache *m_cache = nullptr;
+    int m_cachedMessagesPerChat = LocalCache::defaultMessagesPerChat;
+    // Edits and deletions the server has yet to take, oldest first.
+    QList<LocalCache::PendingOperation> m_queued;
+    bool m_sendingQueued = false;
+    // After an offline start the chat list is reloaded once the queue is
+    // sent, so that it shows the server's state with the user's offline work in.
+    bool m_reloadChatsWhenSent = false;
+    // Started from the cache and not yet caught up with the server.
+    bool m_offlineStart = false;
+    // Timelines shown from the cache only, loaded when the connection comes.
+    QSet<QString> m_timelinesToLoad;
+    // What changed since the last write to the cache (written shortly, together).
+    QSet<QString> m_changedTimelines;
+    bool m_chatsChanged = false;
+    QTimer m_cacheTimer;
     State m_state = State::SignedOut;
     // Which sign-in the answers on their way belong to; cancelSignIn() moves
     // it on so they are dropped.

@@ -260,6 +260,26 @@ void MessageModel::load(std::optional<qint64> lastReadSeq)
         loadNewest();
 }
 
+void MessageModel::showCached(const QList<Message> &messages)
+{
+    if (messages.isEmpty())
+        return;
+    insertSorted(messages);
+    m_loaded = true;
+    Q_EMIT initialLoaded();
+}
+
+QList<Message> MessageModel::settledMessages() const
+{
+    QList<Message> settled;
+    settled.reserve(m_items.size());
+    for (const Item &item : m_items) {
+        if (item.message.seq > 0)
+            settled.append(item.message);
+    }
+    return settled;
+}
+
 void MessageModel::loadNewest()
 {
     HistoryQuery query;

@@ -72,6 +72,9 @@ public:
     // follows.
     void load(std::optional<qint64> lastReadSeq = std::nullopt);
     bool isLoaded() const { return m_loaded; }
+    // Shows what the local cache kept of this chat at once (initialLoaded()
+    // follows when there is any); load() then merges in what the server has.
+    void showCached(const QList<Messenger::Message> &messages);
     bool isLoadingOlder() const { return m_loadingOlder; }
     // Whether the chat's newest message is loaded; until it is, the next
     // newer page comes with fetchNewer() and live messages wait for it.
@@ -108,6 +111,8 @@ public:
     int rowOfId(const QString &messageId) const;
     int rowOfClientId(const QString &clientId) const;
     Messenger::Message messageAt(int row) const;
+    // Every message the server has, oldest first (not the ones on their way).
+    QList<Messenger::Message> settledMessages() const;
     // The first message newer than `lastReadSeq` that someone else sent, or -1.
     int firstUnreadRow(qint64 lastReadSeq) const;
     // Messages from others newer than `seq` that are loaded (the unread count

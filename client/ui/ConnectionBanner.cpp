@@ -55,8 +55,10 @@ void ConnectionBanner::refresh()
         break;
     case LiveConnection::State::WaitingToReconnect:
         m_countdown.start();
-        m_label->setText(tr("Reconnecting in %n s...", nullptr,
-                             std::max(1, m_connection->secondsUntilReconnect()))
+        // Said first: the window may show cached chats, and nothing is live.
+        m_label->setText(tr("Offline.") + u' '
+            + tr("Reconnecting in %n s...", nullptr,
+                std::max(1, m_connection->secondsUntilReconnect()))
             + u" <a href=\"retry\" style=\"color:#168acd;text-decoration:none\">"_s + tr("Try now")
             + u"</a>"_s);
         break;
