@@ -53,4 +53,11 @@
         <translation><numerusform>%n device signed in</numerusform><numerusform>%n devices signed in</numerusform></translation>
     </message>
 </context>
+<context>
+    <name>Messenger::Client::SettingsDialog</name>
+    <message numerus="yes">
+        <source>The new password needs at least %n characters.</source>
+        <translation><numerusform>The new password needs at least %n character.</numerusform><numerusform>The new password needs at least %n characters.</numerusform></translation>
+    </message>
+</context>
 </TS>

@@ -10,6 +10,7 @@
 #include <QDialog>
 #include <QLibraryInfo>
 #include <QMessageBox>
+#include <QPushButton>
 #include <QSettings>
 
 using namespace Qt::StringLiterals;
@@ -144,10 +145,31 @@ void DesktopApp::showMainWindow()
         return;
     m_window = new MainWindow(m_session);
     m_window->setAttribute(Qt::WA_DeleteOnClose);
-    connect(m_window, &MainWindow::signOutRequested, m_session, &ClientSession::signOut);
+    connect(m_window, &MainWindow::signOutRequested, this, &DesktopApp::confirmSignOut);
     connect(m_window, &MainWindow::settingsRequested, this, &DesktopApp::showSettings);
     connect(m_window, &MainWindow::quitRequested, qApp, &QCoreApplication::quit);
     m_window->show();
+}
+
+void DesktopApp::confirmSignOut()
+{
+    if (!m_window || m_signOutConfirmation)
+        return;
+    // Window-modal and not exec(): the event loop (and the live connection) runs on.
+    auto *box = new QMessageBox(QMessageBox::Question, tr("Sign Out"),
+        tr("Sign out of Messenger on this computer?"), QMessageBox::NoButton, m_window);
+    box->setInformativeText(tr("You will need your email and password to sign in again."));
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    QPushButton *signOut = box->addButton(tr("Sign Out"), QMessageBox::AcceptRole);
+    QPushButton *cancel = box->addButton(QMessageBox::Cancel);
+    box->setDefaultButton(cancel);
+    box->setEscapeButton(cancel);
+    connect(box, &QMessageBox::buttonClicked, this, [this, signOut](QAbstractButton *clicked) {
+        if (clicked == signOut)
+            m_session->signOut();
+    });
+    m_signOutConfirmation = box;
+    box->open();
 }
 
 void DesktopApp::showSettings()

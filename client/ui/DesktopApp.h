@@ -7,6 +7,8 @@
 #include <QPointer>
 #include <QTranslator>
 
+class QMessageBox;
+
 namespace Messenger::Client {
 
 class ClientSession;
@@ -26,6 +28,8 @@ public:
     ClientSession *session() const { return m_session; }
     LoginDialog *loginDialog() const { return m_login; }
     MainWindow *mainWindow() const { return m_window; }
+    // The question "Sign Out" asks before signing out, while it is shown.
+    QMessageBox *signOutConfirmation() const { return m_signOutConfirmation; }
 
     // "" follows the system; otherwise a language code such as "ru" or "en".
     static void installTranslations(const QString &language);
@@ -34,11 +38,14 @@ private:
     void showLogin();
     void showMainWindow();
     void showSettings();
+    // Asks first; only "Sign Out" signs out, Cancel keeps the session.
+    void confirmSignOut();
 
     SessionStore *m_store;
     ClientSession *m_session;
     QPointer<LoginDialog> m_login;
     QPointer<MainWindow> m_window;
+    QPointer<QMessageBox> m_signOutConfirmation;
 };
 
 } // namespace Messenger::Client
