@@ -3,11 +3,10 @@
 #include "LoginDialog.h"
 #include "MainWindow.h"
 
+#include <QMessageBox>
 #include <QObject>
 #include <QPointer>
 #include <QTranslator>
-
-class QMessageBox;
 
 namespace Messenger::Client {
 
