@@ -11,6 +11,7 @@
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
+#include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
@@ -99,6 +100,9 @@ SettingsDialog::SettingsDialog(ClientSession *session, QWidget *parent)
     layout->addWidget(createPasswordSection());
     layout->addWidget(devices, 1);
     layout->addWidget(buttons);
+    // Only OK is pressed by Enter (and only outside the text fields).
+    for (QPushButton *button : findChildren<QPushButton *>())
+        button->setAutoDefault(false);
     resize(640, 680);
     updateButtons();
     m_sessions->reload();
@@ -141,8 +145,22 @@ QWidget *SettingsDialog::createPasswordSection()
             updateButtons();
         });
     }
+    connect(m_repeatPassword, &QLineEdit::returnPressed, this, &SettingsDialog::changePassword);
     connect(m_changePassword, &QPushButton::clicked, this, &SettingsDialog::changePassword);
     return password;
+}
+
+void SettingsDialog::keyPressEvent(QKeyEvent *event)
+{
+    // Enter in a field does what that field is for (saves the name, changes
+    // the password: returnPressed), never closes the dialog over a half-typed
+    // form as QDialog would by pressing its default button.
+    const bool enter = event->key() == Qt::Key_Return || event->key() == Qt::Key_Enter;
+    if (enter && qobject_cast<QLineEdit *>(focusWidget())) {
+        event->accept();
+        return;
+    }
+    QDialog::keyPressEvent(event);
 }
 
 QString SettingsDialog::chosenLanguage() const

@@ -45,6 +45,9 @@ Q_SIGNALS:
     void passwordChanged(bool ok);
     void otherDevicesSignedOut(bool ok);
 
+protected:
+    void keyPressEvent(QKeyEvent *event) override;
+
 private:
     QWidget *createProfileSection();
     QWidget *createPasswordSection();

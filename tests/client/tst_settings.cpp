@@ -109,8 +109,12 @@ void TestSettings::renameFromSettings()
     QVERIFY(!dialog.saveNameButton()->isEnabled()); // nothing changed yet
 
     // An empty name is refused here, without asking the server.
+    dialog.activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(&dialog));
+    dialog.nameEdit()->setFocus();
     dialog.nameEdit()->clear();
     QTest::keyClick(dialog.nameEdit(), Qt::Key_Return);
+    QVERIFY(dialog.isVisible()); // Enter in a field never closes the dialog
     QVERIFY(dialog.nameStatus()->isVisible());
     QCOMPARE(dialog.nameStatus()->text(),
         translated("Messenger::Client::SettingsDialog", "Enter a name."));
@@ -194,7 +198,10 @@ void TestSettings::passwordChangeSignsOutTheOtherDevices()
     typeInto(dialog.currentPasswordEdit(), ann.password);
     typeInto(dialog.newPasswordEdit(), newPassword);
     typeInto(dialog.repeatPasswordEdit(), newPassword);
-    QTest::mouseClick(dialog.changePasswordButton(), Qt::LeftButton);
+    dialog.activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(&dialog));
+    dialog.repeatPasswordEdit()->setFocus();
+    QTest::keyClick(dialog.repeatPasswordEdit(), Qt::Key_Return); // as the button does
     QVERIFY(changed.wait(10000));
     QCOMPARE(changed.first().first().toBool(), true);
     QCOMPARE(dialog.passwordStatus()->text(),
