@@ -212,6 +212,27 @@ async def sockets():
 
 asyncio.run(sockets())
 
+# --- the profile: a user of its own, so that the examples above keep their names
+# and sessions.
+dana_email = f"dana.{run}@example.com"
+call("POST", "/api/v1/auth/register", {"email": dana_email, "name": "Dana", "password": "dana's password"})
+D = call("POST", "/api/v1/auth/token", {"email": dana_email, "password": "dana's password", "device_name": "Dana's laptop"})[2]["access_token"]
+call("POST", "/api/v1/auth/token", {"email": dana_email, "password": "dana's password", "device_name": "Dana's phone"})
+dana_id = call("GET", "/api/v1/users/me", token=D)[2]["id"]
+call("POST", "/api/v1/chats/personal", {"type": "personal", "member_ids": [dana_id]}, B)
+before_rename = call("GET", "/api/v1/updates?since_seq=0&limit=1000", token=B)[2]["last_seq"]
+record("rename_me", "PATCH", "/api/v1/users/me", {"name": "Dana Scully"}, D)
+record("rename_me_invalid", "PATCH", "/api/v1/users/me", {"name": "   "}, D)
+for _ in range(50):
+    if call("GET", f"/api/v1/updates?since_seq={before_rename}", token=B)[2]["events"]:
+        break
+    time.sleep(0.1)
+record("user_updated", "GET", f"/api/v1/updates?since_seq={before_rename}", token=B)
+record("password_wrong", "POST", "/api/v1/users/me/password", {"current_password": "not my password", "new_password": "dana's new password"}, D)
+record("password", "POST", "/api/v1/users/me/password", {"current_password": "dana's password", "new_password": "dana's new password"}, D)
+call("POST", "/api/v1/auth/token", {"email": dana_email, "password": "dana's new password", "device_name": "Dana's tablet"})
+record("revoke_others", "POST", "/api/v1/sessions/revoke-others", token=D)
+
 # --- the documents ------------------------------------------------------------
 # Every `code` an error body or a WebSocket error frame can carry (the ErrorCode
 # schema's enum in openapi.json and asyncapi.json; tst_openapi checks that both
@@ -231,6 +252,7 @@ CODES = [
     ("not_a_member", 403, "a chat you are not in", "чат, в котором вас нет"),
     ("not_chat_owner", 403, "a group change only its owner may make", "изменение группы, доступное только владельцу"),
     ("not_message_sender", 403, "editing or deleting someone else's message", "правка или удаление чужого сообщения"),
+    ("wrong_password", 403, "changing the password with a wrong current password (counts as a failed login)", "смена пароля с неверным текущим паролем (считается неудачным входом)"),
     ("chat_not_found", 404, "no such chat", "такого чата нет"),
     ("member_not_found", 404, "removing someone who is not a member", "удаление того, кто не участник"),
     ("message_not_found", 404, "no such message, or one of a chat you are not in", "такого сообщения нет, или оно из чата, в котором вас нет"),
@@ -244,11 +266,11 @@ CODES = [
     ("unsupported_media_type", 415, "a `Content-Type` other than `application/json`", "`Content-Type` не `application/json`"),
     ("validation_error", 422, "invalid fields or query parameters: `detail` is FastAPI's list of `{loc, msg, type}`", "неверные поля или параметры запроса: `detail` — список `{loc, msg, type}`, как в FastAPI"),
     ("upgrade_required", 426, "a plain HTTP request to `/ws/...`", "обычный HTTP-запрос к `/ws/...`"),
-    ("too_many_chat_changes", 429, "over the group change limit (+ `Retry-After`)", "превышен лимит изменений групп (+ `Retry-After`)"),
+    ("too_many_chat_changes", 429, "over the group change limit, which display name changes share (+ `Retry-After`)", "превышен лимит изменений групп, общий со сменой имени (+ `Retry-After`)"),
     ("too_many_commands", 429, "WebSocket only: more than 256 commands waiting behind a send in progress; the command is dropped, wait for the acks",
      "только WebSocket: больше 256 команд ждут окончания отправки; команда отброшена, дождитесь `ack`"),
     ("too_many_connections", 429, "more than 256 open connections from your address (then closed)", "больше 256 открытых соединений с вашего адреса (затем закрывается)"),
-    ("too_many_failed_logins", 429, "over the failed login limit (+ `Retry-After`)", "превышен лимит неудачных входов (+ `Retry-After`)"),
+    ("too_many_failed_logins", 429, "over the failed login limit, which wrong current passwords share (+ `Retry-After`)", "превышен лимит неудачных входов, общий с неверными текущими паролями (+ `Retry-After`)"),
     ("too_many_messages", 429, "over the message limit (+ `Retry-After`)", "превышен лимит сообщений (+ `Retry-After`)"),
     ("too_many_registrations", 429, "over the registration limit (+ `Retry-After`)", "превышен лимит регистраций (+ `Retry-After`)"),
     ("too_many_searches", 429, "over the user search limit (+ `Retry-After`)", "превышен лимит поиска пользователей (+ `Retry-After`)"),
@@ -279,8 +301,9 @@ browser: `GET /docs`.
   HS256 JWTs (`sub` = user id, `sid` = session id) valid 30 minutes
   (`ACCESS_TOKEN_EXPIRE_MINUTES`). Refresh tokens are opaque, valid 30 days,
   and rotate on every use. A login starts a session (one device); its tokens
-  work until it ends (logout, `DELETE /sessions/{id}`, or a reused refresh
-  token), then they are refused at once and its sockets close.
+  work until it ends (logout, `DELETE /sessions/{id}`, signing out the other
+  devices, a password change, or a reused refresh token), then they are
+  refused at once and its sockets close.
 - Every `Message` carries `seq` (a server-wide increasing number: the order of
   record, and the resume point for live updates) and `chat_seq` (1, 2, 3...
   within its chat, without gaps).
@@ -300,11 +323,12 @@ Rate limits (defaults; the operator may change them): failed logins 3 at once
 then one per 6 s per account and address and per address, and 10 at once then
 one per 2 s per account from all addresses together (not charged from an
 address the account signed in from before); an attempt takes its place before
-the password is checked and a successful one gives it back; 3 registrations
+the password is checked and a successful one gives it back (a wrong current
+password when changing it counts as a failed login of the account); 3 registrations
 then one per 6 s per address; 20 messages at once then 5 per second per user;
 30 user searches at once then one per second per user; 20 group changes
 (create a group, rename, add or remove members) at once then one per second
-per user. Connections: one request is answered at a time (pipelined requests
+per user; a display name change counts as a group change. Connections: one request is answered at a time (pipelined requests
 wait their turn and are answered in order; none is read while 1 MiB of answers
 waits unread); a request must arrive whole within 10 s of its first byte; an
 idle connection is closed after 60 s.
@@ -371,6 +395,12 @@ already ended session is 404 (`session_not_found`):
 
 {ex:session_delete}
 
+Signing out every other device at once, `POST /api/v1/sessions/revoke-others`
+(no body): each other session ends as above; the one asking goes on. 204, also
+when there was nothing to end:
+
+{ex:revoke_others}
+
 A request without a valid token:
 
 {ex:no_token}
@@ -378,6 +408,36 @@ A request without a valid token:
 ## Users
 
 {ex:me}
+
+### Profile — `PATCH /api/v1/users/me`, `POST /api/v1/users/me/password`
+
+`{"name": "..."}` changes your display name (trimmed, 1–64 characters, like at
+registration) and answers the updated user. Names are not copied anywhere:
+chats, member lists, search and new messages' `sender_name` show the new one
+at once (messages already delivered keep the name they were sent with).
+Everyone who shares a chat with you, and your other devices, get a
+`user_updated` event with the whole user. A name change counts against the
+group change limit (429 `too_many_chat_changes`).
+
+{ex:rename_me}
+
+{ex:rename_me_invalid}
+
+What someone who shares a chat with you receives:
+
+{ex:user_updated}
+
+`{"current_password", "new_password"}` changes your password (the new one 8–128
+characters). A wrong current password is 403 `wrong_password` and changes
+nothing; it counts as a failed login of the account (the same limits, then 429
+`too_many_failed_logins`), so a stolen access token is no faster way to guess
+the password. On success (204) every OTHER session of yours ends — their
+refresh tokens stop working, their access tokens get 401 `session_revoked`,
+their WebSockets close with 4003 — and the session that asked keeps its tokens.
+
+{ex:password_wrong}
+
+{ex:password}
 
 Search by the beginning of a word of the name, or by a whole e-mail address
 (yourself excluded), `limit` 1–50. The query needs at least 3 characters, and an
@@ -558,7 +618,9 @@ Commands: `send` (answered by `ack`, or `error` with the same `client_id`),
 `message_deleted`, `read`, `chat` (a new chat, whole), `chat_renamed`,
 `members_added` (you too, when you are the one added), `member_left`,
 `chat_removed` (you left or were removed), `session_revoked` (one of your
-sessions ended: `{"session_id"}`), `typing`; each is
+sessions ended: `{"session_id"}`), `user_updated` (someone who shares a chat
+with you, or you on another device, changed their name: the whole user),
+`typing`; each is
 `{"type", "seq", "data"}` (`typing` has no `seq`: it is not stored). Your own
 messages come back as `message` events too, after their `ack`.
 
@@ -626,7 +688,10 @@ Added:
 
 - `refresh_token` and `expires_in` in the login answer; `/auth/refresh`
   (rotating refresh tokens) and `/auth/logout`; sessions (`sid` in access
-  tokens, `GET /sessions`, `DELETE /sessions/{id}`, `device_name` at login).
+  tokens, `GET /sessions`, `DELETE /sessions/{id}`, `POST
+  /sessions/revoke-others`, `device_name` at login).
+- `PATCH /users/me` (display name, `user_updated` event) and `POST
+  /users/me/password` (signs out the other devices).
 - `GET /users/me`, `GET /users?query=` (find people to start a chat).
 - Access tokens must name a session (`sid`): tokens without one, such as the
   original server's, are refused.
@@ -666,8 +731,9 @@ AsyncAPI 2.6: `GET /asyncapi.json`; для чтения в браузере: `GE
   (`ACCESS_TOKEN_EXPIRE_MINUTES`). Refresh-токен непрозрачный, действует
   30 дней и меняется при каждом использовании. Вход открывает сессию (одно
   устройство); её токены работают, пока она не завершена (выход,
-  `DELETE /sessions/{id}` или повторно использованный refresh-токен), после
-  этого сразу отклоняются, а её сокеты закрываются.
+  `DELETE /sessions/{id}`, выход на других устройствах, смена пароля или
+  повторно использованный refresh-токен), после этого сразу отклоняются, а её
+  сокеты закрываются.
 - У каждого `Message` есть `seq` (возрастающий номер на весь сервер: порядок
   записи и точка возобновления живых обновлений) и `chat_seq` (1, 2, 3... внутри
   чата, без пропусков).
@@ -688,11 +754,12 @@ AsyncAPI 2.6: `GET /asyncapi.json`; для чтения в браузере: `GE
 3 подряд, затем один в 6 с на пару «аккаунт и адрес» и на адрес, а также 10
 подряд, затем один в 2 с на аккаунт со всех адресов вместе (не списывается с
 адреса, с которого в аккаунт уже входили); попытка занимает место до проверки
-пароля, успешная его возвращает; 3 регистрации, затем одна в 6 с на адрес; 20
+пароля, успешная его возвращает (неверный текущий пароль при его смене
+считается неудачным входом в аккаунт); 3 регистрации, затем одна в 6 с на адрес; 20
 сообщений подряд, затем 5 в секунду на пользователя; 30 поисков пользователей
 подряд, затем один в секунду на пользователя; 20 изменений групп (создать
 группу, переименовать, добавить или удалить участников) подряд, затем одно в
-секунду на пользователя. Соединения: запросы обрабатываются по одному
+секунду на пользователя; смена имени считается изменением группы. Соединения: запросы обрабатываются по одному
 (конвейерные ждут своей очереди, ответы идут по порядку; пока клиент не забрал
 1 МиБ ответов, следующий запрос не читается); запрос должен прийти целиком за
 10 с от первого байта; простаивающее соединение закрывается через 60 с.
@@ -759,6 +826,12 @@ Email занят, неверные поля:
 
 {ex:session_delete}
 
+Выход на всех остальных устройствах сразу — `POST /api/v1/sessions/revoke-others`
+(без тела): каждая другая сессия завершается, как выше; запросившая продолжает
+работать. Ответ 204, даже если завершать было нечего:
+
+{ex:revoke_others}
+
 Запрос без действительного токена:
 
 {ex:no_token}
@@ -766,6 +839,37 @@ Email занят, неверные поля:
 ## Пользователи
 
 {ex:me}
+
+### Профиль — `PATCH /api/v1/users/me`, `POST /api/v1/users/me/password`
+
+`{"name": "..."}` меняет ваше имя (обрезается по краям, 1–64 символа, как при
+регистрации); ответ — обновлённый пользователь. Имена нигде не копируются:
+чаты, списки участников, поиск и `sender_name` новых сообщений сразу
+показывают новое (уже доставленные сообщения сохраняют имя, с которым были
+отправлены). Все, у кого есть общий чат с вами, и ваши другие устройства
+получают событие `user_updated` с пользователем целиком. Смена имени
+расходует лимит изменений групп (429 `too_many_chat_changes`).
+
+{ex:rename_me}
+
+{ex:rename_me_invalid}
+
+Что получает собеседник:
+
+{ex:user_updated}
+
+`{"current_password", "new_password"}` меняет пароль (новый — 8–128 символов).
+Неверный текущий пароль — 403 `wrong_password`, ничего не меняется; он
+считается неудачным входом в аккаунт (те же лимиты, затем 429
+`too_many_failed_logins`), так что украденный access-токен не ускоряет подбор
+пароля. При успехе (204) завершаются все ДРУГИЕ ваши сессии — их
+refresh-токены перестают работать, access-токены получают 401
+`session_revoked`, WebSocket-соединения закрываются с кодом 4003, — а
+запросившая сессия сохраняет свои токены.
+
+{ex:password_wrong}
+
+{ex:password}
 
 Поиск по началу слова в имени или по email целиком (кроме вас самих), `limit`
 1–50. В запросе не меньше 3 символов, а адрес находится только целиком, чтобы
@@ -945,7 +1049,9 @@ AsyncAPI `GET /asyncapi.json`. Подключайтесь к `/ws/user` (всё 
 `ping`, `auth`. События: `message`, `message_edited`, `message_deleted`,
 `read`, `chat` (новый чат целиком), `chat_renamed`, `members_added` (и вам, если
 добавили вас), `member_left`, `chat_removed` (вы вышли или вас удалили),
-`session_revoked` (одна из ваших сессий завершена: `{"session_id"}`), `typing`;
+`session_revoked` (одна из ваших сессий завершена: `{"session_id"}`),
+`user_updated` (кто-то из общего с вами чата или вы на другом устройстве
+сменили имя: пользователь целиком), `typing`;
 каждое — `{"type", "seq", "data"}` (у
 `typing` нет `seq`: оно не сохраняется). Ваши собственные сообщения тоже
 приходят событием `message`, после `ack`.
@@ -1016,7 +1122,10 @@ JSON-объект: `malformed_json`; неверная команда, в том 
 
 - `refresh_token` и `expires_in` в ответе на вход; `/auth/refresh`
   (refresh-токены с ротацией) и `/auth/logout`; сессии (`sid` в access-токенах,
-  `GET /sessions`, `DELETE /sessions/{id}`, `device_name` при входе).
+  `GET /sessions`, `DELETE /sessions/{id}`, `POST /sessions/revoke-others`,
+  `device_name` при входе).
+- `PATCH /users/me` (имя, событие `user_updated`) и `POST /users/me/password`
+  (завершает сессии на других устройствах).
 - Access-токен обязан называть сессию (`sid`): токены без неё, как у исходного
   сервера, отклоняются.
 - `GET /users/me`, `GET /users?query=` (поиск собеседника).

@@ -73,6 +73,38 @@ Parsed<LogoutRequest> LogoutRequest::fromJson(const QJsonObject &json, const QSt
     return reader.result(std::move(request));
 }
 
+QJsonObject UpdateProfileRequest::toJson() const
+{
+    return { { RegisterRequest::nameKey.toString(), name } };
+}
+
+Parsed<UpdateProfileRequest> UpdateProfileRequest::fromJson(
+    const QJsonObject &json, const QStringList &location)
+{
+    JsonReader reader(json, location);
+    UpdateProfileRequest request;
+    request.name = reader.name(RegisterRequest::nameKey, Limits::userNameMin, Limits::userNameMax);
+    return reader.result(std::move(request));
+}
+
+QJsonObject ChangePasswordRequest::toJson() const
+{
+    return { { currentPasswordKey.toString(), currentPassword },
+        { newPasswordKey.toString(), newPassword } };
+}
+
+Parsed<ChangePasswordRequest> ChangePasswordRequest::fromJson(
+    const QJsonObject &json, const QStringList &location)
+{
+    // The current password only has to be there (a wrong one is a 403, like a
+    // wrong login, whatever its length); the new one is checked as at registration.
+    JsonReader reader(json, location);
+    ChangePasswordRequest request;
+    request.currentPassword = reader.string(currentPasswordKey, 0, Limits::passwordMax);
+    request.newPassword = reader.string(newPasswordKey, Limits::passwordMin, Limits::passwordMax);
+    return reader.result(std::move(request));
+}
+
 QJsonObject TokenResponse::toJson() const
 {
     return { { u"access_token"_s, accessToken }, { u"token_type"_s, tokenType },

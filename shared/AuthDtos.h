@@ -52,6 +52,31 @@ struct LogoutRequest
         const QJsonObject &json, const QStringList &location = bodyLocation());
 };
 
+// PATCH /users/me: the caller's new display name (checked as at registration).
+struct UpdateProfileRequest
+{
+    QString name;
+
+    QJsonObject toJson() const;
+    static Parsed<UpdateProfileRequest> fromJson(
+        const QJsonObject &json, const QStringList &location = bodyLocation());
+};
+
+// POST /users/me/password: the current password proves it is the owner; the
+// new one follows registration's rules. Other sessions of the user end.
+struct ChangePasswordRequest
+{
+    QString currentPassword;
+    QString newPassword;
+
+    QJsonObject toJson() const;
+    static Parsed<ChangePasswordRequest> fromJson(
+        const QJsonObject &json, const QStringList &location = bodyLocation());
+
+    static constexpr QStringView currentPasswordKey = u"current_password";
+    static constexpr QStringView newPasswordKey = u"new_password";
+};
+
 // The seed's token response plus our refresh token and lifetime.
 struct TokenResponse
 {

@@ -19,4 +19,9 @@ QJsonObject CliSignedOut::toJson() const
     return { { u"signed_out"_s, true } };
 }
 
+QJsonObject CliPasswordChanged::toJson() const
+{
+    return { { u"password_changed"_s, true } };
+}
+
 } // namespace Messenger

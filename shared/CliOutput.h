@@ -34,4 +34,10 @@ struct CliSignedOut
     QJsonObject toJson() const;
 };
 
+// `password`: {"password_changed": true}; the other sessions have ended.
+struct CliPasswordChanged
+{
+    QJsonObject toJson() const;
+};
+
 } // namespace Messenger

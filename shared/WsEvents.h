@@ -18,6 +18,9 @@ inline constexpr QStringView chatRenamed = u"chat_renamed";
 inline constexpr QStringView chatRemoved = u"chat_removed";
 inline constexpr QStringView memberLeft = u"member_left";
 inline constexpr QStringView typing = u"typing";
+// Someone who shares a chat with you (or you, from another device) changed
+// their profile: data is the whole User.
+inline constexpr QStringView userUpdated = u"user_updated";
 inline constexpr QStringView ack = u"ack";
 inline constexpr QStringView error = u"error";
 inline constexpr QStringView pong = u"pong";

@@ -61,6 +61,13 @@
     </message>
 </context>
 <context>
+    <name>Messenger::Client::SettingsDialog</name>
+    <message numerus="yes">
+        <source>The new password needs at least %n characters.</source>
+        <translation><numerusform>The new password needs at least %n character.</numerusform><numerusform>The new password needs at least %n characters.</numerusform></translation>
+    </message>
+</context>
+<context>
     <name>Messenger::Client::TrayController</name>
     <message numerus="yes">
         <source>Messenger — %n unread</source>

@@ -203,6 +203,18 @@
         <source>Later</source>
         <translation>Позже</translation>
     </message>
+    <message>
+        <source>Sign Out</source>
+        <translation>Выйти</translation>
+    </message>
+    <message>
+        <source>Sign out of Messenger on this computer?</source>
+        <translation>Выйти из Messenger на этом компьютере?</translation>
+    </message>
+    <message>
+        <source>You will need your email and password to sign in again.</source>
+        <translation>Чтобы войти снова, понадобятся email и пароль.</translation>
+    </message>
 </context>
 <context>
     <name>Messenger::Client::LoginDialog</name>
@@ -603,6 +615,74 @@ Start one with the pencil button.</source>
     <message>
         <source>Signed-in devices</source>
         <translation>Устройства, на которых выполнен вход</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>Сохранить</translation>
+    </message>
+    <message>
+        <source>Change Password</source>
+        <translation>Сменить пароль</translation>
+    </message>
+    <message>
+        <source>Sign Out All Other Devices</source>
+        <translation>Выйти на всех других устройствах</translation>
+    </message>
+    <message>
+        <source>Profile</source>
+        <translation>Профиль</translation>
+    </message>
+    <message>
+        <source>Display name</source>
+        <translation>Имя</translation>
+    </message>
+    <message>
+        <source>Change password</source>
+        <translation>Смена пароля</translation>
+    </message>
+    <message>
+        <source>Current password</source>
+        <translation>Текущий пароль</translation>
+    </message>
+    <message>
+        <source>New password</source>
+        <translation>Новый пароль</translation>
+    </message>
+    <message>
+        <source>Repeat new password</source>
+        <translation>Повторите новый пароль</translation>
+    </message>
+    <message>
+        <source>Enter a name.</source>
+        <translation>Введите имя.</translation>
+    </message>
+    <message>
+        <source>Saved.</source>
+        <translation>Сохранено.</translation>
+    </message>
+    <message>
+        <source>Enter your current password.</source>
+        <translation>Введите текущий пароль.</translation>
+    </message>
+    <message>
+        <source>The new passwords do not match.</source>
+        <translation>Новые пароли не совпадают.</translation>
+    </message>
+    <message>
+        <source>Password changed. Your other devices were signed out.</source>
+        <translation>Пароль изменён. На других устройствах выполнен выход.</translation>
+    </message>
+    <message>
+        <source>The current password is incorrect.</source>
+        <translation>Текущий пароль неверен.</translation>
+    </message>
+    <message>
+        <source>Your other devices were signed out.</source>
+        <translation>На других устройствах выполнен выход.</translation>
+    </message>
+    <message numerus="yes">
+        <source>The new password needs at least %n characters.</source>
+        <translation><numerusform>Новый пароль должен содержать не меньше %n символа</numerusform><numerusform>Новый пароль должен содержать не меньше %n символов</numerusform><numerusform>Новый пароль должен содержать не меньше %n символов</numerusform></translation>
     </message>
 </context>
 <context>

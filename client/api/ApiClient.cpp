@@ -284,6 +284,11 @@ QFuture<ApiResult<Empty>> ApiClient::revokeSession(const QString &sessionId)
     return call<Empty>("DELETE", ApiPaths::session(sessionId));
 }
 
+QFuture<ApiResult<Empty>> ApiClient::revokeOtherSessions()
+{
+    return call<Empty>("POST", ApiPaths::sessionsRevokeOthers.toString());
+}
+
 QFuture<ApiResult<HealthStatus>> ApiClient::health()
 {
     return call<HealthStatus>("GET", ApiPaths::health.toString(), {}, false);
@@ -292,6 +297,19 @@ QFuture<ApiResult<HealthStatus>> ApiClient::health()
 QFuture<ApiResult<User>> ApiClient::me()
 {
     return call<User>("GET", ApiPaths::usersMe.toString());
+}
+
+QFuture<ApiResult<User>> ApiClient::updateName(const QString &name)
+{
+    return call<User>("PATCH", ApiPaths::usersMe.toString(),
+        QJsonDocument(UpdateProfileRequest { name }.toJson()));
+}
+
+QFuture<ApiResult<Empty>> ApiClient::changePassword(
+    const QString &currentPassword, const QString &newPassword)
+{
+    return call<Empty>("POST", ApiPaths::usersMePassword.toString(),
+        QJsonDocument(ChangePasswordRequest { currentPassword, newPassword }.toJson()));
 }
 
 QFuture<ApiResult<QList<User>>> ApiClient::searchUsers(const QString &query, int limit)

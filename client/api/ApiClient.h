@@ -55,11 +55,19 @@ public:
     // The user's signed-in devices, and ending one of them.
     QFuture<ApiResult<QList<Messenger::SessionInfo>>> sessions();
     QFuture<ApiResult<Empty>> revokeSession(const QString &sessionId);
+    // Ends every session of the user but this one.
+    QFuture<ApiResult<Empty>> revokeOtherSessions();
 
     // GET /health, unauthenticated: an error unless the server and its
     // database answer (LiveConnection uses it to notice a comeback).
     QFuture<ApiResult<Messenger::HealthStatus>> health();
     QFuture<ApiResult<Messenger::User>> me();
+    // Changes the display name; the answer is the updated user.
+    QFuture<ApiResult<Messenger::User>> updateName(const QString &name);
+    // A 403 `wrong_password` when `currentPassword` is wrong; on success every
+    // other session of the user has ended and this one carries on.
+    QFuture<ApiResult<Empty>> changePassword(
+        const QString &currentPassword, const QString &newPassword);
     QFuture<ApiResult<QList<Messenger::User>>> searchUsers(const QString &query, int limit = 20);
 
     QFuture<ApiResult<QList<Messenger::ChatSummary>>> chatsWithLastMessage();

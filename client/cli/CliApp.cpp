@@ -29,9 +29,15 @@ const QString usage
       "  read CHAT                   marks the chat read\n"
       "  listen [--since SEQ]        live events as JSON lines until interrupted;\n"
       "                              --since first replays the events after SEQ\n"
+      "  profile set-name NAME       changes your display name\n"
+      "  password                    changes your password (asks for the current\n"
+      "                              one, then the new one); signs out your other\n"
+      "                              devices, keeps this session\n"
       "The password is asked for (without echo) on a terminal, read as one line\n"
       "from standard input otherwise, or taken from MESSENGER_PASSWORD; never\n"
       "from the command line, where other users of the machine could see it.\n"
+      "`password` reads the current and the new password the same way, the new\n"
+      "one from the next line or MESSENGER_NEW_PASSWORD.\n"
       "Exit codes: 0 done, 1 usage, 2 refused by the server (a wrong password\n"
       "too), 3 not signed in or the session ended, 4 server unreachable or failing.\n"
       "With --json every outcome, failures included, is one JSON line on stdout."_s;
@@ -50,7 +56,8 @@ QString readPassword(const QString &prompt)
         silent.c_lflag &= ~tcflag_t(ECHO);
         ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &silent);
     }
-    QTextStream in(stdin);
+    // One stream for every read: a stream's buffer may hold the next line.
+    static QTextStream in(stdin);
     const QString line = in.readLine();
     if (terminal) {
         ::tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
@@ -150,6 +157,12 @@ void CliApp::start(const QStringList &arguments)
         withSession([this, args] { read(args); });
     else if (command == u"listen"_s)
         withSession([this] { listen(); });
+    else if (command == u"profile"_s)
+        withSession([this, args] { profile(args); });
+    else if (command == u"password"_s && !args.isEmpty())
+        failUsage(tr("%1 takes no arguments: %2").arg(command, args.join(u' ')));
+    else if (command == u"password"_s)
+        withSession([this] { changePassword(); });
     else
         failUsage(tr("Unknown command: %1. See --help.").arg(command));
 }
@@ -403,6 +416,40 @@ void CliApp::listen()
         if (!tokens)
             return fail(tokens.error());
         m_live->connectToServer();
+    });
+}
+
+void CliApp::profile(const QStringList &args)
+{
+    if (args.size() != 2 || args.first() != u"set-name"_s) {
+        failUsage(tr("profile needs: set-name NAME"));
+        return;
+    }
+    m_api.updateName(args.at(1)).then(this, [this](const ApiResult<User> &user) {
+        if (!user)
+            return fail(user.error());
+        done(user.value().toJson(), tr("Your name is now %1.").arg(user.value().name));
+    });
+}
+
+void CliApp::changePassword()
+{
+    const QString current = password(false);
+    QString next = qEnvironmentVariable("MESSENGER_NEW_PASSWORD");
+    if (next.isEmpty()) {
+        next = readPassword(tr("New password: "));
+        if (::isatty(STDIN_FILENO) == 1 && readPassword(tr("Repeat the new password: ")) != next)
+            next.clear();
+    }
+    if (current.isEmpty() || next.isEmpty()) {
+        failUsage(tr("password needs the current password and a new one (entered twice alike)."));
+        return;
+    }
+    m_api.changePassword(current, next).then(this, [this](const ApiResult<Empty> &changed) {
+        if (!changed)
+            return fail(changed.error());
+        done(CliPasswordChanged {}.toJson(),
+            tr("Password changed. Your other devices were signed out."));
     });
 }
 

@@ -44,6 +44,8 @@ private:
     void send(const QStringList &args);
     void read(const QStringList &args);
     void listen();
+    void profile(const QStringList &args);
+    void changePassword();
 
     // Runs `then` once a stored session is loaded, or ends with NotSignedIn.
     void withSession(std::function<void()> then);

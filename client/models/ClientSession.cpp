@@ -682,6 +682,23 @@ void ClientSession::createGroup(const QString &name, const QStringList &memberId
     });
 }
 
+QFuture<ApiResult<User>> ClientSession::changeName(const QString &name)
+{
+    return m_api->updateName(name).then(this, [this](const ApiResult<User> &user) {
+        if (user && user.value().id == m_user.id) {
+            m_user = user.value();
+            Q_EMIT currentUserChanged(m_user);
+        }
+        return user;
+    });
+}
+
+QFuture<ApiResult<Empty>> ClientSession::changePassword(
+    const QString &currentPassword, const QString &newPassword)
+{
+    return m_api->changePassword(currentPassword, newPassword);
+}
+
 void ClientSession::renameGroup(const QString &chatId, const QString &name)
 {
     m_api->renameChat(chatId, name).then(this, [this](const ApiResult<Chat> &chat) {

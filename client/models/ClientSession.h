@@ -1,5 +1,6 @@
 #pragma once
 
+#include "client/api/ApiResult.h"
 #include "LocalCache.h"
 #include "shared/Chat.h"
 #include "shared/User.h"
@@ -18,7 +19,6 @@ class ChatListModel;
 class LiveConnection;
 class MessageModel;
 class SessionStore;
-struct ApiError;
 
 // Everything a signed-in user has: the api client, the live socket, the chat
 // list and each open chat's timeline, kept consistent with each other. The
@@ -88,6 +88,13 @@ public:
     // Who is typing in `chatId`, as the timeline header shows it.
     QString typingText(const QString &chatId) const;
 
+    // The user's display name: the answer also updates currentUser() (and
+    // emits currentUserChanged) when it succeeds.
+    QFuture<ApiResult<Messenger::User>> changeName(const QString &name);
+    // Needs the current password; the server ends every other session.
+    QFuture<ApiResult<Empty>> changePassword(
+        const QString &currentPassword, const QString &newPassword);
+
     void startPersonalChat(const QString &userId);
     void createGroup(const QString &name, const QStringList &memberIds);
     void renameGroup(const QString &chatId, const QString &name);
@@ -101,6 +108,7 @@ Q_SIGNALS:
     // A sign-in or registration failed; `field` is the input at fault.
     void signInFailed(Messenger::Client::ClientSession::Field field, const QString &message);
     void signedOut();
+    void currentUserChanged(const Messenger::User &user);
     // A new message from someone else (for notifications).
     void messageArrived(const Messenger::Message &message, const QString &chatTitle);
     // A chat was created by this user and should be opened.

@@ -118,10 +118,9 @@ ChatInfoPanel::ChatInfoPanel(ClientSession *session, QWidget *parent)
         dialog.exec();
     });
     connect(m_leave, &QPushButton::clicked, this, [this] {
-        if (confirmAction(this, tr("Leave Group"),
-                tr("Leave \"%1\"? You will no longer receive its messages.").arg(m_title->text()),
-                tr("Leave")))
-            m_session->leaveChat(m_chatId);
+        confirmAction(this, tr("Leave Group"),
+            tr("Leave \"%1\"? You will no longer receive its messages.").arg(m_title->text()),
+            tr("Leave"), [this, chatId = m_chatId] { m_session->leaveChat(chatId); });
     });
     connect(m_members, &QListWidget::customContextMenuRequested, this, [this](const QPoint &at) {
         QListWidgetItem *item = m_members->itemAt(at);

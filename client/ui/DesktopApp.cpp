@@ -1,5 +1,7 @@
 #include "DesktopApp.h"
 
+#include "Confirm.h"
+
 #include "LoginDialog.h"
 #include "MainWindow.h"
 #include "SettingsDialog.h"
@@ -146,10 +148,20 @@ void DesktopApp::showMainWindow()
         return;
     m_window = new MainWindow(m_session);
     m_window->setAttribute(Qt::WA_DeleteOnClose);
-    connect(m_window, &MainWindow::signOutRequested, m_session, &ClientSession::signOut);
+    connect(m_window, &MainWindow::signOutRequested, this, &DesktopApp::confirmSignOut);
     connect(m_window, &MainWindow::settingsRequested, this, &DesktopApp::showSettings);
     connect(m_window, &MainWindow::quitRequested, qApp, &QCoreApplication::quit);
     m_window->show();
+}
+
+void DesktopApp::confirmSignOut()
+{
+    if (!m_window || m_signOutConfirmation)
+        return;
+    m_signOutConfirmation = confirmAction(m_window, tr("Sign Out"),
+        tr("Sign out of Messenger on this computer?"), tr("Sign Out"),
+        [this] { m_session->signOut(); },
+        tr("You will need your email and password to sign in again."));
 }
 
 void DesktopApp::showSettings()

@@ -3,6 +3,7 @@
 #include "LoginDialog.h"
 #include "MainWindow.h"
 
+#include <QMessageBox>
 #include <QObject>
 #include <QPointer>
 #include <QTranslator>
@@ -26,6 +27,8 @@ public:
     ClientSession *session() const { return m_session; }
     LoginDialog *loginDialog() const { return m_login; }
     MainWindow *mainWindow() const { return m_window; }
+    // The question "Sign Out" asks before signing out, while it is shown.
+    QMessageBox *signOutConfirmation() const { return m_signOutConfirmation; }
 
     // "" follows the system; otherwise a language code such as "ru" or "en".
     static void installTranslations(const QString &language);
@@ -39,11 +42,14 @@ private:
     void showLogin();
     void showMainWindow();
     void showSettings();
+    // Asks first; only "Sign Out" signs out, Cancel keeps the session.
+    void confirmSignOut();
 
     SessionStore *m_store;
     ClientSession *m_session;
     QPointer<LoginDialog> m_login;
     QPointer<MainWindow> m_window;
+    QPointer<QMessageBox> m_signOutConfirmation;
 };
 
 } // namespace Messenger::Client

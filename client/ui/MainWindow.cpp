@@ -454,9 +454,8 @@ QWidget *MainWindow::buildChatPanel()
         [this](const QString &text) { m_session->setDraft(m_chatId, text); });
     connect(m_timeline, &TimelineView::editRequested, m_composer, &Composer::beginEdit);
     connect(m_timeline, &TimelineView::deleteRequested, this, [this](const QString &messageId) {
-        if (confirmAction(this, tr("Delete Message"), tr("Delete this message for everyone?"),
-                tr("Delete")))
-            m_session->remove(messageId);
+        confirmAction(this, tr("Delete Message"), tr("Delete this message for everyone?"),
+            tr("Delete"), [this, messageId] { m_session->remove(messageId); });
     });
     connect(m_timeline, &TimelineView::retryRequested, this,
         [this](const QString &clientId) { m_session->retryFailed(m_chatId, clientId); });

@@ -4,14 +4,22 @@
 
 class QCheckBox;
 class QComboBox;
+class QLabel;
+class QLineEdit;
+class QPushButton;
+
+namespace Messenger {
+struct User;
+}
 
 namespace Messenger::Client {
 
 class ClientSession;
 class SessionsPanel;
 
-// Settings: the UI language, closing to the tray, and the devices signed in
-// to the account.
+// Settings: the UI language and closing to the tray; the profile (display
+// name, password); the devices signed in to the account, one by one or all
+// others at once.
 class SettingsDialog : public QDialog
 {
     Q_OBJECT
@@ -23,11 +31,54 @@ public:
     // Closing the window keeps the app running in the tray.
     bool keepsRunningInTray() const;
     SessionsPanel *sessionsPanel() const { return m_sessions; }
+    QLabel *accountLabel() const { return m_account; }
+    QLineEdit *nameEdit() const { return m_name; }
+    QPushButton *saveNameButton() const { return m_saveName; }
+    QLabel *nameStatus() const { return m_nameStatus; }
+    QLineEdit *currentPasswordEdit() const { return m_currentPassword; }
+    QLineEdit *newPasswordEdit() const { return m_newPassword; }
+    QLineEdit *repeatPasswordEdit() const { return m_repeatPassword; }
+    QPushButton *changePasswordButton() const { return m_changePassword; }
+    QLabel *passwordStatus() const { return m_passwordStatus; }
+    QPushButton *signOutOthersButton() const { return m_signOutOthers; }
+    QLabel *devicesStatus() const { return m_devicesStatus; }
+
+Q_SIGNALS:
+    // An answer to one of the requests below arrived (tests wait for these).
+    void nameSaved(bool ok);
+    void passwordChanged(bool ok);
+    void otherDevicesSignedOut(bool ok);
+
+protected:
+    void keyPressEvent(QKeyEvent *event) override;
 
 private:
+    QWidget *createProfileSection();
+    QWidget *createPasswordSection();
+    void showAccount(const Messenger::User &user);
+    void saveName();
+    void changePassword();
+    void signOutOtherDevices();
+    void updateButtons();
+
+    ClientSession *m_session;
     QComboBox *m_language;
     QCheckBox *m_closeToTray;
+    QLabel *m_account;
+    QLineEdit *m_name;
+    QPushButton *m_saveName;
+    QLabel *m_nameStatus;
+    QLineEdit *m_currentPassword;
+    QLineEdit *m_newPassword;
+    QLineEdit *m_repeatPassword;
+    QPushButton *m_changePassword;
+    QLabel *m_passwordStatus;
     SessionsPanel *m_sessions;
+    QPushButton *m_signOutOthers;
+    QLabel *m_devicesStatus;
+    bool m_savingName = false;
+    bool m_changingPassword = false;
+    bool m_signingOutOthers = false;
 };
 
 } // namespace Messenger::Client

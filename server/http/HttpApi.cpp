@@ -304,6 +304,13 @@ void HttpApi::addSessionRoutes(QHttpServer &server)
         return respond(m_db.run([user = r.userId, current = r.sessionId](
                                     Db &db) { return TokenService::sessions(db, user, current); }));
     });
+    // Fixed paths before /sessions/<arg>: the router takes the first match.
+    addRoute(server, ApiPaths::sessionsRevokeOthers.toString(), Method::Post, auth,
+        [this](const Request &r) {
+            return endSessions(m_db.run([user = r.userId, current = r.sessionId](Db &db) {
+                return TokenService::revokeOtherSessionsNow(db, user, current);
+            }));
+        });
     addRoute(server, v1 + u"/sessions/<arg>"_s, Method::Delete, auth, { sessionNotFound },
         [this](const Request &r) {
             return endSessions(m_db.run([user = r.userId, id = r.args[0]](Db &db) {
@@ -318,6 +325,18 @@ void HttpApi::addUserRoutes(QHttpServer &server)
     addRoute(server, ApiPaths::usersMe.toString(), Method::Get, auth, [this](const Request &r) {
         return respond(m_db.run([user = r.userId](Db &db) { return UserService::user(db, user); }));
     });
+    addRoute(server, ApiPaths::usersMe.toString(), Method::Patch, auth, [this](const Request &r) {
+        return withBody<UpdateProfileRequest>(r, [this, user = r.userId](auto body) {
+            // A rename is stored and sent to everyone who shares a chat with
+            // the user: the same budget as group changes.
+            if (auto refused = chatChangeRefused(user))
+                return ready(*refused);
+            return respond(
+                m_db.run([user, body](Db &db) { return UserService::rename(db, user, body); }));
+        });
+    });
+    addRoute(server, ApiPaths::usersMePassword.toString(), Method::Post, auth,
+        [this](const Request &r) { return changePassword(r); });
     addRoute(server, ApiPaths::users.toString(), Method::Get, auth,
         [this](const Request &r) { return searchUsers(r); });
 }
@@ -597,6 +616,54 @@ QFuture<HttpReply> HttpApi::login(const Request &request)
                     })
                 .unwrap();
         });
+}
+
+QFuture<HttpReply> HttpApi::changePassword(const Request &request)
+{
+    return withBody<ChangePasswordRequest>(request, [this, request](ChangePasswordRequest body) {
+        return m_db
+            .run([user = request.userId](Db &db) { return UserService::credentialsOf(db, user); })
+            .then(this,
+                [this, body, user = request.userId, session = request.sessionId,
+                    address = request.clientAddress](
+                    const Result<UserService::Credentials> &credentials) {
+                    if (!credentials)
+                        return ready(credentials.error());
+                    // Wrong current passwords are guesses like wrong logins,
+                    // and spend the same budgets (keyed by the account's
+                    // email): a stolen access token does not buy more guesses.
+                    const auto admission
+                        = m_limits.logins->admit(credentials.value().user.email.toLower(), address);
+                    if (!admission.attempt)
+                        return ready(ApiError::tooManyRequests(
+                            u"too_many_failed_logins"_s, admission.retryAfterSeconds));
+                    return m_hasher.verify(credentials.value().passwordHash, body.currentPassword)
+                        .then(this,
+                            [this, attempt = admission.attempt, newPassword = body.newPassword,
+                                user, session](bool matches) {
+                                if (!matches) {
+                                    attempt->failed();
+                                    return ready(ApiError::forbidden(u"wrong_password"_s,
+                                        u"The current password is incorrect"_s));
+                                }
+                                attempt->succeeded();
+                                return m_hasher.hash(newPassword)
+                                    .then(this,
+                                        [this, user, session](const QString &passwordHash) {
+                                            if (passwordHash.isEmpty())
+                                                return ready(ApiError::internal());
+                                            return endSessions(
+                                                m_db.run([user, session, passwordHash](Db &db) {
+                                                    return UserService::changePassword(
+                                                        db, user, passwordHash, session);
+                                                }));
+                                        })
+                                    .unwrap();
+                            })
+                        .unwrap();
+                })
+            .unwrap();
+    });
 }
 
 QFuture<HttpReply> HttpApi::history(const Request &request)

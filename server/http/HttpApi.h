@@ -89,6 +89,9 @@ private:
 
     QFuture<HttpReply> registerUser(const Request &request);
     QFuture<HttpReply> login(const Request &request);
+    // POST /users/me/password: checks the current password under the login
+    // guard, stores the new hash and ends the user's other sessions.
+    QFuture<HttpReply> changePassword(const Request &request);
     QFuture<HttpReply> history(const Request &request);
     QFuture<HttpReply> searchUsers(const Request &request);
     // A 429 when the user made too many group changes (CHAT_CHANGE_RATE).

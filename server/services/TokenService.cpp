@@ -249,6 +249,29 @@ Result<QStringList> TokenService::revokeSession(
     return revoked;
 }
 
+QStringList TokenService::revokeOtherSessions(
+    Db &db, const QString &userId, const QString &keepSessionId)
+{
+    QStringList candidates;
+    {
+        Rows rows = db.exec(
+            u"SELECT id FROM sessions WHERE user_id = ? AND revoked_at IS NULL AND id <> ?"_s,
+            { userId, keepSessionId });
+        while (rows.next())
+            candidates.append(rows.string(0));
+    }
+    return revokeSessions(db, userId, candidates);
+}
+
+Result<QStringList> TokenService::revokeOtherSessionsNow(
+    Db &db, const QString &userId, const QString &keepSessionId)
+{
+    Transaction transaction(db);
+    const QStringList revoked = revokeOtherSessions(db, userId, keepSessionId);
+    transaction.commit();
+    return revoked;
+}
+
 Result<Empty> TokenService::requireLiveSession(
     Db &db, const QString &userId, const QString &sessionId)
 {

@@ -63,6 +63,13 @@ public:
     // Ends one of the caller's sessions: 404 when it is not a live one of theirs.
     static Result<QStringList> revokeSession(
         Db &db, const QString &userId, const QString &sessionId);
+    // Ends every live session of the caller but `keepSessionId`, inside the
+    // caller's transaction; the ids of the sessions that ended.
+    static QStringList revokeOtherSessions(
+        Db &db, const QString &userId, const QString &keepSessionId);
+    // The same in a transaction of its own (POST /sessions/revoke-others).
+    static Result<QStringList> revokeOtherSessionsNow(
+        Db &db, const QString &userId, const QString &keepSessionId);
     // 401 unless `sessionId` is a live session of `userId`.
     static Result<Empty> requireLiveSession(
         Db &db, const QString &userId, const QString &sessionId);

@@ -1,6 +1,9 @@
 #include "UserService.h"
 
 #include "ChatAccess.h"
+#include "EventLog.h"
+#include "TokenService.h"
+#include "shared/WsEvents.h"
 
 using namespace Qt::StringLiterals;
 
@@ -30,6 +33,60 @@ Result<Credentials> credentials(Db &db, const QString &email)
 Result<User> user(Db &db, const QString &userId)
 {
     return ChatAccess::requireUser(db, userId);
+}
+
+Result<Credentials> credentialsOf(Db &db, const QString &userId)
+{
+    Rows rows
+        = db.exec(u"SELECT id, email, name, password_hash FROM users WHERE id = ?"_s, { userId });
+    if (!rows.next())
+        return ApiError::unauthorized(u"invalid_token"_s, u"Could not validate credentials"_s);
+    return Credentials { { rows.string(0), rows.string(1), rows.string(2) }, rows.string(3) };
+}
+
+Result<User> rename(Db &db, const QString &userId, const UpdateProfileRequest &request)
+{
+    Transaction transaction(db);
+    {
+        Rows renamed
+            = db.exec(u"UPDATE users SET name = ?, name_lower = ? WHERE id = ? RETURNING id"_s,
+                { request.name, request.name.toLower(), userId });
+        if (!renamed.next())
+            return ApiError::unauthorized(u"invalid_token"_s, u"Could not validate credentials"_s);
+    }
+    const Result<User> user = ChatAccess::requireUser(db, userId);
+    if (!user)
+        return user;
+    // Everyone who shares a chat with the user, and the user (other devices).
+    QStringList audience { userId };
+    {
+        Rows rows = db.exec(u"SELECT DISTINCT other.user_id FROM chat_members mine "
+                            "JOIN chat_members other ON other.chat_id = mine.chat_id "
+                            "WHERE mine.user_id = ? AND other.user_id <> ?"_s,
+            { userId, userId });
+        while (rows.next())
+            audience.append(rows.string(0));
+    }
+    const QJsonObject data = user.value().toJson();
+    for (const QString &recipient : std::as_const(audience))
+        EventLog::append(db, {}, recipient, WsEvents::userUpdated, data);
+    transaction.commit();
+    return user;
+}
+
+Result<QStringList> changePassword(
+    Db &db, const QString &userId, const QString &passwordHash, const QString &keepSessionId)
+{
+    Transaction transaction(db);
+    {
+        Rows changed = db.exec(u"UPDATE users SET password_hash = ? WHERE id = ? RETURNING id"_s,
+            { passwordHash, userId });
+        if (!changed.next())
+            return ApiError::unauthorized(u"invalid_token"_s, u"Could not validate credentials"_s);
+    }
+    const QStringList ended = TokenService::revokeOtherSessions(db, userId, keepSessionId);
+    transaction.commit();
+    return ended;
 }
 
 Result<QList<User>> search(Db &db, const QString &callerId, const UserSearchQuery &query)

@@ -19,6 +19,17 @@ struct Credentials
 Result<Credentials> credentials(Db &db, const QString &email);
 
 Result<User> user(Db &db, const QString &userId);
+// The caller's own credentials, to check a password change.
+Result<Credentials> credentialsOf(Db &db, const QString &userId);
+
+// Sets the display name and tells everyone who shares a chat with the user
+// (and the user's other devices) with a `user_updated` event each. Names are
+// read from users at every query, so chats and member lists follow.
+Result<User> rename(Db &db, const QString &userId, const UpdateProfileRequest &request);
+// Stores the new password hash and ends every session of the user but
+// `keepSessionId`, in one transaction; the ids of the sessions that ended.
+Result<QStringList> changePassword(
+    Db &db, const QString &userId, const QString &passwordHash, const QString &keepSessionId);
 
 // People whose name (or a word of it) or email starts with `query.text`,
 // case-insensitively, excluding the caller. UserSearchQuery::fromQuery has

@@ -237,6 +237,27 @@ void TestContract::everyRouteAnswersAsDocumented()
         http.request("DELETE", u"/api/v1/sessions/"_s + bobPhone, {}, bob.token));
     check("DELETE", u"/api/v1/sessions/{session_id}"_s,
         http.request("DELETE", u"/api/v1/sessions/"_s + bobPhone, {}, bob.token));
+    // The profile: Bob shares chats with Ann, so his updates below carry her
+    // user_updated event.
+    check("PATCH", u"/api/v1/users/me"_s,
+        http.request(
+            "PATCH", u"/api/v1/users/me"_s, body({ { u"name"_s, u"Ann Lee"_s } }), ann, json));
+    check("PATCH", u"/api/v1/users/me"_s,
+        http.request("PATCH", u"/api/v1/users/me"_s, body({ { u"name"_s, u" "_s } }), ann, json));
+    check("POST", u"/api/v1/users/me/password"_s,
+        http.post(u"/api/v1/users/me/password"_s,
+            { { u"current_password"_s, u"nope"_s }, { u"new_password"_s, u"password2"_s } }, ann));
+    check("POST", u"/api/v1/users/me/password"_s,
+        http.post(u"/api/v1/users/me/password"_s,
+            { { u"current_password"_s, u"password1"_s }, { u"new_password"_s, u"password2"_s } },
+            ann));
+    check("POST", u"/api/v1/sessions/revoke-others"_s,
+        http.post(u"/api/v1/sessions/revoke-others"_s, {}, bob.token));
+    check("POST", u"/api/v1/sessions/revoke-others"_s,
+        http.post(u"/api/v1/sessions/revoke-others"_s, {}));
+    QTRY_VERIFY_WITH_TIMEOUT(http.get(u"/api/v1/updates?since_seq=1&limit=500"_s, bob.token)
+                                 .body.contains("user_updated"),
+        5000);
     check("GET", u"/api/v1/updates"_s,
         http.get(u"/api/v1/updates?since_seq=1&limit=50"_s, bob.token));
     check("GET", u"/api/v1/updates"_s, http.get(u"/api/v1/updates?since_seq=1&limit=50"_s, ann));

@@ -21,6 +21,7 @@ private Q_SLOTS:
     void usageErrors_data();
     void usageErrors();
     void historyAndListenCarrySeq();
+    void profileNameAndPassword();
 
 private:
     struct Run
@@ -271,6 +272,47 @@ void TestCli::historyAndListenCarrySeq()
     listener.terminate();
     QVERIFY(listener.waitForFinished(10000));
     QCOMPARE(listener.readAllStandardError().count("Listening"), 1);
+}
+
+// `profile set-name` and `password`: the password change signs out the
+// other devices and keeps the CLI's own session.
+void TestCli::profileNameAndPassword()
+{
+    const QString server = m_server.url(u"/"_s).toString();
+    const auto eve = m_http->newUser(u"Eve"_s);
+    QCOMPARE(
+        cli(u"eve"_s, { u"--server"_s, server, u"login"_s, u"--email"_s, eve.email }, eve.password)
+            .exitCode,
+        0);
+    const Run renamed
+        = cli(u"eve"_s, { u"--json"_s, u"profile"_s, u"set-name"_s, u"Eve Online"_s });
+    QVERIFY2(renamed.exitCode == 0, renamed.err.constData());
+    QCOMPARE(renamed.json().object().value(u"name").toString(), u"Eve Online"_s);
+    QCOMPARE(m_http->get(u"/api/v1/users/me"_s, eve.token).object().value(u"name").toString(),
+        u"Eve Online"_s);
+    QCOMPARE(cli(u"eve"_s, { u"profile"_s, u"set-name"_s }).exitCode, 1);
+    const Run empty = cli(u"eve"_s, { u"--json"_s, u"profile"_s, u"set-name"_s, u"  "_s });
+    QCOMPARE(empty.exitCode, 2);
+    QCOMPARE(empty.json().object().value(u"status").toInt(), 422);
+
+    // A wrong current password: refused, nothing changes.
+    const Run wrong
+        = cli(u"eve"_s, { u"--json"_s, u"password"_s }, u"not-her-password"_s, "a new password\n");
+    QCOMPARE(wrong.exitCode, 2);
+    QCOMPARE(wrong.json().object().value(u"code").toString(), u"wrong_password"_s);
+    COMPARE_STATUS(m_http->get(u"/api/v1/users/me"_s, eve.token), 200);
+
+    // Both passwords from standard input, one line each.
+    const Run changed = cli(
+        u"eve"_s, { u"--json"_s, u"password"_s }, {}, eve.password.toUtf8() + "\na new password\n");
+    QVERIFY2(changed.exitCode == 0, changed.err.constData());
+    QCOMPARE(changed.json().object().value(u"password_changed").toBool(), true);
+    // newUser's session (another device) ended; the CLI's goes on.
+    COMPARE_STATUS(m_http->get(u"/api/v1/users/me"_s, eve.token), 401);
+    QCOMPARE(cli(u"eve"_s, { u"chats"_s }).exitCode, 0);
+    COMPARE_STATUS(m_http->post(u"/api/v1/auth/token"_s,
+                       { { u"email"_s, eve.email }, { u"password"_s, u"a new password"_s } }),
+        200);
 }
 
 QTEST_GUILESS_MAIN(TestCli)

@@ -517,47 +517,40 @@ void TestDesktop::confirmationsNameTheActionAndFitTheirTitle()
             qEnvironmentVariable("MESSENGER_SCREENSHOT_LANG", u"en"_s));
     });
     const QString title = u"Выйти из аккаунта на всех остальных устройствах"_s;
-    const auto answer = [&](std::function<void(QMessageBox *)> respond) {
-        QMessageBox *seen = nullptr;
-        QTimer::singleShot(0, this, [&] {
-            seen = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
-            if (!seen)
-                return; // the QVERIFY below reports it
-            respond(seen);
-            if (seen->isVisible())
-                seen->reject(); // a failed check above must not leave it waiting
-        });
-        const bool accepted = confirmAction(nullptr, title, u"Точно?"_s, u"Выйти"_s);
-        return std::pair { seen != nullptr, accepted };
+    QWidget parent;
+    parent.show();
+    int acceptedCount = 0;
+    const auto ask = [&] {
+        return QPointer<QMessageBox>(confirmAction(
+            &parent, title, u"Точно?"_s, u"Выйти"_s, [&acceptedCount] { ++acceptedCount; }));
+    };
+    const auto acceptButton = [](QMessageBox *box) -> QAbstractButton * {
+        for (QAbstractButton *button : box->buttons())
+            if (box->buttonRole(button) == QMessageBox::AcceptRole)
+                return button;
+        return nullptr;
     };
 
-    const auto [shownForCancel, cancelled] = answer([&](QMessageBox *box) {
-        QCOMPARE(box->defaultButton(), box->button(QMessageBox::Cancel));
-        QCOMPARE(box->button(QMessageBox::Cancel)->text(), u"Отмена"_s);
-        const QStringList labels = [box] {
-            QStringList found;
-            for (QAbstractButton *button : box->buttons())
-                found << button->text();
-            return found;
-        }();
-        QVERIFY2(labels.contains(u"Выйти"_s), qPrintable(labels.join(u", "_s)));
-        // Room for the title and the title bar's icon and buttons beside it
-        // (Qt's own allowance, 50 px, is not enough for them).
-        const int titleWidth = box->fontMetrics().horizontalAdvance(title);
-        QVERIFY2(box->width() >= titleWidth + 120,
-            qPrintable(u"width %1 for a title of %2"_s.arg(box->width()).arg(titleWidth)));
-        QTest::keyClick(box, Qt::Key_Escape);
-    });
-    QVERIFY(shownForCancel);
-    QVERIFY(!cancelled);
+    QPointer<QMessageBox> box = ask();
+    QTRY_VERIFY(box && box->isVisible());
+    QCOMPARE(box->defaultButton(), box->button(QMessageBox::Cancel));
+    QCOMPARE(box->button(QMessageBox::Cancel)->text(), u"Отмена"_s);
+    QVERIFY(acceptButton(box));
+    QCOMPARE(acceptButton(box)->text(), u"Выйти"_s);
+    // Room for the title and the title bar's icon and buttons beside it
+    // (Qt's own allowance, 50 px, is not enough for them).
+    const int titleWidth = box->fontMetrics().horizontalAdvance(title);
+    QVERIFY2(box->width() >= titleWidth + 120,
+        qPrintable(u"width %1 for a title of %2"_s.arg(box->width()).arg(titleWidth)));
+    QTest::keyClick(box, Qt::Key_Escape);
+    QTRY_VERIFY(!box); // closed and deleted
+    QCOMPARE(acceptedCount, 0);
 
-    const auto [shownForAccept, accepted] = answer([](QMessageBox *box) {
-        for (QAbstractButton *button : box->buttons())
-            if (button->text() == u"Выйти"_s)
-                button->click();
-    });
-    QVERIFY(shownForAccept);
-    QVERIFY(accepted);
+    box = ask();
+    QTRY_VERIFY(box && box->isVisible());
+    QTest::mouseClick(acceptButton(box), Qt::LeftButton);
+    QTRY_VERIFY(!box);
+    QCOMPARE(acceptedCount, 1);
 }
 
 // A long error (two lines under the Server field) makes room for itself: the

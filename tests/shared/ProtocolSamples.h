@@ -157,12 +157,13 @@ inline QList<Event> storedEvents()
         Event::of(seq++, WsEvents::memberLeft, memberLeft()),
         Event::of(seq++, WsEvents::chatRemoved, ChatRemoved { memberLeft() }),
         Event::of(seq++, WsEvents::sessionRevoked, sessionRevoked()),
+        Event::of(seq++, WsEvents::userUpdated, bob()),
     };
 }
 
 inline UpdatesPage updatesPage()
 {
-    return { storedEvents(), true, 59 };
+    return { storedEvents(), true, 60 };
 }
 
 } // namespace ProtocolSamples
