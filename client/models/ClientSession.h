@@ -1,7 +1,7 @@
 #pragma once
 
-#include "client/api/ApiResult.h"
 #include "LocalCache.h"
+#include "client/api/ApiResult.h"
 #include "shared/Chat.h"
 #include "shared/User.h"
 

@@ -158,8 +158,8 @@ void DesktopApp::confirmSignOut()
 {
     if (!m_window || m_signOutConfirmation)
         return;
-    m_signOutConfirmation = confirmAction(m_window, tr("Sign Out"),
-        tr("Sign out of Messenger on this computer?"), tr("Sign Out"),
+    m_signOutConfirmation = confirmAction(
+        m_window, tr("Sign Out"), tr("Sign out of Messenger on this computer?"), tr("Sign Out"),
         [this] { m_session->signOut(); },
         tr("You will need your email and password to sign in again."));
 }

@@ -1,9 +1,9 @@
 #include "MainWindow.h"
 
 #include "ChatInfoPanel.h"
-#include "Confirm.h"
 #include "ChatListDelegate.h"
 #include "Composer.h"
+#include "Confirm.h"
 #include "ConnectionBanner.h"
 #include "NewChatDialog.h"
 #include "QuickSwitcher.h"

@@ -513,8 +513,7 @@ void TestDesktop::confirmationsNameTheActionAndFitTheirTitle()
 {
     DesktopApp::installTranslations(u"ru"_s);
     const auto restoreLanguage = qScopeGuard([] {
-        DesktopApp::installTranslations(
-            qEnvironmentVariable("MESSENGER_SCREENSHOT_LANG", u"en"_s));
+        DesktopApp::installTranslations(qEnvironmentVariable("MESSENGER_SCREENSHOT_LANG", u"en"_s));
     });
     const QString title = u"Выйти из аккаунта на всех остальных устройствах"_s;
     QWidget parent;
@@ -994,7 +993,8 @@ void TestDesktop::composerRefusesTextOverTheLimit()
     // The box grew to show several lines of it, inside the window's layout.
     const int lineSpacing = input->fontMetrics().lineSpacing();
     QTRY_VERIFY_WITH_TIMEOUT(input->height() >= 4 * lineSpacing, 5000);
-    QTRY_VERIFY_WITH_TIMEOUT(input->visibleRegion().boundingRect().height() >= 4 * lineSpacing, 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        input->visibleRegion().boundingRect().height() >= 4 * lineSpacing, 5000);
     QTest::mouseClick(composer->sendButton(), Qt::LeftButton);
     QTest::keyClick(input, Qt::Key_Return);
     QCOMPARE(input->toPlainText(), QString(over, u'b'));
