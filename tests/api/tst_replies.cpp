@@ -30,6 +30,7 @@ private Q_SLOTS:
     void historyAroundSeq();
     void historyAroundSeqConflicts();
     void nonMemberGetsNothing();
+    void otherInstanceSendsThePreview();
 
 private:
     TestServer m_server;
@@ -470,6 +471,32 @@ void TestReplies::nonMemberGetsNothing()
     QCOMPARE(updates.status, 200);
     QVERIFY(!updates.body.contains("the plan") && !updates.body.contains(originalId.toUtf8()));
     QCOMPARE(total(*m_http, ann.token, groupId), 2);
+}
+
+// Another instance learns of a reply (and of its edit) from the database: the
+// preview is joined there too, as it is when read.
+void TestReplies::otherInstanceSendsThePreview()
+{
+    if (!m_server.isPostgres())
+        QSKIP("several instances need PostgreSQL; the postgres run covers it");
+    TestServer second;
+    QVERIFY2(second.startSharing(m_server), qPrintable(second.error()));
+    const auto ann = m_http->newUser(u"Ann"_s);
+    const auto bob = m_http->newUser(u"Bob"_s);
+    const QString chatId = m_http->personalChat(ann.token, bob.id);
+    WsClient elsewhere(second.webSocketUrl(u"/ws/user"_s, ann.token));
+    QVERIFY(elsewhere.greeted());
+    const QString originalId = sentId(send(*m_http, ann.token, chatId, u"Dinner?"_s));
+    const QString replyId = sentId(send(*m_http, bob.token, chatId, u"Pizza"_s, originalId));
+    QVERIFY(!replyId.isEmpty());
+    QTRY_COMPARE_WITH_TIMEOUT(elsewhere.ofType(u"message"_s).size(), 2, 10000);
+    QCOMPARE(elsewhere.lastData(u"message"_s).value(u"reply_to").toObject(),
+        preview(originalId, ann.id, u"Ann"_s, u"Dinner?"_s, false));
+    COMPARE_STATUS(editMessage(*m_http, ann.token, originalId, u"Dinner at 8?"_s), 200);
+    COMPARE_STATUS(editMessage(*m_http, bob.token, replyId, u"Pizza!"_s), 200);
+    QTRY_COMPARE_WITH_TIMEOUT(elsewhere.ofType(u"message_edited"_s).size(), 2, 10000);
+    QCOMPARE(elsewhere.lastData(u"message_edited"_s).value(u"reply_to").toObject(),
+        preview(originalId, ann.id, u"Ann"_s, u"Dinner at 8?"_s, false));
 }
 
 QTEST_GUILESS_MAIN(TestReplies)
