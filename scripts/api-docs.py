@@ -123,6 +123,8 @@ record("send_again", "POST", "/api/v1/chats/messages", {"chat_id": personal["id"
 record("send_not_member", "POST", "/api/v1/chats/messages", {"chat_id": personal["id"], "text": "hi"}, C)
 record("send_empty", "POST", "/api/v1/chats/messages", {"chat_id": personal["id"], "text": "   "}, A)
 record("send_nul", "POST", "/api/v1/chats/messages", {"chat_id": personal["id"], "text": "a\u0000b"}, A)
+record("send_reply", "POST", "/api/v1/chats/messages", {"chat_id": personal["id"], "text": "И тебе привет!", "reply_to_id": message["id"]}, B)
+record("send_reply_missing", "POST", "/api/v1/chats/messages", {"chat_id": personal["id"], "text": "?", "reply_to_id": str(uuid.uuid4())}, B)
 for i in range(3):
     call("POST", "/api/v1/chats/messages", {"chat_id": personal["id"], "text": f"message {i + 2}"}, token=B if i % 2 == 0 else A)
 record("chats", "GET", "/api/v1/chats", token=B)
@@ -132,6 +134,7 @@ record("chat_forbidden", "GET", f"/api/v1/chats/{personal['id']}", token=C)
 record("history", "GET", f"/api/v1/chats/{personal['id']}/history?limit=2&offset=0", token=B)
 record("history_keyset", "GET", f"/api/v1/chats/{personal['id']}/history?before_seq={message['seq'] + 2}&limit=2", token=B)
 record("history_after", "GET", f"/api/v1/chats/{personal['id']}/history?after_seq={message['seq']}&limit=2", token=B)
+record("history_around", "GET", f"/api/v1/chats/{personal['id']}/history?around_seq={message['seq'] + 2}&limit=3", token=B)
 record("history_conflict", "GET", f"/api/v1/chats/{personal['id']}/history?before_seq=100&after_seq=1", token=B)
 record("read_message", "POST", f"/api/v1/chats/messages/{message['id']}/read", token=B)
 last = call("GET", f"/api/v1/chats/{personal['id']}/history?limit=1", token=B)[2]["messages"][0]
@@ -256,12 +259,15 @@ CODES = [
     ("chat_not_found", 404, "no such chat", "такого чата нет"),
     ("member_not_found", 404, "removing someone who is not a member", "удаление того, кто не участник"),
     ("message_not_found", 404, "no such message, or one of a chat you are not in", "такого сообщения нет, или оно из чата, в котором вас нет"),
+    ("reply_target_not_found", 404, "`reply_to_id` names no message of this chat (missing, or of another chat: answered alike)",
+     "`reply_to_id` не указывает на сообщение этого чата (его нет, или оно из другого чата: ответ одинаков)"),
     ("not_found", 404, "no such path", "такого пути нет"),
     ("session_not_found", 404, "no such session of yours (or it ended)", "такой вашей сессии нет (или она завершена)"),
     ("user_not_found", 404, "no such user", "такого пользователя нет"),
     ("client_id_reused", 409, "a `client_id` used before for another chat", "`client_id` уже использован для другого чата"),
     ("group_full", 409, "a group would have more than 1000 members", "в группе стало бы больше 1000 участников"),
     ("message_deleted", 409, "editing a deleted message", "правка удалённого сообщения"),
+    ("reply_target_deleted", 409, "replying to a deleted message", "ответ на удалённое сообщение"),
     ("body_too_large", 413, "a body over 1 MiB", "тело больше 1 МиБ"),
     ("unsupported_media_type", 415, "a `Content-Type` other than `application/json`", "`Content-Type` не `application/json`"),
     ("validation_error", 422, "invalid fields or query parameters: `detail` is FastAPI's list of `{loc, msg, type}`", "неверные поля или параметры запроса: `detail` — список `{loc, msg, type}`, как в FastAPI"),
@@ -513,6 +519,26 @@ string) is refused before anything is stored:
 
 {ex:send_nul}
 
+### Replies
+
+Give `reply_to_id`, the id of a message of the same chat, and the new message
+answers it. Every message (in answers, history, events and `/updates`) has
+`reply_to`: `null`, or `{id, sender_id, sender_name, text, deleted}` — the
+message it answers as that message is **now**: its sender's current name and the
+start of its current text (at most 100 UTF-16 code units, cut where a character
+ends, so never inside a surrogate pair). When that message is edited the preview
+shows the new text; when it is deleted, `deleted` is `true` and `text` is empty.
+A deleted message's own `reply_to` is `null`.
+
+A `reply_to_id` that names no message of this chat (none, or one of another
+chat, yours or not) is a 404 `reply_target_not_found`, the same answer in every
+case; a deleted one is a 409 `reply_target_deleted`. Nothing is stored then. A
+retry with the same `client_id` returns the first message as always.
+
+{ex:send_reply}
+
+{ex:send_reply_missing}
+
 ### History — `GET /api/v1/chats/{chat_id}/history`
 
 `limit` (1–200, default 100) and one way to page:
@@ -521,10 +547,16 @@ string) is refused before anything is stored:
 - `before_seq=N`: the messages older than N, newest first; continue with the
   last (oldest) message's `seq`;
 - `after_seq=N`: the messages newer than N, **oldest first**; continue with the
-  last (newest) message's `seq`.
+  last (newest) message's `seq`;
+- `around_seq=N`: the page around the message with seq N (say, the one a reply
+  answers), **newest first**: `limit / 2` older messages, then that message and
+  newer ones; near either end of the chat the other side fills the page.
+  `has_more` tells of older messages; newer ones exist when the first message's
+  `chat_seq` is below `total`.
 
 Keyset paging costs the same at any depth. Giving more than one of `offset`,
-`before_seq` and `after_seq` is a 422 (`validation_error`) naming each of them.
+`before_seq`, `after_seq` and `around_seq` is a 422 (`validation_error`) naming
+each of them.
 `total` counts every message of the chat, deleted ones included; `has_more`
 says whether another page exists in the same direction.
 
@@ -533,6 +565,8 @@ says whether another page exists in the same direction.
 {ex:history_keyset}
 
 {ex:history_after}
+
+{ex:history_around}
 
 {ex:history_conflict}
 
@@ -945,6 +979,26 @@ refresh-токены перестают работать, access-токены п
 
 {ex:send_nul}
 
+### Ответы
+
+Укажите `reply_to_id` — id сообщения того же чата, — и новое сообщение станет
+ответом на него. У каждого сообщения (в ответах, истории, событиях и `/updates`)
+есть `reply_to`: `null` или `{id, sender_id, sender_name, text, deleted}` —
+сообщение, на которое отвечают, **в нынешнем виде**: текущее имя отправителя и
+начало текущего текста (не больше 100 кодовых единиц UTF-16, обрезано на границе
+символа, так что суррогатная пара не разрывается). После правки исходного
+сообщения превью показывает новый текст; после удаления `deleted` — `true`, а
+`text` пуст. У удалённого сообщения собственный `reply_to` — `null`.
+
+`reply_to_id`, не указывающий на сообщение этого чата (такого нет, или оно из
+другого чата — вашего или нет), — 404 `reply_target_not_found`, ответ всегда
+одинаков; на удалённое — 409 `reply_target_deleted`. Ничего не сохраняется.
+Повтор с тем же `client_id` возвращает первое сообщение, как всегда.
+
+{ex:send_reply}
+
+{ex:send_reply_missing}
+
 ### История — `GET /api/v1/chats/{chat_id}/history`
 
 `limit` (1–200, по умолчанию 100) и один способ листать:
@@ -953,10 +1007,16 @@ refresh-токены перестают работать, access-токены п
 - `before_seq=N`: сообщения старше N, сначала новые; дальше — с `seq`
   последнего (самого старого) сообщения страницы;
 - `after_seq=N`: сообщения новее N, **сначала старые**; дальше — с `seq`
-  последнего (самого нового) сообщения страницы.
+  последнего (самого нового) сообщения страницы;
+- `around_seq=N`: страница вокруг сообщения с seq N (например, того, на которое
+  ответили), **сначала новые**: `limit / 2` более старых, затем это сообщение и
+  более новые; у края чата страницу дополняет другая сторона. `has_more` — есть
+  ли более старые; более новые есть, если `chat_seq` первого сообщения меньше
+  `total`.
 
 Доступ по ключу одинаково быстр на любой глубине. Больше одного из `offset`,
-`before_seq` и `after_seq` сразу — 422 (`validation_error`), где названо каждое.
+`before_seq`, `after_seq` и `around_seq` сразу — 422 (`validation_error`), где
+названо каждое.
 `total` — число всех сообщений чата, включая удалённые; `has_more` — есть ли
 ещё страница в том же направлении.
 
@@ -965,6 +1025,8 @@ refresh-токены перестают работать, access-токены п
 {ex:history_keyset}
 
 {ex:history_after}
+
+{ex:history_around}
 
 {ex:history_conflict}
 

@@ -19,6 +19,9 @@ inline constexpr int groupMembersMax = 1000;
 inline constexpr qint64 requestBodyMax = 1024 * 1024;
 inline constexpr int historyPageMax = 200;
 inline constexpr int historyPageDefault = 100;
+// A reply quotes at most this many characters (UTF-16 code units) of the
+// message it answers, cut where a character (grapheme cluster) ends.
+inline constexpr int replyPreviewMax = 100;
 inline constexpr int userSearchMax = 50;
 inline constexpr int userSearchDefault = 20;
 // Shorter queries would let anyone list every user a letter at a time.

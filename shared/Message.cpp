@@ -1,8 +1,45 @@
 #include "Message.h"
 
+#include "Limits.h"
+
+#include <QTextBoundaryFinder>
+
 using namespace Qt::StringLiterals;
 
 namespace Messenger {
+
+namespace {
+const QString replyToKey = u"reply_to"_s;
+} // namespace
+
+QString ReplyPreview::cut(const QString &text)
+{
+    if (text.size() <= Limits::replyPreviewMax)
+        return text;
+    QTextBoundaryFinder graphemes(QTextBoundaryFinder::Grapheme, text);
+    graphemes.setPosition(Limits::replyPreviewMax);
+    if (!graphemes.isAtBoundary())
+        graphemes.toPreviousBoundary();
+    return text.left(qMax<qsizetype>(graphemes.position(), 0));
+}
+
+QJsonObject ReplyPreview::toJson() const
+{
+    return { { u"id"_s, id }, { u"sender_id"_s, senderId }, { u"sender_name"_s, senderName },
+        { u"text"_s, text }, { u"deleted"_s, deleted } };
+}
+
+Parsed<ReplyPreview> ReplyPreview::fromJson(const QJsonObject &json, const QStringList &location)
+{
+    JsonReader reader(json, location);
+    ReplyPreview preview;
+    preview.id = reader.uuid(u"id");
+    preview.senderId = reader.uuid(u"sender_id");
+    preview.senderName = reader.string(u"sender_name");
+    preview.text = reader.string(u"text");
+    preview.deleted = reader.boolean(u"deleted");
+    return reader.result(std::move(preview));
+}
 
 QJsonObject Message::toJson() const
 {
@@ -14,7 +51,13 @@ QJsonObject Message::toJson() const
         { u"deleted"_s, deleted } };
     if (clientId)
         json.insert(u"client_id"_s, *clientId);
+    setReplyTo(json, replyTo);
     return json;
+}
+
+void Message::setReplyTo(QJsonObject &json, const std::optional<ReplyPreview> &replyTo)
+{
+    json.insert(replyToKey, replyTo ? QJsonValue(replyTo->toJson()) : QJsonValue());
 }
 
 Parsed<Message> Message::fromJson(const QJsonObject &json, const QStringList &location)
@@ -33,6 +76,11 @@ Parsed<Message> Message::fromJson(const QJsonObject &json, const QStringList &lo
     message.clientId = reader.optionalUuid(u"client_id");
     message.editedAt = reader.optionalTimestamp(u"edited_at");
     message.deleted = json.value(u"deleted").toBool(false);
+    // Absent (an older server) reads as null: no reply.
+    if (json.value(replyToKey).isObject())
+        message.replyTo = reader.nested<ReplyPreview>(replyToKey);
+    else if (!json.value(replyToKey).isNull() && !json.value(replyToKey).isUndefined())
+        reader.object(replyToKey); // records the type error
     return reader.result(std::move(message));
 }
 

@@ -4,6 +4,27 @@
 
 namespace Messenger {
 
+// What a reply shows of the message it answers, as it is now: its sender's
+// current name and the start of its current text (Limits::replyPreviewMax);
+// once that message is deleted, `deleted` and no text.
+struct ReplyPreview
+{
+    QString id;
+    QString senderId;
+    QString senderName;
+    QString text;
+    bool deleted = false;
+
+    // The start of `text` a preview shows: at most Limits::replyPreviewMax
+    // UTF-16 code units, never ending inside a grapheme cluster (so never
+    // inside a surrogate pair).
+    static QString cut(const QString &text);
+
+    QJsonObject toJson() const;
+    static Parsed<ReplyPreview> fromJson(const QJsonObject &json, const QStringList &location = {});
+    bool operator==(const ReplyPreview &) const = default;
+};
+
 // A message as history and sends return it. `seq` is the server-wide order of
 // record; `chat_seq` counts 1, 2, 3... within the chat with no gaps.
 struct Message
@@ -20,8 +41,11 @@ struct Message
     std::optional<QString> clientId;
     std::optional<qint64> editedAt;
     bool deleted = false;
+    std::optional<ReplyPreview> replyTo; // `reply_to`: null when it answers nothing
 
     QJsonObject toJson() const;
+    // A Message's JSON (e.g. a stored event's) with `reply_to` replaced.
+    static void setReplyTo(QJsonObject &json, const std::optional<ReplyPreview> &replyTo);
     static Parsed<Message> fromJson(const QJsonObject &json, const QStringList &location = {});
     bool operator==(const Message &) const = default;
 };

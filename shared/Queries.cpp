@@ -58,6 +58,8 @@ QUrlQuery HistoryQuery::toQuery() const
         addItem(query, beforeSeqKey, *beforeSeq);
     if (afterSeq)
         addItem(query, afterSeqKey, *afterSeq);
+    if (aroundSeq)
+        addItem(query, aroundSeqKey, *aroundSeq);
     return query;
 }
 
@@ -71,17 +73,18 @@ Parsed<HistoryQuery> HistoryQuery::fromQuery(const QUrlQuery &query)
     result.offset = int(reader.integer(offsetKey, 0, std::numeric_limits<int>::max()).value_or(0));
     result.beforeSeq = reader.integer(beforeSeqKey, 0, seqMax);
     result.afterSeq = reader.integer(afterSeqKey, 0, seqMax);
+    result.aroundSeq = reader.integer(aroundSeqKey, 0, seqMax);
     if (reader.hasErrors())
         return reader.result(result);
-    // Three ways to page, one at a time: each names a different starting point.
+    // Four ways to page, one at a time: each names a different starting point.
     QStringList given;
-    for (const QStringView name : { offsetKey, beforeSeqKey, afterSeqKey }) {
+    for (const QStringView name : { offsetKey, beforeSeqKey, afterSeqKey, aroundSeqKey }) {
         if (reader.has(name))
             given.append(name.toString());
     }
     if (given.size() > 1) {
-        const QString message = u"Use only one of %1, %2 and %3 (got %4)"_s.arg(
-            offsetKey, beforeSeqKey, afterSeqKey, given.join(u", "_s));
+        const QString message = u"Use only one of %1, %2, %3 and %4 (got %5)"_s.arg(
+            offsetKey, beforeSeqKey, afterSeqKey, aroundSeqKey, given.join(u", "_s));
         for (const QString &name : std::as_const(given))
             reader.addError(name, message, u"parameter_conflict"_s);
     }

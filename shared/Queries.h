@@ -44,14 +44,17 @@ private:
     QList<FieldError> m_errors;
 };
 
-// GET /chats/{id}/history?limit&offset|before_seq|after_seq: at most one of
-// the three starting points.
+// GET /chats/{id}/history?limit&offset|before_seq|after_seq|around_seq: at
+// most one of the four starting points.
 struct HistoryQuery
 {
     int limit = Limits::historyPageDefault;
     int offset = 0;
     std::optional<qint64> beforeSeq = {}; // older than this seq
     std::optional<qint64> afterSeq = {}; // newer than this seq
+    // The page centred on the message with this seq: limit / 2 older ones, it,
+    // and the rest newer ones (newest first, as the default page).
+    std::optional<qint64> aroundSeq = {};
 
     QUrlQuery toQuery() const;
     static Parsed<HistoryQuery> fromQuery(const QUrlQuery &query);
@@ -60,6 +63,7 @@ struct HistoryQuery
     static constexpr QStringView offsetKey = u"offset";
     static constexpr QStringView beforeSeqKey = u"before_seq";
     static constexpr QStringView afterSeqKey = u"after_seq";
+    static constexpr QStringView aroundSeqKey = u"around_seq";
 };
 
 // GET /updates?since_seq&limit

@@ -44,6 +44,8 @@ QJsonObject SendMessageRequest::toJson() const
     QJsonObject json { { u"chat_id"_s, chatId }, { u"text"_s, text } };
     if (clientId)
         json.insert(u"client_id"_s, *clientId);
+    if (replyToId)
+        json.insert(u"reply_to_id"_s, *replyToId);
     return json;
 }
 
@@ -55,6 +57,7 @@ Parsed<SendMessageRequest> SendMessageRequest::fromJson(
     request.chatId = reader.uuid(u"chat_id");
     request.text = reader.string(u"text", 1, Limits::messageTextMax, true);
     request.clientId = reader.optionalUuid(u"client_id");
+    request.replyToId = reader.optionalUuid(u"reply_to_id");
     return reader.result(std::move(request));
 }
 

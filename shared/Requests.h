@@ -34,6 +34,8 @@ struct SendMessageRequest
     QString chatId;
     QString text;
     std::optional<QString> clientId;
+    // The message this one answers: one of the same chat, not deleted.
+    std::optional<QString> replyToId = {};
 
     QJsonObject toJson() const;
     static Parsed<SendMessageRequest> fromJson(

@@ -364,11 +364,13 @@ QFuture<ApiResult<HistoryPage>> ApiClient::history(const QString &chatId, const 
 }
 
 QFuture<ApiResult<Message>> ApiClient::sendMessage(
-    const QString &chatId, const QString &text, const QString &clientId)
+    const QString &chatId, const QString &text, const QString &clientId, const QString &replyToId)
 {
     SendMessageRequest request { chatId, text, std::nullopt };
     if (!clientId.isEmpty())
         request.clientId = clientId;
+    if (!replyToId.isEmpty())
+        request.replyToId = replyToId;
     return call<Message>(
         "POST", ApiPaths::chatsMessages.toString(), QJsonDocument(request.toJson()));
 }

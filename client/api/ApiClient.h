@@ -83,8 +83,9 @@ public:
 
     QFuture<ApiResult<Messenger::HistoryPage>> history(
         const QString &chatId, const HistoryQuery &query);
-    QFuture<ApiResult<Messenger::Message>> sendMessage(
-        const QString &chatId, const QString &text, const QString &clientId = {});
+    // With a replyToId, the message answers that one (of the same chat).
+    QFuture<ApiResult<Messenger::Message>> sendMessage(const QString &chatId, const QString &text,
+        const QString &clientId = {}, const QString &replyToId = {});
     QFuture<ApiResult<Messenger::Message>> editMessage(
         const QString &messageId, const QString &text);
     QFuture<ApiResult<Messenger::Message>> deleteMessage(const QString &messageId);

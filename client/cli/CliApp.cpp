@@ -25,7 +25,7 @@ const QString usage
       "  chats                       your chats, newest first\n"
       "  start EMAIL                 opens (or finds) your chat with that person\n"
       "  history CHAT [--limit N] [--before SEQ]\n"
-      "  send CHAT TEXT\n"
+      "  send CHAT TEXT [--reply-to MESSAGE]\n"
       "  read CHAT                   marks the chat read\n"
       "  listen [--since SEQ]        live events as JSON lines until interrupted;\n"
       "                              --since first replays the events after SEQ\n"
@@ -86,6 +86,8 @@ CliApp::CliApp(QObject *parent)
     , m_limitOption(u"limit"_s, tr("Messages to show (history), 1 to 100. Default 20."), u"n"_s)
     , m_beforeOption(u"before"_s, tr("Only messages older than this seq (history)."), u"seq"_s)
     , m_sinceOption(u"since"_s, tr("Replay the events after this seq first (listen)."), u"seq"_s)
+    , m_replyToOption(
+          u"reply-to"_s, tr("The id of the message this one answers (send)."), u"message"_s)
     , m_out(stdout)
     , m_err(stderr)
 {
@@ -105,7 +107,7 @@ void CliApp::start(const QStringList &arguments)
     const QCommandLineOption help = m_parser.addHelpOption();
     const QCommandLineOption version = m_parser.addVersionOption();
     m_parser.addOptions({ m_serverOption, m_jsonOption, m_nameOption, m_emailOption, m_limitOption,
-        m_beforeOption, m_sinceOption });
+        m_beforeOption, m_sinceOption, m_replyToOption });
     m_parser.addPositionalArgument(u"command"_s, tr("What to do (see above)."));
     // parse(), not process(): a bad command line is a usage error like any
     // other, printed as JSON under --json.
@@ -334,12 +336,18 @@ void CliApp::history(const QStringList &args)
             return fail(page.error());
         QStringList lines;
         // Oldest first, as a conversation reads.
-        for (auto it = page.value().messages.crbegin(); it != page.value().messages.crend(); ++it)
+        for (auto it = page.value().messages.crbegin(); it != page.value().messages.crend(); ++it) {
+            if (it->replyTo)
+                lines.append(it->replyTo->deleted
+                        ? tr("  > (reply to a deleted message)")
+                        : tr("  > (reply to %1: %2)")
+                              .arg(it->replyTo->senderName, it->replyTo->text));
             lines.append(tr("#%1 (seq %2) [%3] %4: %5")
                              .arg(it->chatSeq)
                              .arg(it->seq)
                              .arg(formatTimestamp(it->timestamp), it->sender.name,
                                  it->deleted ? tr("(deleted)") : it->text));
+        }
         done(page.value().toJson(), lines.isEmpty() ? tr("No messages.") : lines.join(u'\n'));
     });
 }
@@ -350,7 +358,12 @@ void CliApp::send(const QStringList &args)
         failUsage(tr("send needs a chat id and the text (quote it)."));
         return;
     }
-    m_api.sendMessage(args.at(0), args.at(1), newUuid())
+    const QString replyTo = option(m_replyToOption);
+    if (m_parser.isSet(m_replyToOption) && !canonicalUuid(replyTo)) {
+        failUsage(tr("--reply-to takes a message id."));
+        return;
+    }
+    m_api.sendMessage(args.at(0), args.at(1), newUuid(), replyTo)
         .then(this, [this](const ApiResult<Message> &message) {
             if (!message)
                 return fail(message.error());

@@ -69,6 +69,7 @@ private:
     const QCommandLineOption m_limitOption;
     const QCommandLineOption m_beforeOption;
     const QCommandLineOption m_sinceOption;
+    const QCommandLineOption m_replyToOption;
     QCommandLineParser m_parser;
     bool m_json = false;
     bool m_saidListening = false;

@@ -1,5 +1,7 @@
 #include "MessageRows.h"
 
+#include "shared/Limits.h"
+
 using namespace Qt::StringLiterals;
 
 namespace Messenger::Server::MessageRows {
@@ -12,6 +14,49 @@ QString guardedText(const QString &text)
 QString unguardedText(const Rows &rows, int column)
 {
     return rows.string(column).mid(1);
+}
+
+const QString &replyColumns()
+{
+    static const QString list
+        = u"r.id AS reply_id, r.sender_id AS reply_sender_id, ru.name AS reply_sender_name, "
+          "'.' || substr(r.text, 1, %1) AS reply_guarded_text, r.deleted_at AS reply_deleted_at"_s
+              .arg(Limits::replyPreviewMax + 1);
+    return list;
+}
+
+QString replyJoins(QStringView replyToIdColumn)
+{
+    return u" LEFT JOIN messages r ON r.id = "_s + replyToIdColumn
+        + u" LEFT JOIN users ru ON ru.id = r.sender_id"_s;
+}
+
+std::optional<ReplyPreview> readReply(const Rows &rows, int first)
+{
+    if (rows.isNull(first))
+        return std::nullopt;
+    ReplyPreview preview;
+    preview.id = rows.string(first);
+    preview.senderId = rows.string(first + 1);
+    preview.senderName = rows.string(first + 2);
+    preview.deleted = !rows.isNull(first + 4);
+    // A deleted message's text is gone already; never show any of it.
+    if (!preview.deleted)
+        preview.text = ReplyPreview::cut(unguardedText(rows, first + 3));
+    return preview;
+}
+
+const QString &selectList()
+{
+    static const QString list = columns.toString() + u", "_s + replyColumns();
+    return list;
+}
+
+const QString &fromMessages()
+{
+    static const QString from
+        = u"messages m JOIN users u ON u.id = m.sender_id"_s + replyJoins(u"m.reply_to_id");
+    return from;
 }
 
 Message read(const Rows &rows)
@@ -30,6 +75,7 @@ Message read(const Rows &rows)
     if (!rows.isNull(10))
         message.editedAt = rows.integer(10);
     message.deleted = !rows.isNull(11);
+    message.replyTo = readReply(rows, columnCount);
     return message;
 }
 

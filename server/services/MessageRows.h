@@ -18,13 +18,30 @@ inline constexpr QStringView textParameter = u"substr(CAST(? AS text), 2)";
 QString guardedText(const QString &text);
 QString unguardedText(const Rows &rows, int column);
 
-// The select list every message query uses, with `m` = messages and `u` = the
-// sender in users; read() reads a row of it. Column 5 is the guarded text.
+// The message's own columns, with `m` = messages and `u` = the sender in
+// users. Column 5 is the guarded text.
 inline constexpr QStringView columns
     = u"m.id, m.chat_id, m.sender_id, u.email, u.name, '.' || m.text AS guarded_text, "
       u"m.created_at, m.seq, m.chat_seq, m.client_id, m.edited_at, m.deleted_at";
 inline constexpr int columnCount = 12;
 inline constexpr int textColumn = 5;
+
+// The reply preview's columns, with `r` = the message replied to and `ru` its
+// sender (see replyJoins): all NULL when there is none. Only the start of the
+// text is read (SQL counts code points, each one or two UTF-16 code units, so
+// one more than the preview holds is enough to tell where to cut).
+const QString &replyColumns();
+inline constexpr int replyColumnCount = 5;
+// LEFT JOINs `r` and `ru` for the message whose id is in `replyToIdColumn`.
+QString replyJoins(QStringView replyToIdColumn);
+// The preview from replyColumns() starting at `first`.
+std::optional<ReplyPreview> readReply(const Rows &rows, int first);
+
+// What message queries select and read() reads: columns, then replyColumns().
+const QString &selectList();
+inline constexpr int selectCount = columnCount + replyColumnCount;
+// FROM messages m with its sender `u` and reply preview `r`, `ru`.
+const QString &fromMessages();
 
 Message read(const Rows &rows);
 

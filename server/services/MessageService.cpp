@@ -19,8 +19,8 @@ namespace {
 
 QString selectMessages(QStringView where)
 {
-    return u"SELECT "_s + MessageRows::columns
-        + u" FROM messages m JOIN users u ON u.id = m.sender_id WHERE "_s + where;
+    return u"SELECT "_s + MessageRows::selectList() + u" FROM "_s + MessageRows::fromMessages()
+        + u" WHERE "_s + where;
 }
 
 std::optional<Message> findMessage(Db &db, const QString &messageId)
@@ -41,6 +41,38 @@ Message withReadState(Db &db, Message message)
 ApiError messageNotFound()
 {
     return ApiError::notFound(u"message_not_found"_s, u"Message not found"_s);
+}
+
+// A reply_to_id that names no message of the chat: missing, or in another
+// chat (whether the caller is in that one or not), answered alike so that
+// ids do not leak.
+ApiError replyTargetNotFound()
+{
+    return ApiError::notFound(
+        u"reply_target_not_found"_s, u"The message to reply to is not in this chat"_s);
+}
+
+ApiError replyTargetDeleted()
+{
+    return ApiError::conflict(
+        u"reply_target_deleted"_s, u"A deleted message cannot be replied to"_s);
+}
+
+// The preview of the message a send replies to: a message of the same chat,
+// not deleted. The caller's membership of the chat is checked before.
+Result<ReplyPreview> replyTarget(Db &db, const SendMessageRequest &request)
+{
+    Rows rows = db.exec(u"SELECT r.chat_id, "_s + MessageRows::replyColumns()
+            + u" FROM messages r LEFT JOIN users ru ON ru.id = r.sender_id WHERE r.id = ?"_s,
+        { *request.replyToId });
+    if (!rows.next() || rows.string(0) != request.chatId)
+        return replyTargetNotFound();
+    std::optional<ReplyPreview> preview = MessageRows::readReply(rows, 1);
+    if (!preview)
+        return replyTargetNotFound();
+    if (preview->deleted)
+        return replyTargetDeleted();
+    return *preview;
 }
 
 // A message the caller may act on: it exists and the caller is in its chat.
@@ -126,6 +158,12 @@ Result<Message> send(Db &db, const QString &callerId, const SendMessageRequest &
             message.sender = User { callerId, rows.string(1), rows.string(2) };
             memberCount = rows.integer(3);
         }
+        if (request.replyToId) {
+            Result<ReplyPreview> target = replyTarget(db, request);
+            if (!target)
+                return target.error();
+            message.replyTo = std::move(target).value();
+        }
         // Locking the chat row first orders messages: within a chat, seq and
         // chat_seq are assigned in the same order.
         {
@@ -148,12 +186,14 @@ Result<Message> send(Db &db, const QString &callerId, const SendMessageRequest &
         {
             Rows rows
                 = db.exec(u"INSERT INTO messages (id, seq, chat_id, chat_seq, sender_id, text, "
-                          "created_at, client_id) VALUES (?, ?, ?, ?, ?, "_s
+                          "created_at, client_id, reply_to_id) VALUES (?, ?, ?, ?, ?, "_s
                         + MessageRows::textParameter
-                        + u", ?, ?) ON CONFLICT (sender_id, client_id) DO NOTHING RETURNING id"_s,
+                        + u", ?, ?, ?) ON CONFLICT (sender_id, client_id) DO NOTHING "
+                          "RETURNING id"_s,
                     { message.id, message.seq, message.chatId, message.chatSeq, callerId,
                         MessageRows::guardedText(message.text), message.timestamp,
-                        request.clientId ? QVariant(*request.clientId) : QVariant() });
+                        request.clientId ? QVariant(*request.clientId) : QVariant(),
+                        request.replyToId ? QVariant(*request.replyToId) : QVariant() });
             inserted = rows.next();
         }
         if (inserted) {
@@ -178,13 +218,18 @@ Result<Message> send(Db &db, const QString &callerId, const SendMessageRequest &
 namespace {
 
 // The whole of a send on PostgreSQL in one statement: idempotency check,
-// membership, the chat's next chat_seq and the global seq, the insert, and
-// the sender's read cursor. A client_id seen before, a missing chat or a
-// non-member changes nothing; the row says which it was.
-// Columns: role, email, name, member count, chat_seq, seq, earlier message id.
+// membership, the message replied to, the chat's next chat_seq and the global
+// seq, the insert, and the sender's read cursor. A client_id seen before, a
+// missing chat, a non-member or a reply to no (or a deleted) message of the
+// chat changes nothing; the row says which it was.
+// Columns: role, email, name, member count, chat_seq, seq, earlier message id,
+// then the reply preview (MessageRows::replyColumns, NULL without a target).
 const QString sendStatement
     = u"WITH prior AS ("
       "  SELECT id FROM messages WHERE sender_id = ? AND client_id = ?), "
+      "target AS ("
+      "  SELECT %1 FROM messages r LEFT JOIN users ru ON ru.id = r.sender_id"
+      "  WHERE r.id = CAST(? AS uuid) AND r.chat_id = CAST(? AS uuid)), "
       "caller AS ("
       "  SELECT cm.role, u.email, u.name,"
       "    (SELECT COUNT(*) FROM chat_members o WHERE o.chat_id = c.id) AS members"
@@ -201,21 +246,26 @@ const QString sendStatement
       "    AND EXISTS (SELECT 1 FROM caller"
       "                WHERE role IS NOT NULL AND email IS NOT NULL)"
       "    AND NOT EXISTS (SELECT 1 FROM prior)"
+      "    AND (CAST(? AS uuid) IS NULL"
+      "         OR EXISTS (SELECT 1 FROM target WHERE reply_deleted_at IS NULL))"
       "  RETURNING last_chat_seq, last_seq), "
       "inserted AS ("
       "  INSERT INTO messages (id, seq, chat_id, chat_seq, sender_id, text,"
-      "    created_at, client_id)"
+      "    created_at, client_id, reply_to_id)"
       "  SELECT CAST(? AS uuid), last_seq, CAST(? AS uuid), last_chat_seq,"
       // The text is guarded, see MessageRows::textParameter.
-      "    CAST(? AS uuid), substr(CAST(? AS text), 2), CAST(? AS bigint), CAST(? AS uuid)"
+      "    CAST(? AS uuid), substr(CAST(? AS text), 2), CAST(? AS bigint), CAST(? AS uuid),"
+      "    CAST(? AS uuid)"
       "  FROM bumped RETURNING seq), "
       // The sender has read everything up to their own message.
       "marked AS ("
       "  UPDATE chat_members SET last_read_seq = inserted.seq FROM inserted"
       "  WHERE chat_id = ? AND user_id = ? AND last_read_seq < inserted.seq) "
       "SELECT caller.role, caller.email, caller.name, caller.members,"
-      "  bumped.last_chat_seq, bumped.last_seq, (SELECT id FROM prior) "
-      "FROM caller LEFT JOIN bumped ON true"_s;
+      "  bumped.last_chat_seq, bumped.last_seq, (SELECT id FROM prior), target.* "
+      "FROM caller LEFT JOIN bumped ON true LEFT JOIN target ON true"_s.arg(
+          MessageRows::replyColumns());
+constexpr int sendTargetColumn = 7;
 
 // What one statement of a batch decided: the answer, or that the client_id
 // was used before (answered after the batch committed).
@@ -230,10 +280,12 @@ Stored storeOne(Db &db, const PendingSend &send)
     const SendMessageRequest &request = send.request;
     Message message = newMessage(callerId, request);
     const QVariant clientId = request.clientId ? QVariant(*request.clientId) : QVariant();
+    const QVariant replyToId = request.replyToId ? QVariant(*request.replyToId) : QVariant();
     Rows rows = db.exec(sendStatement,
-        { callerId, clientId, callerId, callerId, request.chatId, request.chatId, message.id,
-            request.chatId, callerId, MessageRows::guardedText(message.text), message.timestamp,
-            clientId, request.chatId, callerId });
+        { callerId, clientId, replyToId, request.chatId, callerId, callerId, request.chatId,
+            request.chatId, replyToId, message.id, request.chatId, callerId,
+            MessageRows::guardedText(message.text), message.timestamp, clientId, replyToId,
+            request.chatId, callerId });
     if (!rows.next())
         return { ApiError::notFound(u"chat_not_found"_s, u"Chat not found"_s) };
     if (!rows.isNull(6))
@@ -242,6 +294,13 @@ Stored storeOne(Db &db, const PendingSend &send)
         return { ApiError::forbidden(u"not_a_member"_s, u"You are not a member of this chat"_s) };
     if (rows.isNull(1))
         return { ApiError::unauthorized(u"invalid_token"_s, u"Could not validate credentials"_s) };
+    if (request.replyToId) {
+        message.replyTo = MessageRows::readReply(rows, sendTargetColumn);
+        if (!message.replyTo)
+            return { replyTargetNotFound() };
+        if (message.replyTo->deleted)
+            return { replyTargetDeleted() };
+    }
     if (rows.isNull(5))
         return { ApiError::internal() };
     message.sender = User { callerId, rows.string(1), rows.string(2) };
@@ -346,6 +405,43 @@ QList<Result<Message>> sendBatch(Db &db, const QList<PendingSend> &sends)
     return results;
 }
 
+namespace {
+
+QList<Message> readMessages(Rows rows)
+{
+    QList<Message> messages;
+    while (rows.next())
+        messages.append(MessageRows::read(rows));
+    return messages;
+}
+
+// The page around `seq`, newest first like every page: up to limit / 2 older
+// messages, then the message at `seq` (or where it would be) and newer ones.
+// Near either end of the chat the other side fills the page. `hasMore` tells
+// of older messages, as on the default page; newer ones exist when the first
+// message's chat_seq is below `total`.
+HistoryPage aroundPage(Db &db, const QString &chatId, qint64 seq, int limit)
+{
+    const QList<Message> older = readMessages(
+        db.exec(selectMessages(u"m.chat_id = ? AND m.seq < ? ORDER BY m.seq DESC LIMIT ?"),
+            { chatId, seq, qint64(limit) + 1 }));
+    const QList<Message> newer = readMessages(
+        db.exec(selectMessages(u"m.chat_id = ? AND m.seq >= ? ORDER BY m.seq ASC LIMIT ?"),
+            { chatId, seq, qint64(limit) }));
+    const qsizetype olderTaken
+        = qMin(older.size(), qMax<qsizetype>(limit / 2, limit - newer.size()));
+    const qsizetype newerTaken = qMin(newer.size(), limit - olderTaken);
+    HistoryPage page;
+    page.messages.reserve(olderTaken + newerTaken);
+    for (qsizetype index = newerTaken - 1; index >= 0; --index)
+        page.messages.append(newer[index]);
+    page.messages.append(older.mid(0, olderTaken));
+    page.hasMore = older.size() > olderTaken;
+    return page;
+}
+
+} // namespace
+
 Result<HistoryPage> history(
     Db &db, const QString &callerId, const QString &chatId, const HistoryQuery &query)
 {
@@ -355,7 +451,10 @@ Result<HistoryPage> history(
     HistoryPage page;
     page.total = membership.value().lastChatSeq; // every message keeps its chat_seq, tombstones too
     const qint64 fetch = qint64(query.limit) + 1; // one extra row tells whether more exist
-    {
+    if (query.aroundSeq) {
+        page = aroundPage(db, chatId, *query.aroundSeq, query.limit);
+        page.total = membership.value().lastChatSeq;
+    } else {
         Rows rows = query.beforeSeq
             ? db.exec(selectMessages(u"m.chat_id = ? AND m.seq < ? ORDER BY m.seq DESC LIMIT ?"),
                 { chatId, *query.beforeSeq, fetch })
@@ -367,10 +466,10 @@ Result<HistoryPage> history(
                 { chatId, page.total - query.offset, fetch });
         while (rows.next())
             page.messages.append(MessageRows::read(rows));
+        page.hasMore = page.messages.size() > query.limit;
+        if (page.hasMore)
+            page.messages.removeLast();
     }
-    page.hasMore = page.messages.size() > query.limit;
-    if (page.hasMore)
-        page.messages.removeLast();
     const auto horizon = MessageRows::ReadHorizon::load(db, chatId);
     for (Message &message : page.messages)
         message.isRead = horizon.isRead(message.senderId, message.seq);
@@ -431,7 +530,11 @@ Result<Message> edit(
             + u", edited_at = ? WHERE id = ?"_s,
         { MessageRows::guardedText(edited.text), *edited.editedAt, edited.id });
     edited = withReadState(db, std::move(edited));
-    EventLog::append(db, edited.chatId, {}, WsEvents::messageEdited, edited.toJson(), edited.id);
+    // Stored without the preview of the message it replies to: that text may
+    // be deleted later, and readers fill in the preview as it is then.
+    Message stored = edited;
+    stored.replyTo.reset();
+    EventLog::append(db, edited.chatId, {}, WsEvents::messageEdited, stored.toJson(), edited.id);
     transaction.commit();
     return edited;
 }
@@ -447,7 +550,10 @@ Result<Message> remove(Db &db, const QString &callerId, const QString &messageId
         return withReadState(db, std::move(tombstone)); // deleting twice changes nothing
     tombstone.text.clear();
     tombstone.deleted = true;
-    db.exec(u"UPDATE messages SET text = '', deleted_at = ? WHERE id = ?"_s,
+    // A tombstone keeps its place and nothing of its content, what it
+    // quoted included.
+    tombstone.replyTo.reset();
+    db.exec(u"UPDATE messages SET text = '', deleted_at = ?, reply_to_id = NULL WHERE id = ?"_s,
         { currentTimestamp(), tombstone.id });
     tombstone = withReadState(db, std::move(tombstone));
     const QJsonObject deletion

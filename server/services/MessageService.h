@@ -9,7 +9,9 @@
 namespace Messenger::Server::MessageService {
 
 // Stores a message; with a client_id it is idempotent: the same client_id
-// again returns the first message and creates nothing.
+// again returns the first message and creates nothing. A reply_to_id must
+// name a message of the same chat that is not deleted (404
+// reply_target_not_found, 409 reply_target_deleted).
 Result<Message> send(Db &db, const QString &callerId, const SendMessageRequest &request);
 
 struct PendingSend
@@ -26,7 +28,8 @@ QList<Result<Message>> sendBatch(Db &db, const QList<PendingSend> &sends);
 // Newest first, except with afterSeq: oldest first, so that the next page
 // continues after the last message of this one. Offset paging costs the same
 // at any depth: chat_seq has no gaps, so an offset is a position in the
-// chat's index, not a scan. At most one of offset, beforeSeq, afterSeq is set.
+// chat's index, not a scan. aroundSeq: the page centred on that seq, newest
+// first. At most one of offset, beforeSeq, afterSeq, aroundSeq is set.
 Result<HistoryPage> history(
     Db &db, const QString &callerId, const QString &chatId, const HistoryQuery &query);
 

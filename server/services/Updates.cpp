@@ -50,10 +50,32 @@ Update messageUpdate(const Rows &rows)
         MessageEvent { message }.toJson() };
 }
 
+// The columns of an event row: the event's, then the reply preview of the
+// message it names (see eventUpdate).
+const QString &eventColumns()
+{
+    static const QString list
+        = u"e.seq, e.chat_id, e.user_id, e.type, e.payload, "_s + MessageRows::replyColumns();
+    return list;
+}
+constexpr int eventColumnCount = 5 + MessageRows::replyColumnCount;
+
+const QString &fromEvents()
+{
+    static const QString from = u"events e LEFT JOIN messages em ON em.id = e.message_id"_s
+        + MessageRows::replyJoins(u"em.reply_to_id");
+    return from;
+}
+
 Update eventUpdate(const Rows &rows, int first)
 {
-    return { rows.integer(first), rows.string(first + 1), rows.string(first + 2),
+    Update update { rows.integer(first), rows.string(first + 1), rows.string(first + 2),
         rows.string(first + 3), parseJson(rows.string(first + 4).toUtf8()).object() };
+    // An edit is stored without its reply preview (the text it quotes may be
+    // deleted later); it is filled in here, as it is now.
+    if (update.type == WsEvents::messageEdited)
+        Message::setReplyTo(update.data, MessageRows::readReply(rows, first + 5));
+    return update;
 }
 
 // Merges two seq-ordered lists, each possibly cut at `limit`, into one list
@@ -93,22 +115,27 @@ namespace {
 // MessageRows::columnCount, a member row has chat_id and user_id there.
 QString postgresFeedStatement()
 {
-    const QString noMessage = u"NULL, "_s.repeated(MessageRows::columnCount);
-    return u"WITH msgs AS (SELECT "_s + MessageRows::columns
-        + u" FROM messages m JOIN users u ON u.id = m.sender_id "
-          "WHERE m.seq > ? ORDER BY m.seq LIMIT ?), "
-          "evs AS (SELECT seq, chat_id, user_id, type, payload FROM events "
-          "WHERE seq > ? ORDER BY seq LIMIT ?) "
-          "SELECT msgs.*, NULL, NULL, NULL, NULL, NULL, 'message' FROM msgs "
+    const QString noMessage = u"NULL, "_s.repeated(MessageRows::selectCount);
+    const QString noPreview = u"NULL, "_s.repeated(MessageRows::replyColumnCount);
+    return u"WITH msgs AS (SELECT "_s + MessageRows::selectList() + u" FROM "_s
+        + MessageRows::fromMessages()
+        + u" WHERE m.seq > ? ORDER BY m.seq LIMIT ?), "
+          "evs AS (SELECT "_s
+        + eventColumns() + u" FROM "_s + fromEvents()
+        + u" WHERE e.seq > ? ORDER BY e.seq LIMIT ?) "
+          "SELECT msgs.*, "_s
+        + u"NULL, "_s.repeated(eventColumnCount)
+        + u"'message' FROM msgs "
           "UNION ALL SELECT "_s
         + noMessage
-        + u"seq, chat_id, user_id, type, payload, 'event' FROM evs "
+        + u"evs.*, 'event' FROM evs "
           "UNION ALL SELECT "_s
-        + noMessage
-        + u"NULL, chat_id, user_id, NULL, NULL, 'member' FROM chat_members "
+        + noMessage + u"NULL, chat_id, user_id, NULL, NULL, "_s + noPreview
+        + u"'member' FROM chat_members "
           "WHERE chat_id IN (SELECT chat_id FROM msgs UNION SELECT chat_id FROM evs) "
           "UNION ALL SELECT "_s
-        + noMessage + u"NULL, NULL, NULL, NULL, CAST(pg_current_snapshot() AS text), 'snapshot'"_s;
+        + noMessage + u"NULL, NULL, NULL, NULL, CAST(pg_current_snapshot() AS text), "_s + noPreview
+        + u"'snapshot'"_s;
 }
 
 } // namespace
@@ -120,10 +147,10 @@ Result<FeedBatch> readFeed(Db &db, qint64 afterSeq, int limit)
     QList<Update> events;
     if (db.isPostgres()) {
         static const QString statement = postgresFeedStatement();
-        constexpr int first = MessageRows::columnCount;
+        constexpr int first = MessageRows::selectCount;
         Rows rows = db.exec(statement, { afterSeq, limit, afterSeq, limit });
         while (rows.next()) {
-            const QString kind = rows.string(first + 5);
+            const QString kind = rows.string(first + eventColumnCount);
             if (kind == u"message")
                 messages.append(messageUpdate(rows));
             else if (kind == u"event")
@@ -141,16 +168,15 @@ Result<FeedBatch> readFeed(Db &db, qint64 afterSeq, int limit)
         // SQLite: in-process statements cost no round trip, and its one
         // writer leaves no holes to wait out.
         {
-            Rows rows = db.exec(u"SELECT "_s + MessageRows::columns
-                    + u" FROM messages m JOIN users u ON u.id = m.sender_id "
-                      "WHERE m.seq > ? ORDER BY m.seq LIMIT ?"_s,
+            Rows rows = db.exec(u"SELECT "_s + MessageRows::selectList() + u" FROM "_s
+                    + MessageRows::fromMessages() + u" WHERE m.seq > ? ORDER BY m.seq LIMIT ?"_s,
                 { afterSeq, limit });
             while (rows.next())
                 messages.append(messageUpdate(rows));
         }
         {
-            Rows rows = db.exec(u"SELECT seq, chat_id, user_id, type, payload FROM events "
-                                "WHERE seq > ? ORDER BY seq LIMIT ?"_s,
+            Rows rows = db.exec(u"SELECT "_s + eventColumns() + u" FROM "_s + fromEvents()
+                    + u" WHERE e.seq > ? ORDER BY e.seq LIMIT ?"_s,
                 { afterSeq, limit });
             while (rows.next())
                 events.append(eventUpdate(rows, 0));
@@ -201,20 +227,19 @@ Result<UpdatesPage> forUser(
     QList<Update> messages;
     QList<Update> events;
     {
-        Rows rows = db.exec(u"SELECT "_s + MessageRows::columns
-                + u" FROM messages m JOIN users u ON u.id = m.sender_id "
-                  "WHERE m.chat_id IN (SELECT chat_id FROM chat_members WHERE user_id = ?) "
+        Rows rows = db.exec(u"SELECT "_s + MessageRows::selectList() + u" FROM "_s
+                + MessageRows::fromMessages()
+                + u" WHERE m.chat_id IN (SELECT chat_id FROM chat_members WHERE user_id = ?) "
                   "AND m.seq > ? AND m.seq <= ? ORDER BY m.seq LIMIT ?"_s,
             { userId, afterSeq, untilSeq, limit });
         while (rows.next())
             messages.append(messageUpdate(rows));
     }
     {
-        Rows rows
-            = db.exec(u"SELECT seq, chat_id, user_id, type, payload FROM events "
-                      "WHERE (chat_id IN (SELECT chat_id FROM chat_members WHERE user_id = ?) "
-                      "OR user_id = ?) AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?"_s,
-                { userId, userId, afterSeq, untilSeq, limit });
+        Rows rows = db.exec(u"SELECT "_s + eventColumns() + u" FROM "_s + fromEvents()
+                + u" WHERE (e.chat_id IN (SELECT chat_id FROM chat_members WHERE user_id = ?) "
+                  "OR e.user_id = ?) AND e.seq > ? AND e.seq <= ? ORDER BY e.seq LIMIT ?"_s,
+            { userId, userId, afterSeq, untilSeq, limit });
         while (rows.next())
             events.append(eventUpdate(rows, 0));
     }

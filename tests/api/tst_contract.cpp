@@ -169,6 +169,18 @@ void TestContract::everyRouteAnswersAsDocumented()
     check("POST", u"/api/v1/chats/messages"_s,
         http.post(u"/api/v1/chats/messages"_s, { { u"chat_id"_s, groupId } }, ann));
     const QString messageId = sent.object().value(u"id").toString();
+    // A reply (reply_to filled in), and one to no message of the chat.
+    const Reply reply = http.post(u"/api/v1/chats/messages"_s,
+        { { u"chat_id"_s, groupId }, { u"text"_s, u"re: hello"_s },
+            { u"reply_to_id"_s, messageId } },
+        bob.token);
+    QVERIFY(reply.object().value(u"reply_to").isObject());
+    check("POST", u"/api/v1/chats/messages"_s, reply);
+    check("POST", u"/api/v1/chats/messages"_s,
+        http.post(u"/api/v1/chats/messages"_s,
+            { { u"chat_id"_s, groupId }, { u"text"_s, u"re: nothing"_s },
+                { u"reply_to_id"_s, u"00000000-0000-4000-8000-000000000000"_s } },
+            bob.token));
     check("GET", u"/api/v1/chats"_s, http.get(u"/api/v1/chats"_s, ann));
     check("GET", u"/api/v1/chats/with-last-message"_s,
         http.get(u"/api/v1/chats/with-last-message"_s, ann));
@@ -186,6 +198,12 @@ void TestContract::everyRouteAnswersAsDocumented()
         http.get(u"/api/v1/chats/%1/history?limit=0"_s.arg(groupId), ann));
     check("GET", u"/api/v1/chats/{chat_id}/history"_s,
         http.get(u"/api/v1/chats/%1/history?before_seq=9&after_seq=1"_s.arg(groupId), ann));
+    check("GET", u"/api/v1/chats/{chat_id}/history"_s,
+        http.get(u"/api/v1/chats/%1/history?around_seq=%2&limit=3"_s.arg(groupId).arg(
+                     sent.object().value(u"seq").toInteger()),
+            ann));
+    check("GET", u"/api/v1/chats/{chat_id}/history"_s,
+        http.get(u"/api/v1/chats/%1/history?around_seq=9&offset=1"_s.arg(groupId), ann));
     check("POST", u"/api/v1/chats/messages"_s,
         http.request("POST", u"/api/v1/chats/messages"_s, "{\"chat_id\":", ann));
     check("POST", u"/api/v1/chats/messages"_s,
@@ -298,6 +316,16 @@ void TestContract::webSocketFramesAreAsDocumented()
     QTRY_VERIFY(!bobSocket.ofType(u"message"_s).isEmpty());
     const QJsonObject message = bobSocket.ofType(u"message"_s).first();
     checkFrame(u"MessageEvent"_s, message);
+    // A reply over the socket: its ack and event carry reply_to.
+    annSocket.sendJson(
+        { { u"type"_s, u"send"_s }, { u"chat_id"_s, chatId }, { u"text"_s, u"replying"_s },
+            { u"reply_to_id"_s, message.value(u"data").toObject().value(u"id") } });
+    QTRY_COMPARE(annSocket.ofType(u"ack"_s).size(), 2);
+    QVERIFY(
+        annSocket.ofType(u"ack"_s).last().value(u"data").toObject().value(u"reply_to").isObject());
+    checkFrame(u"Ack"_s, annSocket.ofType(u"ack"_s).last());
+    QTRY_COMPARE(bobSocket.ofType(u"message"_s).size(), 2);
+    checkFrame(u"MessageEvent"_s, bobSocket.ofType(u"message"_s).last());
 
     bobSocket.sendJson({ { u"type"_s, u"typing"_s }, { u"chat_id"_s, chatId } });
     QTRY_VERIFY(!annSocket.ofType(u"typing"_s).isEmpty());
@@ -319,10 +347,14 @@ void TestContract::webSocketFramesAreAsDocumented()
         { u"chat_id"_s, u"00000000-0000-4000-8000-000000000000"_s }, { u"text"_s, u"hi"_s },
         { u"client_id"_s, u"8d3f9e3a-4c6f-4da0-9b2c-3e4f5a6b7c8d"_s } });
     bobSocket.sendJson({ { u"type"_s, u"dance"_s } });
+    // A reply to no message of the chat.
+    bobSocket.sendJson({ { u"type"_s, u"send"_s }, { u"chat_id"_s, chatId }, { u"text"_s, u"hi"_s },
+        { u"reply_to_id"_s, u"00000000-0000-4000-8000-000000000000"_s },
+        { u"client_id"_s, u"9e4a0f4b-5d7a-4eb1-8c3d-4f5a6b7c8d9e"_s } });
     // A client_id that is no UUID: refused, and echoed as sent.
     bobSocket.sendJson({ { u"type"_s, u"send"_s }, { u"chat_id"_s, chatId }, { u"text"_s, u"hi"_s },
         { u"client_id"_s, u"message-1"_s } });
-    QTRY_COMPARE(bobSocket.ofType(u"error"_s).size(), 4);
+    QTRY_COMPARE(bobSocket.ofType(u"error"_s).size(), 5);
     QCOMPARE(bobSocket.ofType(u"error"_s).last().value(u"client_id").toString(), u"message-1"_s);
     for (const QJsonObject &error : bobSocket.ofType(u"error"_s))
         checkFrame(u"ErrorFrame"_s, error);

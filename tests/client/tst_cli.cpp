@@ -22,6 +22,7 @@ private Q_SLOTS:
     void usageErrors();
     void historyAndListenCarrySeq();
     void profileNameAndPassword();
+    void replies();
 
 private:
     struct Run
@@ -206,6 +207,8 @@ void TestCli::usageErrors_data()
     QTest::newRow("limit over 100") << QStringList { u"history"_s, chat, u"--limit"_s, u"101"_s };
     QTest::newRow("before not a number")
         << QStringList { u"history"_s, chat, u"--before"_s, u"12abc"_s };
+    QTest::newRow("reply to no message id")
+        << QStringList { u"send"_s, chat, u"hi"_s, u"--reply-to"_s, u"12"_s };
     QTest::newRow("since negative") << QStringList { u"listen"_s, u"--since"_s, u"-1"_s };
     QTest::newRow("extra argument to chats") << QStringList { u"chats"_s, u"now"_s };
     QTest::newRow("extra argument to history") << QStringList { u"history"_s, chat, chat };
@@ -313,6 +316,44 @@ void TestCli::profileNameAndPassword()
     COMPARE_STATUS(m_http->post(u"/api/v1/auth/token"_s,
                        { { u"email"_s, eve.email }, { u"password"_s, u"a new password"_s } }),
         200);
+}
+
+// send --reply-to answers a message; history shows what a message answers.
+void TestCli::replies()
+{
+    const QString server = m_server.url(u"/"_s).toString();
+    const auto hal = m_http->newUser(u"Hal"_s);
+    const auto ivy = m_http->newUser(u"Ivy"_s);
+    QCOMPARE(
+        cli(u"hal"_s, { u"--server"_s, server, u"login"_s, u"--email"_s, hal.email }, hal.password)
+            .exitCode,
+        0);
+    const QString chatId = m_http->personalChat(hal.token, ivy.id);
+    const Reply question = m_http->post(u"/api/v1/chats/messages"_s,
+        { { u"chat_id"_s, chatId }, { u"text"_s, u"Coffee at ten?"_s } }, ivy.token);
+    COMPARE_STATUS(question, 200);
+    const QString questionId = question.object().value(u"id").toString();
+
+    const Run sent
+        = cli(u"hal"_s, { u"--json"_s, u"send"_s, chatId, u"Sure"_s, u"--reply-to"_s, questionId });
+    QVERIFY2(sent.exitCode == 0, sent.out.constData());
+    const QJsonObject replyTo = sent.json().object().value(u"reply_to").toObject();
+    QCOMPARE(replyTo.value(u"id").toString(), questionId);
+    QCOMPARE(replyTo.value(u"sender_name").toString(), u"Ivy"_s);
+    QCOMPARE(replyTo.value(u"text").toString(), u"Coffee at ten?"_s);
+
+    const Run history = cli(u"hal"_s, { u"history"_s, chatId });
+    QVERIFY2(history.exitCode == 0, history.err.constData());
+    QVERIFY2(
+        history.out.contains("> (reply to Ivy: Coffee at ten?)\n#2 "), history.out.constData());
+
+    // A refused reply exits 2 with the server's code.
+    const Run refused = cli(u"hal"_s,
+        { u"--json"_s, u"send"_s, chatId, u"?"_s, u"--reply-to"_s,
+            u"00000000-0000-4000-8000-000000000000"_s });
+    QCOMPARE(refused.exitCode, 2);
+    QCOMPARE(refused.json().object().value(u"code").toString(), u"reply_target_not_found"_s);
+    QCOMPARE(refused.json().object().value(u"status").toInt(), 404);
 }
 
 QTEST_GUILESS_MAIN(TestCli)

@@ -15,6 +15,7 @@ using namespace Qt::StringLiterals;
 inline const QString chatId = u"966c7a93-c284-404e-b621-1a6f42eb8a0f"_s;
 inline const QString messageId = u"96dbe9c8-b7eb-4533-a097-a29224763a83"_s;
 inline const QString clientId = u"0b6b2f0e-6a43-4f7e-8d7e-2c1f3f0c9a11"_s;
+inline const QString repliedToId = u"3f1c2b7a-5d4e-4f60-8a9b-0c1d2e3f4a5b"_s;
 
 inline User alice()
 {
@@ -41,6 +42,8 @@ inline Message message(bool full = true)
     if (full) {
         message.clientId = clientId;
         message.editedAt = 1795485102000001;
+        message.replyTo
+            = ReplyPreview { repliedToId, bob().id, bob().name, u"Как дела? 🙂"_s, false };
     }
     return message;
 }
@@ -60,7 +63,8 @@ inline Chat personal()
 // Commands (client → server).
 inline SendCommand send(bool full = true)
 {
-    return { { chatId, u"hello"_s, full ? std::optional(clientId) : std::nullopt } };
+    return { { chatId, u"hello"_s, full ? std::optional(clientId) : std::nullopt,
+        full ? std::optional(repliedToId) : std::nullopt } };
 }
 
 inline TypingCommand typing(bool full = true)

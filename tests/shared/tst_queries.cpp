@@ -53,6 +53,15 @@ private Q_SLOTS:
         QTest::newRow("before_seq with after_seq")
             << u"before_seq=5&after_seq=2"_s << QStringList { u"before_seq"_s, u"after_seq"_s }
             << u"parameter_conflict"_s;
+        QTest::newRow("around_seq with after_seq")
+            << u"around_seq=5&after_seq=2"_s << QStringList { u"after_seq"_s, u"around_seq"_s }
+            << u"parameter_conflict"_s;
+        QTest::newRow("around_seq with offset and before_seq")
+            << u"before_seq=9&around_seq=5&offset=1"_s
+            << QStringList { u"offset"_s, u"before_seq"_s, u"around_seq"_s }
+            << u"parameter_conflict"_s;
+        QTest::newRow("negative around_seq")
+            << u"around_seq=-1"_s << QStringList { u"around_seq"_s } << u"greater_than_equal"_s;
         QTest::newRow("offset zero with before_seq")
             << u"offset=0&before_seq=5"_s << QStringList { u"offset"_s, u"before_seq"_s }
             << u"parameter_conflict"_s;
@@ -76,7 +85,19 @@ private Q_SLOTS:
         const auto parsed = HistoryQuery::fromQuery(QUrlQuery(u"offset=1&after_seq=2"_s));
         QVERIFY(!parsed);
         QCOMPARE(parsed.errors().first().msg,
-            u"Use only one of offset, before_seq and after_seq (got offset, after_seq)"_s);
+            u"Use only one of offset, before_seq, after_seq and around_seq (got offset, after_seq)"_s);
+    }
+
+    void historyAroundSeqRoundTrip()
+    {
+        HistoryQuery query;
+        query.limit = 50;
+        query.aroundSeq = 1234;
+        QCOMPARE(query.toQuery().toString(), u"limit=50&around_seq=1234"_s);
+        const auto parsed = HistoryQuery::fromQuery(query.toQuery());
+        QVERIFY(parsed);
+        QCOMPARE(parsed->aroundSeq, std::optional<qint64>(1234));
+        QCOMPARE(parsed->beforeSeq, std::nullopt);
     }
 
     void updatesRoundTrip()

@@ -1,0 +1,6 @@
+-- Replies: a message may answer another message of its chat. The preview is
+-- joined at read time (never copied), so it follows edits and deletion. The
+-- foreign key costs a send nothing unless it is a reply (then one primary-key
+-- probe); no index on reply_to_id: nothing looks messages up by it, and
+-- messages are never deleted as rows (deletion leaves a tombstone).
+ALTER TABLE messages ADD COLUMN reply_to_id uuid REFERENCES messages (id);
