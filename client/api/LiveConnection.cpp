@@ -418,6 +418,9 @@ void LiveConnection::handleEvent(const Event &event)
     } else if (type == WsEvents::memberLeft) {
         if (const auto left = payloadOf<MemberLeft>(event))
             Q_EMIT memberLeft(left->chatId, left->userId);
+    } else if (type == WsEvents::userUpdated) {
+        if (const auto user = payloadOf<User>(event))
+            Q_EMIT userUpdated(*user);
     } else if (type == WsEvents::sessionRevoked) {
         if (const auto revoked = payloadOf<SessionRevoked>(event))
             Q_EMIT sessionRevoked(revoked->sessionId);

@@ -85,6 +85,9 @@ Q_SIGNALS:
     void membersAdded(const Messenger::MembersAdded &added);
     void chatRemoved(const QString &chatId);
     void memberLeft(const QString &chatId, const QString &userId);
+    // Someone who shares a chat with the user (or the user, on another device) changed their
+    // profile.
+    void userUpdated(const Messenger::User &user);
     void typingReceived(const QString &chatId, const QString &userId, const QString &name);
     // One of the user's sessions ended (this one's socket closes, too).
     void sessionRevoked(const QString &sessionId);

@@ -185,6 +185,27 @@ void ChatListModel::applyMemberLeft(const QString &chatId, const QString &userId
     changed(row);
 }
 
+void ChatListModel::applyUserUpdated(const User &user)
+{
+    for (int row = 0; row < m_rows.size(); ++row) {
+        ChatSummary &summary = m_rows[row].summary;
+        bool touched = false;
+        for (User &member : summary.chat.members) {
+            if (member.id == user.id && member != user) {
+                member = user;
+                touched = true;
+            }
+        }
+        if (summary.lastMessage && summary.lastMessage->senderId == user.id
+            && summary.lastMessage->senderName != user.name) {
+            summary.lastMessage->senderName = user.name;
+            touched = true;
+        }
+        if (touched)
+            changed(row);
+    }
+}
+
 void ChatListModel::removeChat(const QString &chatId)
 {
     const int row = rowOf(chatId);

@@ -59,6 +59,8 @@ public:
     bool applyMembersAdded(const Messenger::MembersAdded &added);
     // A member left or was removed (the `member_left` event).
     void applyMemberLeft(const QString &chatId, const QString &userId);
+    // A member's new name, in every chat they are in (personal chats' titles with it).
+    void applyUserUpdated(const Messenger::User &user);
     void removeChat(const QString &chatId);
     // A message arrived live: new preview, moves the chat up, counts unread.
     // `countAsUnread` is false when the user is looking at that chat.

@@ -854,6 +854,15 @@ void ClientSession::connectLive()
             else
                 m_chats->applyMemberLeft(chatId, userId);
         });
+    connect(m_live, &LiveConnection::userUpdated, this, [this](const User &user) {
+        m_chats->applyUserUpdated(user);
+        for (MessageModel *timeline : std::as_const(m_timelines))
+            timeline->applyUserUpdated(user);
+        if (user.id == m_user.id && user != m_user) {
+            m_user = user;
+            Q_EMIT currentUserChanged(m_user);
+        }
+    });
     connect(m_live, &LiveConnection::typingReceived, this,
         [this](const QString &chatId, const QString &userId, const QString &name) {
             m_chats->showTyping(chatId, userId, name);

@@ -225,6 +225,18 @@ void MessageModel::applyMemberLeft(const QString &name)
     addServiceLine(tr("%1 left the group").arg(name), QDateTime::currentMSecsSinceEpoch() * 1000);
 }
 
+void MessageModel::applyUserUpdated(const User &user)
+{
+    for (int row = 0; row < m_items.size(); ++row) {
+        Item &item = m_items[row];
+        if (item.service || item.message.senderId != user.id || item.message.sender == user)
+            continue;
+        item.message.sender = user;
+        const QModelIndex changedRow = index(row);
+        Q_EMIT dataChanged(changedRow, changedRow, { SenderNameRole });
+    }
+}
+
 void MessageModel::addServiceLine(const QString &text, qint64 timestamp, bool atStart)
 {
     // A live event while the newest messages are not loaded (a chat opened at

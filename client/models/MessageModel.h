@@ -98,6 +98,8 @@ public:
     void applyRenamed(const QString &name);
     void applyMembersAdded(const QStringList &names);
     void applyMemberLeft(const QString &name);
+    // A sender's new name, on every bubble of theirs.
+    void applyUserUpdated(const Messenger::User &user);
 
     // The user's own sends, before and after the server's answer.
     void addPending(const QString &clientId, const QString &text);

@@ -79,6 +79,7 @@ private Q_SLOTS:
     void composerRefusesTextOverTheLimit();
     void composerGrowsWithAPastedLongLine();
     void failedMessageCanBeRetriedEditedOrDeleted();
+    void renamesShowLive();
 
 private:
     void screenshot(QWidget *widget, const QString &name)
@@ -1225,6 +1226,58 @@ void TestDesktop::everyListedShortcutWorks()
     for (const MainWindow::Shortcut &shortcut : window->shortcuts())
         QVERIFY2(tried.contains(shortcut.keys.toString()),
             qPrintable(u"not tried: "_s + shortcut.keys.toString()));
+}
+
+// Someone renamed on any device: the chat list's title of the personal chat,
+// the sender names in an open group timeline and, when it is the user
+// herself, her own name follow at once (user_updated), without a reload.
+void TestDesktop::renamesShowLive()
+{
+    const auto ann = m_http->newUser(u"Ann Rename"_s);
+    const auto bob = m_http->newUser(u"Bob Rename"_s);
+    const QString personal = m_http->personalChat(ann.token, bob.id);
+    const Reply group = m_http->post(u"/api/v1/chats/group"_s,
+        { { u"name"_s, u"Renames"_s }, { u"member_ids"_s, QJsonArray { bob.id } } }, ann.token);
+    COMPARE_STATUS(group, 200);
+    const QString groupId = group.object().value(u"id"_s).toString();
+    sendAs(bob, groupId, u"from Bob"_s);
+
+    const auto session = signedInSession(ann);
+    QTRY_COMPARE_WITH_TIMEOUT(session->chats()->rowCount(), 2, 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(session->live()->state(), LiveConnection::State::Connected, 10000);
+    MessageModel *timeline = session->messages(groupId);
+    QTRY_VERIFY_WITH_TIMEOUT(timeline->isLoaded(), 10000);
+    const auto bobsMessage = [timeline] {
+        for (int row = 0; row < timeline->rowCount(); ++row) {
+            const QModelIndex index = timeline->index(row);
+            if (index.data(MessageModel::TextRole).toString() == u"from Bob"_s)
+                return index;
+        }
+        return QModelIndex();
+    };
+    QVERIFY(bobsMessage().isValid());
+    QCOMPARE(bobsMessage().data(MessageModel::SenderNameRole).toString(), u"Bob Rename"_s);
+    const auto titleOf = [&session](const QString &chatId) {
+        const int row = session->chats()->rowOf(chatId);
+        return row < 0 ? QString()
+                       : session->chats()->index(row).data(ChatListModel::TitleRole).toString();
+    };
+    QCOMPARE(titleOf(personal), u"Bob Rename"_s);
+
+    COMPARE_STATUS(
+        m_http->request("PATCH", u"/api/v1/users/me"_s,
+            QJsonDocument(QJsonObject { { u"name"_s, u"Robert"_s } }).toJson(), bob.token),
+        200);
+    QTRY_COMPARE_WITH_TIMEOUT(titleOf(personal), u"Robert"_s, 10000);
+    QCOMPARE(bobsMessage().data(MessageModel::SenderNameRole).toString(), u"Robert"_s);
+
+    QSignalSpy mine(session.get(), &ClientSession::currentUserChanged);
+    COMPARE_STATUS(
+        m_http->request("PATCH", u"/api/v1/users/me"_s,
+            QJsonDocument(QJsonObject { { u"name"_s, u"Annie"_s } }).toJson(), ann.token),
+        200);
+    QTRY_COMPARE_WITH_TIMEOUT(session->currentUser().name, u"Annie"_s, 10000);
+    QCOMPARE(mine.size(), 1);
 }
 
 QTEST_MAIN(TestDesktop)
