@@ -112,18 +112,25 @@ void ChatListModel::setCurrentUserId(const QString &userId)
 
 void ChatListModel::resetChats(const QList<ChatSummary> &chats)
 {
-    QHash<QString, QString> drafts;
+    // What only this client knows survives the reload: drafts, and messages
+    // still on their way (settlePending() counts them down later).
+    QHash<QString, Row> local;
     for (const Row &row : std::as_const(m_rows)) {
-        if (!row.draft.isEmpty())
-            drafts.insert(row.summary.chat.id, row.draft);
+        if (!row.draft.isEmpty() || row.pendingCount > 0)
+            local.insert(row.summary.chat.id, row);
     }
     beginResetModel();
     m_rows.clear();
     m_rows.reserve(chats.size());
     for (const ChatSummary &summary : chats) {
         Row row;
+        if (const auto kept = local.constFind(summary.chat.id); kept != local.cend()) {
+            row.draft = kept->draft;
+            row.pendingCount = kept->pendingCount;
+            row.pendingText = kept->pendingText;
+            row.pendingAt = kept->pendingAt;
+        }
         row.summary = summary;
-        row.draft = drafts.value(summary.chat.id);
         m_rows.append(row);
     }
     std::stable_sort(m_rows.begin(), m_rows.end(),

@@ -295,6 +295,17 @@ void TestChatListModel::pendingMessageIsThePreviewUntilSettled()
     QVERIFY(!model.index(0).data(ChatListModel::LastMessagePendingRole).toBool());
     model.settlePending(u"c2"_s); // nothing pending: no effect
     QVERIFY(!model.index(0).data(ChatListModel::LastMessagePendingRole).toBool());
+
+    // A full reload (a reconnect) while a message is on its way keeps it as
+    // the preview, on top, until it settles.
+    model.addPending(u"c1"_s, u"still going"_s);
+    model.resetChats({ personal(u"c1"_s, ann, 300), group(u"c2"_s, u"Team"_s, 400) });
+    QCOMPARE(titles(model).first(), u"Ann Lee"_s);
+    QCOMPARE(model.index(0).data(ChatListModel::PreviewRole).toString(), u"still going"_s);
+    QVERIFY(model.index(0).data(ChatListModel::LastMessagePendingRole).toBool());
+    model.settlePending(u"c1"_s);
+    QVERIFY(
+        !model.index(model.rowOf(u"c1"_s)).data(ChatListModel::LastMessagePendingRole).toBool());
 }
 
 QTEST_MAIN(TestChatListModel)
