@@ -161,6 +161,21 @@ private:
         }();
         return signedIn;
     }
+    // Opens `chatId` in the signed-in window once the chat list has it; the
+    // timeline, loaded (null with the test failed otherwise).
+    MessageModel *openLoaded(const SignedIn &signedIn, const QString &chatId)
+    {
+        MessageModel *timeline = nullptr;
+        [&] {
+            QVERIFY(signedIn.window);
+            QTRY_VERIFY_WITH_TIMEOUT(signedIn.session->chats()->rowOf(chatId) >= 0, 10000);
+            signedIn.window->openChat(chatId);
+            MessageModel *opened = signedIn.session->messages(chatId);
+            QTRY_VERIFY_WITH_TIMEOUT(opened->isLoaded(), 10000);
+            timeline = opened;
+        }();
+        return timeline;
+    }
     // Types as a person does: each key goes to whatever has the focus now.
     static void typeIntoFocus(const QString &text)
     {
@@ -955,12 +970,10 @@ void TestDesktop::composerRefusesTextOverTheLimit()
     const auto ann = m_http->newUser(u"Ann Limit"_s);
     const auto bob = m_http->newUser(u"Bob Limit"_s);
     const QString chatId = m_http->personalChat(ann.token, bob.id);
-    auto [session, window] = signIn(ann);
-    QVERIFY(window && !QTest::currentTestFailed());
-    QTRY_COMPARE_WITH_TIMEOUT(session->chats()->rowCount(), 1, 10000);
-    window->openChat(chatId);
-    MessageModel *timeline = session->messages(chatId);
-    QTRY_VERIFY_WITH_TIMEOUT(timeline->isLoaded(), 10000);
+    SignedIn signedIn = signIn(ann);
+    MessageModel *timeline = openLoaded(signedIn, chatId);
+    QVERIFY(timeline && !QTest::currentTestFailed());
+    auto &[session, window] = signedIn;
     Composer *composer = window->composer();
     QPlainTextEdit *input = composer->input();
     QLabel *counter = composer->counter();
@@ -1051,12 +1064,10 @@ void TestDesktop::failedMessageCanBeRetriedEditedOrDeleted()
     const auto ann = m_http->newUser(u"Ann Failed"_s);
     const auto bob = m_http->newUser(u"Bob Failed"_s);
     const QString chatId = m_http->personalChat(ann.token, bob.id);
-    auto [session, window] = signIn(ann);
-    QVERIFY(window && !QTest::currentTestFailed());
-    QTRY_COMPARE_WITH_TIMEOUT(session->chats()->rowCount(), 1, 10000);
-    window->openChat(chatId);
-    MessageModel *timeline = session->messages(chatId);
-    QTRY_VERIFY_WITH_TIMEOUT(timeline->isLoaded(), 10000);
+    SignedIn signedIn = signIn(ann);
+    MessageModel *timeline = openLoaded(signedIn, chatId);
+    QVERIFY(timeline && !QTest::currentTestFailed());
+    auto &[session, window] = signedIn;
     QSignalSpy failed(session->live(), &LiveConnection::sendFailed);
     const auto delivery = [timeline](int row) {
         return timeline->index(row)
