@@ -111,9 +111,13 @@ void TimelineView::setMessageModel(MessageModel *model)
     m_stickToBottom = true;
     m_arrivedBelow = 0;
     m_gate->setSourceModel(model);
-    if (model)
+    m_goingToNewest = false;
+    if (model) {
         connect(model, &MessageModel::initialLoaded, this, &TimelineView::updateOverlays,
             Qt::UniqueConnection);
+        connect(model, &MessageModel::newerLoaded, this, &TimelineView::continueToNewest,
+            Qt::UniqueConnection);
+    }
     updateOverlays();
 }
 
@@ -145,7 +149,17 @@ void TimelineView::jumpToBottom()
     // The user asked for the newest: follow the bottom, and the pages below
     // what is loaded come in one after another until it is reached.
     m_arrivedBelow = 0;
+    m_goingToNewest = m_model && !m_model->isAtEnd();
     scrollToRowOrBottom(-1);
+    updateOverlays();
+}
+
+void TimelineView::continueToNewest()
+{
+    if (!m_goingToNewest || !m_model || sender() != m_model)
+        return;
+    m_goingToNewest = !m_model->isAtEnd();
+    scrollToRowOrBottom(-1); // and the next page, while there is one
     updateOverlays();
 }
 
@@ -234,6 +248,7 @@ void TimelineView::highlightRow(int row)
     if (row < 0)
         return;
     const QModelIndex index = m_gate->index(row, 0);
+    m_goingToNewest = false;
     doItemsLayout();
     m_anchor = QPersistentModelIndex();
     scrollTo(index, QAbstractItemView::PositionAtCenter);

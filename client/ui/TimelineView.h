@@ -95,6 +95,7 @@ private:
     bool isAtEnd() const;
     void updateOverlays();
     void jumpToBottom();
+    void continueToNewest();
     void copyToClipboard(const QString &text) const;
 
     QPointer<MessageModel> m_model;
@@ -102,6 +103,9 @@ private:
     class FetchGate;
     FetchGate *m_gate;
     bool m_stickToBottom = true;
+    // The go-to-newest button was pressed with newer pages not loaded: each
+    // page that comes is followed by the next until the newest message.
+    bool m_goingToNewest = false;
     QToolButton *m_jumpButton;
     QLabel *m_emptyLabel;
     // Messages that arrived below while the user was reading further up.

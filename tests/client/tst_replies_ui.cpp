@@ -354,6 +354,8 @@ void TestRepliesUi::bubbleDrawsTheQuoteAndGrowsForIt()
     TimelineView *timeline = window->timeline();
     auto *delegate = qobject_cast<MessageDelegate *>(timeline->itemDelegate());
     QVERIFY(delegate);
+    QTRY_VERIFY(timeline->isAtBottom());
+    timeline->doItemsLayout(); // rows where they are painted (the unread divider came)
 
     const int plainRow = messages->rowOfId(plain);
     const int replyRow = messages->rowOfId(reply);
@@ -376,8 +378,8 @@ void TestRepliesUi::bubbleDrawsTheQuoteAndGrowsForIt()
     // Painted: the accent bar at the quote's left edge.
     QImage image(timeline->viewport()->size(), QImage::Format_ARGB32);
     timeline->viewport()->render(&image);
-    const QRect quoteOnScreen
-        = replyGeometry.quote.translated(timeline->visualRect(messages->index(replyRow)).topLeft());
+    const QRect quoteOnScreen = replyGeometry.quote.translated(
+        timeline->visualRect(timeline->model()->index(replyRow, 0)).topLeft());
     QVERIFY(timeline->viewport()->rect().contains(quoteOnScreen));
     const QColor bar = image.pixelColor(quoteOnScreen.left() + 1, quoteOnScreen.center().y());
     QVERIFY2(bar.blue() > 200 && bar.red() < 100,
