@@ -138,6 +138,14 @@
         <translation>Отменить редактирование</translation>
     </message>
     <message>
+        <source>Cancel reply</source>
+        <translation>Отменить ответ</translation>
+    </message>
+    <message>
+        <source>Reply to %1</source>
+        <translation>Ответ для %1</translation>
+    </message>
+    <message>
         <source>Write a message...</source>
         <translation>Написать сообщение...</translation>
     </message>
@@ -412,8 +420,16 @@ Start one with the pencil button.</source>
         <translation>Изменить своё последнее сообщение (в пустом поле ввода)</translation>
     </message>
     <message>
-        <source>Cancel editing; close the chat info; clear the search</source>
-        <translation>Отменить изменение; закрыть сведения о чате; очистить поиск</translation>
+        <source>Reply to a message: the newest, then each older one</source>
+        <translation>Ответить на сообщение: последнее, затем всё более раннее</translation>
+    </message>
+    <message>
+        <source>Reply to the next newer message</source>
+        <translation>Ответить на следующее, более новое сообщение</translation>
+    </message>
+    <message>
+        <source>Cancel editing or the reply; close the chat info; clear the search</source>
+        <translation>Отменить изменение или ответ; закрыть сведения о чате; очистить поиск</translation>
     </message>
     <message>
         <source>Quit</source>
@@ -433,6 +449,10 @@ Start one with the pencil button.</source>
     <message>
         <source>Unread messages</source>
         <translation>Непрочитанные сообщения</translation>
+    </message>
+    <message>
+        <source>Deleted message</source>
+        <translation>Удалённое сообщение</translation>
     </message>
 </context>
 <context>
@@ -690,6 +710,10 @@ Start one with the pencil button.</source>
     <message>
         <source>Copy Selected Text</source>
         <translation>Копировать выделенное</translation>
+    </message>
+    <message>
+        <source>Reply</source>
+        <translation>Ответить</translation>
     </message>
     <message>
         <source>Copy Text</source>

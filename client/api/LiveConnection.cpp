@@ -114,9 +114,10 @@ void LiveConnection::abortConnection()
         m_socket->abort();
 }
 
-QString LiveConnection::send(const QString &chatId, const QString &text, const QString &clientId)
+QString LiveConnection::send(const QString &chatId, const QString &text, const QString &clientId,
+    const std::optional<QString> &replyToId)
 {
-    m_outbox.append({ clientId.isEmpty() ? newUuid() : clientId, chatId, text });
+    m_outbox.append({ clientId.isEmpty() ? newUuid() : clientId, chatId, text, replyToId });
     if (m_greeted)
         transmitSend(m_outbox.last());
     return m_outbox.last().clientId;
@@ -124,7 +125,9 @@ QString LiveConnection::send(const QString &chatId, const QString &text, const Q
 
 void LiveConnection::transmitSend(const Outgoing &outgoing)
 {
-    transmit(SendCommand { { outgoing.chatId, outgoing.text, outgoing.clientId } }.toJson());
+    transmit(
+        SendCommand { { outgoing.chatId, outgoing.text, outgoing.clientId, outgoing.replyToId } }
+            .toJson());
 }
 
 void LiveConnection::resend(const QString &clientId)

@@ -58,7 +58,9 @@ public:
     // Queues a message and returns its client_id; it is sent now or after the
     // next connect. A message queued before the app last quit keeps the
     // `clientId` it was given then, so the server never takes it twice.
-    QString send(const QString &chatId, const QString &text, const QString &clientId = {});
+    // `replyToId`: the message it answers, if any.
+    QString send(const QString &chatId, const QString &text, const QString &clientId = {},
+        const std::optional<QString> &replyToId = std::nullopt);
     int unacknowledgedCount() const { return int(m_outbox.size()); }
     // At most one typing notice per chat every few seconds.
     void sendTyping(const QString &chatId);
@@ -111,6 +113,7 @@ private:
         QString clientId;
         QString chatId;
         QString text;
+        std::optional<QString> replyToId;
     };
     void transmit(const QJsonObject &frame);
     void transmitSend(const Outgoing &outgoing);

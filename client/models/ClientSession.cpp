@@ -260,8 +260,12 @@ void ClientSession::resumeCachedWork(const LocalCache::Account &account)
             continue;
         // The same client_id as before quitting: if the server got it then,
         // it answers with that message instead of storing a second one.
-        m_live->send(operation.chatId, operation.text, operation.key);
-        messages(operation.chatId)->addPending(operation.key, operation.text);
+        const QString &replyToId = operation.messageId;
+        m_live->send(operation.chatId, operation.text, operation.key,
+            replyToId.isEmpty() ? std::nullopt : std::optional(replyToId));
+        messages(operation.chatId)
+            ->addPending(
+                operation.key, operation.text, localReplyPreview(operation.chatId, replyToId));
         m_chats->addPending(operation.chatId, operation.text);
     }
 }
@@ -530,15 +534,30 @@ MessageModel *ClientSession::messages(const QString &chatId)
     return model;
 }
 
-void ClientSession::send(const QString &chatId, const QString &text)
+void ClientSession::send(const QString &chatId, const QString &text, const QString &replyToId)
 {
-    const QString clientId = m_live->send(chatId, text);
+    const QString clientId = m_live->send(
+        chatId, text, {}, replyToId.isEmpty() ? std::nullopt : std::optional(replyToId));
     // On disk before anything else: quitting now must not lose it.
     if (m_cache)
         m_cache->addPending(
-            { LocalCache::PendingOperation::Kind::Send, clientId, chatId, {}, text });
-    messages(chatId)->addPending(clientId, text);
+            { LocalCache::PendingOperation::Kind::Send, clientId, chatId, replyToId, text });
+    messages(chatId)->addPending(clientId, text, localReplyPreview(chatId, replyToId));
     m_chats->addPending(chatId, text);
+}
+
+std::optional<ReplyPreview> ClientSession::localReplyPreview(
+    const QString &chatId, const QString &messageId)
+{
+    if (messageId.isEmpty())
+        return std::nullopt;
+    MessageModel *model = messages(chatId);
+    const int row = model->rowOfId(messageId);
+    if (row < 0)
+        return std::nullopt;
+    const Message original = model->messageAt(row);
+    return ReplyPreview { original.id, original.senderId, original.sender.name,
+        ReplyPreview::cut(original.text), original.deleted };
 }
 
 void ClientSession::retryFailed(const QString &chatId, const QString &clientId)
@@ -549,9 +568,9 @@ void ClientSession::retryFailed(const QString &chatId, const QString &clientId)
         || model->index(row).data(MessageModel::DeliveryRole).value<MessageModel::Delivery>()
             != MessageModel::Delivery::Failed)
         return; // still on its way: sending it again would send it twice
-    const QString text = model->messageAt(row).text;
+    const Message failed = model->messageAt(row);
     model->discardFailed(clientId);
-    send(chatId, text);
+    send(chatId, failed.text, failed.replyTo ? failed.replyTo->id : QString());
 }
 
 void ClientSession::discardFailed(const QString &chatId, const QString &clientId)

@@ -72,8 +72,9 @@ public:
 
     // The timeline of one chat, created and loaded on first use.
     MessageModel *messages(const QString &chatId);
-    // Sends through the live socket (kept and retried until acknowledged).
-    void send(const QString &chatId, const QString &text);
+    // Sends through the live socket (kept and retried until acknowledged);
+    // `replyToId`, when not empty, is the message of that chat it answers.
+    void send(const QString &chatId, const QString &text, const QString &replyToId = {});
     // A message the server refused: send it again (a new send, with a new
     // client_id, at the bottom), or forget it.
     void retryFailed(const QString &chatId, const QString &clientId);
@@ -138,6 +139,10 @@ private:
     void applyLocally(const LocalCache::PendingOperation &operation);
     void sendNextQueuedOperation();
     QString chatOfMessage(const QString &messageId) const;
+    // What a pending reply shows of `messageId` until the server's answer
+    // brings the real preview: nothing when that message is not loaded.
+    std::optional<Messenger::ReplyPreview> localReplyPreview(
+        const QString &chatId, const QString &messageId);
     void watchForCache(MessageModel *model);
     void saveToCache();
     void startSession(const QString &accessToken, const QString &refreshToken);

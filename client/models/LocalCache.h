@@ -43,7 +43,9 @@ public:
         // The send's client_id; a generated id for edits and deletes; readKey() for reads.
         QString key;
         QString chatId;
-        QString messageId; // edits, deletes and reads
+        // Edits, deletes and reads: the message acted on; sends: the one it
+        // answers (empty when none).
+        QString messageId;
         QString text; // sends and edits
         bool operator==(const PendingOperation &) const = default;
     };

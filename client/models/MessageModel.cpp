@@ -2,6 +2,7 @@
 
 #include "Presentation.h"
 #include "client/api/ApiClient.h"
+#include "shared/Limits.h"
 
 #include <QLocale>
 #include <QLoggingCategory>
@@ -132,6 +133,14 @@ QVariant MessageModel::data(const QModelIndex &index, int role) const
                                                  : QVariant();
     case ClientIdRole:
         return item.clientId;
+    case ReplyToIdRole:
+        return message.replyTo ? message.replyTo->id : QString();
+    case ReplySenderNameRole:
+        return message.replyTo ? message.replyTo->senderName : QString();
+    case ReplyTextRole:
+        return message.replyTo ? message.replyTo->text : QString();
+    case ReplyDeletedRole:
+        return message.replyTo && message.replyTo->deleted;
     default:
         return {};
     }
@@ -146,7 +155,9 @@ QHash<int, QByteArray> MessageModel::roleNames() const
         { SeqRole, "seq" }, { ChatSeqRole, "chatSeq" }, { ShowSenderRole, "showSender" },
         { DaySeparatorRole, "daySeparator" }, { ClientIdRole, "clientId" },
         { LayoutStampRole, "layoutStamp" }, { FailureReasonRole, "failureReason" },
-        { UnreadDividerRole, "unreadDivider" }, { ServiceRole, "service" } });
+        { UnreadDividerRole, "unreadDivider" }, { ServiceRole, "service" },
+        { ReplyToIdRole, "replyToId" }, { ReplySenderNameRole, "replySenderName" },
+        { ReplyTextRole, "replyText" }, { ReplyDeletedRole, "replyDeleted" } });
     return names;
 }
 
@@ -165,19 +176,22 @@ void MessageModel::fetchMore(const QModelIndex &parent)
     query.limit = pageSize;
     if (oldestSeq > 0)
         query.beforeSeq = oldestSeq;
-    m_api->history(m_chatId, query).then(this, [this](const ApiResult<HistoryPage> &result) {
-        m_loadingOlder = false;
-        if (!result) {
-            Q_EMIT loadFailed(result.error().message());
-            return;
-        }
-        const HistoryPage &page = result.value();
-        m_atStart = !page.hasMore;
-        const int before = rowCount();
-        insertSorted(page.messages);
-        addCreatedLine();
-        Q_EMIT olderLoaded(rowCount() - before);
-    });
+    m_api->history(m_chatId, query)
+        .then(this, [this, generation = m_generation](const ApiResult<HistoryPage> &result) {
+            if (generation != m_generation)
+                return;
+            m_loadingOlder = false;
+            if (!result) {
+                Q_EMIT loadFailed(result.error().message());
+                return;
+            }
+            const HistoryPage &page = result.value();
+            m_atStart = !page.hasMore;
+            const int before = rowCount();
+            insertSorted(page.messages);
+            addCreatedLine();
+            Q_EMIT olderLoaded(rowCount() - before);
+        });
 }
 
 void MessageModel::setGroup(bool isGroup)
@@ -353,17 +367,20 @@ void MessageModel::fetchNewer()
     HistoryQuery query;
     query.afterSeq = newestSeq();
     query.limit = pageSize;
-    m_api->history(m_chatId, query).then(this, [this](const ApiResult<HistoryPage> &result) {
-        m_loadingNewer = false;
-        if (!result) {
-            Q_EMIT loadFailed(result.error().message());
-            return;
-        }
-        m_atEnd = !result.value().hasMore;
-        const int before = rowCount();
-        insertSorted(result.value().messages);
-        Q_EMIT newerLoaded(rowCount() - before);
-    });
+    m_api->history(m_chatId, query)
+        .then(this, [this, generation = m_generation](const ApiResult<HistoryPage> &result) {
+            if (generation != m_generation)
+                return;
+            m_loadingNewer = false;
+            if (!result) {
+                Q_EMIT loadFailed(result.error().message());
+                return;
+            }
+            m_atEnd = !result.value().hasMore;
+            const int before = rowCount();
+            insertSorted(result.value().messages);
+            Q_EMIT newerLoaded(rowCount() - before);
+        });
 }
 
 void MessageModel::applyMessage(const Message &message)
@@ -386,6 +403,9 @@ void MessageModel::applyMessage(const Message &message)
 
 void MessageModel::applyEdited(const Message &message)
 {
+    // Replies quote the message as it is now.
+    updateQuotesOf(message.id,
+        [&message](ReplyPreview &quote) { quote.text = ReplyPreview::cut(message.text); });
     const int row = rowOfId(message.id);
     if (row < 0)
         return;
@@ -397,13 +417,110 @@ void MessageModel::applyEdited(const Message &message)
 
 void MessageModel::applyDeleted(const QString &messageId)
 {
+    updateQuotesOf(messageId, [](ReplyPreview &quote) {
+        quote.deleted = true;
+        quote.text.clear();
+    });
     const int row = rowOfId(messageId);
     if (row < 0)
         return;
     Message updated = m_items.at(row).message;
     updated.deleted = true;
     updated.text.clear();
+    updated.replyTo.reset(); // as the server has it: a deleted message answers nothing
     replaceAt(row, updated);
+}
+
+void MessageModel::updateQuotesOf(
+    const QString &messageId, const std::function<void(ReplyPreview &)> &change)
+{
+    for (int row = 0; row < rowCount(); ++row) {
+        Item &item = m_items[row];
+        if (!item.message.replyTo || item.message.replyTo->id != messageId)
+            continue;
+        change(*item.message.replyTo);
+        ++item.revision;
+        Q_EMIT dataChanged(index(row), index(row));
+    }
+}
+
+void MessageModel::loadAroundMessage(const QString &messageId)
+{
+    if (!m_api || messageId.isEmpty() || m_loadingAroundId == messageId)
+        return;
+    m_loadingAroundId = messageId;
+    // A reply names its original by id only: look for its seq in the older
+    // pages (from the oldest loaded message back), then load the page around it.
+    const int end = pendingStart();
+    qint64 oldestSeq = 0;
+    for (int row = 0; row < end && oldestSeq == 0; ++row)
+        oldestSeq = m_items.at(row).service ? 0 : m_items.at(row).message.seq;
+    locateAndLoadAround(messageId, oldestSeq);
+}
+
+void MessageModel::locateAndLoadAround(const QString &messageId, qint64 beforeSeq)
+{
+    HistoryQuery query;
+    query.limit = Limits::historyPageMax;
+    if (beforeSeq > 0)
+        query.beforeSeq = beforeSeq;
+    m_api->history(m_chatId, query)
+        .then(this, [this, messageId](const ApiResult<HistoryPage> &result) {
+            if (m_loadingAroundId != messageId)
+                return; // another jump since
+            if (!result) {
+                m_loadingAroundId.clear();
+                Q_EMIT loadFailed(result.error().message());
+                return;
+            }
+            const QList<Message> &page = result.value().messages; // newest first
+            for (const Message &message : page) {
+                if (message.id == messageId) {
+                    replaceWithPageAround(messageId, message.seq);
+                    return;
+                }
+            }
+            if (!result.value().hasMore || page.isEmpty()) {
+                m_loadingAroundId.clear(); // not in this chat (any more)
+                return;
+            }
+            locateAndLoadAround(messageId, page.last().seq);
+        });
+}
+
+void MessageModel::replaceWithPageAround(const QString &messageId, qint64 seq)
+{
+    HistoryQuery query;
+    query.aroundSeq = seq;
+    query.limit = pageSize;
+    m_api->history(m_chatId, query)
+        .then(this, [this, messageId](const ApiResult<HistoryPage> &result) {
+            if (m_loadingAroundId != messageId)
+                return;
+            m_loadingAroundId.clear();
+            if (!result) {
+                Q_EMIT loadFailed(result.error().message());
+                return;
+            }
+            const HistoryPage &page = result.value();
+            // The timeline becomes that page (and what is still on its way,
+            // at the bottom); the rest comes back as the user scrolls.
+            beginResetModel();
+            ++m_generation;
+            m_loadingOlder = m_loadingNewer = m_fillingGap = false;
+            m_gapTimer.stop();
+            m_items.remove(0, pendingStart());
+            m_ids.clear();
+            m_chatSeqs.clear();
+            m_contiguousUpTo = 0;
+            m_createdShown = false;
+            m_atStart = !page.hasMore;
+            m_atEnd = page.messages.isEmpty() || page.messages.first().chatSeq >= page.total;
+            endResetModel();
+            insertSorted(page.messages);
+            addCreatedLine();
+            Q_EMIT aroundLoaded(messageId);
+        });
 }
 
 void MessageModel::applyReadByAll(qint64 seq)
@@ -422,7 +539,8 @@ void MessageModel::applyReadByAll(qint64 seq)
     }
 }
 
-void MessageModel::addPending(const QString &clientId, const QString &text)
+void MessageModel::addPending(
+    const QString &clientId, const QString &text, const std::optional<ReplyPreview> &replyTo)
 {
     Message message;
     message.chatId = m_chatId;
@@ -430,6 +548,7 @@ void MessageModel::addPending(const QString &clientId, const QString &text)
     message.text = text;
     message.timestamp = QDateTime::currentMSecsSinceEpoch() * 1000;
     message.clientId = clientId;
+    message.replyTo = replyTo;
     const Item item(message, Delivery::Pending, clientId);
     const int row = rowCount();
     beginInsertRows({}, row, row);
@@ -666,14 +785,17 @@ void MessageModel::fillGap()
     qCDebug(lcTimeline) << "filling" << missing << "missing messages after chat_seq"
                         << m_contiguousUpTo;
     m_fillingGap = true;
-    m_api->history(m_chatId, query).then(this, [this](const ApiResult<HistoryPage> &result) {
-        m_fillingGap = false;
-        if (!result) {
-            scheduleGapCheck(); // try again shortly
-            return;
-        }
-        insertSorted(result.value().messages);
-    });
+    m_api->history(m_chatId, query)
+        .then(this, [this, generation = m_generation](const ApiResult<HistoryPage> &result) {
+            if (generation != m_generation)
+                return;
+            m_fillingGap = false;
+            if (!result) {
+                scheduleGapCheck(); // try again shortly
+                return;
+            }
+            insertSorted(result.value().messages);
+        });
 }
 
 MessageModel::Delivery MessageModel::deliveryOf(const Message &message) const

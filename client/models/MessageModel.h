@@ -8,6 +8,8 @@
 #include <QSet>
 #include <QTimer>
 
+#include <functional>
+
 namespace Messenger::Client {
 
 class ApiClient;
@@ -48,6 +50,11 @@ public:
         // True for a service line ("Group created", "Bob joined the group"):
         // TextRole says it, it has no id, sender or delivery.
         ServiceRole,
+        // The message this one answers, as it is now (empty id: none).
+        ReplyToIdRole,
+        ReplySenderNameRole,
+        ReplyTextRole, // the start of its text, empty once deleted
+        ReplyDeletedRole,
     };
     Q_ENUM(Roles)
     enum class Delivery { Pending, Failed, Sent, Read };
@@ -86,6 +93,10 @@ public:
     void applyMessage(const Messenger::Message &message);
     void applyEdited(const Messenger::Message &message);
     void applyDeleted(const QString &messageId);
+    // Jumps to a message that is not loaded: the timeline is replaced by the
+    // page around it (newer pages follow with fetchNewer(), older ones with
+    // fetchMore()); aroundLoaded() follows, or loadFailed().
+    void loadAroundMessage(const QString &messageId);
     // Everyone else has read up to `seq`: my messages up to it get the double tick.
     void applyReadByAll(qint64 seq);
     // Someone in a group read something: ask the server (shortly, once for a
@@ -102,7 +113,8 @@ public:
     void applyUserUpdated(const Messenger::User &user);
 
     // The user's own sends, before and after the server's answer.
-    void addPending(const QString &clientId, const QString &text);
+    void addPending(const QString &clientId, const QString &text,
+        const std::optional<Messenger::ReplyPreview> &replyTo = std::nullopt);
     void acknowledge(const QString &clientId, const Messenger::Message &message);
     // The server refused it for `reason`: it stays, marked, and is not resent.
     void markFailed(const QString &clientId, const QString &reason);
@@ -132,6 +144,8 @@ Q_SIGNALS:
     void initialLoaded();
     void olderLoaded(int count);
     void newerLoaded(int count);
+    // loadAroundMessage() has put the page around `messageId` in place.
+    void aroundLoaded(const QString &messageId);
     void loadFailed(const QString &message);
 
 private:
@@ -157,6 +171,12 @@ private:
     void finishInitialLoad(const ApiResult<Messenger::HistoryPage> &result);
     void insertSorted(const QList<Messenger::Message> &messages);
     void replaceAt(int row, const Messenger::Message &message);
+    // Applies `change` to the quote of every reply to `messageId`.
+    void updateQuotesOf(
+        const QString &messageId, const std::function<void(Messenger::ReplyPreview &)> &change);
+    // Finds the seq of `messageId`, older than `beforeSeq`, a page at a time.
+    void locateAndLoadAround(const QString &messageId, qint64 beforeSeq);
+    void replaceWithPageAround(const QString &messageId, qint64 seq);
     int pendingStart() const;
     void scheduleGapCheck();
     void fillGap();
@@ -190,6 +210,10 @@ private:
     bool m_atEnd = true;
     bool m_loadingNewer = false;
     bool m_fillingGap = false;
+    // Bumped when loadAroundMessage() replaces the timeline: pages asked for
+    // before then do not belong in it.
+    quint64 m_generation = 0;
+    QString m_loadingAroundId; // the message loadAroundMessage() is looking for
     QTimer m_gapTimer;
     QTimer m_readStateTimer;
 };

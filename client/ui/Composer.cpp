@@ -30,7 +30,10 @@ qsizetype sendableLength(const QString &text)
 Composer::Composer(QWidget *parent)
     : QWidget(parent)
     , m_editBar(new QWidget(this))
+    , m_barIcon(new QLabel(m_editBar))
+    , m_barTitle(new QLabel(m_editBar))
     , m_editPreview(new QLabel(m_editBar))
+    , m_barClose(new QToolButton(m_editBar))
     , m_input(new QPlainTextEdit(this))
     , m_sendButton(new QToolButton(this))
     , m_counter(new QLabel(this))
@@ -42,26 +45,27 @@ Composer::Composer(QWidget *parent)
 
     auto *editLayout = new QHBoxLayout(m_editBar);
     editLayout->setContentsMargins(12, 6, 6, 0);
-    auto *editIcon = new QLabel(m_editBar);
-    editIcon->setPixmap(QIcon(u":/icons/edit.svg"_s).pixmap(20, 20));
-    auto *editTitle = new QLabel(tr("Edit message"), m_editBar);
-    QPalette accent = editTitle->palette();
+    QPalette accent = m_barTitle->palette();
     accent.setColor(QPalette::WindowText, Theme::accentText);
-    editTitle->setPalette(accent);
-    editTitle->setFont(Theme::withPointSizeDelta(font(), 0, true));
+    m_barTitle->setPalette(accent);
+    m_barTitle->setFont(Theme::withPointSizeDelta(font(), 0, true));
+    m_barTitle->setTextFormat(Qt::PlainText);
     m_editPreview->setTextFormat(Qt::PlainText);
-    auto *cancel = new QToolButton(m_editBar);
-    cancel->setIcon(QIcon(u":/icons/close.svg"_s));
-    cancel->setAutoRaise(true);
-    cancel->setToolTip(tr("Cancel editing"));
-    connect(cancel, &QToolButton::clicked, this, &Composer::cancelEdit);
+    m_barClose->setIcon(QIcon(u":/icons/close.svg"_s));
+    m_barClose->setAutoRaise(true);
+    connect(m_barClose, &QToolButton::clicked, this, [this] {
+        if (isEditing())
+            cancelEdit();
+        else
+            cancelReply();
+    });
     auto *editText = new QVBoxLayout;
     editText->setSpacing(0);
-    editText->addWidget(editTitle);
+    editText->addWidget(m_barTitle);
     editText->addWidget(m_editPreview);
-    editLayout->addWidget(editIcon);
+    editLayout->addWidget(m_barIcon);
     editLayout->addLayout(editText, 1);
-    editLayout->addWidget(cancel);
+    editLayout->addWidget(m_barClose);
     m_editBar->hide();
     outer->addWidget(m_editBar);
 
@@ -117,14 +121,25 @@ void Composer::focusInput()
     m_input->setFocus(Qt::OtherFocusReason);
 }
 
+void Composer::showBar(bool reply, const QString &title, const QString &preview)
+{
+    m_barIcon->setPixmap(
+        QIcon(reply ? u":/icons/reply.svg"_s : u":/icons/edit.svg"_s).pixmap(20, 20));
+    m_barTitle->setText(title);
+    m_editPreview->setText(
+        fontMetrics().elidedText(QString(preview).replace(u'\n', u' '), Qt::ElideRight, 400));
+    m_barClose->setToolTip(reply ? tr("Cancel reply") : tr("Cancel editing"));
+    m_barClose->setAccessibleName(m_barClose->toolTip());
+    m_editBar->show();
+}
+
 void Composer::beginEdit(const QString &messageId, const QString &text)
 {
+    cancelReply(); // one at a time, as in Telegram
     if (!isEditing())
         m_draftBeforeEdit = m_input->toPlainText();
     m_editingId = messageId;
-    m_editPreview->setText(
-        fontMetrics().elidedText(QString(text).replace(u'\n', u' '), Qt::ElideRight, 400));
-    m_editBar->show();
+    showBar(false, tr("Edit message"), text);
     setText(text);
     focusInput();
 }
@@ -138,6 +153,22 @@ void Composer::cancelEdit()
     setText(m_draftBeforeEdit);
 }
 
+void Composer::beginReply(const QString &messageId, const QString &senderName, const QString &text)
+{
+    cancelEdit();
+    m_replyToId = messageId;
+    showBar(true, tr("Reply to %1").arg(senderName), text);
+    focusInput();
+}
+
+void Composer::cancelReply()
+{
+    if (!isReplying())
+        return;
+    m_replyToId.clear();
+    m_editBar->hide();
+}
+
 bool Composer::eventFilter(QObject *watched, QEvent *event)
 {
     if (watched == m_input && event->type() == QEvent::KeyPress) {
@@ -147,8 +178,11 @@ bool Composer::eventFilter(QObject *watched, QEvent *event)
             submit();
             return true;
         }
-        if (key->key() == Qt::Key_Escape && isEditing()) {
-            cancelEdit();
+        if (key->key() == Qt::Key_Escape && (isEditing() || isReplying())) {
+            if (isEditing())
+                cancelEdit();
+            else
+                cancelReply();
             return true;
         }
         if (key->key() == Qt::Key_Up && key->modifiers() == Qt::NoModifier && !isEditing()
@@ -172,9 +206,11 @@ void Composer::submit()
         Q_EMIT editSubmitted(id, text);
         return;
     }
+    const QString replyToId = std::exchange(m_replyToId, {});
+    m_editBar->hide();
     clear();
     Q_EMIT textEdited({});
-    Q_EMIT sendRequested(text);
+    Q_EMIT sendRequested(text, replyToId);
 }
 
 void Composer::updateState()

@@ -116,6 +116,8 @@ enum class ShortcutAction {
     PreviousChat,
     NextChat,
     EditLast,
+    ReplyToOlder,
+    ReplyToNewer,
     CloseInfo
 };
 struct ShortcutRow
@@ -143,9 +145,16 @@ const ShortcutRow shortcutRows[] = {
     { ShortcutAction::EditLast, QKeySequence(Qt::Key_Up),
         QT_TRANSLATE_NOOP("Messenger::Client::MainWindow",
             "Edit your last message (in an empty message field)") },
+    // As in Telegram Desktop: Ctrl+Up replies to the newest message, again to
+    // the one before it, and so on; Ctrl+Down goes back (past the newest: no reply).
+    { ShortcutAction::ReplyToOlder, QKeySequence(Qt::CTRL | Qt::Key_Up),
+        QT_TRANSLATE_NOOP("Messenger::Client::MainWindow",
+            "Reply to a message: the newest, then each older one") },
+    { ShortcutAction::ReplyToNewer, QKeySequence(Qt::CTRL | Qt::Key_Down),
+        QT_TRANSLATE_NOOP("Messenger::Client::MainWindow", "Reply to the next newer message") },
     { ShortcutAction::CloseInfo, QKeySequence(Qt::Key_Escape),
         QT_TRANSLATE_NOOP("Messenger::Client::MainWindow",
-            "Cancel editing; close the chat info; clear the search") },
+            "Cancel editing or the reply; close the chat info; clear the search") },
     { ShortcutAction::Quit, QKeySequence(Qt::CTRL | Qt::Key_Q),
         QT_TRANSLATE_NOOP("Messenger::Client::MainWindow", "Quit") },
 };
@@ -181,6 +190,12 @@ void MainWindow::bindShortcuts()
             break;
         case ShortcutAction::NextChat:
             action = [this] { openNeighbourChat(+1); };
+            break;
+        case ShortcutAction::ReplyToOlder:
+            action = [this] { replyToNeighbour(-1); };
+            break;
+        case ShortcutAction::ReplyToNewer:
+            action = [this] { replyToNeighbour(+1); };
             break;
         case ShortcutAction::EditLast:
         case ShortcutAction::CloseInfo:
@@ -232,6 +247,33 @@ void MainWindow::editLastMessage()
             return;
         }
     }
+}
+
+void MainWindow::replyToNeighbour(int step)
+{
+    MessageModel *messages = m_chatId.isEmpty() ? nullptr : m_session->messages(m_chatId);
+    if (!messages)
+        return;
+    // From the message replied to now, or from below the newest.
+    const int current = m_composer->isReplying() ? messages->rowOfId(m_composer->replyToId()) : -1;
+    int row = current >= 0 ? current : messages->rowCount();
+    for (row += step; row >= 0 && row < messages->rowCount(); row += step) {
+        const QModelIndex index = messages->index(row);
+        if (!index.data(MessageModel::IdRole).toString().isEmpty()
+            && !index.data(MessageModel::DeletedRole).toBool())
+            break;
+    }
+    if (row < 0)
+        return; // the oldest loaded already: stay there
+    if (row >= messages->rowCount()) {
+        m_composer->cancelReply();
+        return;
+    }
+    const QModelIndex index = messages->index(row);
+    const QString id = index.data(MessageModel::IdRole).toString();
+    m_composer->beginReply(id, index.data(MessageModel::SenderNameRole).toString(),
+        index.data(MessageModel::TextRole).toString());
+    m_timeline->showMessage(id);
 }
 
 void MainWindow::showShortcuts()
@@ -444,15 +486,17 @@ QWidget *MainWindow::buildChatPanel()
         [this] { m_infoButton->setChecked(false); });
     m_chatStack->addWidget(page);
 
-    connect(m_composer, &Composer::sendRequested, this, [this](const QString &text) {
-        m_session->send(m_chatId, text);
-        m_timeline->scrollToRowOrBottom(-1);
-    });
+    connect(m_composer, &Composer::sendRequested, this,
+        [this](const QString &text, const QString &replyToId) {
+            m_session->send(m_chatId, text, replyToId);
+            m_timeline->scrollToRowOrBottom(-1);
+        });
     connect(m_composer, &Composer::editSubmitted, m_session, &ClientSession::edit);
     connect(m_composer, &Composer::typed, this, [this] { m_session->notifyTyping(m_chatId); });
     connect(m_composer, &Composer::textEdited, this,
         [this](const QString &text) { m_session->setDraft(m_chatId, text); });
     connect(m_timeline, &TimelineView::editRequested, m_composer, &Composer::beginEdit);
+    connect(m_timeline, &TimelineView::replyRequested, m_composer, &Composer::beginReply);
     connect(m_timeline, &TimelineView::deleteRequested, this, [this](const QString &messageId) {
         confirmAction(this, tr("Delete Message"), tr("Delete this message for everyone?"),
             tr("Delete"), [this, messageId] { m_session->remove(messageId); });
@@ -483,6 +527,7 @@ void MainWindow::openChat(const QString &chatId)
         return;
     if (m_composer->isEditing())
         m_composer->cancelEdit();
+    m_composer->cancelReply(); // it answers a message of the chat being left
     m_chatId = chatId;
     m_chatPositioned = false;
     m_markReadTimer.stop();

@@ -82,6 +82,8 @@ private:
     // personal chat with the person found.
     void openResult(const QModelIndex &index);
     void editLastMessage();
+    // Ctrl+Up (-1) and Ctrl+Down (+1): the reply moves to an older or newer message.
+    void replyToNeighbour(int step);
     void bindShortcuts();
     void showNewChatDialog(bool group);
     void updateHeader();

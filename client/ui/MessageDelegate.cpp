@@ -6,6 +6,7 @@
 
 #include <QIcon>
 #include <QPainter>
+#include <QPainterPath>
 #include <QRegularExpression>
 
 using namespace Qt::StringLiterals;
@@ -21,6 +22,10 @@ constexpr int separatorHeight = 26;
 constexpr int unreadDividerHeight = 26;
 constexpr int tickSize = 16;
 constexpr qreal radius = 12;
+constexpr int quoteBarWidth = 3;
+constexpr int quotePaddingX = 8;
+constexpr int quotePaddingY = 3;
+constexpr int quoteGap = 4; // between the quote and the text
 
 QList<BubbleGeometry::Link> findLinks(const QString &text)
 {
@@ -67,6 +72,68 @@ QString rowIdentity(const QModelIndex &index)
         + index.data(MessageModel::ClientIdRole).toString();
 }
 
+// A reply's quote: who wrote the original and its text on one line.
+struct Quote
+{
+    QString sender;
+    QString text;
+    bool deleted = false;
+};
+
+std::optional<Quote> quoteOf(const QModelIndex &index)
+{
+    if (index.data(MessageModel::ReplyToIdRole).toString().isEmpty()
+        || index.data(MessageModel::DeletedRole).toBool())
+        return std::nullopt;
+    const bool deleted = index.data(MessageModel::ReplyDeletedRole).toBool();
+    return Quote { index.data(MessageModel::ReplySenderNameRole).toString(),
+        deleted ? MessageDelegate::tr("Deleted message")
+                : index.data(MessageModel::ReplyTextRole).toString().simplified(),
+        deleted };
+}
+
+QFont quoteSenderFont(const QFont &font)
+{
+    return Theme::withPointSizeDelta(font, -1, true);
+}
+
+QFont quoteTextFont(const QFont &font, bool deleted)
+{
+    QFont text = Theme::withPointSizeDelta(font, -1);
+    text.setItalic(deleted);
+    return text;
+}
+
+void paintQuote(QPainter *painter, const QRect &rect, const Quote &quote, const QFont &font)
+{
+    painter->save();
+    QColor tint = Theme::accent;
+    tint.setAlpha(28);
+    QPainterPath clip;
+    clip.addRoundedRect(rect, 4, 4);
+    painter->setClipPath(clip);
+    painter->fillRect(rect, tint);
+    painter->fillRect(QRect(rect.topLeft(), QSize(quoteBarWidth, rect.height())), Theme::accent);
+    const QRect inner = rect.adjusted(
+        quoteBarWidth + quotePaddingX, quotePaddingY, -quotePaddingX, -quotePaddingY);
+    const QFont senderFont = quoteSenderFont(font);
+    const QFontMetrics senderMetrics(senderFont);
+    painter->setFont(senderFont);
+    painter->setPen(Theme::accentText);
+    painter->drawText(QRect(inner.topLeft(), QSize(inner.width(), senderMetrics.height())),
+        Qt::AlignLeft | Qt::AlignVCenter,
+        senderMetrics.elidedText(quote.sender, Qt::ElideRight, inner.width()));
+    const QFont textFont = quoteTextFont(font, quote.deleted);
+    const QFontMetrics textMetrics(textFont);
+    painter->setFont(textFont);
+    painter->setPen(quote.deleted ? Theme::textSecondary : Theme::textPrimary);
+    painter->drawText(QRect(inner.left(), inner.top() + senderMetrics.height(), inner.width(),
+                          textMetrics.height()),
+        Qt::AlignLeft | Qt::AlignVCenter,
+        textMetrics.elidedText(quote.text, Qt::ElideRight, inner.width()));
+    painter->restore();
+}
+
 QString metaText(const QModelIndex &index)
 {
     const QString time = Presentation::messageTime(index.data(MessageModel::TimeRole).toDateTime());
@@ -104,9 +171,14 @@ const BubbleGeometry &MessageDelegate::geometry(
     const QString text = index.data(MessageModel::TextRole).toString();
     const QString meta = metaText(index);
     const QString identity = rowIdentity(index);
+    const std::optional<Quote> quote = quoteOf(index);
     const QString key = identity + u'\x1f' + QString::number(width) + u'\x1f' + font.key() + u'\x1f'
         + separator + u'\x1f' + meta + u'\x1f' + QChar(showSender ? u'S' : u's')
-        + QChar(deleted ? u'D' : u'd') + QChar(unreadDivider ? u'U' : u'u') + text;
+        + QChar(deleted ? u'D' : u'd') + QChar(unreadDivider ? u'U' : u'u')
+        + (quote ? u'\x1d' + quote->sender + u'\x1d' + quote->text
+                    + QChar(quote->deleted ? u'D' : u'd')
+                 : QString())
+        + u'\x1f' + text;
     if (BubbleGeometry *cached = m_layouts.object(key))
         return *cached;
 
@@ -202,14 +274,28 @@ const BubbleGeometry &MessageDelegate::geometry(
         innerWidth = std::max(innerWidth, metaWidth);
         innerHeight += smallMetrics.height();
     }
+    int quoteHeight = 0;
+    if (quote) {
+        const QFontMetrics senderMetrics(quoteSenderFont(font));
+        const QFontMetrics textMetrics(quoteTextFont(font, quote->deleted));
+        quoteHeight = senderMetrics.height() + textMetrics.height() + 2 * quotePaddingY;
+        const int quoteWidth = std::max(senderMetrics.horizontalAdvance(quote->sender),
+                                   textMetrics.horizontalAdvance(quote->text))
+            + quoteBarWidth + 2 * quotePaddingX;
+        innerWidth = std::max(innerWidth, quoteWidth);
+    }
     innerWidth = std::min(std::max(innerWidth, senderWidth), maxTextWidth);
+    const int quoteSpace = quote ? quoteHeight + quoteGap : 0;
     const int bubbleWidth = innerWidth + 2 * paddingX;
-    const int bubbleHeight = innerHeight + senderHeight + 2 * paddingY;
+    const int bubbleHeight = innerHeight + senderHeight + quoteSpace + 2 * paddingY;
     const int bubbleLeft = mine ? width - sideMargin - bubbleWidth : sideMargin;
     g->bubble = QRect(bubbleLeft, y, bubbleWidth, bubbleHeight);
     if (showSender)
         g->sender = QRect(bubbleLeft + paddingX, y + paddingY, innerWidth, senderHeight);
-    g->textOrigin = QPointF(bubbleLeft + paddingX, y + paddingY + senderHeight);
+    if (quote)
+        g->quote
+            = QRect(bubbleLeft + paddingX, y + paddingY + senderHeight, innerWidth, quoteHeight);
+    g->textOrigin = QPointF(bubbleLeft + paddingX, y + paddingY + senderHeight + quoteSpace);
     g->meta = QRect(g->bubble.right() - paddingX - metaWidth,
         g->bubble.bottom() - paddingY - smallMetrics.height() + 2, metaWidth,
         smallMetrics.height());
@@ -227,6 +313,12 @@ void MessageDelegate::paint(
     painter->save();
     painter->translate(option.rect.topLeft());
     painter->setRenderHint(QPainter::Antialiasing);
+
+    if (m_highlighted.isValid() && m_highlighted == index) {
+        QColor tint = Theme::accent;
+        tint.setAlpha(40);
+        painter->fillRect(QRect(0, 0, m_viewWidth, g.height), tint);
+    }
 
     if (!g.unreadDivider.isNull()) {
         painter->setPen(Qt::NoPen);
@@ -279,6 +371,11 @@ void MessageDelegate::paint(
         painter->setFont(Theme::withPointSizeDelta(option.font, 0, true));
         painter->drawText(g.sender, Qt::AlignLeft | Qt::AlignTop,
             index.data(MessageModel::SenderNameRole).toString());
+    }
+
+    if (!g.quote.isNull()) {
+        if (const std::optional<Quote> quote = quoteOf(index))
+            paintQuote(painter, g.quote, *quote, option.font);
     }
 
     painter->setPen(

@@ -16,6 +16,7 @@ struct BubbleGeometry
     QRect unreadDivider; // the "Unread messages" band across the row, empty if none
     QRect separator; // the day pill, empty if none
     QRect sender; // the sender's name in groups, empty if none
+    QRect quote; // the quoted message of a reply (click: go there), empty if none
     QRect bubble;
     QPointF textOrigin; // where `layout` is drawn
     QRect meta; // "edited 12:30 ✓✓" in the bubble's bottom-right corner
@@ -30,8 +31,9 @@ struct BubbleGeometry
 };
 
 // Paints message bubbles from MessageModel's roles: mine on the right, others
-// on the left, sender names in groups, the "Unread messages" divider, day
-// separators, time, edited mark and delivery ticks. Text is laid out once per (message, text,
+// on the left, sender names in groups, the quote of the message a reply
+// answers, the "Unread messages" divider, day separators, time, edited mark
+// and delivery ticks. Text is laid out once per (message, text,
 // width) and kept in a cache, so scrolling through thousands of messages does no layout work.
 class MessageDelegate : public QStyledItemDelegate
 {
@@ -55,6 +57,9 @@ public:
         m_layouts.clear();
         m_heights.clear();
     }
+    // A message shown briefly with a tint (where a jump to it landed).
+    void setHighlighted(const QPersistentModelIndex &index) { m_highlighted = index; }
+    QPersistentModelIndex highlighted() const { return m_highlighted; }
     // QListView asks for size hints without a width; the view tells us its own.
     void setViewWidth(int width) { m_viewWidth = width; }
 
@@ -71,6 +76,7 @@ private:
     mutable QHash<QString, Height> m_heights;
     int m_viewWidth = 400;
     QPersistentModelIndex m_selectionIndex;
+    QPersistentModelIndex m_highlighted;
     int m_selectionStart = 0;
     int m_selectionEnd = 0;
 };

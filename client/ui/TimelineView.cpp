@@ -13,6 +13,7 @@
 #include <QMenu>
 #include <QPainter>
 #include <QScrollBar>
+#include <QTimer>
 #include <QToolButton>
 
 using namespace Qt::StringLiterals;
@@ -42,7 +43,14 @@ TimelineView::TimelineView(QWidget *parent)
     , m_gate(new FetchGate(this))
     , m_jumpButton(new QToolButton(this))
     , m_emptyLabel(new QLabel(tr("No messages yet"), this))
+    , m_highlightTimer(new QTimer(this))
 {
+    m_highlightTimer->setSingleShot(true);
+    m_highlightTimer->setInterval(1500);
+    connect(m_highlightTimer, &QTimer::timeout, this, [this] {
+        m_delegate->setHighlighted({});
+        viewport()->update();
+    });
     setItemDelegate(m_delegate);
     setVerticalScrollMode(QAbstractItemView::ScrollPerPixel);
     setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
@@ -103,9 +111,13 @@ void TimelineView::setMessageModel(MessageModel *model)
     m_stickToBottom = true;
     m_arrivedBelow = 0;
     m_gate->setSourceModel(model);
-    if (model)
+    m_goingToNewest = false;
+    if (model) {
         connect(model, &MessageModel::initialLoaded, this, &TimelineView::updateOverlays,
             Qt::UniqueConnection);
+        connect(model, &MessageModel::newerLoaded, this, &TimelineView::continueToNewest,
+            Qt::UniqueConnection);
+    }
     updateOverlays();
 }
 
@@ -137,7 +149,17 @@ void TimelineView::jumpToBottom()
     // The user asked for the newest: follow the bottom, and the pages below
     // what is loaded come in one after another until it is reached.
     m_arrivedBelow = 0;
+    m_goingToNewest = m_model && !m_model->isAtEnd();
     scrollToRowOrBottom(-1);
+    updateOverlays();
+}
+
+void TimelineView::continueToNewest()
+{
+    if (!m_goingToNewest || !m_model || sender() != m_model)
+        return;
+    m_goingToNewest = !m_model->isAtEnd();
+    scrollToRowOrBottom(-1); // and the next page, while there is one
     updateOverlays();
 }
 
@@ -200,6 +222,61 @@ qint64 TimelineView::newestVisibleSeq() const
 QString TimelineView::selectedText() const
 {
     return m_delegate->selectedText();
+}
+
+void TimelineView::showMessage(const QString &messageId)
+{
+    if (!m_model || messageId.isEmpty())
+        return;
+    const int row = m_model->rowOfId(messageId);
+    if (row >= 0) {
+        highlightRow(row);
+        return;
+    }
+    connect(
+        m_model, &MessageModel::aroundLoaded, this,
+        [this, messageId](const QString &loaded) {
+            if (loaded == messageId && m_model)
+                highlightRow(m_model->rowOfId(messageId));
+        },
+        Qt::SingleShotConnection);
+    m_model->loadAroundMessage(messageId);
+}
+
+void TimelineView::highlightRow(int row)
+{
+    if (row < 0)
+        return;
+    const QModelIndex index = m_gate->index(row, 0);
+    m_goingToNewest = false;
+    doItemsLayout();
+    m_anchor = QPersistentModelIndex();
+    scrollTo(index, QAbstractItemView::PositionAtCenter);
+    m_stickToBottom = isAtEnd();
+    m_delegate->setHighlighted(index);
+    m_highlightTimer->start();
+    viewport()->update();
+    updateOverlays();
+    Q_EMIT visibleMessagesChanged();
+}
+
+QString TimelineView::highlightedMessageId() const
+{
+    const QPersistentModelIndex index = m_delegate->highlighted();
+    return index.isValid() ? index.data(MessageModel::IdRole).toString() : QString();
+}
+
+QString TimelineView::quoteAt(const QPoint &point) const
+{
+    const QModelIndex index = indexAt(point);
+    if (!index.isValid())
+        return {};
+    const QRect row = visualRect(index);
+    const BubbleGeometry &g
+        = m_delegate->geometry(index, QRect(row.topLeft(), QSize(viewport()->width(), 0)), font());
+    return g.quote.contains(point - row.topLeft())
+        ? index.data(MessageModel::ReplyToIdRole).toString()
+        : QString();
 }
 
 void TimelineView::resizeEvent(QResizeEvent *event)
@@ -304,6 +381,7 @@ void TimelineView::mousePressEvent(QMouseEvent *event)
         QListView::mousePressEvent(event);
         return;
     }
+    m_pressQuote = quoteAt(event->position().toPoint());
     const TextHit hit = hitTest(event->position().toPoint());
     m_pressIndex = hit.index;
     m_pressPosition = hit.position;
@@ -315,9 +393,10 @@ void TimelineView::mousePressEvent(QMouseEvent *event)
 void TimelineView::mouseMoveEvent(QMouseEvent *event)
 {
     const TextHit hit = hitTest(event->position().toPoint());
-    viewport()->setCursor(!hit.link.isEmpty() ? Qt::PointingHandCursor
-            : hit.position >= 0               ? Qt::IBeamCursor
-                                              : Qt::ArrowCursor);
+    const bool onQuote = !quoteAt(event->position().toPoint()).isEmpty();
+    viewport()->setCursor(!hit.link.isEmpty() || onQuote ? Qt::PointingHandCursor
+            : hit.position >= 0                          ? Qt::IBeamCursor
+                                                         : Qt::ArrowCursor);
     if (!(event->buttons() & Qt::LeftButton) || !m_pressIndex.isValid() || m_pressPosition < 0)
         return;
     // Selection stays within the message it started in.
@@ -340,7 +419,11 @@ void TimelineView::mouseReleaseEvent(QMouseEvent *event)
         const TextHit hit = hitTest(event->position().toPoint());
         if (!hit.link.isEmpty() && hit.index == m_pressIndex)
             QDesktopServices::openUrl(QUrl(hit.link));
+        const QString quote = quoteAt(event->position().toPoint());
+        if (!quote.isEmpty() && quote == m_pressQuote)
+            showMessage(quote);
     }
+    m_pressQuote.clear();
     m_selecting = false;
     QListView::mouseReleaseEvent(event);
 }
@@ -432,6 +515,13 @@ void TimelineView::contextMenuEvent(QContextMenuEvent *event)
     // Not exec(): the menu must not hold a nested event loop (or a test) while open.
     auto *menu = new QMenu(this);
     menu->setAttribute(Qt::WA_DeleteOnClose);
+    if (!deleted && !id.isEmpty()) {
+        menu->addAction(QIcon(u":/icons/reply.svg"_s), tr("Reply"), this,
+            [this, id, text, sender = index.data(MessageModel::SenderNameRole).toString()] {
+                Q_EMIT replyRequested(id, sender, text);
+            });
+        menu->addSeparator();
+    }
     if (!selected.isEmpty()) {
         menu->addAction(QIcon(u":/icons/copy.svg"_s), tr("Copy Selected Text"), this,
             [this, selected] { copyToClipboard(selected); });

@@ -7,6 +7,7 @@
 #include "client/models/MessageModel.h"
 
 class QLabel;
+class QTimer;
 class QToolButton;
 
 namespace Messenger::Client {
@@ -38,8 +39,16 @@ public:
     // The newest message whose bubble is on screen, wholly or mostly; 0 if none.
     qint64 newestVisibleSeq() const;
     QString selectedText() const;
+    // Shows a message in the middle of the screen, tinted for a moment; one
+    // not loaded comes with the page around it (the rest follows as the user
+    // scrolls). Clicking a reply's quote does this for the original.
+    void showMessage(const QString &messageId);
+    // The message tinted by showMessage(), until the tint fades; else empty.
+    QString highlightedMessageId() const;
 
 Q_SIGNALS:
+    // Reply, from a message's context menu.
+    void replyRequested(const QString &messageId, const QString &senderName, const QString &text);
     void editRequested(const QString &messageId, const QString &text);
     void deleteRequested(const QString &messageId);
     // For a message the server refused (named by its client_id).
@@ -76,6 +85,9 @@ private:
         QString link;
     };
     TextHit hitTest(const QPoint &point) const;
+    // The id of the message whose quote is at `point` (a reply's), else empty.
+    QString quoteAt(const QPoint &point) const;
+    void highlightRow(int row);
     void rememberAnchor();
     void requestOlderIfNearTop();
     void requestNewerIfNearBottom();
@@ -83,6 +95,7 @@ private:
     bool isAtEnd() const;
     void updateOverlays();
     void jumpToBottom();
+    void continueToNewest();
     void copyToClipboard(const QString &text) const;
 
     QPointer<MessageModel> m_model;
@@ -90,6 +103,9 @@ private:
     class FetchGate;
     FetchGate *m_gate;
     bool m_stickToBottom = true;
+    // The go-to-newest button was pressed with newer pages not loaded: each
+    // page that comes is followed by the next until the newest message.
+    bool m_goingToNewest = false;
     QToolButton *m_jumpButton;
     QLabel *m_emptyLabel;
     // Messages that arrived below while the user was reading further up.
@@ -99,6 +115,8 @@ private:
     QPersistentModelIndex m_pressIndex;
     int m_pressPosition = -1;
     bool m_selecting = false;
+    QString m_pressQuote; // the quote a press started on: the release there opens it
+    QTimer *m_highlightTimer;
 };
 
 } // namespace Messenger::Client

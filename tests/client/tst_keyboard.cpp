@@ -444,6 +444,12 @@ void TestKeyboard::shortcutsDialogListsTheQuickSwitcherAndEveryShortcutWorks()
     QVERIFY(window->composer()->isEditing());
     tryKeys(QKeyCombination(Qt::Key_Escape));
     QVERIFY(!window->composer()->isEditing());
+    // Ctrl+Up replies to the newest message, Ctrl+Down goes below it: no reply.
+    input->setFocus();
+    tryKeys(Qt::CTRL | Qt::Key_Up);
+    QCOMPARE(window->composer()->replyToId(), messages->messageAt(messages->rowCount() - 1).id);
+    tryKeys(Qt::CTRL | Qt::Key_Down);
+    QVERIFY(!window->composer()->isReplying());
 
     tryKeys(Qt::CTRL | Qt::Key_F);
     QVERIFY(window->searchField()->hasFocus());
