@@ -701,13 +701,20 @@ void ClientSession::createGroup(const QString &name, const QStringList &memberId
     });
 }
 
+void ClientSession::setCurrentUser(const User &user)
+{
+    // The answer to a rename and its user_updated event both come, in either order.
+    if (user.id != m_user.id || user == m_user)
+        return;
+    m_user = user;
+    Q_EMIT currentUserChanged(m_user);
+}
+
 QFuture<ApiResult<User>> ClientSession::changeName(const QString &name)
 {
     return m_api->updateName(name).then(this, [this](const ApiResult<User> &user) {
-        if (user && user.value().id == m_user.id) {
-            m_user = user.value();
-            Q_EMIT currentUserChanged(m_user);
-        }
+        if (user)
+            setCurrentUser(user.value());
         return user;
     });
 }
@@ -877,10 +884,7 @@ void ClientSession::connectLive()
         m_chats->applyUserUpdated(user);
         for (MessageModel *timeline : std::as_const(m_timelines))
             timeline->applyUserUpdated(user);
-        if (user.id == m_user.id && user != m_user) {
-            m_user = user;
-            Q_EMIT currentUserChanged(m_user);
-        }
+        setCurrentUser(user);
     });
     connect(m_live, &LiveConnection::typingReceived, this,
         [this](const QString &chatId, const QString &userId, const QString &name) {

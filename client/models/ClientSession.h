@@ -148,6 +148,8 @@ private:
     void startSession(const QString &accessToken, const QString &refreshToken);
     void reloadChats();
     void setState(State state);
+    // The signed-in user's profile changed (here or on another device).
+    void setCurrentUser(const Messenger::User &user);
     void connectLive();
     // Fetches one chat and lists it (a chat this client learns of from a change).
     void fetchChat(const QString &chatId);

@@ -1208,6 +1208,12 @@ void TestDesktop::everyListedShortcutWorks()
     press(QKeySequence(Qt::Key_Escape), input);
     QVERIFY(!window->composer()->isEditing());
 
+    // Ctrl+Up replies to the newest message; Ctrl+Down goes below it: no reply.
+    press(QKeySequence(Qt::CTRL | Qt::Key_Up), input);
+    QCOMPARE(window->composer()->replyToId(), messages->messageAt(messages->rowCount() - 1).id);
+    press(QKeySequence(Qt::CTRL | Qt::Key_Down), input);
+    QVERIFY(!window->composer()->isReplying());
+
     press(QKeySequence(Qt::CTRL | Qt::Key_F));
     QVERIFY(window->searchField()->hasFocus());
     input->setFocus();
