@@ -358,7 +358,7 @@ void TestSearch::badQueriesAnswer422()
     const auto ann = m_http->newUser(u"Ann"_s);
     for (const QString &query : { u"q="_s, u"q=%20%20"_s, u""_s, u"q=word&limit=0"_s,
              u"q=word&limit=101"_s, u"q=word&limit=x"_s, u"q=word&before=-1"_s,
-             u"q="_s + u"a"_s.repeated(257), u"q=a+b+c+d+e+f+g+h+i+j+k"_s, u"q=%00"_s }) {
+             QString(u"q="_s + u"a"_s.repeated(257)), u"q=a+b+c+d+e+f+g+h+i+j+k"_s, u"q=%00"_s }) {
         const Reply reply = m_http->get(u"/api/v1/search/messages?"_s + query, ann.token);
         QVERIFY2(reply.status == 422,
             qPrintable(query + u" answered "_s + QString::number(reply.status)));
