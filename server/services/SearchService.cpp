@@ -26,16 +26,41 @@ QString matchExpression(const Db &db, const QStringList &words)
     return terms.join(db.isPostgres() ? u" & "_s : u" AND "_s);
 }
 
-QString searchSql(const Db &db, bool inOneChat)
+// The caller's live messages matching `?` below seq `?`, in their chats
+// (and one chat): the parameters are the match expression, the seq bound,
+// the caller and the chat.
+QString matchingSql(const Db &db, QStringView alias, bool inOneChat)
 {
+    const QString a = alias.toString();
     const QString matches = db.isPostgres()
-        ? u"m.search_vector @@ to_tsquery('simple', ?)"_s
-        : u"m.seq IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?)"_s;
+        ? a + u".search_vector @@ to_tsquery('simple', ?)"_s
+        : a + u".seq IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?)"_s;
+    return matches + u" AND "_s + a + u".deleted_at IS NULL AND "_s + a + u".seq < ? AND "_s + a
+        + u".chat_id IN (SELECT chat_id FROM chat_members WHERE user_id = ?)"_s
+        + (inOneChat ? u" AND "_s + a + u".chat_id = ?"_s : QString());
+}
+
+QString selectFound(const QString &where)
+{
     return u"SELECT "_s + MessageRows::selectList() + u" FROM "_s + MessageRows::fromMessages()
-        + u" WHERE "_s + matches
-        + u" AND m.deleted_at IS NULL AND m.seq < ?"
-          " AND m.chat_id IN (SELECT chat_id FROM chat_members WHERE user_id = ?)"_s
-        + (inOneChat ? u" AND m.chat_id = ?"_s : QString()) + u" ORDER BY m.seq DESC LIMIT ?"_s;
+        + u" WHERE "_s + where + u" ORDER BY m.seq DESC LIMIT ?"_s;
+}
+
+// PostgreSQL's planner cannot tell how common a prefix query's words are, and
+// either plan alone is slow for one kind of query: walking the seq index
+// backwards (fine for common words) reads the whole table for rare ones, and
+// the GIN index (fine for rare words) fetches every match of a common one. So
+// the newest `recentWindow` seqs are searched first, which finds a page of any
+// word in more than about one message in a thousand; only if that is not a
+// page, the GIN index alone (a fenced CTE) finds the rest, and then the words
+// are rare, so there are few matches to fetch.
+constexpr qint64 recentWindow = 20000;
+
+QString olderThanWindowSql(const Db &db, bool inOneChat)
+{
+    return u"WITH hits AS MATERIALIZED (SELECT h.seq FROM messages h WHERE "_s
+        + matchingSql(db, u"h", inOneChat) + u") "_s
+        + selectFound(u"m.seq IN (SELECT seq FROM hits)"_s);
 }
 
 // The names the results show: a group's own, a personal chat's other member's
@@ -67,16 +92,37 @@ Result<MessageSearchPage> messages(Db &db, const QString &callerId, const Messag
     const QStringList words = query.words();
     if (words.isEmpty())
         return page; // only punctuation: nothing can match
-    QVariantList values { matchExpression(db, words),
-        query.beforeSeq.value_or(std::numeric_limits<qint64>::max()), callerId };
-    if (query.chatId)
-        values.append(*query.chatId);
-    values.append(qint64(query.limit) + 1); // one extra row tells whether more exist
-    QList<Message> found;
-    {
-        Rows rows = db.exec(searchSql(db, query.chatId.has_value()), values);
+    const bool inOneChat = query.chatId.has_value();
+    const qint64 before = query.beforeSeq.value_or(std::numeric_limits<qint64>::max());
+    const auto run = [&](const QString &sql, qint64 below, std::optional<qint64> from, qint64 count,
+                         QList<Message> &into) {
+        QVariantList values { matchExpression(db, words), below, callerId };
+        if (inOneChat)
+            values.append(*query.chatId);
+        if (from)
+            values.append(*from);
+        values.append(count);
+        Rows rows = db.exec(sql, values);
         while (rows.next())
-            found.append(MessageRows::read(rows));
+            into.append(MessageRows::read(rows));
+    };
+    const qint64 wanted = qint64(query.limit) + 1; // one extra row tells whether more exist
+    QList<Message> found;
+    if (db.isPostgres()) {
+        qint64 top = before;
+        {
+            Rows rows = db.exec(u"SELECT MAX(seq) + 1 FROM messages"_s);
+            if (rows.next() && !rows.isNull(0))
+                top = qMin(top, rows.integer(0));
+        }
+        const qint64 windowStart = top - recentWindow;
+        run(selectFound(QString(matchingSql(db, u"m", inOneChat) + u" AND m.seq >= ?"_s)), top,
+            windowStart, wanted, found);
+        if (found.size() < wanted && windowStart > 0)
+            run(olderThanWindowSql(db, inOneChat), windowStart, std::nullopt, wanted - found.size(),
+                found);
+    } else {
+        run(selectFound(matchingSql(db, u"m", inOneChat)), before, std::nullopt, wanted, found);
     }
     page.hasMore = found.size() > query.limit;
     if (page.hasMore) {
