@@ -6,6 +6,7 @@
 #include "shared/AuthDtos.h"
 #include "shared/Queries.h"
 #include "shared/Requests.h"
+#include "shared/Search.h"
 #include "shared/WsEvents.h"
 #include "shared/WsFrames.h"
 
@@ -414,6 +415,171 @@ QList<Result> history(const Options &options)
         { u"history keyset (%1 messages)"_s.arg(options.messages), page(true), {} } };
 }
 
+// search: what the messages say. Every message has five words of this
+// vocabulary (English and Russian) and one of 10,000 tags ("tag1234"), so a
+// common word is in about one message in twenty and a tag in one in 10,000.
+const QStringList &searchVocabulary()
+{
+    static const QStringList words = QStringLiteral(
+        "deployment release server client database index query search message chat "
+        "meeting tomorrow today morning evening lunch coffee review build test "
+        "failure success pipeline version update backup restore network latency "
+        "memory привет сервер релиз встреча завтра сегодня утром вечером обед кофе "
+        "проверка сборка тест ошибка успех версия обновление сеть память задача "
+        "отчёт документ клиент база индекс запрос поиск сообщение")
+                                         .split(u' ');
+    return words;
+}
+
+// The text of message `number` (1, 2, ...) of chat `chat` (1, 2, ...); the
+// bulk fill computes the same in SQL.
+QString searchText(qint64 number, qint64 chat)
+{
+    const QStringList &words = searchVocabulary();
+    const qint64 n = words.size();
+    return QStringList { words[(number * 7 + chat) % n], words[(number * 13 + chat * 3) % n],
+        words[(number * 31 + chat * 5) % n], words[(number * 61 + chat * 7) % n],
+        words[(number * 97 + chat * 11) % n], u"tag%1"_s.arg((number * 1000 + chat) % 10000) }
+        .join(u' ');
+}
+
+// Inserts `perChat` messages into each chat in one statement (newest
+// messages spread over every chat), keeping seq, chat_seq and the chats'
+// counters as the server would, then refreshes the planner's statistics.
+bool bulkSearchPrefill(
+    const QString &databaseUrl, const QString &senderId, const QStringList &chatIds, int perChat)
+{
+    const QUrl url(databaseUrl);
+    bool ok = false;
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(u"QPSQL"_s, u"bench-search"_s);
+        db.setHostName(url.host());
+        db.setPort(url.port(5432));
+        db.setUserName(url.userName());
+        db.setPassword(url.password());
+        db.setDatabaseName(url.path().mid(1));
+        if (db.open()) {
+            QSqlQuery query(db);
+            const QString ids = QString::fromUtf8(
+                QJsonDocument(QJsonArray::fromStringList(chatIds)).toJson(QJsonDocument::Compact));
+            const QString vocabulary = u"{"_s + searchVocabulary().join(u',') + u"}"_s;
+            const QString word = u"(CAST(? AS text[]))[1 + (g * %1 + k.ord * %2) % %3]"_s;
+            QStringList words;
+            for (const auto &[a, b] :
+                { std::pair { 7, 1 }, { 13, 3 }, { 31, 5 }, { 61, 7 }, { 97, 11 } })
+                words.append(word.arg(a).arg(b).arg(searchVocabulary().size()));
+            ok = db.transaction();
+            ok = ok && query.exec(u"LOCK TABLE chats IN SHARE ROW EXCLUSIVE MODE"_s)
+                && query.prepare(
+                    u"INSERT INTO messages (id, seq, chat_id, chat_seq, sender_id, "
+                    "text, created_at) SELECT gen_random_uuid(), nextval('global_seq'), "
+                    "c.id, c.last_chat_seq + g, CAST(? AS uuid), "_s
+                    + words.join(u" || ' ' || "_s)
+                    + u" || ' tag' || ((g * 1000 + k.ord) % 10000), CAST(? AS bigint) + g * 10000 "
+                      "+ k.ord FROM json_array_elements_text(CAST(? AS json)) WITH ORDINALITY "
+                      "AS k(id, ord) JOIN chats c ON c.id = CAST(k.id AS uuid), "
+                      "generate_series(1, ?) AS g ORDER BY g, k.ord"_s);
+            if (ok) {
+                query.addBindValue(senderId);
+                for (int i = 0; i < words.size(); ++i)
+                    query.addBindValue(vocabulary);
+                query.addBindValue(
+                    QDateTime::currentMSecsSinceEpoch() * 1000 - qint64(perChat) * 10000);
+                query.addBindValue(ids);
+                query.addBindValue(perChat);
+                ok = query.exec();
+            }
+            ok = ok
+                && query.prepare(
+                    u"UPDATE chats SET last_chat_seq = last_chat_seq + ?, "
+                    "last_seq = currval('global_seq') WHERE id IN (SELECT "
+                    "CAST(value AS uuid) FROM json_array_elements_text(CAST(? AS json)))"_s);
+            if (ok) {
+                query.addBindValue(perChat);
+                query.addBindValue(ids);
+                ok = query.exec();
+            }
+            if (!ok)
+                std::fprintf(
+                    stderr, "bulk prefill failed: %s\n", qPrintable(query.lastError().text()));
+            ok = ok ? db.commit() : (db.rollback(), false);
+            ok = ok && query.exec(u"ANALYZE messages"_s);
+        } else {
+            std::fprintf(stderr, "bulk prefill: %s\n", qPrintable(db.lastError().text()));
+        }
+    }
+    QSqlDatabase::removeDatabase(u"bench-search"_s);
+    return ok;
+}
+
+QList<Result> search(const Options &options)
+{
+    SetupClient setup(options.url);
+    const auto users = setup.users(2, u"search"_s);
+    if (users.size() < 2)
+        return { Result::failure(u"search"_s, ReportKeys::setupFailed) };
+    QStringList chatIds;
+    for (int i = 0; i < options.chats; ++i)
+        chatIds.append(setup.group(users[0], u"Search %1"_s.arg(i), { users[1].id }));
+    const int perChat = std::max(1, options.messages / std::max(1, options.chats));
+    bool filled = !chatIds.contains(QString());
+    if (filled && !options.bulkDatabaseUrl.isEmpty()) {
+        filled = bulkSearchPrefill(options.bulkDatabaseUrl, users[1].id, chatIds, perChat);
+    } else {
+        for (int g = 1; filled && g <= perChat; ++g) {
+            for (int k = 1; filled && k <= chatIds.size(); ++k) {
+                filled = Message::fromJson(
+                    setup
+                        .call("POST", ApiPaths::chatsMessages.toString(),
+                            SendMessageRequest { chatIds[k - 1], searchText(g, k), std::nullopt }
+                                .toJson(),
+                            users[1].token)
+                        .object())
+                             .ok();
+            }
+        }
+    }
+    if (!filled)
+        return { Result::failure(u"search"_s, ReportKeys::prefillFailed) };
+    for (int second = 0, quiet = 0; options.serverPid > 0 && second < 600 && quiet < 3; ++second) {
+        const CpuMeter cpu(options.serverPid);
+        QThread::sleep(1);
+        quiet = cpu.percent() < 10 ? quiet + 1 : 0;
+    }
+    // A common word, a prefix of one (Latin and Cyrillic), two words, a tag
+    // (rare), and one chat only.
+    const QStringList queries { u"deployment"_s, u"deploy"_s, u"прив"_s, u"сервер"_s,
+        u"release build"_s, u"кофе встреча"_s, u"tag"_s };
+    const auto measure = [&](bool inOneChat) {
+        return closedLoop(options, options.concurrency,
+            [&, inOneChat](QObject *context, int client) -> Operation {
+                auto *http = new HttpConnection(options.urlFor(client), context);
+                const QString token = users[0].token;
+                return [http, token, queries, chatIds, inOneChat](
+                           std::function<void(Outcome)> finished) {
+                    auto *random = QRandomGenerator::global();
+                    MessageSearchQuery query;
+                    query.text = queries[random->bounded(int(queries.size()))];
+                    if (query.text == u"tag"_s)
+                        query.text += QString::number(random->bounded(10000));
+                    if (inOneChat)
+                        query.chatId = chatIds[random->bounded(int(chatIds.size()))];
+                    const QString path = ApiPaths::searchMessages + u'?'
+                        + query.toQuery().toString(QUrl::FullyEncoded);
+                    http->request("GET", path, {}, token,
+                        [finished](int status, const QByteArray &, qint64 latency) {
+                            finished({ status == 200, latency, statusError(status) });
+                        });
+                };
+            });
+    };
+    const qint64 total = qint64(perChat) * chatIds.size();
+    return { { u"search (%1 messages, %2 chats)"_s.arg(total).arg(chatIds.size()), measure(false),
+                 {} },
+        { u"search in one chat (%1 messages, %2 chats)"_s.arg(total).arg(chatIds.size()),
+            measure(true), {} } };
+}
+
 QList<Result> fanout(const Options &options)
 {
     SetupClient setup(options.url);
@@ -793,6 +959,10 @@ QList<Scenario> scenarios()
         { u"history"_s,
             u"pages of 50 at random depths of a --messages chat, by offset and by keyset"_s,
             history },
+        { u"search"_s,
+            u"GET /search/messages by --concurrency readers over --messages messages in "
+            "--chats chats (bulk-filled with --bulk-database-url), all chats and one chat"_s,
+            search },
         { u"fanout"_s,
             u"--rate msg/s into a group of --members, all online, plus --non-members "
             "connected users who must receive nothing; send-to-receive latency"_s,

@@ -7,7 +7,7 @@ Run it against a fresh server with rate limits off (the examples register
 several users from one address), e.g.
   LOGIN_RATE=off REGISTER_RATE=off build/release/server/messenger-server --data-dir /tmp/docs-data
 Needs Debian's python3-websockets."""
-import argparse, asyncio, base64, json, os, sys, time, urllib.request, urllib.error, uuid
+import argparse, asyncio, base64, json, os, sys, time, urllib.parse, urllib.request, urllib.error, uuid
 
 import websockets
 
@@ -139,6 +139,9 @@ record("history_conflict", "GET", f"/api/v1/chats/{personal['id']}/history?befor
 record("read_message", "POST", f"/api/v1/chats/messages/{message['id']}/read", token=B)
 last = call("GET", f"/api/v1/chats/{personal['id']}/history?limit=1", token=B)[2]["messages"][0]
 record("read_chat", "POST", f"/api/v1/chats/{personal['id']}/read", {"message_id": last["id"]}, B)
+record("search_messages", "GET", "/api/v1/search/messages?q=" + urllib.parse.quote("прив") + "&limit=1", token=B)
+record("search_messages_chat", "GET", f"/api/v1/search/messages?q=bob&chat_id={personal['id']}", token=A)
+record("search_messages_empty", "GET", "/api/v1/search/messages?q=%20", token=B)
 record("edit", "PATCH", f"/api/v1/messages/{message['id']}", {"text": "Привет, Bob!"}, A)
 record("edit_not_mine", "PATCH", f"/api/v1/messages/{message['id']}", {"text": "hacked"}, B)
 record("delete", "DELETE", f"/api/v1/messages/{message['id']}", token=A)
@@ -569,6 +572,32 @@ says whether another page exists in the same direction.
 {ex:history_around}
 
 {ex:history_conflict}
+
+### Search — `GET /api/v1/search/messages?q=&chat_id=&limit=&before=`
+
+Full-text search over the messages of your chats (or of one, `chat_id`:
+403/404 as for history), newest first. `q` is plain words, never a query
+language: anything but letters and digits separates words (quotes, `*`, `:`,
+`&`, `|`, `!`, `(`, `-`, `NEAR` and `OR` are text); a message is found when
+it has a word starting with each of them, in any case and script ("прив"
+finds "Привет", "deploy" finds "deployment"). 1–256 characters, at most 10
+words; blank is a 422. Deleted messages are never found; an edited one only by
+its current words. Each result is the message as history returns it, its
+chat's `chat_id` and `chat_name` (a personal chat's is the other member's
+name), and a plain-text `snippet` around the first match (about 160
+characters, `…` where cut) with `highlights`: `[start, length]` of each
+matching word in UTF-16 code units of the snippet (no markup, so nothing to
+escape). `limit` 1–100 (20); when `has_more`, pass `next_before` (a `seq`) as
+`before` for the next page. PostgreSQL uses a `tsvector` column with a GIN
+index and the `simple` configuration (no stemming: chats mix Russian and
+English, and a stemmer needs one language per text; prefixes do most of what
+stemming would), SQLite an FTS5 index (`unicode61 remove_diacritics 2`).
+
+{ex:search_messages}
+
+{ex:search_messages_chat}
+
+{ex:search_messages_empty}
 
 ### Read — `POST /api/v1/chats/messages/{message_id}/read` and `POST /api/v1/chats/{chat_id}/read`
 
@@ -1029,6 +1058,32 @@ refresh-токены перестают работать, access-токены п
 {ex:history_around}
 
 {ex:history_conflict}
+
+### Поиск — `GET /api/v1/search/messages?q=&chat_id=&limit=&before=`
+
+Полнотекстовый поиск по сообщениям ваших чатов (или одного, `chat_id`:
+403/404 как у истории), новые первыми. `q` — просто слова, а не язык запросов:
+всё, кроме букв и цифр, разделяет слова (кавычки, `*`, `:`, `&`, `|`, `!`, `(`,
+`-`, `NEAR` и `OR` — текст); сообщение находится, если в нём есть слово,
+начинающееся с каждого из них, в любом регистре и алфавите («прив» находит
+«Привет», «deploy» — «deployment»). 1–256 символов, не больше 10 слов; пустой
+запрос — 422. Удалённые сообщения не находятся никогда, отредактированное —
+только по его нынешним словам. Каждый результат — сообщение, как его отдаёт
+история, `chat_id` и `chat_name` чата (у личного — имя собеседника) и
+`snippet` — простой текст вокруг первого совпадения (около 160 символов, `…` на
+месте обреза) с `highlights`: `[начало, длина]` каждого совпавшего слова в
+UTF-16-единицах фрагмента (без разметки, экранировать нечего). `limit` 1–100
+(20); при `has_more` передайте `next_before` (это `seq`) как `before` для
+следующей страницы. PostgreSQL ищет по столбцу `tsvector` с индексом GIN и
+конфигурацией `simple` (без стемминга: в чатах смешаны русский и английский, а
+стеммеру нужен один язык на текст; префиксы дают почти то же), SQLite — по
+индексу FTS5 (`unicode61 remove_diacritics 2`).
+
+{ex:search_messages}
+
+{ex:search_messages_chat}
+
+{ex:search_messages_empty}
 
 ### Прочтение — `POST /api/v1/chats/messages/{message_id}/read` и `POST /api/v1/chats/{chat_id}/read`
 

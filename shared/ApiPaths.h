@@ -22,6 +22,7 @@ inline constexpr QStringView chatsGroup = u"/api/v1/chats/group";
 inline constexpr QStringView chatsMessages = u"/api/v1/chats/messages";
 inline constexpr QStringView messages = u"/api/v1/messages";
 inline constexpr QStringView updates = u"/api/v1/updates";
+inline constexpr QStringView searchMessages = u"/api/v1/search/messages";
 inline constexpr QStringView sessions = u"/api/v1/sessions";
 inline constexpr QStringView sessionsRevokeOthers = u"/api/v1/sessions/revoke-others";
 inline constexpr QStringView health = u"/health";

@@ -26,6 +26,15 @@ inline constexpr int userSearchMax = 50;
 inline constexpr int userSearchDefault = 20;
 // Shorter queries would let anyone list every user a letter at a time.
 inline constexpr int userSearchQueryMin = 3;
+// Message search: q is at most this many characters and words (more words
+// only narrow the result while each one costs an index lookup).
+inline constexpr int messageSearchQueryMax = 256;
+inline constexpr int messageSearchWordsMax = 10;
+inline constexpr int messageSearchMax = 100;
+inline constexpr int messageSearchDefault = 20;
+// A result's snippet: about this many characters of the message around the
+// first match.
+inline constexpr int messageSearchSnippetMax = 160;
 inline constexpr int deviceNameMax = 64;
 inline constexpr int sessionClientMax = 200; // the User-Agent, as stored
 // A search matches a prefix of a name or an e-mail, so nothing longer than an

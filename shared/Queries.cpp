@@ -1,5 +1,6 @@
 #include "Queries.h"
 
+#include "Search.h"
 #include "Validation.h"
 
 using namespace Qt::StringLiterals;
@@ -140,6 +141,58 @@ Parsed<UserSearchQuery> UserSearchQuery::fromQuery(const QUrlQuery &query)
             Validation::unstorableTextType.toString());
     result.limit = int(
         reader.integer(limitKey, 1, Limits::userSearchMax).value_or(Limits::userSearchDefault));
+    return reader.result(result);
+}
+
+QStringList MessageSearchQuery::words() const
+{
+    QStringList distinct;
+    for (const QString &word : searchWords(text)) {
+        const QString lower = word.toLower();
+        if (!distinct.contains(lower))
+            distinct.append(lower);
+    }
+    return distinct;
+}
+
+QUrlQuery MessageSearchQuery::toQuery() const
+{
+    QUrlQuery query;
+    query.addQueryItem(textKey.toString(), QString::fromLatin1(QUrl::toPercentEncoding(text)));
+    if (chatId)
+        query.addQueryItem(chatIdKey.toString(), *chatId);
+    addItem(query, limitKey, limit);
+    if (beforeSeq)
+        addItem(query, beforeKey, *beforeSeq);
+    return query;
+}
+
+Parsed<MessageSearchQuery> MessageSearchQuery::fromQuery(const QUrlQuery &query)
+{
+    QueryReader reader(query);
+    MessageSearchQuery result;
+    result.text = reader.text(textKey);
+    if (result.text.isEmpty())
+        reader.addError(textKey, u"Field required"_s, u"missing"_s);
+    else if (result.text.size() > Limits::messageSearchQueryMax)
+        reader.addError(textKey,
+            u"String should have at most %1 characters"_s.arg(Limits::messageSearchQueryMax),
+            u"string_too_long"_s);
+    else if (!Validation::isStorableText(result.text))
+        reader.addError(textKey, Validation::unstorableTextMessage.toString(),
+            Validation::unstorableTextType.toString());
+    else if (result.words().size() > Limits::messageSearchWordsMax)
+        reader.addError(textKey,
+            u"Search for at most %1 words"_s.arg(Limits::messageSearchWordsMax),
+            u"too_many_words"_s);
+    if (!reader.hasErrors() && reader.has(chatIdKey)) {
+        result.chatId = canonicalUuid(reader.text(chatIdKey));
+        if (!result.chatId)
+            reader.addError(chatIdKey, u"Input should be a valid UUID"_s, u"uuid_parsing"_s);
+    }
+    result.limit = int(reader.integer(limitKey, 1, Limits::messageSearchMax)
+                           .value_or(Limits::messageSearchDefault));
+    result.beforeSeq = reader.integer(beforeKey, 0, std::numeric_limits<qint64>::max());
     return reader.result(result);
 }
 

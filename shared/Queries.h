@@ -95,6 +95,30 @@ struct UserSearchQuery
     static constexpr QStringView limitKey = u"limit";
 };
 
+// GET /search/messages?q&chat_id&limit&before: the caller's messages that
+// contain every word of `q` (as a word prefix, case-insensitively), newest
+// first. `q` is plain words, never a query language: everything but letters
+// and digits separates words. `before` is the `next_before` of the previous
+// page (a seq): the page continues with older messages.
+struct MessageSearchQuery
+{
+    QString text;
+    std::optional<QString> chatId = {};
+    int limit = Limits::messageSearchDefault;
+    std::optional<qint64> beforeSeq = {};
+
+    // The distinct words of `text`, lower-cased, in order (see searchWords).
+    QStringList words() const;
+
+    QUrlQuery toQuery() const;
+    static Parsed<MessageSearchQuery> fromQuery(const QUrlQuery &query);
+
+    static constexpr QStringView textKey = u"q";
+    static constexpr QStringView chatIdKey = u"chat_id";
+    static constexpr QStringView limitKey = u"limit";
+    static constexpr QStringView beforeKey = u"before";
+};
+
 // The query of a WebSocket's opening request: /ws/...?token&since_seq. The
 // token may come in an Authorization header instead; since_seq resumes the
 // event stream after that seq.

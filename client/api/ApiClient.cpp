@@ -363,6 +363,12 @@ QFuture<ApiResult<HistoryPage>> ApiClient::history(const QString &chatId, const 
     return call<HistoryPage>("GET", withQuery(ApiPaths::chatHistory(chatId), query.toQuery()));
 }
 
+QFuture<ApiResult<MessageSearchPage>> ApiClient::searchMessages(const MessageSearchQuery &query)
+{
+    return call<MessageSearchPage>(
+        "GET", withQuery(ApiPaths::searchMessages.toString(), query.toQuery()));
+}
+
 QFuture<ApiResult<Message>> ApiClient::sendMessage(
     const QString &chatId, const QString &text, const QString &clientId, const QString &replyToId)
 {

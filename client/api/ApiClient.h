@@ -7,6 +7,7 @@
 #include "shared/Operations.h"
 #include "shared/Queries.h"
 #include "shared/Requests.h"
+#include "shared/Search.h"
 
 #include <QDeadlineTimer>
 #include <QFuture>
@@ -83,6 +84,9 @@ public:
 
     QFuture<ApiResult<Messenger::HistoryPage>> history(
         const QString &chatId, const HistoryQuery &query);
+    // GET /search/messages: the caller's messages with every word of the query.
+    QFuture<ApiResult<Messenger::MessageSearchPage>> searchMessages(
+        const Messenger::MessageSearchQuery &query);
     // With a replyToId, the message answers that one (of the same chat).
     QFuture<ApiResult<Messenger::Message>> sendMessage(const QString &chatId, const QString &text,
         const QString &clientId = {}, const QString &replyToId = {});

@@ -26,6 +26,9 @@ const QString usage
       "  start EMAIL                 opens (or finds) your chat with that person\n"
       "  history CHAT [--limit N] [--before SEQ]\n"
       "  send CHAT TEXT [--reply-to MESSAGE]\n"
+      "  search QUERY [--chat CHAT] [--limit N] [--before SEQ]\n"
+      "                              your messages with every word of QUERY\n"
+      "                              (word prefixes, any case), newest first\n"
       "  read CHAT                   marks the chat read\n"
       "  listen [--since SEQ]        live events as JSON lines until interrupted;\n"
       "                              --since first replays the events after SEQ\n"
@@ -83,8 +86,11 @@ CliApp::CliApp(QObject *parent)
     , m_jsonOption(u"json"_s, tr("Print JSON, one value per line."))
     , m_nameOption(u"name"_s, tr("Display name (register)."), u"name"_s)
     , m_emailOption(u"email"_s, tr("Email (register, login)."), u"email"_s)
-    , m_limitOption(u"limit"_s, tr("Messages to show (history), 1 to 100. Default 20."), u"n"_s)
-    , m_beforeOption(u"before"_s, tr("Only messages older than this seq (history)."), u"seq"_s)
+    , m_limitOption(
+          u"limit"_s, tr("Messages to show (history, search), 1 to 100. Default 20."), u"n"_s)
+    , m_beforeOption(
+          u"before"_s, tr("Only messages older than this seq (history, search)."), u"seq"_s)
+    , m_chatOption(u"chat"_s, tr("Search only this chat (search)."), u"chat"_s)
     , m_sinceOption(u"since"_s, tr("Replay the events after this seq first (listen)."), u"seq"_s)
     , m_replyToOption(
           u"reply-to"_s, tr("The id of the message this one answers (send)."), u"message"_s)
@@ -107,7 +113,7 @@ void CliApp::start(const QStringList &arguments)
     const QCommandLineOption help = m_parser.addHelpOption();
     const QCommandLineOption version = m_parser.addVersionOption();
     m_parser.addOptions({ m_serverOption, m_jsonOption, m_nameOption, m_emailOption, m_limitOption,
-        m_beforeOption, m_sinceOption, m_replyToOption });
+        m_beforeOption, m_chatOption, m_sinceOption, m_replyToOption });
     m_parser.addPositionalArgument(u"command"_s, tr("What to do (see above)."));
     // parse(), not process(): a bad command line is a usage error like any
     // other, printed as JSON under --json.
@@ -155,6 +161,8 @@ void CliApp::start(const QStringList &arguments)
         withSession([this, args] { history(args); });
     else if (command == u"send"_s)
         withSession([this, args] { send(args); });
+    else if (command == u"search"_s)
+        withSession([this, args] { search(args); });
     else if (command == u"read"_s)
         withSession([this, args] { read(args); });
     else if (command == u"listen"_s)
@@ -349,6 +357,55 @@ void CliApp::history(const QStringList &args)
                                  it->deleted ? tr("(deleted)") : it->text));
         }
         done(page.value().toJson(), lines.isEmpty() ? tr("No messages.") : lines.join(u'\n'));
+    });
+}
+
+void CliApp::search(const QStringList &args)
+{
+    if (args.size() != 1) {
+        failUsage(tr("search needs the words to find (quote them)."));
+        return;
+    }
+    MessageSearchQuery query;
+    query.text = args.first();
+    if (m_parser.isSet(m_chatOption))
+        query.chatId = option(m_chatOption);
+    if (m_parser.isSet(m_limitOption)) {
+        const auto limit = positiveNumber(option(m_limitOption));
+        if (!limit || *limit > 100) {
+            failUsage(tr("--limit takes a number from 1 to 100."));
+            return;
+        }
+        query.limit = int(*limit);
+    }
+    if (m_parser.isSet(m_beforeOption)) {
+        query.beforeSeq = positiveNumber(option(m_beforeOption));
+        if (!query.beforeSeq) {
+            failUsage(tr("--before takes a seq, a positive number."));
+            return;
+        }
+    }
+    m_api.searchMessages(query).then(this, [this](const ApiResult<MessageSearchPage> &page) {
+        if (!page)
+            return fail(page.error());
+        QStringList lines;
+        for (const MessageSearchResult &result : page.value().results) {
+            // The highlighted words between » and «, as a terminal shows no bold.
+            QString snippet = result.snippet.text;
+            for (auto it = result.snippet.highlights.crbegin();
+                 it != result.snippet.highlights.crend(); ++it) {
+                snippet.insert(it->start + it->length, u'\u00ab');
+                snippet.insert(it->start, u'\u00bb');
+            }
+            lines.append(tr("%1 (chat %2) seq %3 [%4] %5: %6")
+                             .arg(result.chatName, result.chatId)
+                             .arg(result.message.seq)
+                             .arg(formatTimestamp(result.message.timestamp),
+                                 result.message.sender.name, snippet));
+        }
+        if (page.value().nextBefore)
+            lines.append(tr("More: --before %1").arg(*page.value().nextBefore));
+        done(page.value().toJson(), lines.isEmpty() ? tr("Nothing found.") : lines.join(u'\n'));
     });
 }
 

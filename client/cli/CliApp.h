@@ -42,6 +42,7 @@ private:
     void startChat(const QStringList &args);
     void history(const QStringList &args);
     void send(const QStringList &args);
+    void search(const QStringList &args);
     void read(const QStringList &args);
     void listen();
     void profile(const QStringList &args);
@@ -68,6 +69,7 @@ private:
     const QCommandLineOption m_emailOption;
     const QCommandLineOption m_limitOption;
     const QCommandLineOption m_beforeOption;
+    const QCommandLineOption m_chatOption;
     const QCommandLineOption m_sinceOption;
     const QCommandLineOption m_replyToOption;
     QCommandLineParser m_parser;

@@ -11,6 +11,7 @@
 #include "security/RateLimiter.h"
 #include "services/ChatService.h"
 #include "services/MessageService.h"
+#include "services/SearchService.h"
 #include "services/SendOutcome.h"
 #include "services/SendQueue.h"
 #include "services/TokenService.h"
@@ -414,6 +415,8 @@ void HttpApi::addChatRoutes(QHttpServer &server)
         });
     addRoute(server, v1 + u"/chats/<arg>/history"_s, Method::Get, auth, { chatNotFound },
         [this](const Request &r) { return history(r); });
+    addRoute(server, ApiPaths::searchMessages.toString(), Method::Get, auth,
+        [this](const Request &r) { return searchMessages(r); });
     addRoute(server, v1 + u"/chats/<arg>/read"_s, Method::Post, auth, { chatNotFound },
         [this](const Request &r) {
             return withBody<MarkReadRequest>(r, [this, user = r.userId, id = r.args[0]](auto body) {
@@ -673,6 +676,17 @@ QFuture<HttpReply> HttpApi::history(const Request &request)
         return ready(ApiError::validation(query.errors()));
     return respond(m_db.run([user = request.userId, id = request.args[0], query = query.value()](
                                 Db &db) { return MessageService::history(db, user, id, query); }));
+}
+
+QFuture<HttpReply> HttpApi::searchMessages(const Request &request)
+{
+    const auto query = MessageSearchQuery::fromQuery(request.query);
+    if (!query)
+        return ready(ApiError::validation(query.errors()));
+    // Not rate-limited like the user search: it reads only the caller's own
+    // chats, so there is nothing to enumerate.
+    return respond(m_db.run([user = request.userId, query = query.value()](
+                                Db &db) { return SearchService::messages(db, user, query); }));
 }
 
 std::optional<ApiError> HttpApi::chatChangeRefused(const QString &userId)

@@ -94,6 +94,7 @@ private:
     QFuture<HttpReply> changePassword(const Request &request);
     QFuture<HttpReply> history(const Request &request);
     QFuture<HttpReply> searchUsers(const Request &request);
+    QFuture<HttpReply> searchMessages(const Request &request);
     // A 429 when the user made too many group changes (CHAT_CHANGE_RATE).
     std::optional<ApiError> chatChangeRefused(const QString &userId);
     QFuture<HttpReply> health();

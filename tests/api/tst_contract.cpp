@@ -280,6 +280,13 @@ void TestContract::everyRouteAnswersAsDocumented()
         http.get(u"/api/v1/updates?since_seq=1&limit=50"_s, bob.token));
     check("GET", u"/api/v1/updates"_s, http.get(u"/api/v1/updates?since_seq=1&limit=50"_s, ann));
     check("GET", u"/api/v1/updates"_s, http.get(u"/api/v1/updates"_s, ann));
+    // Message search: results, one chat, a foreign chat, a blank query.
+    check("GET", u"/api/v1/search/messages"_s, http.get(u"/api/v1/search/messages?q=hel"_s, ann));
+    check("GET", u"/api/v1/search/messages"_s,
+        http.get(u"/api/v1/search/messages?limit=1&q=re&chat_id="_s + groupId, bob.token));
+    check("GET", u"/api/v1/search/messages"_s,
+        http.get(u"/api/v1/search/messages?q=hello&chat_id="_s + groupId, carol.token));
+    check("GET", u"/api/v1/search/messages"_s, http.get(u"/api/v1/search/messages?q=%20"_s, ann));
     check("POST", u"/api/v1/auth/logout"_s,
         http.post(u"/api/v1/auth/logout"_s,
             { { u"refresh_token"_s, refreshed.object().value(u"refresh_token").toString() } },

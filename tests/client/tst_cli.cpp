@@ -23,6 +23,7 @@ private Q_SLOTS:
     void historyAndListenCarrySeq();
     void profileNameAndPassword();
     void replies();
+    void search();
 
 private:
     struct Run
@@ -214,6 +215,9 @@ void TestCli::usageErrors_data()
     QTest::newRow("extra argument to history") << QStringList { u"history"_s, chat, chat };
     QTest::newRow("send without text") << QStringList { u"send"_s, chat };
     QTest::newRow("unquoted text") << QStringList { u"send"_s, chat, u"two"_s, u"words"_s };
+    QTest::newRow("search without words") << QStringList { u"search"_s };
+    QTest::newRow("search limit over 100")
+        << QStringList { u"search"_s, u"hello"_s, u"--limit"_s, u"101"_s };
 }
 
 void TestCli::usageErrors()
@@ -354,6 +358,41 @@ void TestCli::replies()
     QCOMPARE(refused.exitCode, 2);
     QCOMPARE(refused.json().object().value(u"code").toString(), u"reply_target_not_found"_s);
     QCOMPARE(refused.json().object().value(u"status").toInt(), 404);
+}
+
+// search finds the caller's messages by word prefixes, with --chat and --json.
+void TestCli::search()
+{
+    const QString server = m_server.url(u"/"_s).toString();
+    const auto jan = m_http->newUser(u"Jan"_s);
+    const auto kim = m_http->newUser(u"Kim"_s);
+    QCOMPARE(
+        cli(u"jan"_s, { u"--server"_s, server, u"login"_s, u"--email"_s, jan.email }, jan.password)
+            .exitCode,
+        0);
+    const QString chatId = m_http->personalChat(jan.token, kim.id);
+    for (const QString &text : { u"Привет, the deployment is done"_s, u"unrelated"_s }) {
+        COMPARE_STATUS(m_http->post(u"/api/v1/chats/messages"_s,
+                           { { u"chat_id"_s, chatId }, { u"text"_s, text } }, kim.token),
+            200);
+    }
+
+    const Run found = cli(u"jan"_s, { u"search"_s, u"прив deploy"_s });
+    QVERIFY2(found.exitCode == 0, found.err.constData());
+    QVERIFY2(found.out.contains(u"Kim (chat %1)"_s.arg(chatId).toUtf8()), found.out.constData());
+    QVERIFY2(found.out.contains(u"»Привет«, the »deployment« is done"_s.toUtf8()),
+        found.out.constData());
+    QVERIFY(!found.out.contains("unrelated"));
+
+    const Run json = cli(u"jan"_s, { u"--json"_s, u"search"_s, u"DEPLOY"_s, u"--chat"_s, chatId });
+    QVERIFY2(json.exitCode == 0, json.out.constData());
+    const QJsonArray results = json.json().object().value(u"results").toArray();
+    QCOMPARE(results.size(), 1);
+    QCOMPARE(results.at(0).toObject().value(u"chat_id").toString(), chatId);
+
+    const Run nothing = cli(u"jan"_s, { u"search"_s, u"absent"_s });
+    QCOMPARE(nothing.exitCode, 0);
+    QVERIFY(nothing.out.contains("Nothing found."));
 }
 
 QTEST_GUILESS_MAIN(TestCli)
