@@ -386,6 +386,12 @@ QFuture<ApiResult<Message>> ApiClient::deleteMessage(const QString &messageId)
     return call<Message>("DELETE", ApiPaths::message(messageId));
 }
 
+QFuture<ApiResult<Message>> ApiClient::react(
+    const QString &messageId, const QString &emoji, bool add)
+{
+    return call<Message>(add ? "PUT" : "DELETE", ApiPaths::messageReaction(messageId, emoji));
+}
+
 QFuture<ApiResult<ReadState>> ApiClient::markRead(const QString &chatId, const QString &messageId)
 {
     return call<ReadState>(

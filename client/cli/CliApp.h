@@ -43,6 +43,7 @@ private:
     void history(const QStringList &args);
     void send(const QStringList &args);
     void read(const QStringList &args);
+    void react(const QStringList &args, bool add);
     void listen();
     void profile(const QStringList &args);
     void changePassword();
