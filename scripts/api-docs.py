@@ -602,12 +602,14 @@ in the path (👍 is `%F0%9F%91%8D`); `DELETE` takes your reaction back. Both ar
 idempotent: adding a reaction you have, or taking back one you do not, changes
 nothing and sends no event. Both answer the message with its `reactions` now.
 
-Every message (in answers, history, `message` events and `/updates`) has
-`reactions`: `[{emoji, count, me}]`, in the order each emoji was first used on
-it (a new emoji goes last; one taken back by everyone and used again too);
-`me` says whether **you** reacted with it. A new or deleted message has `[]`
-(deleting a message drops its reactions). Only `message_edited` events carry no
-`reactions`: an edit never changes them, keep the ones you have.
+Every message (in answers and history) has `reactions`: `[{emoji, count, me}]`,
+in the order each emoji was first used on it (a new emoji goes last; one taken
+back by everyone and used again too); `me` says whether **you** reacted with
+it. A new or deleted message has `[]` (deleting a message drops its reactions).
+A `message` event (live or in `/updates`) shows the message as it was sent,
+with `[]`: the `message_reactions` events after it bring it up to date.
+`message_edited` events carry no `reactions`: an edit never changes them, keep
+the ones you have.
 
 A change reaches every member of the chat as a `message_reactions` event (on
 `/ws/user` and in `/updates`): `{message_id, chat_id, user_id, emoji, added,
@@ -1104,12 +1106,15 @@ UTF-8 с процентным кодированием (👍 — это `%F0%9F%
 отсутствующую — ничего не меняет и события не шлёт. Оба отвечают сообщением с
 его нынешними `reactions`.
 
-У каждого сообщения (в ответах, истории, событиях `message` и `/updates`) есть
-`reactions`: `[{emoji, count, me}]` в порядке, в котором каждый эмодзи впервые
-появился на сообщении (новый встаёт последним; снятый всеми и поставленный
-снова — тоже); `me` — реагировали ли этим эмодзи **вы**. У нового или удалённого
-сообщения — `[]` (удаление сообщения убирает его реакции). Только в событиях
-`message_edited` поля `reactions` нет: правка их не меняет, оставьте прежние.
+У каждого сообщения (в ответах и истории) есть `reactions`:
+`[{emoji, count, me}]` в порядке, в котором каждый эмодзи впервые появился на
+сообщении (новый встаёт последним; снятый всеми и поставленный снова — тоже);
+`me` — реагировали ли этим эмодзи **вы**. У нового или удалённого сообщения —
+`[]` (удаление сообщения убирает его реакции). Событие `message` (живое или в
+`/updates`) показывает сообщение таким, каким оно было отправлено, с `[]`:
+следующие за ним события `message_reactions` приводят его к нынешнему виду. В
+событиях `message_edited` поля `reactions` нет: правка их не меняет, оставьте
+прежние.
 
 Изменение приходит всем участникам чата событием `message_reactions` (в
 `/ws/user` и в `/updates`): `{message_id, chat_id, user_id, emoji, added,
