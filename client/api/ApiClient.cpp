@@ -156,7 +156,8 @@ void ApiClient::send(const QByteArray &method, const QString &pathAndQuery,
 {
     QUrl url = m_baseUrl;
     const qsizetype queryStart = pathAndQuery.indexOf(u'?');
-    url.setPath(m_baseUrl.path() + pathAndQuery.left(queryStart));
+    // Tolerant: a path segment may come percent-encoded (an emoji, ApiPaths).
+    url.setPath(m_baseUrl.path() + pathAndQuery.left(queryStart), QUrl::TolerantMode);
     if (queryStart >= 0)
         url.setQuery(pathAndQuery.mid(queryStart + 1), QUrl::StrictMode);
     QNetworkRequest request(url);
