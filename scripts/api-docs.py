@@ -5,7 +5,7 @@ with request and response examples produced by a real server.
 Usage: scripts/api-docs.py [--url http://127.0.0.1:8000]
 Run it against a fresh server with rate limits off (the examples register
 several users from one address), e.g.
-  LOGIN_RATE=off REGISTER_RATE=off build/release/server/messenger-server --data-dir /tmp/docs-data
+  LOGIN_RATE=off REGISTER_RATE=off REACTION_RATE=off build/release/server/messenger-server --data-dir /tmp/docs-data
 Needs Debian's python3-websockets."""
 import argparse, asyncio, base64, json, os, sys, time, urllib.parse, urllib.request, urllib.error, uuid
 
@@ -142,6 +142,11 @@ record("read_chat", "POST", f"/api/v1/chats/{personal['id']}/read", {"message_id
 record("search_messages", "GET", "/api/v1/search/messages?q=" + urllib.parse.quote("прив") + "&limit=1", token=B)
 record("search_messages_chat", "GET", f"/api/v1/search/messages?q=bob&chat_id={personal['id']}", token=A)
 record("search_messages_empty", "GET", "/api/v1/search/messages?q=%20", token=B)
+THUMBS_UP = "%F0%9F%91%8D"  # 👍, percent-encoded UTF-8
+record("react", "PUT", f"/api/v1/chats/messages/{message['id']}/reactions/{THUMBS_UP}", token=B)
+record("react_invalid", "PUT", f"/api/v1/chats/messages/{message['id']}/reactions/ok", token=B)
+record("react_not_member", "PUT", f"/api/v1/chats/messages/{message['id']}/reactions/{THUMBS_UP}", token=C)
+record("unreact", "DELETE", f"/api/v1/chats/messages/{message['id']}/reactions/{THUMBS_UP}", token=B)
 record("edit", "PATCH", f"/api/v1/messages/{message['id']}", {"text": "Привет, Bob!"}, A)
 record("edit_not_mine", "PATCH", f"/api/v1/messages/{message['id']}", {"text": "hacked"}, B)
 record("delete", "DELETE", f"/api/v1/messages/{message['id']}", token=A)
@@ -271,9 +276,11 @@ CODES = [
     ("group_full", 409, "a group would have more than 1000 members", "в группе стало бы больше 1000 участников"),
     ("message_deleted", 409, "editing a deleted message", "правка удалённого сообщения"),
     ("reply_target_deleted", 409, "replying to a deleted message", "ответ на удалённое сообщение"),
+    ("reaction_limit_reached", 409, "a 21st different emoji on one message", "21-й разный эмодзи на одном сообщении"),
     ("body_too_large", 413, "a body over 1 MiB", "тело больше 1 МиБ"),
     ("unsupported_media_type", 415, "a `Content-Type` other than `application/json`", "`Content-Type` не `application/json`"),
     ("validation_error", 422, "invalid fields or query parameters: `detail` is FastAPI's list of `{loc, msg, type}`", "неверные поля или параметры запроса: `detail` — список `{loc, msg, type}`, как в FastAPI"),
+    ("invalid_emoji", 422, "a reaction that is not exactly one emoji", "реакция — не ровно один эмодзи"),
     ("upgrade_required", 426, "a plain HTTP request to `/ws/...`", "обычный HTTP-запрос к `/ws/...`"),
     ("too_many_chat_changes", 429, "over the group change limit, which display name changes share (+ `Retry-After`)", "превышен лимит изменений групп, общий со сменой имени (+ `Retry-After`)"),
     ("too_many_commands", 429, "WebSocket only: more than 256 commands waiting behind a send in progress; the command is dropped, wait for the acks",
@@ -281,6 +288,7 @@ CODES = [
     ("too_many_connections", 429, "more than 256 open connections from your address (then closed)", "больше 256 открытых соединений с вашего адреса (затем закрывается)"),
     ("too_many_failed_logins", 429, "over the failed login limit, which wrong current passwords share (+ `Retry-After`)", "превышен лимит неудачных входов, общий с неверными текущими паролями (+ `Retry-After`)"),
     ("too_many_messages", 429, "over the message limit (+ `Retry-After`)", "превышен лимит сообщений (+ `Retry-After`)"),
+    ("too_many_reactions", 429, "over the reaction limit, `REACTION_RATE` (+ `Retry-After`)", "превышен лимит реакций, `REACTION_RATE` (+ `Retry-After`)"),
     ("too_many_registrations", 429, "over the registration limit (+ `Retry-After`)", "превышен лимит регистраций (+ `Retry-After`)"),
     ("too_many_searches", 429, "over the user search limit (+ `Retry-After`)", "превышен лимит поиска пользователей (+ `Retry-After`)"),
     ("internal_error", 500, "a bug: it should never be seen", "ошибка в сервере: её не должно быть видно"),
@@ -615,6 +623,49 @@ answers your cursor (`last_read_seq`, never moved back) and your
 {ex:read_message}
 
 {ex:read_chat}
+
+### Reactions — `PUT` / `DELETE /api/v1/chats/messages/{message_id}/reactions/{emoji}`
+
+React to a message of a chat you are in with one emoji, percent-encoded UTF-8
+in the path (👍 is `%F0%9F%91%8D`); `DELETE` takes your reaction back. Both are
+idempotent: adding a reaction you have, or taking back one you do not, changes
+nothing and sends no event. Both answer the message with its `reactions` now.
+
+Every message (in answers and history) has `reactions`: `[{emoji, count, me}]`,
+in the order each emoji was first used on it (a new emoji goes last; one taken
+back by everyone and used again too); `me` says whether **you** reacted with
+it. A new or deleted message has `[]` (deleting a message drops its reactions).
+A `message` event (live or in `/updates`) shows the message as it was sent,
+with `[]`: the `message_reactions` events after it bring it up to date.
+`message_edited` events carry no `reactions`: an edit never changes them, keep
+the ones you have.
+
+A change reaches every member of the chat as a `message_reactions` event (on
+`/ws/user` and in `/updates`): `{message_id, chat_id, user_id, emoji, added,
+reactions}` — who added (`added: true`) or took back which emoji, and the
+message's whole list now as `[{emoji, count}]`, the same for every member, so
+without `me`: your own reactions are the ones you added (your other devices see
+your `user_id` in the event).
+
+An emoji is exactly one grapheme cluster that is an emoji: a pictograph
+(optionally with U+FE0F, a skin tone, tag characters, and more pictographs
+joined by ZWJ: 👨‍👩‍👧‍👦, 🏳️‍🌈), a flag (two regional indicators: 🇺🇦), or a keycap
+(`1️⃣`); at most 32 UTF-16 code units. Anything else — a letter, two emoji, an
+empty segment, invalid UTF-8 — is a 422 `invalid_emoji`. A message carries at
+most 20 different emoji: a 21st is a 409 `reaction_limit_reached` (adding to one
+of the twenty is fine). A deleted message cannot be reacted to (409
+`message_deleted`); a message of a chat you are not in is a 404
+`message_not_found`, as for one that does not exist. Each user may add or take
+back `REACTION_RATE` reactions (default 30 at once, then 2 a second), then 429
+`too_many_reactions` with `Retry-After`.
+
+{ex:react}
+
+{ex:react_invalid}
+
+{ex:react_not_member}
+
+{ex:unreact}
 
 ### Edit and delete your own message
 
@@ -1101,6 +1152,50 @@ UTF-16-единицах фрагмента (без разметки, экран�
 {ex:read_message}
 
 {ex:read_chat}
+
+### Реакции — `PUT` / `DELETE /api/v1/chats/messages/{message_id}/reactions/{emoji}`
+
+Отреагируйте на сообщение чата, в котором вы состоите, одним эмодзи — в пути, в
+UTF-8 с процентным кодированием (👍 — это `%F0%9F%91%8D`); `DELETE` снимает вашу
+реакцию. Оба запроса идемпотентны: поставить уже стоящую реакцию или снять
+отсутствующую — ничего не меняет и события не шлёт. Оба отвечают сообщением с
+его нынешними `reactions`.
+
+У каждого сообщения (в ответах и истории) есть `reactions`:
+`[{emoji, count, me}]` в порядке, в котором каждый эмодзи впервые появился на
+сообщении (новый встаёт последним; снятый всеми и поставленный снова — тоже);
+`me` — реагировали ли этим эмодзи **вы**. У нового или удалённого сообщения —
+`[]` (удаление сообщения убирает его реакции). Событие `message` (живое или в
+`/updates`) показывает сообщение таким, каким оно было отправлено, с `[]`:
+следующие за ним события `message_reactions` приводят его к нынешнему виду. В
+событиях `message_edited` поля `reactions` нет: правка их не меняет, оставьте
+прежние.
+
+Изменение приходит всем участникам чата событием `message_reactions` (в
+`/ws/user` и в `/updates`): `{message_id, chat_id, user_id, emoji, added,
+reactions}` — кто поставил (`added: true`) или снял какой эмодзи, и весь
+нынешний список сообщения как `[{emoji, count}]`, одинаковый для всех, поэтому
+без `me`: ваши реакции — те, что поставили вы (ваши другие устройства видят ваш
+`user_id` в событии).
+
+Эмодзи — ровно один графемный кластер, являющийся эмодзи: пиктограмма (возможно,
+с U+FE0F, тоном кожи, тегами и другими пиктограммами через ZWJ: 👨‍👩‍👧‍👦, 🏳️‍🌈),
+флаг (два региональных индикатора: 🇺🇦) или keycap (`1️⃣`); не длиннее 32 кодовых
+единиц UTF-16. Всё прочее — буква, два эмодзи, пустой сегмент, неверный UTF-8 —
+422 `invalid_emoji`. На сообщении не больше 20 разных эмодзи: 21-й — 409
+`reaction_limit_reached` (добавить реакцию к одному из двадцати можно). На
+удалённое сообщение реагировать нельзя (409 `message_deleted`); сообщение чата,
+в котором вас нет, — 404 `message_not_found`, как и несуществующее. Каждый
+пользователь может ставить и снимать `REACTION_RATE` реакций (по умолчанию 30
+подряд, затем 2 в секунду), иначе 429 `too_many_reactions` с `Retry-After`.
+
+{ex:react}
+
+{ex:react_invalid}
+
+{ex:react_not_member}
+
+{ex:unreact}
 
 ### Правка и удаление своего сообщения
 

@@ -236,7 +236,7 @@ bool Server::start(QString *error)
     m_http = std::make_unique<QHttpServer>();
     m_limits = std::make_unique<RateLimits>(m_config.failedLoginRate, m_config.registrationRate,
         m_config.messageRate, m_config.failedLoginAccountRate, m_config.userSearchRate,
-        m_config.chatChangeRate);
+        m_config.chatChangeRate, m_config.reactionRate);
     m_sends = std::make_unique<SendQueue>(*m_database, m_limits->messagesByUser);
     m_knownUsers = std::make_unique<KnownUsers>(*m_database);
     m_sessions = std::make_unique<SessionRegistry>(*m_database);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QStringView>
+#include <QUrl>
 
 // The REST and WebSocket paths, shared by the server's router and the clients.
 // Paths with ids are built by the helpers below; the server registers the
@@ -52,6 +53,12 @@ inline QString chatMember(QStringView chatId, QStringView userId)
 inline QString messageRead(QStringView messageId)
 {
     return chatsMessages + u'/' + messageId + u"/read";
+}
+// PUT adds, DELETE takes back the caller's reaction; the emoji percent-encoded.
+inline QString messageReaction(QStringView messageId, const QString &emoji)
+{
+    return chatsMessages + u'/' + messageId + u"/reactions/"
+        + QString::fromLatin1(QUrl::toPercentEncoding(emoji));
 }
 inline QString message(QStringView messageId)
 {

@@ -55,6 +55,27 @@ Parsed<MessageDeleted> MessageDeleted::fromJson(
     return reader.result(std::move(deleted));
 }
 
+QJsonObject MessageReactions::toJson() const
+{
+    return { { u"message_id"_s, messageId }, { u"chat_id"_s, chatId }, { u"user_id"_s, userId },
+        { u"emoji"_s, emoji }, { u"added"_s, added },
+        { u"reactions"_s, Reaction::listToJson(reactions, false) } };
+}
+
+Parsed<MessageReactions> MessageReactions::fromJson(
+    const QJsonObject &json, const QStringList &location)
+{
+    JsonReader reader(json, location);
+    MessageReactions changed;
+    changed.messageId = reader.uuid(u"message_id");
+    changed.chatId = reader.uuid(u"chat_id");
+    changed.userId = reader.uuid(u"user_id");
+    changed.emoji = reader.string(u"emoji", 1);
+    changed.added = reader.boolean(u"added");
+    changed.reactions = Reaction::listFromJson(reader, u"reactions");
+    return reader.result(std::move(changed));
+}
+
 QJsonObject ReadReceipt::toJson() const
 {
     return { { u"chat_id"_s, chatId }, { u"user_id"_s, userId }, { u"message_id"_s, messageId },

@@ -63,6 +63,24 @@ struct MessageDeleted
     bool operator==(const MessageDeleted &) const = default;
 };
 
+// `message_reactions`: `userId` added (or removed) `emoji` on a message, and
+// the message's reactions now, in their order, without `me` (one payload for
+// every member: a reader sets `me` on the emoji they reacted with themselves).
+struct MessageReactions
+{
+    QString messageId;
+    QString chatId;
+    QString userId;
+    QString emoji;
+    bool added = false;
+    QList<Reaction> reactions; // `me` is always false here
+
+    QJsonObject toJson() const;
+    static Parsed<MessageReactions> fromJson(
+        const QJsonObject &json, const QStringList &location = {});
+    bool operator==(const MessageReactions &) const = default;
+};
+
 // `read`: `userId` has read the chat up to `messageId` (whose seq is `seq`).
 struct ReadReceipt
 {

@@ -22,6 +22,11 @@ inline constexpr int historyPageDefault = 100;
 // A reply quotes at most this many characters (UTF-16 code units) of the
 // message it answers, cut where a character (grapheme cluster) ends.
 inline constexpr int replyPreviewMax = 100;
+// Distinct emoji one message may carry; one emoji (grapheme cluster, see
+// Validation::isOneEmoji) is at most this many UTF-16 code units (the longest
+// ZWJ sequences, e.g. a kiss with two skin tones, take 15).
+inline constexpr int reactionsPerMessageMax = 20;
+inline constexpr int reactionEmojiMax = 32;
 inline constexpr int userSearchMax = 50;
 inline constexpr int userSearchDefault = 20;
 // Shorter queries would let anyone list every user a letter at a time.

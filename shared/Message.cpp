@@ -10,7 +10,52 @@ namespace Messenger {
 
 namespace {
 const QString replyToKey = u"reply_to"_s;
+const QString reactionsKey = u"reactions"_s;
 } // namespace
+
+QJsonObject Reaction::toJson(bool withMe) const
+{
+    QJsonObject json { { u"emoji"_s, emoji }, { u"count"_s, count } };
+    if (withMe)
+        json.insert(u"me"_s, me);
+    return json;
+}
+
+Parsed<Reaction> Reaction::fromJson(const QJsonObject &json, const QStringList &location)
+{
+    JsonReader reader(json, location);
+    Reaction reaction;
+    reaction.emoji = reader.string(u"emoji", 1);
+    reaction.count = reader.integer(u"count");
+    // Absent in `message_reactions` events: the reader tells from user_id.
+    reaction.me = json.value(u"me").toBool(false);
+    return reader.result(std::move(reaction));
+}
+
+QJsonArray Reaction::listToJson(const QList<Reaction> &reactions, bool withMe)
+{
+    QJsonArray array;
+    for (const Reaction &reaction : reactions)
+        array.append(reaction.toJson(withMe));
+    return array;
+}
+
+QList<Reaction> Reaction::listFromJson(JsonReader &reader, QStringView key)
+{
+    QList<Reaction> reactions;
+    const QJsonArray array = reader.array(key);
+    for (qsizetype i = 0; i < array.size(); ++i) {
+        QStringList location = reader.location(key);
+        location.append(QString::number(i));
+        auto reaction = Reaction::fromJson(array.at(i).toObject(), location);
+        if (!reaction) {
+            reader.addErrors(reaction.errors());
+            continue;
+        }
+        reactions.append(std::move(reaction).value());
+    }
+    return reactions;
+}
 
 QString ReplyPreview::cut(const QString &text)
 {
@@ -52,12 +97,18 @@ QJsonObject Message::toJson() const
     if (clientId)
         json.insert(u"client_id"_s, *clientId);
     setReplyTo(json, replyTo);
+    json.insert(reactionsKey, Reaction::listToJson(reactions));
     return json;
 }
 
 void Message::setReplyTo(QJsonObject &json, const std::optional<ReplyPreview> &replyTo)
 {
     json.insert(replyToKey, replyTo ? QJsonValue(replyTo->toJson()) : QJsonValue());
+}
+
+void Message::dropReactions(QJsonObject &json)
+{
+    json.remove(reactionsKey);
 }
 
 Parsed<Message> Message::fromJson(const QJsonObject &json, const QStringList &location)
@@ -81,6 +132,9 @@ Parsed<Message> Message::fromJson(const QJsonObject &json, const QStringList &lo
         message.replyTo = reader.nested<ReplyPreview>(replyToKey);
     else if (!json.value(replyToKey).isNull() && !json.value(replyToKey).isUndefined())
         reader.object(replyToKey); // records the type error
+    // Absent in a `message_edited` event (and from an older server): none known.
+    if (json.contains(reactionsKey))
+        message.reactions = Reaction::listFromJson(reader, reactionsKey);
     return reader.result(std::move(message));
 }
 

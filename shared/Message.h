@@ -25,6 +25,24 @@ struct ReplyPreview
     bool operator==(const ReplyPreview &) const = default;
 };
 
+// One emoji on a message: how many people reacted with it, and whether the
+// reader is one of them. A message's reactions are listed in the order each
+// emoji was first used on it (stable: a new emoji goes last).
+struct Reaction
+{
+    QString emoji;
+    qint64 count = 0;
+    bool me = false;
+
+    // With `me` for a reader (history, answers); without it in the
+    // `message_reactions` event, which every member gets alike.
+    QJsonObject toJson(bool withMe = true) const;
+    static Parsed<Reaction> fromJson(const QJsonObject &json, const QStringList &location = {});
+    static QJsonArray listToJson(const QList<Reaction> &reactions, bool withMe = true);
+    static QList<Reaction> listFromJson(JsonReader &reader, QStringView key);
+    bool operator==(const Reaction &) const = default;
+};
+
 // A message as history and sends return it. `seq` is the server-wide order of
 // record; `chat_seq` counts 1, 2, 3... within the chat with no gaps.
 struct Message
@@ -42,10 +60,15 @@ struct Message
     std::optional<qint64> editedAt;
     bool deleted = false;
     std::optional<ReplyPreview> replyTo; // `reply_to`: null when it answers nothing
+    // `reactions`, for the reader. A `message_edited` event has none (an edit
+    // never changes them; `message_reactions` events do): read as empty.
+    QList<Reaction> reactions;
 
     QJsonObject toJson() const;
     // A Message's JSON (e.g. a stored event's) with `reply_to` replaced.
     static void setReplyTo(QJsonObject &json, const std::optional<ReplyPreview> &replyTo);
+    // A Message's JSON without `reactions` (a `message_edited` event's).
+    static void dropReactions(QJsonObject &json);
     static Parsed<Message> fromJson(const QJsonObject &json, const QStringList &location = {});
     bool operator==(const Message &) const = default;
 };

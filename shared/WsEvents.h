@@ -10,6 +10,8 @@ inline constexpr QStringView message = u"message";
 inline constexpr QStringView messageEdited = u"message_edited";
 inline constexpr QStringView messageDeleted = u"message_deleted";
 inline constexpr QStringView read = u"read";
+// Someone reacted to a message, or took a reaction back (MessageReactions).
+inline constexpr QStringView messageReactions = u"message_reactions";
 // A chat was created: the whole chat, to its first members.
 inline constexpr QStringView chat = u"chat";
 // Later changes carry only what changed (MembersAdded, ChatRenamed).

@@ -156,7 +156,8 @@ void ApiClient::send(const QByteArray &method, const QString &pathAndQuery,
 {
     QUrl url = m_baseUrl;
     const qsizetype queryStart = pathAndQuery.indexOf(u'?');
-    url.setPath(m_baseUrl.path() + pathAndQuery.left(queryStart));
+    // Tolerant: a path segment may come percent-encoded (an emoji, ApiPaths).
+    url.setPath(m_baseUrl.path() + pathAndQuery.left(queryStart), QUrl::TolerantMode);
     if (queryStart >= 0)
         url.setQuery(pathAndQuery.mid(queryStart + 1), QUrl::StrictMode);
     QNetworkRequest request(url);
@@ -390,6 +391,12 @@ QFuture<ApiResult<Message>> ApiClient::editMessage(const QString &messageId, con
 QFuture<ApiResult<Message>> ApiClient::deleteMessage(const QString &messageId)
 {
     return call<Message>("DELETE", ApiPaths::message(messageId));
+}
+
+QFuture<ApiResult<Message>> ApiClient::react(
+    const QString &messageId, const QString &emoji, bool add)
+{
+    return call<Message>(add ? "PUT" : "DELETE", ApiPaths::messageReaction(messageId, emoji));
 }
 
 QFuture<ApiResult<ReadState>> ApiClient::markRead(const QString &chatId, const QString &messageId)

@@ -93,6 +93,9 @@ public:
     QFuture<ApiResult<Messenger::Message>> editMessage(
         const QString &messageId, const QString &text);
     QFuture<ApiResult<Messenger::Message>> deleteMessage(const QString &messageId);
+    // Adds (or, with add false, takes back) your reaction; answers the message.
+    QFuture<ApiResult<Messenger::Message>> react(
+        const QString &messageId, const QString &emoji, bool add);
     QFuture<ApiResult<Messenger::ReadState>> markRead(
         const QString &chatId, const QString &messageId);
     QFuture<ApiResult<UpdatesPage>> updates(qint64 sinceSeq, int limit = 500);

@@ -30,6 +30,8 @@ const QString usage
       "                              your messages with every word of QUERY\n"
       "                              (word prefixes, any case), newest first\n"
       "  read CHAT                   marks the chat read\n"
+      "  react MESSAGE EMOJI         reacts to the message with one emoji\n"
+      "  unreact MESSAGE EMOJI       takes that reaction back\n"
       "  listen [--since SEQ]        live events as JSON lines until interrupted;\n"
       "                              --since first replays the events after SEQ\n"
       "  profile set-name NAME       changes your display name\n"
@@ -165,6 +167,8 @@ void CliApp::start(const QStringList &arguments)
         withSession([this, args] { search(args); });
     else if (command == u"read"_s)
         withSession([this, args] { read(args); });
+    else if (command == u"react"_s || command == u"unreact"_s)
+        withSession([this, args, add = command == u"react"_s] { react(args, add); });
     else if (command == u"listen"_s)
         withSession([this] { listen(); });
     else if (command == u"profile"_s)
@@ -355,6 +359,14 @@ void CliApp::history(const QStringList &args)
                              .arg(it->seq)
                              .arg(formatTimestamp(it->timestamp), it->sender.name,
                                  it->deleted ? tr("(deleted)") : it->text));
+            if (!it->reactions.isEmpty()) {
+                QStringList shown;
+                for (const Reaction &reaction : it->reactions)
+                    shown.append(reaction.me
+                            ? tr("%1 %2 (you)").arg(reaction.emoji).arg(reaction.count)
+                            : tr("%1 %2").arg(reaction.emoji).arg(reaction.count));
+                lines.append(tr("  reactions: %1").arg(shown.join(u", ")));
+            }
         }
         done(page.value().toJson(), lines.isEmpty() ? tr("No messages.") : lines.join(u'\n'));
     });
@@ -425,6 +437,22 @@ void CliApp::send(const QStringList &args)
             if (!message)
                 return fail(message.error());
             done(message.value().toJson(), tr("Sent (seq %1).").arg(message.value().seq));
+        });
+}
+
+void CliApp::react(const QStringList &args, bool add)
+{
+    if (args.size() != 2 || !canonicalUuid(args.at(0))) {
+        failUsage(add ? tr("react needs a message id and one emoji.")
+                      : tr("unreact needs a message id and one emoji."));
+        return;
+    }
+    m_api.react(args.at(0), args.at(1), add)
+        .then(this, [this, add, emoji = args.at(1)](const ApiResult<Message> &message) {
+            if (!message)
+                return fail(message.error());
+            done(message.value().toJson(),
+                add ? tr("Reacted with %1.").arg(emoji) : tr("Took back %1.").arg(emoji));
         });
 }
 

@@ -44,6 +44,7 @@ private:
     void send(const QStringList &args);
     void search(const QStringList &args);
     void read(const QStringList &args);
+    void react(const QStringList &args, bool add);
     void listen();
     void profile(const QStringList &args);
     void changePassword();

@@ -214,6 +214,8 @@ const QList<ConfigOption> &Config::options()
         rateOption(u"chat-change-rate"_s, u"CHAT_CHANGE_RATE"_s,
             u"Group changes (create, rename, add and remove members) a user may make"_s,
             &Config::chatChangeRate),
+        rateOption(u"reaction-rate"_s, u"REACTION_RATE"_s,
+            u"Reactions a user may add or take back"_s, &Config::reactionRate),
         { u"trusted-proxies"_s, u"subnets"_s, u"TRUSTED_PROXIES"_s,
             u"Comma-separated addresses or subnets of load balancers whose X-Forwarded-For names "
             "the client"_s,

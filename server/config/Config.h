@@ -72,6 +72,9 @@ struct Config
     // Group management (create, rename, add, remove) per user: each change
     // is sent to every member and stored.
     RateLimiter::Rule chatChangeRate { 1, 20 };
+    // Reactions added or taken back per user: each is stored and sent to
+    // every member of the chat.
+    RateLimiter::Rule reactionRate { 2, 30 };
     TrustedProxies trustedProxies; // whose X-Forwarded-For names the client
     bool checkOnly = false; // --check-config: validate, reach the database, exit
 

@@ -23,6 +23,7 @@
 #include "shared/Operations.h"
 #include "shared/Queries.h"
 #include "shared/Requests.h"
+#include "shared/Validation.h"
 
 #include <QFile>
 #include <QHttpServer>
@@ -105,7 +106,8 @@ void HttpApi::addRoute(QHttpServer &server, const QString &path, Method method, 
     // The path's ids, checked once here for every route that has them: an id
     // that is not a UUID names nothing, so it gets that <arg>'s 404 (after
     // authentication, before the body is read); the handler sees canonical ids.
-    Q_ASSERT(path.count(u"<arg>"_s) == unknownIds.size());
+    // <arg>s past unknownIds are not ids (an emoji): the handler checks them.
+    Q_ASSERT(path.count(u"<arg>"_s) >= unknownIds.size());
     addRoute(server, path, method, access,
         [unknownIds, handler = std::move(handler)](const Request &request) {
             Request checked = request;
@@ -397,6 +399,11 @@ void HttpApi::addChatRoutes(QHttpServer &server)
                     return HttpReply::json(MessageReadAnswer { state.value().messageId }.toJson());
                 });
         });
+    for (const Method method : { Method::Put, Method::Delete }) {
+        addRoute(server, v1 + u"/chats/messages/<arg>/reactions/<arg>"_s, method, auth,
+            { messageNotFound },
+            [this, add = method == Method::Put](const Request &r) { return react(r, add); });
+    }
     addRoute(server, v1 + u"/chats/<arg>"_s, Method::Get, auth, { chatNotFound },
         [this](const Request &r) {
             return respond(m_db.run([user = r.userId, id = r.args[0]](
@@ -526,7 +533,7 @@ void HttpApi::addOpsRoutes(QHttpServer &server)
                 for (const auto &[name, value] : corsHeaders(origin))
                     preflight.addHeader(name, value);
                 preflight.addHeader(
-                    "Access-Control-Allow-Methods"_ba, "GET, POST, PATCH, DELETE, OPTIONS"_ba);
+                    "Access-Control-Allow-Methods"_ba, "GET, POST, PUT, PATCH, DELETE, OPTIONS"_ba);
                 preflight.addHeader(
                     "Access-Control-Allow-Headers"_ba, "Authorization, Content-Type"_ba);
                 preflight.addHeader("Access-Control-Max-Age"_ba, "600"_ba);
@@ -687,6 +694,23 @@ QFuture<HttpReply> HttpApi::searchMessages(const Request &request)
     // chats, so there is nothing to enumerate.
     return respond(m_db.run([user = request.userId, query = query.value()](
                                 Db &db) { return SearchService::messages(db, user, query); }));
+}
+
+QFuture<HttpReply> HttpApi::react(const Request &request, bool add)
+{
+    // The router hands the path segment over percent-decoded: UTF-8 that is
+    // not valid arrives with U+FFFD in it, which is no emoji.
+    const QString emoji = request.args.value(1);
+    if (!Validation::isOneEmoji(emoji))
+        return ready(ApiError { 422, u"invalid_emoji"_s,
+            u"A reaction is exactly one emoji (one grapheme cluster), URL-encoded as UTF-8"_s,
+            {} });
+    // Each change is stored and sent to every member of the chat.
+    if (const auto wait = m_limits.reactionsByUser.acquire(request.userId))
+        return ready(ApiError::tooManyRequests(u"too_many_reactions"_s, *wait));
+    return respond(m_db.run([user = request.userId, id = request.args[0], emoji, add](Db &db) {
+        return MessageService::react(db, user, id, emoji, add);
+    }));
 }
 
 std::optional<ApiError> HttpApi::chatChangeRefused(const QString &userId)

@@ -97,6 +97,8 @@ private:
     QFuture<HttpReply> searchMessages(const Request &request);
     // A 429 when the user made too many group changes (CHAT_CHANGE_RATE).
     std::optional<ApiError> chatChangeRefused(const QString &userId);
+    // PUT (add) or DELETE a reaction: /chats/messages/{id}/reactions/{emoji}.
+    QFuture<HttpReply> react(const Request &request, bool add);
     QFuture<HttpReply> health();
     static TokenService::ClientInfo clientInfo(
         const Request &request, const std::optional<QString> &deviceName = {});

@@ -111,12 +111,13 @@ void RateLimiter::prune(qint64 now)
 
 RateLimits::RateLimits(RateLimiter::Rule failedLogins, RateLimiter::Rule registrations,
     RateLimiter::Rule messages, RateLimiter::Rule failedLoginsPerAccount,
-    RateLimiter::Rule searches, RateLimiter::Rule chatChanges)
+    RateLimiter::Rule searches, RateLimiter::Rule chatChanges, RateLimiter::Rule reactions)
     : logins(std::make_unique<LoginGuard>(failedLogins, failedLoginsPerAccount))
     , registrationsByAddress(registrations)
     , messagesByUser(messages)
     , searchesByUser(searches)
     , chatChangesByUser(chatChanges)
+    , reactionsByUser(reactions)
 { }
 
 RateLimits::~RateLimits() = default;

@@ -62,7 +62,8 @@ struct RateLimits
 {
     RateLimits(RateLimiter::Rule failedLogins, RateLimiter::Rule registrations,
         RateLimiter::Rule messages, RateLimiter::Rule failedLoginsPerAccount = {},
-        RateLimiter::Rule searches = { 1, 30 }, RateLimiter::Rule chatChanges = {});
+        RateLimiter::Rule searches = { 1, 30 }, RateLimiter::Rule chatChanges = {},
+        RateLimiter::Rule reactions = {});
     ~RateLimits();
     std::unique_ptr<LoginGuard> logins;
     RateLimiter registrationsByAddress;
@@ -70,6 +71,8 @@ struct RateLimits
     RateLimiter searchesByUser; // user search: no one pages through the directory
     // Group management: each change is sent to every member and stored.
     RateLimiter chatChangesByUser;
+    // Reactions: each change is stored and sent to every member.
+    RateLimiter reactionsByUser;
 };
 
 } // namespace Messenger::Server

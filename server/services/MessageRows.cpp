@@ -59,6 +59,46 @@ const QString &fromMessages()
     return from;
 }
 
+void loadReactions(Db &db, QList<Message> &messages, const QString &readerId)
+{
+    if (messages.isEmpty())
+        return;
+    QStringList ids;
+    ids.reserve(messages.size());
+    for (const Message &message : messages)
+        ids.append(message.id);
+    // PostgreSQL: one statement text for any page size (an array parameter);
+    // SQLite prepares in-process, a list of placeholders costs nothing.
+    const QString matching = db.isPostgres()
+        ? u"message_id = ANY (CAST(? AS uuid[]))"_s
+        : u"message_id IN ("_s + QStringList(ids.size(), u"?"_s).join(u", ") + u")"_s;
+    QVariantList values { readerId };
+    if (db.isPostgres())
+        values.append(QString(u"{"_s + ids.join(u',') + u"}"_s));
+    else
+        for (const QString &id : std::as_const(ids))
+            values.append(id);
+    Rows rows = db.exec(u"SELECT message_id, emoji, COUNT(*), "
+                        "MAX(CASE WHEN user_id = ? THEN 1 ELSE 0 END), MIN(created_at) AS first_at "
+                        "FROM message_reactions WHERE "_s
+            + matching + u" GROUP BY message_id, emoji ORDER BY first_at, emoji"_s,
+        values);
+    QHash<QString, QList<Reaction>> byMessage;
+    while (rows.next())
+        byMessage[rows.string(0)].append(
+            Reaction { rows.string(1), rows.integer(2), rows.integer(3) != 0 });
+    for (Message &message : messages)
+        message.reactions = byMessage.value(message.id);
+}
+
+QList<Reaction> reactionsOf(Db &db, const QString &messageId, const QString &readerId)
+{
+    QList<Message> one(1);
+    one.first().id = messageId;
+    loadReactions(db, one, readerId);
+    return one.first().reactions;
+}
+
 Message read(const Rows &rows)
 {
     Message message;

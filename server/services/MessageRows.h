@@ -45,6 +45,11 @@ const QString &fromMessages();
 
 Message read(const Rows &rows);
 
+// Fills in every message's `reactions` as `readerId` sees them (`me`), in the
+// order each emoji was first used on it, with one query for the whole list.
+void loadReactions(Db &db, QList<Message> &messages, const QString &readerId);
+QList<Reaction> reactionsOf(Db &db, const QString &messageId, const QString &readerId);
+
 // Who has read how far in one chat, enough to tell for any message whether
 // every member other than its sender has read it: the two smallest cursors.
 class ReadHorizon

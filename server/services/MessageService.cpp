@@ -7,6 +7,7 @@
 #include "EventLog.h"
 #include "MessageRows.h"
 #include "shared/Events.h"
+#include "shared/Limits.h"
 #include "shared/WsEvents.h"
 
 #include <numeric>
@@ -473,6 +474,7 @@ Result<HistoryPage> history(
     const auto horizon = MessageRows::ReadHorizon::load(db, chatId);
     for (Message &message : page.messages)
         message.isRead = horizon.isRead(message.senderId, message.seq);
+    MessageRows::loadReactions(db, page.messages, callerId);
     return page;
 }
 
@@ -530,11 +532,16 @@ Result<Message> edit(
             + u", edited_at = ? WHERE id = ?"_s,
         { MessageRows::guardedText(edited.text), *edited.editedAt, edited.id });
     edited = withReadState(db, std::move(edited));
+    edited.reactions = MessageRows::reactionsOf(db, edited.id, callerId);
     // Stored without the preview of the message it replies to: that text may
-    // be deleted later, and readers fill in the preview as it is then.
+    // be deleted later, and readers fill in the preview as it is then. And
+    // without reactions: their `me` differs by reader, and an edit leaves them
+    // as they are (message_reactions events change them).
     Message stored = edited;
     stored.replyTo.reset();
-    EventLog::append(db, edited.chatId, {}, WsEvents::messageEdited, stored.toJson(), edited.id);
+    QJsonObject storedJson = stored.toJson();
+    Message::dropReactions(storedJson);
+    EventLog::append(db, edited.chatId, {}, WsEvents::messageEdited, storedJson, edited.id);
     transaction.commit();
     return edited;
 }
@@ -555,6 +562,8 @@ Result<Message> remove(Db &db, const QString &callerId, const QString &messageId
     tombstone.replyTo.reset();
     db.exec(u"UPDATE messages SET text = '', deleted_at = ?, reply_to_id = NULL WHERE id = ?"_s,
         { currentTimestamp(), tombstone.id });
+    // Nor any reactions: a tombstone cannot be reacted to, and shows none.
+    db.exec(u"DELETE FROM message_reactions WHERE message_id = ?"_s, { tombstone.id });
     tombstone = withReadState(db, std::move(tombstone));
     const QJsonObject deletion
         = MessageDeleted { tombstone.id, tombstone.chatId, tombstone.seq, tombstone.chatSeq }
@@ -564,6 +573,53 @@ Result<Message> remove(Db &db, const QString &callerId, const QString &messageId
     EventLog::append(db, tombstone.chatId, {}, WsEvents::messageDeleted, deletion);
     transaction.commit();
     return tombstone;
+}
+
+Result<Message> react(
+    Db &db, const QString &callerId, const QString &messageId, const QString &emoji, bool add)
+{
+    Transaction transaction(db);
+    // Locks the message on PostgreSQL: concurrent reactions to one message
+    // take turns, so that no two of them both add the 20th distinct emoji.
+    if (db.isPostgres())
+        db.exec(u"SELECT id FROM messages WHERE id = ? FOR UPDATE"_s, { messageId });
+    Result<Message> visible = visibleMessage(db, callerId, messageId);
+    if (!visible)
+        return visible;
+    Message message = std::move(visible).value();
+    if (message.deleted)
+        return ApiError::conflict(
+            u"message_deleted"_s, u"A deleted message cannot be reacted to"_s);
+    QList<Reaction> reactions = MessageRows::reactionsOf(db, message.id, callerId);
+    const auto current = std::find_if(reactions.cbegin(), reactions.cend(),
+        [&emoji](const Reaction &reaction) { return reaction.emoji == emoji; });
+    const bool mine = current != reactions.cend() && current->me;
+    if (add && !mine) {
+        if (current == reactions.cend() && reactions.size() >= Limits::reactionsPerMessageMax)
+            return ApiError::conflict(u"reaction_limit_reached"_s,
+                u"A message carries at most %1 different emoji"_s.arg(
+                    Limits::reactionsPerMessageMax));
+        db.exec(u"INSERT INTO message_reactions (message_id, user_id, emoji, created_at) "
+                "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING"_s,
+            { message.id, callerId, emoji, currentTimestamp() });
+    } else if (!add && mine) {
+        db.exec(
+            u"DELETE FROM message_reactions WHERE message_id = ? AND user_id = ? AND emoji = ?"_s,
+            { message.id, callerId, emoji });
+    } else {
+        // Already so: nothing stored, nothing sent.
+        message.reactions = std::move(reactions);
+        transaction.commit();
+        return withReadState(db, std::move(message));
+    }
+    message.reactions = MessageRows::reactionsOf(db, message.id, callerId);
+    MessageReactions changed { message.id, message.chatId, callerId, emoji, add,
+        message.reactions };
+    for (Reaction &reaction : changed.reactions)
+        reaction.me = false;
+    EventLog::append(db, message.chatId, {}, WsEvents::messageReactions, changed.toJson());
+    transaction.commit();
+    return withReadState(db, std::move(message));
 }
 
 } // namespace Messenger::Server::MessageService

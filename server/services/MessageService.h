@@ -43,4 +43,14 @@ Result<Message> edit(
 // Leaves a tombstone: the text is gone, the message keeps its place.
 Result<Message> remove(Db &db, const QString &callerId, const QString &messageId);
 
+// Adds (or, with add false, takes back) the caller's reaction `emoji`, one
+// emoji (Validation::isOneEmoji, checked by the caller). Idempotent: when it
+// is already so, nothing changes and no event is sent. Answers the message
+// with its reactions for the caller. 404 message_not_found (also to
+// non-members), 409 message_deleted, 409 reaction_limit_reached for a new
+// emoji past Limits::reactionsPerMessageMax. A change is stored as a
+// `message_reactions` event for the chat.
+Result<Message> react(
+    Db &db, const QString &callerId, const QString &messageId, const QString &emoji, bool add);
+
 } // namespace Messenger::Server::MessageService

@@ -221,6 +221,13 @@ void TestContract::everyRouteAnswersAsDocumented()
     check("PATCH", u"/api/v1/messages/{message_id}"_s,
         http.request("PATCH", u"/api/v1/messages/"_s + messageId,
             body({ { u"text"_s, u"not mine"_s } }), bob.token, json));
+    const QString reactions = u"/api/v1/chats/messages/{message_id}/reactions/{emoji}"_s;
+    const QString thumbsUp = u"/api/v1/chats/messages/%1/reactions/%F0%9F%91%8D"_s.arg(messageId);
+    check("PUT", reactions, http.request("PUT", thumbsUp, {}, bob.token));
+    check("PUT", reactions,
+        http.request(
+            "PUT", u"/api/v1/chats/messages/%1/reactions/ok"_s.arg(messageId), {}, bob.token));
+    check("DELETE", reactions, http.request("DELETE", thumbsUp, {}, bob.token));
     check("POST", u"/api/v1/chats/{chat_id}/members"_s,
         http.post(u"/api/v1/chats/%1/members"_s.arg(groupId),
             { { u"user_ids"_s, QJsonArray { carol.id } } }, ann));

@@ -4,6 +4,7 @@
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QUrl>
 
 using namespace Qt::StringLiterals;
 
@@ -24,6 +25,7 @@ private Q_SLOTS:
     void profileNameAndPassword();
     void replies();
     void search();
+    void reactions();
 
 private:
     struct Run
@@ -210,6 +212,8 @@ void TestCli::usageErrors_data()
         << QStringList { u"history"_s, chat, u"--before"_s, u"12abc"_s };
     QTest::newRow("reply to no message id")
         << QStringList { u"send"_s, chat, u"hi"_s, u"--reply-to"_s, u"12"_s };
+    QTest::newRow("react without an emoji") << QStringList { u"react"_s, chat };
+    QTest::newRow("react to no message id") << QStringList { u"react"_s, u"12"_s, u"x"_s };
     QTest::newRow("since negative") << QStringList { u"listen"_s, u"--since"_s, u"-1"_s };
     QTest::newRow("extra argument to chats") << QStringList { u"chats"_s, u"now"_s };
     QTest::newRow("extra argument to history") << QStringList { u"history"_s, chat, chat };
@@ -393,6 +397,51 @@ void TestCli::search()
     const Run nothing = cli(u"jan"_s, { u"search"_s, u"absent"_s });
     QCOMPARE(nothing.exitCode, 0);
     QVERIFY(nothing.out.contains("Nothing found."));
+}
+
+// react / unreact change the caller's reaction; history shows reactions.
+void TestCli::reactions()
+{
+    const QString server = m_server.url(u"/"_s).toString();
+    const auto kim = m_http->newUser(u"Kim"_s);
+    const auto lou = m_http->newUser(u"Lou"_s);
+    QCOMPARE(
+        cli(u"kim"_s, { u"--server"_s, server, u"login"_s, u"--email"_s, kim.email }, kim.password)
+            .exitCode,
+        0);
+    const QString chatId = m_http->personalChat(kim.token, lou.id);
+    const Reply news = m_http->post(u"/api/v1/chats/messages"_s,
+        { { u"chat_id"_s, chatId }, { u"text"_s, u"Got the job!"_s } }, lou.token);
+    COMPARE_STATUS(news, 200);
+    const QString newsId = news.object().value(u"id").toString();
+    const QString party = u"\U0001F389"_s;
+    COMPARE_STATUS(m_http->request("PUT",
+                       u"/api/v1/chats/messages/%1/reactions/%2"_s.arg(
+                           newsId, QString::fromLatin1(QUrl::toPercentEncoding(party))),
+                       {}, lou.token),
+        200);
+
+    const Run reacted = cli(u"kim"_s, { u"--json"_s, u"react"_s, newsId, party });
+    QVERIFY2(reacted.exitCode == 0, reacted.out.constData());
+    QCOMPARE(reacted.json().object().value(u"reactions").toArray(),
+        (QJsonArray {
+            QJsonObject { { u"emoji"_s, party }, { u"count"_s, 2 }, { u"me"_s, true } } }));
+
+    const Run history = cli(u"kim"_s, { u"history"_s, chatId });
+    QVERIFY2(history.exitCode == 0, history.err.constData());
+    QVERIFY2(history.out.contains(u"Got the job!\n  reactions: %1 2 (you)\n"_s.arg(party).toUtf8()),
+        history.out.constData());
+
+    const Run taken = cli(u"kim"_s, { u"unreact"_s, newsId, party });
+    QVERIFY2(taken.exitCode == 0, taken.err.constData());
+    const Run after = cli(u"kim"_s, { u"history"_s, chatId });
+    QVERIFY2(after.out.contains(u"reactions: %1 1\n"_s.arg(party).toUtf8()), after.out.constData());
+
+    // Not an emoji: the server refuses, exit 2 with its code.
+    const Run refused = cli(u"kim"_s, { u"--json"_s, u"react"_s, newsId, u"ok"_s });
+    QCOMPARE(refused.exitCode, 2);
+    QCOMPARE(refused.json().object().value(u"code").toString(), u"invalid_emoji"_s);
+    QCOMPARE(refused.json().object().value(u"status").toInt(), 422);
 }
 
 QTEST_GUILESS_MAIN(TestCli)

@@ -98,7 +98,7 @@ bool TestServer::start(const QStringList &extraArgs)
     // Suites register and send far faster than any person; the limits' own
     // test turns them on with command-line options, which win over these.
     for (const QString &limit : { u"LOGIN_RATE"_s, u"LOGIN_ACCOUNT_RATE"_s, u"REGISTER_RATE"_s,
-             u"MESSAGE_RATE"_s, u"USER_SEARCH_RATE"_s, u"CHAT_CHANGE_RATE"_s })
+             u"MESSAGE_RATE"_s, u"USER_SEARCH_RATE"_s, u"CHAT_CHANGE_RATE"_s, u"REACTION_RATE"_s })
         serverEnv.insert(limit, u"off"_s);
     m_process.setProcessEnvironment(serverEnv);
     m_process.setProcessChannelMode(QProcess::MergedChannels);

@@ -44,6 +44,7 @@ inline Message message(bool full = true)
         message.editedAt = 1795485102000001;
         message.replyTo
             = ReplyPreview { repliedToId, bob().id, bob().name, u"Как дела? 🙂"_s, false };
+        message.reactions = { { u"👍"_s, 2, true }, { u"🇺🇦"_s, 1, false } };
     }
     return message;
 }
@@ -116,6 +117,13 @@ inline MessageDeleted messageDeleted()
     return { messageId, chatId, 43, 7 };
 }
 
+// Without `me`: every member gets the same event.
+inline MessageReactions messageReactions()
+{
+    return { messageId, chatId, bob().id, u"👍"_s, true,
+        { { u"👍"_s, 2, false }, { u"🇺🇦"_s, 1, false } } };
+}
+
 inline ReadReceipt readReceipt()
 {
     return { chatId, bob().id, messageId, 42 };
@@ -162,6 +170,7 @@ inline QList<Event> storedEvents()
         Event::of(seq++, WsEvents::chatRemoved, ChatRemoved { memberLeft() }),
         Event::of(seq++, WsEvents::sessionRevoked, sessionRevoked()),
         Event::of(seq++, WsEvents::userUpdated, bob()),
+        Event::of(seq++, WsEvents::messageReactions, messageReactions()),
     };
 }
 

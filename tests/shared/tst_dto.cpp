@@ -478,6 +478,7 @@ void TestDto::protocolRoundTrip()
     checkEventRoundTrip<ChatRemoved>(events.at(8));
     checkEventRoundTrip<SessionRevoked>(events.at(9));
     checkEventRoundTrip<User>(events.at(10));
+    checkEventRoundTrip<MessageReactions>(events.at(11));
     checkEventRoundTrip<Typing>(Event::of(std::nullopt, WsEvents::typing, S::typingNotice()));
     checkEventRoundTrip<MessageEvent>(
         Event::of(1, WsEvents::message, MessageEvent { S::message(false) }));

@@ -209,7 +209,7 @@ void TestProtocolSchema::updatesPageIsValidUnderItsSchema()
                                    .toObject();
     QVERIFY(!schema.isEmpty());
     const UpdatesPage page = ProtocolSamples::updatesPage();
-    QCOMPARE(page.events.size(), 11); // one of each stored type
+    QCOMPARE(page.events.size(), 12); // one of each stored type
     SchemaValidator validator;
     validator.check(u"updates page"_s, SchemaValidator::openApiPath(), schema, page.toJson());
     validator.check(u"empty updates page"_s, SchemaValidator::openApiPath(), schema,
