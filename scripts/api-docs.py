@@ -534,12 +534,13 @@ string) is refused before anything is stored:
 
 Give `reply_to_id`, the id of a message of the same chat, and the new message
 answers it. Every message (in answers, history, events and `/updates`) has
-`reply_to`: `null`, or `{id, sender_id, sender_name, text, deleted}` — the
+`reply_to`: `null`, or `{id, sender_id, sender_name, text, deleted, seq}` — the
 message it answers as that message is **now**: its sender's current name and the
 start of its current text (at most 100 UTF-16 code units, cut where a character
 ends, so never inside a surrogate pair). When that message is edited the preview
 shows the new text; when it is deleted, `deleted` is `true` and `text` is empty.
-A deleted message's own `reply_to` is `null`.
+`seq` is where the original is: pass it to history as `around_seq` to show it
+in context. A deleted message's own `reply_to` is `null`.
 
 A `reply_to_id` that names no message of this chat (none, or one of another
 chat, yours or not) is a 404 `reply_target_not_found`, the same answer in every
@@ -1063,12 +1064,14 @@ refresh-токены перестают работать, access-токены п
 
 Укажите `reply_to_id` — id сообщения того же чата, — и новое сообщение станет
 ответом на него. У каждого сообщения (в ответах, истории, событиях и `/updates`)
-есть `reply_to`: `null` или `{id, sender_id, sender_name, text, deleted}` —
+есть `reply_to`: `null` или `{id, sender_id, sender_name, text, deleted, seq}` —
 сообщение, на которое отвечают, **в нынешнем виде**: текущее имя отправителя и
 начало текущего текста (не больше 100 кодовых единиц UTF-16, обрезано на границе
 символа, так что суррогатная пара не разрывается). После правки исходного
 сообщения превью показывает новый текст; после удаления `deleted` — `true`, а
-`text` пуст. У удалённого сообщения собственный `reply_to` — `null`.
+`text` пуст. `seq` — место исходного сообщения: передайте его в историю как
+`around_seq`, чтобы показать его в контексте. У удалённого сообщения
+собственный `reply_to` — `null`.
 
 `reply_to_id`, не указывающий на сообщение этого чата (такого нет, или оно из
 другого чата — вашего или нет), — 404 `reply_target_not_found`, ответ всегда

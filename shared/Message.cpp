@@ -71,7 +71,7 @@ QString ReplyPreview::cut(const QString &text)
 QJsonObject ReplyPreview::toJson() const
 {
     return { { u"id"_s, id }, { u"sender_id"_s, senderId }, { u"sender_name"_s, senderName },
-        { u"text"_s, text }, { u"deleted"_s, deleted } };
+        { u"text"_s, text }, { u"deleted"_s, deleted }, { u"seq"_s, seq } };
 }
 
 Parsed<ReplyPreview> ReplyPreview::fromJson(const QJsonObject &json, const QStringList &location)
@@ -83,6 +83,8 @@ Parsed<ReplyPreview> ReplyPreview::fromJson(const QJsonObject &json, const QStri
     preview.senderName = reader.string(u"sender_name");
     preview.text = reader.string(u"text");
     preview.deleted = reader.boolean(u"deleted");
+    // Optional: replies cached before the server sent it.
+    preview.seq = reader.optionalInteger(u"seq").value_or(0);
     return reader.result(std::move(preview));
 }
 

@@ -14,6 +14,8 @@ struct ReplyPreview
     QString senderName;
     QString text;
     bool deleted = false;
+    // Where the original is (history's around_seq); 0 from a server that does not say.
+    qint64 seq = 0;
 
     // The start of `text` a preview shows: at most Limits::replyPreviewMax
     // UTF-16 code units, never ending inside a grapheme cluster (so never

@@ -449,8 +449,16 @@ void MessageModel::loadAroundMessage(const QString &messageId)
     if (!m_api || messageId.isEmpty() || m_loadingAroundId == messageId)
         return;
     m_loadingAroundId = messageId;
-    // A reply names its original by id only: look for its seq in the older
-    // pages (from the oldest loaded message back), then load the page around it.
+    // A reply says where its original is: one page around it.
+    for (const Item &item : std::as_const(m_items)) {
+        if (item.message.replyTo && item.message.replyTo->id == messageId
+            && item.message.replyTo->seq > 0) {
+            replaceWithPageAround(messageId, item.message.replyTo->seq);
+            return;
+        }
+    }
+    // From a server that does not say: look for its seq in the older pages
+    // (from the oldest loaded message back), then load the page around it.
     const int end = pendingStart();
     qint64 oldestSeq = 0;
     for (int row = 0; row < end && oldestSeq == 0; ++row)

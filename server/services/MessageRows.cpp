@@ -20,7 +20,7 @@ const QString &replyColumns()
 {
     static const QString list
         = u"r.id AS reply_id, r.sender_id AS reply_sender_id, ru.name AS reply_sender_name, "
-          "'.' || substr(r.text, 1, %1) AS reply_guarded_text, r.deleted_at AS reply_deleted_at"_s
+          "'.' || substr(r.text, 1, %1) AS reply_guarded_text, r.deleted_at AS reply_deleted_at, r.seq AS reply_seq"_s
               .arg(Limits::replyPreviewMax + 1);
     return list;
 }
@@ -40,6 +40,7 @@ std::optional<ReplyPreview> readReply(const Rows &rows, int first)
     preview.senderId = rows.string(first + 1);
     preview.senderName = rows.string(first + 2);
     preview.deleted = !rows.isNull(first + 4);
+    preview.seq = rows.integer(first + 5);
     // A deleted message's text is gone already; never show any of it.
     if (!preview.deleted)
         preview.text = ReplyPreview::cut(unguardedText(rows, first + 3));

@@ -31,7 +31,7 @@ inline constexpr int textColumn = 5;
 // text is read (SQL counts code points, each one or two UTF-16 code units, so
 // one more than the preview holds is enough to tell where to cut).
 const QString &replyColumns();
-inline constexpr int replyColumnCount = 5;
+inline constexpr int replyColumnCount = 6;
 // LEFT JOINs `r` and `ru` for the message whose id is in `replyToIdColumn`.
 QString replyJoins(QStringView replyToIdColumn);
 // The preview from replyColumns() starting at `first`.

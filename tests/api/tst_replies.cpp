@@ -100,11 +100,14 @@ QString createGroup(
         .toString();
 }
 
-QJsonObject preview(const QString &id, const QString &senderId, const QString &senderName,
-    const QString &text, bool deleted)
+// The reply_to a reply to `id` (in `chatId`, which `token` can read) must carry.
+QJsonObject preview(HttpClient &http, const QString &token, const QString &chatId,
+    const QString &id, const QString &senderId, const QString &senderName, const QString &text,
+    bool deleted)
 {
+    const qint64 seq = inHistory(http, token, chatId, id).value(u"seq").toInteger();
     return { { u"id"_s, id }, { u"sender_id"_s, senderId }, { u"sender_name"_s, senderName },
-        { u"text"_s, text }, { u"deleted"_s, deleted } };
+        { u"text"_s, text }, { u"deleted"_s, deleted }, { u"seq"_s, seq } };
 }
 
 // The `data` of every event of `type` in /updates for the user.
@@ -160,8 +163,8 @@ void TestReplies::replyOverRest()
 
     const Reply reply = send(*m_http, bob.token, chatId, u"Yes!"_s, sentId(original));
     COMPARE_STATUS(reply, 200);
-    const QJsonObject expected
-        = preview(sentId(original), ann.id, u"Ann"_s, u"Lunch at noon?"_s, false);
+    const QJsonObject expected = preview(
+        *m_http, ann.token, chatId, sentId(original), ann.id, u"Ann"_s, u"Lunch at noon?"_s, false);
     QCOMPARE(reply.object().value(u"reply_to").toObject(), expected);
 
     // History, the live event and /updates say the same.
@@ -191,7 +194,8 @@ void TestReplies::replyOverWebSocket()
         { { u"type"_s, u"send"_s }, { u"chat_id"_s, chatId }, { u"text"_s, u"The 8:15"_s },
             { u"client_id"_s, clientId }, { u"reply_to_id"_s, originalId } });
     QTRY_COMPARE_WITH_TIMEOUT(bobLive.ofType(u"ack"_s).size(), 1, 10000);
-    const QJsonObject expected = preview(originalId, ann.id, u"Ann"_s, u"Which train?"_s, false);
+    const QJsonObject expected = preview(
+        *m_http, ann.token, chatId, originalId, ann.id, u"Ann"_s, u"Which train?"_s, false);
     QCOMPARE(bobLive.lastData(u"ack"_s).value(u"reply_to").toObject(), expected);
     QTRY_COMPARE_WITH_TIMEOUT(annLive.ofType(u"message"_s).size(), 1, 10000);
     QCOMPARE(annLive.lastData(u"message"_s).value(u"reply_to").toObject(), expected);
@@ -220,7 +224,8 @@ void TestReplies::previewFollowsEdits()
     QVERIFY(live.greeted());
 
     COMPARE_STATUS(editMessage(*m_http, ann.token, originalId, u"Meet at 7"_s), 200);
-    const QJsonObject edited = preview(originalId, ann.id, u"Ann"_s, u"Meet at 7"_s, false);
+    const QJsonObject edited
+        = preview(*m_http, ann.token, chatId, originalId, ann.id, u"Ann"_s, u"Meet at 7"_s, false);
     QCOMPARE(inHistory(*m_http, bob.token, chatId, replyId).value(u"reply_to").toObject(), edited);
     QCOMPARE(withId(updatesOfType(*m_http, bob.token, u"message"_s), replyId)
                  .value(u"reply_to")
@@ -242,7 +247,7 @@ void TestReplies::previewFollowsEdits()
     QCOMPARE(withId(updatesOfType(*m_http, ann.token, u"message_edited"_s), replyId)
                  .value(u"reply_to")
                  .toObject(),
-        preview(originalId, ann.id, u"Ann"_s, u"Meet at 8"_s, false));
+        preview(*m_http, ann.token, chatId, originalId, ann.id, u"Ann"_s, u"Meet at 8"_s, false));
 }
 
 void TestReplies::previewIsCutOnCharacterBoundaries()
@@ -288,7 +293,8 @@ void TestReplies::deletedOriginalShowsNoText()
         m_http->request("DELETE", u"/api/v1/messages/"_s + originalId, {}, ann.token), 200);
     QTRY_COMPARE_WITH_TIMEOUT(live.ofType(u"message_deleted"_s).size(), 1, 10000);
 
-    const QJsonObject gone = preview(originalId, ann.id, u"Ann"_s, QString(), true);
+    const QJsonObject gone
+        = preview(*m_http, ann.token, chatId, originalId, ann.id, u"Ann"_s, QString(), true);
     const Reply page = history(*m_http, bob.token, chatId);
     QVERIFY(!page.body.contains(secret.toUtf8()) && !page.body.contains(secretEdit.toUtf8()));
     QCOMPARE(inHistory(*m_http, bob.token, chatId, replyId).value(u"reply_to").toObject(), gone);
@@ -491,12 +497,13 @@ void TestReplies::otherInstanceSendsThePreview()
     QVERIFY(!replyId.isEmpty());
     QTRY_COMPARE_WITH_TIMEOUT(elsewhere.ofType(u"message"_s).size(), 2, 10000);
     QCOMPARE(elsewhere.lastData(u"message"_s).value(u"reply_to").toObject(),
-        preview(originalId, ann.id, u"Ann"_s, u"Dinner?"_s, false));
+        preview(*m_http, ann.token, chatId, originalId, ann.id, u"Ann"_s, u"Dinner?"_s, false));
     COMPARE_STATUS(editMessage(*m_http, ann.token, originalId, u"Dinner at 8?"_s), 200);
     COMPARE_STATUS(editMessage(*m_http, bob.token, replyId, u"Pizza!"_s), 200);
     QTRY_COMPARE_WITH_TIMEOUT(elsewhere.ofType(u"message_edited"_s).size(), 2, 10000);
     QCOMPARE(elsewhere.lastData(u"message_edited"_s).value(u"reply_to").toObject(),
-        preview(originalId, ann.id, u"Ann"_s, u"Dinner at 8?"_s, false));
+        preview(
+            *m_http, ann.token, chatId, originalId, ann.id, u"Ann"_s, u"Dinner at 8?"_s, false));
 }
 
 QTEST_GUILESS_MAIN(TestReplies)
