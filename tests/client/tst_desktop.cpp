@@ -87,7 +87,10 @@ private:
         const QString dir = qEnvironmentVariable("MESSENGER_SCREENSHOTS");
         if (dir.isEmpty())
             return;
-        QTest::qWait(200); // let pending paints and layouts settle
+        // Layouts still pending (a label just changed) are done before the grab,
+        // which paints synchronously.
+        QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
+        QCoreApplication::processEvents();
         const QString language = qEnvironmentVariable("MESSENGER_SCREENSHOT_LANG", u"en"_s);
         // At QT_SCALE_FACTOR=2 the grab has twice the pixels: "chat-en@2x.png".
         const QString scale = widget->devicePixelRatio() > 1 ? u"@2x"_s : QString();
