@@ -1,3 +1,4 @@
+#include "DesktopTestSupport.h"
 #include "TestServer.h"
 #include "WsClient.h"
 #include "client/api/ApiClient.h"
@@ -131,39 +132,6 @@ private:
     }
 
     // `account` signed in, its main window shown and active.
-    struct SignedIn
-    {
-        std::unique_ptr<ClientSession> session;
-        std::unique_ptr<MainWindow> window;
-    };
-    // `account` signed in through a real ClientSession (no window); the test
-    // fails if that does not happen.
-    std::unique_ptr<ClientSession> signedInSession(const HttpClient::Account &account)
-    {
-        auto session = std::make_unique<ClientSession>(nullptr);
-        session->signIn(m_server.url(u""_s).toString(), account.email, account.password);
-        [&] {
-            QTRY_COMPARE_WITH_TIMEOUT(session->state(), ClientSession::State::SignedIn, 15000);
-        }();
-        return session;
-    }
-    SignedIn signIn(const HttpClient::Account &account)
-    {
-        SignedIn signedIn;
-        signedIn.session = signedInSession(account);
-        ClientSession *session = signedIn.session.get();
-        [&] {
-            QTRY_COMPARE_WITH_TIMEOUT(
-                session->live()->state(), LiveConnection::State::Connected, 15000);
-            signedIn.window = std::make_unique<MainWindow>(session);
-            signedIn.window->resize(1000, 640);
-            signedIn.window->show();
-            QVERIFY(QTest::qWaitForWindowExposed(signedIn.window.get()));
-            signedIn.window->activateWindow();
-            QVERIFY(QTest::qWaitForWindowActive(signedIn.window.get()));
-        }();
-        return signedIn;
-    }
     // Opens `chatId` in the signed-in window once the chat list has it; the
     // timeline, loaded (null with the test failed otherwise).
     MessageModel *openLoaded(const SignedIn &signedIn, const QString &chatId)
@@ -806,7 +774,7 @@ void TestDesktop::newChatDialogByKeyboardAlone()
     const auto gina = m_http->newUser(u"Gina Keys"_s);
     const auto hugo = m_http->newUser(u"Hugo Board"_s);
     const auto ivan = m_http->newUser(u"Ivan Tab"_s);
-    const auto signedIn = signedInSession(gina);
+    const auto signedIn = signedInSession(m_server, gina);
     ClientSession &session = *signedIn;
 
     NewChatDialog message(&session, NewChatDialog::Mode::Personal);
@@ -853,7 +821,7 @@ void TestDesktop::personalChatInfoStaysTogether()
     const auto jane = m_http->newUser(u"Jane Info"_s);
     const auto kurt = m_http->newUser(u"Kurt Info"_s);
     const QString chatId = m_http->personalChat(jane.token, kurt.id);
-    const auto signedIn = signedInSession(jane);
+    const auto signedIn = signedInSession(m_server, jane);
     ClientSession &session = *signedIn;
     QTRY_VERIFY_WITH_TIMEOUT(session.chats()->summary(chatId).has_value(), 10000);
     ChatInfoPanel panel(&session);
@@ -873,7 +841,7 @@ void TestDesktop::personalChatInfoStaysTogether()
 void TestDesktop::narrowWindowShrinksTheChatList()
 {
     const auto lena = m_http->newUser(u"Lena Narrow"_s);
-    const auto signedIn = signedInSession(lena);
+    const auto signedIn = signedInSession(m_server, lena);
     ClientSession &session = *signedIn;
     MainWindow window(&session);
     window.resize(1100, 700);
@@ -906,7 +874,7 @@ void TestDesktop::searchNeverOpensChatsOrMovesFocus()
               .object()
               .value(u"id")
               .toString();
-    auto [session, window] = signIn(ann);
+    auto [session, window] = signIn(m_server, ann);
     QVERIFY(window && !QTest::currentTestFailed());
     ChatListModel *chats = session->chats();
     QTRY_COMPARE_WITH_TIMEOUT(chats->rowCount(), 3, 10000);
@@ -974,7 +942,7 @@ void TestDesktop::composerRefusesTextOverTheLimit()
     const auto ann = m_http->newUser(u"Ann Limit"_s);
     const auto bob = m_http->newUser(u"Bob Limit"_s);
     const QString chatId = m_http->personalChat(ann.token, bob.id);
-    SignedIn signedIn = signIn(ann);
+    SignedIn signedIn = signIn(m_server, ann);
     MessageModel *timeline = openLoaded(signedIn, chatId);
     QVERIFY(timeline && !QTest::currentTestFailed());
     auto &[session, window] = signedIn;
@@ -1068,7 +1036,7 @@ void TestDesktop::failedMessageCanBeRetriedEditedOrDeleted()
     const auto ann = m_http->newUser(u"Ann Failed"_s);
     const auto bob = m_http->newUser(u"Bob Failed"_s);
     const QString chatId = m_http->personalChat(ann.token, bob.id);
-    SignedIn signedIn = signIn(ann);
+    SignedIn signedIn = signIn(m_server, ann);
     MessageModel *timeline = openLoaded(signedIn, chatId);
     QVERIFY(timeline && !QTest::currentTestFailed());
     auto &[session, window] = signedIn;
@@ -1136,7 +1104,7 @@ void TestDesktop::emptyChatAndJumpToTheNewest()
     const auto mia = m_http->newUser(u"Mia Jump"_s);
     const auto ned = m_http->newUser(u"Ned Jump"_s);
     const QString chatId = m_http->personalChat(ned.token, mia.id);
-    SignedIn signedIn = signIn(mia);
+    SignedIn signedIn = signIn(m_server, mia);
     MainWindow *window = signedIn.window.get();
     window->openChat(chatId);
     TimelineView *timeline = window->findChild<TimelineView *>();
@@ -1174,7 +1142,7 @@ void TestDesktop::everyListedShortcutWorks()
     const QString ritasChat = m_http->personalChat(rita.token, olga.id);
     sendAs(pete, petesChat, u"older"_s);
     sendAs(rita, ritasChat, u"newest"_s); // Rita's chat is first in the list
-    SignedIn signedIn = signIn(olga);
+    SignedIn signedIn = signIn(m_server, olga);
     MainWindow *window = signedIn.window.get();
     ChatListModel *chats = signedIn.session->chats();
     QTRY_COMPARE_WITH_TIMEOUT(chats->rowCount(), 2, 10000);
@@ -1263,7 +1231,7 @@ void TestDesktop::renamesShowLive()
     const QString groupId = group.object().value(u"id"_s).toString();
     sendAs(bob, groupId, u"from Bob"_s);
 
-    const auto session = signedInSession(ann);
+    const auto session = signedInSession(m_server, ann);
     QTRY_COMPARE_WITH_TIMEOUT(session->chats()->rowCount(), 2, 10000);
     QTRY_COMPARE_WITH_TIMEOUT(session->live()->state(), LiveConnection::State::Connected, 10000);
     MessageModel *timeline = session->messages(groupId);

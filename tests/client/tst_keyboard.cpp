@@ -1,3 +1,4 @@
+#include "DesktopTestSupport.h"
 #include "TestServer.h"
 #include "client/api/LiveConnection.h"
 #include "client/models/ChatListModel.h"
@@ -51,37 +52,6 @@ private Q_SLOTS:
     void groupTimelineShowsServiceLines();
 
 private:
-    // From tst_desktop.cpp (copied, not shared: other work edits that file).
-    struct SignedIn
-    {
-        std::unique_ptr<ClientSession> session;
-        std::unique_ptr<MainWindow> window;
-    };
-    std::unique_ptr<ClientSession> signedInSession(const HttpClient::Account &account)
-    {
-        auto session = std::make_unique<ClientSession>(nullptr);
-        session->signIn(m_server.url(u""_s).toString(), account.email, account.password);
-        [&] {
-            QTRY_COMPARE_WITH_TIMEOUT(session->state(), ClientSession::State::SignedIn, 15000);
-            QTRY_COMPARE_WITH_TIMEOUT(
-                session->live()->state(), LiveConnection::State::Connected, 15000);
-        }();
-        return session;
-    }
-    SignedIn signIn(const HttpClient::Account &account)
-    {
-        SignedIn signedIn;
-        signedIn.session = signedInSession(account);
-        [&] {
-            signedIn.window = std::make_unique<MainWindow>(signedIn.session.get());
-            signedIn.window->resize(1000, 640);
-            signedIn.window->show();
-            QVERIFY(QTest::qWaitForWindowExposed(signedIn.window.get()));
-            signedIn.window->activateWindow();
-            QVERIFY(QTest::qWaitForWindowActive(signedIn.window.get()));
-        }();
-        return signedIn;
-    }
     // Types as a person does: each key goes to whatever has the focus now.
     static void typeIntoFocus(const QString &text)
     {
@@ -140,7 +110,7 @@ void TestKeyboard::quickSwitcherGoesToChatsAndPeople()
     const auto beta = m_http->newUser(u"Zork Beta"_s);
     const QString alphaChat = m_http->personalChat(kate.token, alpha.id);
     const QString club = createGroup(kate, u"Zork club"_s, { alpha.id });
-    auto [session, window] = signIn(kate);
+    auto [session, window] = signIn(m_server, kate);
     QVERIFY(window && !QTest::currentTestFailed());
     QTRY_COMPARE_WITH_TIMEOUT(session->chats()->rowCount(), 2, 10000);
     window->openChat(alphaChat);
@@ -223,7 +193,7 @@ void TestKeyboard::chatListSearchFindsPeopleWithoutAChat()
     const auto known = m_http->newUser(u"Quill Known"_s);
     const auto stranger = m_http->newUser(u"Quill Stranger"_s);
     const QString knownChat = m_http->personalChat(lena.token, known.id);
-    auto [session, window] = signIn(lena);
+    auto [session, window] = signIn(m_server, lena);
     QVERIFY(window && !QTest::currentTestFailed());
     QTRY_COMPARE_WITH_TIMEOUT(session->chats()->rowCount(), 1, 10000);
     window->openChat(knownChat);
@@ -272,7 +242,7 @@ void TestKeyboard::arrowKeysMoveThroughTheChatListWithoutOpening()
     const auto three = m_http->newUser(u"Arrow Three"_s);
     for (const auto &other : { one, two, three })
         sendAs(other, m_http->personalChat(other.token, mia.id), u"hi"_s);
-    auto [session, window] = signIn(mia);
+    auto [session, window] = signIn(m_server, mia);
     QVERIFY(window && !QTest::currentTestFailed());
     QTRY_COMPARE_WITH_TIMEOUT(session->chats()->rowCount(), 3, 10000);
     QListView *list = window->chatListView();
@@ -323,7 +293,7 @@ void TestKeyboard::focusedRowAndFieldsShowTheFocus()
     const auto nora = m_http->newUser(u"Nora Focus"_s);
     const auto other = m_http->newUser(u"Otto Focus"_s);
     const QString chat = m_http->personalChat(nora.token, other.id);
-    auto [session, window] = signIn(nora);
+    auto [session, window] = signIn(m_server, nora);
     QVERIFY(window && !QTest::currentTestFailed());
     QTRY_COMPARE_WITH_TIMEOUT(session->chats()->rowCount(), 1, 10000);
     window->openChat(chat);
@@ -391,7 +361,7 @@ void TestKeyboard::shortcutsDialogListsTheQuickSwitcherAndEveryShortcutWorks()
     const QString ritasChat = m_http->personalChat(rita.token, olga.id);
     sendAs(pete, petesChat, u"older"_s);
     sendAs(rita, ritasChat, u"newest"_s); // Rita's chat is first in the list
-    auto [session, window] = signIn(olga);
+    auto [session, window] = signIn(m_server, olga);
     QVERIFY(window && !QTest::currentTestFailed());
     QTRY_COMPARE_WITH_TIMEOUT(session->chats()->rowCount(), 2, 10000);
 
@@ -483,7 +453,7 @@ void TestKeyboard::groupTimelineShowsServiceLines()
     const auto dan = m_http->newUser(u"Dan Service"_s);
     const QString group = createGroup(ann, u"Service club"_s, { bob.id, carl.id });
     sendAs(bob, group, u"first"_s);
-    auto session = signedInSession(ann);
+    auto session = connectedSession(m_server, ann);
     QVERIFY(session && !QTest::currentTestFailed());
     QTRY_COMPARE_WITH_TIMEOUT(session->chats()->rowCount(), 1, 10000);
     MessageModel *timeline = session->messages(group);

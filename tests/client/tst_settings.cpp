@@ -1,4 +1,5 @@
 #include "ClientTestSupport.h"
+#include "DesktopTestSupport.h"
 #include "TestServer.h"
 #include "WsClient.h"
 #include "client/api/ApiClient.h"
@@ -41,16 +42,6 @@ private Q_SLOTS:
     void signOutAsksFirst();
 
 private:
-    // `account` signed in through a real ClientSession (no window).
-    std::unique_ptr<ClientSession> signedInSession(const HttpClient::Account &account)
-    {
-        auto session = std::make_unique<ClientSession>(nullptr);
-        session->signIn(m_server.url(u""_s).toString(), account.email, account.password);
-        [&] {
-            QTRY_COMPARE_WITH_TIMEOUT(session->state(), ClientSession::State::SignedIn, 15000);
-        }();
-        return session;
-    }
     // Another device of `account`: a session of its own, as a phone's.
     HttpClient::Account otherDevice(const HttpClient::Account &account)
     {
@@ -101,7 +92,7 @@ void TestSettings::renameFromSettings()
     const auto ann = m_http->newUser(u"Ann Profile"_s);
     const auto bob = m_http->newUser(u"Bob Profile"_s);
     const QString chatId = m_http->personalChat(bob.token, ann.id);
-    auto session = signedInSession(ann);
+    auto session = signedInSession(m_server, ann);
     SettingsDialog dialog(session.get());
     dialog.show();
     QVERIFY(QTest::qWaitForWindowExposed(&dialog));
@@ -148,7 +139,7 @@ void TestSettings::wrongCurrentPasswordIsShownInline()
 {
     const auto ann = m_http->newUser(u"Ann Wrong"_s);
     const auto phone = otherDevice(ann);
-    auto session = signedInSession(ann);
+    auto session = signedInSession(m_server, ann);
     SettingsDialog dialog(session.get());
     dialog.show();
     QVERIFY(QTest::qWaitForWindowExposed(&dialog));
@@ -188,7 +179,7 @@ void TestSettings::passwordChangeSignsOutTheOtherDevices()
     const auto phone = otherDevice(ann);
     WsClient phoneSocket(m_server.webSocketUrl(u"/ws/user"_s, phone.token));
     QVERIFY(phoneSocket.greeted());
-    auto session = signedInSession(ann);
+    auto session = signedInSession(m_server, ann);
     SettingsDialog dialog(session.get());
     dialog.show();
     QVERIFY(QTest::qWaitForWindowExposed(&dialog));
@@ -223,7 +214,7 @@ void TestSettings::signOutAllOtherDevices()
 {
     const auto ann = m_http->newUser(u"Ann Others"_s);
     const auto phone = otherDevice(ann);
-    auto session = signedInSession(ann);
+    auto session = signedInSession(m_server, ann);
     SettingsDialog dialog(session.get());
     dialog.show();
     QVERIFY(QTest::qWaitForWindowExposed(&dialog));

@@ -1,3 +1,4 @@
+#include "DesktopTestSupport.h"
 #include "TestServer.h"
 #include "client/api/LiveConnection.h"
 #include "client/models/ChatListModel.h"
@@ -54,25 +55,6 @@ private:
         COMPARE_STATUS(m_http->post(u"/api/v1/chats/messages"_s,
                            { { u"chat_id"_s, chatId }, { u"text"_s, text } }, from.token),
             200);
-    }
-    std::unique_ptr<ClientSession> signedInSession(const HttpClient::Account &account)
-    {
-        auto session = std::make_unique<ClientSession>(nullptr);
-        session->signIn(m_server.url(u""_s).toString(), account.email, account.password);
-        [&] {
-            QTRY_COMPARE_WITH_TIMEOUT(session->state(), ClientSession::State::SignedIn, 15000);
-            QTRY_COMPARE_WITH_TIMEOUT(
-                session->live()->state(), LiveConnection::State::Connected, 15000);
-        }();
-        return session;
-    }
-    static void showAndActivate(QWidget *window)
-    {
-        window->resize(1000, 640);
-        window->show();
-        QVERIFY(QTest::qWaitForWindowExposed(window));
-        window->activateWindow();
-        QVERIFY(QTest::qWaitForWindowActive(window));
     }
     // Another application's window takes the focus.
     static std::unique_ptr<QWidget> activateElsewhere()
@@ -159,7 +141,7 @@ void TestTray::init()
 void TestTray::notificationClickOpensItsChat()
 {
     const People p = people(u"Click"_s);
-    const auto session = signedInSession(p.ann);
+    const auto session = connectedSession(m_server, p.ann);
     QTRY_VERIFY_WITH_TIMEOUT(session->chats()->rowOf(p.carolChat) >= 0, 10000);
     MainWindow window(session.get(), nullptr, TrayController::Availability::Available);
     showAndActivate(&window);
@@ -196,7 +178,7 @@ void TestTray::notificationClickOpensItsChat()
 void TestTray::trayShowsTheUnreadCount()
 {
     const People p = people(u"Count"_s);
-    const auto session = signedInSession(p.ann);
+    const auto session = connectedSession(m_server, p.ann);
     MainWindow window(session.get(), nullptr, TrayController::Availability::Available);
     TrayController *tray = window.tray();
     QSystemTrayIcon *icon = tray->trayIcon();
@@ -230,7 +212,7 @@ void TestTray::trayShowsTheUnreadCount()
 void TestTray::muteSuppressesNotifications()
 {
     const People p = people(u"Mute"_s);
-    const auto session = signedInSession(p.ann);
+    const auto session = connectedSession(m_server, p.ann);
     QTRY_VERIFY_WITH_TIMEOUT(session->chats()->rowOf(p.carolChat) >= 0, 10000);
     auto window = std::make_unique<MainWindow>(
         session.get(), nullptr, TrayController::Availability::Available);
@@ -280,7 +262,7 @@ void TestTray::muteSuppressesNotifications()
 void TestTray::noNotificationForTheOpenChatInTheActiveWindow()
 {
     const People p = people(u"Open"_s);
-    const auto session = signedInSession(p.ann);
+    const auto session = connectedSession(m_server, p.ann);
     QTRY_VERIFY_WITH_TIMEOUT(session->chats()->rowOf(p.carolChat) >= 0, 10000);
     MainWindow window(session.get(), nullptr, TrayController::Availability::Available);
     showAndActivate(&window);
@@ -305,7 +287,7 @@ void TestTray::noNotificationForTheOpenChatInTheActiveWindow()
 void TestTray::closingHidesToTheTrayAndTheTrayReopens()
 {
     const People p = people(u"Hide"_s);
-    const auto session = signedInSession(p.ann);
+    const auto session = connectedSession(m_server, p.ann);
     QTRY_VERIFY_WITH_TIMEOUT(session->chats()->rowOf(p.carolChat) >= 0, 10000);
     MainWindow window(session.get(), nullptr, TrayController::Availability::Available);
     showAndActivate(&window);
@@ -346,7 +328,7 @@ void TestTray::closingHidesToTheTrayAndTheTrayReopens()
 void TestTray::closingWithoutTrayOrWithTheSettingOffCloses()
 {
     const People p = people(u"Quit"_s);
-    const auto session = signedInSession(p.ann);
+    const auto session = connectedSession(m_server, p.ann);
     QSignalSpy signedOut(session.get(), &ClientSession::signedOut);
     {
         MainWindow window(session.get(), nullptr, TrayController::Availability::Unavailable);
