@@ -311,21 +311,30 @@ QList<Result> chatList(const Options &options)
     return { { u"chat-list (%1 chats)"_s.arg(options.chats), stats, {} } };
 }
 
+// A QPSQL connection named `name` to `databaseUrl`
+// (postgres://user:password@host:port/database), opened if it can be.
+QSqlDatabase openBulkConnection(const QString &databaseUrl, const QString &name)
+{
+    const QUrl url(databaseUrl);
+    QSqlDatabase db = QSqlDatabase::addDatabase(u"QPSQL"_s, name);
+    db.setHostName(url.host());
+    db.setPort(url.port(5432));
+    db.setUserName(url.userName());
+    db.setPassword(url.password());
+    db.setDatabaseName(url.path().mid(1));
+    db.open();
+    return db;
+}
+
 // Inserts `count` messages into a chat in one statement, keeping seq,
 // chat_seq and the chat's counters as the server would.
 bool bulkPrefill(
     const QString &databaseUrl, const QString &senderId, const QString &chatId, int count)
 {
-    const QUrl url(databaseUrl);
     bool ok = false;
     {
-        QSqlDatabase db = QSqlDatabase::addDatabase(u"QPSQL"_s, u"bench-bulk"_s);
-        db.setHostName(url.host());
-        db.setPort(url.port(5432));
-        db.setUserName(url.userName());
-        db.setPassword(url.password());
-        db.setDatabaseName(url.path().mid(1));
-        if (db.open()) {
+        QSqlDatabase db = openBulkConnection(databaseUrl, u"bench-bulk"_s);
+        if (db.isOpen()) {
             QSqlQuery query(db);
             ok = db.transaction();
             ok = ok
@@ -449,16 +458,10 @@ QString searchText(qint64 number, qint64 chat)
 bool bulkSearchPrefill(
     const QString &databaseUrl, const QString &senderId, const QStringList &chatIds, int perChat)
 {
-    const QUrl url(databaseUrl);
     bool ok = false;
     {
-        QSqlDatabase db = QSqlDatabase::addDatabase(u"QPSQL"_s, u"bench-search"_s);
-        db.setHostName(url.host());
-        db.setPort(url.port(5432));
-        db.setUserName(url.userName());
-        db.setPassword(url.password());
-        db.setDatabaseName(url.path().mid(1));
-        if (db.open()) {
+        QSqlDatabase db = openBulkConnection(databaseUrl, u"bench-search"_s);
+        if (db.isOpen()) {
             QSqlQuery query(db);
             const QString ids = QString::fromUtf8(
                 QJsonDocument(QJsonArray::fromStringList(chatIds)).toJson(QJsonDocument::Compact));
