@@ -597,7 +597,12 @@ name), and a plain-text `snippet` around the first match (about 160
 characters, `…` where cut) with `highlights`: `[start, length]` of each
 matching word in UTF-16 code units of the snippet (no markup, so nothing to
 escape). `limit` 1–100 (20); when `has_more`, pass `next_before` (a `seq`) as
-`before` for the next page. PostgreSQL uses a `tsvector` column with a GIN
+`before` for the next page. A page can hold fewer than `limit` results, even
+none, while `has_more` is true: on PostgreSQL, when every word of the query is
+common (each in more than about 20,000 messages) but they rarely meet, one
+request reads at most the 10,000 newest messages below `before` (5,000 of the
+chat with `chat_id`) and stops there, so that no query costs more than that;
+keep paging while `has_more` to reach older matches. PostgreSQL uses a `tsvector` column with a GIN
 index and the `simple` configuration (no stemming: chats mix Russian and
 English, and a stemmer needs one language per text; prefixes do most of what
 stemming would), SQLite an FTS5 index (`unicode61 remove_diacritics 2`).
@@ -1128,7 +1133,13 @@ refresh-токены перестают работать, access-токены п
 месте обреза) с `highlights`: `[начало, длина]` каждого совпавшего слова в
 UTF-16-единицах фрагмента (без разметки, экранировать нечего). `limit` 1–100
 (20); при `has_more` передайте `next_before` (это `seq`) как `before` для
-следующей страницы. PostgreSQL ищет по столбцу `tsvector` с индексом GIN и
+следующей страницы. На странице может быть меньше `limit` результатов и даже
+ни одного, хотя `has_more` истинно: в PostgreSQL, когда все слова запроса
+частые (каждое больше чем в ~20 000 сообщений), но редко встречаются вместе,
+один запрос читает не больше 10 000 новейших сообщений ниже `before` (5 000
+сообщений чата при `chat_id`) и на этом останавливается, чтобы ни один запрос
+не стоил больше; листайте, пока `has_more`, чтобы дойти до более старых
+совпадений. PostgreSQL ищет по столбцу `tsvector` с индексом GIN и
 конфигурацией `simple` (без стемминга: в чатах смешаны русский и английский, а
 стеммеру нужен один язык на текст; префиксы дают почти то же), SQLite — по
 индексу FTS5 (`unicode61 remove_diacritics 2`).

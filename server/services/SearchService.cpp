@@ -26,41 +26,208 @@ QString matchExpression(const Db &db, const QStringList &words)
     return terms.join(db.isPostgres() ? u" & "_s : u" AND "_s);
 }
 
-// The caller's live messages matching `?` below seq `?`, in their chats
-// (and one chat): the parameters are the match expression, the seq bound,
-// the caller and the chat.
-QString matchingSql(const Db &db, QStringView alias, bool inOneChat)
-{
-    const QString a = alias.toString();
-    const QString matches = db.isPostgres()
-        ? a + u".search_vector @@ to_tsquery('simple', ?)"_s
-        : a + u".seq IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?)"_s;
-    return matches + u" AND "_s + a + u".deleted_at IS NULL AND "_s + a + u".seq < ? AND "_s + a
-        + u".chat_id IN (SELECT chat_id FROM chat_members WHERE user_id = ?)"_s
-        + (inOneChat ? u" AND "_s + a + u".chat_id = ?"_s : QString());
-}
-
-QString selectFound(const QString &where)
+// The found messages with these seqs, newest first.
+QString selectBySeqs(const QString &seqs)
 {
     return u"SELECT "_s + MessageRows::selectList() + u" FROM "_s + MessageRows::fromMessages()
-        + u" WHERE "_s + where + u" ORDER BY m.seq DESC LIMIT ?"_s;
+        + u" WHERE m.seq IN ("_s + seqs + u") ORDER BY m.seq DESC"_s;
 }
 
-// PostgreSQL's planner cannot tell how common a prefix query's words are, and
-// either plan alone is slow for one kind of query: walking the seq index
-// backwards (fine for common words) reads the whole table for rare ones, and
-// the GIN index (fine for rare words) fetches every match of a common one. So
-// the newest `recentWindow` seqs are searched first, which finds a page of any
-// word in more than about one message in a thousand; only if that is not a
-// page, the GIN index alone (a fenced CTE) finds the rest, and then the words
-// are rare, so there are few matches to fetch.
-constexpr qint64 recentWindow = 20000;
-
-QString olderThanWindowSql(const Db &db, bool inOneChat)
+QList<Message> readMessages(Rows rows)
 {
-    return u"WITH hits AS MATERIALIZED (SELECT h.seq FROM messages h WHERE "_s
-        + matchingSql(db, u"h", inOneChat) + u") "_s
-        + selectFound(u"m.seq IN (SELECT seq FROM hits)"_s);
+    QList<Message> messages;
+    while (rows.next())
+        messages.append(MessageRows::read(rows));
+    return messages;
+}
+
+// What one search runs on: the caller, the match expression, the optional
+// chat and the seq below which to look.
+struct Search
+{
+    const QString &callerId;
+    QString match;
+    std::optional<QString> chatId;
+    qint64 before = 0;
+};
+
+// SQLite: FTS5 finds the matches (a rowid is a message's seq), which the
+// planner then filters by seq, chat and membership and orders by seq.
+QList<Message> searchSqlite(Db &db, const Search &search, qint64 wanted)
+{
+    QVariantList values { search.match, search.before, search.callerId };
+    if (search.chatId)
+        values.append(*search.chatId);
+    values.append(wanted);
+    return readMessages(
+        db.exec(u"SELECT "_s + MessageRows::selectList() + u" FROM "_s + MessageRows::fromMessages()
+                + u" WHERE m.seq IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?) "
+                  "AND m.deleted_at IS NULL AND m.seq < ? "
+                  "AND m.chat_id IN (SELECT chat_id FROM chat_members WHERE user_id = ?)"_s
+                + (search.chatId ? u" AND m.chat_id = ?"_s : QString())
+                + u" ORDER BY m.seq DESC LIMIT ?"_s,
+            values));
+}
+
+// PostgreSQL. Its planner cannot tell how common a prefix query's words are,
+// and either plan alone is slow for one kind of query: walking an index on
+// seq backwards (fine for common words) reads every row for rare ones, and
+// the GIN index (fine for rare words) fetches every match of a common one and
+// costs about 50 ms per 80,000 matches of each word even before that. So a
+// window of the newest messages is read first along the seq index: the
+// newest `recentWindow` seqs of the server, or the newest `chatWindow`
+// messages of the one chat searched. That finds a page of any word in more
+// than about one message in 500 (1 in 250 in a chat) after reading only as
+// many rows as it takes. Only if it is not a page and older messages exist
+// does the GIN index find the rest; the words are then rare in the window,
+// so usually rare overall. The statements are prepared once and then run
+// with a generic plan that knows none of the values, so each step is fenced
+// to have one plan whatever the values: the window as a subquery with
+// OFFSET 0 (conditions outside it are not pushed into it, and it is read
+// lazily until the LIMIT is reached), the GIN step as MATERIALIZED CTEs with
+// only the match and the chat inside (with the seq bound inside too, a
+// generic plan ANDs the GIN bitmap with a bitmap of ~every seq: 130 ms).
+constexpr qint64 recentWindow = 10000;
+constexpr qint64 chatWindow = 5000;
+
+// The lowest seq of the window below `search.before`, or 0 when the window
+// reaches back to the first message (then nothing is older).
+qint64 windowStart(Db &db, const Search &search)
+{
+    if (search.chatId) {
+        Rows rows = db.exec(u"SELECT seq FROM messages WHERE chat_id = ? AND seq < ? "
+                            "ORDER BY seq DESC OFFSET ? LIMIT 1"_s,
+            { *search.chatId, search.before, chatWindow - 1 });
+        return rows.next() ? rows.integer(0) : 0;
+    }
+    qint64 top = search.before;
+    Rows rows = db.exec(u"SELECT MAX(seq) + 1 FROM messages"_s);
+    if (rows.next() && !rows.isNull(0))
+        top = qMin(top, rows.integer(0));
+    return qMax<qint64>(0, top - recentWindow);
+}
+
+const QString &membershipSql()
+{
+    static const QString sql = u"chat_id IN (SELECT chat_id FROM chat_members WHERE user_id = ?)"_s;
+    return sql;
+}
+
+QList<Message> searchPostgresWindow(Db &db, const Search &search, qint64 start, qint64 wanted)
+{
+    QVariantList values { start, search.before };
+    if (search.chatId)
+        values.append(*search.chatId);
+    values << search.match << search.callerId << wanted;
+    return readMessages(db.exec(selectBySeqs(u"SELECT w.seq FROM (SELECT seq, chat_id, "
+                                             "search_vector, deleted_at FROM messages "
+                                             "WHERE seq >= ? AND seq < ?"_s
+                                    + (search.chatId ? u" AND chat_id = ?"_s : QString())
+                                    + u" ORDER BY seq DESC OFFSET 0) w "
+                                      "WHERE w.search_vector @@ to_tsquery('simple', ?) "
+                                      "AND w.deleted_at IS NULL AND w."_s
+                                    + membershipSql() + u" ORDER BY w.seq DESC LIMIT ?"_s),
+        values));
+}
+
+// How many messages each word (as a prefix) is estimated to be in, from the
+// statistics ANALYZE keeps on search_vector: the sum of the frequencies of
+// its most common lexemes that start with it, or, for a word none of them
+// starts with, the lowest frequency they list. Empty without statistics (a
+// table too young for ANALYZE is small enough for any plan).
+QHash<QString, double> estimatedMatches(Db &db, const QStringList &words)
+{
+    QStringList patterns;
+    for (const QString &word : words)
+        patterns.append(word + u'%'); // words are letters and digits only: no LIKE syntax
+    Rows rows = db.exec(u"SELECT e.lexeme, e.frequency, c.reltuples FROM pg_stats s "
+                        "JOIN pg_class c ON c.oid = CAST('messages' AS regclass), "
+                        "unnest(CAST(CAST(s.most_common_elems AS text) AS text[]), "
+                        "s.most_common_elem_freqs) AS e(lexeme, frequency) "
+                        "WHERE s.schemaname = current_schema() AND s.tablename = 'messages' "
+                        "AND s.attname = 'search_vector' "
+                        "AND (e.lexeme IS NULL OR e.lexeme LIKE ANY (CAST(? AS text[])))"_s,
+        { QVariant(u"{"_s + patterns.join(u',') + u"}"_s) });
+    QHash<QString, double> frequencies;
+    std::optional<double> lowest;
+    double total = 0;
+    while (rows.next()) {
+        total = rows.value(2).toDouble();
+        if (rows.isNull(0)) {
+            // After the lexemes' own frequencies come three more: the
+            // lowest, the highest and the share of empty vectors.
+            if (!lowest)
+                lowest = rows.value(1).toDouble();
+            continue;
+        }
+        const QString lexeme = rows.string(0);
+        for (const QString &word : words) {
+            if (lexeme.startsWith(word))
+                frequencies[word] += rows.value(1).toDouble();
+        }
+    }
+    QHash<QString, double> matches;
+    if (!lowest)
+        return matches;
+    for (const QString &word : words)
+        matches.insert(word, qMin(1.0, frequencies.value(word, *lowest)) * total);
+    return matches;
+}
+
+// Below the window, the GIN index finds the messages of the query's rarest
+// word, and only those rows are checked against the whole query. (Given all
+// the words, GIN builds a bitmap of every match of each: 50 ms per 80,000
+// matches of a common word, seconds for a one-letter prefix.)
+QList<Message> searchPostgresOlder(
+    Db &db, const Search &search, const QString &rarestWord, qint64 below, qint64 wanted)
+{
+    QVariantList values { matchExpression(db, { rarestWord }), search.match, below };
+    if (search.chatId)
+        values.append(*search.chatId);
+    values << search.callerId << wanted;
+    return readMessages(db.exec(u"WITH hits AS MATERIALIZED (SELECT seq, chat_id, search_vector "
+                                "FROM messages WHERE search_vector @@ to_tsquery('simple', ?) "
+                                "AND deleted_at IS NULL), "
+                                "newest AS MATERIALIZED (SELECT seq FROM hits "
+                                "WHERE search_vector @@ to_tsquery('simple', ?) AND seq < ?"_s
+            + (search.chatId ? u" AND chat_id = ?"_s : QString()) + u" AND "_s + membershipSql()
+            + u" ORDER BY seq DESC LIMIT ?) "_s + selectBySeqs(u"SELECT seq FROM newest"_s),
+        values));
+}
+
+// What one request found, and where the next page starts when the search
+// stopped short of the oldest message (see searchPostgres).
+struct Found
+{
+    QList<Message> messages;
+    std::optional<qint64> stoppedAt;
+};
+
+// The GIN step runs only when the rarest word is estimated in at most this
+// many messages. Otherwise every word is common, so later windows will find
+// them: the request answers with what its window found and the seq where it
+// stopped, and each further page reads the next window.
+constexpr double indexedMatchesMax = 20000;
+
+Found searchPostgres(Db &db, const Search &search, const QStringList &words, qint64 wanted)
+{
+    const qint64 start = windowStart(db, search);
+    Found found { searchPostgresWindow(db, search, start, wanted), std::nullopt };
+    if (found.messages.size() >= wanted || start == 0)
+        return found;
+    const QHash<QString, double> matches = estimatedMatches(db, words);
+    QString rarest = words.first();
+    for (const QString &word : words) {
+        if (matches.value(word) < matches.value(rarest))
+            rarest = word;
+    }
+    if (matches.value(rarest) > indexedMatchesMax) {
+        found.stoppedAt = start;
+        return found;
+    }
+    found.messages
+        += searchPostgresOlder(db, search, rarest, start, wanted - found.messages.size());
+    return found;
 }
 
 // The names the results show: a group's own, a personal chat's other member's
@@ -92,45 +259,21 @@ Result<MessageSearchPage> messages(Db &db, const QString &callerId, const Messag
     const QStringList words = query.words();
     if (words.isEmpty())
         return page; // only punctuation: nothing can match
-    const bool inOneChat = query.chatId.has_value();
-    const qint64 before = query.beforeSeq.value_or(std::numeric_limits<qint64>::max());
-    const auto run = [&](const QString &sql, qint64 below, std::optional<qint64> from, qint64 count,
-                         QList<Message> &into) {
-        QVariantList values { matchExpression(db, words), below, callerId };
-        if (inOneChat)
-            values.append(*query.chatId);
-        if (from)
-            values.append(*from);
-        values.append(count);
-        Rows rows = db.exec(sql, values);
-        while (rows.next())
-            into.append(MessageRows::read(rows));
-    };
+    const Search search { callerId, matchExpression(db, words), query.chatId,
+        query.beforeSeq.value_or(std::numeric_limits<qint64>::max()) };
     const qint64 wanted = qint64(query.limit) + 1; // one extra row tells whether more exist
-    QList<Message> found;
-    if (db.isPostgres()) {
-        qint64 top = before;
-        {
-            Rows rows = db.exec(u"SELECT MAX(seq) + 1 FROM messages"_s);
-            if (rows.next() && !rows.isNull(0))
-                top = qMin(top, rows.integer(0));
-        }
-        const qint64 windowStart = top - recentWindow;
-        run(selectFound(QString(matchingSql(db, u"m", inOneChat) + u" AND m.seq >= ?"_s)), top,
-            windowStart, wanted, found);
-        if (found.size() < wanted && windowStart > 0)
-            run(olderThanWindowSql(db, inOneChat), windowStart, std::nullopt, wanted - found.size(),
-                found);
-    } else {
-        run(selectFound(matchingSql(db, u"m", inOneChat)), before, std::nullopt, wanted, found);
-    }
-    page.hasMore = found.size() > query.limit;
-    if (page.hasMore) {
-        found.removeLast();
-        page.nextBefore = found.last().seq;
+    Found found = db.isPostgres() ? searchPostgres(db, search, words, wanted)
+                                  : Found { searchSqlite(db, search, wanted), std::nullopt };
+    if (found.messages.size() > query.limit) {
+        found.messages.removeLast();
+        page.hasMore = true;
+        page.nextBefore = found.messages.last().seq;
+    } else if (found.stoppedAt) {
+        page.hasMore = true;
+        page.nextBefore = *found.stoppedAt;
     }
     QStringList chatIds;
-    for (const Message &message : std::as_const(found)) {
+    for (const Message &message : std::as_const(found.messages)) {
         if (!chatIds.contains(message.chatId))
             chatIds.append(message.chatId);
     }
@@ -138,7 +281,7 @@ Result<MessageSearchPage> messages(Db &db, const QString &callerId, const Messag
     QHash<QString, MessageRows::ReadHorizon> horizons;
     for (const QString &chatId : std::as_const(chatIds))
         horizons.insert(chatId, MessageRows::ReadHorizon::load(db, chatId));
-    for (Message &message : found) {
+    for (Message &message : found.messages) {
         message.isRead = horizons.value(message.chatId).isRead(message.senderId, message.seq);
         MessageSearchResult result;
         result.chatId = message.chatId;

@@ -28,6 +28,7 @@ private Q_SLOTS:
     void deletedMessagesAreNeverFound();
     void editedMessageIsFoundByItsNewWordsOnly();
     void newestFirstAndKeysetPaging();
+    void commonWordsArePagedInBoundedSteps();
     void specialCharactersAreText();
     void badQueriesAnswer422();
 
@@ -321,6 +322,65 @@ void TestSearch::newestFirstAndKeysetPaging()
     QStringList newestFirst = sent;
     std::reverse(newestFirst.begin(), newestFirst.end());
     QCOMPARE(seen, newestFirst); // no duplicates, no gaps
+}
+
+// PostgreSQL: when every word of a query is common but they rarely meet, one
+// request reads a bounded window of the newest messages and answers with
+// what it found (maybe nothing), has_more and the next_before where it
+// stopped; following next_before reaches the oldest match, and no request
+// builds GIN bitmaps of the common words. A rare word among them is still
+// found at once through the index.
+void TestSearch::commonWordsArePagedInBoundedSteps()
+{
+    if (!m_server.isPostgres())
+        QSKIP("the windowed plan is PostgreSQL's; SQLite's FTS5 answers in one step");
+    const auto ann = m_http->newUser(u"Ann"_s);
+    const auto bob = m_http->newUser(u"Bob"_s);
+    const QString chat = m_http->personalChat(ann.token, bob.id);
+    const QString oldest = send(ann.token, chat, u"alpha omega needle"_s);
+    QVERIFY(!oldest.isEmpty());
+    // 60,000 messages, each with one of the two words: both are in half of
+    // them (far more than the index step takes), never together.
+    QVERIFY2(m_server.execInDatabase(
+                 u"WITH added AS (INSERT INTO messages (id, seq, chat_id, chat_seq, sender_id, "
+                 "text, created_at) SELECT gen_random_uuid(), nextval('global_seq'), c.id, "
+                 "c.last_chat_seq + g, CAST('%1' AS uuid), CASE WHEN g % 2 = 0 THEN 'alpha "
+                 "filler' ELSE 'omega filler' END, c.created_at + g FROM chats c, "
+                 "generate_series(1, 60000) AS g WHERE c.id = CAST('%2' AS uuid) "
+                 "RETURNING seq, chat_seq) UPDATE chats SET last_chat_seq = (SELECT "
+                 "MAX(chat_seq) FROM added), last_seq = (SELECT MAX(seq) FROM added) "
+                 "WHERE id = CAST('%2' AS uuid)"_s.arg(ann.id, chat)),
+        qPrintable(m_server.error()));
+    QVERIFY2(m_server.execInDatabase(u"ANALYZE messages"_s), qPrintable(m_server.error()));
+
+    QString before;
+    QStringList found;
+    int requests = 0;
+    qint64 previousBefore = std::numeric_limits<qint64>::max();
+    for (bool more = true; more; ++requests) {
+        QVERIFY2(requests <= 8, "60,000 messages take at most 7 windows of 10,000");
+        const Reply reply = search(ann.token, u"alpha omega"_s, u"&limit=20"_s + before);
+        COMPARE_STATUS(reply, 200);
+        for (const QJsonValue &result : reply.object().value(u"results").toArray())
+            found.append(result.toObject().value(u"message").toObject().value(u"id").toString());
+        more = reply.object().value(u"has_more").toBool();
+        if (more) {
+            const qint64 next = reply.object().value(u"next_before").toInteger();
+            QVERIFY(next > 0 && next < previousBefore);
+            previousBefore = next;
+            before = u"&before=%1"_s.arg(next);
+        }
+    }
+    QCOMPARE(found, QStringList { oldest });
+    QVERIFY2(requests > 1, "the first window cannot have reached the oldest message");
+
+    const Reply rare = search(ann.token, u"omega needle"_s);
+    COMPARE_STATUS(rare, 200);
+    const QJsonArray results = rare.object().value(u"results").toArray();
+    QCOMPARE(results.size(), 1);
+    QCOMPARE(
+        results.first().toObject().value(u"message").toObject().value(u"id").toString(), oldest);
+    QCOMPARE(rare.object().value(u"has_more").toBool(), false);
 }
 
 void TestSearch::specialCharactersAreText()

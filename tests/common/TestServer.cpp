@@ -20,7 +20,8 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-// Runs one statement on the admin database (CREATE/DROP DATABASE).
+// Runs one statement on the database at `adminUrl` (the admin database for
+// CREATE/DROP DATABASE).
 bool adminExec(const QString &adminUrl, const QString &statement, QString *error)
 {
     const QUrl url(adminUrl);
@@ -68,6 +69,11 @@ bool TestServer::dropDatabaseConnections()
         u"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '%1'"_s.arg(
             database),
         &m_error);
+}
+
+bool TestServer::execInDatabase(const QString &statement)
+{
+    return adminExec(m_databaseUrl, statement, &m_error);
 }
 
 bool TestServer::start(const QStringList &extraArgs)

@@ -31,6 +31,9 @@ public:
     // Cuts every PostgreSQL connection to this server's database, as a database
     // restart or a network blip would; the server has to reconnect by itself.
     bool dropDatabaseConnections();
+    // Runs one statement on this server's own PostgreSQL database, for test
+    // data too large to make through the API (error() says why it failed).
+    bool execInDatabase(const QString &statement);
     QString error() const { return m_error; }
     QUrl url(const QString &pathAndQuery) const;
     // The same address as ws:// (wss:// with TLS), with ?token= when given.
