@@ -553,9 +553,11 @@ void TimelineView::scrollContentsBy(int dx, int dy)
 QModelIndex TimelineView::keyboardMenuTarget() const
 {
     const QRect screen = viewport()->rect();
-    const QModelIndex current = currentIndex();
-    if (current.isValid() && visualRect(current).intersects(screen))
-        return current;
+    // The view has no visible current row (QListView's moves unseen): the
+    // message a jump just tinted, else what the user sees last.
+    const QModelIndex tinted = m_delegate->highlighted();
+    if (tinted.isValid() && visualRect(tinted).intersects(screen))
+        return tinted;
     for (int row = m_gate->rowCount() - 1; row >= 0; --row) {
         const QModelIndex index = m_gate->index(row, 0);
         const QRect rect = visualRect(index);

@@ -103,8 +103,8 @@ private:
     ChipHit chipAt(const QPoint &point) const;
     // The message's menu at `point` (viewport coordinates) of `index`.
     void openMenu(const QModelIndex &index, const QPoint &point, const QPoint &globalPos);
-    // The message a menu opened from the keyboard is about: the current one
-    // when on screen, else the newest one on screen.
+    // The message a menu opened from the keyboard is about: the one a jump
+    // tinted while it is on screen, else the newest one on screen.
     QModelIndex keyboardMenuTarget() const;
     // "React…": the picker of more emoji, under `globalPos`.
     void showReactionPicker(const QString &messageId, const QPoint &globalPos);
