@@ -53,6 +53,7 @@ private Q_SLOTS:
     void chipsAreDrawnUnderTheTextWrapAndGrowTheRow();
     void clickingAChipTogglesMyReaction();
     void refusedReactionIsUndoneAndTheServersDetailShown();
+    void rateLimitedReactionIsUndoneAndTheServersDetailShown();
     void hoveringAChipNamesWhoReacted();
     void menuQuickBarAndPickerReact();
     void menuKeyAndShiftF10OpenTheMenuFromTheKeyboard();
@@ -475,6 +476,49 @@ void TestReactionsUi::refusedReactionIsUndoneAndTheServersDetailShown()
     const QString shown = client.window->statusBar()->currentMessage();
     QVERIFY2(shown.contains(detail), qPrintable(shown));
     QCOMPARE(serverReactions(ann, chatId, messageId).size(), 20);
+}
+
+// Over the reaction rate (429): the click's change is undone, and the status
+// bar says so as it does for every other 429 (the server's detail is English
+// only, "try again in N s").
+void TestReactionsUi::rateLimitedReactionIsUndoneAndTheServersDetailShown()
+{
+    TestServer limited;
+    QVERIFY2(limited.start({ u"--reaction-rate"_s, u"0.01/3"_s }), qPrintable(limited.error()));
+    HttpClient http(limited);
+    const auto ann = http.newUser(u"Ann Rate"_s);
+    const auto ben = http.newUser(u"Ben Rate"_s);
+    const QString chatId = http.personalChat(ann.token, ben.id);
+    const Reply sent = http.post(ApiPaths::chatsMessages.toString(),
+        { { u"chat_id"_s, chatId }, { u"text"_s, u"Quick, quick"_s } }, ben.token);
+    COMPARE_STATUS(sent, 200);
+    const QString messageId = sent.object().value(u"id"_s).toString();
+    // Ann spends her budget on another device.
+    for (const auto &[emoji, add] : { std::pair { u"👍"_s, true }, std::pair { u"👍"_s, false },
+             std::pair { u"❤️"_s, true } })
+        COMPARE_STATUS(http.request(add ? "PUT" : "DELETE",
+                           ApiPaths::messageReaction(messageId, emoji), {}, ann.token),
+            200);
+
+    SignedIn client = signIn(limited, ann);
+    QVERIFY(client.window);
+    QTRY_VERIFY_WITH_TIMEOUT(client.session->chats()->summary(chatId).has_value(), 10000);
+    client.window->openChat(chatId);
+    MessageModel *model = client.session->messages(chatId);
+    QTRY_VERIFY_WITH_TIMEOUT(model->rowOfId(messageId) >= 0, 10000);
+    QCOMPARE(modelReactions(model, messageId), (QList<Reaction> { { u"❤️"_s, 1, true } }));
+    TimelineView *timeline = client.window->timeline();
+    const QRect chip = chipRect(timeline, model->rowOfId(messageId), u"❤️"_s);
+    QVERIFY(!chip.isNull());
+    QTest::mouseClick(timeline->viewport(), Qt::LeftButton, {}, chip.center());
+    QVERIFY(modelReactions(model, messageId).isEmpty()); // taken back at once...
+    QTRY_COMPARE_WITH_TIMEOUT(modelReactions(model, messageId),
+        (QList<Reaction> { { u"❤️"_s, 1, true } }), 10000); // ...and restored
+    const QString shown = client.window->statusBar()->currentMessage();
+    // As every other operation shows a 429: the app's own (translated) words.
+    QCOMPARE(shown,
+        ClientSession::tr("Reaction not saved: %1")
+            .arg(ApiError { ApiError::Kind::Http, 429, u"too many"_s, {} }.message()));
 }
 
 // The server counts reactors without naming them: the tooltip says what the
