@@ -41,6 +41,14 @@
         <source>%1 joined the group</source>
         <translation><numerusform>%1 joined the group</numerusform><numerusform>%1 joined the group</numerusform></translation>
     </message>
+    <message numerus="yes">
+        <source>You and %n other(s)</source>
+        <translation><numerusform>You and %n other</numerusform><numerusform>You and %n others</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n person(s)</source>
+        <translation><numerusform>%n person</numerusform><numerusform>%n people</numerusform></translation>
+    </message>
 </context>
 <context>
     <name>Messenger::Client::NewChatDialog</name>

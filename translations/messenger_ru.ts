@@ -126,6 +126,10 @@
         <source>Message not sent: %1</source>
         <translation>Сообщение не отправлено: %1</translation>
     </message>
+    <message>
+        <source>Reaction not saved: %1</source>
+        <translation>Реакция не сохранена: %1</translation>
+    </message>
 </context>
 <context>
     <name>Messenger::Client::Composer</name>
@@ -481,6 +485,22 @@ Start one with the pencil button.</source>
         <source>%1 left the group</source>
         <translation>%1 больше не в группе</translation>
     </message>
+    <message>
+        <source>You and %1</source>
+        <translation>Вы и %1</translation>
+    </message>
+    <message>
+        <source>You</source>
+        <translation>Вы</translation>
+    </message>
+    <message numerus="yes">
+        <source>You and %n other(s)</source>
+        <translation><numerusform>Вы и ещё %n человек</numerusform><numerusform>Вы и ещё %n человека</numerusform><numerusform>Вы и ещё %n человек</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n person(s)</source>
+        <translation><numerusform>%n человек</numerusform><numerusform>%n человека</numerusform><numerusform>%n человек</numerusform></translation>
+    </message>
 </context>
 <context>
     <name>Messenger::Client::NewChatDialog</name>
@@ -561,6 +581,13 @@ Start one with the pencil button.</source>
     <message>
         <source>↑↓ to move, Enter to open, Esc to close</source>
         <translation>↑↓ — выбор, Enter — открыть, Esc — закрыть</translation>
+    </message>
+</context>
+<context>
+    <name>Messenger::Client::ReactionPicker</name>
+    <message>
+        <source>React with %1</source>
+        <translation>Поставить реакцию %1</translation>
     </message>
 </context>
 <context>
@@ -742,6 +769,10 @@ Start one with the pencil button.</source>
     <message>
         <source>Go to the newest message</source>
         <translation>К последнему сообщению</translation>
+    </message>
+    <message>
+        <source>React…</source>
+        <translation>Реакция…</translation>
     </message>
 </context>
 <context>

@@ -403,6 +403,9 @@ void LiveConnection::handleEvent(const Event &event)
     } else if (type == WsEvents::messageDeleted) {
         if (const auto deleted = payloadOf<MessageDeleted>(event))
             Q_EMIT messageDeleted(deleted->chatId, deleted->id);
+    } else if (type == WsEvents::messageReactions) {
+        if (const auto changed = payloadOf<MessageReactions>(event))
+            Q_EMIT reactionsChanged(*changed);
     } else if (type == WsEvents::read) {
         if (const auto receipt = payloadOf<ReadReceipt>(event))
             Q_EMIT readReceived(receipt->chatId, receipt->userId, receipt->messageId, receipt->seq);

@@ -78,6 +78,9 @@ Q_SIGNALS:
     void sendFailed(const QString &clientId, const QString &chatId, const QString &detail);
     void messageEdited(const Messenger::Message &message);
     void messageDeleted(const QString &chatId, const QString &messageId);
+    // Someone (the user too, on any device) reacted to a message or took a
+    // reaction back: the message's reactions now (`me` not set).
+    void reactionsChanged(const Messenger::MessageReactions &changed);
     void readReceived(
         const QString &chatId, const QString &userId, const QString &messageId, qint64 seq);
     // A new chat, whole (the `chat` event).

@@ -493,8 +493,13 @@ void ClientSession::startSession(const QString &accessToken, const QString &refr
 void ClientSession::reloadChats()
 {
     m_api->chatsWithLastMessage().then(this, [this](const ApiResult<QList<ChatSummary>> &chats) {
-        if (chats)
-            m_chats->resetChats(chats.value());
+        if (!chats)
+            return;
+        m_chats->resetChats(chats.value());
+        for (const ChatSummary &summary : chats.value()) {
+            if (MessageModel *model = m_timelines.value(summary.chat.id))
+                describeChatTo(model, summary.chat);
+        }
     });
 }
 
@@ -513,8 +518,10 @@ MessageModel *ClientSession::messages(const QString &chatId)
     const auto summary = m_chats->summary(chatId);
     const bool group = summary && summary->chat.type == ChatType::Group;
     auto *model = new MessageModel(m_api, chatId, m_user.id, group, this);
-    if (summary)
+    if (summary) {
         model->setCreatedAt(summary->chat.createdAt);
+        describeChatTo(model, summary->chat);
+    }
     m_timelines.insert(chatId, model);
     if (m_cache) {
         // Shown at once from disk; the server's pages merge in when they come.
@@ -596,6 +603,31 @@ void ClientSession::edit(const QString &messageId, const QString &text)
             else
                 reportFailure(result.error());
         });
+}
+
+void ClientSession::toggleReaction(const QString &messageId, const QString &emoji)
+{
+    MessageModel *model = m_timelines.value(chatOfMessage(messageId));
+    const int row = model ? model->rowOfId(messageId) : -1;
+    if (row < 0)
+        return;
+    const QList<Reaction> reactions = model->messageAt(row).reactions;
+    const bool add = std::none_of(reactions.cbegin(), reactions.cend(),
+        [&emoji](const Reaction &reaction) { return reaction.emoji == emoji && reaction.me; });
+    model->applyOwnReaction(messageId, emoji, add);
+    m_api->react(messageId, emoji, add)
+        .then(this,
+            [this, model = QPointer(model), messageId, emoji, add](
+                const ApiResult<Message> &result) {
+                if (!model)
+                    return;
+                if (result) {
+                    model->setReactions(messageId, result.value().reactions);
+                    return;
+                }
+                model->applyOwnReaction(messageId, emoji, !add);
+                Q_EMIT operationFailed(tr("Reaction not saved: %1").arg(result.error().message()));
+            });
 }
 
 void ClientSession::remove(const QString &messageId)
@@ -809,6 +841,11 @@ void ClientSession::connectLive()
         if (MessageModel *model = m_timelines.value(message.chatId))
             model->applyEdited(message);
     });
+    connect(
+        m_live, &LiveConnection::reactionsChanged, this, [this](const MessageReactions &changed) {
+            if (MessageModel *model = m_timelines.value(changed.chatId))
+                model->applyReactions(changed);
+        });
     connect(m_live, &LiveConnection::messageDeleted, this,
         [this](const QString &chatId, const QString &messageId) {
             m_chats->applyDeleted(chatId, messageId);
@@ -838,7 +875,7 @@ void ClientSession::connectLive()
     connect(m_live, &LiveConnection::chatUpdated, this, [this](const Chat &chat) {
         m_chats->upsertChat(chat);
         if (MessageModel *model = m_timelines.value(chat.id))
-            model->setGroup(chat.type == ChatType::Group);
+            describeChatTo(model, chat);
     });
     // Group changes also show in the open timeline as service lines (the
     // client's own: the server keeps no service messages).
@@ -900,8 +937,19 @@ void ClientSession::fetchChat(const QString &chatId)
             return; // e.g. removed again meanwhile; a later reload corrects the list
         m_chats->upsertChat(chat.value());
         if (MessageModel *model = m_timelines.value(chat.value().id))
-            model->setGroup(chat.value().type == ChatType::Group);
+            describeChatTo(model, chat.value());
     });
+}
+
+void ClientSession::describeChatTo(MessageModel *model, const Chat &chat) const
+{
+    model->setGroup(chat.type == ChatType::Group);
+    if (chat.type != ChatType::Personal)
+        return;
+    for (const User &member : chat.members) {
+        if (member.id != m_user.id)
+            model->setPeer(member);
+    }
 }
 
 void ClientSession::reportFailure(const ApiError &error)

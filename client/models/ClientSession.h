@@ -80,6 +80,10 @@ public:
     void retryFailed(const QString &chatId, const QString &clientId);
     void discardFailed(const QString &chatId, const QString &clientId);
     void edit(const QString &messageId, const QString &text);
+    // Adds the user's `emoji` reaction to a message, or takes it back when it
+    // is there: shown at once, settled by the server's answer, undone (with
+    // operationFailed) when the server refuses it.
+    void toggleReaction(const QString &messageId, const QString &emoji);
     void remove(const QString &messageId);
     // The user has seen everything in `chatId` up to `seq`.
     void markRead(const QString &chatId, qint64 seq);
@@ -153,6 +157,8 @@ private:
     void connectLive();
     // Fetches one chat and lists it (a chat this client learns of from a change).
     void fetchChat(const QString &chatId);
+    // What a timeline needs to know of its chat (group or not, who the other is).
+    void describeChatTo(MessageModel *model, const Messenger::Chat &chat) const;
     void reportFailure(const ApiError &error);
 
     SessionStore *m_store;

@@ -141,6 +141,8 @@ QVariant MessageModel::data(const QModelIndex &index, int role) const
         return message.replyTo ? message.replyTo->text : QString();
     case ReplyDeletedRole:
         return message.replyTo && message.replyTo->deleted;
+    case ReactionsRole:
+        return QVariant::fromValue(message.deleted ? QList<Reaction>() : message.reactions);
     default:
         return {};
     }
@@ -157,7 +159,8 @@ QHash<int, QByteArray> MessageModel::roleNames() const
         { LayoutStampRole, "layoutStamp" }, { FailureReasonRole, "failureReason" },
         { UnreadDividerRole, "unreadDivider" }, { ServiceRole, "service" },
         { ReplyToIdRole, "replyToId" }, { ReplySenderNameRole, "replySenderName" },
-        { ReplyTextRole, "replyText" }, { ReplyDeletedRole, "replyDeleted" } });
+        { ReplyTextRole, "replyText" }, { ReplyDeletedRole, "replyDeleted" },
+        { ReactionsRole, "reactions" } });
     return names;
 }
 
@@ -241,6 +244,8 @@ void MessageModel::applyMemberLeft(const QString &name)
 
 void MessageModel::applyUserUpdated(const User &user)
 {
+    if (user.id == m_peer.id)
+        m_peer = user;
     for (int row = 0; row < m_items.size(); ++row) {
         Item &item = m_items[row];
         if (item.service || item.message.senderId != user.id || item.message.sender == user)
@@ -429,6 +434,84 @@ void MessageModel::applyDeleted(const QString &messageId)
     updated.text.clear();
     updated.replyTo.reset(); // as the server has it: a deleted message answers nothing
     replaceAt(row, updated);
+}
+
+void MessageModel::applyReactions(const MessageReactions &changed)
+{
+    const int row = rowOfId(changed.messageId);
+    if (row < 0)
+        return;
+    const QList<Reaction> &before = m_items.at(row).message.reactions;
+    QList<Reaction> reactions = changed.reactions;
+    for (Reaction &reaction : reactions) {
+        if (changed.userId == m_userId && reaction.emoji == changed.emoji) {
+            reaction.me = changed.added;
+            continue;
+        }
+        const auto was = std::find_if(before.cbegin(), before.cend(),
+            [&reaction](const Reaction &old) { return old.emoji == reaction.emoji; });
+        reaction.me = was != before.cend() && was->me;
+    }
+    setReactions(changed.messageId, reactions);
+}
+
+void MessageModel::setReactions(const QString &messageId, const QList<Reaction> &reactions)
+{
+    const int row = rowOfId(messageId);
+    if (row < 0 || m_items.at(row).message.reactions == reactions)
+        return;
+    Message updated = m_items.at(row).message;
+    updated.reactions = reactions;
+    replaceAt(row, updated);
+}
+
+bool MessageModel::applyOwnReaction(const QString &messageId, const QString &emoji, bool add)
+{
+    const int row = rowOfId(messageId);
+    if (row < 0)
+        return false;
+    QList<Reaction> reactions = m_items.at(row).message.reactions;
+    const auto it = std::find_if(reactions.begin(), reactions.end(),
+        [&emoji](const Reaction &reaction) { return reaction.emoji == emoji; });
+    if (add) {
+        if (it != reactions.end() && it->me)
+            return false;
+        if (it == reactions.end())
+            reactions.append({ emoji, 1, true });
+        else
+            *it = { emoji, it->count + 1, true };
+    } else {
+        if (it == reactions.end() || !it->me)
+            return false;
+        if (it->count <= 1)
+            reactions.erase(it);
+        else
+            *it = { emoji, it->count - 1, false };
+    }
+    setReactions(messageId, reactions);
+    return true;
+}
+
+QString MessageModel::reactorsText(const QString &messageId, const QString &emoji) const
+{
+    const int row = rowOfId(messageId);
+    if (row < 0)
+        return {};
+    const QList<Reaction> &reactions = m_items.at(row).message.reactions;
+    const auto it = std::find_if(reactions.cbegin(), reactions.cend(),
+        [&emoji](const Reaction &reaction) { return reaction.emoji == emoji; });
+    if (it == reactions.cend())
+        return {};
+    const int count = int(it->count);
+    const int others = it->me ? count - 1 : count;
+    QString who;
+    if (!m_group && !m_peer.name.isEmpty() && others == 1)
+        who = it->me ? tr("You and %1").arg(m_peer.name) : m_peer.name;
+    else if (it->me)
+        who = others == 0 ? tr("You") : tr("You and %n other(s)", nullptr, others);
+    else
+        who = tr("%n person(s)", nullptr, others);
+    return emoji + u' ' + who;
 }
 
 void MessageModel::updateQuotesOf(
@@ -690,8 +773,12 @@ void MessageModel::insertSorted(const QList<Message> &messages)
 {
     QList<Message> fresh;
     for (const Message &message : messages) {
-        if (message.chatId == m_chatId && !m_ids.contains(message.id))
+        if (message.chatId != m_chatId)
+            continue;
+        if (!m_ids.contains(message.id))
             fresh.append(message);
+        else // a page brings the server's reactions now (e.g. after a start from the cache)
+            setReactions(message.id, message.reactions);
     }
     if (fresh.isEmpty())
         return;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "client/api/ApiResult.h"
+#include "shared/Events.h"
 #include "shared/Requests.h"
 
 #include <QAbstractListModel>
@@ -55,6 +56,8 @@ public:
         ReplySenderNameRole,
         ReplyTextRole, // the start of its text, empty once deleted
         ReplyDeletedRole,
+        // QList<Messenger::Reaction>: the chips under the bubble, in order.
+        ReactionsRole,
     };
     Q_ENUM(Roles)
     enum class Delivery { Pending, Failed, Sent, Read };
@@ -93,6 +96,20 @@ public:
     void applyMessage(const Messenger::Message &message);
     void applyEdited(const Messenger::Message &message);
     void applyDeleted(const QString &messageId);
+    // A `message_reactions` event: the message's reactions now. `me` stays
+    // what it was, unless the one who reacted is the user.
+    void applyReactions(const Messenger::MessageReactions &changed);
+    // The server's answer to the user's own reaction (its `me` is right).
+    void setReactions(const QString &messageId, const QList<Messenger::Reaction> &reactions);
+    // The user's reaction added (or taken back) here before the server
+    // answers, or undone when it refuses; false if there is nothing to change.
+    bool applyOwnReaction(const QString &messageId, const QString &emoji, bool add);
+    // Who reacted with `emoji` to `messageId`, as far as the client knows
+    // (the server counts reactors without naming them): "You and Ann" in a
+    // personal chat, "You and 2 others" or "3 people" in a group.
+    QString reactorsText(const QString &messageId, const QString &emoji) const;
+    // The other member of a personal chat (reactorsText() names them).
+    void setPeer(const Messenger::User &peer) { m_peer = peer; }
     // Jumps to a message that is not loaded: the timeline is replaced by the
     // page around it (newer pages follow with fetchNewer(), older ones with
     // fetchMore()); aroundLoaded() follows, or loadFailed().
@@ -195,6 +212,7 @@ private:
     QString m_chatId;
     QString m_userId;
     bool m_group = false;
+    Messenger::User m_peer;
     QList<Item> m_items;
     QSet<QString> m_ids;
     QSet<qint64> m_chatSeqs;

@@ -501,6 +501,8 @@ QWidget *MainWindow::buildChatPanel()
         confirmAction(this, tr("Delete Message"), tr("Delete this message for everyone?"),
             tr("Delete"), [this, messageId] { m_session->remove(messageId); });
     });
+    connect(
+        m_timeline, &TimelineView::reactionRequested, m_session, &ClientSession::toggleReaction);
     connect(m_timeline, &TimelineView::retryRequested, this,
         [this](const QString &clientId) { m_session->retryFailed(m_chatId, clientId); });
     connect(m_timeline, &TimelineView::discardRequested, this,

@@ -5,6 +5,7 @@
 #include "client/models/Presentation.h"
 
 #include <QIcon>
+#include <QLocale>
 #include <QPainter>
 #include <QPainterPath>
 #include <QRegularExpression>
@@ -26,6 +27,11 @@ constexpr int quoteBarWidth = 3;
 constexpr int quotePaddingX = 8;
 constexpr int quotePaddingY = 3;
 constexpr int quoteGap = 4; // between the quote and the text
+constexpr int chipPaddingX = 8;
+constexpr int chipPaddingY = 4;
+constexpr int chipInnerGap = 4; // between a chip's emoji and its count
+constexpr int chipSpacing = 6; // between chips, and between their rows
+constexpr int chipsGap = 6; // between the text and the chips
 
 QList<BubbleGeometry::Link> findLinks(const QString &text)
 {
@@ -134,6 +140,72 @@ void paintQuote(QPainter *painter, const QRect &rect, const Quote &quote, const 
     painter->restore();
 }
 
+QList<Reaction> reactionsOf(const QModelIndex &index)
+{
+    return qvariant_cast<QList<Reaction>>(index.data(MessageModel::ReactionsRole));
+}
+
+QFont chipCountFont(const QFont &font)
+{
+    return Theme::withPointSizeDelta(font, -1, true);
+}
+
+int chipHeight(const QFont &font)
+{
+    return std::max(QFontMetrics(font).height(), QFontMetrics(chipCountFont(font)).height())
+        + 2 * chipPaddingY;
+}
+
+QString chipCount(qint64 count)
+{
+    return QLocale().toString(count);
+}
+
+// The chips in rows no wider than `maxWidth`, from (0, 0).
+QList<BubbleGeometry::Chip> layOutChips(
+    const QList<Reaction> &reactions, const QFont &font, int maxWidth)
+{
+    const QFontMetrics emojiMetrics(font);
+    const QFontMetrics countMetrics(chipCountFont(font));
+    const int height = chipHeight(font);
+    QList<BubbleGeometry::Chip> chips;
+    int x = 0;
+    int y = 0;
+    for (const Reaction &reaction : reactions) {
+        const int width = 2 * chipPaddingX + emojiMetrics.horizontalAdvance(reaction.emoji)
+            + chipInnerGap + countMetrics.horizontalAdvance(chipCount(reaction.count));
+        if (x > 0 && x + width > maxWidth) {
+            x = 0;
+            y += height + chipSpacing;
+        }
+        chips.append({ QRect(x, y, width, height), reaction.emoji, reaction.count, reaction.me });
+        x += width + chipSpacing;
+    }
+    return chips;
+}
+
+void paintChip(QPainter *painter, const BubbleGeometry::Chip &chip, const QFont &font)
+{
+    painter->setPen(Qt::NoPen);
+    QColor background = Theme::accent;
+    if (!chip.mine)
+        background.setAlpha(36);
+    painter->setBrush(background);
+    const qreal round = chip.rect.height() / 2.0;
+    painter->drawRoundedRect(chip.rect, round, round);
+    const QFontMetrics emojiMetrics(font);
+    const QRect emojiRect(chip.rect.left() + chipPaddingX, chip.rect.top(),
+        emojiMetrics.horizontalAdvance(chip.emoji), chip.rect.height());
+    painter->setFont(font);
+    painter->setPen(Theme::textPrimary);
+    painter->drawText(emojiRect, Qt::AlignLeft | Qt::AlignVCenter, chip.emoji);
+    painter->setFont(chipCountFont(font));
+    painter->setPen(chip.mine ? QColor(Qt::white) : Theme::accentText);
+    painter->drawText(QRect(emojiRect.right() + 1 + chipInnerGap, chip.rect.top(),
+                          chip.rect.right() - emojiRect.right() - chipInnerGap, chip.rect.height()),
+        Qt::AlignLeft | Qt::AlignVCenter, chipCount(chip.count));
+}
+
 QString metaText(const QModelIndex &index)
 {
     const QString time = Presentation::messageTime(index.data(MessageModel::TimeRole).toDateTime());
@@ -172,13 +244,18 @@ const BubbleGeometry &MessageDelegate::geometry(
     const QString meta = metaText(index);
     const QString identity = rowIdentity(index);
     const std::optional<Quote> quote = quoteOf(index);
+    const QList<Reaction> reactions = reactionsOf(index);
+    QString reactionsKey;
+    for (const Reaction &reaction : reactions)
+        reactionsKey
+            += reaction.emoji + QString::number(reaction.count) + QChar(reaction.me ? u'M' : u'm');
     const QString key = identity + u'\x1f' + QString::number(width) + u'\x1f' + font.key() + u'\x1f'
         + separator + u'\x1f' + meta + u'\x1f' + QChar(showSender ? u'S' : u's')
         + QChar(deleted ? u'D' : u'd') + QChar(unreadDivider ? u'U' : u'u')
         + (quote ? u'\x1d' + quote->sender + u'\x1d' + quote->text
                     + QChar(quote->deleted ? u'D' : u'd')
                  : QString())
-        + u'\x1f' + text;
+        + u'\x1d' + reactionsKey + u'\x1f' + text;
     if (BubbleGeometry *cached = m_layouts.object(key))
         return *cached;
 
@@ -264,12 +341,25 @@ const BubbleGeometry &MessageDelegate::geometry(
         ? QFontMetrics(Theme::withPointSizeDelta(font, 0, true))
               .horizontalAdvance(index.data(MessageModel::SenderNameRole).toString())
         : 0;
-    // The time sits on the last line when it fits there, Telegram-style.
-    const bool metaInline = lastLineWidth + 10 + metaWidth <= maxTextWidth;
     int innerWidth = int(std::ceil(textWidth));
     int innerHeight = int(std::ceil(textHeight));
+    // The chips go under the text; the time then follows the last row of them.
+    g->chips = layOutChips(reactions, font, maxTextWidth);
+    int lastRowWidth = int(std::ceil(lastLineWidth));
+    if (!g->chips.isEmpty()) {
+        const int lastRowTop = g->chips.constLast().rect.top();
+        lastRowWidth = 0;
+        for (const BubbleGeometry::Chip &chip : std::as_const(g->chips)) {
+            innerWidth = std::max(innerWidth, chip.rect.right() + 1);
+            if (chip.rect.top() == lastRowTop)
+                lastRowWidth = chip.rect.right() + 1;
+        }
+        innerHeight += chipsGap + g->chips.constLast().rect.bottom() + 1;
+    }
+    // The time sits on the last line when it fits there, Telegram-style.
+    const bool metaInline = lastRowWidth + 10 + metaWidth <= maxTextWidth;
     if (metaInline) {
-        innerWidth = std::max(innerWidth, int(std::ceil(lastLineWidth)) + 10 + metaWidth);
+        innerWidth = std::max(innerWidth, lastRowWidth + 10 + metaWidth);
     } else {
         innerWidth = std::max(innerWidth, metaWidth);
         innerHeight += smallMetrics.height();
@@ -296,6 +386,10 @@ const BubbleGeometry &MessageDelegate::geometry(
         g->quote
             = QRect(bubbleLeft + paddingX, y + paddingY + senderHeight, innerWidth, quoteHeight);
     g->textOrigin = QPointF(bubbleLeft + paddingX, y + paddingY + senderHeight + quoteSpace);
+    const QPoint chipsOrigin(
+        bubbleLeft + paddingX, int(g->textOrigin.y()) + int(std::ceil(textHeight)) + chipsGap);
+    for (BubbleGeometry::Chip &chip : g->chips)
+        chip.rect.translate(chipsOrigin);
     g->meta = QRect(g->bubble.right() - paddingX - metaWidth,
         g->bubble.bottom() - paddingY - smallMetrics.height() + 2, metaWidth,
         smallMetrics.height());
@@ -381,6 +475,9 @@ void MessageDelegate::paint(
     painter->setPen(
         index.data(MessageModel::DeletedRole).toBool() ? Theme::textSecondary : Theme::textPrimary);
     g.layout->draw(painter, g.textOrigin, selections);
+
+    for (const BubbleGeometry::Chip &chip : g.chips)
+        paintChip(painter, chip, option.font);
 
     const QFont smallFont = Theme::withPointSizeDelta(option.font, -1.5);
     painter->setFont(smallFont);

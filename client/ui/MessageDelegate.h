@@ -28,12 +28,22 @@ struct BubbleGeometry
         QString url;
     };
     QList<Link> links;
+    // A reaction under the text: a rounded pill with the emoji and its count.
+    struct Chip
+    {
+        QRect rect;
+        QString emoji;
+        qint64 count;
+        bool mine; // the user reacted with it: painted in the accent colour
+    };
+    QList<Chip> chips;
 };
 
 // Paints message bubbles from MessageModel's roles: mine on the right, others
 // on the left, sender names in groups, the quote of the message a reply
-// answers, the "Unread messages" divider, day separators, time, edited mark
-// and delivery ticks. Text is laid out once per (message, text,
+// answers, the "Unread messages" divider, day separators, time, edited mark,
+// delivery ticks and the reaction chips under the text (wrapping onto more
+// rows when they do not fit one). Text is laid out once per (message, text,
 // width) and kept in a cache, so scrolling through thousands of messages does no layout work.
 class MessageDelegate : public QStyledItemDelegate
 {

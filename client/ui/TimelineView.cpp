@@ -1,6 +1,7 @@
 #include "TimelineView.h"
 
 #include "MessageDelegate.h"
+#include "ReactionPicker.h"
 #include "Theme.h"
 #include "client/models/MessageModel.h"
 
@@ -15,6 +16,8 @@
 #include <QScrollBar>
 #include <QTimer>
 #include <QToolButton>
+#include <QToolTip>
+#include <QWidgetAction>
 
 using namespace Qt::StringLiterals;
 
@@ -279,6 +282,36 @@ QString TimelineView::quoteAt(const QPoint &point) const
         : QString();
 }
 
+TimelineView::ChipHit TimelineView::chipAt(const QPoint &point) const
+{
+    const QModelIndex index = indexAt(point);
+    if (!index.isValid())
+        return {};
+    const QRect row = visualRect(index);
+    const BubbleGeometry &g
+        = m_delegate->geometry(index, QRect(row.topLeft(), QSize(viewport()->width(), 0)), font());
+    for (const BubbleGeometry::Chip &chip : g.chips) {
+        if (chip.rect.contains(point - row.topLeft()))
+            return { index.data(MessageModel::IdRole).toString(), chip.emoji,
+                chip.rect.translated(row.topLeft()) };
+    }
+    return {};
+}
+
+bool TimelineView::viewportEvent(QEvent *event)
+{
+    if (event->type() == QEvent::ToolTip && m_model) {
+        auto *help = static_cast<QHelpEvent *>(event);
+        const ChipHit chip = chipAt(help->pos());
+        if (!chip.emoji.isEmpty()) {
+            QToolTip::showText(help->globalPos(), m_model->reactorsText(chip.messageId, chip.emoji),
+                viewport(), chip.rect);
+            return true;
+        }
+    }
+    return QListView::viewportEvent(event);
+}
+
 void TimelineView::resizeEvent(QResizeEvent *event)
 {
     const bool atBottom = m_stickToBottom;
@@ -382,6 +415,7 @@ void TimelineView::mousePressEvent(QMouseEvent *event)
         return;
     }
     m_pressQuote = quoteAt(event->position().toPoint());
+    m_pressChip = chipAt(event->position().toPoint());
     const TextHit hit = hitTest(event->position().toPoint());
     m_pressIndex = hit.index;
     m_pressPosition = hit.position;
@@ -393,7 +427,8 @@ void TimelineView::mousePressEvent(QMouseEvent *event)
 void TimelineView::mouseMoveEvent(QMouseEvent *event)
 {
     const TextHit hit = hitTest(event->position().toPoint());
-    const bool onQuote = !quoteAt(event->position().toPoint()).isEmpty();
+    const bool onQuote = !quoteAt(event->position().toPoint()).isEmpty()
+        || !chipAt(event->position().toPoint()).emoji.isEmpty();
     viewport()->setCursor(!hit.link.isEmpty() || onQuote ? Qt::PointingHandCursor
             : hit.position >= 0                          ? Qt::IBeamCursor
                                                          : Qt::ArrowCursor);
@@ -422,8 +457,13 @@ void TimelineView::mouseReleaseEvent(QMouseEvent *event)
         const QString quote = quoteAt(event->position().toPoint());
         if (!quote.isEmpty() && quote == m_pressQuote)
             showMessage(quote);
+        const ChipHit chip = chipAt(event->position().toPoint());
+        if (!chip.emoji.isEmpty() && chip.messageId == m_pressChip.messageId
+            && chip.emoji == m_pressChip.emoji)
+            Q_EMIT reactionRequested(chip.messageId, chip.emoji);
     }
     m_pressQuote.clear();
+    m_pressChip = {};
     m_selecting = false;
     QListView::mouseReleaseEvent(event);
 }
@@ -449,6 +489,13 @@ void TimelineView::keyPressEvent(QKeyEvent *event)
 {
     if (event->matches(QKeySequence::Copy)) {
         copyToClipboard(m_delegate->selectedText());
+        return;
+    }
+    // The message menu from the keyboard (Shift+F10 as on Windows and GNOME).
+    if (event->key() == Qt::Key_Menu
+        || (event->key() == Qt::Key_F10 && event->modifiers() == Qt::ShiftModifier)) {
+        QContextMenuEvent menu(QContextMenuEvent::Keyboard, QPoint(), QPoint());
+        contextMenuEvent(&menu);
         return;
     }
     QListView::keyPressEvent(event);
@@ -503,9 +550,57 @@ void TimelineView::scrollContentsBy(int dx, int dy)
         viewport()->update();
 }
 
+QModelIndex TimelineView::keyboardMenuTarget() const
+{
+    const QRect screen = viewport()->rect();
+    // The view has no visible current row (QListView's moves unseen): the
+    // message a jump just tinted, else what the user sees last.
+    const QModelIndex tinted = m_delegate->highlighted();
+    if (tinted.isValid() && visualRect(tinted).intersects(screen))
+        return tinted;
+    for (int row = m_gate->rowCount() - 1; row >= 0; --row) {
+        const QModelIndex index = m_gate->index(row, 0);
+        const QRect rect = visualRect(index);
+        if (rect.bottom() < screen.top())
+            break;
+        if (rect.intersects(screen) && !index.data(MessageModel::ServiceRole).toBool())
+            return index;
+    }
+    return {};
+}
+
 void TimelineView::contextMenuEvent(QContextMenuEvent *event)
 {
-    const QModelIndex index = indexAt(event->pos());
+    if (event->reason() != QContextMenuEvent::Keyboard) {
+        openMenu(indexAt(event->pos()), event->pos(), event->globalPos());
+        return;
+    }
+    const QModelIndex index = keyboardMenuTarget();
+    if (!index.isValid())
+        return;
+    const QRect rect = visualRect(index).intersected(viewport()->rect());
+    const QPoint point(rect.center().x(), rect.top() + std::min(rect.height() / 2, 20));
+    openMenu(index, point, viewport()->mapToGlobal(point));
+}
+
+void TimelineView::showReactionPicker(const QString &messageId, const QPoint &globalPos)
+{
+    auto *picker = new ReactionPicker(ReactionPicker::moreEmoji(), 8, this);
+    picker->setObjectName(u"reactionPicker"_s);
+    picker->setWindowFlag(Qt::Popup);
+    picker->setAttribute(Qt::WA_DeleteOnClose);
+    connect(picker, &ReactionPicker::picked, this, [this, picker, messageId](const QString &emoji) {
+        picker->close();
+        Q_EMIT reactionRequested(messageId, emoji);
+    });
+    picker->adjustSize();
+    picker->move(globalPos);
+    picker->show();
+    picker->setFocus(Qt::PopupFocusReason);
+}
+
+void TimelineView::openMenu(const QModelIndex &index, const QPoint &point, const QPoint &globalPos)
+{
     if (!index.isValid())
         return;
     const bool deleted = index.data(MessageModel::DeletedRole).toBool();
@@ -516,6 +611,19 @@ void TimelineView::contextMenuEvent(QContextMenuEvent *event)
     auto *menu = new QMenu(this);
     menu->setAttribute(Qt::WA_DeleteOnClose);
     if (!deleted && !id.isEmpty()) {
+        auto *quickBar = new ReactionPicker(
+            ReactionPicker::quickEmoji(), int(ReactionPicker::quickEmoji().size()), menu);
+        quickBar->setObjectName(u"quickReactions"_s);
+        connect(quickBar, &ReactionPicker::picked, this, [this, menu, id](const QString &emoji) {
+            menu->close();
+            Q_EMIT reactionRequested(id, emoji);
+        });
+        auto *quickAction = new QWidgetAction(menu);
+        quickAction->setDefaultWidget(quickBar);
+        menu->addAction(quickAction);
+        menu->addAction(
+            tr("React…"), this, [this, id, globalPos] { showReactionPicker(id, globalPos); });
+        menu->addSeparator();
         menu->addAction(QIcon(u":/icons/reply.svg"_s), tr("Reply"), this,
             [this, id, text, sender = index.data(MessageModel::SenderNameRole).toString()] {
                 Q_EMIT replyRequested(id, sender, text);
@@ -530,7 +638,7 @@ void TimelineView::contextMenuEvent(QContextMenuEvent *event)
         menu->addAction(QIcon(u":/icons/copy.svg"_s), tr("Copy Text"), this,
             [this, text] { copyToClipboard(text); });
     }
-    const TextHit hit = hitTest(event->pos());
+    const TextHit hit = hitTest(point);
     if (!hit.link.isEmpty()) {
         menu->addAction(tr("Copy Link"), this, [this, link = hit.link] { copyToClipboard(link); });
     }
@@ -556,7 +664,7 @@ void TimelineView::contextMenuEvent(QContextMenuEvent *event)
     if (menu->isEmpty())
         delete menu;
     else
-        menu->popup(event->globalPos());
+        menu->popup(globalPos);
 }
 
 void TimelineView::copyToClipboard(const QString &text) const

@@ -19,7 +19,10 @@ class MessageDelegate;
 // history is inserted above, asks for older pages near the top and newer ones
 // near the bottom (a chat opened at its first unread), opens links,
 // lets the user select and copy text, and offers edit/delete for own messages
-// and retry/edit/delete for those the server refused.
+// and retry/edit/delete for those the server refused. Reactions: a click on a
+// chip toggles the user's own, hovering it says who reacted, and the menu
+// (also on the Menu key and Shift+F10) starts with a quick-reaction bar and
+// "React…" for more emoji.
 class TimelineView : public QListView
 {
     Q_OBJECT
@@ -51,6 +54,8 @@ Q_SIGNALS:
     void replyRequested(const QString &messageId, const QString &senderName, const QString &text);
     void editRequested(const QString &messageId, const QString &text);
     void deleteRequested(const QString &messageId);
+    // The user's `emoji` reaction to a message, to add or (when there) take back.
+    void reactionRequested(const QString &messageId, const QString &emoji);
     // For a message the server refused (named by its client_id).
     void retryRequested(const QString &clientId);
     void editFailedRequested(const QString &clientId, const QString &text);
@@ -76,6 +81,7 @@ protected:
     void scrollContentsBy(int dx, int dy) override;
     void paintFocusFrame(QWidget *surface);
     void contextMenuEvent(QContextMenuEvent *event) override;
+    bool viewportEvent(QEvent *event) override;
 
 private:
     struct TextHit
@@ -87,6 +93,21 @@ private:
     TextHit hitTest(const QPoint &point) const;
     // The id of the message whose quote is at `point` (a reply's), else empty.
     QString quoteAt(const QPoint &point) const;
+    struct ChipHit
+    {
+        QString messageId;
+        QString emoji;
+        QRect rect; // in viewport coordinates
+    };
+    // The reaction chip at `point`; empty if none.
+    ChipHit chipAt(const QPoint &point) const;
+    // The message's menu at `point` (viewport coordinates) of `index`.
+    void openMenu(const QModelIndex &index, const QPoint &point, const QPoint &globalPos);
+    // The message a menu opened from the keyboard is about: the one a jump
+    // tinted while it is on screen, else the newest one on screen.
+    QModelIndex keyboardMenuTarget() const;
+    // "React…": the picker of more emoji, under `globalPos`.
+    void showReactionPicker(const QString &messageId, const QPoint &globalPos);
     void highlightRow(int row);
     void rememberAnchor();
     void requestOlderIfNearTop();
@@ -116,6 +137,7 @@ private:
     int m_pressPosition = -1;
     bool m_selecting = false;
     QString m_pressQuote; // the quote a press started on: the release there opens it
+    ChipHit m_pressChip; // the chip a press started on: the release there toggles it
     QTimer *m_highlightTimer;
 };
 
