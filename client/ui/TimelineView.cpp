@@ -224,7 +224,7 @@ QString TimelineView::selectedText() const
     return m_delegate->selectedText();
 }
 
-void TimelineView::showMessage(const QString &messageId)
+void TimelineView::showMessage(const QString &messageId, qint64 seq)
 {
     if (!m_model || messageId.isEmpty())
         return;
@@ -240,7 +240,7 @@ void TimelineView::showMessage(const QString &messageId)
                 highlightRow(m_model->rowOfId(messageId));
         },
         Qt::SingleShotConnection);
-    m_model->loadAroundMessage(messageId);
+    m_model->loadAroundMessage(messageId, seq);
 }
 
 void TimelineView::highlightRow(int row)
