@@ -85,7 +85,8 @@ void ChatListDelegate::paintFoundMessage(
         painter->setFont(option.font);
         painter->drawText(rect.adjusted(padding * 2, 0, -padding, 0),
             Qt::AlignLeft | Qt::AlignVCenter,
-            QFontMetrics(option.font).elidedText(status, Qt::ElideRight, rect.width() - padding * 3));
+            QFontMetrics(option.font)
+                .elidedText(status, Qt::ElideRight, rect.width() - padding * 3));
         painter->restore();
         return;
     }

@@ -137,8 +137,7 @@ const ShortcutRow shortcutRows[] = {
         QT_TRANSLATE_NOOP("Messenger::Client::MainWindow",
             "Search messages in this chat (with no chat open: search all)") },
     { ShortcutAction::FindChat, QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_F),
-        QT_TRANSLATE_NOOP(
-            "Messenger::Client::MainWindow", "Search chats, people and messages") },
+        QT_TRANSLATE_NOOP("Messenger::Client::MainWindow", "Search chats, people and messages") },
     { ShortcutAction::QuickSwitcher, QKeySequence(Qt::CTRL | Qt::Key_K),
         QT_TRANSLATE_NOOP(
             "Messenger::Client::MainWindow", "Quick switcher: go to a chat or a person") },

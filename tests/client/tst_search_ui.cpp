@@ -97,10 +97,8 @@ private:
     static QString searchStatus(QListView *list)
     {
         for (int row = 0; row < list->model()->rowCount(); ++row) {
-            const QString status = list->model()
-                                       ->index(row, 0)
-                                       .data(ChatSearchModel::SearchStatusRole)
-                                       .toString();
+            const QString status
+                = list->model()->index(row, 0).data(ChatSearchModel::SearchStatusRole).toString();
             if (!status.isEmpty())
                 return status;
         }
@@ -193,8 +191,7 @@ void TestSearchUi::chatListSearchShowsMessagesAndOpensOneAtTheMessage()
 
     // A click opens Ben's chat at the old message, loaded around it.
     list->scrollTo(found.at(1));
-    QTest::mouseClick(
-        list->viewport(), Qt::LeftButton, {}, list->visualRect(found.at(1)).center());
+    QTest::mouseClick(list->viewport(), Qt::LeftButton, {}, list->visualRect(found.at(1)).center());
     QTRY_COMPARE(window->currentChatId(), benChat);
     MessageModel *messages = session->messages(benChat);
     TimelineView *timeline = window->timeline();
@@ -278,7 +275,8 @@ void TestSearchUi::ctrlFFindsInTheOpenChatAndStepsThroughHits()
     TimelineView *timeline = window->timeline();
     const auto hit = [&](int n) { return hitIds.at(hits - n); }; // 1: the newest
     QTRY_COMPARE_WITH_TIMEOUT(bar->currentHit(), 0, 10000);
-    QCOMPARE(bar->counter()->text(), FindBar::tr("%1 of %2+").arg(1).arg(Limits::messageSearchDefault));
+    QCOMPARE(
+        bar->counter()->text(), FindBar::tr("%1 of %2+").arg(1).arg(Limits::messageSearchDefault));
     QTRY_COMPARE(timeline->highlightedMessageId(), hit(1));
     QVERIFY(!bar->newerButton()->isEnabled());
     QVERIFY(bar->olderButton()->isEnabled());
@@ -286,7 +284,8 @@ void TestSearchUi::ctrlFFindsInTheOpenChatAndStepsThroughHits()
     press(Qt::Key_Return);
     QCOMPARE(bar->currentHit(), 1);
     QTRY_COMPARE(timeline->highlightedMessageId(), hit(2));
-    QCOMPARE(bar->counter()->text(), FindBar::tr("%1 of %2+").arg(2).arg(Limits::messageSearchDefault));
+    QCOMPARE(
+        bar->counter()->text(), FindBar::tr("%1 of %2+").arg(2).arg(Limits::messageSearchDefault));
     press(Qt::SHIFT | Qt::Key_Return);
     QTRY_COMPARE(timeline->highlightedMessageId(), hit(1));
     QTest::mouseClick(bar->olderButton(), Qt::LeftButton);
@@ -358,8 +357,7 @@ void TestSearchUi::nothingFoundAndOfflineAreSaid()
     QVERIFY(!bar->olderButton()->isEnabled());
 
     m_server.stop();
-    QTRY_VERIFY_WITH_TIMEOUT(
-        session->live()->state() != LiveConnection::State::Connected, 15000);
+    QTRY_VERIFY_WITH_TIMEOUT(session->live()->state() != LiveConnection::State::Connected, 15000);
     bar->field()->clear();
     QTest::keyClicks(bar->field(), u"nothing"_s);
     QTest::keyClick(bar->field(), Qt::Key_Return); // at once
