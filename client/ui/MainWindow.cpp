@@ -14,6 +14,8 @@
 #include "client/models/ChatSearchModel.h"
 #include "client/models/ClientSession.h"
 #include "client/models/MessageModel.h"
+#include "client/models/MessageSearchModel.h"
+#include "shared/Queries.h"
 
 #include <QApplication>
 #include <QCloseEvent>
@@ -540,9 +542,16 @@ QWidget *MainWindow::buildChatPanel()
             m_composer->focusInput();
         });
     connect(m_timeline, &TimelineView::visibleMessagesChanged, this, &MainWindow::scheduleMarkRead);
-    connect(m_findBar, &FindBar::hitChosen, m_timeline,
-        [this](const QString &messageId, qint64 seq) { m_timeline->showMessage(messageId, seq); });
-    connect(m_findBar, &FindBar::closed, m_composer, &Composer::focusInput);
+    connect(
+        m_findBar, &FindBar::hitChosen, m_timeline, [this](const QString &messageId, qint64 seq) {
+            m_timeline->setMarkedWords(
+                MessageSearchQuery { m_findBar->results()->query() }.words());
+            m_timeline->showMessage(messageId, seq);
+        });
+    connect(m_findBar, &FindBar::closed, this, [this] {
+        m_timeline->setMarkedWords({});
+        m_composer->focusInput();
+    });
     return m_chatStack;
 }
 
@@ -565,6 +574,7 @@ void MainWindow::showChat(const QString &chatId, const QString &messageId, qint6
         return;
     }
     m_findBar->finish(true); // it searched the chat being left
+    m_timeline->setMarkedWords({});
     if (m_composer->isEditing())
         m_composer->cancelEdit();
     m_composer->cancelReply(); // it answers a message of the chat being left

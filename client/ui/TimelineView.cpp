@@ -266,6 +266,19 @@ QString TimelineView::highlightedMessageId() const
     return index.isValid() ? index.data(MessageModel::IdRole).toString() : QString();
 }
 
+void TimelineView::setMarkedWords(const QStringList &words)
+{
+    if (words == m_delegate->markedWords())
+        return;
+    m_delegate->setMarkedWords(words);
+    viewport()->update();
+}
+
+QStringList TimelineView::markedWords() const
+{
+    return m_delegate->markedWords();
+}
+
 QString TimelineView::quoteAt(const QPoint &point) const
 {
     const QModelIndex index = indexAt(point);

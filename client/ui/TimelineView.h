@@ -46,6 +46,9 @@ public:
     void showMessage(const QString &messageId, qint64 seq = 0);
     // The message tinted by showMessage(), until the tint fades; else empty.
     QString highlightedMessageId() const;
+    // Marks these words (a find in the chat's, lower-cased) in every bubble.
+    void setMarkedWords(const QStringList &words);
+    QStringList markedWords() const;
 
 Q_SIGNALS:
     // Reply, from a message's context menu.

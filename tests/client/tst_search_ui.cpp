@@ -278,6 +278,7 @@ void TestSearchUi::ctrlFFindsInTheOpenChatAndStepsThroughHits()
     QCOMPARE(
         bar->counter()->text(), FindBar::tr("%1 of %2+").arg(1).arg(Limits::messageSearchDefault));
     QTRY_COMPARE(timeline->highlightedMessageId(), hit(1));
+    QCOMPARE(timeline->markedWords(), QStringList { u"apple"_s }); // marked in the bubbles
     QVERIFY(!bar->newerButton()->isEnabled());
     QVERIFY(bar->olderButton()->isEnabled());
 
@@ -317,6 +318,7 @@ void TestSearchUi::ctrlFFindsInTheOpenChatAndStepsThroughHits()
     press(Qt::Key_Escape);
     QVERIFY(!bar->isVisible());
     QCOMPARE(QApplication::focusWidget(), window->composer()->input());
+    QVERIFY(timeline->markedWords().isEmpty());
 
     // Ctrl+Shift+F is the chat list's search, also with a chat open.
     press(Qt::CTRL | Qt::SHIFT | Qt::Key_F);
