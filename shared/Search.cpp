@@ -44,7 +44,7 @@ QStringList searchWords(QStringView text)
     return words;
 }
 
-Snippet Snippet::of(const QString &text, const QStringList &words)
+QList<TextRange> searchMatches(const QString &text, const QStringList &words)
 {
     QList<TextRange> matches;
     for (const TextRange &range : wordRanges(text)) {
@@ -56,6 +56,12 @@ Snippet Snippet::of(const QString &text, const QStringList &words)
             }
         }
     }
+    return matches;
+}
+
+Snippet Snippet::of(const QString &text, const QStringList &words)
+{
+    const QList<TextRange> matches = searchMatches(text, words);
     // The window: from a little before the first match, at a word's start.
     constexpr qsizetype windowMax = Limits::messageSearchSnippetMax;
     qsizetype from = 0;

@@ -20,6 +20,10 @@ struct TextRange
     bool operator==(const TextRange &) const = default;
 };
 
+// The words of `text` that a search for `words` (lower-cased) matches: those
+// starting with one of them, case-insensitively.
+QList<TextRange> searchMatches(const QString &text, const QStringList &words);
+
 // A message's text cut down to about Limits::messageSearchSnippetMax
 // characters around its first match ("…" marks a cut; line breaks become
 // spaces), with the words that match highlighted. Plain text, no markup.

@@ -76,6 +76,10 @@
         <source>People</source>
         <translation>Люди</translation>
     </message>
+    <message>
+        <source>Messages</source>
+        <translation>Сообщения</translation>
+    </message>
 </context>
 <context>
     <name>Messenger::Client::ChatListModel</name>
@@ -110,6 +114,21 @@
     <message>
         <source>Saved messages</source>
         <translation>Избранное</translation>
+    </message>
+</context>
+<context>
+    <name>Messenger::Client::ChatSearchModel</name>
+    <message>
+        <source>No messages found</source>
+        <translation>Сообщения не найдены</translation>
+    </message>
+    <message>
+        <source>Offline: messages are searched on the server</source>
+        <translation>Нет связи: сообщения ищутся на сервере</translation>
+    </message>
+    <message>
+        <source>Message search failed: %1</source>
+        <translation>Поиск сообщений не удался: %1</translation>
     </message>
 </context>
 <context>
@@ -226,6 +245,49 @@
     <message>
         <source>You will need your email and password to sign in again.</source>
         <translation>Чтобы войти снова, понадобятся email и пароль.</translation>
+    </message>
+</context>
+<context>
+    <name>Messenger::Client::FindBar</name>
+    <message>
+        <source>Search in this chat</source>
+        <translation>Поиск в этом чате</translation>
+    </message>
+    <message>
+        <source>Older match (Enter)</source>
+        <translation>Предыдущее совпадение (Enter)</translation>
+    </message>
+    <message>
+        <source>Newer match (Shift+Enter)</source>
+        <translation>Следующее совпадение (Shift+Enter)</translation>
+    </message>
+    <message>
+        <source>Close search (Esc)</source>
+        <translation>Закрыть поиск (Esc)</translation>
+    </message>
+    <message>
+        <source>%1 of %2+</source>
+        <translation>%1 из %2+</translation>
+    </message>
+    <message>
+        <source>Searching…</source>
+        <translation>Поиск…</translation>
+    </message>
+    <message>
+        <source>No messages found</source>
+        <translation>Сообщения не найдены</translation>
+    </message>
+    <message>
+        <source>%1 of %2</source>
+        <translation>%1 из %2</translation>
+    </message>
+    <message>
+        <source>Offline: search needs the server</source>
+        <translation>Нет связи: для поиска нужен сервер</translation>
+    </message>
+    <message>
+        <source>Search failed: %1</source>
+        <translation>Поиск не удался: %1</translation>
     </message>
 </context>
 <context>
@@ -404,8 +466,12 @@ Start one with the pencil button.</source>
         <translation>Нет чатов и людей по запросу «%1».</translation>
     </message>
     <message>
-        <source>Search chats and people</source>
-        <translation>Поиск по чатам и людям</translation>
+        <source>Search messages in this chat (with no chat open: search all)</source>
+        <translation>Поиск сообщений в этом чате (если чат не открыт — поиск везде)</translation>
+    </message>
+    <message>
+        <source>Search chats, people and messages</source>
+        <translation>Поиск по чатам, людям и сообщениям</translation>
     </message>
     <message>
         <source>Quick switcher: go to a chat or a person</source>

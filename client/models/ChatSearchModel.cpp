@@ -1,9 +1,11 @@
 #include "ChatSearchModel.h"
 
 #include "ChatListModel.h"
+#include "MessageSearchModel.h"
 #include "UserSearchModel.h"
 
 #include <QAbstractListModel>
+#include <QIdentityProxyModel>
 #include <QSortFilterProxyModel>
 
 namespace Messenger::Client {
@@ -83,12 +85,150 @@ private:
     ChatListModel *m_chats;
     QList<User> m_people;
 };
+
+// The messages found, speaking the chat list's roles (and ChatSearchModel's
+// own) so that the one delegate paints them.
+class FoundMessages : public QIdentityProxyModel
+{
+public:
+    FoundMessages(MessageSearchModel *search, ChatListModel *chats, QObject *parent)
+        : QIdentityProxyModel(parent)
+        , m_chats(chats)
+    {
+        setSourceModel(search);
+    }
+
+    QVariant data(const QModelIndex &index, int role) const override
+    {
+        if (!checkIndex(index, CheckIndexOption::IndexIsValid))
+            return {};
+        const auto source = [&](int sourceRole) { return mapToSource(index).data(sourceRole); };
+        switch (role) {
+        case ChatSearchModel::FoundMessageIdRole:
+            return source(MessageSearchModel::MessageIdRole);
+        case ChatSearchModel::FoundMessageSeqRole:
+            return source(MessageSearchModel::MessageSeqRole);
+        case ChatSearchModel::SnippetHighlightsRole:
+            return source(MessageSearchModel::HighlightsRole);
+        case ChatListModel::ChatIdRole:
+            return source(MessageSearchModel::ChatIdRole);
+        case Qt::DisplayRole:
+        case ChatListModel::TitleRole:
+            return source(MessageSearchModel::ChatNameRole);
+        case ChatListModel::AvatarIdRole: {
+            // The chat's colour, as its row in the list has it.
+            const QString chatId = source(MessageSearchModel::ChatIdRole).toString();
+            const int row = m_chats->rowOf(chatId);
+            return row >= 0 ? m_chats->index(row).data(ChatListModel::AvatarIdRole)
+                            : QVariant(chatId);
+        }
+        case ChatListModel::IsGroupRole: {
+            const int row = m_chats->rowOf(source(MessageSearchModel::ChatIdRole).toString());
+            return row >= 0 && m_chats->index(row).data(ChatListModel::IsGroupRole).toBool();
+        }
+        case ChatListModel::PreviewSenderRole:
+            return source(MessageSearchModel::SenderNameRole);
+        case Qt::ToolTipRole:
+        case ChatListModel::PreviewRole:
+            return source(MessageSearchModel::SnippetRole);
+        case ChatListModel::ActivityTimeRole:
+            return source(MessageSearchModel::TimeRole);
+        case ChatListModel::PersonIdRole:
+            return QString();
+        default:
+            return {};
+        }
+    }
+
+private:
+    ChatListModel *m_chats;
+};
+
+// One row under "Messages" when there are none to show: nothing found, no
+// connection, or the server's refusal; no row while searching or idle.
+class MessageSearchStatus : public QAbstractListModel
+{
+public:
+    MessageSearchStatus(MessageSearchModel *search, QObject *parent)
+        : QAbstractListModel(parent)
+        , m_search(search)
+    {
+        connect(search, &MessageSearchModel::statusChanged, this, &MessageSearchStatus::refresh);
+        connect(search, &QAbstractItemModel::rowsInserted, this, &MessageSearchStatus::refresh);
+        connect(search, &QAbstractItemModel::rowsRemoved, this, &MessageSearchStatus::refresh);
+    }
+
+    int rowCount(const QModelIndex &parent = {}) const override
+    {
+        return parent.isValid() || m_text.isEmpty() ? 0 : 1;
+    }
+
+    QVariant data(const QModelIndex &index, int role) const override
+    {
+        if (!checkIndex(index, CheckIndexOption::IndexIsValid))
+            return {};
+        switch (role) {
+        case Qt::DisplayRole:
+        case ChatSearchModel::SearchStatusRole:
+            return m_text;
+        case ChatListModel::ChatIdRole:
+        case ChatListModel::PersonIdRole:
+        case ChatSearchModel::FoundMessageIdRole:
+            return QString();
+        default:
+            return {};
+        }
+    }
+
+    Qt::ItemFlags flags(const QModelIndex &index) const override
+    {
+        return index.isValid() ? Qt::ItemIsEnabled : Qt::NoItemFlags; // not selectable
+    }
+
+private:
+    void refresh()
+    {
+        QString text;
+        if (m_search->rowCount() == 0) {
+            switch (m_search->status()) {
+            case MessageSearchModel::Status::Done:
+                text = ChatSearchModel::tr("No messages found");
+                break;
+            case MessageSearchModel::Status::Offline:
+                text = ChatSearchModel::tr("Offline: messages are searched on the server");
+                break;
+            case MessageSearchModel::Status::Failed:
+                text = ChatSearchModel::tr("Message search failed: %1").arg(m_search->errorText());
+                break;
+            case MessageSearchModel::Status::Idle:
+            case MessageSearchModel::Status::Searching:
+                break;
+            }
+        }
+        if (text == m_text)
+            return;
+        if (!m_text.isEmpty()) {
+            beginRemoveRows({}, 0, 0);
+            m_text.clear();
+            endRemoveRows();
+        }
+        if (!text.isEmpty()) {
+            beginInsertRows({}, 0, 0);
+            m_text = text;
+            endInsertRows();
+        }
+    }
+
+    MessageSearchModel *m_search;
+    QString m_text;
+};
 } // namespace
 
 ChatSearchModel::ChatSearchModel(
     ChatListModel *chats, ApiClient *api, const QString &currentUserId, QObject *parent)
     : QConcatenateTablesProxyModel(parent)
     , m_chats(chats)
+    , m_api(api)
     , m_chatFilter(new QSortFilterProxyModel(this))
     , m_people(new UserSearchModel(api, currentUserId, this))
 {
@@ -105,6 +245,28 @@ void ChatSearchModel::setQuery(const QString &query)
     // Too short a query clears the people (the server refuses to list
     // everyone by a letter); that also happens after the debounce.
     m_people->setQuery(query);
+    if (m_messages)
+        m_messages->setQuery(query);
+}
+
+void ChatSearchModel::includeMessages()
+{
+    if (m_messages)
+        return;
+    m_messages = new MessageSearchModel(m_api, this);
+    addSourceModel(new FoundMessages(m_messages, m_chats, this));
+    addSourceModel(new MessageSearchStatus(m_messages, this));
+}
+
+bool ChatSearchModel::canFetchMore(const QModelIndex &parent) const
+{
+    return !parent.isValid() && m_messages && m_messages->canFetchMore();
+}
+
+void ChatSearchModel::fetchMore(const QModelIndex &parent)
+{
+    if (canFetchMore(parent))
+        m_messages->fetchMore();
 }
 
 int ChatSearchModel::chatCount() const

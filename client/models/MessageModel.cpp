@@ -527,11 +527,15 @@ void MessageModel::updateQuotesOf(
     }
 }
 
-void MessageModel::loadAroundMessage(const QString &messageId)
+void MessageModel::loadAroundMessage(const QString &messageId, qint64 seq)
 {
     if (!m_api || messageId.isEmpty() || m_loadingAroundId == messageId)
         return;
     m_loadingAroundId = messageId;
+    if (seq > 0) {
+        replaceWithPageAround(messageId, seq);
+        return;
+    }
     // A reply says where its original is: one page around it.
     for (const Item &item : std::as_const(m_items)) {
         if (item.message.replyTo && item.message.replyTo->id == messageId

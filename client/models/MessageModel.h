@@ -112,8 +112,9 @@ public:
     void setPeer(const Messenger::User &peer) { m_peer = peer; }
     // Jumps to a message that is not loaded: the timeline is replaced by the
     // page around it (newer pages follow with fetchNewer(), older ones with
-    // fetchMore()); aroundLoaded() follows, or loadFailed().
-    void loadAroundMessage(const QString &messageId);
+    // fetchMore()); aroundLoaded() follows, or loadFailed(). A known `seq`
+    // (a search result's) saves looking for it.
+    void loadAroundMessage(const QString &messageId, qint64 seq = 0);
     // Everyone else has read up to `seq`: my messages up to it get the double tick.
     void applyReadByAll(qint64 seq);
     // Someone in a group read something: ask the server (shortly, once for a

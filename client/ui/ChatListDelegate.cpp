@@ -2,10 +2,13 @@
 
 #include "Theme.h"
 #include "client/models/ChatListModel.h"
+#include "client/models/ChatSearchModel.h"
+#include "client/models/MessageSearchModel.h"
 #include "client/models/Presentation.h"
 
 #include <QApplication>
 #include <QPainter>
+#include <QTextLayout>
 
 using namespace Qt::StringLiterals;
 
@@ -27,6 +30,19 @@ bool startsPeopleSection(const QModelIndex &index)
                .toString()
                .isEmpty();
 }
+
+// A row of the "Messages" section: a message found, or the search's status.
+bool isMessageSection(const QModelIndex &index)
+{
+    return !index.data(ChatSearchModel::FoundMessageIdRole).toString().isEmpty()
+        || !index.data(ChatSearchModel::SearchStatusRole).toString().isEmpty();
+}
+
+bool startsMessagesSection(const QModelIndex &index)
+{
+    return isMessageSection(index)
+        && (index.row() == 0 || !isMessageSection(index.siblingAtRow(index.row() - 1)));
+}
 } // namespace
 
 ChatListDelegate::ChatListDelegate(QObject *parent)
@@ -35,7 +51,111 @@ ChatListDelegate::ChatListDelegate(QObject *parent)
 
 QSize ChatListDelegate::sizeHint(const QStyleOptionViewItem &option, const QModelIndex &index) const
 {
+    if (isMessageSection(index)) {
+        const bool status = !index.data(ChatSearchModel::SearchStatusRole).toString().isEmpty();
+        return { option.rect.width(),
+            (status ? statusRowHeight : rowHeight)
+                + (startsMessagesSection(index) ? sectionHeight : 0) };
+    }
     return { option.rect.width(), rowHeight + (startsPeopleSection(index) ? sectionHeight : 0) };
+}
+
+QRect ChatListDelegate::paintCaption(QPainter *painter, const QStyleOptionViewItem &option,
+    const QRect &rect, const QString &caption)
+{
+    const QRect area(rect.left(), rect.top(), rect.width(), sectionHeight);
+    painter->fillRect(area, Theme::hoverRow);
+    painter->setPen(Theme::textSecondary);
+    painter->setFont(Theme::withPointSizeDelta(option.font, -0.5, true));
+    painter->drawText(
+        area.adjusted(padding * 2, 0, -padding, 0), Qt::AlignLeft | Qt::AlignVCenter, caption);
+    return rect.adjusted(0, sectionHeight, 0, 0);
+}
+
+void ChatListDelegate::paintFoundMessage(
+    QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const
+{
+    painter->save();
+    QRect rect = option.rect;
+    if (startsMessagesSection(index))
+        rect = paintCaption(painter, option, rect, tr("Messages"));
+    const QString status = index.data(ChatSearchModel::SearchStatusRole).toString();
+    if (!status.isEmpty()) {
+        painter->setPen(Theme::textSecondary);
+        painter->setFont(option.font);
+        painter->drawText(rect.adjusted(padding * 2, 0, -padding, 0),
+            Qt::AlignLeft | Qt::AlignVCenter,
+            QFontMetrics(option.font)
+                .elidedText(status, Qt::ElideRight, rect.width() - padding * 3));
+        painter->restore();
+        return;
+    }
+    const bool selected = option.state & QStyle::State_Selected;
+    if (selected)
+        painter->fillRect(rect, Theme::selectedRow);
+    else if (option.state & QStyle::State_MouseOver)
+        painter->fillRect(rect, Theme::hoverRow);
+    const QString chatName = index.data(ChatListModel::TitleRole).toString();
+    Theme::paintAvatar(painter,
+        QRect(rect.left() + padding, rect.top() + (rect.height() - avatarSize) / 2, avatarSize,
+            avatarSize),
+        index.data(ChatListModel::AvatarIdRole).toString(), chatName);
+    const QFont base = option.font;
+    const QFont smallFont = Theme::withPointSizeDelta(base, -0.5);
+    const int textLeft = rect.left() + padding * 2 + avatarSize;
+    const int textRight = rect.right() - padding - 2;
+    const int firstLineTop = rect.top() + 10;
+    const int secondLineTop = rect.top() + rect.height() / 2 + 3;
+
+    // Top: the chat's name, and when the message was sent.
+    const QString time = Presentation::chatListTime(
+        index.data(ChatListModel::ActivityTimeRole).toDateTime(), QDateTime::currentDateTime());
+    const QFontMetrics smallMetrics(smallFont);
+    const int timeWidth = smallMetrics.horizontalAdvance(time);
+    painter->setFont(smallFont);
+    painter->setPen(selected ? QColor(Qt::white) : Theme::textSecondary);
+    painter->drawText(
+        QPoint(textRight - timeWidth, firstLineTop + smallMetrics.ascent() + 1), time);
+    painter->setPen(selected ? QColor(Qt::white) : Theme::textPrimary);
+    drawElided(painter, QPoint(textLeft, firstLineTop), chatName,
+        Theme::withPointSizeDelta(base, 0.5, true), textRight - timeWidth - padding - textLeft);
+
+    // Bottom: "Sender: " and the snippet, its matching words bold. The
+    // snippet starts near its first match, so clipping loses little.
+    const QString sender = index.data(ChatListModel::PreviewSenderRole).toString();
+    int snippetLeft = textLeft;
+    if (!sender.isEmpty()) {
+        const QString prefix = sender + u": "_s;
+        painter->setPen(selected ? QColor(Qt::white) : Theme::accentText);
+        drawElided(painter, QPoint(textLeft, secondLineTop), prefix, base, textRight - textLeft);
+        snippetLeft += std::min(QFontMetrics(base).horizontalAdvance(prefix), textRight - textLeft);
+    }
+    if (snippetLeft < textRight) {
+        QTextLayout layout(index.data(ChatListModel::PreviewRole).toString(), base);
+        QFont bold = base;
+        bold.setBold(true);
+        QTextCharFormat strong;
+        strong.setFont(bold);
+        QList<QTextLayout::FormatRange> formats;
+        const auto highlights
+            = index.data(ChatSearchModel::SnippetHighlightsRole).value<QList<TextRange>>();
+        for (const TextRange &range : highlights)
+            formats.append({ int(range.start), int(range.length), strong });
+        layout.setFormats(formats);
+        QTextOption noWrap;
+        noWrap.setWrapMode(QTextOption::NoWrap);
+        layout.setTextOption(noWrap);
+        layout.beginLayout();
+        layout.createLine();
+        layout.endLayout();
+        painter->setPen(selected ? QColor(Qt::white) : Theme::textSecondary);
+        painter->setClipRect(
+            QRect(snippetLeft, secondLineTop, textRight - snippetLeft, rect.bottom()));
+        layout.draw(painter, QPoint(snippetLeft, secondLineTop));
+    }
+    painter->setClipping(false);
+    paintFocusFrame(painter, option, rect);
+    painter->restore();
 }
 
 void ChatListDelegate::paintFocusFrame(
@@ -59,15 +179,8 @@ void ChatListDelegate::paintPerson(
 {
     painter->save();
     QRect rect = option.rect;
-    if (startsPeopleSection(index)) {
-        const QRect caption(rect.left(), rect.top(), rect.width(), sectionHeight);
-        painter->fillRect(caption, Theme::hoverRow);
-        painter->setPen(Theme::textSecondary);
-        painter->setFont(Theme::withPointSizeDelta(option.font, -0.5, true));
-        painter->drawText(caption.adjusted(padding * 2, 0, -padding, 0),
-            Qt::AlignLeft | Qt::AlignVCenter, tr("People"));
-        rect.setTop(caption.bottom() + 1);
-    }
+    if (startsPeopleSection(index))
+        rect = paintCaption(painter, option, rect, tr("People"));
     const bool selected = option.state & QStyle::State_Selected;
     if (selected)
         painter->fillRect(rect, Theme::selectedRow);
@@ -95,6 +208,10 @@ void ChatListDelegate::paint(
 {
     if (!index.data(ChatListModel::PersonIdRole).toString().isEmpty()) {
         paintPerson(painter, option, index);
+        return;
+    }
+    if (isMessageSection(index)) {
+        paintFoundMessage(painter, option, index);
         return;
     }
     painter->save();

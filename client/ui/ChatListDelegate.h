@@ -9,7 +9,9 @@ namespace Messenger::Client {
 // Paints one chat-list row from ChatListModel's roles: avatar, name, time,
 // read tick, preview (or draft, or who is typing) and the unread badge; a
 // person found by search (ChatSearchModel's people) as avatar, name and
-// email, the first under a "People" caption. The row that has the keyboard
+// email, the first under a "People" caption; a message found (its chat, sender,
+// snippet with the matching words bold, date) or the message search's status
+// line, the first under a "Messages" caption. The row that has the keyboard
 // focus gets a frame. Text
 // is elided and laid out once, then drawn from a cache keyed by content and width.
 class ChatListDelegate : public QStyledItemDelegate
@@ -25,10 +27,18 @@ public:
     static constexpr int rowHeight = 62;
     // The "People" caption above the first person found.
     static constexpr int sectionHeight = 26;
+    // "No messages found" and the like, under the "Messages" caption.
+    static constexpr int statusRowHeight = 44;
 
 private:
     void paintPerson(
         QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const;
+    void paintFoundMessage(
+        QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const;
+    // A section's caption ("People", "Messages") at the top of `rect`; the
+    // rest of the row below it.
+    static QRect paintCaption(QPainter *painter, const QStyleOptionViewItem &option,
+        const QRect &rect, const QString &caption);
     static void paintFocusFrame(
         QPainter *painter, const QStyleOptionViewItem &option, const QRect &rect);
     // Draws `text` elided to `width`, laid out once per (text, font, width).

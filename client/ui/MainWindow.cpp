@@ -5,6 +5,7 @@
 #include "Composer.h"
 #include "Confirm.h"
 #include "ConnectionBanner.h"
+#include "FindBar.h"
 #include "NewChatDialog.h"
 #include "QuickSwitcher.h"
 #include "Theme.h"
@@ -13,6 +14,8 @@
 #include "client/models/ChatSearchModel.h"
 #include "client/models/ClientSession.h"
 #include "client/models/MessageModel.h"
+#include "client/models/MessageSearchModel.h"
+#include "shared/Queries.h"
 
 #include <QApplication>
 #include <QCloseEvent>
@@ -111,6 +114,7 @@ MainWindow::MainWindow(ClientSession *session, QWidget *parent, TrayController::
 namespace {
 enum class ShortcutAction {
     Quit,
+    FindInChat,
     FindChat,
     QuickSwitcher,
     PreviousChat,
@@ -128,9 +132,14 @@ struct ShortcutRow
 };
 // The one list: bound in bindShortcuts(), shown by showShortcuts(). Ctrl+Tab
 // and Alt+Down are the same action, as in Telegram Desktop.
+// As in Telegram Desktop, Ctrl+F finds in the open chat; the chat list's
+// search (chats, people and messages everywhere) has Ctrl+Shift+F.
 const ShortcutRow shortcutRows[] = {
-    { ShortcutAction::FindChat, QKeySequence(Qt::CTRL | Qt::Key_F),
-        QT_TRANSLATE_NOOP("Messenger::Client::MainWindow", "Search chats and people") },
+    { ShortcutAction::FindInChat, QKeySequence(Qt::CTRL | Qt::Key_F),
+        QT_TRANSLATE_NOOP("Messenger::Client::MainWindow",
+            "Search messages in this chat (with no chat open: search all)") },
+    { ShortcutAction::FindChat, QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_F),
+        QT_TRANSLATE_NOOP("Messenger::Client::MainWindow", "Search chats, people and messages") },
     { ShortcutAction::QuickSwitcher, QKeySequence(Qt::CTRL | Qt::Key_K),
         QT_TRANSLATE_NOOP(
             "Messenger::Client::MainWindow", "Quick switcher: go to a chat or a person") },
@@ -175,6 +184,16 @@ void MainWindow::bindShortcuts()
         switch (row.action) {
         case ShortcutAction::Quit:
             action = [this] { Q_EMIT quitRequested(); };
+            break;
+        case ShortcutAction::FindInChat:
+            action = [this] {
+                if (m_chatId.isEmpty()) {
+                    m_search->setFocus(Qt::ShortcutFocusReason);
+                    m_search->selectAll();
+                } else {
+                    m_findBar->start(m_chatId);
+                }
+            };
             break;
         case ShortcutAction::FindChat:
             action = [this] {
@@ -336,9 +355,11 @@ QWidget *MainWindow::buildChatListPanel()
     m_banner = new ConnectionBanner(m_session->live(), panel);
     layout->addWidget(m_banner);
 
-    // Searching lists the matching chats, then people with no chat yet.
+    // Searching lists the matching chats, then people with no chat yet,
+    // then the messages found.
     m_results = new ChatSearchModel(
         m_session->chats(), m_session->api(), m_session->currentUser().id, this);
+    m_results->includeMessages();
     connect(m_search, &QLineEdit::textChanged, m_results, &ChatSearchModel::setQuery);
 
     m_chatList = new QListView(panel);
@@ -472,6 +493,9 @@ QWidget *MainWindow::buildChatPanel()
     headerLayout->addWidget(m_infoButton);
     layout->addWidget(header);
 
+    m_findBar = new FindBar(m_session->api(), chat);
+    layout->addWidget(m_findBar);
+
     m_timeline = new TimelineView(chat);
     layout->addWidget(m_timeline, 1);
     m_composer = new Composer(chat);
@@ -520,13 +544,39 @@ QWidget *MainWindow::buildChatPanel()
             m_composer->focusInput();
         });
     connect(m_timeline, &TimelineView::visibleMessagesChanged, this, &MainWindow::scheduleMarkRead);
+    connect(
+        m_findBar, &FindBar::hitChosen, m_timeline, [this](const QString &messageId, qint64 seq) {
+            m_timeline->setMarkedWords(
+                MessageSearchQuery { m_findBar->results()->query() }.words());
+            m_timeline->showMessage(messageId, seq);
+        });
+    connect(m_findBar, &FindBar::closed, this, [this] {
+        m_timeline->setMarkedWords({});
+        m_composer->focusInput();
+    });
     return m_chatStack;
 }
 
 void MainWindow::openChat(const QString &chatId)
 {
-    if (chatId.isEmpty() || chatId == m_chatId)
+    showChat(chatId);
+}
+
+void MainWindow::openChatAt(const QString &chatId, const QString &messageId, qint64 seq)
+{
+    showChat(chatId, messageId, seq);
+}
+
+void MainWindow::showChat(const QString &chatId, const QString &messageId, qint64 seq)
+{
+    if (chatId.isEmpty())
         return;
+    if (chatId == m_chatId) {
+        m_timeline->showMessage(messageId, seq); // nothing without a message
+        return;
+    }
+    m_findBar->finish(true); // it searched the chat being left
+    m_timeline->setMarkedWords({});
     if (m_composer->isEditing())
         m_composer->cancelEdit();
     m_composer->cancelReply(); // it answers a message of the chat being left
@@ -537,10 +587,17 @@ void MainWindow::openChat(const QString &chatId)
     MessageModel *model = m_session->messages(chatId);
     m_timeline->setMessageModel(model);
     // A chat with unread messages opens at the "Unread messages" divider
-    // above the first of them; any other at the bottom.
-    const auto openAtUnread = [this, model, chatId] {
+    // above the first of them; any other at the bottom. One opened at a
+    // message opens there, once what it has loaded is in place.
+    const auto openAtUnread = [this, model, chatId, messageId, seq] {
         if (chatId != m_chatId)
             return;
+        if (!messageId.isEmpty()) {
+            m_timeline->showMessage(messageId, seq);
+            m_chatPositioned = true;
+            scheduleMarkRead();
+            return;
+        }
         const auto summary = m_session->chats()->summary(chatId);
         model->showUnreadDivider(
             summary && summary->unreadCount > 0 ? summary->lastReadSeq : model->newestSeq());
@@ -566,7 +623,7 @@ void MainWindow::openChat(const QString &chatId)
 
 void MainWindow::openResult(const QModelIndex &index)
 {
-    if (!index.isValid())
+    if (!index.isValid() || !index.data(ChatSearchModel::SearchStatusRole).toString().isEmpty())
         return;
     const QString personId = index.data(ChatListModel::PersonIdRole).toString();
     if (!personId.isEmpty()) {
@@ -574,7 +631,9 @@ void MainWindow::openResult(const QModelIndex &index)
         m_session->startPersonalChat(personId);
         return;
     }
-    openChat(index.data(ChatListModel::ChatIdRole).toString());
+    showChat(index.data(ChatListModel::ChatIdRole).toString(),
+        index.data(ChatSearchModel::FoundMessageIdRole).toString(),
+        index.data(ChatSearchModel::FoundMessageSeqRole).toLongLong());
     m_composer->focusInput(); // also when that chat was open already
 }
 

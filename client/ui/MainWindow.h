@@ -21,6 +21,7 @@ class ChatSearchModel;
 class ClientSession;
 class Composer;
 class ConnectionBanner;
+class FindBar;
 class TimelineView;
 
 // The signed-in app: the chat list on the left, the open chat on the right
@@ -37,6 +38,9 @@ public:
     ~MainWindow() override;
 
     void openChat(const QString &chatId);
+    // Opens the chat at a message (a search result's): scrolled to it and
+    // tinted for a moment, the history around it loaded when it is not.
+    void openChatAt(const QString &chatId, const QString &messageId, qint64 seq);
     // Every keyboard shortcut of the window: what the Keyboard Shortcuts
     // dialog lists and what is bound, from one table.
     struct Shortcut
@@ -55,6 +59,8 @@ public:
     TimelineView *timeline() const { return m_timeline; }
     Composer *composer() const { return m_composer; }
     QLineEdit *searchField() const { return m_search; }
+    // Ctrl+F's find in the open chat.
+    FindBar *findBar() const { return m_findBar; }
     TrayController *tray() const { return m_tray; }
     // Whether what is on screen is about to be marked read (scrolling stopped
     // less than the debounce interval ago).
@@ -81,6 +87,8 @@ private:
     // Opens a row of the chat list or search results: the chat, or a new
     // personal chat with the person found.
     void openResult(const QModelIndex &index);
+    // openChat(), at a message when `messageId` is given.
+    void showChat(const QString &chatId, const QString &messageId = {}, qint64 seq = 0);
     void editLastMessage();
     // Ctrl+Up (-1) and Ctrl+Down (+1): the reply moves to an older or newer message.
     void replyToNeighbour(int step);
@@ -99,7 +107,8 @@ private:
     QSplitter *m_splitter = nullptr;
     QLineEdit *m_search = nullptr;
     QListView *m_chatList = nullptr;
-    ChatSearchModel *m_results = nullptr; // what the list shows: chats, then people found
+    // What the list shows: chats, then people, then messages found.
+    ChatSearchModel *m_results = nullptr;
     ConnectionBanner *m_banner = nullptr;
     QStackedWidget *m_chatStack = nullptr;
     QLabel *m_emptyList = nullptr;
@@ -107,6 +116,7 @@ private:
     QLabel *m_headerTitle = nullptr;
     QLabel *m_headerSubtitle = nullptr;
     QToolButton *m_infoButton = nullptr;
+    FindBar *m_findBar = nullptr;
     TimelineView *m_timeline = nullptr;
     Composer *m_composer = nullptr;
     ChatInfoPanel *m_info = nullptr;

@@ -3,6 +3,7 @@
 #include "Theme.h"
 #include "client/models/MessageModel.h"
 #include "client/models/Presentation.h"
+#include "shared/Search.h"
 
 #include <QIcon>
 #include <QLocale>
@@ -440,6 +441,14 @@ void MessageDelegate::paint(
         selected.setBackground(Theme::selection);
         const int from = std::min(m_selectionStart, m_selectionEnd);
         selections.append({ from, std::abs(m_selectionEnd - m_selectionStart), selected });
+    }
+    if (!m_markedWords.isEmpty() && !index.data(MessageModel::DeletedRole).toBool()
+        && !index.data(MessageModel::ServiceRole).toBool()) {
+        QTextCharFormat found; // under the selection, which is drawn over it
+        found.setBackground(Theme::searchMatch);
+        const QString text = index.data(MessageModel::TextRole).toString();
+        for (const TextRange &match : searchMatches(text, m_markedWords))
+            selections.prepend({ int(match.start), int(match.length), found });
     }
 
     if (index.data(MessageModel::ServiceRole).toBool()) {

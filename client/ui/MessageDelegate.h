@@ -70,6 +70,9 @@ public:
     // A message shown briefly with a tint (where a jump to it landed).
     void setHighlighted(const QPersistentModelIndex &index) { m_highlighted = index; }
     QPersistentModelIndex highlighted() const { return m_highlighted; }
+    // The words of a find in the chat (lower-cased), marked in every bubble.
+    void setMarkedWords(const QStringList &words) { m_markedWords = words; }
+    QStringList markedWords() const { return m_markedWords; }
     // QListView asks for size hints without a width; the view tells us its own.
     void setViewWidth(int width) { m_viewWidth = width; }
 
@@ -87,6 +90,7 @@ private:
     int m_viewWidth = 400;
     QPersistentModelIndex m_selectionIndex;
     QPersistentModelIndex m_highlighted;
+    QStringList m_markedWords;
     int m_selectionStart = 0;
     int m_selectionEnd = 0;
 };

@@ -27,6 +27,8 @@ inline const QColor timeIn { 0xa0, 0xac, 0xb6 };
 inline const QColor timeOut { 0x6c, 0xc2, 0x64 };
 inline const QColor link { 0x16, 0x8a, 0xcd };
 inline const QColor selection { 0x9c, 0xc9, 0xf5 };
+// The words a find in the chat matched, in the bubbles.
+inline const QColor searchMatch { 0xff, 0xe0, 0x82 };
 inline const QColor separatorPill { 0x00, 0x00, 0x00, 0x40 };
 inline const QColor unreadDivider { 0xf7, 0xf9, 0xfa, 0xe0 };
 

@@ -227,7 +227,7 @@ QString TimelineView::selectedText() const
     return m_delegate->selectedText();
 }
 
-void TimelineView::showMessage(const QString &messageId)
+void TimelineView::showMessage(const QString &messageId, qint64 seq)
 {
     if (!m_model || messageId.isEmpty())
         return;
@@ -243,7 +243,7 @@ void TimelineView::showMessage(const QString &messageId)
                 highlightRow(m_model->rowOfId(messageId));
         },
         Qt::SingleShotConnection);
-    m_model->loadAroundMessage(messageId);
+    m_model->loadAroundMessage(messageId, seq);
 }
 
 void TimelineView::highlightRow(int row)
@@ -267,6 +267,19 @@ QString TimelineView::highlightedMessageId() const
 {
     const QPersistentModelIndex index = m_delegate->highlighted();
     return index.isValid() ? index.data(MessageModel::IdRole).toString() : QString();
+}
+
+void TimelineView::setMarkedWords(const QStringList &words)
+{
+    if (words == m_delegate->markedWords())
+        return;
+    m_delegate->setMarkedWords(words);
+    viewport()->update();
+}
+
+QStringList TimelineView::markedWords() const
+{
+    return m_delegate->markedWords();
 }
 
 QString TimelineView::quoteAt(const QPoint &point) const

@@ -44,10 +44,14 @@ public:
     QString selectedText() const;
     // Shows a message in the middle of the screen, tinted for a moment; one
     // not loaded comes with the page around it (the rest follows as the user
-    // scrolls). Clicking a reply's quote does this for the original.
-    void showMessage(const QString &messageId);
+    // scrolls). Clicking a reply's quote does this for the original; a
+    // search result comes with the message's `seq`.
+    void showMessage(const QString &messageId, qint64 seq = 0);
     // The message tinted by showMessage(), until the tint fades; else empty.
     QString highlightedMessageId() const;
+    // Marks these words (a find in the chat's, lower-cased) in every bubble.
+    void setMarkedWords(const QStringList &words);
+    QStringList markedWords() const;
 
 Q_SIGNALS:
     // Reply, from a message's context menu.

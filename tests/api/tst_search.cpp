@@ -341,17 +341,9 @@ void TestSearch::commonWordsArePagedInBoundedSteps()
     QVERIFY(!oldest.isEmpty());
     // 60,000 messages, each with one of the two words: both are in half of
     // them (far more than the index step takes), never together.
-    QVERIFY2(m_server.execInDatabase(
-                 u"WITH added AS (INSERT INTO messages (id, seq, chat_id, chat_seq, sender_id, "
-                 "text, created_at) SELECT gen_random_uuid(), nextval('global_seq'), c.id, "
-                 "c.last_chat_seq + g, CAST('%1' AS uuid), CASE WHEN g % 2 = 0 THEN 'alpha "
-                 "filler' ELSE 'omega filler' END, c.created_at + g FROM chats c, "
-                 "generate_series(1, 60000) AS g WHERE c.id = CAST('%2' AS uuid) "
-                 "RETURNING seq, chat_seq) UPDATE chats SET last_chat_seq = (SELECT "
-                 "MAX(chat_seq) FROM added), last_seq = (SELECT MAX(seq) FROM added) "
-                 "WHERE id = CAST('%2' AS uuid)"_s.arg(ann.id, chat)),
+    QVERIFY2(m_server.addMessagesInBulk(chat, ann.id, 60000,
+                 u"CASE WHEN g % 2 = 0 THEN 'alpha filler' ELSE 'omega filler' END"_s),
         qPrintable(m_server.error()));
-    QVERIFY2(m_server.execInDatabase(u"ANALYZE messages"_s), qPrintable(m_server.error()));
 
     QString before;
     QStringList found;

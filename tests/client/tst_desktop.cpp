@@ -12,6 +12,7 @@
 #include "client/ui/Confirm.h"
 #include "client/ui/ConnectionBanner.h"
 #include "client/ui/DesktopApp.h"
+#include "client/ui/FindBar.h"
 #include "client/ui/LoginDialog.h"
 #include "client/ui/MainWindow.h"
 #include "client/ui/NewChatDialog.h"
@@ -1186,9 +1187,13 @@ void TestDesktop::everyListedShortcutWorks()
     press(QKeySequence(Qt::CTRL | Qt::Key_Down), input);
     QVERIFY(!window->composer()->isReplying());
 
-    press(QKeySequence(Qt::CTRL | Qt::Key_F));
+    press(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_F));
     QVERIFY(window->searchField()->hasFocus());
     input->setFocus();
+    press(QKeySequence(Qt::CTRL | Qt::Key_F)); // a chat is open: find in it (tst_search_ui)
+    QVERIFY(window->findBar()->field()->hasFocus());
+    press(QKeySequence(Qt::Key_Escape));
+    QVERIFY(input->hasFocus());
     press(QKeySequence(Qt::CTRL | Qt::Key_K)); // the quick switcher (tst_keyboard tries it out)
     QVERIFY(window->findChild<QuickSwitcher *>());
     QTRY_VERIFY(window->findChild<QuickSwitcher *>()->searchField()->hasFocus());

@@ -9,6 +9,7 @@
 #include "client/ui/ChatListDelegate.h"
 #include "client/ui/Composer.h"
 #include "client/ui/DesktopApp.h"
+#include "client/ui/FindBar.h"
 #include "client/ui/MainWindow.h"
 #include "client/ui/MessageDelegate.h"
 #include "client/ui/QuickSwitcher.h"
@@ -184,9 +185,9 @@ void TestKeyboard::quickSwitcherGoesToChatsAndPeople()
     QTRY_COMPARE(QApplication::focusWidget(), window->composer()->input());
 }
 
-// Ctrl+F's search lists the people found who have no chat yet under the
-// chats; Enter on one starts the chat, the focus never leaving the field
-// until then.
+// Ctrl+Shift+F's search lists the people found who have no chat yet under the
+// chats (and the messages found under them: none here); Enter on one starts
+// the chat, the focus never leaving the field until then.
 void TestKeyboard::chatListSearchFindsPeopleWithoutAChat()
 {
     const auto lena = m_http->newUser(u"Lena Finder"_s);
@@ -198,12 +199,13 @@ void TestKeyboard::chatListSearchFindsPeopleWithoutAChat()
     QTRY_COMPARE_WITH_TIMEOUT(session->chats()->rowCount(), 1, 10000);
     window->openChat(knownChat);
 
-    press(Qt::CTRL | Qt::Key_F);
+    press(Qt::CTRL | Qt::SHIFT | Qt::Key_F);
     QLineEdit *search = window->searchField();
     QCOMPARE(QApplication::focusWidget(), search);
     typeIntoFocus(u"quill"_s);
     QListView *list = window->chatListView();
-    QTRY_COMPARE_WITH_TIMEOUT(list->model()->rowCount(), 2, 10000);
+    // The chat, the person, and "No messages found".
+    QTRY_COMPARE_WITH_TIMEOUT(list->model()->rowCount(), 3, 10000);
     const QModelIndex chatRow = list->model()->index(0, 0);
     const QModelIndex personRow = list->model()->index(1, 0);
     QCOMPARE(chatRow.data(ChatListModel::ChatIdRole).toString(), knownChat);
@@ -224,7 +226,7 @@ void TestKeyboard::chatListSearchFindsPeopleWithoutAChat()
     QTRY_COMPARE_WITH_TIMEOUT(window->currentChatId(), strangerChat, 10000);
     QTRY_COMPARE(QApplication::focusWidget(), window->composer()->input());
     // Now a chat, Quill Stranger is no longer among the people.
-    QTRY_COMPARE(list->model()->rowCount(), 2);
+    QTRY_COMPARE(list->model()->rowCount(), 3); // two chats, "No messages found"
     for (int row = 0; row < list->model()->rowCount(); ++row)
         QVERIFY(
             list->model()->index(row, 0).data(ChatListModel::PersonIdRole).toString().isEmpty());
@@ -270,7 +272,7 @@ void TestKeyboard::arrowKeysMoveThroughTheChatListWithoutOpening()
     QCOMPARE(QApplication::focusWidget(), window->composer()->input());
 
     // The search field: Up/Down move the highlight, the focus stays.
-    press(Qt::CTRL | Qt::Key_F);
+    press(Qt::CTRL | Qt::SHIFT | Qt::Key_F);
     typeIntoFocus(u"arr"_s);
     QTRY_COMPARE(list->model()->rowCount(), 3);
     QCOMPARE(list->currentIndex().row(), 0);
@@ -421,9 +423,13 @@ void TestKeyboard::shortcutsDialogListsTheQuickSwitcherAndEveryShortcutWorks()
     tryKeys(Qt::CTRL | Qt::Key_Down);
     QVERIFY(!window->composer()->isReplying());
 
-    tryKeys(Qt::CTRL | Qt::Key_F);
+    tryKeys(Qt::CTRL | Qt::SHIFT | Qt::Key_F);
     QVERIFY(window->searchField()->hasFocus());
     input->setFocus();
+    tryKeys(Qt::CTRL | Qt::Key_F); // a chat is open: find in it (tst_search_ui)
+    QVERIFY(window->findBar()->field()->hasFocus());
+    press(Qt::Key_Escape);
+    QVERIFY(input->hasFocus());
     tryKeys(Qt::CTRL | Qt::Key_K);
     QuickSwitcher *switcher = openSwitcher(window.get());
     QVERIFY(switcher && switcher->isVisible());

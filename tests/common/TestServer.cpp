@@ -76,6 +76,21 @@ bool TestServer::execInDatabase(const QString &statement)
     return adminExec(m_databaseUrl, statement, &m_error);
 }
 
+bool TestServer::addMessagesInBulk(
+    const QString &chatId, const QString &senderId, int count, const QString &textOfG)
+{
+    return execInDatabase(
+               u"WITH added AS (INSERT INTO messages (id, seq, chat_id, chat_seq, sender_id, "
+               "text, created_at) SELECT gen_random_uuid(), nextval('global_seq'), c.id, "
+               "c.last_chat_seq + g, CAST('%1' AS uuid), %2, c.created_at + g FROM chats c, "
+               "generate_series(1, %3) AS g WHERE c.id = CAST('%4' AS uuid) "
+               "RETURNING seq, chat_seq) UPDATE chats SET last_chat_seq = (SELECT "
+               "MAX(chat_seq) FROM added), last_seq = (SELECT MAX(seq) FROM added) "
+               "WHERE id = CAST('%4' AS uuid)"_s.arg(
+                   senderId, textOfG, QString::number(count), chatId))
+        && execInDatabase(u"ANALYZE messages"_s);
+}
+
 bool TestServer::start(const QStringList &extraArgs)
 {
     const auto env = QProcessEnvironment::systemEnvironment();

@@ -34,6 +34,11 @@ public:
     // Runs one statement on this server's own PostgreSQL database, for test
     // data too large to make through the API (error() says why it failed).
     bool execInDatabase(const QString &statement);
+    // Appends `count` messages from `senderId` to a chat straight in the
+    // PostgreSQL database, as the server would number them; the text of the
+    // g-th (1, 2, ...) is the SQL expression `textOfG`. Then ANALYZE.
+    bool addMessagesInBulk(
+        const QString &chatId, const QString &senderId, int count, const QString &textOfG);
     QString error() const { return m_error; }
     QUrl url(const QString &pathAndQuery) const;
     // The same address as ws:// (wss:// with TLS), with ?token= when given.
