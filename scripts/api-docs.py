@@ -147,6 +147,13 @@ record("react", "PUT", f"/api/v1/chats/messages/{message['id']}/reactions/{THUMB
 record("react_invalid", "PUT", f"/api/v1/chats/messages/{message['id']}/reactions/ok", token=B)
 record("react_not_member", "PUT", f"/api/v1/chats/messages/{message['id']}/reactions/{THUMBS_UP}", token=C)
 record("unreact", "DELETE", f"/api/v1/chats/messages/{message['id']}/reactions/{THUMBS_UP}", token=B)
+_, forwarded = record("forward", "POST", "/api/v1/chats/messages/forward", {"message_ids": [message["id"], last["id"]], "chat_ids": [group["id"]], "client_id": str(uuid.uuid4())}, A)
+record("forward_twice", "POST", "/api/v1/chats/messages/forward", {"message_ids": [message["id"], message["id"]], "chat_ids": [group["id"]]}, A)
+record("forward_not_member", "POST", "/api/v1/chats/messages/forward", {"message_ids": [message["id"]], "chat_ids": [group["id"]]}, C)
+record("pin", "PUT", f"/api/v1/chats/{group['id']}/pin", {"message_id": forwarded["messages"][0]["id"]}, A)
+record("pin_not_owner", "PUT", f"/api/v1/chats/{group['id']}/pin", {"message_id": forwarded["messages"][1]["id"]}, B)
+record("pin_other_chat", "PUT", f"/api/v1/chats/{group['id']}/pin", {"message_id": message["id"]}, A)
+record("unpin", "DELETE", f"/api/v1/chats/{group['id']}/pin", token=A)
 record("edit", "PATCH", f"/api/v1/messages/{message['id']}", {"text": "Привет, Bob!"}, A)
 record("edit_not_mine", "PATCH", f"/api/v1/messages/{message['id']}", {"text": "hacked"}, B)
 record("delete", "DELETE", f"/api/v1/messages/{message['id']}", token=A)
@@ -673,6 +680,65 @@ back `REACTION_RATE` reactions (default 30 at once, then 2 a second), then 429
 
 {ex:unreact}
 
+### Forward messages — `POST /api/v1/chats/messages/forward`
+
+Copies messages of chats you are in into chats you are in: `{message_ids,
+chat_ids, client_id?}` with 1–100 messages and 1–10 chats, each named once (a
+repeat is a 422), and at most 100 copies per request (messages × chats; more is
+a 422). Each copy is a new message of yours in the target chat with the
+original's text and `forwarded_from: {sender_id, sender_name}` — the original
+author, named as they are now (the name is joined at read time and follows
+renames); a forward of a forward keeps the first author. A copy quotes nothing
+(`reply_to` null), has no reactions, and tells nothing of the chat it came from.
+Every message has `forwarded_from` (null unless it is a copy): in answers,
+history, search, `message` events and `/updates`.
+
+All or nothing, in one transaction: a message that does not exist or is in a
+chat you are not in is a 404 `message_not_found`, a target chat that does not
+exist or that you are not in a 404 `chat_not_found` (each answered alike), a
+deleted message a 409 `message_deleted` — and then nothing is stored. The answer
+is `{messages}`: the copies, chat by chat in the order of `chat_ids`, each
+chat's in the originals' order (by seq). They reach each target chat's members
+as ordinary `message` events. With a `client_id` a retry is safe: each copy gets
+a `client_id` derived from it (a UUID v5 of the message and chat ids in that
+namespace), so the same request again stores nothing and answers the same
+copies; a different forward with the same `client_id` is a 409
+`client_id_reused`. Each copy counts as one message against `MESSAGE_RATE` (a
+request of more copies than the burst needs a full budget and leaves it in
+debt), then 429 `too_many_messages` with `Retry-After`.
+
+{ex:forward}
+
+{ex:forward_twice}
+
+{ex:forward_not_member}
+
+### Pinned message — `PUT` / `DELETE /api/v1/chats/{chat_id}/pin`
+
+Each chat has at most one pinned message. `PUT` with `{message_id}` pins a
+message of that chat (replacing the pinned one); `DELETE` unpins. Any member of
+a personal chat may, only the owner of a group (403 `not_chat_owner`). Both
+are idempotent (no change, no event) and answer the chat. A message of another
+chat, or none, is a 404 `message_not_found`; a deleted one a 409
+`message_deleted`.
+
+Every chat (chat, chat lists, create answers, `chat` events) has
+`pinned_message`: null, or `{id, seq, sender_id, sender_name, text}` as the
+message is now — its sender's current name and the start of its current text
+(at most 100 characters, like `reply_to`); `seq` is for history's `around_seq`.
+A change reaches the members as a `chat_pinned` event `{chat_id,
+pinned_message, user_id}` (on `/ws/user` and in `/updates`); deleting the
+pinned message unpins it (a `chat_pinned` event with `pinned_message` null).
+Pins count against `CHAT_CHANGE_RATE`.
+
+{ex:pin}
+
+{ex:pin_not_owner}
+
+{ex:pin_other_chat}
+
+{ex:unpin}
+
 ### Edit and delete your own message
 
 {ex:edit}
@@ -736,6 +802,7 @@ Commands: `send` (answered by `ack`, or `error` with the same `client_id`),
 `typing` and `read` (no answer when they succeed; both take an optional
 `client_id`), `ping`, `auth`. Events: `message`, `message_edited`,
 `message_deleted`, `read`, `chat` (a new chat, whole), `chat_renamed`,
+`chat_pinned` (the pinned message changed: `{chat_id, pinned_message, user_id}`),
 `members_added` (you too, when you are the one added), `member_left`,
 `chat_removed` (you left or were removed), `session_revoked` (one of your
 sessions ended: `{"session_id"}`), `user_updated` (someone who shares a chat
@@ -1211,6 +1278,66 @@ reactions}` — кто поставил (`added: true`) или снял како
 
 {ex:unreact}
 
+### Пересылка сообщений — `POST /api/v1/chats/messages/forward`
+
+Копирует сообщения чатов, в которых вы состоите, в чаты, в которых вы
+состоите: `{message_ids, chat_ids, client_id?}` — от 1 до 100 сообщений и от 1
+до 10 чатов, каждое не более одного раза (повтор — 422), и не больше 100 копий
+за запрос (сообщения × чаты; больше — 422). Каждая копия — новое ваше
+сообщение в целевом чате с текстом оригинала и `forwarded_from: {sender_id,
+sender_name}` — автором оригинала под его нынешним именем (имя берётся при
+чтении и следует за переименованиями); пересылка пересланного сохраняет
+первого автора. Копия ничего не цитирует (`reply_to` — null), без реакций и
+ничего не говорит о чате, откуда она. У каждого сообщения есть
+`forwarded_from` (null, если это не копия): в ответах, истории, поиске,
+событиях `message` и `/updates`.
+
+Всё или ничего, в одной транзакции: несуществующее сообщение или сообщение
+чата, где вас нет, — 404 `message_not_found`, несуществующий целевой чат или
+чат, где вас нет, — 404 `chat_not_found` (отвечается одинаково), удалённое
+сообщение — 409 `message_deleted`; тогда ничего не сохраняется. Ответ —
+`{messages}`: копии, по чатам в порядке `chat_ids`, в каждом чате в порядке
+оригиналов (по seq). Участники целевых чатов получают их обычными событиями
+`message`. С `client_id` повтор безопасен: у каждой копии свой `client_id`,
+выведенный из него (UUID v5 от id сообщения и чата в этом пространстве имён),
+поэтому тот же запрос ничего не сохраняет и отвечает теми же копиями; другая
+пересылка с тем же `client_id` — 409 `client_id_reused`. Каждая копия
+считается одним сообщением в `MESSAGE_RATE` (запрос больше запаса требует
+полного запаса и уводит его в долг), иначе 429 `too_many_messages` с
+`Retry-After`.
+
+{ex:forward}
+
+{ex:forward_twice}
+
+{ex:forward_not_member}
+
+### Закреплённое сообщение — `PUT` / `DELETE /api/v1/chats/{chat_id}/pin`
+
+В чате не больше одного закреплённого сообщения. `PUT` с `{message_id}`
+закрепляет сообщение этого чата (заменяя закреплённое); `DELETE` открепляет.
+В личном чате может любой участник, в группе — только владелец (403
+`not_chat_owner`). Оба запроса идемпотентны (нет изменения — нет события) и
+отвечают чатом. Сообщение другого чата или несуществующее — 404
+`message_not_found`; удалённое — 409 `message_deleted`.
+
+У каждого чата (чат, списки чатов, ответы на создание, события `chat`) есть
+`pinned_message`: null или `{id, seq, sender_id, sender_name, text}` — каким
+сообщение стало: нынешнее имя отправителя и начало нынешнего текста (не больше
+100 символов, как в `reply_to`); `seq` — для `around_seq` истории. Изменение
+приходит участникам событием `chat_pinned` `{chat_id, pinned_message, user_id}`
+(в `/ws/user` и в `/updates`); удаление закреплённого сообщения открепляет его
+(событие `chat_pinned` с `pinned_message` null). Закрепления считаются в
+`CHAT_CHANGE_RATE`.
+
+{ex:pin}
+
+{ex:pin_not_owner}
+
+{ex:pin_other_chat}
+
+{ex:unpin}
+
 ### Правка и удаление своего сообщения
 
 {ex:edit}
@@ -1273,7 +1400,8 @@ AsyncAPI `GET /asyncapi.json`. Подключайтесь к `/ws/user` (всё 
 Команды: `send` (ответ — `ack` или `error` с тем же `client_id`), `typing` и
 `read` (при успехе без ответа; обе принимают необязательный `client_id`),
 `ping`, `auth`. События: `message`, `message_edited`, `message_deleted`,
-`read`, `chat` (новый чат целиком), `chat_renamed`, `members_added` (и вам, если
+`read`, `chat` (новый чат целиком), `chat_renamed`, `chat_pinned` (сменилось
+закреплённое сообщение: `{chat_id, pinned_message, user_id}`), `members_added` (и вам, если
 добавили вас), `member_left`, `chat_removed` (вы вышли или вас удалили),
 `session_revoked` (одна из ваших сессий завершена: `{"session_id"}`),
 `user_updated` (кто-то из общего с вами чата или вы на другом устройстве

@@ -21,6 +21,7 @@ inline constexpr QStringView chatsWithLastMessage = u"/api/v1/chats/with-last-me
 inline constexpr QStringView chatsPersonal = u"/api/v1/chats/personal";
 inline constexpr QStringView chatsGroup = u"/api/v1/chats/group";
 inline constexpr QStringView chatsMessages = u"/api/v1/chats/messages";
+inline constexpr QStringView chatsMessagesForward = u"/api/v1/chats/messages/forward";
 inline constexpr QStringView messages = u"/api/v1/messages";
 inline constexpr QStringView updates = u"/api/v1/updates";
 inline constexpr QStringView searchMessages = u"/api/v1/search/messages";
@@ -41,6 +42,11 @@ inline QString chatHistory(QStringView chatId)
 inline QString chatRead(QStringView chatId)
 {
     return chat(chatId) + u"/read";
+}
+// PUT pins a message of the chat, DELETE unpins.
+inline QString chatPin(QStringView chatId)
+{
+    return chat(chatId) + u"/pin";
 }
 inline QString chatMembers(QStringView chatId)
 {

@@ -45,7 +45,42 @@ QList<User> readUsers(JsonReader &reader, QStringView key)
     return users;
 }
 
+const QString pinnedMessageKey = u"pinned_message"_s;
+
 } // namespace
+
+QJsonObject PinnedMessage::toJson() const
+{
+    return { { u"id"_s, id }, { u"seq"_s, seq }, { u"sender_id"_s, senderId },
+        { u"sender_name"_s, senderName }, { u"text"_s, text } };
+}
+
+Parsed<PinnedMessage> PinnedMessage::fromJson(const QJsonObject &json, const QStringList &location)
+{
+    JsonReader reader(json, location);
+    PinnedMessage pinned;
+    pinned.id = reader.uuid(u"id");
+    pinned.seq = reader.integer(u"seq");
+    pinned.senderId = reader.uuid(u"sender_id");
+    pinned.senderName = reader.string(u"sender_name");
+    pinned.text = reader.string(u"text");
+    return reader.result(std::move(pinned));
+}
+
+QJsonValue PinnedMessage::optionalToJson(const std::optional<PinnedMessage> &pinned)
+{
+    return pinned ? QJsonValue(pinned->toJson()) : QJsonValue();
+}
+
+std::optional<PinnedMessage> PinnedMessage::read(JsonReader &reader, const QJsonObject &json)
+{
+    const QJsonValue value = json.value(pinnedMessageKey);
+    if (value.isObject())
+        return reader.nested<PinnedMessage>(pinnedMessageKey);
+    if (!value.isNull() && !value.isUndefined())
+        reader.object(pinnedMessageKey); // records the type error
+    return std::nullopt;
+}
 
 QJsonObject Chat::toJson() const
 {
@@ -53,7 +88,8 @@ QJsonObject Chat::toJson() const
     return { { u"id"_s, id }, { u"name"_s, optionalToJson(name) },
         { u"type"_s, chatTypeName(type) }, { u"members"_s, memberArray },
         { u"created_by"_s, optionalToJson(createdBy) },
-        { u"created_at"_s, formatTimestamp(createdAt) } };
+        { u"created_at"_s, formatTimestamp(createdAt) },
+        { pinnedMessageKey, PinnedMessage::optionalToJson(pinnedMessage) } };
 }
 
 Parsed<Chat> Chat::fromJson(const QJsonObject &json, const QStringList &location)
@@ -69,6 +105,7 @@ Parsed<Chat> Chat::fromJson(const QJsonObject &json, const QStringList &location
     chat.members = readUsers(reader, u"members");
     chat.createdBy = reader.optionalUuid(u"created_by");
     chat.createdAt = reader.optionalTimestamp(u"created_at").value_or(0);
+    chat.pinnedMessage = PinnedMessage::read(reader, json);
     return reader.result(std::move(chat));
 }
 
@@ -123,6 +160,23 @@ Parsed<ChatRenamed> ChatRenamed::fromJson(const QJsonObject &json, const QString
     renamed.chatId = reader.uuid(u"chat_id");
     renamed.name = reader.string(u"name");
     return reader.result(std::move(renamed));
+}
+
+QJsonObject ChatPinned::toJson() const
+{
+    return { { u"chat_id"_s, chatId },
+        { pinnedMessageKey, PinnedMessage::optionalToJson(pinnedMessage) },
+        { u"user_id"_s, userId } };
+}
+
+Parsed<ChatPinned> ChatPinned::fromJson(const QJsonObject &json, const QStringList &location)
+{
+    JsonReader reader(json, location);
+    ChatPinned pinned;
+    pinned.chatId = reader.uuid(u"chat_id");
+    pinned.pinnedMessage = PinnedMessage::read(reader, json);
+    pinned.userId = reader.uuid(u"user_id");
+    return reader.result(std::move(pinned));
 }
 
 } // namespace Messenger

@@ -8,6 +8,26 @@ enum class ChatType { Personal, Group };
 QString chatTypeName(ChatType type);
 std::optional<ChatType> chatTypeFromName(QStringView name);
 
+// What a chat shows of its pinned message, as it is now: its sender's current
+// name and the start of its current text (ReplyPreview::cut). Deleting the
+// message unpins it, so a pinned message is never a tombstone.
+struct PinnedMessage
+{
+    QString id;
+    qint64 seq = 0; // where it is (history's around_seq)
+    QString senderId;
+    QString senderName;
+    QString text;
+
+    QJsonObject toJson() const;
+    static Parsed<PinnedMessage> fromJson(
+        const QJsonObject &json, const QStringList &location = {});
+    static QJsonValue optionalToJson(const std::optional<PinnedMessage> &pinned);
+    // `pinned_message` of `json`: absent (an older server) and null read as none.
+    static std::optional<PinnedMessage> read(JsonReader &reader, const QJsonObject &json);
+    bool operator==(const PinnedMessage &) const = default;
+};
+
 struct Chat
 {
     QString id;
@@ -16,6 +36,7 @@ struct Chat
     QList<User> members;
     std::optional<QString> createdBy; // the group's owner; null for personal chats
     qint64 createdAt = 0;
+    std::optional<PinnedMessage> pinnedMessage; // `pinned_message`: null when none
 
     QJsonObject toJson() const;
     static Parsed<Chat> fromJson(const QJsonObject &json, const QStringList &location = {});
@@ -57,6 +78,19 @@ struct ChatRenamed
     QJsonObject toJson() const;
     static Parsed<ChatRenamed> fromJson(const QJsonObject &json, const QStringList &location = {});
     bool operator==(const ChatRenamed &) const = default;
+};
+
+// The `chat_pinned` event: `userId` pinned a message of the chat, or unpinned
+// it (`pinnedMessage` null; also when the pinned message was deleted).
+struct ChatPinned
+{
+    QString chatId;
+    std::optional<PinnedMessage> pinnedMessage;
+    QString userId;
+
+    QJsonObject toJson() const;
+    static Parsed<ChatPinned> fromJson(const QJsonObject &json, const QStringList &location = {});
+    bool operator==(const ChatPinned &) const = default;
 };
 
 } // namespace Messenger

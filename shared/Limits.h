@@ -27,6 +27,12 @@ inline constexpr int replyPreviewMax = 100;
 // ZWJ sequences, e.g. a kiss with two skin tones, take 15).
 inline constexpr int reactionsPerMessageMax = 20;
 inline constexpr int reactionEmojiMax = 32;
+// Forwarding: up to this many messages into up to this many chats at once, and
+// at most forwardCopiesMax copies (messages x chats) per request: each copy is
+// a message stored and sent to every member of its chat, as a send is.
+inline constexpr int forwardMessagesMax = 100;
+inline constexpr int forwardChatsMax = 10;
+inline constexpr int forwardCopiesMax = 100;
 inline constexpr int userSearchMax = 50;
 inline constexpr int userSearchDefault = 20;
 // Shorter queries would let anyone list every user a letter at a time.

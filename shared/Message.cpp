@@ -11,7 +11,22 @@ namespace Messenger {
 namespace {
 const QString replyToKey = u"reply_to"_s;
 const QString reactionsKey = u"reactions"_s;
+const QString forwardedFromKey = u"forwarded_from"_s;
 } // namespace
+
+QJsonObject ForwardedFrom::toJson() const
+{
+    return { { u"sender_id"_s, senderId }, { u"sender_name"_s, senderName } };
+}
+
+Parsed<ForwardedFrom> ForwardedFrom::fromJson(const QJsonObject &json, const QStringList &location)
+{
+    JsonReader reader(json, location);
+    ForwardedFrom from;
+    from.senderId = reader.uuid(u"sender_id");
+    from.senderName = reader.string(u"sender_name");
+    return reader.result(std::move(from));
+}
 
 QJsonObject Reaction::toJson(bool withMe) const
 {
@@ -100,6 +115,8 @@ QJsonObject Message::toJson() const
         json.insert(u"client_id"_s, *clientId);
     setReplyTo(json, replyTo);
     json.insert(reactionsKey, Reaction::listToJson(reactions));
+    json.insert(
+        forwardedFromKey, forwardedFrom ? QJsonValue(forwardedFrom->toJson()) : QJsonValue());
     return json;
 }
 
@@ -137,6 +154,11 @@ Parsed<Message> Message::fromJson(const QJsonObject &json, const QStringList &lo
     // Absent in a `message_edited` event (and from an older server): none known.
     if (json.contains(reactionsKey))
         message.reactions = Reaction::listFromJson(reader, reactionsKey);
+    // Absent (an older server) reads as null: not forwarded.
+    if (json.value(forwardedFromKey).isObject())
+        message.forwardedFrom = reader.nested<ForwardedFrom>(forwardedFromKey);
+    else if (!json.value(forwardedFromKey).isNull() && !json.value(forwardedFromKey).isUndefined())
+        reader.object(forwardedFromKey); // records the type error
     return reader.result(std::move(message));
 }
 

@@ -45,6 +45,20 @@ struct Reaction
     bool operator==(const Reaction &) const = default;
 };
 
+// Who wrote a forwarded message first: its original author, as they are
+// named now (a forward of a forward keeps the first author). Nothing of the
+// chat it came from, which the reader may not be in.
+struct ForwardedFrom
+{
+    QString senderId;
+    QString senderName;
+
+    QJsonObject toJson() const;
+    static Parsed<ForwardedFrom> fromJson(
+        const QJsonObject &json, const QStringList &location = {});
+    bool operator==(const ForwardedFrom &) const = default;
+};
+
 // A message as history and sends return it. `seq` is the server-wide order of
 // record; `chat_seq` counts 1, 2, 3... within the chat with no gaps.
 struct Message
@@ -65,6 +79,8 @@ struct Message
     // `reactions`, for the reader. A `message_edited` event has none (an edit
     // never changes them; `message_reactions` events do): read as empty.
     QList<Reaction> reactions;
+    // `forwarded_from`: null unless the message is a forwarded copy.
+    std::optional<ForwardedFrom> forwardedFrom;
 
     QJsonObject toJson() const;
     // A Message's JSON (e.g. a stored event's) with `reply_to` replaced.

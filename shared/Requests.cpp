@@ -103,6 +103,91 @@ Parsed<AddMembersRequest> AddMembersRequest::fromJson(
     return reader.result(std::move(request));
 }
 
+namespace {
+
+// The ids of a list that must not repeat one (uuidList drops repeats).
+QStringList distinctIds(JsonReader &reader, const QJsonObject &json, QStringView key, int maxCount)
+{
+    const QStringList ids = reader.uuidList(key, 1, maxCount);
+    if (!reader.hasErrors() && ids.size() != json.value(key).toArray().size())
+        reader.addError(key, u"List should not name an item twice"_s, u"duplicate_items"_s);
+    return ids;
+}
+
+QList<Message> readMessages(JsonReader &reader, QStringView key)
+{
+    QList<Message> messages;
+    const QJsonArray array = reader.array(key);
+    for (qsizetype i = 0; i < array.size(); ++i) {
+        QStringList location = reader.location(key);
+        location.append(QString::number(i));
+        auto message = Message::fromJson(array.at(i).toObject(), location);
+        if (message)
+            messages.append(std::move(message).value());
+        else
+            reader.addErrors(message.errors());
+    }
+    return messages;
+}
+
+} // namespace
+
+QJsonObject ForwardMessagesRequest::toJson() const
+{
+    QJsonObject json { { u"message_ids"_s, QJsonArray::fromStringList(messageIds) },
+        { u"chat_ids"_s, QJsonArray::fromStringList(chatIds) } };
+    if (clientId)
+        json.insert(u"client_id"_s, *clientId);
+    return json;
+}
+
+Parsed<ForwardMessagesRequest> ForwardMessagesRequest::fromJson(
+    const QJsonObject &json, const QStringList &location)
+{
+    JsonReader reader(json, location);
+    ForwardMessagesRequest request;
+    request.messageIds = distinctIds(reader, json, u"message_ids", Limits::forwardMessagesMax);
+    request.chatIds = distinctIds(reader, json, u"chat_ids", Limits::forwardChatsMax);
+    request.clientId = reader.optionalUuid(u"client_id");
+    if (!reader.hasErrors()
+        && request.messageIds.size() * request.chatIds.size() > Limits::forwardCopiesMax)
+        reader.addError(u"message_ids",
+            u"At most %1 copies (messages times chats) per request"_s.arg(Limits::forwardCopiesMax),
+            u"too_many_copies"_s);
+    return reader.result(std::move(request));
+}
+
+QJsonObject ForwardedMessages::toJson() const
+{
+    QJsonArray array;
+    for (const Message &message : messages)
+        array.append(message.toJson());
+    return { { u"messages"_s, array } };
+}
+
+Parsed<ForwardedMessages> ForwardedMessages::fromJson(
+    const QJsonObject &json, const QStringList &location)
+{
+    JsonReader reader(json, location);
+    ForwardedMessages answer;
+    answer.messages = readMessages(reader, u"messages");
+    return reader.result(std::move(answer));
+}
+
+QJsonObject PinMessageRequest::toJson() const
+{
+    return { { u"message_id"_s, messageId } };
+}
+
+Parsed<PinMessageRequest> PinMessageRequest::fromJson(
+    const QJsonObject &json, const QStringList &location)
+{
+    JsonReader reader(json, location);
+    PinMessageRequest request;
+    request.messageId = reader.uuid(u"message_id");
+    return reader.result(std::move(request));
+}
+
 QJsonObject MarkReadRequest::toJson() const
 {
     return { { u"message_id"_s, messageId } };

@@ -70,6 +70,43 @@ struct AddMembersRequest
         const QJsonObject &json, const QStringList &location = bodyLocation());
 };
 
+// POST /chats/messages/forward: copies of messages (each of a chat the caller
+// is in) into chats the caller is in. No duplicates in either list, and at
+// most Limits::forwardCopiesMax copies (messages x chats). With a client_id a
+// retry stores nothing new and answers the same copies.
+struct ForwardMessagesRequest
+{
+    QStringList messageIds;
+    QStringList chatIds;
+    std::optional<QString> clientId;
+
+    QJsonObject toJson() const;
+    static Parsed<ForwardMessagesRequest> fromJson(
+        const QJsonObject &json, const QStringList &location = bodyLocation());
+    bool operator==(const ForwardMessagesRequest &) const = default;
+};
+
+// The answer to a forward: the copies, chat by chat in the order the request
+// named them, each chat's copies in the originals' order (by seq).
+struct ForwardedMessages
+{
+    QList<Message> messages;
+
+    QJsonObject toJson() const;
+    static Parsed<ForwardedMessages> fromJson(
+        const QJsonObject &json, const QStringList &location = {});
+};
+
+// PUT /chats/{id}/pin.
+struct PinMessageRequest
+{
+    QString messageId;
+
+    QJsonObject toJson() const;
+    static Parsed<PinMessageRequest> fromJson(
+        const QJsonObject &json, const QStringList &location = bodyLocation());
+};
+
 struct MarkReadRequest
 {
     QString messageId;

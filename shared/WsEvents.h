@@ -17,6 +17,8 @@ inline constexpr QStringView chat = u"chat";
 // Later changes carry only what changed (MembersAdded, ChatRenamed).
 inline constexpr QStringView membersAdded = u"members_added";
 inline constexpr QStringView chatRenamed = u"chat_renamed";
+// A chat's pinned message changed (ChatPinned; pinned_message null: unpinned).
+inline constexpr QStringView chatPinned = u"chat_pinned";
 inline constexpr QStringView chatRemoved = u"chat_removed";
 inline constexpr QStringView memberLeft = u"member_left";
 inline constexpr QStringView typing = u"typing";

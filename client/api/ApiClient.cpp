@@ -393,6 +393,22 @@ QFuture<ApiResult<Message>> ApiClient::deleteMessage(const QString &messageId)
     return call<Message>("DELETE", ApiPaths::message(messageId));
 }
 
+QFuture<ApiResult<ForwardedMessages>> ApiClient::forwardMessages(const QStringList &messageIds,
+    const QStringList &chatIds, const std::optional<QString> &clientId)
+{
+    return call<ForwardedMessages>("POST", ApiPaths::chatsMessagesForward.toString(),
+        QJsonDocument(ForwardMessagesRequest { messageIds, chatIds, clientId }.toJson()));
+}
+
+QFuture<ApiResult<Chat>> ApiClient::pinMessage(
+    const QString &chatId, const std::optional<QString> &messageId)
+{
+    if (!messageId)
+        return call<Chat>("DELETE", ApiPaths::chatPin(chatId));
+    return call<Chat>(
+        "PUT", ApiPaths::chatPin(chatId), QJsonDocument(PinMessageRequest { *messageId }.toJson()));
+}
+
 QFuture<ApiResult<Message>> ApiClient::react(
     const QString &messageId, const QString &emoji, bool add)
 {

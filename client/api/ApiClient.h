@@ -93,6 +93,13 @@ public:
     QFuture<ApiResult<Messenger::Message>> editMessage(
         const QString &messageId, const QString &text);
     QFuture<ApiResult<Messenger::Message>> deleteMessage(const QString &messageId);
+    // Copies the messages into the chats; answers the copies. A retry with
+    // the same clientId stores nothing new.
+    QFuture<ApiResult<Messenger::ForwardedMessages>> forwardMessages(const QStringList &messageIds,
+        const QStringList &chatIds, const std::optional<QString> &clientId = std::nullopt);
+    // Pins the message in the chat, or (without one) unpins; answers the chat.
+    QFuture<ApiResult<Messenger::Chat>> pinMessage(
+        const QString &chatId, const std::optional<QString> &messageId);
     // Adds (or, with add false, takes back) your reaction; answers the message.
     QFuture<ApiResult<Messenger::Message>> react(
         const QString &messageId, const QString &emoji, bool add);

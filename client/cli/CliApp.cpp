@@ -30,6 +30,10 @@ const QString usage
       "                              your messages with every word of QUERY\n"
       "                              (word prefixes, any case), newest first\n"
       "  read CHAT                   marks the chat read\n"
+      "  forward MESSAGE... --to CHAT...\n"
+      "                              copies the messages into the chats\n"
+      "  pin CHAT MESSAGE            pins the message in the chat\n"
+      "  unpin CHAT                  unpins the chat's pinned message\n"
       "  react MESSAGE EMOJI         reacts to the message with one emoji\n"
       "  unreact MESSAGE EMOJI       takes that reaction back\n"
       "  listen [--since SEQ]        live events as JSON lines until interrupted;\n"
@@ -96,6 +100,7 @@ CliApp::CliApp(QObject *parent)
     , m_sinceOption(u"since"_s, tr("Replay the events after this seq first (listen)."), u"seq"_s)
     , m_replyToOption(
           u"reply-to"_s, tr("The id of the message this one answers (send)."), u"message"_s)
+    , m_toOption(u"to"_s, tr("The chats to forward to (forward)."), u"chat"_s)
     , m_out(stdout)
     , m_err(stderr)
 {
@@ -115,7 +120,7 @@ void CliApp::start(const QStringList &arguments)
     const QCommandLineOption help = m_parser.addHelpOption();
     const QCommandLineOption version = m_parser.addVersionOption();
     m_parser.addOptions({ m_serverOption, m_jsonOption, m_nameOption, m_emailOption, m_limitOption,
-        m_beforeOption, m_chatOption, m_sinceOption, m_replyToOption });
+        m_beforeOption, m_chatOption, m_sinceOption, m_replyToOption, m_toOption });
     m_parser.addPositionalArgument(u"command"_s, tr("What to do (see above)."));
     // parse(), not process(): a bad command line is a usage error like any
     // other, printed as JSON under --json.
@@ -167,6 +172,10 @@ void CliApp::start(const QStringList &arguments)
         withSession([this, args] { search(args); });
     else if (command == u"read"_s)
         withSession([this, args] { read(args); });
+    else if (command == u"forward"_s)
+        withSession([this, args = forwardArguments(arguments, args)] { forward(args); });
+    else if (command == u"pin"_s || command == u"unpin"_s)
+        withSession([this, args, pinIt = command == u"pin"_s] { pin(args, pinIt); });
     else if (command == u"react"_s || command == u"unreact"_s)
         withSession([this, args, add = command == u"react"_s] { react(args, add); });
     else if (command == u"listen"_s)
@@ -288,6 +297,10 @@ void CliApp::chats()
                 = chat.chat.id + u"  "_s + (chat.chat.name ? *chat.chat.name : names.join(u", "_s));
             if (chat.unreadCount > 0)
                 line += u" (%1)"_s.arg(chat.unreadCount);
+            if (chat.chat.pinnedMessage)
+                line += u"\n    "_s
+                    + tr("pinned: %1: %2")
+                          .arg(chat.chat.pinnedMessage->senderName, chat.chat.pinnedMessage->text);
             if (chat.lastMessage)
                 line += u"\n    "_s + chat.lastMessage->text.left(100);
             lines.append(line);
@@ -354,6 +367,8 @@ void CliApp::history(const QStringList &args)
                         ? tr("  > (reply to a deleted message)")
                         : tr("  > (reply to %1: %2)")
                               .arg(it->replyTo->senderName, it->replyTo->text));
+            if (it->forwardedFrom)
+                lines.append(tr("  (forwarded from %1)").arg(it->forwardedFrom->senderName));
             lines.append(tr("#%1 (seq %2) [%3] %4: %5")
                              .arg(it->chatSeq)
                              .arg(it->seq)
@@ -437,6 +452,68 @@ void CliApp::send(const QStringList &args)
             if (!message)
                 return fail(message.error());
             done(message.value().toJson(), tr("Sent (seq %1).").arg(message.value().seq));
+        });
+}
+
+QStringList CliApp::forwardArguments(const QStringList &arguments, const QStringList &positional)
+{
+    // `--to A B C`: the parser takes only A as the option's value and leaves
+    // B and C among the positional arguments; everything after --to is a
+    // chat. The message ids come first, then "--to", then the chats.
+    const qsizetype to = arguments.indexOf(u"--to"_s);
+    QStringList chats = m_parser.values(m_toOption);
+    QStringList messages = positional;
+    if (to >= 0) {
+        const QStringList after = arguments.mid(to + 2);
+        for (const QString &argument : after) {
+            if (messages.contains(argument) && !argument.startsWith(u'-')) {
+                messages.removeOne(argument);
+                chats.append(argument);
+            }
+        }
+    }
+    return messages + QStringList { u"--to"_s } + chats;
+}
+
+void CliApp::forward(const QStringList &args)
+{
+    const qsizetype to = args.indexOf(u"--to"_s);
+    const QStringList messageIds = args.mid(0, to);
+    const QStringList chatIds = args.mid(to + 1);
+    const auto allIds = [](const QStringList &ids) {
+        return !ids.isEmpty() && std::all_of(ids.cbegin(), ids.cend(), [](const QString &id) {
+            return canonicalUuid(id).has_value();
+        });
+    };
+    if (!allIds(messageIds) || !allIds(chatIds)) {
+        failUsage(tr("forward needs message ids, then --to and chat ids."));
+        return;
+    }
+    m_api.forwardMessages(messageIds, chatIds, newUuid())
+        .then(this, [this](const ApiResult<ForwardedMessages> &copies) {
+            if (!copies)
+                return fail(copies.error());
+            done(copies.value().toJson(),
+                tr("Forwarded %n message(s).", nullptr, int(copies.value().messages.size())));
+        });
+}
+
+void CliApp::pin(const QStringList &args, bool pinIt)
+{
+    if (args.size() != (pinIt ? 2 : 1) || !canonicalUuid(args.at(0))
+        || (pinIt && !canonicalUuid(args.at(1)))) {
+        failUsage(
+            pinIt ? tr("pin needs a chat id and a message id.") : tr("unpin needs a chat id."));
+        return;
+    }
+    m_api.pinMessage(args.at(0), pinIt ? std::optional(args.at(1)) : std::nullopt)
+        .then(this, [this](const ApiResult<Chat> &chat) {
+            if (!chat)
+                return fail(chat.error());
+            const auto &pinned = chat.value().pinnedMessage;
+            done(chat.value().toJson(),
+                pinned ? tr("Pinned: %1: %2").arg(pinned->senderName, pinned->text)
+                       : tr("Nothing pinned."));
         });
 }
 

@@ -45,6 +45,10 @@ private:
     void search(const QStringList &args);
     void read(const QStringList &args);
     void react(const QStringList &args, bool add);
+    // forward's arguments as message ids, "--to", chat ids.
+    QStringList forwardArguments(const QStringList &arguments, const QStringList &positional);
+    void forward(const QStringList &args);
+    void pin(const QStringList &args, bool pinIt);
     void listen();
     void profile(const QStringList &args);
     void changePassword();
@@ -73,6 +77,7 @@ private:
     const QCommandLineOption m_chatOption;
     const QCommandLineOption m_sinceOption;
     const QCommandLineOption m_replyToOption;
+    const QCommandLineOption m_toOption;
     QCommandLineParser m_parser;
     bool m_json = false;
     bool m_saidListening = false;

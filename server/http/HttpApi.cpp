@@ -388,6 +388,8 @@ void HttpApi::addChatRoutes(QHttpServer &server)
                     });
             });
         });
+    addRoute(server, ApiPaths::chatsMessagesForward.toString(), Method::Post, auth,
+        [this](const Request &r) { return forward(r); });
     addRoute(server, v1 + u"/chats/messages/<arg>/read"_s, Method::Post, auth, { messageNotFound },
         [this](const Request &r) {
             return m_db
@@ -419,6 +421,25 @@ void HttpApi::addChatRoutes(QHttpServer &server)
                         return ChatService::rename(db, user, id, body);
                     }));
                 });
+        });
+    addRoute(server, v1 + u"/chats/<arg>/pin"_s, Method::Put, auth, { chatNotFound },
+        [this](const Request &r) {
+            return withBody<PinMessageRequest>(
+                r, [this, user = r.userId, id = r.args[0]](auto body) {
+                    if (auto refused = chatChangeRefused(user))
+                        return ready(*refused);
+                    return respond(m_db.run([user, id, body](Db &db) {
+                        return ChatService::pin(db, user, id, body.messageId);
+                    }));
+                });
+        });
+    addRoute(server, v1 + u"/chats/<arg>/pin"_s, Method::Delete, auth, { chatNotFound },
+        [this](const Request &r) {
+            if (auto refused = chatChangeRefused(r.userId))
+                return ready(*refused);
+            return respond(m_db.run([user = r.userId, id = r.args[0]](Db &db) {
+                return ChatService::pin(db, user, id, std::nullopt);
+            }));
         });
     addRoute(server, v1 + u"/chats/<arg>/history"_s, Method::Get, auth, { chatNotFound },
         [this](const Request &r) { return history(r); });
@@ -711,6 +732,23 @@ QFuture<HttpReply> HttpApi::react(const Request &request, bool add)
     return respond(m_db.run([user = request.userId, id = request.args[0], emoji, add](Db &db) {
         return MessageService::react(db, user, id, emoji, add);
     }));
+}
+
+QFuture<HttpReply> HttpApi::forward(const Request &request)
+{
+    return withBody<ForwardMessagesRequest>(request, [this, user = request.userId](auto body) {
+        // Each copy is a message stored and sent to its chat's members: it
+        // costs what a send costs.
+        const int copyCount = int(body.messageIds.size() * body.chatIds.size());
+        if (const auto wait = m_limits.messagesByUser.acquire(user, copyCount))
+            return ready(ApiError::tooManyRequests(u"too_many_messages"_s, *wait));
+        return m_db.run([user, body](Db &db) { return MessageService::forward(db, user, body); })
+            .then([](const Result<QList<Message>> &copies) {
+                if (!copies)
+                    return HttpReply::error(copies.error());
+                return HttpReply::json(ForwardedMessages { copies.value() }.toJson());
+            });
+    });
 }
 
 std::optional<ApiError> HttpApi::chatChangeRefused(const QString &userId)

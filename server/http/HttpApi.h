@@ -73,6 +73,7 @@ private:
     void addChatRoutes(QHttpServer &server);
     void addMessageRoutes(QHttpServer &server);
     void addOpsRoutes(QHttpServer &server);
+    QFuture<HttpReply> forward(const Request &request);
     void dispatch(const QHttpServerRequest &request, QHttpServerResponder &&responder,
         const QString &route, QStringList args, Access access, const Handler &handler);
     // Hands a complete request to the connection rules; false when it was

@@ -64,13 +64,19 @@ int RateLimiter::secondsUntilToken(const Bucket &bucket) const
 
 std::optional<int> RateLimiter::acquire(const QString &key)
 {
+    return acquire(key, 1);
+}
+
+std::optional<int> RateLimiter::acquire(const QString &key, int cost)
+{
     if (!m_rule.enabled())
         return std::nullopt;
     const QMutexLocker lock(&m_mutex);
     Bucket &bucket = refilled(key, m_clock.elapsed());
-    if (bucket.tokens < 1.0)
-        return secondsUntilToken(bucket);
-    bucket.tokens -= 1.0;
+    const double needed = std::min(double(cost), m_rule.burst);
+    if (bucket.tokens < needed)
+        return std::max(1, int(std::ceil((needed - bucket.tokens) / m_rule.perSecond)));
+    bucket.tokens -= double(cost);
     return std::nullopt;
 }
 

@@ -34,6 +34,10 @@ public:
     // Spends one token; nullopt when allowed, else whole seconds until a
     // token is back (the Retry-After).
     std::optional<int> acquire(const QString &key);
+    // Spends `cost` tokens at once (a forward: one per copy), all or none. A
+    // cost above the burst needs a full bucket and leaves it in debt, so the
+    // average rate holds for any cost.
+    std::optional<int> acquire(const QString &key, int cost);
     // Gives back a token acquire() took (the attempt did not count after all).
     void refund(const QString &key);
     qsizetype keyCount() const;

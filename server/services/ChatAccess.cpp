@@ -1,5 +1,8 @@
 #include "ChatAccess.h"
 
+#include "MessageRows.h"
+#include "shared/Limits.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 
@@ -11,8 +14,9 @@ std::optional<Chat> load(Db &db, const QString &chatId)
 {
     Chat chat;
     {
-        Rows rows = db.exec(
-            u"SELECT id, type, name, created_by, created_at FROM chats WHERE id = ?"_s, { chatId });
+        Rows rows = db.exec(u"SELECT c.id, c.type, c.name, c.created_by, c.created_at, "_s
+                + pinnedColumns() + u" FROM chats c"_s + pinnedJoins + u" WHERE c.id = ?"_s,
+            { chatId });
         if (!rows.next())
             return std::nullopt;
         chat.id = rows.string(0);
@@ -22,6 +26,7 @@ std::optional<Chat> load(Db &db, const QString &chatId)
         if (!rows.isNull(3))
             chat.createdBy = rows.string(3);
         chat.createdAt = rows.integer(4);
+        chat.pinnedMessage = readPinned(rows, 5);
     }
     Rows members = db.exec(u"SELECT u.id, u.email, u.name FROM chat_members cm "
                            "JOIN users u ON u.id = cm.user_id WHERE cm.chat_id = ? "
@@ -30,6 +35,24 @@ std::optional<Chat> load(Db &db, const QString &chatId)
     while (members.next())
         chat.members.append({ members.string(0), members.string(1), members.string(2) });
     return chat;
+}
+
+const QString &pinnedColumns()
+{
+    // Only the start of the text is read, as for reply previews.
+    static const QString list
+        = u"p.id AS pinned_id, p.seq AS pinned_seq, p.sender_id AS pinned_sender_id, "
+          "pu.name AS pinned_sender_name, '.' || substr(p.text, 1, %1) AS pinned_guarded_text"_s
+              .arg(Limits::replyPreviewMax + 1);
+    return list;
+}
+
+std::optional<PinnedMessage> readPinned(const Rows &rows, int first)
+{
+    if (rows.isNull(first))
+        return std::nullopt;
+    return PinnedMessage { rows.string(first), rows.integer(first + 1), rows.string(first + 2),
+        rows.string(first + 3), ReplyPreview::cut(MessageRows::unguardedText(rows, first + 4)) };
 }
 
 Result<Membership> requireMember(Db &db, const QString &chatId, const QString &userId)

@@ -6,8 +6,19 @@
 
 namespace Messenger::Server::ChatAccess {
 
-// Loads a chat with its members (in join order), or nothing when unknown.
+// Loads a chat with its members (in join order) and its pinned message, or
+// nothing when unknown.
 std::optional<Chat> load(Db &db, const QString &chatId);
+
+// The pinned message's preview columns, with `c` = chats, `p` = the pinned
+// message and `pu` its sender (see pinnedJoins): all NULL when none is pinned.
+const QString &pinnedColumns();
+inline constexpr int pinnedColumnCount = 5;
+// LEFT JOINs `p` and `pu` for chats `c`.
+inline constexpr QStringView pinnedJoins = u" LEFT JOIN messages p ON p.id = c.pinned_message_id "
+                                           u"LEFT JOIN users pu ON pu.id = p.sender_id";
+// The preview from pinnedColumns() starting at `first`.
+std::optional<PinnedMessage> readPinned(const Rows &rows, int first);
 
 struct Membership
 {

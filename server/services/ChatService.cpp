@@ -176,9 +176,11 @@ Result<QList<Chat>> list(Db &db, const QString &callerId)
     QList<Chat> chats;
     QHash<QString, qsizetype> indexById;
     {
-        Rows rows = db.exec(u"SELECT c.id, c.type, c.name, c.created_by, c.created_at "
-                            "FROM chat_members me JOIN chats c ON c.id = me.chat_id "
-                            "WHERE me.user_id = ? ORDER BY c.last_seq DESC, c.id"_s,
+        Rows rows = db.exec(u"SELECT c.id, c.type, c.name, c.created_by, c.created_at, "_s
+                + ChatAccess::pinnedColumns()
+                + u" FROM chat_members me JOIN chats c ON c.id = me.chat_id"_s
+                + ChatAccess::pinnedJoins
+                + u" WHERE me.user_id = ? ORDER BY c.last_seq DESC, c.id"_s,
             { callerId });
         while (rows.next()) {
             Chat chat;
@@ -189,6 +191,7 @@ Result<QList<Chat>> list(Db &db, const QString &callerId)
             if (!rows.isNull(3))
                 chat.createdBy = rows.string(3);
             chat.createdAt = rows.integer(4);
+            chat.pinnedMessage = ChatAccess::readPinned(rows, 5);
             indexById.insert(chat.id, chats.size());
             chats.append(std::move(chat));
         }
@@ -361,6 +364,52 @@ Result<Chat> rename(
     Result<Chat> chat = loadOrInternal(db, chatId);
     if (chat)
         announce(db, chatId, WsEvents::chatRenamed, ChatRenamed { chatId, request.name }.toJson());
+    transaction.commit();
+    return chat;
+}
+
+Result<Chat> pin(
+    Db &db, const QString &callerId, const QString &chatId, const std::optional<QString> &messageId)
+{
+    Transaction transaction(db);
+    lockChat(db, chatId);
+    const auto membership = ChatAccess::requireMember(db, chatId, callerId);
+    if (!membership)
+        return membership.error();
+    if (membership.value().chatType == ChatType::Group && !membership.value().isOwner())
+        return notOwnerError();
+    QVariant current;
+    {
+        Rows rows = db.exec(u"SELECT pinned_message_id FROM chats WHERE id = ?"_s, { chatId });
+        if (!rows.next())
+            return ApiError::internal();
+        current = rows.value(0);
+    }
+    if (messageId) {
+        // A message of another chat answers as a missing one: whether it
+        // exists is none of this chat's business.
+        Rows rows = db.exec(u"SELECT deleted_at FROM messages WHERE id = ? AND chat_id = ?"_s,
+            { *messageId, chatId });
+        if (!rows.next())
+            return ApiError::notFound(u"message_not_found"_s, u"Message not found"_s);
+        if (!rows.isNull(0))
+            return ApiError::conflict(
+                u"message_deleted"_s, u"A deleted message cannot be pinned"_s);
+    }
+    const bool unchanged
+        = messageId ? (!current.isNull() && current.toString() == *messageId) : current.isNull();
+    if (!unchanged) {
+        db.exec(u"UPDATE chats SET pinned_message_id = ? WHERE id = ?"_s,
+            { messageId ? QVariant(*messageId) : QVariant(), chatId });
+    }
+    Result<Chat> chat = loadOrInternal(db, chatId);
+    if (chat && !unchanged) {
+        // Stored naming the message, so that deleting it erases the preview
+        // from the log (EventLog::eraseMessage) as it does an edit's text.
+        EventLog::append(db, chatId, {}, WsEvents::chatPinned,
+            ChatPinned { chatId, chat.value().pinnedMessage, callerId }.toJson(),
+            messageId.value_or(QString()));
+    }
     transaction.commit();
     return chat;
 }

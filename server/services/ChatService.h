@@ -27,4 +27,13 @@ Result<Empty> removeMember(
 Result<Chat> rename(
     Db &db, const QString &callerId, const QString &chatId, const RenameChatRequest &request);
 
+// Pins a message of the chat (with a message id) or unpins (without). Any
+// member of a personal chat, only the owner of a group (403 not_chat_owner).
+// 404 message_not_found for a message that is not in this chat, 409
+// message_deleted for a deleted one. Idempotent: when it is already so,
+// nothing is stored or sent; else a `chat_pinned` event goes to the members.
+// Answers the chat. Deleting the pinned message unpins it (MessageService::remove).
+Result<Chat> pin(Db &db, const QString &callerId, const QString &chatId,
+    const std::optional<QString> &messageId);
+
 } // namespace Messenger::Server::ChatService

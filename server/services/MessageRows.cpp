@@ -49,14 +49,15 @@ std::optional<ReplyPreview> readReply(const Rows &rows, int first)
 
 const QString &selectList()
 {
-    static const QString list = columns.toString() + u", "_s + replyColumns();
+    static const QString list
+        = columns.toString() + u", "_s + replyColumns() + u", "_s + forwardedColumns;
     return list;
 }
 
 const QString &fromMessages()
 {
-    static const QString from
-        = u"messages m JOIN users u ON u.id = m.sender_id"_s + replyJoins(u"m.reply_to_id");
+    static const QString from = u"messages m JOIN users u ON u.id = m.sender_id"_s
+        + replyJoins(u"m.reply_to_id") + u" LEFT JOIN users fu ON fu.id = m.forwarded_from_id"_s;
     return from;
 }
 
@@ -117,6 +118,10 @@ Message read(const Rows &rows)
         message.editedAt = rows.integer(10);
     message.deleted = !rows.isNull(11);
     message.replyTo = readReply(rows, columnCount);
+    constexpr int forwarded = columnCount + replyColumnCount;
+    if (!rows.isNull(forwarded))
+        message.forwardedFrom
+            = ForwardedFrom { rows.string(forwarded), rows.string(forwarded + 1) };
     return message;
 }
 

@@ -37,10 +37,17 @@ QString replyJoins(QStringView replyToIdColumn);
 // The preview from replyColumns() starting at `first`.
 std::optional<ReplyPreview> readReply(const Rows &rows, int first);
 
-// What message queries select and read() reads: columns, then replyColumns().
+// Who wrote a forwarded copy first, with `fu` = that author in users (see
+// fromMessages): NULL unless the message is a forwarded copy.
+inline constexpr QStringView forwardedColumns = u"m.forwarded_from_id, fu.name AS forwarded_name";
+inline constexpr int forwardedColumnCount = 2;
+
+// What message queries select and read() reads: columns, then
+// replyColumns(), then forwardedColumns.
 const QString &selectList();
-inline constexpr int selectCount = columnCount + replyColumnCount;
-// FROM messages m with its sender `u` and reply preview `r`, `ru`.
+inline constexpr int selectCount = columnCount + replyColumnCount + forwardedColumnCount;
+// FROM messages m with its sender `u`, reply preview `r`, `ru`, and the
+// forwarded copy's first author `fu`.
 const QString &fromMessages();
 
 Message read(const Rows &rows);

@@ -6,9 +6,12 @@
 #include "ChatAccess.h"
 #include "EventLog.h"
 #include "MessageRows.h"
+#include "shared/Chat.h"
 #include "shared/Events.h"
 #include "shared/Limits.h"
 #include "shared/WsEvents.h"
+
+#include <QUuid>
 
 #include <numeric>
 
@@ -127,6 +130,37 @@ Result<Message> replayed(Db &db, const SendMessageRequest &request, Message exis
     return withReadState(db, std::move(existing));
 }
 
+// Gives a message about to be stored in its chat the chat's next chat_seq and
+// the next global seq. Locking the chat row first orders messages: within a
+// chat, seq and chat_seq are assigned in the same order. False when the chat
+// is gone.
+bool assignSeqs(Db &db, Message &message)
+{
+    Rows rows = db.isPostgres()
+        ? db.exec(u"UPDATE chats SET last_chat_seq = last_chat_seq + 1, "
+                  "last_seq = nextval('global_seq') "
+                  "WHERE id = ? AND pg_current_xact_id() IS NOT NULL " // xid first, see
+                                                                       // Db::nextSeq
+                  "RETURNING last_chat_seq, last_seq"_s,
+            { message.chatId })
+        : db.exec(u"UPDATE chats SET last_chat_seq = last_chat_seq + 1, last_seq = ? "
+                  "WHERE id = ? RETURNING last_chat_seq, last_seq"_s,
+            { db.nextSeq(), message.chatId });
+    if (!rows.next())
+        return false;
+    message.chatSeq = rows.integer(0);
+    message.seq = rows.integer(1);
+    return true;
+}
+
+// The sender has read everything up to their own message.
+void markSenderRead(Db &db, const Message &message)
+{
+    db.exec(u"UPDATE chat_members SET last_read_seq = ? "
+            "WHERE chat_id = ? AND user_id = ? AND last_read_seq < ?"_s,
+        { message.seq, message.chatId, message.senderId, message.seq });
+}
+
 } // namespace
 
 Result<Message> send(Db &db, const QString &callerId, const SendMessageRequest &request)
@@ -165,24 +199,8 @@ Result<Message> send(Db &db, const QString &callerId, const SendMessageRequest &
                 return target.error();
             message.replyTo = std::move(target).value();
         }
-        // Locking the chat row first orders messages: within a chat, seq and
-        // chat_seq are assigned in the same order.
-        {
-            Rows rows = db.isPostgres()
-                ? db.exec(u"UPDATE chats SET last_chat_seq = last_chat_seq + 1, "
-                          "last_seq = nextval('global_seq') "
-                          "WHERE id = ? AND pg_current_xact_id() IS NOT NULL " // xid first, see
-                                                                               // Db::nextSeq
-                          "RETURNING last_chat_seq, last_seq"_s,
-                    { request.chatId })
-                : db.exec(u"UPDATE chats SET last_chat_seq = last_chat_seq + 1, last_seq = ? "
-                          "WHERE id = ? RETURNING last_chat_seq, last_seq"_s,
-                    { db.nextSeq(), request.chatId });
-            if (!rows.next())
-                return ApiError::internal();
-            message.chatSeq = rows.integer(0);
-            message.seq = rows.integer(1);
-        }
+        if (!assignSeqs(db, message))
+            return ApiError::internal();
         bool inserted = false;
         {
             Rows rows
@@ -198,10 +216,7 @@ Result<Message> send(Db &db, const QString &callerId, const SendMessageRequest &
             inserted = rows.next();
         }
         if (inserted) {
-            // The sender has read everything up to their own message.
-            db.exec(u"UPDATE chat_members SET last_read_seq = ? "
-                    "WHERE chat_id = ? AND user_id = ? AND last_read_seq < ?"_s,
-                { message.seq, message.chatId, callerId, message.seq });
+            markSenderRead(db, message);
             // The newest message of the chat: nobody else has read it yet
             // (read by all only when there is nobody else).
             message.isRead = memberCount <= 1;
@@ -568,9 +583,21 @@ Result<Message> remove(Db &db, const QString &callerId, const QString &messageId
     const QJsonObject deletion
         = MessageDeleted { tombstone.id, tombstone.chatId, tombstone.seq, tombstone.chatSeq }
               .toJson();
-    // The edits quoted the text: they become tombstones like this one.
+    // The edits quoted the text: they become tombstones like this one (and
+    // so do the chat_pinned events that showed it).
     EventLog::eraseMessage(db, tombstone.id, deletion);
     EventLog::append(db, tombstone.chatId, {}, WsEvents::messageDeleted, deletion);
+    // A deleted message is pinned no more: the chat's members are told.
+    bool unpinned = false;
+    {
+        Rows rows = db.exec(u"UPDATE chats SET pinned_message_id = NULL "
+                            "WHERE id = ? AND pinned_message_id = ? RETURNING id"_s,
+            { tombstone.chatId, tombstone.id });
+        unpinned = rows.next();
+    }
+    if (unpinned)
+        EventLog::append(db, tombstone.chatId, {}, WsEvents::chatPinned,
+            ChatPinned { tombstone.chatId, std::nullopt, callerId }.toJson());
     transaction.commit();
     return tombstone;
 }
@@ -620,6 +647,152 @@ Result<Message> react(
     EventLog::append(db, message.chatId, {}, WsEvents::messageReactions, changed.toJson());
     transaction.commit();
     return withReadState(db, std::move(message));
+}
+
+namespace {
+
+// A target chat of a forward the caller is not in answers as one that does
+// not exist, and a message of a chat the caller is not in as a missing one:
+// a forward tells nothing of ids the caller cannot see.
+ApiError forwardChatNotFound()
+{
+    return ApiError::notFound(u"chat_not_found"_s, u"Chat not found"_s);
+}
+
+// A forwarded copy's client_id: derived from the request's, the original and
+// the target chat, so that a retry finds the copies the first try stored.
+QString copyClientId(const QString &clientId, const QString &messageId, const QString &chatId)
+{
+    return QUuid::createUuidV5(QUuid::fromString(clientId), messageId + u':' + chatId)
+        .toString(QUuid::WithoutBraces);
+}
+
+// The copies a forward with a client_id stored before, in the answer's order:
+// nothing when it stored none, 409 client_id_reused when the client_id was
+// used for a different forward.
+std::optional<Result<QList<Message>>> replayedForward(Db &db, const QString &callerId,
+    const ForwardMessagesRequest &request, const QList<Message> &originalsBySeq)
+{
+    QList<Message> copies;
+    qsizetype found = 0;
+    for (const QString &chatId : request.chatIds) {
+        for (const Message &original : originalsBySeq) {
+            auto copy
+                = byClientId(db, callerId, copyClientId(*request.clientId, original.id, chatId));
+            if (copy) {
+                copies.append(withReadState(db, std::move(*copy)));
+                ++found;
+            }
+        }
+    }
+    if (found == 0)
+        return std::nullopt;
+    if (found != qsizetype(request.chatIds.size()) * originalsBySeq.size())
+        return Result<QList<Message>>(ApiError::conflict(
+            u"client_id_reused"_s, u"This client_id was already used for another forward"_s));
+    MessageRows::loadReactions(db, copies, callerId);
+    return Result<QList<Message>>(std::move(copies));
+}
+
+} // namespace
+
+Result<QList<Message>> forward(
+    Db &db, const QString &callerId, const ForwardMessagesRequest &request)
+{
+    std::optional<Transaction> transaction;
+    transaction.emplace(db);
+    const Result<User> caller = ChatAccess::requireUser(db, callerId);
+    if (!caller)
+        return caller.error();
+    for (const QString &chatId : request.chatIds) {
+        if (!ChatAccess::requireMember(db, chatId, callerId))
+            return forwardChatNotFound();
+    }
+    QList<Message> originals;
+    QHash<QString, bool> memberOf;
+    for (const QString &messageId : request.messageIds) {
+        auto original = findMessage(db, messageId);
+        if (!original)
+            return messageNotFound();
+        auto member = memberOf.constFind(original->chatId);
+        if (member == memberOf.constEnd())
+            member = memberOf.insert(
+                original->chatId, bool(ChatAccess::requireMember(db, original->chatId, callerId)));
+        if (!*member)
+            return messageNotFound();
+        if (original->deleted)
+            return ApiError::conflict(
+                u"message_deleted"_s, u"A deleted message cannot be forwarded"_s);
+        originals.append(std::move(*original));
+    }
+    std::sort(originals.begin(), originals.end(),
+        [](const Message &a, const Message &b) { return a.seq < b.seq; });
+    if (request.clientId) {
+        if (auto replayed = replayedForward(db, callerId, request, originals))
+            return std::move(*replayed);
+    }
+    // Chats are locked in id order, as send batches lock them, so that the
+    // two never wait for each other in a circle; the answer keeps the
+    // request's order.
+    QStringList lockOrder = request.chatIds;
+    std::sort(lockOrder.begin(), lockOrder.end());
+    QHash<QString, QList<Message>> copiesByChat;
+    bool clientIdTaken = false;
+    for (const QString &chatId : std::as_const(lockOrder)) {
+        QList<Message> &copies = copiesByChat[chatId];
+        for (const Message &original : std::as_const(originals)) {
+            Message copy;
+            copy.id = newUuid();
+            copy.chatId = chatId;
+            copy.senderId = callerId;
+            copy.sender = caller.value();
+            copy.text = original.text;
+            copy.timestamp = currentTimestamp();
+            if (request.clientId)
+                copy.clientId = copyClientId(*request.clientId, original.id, chatId);
+            // The first author, however many forwards ago.
+            copy.forwardedFrom = original.forwardedFrom.value_or(
+                ForwardedFrom { original.senderId, original.sender.name });
+            if (!assignSeqs(db, copy))
+                return ApiError::internal();
+            Rows rows = db.exec(u"INSERT INTO messages (id, seq, chat_id, chat_seq, sender_id, "
+                                "text, created_at, client_id, forwarded_from_id) "
+                                "VALUES (?, ?, ?, ?, ?, "_s
+                    + MessageRows::textParameter
+                    + u", ?, ?, ?) ON CONFLICT (sender_id, client_id) DO NOTHING "
+                      "RETURNING id"_s,
+                { copy.id, copy.seq, copy.chatId, copy.chatSeq, callerId,
+                    MessageRows::guardedText(copy.text), copy.timestamp,
+                    copy.clientId ? QVariant(*copy.clientId) : QVariant(),
+                    copy.forwardedFrom->senderId });
+            if (!rows.next()) {
+                clientIdTaken = true; // a concurrent retry stored these copies
+                break;
+            }
+            copies.append(std::move(copy));
+        }
+        if (clientIdTaken)
+            break;
+        markSenderRead(db, copies.constLast());
+    }
+    if (clientIdTaken) {
+        transaction.reset(); // rolled back: the concurrent retry's copies stand
+        if (auto replayed = replayedForward(db, callerId, request, originals))
+            return std::move(*replayed);
+        return ApiError::internal();
+    }
+    QList<Message> answer;
+    answer.reserve(qsizetype(request.chatIds.size()) * originals.size());
+    for (const QString &chatId : request.chatIds) {
+        const auto horizon = MessageRows::ReadHorizon::load(db, chatId);
+        for (Message &copy : copiesByChat[chatId]) {
+            copy.isRead = horizon.isRead(copy.senderId, copy.seq);
+            answer.append(std::move(copy));
+        }
+    }
+    transaction->commit();
+    Metrics::global().messagesStored += answer.size();
+    return answer;
 }
 
 } // namespace Messenger::Server::MessageService

@@ -53,4 +53,18 @@ Result<Message> remove(Db &db, const QString &callerId, const QString &messageId
 Result<Message> react(
     Db &db, const QString &callerId, const QString &messageId, const QString &emoji, bool add);
 
+// Copies each message into each chat, as new messages of the caller's with
+// `forwarded_from` the original author (a copy of a copy: the first author),
+// no reply and no reactions; all or nothing, in one transaction. Answers the
+// copies chat by chat in the request's order, each chat's in the originals'
+// seq order. 404 chat_not_found for a target chat the caller is not in (or
+// that does not exist), 404 message_not_found for a message of a chat the
+// caller is not in (or that does not exist), 409 message_deleted for a
+// deleted original. With a client_id each copy gets one derived from it (and
+// the original and the chat): the same request again stores nothing and
+// answers the same copies; 409 client_id_reused for a different forward.
+// The copies reach the target chats' members as `message` events, as sends do.
+Result<QList<Message>> forward(
+    Db &db, const QString &callerId, const ForwardMessagesRequest &request);
+
 } // namespace Messenger::Server::MessageService

@@ -221,6 +221,25 @@ void TestContract::everyRouteAnswersAsDocumented()
     check("PATCH", u"/api/v1/messages/{message_id}"_s,
         http.request("PATCH", u"/api/v1/messages/"_s + messageId,
             body({ { u"text"_s, u"not mine"_s } }), bob.token, json));
+    const QString forward = u"/api/v1/chats/messages/forward"_s;
+    check("POST", forward,
+        http.post(forward,
+            { { u"message_ids"_s, QJsonArray { messageId } },
+                { u"chat_ids"_s, QJsonArray { groupId } } },
+            ann));
+    check("POST", forward,
+        http.post(forward,
+            { { u"message_ids"_s, QJsonArray { messageId, messageId } },
+                { u"chat_ids"_s, QJsonArray { groupId } } },
+            ann));
+    const QString pin = u"/api/v1/chats/{chat_id}/pin"_s;
+    const QString groupPin = u"/api/v1/chats/%1/pin"_s.arg(groupId);
+    check("PUT", pin,
+        http.request("PUT", groupPin, body({ { u"message_id"_s, messageId } }), ann, json));
+    check("PUT", pin,
+        http.request("PUT", groupPin,
+            body({ { u"message_id"_s, u"00000000-0000-4000-8000-000000000000"_s } }), ann, json));
+    check("DELETE", pin, http.request("DELETE", groupPin, {}, ann));
     const QString reactions = u"/api/v1/chats/messages/{message_id}/reactions/{emoji}"_s;
     const QString thumbsUp = u"/api/v1/chats/messages/%1/reactions/%F0%9F%91%8D"_s.arg(messageId);
     check("PUT", reactions, http.request("PUT", thumbsUp, {}, bob.token));

@@ -26,6 +26,7 @@ private Q_SLOTS:
     void replies();
     void search();
     void reactions();
+    void forwardAndPin();
 
 private:
     struct Run
@@ -213,6 +214,12 @@ void TestCli::usageErrors_data()
     QTest::newRow("reply to no message id")
         << QStringList { u"send"_s, chat, u"hi"_s, u"--reply-to"_s, u"12"_s };
     QTest::newRow("react without an emoji") << QStringList { u"react"_s, chat };
+    QTest::newRow("forward without --to") << QStringList { u"forward"_s, chat };
+    QTest::newRow("forward to nothing") << QStringList { u"forward"_s, chat, u"--to"_s };
+    QTest::newRow("forward no message id")
+        << QStringList { u"forward"_s, u"12"_s, u"--to"_s, chat };
+    QTest::newRow("pin without a message") << QStringList { u"pin"_s, chat };
+    QTest::newRow("unpin with a message") << QStringList { u"unpin"_s, chat, chat };
     QTest::newRow("react to no message id") << QStringList { u"react"_s, u"12"_s, u"x"_s };
     QTest::newRow("since negative") << QStringList { u"listen"_s, u"--since"_s, u"-1"_s };
     QTest::newRow("extra argument to chats") << QStringList { u"chats"_s, u"now"_s };
@@ -442,6 +449,66 @@ void TestCli::reactions()
     QCOMPARE(refused.exitCode, 2);
     QCOMPARE(refused.json().object().value(u"code").toString(), u"invalid_emoji"_s);
     QCOMPARE(refused.json().object().value(u"status").toInt(), 422);
+}
+
+// forward copies messages into chats (history says whom from); pin and
+// unpin change the chat's pinned message, which `chats` shows.
+void TestCli::forwardAndPin()
+{
+    const QString server = m_server.url(u"/"_s).toString();
+    const auto kim = m_http->newUser(u"Kim"_s);
+    const auto lou = m_http->newUser(u"Lou"_s);
+    const auto max = m_http->newUser(u"Max"_s);
+    QCOMPARE(
+        cli(u"kim"_s, { u"--server"_s, server, u"login"_s, u"--email"_s, kim.email }, kim.password)
+            .exitCode,
+        0);
+    const QString source = m_http->personalChat(kim.token, lou.id);
+    const QString first = m_http->personalChat(kim.token, max.id);
+    const QString second
+        = m_http
+              ->post(u"/api/v1/chats/group"_s,
+                  { { u"name"_s, u"Crew"_s }, { u"member_ids"_s, QJsonArray { lou.id, max.id } } },
+                  kim.token)
+              .object()
+              .value(u"id")
+              .toString();
+    QStringList ids;
+    for (const QString &text : { u"Plan A"_s, u"Plan B"_s }) {
+        const Reply sent = m_http->post(u"/api/v1/chats/messages"_s,
+            { { u"chat_id"_s, source }, { u"text"_s, text } }, lou.token);
+        COMPARE_STATUS(sent, 200);
+        ids.append(sent.object().value(u"id").toString());
+    }
+
+    const Run forwarded = cli(
+        u"kim"_s, { u"--json"_s, u"forward"_s, ids.at(0), ids.at(1), u"--to"_s, first, second });
+    QVERIFY2(forwarded.exitCode == 0, forwarded.out.constData());
+    const QJsonArray copies = forwarded.json().object().value(u"messages").toArray();
+    QCOMPARE(copies.size(), 4);
+    QCOMPARE(copies.at(3).toObject().value(u"chat_id").toString(), second);
+    QCOMPARE(copies.at(0).toObject().value(u"forwarded_from").toObject().value(u"sender_name"),
+        lou.name);
+
+    const Run history = cli(u"kim"_s, { u"history"_s, first });
+    QVERIFY2(history.exitCode == 0, history.err.constData());
+    QVERIFY2(history.out.contains("(forwarded from Lou)"), history.out.constData());
+    QVERIFY2(history.out.contains("Plan B"), history.out.constData());
+
+    const QString copyId = copies.at(3).toObject().value(u"id").toString();
+    const Run pinned = cli(u"kim"_s, { u"pin"_s, second, copyId });
+    QVERIFY2(pinned.exitCode == 0, pinned.err.constData());
+    const Run chats = cli(u"kim"_s, { u"chats"_s });
+    QVERIFY2(chats.out.contains("pinned: Kim: Plan B"), chats.out.constData());
+    const Run unpinned = cli(u"kim"_s, { u"--json"_s, u"unpin"_s, second });
+    QVERIFY2(unpinned.exitCode == 0, unpinned.out.constData());
+    QVERIFY(unpinned.json().object().value(u"pinned_message").isNull());
+    const Run after = cli(u"kim"_s, { u"chats"_s });
+    QVERIFY2(!after.out.contains("pinned:"), after.out.constData());
+    // A message that is not in the chat: the server refuses, exit 2.
+    const Run refused = cli(
+        u"kim"_s, { u"--json"_s, u"pin"_s, second, u"00000000-0000-4000-8000-000000000000"_s });
+    QCOMPARE(refused.exitCode, 2);
 }
 
 QTEST_GUILESS_MAIN(TestCli)

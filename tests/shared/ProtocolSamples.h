@@ -45,20 +45,26 @@ inline Message message(bool full = true)
         message.replyTo
             = ReplyPreview { repliedToId, bob().id, bob().name, u"Как дела? 🙂"_s, false };
         message.reactions = { { u"👍"_s, 2, true }, { u"🇺🇦"_s, 1, false } };
+        message.forwardedFrom = ForwardedFrom { bob().id, bob().name };
     }
     return message;
+}
+
+inline PinnedMessage pinnedMessage()
+{
+    return { repliedToId, 41, bob().id, bob().name, u"Как дела? 🙂"_s };
 }
 
 inline Chat group()
 {
     return { chatId, u"Команда"_s, ChatType::Group, { alice(), bob() }, alice().id,
-        1795485101000000 };
+        1795485101000000, pinnedMessage() };
 }
 
 inline Chat personal()
 {
     return { chatId, std::nullopt, ChatType::Personal, { alice(), bob() }, std::nullopt,
-        1795485101000000 };
+        1795485101000000, std::nullopt };
 }
 
 // Commands (client → server).
@@ -124,6 +130,11 @@ inline MessageReactions messageReactions()
         { { u"👍"_s, 2, false }, { u"🇺🇦"_s, 1, false } } };
 }
 
+inline ChatPinned chatPinned(bool pinned = true)
+{
+    return { chatId, pinned ? std::optional(pinnedMessage()) : std::nullopt, alice().id };
+}
+
 inline ReadReceipt readReceipt()
 {
     return { chatId, bob().id, messageId, 42 };
@@ -171,6 +182,8 @@ inline QList<Event> storedEvents()
         Event::of(seq++, WsEvents::sessionRevoked, sessionRevoked()),
         Event::of(seq++, WsEvents::userUpdated, bob()),
         Event::of(seq++, WsEvents::messageReactions, messageReactions()),
+        Event::of(seq++, WsEvents::chatPinned, chatPinned()),
+        Event::of(seq++, WsEvents::chatPinned, chatPinned(false)),
     };
 }
 

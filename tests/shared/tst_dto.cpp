@@ -479,6 +479,8 @@ void TestDto::protocolRoundTrip()
     checkEventRoundTrip<SessionRevoked>(events.at(9));
     checkEventRoundTrip<User>(events.at(10));
     checkEventRoundTrip<MessageReactions>(events.at(11));
+    checkEventRoundTrip<ChatPinned>(events.at(12));
+    checkEventRoundTrip<ChatPinned>(events.at(13));
     checkEventRoundTrip<Typing>(Event::of(std::nullopt, WsEvents::typing, S::typingNotice()));
     checkEventRoundTrip<MessageEvent>(
         Event::of(1, WsEvents::message, MessageEvent { S::message(false) }));
