@@ -125,6 +125,7 @@ record("send_empty", "POST", "/api/v1/chats/messages", {"chat_id": personal["id"
 record("send_nul", "POST", "/api/v1/chats/messages", {"chat_id": personal["id"], "text": "a\u0000b"}, A)
 record("send_reply", "POST", "/api/v1/chats/messages", {"chat_id": personal["id"], "text": "И тебе привет!", "reply_to_id": message["id"]}, B)
 record("send_reply_missing", "POST", "/api/v1/chats/messages", {"chat_id": personal["id"], "text": "?", "reply_to_id": str(uuid.uuid4())}, B)
+record("send_mention", "POST", "/api/v1/chats/messages", {"chat_id": personal["id"], "text": "@Bob, look", "mentions": [bob["id"]]}, A)
 for i in range(3):
     call("POST", "/api/v1/chats/messages", {"chat_id": personal["id"], "text": f"message {i + 2}"}, token=B if i % 2 == 0 else A)
 record("chats", "GET", "/api/v1/chats", token=B)
@@ -557,6 +558,20 @@ retry with the same `client_id` returns the first message as always.
 {ex:send_reply}
 
 {ex:send_reply_missing}
+
+### Mentions
+
+Give `mentions`, the ids of the users the text mentions (at most 50; what a
+composer's `@` completion picked). The server keeps those who are members of
+the chat, each once, in the order given, without the sender; other ids are
+dropped, not refused. Every message has `mentions` (`[]` when none), fixed when
+it is sent (an edit keeps them) and empty once it is deleted. Each chat-list
+row has `unread_mentions`: your unread messages (after `last_read_seq`, not
+deleted) that mention you. Clients highlight the `@Name` of mentioned users and
+notify a mention even in a muted chat. The WebSocket `send` takes `mentions`
+too.
+
+{ex:send_mention}
 
 ### History — `GET /api/v1/chats/{chat_id}/history`
 
@@ -1153,6 +1168,20 @@ refresh-токены перестают работать, access-токены п
 {ex:send_reply}
 
 {ex:send_reply_missing}
+
+### Упоминания
+
+Укажите `mentions` — id пользователей, упомянутых в тексте (не больше 50; то,
+что выбрало автодополнение `@` в поле ввода). Сервер оставляет участников чата,
+каждого один раз, в данном порядке, без отправителя; остальные id отбрасываются,
+а не отклоняются. У каждого сообщения есть `mentions` (`[]`, если никого),
+заданные при отправке (правка их не меняет) и пустые после удаления. В каждой
+строке списка чатов есть `unread_mentions` — ваши непрочитанные сообщения
+(после `last_read_seq`, не удалённые) с упоминанием вас. Клиенты выделяют
+`@Имя` упомянутых и уведомляют об упоминании даже в чате без звука. Команда
+WebSocket `send` тоже принимает `mentions`.
+
+{ex:send_mention}
 
 ### История — `GET /api/v1/chats/{chat_id}/history`
 

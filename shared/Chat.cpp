@@ -115,6 +115,7 @@ QJsonObject ChatSummary::toJson() const
     json.insert(u"last_message"_s, lastMessage ? QJsonValue(lastMessage->toJson()) : QJsonValue());
     json.insert(u"unread_count"_s, unreadCount);
     json.insert(u"last_read_seq"_s, lastReadSeq);
+    json.insert(u"unread_mentions"_s, unreadMentions);
     return json;
 }
 
@@ -127,6 +128,7 @@ Parsed<ChatSummary> ChatSummary::fromJson(const QJsonObject &json, const QString
         summary.lastMessage = reader.nested<LastMessage>(u"last_message");
     summary.unreadCount = reader.integer(u"unread_count");
     summary.lastReadSeq = reader.optionalInteger(u"last_read_seq").value_or(0);
+    summary.unreadMentions = reader.optionalInteger(u"unread_mentions").value_or(0);
     if (chat)
         summary.chat = std::move(chat).value();
     else

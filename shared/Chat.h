@@ -50,6 +50,8 @@ struct ChatSummary
     std::optional<LastMessage> lastMessage;
     qint64 unreadCount = 0;
     qint64 lastReadSeq = 0;
+    // Unread messages that mention the caller (`unread_mentions`).
+    qint64 unreadMentions = 0;
 
     QJsonObject toJson() const;
     static Parsed<ChatSummary> fromJson(const QJsonObject &json, const QStringList &location = {});

@@ -33,6 +33,8 @@ inline constexpr int reactionEmojiMax = 32;
 inline constexpr int forwardMessagesMax = 100;
 inline constexpr int forwardChatsMax = 10;
 inline constexpr int forwardCopiesMax = 100;
+// Users a message mentions (`mentions` of a send).
+inline constexpr int mentionsMax = 50;
 inline constexpr int userSearchMax = 50;
 inline constexpr int userSearchDefault = 20;
 // Shorter queries would let anyone list every user a letter at a time.

@@ -12,6 +12,7 @@ namespace {
 const QString replyToKey = u"reply_to"_s;
 const QString reactionsKey = u"reactions"_s;
 const QString forwardedFromKey = u"forwarded_from"_s;
+const QString mentionsKey = u"mentions"_s;
 } // namespace
 
 QJsonObject ForwardedFrom::toJson() const
@@ -117,6 +118,7 @@ QJsonObject Message::toJson() const
     json.insert(reactionsKey, Reaction::listToJson(reactions));
     json.insert(
         forwardedFromKey, forwardedFrom ? QJsonValue(forwardedFrom->toJson()) : QJsonValue());
+    json.insert(mentionsKey, QJsonArray::fromStringList(mentions));
     return json;
 }
 
@@ -159,6 +161,9 @@ Parsed<Message> Message::fromJson(const QJsonObject &json, const QStringList &lo
         message.forwardedFrom = reader.nested<ForwardedFrom>(forwardedFromKey);
     else if (!json.value(forwardedFromKey).isNull() && !json.value(forwardedFromKey).isUndefined())
         reader.object(forwardedFromKey); // records the type error
+    // Absent (an older server): none.
+    if (json.contains(mentionsKey))
+        message.mentions = reader.uuidList(mentionsKey, 0, Limits::mentionsMax);
     return reader.result(std::move(message));
 }
 

@@ -81,6 +81,8 @@ struct Message
     QList<Reaction> reactions;
     // `forwarded_from`: null unless the message is a forwarded copy.
     std::optional<ForwardedFrom> forwardedFrom;
+    // `mentions`: the ids of the members the message mentions, as sent.
+    QStringList mentions;
 
     QJsonObject toJson() const;
     // A Message's JSON (e.g. a stored event's) with `reply_to` replaced.

@@ -46,6 +46,8 @@ QJsonObject SendMessageRequest::toJson() const
         json.insert(u"client_id"_s, *clientId);
     if (replyToId)
         json.insert(u"reply_to_id"_s, *replyToId);
+    if (!mentions.isEmpty())
+        json.insert(u"mentions"_s, QJsonArray::fromStringList(mentions));
     return json;
 }
 
@@ -58,6 +60,9 @@ Parsed<SendMessageRequest> SendMessageRequest::fromJson(
     request.text = reader.string(u"text", 1, Limits::messageTextMax, true);
     request.clientId = reader.optionalUuid(u"client_id");
     request.replyToId = reader.optionalUuid(u"reply_to_id");
+    if (json.contains(u"mentions"))
+        request.mentions = reader.uuidList(u"mentions", 0, Limits::mentionsMax);
+    request.mentions.removeDuplicates(); // a user mentioned twice is mentioned
     return reader.result(std::move(request));
 }
 

@@ -36,6 +36,9 @@ struct SendMessageRequest
     std::optional<QString> clientId;
     // The message this one answers: one of the same chat, not deleted.
     std::optional<QString> replyToId = {};
+    // The members the text mentions (the composer's completions): ids of
+    // the chat's members, distinct; others are dropped by the server.
+    QStringList mentions = {};
 
     QJsonObject toJson() const;
     static Parsed<SendMessageRequest> fromJson(

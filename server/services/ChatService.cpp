@@ -222,17 +222,23 @@ Result<QList<ChatSummary>> listWithLastMessage(Db &db, const QString &callerId)
               "AND um.deleted_at IS NULL), "
               "(SELECT MIN(o.last_read_seq) FROM chat_members o "
               "WHERE o.chat_id = me.chat_id AND o.user_id <> m.sender_id), "
-              "me.chat_id "
+              "me.chat_id, "
+              // Unread messages mentioning the caller (an id is 36 fixed
+              // characters, so a substring match is exact).
+              "(SELECT COUNT(*) FROM messages mm WHERE mm.chat_id = me.chat_id "
+              "AND mm.seq > me.last_read_seq AND mm.deleted_at IS NULL "
+              "AND mm.mentions LIKE ?) "
               "FROM chat_members me JOIN chats c ON c.id = me.chat_id "
               "LEFT JOIN messages m ON m.chat_id = c.id AND m.chat_seq = c.last_chat_seq "
               "LEFT JOIN users u ON u.id = m.sender_id WHERE me.user_id = ?"_s,
-        { callerId });
+        { QString(u'%' + callerId + u'%'), callerId });
     while (rows.next()) {
         ChatSummary summary;
         summary.lastReadSeq = rows.integer(0);
         // Columns 1..12 are MessageRows::columns (all NULL when the chat is empty).
         summary.unreadCount = rows.integer(1 + MessageRows::columnCount);
         const QString chatId = rows.string(3 + MessageRows::columnCount);
+        summary.unreadMentions = rows.integer(4 + MessageRows::columnCount);
         if (!rows.isNull(1)) {
             LastMessage last;
             last.id = rows.string(1);

@@ -47,10 +47,15 @@ std::optional<ReplyPreview> readReply(const Rows &rows, int first)
     return preview;
 }
 
+QVariant storedMentions(const QStringList &mentions)
+{
+    return mentions.isEmpty() ? QVariant() : QVariant(mentions.join(u','));
+}
+
 const QString &selectList()
 {
-    static const QString list
-        = columns.toString() + u", "_s + replyColumns() + u", "_s + forwardedColumns;
+    static const QString list = columns.toString() + u", "_s + replyColumns() + u", "_s
+        + forwardedColumns + u", "_s + mentionColumns;
     return list;
 }
 
@@ -122,6 +127,9 @@ Message read(const Rows &rows)
     if (!rows.isNull(forwarded))
         message.forwardedFrom
             = ForwardedFrom { rows.string(forwarded), rows.string(forwarded + 1) };
+    constexpr int mentions = forwarded + forwardedColumnCount;
+    if (!rows.isNull(mentions))
+        message.mentions = rows.string(mentions).split(u',', Qt::SkipEmptyParts);
     return message;
 }
 

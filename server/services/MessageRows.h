@@ -42,10 +42,17 @@ std::optional<ReplyPreview> readReply(const Rows &rows, int first);
 inline constexpr QStringView forwardedColumns = u"m.forwarded_from_id, fu.name AS forwarded_name";
 inline constexpr int forwardedColumnCount = 2;
 
+// The ids of the members a message mentions, comma-separated (NULL: none).
+inline constexpr QStringView mentionColumns = u"m.mentions";
+inline constexpr int mentionColumnCount = 1;
+// The stored form of `mentions` (NULL when there are none).
+QVariant storedMentions(const QStringList &mentions);
+
 // What message queries select and read() reads: columns, then
-// replyColumns(), then forwardedColumns.
+// replyColumns(), then forwardedColumns, then mentionColumns.
 const QString &selectList();
-inline constexpr int selectCount = columnCount + replyColumnCount + forwardedColumnCount;
+inline constexpr int selectCount
+    = columnCount + replyColumnCount + forwardedColumnCount + mentionColumnCount;
 // FROM messages m with its sender `u`, reply preview `r`, `ru`, and the
 // forwarded copy's first author `fu`.
 const QString &fromMessages();

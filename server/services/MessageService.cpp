@@ -11,6 +11,7 @@
 #include "shared/Limits.h"
 #include "shared/WsEvents.h"
 
+#include <QSet>
 #include <QUuid>
 
 #include <numeric>
@@ -153,6 +154,26 @@ bool assignSeqs(Db &db, Message &message)
     return true;
 }
 
+// The users of `request.mentions` who are members of its chat, in the order
+// sent, without the sender (PostgreSQL's batch does the same in SQL).
+QStringList mentionedMembers(Db &db, const QString &callerId, const SendMessageRequest &request)
+{
+    if (request.mentions.isEmpty())
+        return {};
+    QSet<QString> members;
+    Rows rows = db.exec(
+        u"SELECT user_id FROM chat_members WHERE chat_id = ? AND user_id IN "_s + db.idSetSql(),
+        { request.chatId, ChatAccess::idArray(request.mentions) });
+    while (rows.next())
+        members.insert(rows.string(0));
+    QStringList mentioned;
+    for (const QString &id : request.mentions) {
+        if (id != callerId && members.contains(id) && !mentioned.contains(id))
+            mentioned.append(id);
+    }
+    return mentioned;
+}
+
 // The sender has read everything up to their own message.
 void markSenderRead(Db &db, const Message &message)
 {
@@ -199,20 +220,22 @@ Result<Message> send(Db &db, const QString &callerId, const SendMessageRequest &
                 return target.error();
             message.replyTo = std::move(target).value();
         }
+        message.mentions = mentionedMembers(db, callerId, request);
         if (!assignSeqs(db, message))
             return ApiError::internal();
         bool inserted = false;
         {
             Rows rows
                 = db.exec(u"INSERT INTO messages (id, seq, chat_id, chat_seq, sender_id, text, "
-                          "created_at, client_id, reply_to_id) VALUES (?, ?, ?, ?, ?, "_s
+                          "created_at, client_id, reply_to_id, mentions) VALUES (?, ?, ?, ?, ?, "_s
                         + MessageRows::textParameter
-                        + u", ?, ?, ?) ON CONFLICT (sender_id, client_id) DO NOTHING "
+                        + u", ?, ?, ?, ?) ON CONFLICT (sender_id, client_id) DO NOTHING "
                           "RETURNING id"_s,
                     { message.id, message.seq, message.chatId, message.chatSeq, callerId,
                         MessageRows::guardedText(message.text), message.timestamp,
                         request.clientId ? QVariant(*request.clientId) : QVariant(),
-                        request.replyToId ? QVariant(*request.replyToId) : QVariant() });
+                        request.replyToId ? QVariant(*request.replyToId) : QVariant(),
+                        MessageRows::storedMentions(message.mentions) });
             inserted = rows.next();
         }
         if (inserted) {
@@ -239,7 +262,8 @@ namespace {
 // missing chat, a non-member or a reply to no (or a deleted) message of the
 // chat changes nothing; the row says which it was.
 // Columns: role, email, name, member count, chat_seq, seq, earlier message id,
-// then the reply preview (MessageRows::replyColumns, NULL without a target).
+// the stored mentions, then the reply preview (MessageRows::replyColumns, NULL
+// without a target).
 const QString sendStatement
     = u"WITH prior AS ("
       "  SELECT id FROM messages WHERE sender_id = ? AND client_id = ?), "
@@ -267,21 +291,28 @@ const QString sendStatement
       "  RETURNING last_chat_seq, last_seq), "
       "inserted AS ("
       "  INSERT INTO messages (id, seq, chat_id, chat_seq, sender_id, text,"
-      "    created_at, client_id, reply_to_id)"
+      "    created_at, client_id, reply_to_id, mentions)"
       "  SELECT CAST(? AS uuid), last_seq, CAST(? AS uuid), last_chat_seq,"
       // The text is guarded, see MessageRows::textParameter.
       "    CAST(? AS uuid), substr(CAST(? AS text), 2), CAST(? AS bigint), CAST(? AS uuid),"
-      "    CAST(? AS uuid)"
-      "  FROM bumped RETURNING seq), "
+      "    CAST(? AS uuid),"
+      // The mentioned users who are members (not the sender), in the order sent.
+      "    (SELECT string_agg(CAST(x.id AS text), ',' ORDER BY x.n)"
+      "     FROM unnest(CAST(? AS uuid[])) WITH ORDINALITY AS x(id, n)"
+      "     JOIN chat_members mc ON mc.chat_id = CAST(? AS uuid) AND mc.user_id = x.id"
+      "     WHERE x.id <> CAST(? AS uuid))"
+      "  FROM bumped RETURNING seq, mentions), "
       // The sender has read everything up to their own message.
       "marked AS ("
       "  UPDATE chat_members SET last_read_seq = inserted.seq FROM inserted"
       "  WHERE chat_id = ? AND user_id = ? AND last_read_seq < inserted.seq) "
       "SELECT caller.role, caller.email, caller.name, caller.members,"
-      "  bumped.last_chat_seq, bumped.last_seq, (SELECT id FROM prior), target.* "
+      "  bumped.last_chat_seq, bumped.last_seq, (SELECT id FROM prior),"
+      "  (SELECT mentions FROM inserted), target.* "
       "FROM caller LEFT JOIN bumped ON true LEFT JOIN target ON true"_s.arg(
           MessageRows::replyColumns());
-constexpr int sendTargetColumn = 7;
+constexpr int sendMentionsColumn = 7;
+constexpr int sendTargetColumn = 8;
 
 // What one statement of a batch decided: the answer, or that the client_id
 // was used before (answered after the batch committed).
@@ -301,7 +332,9 @@ Stored storeOne(Db &db, const PendingSend &send)
         { callerId, clientId, replyToId, request.chatId, callerId, callerId, request.chatId,
             request.chatId, replyToId, message.id, request.chatId, callerId,
             MessageRows::guardedText(message.text), message.timestamp, clientId, replyToId,
-            request.chatId, callerId });
+            request.mentions.isEmpty() ? QVariant()
+                                       : QVariant(u"{"_s + request.mentions.join(u',') + u"}"_s),
+            request.chatId, callerId, request.chatId, callerId });
     if (!rows.next())
         return { ApiError::notFound(u"chat_not_found"_s, u"Chat not found"_s) };
     if (!rows.isNull(6))
@@ -325,6 +358,8 @@ Stored storeOne(Db &db, const PendingSend &send)
     message.isRead = rows.integer(3) <= 1;
     message.chatSeq = rows.integer(4);
     message.seq = rows.integer(5);
+    if (!rows.isNull(sendMentionsColumn))
+        message.mentions = rows.string(sendMentionsColumn).split(u',', Qt::SkipEmptyParts);
     return { std::move(message) };
 }
 
@@ -575,7 +610,8 @@ Result<Message> remove(Db &db, const QString &callerId, const QString &messageId
     // A tombstone keeps its place and nothing of its content, what it
     // quoted included.
     tombstone.replyTo.reset();
-    db.exec(u"UPDATE messages SET text = '', deleted_at = ?, reply_to_id = NULL WHERE id = ?"_s,
+    db.exec(u"UPDATE messages SET text = '', deleted_at = ?, reply_to_id = NULL, mentions = NULL "
+            "WHERE id = ?"_s,
         { currentTimestamp(), tombstone.id });
     // Nor any reactions: a tombstone cannot be reacted to, and shows none.
     db.exec(u"DELETE FROM message_reactions WHERE message_id = ?"_s, { tombstone.id });

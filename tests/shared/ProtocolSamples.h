@@ -71,7 +71,8 @@ inline Chat personal()
 inline SendCommand send(bool full = true)
 {
     return { { chatId, u"hello"_s, full ? std::optional(clientId) : std::nullopt,
-        full ? std::optional(repliedToId) : std::nullopt } };
+        full ? std::optional(repliedToId) : std::nullopt,
+        full ? QStringList { alice().id } : QStringList() } };
 }
 
 inline TypingCommand typing(bool full = true)

@@ -456,10 +456,10 @@ void TestDto::protocolRoundTrip()
         QVERIFY2(parsed, qPrintable(QString::fromUtf8(compactJson(command.toJson()))));
         QVERIFY(parsed.value() == command);
     }
-    const auto seedSend
-        = ClientCommand::fromJson({ { u"text"_s, u"hello"_s }, { u"client_id"_s, S::clientId },
-                                      { u"reply_to_id"_s, S::repliedToId } },
-            S::chatId);
+    const auto seedSend = ClientCommand::fromJson(
+        { { u"text"_s, u"hello"_s }, { u"client_id"_s, S::clientId },
+            { u"reply_to_id"_s, S::repliedToId }, { u"mentions"_s, QJsonArray { S::alice().id } } },
+        S::chatId);
     QVERIFY(seedSend);
     QVERIFY(seedSend.value() == ClientCommand { S::send() });
     const auto seedAuth = ClientCommand::fromJson(S::auth().toJson(), S::chatId);
