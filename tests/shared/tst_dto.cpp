@@ -480,6 +480,9 @@ void TestDto::protocolRoundTrip()
     checkEventRoundTrip<User>(events.at(10));
     checkEventRoundTrip<MessageReactions>(events.at(11));
     checkEventRoundTrip<Typing>(Event::of(std::nullopt, WsEvents::typing, S::typingNotice()));
+    checkEventRoundTrip<PresenceList>(Event::of(std::nullopt, WsEvents::presence, S::presence()));
+    checkEventRoundTrip<PresenceList>(
+        Event::of(std::nullopt, WsEvents::presence, S::presence(false)));
     checkEventRoundTrip<MessageEvent>(
         Event::of(1, WsEvents::message, MessageEvent { S::message(false) }));
     // `message` data carries sender_name beside the message.
