@@ -47,6 +47,7 @@ private:
     void react(const QStringList &args, bool add);
     void listen();
     void profile(const QStringList &args);
+    void presence(const QStringList &args);
     void changePassword();
 
     // Runs `then` once a stored session is loaded, or ends with NotSignedIn.
