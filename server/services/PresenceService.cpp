@@ -51,25 +51,45 @@ Result<Heartbeat> heartbeat(Db &db, const QString &instanceId, const QStringList
     qint64 now, qint64 timeoutSeconds)
 {
     Heartbeat beat;
-    Transaction transaction(db);
-    QSet<QString> renewed;
     {
-        Rows rows = db.exec(
-            u"UPDATE presence SET expires_at = ? WHERE instance_id = ? RETURNING user_id"_s,
-            { now + timeoutSeconds, instanceId });
-        while (rows.next())
-            renewed.insert(rows.string(0));
-    }
-    for (const QString &userId : localUsers) {
-        if (!renewed.contains(userId)) {
-            db.exec(upsertSql(), { userId, instanceId, now + timeoutSeconds });
+        // The instance's rows become exactly its online users: renewed,
+        // restored when swept while this heartbeat was late, and removed
+        // when a failed write left one behind.
+        Transaction transaction(db);
+        QSet<QString> renewed;
+        {
+            Rows rows = db.exec(
+                u"UPDATE presence SET expires_at = ? WHERE instance_id = ? RETURNING user_id"_s,
+                { now + timeoutSeconds, instanceId });
+            while (rows.next())
+                renewed.insert(rows.string(0));
+        }
+        for (const QString &userId : localUsers) {
+            if (!renewed.remove(userId)) {
+                db.exec(upsertSql(), { userId, instanceId, now + timeoutSeconds });
+                beat.restored.append(userId);
+            }
+        }
+        for (const QString &userId : std::as_const(renewed)) {
+            db.exec(u"DELETE FROM presence WHERE user_id = ? AND instance_id = ?"_s,
+                { userId, instanceId });
+            db.exec(u"UPDATE users SET last_seen_at = ? WHERE id = ?"_s, { now, userId });
             beat.restored.append(userId);
         }
+        transaction.commit();
     }
+    // Then, apart, the rows of instances that stopped renewing. Rows another
+    // instance is sweeping (or renewing) at the same moment are skipped, so
+    // two sweeps never wait for each other.
+    Transaction transaction(db);
     QList<QPair<QString, qint64>> expired;
     {
-        Rows rows = db.exec(
-            u"DELETE FROM presence WHERE expires_at <= ? RETURNING user_id, expires_at"_s, { now });
+        Rows rows = db.exec(db.isPostgres()
+                ? u"DELETE FROM presence WHERE (user_id, instance_id) IN (SELECT user_id, "
+                  "instance_id FROM presence WHERE expires_at <= ? FOR UPDATE SKIP LOCKED) "
+                  "RETURNING user_id, expires_at"_s
+                : u"DELETE FROM presence WHERE expires_at <= ? RETURNING user_id, expires_at"_s,
+            { now });
         while (rows.next())
             expired.append({ rows.string(0), rows.integer(1) });
     }

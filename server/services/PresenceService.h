@@ -23,14 +23,15 @@ Result<Empty> apply(Db &db, const QString &instanceId, const QList<SocketChange>
 struct Heartbeat
 {
     // Users of this instance whose row was gone (another instance swept it
-    // while our heartbeat was late): inserted again, to be announced.
+    // while our heartbeat was late: inserted again) or left behind (a failed
+    // write: deleted), to be announced.
     QStringList restored;
     // Users whose rows of a dead instance expired now: to be announced.
     QStringList expired;
 };
-// Renews the instance's rows, restores those of `localUsers` that are missing,
-// and deletes every expired row (of any instance; each one once, whichever
-// instance gets to it), the user last seen at its last renewal.
+// Makes the instance's rows those of `localUsers`, renewed; then deletes
+// every expired row (of any instance; each one once, whichever instance gets
+// to it), the user last seen at its last renewal.
 Result<Heartbeat> heartbeat(Db &db, const QString &instanceId, const QStringList &localUsers,
     qint64 now, qint64 timeoutSeconds);
 
