@@ -443,6 +443,8 @@ void ClientSession::endSession(bool forgetLocalData)
     qDeleteAll(m_timelines);
     m_timelines.clear();
     m_chats->resetChats({});
+    for (const PresenceEntry &entry : std::as_const(m_presence))
+        m_chats->setOnline(entry.userId, false); // the next account knows nothing of them
     m_presence.clear();
     m_user = {};
     setState(State::SignedOut);
