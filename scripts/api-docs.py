@@ -252,6 +252,35 @@ record("password", "POST", "/api/v1/users/me/password", {"current_password": "da
 call("POST", "/api/v1/auth/token", {"email": dana_email, "password": "dana's new password", "device_name": "Dana's tablet"})
 record("revoke_others", "POST", "/api/v1/sessions/revoke-others", token=D)
 
+# --- presence: users of their own, so that the examples above keep their frames.
+erin_email, frank_email = f"erin.{run}@example.com", f"frank.{run}@example.com"
+for email, name in ((erin_email, "Erin"), (frank_email, "Frank")):
+    call("POST", "/api/v1/auth/register", {"email": email, "name": name, "password": "correct horse"})
+E = call("POST", "/api/v1/auth/token", {"email": erin_email, "password": "correct horse"})[2]["access_token"]
+F = call("POST", "/api/v1/auth/token", {"email": frank_email, "password": "correct horse"})[2]["access_token"]
+frank_id = call("GET", "/api/v1/users/me", token=F)[2]["id"]
+call("POST", "/api/v1/chats/personal", {"type": "personal", "member_ids": [frank_id]}, E)
+
+
+async def presence_frames():
+    ws_base = BASE.replace("http", "ws", 1)
+    async with websockets.connect(f"{ws_base}/ws/user?token={E}") as erin_socket:
+        json.loads(await erin_socket.recv())
+        async with websockets.connect(f"{ws_base}/ws/user?token={F}") as frank_socket:
+            json.loads(await frank_socket.recv())
+            event = json.loads(await erin_socket.recv())
+            while event.get("type") != "presence":
+                event = json.loads(await erin_socket.recv())
+            frames("ws_presence", [(False, event)])
+            record("presence", "GET", f"/api/v1/presence?user_ids={frank_id},{uuid.uuid4()}", token=E)
+
+asyncio.run(presence_frames())
+record("presence_invalid", "GET", "/api/v1/presence?user_ids=frank", token=E)
+record("privacy_set", "PUT", "/api/v1/users/me/privacy", {"presence_visible": "nobody"}, F)
+record("privacy_invalid", "PUT", "/api/v1/users/me/privacy", {"presence_visible": "friends"}, F)
+record("privacy", "GET", "/api/v1/users/me/privacy", token=F)
+record("presence_hidden", "GET", f"/api/v1/presence?user_ids={frank_id}", token=E)
+
 # --- the documents ------------------------------------------------------------
 # Every `code` an error body or a WebSocket error frame can carry (the ErrorCode
 # schema's enum in openapi.json and asyncapi.json; tst_openapi checks that both
@@ -473,6 +502,54 @@ their first letters; each user may search 30 times at once, then once a second
 {ex:search}
 
 {ex:search_short}
+
+### Presence — `GET /api/v1/presence?user_ids=`, `GET` / `PUT /api/v1/users/me/privacy`
+
+Whether people who share a chat with you are online, and when they were last
+seen. A client reads it once when it connects (and after every reconnect:
+`presence` frames are not stored, not in `/updates`), then follows the
+`presence` frames on `/ws/user`. `user_ids` takes up to 100 comma-separated
+ids; you get an entry only for those who share a chat with you now — unknown
+ids, strangers and yourself are left out, so the answer never tells whether an
+id exists. `last_seen_at` (unix seconds) is null while the user is online, if
+they were never seen, or when they hide it.
+
+{ex:presence}
+
+{ex:presence_invalid}
+
+The rule, with several instances too:
+
+- online means at least one open, authenticated `/ws/user` socket on any
+  instance; a user's last socket closing makes them offline only after
+  `PRESENCE_GRACE` seconds (default 10), so a reload or a reconnect does not
+  flap;
+- each instance renews its users every `PRESENCE_TIMEOUT / 3` seconds; the
+  users of an instance that died count as offline at most `PRESENCE_TIMEOUT +
+  PRESENCE_TIMEOUT / 3 + 1` seconds (default 41) after its last renewal;
+- changes are batched: a watcher gets at most one `presence` frame a second,
+  with every change since the previous one; one user's presence is announced
+  at most once per `PRESENCE_GRACE` seconds (a flapping connection is one
+  change), and only when what watchers see changed;
+- the frames go only to those who share a chat with the user at that moment
+  (someone removed from the chat stops receiving them), never to the user
+  themself.
+
+{ex:ws_presence}
+
+`{"presence_visible": "everyone" | "nobody"}` chooses who sees your presence:
+everyone who shares a chat with you (the default), or nobody. With `nobody`
+others see you `online: false` with `last_seen_at: null` and get no `presence`
+frames about you (one last frame shows you offline), and you see nobody's
+presence either.
+
+{ex:privacy_set}
+
+{ex:privacy_invalid}
+
+{ex:privacy}
+
+{ex:presence_hidden}
 
 ## Chats
 
@@ -822,8 +899,8 @@ Commands: `send` (answered by `ack`, or `error` with the same `client_id`),
 `chat_removed` (you left or were removed), `session_revoked` (one of your
 sessions ended: `{"session_id"}`), `user_updated` (someone who shares a chat
 with you, or you on another device, changed their name: the whole user),
-`typing`; each is
-`{"type", "seq", "data"}` (`typing` has no `seq`: it is not stored). Your own
+`typing`, `presence` (see Presence); each is
+`{"type", "seq", "data"}` (`typing` and `presence` have no `seq`: they are not stored). Your own
 messages come back as `message` events too, after their `ack`.
 
 {ex:ws_user}
@@ -1082,6 +1159,54 @@ refresh-токены перестают работать, access-токены п
 {ex:search}
 
 {ex:search_short}
+
+### Присутствие — `GET /api/v1/presence?user_ids=`, `GET` / `PUT /api/v1/users/me/privacy`
+
+В сети ли люди, с которыми у вас общий чат, и когда их видели последний раз.
+Клиент читает это один раз при подключении (и после каждого переподключения:
+кадры `presence` не хранятся и не попадают в `/updates`), дальше следит за
+кадрами `presence` в `/ws/user`. `user_ids` — до 100 id через запятую; запись
+есть только для тех, у кого с вами общий чат сейчас: неизвестные id, чужие и
+вы сами опускаются, так что ответ не выдаёт, существует ли id.
+`last_seen_at` (секунды unix) — null, пока пользователь в сети, если его не
+видели ни разу или если он это скрыл.
+
+{ex:presence}
+
+{ex:presence_invalid}
+
+Правило, в том числе для нескольких экземпляров сервера:
+
+- в сети — значит, открыт хотя бы один аутентифицированный сокет `/ws/user`
+  на любом экземпляре; после закрытия последнего сокета пользователь уходит
+  из сети только через `PRESENCE_GRACE` секунд (по умолчанию 10), так что
+  перезагрузка страницы или переподключение не мигают;
+- каждый экземпляр продлевает своих пользователей раз в `PRESENCE_TIMEOUT / 3`
+  секунд; пользователи упавшего экземпляра считаются не в сети не позже чем
+  через `PRESENCE_TIMEOUT + PRESENCE_TIMEOUT / 3 + 1` секунд (по умолчанию 41)
+  после его последнего продления;
+- изменения собираются вместе: наблюдатель получает не больше одного кадра
+  `presence` в секунду со всеми изменениями с прошлого; о присутствии одного
+  пользователя объявляется не чаще раза в `PRESENCE_GRACE` секунд (мигающее
+  соединение — одно изменение) и только если видимое изменилось;
+- кадры получают только те, у кого с пользователем общий чат в этот момент
+  (удалённый из чата перестаёт их получать), и никогда он сам.
+
+{ex:ws_presence}
+
+`{"presence_visible": "everyone" | "nobody"}` — кто видит ваше присутствие:
+все, у кого с вами общий чат (по умолчанию), или никто. При `nobody` другие
+видят вас `online: false` с `last_seen_at: null` и не получают кадров
+`presence` о вас (последний кадр показывает вас не в сети), а вы тоже не
+видите ничьего присутствия.
+
+{ex:privacy_set}
+
+{ex:privacy_invalid}
+
+{ex:privacy}
+
+{ex:presence_hidden}
 
 ## Чаты
 
@@ -1434,9 +1559,9 @@ AsyncAPI `GET /asyncapi.json`. Подключайтесь к `/ws/user` (всё 
 добавили вас), `member_left`, `chat_removed` (вы вышли или вас удалили),
 `session_revoked` (одна из ваших сессий завершена: `{"session_id"}`),
 `user_updated` (кто-то из общего с вами чата или вы на другом устройстве
-сменили имя: пользователь целиком), `typing`;
+сменили имя: пользователь целиком), `typing`, `presence` (см. «Присутствие»);
 каждое — `{"type", "seq", "data"}` (у
-`typing` нет `seq`: оно не сохраняется). Ваши собственные сообщения тоже
+`typing` и `presence` нет `seq`: они не сохраняются). Ваши собственные сообщения тоже
 приходят событием `message`, после `ack`.
 
 {ex:ws_user}

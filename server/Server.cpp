@@ -12,6 +12,7 @@
 #include "services/SendQueue.h"
 #include "services/TokenService.h"
 #include "ws/Hub.h"
+#include "ws/PresenceTracker.h"
 #include "ws/WsGateway.h"
 
 #include <QCoreApplication>
@@ -193,6 +194,7 @@ Server::~Server()
     }
     // Sessions before the hub they are registered with.
     m_gateway.reset();
+    m_presence.reset();
 }
 
 bool Server::start(QString *error)
@@ -232,6 +234,11 @@ bool Server::start(QString *error)
         return false;
     m_hub = std::make_unique<Hub>(m_config.wsPingIntervalSeconds);
     connect(m_feed.get(), &EventFeed::updatesReady, m_hub.get(), &Hub::deliver);
+    m_presence = std::make_unique<PresenceTracker>(*m_database,
+        PresenceSettings { m_config.presenceGraceSeconds, m_config.presenceTimeoutSeconds });
+    m_presence->setHub(m_hub.get());
+    connect(m_hub.get(), &Hub::userSocketOpened, m_presence.get(), &PresenceTracker::socketOpened);
+    connect(m_hub.get(), &Hub::userSocketClosed, m_presence.get(), &PresenceTracker::socketClosed);
 
     m_http = std::make_unique<QHttpServer>();
     m_limits = std::make_unique<RateLimits>(m_config.failedLoginRate, m_config.registrationRate,
@@ -256,6 +263,8 @@ bool Server::start(QString *error)
         *m_database, *m_sends, *m_knownUsers, *m_sessions, *m_tokens, *m_hub, *m_feed, wsSettings);
     m_gateway->registerRoutes(*m_http);
     connect(m_api.get(), &HttpApi::committed, m_feed.get(), &EventFeed::poke);
+    connect(m_api.get(), &HttpApi::presenceVisibilityChanged, m_presence.get(),
+        &PresenceTracker::visibilityChanged);
     connect(m_gateway.get(), &WsGateway::committed, m_feed.get(), &EventFeed::poke);
 
     if (settings->backend == Backend::Postgres) {
@@ -271,6 +280,10 @@ bool Server::start(QString *error)
             [this](const QByteArray &frame) { m_cluster->broadcastEphemeral(frame); });
         connect(m_cluster, &ClusterLink::remoteEphemeral, m_gateway.get(),
             &WsGateway::deliverRemoteTyping);
+        connect(m_presence.get(), &PresenceTracker::changesBroadcast, this,
+            [this](const QByteArray &frame) { m_cluster->broadcastEphemeral(frame); });
+        connect(m_cluster, &ClusterLink::remoteEphemeral, m_presence.get(),
+            &PresenceTracker::remoteFrame);
         m_clusterThread->start();
     }
 
@@ -336,6 +349,8 @@ void Server::shutdown()
     qCInfo(lcServer) << "shutting down";
     if (m_listener)
         m_listener->close();
+    // Our users go offline now, not when the presence timeout expires.
+    m_presence->leave();
     // Let database work in flight finish and its answers be written.
     auto waited = std::make_shared<QElapsedTimer>();
     waited->start();

@@ -19,6 +19,7 @@ class EventFeed;
 class HttpApi;
 class HttpConnections;
 class Hub;
+class PresenceTracker;
 class PasswordHasher;
 class SendQueue;
 struct RateLimits;
@@ -56,6 +57,7 @@ private:
     std::unique_ptr<TokenService> m_tokens;
     std::unique_ptr<HttpApi> m_api;
     std::unique_ptr<Hub> m_hub;
+    std::unique_ptr<PresenceTracker> m_presence;
     std::unique_ptr<EventFeed> m_feed;
     std::unique_ptr<RateLimits> m_limits;
     std::unique_ptr<KnownUsers> m_knownUsers;

@@ -629,6 +629,34 @@ Start one with the pencil button.</source>
         <source>Yesterday</source>
         <translation>Вчера</translation>
     </message>
+    <message>
+        <source>online</source>
+        <translation>в сети</translation>
+    </message>
+    <message>
+        <source>last seen recently</source>
+        <translation>был(а) недавно</translation>
+    </message>
+    <message>
+        <source>last seen just now</source>
+        <translation>был(а) только что</translation>
+    </message>
+    <message numerus="yes">
+        <source>last seen %n minute(s) ago</source>
+        <translation><numerusform>был(а) %n минуту назад</numerusform><numerusform>был(а) %n минуты назад</numerusform><numerusform>был(а) %n минут назад</numerusform></translation>
+    </message>
+    <message>
+        <source>last seen today at %1</source>
+        <translation>был(а) сегодня в %1</translation>
+    </message>
+    <message>
+        <source>last seen yesterday at %1</source>
+        <translation>был(а) вчера в %1</translation>
+    </message>
+    <message>
+        <source>last seen %1 at %2</source>
+        <translation>был(а) %1 в %2</translation>
+    </message>
 </context>
 <context>
     <name>Messenger::Client::QuickSwitcher</name>
@@ -701,6 +729,26 @@ Start one with the pencil button.</source>
 </context>
 <context>
     <name>Messenger::Client::SettingsDialog</name>
+    <message>
+        <source>Privacy</source>
+        <translation>Конфиденциальность</translation>
+    </message>
+    <message>
+        <source>Everyone who shares a chat</source>
+        <translation>Все, с кем есть общий чат</translation>
+    </message>
+    <message>
+        <source>Nobody</source>
+        <translation>Никто</translation>
+    </message>
+    <message>
+        <source>With Nobody, you do not see anyone's online status either.</source>
+        <translation>При «Никто» вы тоже не видите, кто в сети.</translation>
+    </message>
+    <message>
+        <source>Show my online status to</source>
+        <translation>Кто видит, что я в сети</translation>
+    </message>
     <message>
         <source>Settings</source>
         <translation>Настройки</translation>

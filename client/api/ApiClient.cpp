@@ -319,6 +319,23 @@ QFuture<ApiResult<QList<User>>> ApiClient::searchUsers(const QString &query, int
         "GET", withQuery(ApiPaths::users.toString(), UserSearchQuery { query, limit }.toQuery()));
 }
 
+QFuture<ApiResult<PresenceList>> ApiClient::presence(const QStringList &userIds)
+{
+    return call<PresenceList>(
+        "GET", withQuery(ApiPaths::presence.toString(), PresenceQuery { userIds }.toQuery()));
+}
+
+QFuture<ApiResult<PrivacySettings>> ApiClient::privacy()
+{
+    return call<PrivacySettings>("GET", ApiPaths::usersMePrivacy.toString());
+}
+
+QFuture<ApiResult<PrivacySettings>> ApiClient::setPrivacy(const PrivacySettings &settings)
+{
+    return call<PrivacySettings>(
+        "PUT", ApiPaths::usersMePrivacy.toString(), QJsonDocument(settings.toJson()));
+}
+
 QFuture<ApiResult<QList<ChatSummary>>> ApiClient::chatsWithLastMessage()
 {
     return call<QList<ChatSummary>>("GET", ApiPaths::chatsWithLastMessage.toString());

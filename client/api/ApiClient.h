@@ -5,6 +5,7 @@
 #include "shared/Chat.h"
 #include "shared/Events.h"
 #include "shared/Operations.h"
+#include "shared/Presence.h"
 #include "shared/Queries.h"
 #include "shared/Requests.h"
 #include "shared/Search.h"
@@ -70,6 +71,12 @@ public:
     QFuture<ApiResult<Empty>> changePassword(
         const QString &currentPassword, const QString &newPassword);
     QFuture<ApiResult<QList<Messenger::User>>> searchUsers(const QString &query, int limit = 20);
+    // Online / last seen of those of `userIds` who share a chat with you
+    // (up to Limits::presenceIdsMax; the others are left out).
+    QFuture<ApiResult<Messenger::PresenceList>> presence(const QStringList &userIds);
+    QFuture<ApiResult<Messenger::PrivacySettings>> privacy();
+    QFuture<ApiResult<Messenger::PrivacySettings>> setPrivacy(
+        const Messenger::PrivacySettings &settings);
 
     QFuture<ApiResult<QList<Messenger::ChatSummary>>> chatsWithLastMessage();
     QFuture<ApiResult<Messenger::Chat>> chat(const QString &chatId);

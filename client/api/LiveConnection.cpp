@@ -433,6 +433,9 @@ void LiveConnection::handleEvent(const Event &event)
     } else if (type == WsEvents::typing) {
         if (const auto typing = payloadOf<Typing>(event))
             Q_EMIT typingReceived(typing->chatId, typing->userId, typing->name);
+    } else if (type == WsEvents::presence) {
+        if (const auto presence = payloadOf<PresenceList>(event))
+            Q_EMIT presenceReceived(*presence);
     }
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "shared/Chat.h"
+#include "shared/Presence.h"
 #include "shared/WsFrames.h"
 
 #include <QDeadlineTimer>
@@ -94,6 +95,9 @@ Q_SIGNALS:
     // profile.
     void userUpdated(const Messenger::User &user);
     void typingReceived(const QString &chatId, const QString &userId, const QString &name);
+    // People who share a chat with the user came online or went offline (not
+    // stored: after a reconnect, read GET /presence again).
+    void presenceReceived(const Messenger::PresenceList &presence);
     // One of the user's sessions ended (this one's socket closes, too).
     void sessionRevoked(const QString &sessionId);
     // The server took a fresh token over the socket: it lasts `expiresIn` s more.

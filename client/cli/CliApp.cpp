@@ -39,6 +39,8 @@ const QString usage
       "  listen [--since SEQ]        live events as JSON lines until interrupted;\n"
       "                              --since first replays the events after SEQ\n"
       "  profile set-name NAME       changes your display name\n"
+      "  presence USER...            online / last seen of people (user ids) who\n"
+      "                              share a chat with you\n"
       "  password                    changes your password (asks for the current\n"
       "                              one, then the new one); signs out your other\n"
       "                              devices, keeps this session\n"
@@ -182,6 +184,8 @@ void CliApp::start(const QStringList &arguments)
         withSession([this] { listen(); });
     else if (command == u"profile"_s)
         withSession([this, args] { profile(args); });
+    else if (command == u"presence"_s)
+        withSession([this, args] { presence(args); });
     else if (command == u"password"_s && !args.isEmpty())
         failUsage(tr("%1 takes no arguments: %2").arg(command, args.join(u' ')));
     else if (command == u"password"_s)
@@ -604,6 +608,43 @@ void CliApp::profile(const QStringList &args)
         if (!user)
             return fail(user.error());
         done(user.value().toJson(), tr("Your name is now %1.").arg(user.value().name));
+    });
+}
+
+void CliApp::presence(const QStringList &args)
+{
+    QStringList ids;
+    for (const QString &arg : args) {
+        const auto id = canonicalUuid(arg);
+        if (!id) {
+            failUsage(tr("presence takes user ids: %1 is not one.").arg(arg));
+            return;
+        }
+        ids.append(*id);
+    }
+    if (ids.isEmpty() || ids.size() > Limits::presenceIdsMax) {
+        failUsage(tr("presence needs 1 to %1 user ids.").arg(Limits::presenceIdsMax));
+        return;
+    }
+    m_api.presence(ids).then(this, [this, ids](const ApiResult<PresenceList> &presence) {
+        if (!presence)
+            return fail(presence.error());
+        QStringList lines;
+        for (const QString &id : ids) {
+            const auto entry
+                = std::find_if(presence.value().users.cbegin(), presence.value().users.cend(),
+                    [&id](const PresenceEntry &candidate) { return candidate.userId == id; });
+            if (entry == presence.value().users.cend())
+                lines.append(tr("%1  unknown (no chat with you)").arg(id));
+            else if (entry->online)
+                lines.append(tr("%1  online").arg(id));
+            else if (entry->lastSeenAt)
+                lines.append(
+                    tr("%1  last seen %2").arg(id, formatTimestamp(*entry->lastSeenAt * 1000000)));
+            else
+                lines.append(tr("%1  offline").arg(id));
+        }
+        done(presence.value().toJson(), lines.join(u'\n'));
     });
 }
 

@@ -51,6 +51,7 @@ private:
     void pin(const QStringList &args, bool pinIt);
     void listen();
     void profile(const QStringList &args);
+    void presence(const QStringList &args);
     void changePassword();
 
     // Runs `then` once a stored session is loaded, or ends with NotSignedIn.

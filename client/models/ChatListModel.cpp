@@ -35,13 +35,11 @@ QVariant ChatListModel::data(const QModelIndex &index, int role) const
     case IsGroupRole:
         return group;
     case AvatarIdRole:
-        if (!group) {
-            for (const User &member : summary.chat.members) {
-                if (member.id != m_userId)
-                    return member.id;
-            }
-        }
+        if (const QString other = otherPersonOf(row); !other.isEmpty())
+            return other;
         return summary.chat.id;
+    case OnlineRole:
+        return !group && m_online.contains(otherPersonOf(row));
     case PreviewRole:
         if (row.pendingCount > 0)
             return QString(row.pendingText).replace(u'\n', u' ');
@@ -97,7 +95,8 @@ QHash<int, QByteArray> ChatListModel::roleNames() const
         { PreviewSenderRole, "previewSender" }, { ActivityTimeRole, "activityTime" },
         { UnreadCountRole, "unreadCount" }, { DraftRole, "draft" }, { TypingRole, "typing" },
         { LastMessageIsMineRole, "lastMessageIsMine" }, { LastMessageReadRole, "lastMessageRead" },
-        { LastMessagePendingRole, "lastMessagePending" }, { MemberCountRole, "memberCount" } });
+        { LastMessagePendingRole, "lastMessagePending" }, { MemberCountRole, "memberCount" },
+        { OnlineRole, "online" } });
     return names;
 }
 
@@ -190,6 +189,31 @@ void ChatListModel::applyMemberLeft(const QString &chatId, const QString &userId
     m_rows[row].summary.chat.members.removeIf(
         [&userId](const User &member) { return member.id == userId; });
     changed(row);
+}
+
+QString ChatListModel::otherPersonOf(const Row &row) const
+{
+    if (row.summary.chat.type == ChatType::Group)
+        return {};
+    for (const User &member : row.summary.chat.members) {
+        if (member.id != m_userId)
+            return member.id;
+    }
+    return {};
+}
+
+void ChatListModel::setOnline(const QString &userId, bool online)
+{
+    if (online == m_online.contains(userId))
+        return;
+    if (online)
+        m_online.insert(userId);
+    else
+        m_online.remove(userId);
+    for (int row = 0; row < m_rows.size(); ++row) {
+        if (otherPersonOf(m_rows.at(row)) == userId)
+            changed(row, { OnlineRole });
+    }
 }
 
 void ChatListModel::applyUserUpdated(const User &user)

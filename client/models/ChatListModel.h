@@ -4,6 +4,7 @@
 
 #include <QAbstractListModel>
 #include <QDeadlineTimer>
+#include <QSet>
 #include <QTimer>
 
 namespace Messenger::Client {
@@ -34,6 +35,8 @@ public:
         // Set only on rows of ChatSearchModel's people section: the person
         // found (no chat with them yet); such rows have no ChatIdRole.
         PersonIdRole,
+        // A personal chat whose other person is online (the avatar's dot).
+        OnlineRole,
     };
     Q_ENUM(Roles)
 
@@ -77,6 +80,8 @@ public:
     // or refused.
     void settlePending(const QString &chatId);
     void showTyping(const QString &chatId, const QString &userId, const QString &name);
+    // Whether `userId` is online (presence), for the personal chat with them.
+    void setOnline(const QString &userId, bool online);
     // How long a typing notice lasts without a fresh one; for notices shown after the call.
     void setTypingLifetime(std::chrono::milliseconds lifetime) { m_typingLifetime = lifetime; }
 
@@ -109,6 +114,8 @@ private:
         qint64 pendingAt = 0; // when it was written, as timestamps are
     };
     QString titleOf(const Row &row) const;
+    // The other person of a personal chat; empty for a group.
+    QString otherPersonOf(const Row &row) const;
     qint64 activityOf(const Row &row) const;
     // Moves the row at `row` up or down to where its activity time belongs.
     void reposition(int row);
@@ -118,6 +125,7 @@ private:
 
     QString m_userId;
     QList<Row> m_rows;
+    QSet<QString> m_online; // users shown online
     QTimer m_typingExpiry;
     // Clients repeat typing every 3 s, so a notice lasts 6 s without a fresh one.
     std::chrono::milliseconds m_typingLifetime { 6000 };

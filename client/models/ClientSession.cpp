@@ -2,6 +2,7 @@
 
 #include "ChatListModel.h"
 #include "MessageModel.h"
+#include "Presentation.h"
 #include "client/api/ApiClient.h"
 #include "client/api/LiveConnection.h"
 #include "client/api/SessionStore.h"
@@ -79,7 +80,8 @@ ClientSession::ClientSession(SessionStore *store, QObject *parent)
             // saved on their own: neither is worth rewriting the chat list.
             const bool transient
                 = !roles.isEmpty() && std::all_of(roles.cbegin(), roles.cend(), [](int role) {
-                      return role == ChatListModel::TypingRole || role == ChatListModel::DraftRole;
+                      return role == ChatListModel::TypingRole || role == ChatListModel::DraftRole
+                          || role == ChatListModel::OnlineRole;
                   });
             if (!transient)
                 chatsChanged();
@@ -89,8 +91,10 @@ ClientSession::ClientSession(SessionStore *store, QObject *parent)
     connect(m_chats, &QAbstractItemModel::rowsMoved, this, chatsChanged);
     connect(m_chats, &QAbstractItemModel::modelReset, this, chatsChanged);
     connect(m_live, &LiveConnection::stateChanged, this, [this](LiveConnection::State state) {
-        if (state == LiveConnection::State::Connected)
+        if (state == LiveConnection::State::Connected) {
             reconcile();
+            fetchPresence();
+        }
     });
 }
 
@@ -439,6 +443,9 @@ void ClientSession::endSession(bool forgetLocalData)
     qDeleteAll(m_timelines);
     m_timelines.clear();
     m_chats->resetChats({});
+    for (const PresenceEntry &entry : std::as_const(m_presence))
+        m_chats->setOnline(entry.userId, false); // the next account knows nothing of them
+    m_presence.clear();
     m_user = {};
     setState(State::SignedOut);
     Q_EMIT signedOut();
@@ -500,6 +507,7 @@ void ClientSession::reloadChats()
             if (MessageModel *model = m_timelines.value(summary.chat.id))
                 describeChatTo(model, summary.chat);
         }
+        fetchPresence();
     });
 }
 
@@ -928,6 +936,96 @@ void ClientSession::connectLive()
             m_chats->showTyping(chatId, userId, name);
             Q_EMIT typingChanged(chatId);
         });
+    connect(m_live, &LiveConnection::presenceReceived, this,
+        [this](const PresenceList &presence) { applyPresence(presence.users); });
+    // New people in the user's chats: their presence is read, not replayed.
+    connect(m_live, &LiveConnection::chatUpdated, this, &ClientSession::fetchPresence);
+    connect(m_live, &LiveConnection::membersAdded, this, &ClientSession::fetchPresence);
+}
+
+void ClientSession::fetchPresence()
+{
+    if (m_presenceFetchQueued)
+        return;
+    m_presenceFetchQueued = true;
+    QTimer::singleShot(0, this, [this] {
+        m_presenceFetchQueued = false;
+        if (m_state != State::SignedIn)
+            return;
+        QStringList people;
+        for (int row = 0; row < m_chats->rowCount(); ++row) {
+            const auto summary
+                = m_chats->summary(m_chats->index(row).data(ChatListModel::ChatIdRole).toString());
+            if (!summary)
+                continue;
+            for (const User &member : summary->chat.members) {
+                if (member.id != m_user.id && !people.contains(member.id))
+                    people.append(member.id);
+            }
+        }
+        for (qsizetype from = 0; from < people.size(); from += Limits::presenceIdsMax) {
+            m_api->presence(people.mid(from, Limits::presenceIdsMax))
+                .then(this, [this](const ApiResult<PresenceList> &presence) {
+                    if (presence)
+                        applyPresence(presence.value().users);
+                });
+        }
+    });
+}
+
+void ClientSession::applyPresence(const QList<PresenceEntry> &entries)
+{
+    QStringList changed;
+    for (const PresenceEntry &entry : entries) {
+        const auto known = m_presence.constFind(entry.userId);
+        if (known != m_presence.constEnd() && *known == entry)
+            continue;
+        m_presence.insert(entry.userId, entry);
+        changed.append(entry.userId);
+        m_chats->setOnline(entry.userId, entry.online);
+    }
+    if (!changed.isEmpty())
+        Q_EMIT presenceChanged(changed);
+}
+
+std::optional<PresenceEntry> ClientSession::presenceOf(const QString &userId) const
+{
+    const auto known = m_presence.constFind(userId);
+    if (known == m_presence.constEnd())
+        return std::nullopt;
+    return *known;
+}
+
+QString ClientSession::presenceText(const QString &chatId) const
+{
+    const int row = m_chats->rowOf(chatId);
+    if (row < 0 || m_chats->index(row).data(ChatListModel::IsGroupRole).toBool())
+        return {};
+    const auto presence
+        = presenceOf(m_chats->index(row).data(ChatListModel::AvatarIdRole).toString());
+    if (!presence)
+        return {};
+    std::optional<QDateTime> lastSeen;
+    if (presence->lastSeenAt)
+        lastSeen = QDateTime::fromSecsSinceEpoch(*presence->lastSeenAt);
+    return Presentation::presence(presence->online, lastSeen, QDateTime::currentDateTime());
+}
+
+QFuture<ApiResult<PrivacySettings>> ClientSession::privacy()
+{
+    return m_api->privacy();
+}
+
+QFuture<ApiResult<PrivacySettings>> ClientSession::setPrivacy(const PrivacySettings &settings)
+{
+    return m_api->setPrivacy(settings).then(this, [this](const ApiResult<PrivacySettings> &saved) {
+        // Hiding your presence hides everyone's from you: read it again.
+        if (saved) {
+            m_presence.clear();
+            fetchPresence();
+        }
+        return saved;
+    });
 }
 
 void ClientSession::fetchChat(const QString &chatId)

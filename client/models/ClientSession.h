@@ -3,6 +3,7 @@
 #include "LocalCache.h"
 #include "client/api/ApiResult.h"
 #include "shared/Chat.h"
+#include "shared/Presence.h"
 #include "shared/User.h"
 
 #include <QFuture>
@@ -92,6 +93,15 @@ public:
     QString draft(const QString &chatId) const;
     // Who is typing in `chatId`, as the timeline header shows it.
     QString typingText(const QString &chatId) const;
+    // What is known of someone's presence (they share a chat with the user).
+    std::optional<Messenger::PresenceEntry> presenceOf(const QString &userId) const;
+    // The header's presence line of a personal chat ("online", "last seen
+    // 5 minutes ago"); empty for groups and while nothing is known.
+    QString presenceText(const QString &chatId) const;
+    // Who sees the user's own presence (Settings → Privacy).
+    QFuture<ApiResult<Messenger::PrivacySettings>> privacy();
+    QFuture<ApiResult<Messenger::PrivacySettings>> setPrivacy(
+        const Messenger::PrivacySettings &settings);
 
     // The user's display name: the answer also updates currentUser() (and
     // emits currentUserChanged) when it succeeds.
@@ -120,6 +130,8 @@ Q_SIGNALS:
     void chatReady(const QString &chatId);
     void chatRemoved(const QString &chatId);
     void typingChanged(const QString &chatId);
+    // What is known of these people's presence changed.
+    void presenceChanged(const QStringList &userIds);
     // Something the user asked for failed; shown briefly, never modal.
     void operationFailed(const QString &message);
 
@@ -160,6 +172,10 @@ private:
     // What a timeline needs to know of its chat (group or not, who the other is).
     void describeChatTo(MessageModel *model, const Messenger::Chat &chat) const;
     void reportFailure(const ApiError &error);
+    // Reads the presence of everyone in the user's chats (on connecting: the
+    // frames are not replayed), soon: calls in a row make one read.
+    void fetchPresence();
+    void applyPresence(const QList<Messenger::PresenceEntry> &entries);
 
     SessionStore *m_store;
     ApiClient *m_api;
@@ -184,6 +200,8 @@ private:
     bool m_chatsChanged = false;
     QTimer m_cacheTimer;
     State m_state = State::SignedOut;
+    QHash<QString, Messenger::PresenceEntry> m_presence;
+    bool m_presenceFetchQueued = false;
     // Which sign-in the answers on their way belong to; cancelSignIn() moves
     // it on so they are dropped.
     quint64 m_signInAttempt = 0;

@@ -49,6 +49,35 @@ QString dateSeparator(const QDate &day, const QDate &today, const QLocale &local
     return locale.toString(day, day.year() == today.year() ? u"d MMMM" : u"d MMMM yyyy");
 }
 
+QString presence(bool online, const std::optional<QDateTime> &lastSeen, const QDateTime &now,
+    const QLocale &locale)
+{
+    if (online)
+        return QCoreApplication::translate("Messenger::Client::Presentation", "online");
+    if (!lastSeen || !lastSeen->isValid())
+        return QCoreApplication::translate("Messenger::Client::Presentation", "last seen recently");
+    const qint64 secondsAgo = std::max<qint64>(0, lastSeen->secsTo(now));
+    if (secondsAgo < 60)
+        return QCoreApplication::translate("Messenger::Client::Presentation", "last seen just now");
+    if (const int minutesAgo = int(secondsAgo / 60); minutesAgo < 60)
+        return QCoreApplication::translate(
+            "Messenger::Client::Presentation", "last seen %n minute(s) ago", nullptr, minutesAgo);
+    const QString time = shortTime(lastSeen->time(), locale);
+    const qint64 daysAgo = lastSeen->date().daysTo(now.date());
+    if (daysAgo == 0)
+        return QCoreApplication::translate(
+            "Messenger::Client::Presentation", "last seen today at %1")
+            .arg(time);
+    if (daysAgo == 1)
+        return QCoreApplication::translate(
+            "Messenger::Client::Presentation", "last seen yesterday at %1")
+            .arg(time);
+    const QString day = locale.toString(lastSeen->date(),
+        lastSeen->date().year() == now.date().year() ? u"d MMMM" : u"d MMMM yyyy");
+    return QCoreApplication::translate("Messenger::Client::Presentation", "last seen %1 at %2")
+        .arg(day, time);
+}
+
 QString initials(const QString &name)
 {
     QString result;

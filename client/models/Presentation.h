@@ -5,6 +5,8 @@
 #include <QLocale>
 #include <QString>
 
+#include <optional>
+
 namespace Messenger::Client {
 
 // How chats and messages look, the same everywhere in the app.
@@ -18,6 +20,13 @@ QString messageTime(const QDateTime &when, const QLocale &locale = {});
 // A date separator in the timeline: "Today", "Yesterday", a weekday within
 // the week, then "24 November" (this year) or "24 November 2025".
 QString dateSeparator(const QDate &day, const QDate &today, const QLocale &locale = {});
+
+// The chat header's presence line: "online", "last seen just now", "last
+// seen 5 minutes ago", "last seen today at 14:02", "last seen yesterday at
+// 14:02", "last seen 24 November at 14:02"; "last seen recently" when the
+// time is unknown (hidden, or never seen).
+QString presence(bool online, const std::optional<QDateTime> &lastSeen, const QDateTime &now,
+    const QLocale &locale = {});
 
 // Up to two letters: the first letters of the first two words.
 QString initials(const QString &name);

@@ -17,6 +17,7 @@ namespace Messenger::Client {
 namespace {
 constexpr int padding = 8;
 constexpr int avatarSize = 46;
+constexpr int onlineDotSize = 13;
 constexpr int focusFrameWidth = 2;
 
 // The first of the people rows carries the "People" caption above it.
@@ -223,10 +224,19 @@ void ChatListDelegate::paint(
         painter->fillRect(rect, Theme::hoverRow);
 
     const QString title = index.data(ChatListModel::TitleRole).toString();
-    Theme::paintAvatar(painter,
-        QRect(rect.left() + padding, rect.top() + (rect.height() - avatarSize) / 2, avatarSize,
-            avatarSize),
-        index.data(ChatListModel::AvatarIdRole).toString(), title);
+    const QRect avatar(rect.left() + padding, rect.top() + (rect.height() - avatarSize) / 2,
+        avatarSize, avatarSize);
+    Theme::paintAvatar(painter, avatar, index.data(ChatListModel::AvatarIdRole).toString(), title);
+    if (index.data(ChatListModel::OnlineRole).toBool()) {
+        // The other person is online: a green dot on the avatar's corner, in
+        // a ring of the row's background so it stands apart from the circle.
+        const QRectF dot(avatar.right() - onlineDotSize + 1, avatar.bottom() - onlineDotSize + 1,
+            onlineDotSize, onlineDotSize);
+        painter->setRenderHint(QPainter::Antialiasing);
+        painter->setPen(QPen(selected ? Theme::selectedRow : QColor(Qt::white), 2));
+        painter->setBrush(Theme::unreadBadge);
+        painter->drawEllipse(dot);
+    }
 
     const QFont base = option.font;
     const QFont titleFont = Theme::withPointSizeDelta(base, 0.5, true);

@@ -34,6 +34,7 @@
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QStatusBar>
+#include <QTimer>
 #include <QToolButton>
 #include <QVBoxLayout>
 
@@ -96,6 +97,12 @@ MainWindow::MainWindow(ClientSession *session, QWidget *parent, TrayController::
         if (chatId == m_chatId)
             updateHeader();
     });
+    connect(m_session, &ClientSession::presenceChanged, this, [this] { updateHeader(); });
+    // "last seen 5 minutes ago" ages by itself.
+    auto *presenceClock = new QTimer(this);
+    presenceClock->setInterval(std::chrono::seconds(30));
+    connect(presenceClock, &QTimer::timeout, this, [this] { updateHeader(); });
+    presenceClock->start();
     connect(m_session, &ClientSession::chatReady, this, &MainWindow::openChat);
     connect(m_session, &ClientSession::chatRemoved, this, [this](const QString &chatId) {
         if (chatId == m_chatId) {
@@ -480,6 +487,7 @@ QWidget *MainWindow::buildChatPanel()
     m_headerTitle->setFont(Theme::withPointSizeDelta(font(), 0.5, true));
     m_headerTitle->setTextFormat(Qt::PlainText);
     m_headerSubtitle = new QLabel(header);
+    m_headerSubtitle->setObjectName(u"headerSubtitle"_s);
     m_headerSubtitle->setTextFormat(Qt::PlainText);
     auto *titles = new QVBoxLayout;
     titles->setSpacing(0);
@@ -686,13 +694,19 @@ void MainWindow::updateHeader()
         = m_session->chats()->index(row).data(ChatListModel::AvatarIdRole).toString();
     m_headerAvatar->setPixmap(avatarPixmap(avatarId, title, 40));
     m_headerTitle->setText(title);
+    // Typing wins over presence, presence over the plain description.
     const QString typing = m_session->typingText(m_chatId);
+    const QString presence = m_session->presenceText(m_chatId);
+    const bool online = m_session->chats()->index(row).data(ChatListModel::OnlineRole).toBool();
     QPalette subtitlePalette = m_headerSubtitle->palette();
-    subtitlePalette.setColor(
-        QPalette::WindowText, typing.isEmpty() ? Theme::textSecondary : Theme::accentText);
+    subtitlePalette.setColor(QPalette::WindowText,
+        typing.isEmpty() && (presence.isEmpty() || !online) ? Theme::textSecondary
+                                                            : Theme::accentText);
     m_headerSubtitle->setPalette(subtitlePalette);
     if (!typing.isEmpty())
         m_headerSubtitle->setText(typing);
+    else if (!presence.isEmpty())
+        m_headerSubtitle->setText(presence);
     else if (summary->chat.type == ChatType::Group)
         m_headerSubtitle->setText(tr("%n member(s)", nullptr, int(summary->chat.members.size())));
     else

@@ -72,6 +72,8 @@ SettingsDialog::SettingsDialog(ClientSession *session, QWidget *parent)
     , m_sessions(new SessionsPanel(session->api(), this))
     , m_signOutOthers(new QPushButton(tr("Sign Out All Other Devices"), this))
     , m_devicesStatus(statusLabel(this))
+    , m_presenceVisibility(new QComboBox(this))
+    , m_privacyStatus(statusLabel(this))
 {
     setWindowTitle(tr("Settings"));
     m_language->addItem(tr("System language"), QString());
@@ -111,6 +113,7 @@ SettingsDialog::SettingsDialog(ClientSession *session, QWidget *parent)
     layout->addLayout(form);
     layout->addWidget(createProfileSection());
     layout->addWidget(createPasswordSection());
+    layout->addWidget(createPrivacySection());
     layout->addWidget(devices, 1);
     layout->addWidget(buttons);
     // Only OK is pressed by Enter (and only outside the text fields).
@@ -119,6 +122,49 @@ SettingsDialog::SettingsDialog(ClientSession *session, QWidget *parent)
     resize(640, 680);
     updateButtons();
     m_sessions->reload();
+}
+
+QWidget *SettingsDialog::createPrivacySection()
+{
+    auto *privacy = new QGroupBox(tr("Privacy"), this);
+    auto *form = new QFormLayout(privacy);
+    m_presenceVisibility->setObjectName(u"presenceVisibility"_s);
+    m_presenceVisibility->addItem(
+        tr("Everyone who shares a chat"), PrivacySettings::everyone.toString());
+    m_presenceVisibility->addItem(tr("Nobody"), PrivacySettings::nobody.toString());
+    m_presenceVisibility->setToolTip(tr("With Nobody, you do not see anyone's online status "
+                                        "either."));
+    // Enabled once the stored choice is known, so it is never overwritten blindly.
+    m_presenceVisibility->setEnabled(false);
+    form->addRow(tr("Show my online status to"), m_presenceVisibility);
+    form->addRow(m_privacyStatus);
+    connect(m_presenceVisibility, &QComboBox::activated, this, &SettingsDialog::savePrivacy);
+    m_session->privacy().then(this, [this](const ApiResult<PrivacySettings> &settings) {
+        if (settings) {
+            m_presenceVisibility->setCurrentIndex(
+                std::max(0, m_presenceVisibility->findData(settings.value().presenceVisible)));
+            m_presenceVisibility->setEnabled(true);
+        } else {
+            showStatus(m_privacyStatus, settings.error().message(), true);
+        }
+        Q_EMIT privacyLoaded(settings.ok());
+    });
+    return privacy;
+}
+
+void SettingsDialog::savePrivacy()
+{
+    m_presenceVisibility->setEnabled(false);
+    const PrivacySettings chosen { m_presenceVisibility->currentData().toString() };
+    m_session->setPrivacy(chosen).then(this, [this](const ApiResult<PrivacySettings> &saved) {
+        m_presenceVisibility->setEnabled(true);
+        if (saved) {
+            showStatus(m_privacyStatus, tr("Saved."), false);
+        } else {
+            showStatus(m_privacyStatus, saved.error().message(), true);
+        }
+        Q_EMIT privacySaved(saved.ok());
+    });
 }
 
 QWidget *SettingsDialog::createProfileSection()

@@ -18,8 +18,8 @@ class ClientSession;
 class SessionsPanel;
 
 // Settings: the UI language and closing to the tray; the profile (display
-// name, password); the devices signed in to the account, one by one or all
-// others at once.
+// name, password); privacy (who sees your online status); the devices signed
+// in to the account, one by one or all others at once.
 class SettingsDialog : public QDialog
 {
     Q_OBJECT
@@ -42,12 +42,18 @@ public:
     QLabel *passwordStatus() const { return m_passwordStatus; }
     QPushButton *signOutOthersButton() const { return m_signOutOthers; }
     QLabel *devicesStatus() const { return m_devicesStatus; }
+    // Who sees the user's online status; stored as soon as it is chosen.
+    QComboBox *presenceVisibility() const { return m_presenceVisibility; }
+    QLabel *privacyStatus() const { return m_privacyStatus; }
 
 Q_SIGNALS:
     // An answer to one of the requests below arrived (tests wait for these).
     void nameSaved(bool ok);
     void passwordChanged(bool ok);
     void otherDevicesSignedOut(bool ok);
+    // The privacy setting was read (loaded) or stored (saved).
+    void privacyLoaded(bool ok);
+    void privacySaved(bool ok);
 
 protected:
     void keyPressEvent(QKeyEvent *event) override;
@@ -55,6 +61,8 @@ protected:
 private:
     QWidget *createProfileSection();
     QWidget *createPasswordSection();
+    QWidget *createPrivacySection();
+    void savePrivacy();
     void showAccount(const Messenger::User &user);
     void saveName();
     void changePassword();
@@ -76,6 +84,8 @@ private:
     SessionsPanel *m_sessions;
     QPushButton *m_signOutOthers;
     QLabel *m_devicesStatus;
+    QComboBox *m_presenceVisibility;
+    QLabel *m_privacyStatus;
     bool m_savingName = false;
     bool m_changingPassword = false;
     bool m_signingOutOthers = false;

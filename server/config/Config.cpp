@@ -172,6 +172,14 @@ const QList<ConfigOption> &Config::options()
         numberOption(u"ws-max-outbound-kib"_s, u"KiB"_s, u"WS_MAX_OUTBOUND_KIB"_s,
             u"Unsent data (KiB) a WebSocket client may have queued before it is dropped"_s,
             &Config::wsMaxOutboundBytes, 16, 1024 * 1024, 1024),
+        numberOption(u"presence-grace"_s, u"seconds"_s, u"PRESENCE_GRACE"_s,
+            u"Seconds a user stays online after their last WebSocket closed (a reload does not "
+            "flap); also the least time between two presence announcements of one user"_s,
+            &Config::presenceGraceSeconds, 0, 3600),
+        numberOption(u"presence-timeout"_s, u"seconds"_s, u"PRESENCE_TIMEOUT"_s,
+            u"Seconds after which the users of an instance that stopped renewing its presence "
+            "(it died) count as offline; renewed every third of it"_s,
+            &Config::presenceTimeoutSeconds, 3, 3600),
         numberOption(u"http-idle-timeout"_s, u"seconds"_s, u"HTTP_IDLE_TIMEOUT"_s,
             u"Seconds an HTTP connection may stay idle (a keep-alive between requests, a client "
             "not reading its answer) before it is closed; 0 never"_s,

@@ -52,6 +52,8 @@ struct Config
     RateLimiter::Rule wsFrameRate { 30, 60 };
     qint64 wsMaxOutboundBytes = 4 * 1024 * 1024;
     int shutdownGraceSeconds = 10;
+    int presenceGraceSeconds = 10;
+    int presenceTimeoutSeconds = 30;
     int httpIdleTimeoutSeconds = 60; // 0: never
     int httpRequestTimeoutSeconds = 10; // a whole request, from its first byte; 0: never
     int httpMaxConnectionsPerAddress = 256;

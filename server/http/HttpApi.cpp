@@ -11,6 +11,7 @@
 #include "security/RateLimiter.h"
 #include "services/ChatService.h"
 #include "services/MessageService.h"
+#include "services/PresenceService.h"
 #include "services/SearchService.h"
 #include "services/SendOutcome.h"
 #include "services/SendQueue.h"
@@ -25,6 +26,7 @@
 #include "shared/Requests.h"
 #include "shared/Validation.h"
 
+#include <QDateTime>
 #include <QFile>
 #include <QHttpServer>
 #include <QHttpServerResponder>
@@ -342,6 +344,26 @@ void HttpApi::addUserRoutes(QHttpServer &server)
         [this](const Request &r) { return changePassword(r); });
     addRoute(server, ApiPaths::users.toString(), Method::Get, auth,
         [this](const Request &r) { return searchUsers(r); });
+    addRoute(
+        server, ApiPaths::usersMePrivacy.toString(), Method::Get, auth, [this](const Request &r) {
+            return respond(
+                m_db.run([user = r.userId](Db &db) { return PresenceService::privacy(db, user); }));
+        });
+    addRoute(
+        server, ApiPaths::usersMePrivacy.toString(), Method::Put, auth, [this](const Request &r) {
+            return withBody<PrivacySettings>(r, [this, user = r.userId](auto body) {
+                return m_db
+                    .run([user, body](
+                             Db &db) { return PresenceService::setPrivacy(db, user, body); })
+                    .then(this, [this, user](const Result<PrivacySettings> &settings) {
+                        if (settings)
+                            Q_EMIT presenceVisibilityChanged(user);
+                        return toReply(settings, 200);
+                    });
+            });
+        });
+    addRoute(server, ApiPaths::presence.toString(), Method::Get, auth,
+        [this](const Request &r) { return presence(r); });
 }
 
 // Chats, and sending and reading messages (under /chats/messages): fixed paths
@@ -769,6 +791,16 @@ QFuture<HttpReply> HttpApi::searchUsers(const Request &request)
         return ready(ApiError::tooManyRequests(u"too_many_searches"_s, *wait));
     return respond(m_db.run([user = request.userId, query = query.value()](
                                 Db &db) { return UserService::search(db, user, query); }));
+}
+
+QFuture<HttpReply> HttpApi::presence(const Request &request)
+{
+    const auto query = PresenceQuery::fromQuery(request.query);
+    if (!query)
+        return ready(ApiError::validation(query.errors()));
+    return respond(m_db.run([user = request.userId, ids = query->userIds](Db &db) {
+        return PresenceService::read(db, user, ids, QDateTime::currentSecsSinceEpoch());
+    }));
 }
 
 QFuture<HttpReply> HttpApi::updates(const Request &request)

@@ -56,6 +56,8 @@ public:
 Q_SIGNALS:
     // A request that changes data succeeded: its updates are in the log.
     void committed();
+    // The user changed who sees their presence (PresenceTracker tells watchers).
+    void presenceVisibilityChanged(const QString &userId);
 
 private:
     using Handler = std::function<QFuture<HttpReply>(const Request &)>;
@@ -95,6 +97,7 @@ private:
     QFuture<HttpReply> changePassword(const Request &request);
     QFuture<HttpReply> history(const Request &request);
     QFuture<HttpReply> searchUsers(const Request &request);
+    QFuture<HttpReply> presence(const Request &request);
     QFuture<HttpReply> searchMessages(const Request &request);
     // A 429 when the user made too many group changes (CHAT_CHANGE_RATE).
     std::optional<ApiError> chatChangeRefused(const QString &userId);

@@ -29,12 +29,17 @@ void Hub::add(WsSession *session)
 {
     m_byUser.insert(session->userId(), session);
     ++Metrics::global().webSocketConnections;
+    if (session->isUserSocket())
+        Q_EMIT userSocketOpened(session->userId());
 }
 
 void Hub::remove(WsSession *session)
 {
-    if (m_byUser.remove(session->userId(), session) > 0)
+    if (m_byUser.remove(session->userId(), session) > 0) {
         --Metrics::global().webSocketConnections;
+        if (session->isUserSocket())
+            Q_EMIT userSocketClosed(session->userId());
+    }
 }
 
 void Hub::sendToUsers(

@@ -30,6 +30,11 @@ public:
     // Closes the sockets of one session of `userId` (it was revoked).
     void closeSession(const QString &userId, const QString &sessionId);
 
+Q_SIGNALS:
+    // An open /ws/user socket of the user joined or left (for presence).
+    void userSocketOpened(const QString &userId);
+    void userSocketClosed(const QString &userId);
+
 public Q_SLOTS:
     void deliver(const QList<Messenger::Server::Update> &updates,
         const QHash<QString, QStringList> &members);

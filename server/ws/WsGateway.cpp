@@ -370,7 +370,9 @@ void WsGateway::deliverRemoteTyping(const QByteArray &frame)
     // Typing is not stored, so it does not travel through the log: another
     // instance passes the frame on and the members are looked up here.
     const Parsed<Event> event = Event::fromJson(parseJson(frame).object());
-    const Parsed<Typing> typing = event ? event->payload<Typing>() : Parsed<Typing>(event.errors());
+    if (!event || event->type != WsEvents::typing)
+        return; // another kind of ephemeral frame (presence) has its own reader
+    const Parsed<Typing> typing = event->payload<Typing>();
     if (!typing)
         return;
     m_db.run([chatId = typing->chatId](Db &db) { return TypingAudience::members(db, chatId); })

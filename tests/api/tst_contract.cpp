@@ -182,6 +182,16 @@ void TestContract::everyRouteAnswersAsDocumented()
                 { u"reply_to_id"_s, u"00000000-0000-4000-8000-000000000000"_s } },
             bob.token));
     check("GET", u"/api/v1/chats"_s, http.get(u"/api/v1/chats"_s, ann));
+    check("GET", u"/api/v1/presence"_s,
+        http.get(u"/api/v1/presence?user_ids=%1,%2"_s.arg(bob.id, carol.id), ann));
+    check("GET", u"/api/v1/presence"_s, http.get(u"/api/v1/presence?user_ids=bob"_s, ann));
+    check("GET", u"/api/v1/users/me/privacy"_s, http.get(u"/api/v1/users/me/privacy"_s, ann));
+    check("PUT", u"/api/v1/users/me/privacy"_s,
+        http.request("PUT", u"/api/v1/users/me/privacy"_s,
+            body({ { u"presence_visible"_s, u"nobody"_s } }), ann, json));
+    check("PUT", u"/api/v1/users/me/privacy"_s,
+        http.request("PUT", u"/api/v1/users/me/privacy"_s,
+            body({ { u"presence_visible"_s, u"friends"_s } }), ann, json));
     check("GET", u"/api/v1/chats/with-last-message"_s,
         http.get(u"/api/v1/chats/with-last-message"_s, ann));
     check("GET", u"/api/v1/chats/{chat_id}"_s, http.get(u"/api/v1/chats/"_s + groupId, ann));

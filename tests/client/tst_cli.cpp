@@ -1,4 +1,5 @@
 #include "TestServer.h"
+#include "WsClient.h"
 
 #include <QJsonArray>
 #include <QProcess>
@@ -27,6 +28,7 @@ private Q_SLOTS:
     void search();
     void reactions();
     void forwardAndPin();
+    void presence();
 
 private:
     struct Run
@@ -509,6 +511,44 @@ void TestCli::forwardAndPin()
     const Run refused = cli(
         u"kim"_s, { u"--json"_s, u"pin"_s, second, u"00000000-0000-4000-8000-000000000000"_s });
     QCOMPARE(refused.exitCode, 2);
+}
+
+void TestCli::presence()
+{
+    const QString server = m_server.url(u"/"_s).toString();
+    const auto max = m_http->newUser(u"Max"_s);
+    const auto noa = m_http->newUser(u"Noa"_s);
+    const auto stranger = m_http->newUser(u"Stranger"_s);
+    QCOMPARE(
+        cli(u"max"_s, { u"--server"_s, server, u"login"_s, u"--email"_s, max.email }, max.password)
+            .exitCode,
+        0);
+    m_http->personalChat(max.token, noa.id);
+    // Noa never connected: offline, never seen; the stranger shares no chat.
+    const Run offline = cli(u"max"_s, { u"presence"_s, noa.id, stranger.id });
+    QVERIFY2(offline.exitCode == 0, offline.err.constData());
+    QVERIFY2(
+        offline.out.contains(u"%1  offline\n"_s.arg(noa.id).toUtf8()), offline.out.constData());
+    QVERIFY2(offline.out.contains(u"%1  unknown (no chat with you)"_s.arg(stranger.id).toUtf8()),
+        offline.out.constData());
+
+    WsClient noaOnline(m_server.webSocketUrl(u"/ws/user"_s, noa.token));
+    QVERIFY(noaOnline.greeted());
+    Run online;
+    const auto seenOnline = [&] {
+        online = cli(u"max"_s, { u"--json"_s, u"presence"_s, noa.id });
+        const QJsonArray users = online.json().object().value(u"users"_s).toArray();
+        return !users.isEmpty() && users.first().toObject().value(u"online"_s).toBool();
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(seenOnline(), 10000);
+    QCOMPARE(online.exitCode, 0);
+    QCOMPARE(online.json().object().value(u"users"_s).toArray().size(), 1);
+    const Run text = cli(u"max"_s, { u"presence"_s, noa.id });
+    QVERIFY2(text.out.contains(u"%1  online"_s.arg(noa.id).toUtf8()), text.out.constData());
+
+    const Run usage = cli(u"max"_s, { u"--json"_s, u"presence"_s, u"noa"_s });
+    QCOMPARE(usage.exitCode, 1);
+    QCOMPARE(cli(u"max"_s, { u"presence"_s }).exitCode, 1);
 }
 
 QTEST_GUILESS_MAIN(TestCli)

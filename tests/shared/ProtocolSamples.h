@@ -1,5 +1,6 @@
 #pragma once
 
+#include "shared/Presence.h"
 #include "shared/WsEvents.h"
 #include "shared/WsFrames.h"
 
@@ -164,6 +165,15 @@ inline SessionRevoked sessionRevoked()
 inline Typing typingNotice()
 {
     return { chatId, bob().id, bob().name };
+}
+
+// One person online, one last seen (full), or nobody (minimal).
+inline PresenceList presence(bool full = true)
+{
+    if (!full)
+        return {};
+    return { { { bob().id, true, std::nullopt },
+        { u"5b0f8f6c-2f53-4d0e-9d4e-6a1f0c3b2d41"_s, false, 1767225600 } } };
 }
 
 // Every stored event type, each in its envelope, seq 50, 51, ...

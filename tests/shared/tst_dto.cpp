@@ -482,6 +482,9 @@ void TestDto::protocolRoundTrip()
     checkEventRoundTrip<ChatPinned>(events.at(12));
     checkEventRoundTrip<ChatPinned>(events.at(13));
     checkEventRoundTrip<Typing>(Event::of(std::nullopt, WsEvents::typing, S::typingNotice()));
+    checkEventRoundTrip<PresenceList>(Event::of(std::nullopt, WsEvents::presence, S::presence()));
+    checkEventRoundTrip<PresenceList>(
+        Event::of(std::nullopt, WsEvents::presence, S::presence(false)));
     checkEventRoundTrip<MessageEvent>(
         Event::of(1, WsEvents::message, MessageEvent { S::message(false) }));
     // `message` data carries sender_name beside the message.

@@ -85,6 +85,9 @@ QList<Frame> protocolFrames()
         { u"typing event"_s, u"TypingEvent"_s, Direction::ServerFrame,
             Event::of(std::nullopt, WsEvents::typing, S::typingNotice()).toJson(),
             Event::of(std::nullopt, WsEvents::typing, S::typingNotice()).toJson() },
+        { u"presence event"_s, u"PresenceEvent"_s, Direction::ServerFrame,
+            Event::of(std::nullopt, WsEvents::presence, S::presence()).toJson(),
+            Event::of(std::nullopt, WsEvents::presence, S::presence(false)).toJson() },
     };
     // The stored events, as the sockets push them: "message" → "MessageEvent".
     QList<Event> minimalEvents = S::storedEvents();

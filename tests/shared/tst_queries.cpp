@@ -1,4 +1,5 @@
 #include "shared/Limits.h"
+#include "shared/Presence.h"
 #include "shared/Queries.h"
 
 #include <QTest>
@@ -14,6 +15,42 @@ class TestQueries : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    void presenceQuery()
+    {
+        const QString bob = u"5b0f8f6c-2f53-4d0e-9d4e-6a1f0c3b2d41"_s;
+        const QString carol = u"0b6e1f55-7d0c-4c39-8e0e-1f0d2a3b4c5d"_s;
+        const auto parsed = PresenceQuery::fromQuery(PresenceQuery { { bob, carol } }.toQuery());
+        QVERIFY(parsed);
+        QCOMPARE(parsed->userIds, QStringList({ bob, carol }));
+        // Upper case and repeats name the same people once.
+        const auto repeated
+            = PresenceQuery::fromQuery(PresenceQuery { { bob.toUpper(), bob, carol } }.toQuery());
+        QVERIFY(repeated);
+        QCOMPARE(repeated->userIds, QStringList({ bob, carol }));
+        QVERIFY(!PresenceQuery::fromQuery(QUrlQuery()));
+        QVERIFY(!PresenceQuery::fromQuery(PresenceQuery { { bob, u"bob"_s } }.toQuery()));
+        QStringList many;
+        for (int i = 0; i <= Limits::presenceIdsMax; ++i)
+            many.append(u"00000000-0000-4000-8000-%1"_s.arg(i, 12, 10, QChar(u'0')));
+        const auto tooMany = PresenceQuery::fromQuery(PresenceQuery { many }.toQuery());
+        QVERIFY(!tooMany);
+        QCOMPARE(tooMany.errors().first().loc, QStringList({ u"query"_s, u"user_ids"_s }));
+        many.removeLast();
+        QVERIFY(PresenceQuery::fromQuery(PresenceQuery { many }.toQuery()));
+    }
+
+    void privacySettings()
+    {
+        for (const QStringView value : { PrivacySettings::everyone, PrivacySettings::nobody }) {
+            const auto parsed
+                = PrivacySettings::fromJson(PrivacySettings { value.toString() }.toJson());
+            QVERIFY(parsed);
+            QCOMPARE(parsed->presenceVisible, value.toString());
+        }
+        QVERIFY(!PrivacySettings::fromJson(PrivacySettings { u"friends"_s }.toJson()));
+        QVERIFY(!PrivacySettings::fromJson(QJsonObject()));
+    }
+
     void historyRoundTrip()
     {
         HistoryQuery query;

@@ -1,0 +1,254 @@
+#include "PresenceTracker.h"
+
+#include "Hub.h"
+#include "db/Database.h"
+#include "shared/Events.h"
+#include "shared/WsEvents.h"
+#include "shared/WsFrames.h"
+
+#include <QDateTime>
+#include <QLoggingCategory>
+
+using namespace Qt::StringLiterals;
+
+Q_LOGGING_CATEGORY(lcPresence, "messenger.server.presence")
+
+namespace Messenger::Server {
+
+namespace {
+// Ids per presence_changed notice: NOTIFY payloads stop at 8000 bytes.
+constexpr qsizetype idsPerNotice = 150;
+// Users per announcement query.
+constexpr qsizetype usersPerQuery = 500;
+// How long what a user's watchers were told is remembered (to skip repeats).
+constexpr qint64 announcedMemoryMs = 10 * 60 * 1000;
+
+qint64 nowMs()
+{
+    return QDateTime::currentMSecsSinceEpoch();
+}
+} // namespace
+
+PresenceTracker::PresenceTracker(Database &database, PresenceSettings settings, QObject *parent)
+    : QObject(parent)
+    , m_db(database)
+    , m_settings(settings)
+    , m_instanceId(newUuid())
+{
+    m_tick.setInterval(1000);
+    connect(&m_tick, &QTimer::timeout, this, &PresenceTracker::tick);
+    m_tick.start();
+}
+
+void PresenceTracker::socketOpened(const QString &userId)
+{
+    if (m_left || m_sockets[userId]++ > 0)
+        return;
+    // Back within the grace period: still online, nothing to store or tell.
+    if (m_offlineAt.remove(userId) > 0)
+        return;
+    m_writes.append({ userId, true });
+    runWrites();
+}
+
+void PresenceTracker::socketClosed(const QString &userId)
+{
+    const auto it = m_sockets.find(userId);
+    if (it == m_sockets.end() || m_left)
+        return;
+    if (--*it > 0)
+        return;
+    m_sockets.erase(it);
+    m_offlineAt.insert(userId, nowMs() + qint64(m_settings.graceSeconds) * 1000);
+}
+
+void PresenceTracker::visibilityChanged(const QString &userId)
+{
+    markChanged({ userId }, true);
+}
+
+void PresenceTracker::remoteFrame(const QByteArray &frame)
+{
+    const Parsed<Event> event = Event::fromJson(parseJson(frame).object());
+    if (!event || event->type != WsEvents::presenceChanged)
+        return;
+    if (const auto changed = event->payload<PresenceChanged>())
+        markChanged(changed->userIds, false);
+}
+
+void PresenceTracker::tick()
+{
+    const qint64 now = nowMs();
+    for (auto it = m_offlineAt.begin(); it != m_offlineAt.end();) {
+        if (it.value() <= now) {
+            m_writes.append({ it.key(), false });
+            it = m_offlineAt.erase(it);
+        } else {
+            ++it;
+        }
+    }
+    const int heartbeatTicks = std::max(1, m_settings.timeoutSeconds / 3);
+    if (++m_ticks % heartbeatTicks == 0)
+        m_heartbeatDue = true;
+    if (m_ticks % 60 == 0) {
+        for (auto it = m_announcedAt.begin(); it != m_announcedAt.end();) {
+            if (it.value() + announcedMemoryMs < now) {
+                m_announced.remove(it.key());
+                it = m_announcedAt.erase(it);
+            } else {
+                ++it;
+            }
+        }
+    }
+    runWrites();
+    announce();
+}
+
+QStringList PresenceTracker::localOnlineUsers() const
+{
+    QStringList users = m_sockets.keys();
+    users.append(m_offlineAt.keys()); // within the grace period: still online
+    return users;
+}
+
+void PresenceTracker::runWrites()
+{
+    // One batch at a time, in order: a user's online and offline rows never
+    // overtake each other, and a reconnect storm is one transaction.
+    if (m_writing || m_left || (m_writes.isEmpty() && !m_heartbeatDue))
+        return;
+    m_writing = true;
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    const qint64 timeout = m_settings.timeoutSeconds;
+    if (!m_writes.isEmpty()) {
+        const QList<PresenceService::SocketChange> writes = std::exchange(m_writes, {});
+        m_db.run([instance = m_instanceId, writes, now, timeout](Db &db) {
+                return PresenceService::apply(db, instance, writes, now, now + timeout);
+            })
+            .then(this, [this, writes](const Result<Empty> &result) {
+                m_writing = false;
+                if (!result) {
+                    // The next heartbeat stores what the local sockets say.
+                    qCWarning(lcPresence) << "storing presence failed:" << result.error().detail;
+                    m_heartbeatDue = true;
+                }
+                QStringList users;
+                for (const auto &write : writes)
+                    users.append(write.userId);
+                markChanged(users, true);
+                runWrites();
+            });
+        return;
+    }
+    m_heartbeatDue = false;
+    m_db.run([instance = m_instanceId, users = localOnlineUsers(), now, timeout](
+                 Db &db) { return PresenceService::heartbeat(db, instance, users, now, timeout); })
+        .then(this, [this](const Result<PresenceService::Heartbeat> &beat) {
+            m_writing = false;
+            if (!beat) {
+                qCWarning(lcPresence) << "presence heartbeat failed:" << beat.error().detail;
+            } else {
+                markChanged(beat.value().restored + beat.value().expired, true);
+            }
+            runWrites();
+        });
+}
+
+void PresenceTracker::markChanged(const QStringList &userIds, bool tellOtherInstances)
+{
+    if (userIds.isEmpty())
+        return;
+    for (const QString &userId : userIds)
+        m_pending.insert(userId);
+    if (!tellOtherInstances)
+        return;
+    for (qsizetype from = 0; from < userIds.size(); from += idsPerNotice) {
+        const PresenceChanged changed { userIds.mid(from, idsPerNotice) };
+        Q_EMIT changesBroadcast(
+            compactJson(Event::of(std::nullopt, WsEvents::presenceChanged, changed).toJson()));
+    }
+}
+
+void PresenceTracker::announce()
+{
+    if (m_querying || m_pending.isEmpty() || !m_hub)
+        return;
+    const qint64 now = nowMs();
+    const qint64 interval = qint64(m_settings.graceSeconds) * 1000;
+    QStringList due;
+    for (auto it = m_pending.begin(); it != m_pending.end() && due.size() < usersPerQuery;) {
+        const auto announced = m_announcedAt.constFind(*it);
+        if (announced == m_announcedAt.constEnd() || *announced + interval <= now) {
+            due.append(*it);
+            it = m_pending.erase(it);
+        } else {
+            ++it;
+        }
+    }
+    if (due.isEmpty())
+        return;
+    m_querying = true;
+    m_db.run([due, now](Db &db) { return PresenceService::subjects(db, due, now / 1000); })
+        .then(this, [this, due](const Result<QList<PresenceService::Subject>> &subjects) {
+            m_querying = false;
+            if (!subjects) {
+                qCWarning(lcPresence) << "reading presence failed:" << subjects.error().detail;
+                for (const QString &userId : due)
+                    m_pending.insert(userId);
+                return;
+            }
+            deliver(subjects.value());
+        });
+}
+
+void PresenceTracker::deliver(const QList<PresenceService::Subject> &subjects)
+{
+    const qint64 now = nowMs();
+    // Each watcher gets one frame with every change they may see; watchers
+    // told the same changes share one serialised frame.
+    QHash<QString, QList<const PresenceEntry *>> byWatcher;
+    for (const PresenceService::Subject &subject : subjects) {
+        const QString &userId = subject.entry.userId;
+        const auto previous = m_announced.constFind(userId);
+        if (previous != m_announced.constEnd() && *previous == subject.entry)
+            continue;
+        m_announced.insert(userId, subject.entry);
+        m_announcedAt.insert(userId, now);
+        for (const QString &watcher : subject.watchers) {
+            if (m_sockets.contains(watcher))
+                byWatcher[watcher].append(&subject.entry);
+        }
+    }
+    QHash<QString, QStringList> watchersByChanges;
+    QHash<QString, QList<const PresenceEntry *>> changesByKey;
+    for (auto it = byWatcher.cbegin(); it != byWatcher.cend(); ++it) {
+        QString key;
+        for (const PresenceEntry *entry : it.value())
+            key += entry->userId;
+        watchersByChanges[key].append(it.key());
+        changesByKey.insert(key, it.value());
+    }
+    for (auto it = watchersByChanges.cbegin(); it != watchersByChanges.cend(); ++it) {
+        PresenceList list;
+        for (const PresenceEntry *entry : changesByKey.value(it.key()))
+            list.users.append(*entry);
+        m_hub->sendToUsers(it.value(),
+            compactJson(Event::of(std::nullopt, WsEvents::presence, list).toJson()), QString());
+    }
+}
+
+void PresenceTracker::leave()
+{
+    if (m_left)
+        return;
+    m_left = true;
+    m_tick.stop();
+    m_db.run([instance = m_instanceId, now = QDateTime::currentSecsSinceEpoch()](
+                 Db &db) { return PresenceService::leave(db, instance, now); })
+        .then(this, [this](const Result<QStringList> &users) {
+            if (users)
+                markChanged(users.value(), true);
+        });
+}
+
+} // namespace Messenger::Server
