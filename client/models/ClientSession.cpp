@@ -648,6 +648,60 @@ void ClientSession::remove(const QString &messageId)
     });
 }
 
+void ClientSession::forward(const QStringList &messageIds, const QStringList &chatIds)
+{
+    if (messageIds.isEmpty() || chatIds.isEmpty())
+        return;
+    // The server takes at most 100 copies (messages × chats) per request.
+    constexpr qsizetype maxCopies = 100;
+    QList<ForwardBatch> batches;
+    for (qsizetype m = 0; m < messageIds.size(); m += maxCopies) {
+        const QStringList messages = messageIds.mid(m, maxCopies);
+        const qsizetype chatsPerBatch = std::max<qsizetype>(1, maxCopies / messages.size());
+        for (qsizetype c = 0; c < chatIds.size(); c += chatsPerBatch)
+            batches.append({ messages, chatIds.mid(c, chatsPerBatch) });
+    }
+    sendForwardBatches(batches, chatIds);
+}
+
+void ClientSession::sendForwardBatches(QList<ForwardBatch> batches, const QStringList &allChatIds)
+{
+    if (batches.isEmpty()) {
+        Q_EMIT forwarded(allChatIds);
+        return;
+    }
+    const ForwardBatch batch = batches.takeFirst();
+    // One after another: the copies keep the messages' order in every chat.
+    m_api->forwardMessages(batch.messageIds, batch.chatIds, newUuid())
+        .then(this, [this, batches, allChatIds](const ApiResult<ForwardedMessages> &result) {
+            if (!result) {
+                Q_EMIT operationFailed(tr("Not forwarded: %1").arg(result.error().message()));
+                return;
+            }
+            sendForwardBatches(batches, allChatIds);
+        });
+}
+
+void ClientSession::setPinnedMessage(const QString &chatId, const QString &messageId)
+{
+    m_api->pinMessage(chatId, messageId.isEmpty() ? std::nullopt : std::optional(messageId))
+        .then(this, [this](const ApiResult<Chat> &chat) {
+            if (!chat) {
+                reportFailure(chat.error());
+                return;
+            }
+            m_chats->applyPinned({ chat.value().id, chat.value().pinnedMessage, m_user.id });
+        });
+}
+
+bool ClientSession::canPin(const QString &chatId) const
+{
+    const auto summary = m_chats->summary(chatId);
+    if (!summary)
+        return false;
+    return summary->chat.type == ChatType::Personal || summary->chat.createdBy == m_user.id;
+}
+
 void ClientSession::markRead(const QString &chatId, qint64 seq)
 {
     MessageModel *model = m_timelines.value(chatId);
@@ -884,6 +938,10 @@ void ClientSession::connectLive()
             fetchChat(renamed.chatId);
         if (MessageModel *model = m_timelines.value(renamed.chatId))
             model->applyRenamed(renamed.name);
+    });
+    connect(m_live, &LiveConnection::chatPinned, this, [this](const ChatPinned &pinned) {
+        if (!m_chats->applyPinned(pinned))
+            fetchChat(pinned.chatId);
     });
     connect(m_live, &LiveConnection::membersAdded, this, [this](const MembersAdded &added) {
         // Being added, the user learns of the chat from this event: fetch it.

@@ -85,6 +85,16 @@ public:
     // operationFailed) when the server refuses it.
     void toggleReaction(const QString &messageId, const QString &emoji);
     void remove(const QString &messageId);
+    // Copies the messages (in the given order) into each of the chats: one
+    // request per at most 100 copies, one after another; forwarded() follows,
+    // or operationFailed() at the first refusal.
+    void forward(const QStringList &messageIds, const QStringList &chatIds);
+    // Pins `messageId` in its chat, or unpins with an empty id; the chat list
+    // keeps the answer (the `chat_pinned` event brings it to other clients).
+    void setPinnedMessage(const QString &chatId, const QString &messageId);
+    // Whether the user may pin or unpin in `chatId`: anyone in a personal
+    // chat, only the owner in a group.
+    bool canPin(const QString &chatId) const;
     // The user has seen everything in `chatId` up to `seq`.
     void markRead(const QString &chatId, qint64 seq);
     void notifyTyping(const QString &chatId);
@@ -120,6 +130,8 @@ Q_SIGNALS:
     void chatReady(const QString &chatId);
     void chatRemoved(const QString &chatId);
     void typingChanged(const QString &chatId);
+    // forward() has put every copy in `chatIds`.
+    void forwarded(const QStringList &chatIds);
     // Something the user asked for failed; shown briefly, never modal.
     void operationFailed(const QString &message);
 
@@ -160,6 +172,12 @@ private:
     // What a timeline needs to know of its chat (group or not, who the other is).
     void describeChatTo(MessageModel *model, const Messenger::Chat &chat) const;
     void reportFailure(const ApiError &error);
+    struct ForwardBatch
+    {
+        QStringList messageIds;
+        QStringList chatIds;
+    };
+    void sendForwardBatches(QList<ForwardBatch> batches, const QStringList &allChatIds);
 
     SessionStore *m_store;
     ApiClient *m_api;
