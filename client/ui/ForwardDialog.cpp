@@ -22,7 +22,11 @@ using namespace Qt::StringLiterals;
 namespace Messenger::Client {
 
 namespace {
-// A chat row with a round check box on its right, filled when the chat is ticked.
+// Where ChatListDelegate puts a row's avatar.
+constexpr int avatarPadding = 8;
+constexpr int avatarSize = 46;
+
+// A chat row, its avatar ringed and checked when the chat is ticked.
 class CheckedChatDelegate : public ChatListDelegate
 {
 public:
@@ -34,34 +38,36 @@ public:
     void paint(QPainter *painter, const QStyleOptionViewItem &option,
         const QModelIndex &index) const override
     {
-        // The highlight is the keyboard's place; the ticks say what is chosen.
+        // The ticks say what is chosen, not the (blue) current row, which the
+        // keyboard moves; ChatListDelegate frames that one.
         QStyleOptionViewItem plain = option;
         plain.state &= ~QStyle::State_Selected;
         ChatListDelegate::paint(painter, plain, index);
         const bool ticked = m_chosen->contains(index.data(ChatListModel::ChatIdRole).toString());
-        constexpr int size = 22;
-        const QRect box(
-            option.rect.right() - size - 14, option.rect.center().y() - size / 2, size, size);
+        if (!ticked)
+            return;
         painter->save();
         painter->setRenderHint(QPainter::Antialiasing);
-        if (option.state & QStyle::State_Selected)
-            painter->fillRect(
-                QRect(option.rect.topLeft(), QSize(3, option.rect.height())), Theme::accent);
-        if (ticked) {
-            painter->setPen(Qt::NoPen);
+        {
+            // As in Telegram's picker: a ring round the avatar and a check on its corner.
+            const QRect avatar(option.rect.left() + avatarPadding,
+                option.rect.top() + (option.rect.height() - avatarSize) / 2, avatarSize,
+                avatarSize);
+            painter->setPen(QPen(Theme::accent, 2));
+            painter->setBrush(Qt::NoBrush);
+            painter->drawEllipse(QRectF(avatar).adjusted(-2, -2, 2, 2));
+            constexpr int badge = 20;
+            const QRect box(avatar.right() - badge + 5, avatar.bottom() - badge + 5, badge, badge);
+            painter->setPen(QPen(Qt::white, 2));
             painter->setBrush(Theme::accent);
             painter->drawEllipse(box);
             QPainterPath tick;
-            tick.moveTo(box.left() + 6, box.center().y() + 1);
-            tick.lineTo(box.left() + 10, box.center().y() + 5);
-            tick.lineTo(box.right() - 5, box.top() + 7);
-            painter->setPen(QPen(Qt::white, 2.2, Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin));
+            tick.moveTo(box.left() + 5.5, box.center().y() + 0.5);
+            tick.lineTo(box.left() + 8.5, box.center().y() + 3.5);
+            tick.lineTo(box.right() - 4.5, box.top() + 6.5);
+            painter->setPen(QPen(Qt::white, 2, Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin));
             painter->setBrush(Qt::NoBrush);
             painter->drawPath(tick);
-        } else {
-            painter->setPen(QPen(Theme::textSecondary, 1.5));
-            painter->setBrush(Qt::white);
-            painter->drawEllipse(box.adjusted(1, 1, -1, -1));
         }
         painter->restore();
     }
