@@ -98,6 +98,17 @@ TimelineView::TimelineView(QWidget *parent)
         });
     connect(selectionModel(), &QItemSelectionModel::selectionChanged, this,
         [this] { Q_EMIT messageSelectionChanged(int(selectedMessageIds().size())); });
+    // A chosen message deleted meanwhile (by its sender, elsewhere) is let go of.
+    connect(m_gate, &QAbstractItemModel::dataChanged, this,
+        [this](const QModelIndex &topLeft, const QModelIndex &bottomRight) {
+            if (!selectionModel()->hasSelection())
+                return;
+            for (int row = topLeft.row(); row <= bottomRight.row(); ++row) {
+                const QModelIndex index = m_gate->index(row, 0);
+                if (selectionModel()->isSelected(index) && !isSelectable(index))
+                    selectionModel()->select(index, QItemSelectionModel::Deselect);
+            }
+        });
     connect(m_gate, &QAbstractItemModel::rowsRemoved, this, &TimelineView::updateOverlays);
     connect(m_gate, &QAbstractItemModel::modelReset, this, &TimelineView::updateOverlays);
     connect(m_gate, &QAbstractItemModel::rowsAboutToBeInserted, this,

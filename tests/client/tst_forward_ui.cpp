@@ -53,6 +53,7 @@ private Q_SLOTS:
     void menuForwardPicksAChatBySearchAndOpensIt();
     void selectionBarForwardsToSeveralChatsInOrder();
     void pickerTakesAtMostTenChats();
+    void aChosenMessageDeletedElsewhereIsLetGo();
     void refusedForwardIsShownInTheStatusBar();
 
 private:
@@ -505,6 +506,36 @@ void TestForwardUi::pickerTakesAtMostTenChats()
     QCOMPARE(picker.chosenChats().size(), 10);
     QVERIFY(picker.toggleRow(0)); // untick one: room again
     QVERIFY(picker.toggleRow(10));
+}
+
+// A chosen message that its sender deletes is no longer chosen: the count
+// drops, and with none left the composer is back.
+void TestForwardUi::aChosenMessageDeletedElsewhereIsLetGo()
+{
+    const auto ann = m_http->newUser(u"Ann Let Go"_s);
+    const auto ben = m_http->newUser(u"Ben Let Go"_s);
+    const QString chatId = m_http->personalChat(ann.token, ben.id);
+    const QString kept = sendAs(ben, chatId, u"Keep me"_s);
+    const QString gone = sendAs(ben, chatId, u"Regret this"_s);
+    SignedIn client = openChatWith(ann, chatId, gone);
+    QVERIFY(client.window);
+    TimelineView *timeline = client.window->timeline();
+    MessageModel *model = client.session->messages(chatId);
+    SelectionBar *bar = client.window->selectionBar();
+    clickRow(timeline, model->rowOfId(kept), Qt::ControlModifier);
+    clickRow(timeline, model->rowOfId(gone), Qt::ControlModifier);
+    QCOMPARE(bar->countLabel()->text(), SelectionBar::tr("%n selected", nullptr, 2));
+
+    COMPARE_STATUS(m_http->request("DELETE", ApiPaths::message(gone), {}, ben.token), 200);
+    QTRY_COMPARE_WITH_TIMEOUT(timeline->selectedMessageIds(), QStringList { kept }, 10000);
+    QCOMPARE(bar->countLabel()->text(), SelectionBar::tr("%n selected", nullptr, 1));
+    clickRow(timeline, model->rowOfId(kept), Qt::ControlModifier);
+    QTRY_VERIFY(!bar->isVisible());
+    QVERIFY(client.window->composer()->isVisible());
+    // No longer choosing: a plain click on the deleted one chooses nothing.
+    clickRow(timeline, model->rowOfId(gone), Qt::NoModifier);
+    QVERIFY(timeline->selectedMessageIds().isEmpty());
+    QVERIFY(!bar->isVisible());
 }
 
 // A message deleted while the picker was open: the server refuses the
