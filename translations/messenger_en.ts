@@ -61,6 +61,10 @@
         <source>Delete %n message(s) for everyone?</source>
         <translation><numerusform>Delete %n message for everyone?</numerusform><numerusform>Delete %n messages for everyone?</numerusform></translation>
     </message>
+    <message numerus="yes">
+        <source>Forward at most %n messages at a time</source>
+        <translation><numerusform>Forward at most %n message at a time</numerusform><numerusform>Forward at most %n messages at a time</numerusform></translation>
+    </message>
 </context>
 <context>
     <name>Messenger::Client::MessageModel</name>

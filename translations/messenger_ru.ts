@@ -556,6 +556,10 @@ Start one with the pencil button.</source>
         <source>Delete %n message(s) for everyone?</source>
         <translation><numerusform>Удалить %n сообщение у всех?</numerusform><numerusform>Удалить %n сообщения у всех?</numerusform><numerusform>Удалить %n сообщений у всех?</numerusform></translation>
     </message>
+    <message numerus="yes">
+        <source>Forward at most %n messages at a time</source>
+        <translation><numerusform>Пересылайте не больше %n сообщения за раз</numerusform><numerusform>Пересылайте не больше %n сообщений за раз</numerusform><numerusform>Пересылайте не больше %n сообщений за раз</numerusform></translation>
+    </message>
 </context>
 <context>
     <name>Messenger::Client::MessageDelegate</name>

@@ -652,33 +652,15 @@ void ClientSession::forward(const QStringList &messageIds, const QStringList &ch
 {
     if (messageIds.isEmpty() || chatIds.isEmpty())
         return;
-    // The server takes at most 100 copies (messages × chats) per request.
-    constexpr qsizetype maxCopies = 100;
-    QList<ForwardBatch> batches;
-    for (qsizetype m = 0; m < messageIds.size(); m += maxCopies) {
-        const QStringList messages = messageIds.mid(m, maxCopies);
-        const qsizetype chatsPerBatch = std::max<qsizetype>(1, maxCopies / messages.size());
-        for (qsizetype c = 0; c < chatIds.size(); c += chatsPerBatch)
-            batches.append({ messages, chatIds.mid(c, chatsPerBatch) });
-    }
-    sendForwardBatches(batches, chatIds);
-}
-
-void ClientSession::sendForwardBatches(QList<ForwardBatch> batches, const QStringList &allChatIds)
-{
-    if (batches.isEmpty()) {
-        Q_EMIT forwarded(allChatIds);
-        return;
-    }
-    const ForwardBatch batch = batches.takeFirst();
-    // One after another: the copies keep the messages' order in every chat.
-    m_api->forwardMessages(batch.messageIds, batch.chatIds, newUuid())
-        .then(this, [this, batches, allChatIds](const ApiResult<ForwardedMessages> &result) {
-            if (!result) {
+    // One request, not several: the server stores all the copies or none, and
+    // each copy counts against the sender's message rate (a second request
+    // right after a big one would be refused for that).
+    m_api->forwardMessages(messageIds, chatIds, newUuid())
+        .then(this, [this, chatIds](const ApiResult<ForwardedMessages> &result) {
+            if (result)
+                Q_EMIT forwarded(chatIds);
+            else
                 Q_EMIT operationFailed(tr("Not forwarded: %1").arg(result.error().message()));
-                return;
-            }
-            sendForwardBatches(batches, allChatIds);
         });
 }
 

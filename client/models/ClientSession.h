@@ -85,9 +85,9 @@ public:
     // operationFailed) when the server refuses it.
     void toggleReaction(const QString &messageId, const QString &emoji);
     void remove(const QString &messageId);
-    // Copies the messages (in the given order) into each of the chats: one
-    // request per at most 100 copies, one after another; forwarded() follows,
-    // or operationFailed() at the first refusal.
+    // Copies the messages into each of the chats in one request (all or
+    // nothing, at most 100 copies: the picker keeps within that);
+    // forwarded() follows, or operationFailed() with the server's reason.
     void forward(const QStringList &messageIds, const QStringList &chatIds);
     // Pins `messageId` in its chat, or unpins with an empty id; the chat list
     // keeps the answer (the `chat_pinned` event brings it to other clients).
@@ -172,12 +172,6 @@ private:
     // What a timeline needs to know of its chat (group or not, who the other is).
     void describeChatTo(MessageModel *model, const Messenger::Chat &chat) const;
     void reportFailure(const ApiError &error);
-    struct ForwardBatch
-    {
-        QStringList messageIds;
-        QStringList chatIds;
-    };
-    void sendForwardBatches(QList<ForwardBatch> batches, const QStringList &allChatIds);
 
     SessionStore *m_store;
     ApiClient *m_api;

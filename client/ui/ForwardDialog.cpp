@@ -81,6 +81,8 @@ ForwardDialog::ForwardDialog(ClientSession *session, int messageCount, QWidget *
     : QDialog(parent)
     , m_results(
           new ChatSearchModel(session->chats(), session->api(), session->currentUser().id, this))
+    , m_maximumChats(
+          std::clamp(maximumCopies / std::max(messageCount, 1), 1, maximumChatsPerForward))
 {
     setWindowTitle(tr("Forward %n message(s)", nullptr, messageCount));
     resize(420, 520);
@@ -138,8 +140,8 @@ bool ForwardDialog::toggleRow(int row)
     if (chatId.isEmpty())
         return false;
     if (!m_chosen.removeOne(chatId)) {
-        if (m_chosen.size() >= maximumChats) {
-            m_summary->setText(tr("At most %n chats at a time", nullptr, maximumChats));
+        if (m_chosen.size() >= m_maximumChats) {
+            m_summary->setText(tr("At most %n chats at a time", nullptr, m_maximumChats));
             return false;
         }
         m_chosen.append(chatId);
@@ -153,7 +155,7 @@ bool ForwardDialog::toggleRow(int row)
 void ForwardDialog::updateSummary()
 {
     m_send->setEnabled(!m_chosen.isEmpty());
-    m_summary->setText(m_chosen.isEmpty() ? tr("Choose up to %n chats", nullptr, maximumChats)
+    m_summary->setText(m_chosen.isEmpty() ? tr("Choose up to %n chats", nullptr, m_maximumChats)
                                           : tr("%n chat(s) chosen", nullptr, int(m_chosen.size())));
 }
 

@@ -14,20 +14,26 @@ class ChatSearchModel;
 class ClientSession;
 
 // Forward: the chats to copy messages into, found by name (the chat list's
-// own search, ChatSearchModel) and ticked with a click, up to
-// maximumChats of them; Send says which.
+// own search, ChatSearchModel) and ticked with a click, up to maximumChats()
+// of them; Send says which.
 class ForwardDialog : public QDialog
 {
     Q_OBJECT
 public:
-    // What one forward request takes (the server's limit).
-    static constexpr int maximumChats = 10;
+    // What one forward request takes (the server's limits): so many chats,
+    // and so many copies (messages × chats).
+    static constexpr int maximumChatsPerForward = 10;
+    static constexpr int maximumCopies = 100;
+    static constexpr int maximumMessages = maximumCopies;
 
     ForwardDialog(ClientSession *session, int messageCount, QWidget *parent = nullptr);
 
     QLineEdit *searchField() const { return m_search; }
     QListView *chatList() const { return m_list; }
     QPushButton *sendButton() const { return m_send; }
+    // How many chats may be ticked: ten, fewer for many messages (30
+    // messages go to at most 3 chats).
+    int maximumChats() const { return m_maximumChats; }
     // The ticked chats, in the order they were ticked.
     QStringList chosenChats() const { return m_chosen; }
     // Ticks (or unticks) the chat in `row` of the list; false past the maximum.
@@ -49,6 +55,7 @@ private:
     QLabel *m_summary;
     QPushButton *m_send;
     QStringList m_chosen;
+    int m_maximumChats;
 };
 
 } // namespace Messenger::Client

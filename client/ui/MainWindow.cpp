@@ -778,6 +778,12 @@ void MainWindow::showForwardDialog(const QStringList &messageIds)
 {
     if (messageIds.isEmpty())
         return;
+    if (messageIds.size() > ForwardDialog::maximumMessages) {
+        statusBar()->showMessage(
+            tr("Forward at most %n messages at a time", nullptr, ForwardDialog::maximumMessages),
+            5000);
+        return;
+    }
     auto *dialog = new ForwardDialog(m_session, int(messageIds.size()), this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(

@@ -487,7 +487,9 @@ void TestForwardUi::selectionBarForwardsToSeveralChatsInOrder()
     QTRY_VERIFY(!client.window->selectionBar()->isVisible());
 }
 
-// One request takes at most ten chats: the eleventh is not ticked.
+// One forward is one request, all or nothing: at most ten chats (the
+// eleventh is not ticked), at most 100 copies (30 messages go to 3 chats at
+// most) and at most 100 messages (more are refused with a word in the status bar).
 void TestForwardUi::pickerTakesAtMostTenChats()
 {
     const auto ann = m_http->newUser(u"Ann Eleven"_s);
@@ -506,6 +508,22 @@ void TestForwardUi::pickerTakesAtMostTenChats()
     QCOMPARE(picker.chosenChats().size(), 10);
     QVERIFY(picker.toggleRow(0)); // untick one: room again
     QVERIFY(picker.toggleRow(10));
+
+    ForwardDialog many(client.session.get(), 30, client.window.get());
+    QCOMPARE(many.maximumChats(), 3);
+    for (int row = 0; row < 3; ++row)
+        QVERIFY(many.toggleRow(row));
+    QVERIFY(!many.toggleRow(3));
+
+    QStringList tooMany;
+    for (int i = 0; i <= ForwardDialog::maximumMessages; ++i)
+        tooMany.append(u"message %1"_s.arg(i));
+    client.window->showForwardDialog(tooMany);
+    QCOMPARE(client.window->statusBar()->currentMessage(),
+        MainWindow::tr("Forward at most %n messages at a time", nullptr, 100));
+    const QList<ForwardDialog *> open = client.window->findChildren<ForwardDialog *>();
+    QVERIFY(
+        std::none_of(open.cbegin(), open.cend(), [](ForwardDialog *d) { return d->isVisible(); }));
 }
 
 // A chosen message that its sender deletes is no longer chosen: the count
