@@ -22,6 +22,25 @@
     </message>
 </context>
 <context>
+    <name>Messenger::Client::ForwardDialog</name>
+    <message numerus="yes">
+        <source>Forward %n message(s)</source>
+        <translation><numerusform>Forward %n message</numerusform><numerusform>Forward %n messages</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>At most %n chats at a time</source>
+        <translation><numerusform>At most %n chat at a time</numerusform><numerusform>At most %n chats at a time</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>Choose up to %n chats</source>
+        <translation><numerusform>Choose up to %n chat</numerusform><numerusform>Choose up to %n chats</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n chat(s) chosen</source>
+        <translation><numerusform>%n chat chosen</numerusform><numerusform>%n chats chosen</numerusform></translation>
+    </message>
+</context>
+<context>
     <name>Messenger::Client::LoginDialog</name>
     <message numerus="yes">
         <source>Use at least %n characters</source>
@@ -33,6 +52,18 @@
     <message numerus="yes">
         <source>%n member(s)</source>
         <translation><numerusform>%n member</numerusform><numerusform>%n members</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>Forwarded to %n chats</source>
+        <translation><numerusform>Forwarded to %n chat</numerusform><numerusform>Forwarded to %n chats</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>Delete %n message(s) for everyone?</source>
+        <translation><numerusform>Delete %n message for everyone?</numerusform><numerusform>Delete %n messages for everyone?</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>Forward at most %n messages at a time</source>
+        <translation><numerusform>Forward at most %n message at a time</numerusform><numerusform>Forward at most %n messages at a time</numerusform></translation>
     </message>
 </context>
 <context>
@@ -59,6 +90,13 @@
     <message numerus="yes">
         <source>%n selected: %1</source>
         <translation><numerusform>%n selected: %1</numerusform><numerusform>%n selected: %1</numerusform></translation>
+    </message>
+</context>
+<context>
+    <name>Messenger::Client::SelectionBar</name>
+    <message numerus="yes">
+        <source>%n selected</source>
+        <translation><numerusform>%n selected</numerusform><numerusform>%n selected</numerusform></translation>
     </message>
 </context>
 <context>

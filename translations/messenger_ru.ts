@@ -149,6 +149,10 @@
         <source>Reaction not saved: %1</source>
         <translation>Реакция не сохранена: %1</translation>
     </message>
+    <message>
+        <source>Not forwarded: %1</source>
+        <translation>Не переслано: %1</translation>
+    </message>
 </context>
 <context>
     <name>Messenger::Client::Composer</name>
@@ -288,6 +292,37 @@
     <message>
         <source>Search failed: %1</source>
         <translation>Поиск не удался: %1</translation>
+    </message>
+</context>
+<context>
+    <name>Messenger::Client::ForwardDialog</name>
+    <message numerus="yes">
+        <source>Forward %n message(s)</source>
+        <translation><numerusform>Переслать %n сообщение</numerusform><numerusform>Переслать %n сообщения</numerusform><numerusform>Переслать %n сообщений</numerusform></translation>
+    </message>
+    <message>
+        <source>Find a chat</source>
+        <translation>Найти чат</translation>
+    </message>
+    <message>
+        <source>Chats</source>
+        <translation>Чаты</translation>
+    </message>
+    <message>
+        <source>Send</source>
+        <translation>Отправить</translation>
+    </message>
+    <message numerus="yes">
+        <source>At most %n chats at a time</source>
+        <translation><numerusform>Не больше %n чата за раз</numerusform><numerusform>Не больше %n чатов за раз</numerusform><numerusform>Не больше %n чатов за раз</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>Choose up to %n chats</source>
+        <translation><numerusform>Выберите до %n чата</numerusform><numerusform>Выберите до %n чатов</numerusform><numerusform>Выберите до %n чатов</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n chat(s) chosen</source>
+        <translation><numerusform>Выбран %n чат</numerusform><numerusform>Выбрано %n чата</numerusform><numerusform>Выбрано %n чатов</numerusform></translation>
     </message>
 </context>
 <context>
@@ -509,6 +544,22 @@ Start one with the pencil button.</source>
         <source>Keyboard Shortcuts</source>
         <translation>Сочетания клавиш</translation>
     </message>
+    <message numerus="yes">
+        <source>Forwarded to %n chats</source>
+        <translation><numerusform>Переслано в %n чат</numerusform><numerusform>Переслано в %n чата</numerusform><numerusform>Переслано в %n чатов</numerusform></translation>
+    </message>
+    <message>
+        <source>Delete Messages</source>
+        <translation>Удаление сообщений</translation>
+    </message>
+    <message numerus="yes">
+        <source>Delete %n message(s) for everyone?</source>
+        <translation><numerusform>Удалить %n сообщение у всех?</numerusform><numerusform>Удалить %n сообщения у всех?</numerusform><numerusform>Удалить %n сообщений у всех?</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>Forward at most %n messages at a time</source>
+        <translation><numerusform>Пересылайте не больше %n сообщения за раз</numerusform><numerusform>Пересылайте не больше %n сообщений за раз</numerusform><numerusform>Пересылайте не больше %n сообщений за раз</numerusform></translation>
+    </message>
 </context>
 <context>
     <name>Messenger::Client::MessageDelegate</name>
@@ -523,6 +574,10 @@ Start one with the pencil button.</source>
     <message>
         <source>Deleted message</source>
         <translation>Удалённое сообщение</translation>
+    </message>
+    <message>
+        <source>Forwarded from %1</source>
+        <translation>Переслано от %1</translation>
     </message>
 </context>
 <context>
@@ -620,6 +675,17 @@ Start one with the pencil button.</source>
     </message>
 </context>
 <context>
+    <name>Messenger::Client::PinnedBanner</name>
+    <message>
+        <source>Pinned message</source>
+        <translation>Закреплённое сообщение</translation>
+    </message>
+    <message>
+        <source>Unpin</source>
+        <translation>Открепить</translation>
+    </message>
+</context>
+<context>
     <name>Messenger::Client::Presentation</name>
     <message>
         <source>Today</source>
@@ -682,6 +748,29 @@ Start one with the pencil button.</source>
     <message>
         <source>React with %1</source>
         <translation>Поставить реакцию %1</translation>
+    </message>
+</context>
+<context>
+    <name>Messenger::Client::SelectionBar</name>
+    <message>
+        <source>Forward</source>
+        <translation>Переслать</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>Копировать</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>Удалить</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Отмена</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n selected</source>
+        <translation><numerusform>Выбрано: %n</numerusform><numerusform>Выбрано: %n</numerusform><numerusform>Выбрано: %n</numerusform></translation>
     </message>
 </context>
 <context>
@@ -887,6 +976,30 @@ Start one with the pencil button.</source>
     <message>
         <source>React…</source>
         <translation>Реакция…</translation>
+    </message>
+    <message>
+        <source>Forward Selected</source>
+        <translation>Переслать выбранные</translation>
+    </message>
+    <message>
+        <source>Forward</source>
+        <translation>Переслать</translation>
+    </message>
+    <message>
+        <source>Unpin</source>
+        <translation>Открепить</translation>
+    </message>
+    <message>
+        <source>Pin</source>
+        <translation>Закрепить</translation>
+    </message>
+    <message>
+        <source>Deselect</source>
+        <translation>Снять выбор</translation>
+    </message>
+    <message>
+        <source>Select</source>
+        <translation>Выбрать</translation>
     </message>
 </context>
 <context>

@@ -415,6 +415,9 @@ void LiveConnection::handleEvent(const Event &event)
     } else if (type == WsEvents::chatRenamed) {
         if (const auto renamed = payloadOf<ChatRenamed>(event))
             Q_EMIT chatRenamed(*renamed);
+    } else if (type == WsEvents::chatPinned) {
+        if (const auto pinned = payloadOf<ChatPinned>(event))
+            Q_EMIT chatPinned(*pinned);
     } else if (type == WsEvents::membersAdded) {
         if (const auto added = payloadOf<MembersAdded>(event))
             Q_EMIT membersAdded(*added);

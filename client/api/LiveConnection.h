@@ -88,6 +88,8 @@ Q_SIGNALS:
     void chatUpdated(const Messenger::Chat &chat);
     // Later group changes carry only what changed.
     void chatRenamed(const Messenger::ChatRenamed &renamed);
+    // A chat's pinned message changed (none: unpinned, or the message was deleted).
+    void chatPinned(const Messenger::ChatPinned &pinned);
     void membersAdded(const Messenger::MembersAdded &added);
     void chatRemoved(const QString &chatId);
     void memberLeft(const QString &chatId, const QString &userId);

@@ -165,6 +165,16 @@ bool ChatListModel::applyRenamed(const ChatRenamed &renamed)
     return true;
 }
 
+bool ChatListModel::applyPinned(const ChatPinned &pinned)
+{
+    const int row = rowOf(pinned.chatId);
+    if (row < 0)
+        return false;
+    m_rows[row].summary.chat.pinnedMessage = pinned.pinnedMessage;
+    changed(row);
+    return true;
+}
+
 bool ChatListModel::applyMembersAdded(const MembersAdded &added)
 {
     const int row = rowOf(added.chatId);

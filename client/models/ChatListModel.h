@@ -56,6 +56,8 @@ public:
     // A group's new name (the `chat_renamed` event); false when the chat is
     // not listed.
     bool applyRenamed(const Messenger::ChatRenamed &renamed);
+    // The chat's pinned message now (none: unpinned); false if the chat is not listed.
+    bool applyPinned(const Messenger::ChatPinned &pinned);
     // Members who joined a group (the `members_added` event); false when the
     // chat is not listed, e.g. when the user is the one added: then the
     // caller fetches the whole chat.

@@ -656,6 +656,42 @@ void ClientSession::remove(const QString &messageId)
     });
 }
 
+void ClientSession::forward(const QStringList &messageIds, const QStringList &chatIds)
+{
+    if (messageIds.isEmpty() || chatIds.isEmpty())
+        return;
+    // One request, not several: the server stores all the copies or none, and
+    // each copy counts against the sender's message rate (a second request
+    // right after a big one would be refused for that).
+    m_api->forwardMessages(messageIds, chatIds, newUuid())
+        .then(this, [this, chatIds](const ApiResult<ForwardedMessages> &result) {
+            if (result)
+                Q_EMIT forwarded(chatIds);
+            else
+                Q_EMIT operationFailed(tr("Not forwarded: %1").arg(result.error().message()));
+        });
+}
+
+void ClientSession::setPinnedMessage(const QString &chatId, const QString &messageId)
+{
+    m_api->pinMessage(chatId, messageId.isEmpty() ? std::nullopt : std::optional(messageId))
+        .then(this, [this](const ApiResult<Chat> &chat) {
+            if (!chat) {
+                reportFailure(chat.error());
+                return;
+            }
+            m_chats->applyPinned({ chat.value().id, chat.value().pinnedMessage, m_user.id });
+        });
+}
+
+bool ClientSession::canPin(const QString &chatId) const
+{
+    const auto summary = m_chats->summary(chatId);
+    if (!summary)
+        return false;
+    return summary->chat.type == ChatType::Personal || summary->chat.createdBy == m_user.id;
+}
+
 void ClientSession::markRead(const QString &chatId, qint64 seq)
 {
     MessageModel *model = m_timelines.value(chatId);
@@ -892,6 +928,10 @@ void ClientSession::connectLive()
             fetchChat(renamed.chatId);
         if (MessageModel *model = m_timelines.value(renamed.chatId))
             model->applyRenamed(renamed.name);
+    });
+    connect(m_live, &LiveConnection::chatPinned, this, [this](const ChatPinned &pinned) {
+        if (!m_chats->applyPinned(pinned))
+            fetchChat(pinned.chatId);
     });
     connect(m_live, &LiveConnection::membersAdded, this, [this](const MembersAdded &added) {
         // Being added, the user learns of the chat from this event: fetch it.

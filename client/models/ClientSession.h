@@ -86,6 +86,16 @@ public:
     // operationFailed) when the server refuses it.
     void toggleReaction(const QString &messageId, const QString &emoji);
     void remove(const QString &messageId);
+    // Copies the messages into each of the chats in one request (all or
+    // nothing, at most 100 copies: the picker keeps within that);
+    // forwarded() follows, or operationFailed() with the server's reason.
+    void forward(const QStringList &messageIds, const QStringList &chatIds);
+    // Pins `messageId` in its chat, or unpins with an empty id; the chat list
+    // keeps the answer (the `chat_pinned` event brings it to other clients).
+    void setPinnedMessage(const QString &chatId, const QString &messageId);
+    // Whether the user may pin or unpin in `chatId`: anyone in a personal
+    // chat, only the owner in a group.
+    bool canPin(const QString &chatId) const;
     // The user has seen everything in `chatId` up to `seq`.
     void markRead(const QString &chatId, qint64 seq);
     void notifyTyping(const QString &chatId);
@@ -132,6 +142,8 @@ Q_SIGNALS:
     void typingChanged(const QString &chatId);
     // What is known of these people's presence changed.
     void presenceChanged(const QStringList &userIds);
+    // forward() has put every copy in `chatIds`.
+    void forwarded(const QStringList &chatIds);
     // Something the user asked for failed; shown briefly, never modal.
     void operationFailed(const QString &message);
 

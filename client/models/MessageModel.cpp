@@ -143,6 +143,9 @@ QVariant MessageModel::data(const QModelIndex &index, int role) const
         return message.replyTo && message.replyTo->deleted;
     case ReactionsRole:
         return QVariant::fromValue(message.deleted ? QList<Reaction>() : message.reactions);
+    case ForwardedFromNameRole:
+        return message.forwardedFrom && !message.deleted ? message.forwardedFrom->senderName
+                                                         : QString();
     default:
         return {};
     }
@@ -160,7 +163,7 @@ QHash<int, QByteArray> MessageModel::roleNames() const
         { UnreadDividerRole, "unreadDivider" }, { ServiceRole, "service" },
         { ReplyToIdRole, "replyToId" }, { ReplySenderNameRole, "replySenderName" },
         { ReplyTextRole, "replyText" }, { ReplyDeletedRole, "replyDeleted" },
-        { ReactionsRole, "reactions" } });
+        { ReactionsRole, "reactions" }, { ForwardedFromNameRole, "forwardedFromName" } });
     return names;
 }
 

@@ -58,6 +58,8 @@ public:
         ReplyDeletedRole,
         // QList<Messenger::Reaction>: the chips under the bubble, in order.
         ReactionsRole,
+        // Who wrote a forwarded copy first ("Forwarded from …"); empty when not forwarded.
+        ForwardedFromNameRole,
     };
     Q_ENUM(Roles)
     enum class Delivery { Pending, Failed, Sent, Read };

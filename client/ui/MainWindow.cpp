@@ -6,8 +6,11 @@
 #include "Confirm.h"
 #include "ConnectionBanner.h"
 #include "FindBar.h"
+#include "ForwardDialog.h"
 #include "NewChatDialog.h"
+#include "PinnedBanner.h"
 #include "QuickSwitcher.h"
+#include "SelectionBar.h"
 #include "Theme.h"
 #include "TimelineView.h"
 #include "client/models/ChatListModel.h"
@@ -18,6 +21,7 @@
 #include "shared/Queries.h"
 
 #include <QApplication>
+#include <QClipboard>
 #include <QCloseEvent>
 #include <QDialog>
 #include <QDialogButtonBox>
@@ -93,6 +97,7 @@ MainWindow::MainWindow(ClientSession *session, QWidget *parent, TrayController::
     ChatListModel *chats = m_session->chats();
     connect(chats, &ChatListModel::unreadTotalChanged, this, &MainWindow::updateWindowTitle);
     connect(chats, &QAbstractItemModel::dataChanged, this, [this] { updateHeader(); });
+    connect(chats, &QAbstractItemModel::dataChanged, this, &MainWindow::updatePinned);
     connect(m_session, &ClientSession::typingChanged, this, [this](const QString &chatId) {
         if (chatId == m_chatId)
             updateHeader();
@@ -113,6 +118,14 @@ MainWindow::MainWindow(ClientSession *session, QWidget *parent, TrayController::
     });
     connect(m_session, &ClientSession::operationFailed, this,
         [this](const QString &message) { statusBar()->showMessage(message, 5000); });
+    // As Telegram does: forwarded to one chat, that chat opens.
+    connect(m_session, &ClientSession::forwarded, this, [this](const QStringList &chatIds) {
+        if (chatIds.size() == 1)
+            openChat(chatIds.constFirst());
+        else
+            statusBar()->showMessage(
+                tr("Forwarded to %n chats", nullptr, int(chatIds.size())), 5000);
+    });
     updateWindowTitle();
     restoreLayout();
     bindShortcuts();
@@ -239,6 +252,10 @@ void MainWindow::keyPressEvent(QKeyEvent *event)
     // Esc that no child took (the composer cancels an edit, the search field
     // clears itself) closes the chat info. A window-wide QShortcut for Esc
     // would compete with theirs and leave the key ambiguous.
+    if (event->key() == Qt::Key_Escape && !m_timeline->selectedMessageIds().isEmpty()) {
+        m_timeline->clearMessageSelection();
+        return;
+    }
     if (event->key() == Qt::Key_Escape && m_infoButton->isChecked()) {
         m_infoButton->setChecked(false);
         return;
@@ -500,6 +517,8 @@ QWidget *MainWindow::buildChatPanel()
     headerLayout->addLayout(titles, 1);
     headerLayout->addWidget(m_infoButton);
     layout->addWidget(header);
+    m_pinnedBanner = new PinnedBanner(chat);
+    layout->addWidget(m_pinnedBanner);
 
     m_findBar = new FindBar(m_session->api(), chat);
     layout->addWidget(m_findBar);
@@ -508,6 +527,8 @@ QWidget *MainWindow::buildChatPanel()
     layout->addWidget(m_timeline, 1);
     m_composer = new Composer(chat);
     layout->addWidget(m_composer);
+    m_selectionBar = new SelectionBar(chat);
+    layout->addWidget(m_selectionBar);
     pageLayout->addWidget(chat, 1);
 
     m_info = new ChatInfoPanel(m_session, page);
@@ -552,6 +573,24 @@ QWidget *MainWindow::buildChatPanel()
             m_composer->focusInput();
         });
     connect(m_timeline, &TimelineView::visibleMessagesChanged, this, &MainWindow::scheduleMarkRead);
+    connect(m_timeline, &TimelineView::forwardRequested, this, &MainWindow::showForwardDialog);
+    connect(m_timeline, &TimelineView::pinRequested, this,
+        [this](const QString &messageId) { m_session->setPinnedMessage(m_chatId, messageId); });
+    connect(
+        m_timeline, &TimelineView::messageSelectionChanged, this, &MainWindow::updateSelectionBar);
+    connect(m_selectionBar, &SelectionBar::forwardRequested, this,
+        [this] { showForwardDialog(m_timeline->selectedMessageIds()); });
+    connect(m_selectionBar, &SelectionBar::copyRequested, this, [this] {
+        QApplication::clipboard()->setText(m_timeline->selectedMessagesText());
+        m_timeline->clearMessageSelection();
+    });
+    connect(
+        m_selectionBar, &SelectionBar::deleteRequested, this, &MainWindow::deleteSelectedMessages);
+    connect(m_selectionBar, &SelectionBar::cancelRequested, m_timeline,
+        &TimelineView::clearMessageSelection);
+    connect(m_pinnedBanner, &PinnedBanner::clicked, m_timeline, &TimelineView::showMessage);
+    connect(m_pinnedBanner, &PinnedBanner::unpinRequested, this,
+        [this] { m_session->setPinnedMessage(m_chatId, {}); });
     connect(
         m_findBar, &FindBar::hitChosen, m_timeline, [this](const QString &messageId, qint64 seq) {
             m_timeline->setMarkedWords(
@@ -621,6 +660,7 @@ void MainWindow::showChat(const QString &chatId, const QString &messageId, qint6
     m_composer->setText(m_session->draft(chatId));
     m_composer->focusInput();
     m_info->setChat(chatId);
+    updatePinned();
     const QModelIndex index = m_results->indexOfChat(chatId);
     if (index.isValid() && m_chatList->currentIndex() != index) {
         const QSignalBlocker quiet(m_chatList->selectionModel());
@@ -711,6 +751,62 @@ void MainWindow::updateHeader()
         m_headerSubtitle->setText(tr("%n member(s)", nullptr, int(summary->chat.members.size())));
     else
         m_headerSubtitle->setText(tr("personal chat"));
+}
+
+void MainWindow::updatePinned()
+{
+    const auto summary = m_chatId.isEmpty() ? std::nullopt : m_session->chats()->summary(m_chatId);
+    const auto pinned = summary ? summary->chat.pinnedMessage : std::nullopt;
+    const bool canPin = !m_chatId.isEmpty() && m_session->canPin(m_chatId);
+    m_pinnedBanner->setPinned(pinned, canPin);
+    m_timeline->setPinning(canPin, pinned ? pinned->id : QString());
+}
+
+void MainWindow::updateSelectionBar(int count)
+{
+    m_selectionBar->setSelection(count, m_timeline->selectedMessagesAreMine());
+    const bool choosing = count > 0;
+    if (choosing == m_selectionBar->isVisible())
+        return;
+    m_selectionBar->setVisible(choosing);
+    m_composer->setVisible(!choosing);
+    if (!choosing)
+        m_composer->focusInput();
+}
+
+void MainWindow::deleteSelectedMessages()
+{
+    const QStringList ids = m_timeline->selectedMessageIds();
+    if (ids.isEmpty() || !m_timeline->selectedMessagesAreMine())
+        return;
+    confirmAction(this, tr("Delete Messages"),
+        tr("Delete %n message(s) for everyone?", nullptr, int(ids.size())), tr("Delete"),
+        [this, ids] {
+            for (const QString &id : ids)
+                m_session->remove(id);
+            m_timeline->clearMessageSelection();
+        });
+}
+
+void MainWindow::showForwardDialog(const QStringList &messageIds)
+{
+    if (messageIds.isEmpty())
+        return;
+    if (messageIds.size() > ForwardDialog::maximumMessages) {
+        statusBar()->showMessage(
+            tr("Forward at most %n messages at a time", nullptr, ForwardDialog::maximumMessages),
+            5000);
+        return;
+    }
+    auto *dialog = new ForwardDialog(m_session, int(messageIds.size()), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(
+        dialog, &ForwardDialog::chatsChosen, this, [this, messageIds](const QStringList &chats) {
+            m_timeline->clearMessageSelection();
+            m_session->forward(messageIds, chats);
+        });
+    connect(dialog, &QDialog::finished, this, [this] { activateWindow(); });
+    dialog->open();
 }
 
 void MainWindow::updateWindowTitle()

@@ -22,6 +22,8 @@ class ClientSession;
 class Composer;
 class ConnectionBanner;
 class FindBar;
+class PinnedBanner;
+class SelectionBar;
 class TimelineView;
 
 // The signed-in app: the chat list on the left, the open chat on the right
@@ -61,6 +63,13 @@ public:
     QLineEdit *searchField() const { return m_search; }
     // Ctrl+F's find in the open chat.
     FindBar *findBar() const { return m_findBar; }
+    // The open chat's pinned message, under the header.
+    PinnedBanner *pinnedBanner() const { return m_pinnedBanner; }
+    // In place of the composer while messages are chosen.
+    SelectionBar *selectionBar() const { return m_selectionBar; }
+    // Forward: the chat picker for these messages (open() it; for the menu,
+    // the selection bar and tests).
+    void showForwardDialog(const QStringList &messageIds);
     TrayController *tray() const { return m_tray; }
     // Whether what is on screen is about to be marked read (scrolling stopped
     // less than the debounce interval ago).
@@ -95,6 +104,10 @@ private:
     void bindShortcuts();
     void showNewChatDialog(bool group);
     void updateHeader();
+    // The banner and the timeline's Pin/Unpin, from the open chat's pinned message.
+    void updatePinned();
+    void updateSelectionBar(int count);
+    void deleteSelectedMessages();
     void updateWindowTitle();
     // Called whenever what is on screen may have changed: marks it read shortly.
     void scheduleMarkRead();
@@ -117,6 +130,8 @@ private:
     QLabel *m_headerSubtitle = nullptr;
     QToolButton *m_infoButton = nullptr;
     FindBar *m_findBar = nullptr;
+    PinnedBanner *m_pinnedBanner = nullptr;
+    SelectionBar *m_selectionBar = nullptr;
     TimelineView *m_timeline = nullptr;
     Composer *m_composer = nullptr;
     ChatInfoPanel *m_info = nullptr;

@@ -10,6 +10,7 @@
 #include <QPainter>
 #include <QPainterPath>
 #include <QRegularExpression>
+#include <QStyle>
 
 using namespace Qt::StringLiterals;
 
@@ -207,6 +208,18 @@ void paintChip(QPainter *painter, const BubbleGeometry::Chip &chip, const QFont 
         Qt::AlignLeft | Qt::AlignVCenter, chipCount(chip.count));
 }
 
+QFont forwardedFont(const QFont &font)
+{
+    return Theme::withPointSizeDelta(font, -1, true);
+}
+
+// "Forwarded from NAME", empty unless the message is a forwarded copy.
+QString forwardedLine(const QModelIndex &index)
+{
+    const QString name = index.data(MessageModel::ForwardedFromNameRole).toString();
+    return name.isEmpty() ? QString() : MessageDelegate::tr("Forwarded from %1").arg(name);
+}
+
 QString metaText(const QModelIndex &index)
 {
     const QString time = Presentation::messageTime(index.data(MessageModel::TimeRole).toDateTime());
@@ -245,6 +258,7 @@ const BubbleGeometry &MessageDelegate::geometry(
     const QString meta = metaText(index);
     const QString identity = rowIdentity(index);
     const std::optional<Quote> quote = quoteOf(index);
+    const QString forwarded = forwardedLine(index);
     const QList<Reaction> reactions = reactionsOf(index);
     QString reactionsKey;
     for (const Reaction &reaction : reactions)
@@ -256,7 +270,7 @@ const BubbleGeometry &MessageDelegate::geometry(
         + (quote ? u'\x1d' + quote->sender + u'\x1d' + quote->text
                     + QChar(quote->deleted ? u'D' : u'd')
                  : QString())
-        + u'\x1d' + reactionsKey + u'\x1f' + text;
+        + u'\x1d' + reactionsKey + u'\x1d' + forwarded + u'\x1f' + text;
     if (BubbleGeometry *cached = m_layouts.object(key))
         return *cached;
 
@@ -365,6 +379,12 @@ const BubbleGeometry &MessageDelegate::geometry(
         innerWidth = std::max(innerWidth, metaWidth);
         innerHeight += smallMetrics.height();
     }
+    int forwardedHeight = 0;
+    if (!forwarded.isEmpty()) {
+        const QFontMetrics forwardedMetrics(forwardedFont(font));
+        forwardedHeight = forwardedMetrics.height() + 2;
+        innerWidth = std::max(innerWidth, forwardedMetrics.horizontalAdvance(forwarded));
+    }
     int quoteHeight = 0;
     if (quote) {
         const QFontMetrics senderMetrics(quoteSenderFont(font));
@@ -378,15 +398,20 @@ const BubbleGeometry &MessageDelegate::geometry(
     innerWidth = std::min(std::max(innerWidth, senderWidth), maxTextWidth);
     const int quoteSpace = quote ? quoteHeight + quoteGap : 0;
     const int bubbleWidth = innerWidth + 2 * paddingX;
-    const int bubbleHeight = innerHeight + senderHeight + quoteSpace + 2 * paddingY;
+    // Everything above the text: the sender, "Forwarded from", the quote.
+    const int headHeight = senderHeight + forwardedHeight + quoteSpace;
+    const int bubbleHeight = innerHeight + headHeight + 2 * paddingY;
     const int bubbleLeft = mine ? width - sideMargin - bubbleWidth : sideMargin;
     g->bubble = QRect(bubbleLeft, y, bubbleWidth, bubbleHeight);
     if (showSender)
         g->sender = QRect(bubbleLeft + paddingX, y + paddingY, innerWidth, senderHeight);
+    if (!forwarded.isEmpty())
+        g->forwarded = QRect(
+            bubbleLeft + paddingX, y + paddingY + senderHeight, innerWidth, forwardedHeight);
     if (quote)
-        g->quote
-            = QRect(bubbleLeft + paddingX, y + paddingY + senderHeight, innerWidth, quoteHeight);
-    g->textOrigin = QPointF(bubbleLeft + paddingX, y + paddingY + senderHeight + quoteSpace);
+        g->quote = QRect(bubbleLeft + paddingX, y + paddingY + senderHeight + forwardedHeight,
+            innerWidth, quoteHeight);
+    g->textOrigin = QPointF(bubbleLeft + paddingX, y + paddingY + headHeight);
     const QPoint chipsOrigin(
         bubbleLeft + paddingX, int(g->textOrigin.y()) + int(std::ceil(textHeight)) + chipsGap);
     for (BubbleGeometry::Chip &chip : g->chips)
@@ -412,6 +437,12 @@ void MessageDelegate::paint(
     if (m_highlighted.isValid() && m_highlighted == index) {
         QColor tint = Theme::accent;
         tint.setAlpha(40);
+        painter->fillRect(QRect(0, 0, m_viewWidth, g.height), tint);
+    }
+    if (option.state & QStyle::State_Selected) {
+        // A message chosen for Forward, Copy or Delete: the whole row tinted, as in Telegram.
+        QColor tint = Theme::accent;
+        tint.setAlpha(56);
         painter->fillRect(QRect(0, 0, m_viewWidth, g.height), tint);
     }
 
@@ -474,6 +505,16 @@ void MessageDelegate::paint(
         painter->setFont(Theme::withPointSizeDelta(option.font, 0, true));
         painter->drawText(g.sender, Qt::AlignLeft | Qt::AlignTop,
             index.data(MessageModel::SenderNameRole).toString());
+    }
+
+    if (!g.forwarded.isNull()) {
+        // In the accent colour, as Telegram marks a forwarded copy.
+        const QFont font = forwardedFont(option.font);
+        painter->setFont(font);
+        painter->setPen(Theme::accentText);
+        painter->drawText(g.forwarded, Qt::AlignLeft | Qt::AlignVCenter,
+            QFontMetrics(font).elidedText(
+                forwardedLine(index), Qt::ElideRight, g.forwarded.width()));
     }
 
     if (!g.quote.isNull()) {

@@ -16,6 +16,7 @@ struct BubbleGeometry
     QRect unreadDivider; // the "Unread messages" band across the row, empty if none
     QRect separator; // the day pill, empty if none
     QRect sender; // the sender's name in groups, empty if none
+    QRect forwarded; // "Forwarded from NAME" at the top of a forwarded copy, empty if none
     QRect quote; // the quoted message of a reply (click: go there), empty if none
     QRect bubble;
     QPointF textOrigin; // where `layout` is drawn
@@ -40,7 +41,7 @@ struct BubbleGeometry
 };
 
 // Paints message bubbles from MessageModel's roles: mine on the right, others
-// on the left, sender names in groups, the quote of the message a reply
+// on the left, sender names in groups, "Forwarded from" on copies, the quote of the message a reply
 // answers, the "Unread messages" divider, day separators, time, edited mark,
 // delivery ticks and the reaction chips under the text (wrapping onto more
 // rows when they do not fit one). Text is laid out once per (message, text,

@@ -96,6 +96,19 @@ TimelineView::TimelineView(QWidget *parent)
                 ++m_arrivedBelow;
             updateOverlays();
         });
+    connect(selectionModel(), &QItemSelectionModel::selectionChanged, this,
+        [this] { Q_EMIT messageSelectionChanged(int(selectedMessageIds().size())); });
+    // A chosen message deleted meanwhile (by its sender, elsewhere) is let go of.
+    connect(m_gate, &QAbstractItemModel::dataChanged, this,
+        [this](const QModelIndex &topLeft, const QModelIndex &bottomRight) {
+            if (!selectionModel()->hasSelection())
+                return;
+            for (int row = topLeft.row(); row <= bottomRight.row(); ++row) {
+                const QModelIndex index = m_gate->index(row, 0);
+                if (selectionModel()->isSelected(index) && !isSelectable(index))
+                    selectionModel()->select(index, QItemSelectionModel::Deselect);
+            }
+        });
     connect(m_gate, &QAbstractItemModel::rowsRemoved, this, &TimelineView::updateOverlays);
     connect(m_gate, &QAbstractItemModel::modelReset, this, &TimelineView::updateOverlays);
     connect(m_gate, &QAbstractItemModel::rowsAboutToBeInserted, this,
@@ -114,6 +127,9 @@ void TimelineView::setMessageModel(MessageModel *model)
     m_stickToBottom = true;
     m_arrivedBelow = 0;
     m_gate->setSourceModel(model);
+    selectionModel()->clear();
+    m_selectionAnchor = QPersistentModelIndex();
+    Q_EMIT messageSelectionChanged(0);
     m_goingToNewest = false;
     if (model) {
         connect(model, &MessageModel::initialLoaded, this, &TimelineView::updateOverlays,
@@ -427,6 +443,13 @@ void TimelineView::mousePressEvent(QMouseEvent *event)
         QListView::mousePressEvent(event);
         return;
     }
+    m_pressChose = selectByClick(indexAt(event->position().toPoint()), event->modifiers());
+    if (m_pressChose) {
+        m_pressIndex = QPersistentModelIndex();
+        m_delegate->setSelection({}, 0, 0);
+        viewport()->update();
+        return;
+    }
     m_pressQuote = quoteAt(event->position().toPoint());
     m_pressChip = chipAt(event->position().toPoint());
     const TextHit hit = hitTest(event->position().toPoint());
@@ -463,7 +486,7 @@ void TimelineView::mouseMoveEvent(QMouseEvent *event)
 
 void TimelineView::mouseReleaseEvent(QMouseEvent *event)
 {
-    if (event->button() == Qt::LeftButton && !m_selecting) {
+    if (event->button() == Qt::LeftButton && !m_selecting && !m_pressChose) {
         const TextHit hit = hitTest(event->position().toPoint());
         if (!hit.link.isEmpty() && hit.index == m_pressIndex)
             QDesktopServices::openUrl(QUrl(hit.link));
@@ -478,6 +501,7 @@ void TimelineView::mouseReleaseEvent(QMouseEvent *event)
     m_pressQuote.clear();
     m_pressChip = {};
     m_selecting = false;
+    m_pressChose = false;
     QListView::mouseReleaseEvent(event);
 }
 
@@ -501,7 +525,13 @@ void TimelineView::mouseDoubleClickEvent(QMouseEvent *event)
 void TimelineView::keyPressEvent(QKeyEvent *event)
 {
     if (event->matches(QKeySequence::Copy)) {
-        copyToClipboard(m_delegate->selectedText());
+        // Chosen messages, whole; else the text selected in one.
+        const QString chosen = selectedMessagesText();
+        copyToClipboard(chosen.isEmpty() ? m_delegate->selectedText() : chosen);
+        return;
+    }
+    if (event->key() == Qt::Key_Escape && selectionModel()->hasSelection()) {
+        clearMessageSelection();
         return;
     }
     // The message menu from the keyboard (Shift+F10 as on Windows and GNOME).
@@ -641,6 +671,21 @@ void TimelineView::openMenu(const QModelIndex &index, const QPoint &point, const
             [this, id, text, sender = index.data(MessageModel::SenderNameRole).toString()] {
                 Q_EMIT replyRequested(id, sender, text);
             });
+        // The chosen messages when this one is among them, else just this one.
+        const bool chosen = selectionModel()->isSelected(index);
+        menu->addAction(QIcon(u":/icons/forward.svg"_s),
+            chosen ? tr("Forward Selected") : tr("Forward"), this, [this, id, chosen] {
+                Q_EMIT forwardRequested(chosen ? selectedMessageIds() : QStringList { id });
+            });
+        if (m_canPin) {
+            const bool pinned = id == m_pinnedId;
+            menu->addAction(QIcon(u":/icons/pin.svg"_s), pinned ? tr("Unpin") : tr("Pin"), this,
+                [this, id, pinned] { Q_EMIT pinRequested(pinned ? QString() : id); });
+        }
+        if (isSelectable(index)) {
+            menu->addAction(chosen ? tr("Deselect") : tr("Select"), this,
+                [this, row = index.row()] { toggleMessageSelection(row); });
+        }
         menu->addSeparator();
     }
     if (!selected.isEmpty()) {
@@ -678,6 +723,93 @@ void TimelineView::openMenu(const QModelIndex &index, const QPoint &point, const
         delete menu;
     else
         menu->popup(globalPos);
+}
+
+bool TimelineView::isSelectable(const QModelIndex &index) const
+{
+    return index.isValid() && !index.data(MessageModel::IdRole).toString().isEmpty()
+        && !index.data(MessageModel::DeletedRole).toBool()
+        && !index.data(MessageModel::ServiceRole).toBool();
+}
+
+bool TimelineView::selectByClick(const QModelIndex &index, Qt::KeyboardModifiers modifiers)
+{
+    const bool choosing = modifiers & (Qt::ControlModifier | Qt::ShiftModifier);
+    if (!choosing && !selectionModel()->hasSelection())
+        return false;
+    if (!isSelectable(index))
+        return choosing; // a modified click elsewhere does nothing else either
+    if ((modifiers & Qt::ShiftModifier) && m_selectionAnchor.isValid()) {
+        const int from = std::min(m_selectionAnchor.row(), index.row());
+        const int to = std::max(m_selectionAnchor.row(), index.row());
+        QItemSelection range;
+        for (int row = from; row <= to; ++row) {
+            const QModelIndex at = m_gate->index(row, 0);
+            if (isSelectable(at))
+                range.select(at, at);
+        }
+        selectionModel()->select(range, QItemSelectionModel::Select);
+    } else {
+        toggleMessageSelection(index.row());
+    }
+    viewport()->update();
+    return true;
+}
+
+void TimelineView::toggleMessageSelection(int row)
+{
+    const QModelIndex index = m_gate->index(row, 0);
+    if (!isSelectable(index))
+        return;
+    m_selectionAnchor = index;
+    selectionModel()->select(index, QItemSelectionModel::Toggle);
+    viewport()->update();
+}
+
+void TimelineView::clearMessageSelection()
+{
+    selectionModel()->clear();
+    m_selectionAnchor = QPersistentModelIndex();
+    viewport()->update();
+    Q_EMIT messageSelectionChanged(0);
+}
+
+QStringList TimelineView::selectedMessageIds() const
+{
+    QModelIndexList chosen = selectionModel()->selectedIndexes();
+    std::sort(chosen.begin(), chosen.end(),
+        [](const QModelIndex &a, const QModelIndex &b) { return a.row() < b.row(); });
+    QStringList ids;
+    for (const QModelIndex &index : std::as_const(chosen)) {
+        if (isSelectable(index))
+            ids.append(index.data(MessageModel::IdRole).toString());
+    }
+    return ids;
+}
+
+QString TimelineView::selectedMessagesText() const
+{
+    QStringList texts;
+    for (const QString &id : selectedMessageIds()) {
+        const int row = m_model ? m_model->rowOfId(id) : -1;
+        if (row >= 0)
+            texts.append(m_model->index(row).data(MessageModel::TextRole).toString());
+    }
+    return texts.join(u"\n\n"_s);
+}
+
+bool TimelineView::selectedMessagesAreMine() const
+{
+    const QModelIndexList chosen = selectionModel()->selectedIndexes();
+    return !chosen.isEmpty()
+        && std::all_of(chosen.cbegin(), chosen.cend(),
+            [](const QModelIndex &index) { return index.data(MessageModel::IsMineRole).toBool(); });
+}
+
+void TimelineView::setPinning(bool allowed, const QString &pinnedMessageId)
+{
+    m_canPin = allowed;
+    m_pinnedId = pinnedMessageId;
 }
 
 void TimelineView::copyToClipboard(const QString &text) const

@@ -22,7 +22,9 @@ class MessageDelegate;
 // and retry/edit/delete for those the server refused. Reactions: a click on a
 // chip toggles the user's own, hovering it says who reacted, and the menu
 // (also on the Menu key and Shift+F10) starts with a quick-reaction bar and
-// "React…" for more emoji.
+// "React…" for more emoji. Messages are chosen for Forward, Copy and Delete
+// with Ctrl+click (one) and Shift+click (a range), or "Select" in the menu;
+// while some are chosen a plain click chooses too, and Esc lets go of them.
 class TimelineView : public QListView
 {
     Q_OBJECT
@@ -52,12 +54,29 @@ public:
     // Marks these words (a find in the chat's, lower-cased) in every bubble.
     void setMarkedWords(const QStringList &words);
     QStringList markedWords() const;
+    // The chosen messages' ids, oldest first (deleted ones left out).
+    QStringList selectedMessageIds() const;
+    // Their texts, oldest first, a blank line between them (what Copy copies).
+    QString selectedMessagesText() const;
+    // Whether every chosen message is the user's (they may delete them).
+    bool selectedMessagesAreMine() const;
+    void clearMessageSelection();
+    // Chooses the message in `row` too (or lets go of it when chosen), as Ctrl+click does.
+    void toggleMessageSelection(int row);
+    // Whether the menu offers Pin/Unpin, and which message is pinned now.
+    void setPinning(bool allowed, const QString &pinnedMessageId);
 
 Q_SIGNALS:
     // Reply, from a message's context menu.
     void replyRequested(const QString &messageId, const QString &senderName, const QString &text);
     void editRequested(const QString &messageId, const QString &text);
     void deleteRequested(const QString &messageId);
+    // Forward, from the menu: the message, or every chosen one when it is among them.
+    void forwardRequested(const QStringList &messageIds);
+    // Pin or (an empty id) Unpin, from the menu.
+    void pinRequested(const QString &messageId);
+    // The chosen messages changed; `count` of them now.
+    void messageSelectionChanged(int count);
     // The user's `emoji` reaction to a message, to add or (when there) take back.
     void reactionRequested(const QString &messageId, const QString &emoji);
     // For a message the server refused (named by its client_id).
@@ -122,6 +141,10 @@ private:
     void jumpToBottom();
     void continueToNewest();
     void copyToClipboard(const QString &text) const;
+    // A message that can be chosen (not a service line, deleted or unsent).
+    bool isSelectable(const QModelIndex &index) const;
+    // Ctrl+click, Shift+click, or any click while messages are chosen.
+    bool selectByClick(const QModelIndex &index, Qt::KeyboardModifiers modifiers);
 
     QPointer<MessageModel> m_model;
     MessageDelegate *m_delegate;
@@ -143,6 +166,10 @@ private:
     QString m_pressQuote; // the quote a press started on: the release there opens it
     ChipHit m_pressChip; // the chip a press started on: the release there toggles it
     QTimer *m_highlightTimer;
+    QPersistentModelIndex m_selectionAnchor; // where a Shift+click range starts
+    bool m_pressChose = false; // the press chose a message: its release does nothing else
+    bool m_canPin = false;
+    QString m_pinnedId;
 };
 
 } // namespace Messenger::Client

@@ -1,0 +1,389 @@
+#include "DesktopTestSupport.h"
+#include "TestServer.h"
+#include "client/api/LiveConnection.h"
+#include "client/api/SessionStore.h"
+#include "client/models/ChatListModel.h"
+#include "client/models/ClientSession.h"
+#include "client/models/MessageModel.h"
+#include "client/ui/DesktopApp.h"
+#include "client/ui/MainWindow.h"
+#include "client/ui/PinnedBanner.h"
+#include "client/ui/TimelineView.h"
+#include "shared/ApiPaths.h"
+
+#include <QApplication>
+#include <QContextMenuEvent>
+#include <QDir>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QLabel>
+#include <QMenu>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QStatusBar>
+#include <QTest>
+#include <QToolButton>
+
+using namespace Qt::StringLiterals;
+using namespace Messenger;
+using namespace Messenger::Client;
+
+// Pinned messages in the desktop app (issue 16): the banner under the chat's
+// header (live through `chat_pinned`, after a reload, from the cache), its
+// jump to the message (loaded or not) and its ×, and Pin/Unpin in the message
+// menu only where the user may; offscreen real widgets against a real server.
+class TestPinsUi : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void menuPinShowsTheBannerHereAndLiveElsewhere();
+    void bannerJumpsToAMessageThatIsNotLoaded();
+    void crossAndMenuUnpinAndDeletingThePinnedMessageHidesIt();
+    void groupMembersSeeThePinButCannotPinOrUnpin();
+    void pinSurvivesAReloadAndTheCacheShowsItOffline();
+    void refusedPinIsShownInTheStatusBar();
+
+private:
+    struct Client
+    {
+        std::unique_ptr<SessionStore> store;
+        std::unique_ptr<ClientSession> session;
+    };
+    static Client newClient()
+    {
+        Client client;
+        client.store = std::make_unique<SessionStore>();
+        client.store->setKeychainEnabled(false);
+        client.session = std::make_unique<ClientSession>(client.store.get());
+        return client;
+    }
+    QString sendAs(const HttpClient::Account &from, const QString &chatId, const QString &text)
+    {
+        const Reply reply = m_http->post(ApiPaths::chatsMessages.toString(),
+            { { u"chat_id"_s, chatId }, { u"text"_s, text } }, from.token);
+        [&] { COMPARE_STATUS(reply, 200); }();
+        return reply.object().value(u"id"_s).toString();
+    }
+    Reply pinAs(const HttpClient::Account &who, const QString &chatId, const QString &messageId)
+    {
+        if (messageId.isEmpty())
+            return m_http->request("DELETE", ApiPaths::chatPin(chatId), {}, who.token);
+        return m_http->request("PUT", ApiPaths::chatPin(chatId),
+            QJsonDocument(QJsonObject { { u"message_id"_s, messageId } }).toJson(), who.token);
+    }
+    // The pinned message's id as `who` gets the chat from the server; empty when none.
+    QString serverPinned(const HttpClient::Account &who, const QString &chatId)
+    {
+        const QJsonValue pinned
+            = m_http->get(ApiPaths::chat(chatId), who.token).object().value(u"pinned_message"_s);
+        return pinned.toObject().value(u"id"_s).toString();
+    }
+    QString groupOf(const HttpClient::Account &owner, const QList<HttpClient::Account> &others,
+        const QString &name)
+    {
+        QJsonArray members;
+        for (const auto &member : others)
+            members.append(member.id);
+        const Reply reply = m_http->post(u"/api/v1/chats/group"_s,
+            { { u"name"_s, name }, { u"type"_s, u"group"_s }, { u"member_ids"_s, members } },
+            owner.token);
+        [&] { COMPARE_STATUS(reply, 200); }();
+        return reply.object().value(u"id"_s).toString();
+    }
+    SignedIn openChatWith(
+        const HttpClient::Account &account, const QString &chatId, const QString &messageId)
+    {
+        SignedIn client = signIn(m_server, account);
+        if (!client.window)
+            return client;
+        [&] {
+            QTRY_VERIFY_WITH_TIMEOUT(client.session->chats()->summary(chatId).has_value(), 10000);
+        }();
+        client.window->openChat(chatId);
+        MessageModel *model = client.session->messages(chatId);
+        [&] { QTRY_VERIFY_WITH_TIMEOUT(model->rowOfId(messageId) >= 0, 10000); }();
+        return client;
+    }
+    static QMenu *openContextMenu(TimelineView *timeline, int row)
+    {
+        const QModelIndex index = timeline->model()->index(row, 0);
+        timeline->scrollTo(index);
+        const QPoint point
+            = timeline->visualRect(index).intersected(timeline->viewport()->rect()).center();
+        QContextMenuEvent event(
+            QContextMenuEvent::Mouse, point, timeline->viewport()->mapToGlobal(point));
+        QApplication::sendEvent(timeline->viewport(), &event);
+        return qobject_cast<QMenu *>(QApplication::activePopupWidget());
+    }
+    static QAction *actionNamed(QMenu *menu, const QString &text)
+    {
+        for (QAction *action : menu->actions()) {
+            if (action->text() == text)
+                return action;
+        }
+        return nullptr;
+    }
+    // Triggers the menu item `text` of the message in `row`; false if there is none.
+    static bool triggerMenuItem(TimelineView *timeline, int row, const QString &text)
+    {
+        QMenu *menu = openContextMenu(timeline, row);
+        if (!menu)
+            return false;
+        QAction *action = actionNamed(menu, text);
+        menu->close();
+        if (action)
+            action->trigger();
+        return action != nullptr;
+    }
+    static void screenshot(QWidget *widget, const QString &name)
+    {
+        const QString dir = qEnvironmentVariable("MESSENGER_SCREENSHOTS");
+        if (dir.isEmpty())
+            return;
+        QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
+        QCoreApplication::processEvents();
+        const QString language = qEnvironmentVariable("MESSENGER_SCREENSHOT_LANG", u"en"_s);
+        const QString scale = widget->devicePixelRatio() > 1 ? u"@2x"_s : QString();
+        QVERIFY(widget->grab().save(u"%1/%2-%3%4.png"_s.arg(dir, name, language, scale)));
+    }
+
+    TestServer m_server;
+    std::unique_ptr<HttpClient> m_http;
+};
+
+void TestPinsUi::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true);
+    QCoreApplication::setOrganizationName(u"MessengerTests"_s);
+    QCoreApplication::setApplicationName(u"tst_pins_ui"_s);
+    Q_INIT_RESOURCE(client);
+    DesktopApp::installTranslations(qEnvironmentVariable("MESSENGER_SCREENSHOT_LANG", u"en"_s));
+    QVERIFY2(m_server.start(), qPrintable(m_server.error()));
+    m_http = std::make_unique<HttpClient>(m_server);
+}
+
+void TestPinsUi::init()
+{
+    QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)).removeRecursively();
+    QDir(QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation))
+        .removeRecursively();
+    QSettings().clear();
+    if (m_server.processId() == 0)
+        QVERIFY2(m_server.start(), qPrintable(m_server.error()));
+}
+
+// Pin in the menu: the server has it, the banner shows "Pinned message" with
+// the sender and the text, and the other member's client learns it live.
+void TestPinsUi::menuPinShowsTheBannerHereAndLiveElsewhere()
+{
+    const auto ann = m_http->newUser(u"Ann Pin"_s);
+    const auto ben = m_http->newUser(u"Ben Pin"_s);
+    const auto cat = m_http->newUser(u"Cat Pin"_s);
+    const QString chatId = m_http->personalChat(ann.token, ben.id);
+    const QString benCat = m_http->personalChat(ben.token, cat.id);
+    sendAs(ben, chatId, u"Hi"_s);
+    const QString messageId = sendAs(ben, chatId, u"Door code is 4711, second floor"_s);
+    // A forwarded copy too, for the screenshot.
+    const QString original = sendAs(cat, benCat, u"Bring the blue folder"_s);
+    COMPARE_STATUS(m_http->post(ApiPaths::chatsMessagesForward.toString(),
+                       { { u"message_ids"_s, QJsonArray { original } },
+                           { u"chat_ids"_s, QJsonArray { chatId } } },
+                       ben.token),
+        200);
+    auto benSession = connectedSession(m_server, ben);
+    QTRY_VERIFY_WITH_TIMEOUT(benSession->chats()->summary(chatId).has_value(), 10000);
+    SignedIn client = openChatWith(ann, chatId, messageId);
+    QVERIFY(client.window);
+    MessageModel *model = client.session->messages(chatId);
+    PinnedBanner *banner = client.window->pinnedBanner();
+    QVERIFY(!banner->isVisible());
+
+    QVERIFY(triggerMenuItem(
+        client.window->timeline(), model->rowOfId(messageId), TimelineView::tr("Pin")));
+    QTRY_COMPARE_WITH_TIMEOUT(serverPinned(ann, chatId), messageId, 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(banner->isVisible(), 10000);
+    QCOMPARE(banner->pinned()->id, messageId);
+    QVERIFY(banner->previewLabel()->text().startsWith(ben.name + u": Door code"_s));
+    QVERIFY(banner->unpinButton()->isVisible()); // anyone may in a personal chat
+    // Under the header, above the timeline.
+    QVERIFY(banner->mapTo(client.window.get(), QPoint()).y()
+        < client.window->timeline()->mapTo(client.window.get(), QPoint()).y());
+    QTRY_VERIFY_WITH_TIMEOUT(
+        benSession->chats()->summary(chatId)->chat.pinnedMessage.has_value(), 10000);
+    QCOMPARE(benSession->chats()->summary(chatId)->chat.pinnedMessage->id, messageId);
+    // The menu now offers Unpin for it.
+    QMenu *menu = openContextMenu(client.window->timeline(), model->rowOfId(messageId));
+    QVERIFY(menu);
+    QVERIFY(actionNamed(menu, TimelineView::tr("Unpin")));
+    QVERIFY(!actionNamed(menu, TimelineView::tr("Pin")));
+    menu->close();
+    client.window->timeline()->scrollToRowOrBottom(-1);
+    screenshot(client.window.get(), u"pinned"_s);
+}
+
+// Clicking the banner shows the pinned message, tinted, after loading the
+// page around it when it is far up in the history.
+void TestPinsUi::bannerJumpsToAMessageThatIsNotLoaded()
+{
+    const auto ann = m_http->newUser(u"Ann Jump"_s);
+    const auto ben = m_http->newUser(u"Ben Jump"_s);
+    const QString chatId = m_http->personalChat(ann.token, ben.id);
+    const QString oldest = sendAs(ben, chatId, u"The very first rule"_s);
+    for (int i = 1; i <= 120; ++i)
+        sendAs(i % 2 ? ben : ann, chatId, u"filler %1"_s.arg(i));
+    const QString newest = sendAs(ben, chatId, u"Newest"_s);
+    COMPARE_STATUS(pinAs(ben, chatId, oldest), 200);
+    SignedIn client = openChatWith(ann, chatId, newest);
+    QVERIFY(client.window);
+    MessageModel *model = client.session->messages(chatId);
+    QCOMPARE(model->rowOfId(oldest), -1);
+    PinnedBanner *banner = client.window->pinnedBanner();
+    QTRY_VERIFY(banner->isVisible());
+    QTest::mouseClick(
+        banner, Qt::LeftButton, {}, QPoint(banner->width() / 3, banner->height() / 2));
+    QTRY_VERIFY_WITH_TIMEOUT(model->rowOfId(oldest) >= 0, 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(client.window->timeline()->highlightedMessageId(), oldest, 10000);
+}
+
+// The × unpins; Unpin in the menu too; and when the pinned message is
+// deleted the banner goes (the server unpins it).
+void TestPinsUi::crossAndMenuUnpinAndDeletingThePinnedMessageHidesIt()
+{
+    const auto ann = m_http->newUser(u"Ann Unpin"_s);
+    const auto ben = m_http->newUser(u"Ben Unpin"_s);
+    const QString chatId = m_http->personalChat(ann.token, ben.id);
+    const QString messageId = sendAs(ben, chatId, u"Pinned for a while"_s);
+    COMPARE_STATUS(pinAs(ben, chatId, messageId), 200);
+    SignedIn client = openChatWith(ann, chatId, messageId);
+    QVERIFY(client.window);
+    MessageModel *model = client.session->messages(chatId);
+    PinnedBanner *banner = client.window->pinnedBanner();
+    QTRY_VERIFY(banner->isVisible());
+
+    QTest::mouseClick(banner->unpinButton(), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(serverPinned(ann, chatId), QString(), 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(!banner->isVisible(), 10000);
+
+    // Pinned again elsewhere (live), unpinned from the menu.
+    COMPARE_STATUS(pinAs(ben, chatId, messageId), 200);
+    QTRY_VERIFY_WITH_TIMEOUT(banner->isVisible(), 10000);
+    QVERIFY(triggerMenuItem(
+        client.window->timeline(), model->rowOfId(messageId), TimelineView::tr("Unpin")));
+    QTRY_COMPARE_WITH_TIMEOUT(serverPinned(ann, chatId), QString(), 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(!banner->isVisible(), 10000);
+
+    COMPARE_STATUS(pinAs(ben, chatId, messageId), 200);
+    QTRY_VERIFY_WITH_TIMEOUT(banner->isVisible(), 10000);
+    COMPARE_STATUS(m_http->request("DELETE", ApiPaths::message(messageId), {}, ben.token), 200);
+    QTRY_VERIFY_WITH_TIMEOUT(!banner->isVisible(), 10000);
+    QVERIFY(!client.session->chats()->summary(chatId)->chat.pinnedMessage.has_value());
+}
+
+// In a group only the owner pins: a member sees the banner without ×, and
+// the menu offers neither Pin nor Unpin; the owner has both.
+void TestPinsUi::groupMembersSeeThePinButCannotPinOrUnpin()
+{
+    const auto ann = m_http->newUser(u"Ann Member"_s);
+    const auto ben = m_http->newUser(u"Ben Owner"_s);
+    const QString group = groupOf(ben, { ann }, u"Pins club"_s);
+    const QString first = sendAs(ben, group, u"Rules: be kind"_s);
+    const QString second = sendAs(ann, group, u"Agreed"_s);
+    COMPARE_STATUS(pinAs(ben, group, first), 200);
+    {
+        SignedIn member = openChatWith(ann, group, second);
+        QVERIFY(member.window);
+        PinnedBanner *banner = member.window->pinnedBanner();
+        QTRY_VERIFY(banner->isVisible());
+        QVERIFY(!banner->unpinButton()->isVisible());
+        MessageModel *model = member.session->messages(group);
+        for (const QString &id : { first, second }) {
+            QMenu *menu = openContextMenu(member.window->timeline(), model->rowOfId(id));
+            QVERIFY(menu);
+            QVERIFY(actionNamed(menu, TimelineView::tr("Reply"))); // the menu is there
+            QVERIFY(!actionNamed(menu, TimelineView::tr("Pin")));
+            QVERIFY(!actionNamed(menu, TimelineView::tr("Unpin")));
+            menu->close();
+        }
+    }
+    SignedIn owner = openChatWith(ben, group, second);
+    QVERIFY(owner.window);
+    QTRY_VERIFY(owner.window->pinnedBanner()->isVisible());
+    QVERIFY(owner.window->pinnedBanner()->unpinButton()->isVisible());
+    MessageModel *model = owner.session->messages(group);
+    QVERIFY(
+        triggerMenuItem(owner.window->timeline(), model->rowOfId(second), TimelineView::tr("Pin")));
+    QTRY_COMPARE_WITH_TIMEOUT(serverPinned(ben, group), second, 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(owner.window->pinnedBanner()->pinned()->id, second, 10000);
+}
+
+// The chat list's reload brings the pin (made while the client was away),
+// and the cache keeps it for a start without the server.
+void TestPinsUi::pinSurvivesAReloadAndTheCacheShowsItOffline()
+{
+    const auto ann = m_http->newUser(u"Ann Offline"_s);
+    const auto ben = m_http->newUser(u"Ben Offline"_s);
+    const QString chatId = m_http->personalChat(ann.token, ben.id);
+    const QString messageId = sendAs(ben, chatId, u"Wifi password: hunter2"_s);
+    COMPARE_STATUS(pinAs(ben, chatId, messageId), 200);
+    {
+        Client client = newClient();
+        client.session->signIn(m_server.url(u""_s).toString(), ann.email, ann.password);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            client.session->live()->state(), LiveConnection::State::Connected, 15000);
+        QTRY_VERIFY_WITH_TIMEOUT(client.session->chats()->summary(chatId).has_value(), 10000);
+        QVERIFY(client.session->chats()->summary(chatId)->chat.pinnedMessage.has_value());
+        MainWindow window(client.session.get());
+        showAndActivate(&window);
+        window.openChat(chatId);
+        QTRY_VERIFY(window.pinnedBanner()->isVisible());
+        QTRY_VERIFY_WITH_TIMEOUT(
+            [&] {
+                for (const ChatSummary &summary : client.session->cache()->loadAccount().chats)
+                    if (summary.chat.id == chatId)
+                        return summary.chat.pinnedMessage.has_value();
+                return false;
+            }(),
+            10000);
+    }
+    m_server.stop();
+    Client client = newClient();
+    QSignalSpy finished(client.session.get(), &ClientSession::restoreFinished);
+    client.session->restore();
+    QVERIFY(!finished.isEmpty() || finished.wait(15000));
+    QCOMPARE(finished.first().first().toBool(), true);
+    MainWindow window(client.session.get());
+    showAndActivate(&window);
+    window.openChat(chatId);
+    QTRY_VERIFY(window.pinnedBanner()->isVisible());
+    QCOMPARE(window.pinnedBanner()->pinned()->id, messageId);
+    QVERIFY(window.pinnedBanner()->previewLabel()->text().contains(u"hunter2"_s));
+    QVERIFY2(m_server.start(), qPrintable(m_server.error()));
+}
+
+// Pinning a message deleted meanwhile: the server refuses, the status bar says so.
+void TestPinsUi::refusedPinIsShownInTheStatusBar()
+{
+    const auto ann = m_http->newUser(u"Ann Refused Pin"_s);
+    const auto ben = m_http->newUser(u"Ben Refused Pin"_s);
+    const QString chatId = m_http->personalChat(ann.token, ben.id);
+    const QString messageId = sendAs(ben, chatId, u"Gone soon"_s);
+    SignedIn client = openChatWith(ann, chatId, messageId);
+    QVERIFY(client.window);
+    MessageModel *model = client.session->messages(chatId);
+    QMenu *menu = openContextMenu(client.window->timeline(), model->rowOfId(messageId));
+    QVERIFY(menu);
+    QAction *pin = actionNamed(menu, TimelineView::tr("Pin"));
+    QVERIFY(pin);
+    menu->close();
+    COMPARE_STATUS(m_http->request("DELETE", ApiPaths::message(messageId), {}, ben.token), 200);
+    pin->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(!client.window->statusBar()->currentMessage().isEmpty(), 10000);
+    QVERIFY(!client.window->pinnedBanner()->isVisible());
+}
+
+QTEST_MAIN(TestPinsUi)
+#include "tst_pins_ui.moc"
