@@ -87,6 +87,8 @@ Q_SIGNALS:
     void chatUpdated(const Messenger::Chat &chat);
     // Later group changes carry only what changed.
     void chatRenamed(const Messenger::ChatRenamed &renamed);
+    // The user's own settings of a chat changed (here or on another device).
+    void chatSettingsChanged(const Messenger::ChatSettingsChanged &changed);
     void membersAdded(const Messenger::MembersAdded &added);
     void chatRemoved(const QString &chatId);
     void memberLeft(const QString &chatId, const QString &userId);
