@@ -287,6 +287,24 @@ void TestChatSettings::newMessageUnarchivesUnlessMuted()
         updatesOfType(*m_http, ann.token, u"chat_settings"_s).size(), 5, 10000);
     // The senders' own settings are untouched.
     QCOMPARE(settingsOf(*m_http, bob.token, plain), settings());
+    // A forwarded copy is a new message too.
+    COMPARE_STATUS(patchSettings(*m_http, ann.token, plain, { { u"archived"_s, true } }), 200);
+    const QString original = sendText(*m_http, bob.token, plain, u"Forward me"_s);
+    QCOMPARE(settingsOf(*m_http, ann.token, plain).value(u"archived"), false);
+    COMPARE_STATUS(patchSettings(*m_http, ann.token, plain, { { u"archived"_s, true } }), 200);
+    const QString bobAndDan = m_http->personalChat(bob.token, dan.id);
+    COMPARE_STATUS(m_http->post(u"/api/v1/chats/messages/forward"_s,
+                       { { u"message_ids"_s, QJsonArray { original } },
+                           { u"chat_ids"_s, QJsonArray { bobAndDan } } },
+                       bob.token),
+        200);
+    QCOMPARE(settingsOf(*m_http, ann.token, plain).value(u"archived"), true);
+    COMPARE_STATUS(m_http->post(u"/api/v1/chats/messages/forward"_s,
+                       { { u"message_ids"_s, QJsonArray { original } },
+                           { u"chat_ids"_s, QJsonArray { plain } } },
+                       bob.token),
+        200);
+    QCOMPARE(settingsOf(*m_http, ann.token, plain).value(u"archived"), false);
 }
 
 void TestChatSettings::muteExpiryAndValidation()
