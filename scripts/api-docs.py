@@ -155,6 +155,19 @@ record("pin", "PUT", f"/api/v1/chats/{group['id']}/pin", {"message_id": forwarde
 record("pin_not_owner", "PUT", f"/api/v1/chats/{group['id']}/pin", {"message_id": forwarded["messages"][1]["id"]}, B)
 record("pin_other_chat", "PUT", f"/api/v1/chats/{group['id']}/pin", {"message_id": message["id"]}, A)
 record("unpin", "DELETE", f"/api/v1/chats/{group['id']}/pin", token=A)
+before_settings = call("GET", "/api/v1/updates?since_seq=0&limit=1000", token=A)[2]["last_seq"]
+record("settings_mute", "PATCH", f"/api/v1/chats/{group['id']}/settings", {"muted_until": 253402300799, "pinned": True}, A)
+record("settings_archive", "PATCH", f"/api/v1/chats/{personal['id']}/settings", {"archived": True, "pinned": True, "marked_unread": True}, A)
+record("settings_bad", "PATCH", f"/api/v1/chats/{personal['id']}/settings", {"muted_until": -1}, A)
+record("settings_not_member", "PATCH", f"/api/v1/chats/{personal['id']}/settings", {"pinned": True}, C)
+record("pinned_reorder", "PUT", "/api/v1/chats/pinned", {"chat_ids": [personal["id"], group["id"]]}, A)
+record("pinned_mismatch", "PUT", "/api/v1/chats/pinned", {"chat_ids": [group["id"]]}, A)
+for _ in range(50):
+    if len(call("GET", f"/api/v1/updates?since_seq={before_settings}", token=A)[2]["events"]) >= 4:
+        break
+    time.sleep(0.1)
+record("settings_events", "GET", f"/api/v1/updates?since_seq={before_settings}&limit=2", token=A)
+record("settings_in_chat", "GET", f"/api/v1/chats/{personal['id']}", token=A)
 record("edit", "PATCH", f"/api/v1/messages/{message['id']}", {"text": "Привет, Bob!"}, A)
 record("edit_not_mine", "PATCH", f"/api/v1/messages/{message['id']}", {"text": "hacked"}, B)
 record("delete", "DELETE", f"/api/v1/messages/{message['id']}", token=A)
@@ -314,10 +327,12 @@ CODES = [
     ("message_deleted", 409, "editing a deleted message", "правка удалённого сообщения"),
     ("reply_target_deleted", 409, "replying to a deleted message", "ответ на удалённое сообщение"),
     ("reaction_limit_reached", 409, "a 21st different emoji on one message", "21-й разный эмодзи на одном сообщении"),
+    ("pinned_chats_limit", 409, "pinning a 6th chat", "закрепление 6-го чата"),
     ("body_too_large", 413, "a body over 1 MiB", "тело больше 1 МиБ"),
     ("unsupported_media_type", 415, "a `Content-Type` other than `application/json`", "`Content-Type` не `application/json`"),
     ("validation_error", 422, "invalid fields or query parameters: `detail` is FastAPI's list of `{loc, msg, type}`", "неверные поля или параметры запроса: `detail` — список `{loc, msg, type}`, как в FastAPI"),
     ("invalid_emoji", 422, "a reaction that is not exactly one emoji", "реакция — не ровно один эмодзи"),
+    ("pinned_chats_mismatch", 422, "reordering pinned chats with a list that is not exactly the pinned ones", "новый порядок закреплённых чатов — не ровно закреплённые чаты"),
     ("upgrade_required", 426, "a plain HTTP request to `/ws/...`", "обычный HTTP-запрос к `/ws/...`"),
     ("too_many_chat_changes", 429, "over the group change limit, which display name changes share (+ `Retry-After`)", "превышен лимит изменений групп, общий со сменой имени (+ `Retry-After`)"),
     ("too_many_commands", 429, "WebSocket only: more than 256 commands waiting behind a send in progress; the command is dropped, wait for the acks",
@@ -831,6 +846,49 @@ Pins count against `CHAT_CHANGE_RATE`.
 
 {ex:unpin}
 
+### Your chat settings — `PATCH /api/v1/chats/{chat_id}/settings`
+
+Mute, pin to the top, archive, mark as unread: each user's own, never seen by
+the other members. The body has any of `muted_until` (Unix seconds; `null`
+unmutes; `253402300799`, the end of year 9999, is "forever", so a client that
+only compares it with the clock reads it right), `pinned` (`true` puts the chat
+after your pinned ones, at most 5: a 6th is a 409 `pinned_chats_limit`;
+`false` unpins), `archived`, `marked_unread`; at least one. The answer is your
+settings `{muted_until, pinned_position, archived, marked_unread}`, which every
+chat in `GET /chats`, `/chats/with-last-message` and `GET /chats/{chat_id}`
+carries as `settings` (not in `chat` events, which every member gets alike).
+An expired mute reads as `null`. The lists stay ordered by activity: put the
+pinned chats first yourself (ascending `pinned_position`; gaps may occur, only
+the order counts) and keep archived ones apart. `PUT /api/v1/chats/pinned`
+`{chat_ids}` reorders them: exactly the pinned chats (else 422
+`pinned_chats_mismatch`), positions become 1, 2, ...
+
+A change reaches only your own devices (every socket of yours, on any server
+instance, and `/updates`) as a `chat_settings` event `{chat_id, settings}`; an
+unchanged setting sends nothing. The server changes them itself in two cases:
+a new message from someone else takes the chat out of your archive unless it
+is muted (your own messages leave it there), and reading the chat (either read
+endpoint or the WebSocket `read`) or sending in it clears `marked_unread`.
+Muting is advisory: the server stores `muted_until` and delivers everything as
+before; clients do not notify while it is in the future (mentions may notify
+in muted chats later).
+
+{ex:settings_mute}
+
+{ex:settings_archive}
+
+{ex:settings_bad}
+
+{ex:settings_not_member}
+
+{ex:pinned_reorder}
+
+{ex:pinned_mismatch}
+
+{ex:settings_in_chat}
+
+{ex:settings_events}
+
 ### Edit and delete your own message
 
 {ex:edit}
@@ -895,6 +953,8 @@ Commands: `send` (answered by `ack`, or `error` with the same `client_id`),
 `client_id`), `ping`, `auth`. Events: `message`, `message_edited`,
 `message_deleted`, `read`, `chat` (a new chat, whole), `chat_renamed`,
 `chat_pinned` (the pinned message changed: `{chat_id, pinned_message, user_id}`),
+`chat_settings` (your own settings of a chat changed: `{chat_id, settings}`,
+to your devices only),
 `members_added` (you too, when you are the one added), `member_left`,
 `chat_removed` (you left or were removed), `session_revoked` (one of your
 sessions ended: `{"session_id"}`), `user_updated` (someone who shares a chat
@@ -1492,6 +1552,51 @@ sender_name}` — автором оригинала под его нынешни
 
 {ex:unpin}
 
+### Ваши настройки чата — `PATCH /api/v1/chats/{chat_id}/settings`
+
+Без звука, закрепить наверху, в архив, отметить непрочитанным — у каждого
+пользователя свои, другие участники их не видят. В теле любое из полей
+`muted_until` (секунды Unix; `null` включает звук; `253402300799`, конец
+9999 года, — «навсегда», так что клиент, который просто сравнивает его с
+часами, не ошибётся), `pinned` (`true` ставит чат после уже закреплённых, не
+больше 5: шестой — 409 `pinned_chats_limit`; `false` открепляет), `archived`,
+`marked_unread`; хотя бы одно. В ответе ваши настройки `{muted_until,
+pinned_position, archived, marked_unread}`; их же как `settings` несёт каждый
+чат в `GET /chats`, `/chats/with-last-message` и `GET /chats/{chat_id}` (но не
+события `chat`, одинаковые для всех участников). Истёкший `muted_until`
+читается как `null`. Списки по-прежнему упорядочены по активности:
+закреплённые чаты ставьте первыми сами (по возрастанию `pinned_position`;
+возможны пропуски, важен только порядок), архивные держите отдельно.
+`PUT /api/v1/chats/pinned` `{chat_ids}` меняет их порядок: ровно закреплённые
+чаты (иначе 422 `pinned_chats_mismatch`), позиции становятся 1, 2, ...
+
+Изменение приходит только на ваши устройства (все ваши сокеты на любом
+экземпляре сервера и `/updates`) событием `chat_settings` `{chat_id,
+settings}`; без изменения события нет. Сервер сам меняет настройки в двух
+случаях: новое сообщение от другого участника возвращает чат из архива, если
+в нём не выключен звук (ваши собственные сообщения оставляют его в архиве), а
+прочтение чата (любым из запросов прочтения или `read` по WebSocket) и
+отправка в него снимают `marked_unread`. Отключение звука — подсказка
+клиентам: сервер хранит `muted_until` и доставляет всё как прежде; клиенты не
+показывают уведомлений, пока оно в будущем (упоминания позже смогут уведомлять
+и в чатах без звука).
+
+{ex:settings_mute}
+
+{ex:settings_archive}
+
+{ex:settings_bad}
+
+{ex:settings_not_member}
+
+{ex:pinned_reorder}
+
+{ex:pinned_mismatch}
+
+{ex:settings_in_chat}
+
+{ex:settings_events}
+
 ### Правка и удаление своего сообщения
 
 {ex:edit}
@@ -1555,7 +1660,9 @@ AsyncAPI `GET /asyncapi.json`. Подключайтесь к `/ws/user` (всё 
 `read` (при успехе без ответа; обе принимают необязательный `client_id`),
 `ping`, `auth`. События: `message`, `message_edited`, `message_deleted`,
 `read`, `chat` (новый чат целиком), `chat_renamed`, `chat_pinned` (сменилось
-закреплённое сообщение: `{chat_id, pinned_message, user_id}`), `members_added` (и вам, если
+закреплённое сообщение: `{chat_id, pinned_message, user_id}`), `chat_settings`
+(сменились ваши настройки чата: `{chat_id, settings}`, только на ваши
+устройства), `members_added` (и вам, если
 добавили вас), `member_left`, `chat_removed` (вы вышли или вас удалили),
 `session_revoked` (одна из ваших сессий завершена: `{"session_id"}`),
 `user_updated` (кто-то из общего с вами чата или вы на другом устройстве

@@ -20,6 +20,8 @@ inline constexpr QStringView chats = u"/api/v1/chats";
 inline constexpr QStringView chatsWithLastMessage = u"/api/v1/chats/with-last-message";
 inline constexpr QStringView chatsPersonal = u"/api/v1/chats/personal";
 inline constexpr QStringView chatsGroup = u"/api/v1/chats/group";
+// PUT {chat_ids}: the order of the caller's pinned chats.
+inline constexpr QStringView chatsPinned = u"/api/v1/chats/pinned";
 inline constexpr QStringView chatsMessages = u"/api/v1/chats/messages";
 inline constexpr QStringView chatsMessagesForward = u"/api/v1/chats/messages/forward";
 inline constexpr QStringView messages = u"/api/v1/messages";
@@ -47,6 +49,11 @@ inline QString chatRead(QStringView chatId)
 inline QString chatPin(QStringView chatId)
 {
     return chat(chatId) + u"/pin";
+}
+// PATCH: the caller's own settings of the chat (mute, pin, archive, unread).
+inline QString chatSettings(QStringView chatId)
+{
+    return chat(chatId) + u"/settings";
 }
 inline QString chatMembers(QStringView chatId)
 {

@@ -1,5 +1,7 @@
 #include "Chat.h"
 
+#include <QDateTime>
+
 using namespace Qt::StringLiterals;
 
 namespace Messenger {
@@ -46,6 +48,12 @@ QList<User> readUsers(JsonReader &reader, QStringView key)
 }
 
 const QString pinnedMessageKey = u"pinned_message"_s;
+const QString settingsKey = u"settings"_s;
+
+QJsonValue optionalIntegerToJson(const std::optional<qint64> &value)
+{
+    return value ? QJsonValue(*value) : QJsonValue();
+}
 
 } // namespace
 
@@ -82,14 +90,40 @@ std::optional<PinnedMessage> PinnedMessage::read(JsonReader &reader, const QJson
     return std::nullopt;
 }
 
+bool ChatSettings::isMutedNow() const
+{
+    return isMuted(QDateTime::currentSecsSinceEpoch());
+}
+
+QJsonObject ChatSettings::toJson() const
+{
+    return { { u"muted_until"_s, optionalIntegerToJson(mutedUntil) },
+        { u"pinned_position"_s, optionalIntegerToJson(pinnedPosition) },
+        { u"archived"_s, archived }, { u"marked_unread"_s, markedUnread } };
+}
+
+Parsed<ChatSettings> ChatSettings::fromJson(const QJsonObject &json, const QStringList &location)
+{
+    JsonReader reader(json, location);
+    ChatSettings settings;
+    settings.mutedUntil = reader.optionalInteger(u"muted_until");
+    settings.pinnedPosition = reader.optionalInteger(u"pinned_position");
+    settings.archived = reader.boolean(u"archived");
+    settings.markedUnread = reader.boolean(u"marked_unread");
+    return reader.result(std::move(settings));
+}
+
 QJsonObject Chat::toJson() const
 {
     const QJsonArray memberArray = usersToJson(members);
-    return { { u"id"_s, id }, { u"name"_s, optionalToJson(name) },
+    QJsonObject json { { u"id"_s, id }, { u"name"_s, optionalToJson(name) },
         { u"type"_s, chatTypeName(type) }, { u"members"_s, memberArray },
         { u"created_by"_s, optionalToJson(createdBy) },
         { u"created_at"_s, formatTimestamp(createdAt) },
         { pinnedMessageKey, PinnedMessage::optionalToJson(pinnedMessage) } };
+    if (settings)
+        json.insert(settingsKey, settings->toJson());
+    return json;
 }
 
 Parsed<Chat> Chat::fromJson(const QJsonObject &json, const QStringList &location)
@@ -106,6 +140,9 @@ Parsed<Chat> Chat::fromJson(const QJsonObject &json, const QStringList &location
     chat.createdBy = reader.optionalUuid(u"created_by");
     chat.createdAt = reader.optionalTimestamp(u"created_at").value_or(0);
     chat.pinnedMessage = PinnedMessage::read(reader, json);
+    // Absent from events every member gets alike (and from older servers).
+    if (json.contains(settingsKey))
+        chat.settings = reader.nested<ChatSettings>(settingsKey);
     return reader.result(std::move(chat));
 }
 
@@ -179,6 +216,21 @@ Parsed<ChatPinned> ChatPinned::fromJson(const QJsonObject &json, const QStringLi
     pinned.pinnedMessage = PinnedMessage::read(reader, json);
     pinned.userId = reader.uuid(u"user_id");
     return reader.result(std::move(pinned));
+}
+
+QJsonObject ChatSettingsChanged::toJson() const
+{
+    return { { u"chat_id"_s, chatId }, { settingsKey, settings.toJson() } };
+}
+
+Parsed<ChatSettingsChanged> ChatSettingsChanged::fromJson(
+    const QJsonObject &json, const QStringList &location)
+{
+    JsonReader reader(json, location);
+    ChatSettingsChanged changed;
+    changed.chatId = reader.uuid(u"chat_id");
+    changed.settings = reader.nested<ChatSettings>(settingsKey).value_or(ChatSettings {});
+    return reader.result(std::move(changed));
 }
 
 } // namespace Messenger

@@ -28,6 +28,28 @@ struct PinnedMessage
     bool operator==(const PinnedMessage &) const = default;
 };
 
+// The caller's own settings of a chat (issue 16): nobody else sees them. A
+// chat is muted while `mutedUntil` (Unix seconds) is in the future; "forever"
+// is Limits::chatMutedForever, the end of year 9999, so that a client that
+// only compares it with the clock reads it right. The server answers an
+// expired mute as none. Pinned chats carry their position (ascending, gaps
+// allowed): clients list them first, in that order, the rest by activity.
+struct ChatSettings
+{
+    std::optional<qint64> mutedUntil;
+    std::optional<qint64> pinnedPosition;
+    bool archived = false;
+    bool markedUnread = false;
+
+    bool isMuted(qint64 nowSeconds) const { return mutedUntil && *mutedUntil > nowSeconds; }
+    bool isMutedNow() const;
+    bool isPinned() const { return pinnedPosition.has_value(); }
+
+    QJsonObject toJson() const;
+    static Parsed<ChatSettings> fromJson(const QJsonObject &json, const QStringList &location = {});
+    bool operator==(const ChatSettings &) const = default;
+};
+
 struct Chat
 {
     QString id;
@@ -37,6 +59,9 @@ struct Chat
     std::optional<QString> createdBy; // the group's owner; null for personal chats
     qint64 createdAt = 0;
     std::optional<PinnedMessage> pinnedMessage; // `pinned_message`: null when none
+    // The caller's settings: in answers to the caller (the chat lists and
+    // GET /chats/{id}), absent from what every member is sent alike.
+    std::optional<ChatSettings> settings;
 
     QJsonObject toJson() const;
     static Parsed<Chat> fromJson(const QJsonObject &json, const QStringList &location = {});
@@ -93,6 +118,20 @@ struct ChatPinned
     QJsonObject toJson() const;
     static Parsed<ChatPinned> fromJson(const QJsonObject &json, const QStringList &location = {});
     bool operator==(const ChatPinned &) const = default;
+};
+
+// The `chat_settings` event, to the user's own devices only: the settings of
+// one chat changed (from another device, or a new message unarchived it, or
+// reading it cleared `marked_unread`).
+struct ChatSettingsChanged
+{
+    QString chatId;
+    ChatSettings settings;
+
+    QJsonObject toJson() const;
+    static Parsed<ChatSettingsChanged> fromJson(
+        const QJsonObject &json, const QStringList &location = {});
+    bool operator==(const ChatSettingsChanged &) const = default;
 };
 
 } // namespace Messenger

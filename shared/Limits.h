@@ -54,6 +54,11 @@ inline constexpr int sessionClientMax = 200; // the User-Agent, as stored
 // e-mail can match; longer patterns only cost (SQLite refuses LIKE patterns
 // over 50,000 bytes).
 inline constexpr int userSearchQueryMax = emailMax;
+// Chat settings: at most this many chats pinned to the top of a user's list;
+// a mute "forever" lasts until this Unix time (9999-12-31T23:59:59Z), the
+// largest `muted_until` accepted.
+inline constexpr int pinnedChatsMax = 5;
+inline constexpr qint64 chatMutedForever = 253402300799;
 inline constexpr int refreshGraceSeconds = 60;
 inline constexpr int refreshTokenDays = 30;
 

@@ -111,9 +111,10 @@ Parsed<AddMembersRequest> AddMembersRequest::fromJson(
 namespace {
 
 // The ids of a list that must not repeat one (uuidList drops repeats).
-QStringList distinctIds(JsonReader &reader, const QJsonObject &json, QStringView key, int maxCount)
+QStringList distinctIds(
+    JsonReader &reader, const QJsonObject &json, QStringView key, int maxCount, int minCount = 1)
 {
-    const QStringList ids = reader.uuidList(key, 1, maxCount);
+    const QStringList ids = reader.uuidList(key, minCount, maxCount);
     if (!reader.hasErrors() && ids.size() != json.value(key).toArray().size())
         reader.addError(key, u"List should not name an item twice"_s, u"duplicate_items"_s);
     return ids;
@@ -190,6 +191,74 @@ Parsed<PinMessageRequest> PinMessageRequest::fromJson(
     JsonReader reader(json, location);
     PinMessageRequest request;
     request.messageId = reader.uuid(u"message_id");
+    return reader.result(std::move(request));
+}
+
+namespace {
+
+const QString mutedUntilKey = u"muted_until"_s;
+const QString pinnedKey = u"pinned"_s;
+const QString archivedKey = u"archived"_s;
+const QString markedUnreadKey = u"marked_unread"_s;
+
+std::optional<bool> optionalBoolean(JsonReader &reader, const QJsonObject &json, QStringView key)
+{
+    if (!json.contains(key))
+        return std::nullopt;
+    return reader.boolean(key);
+}
+
+} // namespace
+
+QJsonObject UpdateChatSettingsRequest::toJson() const
+{
+    QJsonObject json;
+    if (mutedUntil)
+        json.insert(mutedUntilKey, *mutedUntil ? QJsonValue(**mutedUntil) : QJsonValue());
+    if (pinned)
+        json.insert(pinnedKey, *pinned);
+    if (archived)
+        json.insert(archivedKey, *archived);
+    if (markedUnread)
+        json.insert(markedUnreadKey, *markedUnread);
+    return json;
+}
+
+Parsed<UpdateChatSettingsRequest> UpdateChatSettingsRequest::fromJson(
+    const QJsonObject &json, const QStringList &location)
+{
+    JsonReader reader(json, location);
+    UpdateChatSettingsRequest request;
+    if (json.contains(mutedUntilKey)) {
+        const std::optional<qint64> until = reader.optionalInteger(mutedUntilKey);
+        if (until && (*until < 0 || *until > Limits::chatMutedForever))
+            reader.addError(mutedUntilKey,
+                u"Input should be null or a Unix time from 0 to %1 (forever)"_s.arg(
+                    Limits::chatMutedForever),
+                u"value_error"_s);
+        request.mutedUntil = until;
+    }
+    request.pinned = optionalBoolean(reader, json, pinnedKey);
+    request.archived = optionalBoolean(reader, json, archivedKey);
+    request.markedUnread = optionalBoolean(reader, json, markedUnreadKey);
+    if (!reader.hasErrors() && !request.mutedUntil && !request.pinned && !request.archived
+        && !request.markedUnread)
+        reader.addError(mutedUntilKey,
+            u"Give at least one of muted_until, pinned, archived, marked_unread"_s, u"missing"_s);
+    return reader.result(std::move(request));
+}
+
+QJsonObject ReorderPinnedChatsRequest::toJson() const
+{
+    return { { u"chat_ids"_s, QJsonArray::fromStringList(chatIds) } };
+}
+
+Parsed<ReorderPinnedChatsRequest> ReorderPinnedChatsRequest::fromJson(
+    const QJsonObject &json, const QStringList &location)
+{
+    JsonReader reader(json, location);
+    ReorderPinnedChatsRequest request;
+    request.chatIds = distinctIds(reader, json, u"chat_ids", Limits::pinnedChatsMax, 0);
     return reader.result(std::move(request));
 }
 

@@ -110,6 +110,33 @@ struct PinMessageRequest
         const QJsonObject &json, const QStringList &location = bodyLocation());
 };
 
+// PATCH /chats/{id}/settings: any of the fields, at least one. `muted_until`
+// null unmutes, a Unix time mutes until then (Limits::chatMutedForever:
+// forever); `pinned` true appends the chat to the pinned ones (at most
+// Limits::pinnedChatsMax), false unpins.
+struct UpdateChatSettingsRequest
+{
+    std::optional<std::optional<qint64>> mutedUntil; // outer: present, inner: null
+    std::optional<bool> pinned;
+    std::optional<bool> archived;
+    std::optional<bool> markedUnread;
+
+    QJsonObject toJson() const;
+    static Parsed<UpdateChatSettingsRequest> fromJson(
+        const QJsonObject &json, const QStringList &location = bodyLocation());
+};
+
+// PUT /chats/pinned: the caller's pinned chats in their new order, exactly
+// the ones pinned now.
+struct ReorderPinnedChatsRequest
+{
+    QStringList chatIds;
+
+    QJsonObject toJson() const;
+    static Parsed<ReorderPinnedChatsRequest> fromJson(
+        const QJsonObject &json, const QStringList &location = bodyLocation());
+};
+
 struct MarkReadRequest
 {
     QString messageId;

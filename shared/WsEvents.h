@@ -19,6 +19,9 @@ inline constexpr QStringView membersAdded = u"members_added";
 inline constexpr QStringView chatRenamed = u"chat_renamed";
 // A chat's pinned message changed (ChatPinned; pinned_message null: unpinned).
 inline constexpr QStringView chatPinned = u"chat_pinned";
+// The caller's own settings of a chat changed (ChatSettingsChanged): to the
+// user's devices only, never to the other members.
+inline constexpr QStringView chatSettings = u"chat_settings";
 inline constexpr QStringView chatRemoved = u"chat_removed";
 inline constexpr QStringView memberLeft = u"member_left";
 inline constexpr QStringView typing = u"typing";

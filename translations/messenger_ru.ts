@@ -560,6 +560,70 @@ Start one with the pencil button.</source>
         <source>Forward at most %n messages at a time</source>
         <translation><numerusform>Пересылайте не больше %n сообщения за раз</numerusform><numerusform>Пересылайте не больше %n сообщений за раз</numerusform><numerusform>Пересылайте не больше %n сообщений за раз</numerusform></translation>
     </message>
+    <message>
+        <source>Mute</source>
+        <translation>Выключить звук</translation>
+    </message>
+    <message>
+        <source>Unmute</source>
+        <translation>Включить звук</translation>
+    </message>
+    <message>
+        <source>For 1 hour</source>
+        <translation>На 1 час</translation>
+    </message>
+    <message>
+        <source>For 8 hours</source>
+        <translation>На 8 часов</translation>
+    </message>
+    <message>
+        <source>For 1 day</source>
+        <translation>На 1 день</translation>
+    </message>
+    <message>
+        <source>Forever</source>
+        <translation>Навсегда</translation>
+    </message>
+    <message>
+        <source>Pin to top</source>
+        <translation>Закрепить наверху</translation>
+    </message>
+    <message>
+        <source>Unpin</source>
+        <translation>Открепить</translation>
+    </message>
+    <message>
+        <source>Archive</source>
+        <translation>Архив</translation>
+    </message>
+    <message>
+        <source>Unarchive</source>
+        <translation>Вернуть из архива</translation>
+    </message>
+    <message>
+        <source>Mark as unread</source>
+        <translation>Отметить непрочитанным</translation>
+    </message>
+    <message>
+        <source>Mark as read</source>
+        <translation>Отметить прочитанным</translation>
+    </message>
+    <message>
+        <source>Archive (%1)</source>
+        <translation>Архив (%1)</translation>
+    </message>
+    <message>
+        <source>Back to chats</source>
+        <translation>Назад к чатам</translation>
+    </message>
+    <message>
+        <source>Archived chats; Esc goes back</source>
+        <translation>Архивные чаты; Esc — назад</translation>
+    </message>
+    <message>
+        <source>Chats you archived</source>
+        <translation>Чаты, которые вы отправили в архив</translation>
+    </message>
 </context>
 <context>
     <name>Messenger::Client::MessageDelegate</name>

@@ -426,6 +426,20 @@ QFuture<ApiResult<Chat>> ApiClient::pinMessage(
         "PUT", ApiPaths::chatPin(chatId), QJsonDocument(PinMessageRequest { *messageId }.toJson()));
 }
 
+QFuture<ApiResult<ChatSettings>> ApiClient::updateChatSettings(
+    const QString &chatId, const UpdateChatSettingsRequest &request)
+{
+    return call<ChatSettings>(
+        "PATCH", ApiPaths::chatSettings(chatId), QJsonDocument(request.toJson()));
+}
+
+QFuture<ApiResult<QList<ChatSettingsChanged>>> ApiClient::reorderPinnedChats(
+    const QStringList &chatIds)
+{
+    return call<QList<ChatSettingsChanged>>("PUT", ApiPaths::chatsPinned.toString(),
+        QJsonDocument(ReorderPinnedChatsRequest { chatIds }.toJson()));
+}
+
 QFuture<ApiResult<Message>> ApiClient::react(
     const QString &messageId, const QString &emoji, bool add)
 {

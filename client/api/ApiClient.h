@@ -107,6 +107,13 @@ public:
     // Pins the message in the chat, or (without one) unpins; answers the chat.
     QFuture<ApiResult<Messenger::Chat>> pinMessage(
         const QString &chatId, const std::optional<QString> &messageId);
+    // Changes your own settings of the chat (mute, pin, archive, unread);
+    // answers them as they are now.
+    QFuture<ApiResult<Messenger::ChatSettings>> updateChatSettings(
+        const QString &chatId, const Messenger::UpdateChatSettingsRequest &request);
+    // Your pinned chats in a new order (exactly the pinned ones).
+    QFuture<ApiResult<QList<Messenger::ChatSettingsChanged>>> reorderPinnedChats(
+        const QStringList &chatIds);
     // Adds (or, with add false, takes back) your reaction; answers the message.
     QFuture<ApiResult<Messenger::Message>> react(
         const QString &messageId, const QString &emoji, bool add);

@@ -412,6 +412,9 @@ void LiveConnection::handleEvent(const Event &event)
     } else if (type == WsEvents::chat) {
         if (const auto chat = payloadOf<Chat>(event))
             Q_EMIT chatUpdated(*chat);
+    } else if (type == WsEvents::chatSettings) {
+        if (const auto changed = payloadOf<ChatSettingsChanged>(event))
+            Q_EMIT chatSettingsChanged(*changed);
     } else if (type == WsEvents::chatRenamed) {
         if (const auto renamed = payloadOf<ChatRenamed>(event))
             Q_EMIT chatRenamed(*renamed);

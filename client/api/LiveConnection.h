@@ -90,6 +90,8 @@ Q_SIGNALS:
     void chatRenamed(const Messenger::ChatRenamed &renamed);
     // A chat's pinned message changed (none: unpinned, or the message was deleted).
     void chatPinned(const Messenger::ChatPinned &pinned);
+    // The user's own settings of a chat changed (here or on another device).
+    void chatSettingsChanged(const Messenger::ChatSettingsChanged &changed);
     void membersAdded(const Messenger::MembersAdded &added);
     void chatRemoved(const QString &chatId);
     void memberLeft(const QString &chatId, const QString &userId);

@@ -2,8 +2,11 @@
 
 #include "shared/CliOutput.h"
 #include "shared/Json.h"
+#include "shared/Limits.h"
 
 #include <QCoreApplication>
+#include <QDateTime>
+#include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
 
@@ -34,6 +37,12 @@ const QString usage
       "                              copies the messages into the chats\n"
       "  pin CHAT MESSAGE            pins the message in the chat\n"
       "  unpin CHAT                  unpins the chat's pinned message\n"
+      "  chat mute CHAT [1h|8h|1d|forever|off]\n"
+      "                              mutes the chat for you (default forever)\n"
+      "  chat pin|unpin CHAT         pins the chat to the top of your list (at most 5)\n"
+      "  chat archive|unarchive CHAT hides the chat in your archive (a new message\n"
+      "                              brings it back unless it is muted)\n"
+      "  chat mark-unread CHAT       marks the chat unread until you read it\n"
       "  react MESSAGE EMOJI         reacts to the message with one emoji\n"
       "  unreact MESSAGE EMOJI       takes that reaction back\n"
       "  listen [--since SEQ]        live events as JSON lines until interrupted;\n"
@@ -178,6 +187,8 @@ void CliApp::start(const QStringList &arguments)
         withSession([this, args = forwardArguments(arguments, args)] { forward(args); });
     else if (command == u"pin"_s || command == u"unpin"_s)
         withSession([this, args, pinIt = command == u"pin"_s] { pin(args, pinIt); });
+    else if (command == u"chat"_s)
+        withSession([this, args] { chatSettings(args); });
     else if (command == u"react"_s || command == u"unreact"_s)
         withSession([this, args, add = command == u"react"_s] { react(args, add); });
     else if (command == u"listen"_s)
@@ -301,6 +312,20 @@ void CliApp::chats()
                 = chat.chat.id + u"  "_s + (chat.chat.name ? *chat.chat.name : names.join(u", "_s));
             if (chat.unreadCount > 0)
                 line += u" (%1)"_s.arg(chat.unreadCount);
+            if (chat.chat.settings) {
+                const ChatSettings &settings = *chat.chat.settings;
+                QStringList flags;
+                if (settings.pinnedPosition)
+                    flags.append(tr("pinned %1").arg(*settings.pinnedPosition));
+                if (settings.isMutedNow())
+                    flags.append(tr("muted"));
+                if (settings.archived)
+                    flags.append(tr("archived"));
+                if (settings.markedUnread)
+                    flags.append(tr("marked unread"));
+                if (!flags.isEmpty())
+                    line += u"  ["_s + flags.join(u", "_s) + u']';
+            }
             if (chat.chat.pinnedMessage)
                 line += u"\n    "_s
                     + tr("pinned: %1: %2")
@@ -518,6 +543,64 @@ void CliApp::pin(const QStringList &args, bool pinIt)
             done(chat.value().toJson(),
                 pinned ? tr("Pinned: %1: %2").arg(pinned->senderName, pinned->text)
                        : tr("Nothing pinned."));
+        });
+}
+
+void CliApp::chatSettings(const QStringList &args)
+{
+    const QString action = args.value(0);
+    const bool isMute = action == u"mute"_s;
+    const QStringList flagActions { u"pin"_s, u"unpin"_s, u"archive"_s, u"unarchive"_s,
+        u"mark-unread"_s };
+    if ((!isMute && !flagActions.contains(action)) || args.size() < 2
+        || args.size() > (isMute ? 3 : 2) || !canonicalUuid(args.at(1))) {
+        failUsage(tr("chat needs mute, pin, unpin, archive, unarchive or mark-unread, then a "
+                     "chat id (mute: then 1h, 8h, 1d, forever or off)."));
+        return;
+    }
+    UpdateChatSettingsRequest request;
+    if (isMute) {
+        static const QHash<QString, qint64> durations { { u"1h"_s, 3600 }, { u"8h"_s, 8 * 3600 },
+            { u"1d"_s, 24 * 3600 } };
+        const QString duration = args.value(2, u"forever"_s);
+        if (duration == u"off"_s)
+            request.mutedUntil = std::optional<qint64>();
+        else if (duration == u"forever"_s)
+            request.mutedUntil = std::optional<qint64>(Limits::chatMutedForever);
+        else if (durations.contains(duration))
+            request.mutedUntil = std::optional<qint64>(
+                QDateTime::currentSecsSinceEpoch() + durations.value(duration));
+        else {
+            failUsage(tr("Mute for 1h, 8h, 1d, forever, or off: not %1.").arg(duration));
+            return;
+        }
+    } else if (action == u"pin"_s || action == u"unpin"_s) {
+        request.pinned = action == u"pin"_s;
+    } else if (action == u"archive"_s || action == u"unarchive"_s) {
+        request.archived = action == u"archive"_s;
+    } else {
+        request.markedUnread = true;
+    }
+    m_api.updateChatSettings(args.at(1), request)
+        .then(this, [this](const ApiResult<ChatSettings> &settings) {
+            if (!settings)
+                return fail(settings.error());
+            const ChatSettings &now = settings.value();
+            QStringList lines;
+            if (!now.mutedUntil)
+                lines.append(tr("Not muted."));
+            else if (*now.mutedUntil == Limits::chatMutedForever)
+                lines.append(tr("Muted forever."));
+            else
+                lines.append(
+                    tr("Muted until %1.")
+                        .arg(QDateTime::fromSecsSinceEpoch(*now.mutedUntil).toString(Qt::ISODate)));
+            lines.append(now.pinnedPosition ? tr("Pinned (position %1).").arg(*now.pinnedPosition)
+                                            : tr("Not pinned."));
+            lines.append(now.archived ? tr("Archived.") : tr("Not archived."));
+            if (now.markedUnread)
+                lines.append(tr("Marked unread."));
+            done(now.toJson(), lines.join(u' '));
         });
 }
 

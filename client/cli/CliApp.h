@@ -49,6 +49,8 @@ private:
     QStringList forwardArguments(const QStringList &arguments, const QStringList &positional);
     void forward(const QStringList &args);
     void pin(const QStringList &args, bool pinIt);
+    // chat mute|pin|unpin|archive|unarchive|mark-unread CHAT: your own settings.
+    void chatSettings(const QStringList &args);
     void listen();
     void profile(const QStringList &args);
     void presence(const QStringList &args);

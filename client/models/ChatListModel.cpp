@@ -82,6 +82,14 @@ QVariant ChatListModel::data(const QModelIndex &index, int role) const
         return summary.lastMessage && summary.lastMessage->isRead;
     case MemberCountRole:
         return int(summary.chat.members.size());
+    case MutedRole:
+        return settingsOf(row).isMutedNow();
+    case PinnedRole:
+        return settingsOf(row).isPinned();
+    case ArchivedRole:
+        return settingsOf(row).archived;
+    case MarkedUnreadRole:
+        return settingsOf(row).markedUnread;
     default:
         return {};
     }
@@ -96,7 +104,8 @@ QHash<int, QByteArray> ChatListModel::roleNames() const
         { UnreadCountRole, "unreadCount" }, { DraftRole, "draft" }, { TypingRole, "typing" },
         { LastMessageIsMineRole, "lastMessageIsMine" }, { LastMessageReadRole, "lastMessageRead" },
         { LastMessagePendingRole, "lastMessagePending" }, { MemberCountRole, "memberCount" },
-        { OnlineRole, "online" } });
+        { OnlineRole, "online" }, { MutedRole, "muted" }, { PinnedRole, "pinned" },
+        { ArchivedRole, "archived" }, { MarkedUnreadRole, "markedUnread" } });
     return names;
 }
 
@@ -133,7 +142,7 @@ void ChatListModel::resetChats(const QList<ChatSummary> &chats)
         m_rows.append(row);
     }
     std::stable_sort(m_rows.begin(), m_rows.end(),
-        [this](const Row &a, const Row &b) { return activityOf(a) > activityOf(b); });
+        [this](const Row &a, const Row &b) { return ranksBefore(a, b); });
     endResetModel();
     updateUnreadTotal();
 }
@@ -142,8 +151,15 @@ void ChatListModel::upsertChat(const Chat &chat)
 {
     const int row = rowOf(chat.id);
     if (row >= 0) {
+        // A chat from an event every member gets alike has no settings:
+        // the user's stay as they were.
+        const std::optional<ChatSettings> settings = m_rows[row].summary.chat.settings;
         m_rows[row].summary.chat = chat;
+        if (!chat.settings)
+            m_rows[row].summary.chat.settings = settings;
         changed(row);
+        reposition(row);
+        updateUnreadTotal();
         return;
     }
     // A new chat is the most recent activity: it goes on top.
@@ -245,6 +261,31 @@ void ChatListModel::applyUserUpdated(const User &user)
         if (touched)
             changed(row);
     }
+}
+
+void ChatListModel::applySettings(const QString &chatId, const ChatSettings &settings)
+{
+    const int row = rowOf(chatId);
+    if (row < 0)
+        return;
+    m_rows[row].summary.chat.settings = settings;
+    changed(row);
+    reposition(row);
+    updateUnreadTotal();
+}
+
+int ChatListModel::archivedCount() const
+{
+    return int(std::count_if(
+        m_rows.cbegin(), m_rows.cend(), [](const Row &row) { return settingsOf(row).archived; }));
+}
+
+int ChatListModel::archivedUnreadCount() const
+{
+    return int(std::count_if(m_rows.cbegin(), m_rows.cend(), [](const Row &row) {
+        return settingsOf(row).archived
+            && (row.summary.unreadCount > 0 || settingsOf(row).markedUnread);
+    }));
 }
 
 void ChatListModel::removeChat(const QString &chatId)
@@ -440,13 +481,27 @@ qint64 ChatListModel::activityOf(const Row &row) const
     return row.pendingCount > 0 ? std::max(last, row.pendingAt) : last;
 }
 
+ChatSettings ChatListModel::settingsOf(const Row &row)
+{
+    return row.summary.chat.settings.value_or(ChatSettings {});
+}
+
+bool ChatListModel::ranksBefore(const Row &a, const Row &b) const
+{
+    const auto pinA = settingsOf(a).pinnedPosition;
+    const auto pinB = settingsOf(b).pinnedPosition;
+    if (pinA || pinB)
+        return pinA && (!pinB || *pinA < *pinB);
+    return activityOf(a) > activityOf(b);
+}
+
 void ChatListModel::reposition(int row)
 {
-    const qint64 activity = activityOf(m_rows.at(row));
+    const Row &moving = m_rows.at(row);
     int target = row;
-    while (target > 0 && activityOf(m_rows.at(target - 1)) < activity)
+    while (target > 0 && ranksBefore(moving, m_rows.at(target - 1)))
         --target;
-    while (target + 1 < m_rows.size() && activityOf(m_rows.at(target + 1)) > activity)
+    while (target + 1 < m_rows.size() && ranksBefore(m_rows.at(target + 1), moving))
         ++target;
     if (target == row)
         return;
@@ -479,9 +534,12 @@ void ChatListModel::expireTyping()
 
 void ChatListModel::updateUnreadTotal()
 {
+    // Muted chats count for nothing: they are not to call for attention.
     qint64 total = 0;
-    for (const Row &row : std::as_const(m_rows))
-        total += row.summary.unreadCount;
+    for (const Row &row : std::as_const(m_rows)) {
+        if (!settingsOf(row).isMutedNow())
+            total += row.summary.unreadCount;
+    }
     if (total == m_unreadTotal)
         return;
     m_unreadTotal = total;

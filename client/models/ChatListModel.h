@@ -37,6 +37,11 @@ public:
         PersonIdRole,
         // A personal chat whose other person is online (the avatar's dot).
         OnlineRole,
+        // The user's own settings of the chat (ChatSettings).
+        MutedRole, // muted now: no notifications, a grey badge
+        PinnedRole, // pinned: on top of the list, in pin order
+        ArchivedRole, // in the archive, not the main list
+        MarkedUnreadRole, // marked unread by the user
     };
     Q_ENUM(Roles)
 
@@ -64,6 +69,12 @@ public:
     bool applyMembersAdded(const Messenger::MembersAdded &added);
     // A member left or was removed (the `member_left` event).
     void applyMemberLeft(const QString &chatId, const QString &userId);
+    // The user's own settings of a chat changed: pinned chats move to the
+    // top (in pin order), unpinned ones back to their place by activity.
+    void applySettings(const QString &chatId, const Messenger::ChatSettings &settings);
+    // Archived chats: how many, and how many of them have something unread.
+    int archivedCount() const;
+    int archivedUnreadCount() const;
     // A member's new name, in every chat they are in (personal chats' titles with it).
     void applyUserUpdated(const Messenger::User &user);
     void removeChat(const QString &chatId);
@@ -119,7 +130,10 @@ private:
     // The other person of a personal chat; empty for a group.
     QString otherPersonOf(const Row &row) const;
     qint64 activityOf(const Row &row) const;
-    // Moves the row at `row` up or down to where its activity time belongs.
+    // The list's order: pinned chats first by position, then by activity.
+    bool ranksBefore(const Row &a, const Row &b) const;
+    static ChatSettings settingsOf(const Row &row);
+    // Moves the row at `row` up or down to where it belongs (ranksBefore).
     void reposition(int row);
     void changed(int row, const QList<int> &roles = {});
     void expireTyping();

@@ -222,6 +222,40 @@ private:
     MessageSearchModel *m_search;
     QString m_text;
 };
+// The chats part: chats whose name matches the query; with no query, those
+// of the main list or, showing the archive, the archived ones.
+class ChatFilter : public QSortFilterProxyModel
+{
+public:
+    using QSortFilterProxyModel::QSortFilterProxyModel;
+
+    void setShowArchived(bool archived)
+    {
+        if (m_showArchived == archived)
+            return;
+        m_showArchived = archived;
+        invalidateRowsFilter();
+    }
+    bool showsArchived() const { return m_showArchived; }
+
+protected:
+    bool filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const override
+    {
+        if (!QSortFilterProxyModel::filterAcceptsRow(sourceRow, sourceParent))
+            return false;
+        if (!filterRegularExpression().pattern().isEmpty())
+            return true;
+        return sourceModel()
+                   ->index(sourceRow, 0, sourceParent)
+                   .data(ChatListModel::ArchivedRole)
+                   .toBool()
+            == m_showArchived;
+    }
+
+private:
+    bool m_showArchived = false;
+};
+
 } // namespace
 
 ChatSearchModel::ChatSearchModel(
@@ -229,12 +263,14 @@ ChatSearchModel::ChatSearchModel(
     : QConcatenateTablesProxyModel(parent)
     , m_chats(chats)
     , m_api(api)
-    , m_chatFilter(new QSortFilterProxyModel(this))
+    , m_chatFilter(new ChatFilter(this))
     , m_people(new UserSearchModel(api, currentUserId, this))
 {
     m_chatFilter->setSourceModel(chats);
     m_chatFilter->setFilterRole(ChatListModel::TitleRole);
     m_chatFilter->setFilterCaseSensitivity(Qt::CaseInsensitive);
+    // A chat archived or unarchived moves between the lists.
+    m_chatFilter->setDynamicSortFilter(true);
     addSourceModel(m_chatFilter);
     addSourceModel(new PeopleWithoutChat(m_people, chats, this));
 }
@@ -247,6 +283,16 @@ void ChatSearchModel::setQuery(const QString &query)
     m_people->setQuery(query);
     if (m_messages)
         m_messages->setQuery(query);
+}
+
+void ChatSearchModel::setShowArchived(bool archived)
+{
+    static_cast<ChatFilter *>(m_chatFilter)->setShowArchived(archived);
+}
+
+bool ChatSearchModel::showsArchived() const
+{
+    return static_cast<ChatFilter *>(m_chatFilter)->showsArchived();
 }
 
 void ChatSearchModel::includeMessages()

@@ -12,7 +12,8 @@ class MessageSearchModel;
 class UserSearchModel;
 
 // What a search over the chat list finds: first the chats whose name matches
-// (in the list's order, all of them for an empty query), then the people the
+// (in the list's order; for an empty query, all of the main list, or of the
+// archive with setShowArchived()), then the people the
 // server's user search finds (GET /users?query=) who have no personal chat
 // with the user yet. People rows answer ChatListModel's roles (TitleRole,
 // AvatarIdRole, PreviewRole is their email) and PersonIdRole; ChatIdRole is
@@ -40,6 +41,10 @@ public:
     // Adds the "Messages" section (the chat list has it; the quick switcher not).
     void includeMessages();
     void setQuery(const QString &query);
+    // Which chats the chats part lists without a query: those in the main
+    // list (false) or the archived ones (true). A query finds chats in both.
+    void setShowArchived(bool archived);
+    bool showsArchived() const;
     // The next page of messages found, when the view reaches the end.
     bool canFetchMore(const QModelIndex &parent) const override;
     void fetchMore(const QModelIndex &parent) override;

@@ -811,6 +811,40 @@ void ClientSession::renameGroup(const QString &chatId, const QString &name)
     });
 }
 
+void ClientSession::updateChatSettings(
+    const QString &chatId, const UpdateChatSettingsRequest &request)
+{
+    m_api->updateChatSettings(chatId, request)
+        .then(this, [this, chatId](const ApiResult<ChatSettings> &settings) {
+            if (!settings)
+                reportFailure(settings.error());
+            else
+                m_chats->applySettings(chatId, settings.value());
+        });
+}
+
+void ClientSession::markChatRead(const QString &chatId)
+{
+    const auto summary = m_chats->summary(chatId);
+    if (!summary)
+        return;
+    if (!summary->lastMessage || summary->unreadCount == 0) {
+        // Nothing to read: only the mark goes.
+        UpdateChatSettingsRequest request;
+        request.markedUnread = false;
+        updateChatSettings(chatId, request);
+        return;
+    }
+    // Reading clears the mark on the server too (its chat_settings event says so).
+    m_api->markRead(chatId, summary->lastMessage->id)
+        .then(this, [this, chatId](const ApiResult<ReadState> &state) {
+            if (!state)
+                return reportFailure(state.error());
+            m_chats->applyRead(
+                chatId, m_user.id, state.value().lastReadSeq, state.value().unreadCount);
+        });
+}
+
 void ClientSession::addMembers(const QString &chatId, const QStringList &userIds)
 {
     m_api->addMembers(chatId, userIds).then(this, [this](const ApiResult<Chat> &chat) {
@@ -933,6 +967,10 @@ void ClientSession::connectLive()
         if (!m_chats->applyPinned(pinned))
             fetchChat(pinned.chatId);
     });
+    connect(m_live, &LiveConnection::chatSettingsChanged, this,
+        [this](const ChatSettingsChanged &changed) {
+            m_chats->applySettings(changed.chatId, changed.settings);
+        });
     connect(m_live, &LiveConnection::membersAdded, this, [this](const MembersAdded &added) {
         // Being added, the user learns of the chat from this event: fetch it.
         if (!m_chats->applyMembersAdded(added))

@@ -4,6 +4,7 @@
 #include "client/api/ApiResult.h"
 #include "shared/Chat.h"
 #include "shared/Presence.h"
+#include "shared/Requests.h"
 #include "shared/User.h"
 
 #include <QFuture>
@@ -126,6 +127,12 @@ public:
     void addMembers(const QString &chatId, const QStringList &userIds);
     void removeMember(const QString &chatId, const QString &userId);
     void leaveChat(const QString &chatId);
+    // The user's own settings of a chat (mute, pin, archive, unread): shown
+    // as the server answers, and on the user's other devices by its event.
+    void updateChatSettings(const QString &chatId, const UpdateChatSettingsRequest &request);
+    // "Mark as read" from the chat list: everything in the chat read (up to
+    // its newest message), and no longer marked unread.
+    void markChatRead(const QString &chatId);
 
 Q_SIGNALS:
     void stateChanged(Messenger::Client::ClientSession::State state);

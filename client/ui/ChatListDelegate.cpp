@@ -281,14 +281,28 @@ void ChatListDelegate::paint(
         group.paint(painter, QRect(titleLeft, firstLineTop + 1, 16, 16));
         titleLeft += 19;
     }
+    // A muted chat: a crossed-out bell right after the name (room kept for it).
+    const bool muted = index.data(ChatListModel::MutedRole).toBool();
+    const int bellWidth = muted ? 18 : 0;
     painter->setPen(selected ? QColor(Qt::white) : Theme::textPrimary);
-    drawElided(painter, QPoint(titleLeft, firstLineTop), title, titleFont, titleRight - titleLeft);
+    const int titleWidth = titleRight - titleLeft - bellWidth;
+    drawElided(painter, QPoint(titleLeft, firstLineTop), title, titleFont, titleWidth);
+    if (muted) {
+        static const QIcon bellOff(u":/icons/bell-off.svg"_s);
+        const int nameWidth
+            = std::min(titleWidth, QFontMetrics(titleFont).horizontalAdvance(title));
+        bellOff.paint(painter, QRect(titleLeft + nameWidth + 4, firstLineTop + 2, 14, 14));
+    }
 
-    // Bottom right: the unread badge.
+    // Bottom right: the unread badge (grey in a muted chat; a blank one for
+    // a chat marked unread), and a pin before it for a pinned chat.
     const qint64 unread = index.data(ChatListModel::UnreadCountRole).toLongLong();
+    const bool markedUnread = index.data(ChatListModel::MarkedUnreadRole).toBool();
     int previewRight = textRight;
-    if (unread > 0) {
-        const QString count = unread > 999 ? u"999+"_s : QString::number(unread);
+    if (unread > 0 || markedUnread) {
+        const QString count = unread == 0 ? QString()
+            : unread > 999                ? u"999+"_s
+                                          : QString::number(unread);
         const QFont badgeFont = Theme::withPointSizeDelta(base, -1, true);
         const int badgeHeight = 20;
         const int badgeWidth
@@ -296,12 +310,20 @@ void ChatListDelegate::paint(
         const QRect badge(textRight - badgeWidth + 1, secondLineTop - 1, badgeWidth, badgeHeight);
         painter->setRenderHint(QPainter::Antialiasing);
         painter->setPen(Qt::NoPen);
-        painter->setBrush(selected ? QColor(Qt::white) : Theme::unreadBadge);
+        painter->setBrush(selected ? QColor(Qt::white)
+                : muted            ? Theme::mutedBadge
+                                   : Theme::unreadBadge);
         painter->drawRoundedRect(badge, badgeHeight / 2.0, badgeHeight / 2.0);
         painter->setFont(badgeFont);
         painter->setPen(selected ? Theme::selectedRow : QColor(Qt::white));
         painter->drawText(badge, Qt::AlignCenter, count);
         previewRight = badge.left() - padding;
+    }
+    if (index.data(ChatListModel::PinnedRole).toBool()) {
+        static const QIcon pin(u":/icons/pin.svg"_s);
+        const QRect pinRect(previewRight - 17, secondLineTop, 18, 18);
+        pin.paint(painter, pinRect);
+        previewRight = pinRect.left() - padding / 2;
     }
 
     // Bottom left: who is typing, else the draft, else the last message.

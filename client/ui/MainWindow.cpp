@@ -18,11 +18,13 @@
 #include "client/models/ClientSession.h"
 #include "client/models/MessageModel.h"
 #include "client/models/MessageSearchModel.h"
+#include "shared/Limits.h"
 #include "shared/Queries.h"
 
 #include <QApplication>
 #include <QClipboard>
 #include <QCloseEvent>
+#include <QDateTime>
 #include <QDialog>
 #include <QDialogButtonBox>
 #include <QFormLayout>
@@ -260,6 +262,10 @@ void MainWindow::keyPressEvent(QKeyEvent *event)
         m_infoButton->setChecked(false);
         return;
     }
+    if (event->key() == Qt::Key_Escape && showsArchive()) {
+        showArchive(false);
+        return;
+    }
     QMainWindow::keyPressEvent(event);
 }
 
@@ -386,8 +392,41 @@ QWidget *MainWindow::buildChatListPanel()
     m_results->includeMessages();
     connect(m_search, &QLineEdit::textChanged, m_results, &ChatSearchModel::setQuery);
 
+    // Above the chats: the way into the archive, and out of it.
+    m_archiveRow = new QToolButton(panel);
+    m_archiveRow->setObjectName(u"archiveRow"_s);
+    m_archiveRow->setIcon(QIcon(u":/icons/archive.svg"_s));
+    m_archiveRow->setIconSize(QSize(22, 22));
+    m_archiveRow->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    m_archiveRow->setAutoRaise(true);
+    m_archiveRow->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
+    m_archiveRow->setMinimumHeight(44);
+    // A row of the list, not a toolbar button.
+    m_archiveRow->setStyleSheet(
+        u"QToolButton#archiveRow { background: palette(base); border: none;"
+        " border-bottom: 1px solid palette(midlight); padding-left: 16px;"
+        " text-align: left; }"
+        " QToolButton#archiveRow:hover { background: palette(alternate-base); }"_s);
+    connect(m_archiveRow, &QToolButton::clicked, this, [this] { showArchive(!showsArchive()); });
+    layout->addWidget(m_archiveRow);
+    ChatListModel *chats = m_session->chats();
+    connect(chats, &QAbstractItemModel::rowsInserted, this, &MainWindow::updateArchiveRow);
+    connect(chats, &QAbstractItemModel::rowsRemoved, this, &MainWindow::updateArchiveRow);
+    connect(chats, &QAbstractItemModel::modelReset, this, &MainWindow::updateArchiveRow);
+    connect(chats, &QAbstractItemModel::dataChanged, this, &MainWindow::updateArchiveRow);
+    connect(m_search, &QLineEdit::textChanged, this, &MainWindow::updateArchiveRow);
+
     m_chatList = new QListView(panel);
     m_chatList->setModel(m_results);
+    m_chatList->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_chatList, &QWidget::customContextMenuRequested, this, [this](const QPoint &at) {
+        const QString chatId = m_chatList->indexAt(at).data(ChatListModel::ChatIdRole).toString();
+        if (chatId.isEmpty())
+            return;
+        QMenu *chatMenu = chatContextMenu(chatId);
+        chatMenu->setAttribute(Qt::WA_DeleteOnClose);
+        chatMenu->popup(m_chatList->viewport()->mapToGlobal(at));
+    });
     m_chatList->setItemDelegate(new ChatListDelegate(m_chatList));
     m_chatList->setFrameShape(QFrame::NoFrame);
     m_chatList->setMouseTracking(true);
@@ -470,7 +509,81 @@ QWidget *MainWindow::buildChatListPanel()
     connect(m_results, &QAbstractItemModel::layoutChanged, this, updateEmpty);
     connect(m_search, &QLineEdit::textChanged, this, updateEmpty);
     updateEmpty();
+    updateArchiveRow();
     return panel;
+}
+
+QMenu *MainWindow::chatContextMenu(const QString &chatId)
+{
+    auto *menu = new QMenu(this);
+    const auto summary = m_session->chats()->summary(chatId);
+    if (!summary)
+        return menu;
+    const ChatSettings settings = summary->chat.settings.value_or(ChatSettings {});
+    const auto change = [this, chatId](auto set) {
+        return [this, chatId, set] {
+            UpdateChatSettingsRequest request;
+            set(request);
+            m_session->updateChatSettings(chatId, request);
+        };
+    };
+    if (settings.isMutedNow()) {
+        menu->addAction(QIcon(u":/icons/bell-off.svg"_s), tr("Unmute"),
+            change([](UpdateChatSettingsRequest &r) { r.mutedUntil = std::optional<qint64>(); }));
+    } else {
+        QMenu *mute = menu->addMenu(QIcon(u":/icons/bell-off.svg"_s), tr("Mute"));
+        const QList<std::pair<QString, qint64>> durations { { tr("For 1 hour"), 3600 },
+            { tr("For 8 hours"), 8 * 3600 }, { tr("For 1 day"), 24 * 3600 } };
+        for (const auto &[label, seconds] : durations) {
+            mute->addAction(label, change([seconds](UpdateChatSettingsRequest &r) {
+                r.mutedUntil = std::optional<qint64>(QDateTime::currentSecsSinceEpoch() + seconds);
+            }));
+        }
+        mute->addAction(tr("Forever"), change([](UpdateChatSettingsRequest &r) {
+            r.mutedUntil = std::optional<qint64>(Limits::chatMutedForever);
+        }));
+    }
+    const bool pinned = settings.isPinned();
+    menu->addAction(QIcon(u":/icons/pin.svg"_s), pinned ? tr("Unpin") : tr("Pin to top"),
+        change([pinned](UpdateChatSettingsRequest &r) { r.pinned = !pinned; }));
+    const bool archived = settings.archived;
+    menu->addAction(QIcon(u":/icons/archive.svg"_s), archived ? tr("Unarchive") : tr("Archive"),
+        change([archived](UpdateChatSettingsRequest &r) { r.archived = !archived; }));
+    if (settings.markedUnread || summary->unreadCount > 0) {
+        menu->addAction(
+            tr("Mark as read"), this, [this, chatId] { m_session->markChatRead(chatId); });
+    } else {
+        menu->addAction(tr("Mark as unread"),
+            change([](UpdateChatSettingsRequest &r) { r.markedUnread = true; }));
+    }
+    return menu;
+}
+
+void MainWindow::showArchive(bool archive)
+{
+    m_results->setShowArchived(archive);
+    updateArchiveRow();
+}
+
+bool MainWindow::showsArchive() const
+{
+    return m_results->showsArchived();
+}
+
+void MainWindow::updateArchiveRow()
+{
+    const ChatListModel *chats = m_session->chats();
+    const bool searching = !m_search->text().isEmpty();
+    if (showsArchive()) {
+        m_archiveRow->setText(tr("Back to chats"));
+        m_archiveRow->setToolTip(tr("Archived chats; Esc goes back"));
+        m_archiveRow->setVisible(!searching);
+        return;
+    }
+    const int unread = chats->archivedUnreadCount();
+    m_archiveRow->setText(unread > 0 ? tr("Archive (%1)").arg(unread) : tr("Archive"));
+    m_archiveRow->setToolTip(tr("Chats you archived"));
+    m_archiveRow->setVisible(!searching && chats->archivedCount() > 0);
 }
 
 QWidget *MainWindow::buildChatPanel()
@@ -629,6 +742,13 @@ void MainWindow::showChat(const QString &chatId, const QString &messageId, qint6
     m_composer->cancelReply(); // it answers a message of the chat being left
     m_chatId = chatId;
     m_chatPositioned = false;
+    // Opening a chat marked unread is reading it: the mark goes.
+    if (const auto summary = m_session->chats()->summary(chatId);
+        summary && summary->chat.settings && summary->chat.settings->markedUnread) {
+        UpdateChatSettingsRequest request;
+        request.markedUnread = false;
+        m_session->updateChatSettings(chatId, request);
+    }
     m_markReadTimer.stop();
     m_chatStack->setCurrentIndex(1);
     MessageModel *model = m_session->messages(chatId);

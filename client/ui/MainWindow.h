@@ -9,6 +9,7 @@
 
 class QLabel;
 class QLineEdit;
+class QMenu;
 class QListView;
 class QSplitter;
 class QStackedWidget;
@@ -55,6 +56,14 @@ public:
     // Ctrl+K: the quick switcher (a chat or a person by name).
     void showQuickSwitcher();
     QString currentChatId() const { return m_chatId; }
+    // The chat list's context menu for a chat: mute, pin, archive, mark
+    // unread (the caller owns it).
+    QMenu *chatContextMenu(const QString &chatId);
+    // The main list, or the archived chats (the "Archive" row at the top
+    // opens them; Esc or the row again goes back).
+    void showArchive(bool archive);
+    bool showsArchive() const;
+    QToolButton *archiveRow() const { return m_archiveRow; }
 
     // For tests and screenshots.
     QListView *chatListView() const { return m_chatList; }
@@ -112,6 +121,9 @@ private:
     // Called whenever what is on screen may have changed: marks it read shortly.
     void scheduleMarkRead();
     void markVisibleAsRead();
+    // The "Archive" row: how many archived chats have something unread; in
+    // the archive, the way back.
+    void updateArchiveRow();
     void saveLayout() const;
     void restoreLayout();
 
@@ -120,6 +132,7 @@ private:
     QSplitter *m_splitter = nullptr;
     QLineEdit *m_search = nullptr;
     QListView *m_chatList = nullptr;
+    QToolButton *m_archiveRow = nullptr;
     // What the list shows: chats, then people, then messages found.
     ChatSearchModel *m_results = nullptr;
     ConnectionBanner *m_banner = nullptr;

@@ -20,6 +20,8 @@ inline const QColor draft { 0xdd, 0x4b, 0x39 };
 // Something is wrong and stops the user (a text over the limit).
 inline const QColor error { 0xe5, 0x39, 0x35 };
 inline const QColor unreadBadge { 0x4f, 0xae, 0x4e };
+// A muted chat's unread badge: there, but not calling for attention.
+inline const QColor mutedBadge { 0xa8, 0xad, 0xb1 };
 inline const QColor timelineBackground { 0xe6, 0xeb, 0xee };
 inline const QColor bubbleIn { 0xff, 0xff, 0xff };
 inline const QColor bubbleOut { 0xef, 0xfd, 0xde };

@@ -111,6 +111,10 @@ void TrayController::onMessageArrived(const Message &message, const QString &cha
     // Being read right now: the chat is open in the window in front.
     if (m_window->isActiveWindow() && message.chatId == m_window->currentChatId())
         return;
+    // The user muted this chat (until muted_until, or for good).
+    if (const auto summary = m_session->chats()->summary(message.chatId);
+        summary && summary->chat.settings && summary->chat.settings->isMutedNow())
+        return;
     showMessage(message.chatId, chatTitle,
         message.sender.name == chatTitle ? message.text
                                          : message.sender.name + u": "_s + message.text);

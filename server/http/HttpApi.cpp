@@ -10,6 +10,7 @@
 #include "security/LoginGuard.h"
 #include "security/RateLimiter.h"
 #include "services/ChatService.h"
+#include "services/ChatSettingsService.h"
 #include "services/MessageService.h"
 #include "services/PresenceService.h"
 #include "services/SearchService.h"
@@ -412,6 +413,13 @@ void HttpApi::addChatRoutes(QHttpServer &server)
         });
     addRoute(server, ApiPaths::chatsMessagesForward.toString(), Method::Post, auth,
         [this](const Request &r) { return forward(r); });
+    addRoute(server, ApiPaths::chatsPinned.toString(), Method::Put, auth, [this](const Request &r) {
+        return withBody<ReorderPinnedChatsRequest>(r, [this, user = r.userId](auto body) {
+            return respond(m_db.run([user, body](Db &db) {
+                return ChatSettingsService::reorderPinned(db, user, body);
+            }));
+        });
+    });
     addRoute(server, v1 + u"/chats/messages/<arg>/read"_s, Method::Post, auth, { messageNotFound },
         [this](const Request &r) {
             return m_db
@@ -462,6 +470,15 @@ void HttpApi::addChatRoutes(QHttpServer &server)
             return respond(m_db.run([user = r.userId, id = r.args[0]](Db &db) {
                 return ChatService::pin(db, user, id, std::nullopt);
             }));
+        });
+    addRoute(server, v1 + u"/chats/<arg>/settings"_s, Method::Patch, auth, { chatNotFound },
+        [this](const Request &r) {
+            return withBody<UpdateChatSettingsRequest>(
+                r, [this, user = r.userId, id = r.args[0]](auto body) {
+                    return respond(m_db.run([user, id, body](Db &db) {
+                        return ChatSettingsService::update(db, user, id, body);
+                    }));
+                });
         });
     addRoute(server, v1 + u"/chats/<arg>/history"_s, Method::Get, auth, { chatNotFound },
         [this](const Request &r) { return history(r); });

@@ -1,12 +1,14 @@
 #include "ChatService.h"
 
 #include "ChatAccess.h"
+#include "ChatSettingsService.h"
 #include "EventLog.h"
 #include "MessageRows.h"
 #include "shared/Events.h"
 #include "shared/Limits.h"
 #include "shared/WsEvents.h"
 
+#include <QDateTime>
 #include <QHash>
 #include <QSet>
 
@@ -168,7 +170,10 @@ Result<Chat> chat(Db &db, const QString &callerId, const QString &chatId)
     const auto membership = ChatAccess::requireMember(db, chatId, callerId);
     if (!membership)
         return membership.error();
-    return loadOrInternal(db, chatId);
+    Result<Chat> chat = loadOrInternal(db, chatId);
+    if (chat)
+        chat.value().settings = ChatSettingsService::load(db, chatId, callerId);
+    return chat;
 }
 
 Result<QList<Chat>> list(Db &db, const QString &callerId)
@@ -176,8 +181,10 @@ Result<QList<Chat>> list(Db &db, const QString &callerId)
     QList<Chat> chats;
     QHash<QString, qsizetype> indexById;
     {
+        // The caller's settings ride along; the order stays by activity
+        // (clients put pinned chats first, by their position).
         Rows rows = db.exec(u"SELECT c.id, c.type, c.name, c.created_by, c.created_at, "_s
-                + ChatAccess::pinnedColumns()
+                + ChatAccess::pinnedColumns() + u", "_s + ChatSettingsService::columns
                 + u" FROM chat_members me JOIN chats c ON c.id = me.chat_id"_s
                 + ChatAccess::pinnedJoins
                 + u" WHERE me.user_id = ? ORDER BY c.last_seq DESC, c.id"_s,
@@ -192,6 +199,8 @@ Result<QList<Chat>> list(Db &db, const QString &callerId)
                 chat.createdBy = rows.string(3);
             chat.createdAt = rows.integer(4);
             chat.pinnedMessage = ChatAccess::readPinned(rows, 5);
+            chat.settings = ChatSettingsService::read(
+                rows, 5 + ChatAccess::pinnedColumnCount, QDateTime::currentSecsSinceEpoch());
             indexById.insert(chat.id, chats.size());
             chats.append(std::move(chat));
         }

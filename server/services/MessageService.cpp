@@ -4,6 +4,7 @@
 #include "observability/Metrics.h"
 
 #include "ChatAccess.h"
+#include "ChatSettingsService.h"
 #include "EventLog.h"
 #include "MessageRows.h"
 #include "shared/Chat.h"
@@ -240,6 +241,7 @@ Result<Message> send(Db &db, const QString &callerId, const SendMessageRequest &
         }
         if (inserted) {
             markSenderRead(db, message);
+            ChatSettingsService::applyNewMessage(db, message.chatId, callerId);
             // The newest message of the chat: nobody else has read it yet
             // (read by all only when there is nobody else).
             message.isRead = memberCount <= 1;
@@ -262,8 +264,9 @@ namespace {
 // missing chat, a non-member or a reply to no (or a deleted) message of the
 // chat changes nothing; the row says which it was.
 // Columns: role, email, name, member count, chat_seq, seq, earlier message id,
-// the stored mentions, then the reply preview (MessageRows::replyColumns, NULL
-// without a target).
+// the stored mentions, whether chat settings change
+// (ChatSettingsService::applyNewMessage), then the reply preview
+// (MessageRows::replyColumns, NULL without a target).
 const QString sendStatement
     = u"WITH prior AS ("
       "  SELECT id FROM messages WHERE sender_id = ? AND client_id = ?), "
@@ -272,7 +275,11 @@ const QString sendStatement
       "  WHERE r.id = CAST(? AS uuid) AND r.chat_id = CAST(? AS uuid)), "
       "caller AS ("
       "  SELECT cm.role, u.email, u.name,"
-      "    (SELECT COUNT(*) FROM chat_members o WHERE o.chat_id = c.id) AS members"
+      "    (SELECT COUNT(*) FROM chat_members o WHERE o.chat_id = c.id) AS members,"
+      // Whether the send changes someone's chat settings (an archived chat,
+      // one marked unread): rare, so applied by a statement of its own then.
+      "    EXISTS (SELECT 1 FROM chat_members s WHERE s.chat_id = c.id"
+      "            AND (s.archived OR s.marked_unread)) AS settings_affected"
       "  FROM chats c"
       "  LEFT JOIN chat_members cm ON cm.chat_id = c.id AND cm.user_id = ?"
       "  LEFT JOIN users u ON u.id = ? WHERE c.id = ?), "
@@ -308,17 +315,19 @@ const QString sendStatement
       "  WHERE chat_id = ? AND user_id = ? AND last_read_seq < inserted.seq) "
       "SELECT caller.role, caller.email, caller.name, caller.members,"
       "  bumped.last_chat_seq, bumped.last_seq, (SELECT id FROM prior),"
-      "  (SELECT mentions FROM inserted), target.* "
+      "  (SELECT mentions FROM inserted), caller.settings_affected, target.* "
       "FROM caller LEFT JOIN bumped ON true LEFT JOIN target ON true"_s.arg(
           MessageRows::replyColumns());
 constexpr int sendMentionsColumn = 7;
-constexpr int sendTargetColumn = 8;
+constexpr int sendSettingsColumn = 8;
+constexpr int sendTargetColumn = 9;
 
 // What one statement of a batch decided: the answer, or that the client_id
 // was used before (answered after the batch committed).
 struct Stored
 {
     std::optional<Result<Message>> answer;
+    bool settingsAffected = false;
 };
 
 Stored storeOne(Db &db, const PendingSend &send)
@@ -360,7 +369,7 @@ Stored storeOne(Db &db, const PendingSend &send)
     message.seq = rows.integer(5);
     if (!rows.isNull(sendMentionsColumn))
         message.mentions = rows.string(sendMentionsColumn).split(u',', Qt::SkipEmptyParts);
-    return { std::move(message) };
+    return { std::move(message), rows.value(sendSettingsColumn).toBool() };
 }
 
 // What one send is told when its own statements failed (Db::exec logged why):
@@ -413,6 +422,17 @@ Result<Message> replayedAfterCommit(Db &db, const PendingSend &pending)
     }
 }
 
+// Right after the batch committed: the message stands whatever happens here
+// (a failure is logged by Db::exec and leaves the settings as they were).
+void applySettingsAfterCommit(Db &db, const Message &message)
+{
+    try {
+        Transaction transaction(db);
+        ChatSettingsService::applyNewMessage(db, message.chatId, message.senderId);
+        transaction.commit();
+    } catch (const DbError &) { }
+}
+
 } // namespace
 
 QList<Result<Message>> sendBatch(Db &db, const QList<PendingSend> &sends)
@@ -445,6 +465,8 @@ QList<Result<Message>> sendBatch(Db &db, const QList<PendingSend> &sends)
     QList<Result<Message>> results;
     results.reserve(sends.size());
     for (qsizetype index = 0; index < sends.size(); ++index) {
+        if (stored[index].answer && stored[index].answer->ok() && stored[index].settingsAffected)
+            applySettingsAfterCommit(db, stored[index].answer->value());
         if (stored[index].answer) {
             if (stored[index].answer->ok())
                 ++Metrics::global().messagesStored;
@@ -548,6 +570,7 @@ Result<ReadState> markRead(
     if (!membership)
         return messageNotFound();
     ReadState state { message->chatId, message->id, membership.value().lastReadSeq, 0 };
+    ChatSettingsService::applyRead(db, message->chatId, callerId);
     if (message->seq > state.lastReadSeq) {
         db.exec(u"UPDATE chat_members SET last_read_seq = ? WHERE chat_id = ? AND user_id = ?"_s,
             { message->seq, message->chatId, callerId });
@@ -810,6 +833,7 @@ Result<QList<Message>> forward(
         if (clientIdTaken)
             break;
         markSenderRead(db, copies.constLast());
+        ChatSettingsService::applyNewMessage(db, chatId, callerId);
     }
     if (clientIdTaken) {
         transaction.reset(); // rolled back: the concurrent retry's copies stand

@@ -250,6 +250,23 @@ void TestContract::everyRouteAnswersAsDocumented()
         http.request("PUT", groupPin,
             body({ { u"message_id"_s, u"00000000-0000-4000-8000-000000000000"_s } }), ann, json));
     check("DELETE", pin, http.request("DELETE", groupPin, {}, ann));
+    // Chat settings: a change, a 6th pin's neighbour (a bad body), a reorder.
+    const QString settings = u"/api/v1/chats/{chat_id}/settings"_s;
+    const QString groupSettings = u"/api/v1/chats/%1/settings"_s.arg(groupId);
+    check("PATCH", settings,
+        http.request("PATCH", groupSettings,
+            body({ { u"pinned"_s, true }, { u"muted_until"_s, qint64(253402300799) } }), ann,
+            json));
+    check("PATCH", settings,
+        http.request("PATCH", groupSettings, body({ { u"muted_until"_s, -1 } }), ann, json));
+    check("PATCH", settings,
+        http.request("PATCH", groupSettings, body({ { u"archived"_s, true } }), carol.token, json));
+    const QString pinned = u"/api/v1/chats/pinned"_s;
+    check("PUT", pinned,
+        http.request(
+            "PUT", pinned, body({ { u"chat_ids"_s, QJsonArray { groupId } } }), ann, json));
+    check("PUT", pinned,
+        http.request("PUT", pinned, body({ { u"chat_ids"_s, QJsonArray {} } }), ann, json));
     const QString reactions = u"/api/v1/chats/messages/{message_id}/reactions/{emoji}"_s;
     const QString thumbsUp = u"/api/v1/chats/messages/%1/reactions/%F0%9F%91%8D"_s.arg(messageId);
     check("PUT", reactions, http.request("PUT", thumbsUp, {}, bob.token));

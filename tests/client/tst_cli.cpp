@@ -1,6 +1,7 @@
 #include "TestServer.h"
 #include "WsClient.h"
 
+#include <QDateTime>
 #include <QJsonArray>
 #include <QProcess>
 #include <QTemporaryDir>
@@ -29,6 +30,7 @@ private Q_SLOTS:
     void reactions();
     void forwardAndPin();
     void presence();
+    void chatSettings();
 
 private:
     struct Run
@@ -222,6 +224,11 @@ void TestCli::usageErrors_data()
         << QStringList { u"forward"_s, u"12"_s, u"--to"_s, chat };
     QTest::newRow("pin without a message") << QStringList { u"pin"_s, chat };
     QTest::newRow("unpin with a message") << QStringList { u"unpin"_s, chat, chat };
+    QTest::newRow("chat without an action") << QStringList { u"chat"_s, chat };
+    QTest::newRow("chat unknown action") << QStringList { u"chat"_s, u"hide"_s, chat };
+    QTest::newRow("chat mute for a week") << QStringList { u"chat"_s, u"mute"_s, chat, u"1w"_s };
+    QTest::newRow("chat pin no chat id") << QStringList { u"chat"_s, u"pin"_s, u"12"_s };
+    QTest::newRow("chat archive twice") << QStringList { u"chat"_s, u"archive"_s, chat, chat };
     QTest::newRow("react to no message id") << QStringList { u"react"_s, u"12"_s, u"x"_s };
     QTest::newRow("since negative") << QStringList { u"listen"_s, u"--since"_s, u"-1"_s };
     QTest::newRow("extra argument to chats") << QStringList { u"chats"_s, u"now"_s };
@@ -549,6 +556,62 @@ void TestCli::presence()
     const Run usage = cli(u"max"_s, { u"--json"_s, u"presence"_s, u"noa"_s });
     QCOMPARE(usage.exitCode, 1);
     QCOMPARE(cli(u"max"_s, { u"presence"_s }).exitCode, 1);
+}
+
+// chat mute/pin/unpin/archive/unarchive/mark-unread change your own settings
+// of a chat; `chats` shows them.
+void TestCli::chatSettings()
+{
+    const QString server = m_server.url(u"/"_s).toString();
+    const auto nia = m_http->newUser(u"Nia"_s);
+    const auto oz = m_http->newUser(u"Oz"_s);
+    QCOMPARE(
+        cli(u"nia"_s, { u"--server"_s, server, u"login"_s, u"--email"_s, nia.email }, nia.password)
+            .exitCode,
+        0);
+    const QString chatId = m_http->personalChat(nia.token, oz.id);
+    const Run plain = cli(u"nia"_s, { u"chats"_s });
+    QVERIFY2(plain.exitCode == 0, plain.err.constData());
+    QVERIFY2(!plain.out.contains("["), plain.out.constData());
+
+    const Run muted = cli(u"nia"_s, { u"--json"_s, u"chat"_s, u"mute"_s, chatId, u"8h"_s });
+    QVERIFY2(muted.exitCode == 0, muted.out.constData());
+    const qint64 until = muted.json().object().value(u"muted_until").toInteger();
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    QVERIFY2(until > now + 8 * 3600 - 60 && until <= now + 8 * 3600, muted.out.constData());
+    const Run forever = cli(u"nia"_s, { u"chat"_s, u"mute"_s, chatId });
+    QVERIFY2(forever.out.contains("Muted forever."), forever.out.constData());
+    QCOMPARE(cli(u"nia"_s, { u"chat"_s, u"pin"_s, chatId }).exitCode, 0);
+    QCOMPARE(cli(u"nia"_s, { u"chat"_s, u"archive"_s, chatId }).exitCode, 0);
+    QCOMPARE(cli(u"nia"_s, { u"chat"_s, u"mark-unread"_s, chatId }).exitCode, 0);
+    const Run flagged = cli(u"nia"_s, { u"chats"_s });
+    QVERIFY2(flagged.out.contains("[pinned 1, muted, archived, marked unread]"),
+        flagged.out.constData());
+    const Run json = cli(u"nia"_s, { u"--json"_s, u"chats"_s });
+    QCOMPARE(
+        json.json().array().first().toObject().value(u"settings").toObject().value(u"archived"),
+        true);
+
+    QCOMPARE(cli(u"nia"_s, { u"chat"_s, u"mute"_s, chatId, u"off"_s }).exitCode, 0);
+    QCOMPARE(cli(u"nia"_s, { u"chat"_s, u"unpin"_s, chatId }).exitCode, 0);
+    const Run back = cli(u"nia"_s, { u"--json"_s, u"chat"_s, u"unarchive"_s, chatId });
+    QCOMPARE(back.json().object(),
+        (QJsonObject { { u"muted_until"_s, QJsonValue() }, { u"pinned_position"_s, QJsonValue() },
+            { u"archived"_s, false }, { u"marked_unread"_s, true } }));
+    const Run after = cli(u"nia"_s, { u"chats"_s });
+    QVERIFY2(after.out.contains("[marked unread]"), after.out.constData());
+    // Oz sees none of it.
+    QCOMPARE(m_http->get(u"/api/v1/chats/"_s + chatId, oz.token)
+                 .object()
+                 .value(u"settings")
+                 .toObject()
+                 .value(u"marked_unread"),
+        false);
+    // A chat that is not hers: the server refuses, exit 2.
+    const Run refused = cli(
+        u"nia"_s, { u"--json"_s, u"chat"_s, u"pin"_s, u"00000000-0000-4000-8000-000000000000"_s });
+    QCOMPARE(refused.exitCode, 2);
+    QCOMPARE(refused.json().object().value(u"code").toString(), u"chat_not_found"_s);
 }
 
 QTEST_GUILESS_MAIN(TestCli)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "shared/Presence.h"
+#include "shared/Limits.h"
 #include "shared/WsEvents.h"
 #include "shared/WsFrames.h"
 
@@ -59,13 +60,13 @@ inline PinnedMessage pinnedMessage()
 inline Chat group()
 {
     return { chatId, u"Команда"_s, ChatType::Group, { alice(), bob() }, alice().id,
-        1795485101000000, pinnedMessage() };
+        1795485101000000, pinnedMessage(), std::nullopt };
 }
 
 inline Chat personal()
 {
     return { chatId, std::nullopt, ChatType::Personal, { alice(), bob() }, std::nullopt,
-        1795485101000000, std::nullopt };
+        1795485101000000, std::nullopt, std::nullopt };
 }
 
 // Commands (client → server).
@@ -137,6 +138,14 @@ inline ChatPinned chatPinned(bool pinned = true)
     return { chatId, pinned ? std::optional(pinnedMessage()) : std::nullopt, alice().id };
 }
 
+// `full`: muted forever, pinned, archived and marked unread; else none of it.
+inline ChatSettingsChanged chatSettings(bool full = true)
+{
+    if (!full)
+        return { chatId, {} };
+    return { chatId, { Limits::chatMutedForever, 2, true, true } };
+}
+
 inline ReadReceipt readReceipt()
 {
     return { chatId, bob().id, messageId, 42 };
@@ -195,6 +204,8 @@ inline QList<Event> storedEvents()
         Event::of(seq++, WsEvents::messageReactions, messageReactions()),
         Event::of(seq++, WsEvents::chatPinned, chatPinned()),
         Event::of(seq++, WsEvents::chatPinned, chatPinned(false)),
+        Event::of(seq++, WsEvents::chatSettings, chatSettings()),
+        Event::of(seq++, WsEvents::chatSettings, chatSettings(false)),
     };
 }
 

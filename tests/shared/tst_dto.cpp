@@ -481,6 +481,8 @@ void TestDto::protocolRoundTrip()
     checkEventRoundTrip<MessageReactions>(events.at(11));
     checkEventRoundTrip<ChatPinned>(events.at(12));
     checkEventRoundTrip<ChatPinned>(events.at(13));
+    checkEventRoundTrip<ChatSettingsChanged>(events.at(14));
+    checkEventRoundTrip<ChatSettingsChanged>(events.at(15));
     checkEventRoundTrip<Typing>(Event::of(std::nullopt, WsEvents::typing, S::typingNotice()));
     checkEventRoundTrip<PresenceList>(Event::of(std::nullopt, WsEvents::presence, S::presence()));
     checkEventRoundTrip<PresenceList>(

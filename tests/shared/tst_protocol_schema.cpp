@@ -213,7 +213,7 @@ void TestProtocolSchema::updatesPageIsValidUnderItsSchema()
     QVERIFY(!schema.isEmpty());
     const UpdatesPage page = ProtocolSamples::updatesPage();
     QCOMPARE(
-        page.events.size(), 14); // one of each stored type (chat_pinned twice: pinned, unpinned)
+        page.events.size(), 16); // one of each stored type (chat_pinned and chat_settings twice)
     SchemaValidator validator;
     validator.check(u"updates page"_s, SchemaValidator::openApiPath(), schema, page.toJson());
     validator.check(u"empty updates page"_s, SchemaValidator::openApiPath(), schema,
