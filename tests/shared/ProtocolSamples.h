@@ -1,7 +1,7 @@
 #pragma once
 
-#include "shared/Presence.h"
 #include "shared/Limits.h"
+#include "shared/Presence.h"
 #include "shared/WsEvents.h"
 #include "shared/WsFrames.h"
 
