@@ -62,3 +62,21 @@ inline SignedIn signIn(const TestServer &server, const HttpClient::Account &acco
     showAndActivate(signedIn.window.get());
     return signedIn;
 }
+
+// With MESSENGER_SCREENSHOTS=<dir>, saves `widget` as <dir>/<name>-<lang>.png
+// (MESSENGER_SCREENSHOT_LANG, default en; "@2x" before ".png" at
+// QT_SCALE_FACTOR=2, as the grab then has twice the pixels).
+inline void saveScreenshot(QWidget *widget, const QString &name)
+{
+    const QString dir = qEnvironmentVariable("MESSENGER_SCREENSHOTS");
+    if (dir.isEmpty())
+        return;
+    // Layouts still pending (a label just changed) are done before the grab,
+    // which paints synchronously.
+    QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
+    QCoreApplication::processEvents();
+    const QString language
+        = qEnvironmentVariable("MESSENGER_SCREENSHOT_LANG", QStringLiteral("en"));
+    const QString scale = widget->devicePixelRatio() > 1 ? QStringLiteral("@2x") : QString();
+    QVERIFY(widget->grab().save(QStringLiteral("%1/%2-%3%4.png").arg(dir, name, language, scale)));
+}

@@ -105,16 +105,6 @@ private:
             ids.append(model->index(row, 0).data(ChatListModel::ChatIdRole).toString());
         return ids;
     }
-    void screenshot(QWidget *widget, const QString &name)
-    {
-        const QString dir = qEnvironmentVariable("MESSENGER_SCREENSHOTS");
-        if (dir.isEmpty())
-            return;
-        QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
-        QCoreApplication::processEvents();
-        const QString language = qEnvironmentVariable("MESSENGER_SCREENSHOT_LANG", u"en"_s);
-        QVERIFY(widget->grab().save(u"%1/%2-%3.png"_s.arg(dir, name, language)));
-    }
 
     TestServer m_server;
     std::unique_ptr<HttpClient> m_http;
@@ -354,7 +344,7 @@ void TestChatSettingsUi::mutedChatShowsABellAGreyBadgeAndDoesNotNotify()
     QCOMPARE(countColour(scaled(mutedRow), Theme::unreadBadge), 0);
     QVERIFY(countColour(scaled(loudRow), Theme::unreadBadge) > 50);
     QCOMPARE(countColour(scaled(loudRow), Theme::mutedBadge), 0);
-    screenshot(&window, u"chatlist-muted"_s);
+    saveScreenshot(&window, u"chatlist-muted"_s);
 }
 
 // "Mark as unread" gives the row a blank badge (and the archive row its
@@ -422,7 +412,7 @@ void TestChatSettingsUi::settingsSurviveTheLocalCache()
     QTRY_COMPARE_WITH_TIMEOUT(shownChats(desk.window.get()).size(), 3, 10000);
     QCOMPARE(shownChats(desk.window.get()).first(), chats[0]);
     QVERIFY(desk.window->archiveRow()->isVisible());
-    screenshot(desk.window.get(), u"chatlist-settings"_s);
+    saveScreenshot(desk.window.get(), u"chatlist-settings"_s);
 }
 
 QTEST_MAIN(TestChatSettingsUi)

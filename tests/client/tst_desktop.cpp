@@ -84,20 +84,6 @@ private Q_SLOTS:
     void renamesShowLive();
 
 private:
-    void screenshot(QWidget *widget, const QString &name)
-    {
-        const QString dir = qEnvironmentVariable("MESSENGER_SCREENSHOTS");
-        if (dir.isEmpty())
-            return;
-        // Layouts still pending (a label just changed) are done before the grab,
-        // which paints synchronously.
-        QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
-        QCoreApplication::processEvents();
-        const QString language = qEnvironmentVariable("MESSENGER_SCREENSHOT_LANG", u"en"_s);
-        // At QT_SCALE_FACTOR=2 the grab has twice the pixels: "chat-en@2x.png".
-        const QString scale = widget->devicePixelRatio() > 1 ? u"@2x"_s : QString();
-        QVERIFY(widget->grab().save(u"%1/%2-%3%4.png"_s.arg(dir, name, language, scale)));
-    }
     void sendAs(const HttpClient::Account &from, const QString &chatId, const QString &text)
     {
         COMPARE_STATUS(m_http->post(u"/api/v1/chats/messages"_s,
@@ -254,7 +240,7 @@ void TestDesktop::signInChatLiveAndSeeUnreadBadges()
     app.start();
     QTRY_VERIFY_WITH_TIMEOUT(app.loginDialog() && app.loginDialog()->isVisible(), 10000);
     LoginDialog *login = app.loginDialog();
-    screenshot(login, u"login"_s);
+    saveScreenshot(login, u"login"_s);
     auto *server = login->findChild<QLineEdit *>(u"server"_s);
     server->clear();
     QTest::keyClicks(server, m_server.url(u""_s).toString());
@@ -337,7 +323,7 @@ void TestDesktop::signInChatLiveAndSeeUnreadBadges()
     // The group moved to the top, the open chat stays selected.
     QCOMPARE(chats->rowOf(groupId), 0);
     QCOMPARE(list->currentIndex().data(ChatListModel::ChatIdRole).toString(), chatId);
-    screenshot(window, u"chat"_s);
+    saveScreenshot(window, u"chat"_s);
 
     // A draft is kept per chat and shown in the list.
     QTest::keyClicks(input, u"unsent thought"_s);
@@ -348,7 +334,7 @@ void TestDesktop::signInChatLiveAndSeeUnreadBadges()
         u"unsent thought"_s);
     // Three messages under the "Group created" line.
     QTRY_COMPARE_WITH_TIMEOUT(app.session()->messages(groupId)->rowCount(), 4, 10000);
-    screenshot(window, u"group"_s);
+    saveScreenshot(window, u"group"_s);
 
     // Group changes arrive as what changed (chat_renamed, members_added,
     // member_left), and the list follows them live.
@@ -406,7 +392,7 @@ void TestDesktop::registrationErrorsAreShownInline()
     QVERIFY(shown.contains(tr("Enter your name")));
     QVERIFY(shown.contains(tr("Enter a valid email address")));
     QVERIFY(shown.contains(tr("The passwords do not match")));
-    screenshot(&dialog, u"register"_s);
+    saveScreenshot(&dialog, u"register"_s);
 }
 
 // The server's 422 names the field at fault in `detail[].loc`; the session
@@ -472,7 +458,7 @@ void TestDesktop::settingsListAndEndSessions()
     QTreeWidgetItem *phone = list->topLevelItem(1);
     QCOMPARE(phone->text(0), u"Ann's phone"_s);
     QCOMPARE(phone->text(2), u"127.0.0.1"_s);
-    screenshot(&panel, u"sessions"_s);
+    saveScreenshot(&panel, u"sessions"_s);
     list->setCurrentItem(phone);
     QVERIFY(panel.endButton()->isEnabled());
     QTest::mouseClick(panel.endButton(), Qt::LeftButton);
@@ -572,7 +558,7 @@ void TestDesktop::signInErrorsNeverOverlapTheFields()
         return found;
     };
     QTRY_COMPARE(overlaps(), QStringList());
-    screenshot(&dialog, u"sign-in-error"_s);
+    saveScreenshot(&dialog, u"sign-in-error"_s);
 }
 
 // A server that accepts and never answers left "Signing in..." with nothing to
@@ -812,7 +798,7 @@ void TestDesktop::newChatDialogByKeyboardAlone()
         listed = listed
             || (label->text().contains(u"Hugo Board"_s) && label->text().contains(u"Ivan Tab"_s));
     QVERIFY2(listed, "the picked members are not shown");
-    screenshot(&group, u"new-group"_s);
+    saveScreenshot(&group, u"new-group"_s);
 }
 
 // A personal chat's info (avatar, name, subtitle) sits together at the top of
@@ -835,7 +821,7 @@ void TestDesktop::personalChatInfoStaysTogether()
         if (child->isVisible())
             lowest = std::max(lowest, child->mapTo(&panel, QPoint(0, child->height())).y());
     QVERIFY2(lowest < 400, qPrintable(u"the info reaches down to %1 px of 800"_s.arg(lowest)));
-    screenshot(&panel, u"personal-info"_s);
+    saveScreenshot(&panel, u"personal-info"_s);
 }
 
 // At 640 px the conversation keeps the larger part; the list gives way.
@@ -1126,7 +1112,7 @@ void TestDesktop::emptyChatAndJumpToTheNewest()
     sendAs(ned, chatId, u"and another"_s);
     QTRY_COMPARE_WITH_TIMEOUT(messages->rowCount(), 42, 10000);
     QCOMPARE(timeline->jumpToBottomButton()->text(), u"2"_s);
-    screenshot(window, u"jump-to-newest"_s);
+    saveScreenshot(window, u"jump-to-newest"_s);
     QTest::mouseClick(timeline->jumpToBottomButton(), Qt::LeftButton);
     QTRY_COMPARE(timeline->verticalScrollBar()->value(), timeline->verticalScrollBar()->maximum());
     QTRY_VERIFY(!timeline->jumpToBottomButton()->isVisible());

@@ -187,17 +187,6 @@ private:
         }
         return -1;
     }
-    static void screenshot(QWidget *widget, const QString &name)
-    {
-        const QString dir = qEnvironmentVariable("MESSENGER_SCREENSHOTS");
-        if (dir.isEmpty())
-            return;
-        QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
-        QCoreApplication::processEvents();
-        const QString language = qEnvironmentVariable("MESSENGER_SCREENSHOT_LANG", u"en"_s);
-        const QString scale = widget->devicePixelRatio() > 1 ? u"@2x"_s : QString();
-        QVERIFY(widget->grab().save(u"%1/%2-%3%4.png"_s.arg(dir, name, language, scale)));
-    }
 
     TestServer m_server;
     std::unique_ptr<HttpClient> m_http;
@@ -360,7 +349,7 @@ void TestForwardUi::ctrlAndShiftClickChooseMessagesAndTheBarReplacesTheComposer(
     // While choosing, a plain click chooses too.
     clickRow(timeline, model->rowOfId(ids.at(4)), Qt::NoModifier);
     QCOMPARE(timeline->selectedMessageIds().size(), 4);
-    screenshot(client.window.get(), u"selection"_s);
+    saveScreenshot(client.window.get(), u"selection"_s);
 
     // Ctrl+C copies them all, oldest first.
     QApplication::clipboard()->clear();
@@ -433,7 +422,7 @@ void TestForwardUi::menuForwardPicksAChatBySearchAndOpensIt()
     QTest::mouseClick(picker->chatList()->viewport(), Qt::LeftButton, {}, rowRect.center());
     QCOMPARE(picker->chosenChats(), QStringList { group });
     QVERIFY(picker->sendButton()->isEnabled());
-    screenshot(picker, u"forward"_s);
+    saveScreenshot(picker, u"forward"_s);
     picker->sendButton()->click();
 
     QTRY_COMPARE_WITH_TIMEOUT(

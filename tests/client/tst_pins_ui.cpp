@@ -139,17 +139,6 @@ private:
             action->trigger();
         return action != nullptr;
     }
-    static void screenshot(QWidget *widget, const QString &name)
-    {
-        const QString dir = qEnvironmentVariable("MESSENGER_SCREENSHOTS");
-        if (dir.isEmpty())
-            return;
-        QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
-        QCoreApplication::processEvents();
-        const QString language = qEnvironmentVariable("MESSENGER_SCREENSHOT_LANG", u"en"_s);
-        const QString scale = widget->devicePixelRatio() > 1 ? u"@2x"_s : QString();
-        QVERIFY(widget->grab().save(u"%1/%2-%3%4.png"_s.arg(dir, name, language, scale)));
-    }
 
     TestServer m_server;
     std::unique_ptr<HttpClient> m_http;
@@ -222,7 +211,7 @@ void TestPinsUi::menuPinShowsTheBannerHereAndLiveElsewhere()
     QVERIFY(!actionNamed(menu, TimelineView::tr("Pin")));
     menu->close();
     client.window->timeline()->scrollToRowOrBottom(-1);
-    screenshot(client.window.get(), u"pinned"_s);
+    saveScreenshot(client.window.get(), u"pinned"_s);
 }
 
 // Clicking the banner shows the pinned message, tinted, after loading the

@@ -193,17 +193,6 @@ private:
         }
         return nullptr;
     }
-    static void screenshot(QWidget *widget, const QString &name)
-    {
-        const QString dir = qEnvironmentVariable("MESSENGER_SCREENSHOTS");
-        if (dir.isEmpty())
-            return;
-        QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
-        QCoreApplication::processEvents();
-        const QString language = qEnvironmentVariable("MESSENGER_SCREENSHOT_LANG", u"en"_s);
-        const QString scale = widget->devicePixelRatio() > 1 ? u"@2x"_s : QString();
-        QVERIFY(widget->grab().save(u"%1/%2-%3%4.png"_s.arg(dir, name, language, scale)));
-    }
 
     TestServer m_server;
     std::unique_ptr<HttpClient> m_http;
@@ -399,8 +388,7 @@ void TestReactionsUi::chipsAreDrawnUnderTheTextWrapAndGrowTheRow()
     COMPARE_STATUS(react(ann, last, u"😂"_s), 200);
     COMPARE_STATUS(react(cat, last, u"😂"_s), 200);
     QTRY_COMPARE_WITH_TIMEOUT(modelReactions(model, last).size(), 2, 10000);
-    QTest::qWait(0);
-    screenshot(client.window.get(), u"reactions"_s);
+    saveScreenshot(client.window.get(), u"reactions"_s);
 }
 
 // A click on a chip adds the user's reaction (PUT) or takes it back (DELETE):

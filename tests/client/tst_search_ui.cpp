@@ -52,17 +52,6 @@ private Q_SLOTS:
     void nothingFoundAndOfflineAreSaid();
 
 private:
-    void screenshot(QWidget *widget, const QString &name)
-    {
-        const QString dir = qEnvironmentVariable("MESSENGER_SCREENSHOTS");
-        if (dir.isEmpty())
-            return;
-        QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
-        QCoreApplication::processEvents();
-        const QString language = qEnvironmentVariable("MESSENGER_SCREENSHOT_LANG", u"en"_s);
-        const QString scale = widget->devicePixelRatio() > 1 ? u"@2x"_s : QString();
-        QVERIFY(widget->grab().save(u"%1/%2-%3%4.png"_s.arg(dir, name, language, scale)));
-    }
     QString sendAs(const HttpClient::Account &from, const QString &chatId, const QString &text)
     {
         const Reply reply = m_http->post(ApiPaths::chatsMessages.toString(),
@@ -187,7 +176,7 @@ void TestSearchUi::chatListSearchShowsMessagesAndOpensOneAtTheMessage()
         ChatListDelegate::rowHeight + ChatListDelegate::sectionHeight);
     QCOMPARE(list->visualRect(found.at(1)).height(), ChatListDelegate::rowHeight);
     QVERIFY(searchStatus(list).isEmpty());
-    screenshot(window.get(), u"search"_s);
+    saveScreenshot(window.get(), u"search"_s);
 
     // A click opens Ben's chat at the old message, loaded around it.
     list->scrollTo(found.at(1));
@@ -301,7 +290,7 @@ void TestSearchUi::ctrlFFindsInTheOpenChatAndStepsThroughHits()
     QTRY_VERIFY_WITH_TIMEOUT(messages->rowOfId(hit(15)) >= 0, 10000);
     QTRY_COMPARE(timeline->highlightedMessageId(), hit(15));
     QTRY_VERIFY(rowIsOnScreen(timeline, messages->rowOfId(hit(15))));
-    screenshot(window.get(), u"find"_s);
+    saveScreenshot(window.get(), u"find"_s);
 
     // Past the first page of hits: the next page comes, the step lands.
     for (int n = 16; n <= Limits::messageSearchDefault + 1; ++n)
