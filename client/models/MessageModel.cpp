@@ -308,7 +308,9 @@ QList<Message> MessageModel::settledMessages() const
     QList<Message> settled;
     settled.reserve(m_items.size());
     for (const Item &item : m_items) {
-        if (item.message.seq > 0)
+        // Service lines ("Ann joined") share the seq of the message before
+        // them but are the model's own, not the server's: never cached.
+        if (item.message.seq > 0 && !item.service)
             settled.append(item.message);
     }
     return settled;

@@ -31,6 +31,7 @@ private Q_SLOTS:
     void groupReadTicksComeFromTheServer();
     void userSearchDropsStaleAnswers();
     void refusedSendIsMarkedFailedAndNotResent();
+    void serviceLinesAreNotSettledMessages();
 
 private:
     struct Chat
@@ -343,6 +344,25 @@ void TestMessageModel::refusedSendIsMarkedFailedAndNotResent()
     QCOMPARE(history.size(), 1);
     QCOMPARE(history.first().toObject().value(u"text").toString(), u"a fine one"_s);
     QCOMPARE(failed.size(), 1);
+}
+
+// A service line shares the seq of the message before it but has no id: the
+// cache once got it among the settled messages and refused the row ("NOT NULL
+// constraint failed: messages.id").
+void TestMessageModel::serviceLinesAreNotSettledMessages()
+{
+    const Chat chat = newChat();
+    const Message first = send(chat.bob, chat.id, u"first"_s);
+    auto api = clientFor(chat.ann);
+    MessageModel model(api.get(), chat.id, chat.ann.id, false);
+    QSignalSpy loaded(&model, &MessageModel::initialLoaded);
+    model.load();
+    QVERIFY(loaded.wait(10000));
+    model.applyRenamed(u"New name"_s);
+    QCOMPARE(model.rowCount(), 2);
+    const QList<Message> settled = model.settledMessages();
+    QCOMPARE(settled.size(), 1);
+    QCOMPARE(settled.first().id, first.id);
 }
 
 QTEST_MAIN(TestMessageModel)

@@ -50,7 +50,21 @@ bool adminExec(const QString &adminUrl, const QString &statement, QString *error
 
 } // namespace
 
-TestServer::TestServer() = default;
+TestServer::TestServer()
+{
+    // A server that dies during a test says so at once, with its log: a
+    // test that then crashes on the missing answers never reaches stop().
+    QObject::connect(&m_process, &QProcess::finished, &m_process,
+        [this](int exitCode, QProcess::ExitStatus status) {
+            if (m_exitExpected || (status == QProcess::NormalExit && exitCode == 0))
+                return;
+            m_output += m_process.readAll();
+            qWarning().noquote() << "messenger-server ended (exit code" << exitCode
+                                 << (status == QProcess::CrashExit ? "crashed" : "")
+                                 << "); its last output:\n"
+                                 << QString::fromUtf8(m_output.right(8000));
+        });
+}
 
 TestServer::~TestServer()
 {
@@ -130,6 +144,7 @@ bool TestServer::start(const QStringList &extraArgs)
         ::setrlimit(RLIMIT_CORE, &noCores);
     });
     m_output.clear();
+    m_exitExpected = false;
     // Another build's server (MESSENGER_TEST_SERVER_BIN), e.g. to watch a
     // regression test fail on the code before its fix.
     m_process.start(env.value(u"MESSENGER_TEST_SERVER_BIN"_s, QStringLiteral(MESSENGER_SERVER_BIN)),
@@ -162,17 +177,10 @@ bool TestServer::startSharing(const TestServer &primary)
 
 void TestServer::stop()
 {
-    if (m_process.state() == QProcess::NotRunning) {
-        // It ended by itself: a crash, whose log the failing test needs.
-        if (m_process.exitStatus() == QProcess::CrashExit || m_process.exitCode() != 0) {
-            m_output += m_process.readAll();
-            qWarning().noquote() << "messenger-server ended by itself (exit code"
-                                 << m_process.exitCode() << "); its last output:\n"
-                                 << QString::fromUtf8(m_output.right(8000));
-            m_output.clear();
-        }
+    // Ended by itself: finished() has reported it already.
+    if (m_process.state() == QProcess::NotRunning)
         return;
-    }
+    m_exitExpected = true;
     m_process.terminate();
     if (!m_process.waitForFinished(5000)) {
         m_process.kill();
@@ -186,6 +194,7 @@ void TestServer::stop()
 
 bool TestServer::waitForExit(int milliseconds)
 {
+    m_exitExpected = true;
     const bool exited = m_process.waitForFinished(milliseconds);
     m_output += m_process.readAll();
     return exited;
@@ -193,6 +202,7 @@ bool TestServer::waitForExit(int milliseconds)
 
 void TestServer::kill()
 {
+    m_exitExpected = true;
     m_process.kill();
     m_process.waitForFinished(5000);
     m_output += m_process.readAll();

@@ -60,6 +60,7 @@ private:
     QString m_pgDatabase;
     QString m_error;
     QByteArray m_output;
+    bool m_exitExpected = false; // stop(), kill() or waitForExit(): no report
     quint16 m_port = 0;
     QString m_scheme = QStringLiteral("http");
 };
