@@ -556,7 +556,7 @@ The rule, with several instances too:
 everyone who shares a chat with you (the default), or nobody. With `nobody`
 others see you `online: false` with `last_seen_at: null` and get no `presence`
 frames about you (one last frame shows you offline), and you see nobody's
-presence either.
+presence either. A change counts against `CHAT_CHANGE_RATE`.
 
 {ex:privacy_set}
 
@@ -870,8 +870,9 @@ a new message from someone else takes the chat out of your archive unless it
 is muted (your own messages leave it there), and reading the chat (either read
 endpoint or the WebSocket `read`) or sending in it clears `marked_unread`.
 Muting is advisory: the server stores `muted_until` and delivers everything as
-before; clients do not notify while it is in the future (mentions may notify
-in muted chats later).
+before; clients do not notify while it is in the future, except for messages
+that mention you. Settings changes and reorders count against
+`CHAT_CHANGE_RATE` (429 `too_many_chat_changes`).
 
 {ex:settings_mute}
 
@@ -1258,7 +1259,7 @@ refresh-токены перестают работать, access-токены п
 все, у кого с вами общий чат (по умолчанию), или никто. При `nobody` другие
 видят вас `online: false` с `last_seen_at: null` и не получают кадров
 `presence` о вас (последний кадр показывает вас не в сети), а вы тоже не
-видите ничьего присутствия.
+видите ничьего присутствия. Изменение считается в `CHAT_CHANGE_RATE`.
 
 {ex:privacy_set}
 
@@ -1578,8 +1579,9 @@ settings}`; без изменения события нет. Сервер сам
 прочтение чата (любым из запросов прочтения или `read` по WebSocket) и
 отправка в него снимают `marked_unread`. Отключение звука — подсказка
 клиентам: сервер хранит `muted_until` и доставляет всё как прежде; клиенты не
-показывают уведомлений, пока оно в будущем (упоминания позже смогут уведомлять
-и в чатах без звука).
+показывают уведомлений, пока оно в будущем, кроме сообщений, упоминающих вас.
+Изменения настроек и порядка считаются в `CHAT_CHANGE_RATE` (429
+`too_many_chat_changes`).
 
 {ex:settings_mute}
 

@@ -353,6 +353,9 @@ void HttpApi::addUserRoutes(QHttpServer &server)
     addRoute(
         server, ApiPaths::usersMePrivacy.toString(), Method::Put, auth, [this](const Request &r) {
             return withBody<PrivacySettings>(r, [this, user = r.userId](auto body) {
+                // A change is announced to everyone who shares a chat.
+                if (auto refused = chatChangeRefused(user))
+                    return ready(*refused);
                 return m_db
                     .run([user, body](
                              Db &db) { return PresenceService::setPrivacy(db, user, body); })
@@ -415,6 +418,8 @@ void HttpApi::addChatRoutes(QHttpServer &server)
         [this](const Request &r) { return forward(r); });
     addRoute(server, ApiPaths::chatsPinned.toString(), Method::Put, auth, [this](const Request &r) {
         return withBody<ReorderPinnedChatsRequest>(r, [this, user = r.userId](auto body) {
+            if (auto refused = chatChangeRefused(user))
+                return ready(*refused);
             return respond(m_db.run([user, body](Db &db) {
                 return ChatSettingsService::reorderPinned(db, user, body);
             }));
@@ -475,6 +480,10 @@ void HttpApi::addChatRoutes(QHttpServer &server)
         [this](const Request &r) {
             return withBody<UpdateChatSettingsRequest>(
                 r, [this, user = r.userId, id = r.args[0]](auto body) {
+                    // Each change is stored and sent to all the user's
+                    // devices: the same budget as group changes.
+                    if (auto refused = chatChangeRefused(user))
+                        return ready(*refused);
                     return respond(m_db.run([user, id, body](Db &db) {
                         return ChatSettingsService::update(db, user, id, body);
                     }));

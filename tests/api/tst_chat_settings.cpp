@@ -29,6 +29,7 @@ private Q_SLOTS:
     void markedUnreadClearedByReadAndOwnSend();
     void nonMemberIsRefusedAndNothingStored();
     void otherInstanceGetsTheEvent();
+    void changesCountAgainstTheChangeRate();
 
 private:
     TestServer m_server;
@@ -430,6 +431,44 @@ void TestChatSettings::otherInstanceGetsTheEvent()
     QTRY_COMPARE_WITH_TIMEOUT(here.ofType(u"chat_settings"_s).size(), 1, 10000);
     QCOMPARE(here.lastData(u"chat_settings"_s).value(u"settings").toObject(), settings());
     QTRY_COMPARE_WITH_TIMEOUT(elsewhere.ofType(u"chat_settings"_s).size(), 2, 10000);
+}
+
+// Every settings change is stored and sent to all the user's devices (a
+// privacy change to everyone who shares a chat): they had no limit. Over
+// CHAT_CHANGE_RATE a 429 that changes nothing.
+void TestChatSettings::changesCountAgainstTheChangeRate()
+{
+    TestServer server;
+    QVERIFY2(server.start({ u"--chat-change-rate"_s, u"1/5"_s }), qPrintable(server.error()));
+    HttpClient http(server);
+    const auto ann = http.newUser(u"Ann"_s);
+    const auto bob = http.newUser(u"Bob"_s);
+    const QString chatId = http.personalChat(ann.token, bob.id);
+    int accepted = 0;
+    Reply refused;
+    for (int i = 0; i < 100 && refused.status == 0; ++i) {
+        const Reply reply
+            = patchSettings(http, ann.token, chatId, { { u"archived"_s, i % 2 == 0 } });
+        if (reply.status == 200)
+            ++accepted;
+        else
+            refused = reply;
+    }
+    QVERIFY2(accepted >= 5 && accepted < 50, qPrintable(QString::number(accepted)));
+    QCOMPARE(refused.status, 429);
+    QCOMPARE(refused.object().value(u"code").toString(), u"too_many_chat_changes"_s);
+    QVERIFY(refused.header("Retry-After").toInt() >= 1);
+    // Refused: the last accepted value stays.
+    QCOMPARE(settingsOf(http, ann.token, chatId).value(u"archived").toBool(), accepted % 2 == 1);
+    // Reordering pins and the privacy setting spend the same budget.
+    QCOMPARE(reorder(http, ann.token, {}).status, 429);
+    const Reply privacy = http.request("PUT", u"/api/v1/users/me/privacy"_s,
+        QJsonDocument(QJsonObject { { u"presence_visible"_s, u"nobody"_s } }).toJson(), ann.token);
+    QCOMPARE(privacy.status, 429);
+    QCOMPARE(http.get(u"/api/v1/users/me/privacy"_s, ann.token).object().value(u"presence_visible"),
+        u"everyone"_s);
+    // Bob's budget is his own.
+    COMPARE_STATUS(patchSettings(http, bob.token, chatId, { { u"archived"_s, true } }), 200);
 }
 
 QTEST_GUILESS_MAIN(TestChatSettings)
