@@ -77,24 +77,6 @@ QJsonObject settingsOf(HttpClient &http, const QString &token, const QString &ch
     return http.get(u"/api/v1/chats/"_s + chatId, token).object().value(u"settings").toObject();
 }
 
-QList<QJsonObject> updatesOfType(HttpClient &http, const QString &token, const QString &type)
-{
-    QList<QJsonObject> found;
-    const Reply page = http.get(u"/api/v1/updates?since_seq=0&limit=1000"_s, token);
-    for (const QJsonValue &event : page.object().value(u"events").toArray()) {
-        if (event.toObject().value(u"type").toString() == type)
-            found.append(event.toObject().value(u"data").toObject());
-    }
-    return found;
-}
-
-QString sendText(HttpClient &http, const QString &token, const QString &chatId, const QString &text)
-{
-    const Reply sent = http.post(
-        u"/api/v1/chats/messages"_s, { { u"chat_id"_s, chatId }, { u"text"_s, text } }, token);
-    return sent.object().value(u"id").toString();
-}
-
 qint64 now()
 {
     return QDateTime::currentSecsSinceEpoch();
@@ -176,18 +158,18 @@ void TestChatSettings::othersSeeNothingAndOwnDevicesGetTheEvent()
     QCOMPARE(annDesktop.lastData(u"chat_settings"_s), expected);
     QTRY_COMPARE_WITH_TIMEOUT(annPhone.ofType(u"chat_settings"_s).size(), 1, 10000);
     QTRY_COMPARE_WITH_TIMEOUT(
-        updatesOfType(*m_http, ann.token, u"chat_settings"_s).size(), 1, 10000);
-    QCOMPARE(updatesOfType(*m_http, ann.token, u"chat_settings"_s).first(), expected);
+        m_http->updatesOfType(ann.token, u"chat_settings"_s).size(), 1, 10000);
+    QCOMPARE(m_http->updatesOfType(ann.token, u"chat_settings"_s).first(), expected);
     // The same again changes nothing and sends nothing.
     COMPARE_STATUS(patchSettings(*m_http, ann.token, chatId, { { u"pinned"_s, true } }), 200);
 
     // Bob's chat is as it was; a message after the change reaches him, the
     // change never did.
     QCOMPARE(settingsOf(*m_http, bob.token, chatId), settings());
-    sendText(*m_http, ann.token, chatId, u"After"_s);
+    m_http->sendText(ann.token, chatId, u"After"_s);
     QTRY_COMPARE_WITH_TIMEOUT(bobLive.ofType(u"message"_s).size(), 1, 10000);
     QVERIFY(bobLive.ofType(u"chat_settings"_s).isEmpty());
-    QVERIFY(updatesOfType(*m_http, bob.token, u"chat_settings"_s).isEmpty());
+    QVERIFY(m_http->updatesOfType(bob.token, u"chat_settings"_s).isEmpty());
     // Ann's devices got one event each (the repeat sent none).
     QTRY_COMPARE_WITH_TIMEOUT(annDesktop.ofType(u"message"_s).size(), 1, 10000);
     QCOMPARE(annDesktop.ofType(u"chat_settings"_s).size(), 1);
@@ -267,14 +249,14 @@ void TestChatSettings::newMessageUnarchivesUnlessMuted()
                        { { u"archived"_s, true }, { u"muted_until"_s, now() - 60 } }),
         200);
     // Ann's own message leaves her archive as it is.
-    sendText(*m_http, ann.token, plain, u"Archived, still"_s);
+    m_http->sendText(ann.token, plain, u"Archived, still"_s);
     QCOMPARE(settingsOf(*m_http, ann.token, plain).value(u"archived"), true);
 
     WsClient annLive(m_server.webSocketUrl(u"/ws/user"_s, ann.token));
     QVERIFY(annLive.greeted());
-    sendText(*m_http, cat.token, muted, u"Muted: stays archived"_s);
-    sendText(*m_http, bob.token, plain, u"Back to the list"_s);
-    sendText(*m_http, dan.token, expired, u"The mute is over"_s);
+    m_http->sendText(cat.token, muted, u"Muted: stays archived"_s);
+    m_http->sendText(bob.token, plain, u"Back to the list"_s);
+    m_http->sendText(dan.token, expired, u"The mute is over"_s);
     QCOMPARE(settingsOf(*m_http, ann.token, plain).value(u"archived"), false);
     QCOMPARE(settingsOf(*m_http, ann.token, expired).value(u"archived"), false);
     QCOMPARE(settingsOf(*m_http, ann.token, muted), settings(forever, {}, true));
@@ -285,12 +267,12 @@ void TestChatSettings::newMessageUnarchivesUnlessMuted()
         (QJsonObject { { u"chat_id"_s, plain }, { u"settings"_s, settings() } }));
     QCOMPARE(annLive.ofType(u"message"_s).size(), 3);
     QTRY_COMPARE_WITH_TIMEOUT(
-        updatesOfType(*m_http, ann.token, u"chat_settings"_s).size(), 5, 10000);
+        m_http->updatesOfType(ann.token, u"chat_settings"_s).size(), 5, 10000);
     // The senders' own settings are untouched.
     QCOMPARE(settingsOf(*m_http, bob.token, plain), settings());
     // A forwarded copy is a new message too.
     COMPARE_STATUS(patchSettings(*m_http, ann.token, plain, { { u"archived"_s, true } }), 200);
-    const QString original = sendText(*m_http, bob.token, plain, u"Forward me"_s);
+    const QString original = m_http->sendText(bob.token, plain, u"Forward me"_s);
     QCOMPARE(settingsOf(*m_http, ann.token, plain).value(u"archived"), false);
     COMPARE_STATUS(patchSettings(*m_http, ann.token, plain, { { u"archived"_s, true } }), 200);
     const QString bobAndDan = m_http->personalChat(bob.token, dan.id);
@@ -343,7 +325,7 @@ void TestChatSettings::markedUnreadClearedByReadAndOwnSend()
     const auto ann = m_http->newUser(u"Ann"_s);
     const auto bob = m_http->newUser(u"Bob"_s);
     const QString chatId = m_http->personalChat(ann.token, bob.id);
-    const QString messageId = sendText(*m_http, bob.token, chatId, u"Read me later"_s);
+    const QString messageId = m_http->sendText(bob.token, chatId, u"Read me later"_s);
     COMPARE_STATUS(
         patchSettings(*m_http, ann.token, chatId, { { u"marked_unread"_s, true } }), 200);
     WsClient annLive(m_server.webSocketUrl(u"/ws/user"_s, ann.token));
@@ -362,9 +344,9 @@ void TestChatSettings::markedUnreadClearedByReadAndOwnSend()
     // So does sending in it; Bob's send does not.
     COMPARE_STATUS(
         patchSettings(*m_http, ann.token, chatId, { { u"marked_unread"_s, true } }), 200);
-    sendText(*m_http, bob.token, chatId, u"Another"_s);
+    m_http->sendText(bob.token, chatId, u"Another"_s);
     QCOMPARE(settingsOf(*m_http, ann.token, chatId).value(u"marked_unread"), true);
-    sendText(*m_http, ann.token, chatId, u"Answered"_s);
+    m_http->sendText(ann.token, chatId, u"Answered"_s);
     QCOMPARE(settingsOf(*m_http, ann.token, chatId).value(u"marked_unread"), false);
     QTRY_COMPARE_WITH_TIMEOUT(annLive.ofType(u"chat_settings"_s).size(), 5, 10000);
     QCOMPARE(annLive.lastData(u"chat_settings"_s),
@@ -402,7 +384,7 @@ void TestChatSettings::nonMemberIsRefusedAndNothingStored()
     }
     QCOMPARE(settingsOf(*m_http, ann.token, chatId), settings());
     QCOMPARE(settingsOf(*m_http, bob.token, chatId), settings());
-    QVERIFY(updatesOfType(*m_http, ann.token, u"chat_settings"_s).isEmpty());
+    QVERIFY(m_http->updatesOfType(ann.token, u"chat_settings"_s).isEmpty());
     // No token: 401.
     COMPARE_STATUS(patchSettings(*m_http, {}, chatId, { { u"pinned"_s, true } }), 401);
 }
@@ -427,7 +409,7 @@ void TestChatSettings::otherInstanceGetsTheEvent()
     // A message through the second instance unarchives it, told to the first.
     WsClient here(m_server.webSocketUrl(u"/ws/user"_s, ann.token));
     QVERIFY(here.greeted());
-    sendText(secondHttp, bob.token, chatId, u"Hello across"_s);
+    secondHttp.sendText(bob.token, chatId, u"Hello across"_s);
     QTRY_COMPARE_WITH_TIMEOUT(here.ofType(u"chat_settings"_s).size(), 1, 10000);
     QCOMPARE(here.lastData(u"chat_settings"_s).value(u"settings").toObject(), settings());
     QTRY_COMPARE_WITH_TIMEOUT(elsewhere.ofType(u"chat_settings"_s).size(), 2, 10000);

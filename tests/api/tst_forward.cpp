@@ -39,15 +39,6 @@ private:
 
 namespace {
 
-QString sendText(HttpClient &http, const QString &token, const QString &chatId, const QString &text)
-{
-    return http
-        .post(u"/api/v1/chats/messages"_s, { { u"chat_id"_s, chatId }, { u"text"_s, text } }, token)
-        .object()
-        .value(u"id")
-        .toString();
-}
-
 Reply forward(HttpClient &http, const QString &token, const QStringList &messageIds,
     const QStringList &chatIds, const QString &clientId = {})
 {
@@ -76,17 +67,6 @@ QList<QJsonObject> history(HttpClient &http, const QString &token, const QString
 QJsonObject forwardedFrom(const HttpClient::Account &author)
 {
     return { { u"sender_id"_s, author.id }, { u"sender_name"_s, author.name } };
-}
-
-QList<QJsonObject> updatesOfType(HttpClient &http, const QString &token, const QString &type)
-{
-    QList<QJsonObject> found;
-    const Reply page = http.get(u"/api/v1/updates?since_seq=0&limit=1000"_s, token);
-    for (const QJsonValue &event : page.object().value(u"events").toArray()) {
-        if (event.toObject().value(u"type").toString() == type)
-            found.append(event.toObject().value(u"data").toObject());
-    }
-    return found;
 }
 
 QString groupWith(HttpClient &http, const QString &ownerToken, const QStringList &memberIds)
@@ -118,7 +98,7 @@ void TestForward::oneToOne()
     const auto cat = m_http->newUser(u"Cat"_s);
     const QString source = m_http->personalChat(ann.token, bob.id);
     const QString target = m_http->personalChat(bob.token, cat.id);
-    const QString originalId = sendText(*m_http, ann.token, source, u"Meet at 5"_s);
+    const QString originalId = m_http->sendText(ann.token, source, u"Meet at 5"_s);
 
     const Reply forwarded = forward(*m_http, bob.token, { originalId }, { target });
     COMPARE_STATUS(forwarded, 200);
@@ -159,9 +139,9 @@ void TestForward::severalToSeveralInOrder()
     const QString source = m_http->personalChat(ann.token, bob.id);
     const QString first = m_http->personalChat(ann.token, cat.id);
     const QString second = groupWith(*m_http, ann.token, { bob.id, cat.id });
-    const QString one = sendText(*m_http, ann.token, source, u"one"_s);
-    const QString two = sendText(*m_http, bob.token, source, u"two"_s);
-    const QString three = sendText(*m_http, ann.token, source, u"three"_s);
+    const QString one = m_http->sendText(ann.token, source, u"one"_s);
+    const QString two = m_http->sendText(bob.token, source, u"two"_s);
+    const QString three = m_http->sendText(ann.token, source, u"three"_s);
 
     // Listed out of order: the copies keep the originals' order, chat by chat
     // in the order the request names the chats.
@@ -194,7 +174,7 @@ void TestForward::firstAuthorKeptAndRenamesFollowed()
     const QString annBob = m_http->personalChat(ann.token, bob.id);
     const QString bobCat = m_http->personalChat(bob.token, cat.id);
     const QString catAnn = m_http->personalChat(cat.token, ann.id);
-    const QString originalId = sendText(*m_http, ann.token, annBob, u"Original"_s);
+    const QString originalId = m_http->sendText(ann.token, annBob, u"Original"_s);
     const Reply once = forward(*m_http, bob.token, { originalId }, { bobCat });
     COMPARE_STATUS(once, 200);
     const Reply twice = forward(*m_http, cat.token,
@@ -222,7 +202,7 @@ void TestForward::copiesReachTargetChatsOnly()
     const auto cat = m_http->newUser(u"Cat"_s);
     const QString source = m_http->personalChat(ann.token, bob.id);
     const QString target = m_http->personalChat(ann.token, cat.id);
-    const QString originalId = sendText(*m_http, bob.token, source, u"Secret plan"_s);
+    const QString originalId = m_http->sendText(bob.token, source, u"Secret plan"_s);
     WsClient bobLive(m_server.webSocketUrl(u"/ws/user"_s, bob.token));
     WsClient catLive(m_server.webSocketUrl(u"/ws/user"_s, cat.token));
     QVERIFY(bobLive.greeted());
@@ -238,17 +218,17 @@ void TestForward::copiesReachTargetChatsOnly()
     QCOMPARE(event.value(u"chat_id").toString(), target);
     QCOMPARE(event.value(u"forwarded_from").toObject(), forwardedFrom(bob));
     QCOMPARE(event.value(u"sender_name").toString(), ann.name);
-    QTRY_COMPARE_WITH_TIMEOUT(updatesOfType(*m_http, cat.token, u"message"_s).size(), 1, 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(m_http->updatesOfType(cat.token, u"message"_s).size(), 1, 10000);
     QCOMPARE(
-        updatesOfType(*m_http, cat.token, u"message"_s).first().value(u"forwarded_from").toObject(),
+        m_http->updatesOfType(cat.token, u"message"_s).first().value(u"forwarded_from").toObject(),
         forwardedFrom(bob));
 
     // Bob, not in the target chat, gets nothing of the copy: a message to
     // him sent after it arrives, the copy never did.
-    sendText(*m_http, ann.token, source, u"Bob only"_s);
+    m_http->sendText(ann.token, source, u"Bob only"_s);
     QTRY_COMPARE_WITH_TIMEOUT(bobLive.ofType(u"message"_s).size(), 1, 10000);
     QCOMPARE(bobLive.lastData(u"message"_s).value(u"text").toString(), u"Bob only"_s);
-    for (const QJsonObject &message : updatesOfType(*m_http, bob.token, u"message"_s))
+    for (const QJsonObject &message : m_http->updatesOfType(bob.token, u"message"_s))
         QVERIFY(message.value(u"forwarded_from").isNull());
     QCOMPARE(history(*m_http, ann.token, source).size(), 2);
 }
@@ -261,8 +241,8 @@ void TestForward::foreignSourceOrTargetStoresNothing()
     const QString annBob = m_http->personalChat(ann.token, bob.id);
     const QString eveAnn = m_http->personalChat(eve.token, ann.id);
     const QString eveBob = m_http->personalChat(eve.token, bob.id);
-    const QString annBobMessage = sendText(*m_http, ann.token, annBob, u"Ann and Bob"_s);
-    const QString eveMessage = sendText(*m_http, eve.token, eveAnn, u"Eve's"_s);
+    const QString annBobMessage = m_http->sendText(ann.token, annBob, u"Ann and Bob"_s);
+    const QString eveMessage = m_http->sendText(eve.token, eveAnn, u"Eve's"_s);
 
     // Eve forwards a message of a chat she is not in, with one of her own:
     // refused as an unknown message would be, nothing stored.
@@ -296,8 +276,8 @@ void TestForward::deletedOriginalIsRefused()
     const auto ann = m_http->newUser(u"Ann"_s);
     const auto bob = m_http->newUser(u"Bob"_s);
     const QString chatId = m_http->personalChat(ann.token, bob.id);
-    const QString kept = sendText(*m_http, ann.token, chatId, u"Kept"_s);
-    const QString gone = sendText(*m_http, ann.token, chatId, u"Gone"_s);
+    const QString kept = m_http->sendText(ann.token, chatId, u"Kept"_s);
+    const QString gone = m_http->sendText(ann.token, chatId, u"Gone"_s);
     COMPARE_STATUS(m_http->request("DELETE", u"/api/v1/messages/"_s + gone, {}, ann.token), 200);
     const Reply refused = forward(*m_http, bob.token, { kept, gone }, { chatId });
     COMPARE_STATUS(refused, 409);
@@ -330,7 +310,7 @@ void TestForward::badListsAreRefused()
     const auto ann = m_http->newUser(u"Ann"_s);
     const auto bob = m_http->newUser(u"Bob"_s);
     const QString chatId = m_http->personalChat(ann.token, bob.id);
-    const QString messageId = sendText(*m_http, ann.token, chatId, u"Hi"_s);
+    const QString messageId = m_http->sendText(ann.token, chatId, u"Hi"_s);
     QStringList messageIds;
     for (int i = 0; i < messageCount; ++i)
         messageIds.append(i == 0 || duplicateMessage
@@ -356,8 +336,8 @@ void TestForward::retryWithClientIdDoesNotDuplicate()
     const QString source = m_http->personalChat(ann.token, bob.id);
     const QString first = m_http->personalChat(ann.token, cat.id);
     const QString second = groupWith(*m_http, ann.token, { bob.id, cat.id });
-    const QString one = sendText(*m_http, bob.token, source, u"one"_s);
-    const QString two = sendText(*m_http, bob.token, source, u"two"_s);
+    const QString one = m_http->sendText(bob.token, source, u"one"_s);
+    const QString two = m_http->sendText(bob.token, source, u"two"_s);
     const QString clientId = QUuid::createUuid().toString(QUuid::WithoutBraces);
 
     const Reply stored = forward(*m_http, ann.token, { one, two }, { first, second }, clientId);
@@ -376,7 +356,7 @@ void TestForward::retryWithClientIdDoesNotDuplicate()
     COMPARE_STATUS(part, 200);
     QCOMPARE(copiesOf(part).size(), 2);
     // The same client_id for a different forward is refused, nothing stored.
-    const QString three = sendText(*m_http, bob.token, source, u"three"_s);
+    const QString three = m_http->sendText(bob.token, source, u"three"_s);
     const Reply other = forward(*m_http, ann.token, { one, three }, { first }, clientId);
     COMPARE_STATUS(other, 409);
     QCOMPARE(other.object().value(u"code").toString(), u"client_id_reused"_s);
@@ -397,8 +377,8 @@ void TestForward::rateLimitCountsCopies()
     const auto cat = http.newUser(u"Cat"_s);
     const QString source = http.personalChat(ann.token, bob.id);
     const QString target = http.personalChat(ann.token, cat.id);
-    const QString one = sendText(http, ann.token, source, u"one"_s);
-    const QString two = sendText(http, ann.token, source, u"two"_s);
+    const QString one = http.sendText(ann.token, source, u"one"_s);
+    const QString two = http.sendText(ann.token, source, u"two"_s);
     // Two sends and two copies spent 4 of 5; two more copies are too many.
     COMPARE_STATUS(forward(http, ann.token, { one, two }, { target }), 200);
     const Reply refused = forward(http, ann.token, { one, two }, { target });
@@ -421,7 +401,7 @@ void TestForward::otherInstanceGetsTheCopy()
     const auto cat = m_http->newUser(u"Cat"_s);
     const QString source = m_http->personalChat(ann.token, bob.id);
     const QString target = m_http->personalChat(ann.token, cat.id);
-    const QString originalId = sendText(*m_http, bob.token, source, u"Across"_s);
+    const QString originalId = m_http->sendText(bob.token, source, u"Across"_s);
     WsClient elsewhere(second.webSocketUrl(u"/ws/user"_s, cat.token));
     QVERIFY(elsewhere.greeted());
     const Reply forwarded = forward(*m_http, ann.token, { originalId }, { target });

@@ -46,12 +46,6 @@ private:
 
 namespace {
 
-Reply send(HttpClient &http, const QString &token, const QString &chatId, const QString &text)
-{
-    return http.post(
-        u"/api/v1/chats/messages"_s, { { u"chat_id"_s, chatId }, { u"text"_s, text } }, token);
-}
-
 QString createGroup(
     HttpClient &http, const QString &token, const QString &name, const QStringList &memberIds)
 {
@@ -78,17 +72,6 @@ QByteArray allUpdates(HttpClient &http, const QString &token, qint64 since = 0)
         more = page.object().value(u"has_more").toBool();
     }
     return bodies;
-}
-
-QList<QJsonObject> updatesOfType(HttpClient &http, const QString &token, const QString &type)
-{
-    QList<QJsonObject> found;
-    const Reply page = http.get(u"/api/v1/updates?since_seq=0&limit=1000"_s, token);
-    for (const QJsonValue &event : page.object().value(u"events").toArray()) {
-        if (event.toObject().value(u"type").toString() == type)
-            found.append(event.toObject().value(u"data").toObject());
-    }
-    return found;
 }
 
 struct Post
@@ -204,7 +187,7 @@ void TestIntegrity::nulCharactersAreRefused()
     const QString groupId = createGroup(http, alice.token, u"Plain"_s, { bob.id });
     const QString marker = u"nul-marker-7f3a"_s;
     const QString nul = marker + QChar(0) + u"tail"_s;
-    const Reply sent = send(http, alice.token, chatId, u"fine"_s);
+    const Reply sent = http.sendMessage(alice.token, chatId, u"fine"_s);
     QCOMPARE(sent.status, 200);
     const QString messageId = sent.object().value(u"id").toString();
 
@@ -217,7 +200,7 @@ void TestIntegrity::nulCharactersAreRefused()
         return QString();
     };
     QStringList failures;
-    failures << refused(send(http, alice.token, chatId, nul), "send")
+    failures << refused(http.sendMessage(alice.token, chatId, nul), "send")
              << refused(
                     http.request("PATCH", u"/api/v1/messages/"_s + messageId,
                         QJsonDocument(QJsonObject { { u"text"_s, nul } }).toJson(), alice.token),
@@ -345,7 +328,7 @@ void TestIntegrity::textsRoundTripExactly()
     const QStringList texts { u"\ufeffhello"_s, u"\ufeff"_s, u"\ufeff\ufeffdouble"_s,
         u"mid\ufeffdle \u00e9\u4e2d\U0001F600"_s };
     for (const QString &text : texts) {
-        const Reply sent = send(*m_http, alice.token, chatId, text);
+        const Reply sent = m_http->sendMessage(alice.token, chatId, text);
         QCOMPARE(sent.status, 200);
         QCOMPARE(sent.object().value(u"text").toString(), text);
         const QString id = sent.object().value(u"id").toString();
@@ -392,7 +375,7 @@ void TestIntegrity::textsRoundTripExactly()
     }
     // Catch-up gives the same texts.
     QStringList caughtUp;
-    for (const QJsonObject &message : updatesOfType(*m_http, bob.token, u"message"_s)) {
+    for (const QJsonObject &message : m_http->updatesOfType(bob.token, u"message"_s)) {
         if (message.value(u"chat_id").toString() == chatId)
             caughtUp.append(message.value(u"text").toString());
     }
@@ -449,7 +432,7 @@ void TestIntegrity::deletedMessageLeavesNoText()
     QTRY_VERIFY_WITH_TIMEOUT(!live.frames.isEmpty(), 10000);
     const QString original = u"original-words-5c1d"_s;
     const QString secret = u"edited-words-9e2b"_s;
-    const Reply sent = send(*m_http, alice.token, groupId, original);
+    const Reply sent = m_http->sendMessage(alice.token, groupId, original);
     QCOMPARE(sent.status, 200);
     const QString id = sent.object().value(u"id").toString();
     for (int i = 0; i < 2; ++i) { // edited twice: every edit event quotes a text
@@ -511,7 +494,7 @@ void TestIntegrity::groupChangesCarryOnlyTheChange()
     QTRY_VERIFY_WITH_TIMEOUT(!b.frames.isEmpty() && !c.frames.isEmpty(), 10000);
     // Bob's catch-up so far: the group's creation (the whole chat, once),
     // once the feed has delivered it.
-    QTRY_VERIFY_WITH_TIMEOUT(!updatesOfType(*m_http, bob.token, u"chat"_s).isEmpty(), 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(!m_http->updatesOfType(bob.token, u"chat"_s).isEmpty(), 10000);
     const Reply created = m_http->get(u"/api/v1/updates?since_seq=0&limit=1000"_s, bob.token);
     QCOMPARE(created.object().value(u"has_more").toBool(), false);
     const qint64 createdSeq = created.object().value(u"last_seq").toInteger();
@@ -556,8 +539,8 @@ void TestIntegrity::groupChangesCarryOnlyTheChange()
         int(crowd.size()) + 2, qint64(created.body.size()), qint64(largest));
     const QByteArray stored = allUpdates(*m_http, bob.token, createdSeq);
     QVERIFY2(stored.size() < 2000, qPrintable(QString::number(stored.size())));
-    QCOMPARE(updatesOfType(*m_http, bob.token, u"chat_renamed"_s).size(), 1);
-    QCOMPARE(updatesOfType(*m_http, bob.token, u"members_added"_s).size(), 1);
+    QCOMPARE(m_http->updatesOfType(bob.token, u"chat_renamed"_s).size(), 1);
+    QCOMPARE(m_http->updatesOfType(bob.token, u"members_added"_s).size(), 1);
 }
 
 // Item 5: renames and adds had no limit. Over CHAT_CHANGE_RATE a 429 that

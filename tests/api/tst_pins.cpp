@@ -37,15 +37,6 @@ private:
 
 namespace {
 
-QString sendText(HttpClient &http, const QString &token, const QString &chatId, const QString &text)
-{
-    return http
-        .post(u"/api/v1/chats/messages"_s, { { u"chat_id"_s, chatId }, { u"text"_s, text } }, token)
-        .object()
-        .value(u"id")
-        .toString();
-}
-
 Reply pin(HttpClient &http, const QString &token, const QString &chatId, const QString &messageId)
 {
     return http.request("PUT", u"/api/v1/chats/%1/pin"_s.arg(chatId),
@@ -70,17 +61,6 @@ QJsonObject inList(
             return chat.toObject();
     }
     return {};
-}
-
-QList<QJsonObject> updatesOfType(HttpClient &http, const QString &token, const QString &type)
-{
-    QList<QJsonObject> found;
-    const Reply page = http.get(u"/api/v1/updates?since_seq=0&limit=1000"_s, token);
-    for (const QJsonValue &event : page.object().value(u"events").toArray()) {
-        if (event.toObject().value(u"type").toString() == type)
-            found.append(event.toObject().value(u"data").toObject());
-    }
-    return found;
 }
 
 QString groupWith(HttpClient &http, const QString &ownerToken, const QStringList &memberIds)
@@ -125,8 +105,8 @@ void TestPins::personalChatAnyMember()
     const auto ann = m_http->newUser(u"Ann"_s);
     const auto bob = m_http->newUser(u"Bob"_s);
     const QString chatId = m_http->personalChat(ann.token, bob.id);
-    const QString first = sendText(*m_http, ann.token, chatId, u"First"_s);
-    const QString second = sendText(*m_http, ann.token, chatId, u"Second"_s);
+    const QString first = m_http->sendText(ann.token, chatId, u"First"_s);
+    const QString second = m_http->sendText(ann.token, chatId, u"Second"_s);
     QVERIFY(pinnedOf(*m_http, ann.token, chatId).isNull());
 
     const Reply pinned = pin(*m_http, bob.token, chatId, first);
@@ -147,8 +127,8 @@ void TestPins::groupOwnerOnly()
     const auto ann = m_http->newUser(u"Ann"_s);
     const auto bob = m_http->newUser(u"Bob"_s);
     const QString chatId = groupWith(*m_http, ann.token, { bob.id });
-    const QString first = sendText(*m_http, bob.token, chatId, u"Bob's"_s);
-    const QString second = sendText(*m_http, ann.token, chatId, u"Ann's"_s);
+    const QString first = m_http->sendText(bob.token, chatId, u"Bob's"_s);
+    const QString second = m_http->sendText(ann.token, chatId, u"Ann's"_s);
 
     const Reply refused = pin(*m_http, bob.token, chatId, first);
     COMPARE_STATUS(refused, 403);
@@ -160,7 +140,7 @@ void TestPins::groupOwnerOnly()
     COMPARE_STATUS(unpin(*m_http, bob.token, chatId), 403);
     QCOMPARE(pinnedOf(*m_http, bob.token, chatId).toObject().value(u"id").toString(), first);
     // /updates shows an event once the feed delivered it.
-    QTRY_COMPARE_WITH_TIMEOUT(updatesOfType(*m_http, bob.token, u"chat_pinned"_s).size(), 1, 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(m_http->updatesOfType(bob.token, u"chat_pinned"_s).size(), 1, 10000);
 }
 
 void TestPins::messageOfAnotherChatIsRefused()
@@ -170,7 +150,7 @@ void TestPins::messageOfAnotherChatIsRefused()
     const auto eve = m_http->newUser(u"Eve"_s);
     const QString chatId = m_http->personalChat(ann.token, bob.id);
     const QString otherChat = m_http->personalChat(ann.token, eve.id);
-    const QString elsewhere = sendText(*m_http, ann.token, otherChat, u"Elsewhere"_s);
+    const QString elsewhere = m_http->sendText(ann.token, otherChat, u"Elsewhere"_s);
     const Reply refused = pin(*m_http, ann.token, chatId, elsewhere);
     COMPARE_STATUS(refused, 404);
     QCOMPARE(refused.object().value(u"code").toString(), u"message_not_found"_s);
@@ -179,7 +159,7 @@ void TestPins::messageOfAnotherChatIsRefused()
     QCOMPARE(unknown.object(), refused.object());
     QVERIFY(pinnedOf(*m_http, ann.token, chatId).isNull());
     // A non-member cannot pin in a chat that is not theirs.
-    const QString own = sendText(*m_http, ann.token, chatId, u"Ours"_s);
+    const QString own = m_http->sendText(ann.token, chatId, u"Ours"_s);
     const Reply outsider = pin(*m_http, eve.token, chatId, own);
     COMPARE_STATUS(outsider, 403);
     QCOMPARE(outsider.object().value(u"code").toString(), u"not_a_member"_s);
@@ -195,7 +175,7 @@ void TestPins::pinnedInChatListAndChat()
     const auto ann = m_http->newUser(u"Ann"_s);
     const auto bob = m_http->newUser(u"Bob"_s);
     const QString chatId = m_http->personalChat(ann.token, bob.id);
-    const QString messageId = sendText(*m_http, bob.token, chatId, u"Address: 1 Main St"_s);
+    const QString messageId = m_http->sendText(bob.token, chatId, u"Address: 1 Main St"_s);
     // Not pinned: null, in every form of the chat.
     QVERIFY(inList(*m_http, ann.token, u"/api/v1/chats"_s, chatId).contains(u"pinned_message"));
     QVERIFY(
@@ -213,7 +193,7 @@ void TestPins::pinnedInChatListAndChat()
     QCOMPARE(pinnedOf(*m_http, bob.token, chatId).toObject(), expected);
     // The preview is cut like a reply's.
     const QString longText = QString(150, u'x');
-    const QString longId = sendText(*m_http, bob.token, chatId, longText);
+    const QString longId = m_http->sendText(bob.token, chatId, longText);
     const Reply pinnedLong = pin(*m_http, ann.token, chatId, longId);
     COMPARE_STATUS(pinnedLong, 200);
     QCOMPARE(pinnedLong.object().value(u"pinned_message").toObject().value(u"text").toString(),
@@ -232,7 +212,7 @@ void TestPins::eventToMembersAndUpdatesOnly()
     const auto eve = m_http->newUser(u"Eve"_s);
     const QString chatId = groupWith(*m_http, ann.token, { bob.id, cat.id });
     const QString eveChat = m_http->personalChat(ann.token, eve.id);
-    const QString messageId = sendText(*m_http, bob.token, chatId, u"Pin me"_s);
+    const QString messageId = m_http->sendText(bob.token, chatId, u"Pin me"_s);
     // Cat leaves before the pin: she gets no event of it.
     COMPARE_STATUS(m_http->request("DELETE", u"/api/v1/chats/%1/members/%2"_s.arg(chatId, cat.id),
                        {}, ann.token),
@@ -251,18 +231,18 @@ void TestPins::eventToMembersAndUpdatesOnly()
         { u"user_id"_s, ann.id } };
     QTRY_COMPARE_WITH_TIMEOUT(bobLive.ofType(u"chat_pinned"_s).size(), 1, 10000);
     QCOMPARE(bobLive.lastData(u"chat_pinned"_s), expected);
-    QTRY_COMPARE_WITH_TIMEOUT(updatesOfType(*m_http, bob.token, u"chat_pinned"_s).size(), 1, 10000);
-    QCOMPARE(updatesOfType(*m_http, bob.token, u"chat_pinned"_s).first(), expected);
+    QTRY_COMPARE_WITH_TIMEOUT(m_http->updatesOfType(bob.token, u"chat_pinned"_s).size(), 1, 10000);
+    QCOMPARE(m_http->updatesOfType(bob.token, u"chat_pinned"_s).first(), expected);
     // Pinning it again changes nothing and sends nothing.
     COMPARE_STATUS(pin(*m_http, ann.token, chatId, messageId), 200);
 
     // Neither Eve (never a member) nor Cat (removed) gets it: a message
     // after it reaches Eve, the event never did.
-    sendText(*m_http, ann.token, eveChat, u"Hi Eve"_s);
+    m_http->sendText(ann.token, eveChat, u"Hi Eve"_s);
     QTRY_COMPARE_WITH_TIMEOUT(eveLive.ofType(u"message"_s).size(), 1, 10000);
     QVERIFY(eveLive.ofType(u"chat_pinned"_s).isEmpty());
-    QVERIFY(updatesOfType(*m_http, eve.token, u"chat_pinned"_s).isEmpty());
-    QVERIFY(updatesOfType(*m_http, cat.token, u"chat_pinned"_s).isEmpty());
+    QVERIFY(m_http->updatesOfType(eve.token, u"chat_pinned"_s).isEmpty());
+    QVERIFY(m_http->updatesOfType(cat.token, u"chat_pinned"_s).isEmpty());
     // Unpinning is an event too; Bob saw exactly two.
     COMPARE_STATUS(unpin(*m_http, ann.token, chatId), 200);
     QTRY_COMPARE_WITH_TIMEOUT(bobLive.ofType(u"chat_pinned"_s).size(), 2, 10000);
@@ -275,7 +255,7 @@ void TestPins::deletingTheMessageUnpins()
     const auto ann = m_http->newUser(u"Ann"_s);
     const auto bob = m_http->newUser(u"Bob"_s);
     const QString chatId = m_http->personalChat(ann.token, bob.id);
-    const QString messageId = sendText(*m_http, ann.token, chatId, u"Temporary secret"_s);
+    const QString messageId = m_http->sendText(ann.token, chatId, u"Temporary secret"_s);
     COMPARE_STATUS(pin(*m_http, bob.token, chatId, messageId), 200);
     WsClient bobLive(m_server.webSocketUrl(u"/ws/user"_s, bob.token));
     QVERIFY(bobLive.greeted());
@@ -287,8 +267,8 @@ void TestPins::deletingTheMessageUnpins()
         { u"user_id"_s, ann.id } };
     QCOMPARE(bobLive.lastData(u"chat_pinned"_s), unpinned);
     // The log keeps no text of it: the pin event became the deletion.
-    QTRY_COMPARE_WITH_TIMEOUT(updatesOfType(*m_http, bob.token, u"chat_pinned"_s).size(), 1, 10000);
-    QCOMPARE(updatesOfType(*m_http, bob.token, u"chat_pinned"_s).first(), unpinned);
+    QTRY_COMPARE_WITH_TIMEOUT(m_http->updatesOfType(bob.token, u"chat_pinned"_s).size(), 1, 10000);
+    QCOMPARE(m_http->updatesOfType(bob.token, u"chat_pinned"_s).first(), unpinned);
     const Reply log = m_http->get(u"/api/v1/updates?since_seq=0&limit=1000"_s, bob.token);
     QVERIFY(!log.body.contains("Temporary secret"));
     // A deleted message cannot be pinned.
@@ -302,7 +282,7 @@ void TestPins::editingUpdatesThePreview()
     const auto ann = m_http->newUser(u"Ann"_s);
     const auto bob = m_http->newUser(u"Bob"_s);
     const QString chatId = m_http->personalChat(ann.token, bob.id);
-    const QString messageId = sendText(*m_http, ann.token, chatId, u"Meet at 5"_s);
+    const QString messageId = m_http->sendText(ann.token, chatId, u"Meet at 5"_s);
     COMPARE_STATUS(pin(*m_http, ann.token, chatId, messageId), 200);
     COMPARE_STATUS(
         m_http->request("PATCH", u"/api/v1/messages/"_s + messageId,
@@ -323,7 +303,7 @@ void TestPins::unpinIsIdempotent()
     const auto ann = m_http->newUser(u"Ann"_s);
     const auto bob = m_http->newUser(u"Bob"_s);
     const QString chatId = m_http->personalChat(ann.token, bob.id);
-    const QString messageId = sendText(*m_http, ann.token, chatId, u"Once"_s);
+    const QString messageId = m_http->sendText(ann.token, chatId, u"Once"_s);
     // Nothing pinned: unpinning answers the chat, stores nothing.
     const Reply nothing = unpin(*m_http, ann.token, chatId);
     COMPARE_STATUS(nothing, 200);
@@ -332,7 +312,7 @@ void TestPins::unpinIsIdempotent()
     COMPARE_STATUS(unpin(*m_http, ann.token, chatId), 200);
     COMPARE_STATUS(unpin(*m_http, bob.token, chatId), 200);
     QVERIFY(pinnedOf(*m_http, ann.token, chatId).isNull());
-    QTRY_COMPARE_WITH_TIMEOUT(updatesOfType(*m_http, bob.token, u"chat_pinned"_s).size(), 2, 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(m_http->updatesOfType(bob.token, u"chat_pinned"_s).size(), 2, 10000);
     // An unknown chat: 404 like every chat route.
     const Reply unknown = unpin(*m_http, ann.token, u"00000000-0000-4000-8000-000000000000"_s);
     COMPARE_STATUS(unknown, 404);
@@ -349,7 +329,7 @@ void TestPins::otherInstanceGetsTheEvent()
     const auto ann = m_http->newUser(u"Ann"_s);
     const auto bob = m_http->newUser(u"Bob"_s);
     const QString chatId = m_http->personalChat(ann.token, bob.id);
-    const QString messageId = sendText(*m_http, ann.token, chatId, u"Across"_s);
+    const QString messageId = m_http->sendText(ann.token, chatId, u"Across"_s);
     WsClient elsewhere(second.webSocketUrl(u"/ws/user"_s, bob.token));
     QVERIFY(elsewhere.greeted());
     COMPARE_STATUS(pin(*m_http, ann.token, chatId, messageId), 200);

@@ -56,15 +56,6 @@ Reply react(HttpClient &http, const QString &token, const QString &messageId, co
     return http.request(add ? "PUT" : "DELETE", reactionPath(messageId, encoded(emoji)), {}, token);
 }
 
-QString sendText(HttpClient &http, const QString &token, const QString &chatId, const QString &text)
-{
-    return http
-        .post(u"/api/v1/chats/messages"_s, { { u"chat_id"_s, chatId }, { u"text"_s, text } }, token)
-        .object()
-        .value(u"id")
-        .toString();
-}
-
 QJsonObject inHistory(
     HttpClient &http, const QString &token, const QString &chatId, const QString &id)
 {
@@ -87,17 +78,6 @@ QJsonObject reaction(const QString &emoji, int count, bool me)
     return { { u"emoji"_s, emoji }, { u"count"_s, count }, { u"me"_s, me } };
 }
 
-QList<QJsonObject> updatesOfType(HttpClient &http, const QString &token, const QString &type)
-{
-    QList<QJsonObject> found;
-    const Reply page = http.get(u"/api/v1/updates?since_seq=0&limit=1000"_s, token);
-    for (const QJsonValue &event : page.object().value(u"events").toArray()) {
-        if (event.toObject().value(u"type").toString() == type)
-            found.append(event.toObject().value(u"data").toObject());
-    }
-    return found;
-}
-
 const QString thumbsUp = u"\U0001F44D"_s;
 const QString heart = u"\u2764\uFE0F"_s;
 const QString party = u"\U0001F389"_s;
@@ -115,7 +95,7 @@ void TestReactions::addAndRemoveAreIdempotent()
     const auto ann = m_http->newUser(u"Ann"_s);
     const auto bob = m_http->newUser(u"Bob"_s);
     const QString chatId = m_http->personalChat(ann.token, bob.id);
-    const QString messageId = sendText(*m_http, ann.token, chatId, u"Hello"_s);
+    const QString messageId = m_http->sendText(ann.token, chatId, u"Hello"_s);
     // A new message has none: the key is there, empty.
     QCOMPARE(inHistory(*m_http, ann.token, chatId, messageId).value(u"reactions").toArray(),
         QJsonArray());
@@ -138,7 +118,7 @@ void TestReactions::addAndRemoveAreIdempotent()
     // One event per change, none for the repeats (/updates on PostgreSQL
     // shows an event once no earlier transaction can still commit before it).
     QTRY_COMPARE_WITH_TIMEOUT(
-        updatesOfType(*m_http, ann.token, u"message_reactions"_s).size(), 2, 10000);
+        m_http->updatesOfType(ann.token, u"message_reactions"_s).size(), 2, 10000);
 }
 
 void TestReactions::countsAndMePerReader()
@@ -154,7 +134,7 @@ void TestReactions::countsAndMePerReader()
               .object()
               .value(u"id")
               .toString();
-    const QString messageId = sendText(*m_http, ann.token, chatId, u"Party tonight"_s);
+    const QString messageId = m_http->sendText(ann.token, chatId, u"Party tonight"_s);
     COMPARE_STATUS(react(*m_http, bob.token, messageId, thumbsUp), 200);
     COMPARE_STATUS(react(*m_http, cat.token, messageId, thumbsUp), 200);
     COMPARE_STATUS(react(*m_http, cat.token, messageId, party), 200);
@@ -178,7 +158,7 @@ void TestReactions::orderIsStable()
     const auto ann = m_http->newUser(u"Ann"_s);
     const auto bob = m_http->newUser(u"Bob"_s);
     const QString chatId = m_http->personalChat(ann.token, bob.id);
-    const QString messageId = sendText(*m_http, ann.token, chatId, u"Order"_s);
+    const QString messageId = m_http->sendText(ann.token, chatId, u"Order"_s);
     COMPARE_STATUS(react(*m_http, ann.token, messageId, party), 200);
     COMPARE_STATUS(react(*m_http, bob.token, messageId, heart), 200);
     COMPARE_STATUS(react(*m_http, bob.token, messageId, thumbsUp), 200);
@@ -203,7 +183,7 @@ void TestReactions::eventReachesMembersOnly()
     const auto eve = m_http->newUser(u"Eve"_s);
     const QString chatId = m_http->personalChat(ann.token, bob.id);
     const QString eveChatId = m_http->personalChat(eve.token, ann.id);
-    const QString messageId = sendText(*m_http, ann.token, chatId, u"News"_s);
+    const QString messageId = m_http->sendText(ann.token, chatId, u"News"_s);
     WsClient annLive(m_server.webSocketUrl(u"/ws/user"_s, ann.token));
     WsClient eveLive(m_server.webSocketUrl(u"/ws/user"_s, eve.token));
     QVERIFY(annLive.greeted());
@@ -216,16 +196,16 @@ void TestReactions::eventReachesMembersOnly()
         { u"reactions"_s,
             QJsonArray { QJsonObject { { u"emoji"_s, heart }, { u"count"_s, 1 } } } } };
     QCOMPARE(annLive.lastData(u"message_reactions"_s), expected);
-    const auto stored = updatesOfType(*m_http, ann.token, u"message_reactions"_s);
+    const auto stored = m_http->updatesOfType(ann.token, u"message_reactions"_s);
     QCOMPARE(stored.size(), 1);
     QCOMPARE(stored.first(), expected);
 
     // Eve, not a member, gets nothing: a message to her arrives, the
     // reaction before it never did.
-    sendText(*m_http, ann.token, eveChatId, u"Hi Eve"_s);
+    m_http->sendText(ann.token, eveChatId, u"Hi Eve"_s);
     QTRY_COMPARE_WITH_TIMEOUT(eveLive.ofType(u"message"_s).size(), 1, 10000);
     QVERIFY(eveLive.ofType(u"message_reactions"_s).isEmpty());
-    QVERIFY(updatesOfType(*m_http, eve.token, u"message_reactions"_s).isEmpty());
+    QVERIFY(m_http->updatesOfType(eve.token, u"message_reactions"_s).isEmpty());
 }
 
 void TestReactions::nonMemberStoresNothing()
@@ -234,7 +214,7 @@ void TestReactions::nonMemberStoresNothing()
     const auto bob = m_http->newUser(u"Bob"_s);
     const auto eve = m_http->newUser(u"Eve"_s);
     const QString chatId = m_http->personalChat(ann.token, bob.id);
-    const QString messageId = sendText(*m_http, ann.token, chatId, u"Private"_s);
+    const QString messageId = m_http->sendText(ann.token, chatId, u"Private"_s);
     const Reply refused = react(*m_http, eve.token, messageId, thumbsUp);
     COMPARE_STATUS(refused, 404);
     QCOMPARE(refused.object().value(u"code").toString(), u"message_not_found"_s);
@@ -245,7 +225,7 @@ void TestReactions::nonMemberStoresNothing()
     QCOMPARE(missing.object(), refused.object());
     COMPARE_STATUS(react(*m_http, eve.token, messageId, thumbsUp, false), 404);
     QCOMPARE(reactionsInHistory(*m_http, ann.token, chatId, messageId), QJsonArray());
-    QVERIFY(updatesOfType(*m_http, ann.token, u"message_reactions"_s).isEmpty());
+    QVERIFY(m_http->updatesOfType(ann.token, u"message_reactions"_s).isEmpty());
 }
 
 void TestReactions::invalidEmojiIsRefused_data()
@@ -271,7 +251,7 @@ void TestReactions::invalidEmojiIsRefused()
     const auto ann = m_http->newUser(u"Ann"_s);
     const auto bob = m_http->newUser(u"Bob"_s);
     const QString chatId = m_http->personalChat(ann.token, bob.id);
-    const QString messageId = sendText(*m_http, ann.token, chatId, u"Hi"_s);
+    const QString messageId = m_http->sendText(ann.token, chatId, u"Hi"_s);
     for (const QByteArray &method : { "PUT"_ba, "DELETE"_ba }) {
         const Reply refused
             = m_http->request(method, reactionPath(messageId, encodedEmoji), {}, bob.token);
@@ -305,7 +285,7 @@ void TestReactions::sequencesAreOneEmoji()
     const auto ann = m_http->newUser(u"Ann"_s);
     const auto bob = m_http->newUser(u"Bob"_s);
     const QString chatId = m_http->personalChat(ann.token, bob.id);
-    const QString messageId = sendText(*m_http, ann.token, chatId, u"Hi"_s);
+    const QString messageId = m_http->sendText(ann.token, chatId, u"Hi"_s);
     const Reply added = react(*m_http, bob.token, messageId, emoji);
     COMPARE_STATUS(added, 200);
     // Stored and given back byte for byte.
@@ -320,7 +300,7 @@ void TestReactions::twentyFirstDistinctEmojiIsRefused()
     const auto ann = m_http->newUser(u"Ann"_s);
     const auto bob = m_http->newUser(u"Bob"_s);
     const QString chatId = m_http->personalChat(ann.token, bob.id);
-    const QString messageId = sendText(*m_http, ann.token, chatId, u"Many"_s);
+    const QString messageId = m_http->sendText(ann.token, chatId, u"Many"_s);
     QStringList emoji;
     for (char32_t c = 0x1F600; emoji.size() < 21; ++c)
         emoji.append(QString::fromUcs4(&c, 1));
@@ -343,7 +323,7 @@ void TestReactions::deletedMessageHasNoReactions()
     const auto ann = m_http->newUser(u"Ann"_s);
     const auto bob = m_http->newUser(u"Bob"_s);
     const QString chatId = m_http->personalChat(ann.token, bob.id);
-    const QString messageId = sendText(*m_http, ann.token, chatId, u"Oops"_s);
+    const QString messageId = m_http->sendText(ann.token, chatId, u"Oops"_s);
     COMPARE_STATUS(react(*m_http, bob.token, messageId, thumbsUp), 200);
     const Reply deleted
         = m_http->request("DELETE", u"/api/v1/messages/"_s + messageId, {}, ann.token);
@@ -365,7 +345,7 @@ void TestReactions::rateLimited()
     const auto ann = http.newUser(u"Ann"_s);
     const auto bob = http.newUser(u"Bob"_s);
     const QString chatId = http.personalChat(ann.token, bob.id);
-    const QString messageId = sendText(http, ann.token, chatId, u"Fast"_s);
+    const QString messageId = http.sendText(ann.token, chatId, u"Fast"_s);
     COMPARE_STATUS(react(http, bob.token, messageId, thumbsUp), 200);
     COMPARE_STATUS(react(http, bob.token, messageId, thumbsUp, false), 200);
     COMPARE_STATUS(react(http, bob.token, messageId, heart), 200);
@@ -389,7 +369,7 @@ void TestReactions::otherInstanceSendsTheEvent()
     const auto ann = m_http->newUser(u"Ann"_s);
     const auto bob = m_http->newUser(u"Bob"_s);
     const QString chatId = m_http->personalChat(ann.token, bob.id);
-    const QString messageId = sendText(*m_http, ann.token, chatId, u"Across"_s);
+    const QString messageId = m_http->sendText(ann.token, chatId, u"Across"_s);
     WsClient elsewhere(second.webSocketUrl(u"/ws/user"_s, ann.token));
     QVERIFY(elsewhere.greeted());
     COMPARE_STATUS(react(*m_http, bob.token, messageId, party), 200);

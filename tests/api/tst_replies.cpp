@@ -111,17 +111,6 @@ QJsonObject preview(HttpClient &http, const QString &token, const QString &chatI
 }
 
 // The `data` of every event of `type` in /updates for the user.
-QList<QJsonObject> updatesOfType(HttpClient &http, const QString &token, const QString &type)
-{
-    QList<QJsonObject> found;
-    const Reply page = http.get(u"/api/v1/updates?since_seq=0&limit=1000"_s, token);
-    for (const QJsonValue &event : page.object().value(u"events").toArray()) {
-        if (event.toObject().value(u"type").toString() == type)
-            found.append(event.toObject().value(u"data").toObject());
-    }
-    return found;
-}
-
 QJsonObject withId(const QList<QJsonObject> &objects, const QString &id)
 {
     for (const QJsonObject &object : objects) {
@@ -173,7 +162,7 @@ void TestReplies::replyOverRest()
     QVERIFY(inHistory(*m_http, ann.token, chatId, sentId(original)).value(u"reply_to").isNull());
     QTRY_COMPARE_WITH_TIMEOUT(live.ofType(u"message"_s).size(), 2, 10000);
     QCOMPARE(live.lastData(u"message"_s).value(u"reply_to").toObject(), expected);
-    const auto updates = updatesOfType(*m_http, bob.token, u"message"_s);
+    const auto updates = m_http->updatesOfType(bob.token, u"message"_s);
     QCOMPARE(withId(updates, sentId(reply)).value(u"reply_to").toObject(), expected);
     QVERIFY(withId(updates, sentId(original)).contains(u"reply_to"));
     QVERIFY(withId(updates, sentId(original)).value(u"reply_to").isNull());
@@ -227,7 +216,7 @@ void TestReplies::previewFollowsEdits()
     const QJsonObject edited
         = preview(*m_http, ann.token, chatId, originalId, ann.id, u"Ann"_s, u"Meet at 7"_s, false);
     QCOMPARE(inHistory(*m_http, bob.token, chatId, replyId).value(u"reply_to").toObject(), edited);
-    QCOMPARE(withId(updatesOfType(*m_http, bob.token, u"message"_s), replyId)
+    QCOMPARE(withId(m_http->updatesOfType(bob.token, u"message"_s), replyId)
                  .value(u"reply_to")
                  .toObject(),
         edited);
@@ -244,7 +233,7 @@ void TestReplies::previewFollowsEdits()
     QVERIFY(originalEdit.contains(u"reply_to"));
     QVERIFY(originalEdit.value(u"reply_to").isNull());
     COMPARE_STATUS(editMessage(*m_http, ann.token, originalId, u"Meet at 8"_s), 200);
-    QCOMPARE(withId(updatesOfType(*m_http, ann.token, u"message_edited"_s), replyId)
+    QCOMPARE(withId(m_http->updatesOfType(ann.token, u"message_edited"_s), replyId)
                  .value(u"reply_to")
                  .toObject(),
         preview(*m_http, ann.token, chatId, originalId, ann.id, u"Ann"_s, u"Meet at 8"_s, false));
@@ -302,11 +291,11 @@ void TestReplies::deletedOriginalShowsNoText()
     QCOMPARE(updates.status, 200);
     QVERIFY2(!updates.body.contains(secret.toUtf8()) && !updates.body.contains(secretEdit.toUtf8()),
         updates.body.constData());
-    QCOMPARE(withId(updatesOfType(*m_http, bob.token, u"message"_s), replyId)
+    QCOMPARE(withId(m_http->updatesOfType(bob.token, u"message"_s), replyId)
                  .value(u"reply_to")
                  .toObject(),
         gone);
-    QCOMPARE(withId(updatesOfType(*m_http, bob.token, u"message_edited"_s), replyId)
+    QCOMPARE(withId(m_http->updatesOfType(bob.token, u"message_edited"_s), replyId)
                  .value(u"reply_to")
                  .toObject(),
         gone);

@@ -260,6 +260,28 @@ QString HttpClient::personalChat(const QString &token, const QString &otherUserI
         .toString();
 }
 
+Reply HttpClient::sendMessage(const QString &token, const QString &chatId, const QString &text)
+{
+    return post(
+        u"/api/v1/chats/messages"_s, { { u"chat_id"_s, chatId }, { u"text"_s, text } }, token);
+}
+
+QString HttpClient::sendText(const QString &token, const QString &chatId, const QString &text)
+{
+    return sendMessage(token, chatId, text).object().value(u"id").toString();
+}
+
+QList<QJsonObject> HttpClient::updatesOfType(const QString &token, const QString &type)
+{
+    QList<QJsonObject> found;
+    const Reply page = get(u"/api/v1/updates?since_seq=0&limit=1000"_s, token);
+    for (const QJsonValue &event : page.object().value(u"events").toArray()) {
+        if (event.toObject().value(u"type").toString() == type)
+            found.append(event.toObject().value(u"data").toObject());
+    }
+    return found;
+}
+
 HttpClient::Account HttpClient::newUser(const QString &name)
 {
     Account account;

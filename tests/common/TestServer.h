@@ -115,6 +115,11 @@ public:
     Account newUser(const QString &name);
     // The personal chat of the token's user with `otherUserId` (its id, or empty).
     QString personalChat(const QString &token, const QString &otherUserId);
+    // POST /chats/messages with a text; sendText() gives the new message's id.
+    Reply sendMessage(const QString &token, const QString &chatId, const QString &text);
+    QString sendText(const QString &token, const QString &chatId, const QString &text);
+    // The `data` of the token's user's events of one type, oldest first, from /updates.
+    QList<QJsonObject> updatesOfType(const QString &token, const QString &type);
 
 private:
     QUrl url(const QString &path) const
