@@ -100,6 +100,14 @@ std::optional<Quote> quoteOf(const QModelIndex &index)
         deleted };
 }
 
+// The width a one-line text needs so that elidedText() leaves it whole:
+// QFontMetrics::horizontalAdvance() rounds, and may round below the
+// fractional width eliding compares with.
+int widthToShowWhole(const QFont &font, const QString &text)
+{
+    return int(std::ceil(QFontMetricsF(font).horizontalAdvance(text)));
+}
+
 QFont quoteSenderFont(const QFont &font)
 {
     return Theme::withPointSizeDelta(font, -1, true);
@@ -383,15 +391,16 @@ const BubbleGeometry &MessageDelegate::geometry(
     if (!forwarded.isEmpty()) {
         const QFontMetrics forwardedMetrics(forwardedFont(font));
         forwardedHeight = forwardedMetrics.height() + 2;
-        innerWidth = std::max(innerWidth, forwardedMetrics.horizontalAdvance(forwarded));
+        innerWidth = std::max(innerWidth, widthToShowWhole(forwardedFont(font), forwarded));
     }
     int quoteHeight = 0;
     if (quote) {
         const QFontMetrics senderMetrics(quoteSenderFont(font));
         const QFontMetrics textMetrics(quoteTextFont(font, quote->deleted));
         quoteHeight = senderMetrics.height() + textMetrics.height() + 2 * quotePaddingY;
-        const int quoteWidth = std::max(senderMetrics.horizontalAdvance(quote->sender),
-                                   textMetrics.horizontalAdvance(quote->text))
+        const int quoteWidth
+            = std::max(widthToShowWhole(quoteSenderFont(font), quote->sender),
+                  widthToShowWhole(quoteTextFont(font, quote->deleted), quote->text))
             + quoteBarWidth + 2 * quotePaddingX;
         innerWidth = std::max(innerWidth, quoteWidth);
     }

@@ -1,3 +1,4 @@
+#include "DesktopTestSupport.h"
 #include "TestServer.h"
 #include "client/api/LiveConnection.h"
 #include "client/api/SessionStore.h"
@@ -8,6 +9,7 @@
 #include "client/ui/DesktopApp.h"
 #include "client/ui/MainWindow.h"
 #include "client/ui/MessageDelegate.h"
+#include "client/ui/Theme.h"
 #include "client/ui/TimelineView.h"
 #include "shared/ApiPaths.h"
 
@@ -46,6 +48,7 @@ private Q_SLOTS:
     void replyFromTheMenuShowsTheQuoteBarAndSendsTheReply();
     void ctrlUpRepliesToOlderMessagesAndCtrlDownGoesBack();
     void bubbleDrawsTheQuoteAndGrowsForIt();
+    void quoteOfAShortOriginalIsShownWhole();
     void quoteFollowsEditsAndDeletionsOfTheOriginal();
     void clickingTheQuoteGoesToALoadedOriginal();
     void clickingTheQuoteLoadsTheOriginalsPageWhenNotLoaded();
@@ -147,10 +150,12 @@ private:
         *returned = true;
         return qobject_cast<QMenu *>(QApplication::activePopupWidget());
     }
-    static bool trigger(QMenu *menu, const QString &text)
+    // Triggers the menu's action of that (English) text, in any language.
+    static bool trigger(QMenu *menu, const char *text)
     {
+        const QString shown = QCoreApplication::translate("Messenger::Client::TimelineView", text);
         for (QAction *action : menu->actions()) {
-            if (action->text() == text) {
+            if (action->text() == shown) {
                 menu->close();
                 action->trigger();
                 return true;
@@ -195,7 +200,7 @@ void TestRepliesUi::initTestCase()
     QCoreApplication::setOrganizationName(u"MessengerTests"_s);
     QCoreApplication::setApplicationName(u"tst_replies_ui"_s);
     Q_INIT_RESOURCE(client);
-    DesktopApp::installTranslations(u"en"_s);
+    DesktopApp::installTranslations(qEnvironmentVariable("MESSENGER_SCREENSHOT_LANG", u"en"_s));
     QVERIFY2(m_server.start(), qPrintable(m_server.error()));
     m_http = std::make_unique<HttpClient>(m_server);
 }
@@ -229,7 +234,7 @@ void TestRepliesUi::replyFromTheMenuShowsTheQuoteBarAndSendsTheReply()
 
     QMenu *menu = openContextMenu(window->timeline(), messages->rowOfId(questionId));
     QVERIFY(menu);
-    QVERIFY(trigger(menu, tr("Reply")));
+    QVERIFY(trigger(menu, "Reply"));
     QVERIFY(composer->isReplying());
     QCOMPARE(composer->replyToId(), questionId);
     QVERIFY(composer->contextBar()->isVisible());
@@ -256,7 +261,7 @@ void TestRepliesUi::replyFromTheMenuShowsTheQuoteBarAndSendsTheReply()
 
     // The close button cancels too.
     menu = openContextMenu(window->timeline(), messages->rowOfId(questionId));
-    QVERIFY(menu && trigger(menu, tr("Reply")));
+    QVERIFY(menu && trigger(menu, "Reply"));
     QVERIFY(composer->contextBar()->isVisible());
     QTest::mouseClick(composer->contextCloseButton(), Qt::LeftButton);
     QVERIFY(!composer->isReplying());
@@ -264,7 +269,7 @@ void TestRepliesUi::replyFromTheMenuShowsTheQuoteBarAndSendsTheReply()
 
     // Sent with the bar: the server has the reply, the bar is gone.
     menu = openContextMenu(window->timeline(), messages->rowOfId(questionId));
-    QVERIFY(menu && trigger(menu, tr("Reply")));
+    QVERIFY(menu && trigger(menu, "Reply"));
     QTest::keyClicks(composer->input(), u"Sure"_s);
     QTest::keyClick(composer->input(), Qt::Key_Return);
     QVERIFY(!composer->isReplying());
@@ -285,6 +290,23 @@ void TestRepliesUi::replyFromTheMenuShowsTheQuoteBarAndSendsTheReply()
                  .data(MessageModel::ReplySenderNameRole)
                  .toString(),
         u"Ben Quote"_s);
+    // The picture for the README: the quote in the bubble, and the bar over
+    // the composer while answering again.
+    menu = openContextMenu(window->timeline(), messages->rowOfId(questionId));
+    QVERIFY(menu && trigger(menu, "Reply"));
+    QTest::keyClicks(composer->input(), u"And a coffee after?"_s);
+    ChatListModel *chats = client.session->chats();
+    // Offscreen, a closed menu stays the active window: take it back, and
+    // the message on screen is read.
+    window->activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(window));
+    QTRY_COMPARE_WITH_TIMEOUT(
+        chats->index(chats->rowOf(chatId)).data(ChatListModel::UnreadCountRole).toLongLong(), 0,
+        10000);
+    saveScreenshot(window, u"reply"_s);
+    QTest::keyClick(composer->input(), Qt::Key_Escape);
+    QVERIFY(!composer->isReplying());
+    composer->input()->clear();
     // A message sent after that answers nothing.
     QTest::keyClicks(composer->input(), u"plain"_s);
     QTest::keyClick(composer->input(), Qt::Key_Return);
@@ -539,7 +561,7 @@ void TestRepliesUi::replyWrittenOfflineKeepsItsOriginal()
             session->live()->state() != LiveConnection::State::Connected, 15000);
         Composer *composer = client.window->composer();
         QMenu *menu = openContextMenu(client.window->timeline(), messages->rowOfId(original));
-        QVERIFY(menu && trigger(menu, tr("Reply")));
+        QVERIFY(menu && trigger(menu, "Reply"));
         QTest::keyClicks(composer->input(), u"I was offline"_s);
         QTest::keyClick(composer->input(), Qt::Key_Return);
         QCOMPARE(session->live()->unacknowledgedCount(), 1);
@@ -556,6 +578,35 @@ void TestRepliesUi::replyWrittenOfflineKeepsItsOriginal()
     const QJsonObject sent = serverMessage(chatId, ben.token, u"I was offline"_s);
     QVERIFY(!sent.isEmpty());
     QCOMPARE(sent.value(u"reply_to"_s).toObject().value(u"id"_s).toString(), original);
+}
+
+// The quote of a short original is shown whole, not "Lunch at noo…": the
+// bubble was as wide as the quote's rounded width, a pixel short of what
+// eliding needs.
+void TestRepliesUi::quoteOfAShortOriginalIsShownWhole()
+{
+    const auto ann = m_http->newUser(u"Ann Whole"_s);
+    const auto ben = m_http->newUser(u"Ben Whole"_s);
+    const QString chatId = m_http->personalChat(ann.token, ben.id);
+    const QStringList originals { u"Lunch at noon?"_s, u"Are we still on?"_s, u"See you at nine"_s,
+        u"Where is the key?"_s, u"Bring the tickets"_s, u"Call me back, please"_s,
+        u"Is it raining there?"_s, u"What time is it now?"_s };
+    QStringList replies;
+    for (const QString &original : originals)
+        replies.append(sendAs(ben, chatId, u"ok"_s, sendAs(ben, chatId, original)));
+    Client client = signIn(ann);
+    MainWindow *window = client.window.get();
+    window->openChat(chatId);
+    MessageModel *messages = client.session->messages(chatId);
+    QTRY_VERIFY_WITH_TIMEOUT(messages->rowOfId(replies.last()) >= 0, 10000);
+    TimelineView *timeline = window->timeline();
+    const QFontMetrics quoteMetrics(Theme::withPointSizeDelta(timeline->font(), -1));
+    for (int i = 0; i < originals.size(); ++i) {
+        const BubbleGeometry geometry = geometryOf(timeline, messages->rowOfId(replies.at(i)));
+        // The text's room inside the quote: less its bar and padding.
+        const int room = geometry.quote.width() - 3 - 2 * 8;
+        QCOMPARE(quoteMetrics.elidedText(originals.at(i), Qt::ElideRight, room), originals.at(i));
+    }
 }
 
 QTEST_MAIN(TestRepliesUi)
