@@ -245,6 +245,10 @@ bool install(const QString &level, const QString &format, const QString &file, Q
     }
     qInstallMessageHandler(writeLine);
     installFatalSignalHandler();
+    // A log reader that goes away (`| head`, a restarted log shipper) must
+    // not take the server with it: a write to its pipe fails with EPIPE
+    // instead of killing the process with SIGPIPE.
+    ::signal(SIGPIPE, SIG_IGN);
     QString rules = u"*.debug=false\nqt.*.info=false\n"_s;
     if (level == u"debug"_s)
         rules = u"messenger.*.debug=true\n"_s;

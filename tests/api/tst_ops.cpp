@@ -8,6 +8,7 @@
 #include <QSslConfiguration>
 #include <QSslKey>
 #include <QTcpServer>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QWebSocket>
 
@@ -29,6 +30,7 @@ private Q_SLOTS:
     void checkConfigReportsAndExits();
     void sigtermDrainsAndClosesSocketsWith1001();
     void fatalSignalLeavesALastLogLine();
+    void logReaderGoingAwayLeavesTheServerRunning();
 
 private:
     TestServer m_server;
@@ -322,6 +324,39 @@ void TestOps::fatalSignalLeavesALastLogLine()
     static const QRegularExpression frame(
         u"\\n\\S*(messenger-server|\\.so[.0-9]*)\\([^)]*\\)\\[0x[0-9a-f]+\\]"_s);
     QVERIFY2(frame.match(QString::fromUtf8(output)).hasMatch(), output.right(2000).constData());
+}
+
+// `messenger-server | head` and a log shipper that restarts: once the pipe's
+// reader was gone, the next log line killed the server with SIGPIPE, silently.
+void TestOps::logReaderGoingAwayLeavesTheServerRunning()
+{
+    QTcpServer probe; // a free port
+    QVERIFY(probe.listen(QHostAddress::LocalHost));
+    const quint16 port = probe.serverPort();
+    probe.close();
+    QTemporaryDir dir;
+    QProcess server;
+    QProcess reader; // reads one byte of the log, then exits
+    server.setStandardOutputProcess(&reader);
+    server.setProcessChannelMode(QProcess::MergedChannels);
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(u"SECRET_KEY"_s, QString::fromLatin1(TestServer::secretKey()));
+    env.insert(u"DATABASE_URL"_s, u"sqlite://"_s + dir.filePath(u"messenger.db"_s));
+    server.setProcessEnvironment(env);
+    reader.start(u"head"_s, { u"-c"_s, u"1"_s });
+    server.start(QStringLiteral(MESSENGER_SERVER_BIN),
+        { u"--host"_s, u"127.0.0.1"_s, u"--port"_s, QString::number(port) });
+    QVERIFY(reader.waitForFinished(20000));
+    HttpClient http(QUrl(u"http://127.0.0.1:%1"_s.arg(port)));
+    QTRY_COMPARE_WITH_TIMEOUT(http.get(u"/health"_s).status, 200, 20000);
+    // Every request writes a log line into the pipe nobody reads.
+    for (int i = 0; i < 20; ++i)
+        COMPARE_STATUS(http.get(u"/api/v1/users/me"_s, u"not-a-token"_s), 401);
+    COMPARE_STATUS(http.get(u"/health"_s), 200);
+    QCOMPARE(server.state(), QProcess::Running);
+    server.terminate();
+    QVERIFY(server.waitForFinished(10000));
+    QCOMPARE(server.exitStatus(), QProcess::NormalExit);
 }
 
 QTEST_MAIN(TestOps)
