@@ -1,4 +1,5 @@
 #include "client/ui/DesktopApp.h"
+#include "client/ui/SingleInstance.h"
 
 #include <QApplication>
 #include <QIcon>
@@ -19,10 +20,15 @@ int main(int argc, char *argv[])
     QApplication::setWindowIcon(QIcon(u":/icons/messenger.svg"_s));
     Messenger::Client::DesktopApp::installTranslations(
         QSettings().value(u"ui/language"_s).toString());
+    Messenger::Client::SingleInstance instance;
+    if (!instance.claim())
+        return 0; // the running one shows its window instead
     int status = 0;
     bool restart = false;
     {
         Messenger::Client::DesktopApp desktop;
+        QObject::connect(&instance, &Messenger::Client::SingleInstance::activationRequested,
+            &desktop, &Messenger::Client::DesktopApp::bringToFront);
         QObject::connect(&desktop, &Messenger::Client::DesktopApp::restartRequested,
             [&restart] { restart = true; });
         desktop.start();
@@ -30,6 +36,7 @@ int main(int argc, char *argv[])
     }
     // After the session and its files are closed, so the new instance never
     // shares them with this one.
+    instance.release();
     if (restart)
         QProcess::startDetached(
             QCoreApplication::applicationFilePath(), QCoreApplication::arguments().mid(1));

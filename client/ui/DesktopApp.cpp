@@ -107,6 +107,20 @@ void DesktopApp::installTranslations(const QString &language)
         QCoreApplication::installTranslator(qt);
 }
 
+void DesktopApp::bringToFront()
+{
+    QWidget *front = m_window ? static_cast<QWidget *>(m_window.data())
+                              : static_cast<QWidget *>(m_login.data());
+    if (!front)
+        return;
+    if (front->isMinimized())
+        front->showNormal();
+    else
+        front->show();
+    front->raise();
+    front->activateWindow();
+}
+
 void DesktopApp::showLogin()
 {
     if (!m_login) {

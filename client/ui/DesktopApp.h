@@ -24,6 +24,9 @@ public:
     ~DesktopApp() override;
 
     void start();
+    // Shows the main window (or the sign-in dialog) in front, restored if
+    // minimised or hidden in the tray: another start of the app asked.
+    void bringToFront();
     ClientSession *session() const { return m_session; }
     LoginDialog *loginDialog() const { return m_login; }
     MainWindow *mainWindow() const { return m_window; }
