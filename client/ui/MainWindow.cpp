@@ -653,10 +653,23 @@ QWidget *MainWindow::buildChatPanel()
     m_chatStack->addWidget(page);
 
     connect(m_composer, &Composer::sendRequested, this,
-        [this](const QString &text, const QString &replyToId) {
-            m_session->send(m_chatId, text, replyToId);
+        [this](const QString &text, const QString &replyToId, const QStringList &mentions) {
+            m_session->send(m_chatId, text, replyToId, mentions);
             m_timeline->scrollToRowOrBottom(-1);
         });
+    // `@` offers a group's members (not the user); a personal chat has no
+    // one to point out, as in Telegram.
+    m_composer->setMentionCandidates([this] {
+        QList<User> candidates;
+        const auto summary = m_session->chats()->summary(m_chatId);
+        if (!summary || summary->chat.type != ChatType::Group)
+            return candidates;
+        for (const User &member : summary->chat.members) {
+            if (member.id != m_session->currentUser().id)
+                candidates.append(member);
+        }
+        return candidates;
+    });
     connect(m_composer, &Composer::editSubmitted, m_session, &ClientSession::edit);
     connect(m_composer, &Composer::typed, this, [this] { m_session->notifyTyping(m_chatId); });
     connect(m_composer, &Composer::textEdited, this,
