@@ -135,6 +135,12 @@ Composer::Composer(QWidget *parent)
     m_mentionPopup->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     m_mentionPopup->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     m_mentionPopup->setFrameShape(QFrame::StyledPanel);
+    // The chosen row lightly shaded, as Telegram's list has it, not in the
+    // selection blue.
+    QPalette rows = m_mentionPopup->palette();
+    rows.setColor(QPalette::Highlight, Theme::hoverRow.darker(104));
+    rows.setColor(QPalette::HighlightedText, Theme::textPrimary);
+    m_mentionPopup->setPalette(rows);
     m_mentionPopup->setAccessibleName(tr("Mention someone"));
     m_mentionPopup->hide();
     connect(m_mentionPopup, &QListView::clicked, this, &Composer::insertMention);
@@ -342,12 +348,21 @@ void Composer::updateMentionPopup()
         : QString();
     m_mentionRows->clear();
     const qreal ratio = devicePixelRatioF();
-    for (const User &member : m_mentionCandidates()) {
+    QList<User> candidates = m_mentionCandidates();
+    std::sort(candidates.begin(), candidates.end(), [](const User &a, const User &b) {
+        return QString::localeAwareCompare(a.name, b.name) < 0;
+    });
+    for (const User &member : std::as_const(candidates)) {
         if (m_mentionRows->rowCount() == mentionRowsMax)
             break;
         if (!nameMatches(member.name, query))
             continue;
-        auto *row = new QStandardItem(avatarPixmap(member.id, member.name, ratio), member.name);
+        // The same avatar when chosen: the view would tint a plain pixmap.
+        const QPixmap avatar = avatarPixmap(member.id, member.name, ratio);
+        QIcon icon;
+        icon.addPixmap(avatar, QIcon::Normal);
+        icon.addPixmap(avatar, QIcon::Selected);
+        auto *row = new QStandardItem(icon, member.name);
         row->setData(member.id, Qt::UserRole);
         row->setSizeHint(QSize(0, mentionRowHeight));
         row->setToolTip(member.name);

@@ -22,9 +22,9 @@ namespace Messenger::Client {
 // Esc (or its close button) cancels either.
 //
 // `@` at the start or after a space opens a list of the people who can be
-// mentioned, filtered by what follows it (a name's word starting so); Up and
-// Down choose, Enter, Tab or a click insert "@Full Name ", Esc closes it. A
-// send carries the ids of the inserted mentions still in the text.
+// mentioned, by name, filtered by what follows it (a name's word starting
+// so); Up and Down choose, Enter, Tab or a click insert "@Full Name ", Esc
+// closes it. A send carries the ids of the inserted mentions still in the text.
 class Composer : public QWidget
 {
     Q_OBJECT
