@@ -157,6 +157,10 @@
 <context>
     <name>Messenger::Client::Composer</name>
     <message>
+        <source>Mention someone</source>
+        <translation>Упомянуть участника</translation>
+    </message>
+    <message>
         <source>Edit message</source>
         <translation>Редактирование</translation>
     </message>
