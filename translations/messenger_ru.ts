@@ -1006,6 +1006,10 @@ Start one with the pencil button.</source>
 <context>
     <name>Messenger::Client::TimelineView</name>
     <message>
+        <source>Go to the next message that mentions you</source>
+        <translation>К следующему сообщению с упоминанием вас</translation>
+    </message>
+    <message>
         <source>Copy Selected Text</source>
         <translation>Копировать выделенное</translation>
     </message>

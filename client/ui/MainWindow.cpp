@@ -99,6 +99,7 @@ MainWindow::MainWindow(ClientSession *session, QWidget *parent, TrayController::
     ChatListModel *chats = m_session->chats();
     connect(chats, &ChatListModel::unreadTotalChanged, this, &MainWindow::updateWindowTitle);
     connect(chats, &QAbstractItemModel::dataChanged, this, [this] { updateHeader(); });
+    connect(chats, &QAbstractItemModel::dataChanged, this, &MainWindow::updateMentionButton);
     connect(chats, &QAbstractItemModel::dataChanged, this, &MainWindow::updatePinned);
     connect(m_session, &ClientSession::typingChanged, this, [this](const QString &chatId) {
         if (chatId == m_chatId)
@@ -794,6 +795,7 @@ void MainWindow::showChat(const QString &chatId, const QString &messageId, qint6
     m_composer->focusInput();
     m_info->setChat(chatId);
     updatePinned();
+    updateMentionButton();
     const QModelIndex index = m_results->indexOfChat(chatId);
     if (index.isValid() && m_chatList->currentIndex() != index) {
         const QSignalBlocker quiet(m_chatList->selectionModel());
@@ -852,6 +854,13 @@ void MainWindow::showNewChatDialog(bool group)
     NewChatDialog dialog(
         m_session, group ? NewChatDialog::Mode::Group : NewChatDialog::Mode::Personal, this);
     dialog.exec();
+}
+
+void MainWindow::updateMentionButton()
+{
+    const auto summary = m_session->chats()->summary(m_chatId);
+    m_timeline->setUnreadMentions(
+        summary ? summary->unreadMentions : 0, summary ? summary->lastReadSeq : 0);
 }
 
 void MainWindow::updateHeader()

@@ -29,6 +29,7 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QToolButton>
 
 using namespace Qt::StringLiterals;
 using namespace Messenger;
@@ -50,6 +51,7 @@ private Q_SLOTS:
     void completionInsertsTheNameAndTheSendCarriesTheMention();
     void deletedMentionIsNotSentAndEscClosesOnlyThePopup();
     void receivedMentionIsHighlightedAndBadgedUntilRead();
+    void mentionButtonGoesToTheUnreadMention();
     void mentionNotifiesInAMutedChatAPlainMessageDoesNot();
     void offlineSendKeepsItsMentionsAcrossARestart();
     void cacheFromBeforeMentionsKeepsItsUnsentWork();
@@ -371,6 +373,34 @@ void TestMentionsUi::receivedMentionIsHighlightedAndBadgedUntilRead()
     QCOMPARE(stored.value().unreadMentions, 1);
     timeline->scrollToRowOrBottom(-1);
     saveScreenshot(client.window.get(), u"mentions"_s);
+}
+
+// Unread mentions further down than the screen: the timeline's `@` button
+// shows, a click shows the mention (tinted), reading it takes the button away.
+void TestMentionsUi::mentionButtonGoesToTheUnreadMention()
+{
+    const auto ann = m_http->newUser(u"Ann Lee"_s);
+    const auto bob = m_http->newUser(u"Bob Stone"_s);
+    const QString group = groupOf(bob, { ann }, u"Long thread"_s);
+    for (int i = 1; i <= 30; ++i)
+        sendAs(bob, group, u"before %1"_s.arg(i));
+    const QString mention = sendAs(bob, group, u"@Ann Lee this one is for you"_s, { ann.id });
+    for (int i = 1; i <= 30; ++i)
+        sendAs(bob, group, u"after %1"_s.arg(i));
+    SignedIn client = openGroup(ann, group);
+    QVERIFY(client.window);
+    TimelineView *timeline = client.window->timeline();
+    QToolButton *button = timeline->jumpToMentionButton();
+    // Opened at the first unread, far above the mention: it stays unread.
+    QTRY_VERIFY_WITH_TIMEOUT(button->isVisible(), 10000);
+    QCOMPARE(unreadMentions(client.session.get(), group), 1);
+    QVERIFY(button->geometry().bottom() < timeline->jumpToBottomButton()->geometry().top()
+        || !timeline->jumpToBottomButton()->isVisible());
+    QTest::mouseClick(button, Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(timeline->highlightedMessageId(), mention, 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(unreadMentions(client.session.get(), group), 0, 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(!button->isVisible(), 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(unreadMentionsOnServer(ann, group), 0, 10000);
 }
 
 // A muted group: a plain message does not notify, a mention of the user does.
