@@ -395,6 +395,19 @@ void Composer::updateMentionPopup()
     m_mentionPopup->raise();
 }
 
+void Composer::resizeEvent(QResizeEvent *event)
+{
+    QWidget::resizeEvent(event);
+    if (m_mentionPopup->isVisible())
+        updateMentionPopup();
+}
+
+void Composer::hideEvent(QHideEvent *event)
+{
+    QWidget::hideEvent(event);
+    closeMentionPopup();
+}
+
 void Composer::closeMentionPopup()
 {
     m_mentionPopup->hide();

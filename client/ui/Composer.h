@@ -80,6 +80,10 @@ Q_SIGNALS:
 
 protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
+    // The `@` list follows the field when the window resizes, and goes
+    // with the composer when it hides (choosing messages).
+    void resizeEvent(QResizeEvent *event) override;
+    void hideEvent(QHideEvent *event) override;
 
 private:
     void submit();

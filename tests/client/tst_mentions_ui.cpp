@@ -220,6 +220,13 @@ void TestMentionsUi::completionInsertsTheNameAndTheSendCarriesTheMention()
     QVERIFY(popup->geometry().bottom()
         <= composer->mapTo(client.window.get(), QPoint()).y() + input->geometry().bottom());
 
+    // A smaller window: the list moves with the field, still just above it.
+    client.window->resize(900, 520);
+    QTRY_VERIFY(popup->geometry().bottom()
+        < input->mapTo(client.window.get(), QPoint()).y() + input->height());
+    QVERIFY(popup->geometry().bottom() < client.window->height());
+    QVERIFY(popup->isVisible());
+
     QTest::keyClicks(input, u"bo"_s);
     QCOMPARE(popup->model()->rowCount(), 1);
     QCOMPARE(popup->model()->index(0, 0).data(Qt::UserRole).toString(), bob.id);
