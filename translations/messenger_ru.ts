@@ -157,6 +157,10 @@
 <context>
     <name>Messenger::Client::Composer</name>
     <message>
+        <source>Mention someone</source>
+        <translation>Упомянуть участника</translation>
+    </message>
+    <message>
         <source>Edit message</source>
         <translation>Редактирование</translation>
     </message>
@@ -1001,6 +1005,10 @@ Start one with the pencil button.</source>
 </context>
 <context>
     <name>Messenger::Client::TimelineView</name>
+    <message>
+        <source>Go to the next message that mentions you</source>
+        <translation>К следующему сообщению с упоминанием вас</translation>
+    </message>
     <message>
         <source>Copy Selected Text</source>
         <translation>Копировать выделенное</translation>

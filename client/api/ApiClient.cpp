@@ -387,10 +387,11 @@ QFuture<ApiResult<MessageSearchPage>> ApiClient::searchMessages(const MessageSea
         "GET", withQuery(ApiPaths::searchMessages.toString(), query.toQuery()));
 }
 
-QFuture<ApiResult<Message>> ApiClient::sendMessage(
-    const QString &chatId, const QString &text, const QString &clientId, const QString &replyToId)
+QFuture<ApiResult<Message>> ApiClient::sendMessage(const QString &chatId, const QString &text,
+    const QString &clientId, const QString &replyToId, const QStringList &mentions)
 {
     SendMessageRequest request { chatId, text, std::nullopt };
+    request.mentions = mentions;
     if (!clientId.isEmpty())
         request.clientId = clientId;
     if (!replyToId.isEmpty())

@@ -94,9 +94,11 @@ public:
     // GET /search/messages: the caller's messages with every word of the query.
     QFuture<ApiResult<Messenger::MessageSearchPage>> searchMessages(
         const Messenger::MessageSearchQuery &query);
-    // With a replyToId, the message answers that one (of the same chat).
+    // With a replyToId, the message answers that one (of the same chat);
+    // `mentions`: ids of the members the text mentions.
     QFuture<ApiResult<Messenger::Message>> sendMessage(const QString &chatId, const QString &text,
-        const QString &clientId = {}, const QString &replyToId = {});
+        const QString &clientId = {}, const QString &replyToId = {},
+        const QStringList &mentions = {});
     QFuture<ApiResult<Messenger::Message>> editMessage(
         const QString &messageId, const QString &text);
     QFuture<ApiResult<Messenger::Message>> deleteMessage(const QString &messageId);

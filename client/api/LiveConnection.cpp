@@ -115,9 +115,10 @@ void LiveConnection::abortConnection()
 }
 
 QString LiveConnection::send(const QString &chatId, const QString &text, const QString &clientId,
-    const std::optional<QString> &replyToId)
+    const std::optional<QString> &replyToId, const QStringList &mentions)
 {
-    m_outbox.append({ clientId.isEmpty() ? newUuid() : clientId, chatId, text, replyToId });
+    m_outbox.append(
+        { clientId.isEmpty() ? newUuid() : clientId, chatId, text, replyToId, mentions });
     if (m_greeted)
         transmitSend(m_outbox.last());
     return m_outbox.last().clientId;
@@ -125,9 +126,9 @@ QString LiveConnection::send(const QString &chatId, const QString &text, const Q
 
 void LiveConnection::transmitSend(const Outgoing &outgoing)
 {
-    transmit(
-        SendCommand { { outgoing.chatId, outgoing.text, outgoing.clientId, outgoing.replyToId } }
-            .toJson());
+    transmit(SendCommand { { outgoing.chatId, outgoing.text, outgoing.clientId, outgoing.replyToId,
+                               outgoing.mentions } }
+                 .toJson());
 }
 
 void LiveConnection::resend(const QString &clientId)

@@ -59,9 +59,10 @@ public:
     // Queues a message and returns its client_id; it is sent now or after the
     // next connect. A message queued before the app last quit keeps the
     // `clientId` it was given then, so the server never takes it twice.
-    // `replyToId`: the message it answers, if any.
+    // `replyToId`: the message it answers, if any; `mentions`: the members
+    // the text mentions.
     QString send(const QString &chatId, const QString &text, const QString &clientId = {},
-        const std::optional<QString> &replyToId = std::nullopt);
+        const std::optional<QString> &replyToId = std::nullopt, const QStringList &mentions = {});
     int unacknowledgedCount() const { return int(m_outbox.size()); }
     // At most one typing notice per chat every few seconds.
     void sendTyping(const QString &chatId);
@@ -125,6 +126,7 @@ private:
         QString chatId;
         QString text;
         std::optional<QString> replyToId;
+        QStringList mentions;
     };
     void transmit(const QJsonObject &frame);
     void transmitSend(const Outgoing &outgoing);

@@ -28,7 +28,7 @@ const QString usage
       "  chats                       your chats, newest first\n"
       "  start EMAIL                 opens (or finds) your chat with that person\n"
       "  history CHAT [--limit N] [--before SEQ]\n"
-      "  send CHAT TEXT [--reply-to MESSAGE]\n"
+      "  send CHAT TEXT [--reply-to MESSAGE] [--mention USER]...\n"
       "  search QUERY [--chat CHAT] [--limit N] [--before SEQ]\n"
       "                              your messages with every word of QUERY\n"
       "                              (word prefixes, any case), newest first\n"
@@ -112,6 +112,8 @@ CliApp::CliApp(QObject *parent)
     , m_replyToOption(
           u"reply-to"_s, tr("The id of the message this one answers (send)."), u"message"_s)
     , m_toOption(u"to"_s, tr("The chats to forward to (forward)."), u"chat"_s)
+    , m_mentionOption(u"mention"_s,
+          tr("The id of a member the text mentions; repeat for more (send)."), u"user"_s)
     , m_out(stdout)
     , m_err(stderr)
 {
@@ -130,8 +132,9 @@ void CliApp::start(const QStringList &arguments)
     m_parser.setApplicationDescription(tr("Messenger on the command line.") + u"\n\n"_s + usage);
     const QCommandLineOption help = m_parser.addHelpOption();
     const QCommandLineOption version = m_parser.addVersionOption();
-    m_parser.addOptions({ m_serverOption, m_jsonOption, m_nameOption, m_emailOption, m_limitOption,
-        m_beforeOption, m_chatOption, m_sinceOption, m_replyToOption, m_toOption });
+    m_parser.addOptions(
+        { m_serverOption, m_jsonOption, m_nameOption, m_emailOption, m_limitOption, m_beforeOption,
+            m_chatOption, m_sinceOption, m_replyToOption, m_toOption, m_mentionOption });
     m_parser.addPositionalArgument(u"command"_s, tr("What to do (see above)."));
     // parse(), not process(): a bad command line is a usage error like any
     // other, printed as JSON under --json.
@@ -312,6 +315,8 @@ void CliApp::chats()
                 = chat.chat.id + u"  "_s + (chat.chat.name ? *chat.chat.name : names.join(u", "_s));
             if (chat.unreadCount > 0)
                 line += u" (%1)"_s.arg(chat.unreadCount);
+            if (chat.unreadMentions > 0) // unread messages that mention the caller
+                line += u" @%1"_s.arg(chat.unreadMentions);
             if (chat.chat.settings) {
                 const ChatSettings &settings = *chat.chat.settings;
                 QStringList flags;
@@ -403,6 +408,8 @@ void CliApp::history(const QStringList &args)
                              .arg(it->seq)
                              .arg(formatTimestamp(it->timestamp), it->sender.name,
                                  it->deleted ? tr("(deleted)") : it->text));
+            if (!it->mentions.isEmpty())
+                lines.append(tr("  @ mentions %1").arg(it->mentions.join(u", "_s)));
             if (!it->reactions.isEmpty()) {
                 QStringList shown;
                 for (const Reaction &reaction : it->reactions)
@@ -476,7 +483,16 @@ void CliApp::send(const QStringList &args)
         failUsage(tr("--reply-to takes a message id."));
         return;
     }
-    m_api.sendMessage(args.at(0), args.at(1), newUuid(), replyTo)
+    QStringList mentions;
+    for (const QString &user : m_parser.values(m_mentionOption)) {
+        const auto id = canonicalUuid(user);
+        if (!id) {
+            failUsage(tr("--mention takes a user id."));
+            return;
+        }
+        mentions.append(*id);
+    }
+    m_api.sendMessage(args.at(0), args.at(1), newUuid(), replyTo, mentions)
         .then(this, [this](const ApiResult<Message> &message) {
             if (!message)
                 return fail(message.error());

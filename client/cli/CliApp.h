@@ -81,6 +81,7 @@ private:
     const QCommandLineOption m_sinceOption;
     const QCommandLineOption m_replyToOption;
     const QCommandLineOption m_toOption;
+    const QCommandLineOption m_mentionOption;
     QCommandLineParser m_parser;
     bool m_json = false;
     bool m_saidListening = false;

@@ -88,6 +88,8 @@ QVariant ChatListModel::data(const QModelIndex &index, int role) const
         return settingsOf(row).isPinned();
     case ArchivedRole:
         return settingsOf(row).archived;
+    case UnreadMentionsRole:
+        return summary.unreadMentions;
     case MarkedUnreadRole:
         return settingsOf(row).markedUnread;
     default:
@@ -105,7 +107,8 @@ QHash<int, QByteArray> ChatListModel::roleNames() const
         { LastMessageIsMineRole, "lastMessageIsMine" }, { LastMessageReadRole, "lastMessageRead" },
         { LastMessagePendingRole, "lastMessagePending" }, { MemberCountRole, "memberCount" },
         { OnlineRole, "online" }, { MutedRole, "muted" }, { PinnedRole, "pinned" },
-        { ArchivedRole, "archived" }, { MarkedUnreadRole, "markedUnread" } });
+        { ArchivedRole, "archived" }, { MarkedUnreadRole, "markedUnread" },
+        { UnreadMentionsRole, "unreadMentions" } });
     return names;
 }
 
@@ -308,8 +311,11 @@ void ChatListModel::applyMessage(const Message &message, bool countAsUnread)
     if (entry.summary.lastMessage && entry.summary.lastMessage->seq >= message.seq)
         return; // an older or repeated message does not change the preview
     entry.summary.lastMessage = LastMessage::fromMessage(message);
-    if (countAsUnread && message.senderId != m_userId && message.seq > entry.summary.lastReadSeq)
+    if (countAsUnread && message.senderId != m_userId && message.seq > entry.summary.lastReadSeq) {
         ++entry.summary.unreadCount;
+        if (message.mentions.contains(m_userId))
+            ++entry.summary.unreadMentions;
+    }
     // Whoever just sent stopped typing.
     entry.typists.removeIf(
         [&message](const Row::Typist &typist) { return typist.userId == message.senderId; });
@@ -339,8 +345,8 @@ void ChatListModel::applyDeleted(const QString &chatId, const QString &messageId
     changed(row, { PreviewRole });
 }
 
-void ChatListModel::applyRead(
-    const QString &chatId, const QString &userId, qint64 seq, qint64 unreadLeft)
+void ChatListModel::applyRead(const QString &chatId, const QString &userId, qint64 seq,
+    qint64 unreadLeft, std::optional<qint64> mentionsLeft)
 {
     const int row = rowOf(chatId);
     if (row < 0)
@@ -349,7 +355,9 @@ void ChatListModel::applyRead(
     if (userId == m_userId) {
         summary.lastReadSeq = std::max(summary.lastReadSeq, seq);
         summary.unreadCount = std::max<qint64>(0, unreadLeft);
-        changed(row, { UnreadCountRole });
+        summary.unreadMentions = std::clamp<qint64>(
+            mentionsLeft.value_or(summary.unreadMentions), 0, summary.unreadCount);
+        changed(row, { UnreadCountRole, UnreadMentionsRole });
         updateUnreadTotal();
         return;
     }

@@ -42,6 +42,7 @@ public:
         PinnedRole, // pinned: on top of the list, in pin order
         ArchivedRole, // in the archive, not the main list
         MarkedUnreadRole, // marked unread by the user
+        UnreadMentionsRole, // unread messages that mention the user (the `@` badge)
     };
     Q_ENUM(Roles)
 
@@ -83,8 +84,11 @@ public:
     void applyMessage(const Messenger::Message &message, bool countAsUnread);
     void applyEdited(const Messenger::Message &message);
     void applyDeleted(const QString &chatId, const QString &messageId);
-    // Someone's read cursor moved. Mine: `unreadLeft` is what remains unread.
-    void applyRead(const QString &chatId, const QString &userId, qint64 seq, qint64 unreadLeft);
+    // Someone's read cursor moved. Mine: `unreadLeft` is what remains unread,
+    // and `mentionsLeft` how many of those mention me (when not known: none
+    // if nothing is left, otherwise at most what is left).
+    void applyRead(const QString &chatId, const QString &userId, qint64 seq, qint64 unreadLeft,
+        std::optional<qint64> mentionsLeft = std::nullopt);
     void setDraft(const QString &chatId, const QString &draft);
     // A message of mine was just written: until the server has it, the
     // preview shows it (with a clock) and the chat moves to the top.

@@ -266,10 +266,10 @@ void ClientSession::resumeCachedWork(const LocalCache::Account &account)
         // it answers with that message instead of storing a second one.
         const QString &replyToId = operation.messageId;
         m_live->send(operation.chatId, operation.text, operation.key,
-            replyToId.isEmpty() ? std::nullopt : std::optional(replyToId));
+            replyToId.isEmpty() ? std::nullopt : std::optional(replyToId), operation.mentions);
         messages(operation.chatId)
-            ->addPending(
-                operation.key, operation.text, localReplyPreview(operation.chatId, replyToId));
+            ->addPending(operation.key, operation.text,
+                localReplyPreview(operation.chatId, replyToId), operation.mentions);
         m_chats->addPending(operation.chatId, operation.text);
     }
 }
@@ -549,15 +549,16 @@ MessageModel *ClientSession::messages(const QString &chatId)
     return model;
 }
 
-void ClientSession::send(const QString &chatId, const QString &text, const QString &replyToId)
+void ClientSession::send(const QString &chatId, const QString &text, const QString &replyToId,
+    const QStringList &mentions)
 {
     const QString clientId = m_live->send(
-        chatId, text, {}, replyToId.isEmpty() ? std::nullopt : std::optional(replyToId));
+        chatId, text, {}, replyToId.isEmpty() ? std::nullopt : std::optional(replyToId), mentions);
     // On disk before anything else: quitting now must not lose it.
     if (m_cache)
-        m_cache->addPending(
-            { LocalCache::PendingOperation::Kind::Send, clientId, chatId, replyToId, text });
-    messages(chatId)->addPending(clientId, text, localReplyPreview(chatId, replyToId));
+        m_cache->addPending({ LocalCache::PendingOperation::Kind::Send, clientId, chatId, replyToId,
+            text, mentions });
+    messages(chatId)->addPending(clientId, text, localReplyPreview(chatId, replyToId), mentions);
     m_chats->addPending(chatId, text);
 }
 
@@ -585,7 +586,7 @@ void ClientSession::retryFailed(const QString &chatId, const QString &clientId)
         return; // still on its way: sending it again would send it twice
     const Message failed = model->messageAt(row);
     model->discardFailed(clientId);
-    send(chatId, failed.text, failed.replyTo ? failed.replyTo->id : QString());
+    send(chatId, failed.text, failed.replyTo ? failed.replyTo->id : QString(), failed.mentions);
 }
 
 void ClientSession::discardFailed(const QString &chatId, const QString &clientId)
@@ -717,7 +718,10 @@ void ClientSession::markRead(const QString &chatId, qint64 seq)
                                                            : summary->unreadCount
             - (model->countFromOthersAfter(summary->lastReadSeq)
                 - model->countFromOthersAfter(seq));
-    m_chats->applyRead(chatId, m_user.id, seq, unreadLeft);
+    const qint64 mentionsLeft = model->isAtEnd() || !summary ? model->countMentionsAfter(seq)
+                                                             : summary->unreadMentions
+            - (model->countMentionsAfter(summary->lastReadSeq) - model->countMentionsAfter(seq));
+    m_chats->applyRead(chatId, m_user.id, seq, unreadLeft, mentionsLeft);
     if (m_cache && m_live->state() != LiveConnection::State::Connected) {
         // Offline: kept, and sent with the rest when the connection comes.
         queueOperation({ LocalCache::PendingOperation::Kind::Read, LocalCache::readKey(chatId),
@@ -937,8 +941,9 @@ void ClientSession::connectLive()
                 // Read on another device, or the echo of our own cursor.
                 const auto summary = m_chats->summary(chatId);
                 if (summary && seq > summary->lastReadSeq)
-                    m_chats->applyRead(
-                        chatId, userId, seq, model ? model->countFromOthersAfter(seq) : 0);
+                    m_chats->applyRead(chatId, userId, seq,
+                        model ? model->countFromOthersAfter(seq) : 0,
+                        model ? std::optional(model->countMentionsAfter(seq)) : std::nullopt);
                 return;
             }
             m_chats->applyRead(chatId, userId, seq, 0);
@@ -976,6 +981,7 @@ void ClientSession::connectLive()
         if (!m_chats->applyMembersAdded(added))
             fetchChat(added.chatId);
         if (MessageModel *model = m_timelines.value(added.chatId)) {
+            model->setMembers(added.members);
             QStringList names;
             for (const User &member : added.members)
                 names.append(member.name);
@@ -1120,6 +1126,7 @@ void ClientSession::fetchChat(const QString &chatId)
 void ClientSession::describeChatTo(MessageModel *model, const Chat &chat) const
 {
     model->setGroup(chat.type == ChatType::Group);
+    model->setMembers(chat.members);
     if (chat.type != ChatType::Personal)
         return;
     for (const User &member : chat.members) {

@@ -75,8 +75,10 @@ public:
     // The timeline of one chat, created and loaded on first use.
     MessageModel *messages(const QString &chatId);
     // Sends through the live socket (kept and retried until acknowledged);
-    // `replyToId`, when not empty, is the message of that chat it answers.
-    void send(const QString &chatId, const QString &text, const QString &replyToId = {});
+    // `replyToId`, when not empty, is the message of that chat it answers;
+    // `mentions`: the members the text mentions (kept with an offline send).
+    void send(const QString &chatId, const QString &text, const QString &replyToId = {},
+        const QStringList &mentions = {});
     // A message the server refused: send it again (a new send, with a new
     // client_id, at the bottom), or forget it.
     void retryFailed(const QString &chatId, const QString &clientId);

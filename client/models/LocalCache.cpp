@@ -5,6 +5,7 @@
 #include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QLoggingCategory>
 #include <QPromise>
@@ -84,7 +85,32 @@ void createSchema(QSqlDatabase &db)
     // Oldest first by rowid: the order the user did things in.
     exec(db,
         u"CREATE TABLE IF NOT EXISTS pending (key TEXT PRIMARY KEY, kind INTEGER NOT NULL,"
-        " chat_id TEXT, message_id TEXT, text TEXT)"_s);
+        " chat_id TEXT, message_id TEXT, text TEXT, mentions TEXT)"_s);
+    // A cache written before sends carried mentions keeps its unsent work.
+    QSqlQuery columns(db);
+    bool hasMentions = false;
+    if (columns.exec(u"PRAGMA table_info(pending)"_s)) {
+        while (columns.next())
+            hasMentions = hasMentions || columns.value(1).toString() == "mentions"_L1;
+    }
+    if (!hasMentions)
+        exec(db, u"ALTER TABLE pending ADD COLUMN mentions TEXT"_s);
+}
+
+QString idListText(const QStringList &ids)
+{
+    return ids.isEmpty()
+        ? QString()
+        : QString::fromUtf8(
+            QJsonDocument(QJsonArray::fromStringList(ids)).toJson(QJsonDocument::Compact));
+}
+
+QStringList idListFromText(const QString &text)
+{
+    QStringList ids;
+    for (const QJsonValue &id : parseJson(text.toUtf8()).array())
+        ids.append(id.toString());
+    return ids;
 }
 
 } // namespace
@@ -220,11 +246,11 @@ LocalCache::Account LocalCache::loadAccount()
                 account.drafts.insert(query.value(0).toString(), query.value(1).toString());
         }
         if (query.exec(
-                u"SELECT key, kind, chat_id, message_id, text FROM pending ORDER BY rowid"_s)) {
+                u"SELECT key, kind, chat_id, message_id, text, mentions FROM pending ORDER BY rowid"_s)) {
             while (query.next()) {
                 account.pending.append({ PendingOperation::Kind(query.value(1).toInt()),
                     query.value(0).toString(), query.value(2).toString(), query.value(3).toString(),
-                    query.value(4).toString() });
+                    query.value(4).toString(), idListFromText(query.value(5).toString()) });
             }
         }
         return account;
@@ -316,13 +342,15 @@ void LocalCache::addPending(const PendingOperation &operation)
 {
     enqueue([operation](QSqlDatabase &db) {
         QSqlQuery query(db);
-        query.prepare(u"INSERT OR REPLACE INTO pending (key, kind, chat_id, message_id, text)"
-                      " VALUES (?, ?, ?, ?, ?)"_s);
+        query.prepare(
+            u"INSERT OR REPLACE INTO pending (key, kind, chat_id, message_id, text, mentions)"
+            " VALUES (?, ?, ?, ?, ?, ?)"_s);
         query.addBindValue(operation.key);
         query.addBindValue(int(operation.kind));
         query.addBindValue(operation.chatId);
         query.addBindValue(operation.messageId);
         query.addBindValue(operation.text);
+        query.addBindValue(idListText(operation.mentions));
         exec(query);
     });
     // The user may quit any moment: what is not sent yet is on disk at once.

@@ -47,6 +47,8 @@ public:
         // answers (empty when none).
         QString messageId;
         QString text; // sends and edits
+        // Sends: the members the text mentions.
+        QStringList mentions = {};
         bool operator==(const PendingOperation &) const = default;
     };
     static QString readKey(const QString &chatId) { return u"read:" + chatId; }

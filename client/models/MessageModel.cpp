@@ -146,6 +146,13 @@ QVariant MessageModel::data(const QModelIndex &index, int role) const
     case ForwardedFromNameRole:
         return message.forwardedFrom && !message.deleted ? message.forwardedFrom->senderName
                                                          : QString();
+    case MentionsRole:
+        return message.mentions;
+    case MentionRangesRole:
+        return QVariant::fromValue(
+            message.deleted ? QList<TextRange>() : mentionRanges(message.text, message.mentions));
+    case MentionsMeRole:
+        return !message.deleted && !isMine(message) && message.mentions.contains(m_userId);
     default:
         return {};
     }
@@ -163,7 +170,9 @@ QHash<int, QByteArray> MessageModel::roleNames() const
         { UnreadDividerRole, "unreadDivider" }, { ServiceRole, "service" },
         { ReplyToIdRole, "replyToId" }, { ReplySenderNameRole, "replySenderName" },
         { ReplyTextRole, "replyText" }, { ReplyDeletedRole, "replyDeleted" },
-        { ReactionsRole, "reactions" }, { ForwardedFromNameRole, "forwardedFromName" } });
+        { ReactionsRole, "reactions" }, { ForwardedFromNameRole, "forwardedFromName" },
+        { MentionsRole, "mentions" }, { MentionRangesRole, "mentionRanges" },
+        { MentionsMeRole, "mentionsMe" } });
     return names;
 }
 
@@ -245,10 +254,41 @@ void MessageModel::applyMemberLeft(const QString &name)
     addServiceLine(tr("%1 left the group").arg(name), QDateTime::currentMSecsSinceEpoch() * 1000);
 }
 
+void MessageModel::setMembers(const QList<User> &members)
+{
+    bool renamed = false;
+    for (const User &member : members) {
+        auto known = m_memberNames.find(member.id);
+        if (known != m_memberNames.end() && *known == member.name)
+            continue;
+        renamed = renamed || known != m_memberNames.end();
+        m_memberNames.insert(member.id, member.name);
+    }
+    if (renamed && !m_items.isEmpty())
+        Q_EMIT dataChanged(index(0), index(rowCount() - 1), { MentionRangesRole });
+}
+
+QList<TextRange> MessageModel::mentionRanges(
+    const QString &text, const QStringList &mentionIds) const
+{
+    QList<TextRange> ranges;
+    for (const QString &id : mentionIds) {
+        const QString name = m_memberNames.value(id);
+        if (name.isEmpty())
+            continue;
+        ranges.append(Presentation::mentionRanges(text, u'@' + name));
+    }
+    std::sort(ranges.begin(), ranges.end(),
+        [](const TextRange &a, const TextRange &b) { return a.start < b.start; });
+    return ranges;
+}
+
 void MessageModel::applyUserUpdated(const User &user)
 {
     if (user.id == m_peer.id)
         m_peer = user;
+    if (m_memberNames.contains(user.id))
+        setMembers({ user });
     for (int row = 0; row < m_items.size(); ++row) {
         Item &item = m_items[row];
         if (item.service || item.message.senderId != user.id || item.message.sender == user)
@@ -639,13 +679,14 @@ void MessageModel::applyReadByAll(qint64 seq)
     }
 }
 
-void MessageModel::addPending(
-    const QString &clientId, const QString &text, const std::optional<ReplyPreview> &replyTo)
+void MessageModel::addPending(const QString &clientId, const QString &text,
+    const std::optional<ReplyPreview> &replyTo, const QStringList &mentions)
 {
     Message message;
     message.chatId = m_chatId;
     message.senderId = m_userId;
     message.text = text;
+    message.mentions = mentions;
     message.timestamp = QDateTime::currentMSecsSinceEpoch() * 1000;
     message.clientId = clientId;
     message.replyTo = replyTo;
@@ -750,6 +791,20 @@ qint64 MessageModel::countFromOthersAfter(qint64 seq) const
         if (message.seq <= seq)
             break;
         if (!isMine(message) && !message.deleted && !m_items.at(row).service)
+            ++count;
+    }
+    return count;
+}
+
+qint64 MessageModel::countMentionsAfter(qint64 seq) const
+{
+    qint64 count = 0;
+    for (int row = pendingStart() - 1; row >= 0; --row) {
+        const Message &message = m_items.at(row).message;
+        if (message.seq <= seq)
+            break;
+        if (!isMine(message) && !message.deleted && !m_items.at(row).service
+            && message.mentions.contains(m_userId))
             ++count;
     }
     return count;

@@ -3,6 +3,7 @@
 #include "client/api/ApiResult.h"
 #include "shared/Events.h"
 #include "shared/Requests.h"
+#include "shared/Search.h"
 
 #include <QAbstractListModel>
 #include <QPointer>
@@ -60,6 +61,13 @@ public:
         ReactionsRole,
         // Who wrote a forwarded copy first ("Forwarded from …"); empty when not forwarded.
         ForwardedFromNameRole,
+        // QStringList: the ids of the members the message mentions.
+        MentionsRole,
+        // QList<Messenger::TextRange>: where the text names them ("@Bob
+        // Stone", by each one's current name), for the bubble to colour.
+        MentionRangesRole,
+        // The message mentions the user (and is someone else's).
+        MentionsMeRole,
     };
     Q_ENUM(Roles)
     enum class Delivery { Pending, Failed, Sent, Read };
@@ -112,6 +120,9 @@ public:
     QString reactorsText(const QString &messageId, const QString &emoji) const;
     // The other member of a personal chat (reactorsText() names them).
     void setPeer(const Messenger::User &peer) { m_peer = peer; }
+    // The chat's members, by whose names mentions are found in the text.
+    // Former members stay known: older messages still mention them.
+    void setMembers(const QList<Messenger::User> &members);
     // Jumps to a message that is not loaded: the timeline is replaced by the
     // page around it (newer pages follow with fetchNewer(), older ones with
     // fetchMore()); aroundLoaded() follows, or loadFailed(). A known `seq`
@@ -134,7 +145,8 @@ public:
 
     // The user's own sends, before and after the server's answer.
     void addPending(const QString &clientId, const QString &text,
-        const std::optional<Messenger::ReplyPreview> &replyTo = std::nullopt);
+        const std::optional<Messenger::ReplyPreview> &replyTo = std::nullopt,
+        const QStringList &mentions = {});
     void acknowledge(const QString &clientId, const Messenger::Message &message);
     // The server refused it for `reason`: it stays, marked, and is not resent.
     void markFailed(const QString &clientId, const QString &reason);
@@ -152,6 +164,12 @@ public:
     // Messages from others newer than `seq` that are loaded (the unread count
     // after the user has read up to `seq`).
     qint64 countFromOthersAfter(qint64 seq) const;
+    // Of those, the ones that mention the user (the chat list's `@` badge).
+    qint64 countMentionsAfter(qint64 seq) const;
+    // Where `text` names the members in `mentionIds`: each `@Name` of their
+    // current name (Presentation::mentionRanges).
+    QList<Messenger::TextRange> mentionRanges(
+        const QString &text, const QStringList &mentionIds) const;
     qint64 newestSeq() const;
     // Puts the "Unread messages" divider above the first message from someone
     // else newer than `lastReadSeq` (none when there is no such message). It
@@ -216,6 +234,7 @@ private:
     QString m_userId;
     bool m_group = false;
     Messenger::User m_peer;
+    QHash<QString, QString> m_memberNames; // id → name
     QList<Item> m_items;
     QSet<QString> m_ids;
     QSet<qint64> m_chatSeqs;

@@ -99,6 +99,21 @@ QColor avatarColor(const QString &id)
     return QColor::fromRgba(palette[quint8(hash.at(0)) % palette.size()]);
 }
 
+QList<TextRange> mentionRanges(const QString &text, const QString &mention)
+{
+    QList<TextRange> ranges;
+    if (mention.isEmpty())
+        return ranges;
+    for (qsizetype at = text.indexOf(mention, 0, Qt::CaseInsensitive); at >= 0;
+         at = text.indexOf(mention, at + 1, Qt::CaseInsensitive)) {
+        const qsizetype end = at + mention.size();
+        if (end < text.size() && (text.at(end).isLetterOrNumber() || text.at(end) == u'_'))
+            continue;
+        ranges.append({ at, mention.size() });
+    }
+    return ranges;
+}
+
 QDateTime toLocalTime(qint64 microseconds)
 {
     return QDateTime::fromMSecsSinceEpoch(microseconds / 1000, Qt::UTC).toLocalTime();

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "shared/Search.h"
+
 #include <QColor>
 #include <QDateTime>
 #include <QLocale>
@@ -32,6 +34,10 @@ QString presence(bool online, const std::optional<QDateTime> &lastSeen, const QD
 QString initials(const QString &name);
 // A pleasant, stable colour per id, so the same person looks the same everywhere.
 QColor avatarColor(const QString &id);
+
+// Where `text` has `mention` ("@Bob Stone"), case-insensitively, each not
+// followed by more of a word ("@Bob" is not in "@Bobby").
+QList<Messenger::TextRange> mentionRanges(const QString &text, const QString &mention);
 
 // Microseconds since the epoch (the API's timestamps) to local time.
 QDateTime toLocalTime(qint64 microseconds);

@@ -319,6 +319,20 @@ void ChatListDelegate::paint(
         painter->drawText(badge, Qt::AlignCenter, count);
         previewRight = badge.left() - padding;
     }
+    // An unread mention: an `@` before the count, in the accent colour even
+    // in a muted chat (a mention notifies there too), as in Telegram.
+    if (index.data(ChatListModel::UnreadMentionsRole).toLongLong() > 0) {
+        const int size = 20;
+        const QRect mention(previewRight - size + 1, secondLineTop - 1, size, size);
+        painter->setRenderHint(QPainter::Antialiasing);
+        painter->setPen(Qt::NoPen);
+        painter->setBrush(selected ? QColor(Qt::white) : Theme::accent);
+        painter->drawEllipse(mention);
+        painter->setFont(Theme::withPointSizeDelta(base, -1, true));
+        painter->setPen(selected ? Theme::selectedRow : QColor(Qt::white));
+        painter->drawText(mention.adjusted(0, -1, 0, -1), Qt::AlignCenter, u"@"_s);
+        previewRight = mention.left() - padding / 2;
+    }
     if (index.data(ChatListModel::PinnedRole).toBool()) {
         static const QIcon pin(u":/icons/pin.svg"_s);
         const QRect pinRect(previewRight - 17, secondLineTop, 18, 18);

@@ -1,15 +1,21 @@
 #include "Composer.h"
 
 #include "Theme.h"
+#include "client/models/Presentation.h"
 #include "shared/Limits.h"
 
 #include <QHBoxLayout>
 #include <QKeyEvent>
 #include <QLabel>
+#include <QListView>
 #include <QLocale>
+#include <QPainter>
 #include <QPlainTextEdit>
+#include <QStandardItemModel>
 #include <QTextBlock>
 #include <QToolButton>
+
+#include <algorithm>
 
 using namespace Qt::StringLiterals;
 
@@ -25,6 +31,32 @@ qsizetype sendableLength(const QString &text)
 {
     return text.trimmed().size();
 }
+
+// The `@` list: this many people at most, each row an avatar and a name.
+constexpr int mentionRowsMax = 8;
+constexpr int mentionAvatarSize = 28;
+constexpr int mentionRowHeight = 36;
+constexpr int mentionPopupWidth = 260;
+
+// What the user typed after `@` finds a name that starts so, or one of its words.
+bool nameMatches(const QString &name, const QString &query)
+{
+    if (query.isEmpty() || name.startsWith(query, Qt::CaseInsensitive))
+        return true;
+    const QStringList words = name.split(u' ', Qt::SkipEmptyParts);
+    return std::any_of(words.cbegin(), words.cend(),
+        [&query](const QString &word) { return word.startsWith(query, Qt::CaseInsensitive); });
+}
+
+QPixmap avatarPixmap(const QString &id, const QString &name, qreal ratio)
+{
+    QPixmap avatar(QSize(mentionAvatarSize, mentionAvatarSize) * ratio);
+    avatar.setDevicePixelRatio(ratio);
+    avatar.fill(Qt::transparent);
+    QPainter painter(&avatar);
+    Theme::paintAvatar(&painter, QRect(0, 0, mentionAvatarSize, mentionAvatarSize), id, name);
+    return avatar;
+}
 } // namespace
 
 Composer::Composer(QWidget *parent)
@@ -37,6 +69,8 @@ Composer::Composer(QWidget *parent)
     , m_input(new QPlainTextEdit(this))
     , m_sendButton(new QToolButton(this))
     , m_counter(new QLabel(this))
+    , m_mentionPopup(new QListView(this))
+    , m_mentionRows(new QStandardItemModel(this))
 {
     setAutoFillBackground(true);
     auto *outer = new QVBoxLayout(this);
@@ -88,6 +122,28 @@ Composer::Composer(QWidget *parent)
         if (!isEditing())
             Q_EMIT textEdited(m_input->toPlainText());
     });
+    connect(m_input, &QPlainTextEdit::cursorPositionChanged, this, &Composer::updateMentionPopup);
+
+    // The list floats over the window (reparented there when it opens) and
+    // never takes the focus: the field keeps it, and its keys drive the list.
+    m_mentionPopup->setModel(m_mentionRows);
+    m_mentionPopup->setFocusPolicy(Qt::NoFocus);
+    m_mentionPopup->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_mentionPopup->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_mentionPopup->setIconSize(QSize(mentionAvatarSize, mentionAvatarSize));
+    m_mentionPopup->setUniformItemSizes(true);
+    m_mentionPopup->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_mentionPopup->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_mentionPopup->setFrameShape(QFrame::StyledPanel);
+    // The chosen row lightly shaded, as Telegram's list has it, not in the
+    // selection blue.
+    QPalette rows = m_mentionPopup->palette();
+    rows.setColor(QPalette::Highlight, Theme::hoverRow.darker(104));
+    rows.setColor(QPalette::HighlightedText, Theme::textPrimary);
+    m_mentionPopup->setPalette(rows);
+    m_mentionPopup->setAccessibleName(tr("Mention someone"));
+    m_mentionPopup->hide();
+    connect(m_mentionPopup, &QListView::clicked, this, &Composer::insertMention);
     m_counter->setFont(Theme::withPointSizeDelta(font(), -1));
     m_counter->setAccessibleName(tr("Message length"));
     m_counter->hide();
@@ -171,6 +227,34 @@ void Composer::cancelReply()
 
 bool Composer::eventFilter(QObject *watched, QEvent *event)
 {
+    if (watched == m_input && event->type() == QEvent::FocusOut)
+        closeMentionPopup();
+    if (watched == m_input && event->type() == QEvent::KeyPress && m_mentionPopup->isVisible()) {
+        // The open `@` list has the keys first: Esc closes it and nothing else.
+        const auto *key = static_cast<QKeyEvent *>(event);
+        const int rows = m_mentionRows->rowCount();
+        const int current = m_mentionPopup->currentIndex().row();
+        switch (key->key()) {
+        case Qt::Key_Up:
+        case Qt::Key_Down: {
+            const int step = key->key() == Qt::Key_Up ? -1 : 1;
+            m_mentionPopup->setCurrentIndex(
+                m_mentionRows->index((current + step + rows) % rows, 0));
+            return true;
+        }
+        case Qt::Key_Return:
+        case Qt::Key_Enter:
+        case Qt::Key_Tab:
+            insertMention(m_mentionPopup->currentIndex());
+            return true;
+        case Qt::Key_Escape:
+            m_dismissedMentionAt = mentionStart();
+            closeMentionPopup();
+            return true;
+        default:
+            break;
+        }
+    }
     if (watched == m_input && event->type() == QEvent::KeyPress) {
         const auto *key = static_cast<QKeyEvent *>(event);
         const bool enter = key->key() == Qt::Key_Return || key->key() == Qt::Key_Enter;
@@ -207,10 +291,140 @@ void Composer::submit()
         return;
     }
     const QString replyToId = std::exchange(m_replyToId, {});
+    const QStringList mentioned = mentions();
+    m_inserted.clear();
     m_editBar->hide();
     clear();
     Q_EMIT textEdited({});
-    Q_EMIT sendRequested(text, replyToId);
+    Q_EMIT sendRequested(text, replyToId, mentioned);
+}
+
+QStringList Composer::mentions() const
+{
+    const QString text = m_input->toPlainText();
+    QStringList members;
+    if (m_mentionCandidates) {
+        for (const User &member : m_mentionCandidates())
+            members.append(member.id);
+    }
+    QStringList ids;
+    for (const InsertedMention &mention : m_inserted) {
+        // Deleted or edited away, or from the draft of another chat: not mentioned.
+        if (members.contains(mention.userId) && !ids.contains(mention.userId)
+            && !Presentation::mentionRanges(text, mention.text).isEmpty())
+            ids.append(mention.userId);
+    }
+    return ids;
+}
+
+int Composer::mentionStart() const
+{
+    const QTextCursor cursor = m_input->textCursor();
+    if (cursor.hasSelection())
+        return -1;
+    const QString block = cursor.block().text();
+    for (int at = cursor.positionInBlock() - 1; at >= 0; --at) {
+        if (block.at(at) == u'@')
+            return at == 0 || block.at(at - 1).isSpace() ? cursor.block().position() + at : -1;
+        if (block.at(at).isSpace())
+            return -1;
+    }
+    return -1;
+}
+
+void Composer::updateMentionPopup()
+{
+    const int start = mentionStart();
+    if (start < 0)
+        m_dismissedMentionAt = -1; // a later `@` opens the list again
+    if (start < 0 || start == m_dismissedMentionAt || !m_mentionCandidates) {
+        closeMentionPopup();
+        return;
+    }
+    const QString query
+        = m_input->toPlainText().mid(start + 1, m_input->textCursor().position() - start - 1);
+    const QString currentId = m_mentionPopup->isVisible()
+        ? m_mentionPopup->currentIndex().data(Qt::UserRole).toString()
+        : QString();
+    m_mentionRows->clear();
+    const qreal ratio = devicePixelRatioF();
+    QList<User> candidates = m_mentionCandidates();
+    std::sort(candidates.begin(), candidates.end(), [](const User &a, const User &b) {
+        return QString::localeAwareCompare(a.name, b.name) < 0;
+    });
+    for (const User &member : std::as_const(candidates)) {
+        if (m_mentionRows->rowCount() == mentionRowsMax)
+            break;
+        if (!nameMatches(member.name, query))
+            continue;
+        // The same avatar when chosen: the view would tint a plain pixmap.
+        const QPixmap avatar = avatarPixmap(member.id, member.name, ratio);
+        QIcon icon;
+        icon.addPixmap(avatar, QIcon::Normal);
+        icon.addPixmap(avatar, QIcon::Selected);
+        auto *row = new QStandardItem(icon, member.name);
+        row->setData(member.id, Qt::UserRole);
+        row->setSizeHint(QSize(0, mentionRowHeight));
+        row->setToolTip(member.name);
+        m_mentionRows->appendRow(row);
+    }
+    if (m_mentionRows->rowCount() == 0) {
+        closeMentionPopup();
+        return;
+    }
+    // The one chosen before stays chosen while the list narrows.
+    const auto kept = m_mentionRows->match(m_mentionRows->index(0, 0), Qt::UserRole, currentId);
+    m_mentionPopup->setCurrentIndex(kept.isEmpty() ? m_mentionRows->index(0, 0) : kept.first());
+
+    QWidget *host = window();
+    if (m_mentionPopup->parentWidget() != host)
+        m_mentionPopup->setParent(host);
+    const int frame = 2 * m_mentionPopup->frameWidth();
+    const QSize size(mentionPopupWidth, m_mentionRows->rowCount() * mentionRowHeight + frame);
+    // Under the caret when it fits in the window, as a completer does; the
+    // composer is at the window's bottom, so usually above it.
+    const QRect caret = m_input->cursorRect();
+    QPoint at = m_input->viewport()->mapTo(host, caret.bottomLeft() + QPoint(0, 2));
+    if (at.y() + size.height() > host->height())
+        at = m_input->viewport()->mapTo(host, caret.topLeft()) - QPoint(0, size.height() + 2);
+    at.setX(
+        std::clamp(at.x() - mentionAvatarSize / 2, 0, std::max(0, host->width() - size.width())));
+    at.setY(std::max(0, at.y()));
+    m_mentionPopup->setGeometry(QRect(at, size));
+    m_mentionPopup->show();
+    m_mentionPopup->raise();
+}
+
+void Composer::resizeEvent(QResizeEvent *event)
+{
+    QWidget::resizeEvent(event);
+    if (m_mentionPopup->isVisible())
+        updateMentionPopup();
+}
+
+void Composer::hideEvent(QHideEvent *event)
+{
+    QWidget::hideEvent(event);
+    closeMentionPopup();
+}
+
+void Composer::closeMentionPopup()
+{
+    m_mentionPopup->hide();
+}
+
+void Composer::insertMention(const QModelIndex &row)
+{
+    const int start = mentionStart();
+    if (start < 0 || !row.isValid())
+        return;
+    const QString mention = u'@' + row.data(Qt::DisplayRole).toString();
+    m_inserted.append({ row.data(Qt::UserRole).toString(), mention });
+    QTextCursor cursor = m_input->textCursor();
+    cursor.setPosition(start, QTextCursor::KeepAnchor);
+    cursor.insertText(mention + u' ');
+    m_input->setTextCursor(cursor);
+    closeMentionPopup();
 }
 
 void Composer::updateState()

@@ -1,9 +1,15 @@
 #pragma once
 
+#include "shared/User.h"
+
 #include <QWidget>
 
+#include <functional>
+
 class QLabel;
+class QListView;
 class QPlainTextEdit;
+class QStandardItemModel;
 class QToolButton;
 
 namespace Messenger::Client {
@@ -14,6 +20,11 @@ namespace Messenger::Client {
 // counter shows the length near and over it). Also edits an existing message
 // in place, or sends a reply: a bar above the field shows which message, and
 // Esc (or its close button) cancels either.
+//
+// `@` at the start or after a space opens a list of the people who can be
+// mentioned, by name, filtered by what follows it (a name's word starting
+// so); Up and Down choose, Enter, Tab or a click insert "@Full Name ", Esc
+// closes it. A send carries the ids of the inserted mentions still in the text.
 class Composer : public QWidget
 {
     Q_OBJECT
@@ -44,9 +55,22 @@ public:
     // "4,000 / 4,096" near the server's limit, hidden well below it.
     QLabel *counter() const { return m_counter; }
 
+    // Who `@` offers: the chat's members but the user (none: no list), asked
+    // each time the list opens, so it is always the chat's current members.
+    void setMentionCandidates(std::function<QList<Messenger::User>()> candidates)
+    {
+        m_mentionCandidates = std::move(candidates);
+    }
+    // The `@` list (hidden when closed); its rows' Qt::UserRole is the user id.
+    QListView *mentionPopup() const { return m_mentionPopup; }
+    // The ids the next send would mention: inserted mentions whose "@Name"
+    // is still in the text, of people who can be mentioned here.
+    QStringList mentions() const;
+
 Q_SIGNALS:
-    // `replyToId`: the message it answers, or empty.
-    void sendRequested(const QString &text, const QString &replyToId);
+    // `replyToId`: the message it answers, or empty; `mentions`: the ids of
+    // the members it mentions.
+    void sendRequested(const QString &text, const QString &replyToId, const QStringList &mentions);
     // Up in an empty composer: the user wants to edit their last message.
     void editLastRequested();
     void editSubmitted(const QString &messageId, const QString &text);
@@ -56,12 +80,23 @@ Q_SIGNALS:
 
 protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
+    // The `@` list follows the field when the window resizes, and goes
+    // with the composer when it hides (choosing messages).
+    void resizeEvent(QResizeEvent *event) override;
+    void hideEvent(QHideEvent *event) override;
 
 private:
     void submit();
     void updateState();
     // Shows the bar for an edit (`reply` false) or a reply.
     void showBar(bool reply, const QString &title, const QString &preview);
+    // Opens, refilters or closes the `@` list for the word at the cursor.
+    void updateMentionPopup();
+    void closeMentionPopup();
+    // Replaces the `@query` at the cursor with the chosen person's mention.
+    void insertMention(const QModelIndex &row);
+    // Where the `@` of the word being typed is, or -1 when there is none.
+    int mentionStart() const;
 
     QWidget *m_editBar;
     QLabel *m_barIcon;
@@ -74,6 +109,17 @@ private:
     QString m_editingId;
     QString m_replyToId;
     QString m_draftBeforeEdit;
+    std::function<QList<Messenger::User>()> m_mentionCandidates;
+    QListView *m_mentionPopup;
+    QStandardItemModel *m_mentionRows;
+    // The `@` whose list Esc closed: it stays closed while that word is typed.
+    int m_dismissedMentionAt = -1;
+    struct InsertedMention
+    {
+        QString userId;
+        QString text; // "@Full Name" as inserted
+    };
+    QList<InsertedMention> m_inserted;
 };
 
 } // namespace Messenger::Client

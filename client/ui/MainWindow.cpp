@@ -99,6 +99,7 @@ MainWindow::MainWindow(ClientSession *session, QWidget *parent, TrayController::
     ChatListModel *chats = m_session->chats();
     connect(chats, &ChatListModel::unreadTotalChanged, this, &MainWindow::updateWindowTitle);
     connect(chats, &QAbstractItemModel::dataChanged, this, [this] { updateHeader(); });
+    connect(chats, &QAbstractItemModel::dataChanged, this, &MainWindow::updateMentionButton);
     connect(chats, &QAbstractItemModel::dataChanged, this, &MainWindow::updatePinned);
     connect(m_session, &ClientSession::typingChanged, this, [this](const QString &chatId) {
         if (chatId == m_chatId)
@@ -653,10 +654,23 @@ QWidget *MainWindow::buildChatPanel()
     m_chatStack->addWidget(page);
 
     connect(m_composer, &Composer::sendRequested, this,
-        [this](const QString &text, const QString &replyToId) {
-            m_session->send(m_chatId, text, replyToId);
+        [this](const QString &text, const QString &replyToId, const QStringList &mentions) {
+            m_session->send(m_chatId, text, replyToId, mentions);
             m_timeline->scrollToRowOrBottom(-1);
         });
+    // `@` offers a group's members (not the user); a personal chat has no
+    // one to point out, as in Telegram.
+    m_composer->setMentionCandidates([this] {
+        QList<User> candidates;
+        const auto summary = m_session->chats()->summary(m_chatId);
+        if (!summary || summary->chat.type != ChatType::Group)
+            return candidates;
+        for (const User &member : summary->chat.members) {
+            if (member.id != m_session->currentUser().id)
+                candidates.append(member);
+        }
+        return candidates;
+    });
     connect(m_composer, &Composer::editSubmitted, m_session, &ClientSession::edit);
     connect(m_composer, &Composer::typed, this, [this] { m_session->notifyTyping(m_chatId); });
     connect(m_composer, &Composer::textEdited, this,
@@ -781,6 +795,7 @@ void MainWindow::showChat(const QString &chatId, const QString &messageId, qint6
     m_composer->focusInput();
     m_info->setChat(chatId);
     updatePinned();
+    updateMentionButton();
     const QModelIndex index = m_results->indexOfChat(chatId);
     if (index.isValid() && m_chatList->currentIndex() != index) {
         const QSignalBlocker quiet(m_chatList->selectionModel());
@@ -839,6 +854,13 @@ void MainWindow::showNewChatDialog(bool group)
     NewChatDialog dialog(
         m_session, group ? NewChatDialog::Mode::Group : NewChatDialog::Mode::Personal, this);
     dialog.exec();
+}
+
+void MainWindow::updateMentionButton()
+{
+    const auto summary = m_session->chats()->summary(m_chatId);
+    m_timeline->setUnreadMentions(
+        summary ? summary->unreadMentions : 0, summary ? summary->lastReadSeq : 0);
 }
 
 void MainWindow::updateHeader()

@@ -113,6 +113,8 @@ private:
     void bindShortcuts();
     void showNewChatDialog(bool group);
     void updateHeader();
+    // The timeline's `@` button: the open chat's unread mentions.
+    void updateMentionButton();
     // The banner and the timeline's Pin/Unpin, from the open chat's pinned message.
     void updatePinned();
     void updateSelectionBar(int count);

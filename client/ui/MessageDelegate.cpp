@@ -443,6 +443,14 @@ void MessageDelegate::paint(
     painter->translate(option.rect.topLeft());
     painter->setRenderHint(QPainter::Antialiasing);
 
+    if (index.data(MessageModel::MentionsMeRole).toBool()) {
+        // A message that mentions the user: a faint tint and an accent bar
+        // along the row's edge, readable on any bubble colour.
+        QColor tint = Theme::accent;
+        tint.setAlpha(18);
+        painter->fillRect(QRect(0, 0, m_viewWidth, g.height), tint);
+        painter->fillRect(QRect(0, g.bubble.top(), 3, g.bubble.height()), Theme::accent);
+    }
     if (m_highlighted.isValid() && m_highlighted == index) {
         QColor tint = Theme::accent;
         tint.setAlpha(40);
@@ -475,21 +483,7 @@ void MessageDelegate::paint(
             g.separator, Qt::AlignCenter, index.data(MessageModel::DaySeparatorRole).toString());
     }
 
-    QList<QTextLayout::FormatRange> selections;
-    if (m_selectionIndex == index && m_selectionStart != m_selectionEnd) {
-        QTextCharFormat selected;
-        selected.setBackground(Theme::selection);
-        const int from = std::min(m_selectionStart, m_selectionEnd);
-        selections.append({ from, std::abs(m_selectionEnd - m_selectionStart), selected });
-    }
-    if (!m_markedWords.isEmpty() && !index.data(MessageModel::DeletedRole).toBool()
-        && !index.data(MessageModel::ServiceRole).toBool()) {
-        QTextCharFormat found; // under the selection, which is drawn over it
-        found.setBackground(Theme::searchMatch);
-        const QString text = index.data(MessageModel::TextRole).toString();
-        for (const TextRange &match : searchMatches(text, m_markedWords))
-            selections.prepend({ int(match.start), int(match.length), found });
-    }
+    const QList<QTextLayout::FormatRange> selections = textMarks(index);
 
     if (index.data(MessageModel::ServiceRole).toBool()) {
         painter->setPen(Qt::NoPen);
@@ -552,6 +546,36 @@ void MessageDelegate::paint(
     }
     painter->drawText(timeRect, Qt::AlignRight | Qt::AlignVCenter, metaText(index));
     painter->restore();
+}
+
+QList<QTextLayout::FormatRange> MessageDelegate::textMarks(const QModelIndex &index) const
+{
+    // Drawn in order, each over the ones before: mentions, find hits, the selection.
+    QList<QTextLayout::FormatRange> marks;
+    const bool plainText = !index.data(MessageModel::DeletedRole).toBool()
+        && !index.data(MessageModel::ServiceRole).toBool();
+    if (plainText) {
+        QTextCharFormat mention; // the link colour, as Telegram draws a mention
+        mention.setForeground(Theme::link);
+        const auto ranges
+            = qvariant_cast<QList<TextRange>>(index.data(MessageModel::MentionRangesRole));
+        for (const TextRange &range : ranges)
+            marks.append({ int(range.start), int(range.length), mention });
+    }
+    if (!m_markedWords.isEmpty() && plainText) {
+        QTextCharFormat found;
+        found.setBackground(Theme::searchMatch);
+        const QString text = index.data(MessageModel::TextRole).toString();
+        for (const TextRange &match : searchMatches(text, m_markedWords))
+            marks.append({ int(match.start), int(match.length), found });
+    }
+    if (m_selectionIndex == index && m_selectionStart != m_selectionEnd) {
+        QTextCharFormat selected;
+        selected.setBackground(Theme::selection);
+        const int from = std::min(m_selectionStart, m_selectionEnd);
+        marks.append({ from, std::abs(m_selectionEnd - m_selectionStart), selected });
+    }
+    return marks;
 }
 
 void MessageDelegate::setSelection(const QPersistentModelIndex &index, int start, int end)

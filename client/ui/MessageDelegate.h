@@ -44,7 +44,8 @@ struct BubbleGeometry
 // on the left, sender names in groups, "Forwarded from" on copies, the quote of the message a reply
 // answers, the "Unread messages" divider, day separators, time, edited mark,
 // delivery ticks and the reaction chips under the text (wrapping onto more
-// rows when they do not fit one). Text is laid out once per (message, text,
+// rows when they do not fit one), mentions in the link colour and a tint on
+// messages that mention the user. Text is laid out once per (message, text,
 // width) and kept in a cache, so scrolling through thousands of messages does no layout work.
 class MessageDelegate : public QStyledItemDelegate
 {
@@ -74,6 +75,9 @@ public:
     // The words of a find in the chat (lower-cased), marked in every bubble.
     void setMarkedWords(const QStringList &words) { m_markedWords = words; }
     QStringList markedWords() const { return m_markedWords; }
+    // What is drawn over the row's text: the mentions of members in the
+    // link colour, the find's words, the selection (in drawing order).
+    QList<QTextLayout::FormatRange> textMarks(const QModelIndex &index) const;
     // QListView asks for size hints without a width; the view tells us its own.
     void setViewWidth(int width) { m_viewWidth = width; }
 

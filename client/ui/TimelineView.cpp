@@ -45,6 +45,7 @@ TimelineView::TimelineView(QWidget *parent)
     , m_delegate(new MessageDelegate(this))
     , m_gate(new FetchGate(this))
     , m_jumpButton(new QToolButton(this))
+    , m_mentionButton(new QToolButton(this))
     , m_emptyLabel(new QLabel(tr("No messages yet"), this))
     , m_highlightTimer(new QTimer(this))
 {
@@ -83,6 +84,17 @@ TimelineView::TimelineView(QWidget *parent)
         " min-height: 44px; }"_s);
     m_jumpButton->hide();
     connect(m_jumpButton, &QToolButton::clicked, this, &TimelineView::jumpToBottom);
+    m_mentionButton->setObjectName(u"jumpToMention"_s);
+    m_mentionButton->setText(u"@"_s);
+    m_mentionButton->setToolTip(tr("Go to the next message that mentions you"));
+    m_mentionButton->setAccessibleName(m_mentionButton->toolTip());
+    m_mentionButton->setCursor(Qt::PointingHandCursor);
+    m_mentionButton->setStyleSheet(
+        u"QToolButton { background: white; border: none; border-radius: 22px;"
+        " color: #3390ec; font-weight: bold; font-size: 20px; min-width: 44px;"
+        " min-height: 44px; }"_s);
+    m_mentionButton->hide();
+    connect(m_mentionButton, &QToolButton::clicked, this, &TimelineView::jumpToNextMention);
     m_emptyLabel->setObjectName(u"emptyChat"_s);
     m_emptyLabel->setAlignment(Qt::AlignCenter);
     QPalette grey = m_emptyLabel->palette();
@@ -161,6 +173,37 @@ void TimelineView::updateOverlays()
         area.right() - m_jumpButton->width() - 16, area.bottom() - m_jumpButton->height() - 16);
     m_jumpButton->setVisible(away);
     m_jumpButton->raise();
+    m_mentionButton->adjustSize();
+    const int mentionBottom = away ? m_jumpButton->y() - 8 : area.bottom() - 16;
+    m_mentionButton->move(
+        area.right() - m_mentionButton->width() - 16, mentionBottom - m_mentionButton->height());
+    m_mentionButton->setVisible(loaded && m_unreadMentions > 0);
+    m_mentionButton->raise();
+}
+
+void TimelineView::setUnreadMentions(qint64 count, qint64 lastReadSeq)
+{
+    m_unreadMentions = count;
+    m_lastReadSeq = lastReadSeq;
+    updateOverlays();
+}
+
+void TimelineView::jumpToNextMention()
+{
+    // The oldest unread one first, as Telegram goes through them; reading
+    // it moves the cursor past it, and the next click finds the next.
+    if (!m_model)
+        return;
+    for (int row = 0; row < m_model->rowCount(); ++row) {
+        const QModelIndex index = m_model->index(row);
+        if (index.data(MessageModel::MentionsMeRole).toBool()
+            && index.data(MessageModel::SeqRole).toLongLong() > m_lastReadSeq) {
+            showMessage(index.data(MessageModel::IdRole).toString(),
+                index.data(MessageModel::SeqRole).toLongLong());
+            return;
+        }
+    }
+    jumpToBottom(); // not loaded: they are newer than anything here
 }
 
 void TimelineView::jumpToBottom()

@@ -35,6 +35,12 @@ public:
     // Shown over the timeline while the user is away from the newest message;
     // its text counts what arrived meanwhile. Clicking it goes to the newest.
     QToolButton *jumpToBottomButton() const { return m_jumpButton; }
+    // Above that button while the chat has unread messages that mention the
+    // user: "@", and a click shows the oldest of them that is loaded.
+    QToolButton *jumpToMentionButton() const { return m_mentionButton; }
+    // How many unread messages mention the user (the chat list's count), and
+    // the read cursor they are after.
+    void setUnreadMentions(qint64 count, qint64 lastReadSeq);
     // "No messages yet", over an empty chat once its history has loaded.
     QLabel *emptyChatLabel() const { return m_emptyLabel; }
     MessageModel *messageModel() const { return m_model; }
@@ -139,6 +145,7 @@ private:
     bool isAtEnd() const;
     void updateOverlays();
     void jumpToBottom();
+    void jumpToNextMention();
     void continueToNewest();
     void copyToClipboard(const QString &text) const;
     // A message that can be chosen (not a service line, deleted or unsent).
@@ -155,6 +162,9 @@ private:
     // page that comes is followed by the next until the newest message.
     bool m_goingToNewest = false;
     QToolButton *m_jumpButton;
+    QToolButton *m_mentionButton;
+    qint64 m_unreadMentions = 0;
+    qint64 m_lastReadSeq = 0;
     QLabel *m_emptyLabel;
     // Messages that arrived below while the user was reading further up.
     int m_arrivedBelow = 0;

@@ -111,9 +111,11 @@ void TrayController::onMessageArrived(const Message &message, const QString &cha
     // Being read right now: the chat is open in the window in front.
     if (m_window->isActiveWindow() && message.chatId == m_window->currentChatId())
         return;
-    // The user muted this chat (until muted_until, or for good).
+    // The user muted this chat (until muted_until, or for good); a mention
+    // of the user still notifies, as in Telegram.
+    const bool mentionsMe = message.mentions.contains(m_session->currentUser().id);
     if (const auto summary = m_session->chats()->summary(message.chatId);
-        summary && summary->chat.settings && summary->chat.settings->isMutedNow())
+        !mentionsMe && summary && summary->chat.settings && summary->chat.settings->isMutedNow())
         return;
     showMessage(message.chatId, chatTitle,
         message.sender.name == chatTitle ? message.text

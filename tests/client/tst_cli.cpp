@@ -31,6 +31,7 @@ private Q_SLOTS:
     void forwardAndPin();
     void presence();
     void chatSettings();
+    void mentions();
 
 private:
     struct Run
@@ -612,6 +613,50 @@ void TestCli::chatSettings()
         u"nia"_s, { u"--json"_s, u"chat"_s, u"pin"_s, u"00000000-0000-4000-8000-000000000000"_s });
     QCOMPARE(refused.exitCode, 2);
     QCOMPARE(refused.json().object().value(u"code").toString(), u"chat_not_found"_s);
+}
+
+// send --mention (repeatable) mentions members; history marks a message's
+// mentions and the chat list the caller's unread ones.
+void TestCli::mentions()
+{
+    const QString server = m_server.url(u"/"_s).toString();
+    const auto pia = m_http->newUser(u"Pia"_s);
+    const auto quin = m_http->newUser(u"Quin"_s);
+    const auto rex = m_http->newUser(u"Rex"_s);
+    QCOMPARE(
+        cli(u"pia"_s, { u"--server"_s, server, u"login"_s, u"--email"_s, pia.email }, pia.password)
+            .exitCode,
+        0);
+    const Reply group = m_http->post(u"/api/v1/chats/group"_s,
+        { { u"name"_s, u"Crew"_s }, { u"type"_s, u"group"_s },
+            { u"member_ids"_s, QJsonArray { quin.id, rex.id } } },
+        pia.token);
+    COMPARE_STATUS(group, 200);
+    const QString chatId = group.object().value(u"id").toString();
+
+    const Run sent = cli(u"pia"_s,
+        { u"--json"_s, u"send"_s, chatId, u"@Quin @Rex standup"_s, u"--mention"_s, quin.id,
+            u"--mention"_s, rex.id });
+    QVERIFY2(sent.exitCode == 0, sent.out.constData());
+    QCOMPARE(sent.json().object().value(u"mentions").toArray(), (QJsonArray { quin.id, rex.id }));
+
+    const Run history = cli(u"pia"_s, { u"history"_s, chatId });
+    QVERIFY2(history.exitCode == 0, history.err.constData());
+    QVERIFY2(history.out.contains(u"@ mentions %1, %2"_s.arg(quin.id, rex.id).toUtf8()),
+        history.out.constData());
+
+    // Quin's chat list counts the unread mention.
+    QCOMPARE(cli(u"quin"_s, { u"--server"_s, server, u"login"_s, u"--email"_s, quin.email },
+                 quin.password)
+                 .exitCode,
+        0);
+    const Run chats = cli(u"quin"_s, { u"chats"_s });
+    QVERIFY2(chats.out.contains("Crew (1) @1"), chats.out.constData());
+
+    // Not a user id: a usage error before anything is sent.
+    const Run bad = cli(u"pia"_s, { u"send"_s, chatId, u"hi"_s, u"--mention"_s, u"quin"_s });
+    QCOMPARE(bad.exitCode, 1);
+    QVERIFY2(bad.err.contains("--mention"), bad.err.constData());
 }
 
 QTEST_GUILESS_MAIN(TestCli)
