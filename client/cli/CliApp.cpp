@@ -265,6 +265,7 @@ void CliApp::login(const QStringList &args)
             return fail(tokens.error(), Refused);
         m_store.saveServerUrl(m_api.baseUrl().toString());
         m_store.saveRefreshToken(tokens.value().refreshToken);
+        m_store.saveUserId(tokens.value().userId);
         done(CliSignedIn { tokens.value().userId }.toJson(),
             tr("Signed in to %1.").arg(m_api.baseUrl().toString()));
     });
@@ -308,9 +309,14 @@ void CliApp::chats()
         QStringList lines;
         for (const ChatSummary &chat : chats.value()) {
             array.append(chat.toJson());
+            // A personal chat is named after the other person, as in the app
+            // (before the user id was stored at login: both names).
+            const QString me = m_store.userId();
             QStringList names;
-            for (const User &member : chat.chat.members)
-                names.append(member.name);
+            for (const User &member : chat.chat.members) {
+                if (member.id != me || chat.chat.members.size() == 1)
+                    names.append(member.name);
+            }
             QString line
                 = chat.chat.id + u"  "_s + (chat.chat.name ? *chat.chat.name : names.join(u", "_s));
             if (chat.unreadCount > 0)
@@ -396,18 +402,21 @@ void CliApp::history(const QStringList &args)
         QStringList lines;
         // Oldest first, as a conversation reads.
         for (auto it = page.value().messages.crbegin(); it != page.value().messages.crend(); ++it) {
-            if (it->replyTo)
-                lines.append(it->replyTo->deleted
-                        ? tr("  > (reply to a deleted message)")
-                        : tr("  > (reply to %1: %2)")
-                              .arg(it->replyTo->senderName, it->replyTo->text));
-            if (it->forwardedFrom)
-                lines.append(tr("  (forwarded from %1)").arg(it->forwardedFrom->senderName));
+            // The message, then what belongs to it, indented: its id (what
+            // react, pin, forward and --reply-to take), what it answers.
             lines.append(tr("#%1 (seq %2) [%3] %4: %5")
                              .arg(it->chatSeq)
                              .arg(it->seq)
                              .arg(formatTimestamp(it->timestamp), it->sender.name,
                                  it->deleted ? tr("(deleted)") : it->text));
+            lines.append(tr("  id %1").arg(it->id));
+            if (it->replyTo)
+                lines.append(it->replyTo->deleted
+                        ? tr("  > reply to a deleted message")
+                        : tr("  > reply to %1: %2")
+                              .arg(it->replyTo->senderName, it->replyTo->text));
+            if (it->forwardedFrom)
+                lines.append(tr("  forwarded from %1").arg(it->forwardedFrom->senderName));
             if (!it->mentions.isEmpty())
                 lines.append(tr("  @ mentions %1").arg(it->mentions.join(u", "_s)));
             if (!it->reactions.isEmpty()) {

@@ -48,10 +48,11 @@ void Hub::sendToUsers(
     for (const QString &userId : userIds) {
         if (userId == exceptUserId)
             continue;
-        for (auto it = m_byUser.constFind(userId); it != m_byUser.constEnd() && it.key() == userId;
-             ++it) {
-            if ((*it)->isUserSocket())
-                (*it)->send(frame);
+        // Copy, as in deliver(): a send may drop a slow session.
+        const QList<WsSession *> sessions = m_byUser.values(userId);
+        for (WsSession *session : sessions) {
+            if (session->isUserSocket())
+                session->send(frame);
         }
     }
 }

@@ -283,6 +283,13 @@ void TestCli::historyAndListenCarrySeq()
     QVERIFY2(history.out.contains("#1 (seq %1)"_ba.replace("%1", QByteArray::number(firstSeq))),
         history.out.constData());
     QVERIFY2(history.out.contains("#2 (seq "), history.out.constData());
+    // Each message's id under it: what react, pin, forward and --reply-to take.
+    const QByteArray firstId = first.object().value(u"id").toString().toUtf8();
+    QVERIFY2(
+        history.out.contains(QByteArray("first\n  id " + firstId + "\n")), history.out.constData());
+    // The personal chat is named after the other person, not both (2 unread).
+    const Run chats = cli(u"fay"_s, { u"chats"_s });
+    QVERIFY2(chats.out.contains(QByteArray(chatId.toUtf8() + "  Gus (2)\n")), chats.out.constData());
 
     // --since replays what happened while nobody listened, then goes live.
     QProcess listener;
@@ -369,8 +376,7 @@ void TestCli::replies()
 
     const Run history = cli(u"hal"_s, { u"history"_s, chatId });
     QVERIFY2(history.exitCode == 0, history.err.constData());
-    QVERIFY2(
-        history.out.contains("> (reply to Ivy: Coffee at ten?)\n#2 "), history.out.constData());
+    QVERIFY2(history.out.contains("  > reply to Ivy: Coffee at ten?"), history.out.constData());
 
     // A refused reply exits 2 with the server's code.
     const Run refused = cli(u"hal"_s,
@@ -446,7 +452,8 @@ void TestCli::reactions()
 
     const Run history = cli(u"kim"_s, { u"history"_s, chatId });
     QVERIFY2(history.exitCode == 0, history.err.constData());
-    QVERIFY2(history.out.contains(u"Got the job!\n  reactions: %1 2 (you)\n"_s.arg(party).toUtf8()),
+    QVERIFY2(history.out.contains(
+                 u"Got the job!\n  id %1\n  reactions: %2 2 (you)\n"_s.arg(newsId, party).toUtf8()),
         history.out.constData());
 
     const Run taken = cli(u"kim"_s, { u"unreact"_s, newsId, party });
@@ -502,7 +509,7 @@ void TestCli::forwardAndPin()
 
     const Run history = cli(u"kim"_s, { u"history"_s, first });
     QVERIFY2(history.exitCode == 0, history.err.constData());
-    QVERIFY2(history.out.contains("(forwarded from Lou)"), history.out.constData());
+    QVERIFY2(history.out.contains("  forwarded from Lou"), history.out.constData());
     QVERIFY2(history.out.contains("Plan B"), history.out.constData());
 
     const QString copyId = copies.at(3).toObject().value(u"id").toString();
