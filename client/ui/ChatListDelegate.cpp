@@ -15,6 +15,23 @@ using namespace Qt::StringLiterals;
 namespace Messenger::Client {
 
 namespace {
+
+// A grey mark (group, muted, pinned) drawn white on the selected row's blue,
+// where grey was barely visible.
+void paintMark(QPainter *painter, const QIcon &icon, const QRect &rect, bool selected)
+{
+    if (!selected) {
+        icon.paint(painter, rect);
+        return;
+    }
+    const qreal ratio = painter->device() ? painter->device()->devicePixelRatioF() : 1.0;
+    QPixmap white = icon.pixmap(rect.size(), ratio);
+    QPainter tint(&white);
+    tint.setCompositionMode(QPainter::CompositionMode_SourceIn);
+    tint.fillRect(white.rect(), Qt::white);
+    tint.end();
+    painter->drawPixmap(rect, white);
+}
 constexpr int padding = 8;
 constexpr int avatarSize = 46;
 constexpr int onlineDotSize = 13;
@@ -278,7 +295,7 @@ void ChatListDelegate::paint(
     int titleLeft = textLeft;
     if (index.data(ChatListModel::IsGroupRole).toBool()) {
         static const QIcon group(u":/icons/group.svg"_s);
-        group.paint(painter, QRect(titleLeft, firstLineTop + 1, 16, 16));
+        paintMark(painter, group, QRect(titleLeft, firstLineTop + 1, 16, 16), selected);
         titleLeft += 19;
     }
     // A muted chat: a crossed-out bell right after the name (room kept for it).
@@ -291,7 +308,8 @@ void ChatListDelegate::paint(
         static const QIcon bellOff(u":/icons/bell-off.svg"_s);
         const int nameWidth
             = std::min(titleWidth, QFontMetrics(titleFont).horizontalAdvance(title));
-        bellOff.paint(painter, QRect(titleLeft + nameWidth + 4, firstLineTop + 2, 14, 14));
+        paintMark(
+            painter, bellOff, QRect(titleLeft + nameWidth + 4, firstLineTop + 2, 14, 14), selected);
     }
 
     // Bottom right: the unread badge (grey in a muted chat; a blank one for
@@ -336,7 +354,7 @@ void ChatListDelegate::paint(
     if (index.data(ChatListModel::PinnedRole).toBool()) {
         static const QIcon pin(u":/icons/pin.svg"_s);
         const QRect pinRect(previewRight - 17, secondLineTop, 18, 18);
-        pin.paint(painter, pinRect);
+        paintMark(painter, pin, pinRect, selected);
         previewRight = pinRect.left() - padding / 2;
     }
 
