@@ -593,6 +593,14 @@ Start one with the pencil button.</source>
         <translation>Закрепить наверху</translation>
     </message>
     <message>
+        <source>Move Up</source>
+        <translation>Переместить выше</translation>
+    </message>
+    <message>
+        <source>Move Down</source>
+        <translation>Переместить ниже</translation>
+    </message>
+    <message>
         <source>Unpin</source>
         <translation>Открепить</translation>
     </message>

@@ -277,6 +277,17 @@ void ChatListModel::applySettings(const QString &chatId, const ChatSettings &set
     updateUnreadTotal();
 }
 
+QStringList ChatListModel::pinnedChatIds() const
+{
+    // Rows are kept in order, pinned ones first by position.
+    QStringList ids;
+    for (const Row &row : m_rows) {
+        if (settingsOf(row).isPinned())
+            ids.append(row.summary.chat.id);
+    }
+    return ids;
+}
+
 int ChatListModel::archivedCount() const
 {
     return int(std::count_if(

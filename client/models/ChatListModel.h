@@ -73,6 +73,8 @@ public:
     // The user's own settings of a chat changed: pinned chats move to the
     // top (in pin order), unpinned ones back to their place by activity.
     void applySettings(const QString &chatId, const Messenger::ChatSettings &settings);
+    // The pinned chats, in their order (all of them, archived ones too).
+    QStringList pinnedChatIds() const;
     // Archived chats: how many, and how many of them have something unread.
     int archivedCount() const;
     int archivedUnreadCount() const;

@@ -827,6 +827,23 @@ void ClientSession::updateChatSettings(
         });
 }
 
+void ClientSession::movePinnedChat(const QString &chatId, int by)
+{
+    QStringList order = m_chats->pinnedChatIds();
+    const qsizetype from = order.indexOf(chatId);
+    const qsizetype to = from + by;
+    if (from < 0 || to < 0 || to >= order.size())
+        return;
+    order.move(from, to);
+    m_api->reorderPinnedChats(order).then(
+        this, [this](const ApiResult<QList<ChatSettingsChanged>> &changed) {
+            if (!changed)
+                return reportFailure(changed.error());
+            for (const ChatSettingsChanged &chat : changed.value())
+                m_chats->applySettings(chat.chatId, chat.settings);
+        });
+}
+
 void ClientSession::markChatRead(const QString &chatId)
 {
     const auto summary = m_chats->summary(chatId);

@@ -132,6 +132,8 @@ public:
     // The user's own settings of a chat (mute, pin, archive, unread): shown
     // as the server answers, and on the user's other devices by its event.
     void updateChatSettings(const QString &chatId, const UpdateChatSettingsRequest &request);
+    // A pinned chat one place up (-1) or down (+1) among the pinned ones.
+    void movePinnedChat(const QString &chatId, int by);
     // "Mark as read" from the chat list: everything in the chat read (up to
     // its newest message), and no longer marked unread.
     void markChatRead(const QString &chatId);

@@ -547,6 +547,16 @@ QMenu *MainWindow::chatContextMenu(const QString &chatId)
     const bool pinned = settings.isPinned();
     menu->addAction(QIcon(u":/icons/pin.svg"_s), pinned ? tr("Unpin") : tr("Pin to top"),
         change([pinned](UpdateChatSettingsRequest &r) { r.pinned = !pinned; }));
+    if (pinned) {
+        const QStringList order = m_session->chats()->pinnedChatIds();
+        const qsizetype place = order.indexOf(chatId);
+        if (place > 0)
+            menu->addAction(QIcon(u":/icons/arrow-up.svg"_s), tr("Move Up"), this,
+                [this, chatId] { m_session->movePinnedChat(chatId, -1); });
+        if (place >= 0 && place + 1 < order.size())
+            menu->addAction(QIcon(u":/icons/arrow-down.svg"_s), tr("Move Down"), this,
+                [this, chatId] { m_session->movePinnedChat(chatId, 1); });
+    }
     const bool archived = settings.archived;
     menu->addAction(QIcon(u":/icons/archive.svg"_s), archived ? tr("Unarchive") : tr("Archive"),
         change([archived](UpdateChatSettingsRequest &r) { r.archived = !archived; }));

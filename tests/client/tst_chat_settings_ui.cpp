@@ -188,7 +188,7 @@ void TestChatSettingsUi::contextMenuChangesReachTheServerAndTheOtherDevice()
 }
 
 // Pinned chats lead the list in their order, whatever their activity; the
-// others follow by activity.
+// others follow by activity. Move Up / Move Down in the menu reorder them.
 void TestChatSettingsUi::pinnedChatsComeFirstInTheirOrder()
 {
     const auto ann = m_http->newUser(u"Ann"_s);
@@ -223,6 +223,24 @@ void TestChatSettingsUi::pinnedChatsComeFirstInTheirOrder()
         shownChats(desk.window.get()), (QStringList { chats[1], chats[0], chats[2] }), 10000);
     const QModelIndex first = desk.window->chatListView()->model()->index(0, 0);
     QVERIFY(first.data(ChatListModel::PinnedRole).toBool());
+
+    // Reordered here, from the menu: Move Up / Move Down only where there is
+    // room, the server's order and the list follow.
+    std::unique_ptr<QMenu> menu(desk.window->chatContextMenu(chats[1]));
+    QVERIFY(!actionTexts(menu.get()).contains(u"Move Up"_s));
+    QVERIFY(trigger(menu.get(), u"Move Down"_s));
+    QTRY_COMPARE_WITH_TIMEOUT(
+        shownChats(desk.window.get()), (QStringList { chats[0], chats[1], chats[2] }), 10000);
+    QCOMPARE(serverSettings(ann, chats[0]).value(u"pinned_position").toInteger(), 1);
+    QCOMPARE(serverSettings(ann, chats[1]).value(u"pinned_position").toInteger(), 2);
+    menu.reset(desk.window->chatContextMenu(chats[1]));
+    QVERIFY(!actionTexts(menu.get()).contains(u"Move Down"_s));
+    QVERIFY(trigger(menu.get(), u"Move Up"_s));
+    QTRY_COMPARE_WITH_TIMEOUT(
+        shownChats(desk.window.get()), (QStringList { chats[1], chats[0], chats[2] }), 10000);
+    menu.reset(desk.window->chatContextMenu(chats[2]));
+    QVERIFY(!actionTexts(menu.get()).contains(u"Move Up"_s));
+    QVERIFY(!actionTexts(menu.get()).contains(u"Move Down"_s));
 }
 
 // Archived chats leave the main list for the archive; the "Archive" row
