@@ -317,6 +317,11 @@ void ClientSession::applyLocally(const LocalCache::PendingOperation &operation)
         if (model)
             model->applyDeleted(operation.messageId);
         m_chats->applyDeleted(operation.chatId, operation.messageId);
+    } else if ((operation.kind == LocalCache::PendingOperation::Kind::React
+                   || operation.kind == LocalCache::PendingOperation::Kind::Unreact)
+        && row >= 0) {
+        model->applyOwnReaction(operation.messageId, operation.text,
+            operation.kind == LocalCache::PendingOperation::Kind::React);
     } else if (operation.kind == LocalCache::PendingOperation::Kind::Edit && row >= 0) {
         Message edited = model->messageAt(row);
         edited.text = operation.text;
@@ -344,6 +349,11 @@ void ClientSession::sendNextQueuedOperation()
         break;
     case LocalCache::PendingOperation::Kind::Delete:
         sent = errorOf(m_api->deleteMessage(operation.messageId));
+        break;
+    case LocalCache::PendingOperation::Kind::React:
+    case LocalCache::PendingOperation::Kind::Unreact:
+        sent = errorOf(m_api->react(operation.messageId, operation.text,
+            operation.kind == LocalCache::PendingOperation::Kind::React));
         break;
     case LocalCache::PendingOperation::Kind::Read:
     case LocalCache::PendingOperation::Kind::Send: // never queued here: the socket's outbox has
@@ -623,20 +633,34 @@ void ClientSession::toggleReaction(const QString &messageId, const QString &emoj
     const QList<Reaction> reactions = model->messageAt(row).reactions;
     const bool add = std::none_of(reactions.cbegin(), reactions.cend(),
         [&emoji](const Reaction &reaction) { return reaction.emoji == emoji && reaction.me; });
+    const LocalCache::PendingOperation operation { add
+            ? LocalCache::PendingOperation::Kind::React
+            : LocalCache::PendingOperation::Kind::Unreact,
+        LocalCache::reactionKey(messageId, emoji), model->chatId(), messageId, emoji };
+    // Offline, or behind earlier offline work: shown now, sent when back
+    // (and kept across quitting), like edits and deletions.
+    if (m_cache && (m_live->state() != LiveConnection::State::Connected || !m_queued.isEmpty())) {
+        queueOperation(operation);
+        return;
+    }
     model->applyOwnReaction(messageId, emoji, add);
     m_api->react(messageId, emoji, add)
-        .then(this,
-            [this, model = QPointer(model), messageId, emoji, add](
-                const ApiResult<Message> &result) {
-                if (!model)
-                    return;
-                if (result) {
-                    model->setReactions(messageId, result.value().reactions);
-                    return;
-                }
-                model->applyOwnReaction(messageId, emoji, !add);
-                Q_EMIT operationFailed(tr("Reaction not saved: %1").arg(result.error().message()));
-            });
+        .then(this, [this, model = QPointer(model), operation](const ApiResult<Message> &result) {
+            if (!model)
+                return;
+            if (result) {
+                model->setReactions(operation.messageId, result.value().reactions);
+                return;
+            }
+            if (m_cache && result.error().kind == ApiError::Kind::Network) {
+                // The connection dropped meanwhile: shown still, sent when back.
+                queueOperation(operation);
+                return;
+            }
+            model->applyOwnReaction(operation.messageId, operation.text,
+                operation.kind != LocalCache::PendingOperation::Kind::React);
+            Q_EMIT operationFailed(tr("Reaction not saved: %1").arg(result.error().message()));
+        });
 }
 
 void ClientSession::remove(const QString &messageId)

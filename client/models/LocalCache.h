@@ -38,20 +38,27 @@ public:
     struct PendingOperation
     {
         // Read: the user's read cursor, one per chat (a newer one replaces it).
-        enum class Kind { Send, Edit, Delete, Read };
+        // React / Unreact: the user's own reaction (`text` is the emoji) added
+        // or taken back, one per message and emoji (the last one counts).
+        // Stored as numbers: new kinds go at the end.
+        enum class Kind { Send, Edit, Delete, Read, React, Unreact };
         Kind kind = Kind::Send;
         // The send's client_id; a generated id for edits and deletes; readKey() for reads.
         QString key;
         QString chatId;
-        // Edits, deletes and reads: the message acted on; sends: the one it
-        // answers (empty when none).
+        // Edits, deletes, reads and reactions: the message acted on; sends:
+        // the one it answers (empty when none).
         QString messageId;
-        QString text; // sends and edits
+        QString text; // sends and edits; reactions: the emoji
         // Sends: the members the text mentions.
         QStringList mentions = {};
         bool operator==(const PendingOperation &) const = default;
     };
     static QString readKey(const QString &chatId) { return u"read:" + chatId; }
+    static QString reactionKey(const QString &messageId, const QString &emoji)
+    {
+        return u"reaction:" + messageId + u':' + emoji;
+    }
     // What a start shows before the server answers.
     struct Account
     {

@@ -45,6 +45,7 @@ private Q_SLOTS:
     void startsFromTheCacheWithTheServerDownAndCatchesUp();
     void cacheIsPerAccountBoundedAndGoesWithSignOut();
     void workDoneOfflineIsSentAfterARestart();
+    void reactionsMadeOfflineAreSentAfterARestart();
     void refusedSessionFallsBackToSignIn();
 
 private:
@@ -424,6 +425,72 @@ void TestOffline::workDoneOfflineIsSentAfterARestart()
         MessageModel *model = client.session->messages(chatId);
         QTRY_VERIFY_WITH_TIMEOUT(texts(model).endsWith(u"last"_s), 15000);
         QCOMPARE(textsOf(serverHistory(chatId, bob.token)).count(u"written offline"_s), 1);
+    }
+}
+
+// Reactions made offline were refused ("Reaction not saved") and lost. Now
+// they are shown at once, kept across quitting, and sent when the server is
+// back; taking one back before that sends only the outcome.
+void TestOffline::reactionsMadeOfflineAreSentAfterARestart()
+{
+    const auto ann = m_http->newUser(u"Ann Reacts"_s);
+    const auto bob = m_http->newUser(u"Bob Reacts"_s);
+    const QString chatId = m_http->personalChat(ann.token, bob.id);
+    const QString pingId = m_http->sendText(bob.token, chatId, u"ping"_s);
+    const QString pongId = m_http->sendText(bob.token, chatId, u"pong"_s);
+    const QString thumbs = u"\U0001F44D"_s;
+    const QString heart = u"\u2764\uFE0F"_s;
+    const QString party = u"\U0001F389"_s;
+    const auto emojis = [](const Message &message) {
+        QStringList mine;
+        for (const Reaction &reaction : message.reactions)
+            mine.append(reaction.emoji + (reaction.me ? u" me"_s : u""_s));
+        return mine;
+    };
+    {
+        Client client = signedIn(ann);
+        ClientSession *session = client.session.get();
+        MessageModel *model = session->messages(chatId);
+        QTRY_VERIFY_WITH_TIMEOUT(model->rowOfId(pongId) >= 0, 15000);
+        m_server.stop();
+        QTRY_VERIFY_WITH_TIMEOUT(
+            session->live()->state() != LiveConnection::State::Connected, 15000);
+        session->toggleReaction(pingId, thumbs);
+        session->toggleReaction(pongId, heart);
+        session->toggleReaction(pongId, heart); // taken back
+        session->toggleReaction(pongId, party);
+        // Shown at once, not reverted, no failure.
+        QCOMPARE(
+            emojis(model->messageAt(model->rowOfId(pingId))), QStringList { thumbs + u" me"_s });
+        QCOMPARE(
+            emojis(model->messageAt(model->rowOfId(pongId))), QStringList { party + u" me"_s });
+    } // quit with them unsent
+    {
+        Client client = restored(); // still down
+        MessageModel *model = client.session->messages(chatId);
+        QTRY_VERIFY_WITH_TIMEOUT(model->rowOfId(pongId) >= 0, 15000);
+        QCOMPARE(
+            emojis(model->messageAt(model->rowOfId(pingId))), QStringList { thumbs + u" me"_s });
+        QCOMPARE(
+            emojis(model->messageAt(model->rowOfId(pongId))), QStringList { party + u" me"_s });
+    }
+    startServer();
+    {
+        Client client = restored();
+        QTRY_COMPARE_WITH_TIMEOUT(
+            client.session->live()->state(), LiveConnection::State::Connected, 15000);
+        const auto onServer = [&](const QString &messageId) {
+            QStringList found;
+            for (const QJsonValue &reaction :
+                byId(serverHistory(chatId, bob.token), messageId).value(u"reactions"_s).toArray())
+                found.append(reaction.toObject().value(u"emoji"_s).toString());
+            return found;
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(onServer(pingId), QStringList { thumbs }, 15000);
+        QTRY_COMPARE_WITH_TIMEOUT(onServer(pongId), QStringList { party }, 15000);
+        MessageModel *model = client.session->messages(chatId);
+        QTRY_COMPARE_WITH_TIMEOUT(emojis(model->messageAt(model->rowOfId(pongId))),
+            QStringList { party + u" me"_s }, 15000);
     }
 }
 
