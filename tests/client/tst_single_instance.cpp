@@ -1,3 +1,5 @@
+#include <QElapsedTimer>
+#include <QLockFile>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
@@ -32,10 +34,24 @@ private:
         process->start(QStringLiteral(MESSENGER_DESKTOP_BIN), {});
         return process;
     }
+    // Whether `running` holds the instance lock (a start before that would
+    // race it for the lock).
+    static bool holdsTheLock(const QTemporaryDir &home, const QProcess &running)
+    {
+        QLockFile lock(home.filePath(u"data/Messenger/Messenger/instance.lock"_s));
+        qint64 pid = 0;
+        QString host;
+        QString application;
+        return lock.getLockInfo(&pid, &host, &application) && pid == running.processId();
+    }
     // Starts the app again until it finds `running` listening (it may still
     // be starting): true when a start exited at once saying it asked it.
     bool laterStartDefersTo(const QTemporaryDir &home, QProcess &running)
     {
+        QElapsedTimer waited;
+        waited.start();
+        while (!holdsTheLock(home, running) && waited.elapsed() < 20000)
+            QTest::qWait(50);
         for (int attempt = 0; attempt < 50; ++attempt) {
             auto later = start(home);
             if (!later->waitForFinished(10000))
