@@ -146,6 +146,10 @@
         <translation>Сообщение не отправлено: %1</translation>
     </message>
     <message>
+        <source>The server refused it</source>
+        <translation>Сервер его не принял</translation>
+    </message>
+    <message>
         <source>Reaction not saved: %1</source>
         <translation>Реакция не сохранена: %1</translation>
     </message>

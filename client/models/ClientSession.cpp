@@ -255,12 +255,21 @@ void ClientSession::resumeCachedWork(const LocalCache::Account &account)
         qCInfo(lcSession) << account.pending.size() << "operations from before wait for the server";
     for (auto draft = account.drafts.cbegin(); draft != account.drafts.cend(); ++draft)
         m_chats->setDraft(draft.key(), draft.value());
+    using Kind = LocalCache::PendingOperation::Kind;
     for (const LocalCache::PendingOperation &operation : account.pending) {
-        if (operation.kind != LocalCache::PendingOperation::Kind::Send)
+        if (operation.kind != Kind::Send && operation.kind != Kind::Failed)
             m_queued.append(operation); // shown as each timeline opens
     }
     for (const LocalCache::PendingOperation &operation : account.pending) {
-        if (operation.kind != LocalCache::PendingOperation::Kind::Send)
+        if (operation.kind == Kind::Failed) {
+            // Refused before quitting: shown again as it was, not sent.
+            MessageModel *model = messages(operation.chatId);
+            model->addPending(operation.key, operation.text,
+                localReplyPreview(operation.chatId, operation.messageId), operation.mentions);
+            model->markFailed(operation.key, tr("The server refused it"));
+            continue;
+        }
+        if (operation.kind != Kind::Send)
             continue;
         // The same client_id as before quitting: if the server got it then,
         // it answers with that message instead of storing a second one.
@@ -356,6 +365,7 @@ void ClientSession::sendNextQueuedOperation()
             operation.kind == LocalCache::PendingOperation::Kind::React));
         break;
     case LocalCache::PendingOperation::Kind::Read:
+    case LocalCache::PendingOperation::Kind::Failed: // never queued: shown for the user to retry
     case LocalCache::PendingOperation::Kind::Send: // never queued here: the socket's outbox has
                                                    // them
         sent = errorOf(m_api->markRead(operation.chatId, operation.messageId));
@@ -595,13 +605,15 @@ void ClientSession::retryFailed(const QString &chatId, const QString &clientId)
             != MessageModel::Delivery::Failed)
         return; // still on its way: sending it again would send it twice
     const Message failed = model->messageAt(row);
-    model->discardFailed(clientId);
+    discardFailed(chatId, clientId);
     send(chatId, failed.text, failed.replyTo ? failed.replyTo->id : QString(), failed.mentions);
 }
 
 void ClientSession::discardFailed(const QString &chatId, const QString &clientId)
 {
     messages(chatId)->discardFailed(clientId);
+    if (m_cache)
+        m_cache->removePending(clientId);
 }
 
 void ClientSession::edit(const QString &messageId, const QString &text)
@@ -952,10 +964,19 @@ void ClientSession::connectLive()
         });
     connect(m_live, &LiveConnection::sendFailed, this,
         [this](const QString &clientId, const QString &chatId, const QString &detail) {
-            if (m_cache)
-                m_cache->removePending(clientId);
             m_chats->settlePending(chatId);
-            if (MessageModel *model = m_timelines.value(chatId))
+            MessageModel *model = m_timelines.value(chatId);
+            const int row = model ? model->rowOfClientId(clientId) : -1;
+            if (m_cache && row >= 0) {
+                // Kept, marked, across quitting: the user retries or deletes it.
+                const Message refused = model->messageAt(row);
+                m_cache->addPending({ LocalCache::PendingOperation::Kind::Failed, clientId, chatId,
+                    refused.replyTo ? refused.replyTo->id : QString(), refused.text,
+                    refused.mentions });
+            } else if (m_cache) {
+                m_cache->removePending(clientId);
+            }
+            if (model)
                 model->markFailed(clientId, detail);
             Q_EMIT operationFailed(tr("Message not sent: %1").arg(detail));
         });

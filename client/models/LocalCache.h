@@ -40,8 +40,10 @@ public:
         // Read: the user's read cursor, one per chat (a newer one replaces it).
         // React / Unreact: the user's own reaction (`text` is the emoji) added
         // or taken back, one per message and emoji (the last one counts).
+        // Failed: a send the server refused, kept (with its client_id as the
+        // key) so it still shows, marked, for Retry or Delete after a restart.
         // Stored as numbers: new kinds go at the end.
-        enum class Kind { Send, Edit, Delete, Read, React, Unreact };
+        enum class Kind { Send, Edit, Delete, Read, React, Unreact, Failed };
         Kind kind = Kind::Send;
         // The send's client_id; a generated id for edits and deletes; readKey() for reads.
         QString key;

@@ -13,6 +13,7 @@
 #include "client/ui/MainWindow.h"
 #include "client/ui/TimelineView.h"
 #include "shared/ApiPaths.h"
+#include "shared/Limits.h"
 
 #include <QApplication>
 #include <QDir>
@@ -46,6 +47,7 @@ private Q_SLOTS:
     void cacheIsPerAccountBoundedAndGoesWithSignOut();
     void workDoneOfflineIsSentAfterARestart();
     void reactionsMadeOfflineAreSentAfterARestart();
+    void refusedMessageStaysForRetryAcrossARestart();
     void refusedSessionFallsBackToSignIn();
 
 private:
@@ -491,6 +493,57 @@ void TestOffline::reactionsMadeOfflineAreSentAfterARestart()
         MessageModel *model = client.session->messages(chatId);
         QTRY_COMPARE_WITH_TIMEOUT(emojis(model->messageAt(model->rowOfId(pongId))),
             QStringList { party + u" me"_s }, 15000);
+    }
+}
+
+// A message the server refused showed as failed (Retry, Delete) until the
+// app quit, then was gone with its text. Now it comes back marked, is never
+// sent by itself, and goes for good once deleted.
+void TestOffline::refusedMessageStaysForRetryAcrossARestart()
+{
+    const auto ann = m_http->newUser(u"Ann Refused"_s);
+    const auto bob = m_http->newUser(u"Bob Refused"_s);
+    const QString chatId = m_http->personalChat(ann.token, bob.id);
+    const QString tooLong(Limits::messageTextMax + 1, u'x');
+    QString clientId;
+    const auto delivery = [](MessageModel *model, int row) {
+        return model->index(row).data(MessageModel::DeliveryRole).value<MessageModel::Delivery>();
+    };
+    {
+        Client client = signedIn(ann);
+        ClientSession *session = client.session.get();
+        MessageModel *model = session->messages(chatId);
+        QTRY_VERIFY_WITH_TIMEOUT(model->isLoaded(), 15000);
+        session->send(chatId, tooLong);
+        clientId = model->messageAt(model->rowCount() - 1).clientId.value_or(QString());
+        QVERIFY(!clientId.isEmpty());
+        QTRY_COMPARE_WITH_TIMEOUT(
+            delivery(model, model->rowOfClientId(clientId)), MessageModel::Delivery::Failed, 15000);
+    }
+    {
+        Client client = restored();
+        ClientSession *session = client.session.get();
+        QTRY_COMPARE_WITH_TIMEOUT(
+            session->live()->state(), LiveConnection::State::Connected, 15000);
+        QCOMPARE(session->live()->unacknowledgedCount(), 0); // not sent again
+        MessageModel *model = session->messages(chatId);
+        const int row = model->rowOfClientId(clientId);
+        QVERIFY(row >= 0);
+        QCOMPARE(model->messageAt(row).text, tooLong);
+        QCOMPARE(delivery(model, row), MessageModel::Delivery::Failed);
+        // Something sent after it reaches the server, the refused one never.
+        session->send(chatId, u"shorter"_s);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            textsOf(serverHistory(chatId, bob.token)), QStringList { u"shorter"_s }, 15000);
+        session->discardFailed(chatId, clientId);
+        QCOMPARE(model->rowOfClientId(clientId), -1);
+    }
+    {
+        Client client = restored();
+        MessageModel *model = client.session->messages(chatId);
+        QTRY_VERIFY_WITH_TIMEOUT(texts(model).contains(u"shorter"_s), 15000);
+        QCOMPARE(model->rowOfClientId(clientId), -1);
+        QVERIFY(!texts(model).contains(tooLong));
     }
 }
 
