@@ -140,46 +140,6 @@ private:
         for (const QChar c : text)
             QTest::keyClick(QApplication::focusWidget(), c.toLatin1());
     }
-    // Right-clicks `row` of the timeline and returns the menu that opened.
-    static QMenu *openContextMenu(TimelineView *timeline, int row)
-    {
-        const QModelIndex index = timeline->model()->index(row, 0);
-        timeline->scrollTo(index);
-        const QPoint point
-            = timeline->visualRect(index).intersected(timeline->viewport()->rect()).center();
-        QContextMenuEvent event(
-            QContextMenuEvent::Mouse, point, timeline->viewport()->mapToGlobal(point));
-        // A menu that runs its own event loop (exec) would hold the test until
-        // it times out: close it, and the test fails on the missing menu.
-        auto returned = std::make_shared<bool>(false);
-        QTimer::singleShot(2000, timeline, [returned] {
-            if (!*returned && QApplication::activePopupWidget())
-                QApplication::activePopupWidget()->close();
-        });
-        QApplication::sendEvent(timeline->viewport(), &event);
-        *returned = true;
-        return qobject_cast<QMenu *>(QApplication::activePopupWidget());
-    }
-    static QStringList actionTexts(QMenu *menu)
-    {
-        QStringList texts;
-        for (QAction *action : menu->actions()) {
-            if (!action->isSeparator())
-                texts.append(action->text());
-        }
-        return texts;
-    }
-    static void trigger(QMenu *menu, const QString &text)
-    {
-        for (QAction *action : menu->actions()) {
-            if (action->text() == text) {
-                menu->close(); // as a click does: the menu goes, then the action runs
-                action->trigger();
-                return;
-            }
-        }
-        QFAIL(qPrintable(u"no menu action "_s + text));
-    }
     QStringList storedTexts(const QString &chatId, const QString &token)
     {
         QStringList texts;
@@ -198,15 +158,10 @@ private:
 
 void TestDesktop::initTestCase()
 {
-    QStandardPaths::setTestModeEnabled(true); // settings and the session file stay out of $HOME
-    QCoreApplication::setOrganizationName(u"MessengerTests"_s);
-    QCoreApplication::setApplicationName(u"tst_desktop"_s);
-    // A clean start every run: no remembered server, session or layout.
-    QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)).removeRecursively();
-    QSettings().clear();
-    Q_INIT_RESOURCE(client);
-    DesktopApp::installTranslations(qEnvironmentVariable("MESSENGER_SCREENSHOT_LANG", u"en"_s));
+    prepareDesktopTestCase(u"tst_desktop"_s);
     QVERIFY2(m_server.start(), qPrintable(m_server.error()));
+    // A clean start every run: no remembered server, session or layout.
+    resetClientState(m_server);
     m_http = std::make_unique<HttpClient>(m_server);
 }
 
@@ -1048,7 +1003,7 @@ void TestDesktop::failedMessageCanBeRetriedEditedOrDeleted()
     QVERIFY2(offered.contains(tr("Retry")) && offered.contains(tr("Edit"))
             && offered.contains(tr("Delete")),
         qPrintable(offered.join(u", "_s)));
-    trigger(menu, tr("Retry"));
+    QVERIFY(triggerAction(menu, "Retry"));
     QCOMPARE(timeline->rowCount(), 1);
     QCOMPARE(delivery(0), MessageModel::Delivery::Pending);
     QTRY_COMPARE_WITH_TIMEOUT(failed.size(), 2, 10000);
@@ -1060,7 +1015,7 @@ void TestDesktop::failedMessageCanBeRetriedEditedOrDeleted()
     // Delete removes it here only.
     menu = openContextMenu(window->timeline(), 0);
     QVERIFY(menu);
-    trigger(menu, tr("Delete"));
+    QVERIFY(triggerAction(menu, "Delete"));
     QCOMPARE(timeline->rowCount(), 0);
 
     // Edit puts the text back into the composer and removes the failed one.
@@ -1068,7 +1023,7 @@ void TestDesktop::failedMessageCanBeRetriedEditedOrDeleted()
     QTRY_COMPARE_WITH_TIMEOUT(delivery(0), MessageModel::Delivery::Failed, 10000);
     menu = openContextMenu(window->timeline(), 0);
     QVERIFY(menu);
-    trigger(menu, tr("Edit"));
+    QVERIFY(triggerAction(menu, "Edit"));
     QCOMPARE(timeline->rowCount(), 0);
     QPlainTextEdit *input = window->composer()->input();
     QCOMPARE(input->toPlainText(), tooLong);
@@ -1092,6 +1047,7 @@ void TestDesktop::emptyChatAndJumpToTheNewest()
     const auto ned = m_http->newUser(u"Ned Jump"_s);
     const QString chatId = m_http->personalChat(ned.token, mia.id);
     SignedIn signedIn = signIn(m_server, mia);
+    QVERIFY(signedIn.window);
     MainWindow *window = signedIn.window.get();
     window->openChat(chatId);
     TimelineView *timeline = window->findChild<TimelineView *>();
@@ -1130,6 +1086,7 @@ void TestDesktop::everyListedShortcutWorks()
     sendAs(pete, petesChat, u"older"_s);
     sendAs(rita, ritasChat, u"newest"_s); // Rita's chat is first in the list
     SignedIn signedIn = signIn(m_server, olga);
+    QVERIFY(signedIn.window);
     MainWindow *window = signedIn.window.get();
     ChatListModel *chats = signedIn.session->chats();
     QTRY_COMPARE_WITH_TIMEOUT(chats->rowCount(), 2, 10000);
