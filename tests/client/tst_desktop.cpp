@@ -84,13 +84,6 @@ private Q_SLOTS:
     void renamesShowLive();
 
 private:
-    void sendAs(const HttpClient::Account &from, const QString &chatId, const QString &text)
-    {
-        COMPARE_STATUS(m_http->post(u"/api/v1/chats/messages"_s,
-                           { { u"chat_id"_s, chatId }, { u"text"_s, text } }, from.token),
-            200);
-    }
-
     // The chat as `who`'s chat list on the server has it (unread_count, last_read_seq).
     QJsonObject serverSummary(const HttpClient::Account &who, const QString &chatId)
     {
@@ -179,17 +172,10 @@ void TestDesktop::signInChatLiveAndSeeUnreadBadges()
         u"/api/v1/auth/token"_s, { { u"email"_s, annEmail }, { u"password"_s, u"password-1"_s } });
     const QString annId = annLogin.object().value(u"user_id").toString();
     const QString chatId = m_http->personalChat(bob.token, annId);
-    sendAs(bob, chatId, u"Hi Ann! Are we still on for tomorrow?"_s);
-    const QString groupId = m_http
-                                ->post(u"/api/v1/chats/group"_s,
-                                    { { u"name"_s, u"Weekend trip"_s }, { u"type"_s, u"group"_s },
-                                        { u"member_ids"_s, QJsonArray { annId, bob.id } } },
-                                    eve.token)
-                                .object()
-                                .value(u"id")
-                                .toString();
-    sendAs(eve, groupId, u"Who is in for the lake this weekend?"_s);
-    sendAs(bob, groupId, u"Count me in! I can drive, we leave Saturday at nine."_s);
+    m_http->sendText(bob.token, chatId, u"Hi Ann! Are we still on for tomorrow?"_s);
+    const QString groupId = m_http->newGroup(eve, u"Weekend trip"_s, { annId, bob.id });
+    m_http->sendText(eve.token, groupId, u"Who is in for the lake this weekend?"_s);
+    m_http->sendText(bob.token, groupId, u"Count me in! I can drive, we leave Saturday at nine."_s);
 
     DesktopApp app;
     app.start();
@@ -260,7 +246,8 @@ void TestDesktop::signInChatLiveAndSeeUnreadBadges()
         MessageModel::Delivery::Sent, 10000);
 
     // Bob answers: it appears live in the open chat.
-    sendAs(bob, chatId, u"Perfect, I will bring the tickets: https://example.com/tickets"_s);
+    m_http->sendText(
+        bob.token, chatId, u"Perfect, I will bring the tickets: https://example.com/tickets"_s);
     QTRY_COMPARE_WITH_TIMEOUT(timeline->rowCount(), 4, 10000);
     QCOMPARE(timeline->index(3).data(MessageModel::SenderIdRole).toString(), bob.id);
     // The window is active and the message is on screen: it is read at once.
@@ -271,7 +258,7 @@ void TestDesktop::signInChatLiveAndSeeUnreadBadges()
     // The group's badge counts what arrives there, live.
     const int groupRow = chats->rowOf(groupId);
     QCOMPARE(chats->index(groupRow).data(ChatListModel::UnreadCountRole).toLongLong(), 2);
-    sendAs(eve, groupId, u"Great, see you all there"_s);
+    m_http->sendText(eve.token, groupId, u"Great, see you all there"_s);
     QTRY_COMPARE_WITH_TIMEOUT(
         chats->index(chats->rowOf(groupId)).data(ChatListModel::UnreadCountRole).toLongLong(), 3,
         10000);
@@ -309,14 +296,7 @@ void TestDesktop::signInChatLiveAndSeeUnreadBadges()
         204);
     QTRY_COMPARE_WITH_TIMEOUT(chats->summary(groupId)->chat.members.size(), 3, 10000);
     // Added to a group she did not know, Ann finds it in her list.
-    const QString clubId
-        = m_http
-              ->post(u"/api/v1/chats/group"_s,
-                  { { u"name"_s, u"Book club"_s }, { u"member_ids"_s, QJsonArray { eve.id } } },
-                  dan.token)
-              .object()
-              .value(u"id")
-              .toString();
+    const QString clubId = m_http->newGroup(dan, u"Book club"_s, { eve.id });
     COMPARE_STATUS(m_http->post(u"/api/v1/chats/%1/members"_s.arg(clubId),
                        { { u"user_ids"_s, QJsonArray { annId } } }, dan.token),
         200);
@@ -610,7 +590,7 @@ void TestDesktop::openingAChatMarksOnlyWhatIsOnScreen()
                        { { u"message_id"_s, tenth } }, bob.token),
         200);
     for (int i = 11; i <= 130; ++i)
-        sendAs(dave, chatId, number(i));
+        m_http->sendText(dave.token, chatId, number(i));
     QCOMPARE(serverSummary(bob, chatId).value(u"unread_count").toInt(), 120);
 
     ClientSession session(nullptr);
@@ -668,7 +648,7 @@ void TestDesktop::inactiveWindowMarksNothing()
     const auto bob = m_http->newUser(u"Bob Away"_s);
     const QString chatId = m_http->personalChat(carol.token, bob.id);
     for (int i = 1; i <= 5; ++i)
-        sendAs(carol, chatId, u"short %1"_s.arg(i));
+        m_http->sendText(carol.token, chatId, u"short %1"_s.arg(i));
     WsClient carolSocket(m_server.webSocketUrl(u"/ws/user"_s, carol.token));
     QVERIFY(carolSocket.greeted());
 
@@ -807,15 +787,7 @@ void TestDesktop::searchNeverOpensChatsOrMovesFocus()
     const auto dan = m_http->newUser(u"Dan Brook"_s);
     const QString carlChat = m_http->personalChat(ann.token, carl.id);
     const QString tinaChat = m_http->personalChat(ann.token, tina.id);
-    const QString teamChat
-        = m_http
-              ->post(u"/api/v1/chats/group"_s,
-                  { { u"name"_s, u"Team four"_s },
-                      { u"member_ids"_s, QJsonArray { carl.id, tina.id, dan.id } } },
-                  ann.token)
-              .object()
-              .value(u"id")
-              .toString();
+    const QString teamChat = m_http->newGroup(ann, u"Team four"_s, { carl.id, tina.id, dan.id });
     auto [session, window] = signIn(m_server, ann);
     QVERIFY(window && !QTest::currentTestFailed());
     ChatListModel *chats = session->chats();
@@ -1055,7 +1027,7 @@ void TestDesktop::emptyChatAndJumpToTheNewest()
     QVERIFY(!timeline->jumpToBottomButton()->isVisible());
 
     for (int i = 1; i <= 40; ++i)
-        sendAs(ned, chatId, u"Line %1 of a long conversation"_s.arg(i));
+        m_http->sendText(ned.token, chatId, u"Line %1 of a long conversation"_s.arg(i));
     MessageModel *messages = signedIn.session->messages(chatId);
     QTRY_COMPARE_WITH_TIMEOUT(messages->rowCount(), 40, 10000);
     QVERIFY(!timeline->emptyChatLabel()->isVisible());
@@ -1064,8 +1036,8 @@ void TestDesktop::emptyChatAndJumpToTheNewest()
     timeline->verticalScrollBar()->setValue(0);
     QTRY_VERIFY(timeline->jumpToBottomButton()->isVisible());
     QCOMPARE(timeline->jumpToBottomButton()->text(), QString());
-    sendAs(ned, chatId, u"one more"_s);
-    sendAs(ned, chatId, u"and another"_s);
+    m_http->sendText(ned.token, chatId, u"one more"_s);
+    m_http->sendText(ned.token, chatId, u"and another"_s);
     QTRY_COMPARE_WITH_TIMEOUT(messages->rowCount(), 42, 10000);
     QCOMPARE(timeline->jumpToBottomButton()->text(), u"2"_s);
     saveScreenshot(window, u"jump-to-newest"_s);
@@ -1083,8 +1055,8 @@ void TestDesktop::everyListedShortcutWorks()
     const auto rita = m_http->newUser(u"Rita Keys"_s);
     const QString petesChat = m_http->personalChat(pete.token, olga.id);
     const QString ritasChat = m_http->personalChat(rita.token, olga.id);
-    sendAs(pete, petesChat, u"older"_s);
-    sendAs(rita, ritasChat, u"newest"_s); // Rita's chat is first in the list
+    m_http->sendText(pete.token, petesChat, u"older"_s);
+    m_http->sendText(rita.token, ritasChat, u"newest"_s); // Rita's chat is first in the list
     SignedIn signedIn = signIn(m_server, olga);
     QVERIFY(signedIn.window);
     MainWindow *window = signedIn.window.get();
@@ -1173,11 +1145,8 @@ void TestDesktop::renamesShowLive()
     const auto ann = m_http->newUser(u"Ann Rename"_s);
     const auto bob = m_http->newUser(u"Bob Rename"_s);
     const QString personal = m_http->personalChat(ann.token, bob.id);
-    const Reply group = m_http->post(u"/api/v1/chats/group"_s,
-        { { u"name"_s, u"Renames"_s }, { u"member_ids"_s, QJsonArray { bob.id } } }, ann.token);
-    COMPARE_STATUS(group, 200);
-    const QString groupId = group.object().value(u"id"_s).toString();
-    sendAs(bob, groupId, u"from Bob"_s);
+    const QString groupId = m_http->newGroup(ann, u"Renames"_s, { bob.id });
+    m_http->sendText(bob.token, groupId, u"from Bob"_s);
 
     const auto session = signedInSession(m_server, ann);
     QTRY_COMPARE_WITH_TIMEOUT(session->chats()->rowCount(), 2, 10000);

@@ -305,7 +305,7 @@ void TestForwardUi::menuForwardPicksAChatBySearchAndOpensIt()
     const auto cat = m_http->newUser(u"Cat Picker"_s);
     const QString annBen = m_http->personalChat(ann.token, ben.id);
     const QString annCat = m_http->personalChat(ann.token, cat.id);
-    const QString group = m_http->newGroup(ann, u"Picker Book Club"_s, { ben, cat });
+    const QString group = m_http->newGroup(ann, u"Picker Book Club"_s, { ben.id, cat.id });
     const QString messageId = m_http->sendText(ben.token, annBen, u"Chapter three is wild"_s);
     SignedIn client = signInWithChatOpen(m_server, ann, annBen, messageId);
     QVERIFY(client.window);

@@ -148,7 +148,7 @@ void TestMentionsUi::completionInsertsTheNameAndTheSendCarriesTheMention()
     const auto ann = m_http->newUser(u"Ann Lee"_s);
     const auto bob = m_http->newUser(u"Bob Stone"_s);
     const auto cat = m_http->newUser(u"Cat Ward"_s);
-    const QString group = m_http->newGroup(ann, u"Lunch crew"_s, { bob, cat });
+    const QString group = m_http->newGroup(ann, u"Lunch crew"_s, { bob.id, cat.id });
     m_http->sendText(bob.token, group, u"Anyone hungry?"_s);
     SignedIn client = openGroup(ann, group);
     QVERIFY(client.window);
@@ -227,7 +227,7 @@ void TestMentionsUi::deletedMentionIsNotSentAndEscClosesOnlyThePopup()
     const auto ann = m_http->newUser(u"Ann Lee"_s);
     const auto bob = m_http->newUser(u"Bob Stone"_s);
     const auto cat = m_http->newUser(u"Cat Ward"_s);
-    const QString group = m_http->newGroup(ann, u"Weekend"_s, { bob, cat });
+    const QString group = m_http->newGroup(ann, u"Weekend"_s, { bob.id, cat.id });
     const QString question = m_http->sendText(bob.token, group, u"Who is driving?"_s);
     SignedIn client = openGroup(ann, group);
     QVERIFY(client.window);
@@ -278,8 +278,8 @@ void TestMentionsUi::receivedMentionIsHighlightedAndBadgedUntilRead()
     const auto ann = m_http->newUser(u"Ann Lee"_s);
     const auto bob = m_http->newUser(u"Bob Stone"_s);
     const auto cat = m_http->newUser(u"Cat Ward"_s);
-    const QString trip = m_http->newGroup(bob, u"Trip planning"_s, { ann, cat });
-    const QString books = m_http->newGroup(cat, u"Book club"_s, { ann, bob });
+    const QString trip = m_http->newGroup(bob, u"Trip planning"_s, { ann.id, cat.id });
+    const QString books = m_http->newGroup(cat, u"Book club"_s, { ann.id, bob.id });
     m_http->sendText(bob.token, trip, u"Tickets are booked"_s);
     m_http->sendText(cat.token, books, u"Chapter 3 for Friday"_s);
     SignedIn client = openGroup(ann, books);
@@ -340,7 +340,7 @@ void TestMentionsUi::mentionButtonGoesToTheUnreadMention()
 {
     const auto ann = m_http->newUser(u"Ann Lee"_s);
     const auto bob = m_http->newUser(u"Bob Stone"_s);
-    const QString group = m_http->newGroup(bob, u"Long thread"_s, { ann });
+    const QString group = m_http->newGroup(bob, u"Long thread"_s, { ann.id });
     for (int i = 1; i <= 30; ++i)
         m_http->sendText(bob.token, group, u"before %1"_s.arg(i));
     const QString mention = m_http->sendText(bob.token, group, u"@Ann Lee this one is for you"_s,
@@ -368,7 +368,7 @@ void TestMentionsUi::mentionNotifiesInAMutedChatAPlainMessageDoesNot()
 {
     const auto ann = m_http->newUser(u"Ann Lee"_s);
     const auto bob = m_http->newUser(u"Bob Stone"_s);
-    const QString group = m_http->newGroup(bob, u"Noisy group"_s, { ann });
+    const QString group = m_http->newGroup(bob, u"Noisy group"_s, { ann.id });
     COMPARE_STATUS(
         m_http->request("PATCH", ApiPaths::chatSettings(group),
             QJsonDocument(QJsonObject { { u"muted_until"_s, qint64(Limits::chatMutedForever) } })
@@ -401,7 +401,7 @@ void TestMentionsUi::offlineSendKeepsItsMentionsAcrossARestart()
 {
     const auto ann = m_http->newUser(u"Ann Lee"_s);
     const auto bob = m_http->newUser(u"Bob Stone"_s);
-    const QString group = m_http->newGroup(ann, u"Offline group"_s, { bob });
+    const QString group = m_http->newGroup(ann, u"Offline group"_s, { bob.id });
     QString clientId;
     {
         SignedIn client = persistedClient();

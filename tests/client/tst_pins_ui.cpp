@@ -197,7 +197,7 @@ void TestPinsUi::groupMembersSeeThePinButCannotPinOrUnpin()
 {
     const auto ann = m_http->newUser(u"Ann Member"_s);
     const auto ben = m_http->newUser(u"Ben Owner"_s);
-    const QString group = m_http->newGroup(ben, u"Pins club"_s, { ann });
+    const QString group = m_http->newGroup(ben, u"Pins club"_s, { ann.id });
     const QString first = m_http->sendText(ben.token, group, u"Rules: be kind"_s);
     const QString second = m_http->sendText(ann.token, group, u"Agreed"_s);
     COMPARE_STATUS(pinAs(ben, group, first), 200);

@@ -217,7 +217,7 @@ void TestReactionsUi::chipsAreDrawnUnderTheTextWrapAndGrowTheRow()
     const auto ann = m_http->newUser(u"Ann Chips"_s);
     const auto ben = m_http->newUser(u"Ben Chips"_s);
     const auto cat = m_http->newUser(u"Cat Chips"_s);
-    const QString groupId = m_http->newGroup(ann, u"Reaction chips"_s, { ben, cat });
+    const QString groupId = m_http->newGroup(ann, u"Reaction chips"_s, { ben.id, cat.id });
     const QString messageId = m_http->sendText(ben.token, groupId, u"Who wants the last slice?"_s);
     SignedIn client = signInWithChatOpen(m_server, ann, groupId, messageId);
     QVERIFY(client.window);
@@ -427,7 +427,7 @@ void TestReactionsUi::hoveringAChipNamesWhoReacted()
     const QString chatId = m_http->personalChat(ann.token, ben.id);
     const QString messageId = m_http->sendText(ben.token, chatId, u"Got the tickets"_s);
     COMPARE_STATUS(react(ben, messageId, u"🔥"_s), 200);
-    const QString groupId = m_http->newGroup(ann, u"Hover group"_s, { ben, cat, dan });
+    const QString groupId = m_http->newGroup(ann, u"Hover group"_s, { ben.id, cat.id, dan.id });
     const QString groupMessageId = m_http->sendText(cat.token, groupId, u"Meeting moved to 3"_s);
     COMPARE_STATUS(react(ben, groupMessageId, u"👍"_s), 200);
     COMPARE_STATUS(react(cat, groupMessageId, u"👍"_s), 200);

@@ -106,7 +106,7 @@ void TestSearchUi::chatListSearchShowsMessagesAndOpensOneAtTheMessage()
     const auto ben = m_http->newUser(u"Ben Seeker"_s);
     const auto cleo = m_http->newUser(u"Cleo Seeker"_s);
     const QString benChat = m_http->personalChat(ann.token, ben.id);
-    const QString group = m_http->newGroup(ann, u"Zoo trip"_s, { ben, cleo });
+    const QString group = m_http->newGroup(ann, u"Zoo trip"_s, { ben.id, cleo.id });
     const QString oldHit
         = m_http->sendText(ben.token, benChat, u"Remember the zebra at the old zoo?"_s);
     for (int i = 1; i <= 120; ++i)

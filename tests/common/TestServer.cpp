@@ -279,13 +279,11 @@ QString HttpClient::sendText(
 }
 
 QString HttpClient::newGroup(
-    const Account &owner, const QString &name, const QList<Account> &members)
+    const Account &owner, const QString &name, const QStringList &memberIds)
 {
-    QJsonArray memberIds;
-    for (const Account &member : members)
-        memberIds.append(member.id);
     const Reply reply = post(u"/api/v1/chats/group"_s,
-        { { u"name"_s, name }, { u"type"_s, u"group"_s }, { u"member_ids"_s, memberIds } },
+        { { u"name"_s, name }, { u"type"_s, u"group"_s },
+            { u"member_ids"_s, QJsonArray::fromStringList(memberIds) } },
         owner.token);
     [&] { COMPARE_STATUS(reply, 200); }();
     return reply.object().value(u"id").toString();

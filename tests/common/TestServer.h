@@ -122,9 +122,9 @@ public:
         const QJsonObject &fields = {});
     QString sendText(const QString &token, const QString &chatId, const QString &text,
         const QJsonObject &fields = {});
-    // A group of `owner` and `members`; its id, and the test fails unless the
-    // server made it.
-    QString newGroup(const Account &owner, const QString &name, const QList<Account> &members);
+    // A group of `owner` and the users `memberIds`; its id, and the test fails
+    // unless the server made it.
+    QString newGroup(const Account &owner, const QString &name, const QStringList &memberIds);
     // The `data` of the token's user's events of one type, oldest first, from /updates.
     QList<QJsonObject> updatesOfType(const QString &token, const QString &type);
 
