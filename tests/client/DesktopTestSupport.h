@@ -27,15 +27,17 @@
 
 // Once per test case, what main() sets up before the window: test-mode paths
 // (settings, cache and session stay out of $HOME), the app's names, the icons
-// and the translations of MESSENGER_SCREENSHOT_LANG (the screenshots' language).
-inline void prepareDesktopTestCase(const QString &applicationName)
+// and the translations of `language` (by default the screenshots' language,
+// MESSENGER_SCREENSHOT_LANG, else English).
+inline void prepareDesktopTestCase(const QString &applicationName,
+    const QString &language
+    = qEnvironmentVariable("MESSENGER_SCREENSHOT_LANG", QStringLiteral("en")))
 {
     QStandardPaths::setTestModeEnabled(true);
     QCoreApplication::setOrganizationName(QStringLiteral("MessengerTests"));
     QCoreApplication::setApplicationName(applicationName);
     Q_INIT_RESOURCE(client);
-    Messenger::Client::DesktopApp::installTranslations(
-        qEnvironmentVariable("MESSENGER_SCREENSHOT_LANG", QStringLiteral("en")));
+    Messenger::Client::DesktopApp::installTranslations(language);
 }
 
 // Each test starts as a first run: no cache, session or settings, and the
