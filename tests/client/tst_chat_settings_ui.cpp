@@ -52,13 +52,6 @@ private Q_SLOTS:
     void settingsSurviveTheLocalCache();
 
 private:
-    QString sendAs(const HttpClient::Account &from, const QString &chatId, const QString &text)
-    {
-        const Reply reply = m_http->post(ApiPaths::chatsMessages.toString(),
-            { { u"chat_id"_s, chatId }, { u"text"_s, text } }, from.token);
-        [&] { COMPARE_STATUS(reply, 200); }();
-        return reply.object().value(u"id"_s).toString();
-    }
     QJsonObject serverSettings(const HttpClient::Account &who, const QString &chatId)
     {
         return m_http->get(ApiPaths::chat(chatId), who.token)
@@ -72,29 +65,6 @@ private:
         COMPARE_STATUS(m_http->request("PATCH", ApiPaths::chatSettings(chatId),
                            QJsonDocument(body).toJson(), who.token),
             200);
-    }
-    // The menu's action with `text` (in a submenu too), triggered.
-    static bool trigger(QMenu *menu, const QString &text)
-    {
-        for (QAction *action : menu->actions()) {
-            if (action->text() == text) {
-                action->trigger();
-                return true;
-            }
-            if (action->menu() && trigger(action->menu(), text))
-                return true;
-        }
-        return false;
-    }
-    static QStringList actionTexts(QMenu *menu)
-    {
-        QStringList texts;
-        for (QAction *action : menu->actions()) {
-            texts.append(action->text());
-            if (action->menu())
-                texts.append(actionTexts(action->menu()));
-        }
-        return texts;
     }
     // The chats the list shows, top to bottom.
     static QStringList shownChats(MainWindow *window)
@@ -112,21 +82,14 @@ private:
 
 void TestChatSettingsUi::initTestCase()
 {
-    QStandardPaths::setTestModeEnabled(true);
-    QCoreApplication::setOrganizationName(u"MessengerTests"_s);
-    QCoreApplication::setApplicationName(u"tst_chat_settings_ui"_s);
-    Q_INIT_RESOURCE(client);
-    DesktopApp::installTranslations(qEnvironmentVariable("MESSENGER_SCREENSHOT_LANG", u"en"_s));
+    prepareDesktopTestCase(u"tst_chat_settings_ui"_s);
     QVERIFY2(m_server.start(), qPrintable(m_server.error()));
     m_http = std::make_unique<HttpClient>(m_server);
 }
 
 void TestChatSettingsUi::init()
 {
-    QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)).removeRecursively();
-    QDir(QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation))
-        .removeRecursively();
-    QSettings().clear();
+    resetClientState(m_server);
 }
 
 // Each menu entry changes the server's settings; Ann's other device follows
@@ -136,7 +99,7 @@ void TestChatSettingsUi::contextMenuChangesReachTheServerAndTheOtherDevice()
     const auto ann = m_http->newUser(u"Ann"_s);
     const auto bob = m_http->newUser(u"Bob"_s);
     const QString chatId = m_http->personalChat(ann.token, bob.id);
-    sendAs(bob, chatId, u"Hello"_s);
+    m_http->sendText(bob.token, chatId, u"Hello"_s);
     SignedIn desk = signIn(m_server, ann);
     QVERIFY(desk.window);
     const auto phone = connectedSession(m_server, ann);
@@ -148,8 +111,8 @@ void TestChatSettingsUi::contextMenuChangesReachTheServerAndTheOtherDevice()
     };
 
     std::unique_ptr<QMenu> menu(desk.window->chatContextMenu(chatId));
-    QVERIFY(actionTexts(menu.get()).contains(u"For 8 hours"_s));
-    QVERIFY(trigger(menu.get(), u"For 1 hour"_s));
+    QVERIFY(findAction(menu.get(), "For 8 hours", mainWindowContext));
+    QVERIFY(triggerAction(menu.get(), "For 1 hour", mainWindowContext));
     QTRY_VERIFY_WITH_TIMEOUT(!serverSettings(ann, chatId).value(u"muted_until").isNull(), 10000);
     const qint64 until = serverSettings(ann, chatId).value(u"muted_until").toInteger();
     const qint64 now = QDateTime::currentSecsSinceEpoch();
@@ -157,29 +120,29 @@ void TestChatSettingsUi::contextMenuChangesReachTheServerAndTheOtherDevice()
     QTRY_VERIFY_WITH_TIMEOUT(phoneRole(ChatListModel::MutedRole), 10000);
 
     menu.reset(desk.window->chatContextMenu(chatId));
-    QVERIFY(!actionTexts(menu.get()).contains(u"For 1 hour"_s));
-    QVERIFY(trigger(menu.get(), u"Pin to top"_s));
+    QVERIFY(!findAction(menu.get(), "For 1 hour", mainWindowContext));
+    QVERIFY(triggerAction(menu.get(), "Pin to top", mainWindowContext));
     QTRY_VERIFY_WITH_TIMEOUT(phoneRole(ChatListModel::PinnedRole), 10000);
     QCOMPARE(serverSettings(ann, chatId).value(u"pinned_position").toInteger(), 1);
 
     menu.reset(desk.window->chatContextMenu(chatId));
-    QVERIFY(trigger(menu.get(), u"Unmute"_s));
+    QVERIFY(triggerAction(menu.get(), "Unmute", mainWindowContext));
     QTRY_VERIFY_WITH_TIMEOUT(!phoneRole(ChatListModel::MutedRole), 10000);
     QVERIFY(serverSettings(ann, chatId).value(u"muted_until").isNull());
     menu.reset(desk.window->chatContextMenu(chatId));
-    QVERIFY(trigger(menu.get(), u"Forever"_s));
+    QVERIFY(triggerAction(menu.get(), "Forever", mainWindowContext));
     QTRY_COMPARE_WITH_TIMEOUT(serverSettings(ann, chatId).value(u"muted_until").toInteger(),
         Limits::chatMutedForever, 10000);
 
     menu.reset(desk.window->chatContextMenu(chatId));
-    QVERIFY(trigger(menu.get(), u"Unpin"_s));
+    QVERIFY(triggerAction(menu.get(), "Unpin", mainWindowContext));
     QTRY_VERIFY_WITH_TIMEOUT(!phoneRole(ChatListModel::PinnedRole), 10000);
     menu.reset(desk.window->chatContextMenu(chatId));
-    QVERIFY(trigger(menu.get(), u"Archive"_s));
+    QVERIFY(triggerAction(menu.get(), "Archive", mainWindowContext));
     QTRY_VERIFY_WITH_TIMEOUT(phoneRole(ChatListModel::ArchivedRole), 10000);
     QCOMPARE(serverSettings(ann, chatId).value(u"archived"), true);
     menu.reset(desk.window->chatContextMenu(chatId));
-    QVERIFY(trigger(menu.get(), u"Unarchive"_s));
+    QVERIFY(triggerAction(menu.get(), "Unarchive", mainWindowContext));
     QTRY_VERIFY_WITH_TIMEOUT(!phoneRole(ChatListModel::ArchivedRole), 10000);
     QCOMPARE(serverSettings(ann, chatId).value(u"archived"), false);
     // Bob's settings of the chat never changed.
@@ -197,7 +160,7 @@ void TestChatSettingsUi::pinnedChatsComeFirstInTheirOrder()
     for (const QString &name : { u"Old"_s, u"Middle"_s, u"New"_s }) {
         friends.append(m_http->newUser(name));
         chats.append(m_http->personalChat(ann.token, friends.last().id));
-        sendAs(friends.last(), chats.last(), u"Hi from "_s + name);
+        m_http->sendText((friends.last()).token, chats.last(), u"Hi from "_s + name);
     }
     SignedIn desk = signIn(m_server, ann);
     QVERIFY(desk.window);
@@ -208,7 +171,7 @@ void TestChatSettingsUi::pinnedChatsComeFirstInTheirOrder()
     QTRY_COMPARE_WITH_TIMEOUT(
         shownChats(desk.window.get()), (QStringList { chats[0], chats[1], chats[2] }), 10000);
     // A new message moves the unpinned chat, not above the pinned ones.
-    sendAs(friends[2], chats[2], u"Still here"_s);
+    m_http->sendText(friends[2].token, chats[2], u"Still here"_s);
     QTRY_COMPARE_WITH_TIMEOUT(
         desk.session->chats()->summary(chats[2])->lastMessage->text, u"Still here"_s, 10000);
     QCOMPARE(shownChats(desk.window.get()), (QStringList { chats[0], chats[1], chats[2] }));
@@ -227,20 +190,20 @@ void TestChatSettingsUi::pinnedChatsComeFirstInTheirOrder()
     // Reordered here, from the menu: Move Up / Move Down only where there is
     // room, the server's order and the list follow.
     std::unique_ptr<QMenu> menu(desk.window->chatContextMenu(chats[1]));
-    QVERIFY(!actionTexts(menu.get()).contains(u"Move Up"_s));
-    QVERIFY(trigger(menu.get(), u"Move Down"_s));
+    QVERIFY(!findAction(menu.get(), "Move Up", mainWindowContext));
+    QVERIFY(triggerAction(menu.get(), "Move Down", mainWindowContext));
     QTRY_COMPARE_WITH_TIMEOUT(
         shownChats(desk.window.get()), (QStringList { chats[0], chats[1], chats[2] }), 10000);
     QCOMPARE(serverSettings(ann, chats[0]).value(u"pinned_position").toInteger(), 1);
     QCOMPARE(serverSettings(ann, chats[1]).value(u"pinned_position").toInteger(), 2);
     menu.reset(desk.window->chatContextMenu(chats[1]));
-    QVERIFY(!actionTexts(menu.get()).contains(u"Move Down"_s));
-    QVERIFY(trigger(menu.get(), u"Move Up"_s));
+    QVERIFY(!findAction(menu.get(), "Move Down", mainWindowContext));
+    QVERIFY(triggerAction(menu.get(), "Move Up", mainWindowContext));
     QTRY_COMPARE_WITH_TIMEOUT(
         shownChats(desk.window.get()), (QStringList { chats[1], chats[0], chats[2] }), 10000);
     menu.reset(desk.window->chatContextMenu(chats[2]));
-    QVERIFY(!actionTexts(menu.get()).contains(u"Move Up"_s));
-    QVERIFY(!actionTexts(menu.get()).contains(u"Move Down"_s));
+    QVERIFY(!findAction(menu.get(), "Move Up", mainWindowContext));
+    QVERIFY(!findAction(menu.get(), "Move Down", mainWindowContext));
 }
 
 // Archived chats leave the main list for the archive; the "Archive" row
@@ -252,7 +215,7 @@ void TestChatSettingsUi::archiveRowOpensTheArchiveAndEscGoesBack()
     const auto cat = m_http->newUser(u"Cat"_s);
     const QString kept = m_http->personalChat(ann.token, bob.id);
     const QString archived = m_http->personalChat(ann.token, cat.id);
-    sendAs(cat, archived, u"Old news"_s);
+    m_http->sendText(cat.token, archived, u"Old news"_s);
     // Muted too, so that a message keeps it in the archive.
     patchSettings(ann, archived,
         { { u"archived"_s, true }, { u"muted_until"_s, qint64(Limits::chatMutedForever) } });
@@ -306,10 +269,10 @@ void TestChatSettingsUi::archivedChatReturnsWithANewMessage()
     QVERIFY(desk.window);
     QTRY_VERIFY_WITH_TIMEOUT(desk.session->chats()->summary(chatId).has_value(), 10000);
     std::unique_ptr<QMenu> menu(desk.window->chatContextMenu(chatId));
-    QVERIFY(trigger(menu.get(), u"Archive"_s));
+    QVERIFY(triggerAction(menu.get(), "Archive", mainWindowContext));
     QTRY_VERIFY_WITH_TIMEOUT(shownChats(desk.window.get()).isEmpty(), 10000);
     QTRY_VERIFY(desk.window->archiveRow()->isVisible());
-    sendAs(bob, chatId, u"Are you there?"_s);
+    m_http->sendText(bob.token, chatId, u"Are you there?"_s);
     QTRY_COMPARE_WITH_TIMEOUT(shownChats(desk.window.get()), QStringList { chatId }, 10000);
     QVERIFY(!desk.window->archiveRow()->isVisible());
     QCOMPARE(serverSettings(ann, chatId).value(u"archived"), false);
@@ -331,8 +294,8 @@ void TestChatSettingsUi::mutedChatShowsABellAGreyBadgeAndDoesNotNotify()
     QSignalSpy notified(window.tray(), &TrayController::notified);
     QTRY_COMPARE_WITH_TIMEOUT(shownChats(&window).size(), 2, 10000);
 
-    sendAs(bob, muted, u"Quiet one"_s);
-    sendAs(cat, loud, u"Loud one"_s);
+    m_http->sendText(bob.token, muted, u"Quiet one"_s);
+    m_http->sendText(cat.token, loud, u"Loud one"_s);
     // Cat's message came after Bob's: once it is notified, Bob's was not.
     QTRY_COMPARE_WITH_TIMEOUT(notified.size(), 1, 10000);
     QCOMPARE(notified.first().at(0).toString(), loud);
@@ -372,22 +335,22 @@ void TestChatSettingsUi::markAsUnreadAndOpeningClearsIt()
     const auto ann = m_http->newUser(u"Ann"_s);
     const auto bob = m_http->newUser(u"Bob"_s);
     const QString chatId = m_http->personalChat(ann.token, bob.id);
-    sendAs(bob, chatId, u"Read this later"_s);
+    m_http->sendText(bob.token, chatId, u"Read this later"_s);
     SignedIn desk = signIn(m_server, ann);
     QVERIFY(desk.window);
     ChatListModel *chats = desk.session->chats();
     QTRY_VERIFY_WITH_TIMEOUT(chats->summary(chatId).has_value(), 10000);
     std::unique_ptr<QMenu> menu(desk.window->chatContextMenu(chatId));
     // Unread messages: the menu offers to read them.
-    QVERIFY(trigger(menu.get(), u"Mark as read"_s));
+    QVERIFY(triggerAction(menu.get(), "Mark as read", mainWindowContext));
     QTRY_COMPARE_WITH_TIMEOUT(chats->summary(chatId)->unreadCount, 0, 10000);
     menu.reset(desk.window->chatContextMenu(chatId));
-    QVERIFY(trigger(menu.get(), u"Mark as unread"_s));
+    QVERIFY(triggerAction(menu.get(), "Mark as unread", mainWindowContext));
     QTRY_VERIFY_WITH_TIMEOUT(
         chats->index(chats->rowOf(chatId)).data(ChatListModel::MarkedUnreadRole).toBool(), 10000);
     QCOMPARE(serverSettings(ann, chatId).value(u"marked_unread"), true);
     menu.reset(desk.window->chatContextMenu(chatId));
-    QVERIFY(actionTexts(menu.get()).contains(u"Mark as read"_s));
+    QVERIFY(findAction(menu.get(), "Mark as read", mainWindowContext));
 
     desk.window->openChat(chatId);
     QTRY_VERIFY_WITH_TIMEOUT(
@@ -420,7 +383,7 @@ void TestChatSettingsUi::settingsSurviveTheLocalCache()
     for (const QString &name : { u"Design team"_s, u"Bob"_s, u"Old project"_s, u"Cat"_s }) {
         const auto other = m_http->newUser(name);
         chats.append(m_http->personalChat(ann.token, other.id));
-        sendAs(other, chats.last(), u"News from "_s + name);
+        m_http->sendText(other.token, chats.last(), u"News from "_s + name);
     }
     patchSettings(ann, chats[0], { { u"pinned"_s, true } });
     patchSettings(ann, chats[1], { { u"muted_until"_s, qint64(Limits::chatMutedForever) } });

@@ -84,13 +84,6 @@ private Q_SLOTS:
     void renamesShowLive();
 
 private:
-    void sendAs(const HttpClient::Account &from, const QString &chatId, const QString &text)
-    {
-        COMPARE_STATUS(m_http->post(u"/api/v1/chats/messages"_s,
-                           { { u"chat_id"_s, chatId }, { u"text"_s, text } }, from.token),
-            200);
-    }
-
     // The chat as `who`'s chat list on the server has it (unread_count, last_read_seq).
     QJsonObject serverSummary(const HttpClient::Account &who, const QString &chatId)
     {
@@ -140,46 +133,6 @@ private:
         for (const QChar c : text)
             QTest::keyClick(QApplication::focusWidget(), c.toLatin1());
     }
-    // Right-clicks `row` of the timeline and returns the menu that opened.
-    static QMenu *openContextMenu(TimelineView *timeline, int row)
-    {
-        const QModelIndex index = timeline->model()->index(row, 0);
-        timeline->scrollTo(index);
-        const QPoint point
-            = timeline->visualRect(index).intersected(timeline->viewport()->rect()).center();
-        QContextMenuEvent event(
-            QContextMenuEvent::Mouse, point, timeline->viewport()->mapToGlobal(point));
-        // A menu that runs its own event loop (exec) would hold the test until
-        // it times out: close it, and the test fails on the missing menu.
-        auto returned = std::make_shared<bool>(false);
-        QTimer::singleShot(2000, timeline, [returned] {
-            if (!*returned && QApplication::activePopupWidget())
-                QApplication::activePopupWidget()->close();
-        });
-        QApplication::sendEvent(timeline->viewport(), &event);
-        *returned = true;
-        return qobject_cast<QMenu *>(QApplication::activePopupWidget());
-    }
-    static QStringList actionTexts(QMenu *menu)
-    {
-        QStringList texts;
-        for (QAction *action : menu->actions()) {
-            if (!action->isSeparator())
-                texts.append(action->text());
-        }
-        return texts;
-    }
-    static void trigger(QMenu *menu, const QString &text)
-    {
-        for (QAction *action : menu->actions()) {
-            if (action->text() == text) {
-                menu->close(); // as a click does: the menu goes, then the action runs
-                action->trigger();
-                return;
-            }
-        }
-        QFAIL(qPrintable(u"no menu action "_s + text));
-    }
     QStringList storedTexts(const QString &chatId, const QString &token)
     {
         QStringList texts;
@@ -198,15 +151,10 @@ private:
 
 void TestDesktop::initTestCase()
 {
-    QStandardPaths::setTestModeEnabled(true); // settings and the session file stay out of $HOME
-    QCoreApplication::setOrganizationName(u"MessengerTests"_s);
-    QCoreApplication::setApplicationName(u"tst_desktop"_s);
-    // A clean start every run: no remembered server, session or layout.
-    QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)).removeRecursively();
-    QSettings().clear();
-    Q_INIT_RESOURCE(client);
-    DesktopApp::installTranslations(qEnvironmentVariable("MESSENGER_SCREENSHOT_LANG", u"en"_s));
+    prepareDesktopTestCase(u"tst_desktop"_s);
     QVERIFY2(m_server.start(), qPrintable(m_server.error()));
+    // A clean start every run: no remembered server, session or layout.
+    resetClientState(m_server);
     m_http = std::make_unique<HttpClient>(m_server);
 }
 
@@ -224,17 +172,10 @@ void TestDesktop::signInChatLiveAndSeeUnreadBadges()
         u"/api/v1/auth/token"_s, { { u"email"_s, annEmail }, { u"password"_s, u"password-1"_s } });
     const QString annId = annLogin.object().value(u"user_id").toString();
     const QString chatId = m_http->personalChat(bob.token, annId);
-    sendAs(bob, chatId, u"Hi Ann! Are we still on for tomorrow?"_s);
-    const QString groupId = m_http
-                                ->post(u"/api/v1/chats/group"_s,
-                                    { { u"name"_s, u"Weekend trip"_s }, { u"type"_s, u"group"_s },
-                                        { u"member_ids"_s, QJsonArray { annId, bob.id } } },
-                                    eve.token)
-                                .object()
-                                .value(u"id")
-                                .toString();
-    sendAs(eve, groupId, u"Who is in for the lake this weekend?"_s);
-    sendAs(bob, groupId, u"Count me in! I can drive, we leave Saturday at nine."_s);
+    m_http->sendText(bob.token, chatId, u"Hi Ann! Are we still on for tomorrow?"_s);
+    const QString groupId = m_http->newGroup(eve, u"Weekend trip"_s, { annId, bob.id });
+    m_http->sendText(eve.token, groupId, u"Who is in for the lake this weekend?"_s);
+    m_http->sendText(bob.token, groupId, u"Count me in! I can drive, we leave Saturday at nine."_s);
 
     DesktopApp app;
     app.start();
@@ -305,7 +246,8 @@ void TestDesktop::signInChatLiveAndSeeUnreadBadges()
         MessageModel::Delivery::Sent, 10000);
 
     // Bob answers: it appears live in the open chat.
-    sendAs(bob, chatId, u"Perfect, I will bring the tickets: https://example.com/tickets"_s);
+    m_http->sendText(
+        bob.token, chatId, u"Perfect, I will bring the tickets: https://example.com/tickets"_s);
     QTRY_COMPARE_WITH_TIMEOUT(timeline->rowCount(), 4, 10000);
     QCOMPARE(timeline->index(3).data(MessageModel::SenderIdRole).toString(), bob.id);
     // The window is active and the message is on screen: it is read at once.
@@ -316,7 +258,7 @@ void TestDesktop::signInChatLiveAndSeeUnreadBadges()
     // The group's badge counts what arrives there, live.
     const int groupRow = chats->rowOf(groupId);
     QCOMPARE(chats->index(groupRow).data(ChatListModel::UnreadCountRole).toLongLong(), 2);
-    sendAs(eve, groupId, u"Great, see you all there"_s);
+    m_http->sendText(eve.token, groupId, u"Great, see you all there"_s);
     QTRY_COMPARE_WITH_TIMEOUT(
         chats->index(chats->rowOf(groupId)).data(ChatListModel::UnreadCountRole).toLongLong(), 3,
         10000);
@@ -354,14 +296,7 @@ void TestDesktop::signInChatLiveAndSeeUnreadBadges()
         204);
     QTRY_COMPARE_WITH_TIMEOUT(chats->summary(groupId)->chat.members.size(), 3, 10000);
     // Added to a group she did not know, Ann finds it in her list.
-    const QString clubId
-        = m_http
-              ->post(u"/api/v1/chats/group"_s,
-                  { { u"name"_s, u"Book club"_s }, { u"member_ids"_s, QJsonArray { eve.id } } },
-                  dan.token)
-              .object()
-              .value(u"id")
-              .toString();
+    const QString clubId = m_http->newGroup(dan, u"Book club"_s, { eve.id });
     COMPARE_STATUS(m_http->post(u"/api/v1/chats/%1/members"_s.arg(clubId),
                        { { u"user_ids"_s, QJsonArray { annId } } }, dan.token),
         200);
@@ -655,7 +590,7 @@ void TestDesktop::openingAChatMarksOnlyWhatIsOnScreen()
                        { { u"message_id"_s, tenth } }, bob.token),
         200);
     for (int i = 11; i <= 130; ++i)
-        sendAs(dave, chatId, number(i));
+        m_http->sendText(dave.token, chatId, number(i));
     QCOMPARE(serverSummary(bob, chatId).value(u"unread_count").toInt(), 120);
 
     ClientSession session(nullptr);
@@ -713,7 +648,7 @@ void TestDesktop::inactiveWindowMarksNothing()
     const auto bob = m_http->newUser(u"Bob Away"_s);
     const QString chatId = m_http->personalChat(carol.token, bob.id);
     for (int i = 1; i <= 5; ++i)
-        sendAs(carol, chatId, u"short %1"_s.arg(i));
+        m_http->sendText(carol.token, chatId, u"short %1"_s.arg(i));
     WsClient carolSocket(m_server.webSocketUrl(u"/ws/user"_s, carol.token));
     QVERIFY(carolSocket.greeted());
 
@@ -852,15 +787,7 @@ void TestDesktop::searchNeverOpensChatsOrMovesFocus()
     const auto dan = m_http->newUser(u"Dan Brook"_s);
     const QString carlChat = m_http->personalChat(ann.token, carl.id);
     const QString tinaChat = m_http->personalChat(ann.token, tina.id);
-    const QString teamChat
-        = m_http
-              ->post(u"/api/v1/chats/group"_s,
-                  { { u"name"_s, u"Team four"_s },
-                      { u"member_ids"_s, QJsonArray { carl.id, tina.id, dan.id } } },
-                  ann.token)
-              .object()
-              .value(u"id")
-              .toString();
+    const QString teamChat = m_http->newGroup(ann, u"Team four"_s, { carl.id, tina.id, dan.id });
     auto [session, window] = signIn(m_server, ann);
     QVERIFY(window && !QTest::currentTestFailed());
     ChatListModel *chats = session->chats();
@@ -1048,7 +975,7 @@ void TestDesktop::failedMessageCanBeRetriedEditedOrDeleted()
     QVERIFY2(offered.contains(tr("Retry")) && offered.contains(tr("Edit"))
             && offered.contains(tr("Delete")),
         qPrintable(offered.join(u", "_s)));
-    trigger(menu, tr("Retry"));
+    QVERIFY(triggerAction(menu, "Retry"));
     QCOMPARE(timeline->rowCount(), 1);
     QCOMPARE(delivery(0), MessageModel::Delivery::Pending);
     QTRY_COMPARE_WITH_TIMEOUT(failed.size(), 2, 10000);
@@ -1060,7 +987,7 @@ void TestDesktop::failedMessageCanBeRetriedEditedOrDeleted()
     // Delete removes it here only.
     menu = openContextMenu(window->timeline(), 0);
     QVERIFY(menu);
-    trigger(menu, tr("Delete"));
+    QVERIFY(triggerAction(menu, "Delete"));
     QCOMPARE(timeline->rowCount(), 0);
 
     // Edit puts the text back into the composer and removes the failed one.
@@ -1068,7 +995,7 @@ void TestDesktop::failedMessageCanBeRetriedEditedOrDeleted()
     QTRY_COMPARE_WITH_TIMEOUT(delivery(0), MessageModel::Delivery::Failed, 10000);
     menu = openContextMenu(window->timeline(), 0);
     QVERIFY(menu);
-    trigger(menu, tr("Edit"));
+    QVERIFY(triggerAction(menu, "Edit"));
     QCOMPARE(timeline->rowCount(), 0);
     QPlainTextEdit *input = window->composer()->input();
     QCOMPARE(input->toPlainText(), tooLong);
@@ -1092,6 +1019,7 @@ void TestDesktop::emptyChatAndJumpToTheNewest()
     const auto ned = m_http->newUser(u"Ned Jump"_s);
     const QString chatId = m_http->personalChat(ned.token, mia.id);
     SignedIn signedIn = signIn(m_server, mia);
+    QVERIFY(signedIn.window);
     MainWindow *window = signedIn.window.get();
     window->openChat(chatId);
     TimelineView *timeline = window->findChild<TimelineView *>();
@@ -1099,7 +1027,7 @@ void TestDesktop::emptyChatAndJumpToTheNewest()
     QVERIFY(!timeline->jumpToBottomButton()->isVisible());
 
     for (int i = 1; i <= 40; ++i)
-        sendAs(ned, chatId, u"Line %1 of a long conversation"_s.arg(i));
+        m_http->sendText(ned.token, chatId, u"Line %1 of a long conversation"_s.arg(i));
     MessageModel *messages = signedIn.session->messages(chatId);
     QTRY_COMPARE_WITH_TIMEOUT(messages->rowCount(), 40, 10000);
     QVERIFY(!timeline->emptyChatLabel()->isVisible());
@@ -1108,8 +1036,8 @@ void TestDesktop::emptyChatAndJumpToTheNewest()
     timeline->verticalScrollBar()->setValue(0);
     QTRY_VERIFY(timeline->jumpToBottomButton()->isVisible());
     QCOMPARE(timeline->jumpToBottomButton()->text(), QString());
-    sendAs(ned, chatId, u"one more"_s);
-    sendAs(ned, chatId, u"and another"_s);
+    m_http->sendText(ned.token, chatId, u"one more"_s);
+    m_http->sendText(ned.token, chatId, u"and another"_s);
     QTRY_COMPARE_WITH_TIMEOUT(messages->rowCount(), 42, 10000);
     QCOMPARE(timeline->jumpToBottomButton()->text(), u"2"_s);
     saveScreenshot(window, u"jump-to-newest"_s);
@@ -1127,9 +1055,10 @@ void TestDesktop::everyListedShortcutWorks()
     const auto rita = m_http->newUser(u"Rita Keys"_s);
     const QString petesChat = m_http->personalChat(pete.token, olga.id);
     const QString ritasChat = m_http->personalChat(rita.token, olga.id);
-    sendAs(pete, petesChat, u"older"_s);
-    sendAs(rita, ritasChat, u"newest"_s); // Rita's chat is first in the list
+    m_http->sendText(pete.token, petesChat, u"older"_s);
+    m_http->sendText(rita.token, ritasChat, u"newest"_s); // Rita's chat is first in the list
     SignedIn signedIn = signIn(m_server, olga);
+    QVERIFY(signedIn.window);
     MainWindow *window = signedIn.window.get();
     ChatListModel *chats = signedIn.session->chats();
     QTRY_COMPARE_WITH_TIMEOUT(chats->rowCount(), 2, 10000);
@@ -1216,11 +1145,8 @@ void TestDesktop::renamesShowLive()
     const auto ann = m_http->newUser(u"Ann Rename"_s);
     const auto bob = m_http->newUser(u"Bob Rename"_s);
     const QString personal = m_http->personalChat(ann.token, bob.id);
-    const Reply group = m_http->post(u"/api/v1/chats/group"_s,
-        { { u"name"_s, u"Renames"_s }, { u"member_ids"_s, QJsonArray { bob.id } } }, ann.token);
-    COMPARE_STATUS(group, 200);
-    const QString groupId = group.object().value(u"id"_s).toString();
-    sendAs(bob, groupId, u"from Bob"_s);
+    const QString groupId = m_http->newGroup(ann, u"Renames"_s, { bob.id });
+    m_http->sendText(bob.token, groupId, u"from Bob"_s);
 
     const auto session = signedInSession(m_server, ann);
     QTRY_COMPARE_WITH_TIMEOUT(session->chats()->rowCount(), 2, 10000);

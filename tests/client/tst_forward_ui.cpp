@@ -57,26 +57,6 @@ private Q_SLOTS:
     void refusedForwardIsShownInTheStatusBar();
 
 private:
-    struct Client
-    {
-        std::unique_ptr<SessionStore> store;
-        std::unique_ptr<ClientSession> session;
-    };
-    static Client newClient()
-    {
-        Client client;
-        client.store = std::make_unique<SessionStore>();
-        client.store->setKeychainEnabled(false);
-        client.session = std::make_unique<ClientSession>(client.store.get());
-        return client;
-    }
-    QString sendAs(const HttpClient::Account &from, const QString &chatId, const QString &text)
-    {
-        const Reply reply = m_http->post(ApiPaths::chatsMessages.toString(),
-            { { u"chat_id"_s, chatId }, { u"text"_s, text } }, from.token);
-        [&] { COMPARE_STATUS(reply, 200); }();
-        return reply.object().value(u"id"_s).toString();
-    }
     Reply forwardAs(
         const HttpClient::Account &who, const QStringList &messageIds, const QStringList &chatIds)
     {
@@ -84,18 +64,6 @@ private:
             { { u"message_ids"_s, QJsonArray::fromStringList(messageIds) },
                 { u"chat_ids"_s, QJsonArray::fromStringList(chatIds) } },
             who.token);
-    }
-    QString groupOf(const HttpClient::Account &owner, const QList<HttpClient::Account> &others,
-        const QString &name)
-    {
-        QJsonArray members;
-        for (const auto &member : others)
-            members.append(member.id);
-        const Reply reply = m_http->post(u"/api/v1/chats/group"_s,
-            { { u"name"_s, name }, { u"type"_s, u"group"_s }, { u"member_ids"_s, members } },
-            owner.token);
-        [&] { COMPARE_STATUS(reply, 200); }();
-        return reply.object().value(u"id"_s).toString();
     }
     // The chat's messages as `who` gets them from the server, oldest first.
     QList<QJsonObject> serverHistory(const HttpClient::Account &who, const QString &chatId)
@@ -118,64 +86,15 @@ private:
             texts.append(message.value(u"text"_s).toString());
         return texts;
     }
-    SignedIn openChatWith(
-        const HttpClient::Account &account, const QString &chatId, const QString &messageId)
-    {
-        SignedIn client = signIn(m_server, account);
-        if (!client.window)
-            return client;
-        [&] {
-            QTRY_VERIFY_WITH_TIMEOUT(client.session->chats()->summary(chatId).has_value(), 10000);
-        }();
-        client.window->openChat(chatId);
-        MessageModel *model = client.session->messages(chatId);
-        [&] { QTRY_VERIFY_WITH_TIMEOUT(model->rowOfId(messageId) >= 0, 10000); }();
-        return client;
-    }
-    static BubbleGeometry geometryOf(TimelineView *timeline, int row)
-    {
-        auto *delegate = qobject_cast<MessageDelegate *>(timeline->itemDelegate());
-        const QModelIndex index = timeline->model()->index(row, 0);
-        const QRect rect = timeline->visualRect(index);
-        return delegate->geometry(index,
-            QRect(rect.topLeft(), QSize(timeline->viewport()->width(), 0)), timeline->font());
-    }
-    static int rowHeight(TimelineView *timeline, int row)
-    {
-        QStyleOptionViewItem option;
-        option.font = timeline->font();
-        return timeline->itemDelegate()
-            ->sizeHint(option, timeline->model()->index(row, 0))
-            .height();
-    }
     // A click on the bubble of the message in `row` (scrolled into view).
     static void clickRow(TimelineView *timeline, int row, Qt::KeyboardModifiers modifiers)
     {
         const QModelIndex index = timeline->model()->index(row, 0);
         timeline->scrollTo(index);
-        const QPoint point = geometryOf(timeline, row)
+        const QPoint point = bubbleGeometry(timeline, row)
                                  .bubble.translated(timeline->visualRect(index).topLeft())
                                  .center();
         QTest::mouseClick(timeline->viewport(), Qt::LeftButton, modifiers, point);
-    }
-    static QMenu *openContextMenu(TimelineView *timeline, int row)
-    {
-        const QModelIndex index = timeline->model()->index(row, 0);
-        timeline->scrollTo(index);
-        const QPoint point
-            = timeline->visualRect(index).intersected(timeline->viewport()->rect()).center();
-        QContextMenuEvent event(
-            QContextMenuEvent::Mouse, point, timeline->viewport()->mapToGlobal(point));
-        QApplication::sendEvent(timeline->viewport(), &event);
-        return qobject_cast<QMenu *>(QApplication::activePopupWidget());
-    }
-    static QAction *actionNamed(QMenu *menu, const QString &text)
-    {
-        for (QAction *action : menu->actions()) {
-            if (action->text() == text)
-                return action;
-        }
-        return nullptr;
     }
     // The row of `chatId` in the picker's (filtered) list, or -1.
     static int pickerRow(ForwardDialog *picker, const QString &chatId)
@@ -194,23 +113,14 @@ private:
 
 void TestForwardUi::initTestCase()
 {
-    QStandardPaths::setTestModeEnabled(true);
-    QCoreApplication::setOrganizationName(u"MessengerTests"_s);
-    QCoreApplication::setApplicationName(u"tst_forward_ui"_s);
-    Q_INIT_RESOURCE(client);
-    DesktopApp::installTranslations(qEnvironmentVariable("MESSENGER_SCREENSHOT_LANG", u"en"_s));
+    prepareDesktopTestCase(u"tst_forward_ui"_s);
     QVERIFY2(m_server.start(), qPrintable(m_server.error()));
     m_http = std::make_unique<HttpClient>(m_server);
 }
 
 void TestForwardUi::init()
 {
-    QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)).removeRecursively();
-    QDir(QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation))
-        .removeRecursively();
-    QSettings().clear();
-    if (m_server.processId() == 0)
-        QVERIFY2(m_server.start(), qPrintable(m_server.error()));
+    resetClientState(m_server);
 }
 
 // A copy names its first author at the top of the bubble, which grows for
@@ -224,10 +134,11 @@ void TestForwardUi::forwardedCopiesSayWhoWroteThemLiveAndFromTheCache()
     const QString annBen = m_http->personalChat(ann.token, ben.id);
     const QString benCat = m_http->personalChat(ben.token, cat.id);
     const QString text = u"The ferry leaves at nine"_s;
-    const QString original = sendAs(cat, benCat, text);
-    const QString plain = sendAs(ben, annBen, text); // the same words, not forwarded
+    const QString original = m_http->sendText(cat.token, benCat, text);
+    const QString plain
+        = m_http->sendText(ben.token, annBen, text); // the same words, not forwarded
     {
-        Client client = newClient();
+        SignedIn client = persistedClient();
         client.session->signIn(m_server.url(u""_s).toString(), ann.email, ann.password);
         QTRY_COMPARE_WITH_TIMEOUT(
             client.session->live()->state(), LiveConnection::State::Connected, 15000);
@@ -256,8 +167,8 @@ void TestForwardUi::forwardedCopiesSayWhoWroteThemLiveAndFromTheCache()
             QString());
 
         TimelineView *timeline = window.timeline();
-        const BubbleGeometry copyGeometry = geometryOf(timeline, model->rowOfId(copy));
-        const BubbleGeometry plainGeometry = geometryOf(timeline, model->rowOfId(plain));
+        const BubbleGeometry copyGeometry = bubbleGeometry(timeline, model->rowOfId(copy));
+        const BubbleGeometry plainGeometry = bubbleGeometry(timeline, model->rowOfId(plain));
         QVERIFY(!copyGeometry.forwarded.isNull());
         QVERIFY(plainGeometry.forwarded.isNull());
         // The line is in the bubble, above the text, and the row grew by it.
@@ -301,7 +212,7 @@ void TestForwardUi::forwardedCopiesSayWhoWroteThemLiveAndFromTheCache()
             cat.name);
     }
     m_server.stop();
-    Client client = newClient();
+    SignedIn client = persistedClient();
     QSignalSpy finished(client.session.get(), &ClientSession::restoreFinished);
     client.session->restore();
     QVERIFY(!finished.isEmpty() || finished.wait(15000));
@@ -325,8 +236,8 @@ void TestForwardUi::ctrlAndShiftClickChooseMessagesAndTheBarReplacesTheComposer(
     const QStringList texts { u"One"_s, u"Two"_s, u"Three"_s, u"Four"_s, u"Five"_s };
     QStringList ids;
     for (int i = 0; i < texts.size(); ++i)
-        ids.append(sendAs(i == 4 ? ann : ben, chatId, texts.at(i)));
-    SignedIn client = openChatWith(ann, chatId, ids.last());
+        ids.append(m_http->sendText((i == 4 ? ann : ben).token, chatId, texts.at(i)));
+    SignedIn client = signInWithChatOpen(m_server, ann, chatId, ids.last());
     QVERIFY(client.window);
     TimelineView *timeline = client.window->timeline();
     MessageModel *model = client.session->messages(chatId);
@@ -394,9 +305,9 @@ void TestForwardUi::menuForwardPicksAChatBySearchAndOpensIt()
     const auto cat = m_http->newUser(u"Cat Picker"_s);
     const QString annBen = m_http->personalChat(ann.token, ben.id);
     const QString annCat = m_http->personalChat(ann.token, cat.id);
-    const QString group = groupOf(ann, { ben, cat }, u"Picker Book Club"_s);
-    const QString messageId = sendAs(ben, annBen, u"Chapter three is wild"_s);
-    SignedIn client = openChatWith(ann, annBen, messageId);
+    const QString group = m_http->newGroup(ann, u"Picker Book Club"_s, { ben.id, cat.id });
+    const QString messageId = m_http->sendText(ben.token, annBen, u"Chapter three is wild"_s);
+    SignedIn client = signInWithChatOpen(m_server, ann, annBen, messageId);
     QVERIFY(client.window);
     QTRY_VERIFY_WITH_TIMEOUT(client.session->chats()->summary(group).has_value(), 10000);
     QTRY_VERIFY_WITH_TIMEOUT(client.session->chats()->summary(annCat).has_value(), 10000);
@@ -405,7 +316,7 @@ void TestForwardUi::menuForwardPicksAChatBySearchAndOpensIt()
 
     QMenu *menu = openContextMenu(timeline, model->rowOfId(messageId));
     QVERIFY(menu);
-    QAction *forward = actionNamed(menu, TimelineView::tr("Forward"));
+    QAction *forward = findAction(menu, "Forward");
     QVERIFY(forward);
     menu->close();
     forward->trigger();
@@ -445,10 +356,10 @@ void TestForwardUi::selectionBarForwardsToSeveralChatsInOrder()
     const QString annBen = m_http->personalChat(ann.token, ben.id);
     const QString annCat = m_http->personalChat(ann.token, cat.id);
     const QString annDan = m_http->personalChat(ann.token, dan.id);
-    const QString first = sendAs(ben, annBen, u"Milk"_s);
-    sendAs(ben, annBen, u"Not this one"_s);
-    const QString third = sendAs(ann, annBen, u"Eggs"_s);
-    SignedIn client = openChatWith(ann, annBen, third);
+    const QString first = m_http->sendText(ben.token, annBen, u"Milk"_s);
+    m_http->sendText(ben.token, annBen, u"Not this one"_s);
+    const QString third = m_http->sendText(ann.token, annBen, u"Eggs"_s);
+    SignedIn client = signInWithChatOpen(m_server, ann, annBen, third);
     QVERIFY(client.window);
     QTRY_VERIFY_WITH_TIMEOUT(client.session->chats()->summary(annDan).has_value(), 10000);
     TimelineView *timeline = client.window->timeline();
@@ -522,9 +433,9 @@ void TestForwardUi::aChosenMessageDeletedElsewhereIsLetGo()
     const auto ann = m_http->newUser(u"Ann Let Go"_s);
     const auto ben = m_http->newUser(u"Ben Let Go"_s);
     const QString chatId = m_http->personalChat(ann.token, ben.id);
-    const QString kept = sendAs(ben, chatId, u"Keep me"_s);
-    const QString gone = sendAs(ben, chatId, u"Regret this"_s);
-    SignedIn client = openChatWith(ann, chatId, gone);
+    const QString kept = m_http->sendText(ben.token, chatId, u"Keep me"_s);
+    const QString gone = m_http->sendText(ben.token, chatId, u"Regret this"_s);
+    SignedIn client = signInWithChatOpen(m_server, ann, chatId, gone);
     QVERIFY(client.window);
     TimelineView *timeline = client.window->timeline();
     MessageModel *model = client.session->messages(chatId);
@@ -554,8 +465,8 @@ void TestForwardUi::refusedForwardIsShownInTheStatusBar()
     const auto cat = m_http->newUser(u"Cat Refused"_s);
     const QString annBen = m_http->personalChat(ann.token, ben.id);
     const QString annCat = m_http->personalChat(ann.token, cat.id);
-    const QString messageId = sendAs(ben, annBen, u"Oops, wrong chat"_s);
-    SignedIn client = openChatWith(ann, annBen, messageId);
+    const QString messageId = m_http->sendText(ben.token, annBen, u"Oops, wrong chat"_s);
+    SignedIn client = signInWithChatOpen(m_server, ann, annBen, messageId);
     QVERIFY(client.window);
     QTRY_VERIFY_WITH_TIMEOUT(client.session->chats()->summary(annCat).has_value(), 10000);
     client.window->showForwardDialog({ messageId });

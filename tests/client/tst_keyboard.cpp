@@ -63,23 +63,6 @@ private:
     {
         QTest::keyClick(QApplication::focusWidget(), keys.key(), keys.keyboardModifiers());
     }
-    QString createGroup(
-        const HttpClient::Account &owner, const QString &name, const QStringList &memberIds)
-    {
-        return m_http
-            ->post(ApiPaths::chatsGroup.toString(),
-                { { u"name"_s, name }, { u"member_ids"_s, QJsonArray::fromStringList(memberIds) } },
-                owner.token)
-            .object()
-            .value(u"id")
-            .toString();
-    }
-    void sendAs(const HttpClient::Account &from, const QString &chatId, const QString &text)
-    {
-        COMPARE_STATUS(m_http->post(ApiPaths::chatsMessages.toString(),
-                           { { u"chat_id"_s, chatId }, { u"text"_s, text } }, from.token),
-            200);
-    }
     static QuickSwitcher *openSwitcher(MainWindow *window)
     {
         return window->findChild<QuickSwitcher *>();
@@ -91,14 +74,9 @@ private:
 
 void TestKeyboard::initTestCase()
 {
-    QStandardPaths::setTestModeEnabled(true); // settings and the session file stay out of $HOME
-    QCoreApplication::setOrganizationName(u"MessengerTests"_s);
-    QCoreApplication::setApplicationName(u"tst_keyboard"_s);
-    QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)).removeRecursively();
-    QSettings().clear();
-    Q_INIT_RESOURCE(client);
-    DesktopApp::installTranslations(u"en"_s);
+    prepareDesktopTestCase(u"tst_keyboard"_s, u"en"_s);
     QVERIFY2(m_server.start(), qPrintable(m_server.error()));
+    resetClientState(m_server); // a clean start every run: no remembered server, session or layout
     m_http = std::make_unique<HttpClient>(m_server);
 }
 
@@ -110,7 +88,7 @@ void TestKeyboard::quickSwitcherGoesToChatsAndPeople()
     const auto alpha = m_http->newUser(u"Zork Alpha"_s);
     const auto beta = m_http->newUser(u"Zork Beta"_s);
     const QString alphaChat = m_http->personalChat(kate.token, alpha.id);
-    const QString club = createGroup(kate, u"Zork club"_s, { alpha.id });
+    const QString club = m_http->newGroup(kate, u"Zork club"_s, { alpha.id });
     auto [session, window] = signIn(m_server, kate);
     QVERIFY(window && !QTest::currentTestFailed());
     QTRY_COMPARE_WITH_TIMEOUT(session->chats()->rowCount(), 2, 10000);
@@ -243,7 +221,7 @@ void TestKeyboard::arrowKeysMoveThroughTheChatListWithoutOpening()
     const auto two = m_http->newUser(u"Arrow Two"_s);
     const auto three = m_http->newUser(u"Arrow Three"_s);
     for (const auto &other : { one, two, three })
-        sendAs(other, m_http->personalChat(other.token, mia.id), u"hi"_s);
+        m_http->sendText(other.token, m_http->personalChat(other.token, mia.id), u"hi"_s);
     auto [session, window] = signIn(m_server, mia);
     QVERIFY(window && !QTest::currentTestFailed());
     QTRY_COMPARE_WITH_TIMEOUT(session->chats()->rowCount(), 3, 10000);
@@ -361,8 +339,8 @@ void TestKeyboard::shortcutsDialogListsTheQuickSwitcherAndEveryShortcutWorks()
     const auto rita = m_http->newUser(u"Rita Keyboard"_s);
     const QString petesChat = m_http->personalChat(pete.token, olga.id);
     const QString ritasChat = m_http->personalChat(rita.token, olga.id);
-    sendAs(pete, petesChat, u"older"_s);
-    sendAs(rita, ritasChat, u"newest"_s); // Rita's chat is first in the list
+    m_http->sendText(pete.token, petesChat, u"older"_s);
+    m_http->sendText(rita.token, ritasChat, u"newest"_s); // Rita's chat is first in the list
     auto [session, window] = signIn(m_server, olga);
     QVERIFY(window && !QTest::currentTestFailed());
     QTRY_COMPARE_WITH_TIMEOUT(session->chats()->rowCount(), 2, 10000);
@@ -457,8 +435,8 @@ void TestKeyboard::groupTimelineShowsServiceLines()
     const auto bob = m_http->newUser(u"Bob Service"_s);
     const auto carl = m_http->newUser(u"Carl Service"_s);
     const auto dan = m_http->newUser(u"Dan Service"_s);
-    const QString group = createGroup(ann, u"Service club"_s, { bob.id, carl.id });
-    sendAs(bob, group, u"first"_s);
+    const QString group = m_http->newGroup(ann, u"Service club"_s, { bob.id, carl.id });
+    m_http->sendText(bob.token, group, u"first"_s);
     auto session = connectedSession(m_server, ann);
     QVERIFY(session && !QTest::currentTestFailed());
     QTRY_COMPARE_WITH_TIMEOUT(session->chats()->rowCount(), 1, 10000);
@@ -493,7 +471,7 @@ void TestKeyboard::groupTimelineShowsServiceLines()
         QVERIFY(timeline->index(row).data(MessageModel::ServiceRole).toBool());
 
     // A message after them comes below them, with its sender's name again.
-    sendAs(bob, group, u"after"_s);
+    m_http->sendText(bob.token, group, u"after"_s);
     QTRY_COMPARE_WITH_TIMEOUT(lastText(), u"after"_s, 10000);
     QCOMPARE(timeline->rowCount(), 6);
     QVERIFY(timeline->index(5).data(MessageModel::ShowSenderRole).toBool());

@@ -57,43 +57,6 @@ private Q_SLOTS:
     void cacheFromBeforeMentionsKeepsItsUnsentWork();
 
 private:
-    struct Client
-    {
-        std::unique_ptr<SessionStore> store;
-        std::unique_ptr<ClientSession> session;
-    };
-    static Client newClient()
-    {
-        Client client;
-        client.store = std::make_unique<SessionStore>();
-        client.store->setKeychainEnabled(false);
-        client.session = std::make_unique<ClientSession>(client.store.get());
-        client.session->live()->setReconnectBackoff(
-            std::chrono::milliseconds(100), std::chrono::milliseconds(500));
-        return client;
-    }
-    QString sendAs(const HttpClient::Account &from, const QString &chatId, const QString &text,
-        const QStringList &mentions = {})
-    {
-        const Reply reply = m_http->post(ApiPaths::chatsMessages.toString(),
-            { { u"chat_id"_s, chatId }, { u"text"_s, text },
-                { u"mentions"_s, QJsonArray::fromStringList(mentions) } },
-            from.token);
-        [&] { COMPARE_STATUS(reply, 200); }();
-        return reply.object().value(u"id"_s).toString();
-    }
-    QString groupOf(const HttpClient::Account &owner, const QList<HttpClient::Account> &others,
-        const QString &name)
-    {
-        QJsonArray members;
-        for (const auto &member : others)
-            members.append(member.id);
-        const Reply reply = m_http->post(u"/api/v1/chats/group"_s,
-            { { u"name"_s, name }, { u"type"_s, u"group"_s }, { u"member_ids"_s, members } },
-            owner.token);
-        [&] { COMPARE_STATUS(reply, 200); }();
-        return reply.object().value(u"id"_s).toString();
-    }
     // The chat's newest message as the server has it.
     QJsonObject newestOnServer(const QString &chatId, const HttpClient::Account &who)
     {
@@ -154,17 +117,12 @@ private:
     }
     SignedIn openGroup(const HttpClient::Account &who, const QString &chatId)
     {
-        SignedIn client = signIn(m_server, who);
+        SignedIn client = signInWithChatOpen(m_server, who, chatId);
         if (!client.window)
             return client;
-        [&] {
-            QTRY_VERIFY_WITH_TIMEOUT(client.session->chats()->summary(chatId).has_value(), 10000);
-        }();
-        client.window->openChat(chatId);
         [&] { QTRY_VERIFY_WITH_TIMEOUT(client.session->messages(chatId)->isLoaded(), 10000); }();
         return client;
     }
-    void startServer() { QVERIFY2(m_server.start(), qPrintable(m_server.error())); }
 
     TestServer m_server;
     std::unique_ptr<HttpClient> m_http;
@@ -172,23 +130,14 @@ private:
 
 void TestMentionsUi::initTestCase()
 {
-    QStandardPaths::setTestModeEnabled(true);
-    QCoreApplication::setOrganizationName(u"MessengerTests"_s);
-    QCoreApplication::setApplicationName(u"tst_mentions_ui"_s);
-    Q_INIT_RESOURCE(client);
-    DesktopApp::installTranslations(qEnvironmentVariable("MESSENGER_SCREENSHOT_LANG", u"en"_s));
-    startServer();
+    prepareDesktopTestCase(u"tst_mentions_ui"_s);
+    QVERIFY2(m_server.start(), qPrintable(m_server.error()));
     m_http = std::make_unique<HttpClient>(m_server);
 }
 
 void TestMentionsUi::init()
 {
-    QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)).removeRecursively();
-    QDir(QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation))
-        .removeRecursively();
-    QSettings().clear();
-    if (m_server.processId() == 0)
-        startServer();
+    resetClientState(m_server);
 }
 
 // `@` lists the group's members but the user; `@bo` narrows it to Bob, Enter
@@ -199,8 +148,8 @@ void TestMentionsUi::completionInsertsTheNameAndTheSendCarriesTheMention()
     const auto ann = m_http->newUser(u"Ann Lee"_s);
     const auto bob = m_http->newUser(u"Bob Stone"_s);
     const auto cat = m_http->newUser(u"Cat Ward"_s);
-    const QString group = groupOf(ann, { bob, cat }, u"Lunch crew"_s);
-    sendAs(bob, group, u"Anyone hungry?"_s);
+    const QString group = m_http->newGroup(ann, u"Lunch crew"_s, { bob.id, cat.id });
+    m_http->sendText(bob.token, group, u"Anyone hungry?"_s);
     SignedIn client = openGroup(ann, group);
     QVERIFY(client.window);
     Composer *composer = client.window->composer();
@@ -278,8 +227,8 @@ void TestMentionsUi::deletedMentionIsNotSentAndEscClosesOnlyThePopup()
     const auto ann = m_http->newUser(u"Ann Lee"_s);
     const auto bob = m_http->newUser(u"Bob Stone"_s);
     const auto cat = m_http->newUser(u"Cat Ward"_s);
-    const QString group = groupOf(ann, { bob, cat }, u"Weekend"_s);
-    const QString question = sendAs(bob, group, u"Who is driving?"_s);
+    const QString group = m_http->newGroup(ann, u"Weekend"_s, { bob.id, cat.id });
+    const QString question = m_http->sendText(bob.token, group, u"Who is driving?"_s);
     SignedIn client = openGroup(ann, group);
     QVERIFY(client.window);
     Composer *composer = client.window->composer();
@@ -329,22 +278,23 @@ void TestMentionsUi::receivedMentionIsHighlightedAndBadgedUntilRead()
     const auto ann = m_http->newUser(u"Ann Lee"_s);
     const auto bob = m_http->newUser(u"Bob Stone"_s);
     const auto cat = m_http->newUser(u"Cat Ward"_s);
-    const QString trip = groupOf(bob, { ann, cat }, u"Trip planning"_s);
-    const QString books = groupOf(cat, { ann, bob }, u"Book club"_s);
-    sendAs(bob, trip, u"Tickets are booked"_s);
-    sendAs(cat, books, u"Chapter 3 for Friday"_s);
+    const QString trip = m_http->newGroup(bob, u"Trip planning"_s, { ann.id, cat.id });
+    const QString books = m_http->newGroup(cat, u"Book club"_s, { ann.id, bob.id });
+    m_http->sendText(bob.token, trip, u"Tickets are booked"_s);
+    m_http->sendText(cat.token, books, u"Chapter 3 for Friday"_s);
     SignedIn client = openGroup(ann, books);
     QVERIFY(client.window);
     ClientSession *session = client.session.get();
     QCOMPARE(unreadMentions(session, trip), 0);
 
     const QString mention = u"@Ann Lee can you bring the map?"_s;
-    sendAs(bob, trip, mention, { ann.id });
+    m_http->sendText(bob.token, trip, mention, { { u"mentions"_s, QJsonArray { ann.id } } });
     QTRY_COMPARE_WITH_TIMEOUT(unreadMentions(session, trip), 1, 10000);
     QCOMPARE(unreadMentionsOnServer(ann, trip), 1);
     // Someone else mentioned, or no one: unread, not a mention of Ann.
-    sendAs(bob, trip, u"@Cat Ward you drive"_s, { cat.id });
-    sendAs(bob, trip, u"and snacks"_s);
+    m_http->sendText(
+        bob.token, trip, u"@Cat Ward you drive"_s, { { u"mentions"_s, QJsonArray { cat.id } } });
+    m_http->sendText(bob.token, trip, u"and snacks"_s);
     QTRY_COMPARE_WITH_TIMEOUT(session->chats()->summary(trip)->unreadCount, 4, 10000);
     QCOMPARE(unreadMentions(session, trip), 1);
 
@@ -367,13 +317,15 @@ void TestMentionsUi::receivedMentionIsHighlightedAndBadgedUntilRead()
     QVERIFY(linkColoured(timeline, model->index(rowWithText(model, u"and snacks"_s))).isEmpty());
 
     // Read at once in the open chat: no badge stays.
-    sendAs(bob, trip, u"@Ann Lee one more thing"_s, { ann.id });
+    m_http->sendText(bob.token, trip, u"@Ann Lee one more thing"_s,
+        { { u"mentions"_s, QJsonArray { ann.id } } });
     QTRY_VERIFY_WITH_TIMEOUT(rowWithText(model, u"@Ann Lee one more thing"_s) >= 0, 10000);
     QTRY_COMPARE_WITH_TIMEOUT(unreadMentionsOnServer(ann, trip), 0, 10000);
     QCOMPARE(unreadMentions(session, trip), 0);
 
     // Meanwhile in the other group: the badge there, kept in what the cache stores.
-    sendAs(cat, books, u"@Ann Lee what do we read next?"_s, { ann.id });
+    m_http->sendText(cat.token, books, u"@Ann Lee what do we read next?"_s,
+        { { u"mentions"_s, QJsonArray { ann.id } } });
     QTRY_COMPARE_WITH_TIMEOUT(unreadMentions(session, books), 1, 10000);
     const auto stored = ChatSummary::fromJson(session->chats()->summary(books)->toJson());
     QVERIFY(stored);
@@ -388,12 +340,13 @@ void TestMentionsUi::mentionButtonGoesToTheUnreadMention()
 {
     const auto ann = m_http->newUser(u"Ann Lee"_s);
     const auto bob = m_http->newUser(u"Bob Stone"_s);
-    const QString group = groupOf(bob, { ann }, u"Long thread"_s);
+    const QString group = m_http->newGroup(bob, u"Long thread"_s, { ann.id });
     for (int i = 1; i <= 30; ++i)
-        sendAs(bob, group, u"before %1"_s.arg(i));
-    const QString mention = sendAs(bob, group, u"@Ann Lee this one is for you"_s, { ann.id });
+        m_http->sendText(bob.token, group, u"before %1"_s.arg(i));
+    const QString mention = m_http->sendText(bob.token, group, u"@Ann Lee this one is for you"_s,
+        { { u"mentions"_s, QJsonArray { ann.id } } });
     for (int i = 1; i <= 30; ++i)
-        sendAs(bob, group, u"after %1"_s.arg(i));
+        m_http->sendText(bob.token, group, u"after %1"_s.arg(i));
     SignedIn client = openGroup(ann, group);
     QVERIFY(client.window);
     TimelineView *timeline = client.window->timeline();
@@ -415,7 +368,7 @@ void TestMentionsUi::mentionNotifiesInAMutedChatAPlainMessageDoesNot()
 {
     const auto ann = m_http->newUser(u"Ann Lee"_s);
     const auto bob = m_http->newUser(u"Bob Stone"_s);
-    const QString group = groupOf(bob, { ann }, u"Noisy group"_s);
+    const QString group = m_http->newGroup(bob, u"Noisy group"_s, { ann.id });
     COMPARE_STATUS(
         m_http->request("PATCH", ApiPaths::chatSettings(group),
             QJsonDocument(QJsonObject { { u"muted_until"_s, qint64(Limits::chatMutedForever) } })
@@ -432,8 +385,9 @@ void TestMentionsUi::mentionNotifiesInAMutedChatAPlainMessageDoesNot()
                 .data(ChatListModel::MutedRole)
                 .toBool());
 
-    sendAs(bob, group, u"Plain news"_s);
-    sendAs(bob, group, u"@Ann Lee look at this"_s, { ann.id });
+    m_http->sendText(bob.token, group, u"Plain news"_s);
+    m_http->sendText(
+        bob.token, group, u"@Ann Lee look at this"_s, { { u"mentions"_s, QJsonArray { ann.id } } });
     // The mention came after the plain message: once it is notified, the plain one was not.
     QTRY_COMPARE_WITH_TIMEOUT(notified.size(), 1, 10000);
     QCOMPARE(notified.first().at(0).toString(), group);
@@ -447,10 +401,10 @@ void TestMentionsUi::offlineSendKeepsItsMentionsAcrossARestart()
 {
     const auto ann = m_http->newUser(u"Ann Lee"_s);
     const auto bob = m_http->newUser(u"Bob Stone"_s);
-    const QString group = groupOf(ann, { bob }, u"Offline group"_s);
+    const QString group = m_http->newGroup(ann, u"Offline group"_s, { bob.id });
     QString clientId;
     {
-        Client client = newClient();
+        SignedIn client = persistedClient();
         client.session->signIn(m_server.url(u""_s).toString(), ann.email, ann.password);
         QTRY_COMPARE_WITH_TIMEOUT(
             client.session->live()->state(), LiveConnection::State::Connected, 15000);
@@ -466,8 +420,8 @@ void TestMentionsUi::offlineSendKeepsItsMentionsAcrossARestart()
         QVERIFY(!clientId.isEmpty());
     } // quit with it unsent
 
-    startServer();
-    Client client = newClient();
+    QVERIFY2(m_server.start(), qPrintable(m_server.error()));
+    SignedIn client = persistedClient();
     QSignalSpy finished(client.session.get(), &ClientSession::restoreFinished);
     client.session->restore();
     QVERIFY(!finished.isEmpty() || finished.wait(15000));

@@ -236,14 +236,7 @@ void TestMessageModel::groupReadTicksComeFromTheServer()
     const auto ann = m_http->newUser(u"Ann"_s);
     const auto bob = m_http->newUser(u"Bob"_s);
     const auto carol = m_http->newUser(u"Carol"_s);
-    const QString groupId = m_http
-                                ->post(u"/api/v1/chats/group"_s,
-                                    { { u"name"_s, u"Three"_s }, { u"type"_s, u"group"_s },
-                                        { u"member_ids"_s, QJsonArray { bob.id, carol.id } } },
-                                    ann.token)
-                                .object()
-                                .value(u"id")
-                                .toString();
+    const QString groupId = m_http->newGroup(ann, u"Three"_s, { bob.id, carol.id });
     const Message mine = send(ann, groupId, u"read me"_s);
     auto api = clientFor(ann);
     MessageModel model(api.get(), groupId, ann.id, true);

@@ -48,25 +48,11 @@ private Q_SLOTS:
     void refusedPinIsShownInTheStatusBar();
 
 private:
-    struct Client
+    // Triggers the menu item `text` of the message in `row`; false if there is none.
+    static bool triggerMenuItem(TimelineView *timeline, int row, const char *text)
     {
-        std::unique_ptr<SessionStore> store;
-        std::unique_ptr<ClientSession> session;
-    };
-    static Client newClient()
-    {
-        Client client;
-        client.store = std::make_unique<SessionStore>();
-        client.store->setKeychainEnabled(false);
-        client.session = std::make_unique<ClientSession>(client.store.get());
-        return client;
-    }
-    QString sendAs(const HttpClient::Account &from, const QString &chatId, const QString &text)
-    {
-        const Reply reply = m_http->post(ApiPaths::chatsMessages.toString(),
-            { { u"chat_id"_s, chatId }, { u"text"_s, text } }, from.token);
-        [&] { COMPARE_STATUS(reply, 200); }();
-        return reply.object().value(u"id"_s).toString();
+        QMenu *menu = openContextMenu(timeline, row);
+        return menu && triggerAction(menu, text);
     }
     Reply pinAs(const HttpClient::Account &who, const QString &chatId, const QString &messageId)
     {
@@ -82,63 +68,6 @@ private:
             = m_http->get(ApiPaths::chat(chatId), who.token).object().value(u"pinned_message"_s);
         return pinned.toObject().value(u"id"_s).toString();
     }
-    QString groupOf(const HttpClient::Account &owner, const QList<HttpClient::Account> &others,
-        const QString &name)
-    {
-        QJsonArray members;
-        for (const auto &member : others)
-            members.append(member.id);
-        const Reply reply = m_http->post(u"/api/v1/chats/group"_s,
-            { { u"name"_s, name }, { u"type"_s, u"group"_s }, { u"member_ids"_s, members } },
-            owner.token);
-        [&] { COMPARE_STATUS(reply, 200); }();
-        return reply.object().value(u"id"_s).toString();
-    }
-    SignedIn openChatWith(
-        const HttpClient::Account &account, const QString &chatId, const QString &messageId)
-    {
-        SignedIn client = signIn(m_server, account);
-        if (!client.window)
-            return client;
-        [&] {
-            QTRY_VERIFY_WITH_TIMEOUT(client.session->chats()->summary(chatId).has_value(), 10000);
-        }();
-        client.window->openChat(chatId);
-        MessageModel *model = client.session->messages(chatId);
-        [&] { QTRY_VERIFY_WITH_TIMEOUT(model->rowOfId(messageId) >= 0, 10000); }();
-        return client;
-    }
-    static QMenu *openContextMenu(TimelineView *timeline, int row)
-    {
-        const QModelIndex index = timeline->model()->index(row, 0);
-        timeline->scrollTo(index);
-        const QPoint point
-            = timeline->visualRect(index).intersected(timeline->viewport()->rect()).center();
-        QContextMenuEvent event(
-            QContextMenuEvent::Mouse, point, timeline->viewport()->mapToGlobal(point));
-        QApplication::sendEvent(timeline->viewport(), &event);
-        return qobject_cast<QMenu *>(QApplication::activePopupWidget());
-    }
-    static QAction *actionNamed(QMenu *menu, const QString &text)
-    {
-        for (QAction *action : menu->actions()) {
-            if (action->text() == text)
-                return action;
-        }
-        return nullptr;
-    }
-    // Triggers the menu item `text` of the message in `row`; false if there is none.
-    static bool triggerMenuItem(TimelineView *timeline, int row, const QString &text)
-    {
-        QMenu *menu = openContextMenu(timeline, row);
-        if (!menu)
-            return false;
-        QAction *action = actionNamed(menu, text);
-        menu->close();
-        if (action)
-            action->trigger();
-        return action != nullptr;
-    }
 
     TestServer m_server;
     std::unique_ptr<HttpClient> m_http;
@@ -146,23 +75,14 @@ private:
 
 void TestPinsUi::initTestCase()
 {
-    QStandardPaths::setTestModeEnabled(true);
-    QCoreApplication::setOrganizationName(u"MessengerTests"_s);
-    QCoreApplication::setApplicationName(u"tst_pins_ui"_s);
-    Q_INIT_RESOURCE(client);
-    DesktopApp::installTranslations(qEnvironmentVariable("MESSENGER_SCREENSHOT_LANG", u"en"_s));
+    prepareDesktopTestCase(u"tst_pins_ui"_s);
     QVERIFY2(m_server.start(), qPrintable(m_server.error()));
     m_http = std::make_unique<HttpClient>(m_server);
 }
 
 void TestPinsUi::init()
 {
-    QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)).removeRecursively();
-    QDir(QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation))
-        .removeRecursively();
-    QSettings().clear();
-    if (m_server.processId() == 0)
-        QVERIFY2(m_server.start(), qPrintable(m_server.error()));
+    resetClientState(m_server);
 }
 
 // Pin in the menu: the server has it, the banner shows "Pinned message" with
@@ -174,10 +94,11 @@ void TestPinsUi::menuPinShowsTheBannerHereAndLiveElsewhere()
     const auto cat = m_http->newUser(u"Cat Pin"_s);
     const QString chatId = m_http->personalChat(ann.token, ben.id);
     const QString benCat = m_http->personalChat(ben.token, cat.id);
-    sendAs(ben, chatId, u"Hi"_s);
-    const QString messageId = sendAs(ben, chatId, u"Door code is 4711, second floor"_s);
+    m_http->sendText(ben.token, chatId, u"Hi"_s);
+    const QString messageId
+        = m_http->sendText(ben.token, chatId, u"Door code is 4711, second floor"_s);
     // A forwarded copy too, for the screenshot.
-    const QString original = sendAs(cat, benCat, u"Bring the blue folder"_s);
+    const QString original = m_http->sendText(cat.token, benCat, u"Bring the blue folder"_s);
     COMPARE_STATUS(m_http->post(ApiPaths::chatsMessagesForward.toString(),
                        { { u"message_ids"_s, QJsonArray { original } },
                            { u"chat_ids"_s, QJsonArray { chatId } } },
@@ -185,14 +106,13 @@ void TestPinsUi::menuPinShowsTheBannerHereAndLiveElsewhere()
         200);
     auto benSession = connectedSession(m_server, ben);
     QTRY_VERIFY_WITH_TIMEOUT(benSession->chats()->summary(chatId).has_value(), 10000);
-    SignedIn client = openChatWith(ann, chatId, messageId);
+    SignedIn client = signInWithChatOpen(m_server, ann, chatId, messageId);
     QVERIFY(client.window);
     MessageModel *model = client.session->messages(chatId);
     PinnedBanner *banner = client.window->pinnedBanner();
     QVERIFY(!banner->isVisible());
 
-    QVERIFY(triggerMenuItem(
-        client.window->timeline(), model->rowOfId(messageId), TimelineView::tr("Pin")));
+    QVERIFY(triggerMenuItem(client.window->timeline(), model->rowOfId(messageId), "Pin"));
     QTRY_COMPARE_WITH_TIMEOUT(serverPinned(ann, chatId), messageId, 10000);
     QTRY_VERIFY_WITH_TIMEOUT(banner->isVisible(), 10000);
     QCOMPARE(banner->pinned()->id, messageId);
@@ -207,8 +127,8 @@ void TestPinsUi::menuPinShowsTheBannerHereAndLiveElsewhere()
     // The menu now offers Unpin for it.
     QMenu *menu = openContextMenu(client.window->timeline(), model->rowOfId(messageId));
     QVERIFY(menu);
-    QVERIFY(actionNamed(menu, TimelineView::tr("Unpin")));
-    QVERIFY(!actionNamed(menu, TimelineView::tr("Pin")));
+    QVERIFY(findAction(menu, "Unpin"));
+    QVERIFY(!findAction(menu, "Pin"));
     menu->close();
     client.window->timeline()->scrollToRowOrBottom(-1);
     saveScreenshot(client.window.get(), u"pinned"_s);
@@ -221,12 +141,12 @@ void TestPinsUi::bannerJumpsToAMessageThatIsNotLoaded()
     const auto ann = m_http->newUser(u"Ann Jump"_s);
     const auto ben = m_http->newUser(u"Ben Jump"_s);
     const QString chatId = m_http->personalChat(ann.token, ben.id);
-    const QString oldest = sendAs(ben, chatId, u"The very first rule"_s);
+    const QString oldest = m_http->sendText(ben.token, chatId, u"The very first rule"_s);
     for (int i = 1; i <= 120; ++i)
-        sendAs(i % 2 ? ben : ann, chatId, u"filler %1"_s.arg(i));
-    const QString newest = sendAs(ben, chatId, u"Newest"_s);
+        m_http->sendText((i % 2 ? ben : ann).token, chatId, u"filler %1"_s.arg(i));
+    const QString newest = m_http->sendText(ben.token, chatId, u"Newest"_s);
     COMPARE_STATUS(pinAs(ben, chatId, oldest), 200);
-    SignedIn client = openChatWith(ann, chatId, newest);
+    SignedIn client = signInWithChatOpen(m_server, ann, chatId, newest);
     QVERIFY(client.window);
     MessageModel *model = client.session->messages(chatId);
     QCOMPARE(model->rowOfId(oldest), -1);
@@ -245,9 +165,9 @@ void TestPinsUi::crossAndMenuUnpinAndDeletingThePinnedMessageHidesIt()
     const auto ann = m_http->newUser(u"Ann Unpin"_s);
     const auto ben = m_http->newUser(u"Ben Unpin"_s);
     const QString chatId = m_http->personalChat(ann.token, ben.id);
-    const QString messageId = sendAs(ben, chatId, u"Pinned for a while"_s);
+    const QString messageId = m_http->sendText(ben.token, chatId, u"Pinned for a while"_s);
     COMPARE_STATUS(pinAs(ben, chatId, messageId), 200);
-    SignedIn client = openChatWith(ann, chatId, messageId);
+    SignedIn client = signInWithChatOpen(m_server, ann, chatId, messageId);
     QVERIFY(client.window);
     MessageModel *model = client.session->messages(chatId);
     PinnedBanner *banner = client.window->pinnedBanner();
@@ -260,8 +180,7 @@ void TestPinsUi::crossAndMenuUnpinAndDeletingThePinnedMessageHidesIt()
     // Pinned again elsewhere (live), unpinned from the menu.
     COMPARE_STATUS(pinAs(ben, chatId, messageId), 200);
     QTRY_VERIFY_WITH_TIMEOUT(banner->isVisible(), 10000);
-    QVERIFY(triggerMenuItem(
-        client.window->timeline(), model->rowOfId(messageId), TimelineView::tr("Unpin")));
+    QVERIFY(triggerMenuItem(client.window->timeline(), model->rowOfId(messageId), "Unpin"));
     QTRY_COMPARE_WITH_TIMEOUT(serverPinned(ann, chatId), QString(), 10000);
     QTRY_VERIFY_WITH_TIMEOUT(!banner->isVisible(), 10000);
 
@@ -278,12 +197,12 @@ void TestPinsUi::groupMembersSeeThePinButCannotPinOrUnpin()
 {
     const auto ann = m_http->newUser(u"Ann Member"_s);
     const auto ben = m_http->newUser(u"Ben Owner"_s);
-    const QString group = groupOf(ben, { ann }, u"Pins club"_s);
-    const QString first = sendAs(ben, group, u"Rules: be kind"_s);
-    const QString second = sendAs(ann, group, u"Agreed"_s);
+    const QString group = m_http->newGroup(ben, u"Pins club"_s, { ann.id });
+    const QString first = m_http->sendText(ben.token, group, u"Rules: be kind"_s);
+    const QString second = m_http->sendText(ann.token, group, u"Agreed"_s);
     COMPARE_STATUS(pinAs(ben, group, first), 200);
     {
-        SignedIn member = openChatWith(ann, group, second);
+        SignedIn member = signInWithChatOpen(m_server, ann, group, second);
         QVERIFY(member.window);
         PinnedBanner *banner = member.window->pinnedBanner();
         QTRY_VERIFY(banner->isVisible());
@@ -292,19 +211,18 @@ void TestPinsUi::groupMembersSeeThePinButCannotPinOrUnpin()
         for (const QString &id : { first, second }) {
             QMenu *menu = openContextMenu(member.window->timeline(), model->rowOfId(id));
             QVERIFY(menu);
-            QVERIFY(actionNamed(menu, TimelineView::tr("Reply"))); // the menu is there
-            QVERIFY(!actionNamed(menu, TimelineView::tr("Pin")));
-            QVERIFY(!actionNamed(menu, TimelineView::tr("Unpin")));
+            QVERIFY(findAction(menu, "Reply")); // the menu is there
+            QVERIFY(!findAction(menu, "Pin"));
+            QVERIFY(!findAction(menu, "Unpin"));
             menu->close();
         }
     }
-    SignedIn owner = openChatWith(ben, group, second);
+    SignedIn owner = signInWithChatOpen(m_server, ben, group, second);
     QVERIFY(owner.window);
     QTRY_VERIFY(owner.window->pinnedBanner()->isVisible());
     QVERIFY(owner.window->pinnedBanner()->unpinButton()->isVisible());
     MessageModel *model = owner.session->messages(group);
-    QVERIFY(
-        triggerMenuItem(owner.window->timeline(), model->rowOfId(second), TimelineView::tr("Pin")));
+    QVERIFY(triggerMenuItem(owner.window->timeline(), model->rowOfId(second), "Pin"));
     QTRY_COMPARE_WITH_TIMEOUT(serverPinned(ben, group), second, 10000);
     QTRY_COMPARE_WITH_TIMEOUT(owner.window->pinnedBanner()->pinned()->id, second, 10000);
 }
@@ -316,10 +234,10 @@ void TestPinsUi::pinSurvivesAReloadAndTheCacheShowsItOffline()
     const auto ann = m_http->newUser(u"Ann Offline"_s);
     const auto ben = m_http->newUser(u"Ben Offline"_s);
     const QString chatId = m_http->personalChat(ann.token, ben.id);
-    const QString messageId = sendAs(ben, chatId, u"Wifi password: hunter2"_s);
+    const QString messageId = m_http->sendText(ben.token, chatId, u"Wifi password: hunter2"_s);
     COMPARE_STATUS(pinAs(ben, chatId, messageId), 200);
     {
-        Client client = newClient();
+        SignedIn client = persistedClient();
         client.session->signIn(m_server.url(u""_s).toString(), ann.email, ann.password);
         QTRY_COMPARE_WITH_TIMEOUT(
             client.session->live()->state(), LiveConnection::State::Connected, 15000);
@@ -339,7 +257,7 @@ void TestPinsUi::pinSurvivesAReloadAndTheCacheShowsItOffline()
             10000);
     }
     m_server.stop();
-    Client client = newClient();
+    SignedIn client = persistedClient();
     QSignalSpy finished(client.session.get(), &ClientSession::restoreFinished);
     client.session->restore();
     QVERIFY(!finished.isEmpty() || finished.wait(15000));
@@ -359,13 +277,13 @@ void TestPinsUi::refusedPinIsShownInTheStatusBar()
     const auto ann = m_http->newUser(u"Ann Refused Pin"_s);
     const auto ben = m_http->newUser(u"Ben Refused Pin"_s);
     const QString chatId = m_http->personalChat(ann.token, ben.id);
-    const QString messageId = sendAs(ben, chatId, u"Gone soon"_s);
-    SignedIn client = openChatWith(ann, chatId, messageId);
+    const QString messageId = m_http->sendText(ben.token, chatId, u"Gone soon"_s);
+    SignedIn client = signInWithChatOpen(m_server, ann, chatId, messageId);
     QVERIFY(client.window);
     MessageModel *model = client.session->messages(chatId);
     QMenu *menu = openContextMenu(client.window->timeline(), model->rowOfId(messageId));
     QVERIFY(menu);
-    QAction *pin = actionNamed(menu, TimelineView::tr("Pin"));
+    QAction *pin = findAction(menu, "Pin");
     QVERIFY(pin);
     menu->close();
     COMPARE_STATUS(m_http->request("DELETE", ApiPaths::message(messageId), {}, ben.token), 200);

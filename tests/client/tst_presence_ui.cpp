@@ -81,11 +81,7 @@ private:
 
 void TestPresenceUi::initTestCase()
 {
-    QStandardPaths::setTestModeEnabled(true); // settings, cache and session stay out of $HOME
-    QCoreApplication::setOrganizationName(u"MessengerTests"_s);
-    QCoreApplication::setApplicationName(u"tst_presence_ui"_s);
-    Q_INIT_RESOURCE(client);
-    DesktopApp::installTranslations(qEnvironmentVariable("MESSENGER_SCREENSHOT_LANG", u"en"_s));
+    prepareDesktopTestCase(u"tst_presence_ui"_s);
     // Offline one second after the last socket closes, so the test need not wait 10.
     qputenv("PRESENCE_GRACE", "1");
     QVERIFY2(m_server.start(), qPrintable(m_server.error()));
@@ -94,8 +90,7 @@ void TestPresenceUi::initTestCase()
 
 void TestPresenceUi::init()
 {
-    QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)).removeRecursively();
-    QSettings().clear();
+    resetClientState(m_server);
 }
 
 void TestPresenceUi::lastSeenWording()

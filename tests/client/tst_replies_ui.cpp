@@ -55,49 +55,10 @@ private Q_SLOTS:
     void replyWrittenOfflineKeepsItsOriginal();
 
 private:
-    // From tst_keyboard.cpp / tst_offline.cpp (copied: other work edits those files).
-    struct Client
-    {
-        std::unique_ptr<SessionStore> store;
-        std::unique_ptr<ClientSession> session;
-        std::unique_ptr<MainWindow> window;
-    };
-    static Client newClient()
-    {
-        Client client;
-        client.store = std::make_unique<SessionStore>();
-        client.store->setKeychainEnabled(false);
-        client.session = std::make_unique<ClientSession>(client.store.get());
-        client.session->live()->setReconnectBackoff(
-            std::chrono::milliseconds(100), std::chrono::milliseconds(500));
-        return client;
-    }
-    static void showWindow(Client &client)
-    {
-        client.window = std::make_unique<MainWindow>(client.session.get());
-        client.window->resize(1000, 640);
-        client.window->show();
-        QVERIFY(QTest::qWaitForWindowExposed(client.window.get()));
-        client.window->activateWindow();
-        QVERIFY(QTest::qWaitForWindowActive(client.window.get()));
-    }
-    Client signIn(const HttpClient::Account &account)
-    {
-        Client client = newClient();
-        client.session->signIn(m_server.url(u""_s).toString(), account.email, account.password);
-        [&] {
-            QTRY_COMPARE_WITH_TIMEOUT(
-                client.session->state(), ClientSession::State::SignedIn, 15000);
-            QTRY_COMPARE_WITH_TIMEOUT(
-                client.session->live()->state(), LiveConnection::State::Connected, 15000);
-            showWindow(client);
-        }();
-        return client;
-    }
     // A restart: the remembered session, signed in from the cache.
-    static Client restored()
+    static SignedIn restored()
     {
-        Client client = newClient();
+        SignedIn client = persistedClient();
         QSignalSpy finished(client.session.get(), &ClientSession::restoreFinished);
         client.session->restore();
         [&] {
@@ -105,16 +66,6 @@ private:
             QCOMPARE(finished.first().first().toBool(), true);
         }();
         return client;
-    }
-    QString sendAs(const HttpClient::Account &from, const QString &chatId, const QString &text,
-        const QString &replyToId = {})
-    {
-        QJsonObject body { { u"chat_id"_s, chatId }, { u"text"_s, text } };
-        if (!replyToId.isEmpty())
-            body.insert(u"reply_to_id"_s, replyToId);
-        const Reply reply = m_http->post(ApiPaths::chatsMessages.toString(), body, from.token);
-        [&] { COMPARE_STATUS(reply, 200); }();
-        return reply.object().value(u"id"_s).toString();
     }
     // The chat's newest messages as the server has them, newest first.
     QJsonArray serverHistory(const QString &chatId, const QString &token)
@@ -132,62 +83,16 @@ private:
         }
         return {};
     }
-    // Right-clicks `row` of the timeline and returns the menu that opened (tst_desktop's).
-    static QMenu *openContextMenu(TimelineView *timeline, int row)
-    {
-        const QModelIndex index = timeline->model()->index(row, 0);
-        timeline->scrollTo(index);
-        const QPoint point
-            = timeline->visualRect(index).intersected(timeline->viewport()->rect()).center();
-        QContextMenuEvent event(
-            QContextMenuEvent::Mouse, point, timeline->viewport()->mapToGlobal(point));
-        auto returned = std::make_shared<bool>(false);
-        QTimer::singleShot(2000, timeline, [returned] {
-            if (!*returned && QApplication::activePopupWidget())
-                QApplication::activePopupWidget()->close();
-        });
-        QApplication::sendEvent(timeline->viewport(), &event);
-        *returned = true;
-        return qobject_cast<QMenu *>(QApplication::activePopupWidget());
-    }
-    // Triggers the menu's action of that (English) text, in any language.
-    static bool trigger(QMenu *menu, const char *text)
-    {
-        const QString shown = QCoreApplication::translate("Messenger::Client::TimelineView", text);
-        for (QAction *action : menu->actions()) {
-            if (action->text() == shown) {
-                menu->close();
-                action->trigger();
-                return true;
-            }
-        }
-        menu->close();
-        return false;
-    }
-    static BubbleGeometry geometryOf(TimelineView *timeline, int row)
-    {
-        auto *delegate = qobject_cast<MessageDelegate *>(timeline->itemDelegate());
-        const QModelIndex index = timeline->model()->index(row, 0);
-        const QRect rect = timeline->visualRect(index);
-        return delegate->geometry(index,
-            QRect(rect.topLeft(), QSize(timeline->viewport()->width(), 0)), timeline->font());
-    }
     // Clicks the quote of the reply in `row` (scrolled into view first).
     static void clickQuote(TimelineView *timeline, int row)
     {
         const QModelIndex index = timeline->model()->index(row, 0);
         timeline->scrollTo(index);
-        const QRect quote = geometryOf(timeline, row).quote;
+        const QRect quote = bubbleGeometry(timeline, row).quote;
         QVERIFY(!quote.isNull());
         const QPoint point = timeline->visualRect(index).topLeft() + quote.center();
         QVERIFY(timeline->viewport()->rect().contains(point));
         QTest::mouseClick(timeline->viewport(), Qt::LeftButton, {}, point);
-    }
-    static bool rowIsOnScreen(TimelineView *timeline, int row)
-    {
-        return row >= 0
-            && timeline->viewport()->rect().intersects(
-                timeline->visualRect(timeline->model()->index(row, 0)));
     }
 
     TestServer m_server;
@@ -196,23 +101,14 @@ private:
 
 void TestRepliesUi::initTestCase()
 {
-    QStandardPaths::setTestModeEnabled(true); // settings, cache and session stay out of $HOME
-    QCoreApplication::setOrganizationName(u"MessengerTests"_s);
-    QCoreApplication::setApplicationName(u"tst_replies_ui"_s);
-    Q_INIT_RESOURCE(client);
-    DesktopApp::installTranslations(qEnvironmentVariable("MESSENGER_SCREENSHOT_LANG", u"en"_s));
+    prepareDesktopTestCase(u"tst_replies_ui"_s);
     QVERIFY2(m_server.start(), qPrintable(m_server.error()));
     m_http = std::make_unique<HttpClient>(m_server);
 }
 
 void TestRepliesUi::init()
 {
-    QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)).removeRecursively();
-    QDir(QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation))
-        .removeRecursively();
-    QSettings().clear();
-    if (m_server.processId() == 0)
-        QVERIFY2(m_server.start(), qPrintable(m_server.error()));
+    resetClientState(m_server);
 }
 
 // Reply in a message's menu opens the quote bar (who, what, a close button);
@@ -223,8 +119,9 @@ void TestRepliesUi::replyFromTheMenuShowsTheQuoteBarAndSendsTheReply()
     const auto ann = m_http->newUser(u"Ann Quote"_s);
     const auto ben = m_http->newUser(u"Ben Quote"_s);
     const QString chatId = m_http->personalChat(ann.token, ben.id);
-    const QString questionId = sendAs(ben, chatId, u"Lunch at noon?"_s);
-    Client client = signIn(ann);
+    const QString questionId = m_http->sendText(ben.token, chatId, u"Lunch at noon?"_s);
+    SignedIn client = signIn(m_server, ann, SessionStorage::Persisted);
+    QVERIFY(client.window);
     MainWindow *window = client.window.get();
     window->openChat(chatId);
     MessageModel *messages = client.session->messages(chatId);
@@ -234,7 +131,7 @@ void TestRepliesUi::replyFromTheMenuShowsTheQuoteBarAndSendsTheReply()
 
     QMenu *menu = openContextMenu(window->timeline(), messages->rowOfId(questionId));
     QVERIFY(menu);
-    QVERIFY(trigger(menu, "Reply"));
+    QVERIFY(triggerAction(menu, "Reply"));
     QVERIFY(composer->isReplying());
     QCOMPARE(composer->replyToId(), questionId);
     QVERIFY(composer->contextBar()->isVisible());
@@ -261,7 +158,7 @@ void TestRepliesUi::replyFromTheMenuShowsTheQuoteBarAndSendsTheReply()
 
     // The close button cancels too.
     menu = openContextMenu(window->timeline(), messages->rowOfId(questionId));
-    QVERIFY(menu && trigger(menu, "Reply"));
+    QVERIFY(menu && triggerAction(menu, "Reply"));
     QVERIFY(composer->contextBar()->isVisible());
     QTest::mouseClick(composer->contextCloseButton(), Qt::LeftButton);
     QVERIFY(!composer->isReplying());
@@ -269,7 +166,7 @@ void TestRepliesUi::replyFromTheMenuShowsTheQuoteBarAndSendsTheReply()
 
     // Sent with the bar: the server has the reply, the bar is gone.
     menu = openContextMenu(window->timeline(), messages->rowOfId(questionId));
-    QVERIFY(menu && trigger(menu, "Reply"));
+    QVERIFY(menu && triggerAction(menu, "Reply"));
     QTest::keyClicks(composer->input(), u"Sure"_s);
     QTest::keyClick(composer->input(), Qt::Key_Return);
     QVERIFY(!composer->isReplying());
@@ -293,7 +190,7 @@ void TestRepliesUi::replyFromTheMenuShowsTheQuoteBarAndSendsTheReply()
     // The picture for the README: the quote in the bubble, and the bar over
     // the composer while answering again.
     menu = openContextMenu(window->timeline(), messages->rowOfId(questionId));
-    QVERIFY(menu && trigger(menu, "Reply"));
+    QVERIFY(menu && triggerAction(menu, "Reply"));
     QTest::keyClicks(composer->input(), u"And a coffee after?"_s);
     ChatListModel *chats = client.session->chats();
     // Offscreen, a closed menu stays the active window: take it back, and
@@ -322,11 +219,12 @@ void TestRepliesUi::ctrlUpRepliesToOlderMessagesAndCtrlDownGoesBack()
     const auto ann = m_http->newUser(u"Ann Keys"_s);
     const auto ben = m_http->newUser(u"Ben Keys"_s);
     const QString chatId = m_http->personalChat(ann.token, ben.id);
-    const QString first = sendAs(ben, chatId, u"first"_s);
-    const QString gone = sendAs(ben, chatId, u"gone"_s);
-    const QString last = sendAs(ben, chatId, u"last"_s);
+    const QString first = m_http->sendText(ben.token, chatId, u"first"_s);
+    const QString gone = m_http->sendText(ben.token, chatId, u"gone"_s);
+    const QString last = m_http->sendText(ben.token, chatId, u"last"_s);
     COMPARE_STATUS(m_http->request("DELETE", ApiPaths::message(gone), {}, ben.token), 200);
-    Client client = signIn(ann);
+    SignedIn client = signIn(m_server, ann, SessionStorage::Persisted);
+    QVERIFY(client.window);
     MainWindow *window = client.window.get();
     window->openChat(chatId);
     MessageModel *messages = client.session->messages(chatId);
@@ -363,12 +261,14 @@ void TestRepliesUi::bubbleDrawsTheQuoteAndGrowsForIt()
     const auto ann = m_http->newUser(u"Ann Bubble"_s);
     const auto ben = m_http->newUser(u"Ben Bubble"_s);
     const QString chatId = m_http->personalChat(ann.token, ben.id);
-    const QString original = sendAs(ben, chatId,
+    const QString original = m_http->sendText(ben.token, chatId,
         u"the original, a rather long line of text "
         u"that goes on and on and on and on and on"_s);
-    const QString plain = sendAs(ben, chatId, u"same text"_s);
-    const QString reply = sendAs(ben, chatId, u"same text"_s, original);
-    Client client = signIn(ann);
+    const QString plain = m_http->sendText(ben.token, chatId, u"same text"_s);
+    const QString reply
+        = m_http->sendText(ben.token, chatId, u"same text"_s, { { u"reply_to_id"_s, original } });
+    SignedIn client = signIn(m_server, ann, SessionStorage::Persisted);
+    QVERIFY(client.window);
     MainWindow *window = client.window.get();
     window->openChat(chatId);
     MessageModel *messages = client.session->messages(chatId);
@@ -381,8 +281,8 @@ void TestRepliesUi::bubbleDrawsTheQuoteAndGrowsForIt()
 
     const int plainRow = messages->rowOfId(plain);
     const int replyRow = messages->rowOfId(reply);
-    const BubbleGeometry plainGeometry = geometryOf(timeline, plainRow);
-    const BubbleGeometry replyGeometry = geometryOf(timeline, replyRow);
+    const BubbleGeometry plainGeometry = bubbleGeometry(timeline, plainRow);
+    const BubbleGeometry replyGeometry = bubbleGeometry(timeline, replyRow);
     QVERIFY(plainGeometry.quote.isNull());
     QVERIFY(!replyGeometry.quote.isNull());
     // Inside the bubble, above the text, and the row is taller by its height.
@@ -412,7 +312,7 @@ void TestRepliesUi::bubbleDrawsTheQuoteAndGrowsForIt()
     QTRY_VERIFY_WITH_TIMEOUT(
         messages->index(messages->rowOfId(reply)).data(MessageModel::ReplyDeletedRole).toBool(),
         10000);
-    const BubbleGeometry deletedGeometry = geometryOf(timeline, messages->rowOfId(reply));
+    const BubbleGeometry deletedGeometry = bubbleGeometry(timeline, messages->rowOfId(reply));
     QVERIFY(!deletedGeometry.quote.isNull());
     QCOMPARE(deletedGeometry.quote.height(), replyGeometry.quote.height());
 }
@@ -424,9 +324,11 @@ void TestRepliesUi::quoteFollowsEditsAndDeletionsOfTheOriginal()
     const auto ann = m_http->newUser(u"Ann Live"_s);
     const auto ben = m_http->newUser(u"Ben Live"_s);
     const QString chatId = m_http->personalChat(ann.token, ben.id);
-    const QString original = sendAs(ben, chatId, u"meet at 5"_s);
-    const QString reply = sendAs(ann, chatId, u"ok"_s, original);
-    Client client = signIn(ann);
+    const QString original = m_http->sendText(ben.token, chatId, u"meet at 5"_s);
+    const QString reply
+        = m_http->sendText(ann.token, chatId, u"ok"_s, { { u"reply_to_id"_s, original } });
+    SignedIn client = signIn(m_server, ann, SessionStorage::Persisted);
+    QVERIFY(client.window);
     client.window->openChat(chatId);
     MessageModel *messages = client.session->messages(chatId);
     QTRY_VERIFY_WITH_TIMEOUT(messages->rowOfId(reply) >= 0, 10000);
@@ -464,11 +366,13 @@ void TestRepliesUi::clickingTheQuoteGoesToALoadedOriginal()
     const auto ann = m_http->newUser(u"Ann Jump"_s);
     const auto ben = m_http->newUser(u"Ben Jump"_s);
     const QString chatId = m_http->personalChat(ann.token, ben.id);
-    const QString original = sendAs(ben, chatId, u"the question"_s);
+    const QString original = m_http->sendText(ben.token, chatId, u"the question"_s);
     for (int i = 0; i < 30; ++i)
-        sendAs(i % 2 ? ann : ben, chatId, u"filler %1"_s.arg(i));
-    const QString reply = sendAs(ann, chatId, u"the answer"_s, original);
-    Client client = signIn(ann);
+        m_http->sendText((i % 2 ? ann : ben).token, chatId, u"filler %1"_s.arg(i));
+    const QString reply
+        = m_http->sendText(ann.token, chatId, u"the answer"_s, { { u"reply_to_id"_s, original } });
+    SignedIn client = signIn(m_server, ann, SessionStorage::Persisted);
+    QVERIFY(client.window);
     MainWindow *window = client.window.get();
     window->openChat(chatId);
     MessageModel *messages = client.session->messages(chatId);
@@ -496,12 +400,15 @@ void TestRepliesUi::clickingTheQuoteLoadsTheOriginalsPageWhenNotLoaded()
     const QString chatId = m_http->personalChat(ann.token, ben.id);
     QString fifth;
     for (int i = 1; i <= 299; ++i) {
-        const QString id = sendAs(i % 2 ? ben : ann, chatId, u"message %1"_s.arg(i));
+        const QString id
+            = m_http->sendText((i % 2 ? ben : ann).token, chatId, u"message %1"_s.arg(i));
         if (i == 5)
             fifth = id;
     }
-    const QString reply = sendAs(ann, chatId, u"back to number 5"_s, fifth);
-    Client client = signIn(ann);
+    const QString reply = m_http->sendText(
+        ann.token, chatId, u"back to number 5"_s, { { u"reply_to_id"_s, fifth } });
+    SignedIn client = signIn(m_server, ann, SessionStorage::Persisted);
+    QVERIFY(client.window);
     MainWindow *window = client.window.get();
     window->openChat(chatId);
     MessageModel *messages = client.session->messages(chatId);
@@ -536,7 +443,7 @@ void TestRepliesUi::clickingTheQuoteLoadsTheOriginalsPageWhenNotLoaded()
     for (qsizetype i = 0; i < all.size(); ++i)
         QCOMPARE(all.at(i).chatSeq, i + 1);
     // Live messages land at the bottom again.
-    sendAs(ben, chatId, u"still here"_s);
+    m_http->sendText(ben.token, chatId, u"still here"_s);
     QTRY_COMPARE_WITH_TIMEOUT(
         messages->messageAt(messages->rowCount() - 1).text, u"still here"_s, 10000);
 }
@@ -549,9 +456,10 @@ void TestRepliesUi::replyWrittenOfflineKeepsItsOriginal()
     const auto ann = m_http->newUser(u"Ann Away"_s);
     const auto ben = m_http->newUser(u"Ben Away"_s);
     const QString chatId = m_http->personalChat(ann.token, ben.id);
-    const QString original = sendAs(ben, chatId, u"are you there?"_s);
+    const QString original = m_http->sendText(ben.token, chatId, u"are you there?"_s);
     {
-        Client client = signIn(ann);
+        SignedIn client = signIn(m_server, ann, SessionStorage::Persisted);
+        QVERIFY(client.window);
         ClientSession *session = client.session.get();
         client.window->openChat(chatId);
         MessageModel *messages = session->messages(chatId);
@@ -561,7 +469,7 @@ void TestRepliesUi::replyWrittenOfflineKeepsItsOriginal()
             session->live()->state() != LiveConnection::State::Connected, 15000);
         Composer *composer = client.window->composer();
         QMenu *menu = openContextMenu(client.window->timeline(), messages->rowOfId(original));
-        QVERIFY(menu && trigger(menu, "Reply"));
+        QVERIFY(menu && triggerAction(menu, "Reply"));
         QTest::keyClicks(composer->input(), u"I was offline"_s);
         QTest::keyClick(composer->input(), Qt::Key_Return);
         QCOMPARE(session->live()->unacknowledgedCount(), 1);
@@ -571,7 +479,7 @@ void TestRepliesUi::replyWrittenOfflineKeepsItsOriginal()
     } // quit with it unsent
 
     QVERIFY2(m_server.start(), qPrintable(m_server.error()));
-    Client client = restored();
+    SignedIn client = restored();
     QTRY_COMPARE_WITH_TIMEOUT(
         client.session->live()->state(), LiveConnection::State::Connected, 15000);
     QTRY_COMPARE_WITH_TIMEOUT(client.session->live()->unacknowledgedCount(), 0, 15000);
@@ -593,8 +501,10 @@ void TestRepliesUi::quoteOfAShortOriginalIsShownWhole()
         u"Is it raining there?"_s, u"What time is it now?"_s };
     QStringList replies;
     for (const QString &original : originals)
-        replies.append(sendAs(ben, chatId, u"ok"_s, sendAs(ben, chatId, original)));
-    Client client = signIn(ann);
+        replies.append(m_http->sendText(ben.token, chatId, u"ok"_s,
+            { { u"reply_to_id"_s, m_http->sendText(ben.token, chatId, original) } }));
+    SignedIn client = signIn(m_server, ann, SessionStorage::Persisted);
+    QVERIFY(client.window);
     MainWindow *window = client.window.get();
     window->openChat(chatId);
     MessageModel *messages = client.session->messages(chatId);
@@ -602,7 +512,7 @@ void TestRepliesUi::quoteOfAShortOriginalIsShownWhole()
     TimelineView *timeline = window->timeline();
     const QFontMetrics quoteMetrics(Theme::withPointSizeDelta(timeline->font(), -1));
     for (int i = 0; i < originals.size(); ++i) {
-        const BubbleGeometry geometry = geometryOf(timeline, messages->rowOfId(replies.at(i)));
+        const BubbleGeometry geometry = bubbleGeometry(timeline, messages->rowOfId(replies.at(i)));
         // The text's room inside the quote: less its bar and padding.
         const int room = geometry.quote.width() - 3 - 2 * 8;
         QCOMPARE(quoteMetrics.elidedText(originals.at(i), Qt::ElideRight, room), originals.at(i));

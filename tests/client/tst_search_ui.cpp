@@ -52,26 +52,6 @@ private Q_SLOTS:
     void nothingFoundAndOfflineAreSaid();
 
 private:
-    QString sendAs(const HttpClient::Account &from, const QString &chatId, const QString &text)
-    {
-        const Reply reply = m_http->post(ApiPaths::chatsMessages.toString(),
-            { { u"chat_id"_s, chatId }, { u"text"_s, text } }, from.token);
-        [&] { COMPARE_STATUS(reply, 200); }();
-        return reply.object().value(u"id"_s).toString();
-    }
-    QString newGroup(const HttpClient::Account &owner, const QString &name,
-        const QList<HttpClient::Account> &members)
-    {
-        QJsonArray ids;
-        for (const auto &member : members)
-            ids.append(member.id);
-        return m_http
-            ->post(u"/api/v1/chats/group"_s, { { u"name"_s, name }, { u"member_ids"_s, ids } },
-                owner.token)
-            .object()
-            .value(u"id")
-            .toString();
-    }
     // The rows of the chat list's "Messages" section that are messages found.
     static QList<QModelIndex> foundMessages(QListView *list)
     {
@@ -93,12 +73,6 @@ private:
         }
         return {};
     }
-    static bool rowIsOnScreen(TimelineView *timeline, int row)
-    {
-        return row >= 0
-            && timeline->viewport()->rect().intersects(
-                timeline->visualRect(timeline->model()->index(row, 0)));
-    }
     static void press(QKeyCombination keys)
     {
         QTest::keyClick(QApplication::focusWidget(), keys.key(), keys.keyboardModifiers());
@@ -110,23 +84,14 @@ private:
 
 void TestSearchUi::initTestCase()
 {
-    QStandardPaths::setTestModeEnabled(true); // settings, cache and session stay out of $HOME
-    QCoreApplication::setOrganizationName(u"MessengerTests"_s);
-    QCoreApplication::setApplicationName(u"tst_search_ui"_s);
-    Q_INIT_RESOURCE(client);
-    DesktopApp::installTranslations(qEnvironmentVariable("MESSENGER_SCREENSHOT_LANG", u"en"_s));
+    prepareDesktopTestCase(u"tst_search_ui"_s);
     QVERIFY2(m_server.start(), qPrintable(m_server.error()));
     m_http = std::make_unique<HttpClient>(m_server);
 }
 
 void TestSearchUi::init()
 {
-    QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)).removeRecursively();
-    QDir(QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation))
-        .removeRecursively();
-    QSettings().clear();
-    if (m_server.processId() == 0)
-        QVERIFY2(m_server.start(), qPrintable(m_server.error()));
+    resetClientState(m_server);
 }
 
 // Typing in the chat list's search (Ctrl+Shift+F) lists, below the chats and
@@ -141,12 +106,13 @@ void TestSearchUi::chatListSearchShowsMessagesAndOpensOneAtTheMessage()
     const auto ben = m_http->newUser(u"Ben Seeker"_s);
     const auto cleo = m_http->newUser(u"Cleo Seeker"_s);
     const QString benChat = m_http->personalChat(ann.token, ben.id);
-    const QString group = newGroup(ann, u"Zoo trip"_s, { ben, cleo });
-    const QString oldHit = sendAs(ben, benChat, u"Remember the zebra at the old zoo?"_s);
+    const QString group = m_http->newGroup(ann, u"Zoo trip"_s, { ben.id, cleo.id });
+    const QString oldHit
+        = m_http->sendText(ben.token, benChat, u"Remember the zebra at the old zoo?"_s);
     for (int i = 1; i <= 120; ++i)
-        sendAs(i % 2 ? ben : ann, benChat, u"chatter %1"_s.arg(i));
-    const QString newHit = sendAs(cleo, group, u"Zebras first, then the lions"_s);
-    sendAs(ann, group, u"fine by me"_s);
+        m_http->sendText((i % 2 ? ben : ann).token, benChat, u"chatter %1"_s.arg(i));
+    const QString newHit = m_http->sendText(cleo.token, group, u"Zebras first, then the lions"_s);
+    m_http->sendText(ann.token, group, u"fine by me"_s);
     auto [session, window] = signIn(m_server, ann);
     QVERIFY(window && !QTest::currentTestFailed());
     QTRY_COMPARE_WITH_TIMEOUT(session->chats()->rowCount(), 2, 10000);
@@ -207,7 +173,7 @@ void TestSearchUi::chatListMessagesPageOnScroll()
     const QString chat = m_http->personalChat(ann.token, ben.id);
     const int total = Limits::messageSearchDefault + 7;
     for (int i = 1; i <= total; ++i)
-        sendAs(ben, chat, u"walrus number %1"_s.arg(i));
+        m_http->sendText(ben.token, chat, u"walrus number %1"_s.arg(i));
     auto [session, window] = signIn(m_server, ann);
     QVERIFY(window && !QTest::currentTestFailed());
     QTRY_COMPARE_WITH_TIMEOUT(session->chats()->rowCount(), 1, 10000);
@@ -235,13 +201,13 @@ void TestSearchUi::ctrlFFindsInTheOpenChatAndStepsThroughHits()
     const auto cleo = m_http->newUser(u"Cleo Finder"_s);
     const QString chat = m_http->personalChat(ann.token, ben.id);
     const QString other = m_http->personalChat(ann.token, cleo.id);
-    sendAs(cleo, other, u"an apple elsewhere"_s); // not this chat's
+    m_http->sendText(cleo.token, other, u"an apple elsewhere"_s); // not this chat's
     const int hits = Limits::messageSearchDefault + 3;
     QStringList hitIds; // oldest first
     for (int i = 1; i <= hits; ++i) {
-        hitIds.append(sendAs(ben, chat, u"apple pie number %1"_s.arg(i)));
+        hitIds.append(m_http->sendText(ben.token, chat, u"apple pie number %1"_s.arg(i)));
         for (int j = 0; j < 4; ++j)
-            sendAs(ann, chat, u"filler %1.%2"_s.arg(i).arg(j));
+            m_http->sendText(ann.token, chat, u"filler %1.%2"_s.arg(i).arg(j));
     }
     auto [session, window] = signIn(m_server, ann);
     QVERIFY(window && !QTest::currentTestFailed());
@@ -322,7 +288,7 @@ void TestSearchUi::nothingFoundAndOfflineAreSaid()
     const auto ann = m_http->newUser(u"Ann Empty"_s);
     const auto ben = m_http->newUser(u"Ben Empty"_s);
     const QString chat = m_http->personalChat(ann.token, ben.id);
-    sendAs(ben, chat, u"nothing to see"_s);
+    m_http->sendText(ben.token, chat, u"nothing to see"_s);
     auto [session, window] = signIn(m_server, ann);
     QVERIFY(window && !QTest::currentTestFailed());
     QTRY_COMPARE_WITH_TIMEOUT(session->chats()->rowCount(), 1, 10000);

@@ -76,14 +76,9 @@ private:
 
 void TestSettings::initTestCase()
 {
-    QStandardPaths::setTestModeEnabled(true); // settings and the session file stay out of $HOME
-    QCoreApplication::setOrganizationName(u"MessengerTests"_s);
-    QCoreApplication::setApplicationName(u"tst_settings"_s);
-    QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)).removeRecursively();
-    QSettings().clear();
-    Q_INIT_RESOURCE(client);
-    DesktopApp::installTranslations(u"en"_s);
+    prepareDesktopTestCase(u"tst_settings"_s, u"en"_s);
     QVERIFY2(m_server.start(), qPrintable(m_server.error()));
+    resetClientState(m_server); // a clean start every run: no remembered server, session or layout
     m_http = std::make_unique<HttpClient>(m_server);
 }
 

@@ -50,12 +50,6 @@ private Q_SLOTS:
     void languageChangeOffersRestart();
 
 private:
-    void sendAs(const HttpClient::Account &from, const QString &chatId, const QString &text)
-    {
-        COMPARE_STATUS(m_http->post(u"/api/v1/chats/messages"_s,
-                           { { u"chat_id"_s, chatId }, { u"text"_s, text } }, from.token),
-            200);
-    }
     // Another application's window takes the focus.
     static std::unique_ptr<QWidget> activateElsewhere()
     {
@@ -110,8 +104,8 @@ private:
         p.carol = m_http->newUser(u"Carol "_s + tag);
         p.bobChat = m_http->personalChat(p.bob.token, p.ann.id);
         p.carolChat = m_http->personalChat(p.carol.token, p.ann.id);
-        sendAs(p.bob, p.bobChat, u"hello from Bob"_s);
-        sendAs(p.carol, p.carolChat, u"hello from Carol"_s);
+        m_http->sendText(p.bob.token, p.bobChat, u"hello from Bob"_s);
+        m_http->sendText(p.carol.token, p.carolChat, u"hello from Carol"_s);
         return p;
     }
 
@@ -121,13 +115,9 @@ private:
 
 void TestTray::initTestCase()
 {
-    QStandardPaths::setTestModeEnabled(true); // settings and the session file stay out of $HOME
-    QCoreApplication::setOrganizationName(u"MessengerTests"_s);
-    QCoreApplication::setApplicationName(u"tst_tray"_s);
-    QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)).removeRecursively();
-    Q_INIT_RESOURCE(client);
-    DesktopApp::installTranslations(u"en"_s);
+    prepareDesktopTestCase(u"tst_tray"_s, u"en"_s);
     QVERIFY2(m_server.start(), qPrintable(m_server.error()));
+    resetClientState(m_server); // a clean start every run: no remembered server, session or layout
     m_http = std::make_unique<HttpClient>(m_server);
 }
 
@@ -150,7 +140,7 @@ void TestTray::notificationClickOpensItsChat()
     QSignalSpy notified(tray, &TrayController::notified);
     auto elsewhere = activateElsewhere();
 
-    sendAs(p.carol, p.carolChat, u"are you there?"_s);
+    m_http->sendText(p.carol.token, p.carolChat, u"are you there?"_s);
     QTRY_COMPARE_WITH_TIMEOUT(notified.size(), 1, 10000);
     QCOMPARE(notified.at(0).at(0).toString(), p.carolChat);
     QVERIFY(notified.at(0).at(2).toString().contains(u"are you there?"_s));
@@ -164,7 +154,7 @@ void TestTray::notificationClickOpensItsChat()
     // Hidden in the tray, a click on Bob's notification brings the window back on his chat.
     window.hide();
     refocus(elsewhere.get());
-    sendAs(p.bob, p.bobChat, u"ping"_s);
+    m_http->sendText(p.bob.token, p.bobChat, u"ping"_s);
     QTRY_COMPARE_WITH_TIMEOUT(notified.size(), 2, 10000);
     QCOMPARE(tray->pendingNotificationChat(), p.bobChat);
     Q_EMIT tray->trayIcon()->messageClicked();
@@ -186,7 +176,7 @@ void TestTray::trayShowsTheUnreadCount()
     QTRY_COMPARE(icon->toolTip(), u"Messenger — 2 unread"_s);
     QCOMPARE(icon->icon().cacheKey(), tray->iconFor(2).cacheKey());
 
-    sendAs(p.bob, p.bobChat, u"one more"_s);
+    m_http->sendText(p.bob.token, p.bobChat, u"one more"_s);
     QTRY_COMPARE_WITH_TIMEOUT(icon->toolTip(), u"Messenger — 3 unread"_s, 10000);
     QCOMPARE(icon->icon().cacheKey(), tray->iconFor(3).cacheKey());
     // The badge is painted on the app icon: a red circle in its top right corner.
@@ -231,7 +221,7 @@ void TestTray::muteSuppressesNotifications()
     QVERIFY(tray->isMuted());
     QSignalSpy notified(tray, &TrayController::notified);
     QSignalSpy arrived(session.get(), &ClientSession::messageArrived); // connected after the tray
-    sendAs(p.bob, p.bobChat, u"muted one"_s);
+    m_http->sendText(p.bob.token, p.bobChat, u"muted one"_s);
     QTRY_COMPARE_WITH_TIMEOUT(arrived.size(), 1, 10000);
     QCOMPARE(notified.size(), 0);
 
@@ -244,7 +234,7 @@ void TestTray::muteSuppressesNotifications()
     QSignalSpy notifiedAgain(tray, &TrayController::notified);
     tray->muteAction()->trigger();
     QVERIFY(!tray->isMuted());
-    sendAs(p.carol, p.carolChat, u"heard"_s);
+    m_http->sendText(p.carol.token, p.carolChat, u"heard"_s);
     QTRY_COMPARE_WITH_TIMEOUT(notifiedAgain.size(), 1, 10000);
     QCOMPARE(notifiedAgain.at(0).at(0).toString(), p.carolChat);
 
@@ -269,15 +259,16 @@ void TestTray::noNotificationForTheOpenChatInTheActiveWindow()
     window.openChat(p.bobChat);
     QSignalSpy notified(window.tray(), &TrayController::notified);
 
-    sendAs(p.bob, p.bobChat, u"you are reading this"_s);
-    sendAs(p.carol, p.carolChat, u"and this is elsewhere"_s); // the barrier: arrives after
+    m_http->sendText(p.bob.token, p.bobChat, u"you are reading this"_s);
+    m_http->sendText(
+        p.carol.token, p.carolChat, u"and this is elsewhere"_s); // the barrier: arrives after
     QTRY_COMPARE_WITH_TIMEOUT(notified.size(), 1, 10000);
     QCOMPARE(notified.at(0).at(0).toString(), p.carolChat);
     QVERIFY(window.isActiveWindow());
 
     // The same chat in a window in the background does notify.
     auto elsewhere = activateElsewhere();
-    sendAs(p.bob, p.bobChat, u"now you are away"_s);
+    m_http->sendText(p.bob.token, p.bobChat, u"now you are away"_s);
     QTRY_COMPARE_WITH_TIMEOUT(notified.size(), 2, 10000);
     QCOMPARE(notified.at(1).at(0).toString(), p.bobChat);
 }
@@ -307,7 +298,7 @@ void TestTray::closingHidesToTheTrayAndTheTrayReopens()
     auto elsewhere = activateElsewhere();
 
     // Still connected: a message arrives and notifies.
-    sendAs(p.carol, p.carolChat, u"while hidden"_s);
+    m_http->sendText(p.carol.token, p.carolChat, u"while hidden"_s);
     QTRY_COMPARE_WITH_TIMEOUT(notified.size(), 2, 10000);
     QCOMPARE(notified.at(1).at(0).toString(), p.carolChat);
 

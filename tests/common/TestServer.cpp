@@ -12,6 +12,7 @@
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QTest>
 #include <QUuid>
 
 #include <sys/resource.h>
@@ -260,15 +261,32 @@ QString HttpClient::personalChat(const QString &token, const QString &otherUserI
         .toString();
 }
 
-Reply HttpClient::sendMessage(const QString &token, const QString &chatId, const QString &text)
+Reply HttpClient::sendMessage(
+    const QString &token, const QString &chatId, const QString &text, const QJsonObject &fields)
 {
-    return post(
-        u"/api/v1/chats/messages"_s, { { u"chat_id"_s, chatId }, { u"text"_s, text } }, token);
+    QJsonObject body = fields;
+    body.insert(u"chat_id"_s, chatId);
+    body.insert(u"text"_s, text);
+    return post(u"/api/v1/chats/messages"_s, body, token);
 }
 
-QString HttpClient::sendText(const QString &token, const QString &chatId, const QString &text)
+QString HttpClient::sendText(
+    const QString &token, const QString &chatId, const QString &text, const QJsonObject &fields)
 {
-    return sendMessage(token, chatId, text).object().value(u"id").toString();
+    const Reply reply = sendMessage(token, chatId, text, fields);
+    [&] { COMPARE_STATUS(reply, 200); }();
+    return reply.object().value(u"id").toString();
+}
+
+QString HttpClient::newGroup(
+    const Account &owner, const QString &name, const QStringList &memberIds)
+{
+    const Reply reply = post(u"/api/v1/chats/group"_s,
+        { { u"name"_s, name }, { u"type"_s, u"group"_s },
+            { u"member_ids"_s, QJsonArray::fromStringList(memberIds) } },
+        owner.token);
+    [&] { COMPARE_STATUS(reply, 200); }();
+    return reply.object().value(u"id").toString();
 }
 
 QList<QJsonObject> HttpClient::updatesOfType(const QString &token, const QString &type)

@@ -115,9 +115,16 @@ public:
     Account newUser(const QString &name);
     // The personal chat of the token's user with `otherUserId` (its id, or empty).
     QString personalChat(const QString &token, const QString &otherUserId);
-    // POST /chats/messages with a text; sendText() gives the new message's id.
-    Reply sendMessage(const QString &token, const QString &chatId, const QString &text);
-    QString sendText(const QString &token, const QString &chatId, const QString &text);
+    // POST /chats/messages with a text and any further `fields` (reply_to_id,
+    // mentions); sendText() gives the new message's id and fails the test
+    // unless the server took the message.
+    Reply sendMessage(const QString &token, const QString &chatId, const QString &text,
+        const QJsonObject &fields = {});
+    QString sendText(const QString &token, const QString &chatId, const QString &text,
+        const QJsonObject &fields = {});
+    // A group of `owner` and the users `memberIds`; its id, and the test fails
+    // unless the server made it.
+    QString newGroup(const Account &owner, const QString &name, const QStringList &memberIds);
     // The `data` of the token's user's events of one type, oldest first, from /updates.
     QList<QJsonObject> updatesOfType(const QString &token, const QString &type);
 
