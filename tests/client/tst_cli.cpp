@@ -289,7 +289,8 @@ void TestCli::historyAndListenCarrySeq()
         history.out.contains(QByteArray("first\n  id " + firstId + "\n")), history.out.constData());
     // The personal chat is named after the other person, not both (2 unread).
     const Run chats = cli(u"fay"_s, { u"chats"_s });
-    QVERIFY2(chats.out.contains(QByteArray(chatId.toUtf8() + "  Gus (2)\n")), chats.out.constData());
+    QVERIFY2(
+        chats.out.contains(QByteArray(chatId.toUtf8() + "  Gus (2)\n")), chats.out.constData());
 
     // --since replays what happened while nobody listened, then goes live.
     QProcess listener;
