@@ -316,6 +316,8 @@ void LiveConnection::handleFrame(const QString &text)
             return;
         m_greeted = true;
         m_attempt = 0;
+        // A resume first replays what was missed, up to the greeting's seq.
+        m_catchUpTo = m_resumeSeq > 0 ? greeting->seq : 0;
         // A first connection's stream starts at the greeting: resuming from
         // there after a drop misses nothing.
         if (m_resumeSeq == 0)

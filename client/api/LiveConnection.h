@@ -48,6 +48,9 @@ public:
     // Where the next connection resumes from; only ever moves forward.
     void setResumeSeq(qint64 seq);
     qint64 resumeSeq() const { return m_resumeSeq; }
+    // Whether an event of this seq is part of the catch-up after a resume
+    // (what happened while the socket was away), not news as it happens.
+    bool isCatchUp(qint64 seq) const { return seq > 0 && seq <= m_catchUpTo; }
 
     void connectToServer();
     void disconnectFromServer();
@@ -145,6 +148,7 @@ private:
     bool m_greeted = false;
     bool m_credentialsRefused = false;
     qint64 m_resumeSeq = 0;
+    qint64 m_catchUpTo = 0; // the greeting's seq after a resume
     int m_attempt = 0;
     QTimer m_reconnectTimer;
     QTimer m_comebackProbe;

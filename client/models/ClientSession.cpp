@@ -32,6 +32,8 @@ template <typename T> QFuture<std::optional<ApiError>> errorOf(QFuture<ApiResult
 
 // Changes reach the cache this long after they settle (a burst is one write).
 constexpr int cacheDelayMs = 300;
+// A catch-up is over when no missed message came for this long.
+constexpr int caughtUpQuietMs = 500;
 
 // A registration's 422 names the field at fault in its first error's `loc`
 // (["body", "password"]); the e-mail when it names none of the form's.
@@ -64,6 +66,12 @@ ClientSession::ClientSession(SessionStore *store, QObject *parent)
             m_store->saveRefreshToken(token);
     });
     connectLive();
+    m_caughtUpNotice.setSingleShot(true);
+    m_caughtUpNotice.setInterval(caughtUpQuietMs);
+    connect(&m_caughtUpNotice, &QTimer::timeout, this, [this] {
+        for (const Message &newest : std::exchange(m_caughtUp, {}))
+            Q_EMIT messageArrived(newest, m_chats->title(newest.chatId));
+    });
     m_cacheTimer.setSingleShot(true);
     m_cacheTimer.setInterval(cacheDelayMs);
     connect(&m_cacheTimer, &QTimer::timeout, this, &ClientSession::saveToCache);
@@ -949,8 +957,15 @@ void ClientSession::connectLive()
             if (model)
                 model->applyReadByAll(message.seq);
         }
-        if (message.senderId != m_user.id)
+        if (message.senderId != m_user.id && m_live->isCatchUp(message.seq)) {
+            // Back after a while offline: one notice per chat, for its newest.
+            const auto seen = m_caughtUp.constFind(message.chatId);
+            if (seen == m_caughtUp.cend() || seen->seq < message.seq)
+                m_caughtUp.insert(message.chatId, message);
+            m_caughtUpNotice.start();
+        } else if (message.senderId != m_user.id) {
             Q_EMIT messageArrived(message, m_chats->title(message.chatId));
+        }
         Q_EMIT typingChanged(message.chatId);
     });
     connect(m_live, &LiveConnection::acknowledged, this,

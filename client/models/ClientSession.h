@@ -222,6 +222,10 @@ private:
     QSet<QString> m_changedTimelines;
     bool m_chatsChanged = false;
     QTimer m_cacheTimer;
+    // Messages from others in a catch-up after being offline: the newest of
+    // each chat, announced once the burst is over (not one notice each).
+    QHash<QString, Messenger::Message> m_caughtUp;
+    QTimer m_caughtUpNotice;
     State m_state = State::SignedOut;
     QHash<QString, Messenger::PresenceEntry> m_presence;
     bool m_presenceFetchQueued = false;

@@ -45,6 +45,7 @@ private Q_SLOTS:
     void trayShowsTheUnreadCount();
     void muteSuppressesNotifications();
     void noNotificationForTheOpenChatInTheActiveWindow();
+    void missedMessagesNotifyOncePerChatWhenBack();
     void closingHidesToTheTrayAndTheTrayReopens();
     void closingWithoutTrayOrWithTheSettingOffCloses();
     void languageChangeOffersRestart();
@@ -271,6 +272,40 @@ void TestTray::noNotificationForTheOpenChatInTheActiveWindow()
     m_http->sendText(p.bob.token, p.bobChat, u"now you are away"_s);
     QTRY_COMPARE_WITH_TIMEOUT(notified.size(), 2, 10000);
     QCOMPARE(notified.at(1).at(0).toString(), p.bobChat);
+}
+
+// Back after a while offline, the catch-up brought every missed message as a
+// notification of its own (a burst of dozens). Now each chat notifies once,
+// with its newest message; what arrives live afterwards notifies as usual.
+void TestTray::missedMessagesNotifyOncePerChatWhenBack()
+{
+    const People p = people(u"Missed"_s);
+    const auto session = connectedSession(m_server, p.ann);
+    QTRY_VERIFY_WITH_TIMEOUT(session->chats()->rowOf(p.carolChat) >= 0, 10000);
+    MainWindow window(session.get(), nullptr, TrayController::Availability::Available);
+    QSignalSpy notified(window.tray(), &TrayController::notified);
+    LiveConnection *live = session->live();
+    // Dropped as a network failure would, and waiting long before trying again.
+    live->setReconnectBackoff(std::chrono::minutes(5), std::chrono::minutes(5));
+    live->abortConnection();
+    QTRY_COMPARE_WITH_TIMEOUT(live->state(), LiveConnection::State::WaitingToReconnect, 10000);
+    for (int i = 1; i <= 5; ++i)
+        m_http->sendText(p.bob.token, p.bobChat, u"missed from Bob %1"_s.arg(i));
+    for (int i = 1; i <= 3; ++i)
+        m_http->sendText(p.carol.token, p.carolChat, u"missed from Carol %1"_s.arg(i));
+    live->reconnectNow();
+    QTRY_COMPARE_WITH_TIMEOUT(notified.size(), 2, 10000);
+    QStringList texts;
+    for (const QList<QVariant> &notice : std::as_const(notified))
+        texts.append(notice.at(2).toString());
+    texts.sort();
+    QCOMPARE(texts, (QStringList { u"missed from Bob 5"_s, u"missed from Carol 3"_s }));
+    QCOMPARE(session->chats()->unreadTotal(), 10); // the first two and the eight missed
+    // Live again: each new message notifies.
+    m_http->sendText(p.bob.token, p.bobChat, u"live one"_s);
+    m_http->sendText(p.bob.token, p.bobChat, u"live two"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(notified.size(), 4, 10000);
+    QCOMPARE(notified.at(3).at(2).toString(), u"live two"_s);
 }
 
 // With a tray, closing the window hides it (the first time saying so); the
