@@ -109,16 +109,13 @@ void DesktopApp::installTranslations(const QString &language)
 
 void DesktopApp::bringToFront()
 {
-    QWidget *front = m_window ? static_cast<QWidget *>(m_window.data())
-                              : static_cast<QWidget *>(m_login.data());
-    if (!front)
-        return;
-    if (front->isMinimized())
-        front->showNormal();
-    else
-        front->show();
-    front->raise();
-    front->activateWindow();
+    if (m_window) {
+        m_window->tray()->showWindow();
+    } else if (m_login) {
+        m_login->show();
+        m_login->raise();
+        m_login->activateWindow();
+    }
 }
 
 void DesktopApp::showLogin()

@@ -48,6 +48,10 @@ public:
     bool isMuted() const;
     void setMuted(bool muted);
 
+    // The window in front, restored if hidden to the tray or minimised: the
+    // tray's Open, a notification's click, another start of the app.
+    void showWindow();
+
     // The setting in Settings; on unless switched off.
     static bool closeToTraySetting();
     static void setCloseToTraySetting(bool enabled);
@@ -73,7 +77,6 @@ private:
     void onMessageArrived(const Messenger::Message &message, const QString &chatTitle);
     void showMessage(const QString &chatId, const QString &title, const QString &text);
     void updateUnread();
-    void showWindow();
 
     ClientSession *m_session;
     QPointer<MainWindow> m_window;
