@@ -1,4 +1,3 @@
-#include <QElapsedTimer>
 #include <QLockFile>
 #include <QProcess>
 #include <QTemporaryDir>
@@ -44,24 +43,17 @@ private:
         QString application;
         return lock.getLockInfo(&pid, &host, &application) && pid == running.processId();
     }
-    // Starts the app again until it finds `running` listening (it may still
-    // be starting): true when a start exited at once saying it asked it.
-    bool laterStartDefersTo(const QTemporaryDir &home, QProcess &running)
+    // Starts the app again until it finds the running one listening (it
+    // takes the lock a moment before it listens; each start is the pause
+    // between tries): true when a start exited at once saying it asked it.
+    bool laterStartDefers(const QTemporaryDir &home)
     {
-        QElapsedTimer waited;
-        waited.start();
-        while (!holdsTheLock(home, running) && waited.elapsed() < 20000)
-            QTest::qWait(50);
         for (int attempt = 0; attempt < 50; ++attempt) {
             auto later = start(home);
             if (!later->waitForFinished(10000))
                 return false; // it ran as if alone
-            const QByteArray said = later->readAll();
-            if (later->exitCode() == 0 && said.contains("asked it to show its window")) {
-                running.waitForReadyRead(5000);
+            if (later->exitCode() == 0 && later->readAll().contains("asked it to show its window"))
                 return true;
-            }
-            QTest::qWait(100); // the running one has the lock, not yet the socket
         }
         return false;
     }
@@ -72,7 +64,8 @@ void TestSingleInstance::secondStartShowsTheFirstAndExits()
     QTemporaryDir home;
     auto first = start(home);
     QVERIFY(first->waitForStarted(10000));
-    QVERIFY(laterStartDefersTo(home, *first));
+    QTRY_VERIFY_WITH_TIMEOUT(holdsTheLock(home, *first), 20000); // else a later start races it
+    QVERIFY(laterStartDefers(home));
     // The first heard it and stays.
     QByteArray said;
     QTRY_VERIFY_WITH_TIMEOUT(
@@ -87,7 +80,8 @@ void TestSingleInstance::secondStartShowsTheFirstAndExits()
     QVERIFY(first->waitForFinished(10000));
     auto next = start(home);
     QVERIFY(next->waitForStarted(10000));
-    QVERIFY(laterStartDefersTo(home, *next));
+    QTRY_VERIFY_WITH_TIMEOUT(holdsTheLock(home, *next), 20000);
+    QVERIFY(laterStartDefers(home));
     QCOMPARE(next->state(), QProcess::Running);
     next->terminate();
     next->waitForFinished(10000);
