@@ -35,11 +35,8 @@ FindBar::FindBar(ApiClient *api, QWidget *parent)
     auto *layout = new QHBoxLayout(this);
     layout->setContentsMargins(12, 4, 8, 4);
     m_field = new QLineEdit(this);
-    m_field->setPlaceholderText(tr("Search in this chat"));
-    m_field->setAccessibleName(tr("Search in this chat"));
-    m_field->setClearButtonEnabled(true);
-    m_field->addAction(QIcon(u":/icons/search.svg"_s), QLineEdit::LeadingPosition);
-    m_field->setMinimumHeight(30);
+    Theme::styleSearchField(m_field, tr("Search in this chat"));
+    m_field->setMinimumHeight(30); // the bar is slimmer than a list's header
     m_field->installEventFilter(this);
     m_counter = new QLabel(this);
     m_counter->setTextFormat(Qt::PlainText);

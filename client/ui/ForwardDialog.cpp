@@ -89,11 +89,7 @@ ForwardDialog::ForwardDialog(ClientSession *session, int messageCount, QWidget *
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(8, 8, 8, 8);
     m_search = new QLineEdit(this);
-    m_search->setPlaceholderText(tr("Find a chat"));
-    m_search->setAccessibleName(tr("Find a chat"));
-    m_search->setClearButtonEnabled(true);
-    m_search->addAction(QIcon(u":/icons/search.svg"_s), QLineEdit::LeadingPosition);
-    m_search->setMinimumHeight(32);
+    Theme::styleSearchField(m_search, tr("Find a chat"));
     m_search->installEventFilter(this);
     layout->addWidget(m_search);
 

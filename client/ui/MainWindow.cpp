@@ -372,10 +372,7 @@ QWidget *MainWindow::buildChatListPanel()
         QIcon(u":/icons/logout.svg"_s), tr("Sign Out"), this, &MainWindow::signOutRequested);
     menuButton->setMenu(menu);
     m_search = new QLineEdit(panel);
-    m_search->setPlaceholderText(tr("Search"));
-    m_search->setClearButtonEnabled(true);
-    m_search->addAction(QIcon(u":/icons/search.svg"_s), QLineEdit::LeadingPosition);
-    m_search->setMinimumHeight(32);
+    Theme::styleSearchField(m_search, tr("Search"));
     auto *newChat = iconButton(u":/icons/new-chat.svg"_s, tr("New Message"), panel);
     connect(newChat, &QToolButton::clicked, this, [this] { showNewChatDialog(false); });
     top->addWidget(menuButton);

@@ -97,10 +97,7 @@ NewChatDialog::NewChatDialog(ClientSession *session, Mode mode, QWidget *parent)
     m_name->setMaxLength(Limits::groupNameMax);
     m_name->setMinimumHeight(32);
     layout->addWidget(m_name);
-    m_search->setPlaceholderText(tr("Search people by name or email"));
-    m_search->addAction(QIcon(u":/icons/search.svg"_s), QLineEdit::LeadingPosition);
-    m_search->setClearButtonEnabled(true);
-    m_search->setMinimumHeight(32);
+    Theme::styleSearchField(m_search, tr("Search people by name or email"));
     layout->addWidget(m_search);
     layout->addWidget(m_groupButton);
     m_view->setModel(m_results);

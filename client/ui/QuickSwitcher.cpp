@@ -1,6 +1,7 @@
 #include "QuickSwitcher.h"
 
 #include "ChatListDelegate.h"
+#include "Theme.h"
 #include "client/models/ChatListModel.h"
 #include "client/models/ChatSearchModel.h"
 #include "client/models/ClientSession.h"
@@ -25,11 +26,7 @@ QuickSwitcher::QuickSwitcher(ClientSession *session, QWidget *parent)
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(8, 8, 8, 8);
     m_search = new QLineEdit(this);
-    m_search->setPlaceholderText(tr("Find a chat or a person"));
-    m_search->setAccessibleName(tr("Find a chat or a person"));
-    m_search->setClearButtonEnabled(true);
-    m_search->addAction(QIcon(u":/icons/search.svg"_s), QLineEdit::LeadingPosition);
-    m_search->setMinimumHeight(32);
+    Theme::styleSearchField(m_search, tr("Find a chat or a person"));
     m_search->installEventFilter(this);
     layout->addWidget(m_search);
 

@@ -2,6 +2,8 @@
 
 #include "client/models/Presentation.h"
 
+#include <QIcon>
+#include <QLineEdit>
 #include <QPainter>
 
 namespace Messenger::Client::Theme {
@@ -27,6 +29,15 @@ void paintAvatar(QPainter *painter, const QRect &rect, const QString &id, const 
     painter->setPen(Qt::white);
     painter->drawText(rect, Qt::AlignCenter, Presentation::initials(name));
     painter->restore();
+}
+
+void styleSearchField(QLineEdit *field, const QString &placeholder)
+{
+    field->setPlaceholderText(placeholder);
+    field->setAccessibleName(placeholder);
+    field->setClearButtonEnabled(true);
+    field->addAction(QIcon(QStringLiteral(":/icons/search.svg")), QLineEdit::LeadingPosition);
+    field->setMinimumHeight(32);
 }
 
 } // namespace Messenger::Client::Theme

@@ -5,6 +5,7 @@
 #include <QRect>
 #include <QString>
 
+class QLineEdit;
 class QPainter;
 
 namespace Messenger::Client::Theme {
@@ -37,5 +38,8 @@ inline const QColor unreadDivider { 0xf7, 0xf9, 0xfa, 0xe0 };
 QFont withPointSizeDelta(QFont font, qreal delta, bool bold = false);
 // A circle with the initials on the colour derived from `id`.
 void paintAvatar(QPainter *painter, const QRect &rect, const QString &id, const QString &name);
+// Every search field looks the same: a magnifier, a clear button, the
+// placeholder (also its accessible name), the row height of the lists.
+void styleSearchField(QLineEdit *field, const QString &placeholder);
 
 } // namespace Messenger::Client::Theme
