@@ -5,6 +5,8 @@
 #include "cluster/ClusterLink.h"
 #include "cluster/EventFeed.h"
 #include "db/Database.h"
+#include "files/FileLinks.h"
+#include "files/FileService.h"
 #include "http/HttpApi.h"
 #include "http/HttpConnections.h"
 #include "security/KnownUsers.h"
@@ -197,6 +199,51 @@ Server::~Server()
     m_presence.reset();
 }
 
+bool Server::startFiles(Backend backend, QString *error)
+{
+    const QString storage = !m_config.fileStorage.isEmpty() ? m_config.fileStorage
+        : backend == Backend::Postgres                      ? u"postgres"_s
+                                                            : u"directory"_s;
+    if (storage == u"postgres"_s) {
+        if (backend != Backend::Postgres) {
+            *error = u"FILE_STORAGE=postgres needs a PostgreSQL DATABASE_URL"_s;
+            return false;
+        }
+        m_fileStore = makeDatabaseStore();
+        qCInfo(lcServer).noquote() << "files in the database";
+    } else {
+        const QString folder
+            = QDir(m_config.filesDir.isEmpty() ? QDir(m_config.dataDir).absoluteFilePath(u"files"_s)
+                                               : m_config.filesDir)
+                  .absolutePath();
+        if (!QDir().mkpath(folder) || !QFileInfo(folder).isWritable()) {
+            *error = u"cannot write to the files folder "_s + folder;
+            return false;
+        }
+        m_fileStore = makeDirectoryStore(folder);
+        qCInfo(lcServer).noquote() << "files in" << folder;
+    }
+    FileSettings settings;
+    settings.maxFileBytes = m_config.uploadMaxBytes;
+    settings.quotaBytes = m_config.storageQuotaBytes;
+    settings.uploadsInProgressMax = m_config.uploadsInProgressMax;
+    settings.expirySeconds = m_config.uploadExpirySeconds;
+    m_fileLinks = std::make_unique<FileLinks>(m_config.secretKey, m_config.fileLinkSeconds);
+    m_api->setFiles(m_fileStore.get(), settings, m_fileLinks.get());
+    m_api->setDownloadStallLimit(qMax(1, m_config.httpIdleTimeoutSeconds) * 1000);
+    // Expired uploads and files nothing carries any more: removed in the
+    // background, often enough that an expiry is kept to within a few seconds.
+    m_fileSweep = new QTimer(this);
+    m_fileSweep->setInterval(qBound(1, settings.expirySeconds / 4, 60) * 1000);
+    connect(m_fileSweep, &QTimer::timeout, this, [this, settings] {
+        m_database->run([store = m_fileStore.get(), settings](Db &db) {
+            return Result<int>(FileService::sweep(db, *store, settings));
+        });
+    });
+    m_fileSweep->start();
+    return true;
+}
+
 bool Server::start(QString *error)
 {
     initServerResources();
@@ -252,6 +299,8 @@ bool Server::start(QString *error)
     m_api = std::make_unique<HttpApi>(*m_database, *m_sends, *m_limits, *m_knownUsers, *m_sessions,
         *m_hasher, *m_tokens, *m_feed);
     m_api->setTrustedProxies(m_config.trustedProxies);
+    if (!startFiles(settings->backend, error))
+        return false;
     m_api->registerRoutes(*m_http);
     WsSettings wsSettings;
     wsSettings.maxConnectionsPerUser = m_config.wsMaxConnectionsPerUser;

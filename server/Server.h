@@ -1,6 +1,7 @@
 #pragma once
 
 #include "config/Config.h"
+#include "db/DbError.h"
 
 #include <QObject>
 
@@ -10,12 +11,15 @@ class QThread;
 
 class QHttpServer;
 class QTcpServer;
+class QTimer;
 
 namespace Messenger::Server {
 
 class ClusterLink;
 class Database;
 class EventFeed;
+class FileLinks;
+class FileStore;
 class HttpApi;
 class HttpConnections;
 class Hub;
@@ -51,6 +55,8 @@ public Q_SLOTS:
     void shutdown();
 
 private:
+    // The file store, its limits and its sweep (after the HTTP API exists).
+    bool startFiles(Backend backend, QString *error);
     Config m_config;
     std::unique_ptr<Database> m_database;
     std::unique_ptr<PasswordHasher> m_hasher;
@@ -64,6 +70,9 @@ private:
     std::unique_ptr<SessionRegistry> m_sessions;
     std::unique_ptr<SendQueue> m_sends;
     std::unique_ptr<WsGateway> m_gateway;
+    std::unique_ptr<FileStore> m_fileStore;
+    std::unique_ptr<FileLinks> m_fileLinks;
+    QTimer *m_fileSweep = nullptr;
     QThread *m_clusterThread = nullptr;
     ClusterLink *m_cluster = nullptr; // lives on m_clusterThread
     bool m_shuttingDown = false;

@@ -29,6 +29,9 @@ inline constexpr QStringView updates = u"/api/v1/updates";
 inline constexpr QStringView searchMessages = u"/api/v1/search/messages";
 inline constexpr QStringView sessions = u"/api/v1/sessions";
 inline constexpr QStringView sessionsRevokeOthers = u"/api/v1/sessions/revoke-others";
+// tus 1.0 uploads: POST creates, HEAD/PATCH/DELETE /uploads/{id} (and GET, ours).
+inline constexpr QStringView uploads = u"/api/v1/uploads";
+inline constexpr QStringView files = u"/api/v1/files";
 inline constexpr QStringView health = u"/health";
 inline constexpr QStringView wsUser = u"/ws/user";
 inline constexpr QStringView wsPrefix = u"/ws/";
@@ -80,6 +83,24 @@ inline QString message(QStringView messageId)
 inline QString session(QStringView sessionId)
 {
     return sessions + u'/' + sessionId;
+}
+inline QString upload(QStringView uploadId)
+{
+    return uploads + u'/' + uploadId;
+}
+// GET: the file's bytes (Range, ETag); with a signed link's query, no header.
+inline QString file(QStringView fileId)
+{
+    return files + u'/' + fileId;
+}
+inline QString fileThumbnail(QStringView fileId)
+{
+    return file(fileId) + u"/thumbnail";
+}
+// GET: signed URLs for the file and its thumbnail (FileLink).
+inline QString fileLink(QStringView fileId)
+{
+    return file(fileId) + u"/link";
 }
 inline QString wsChat(QStringView chatId)
 {

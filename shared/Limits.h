@@ -35,6 +35,13 @@ inline constexpr int forwardChatsMax = 10;
 inline constexpr int forwardCopiesMax = 100;
 // Users a message mentions (`mentions` of a send).
 inline constexpr int mentionsMax = 50;
+// Files a message carries (`attachment_ids` of a send).
+inline constexpr int attachmentsPerMessageMax = 10;
+// An upload's PATCH body: QHttpServer holds a whole request in memory, so a
+// file arrives in pieces of at most this size (the request body limit).
+inline constexpr qint64 uploadChunkMax = requestBodyMax;
+// A file's name as stored (UTF-16 code units); longer names are cut.
+inline constexpr int fileNameMax = 255;
 inline constexpr int userSearchMax = 50;
 inline constexpr int userSearchDefault = 20;
 // Shorter queries would let anyone list every user a letter at a time.

@@ -13,6 +13,7 @@ const QString replyToKey = u"reply_to"_s;
 const QString reactionsKey = u"reactions"_s;
 const QString forwardedFromKey = u"forwarded_from"_s;
 const QString mentionsKey = u"mentions"_s;
+const QString attachmentsKey = u"attachments"_s;
 } // namespace
 
 QJsonObject ForwardedFrom::toJson() const
@@ -119,6 +120,7 @@ QJsonObject Message::toJson() const
     json.insert(
         forwardedFromKey, forwardedFrom ? QJsonValue(forwardedFrom->toJson()) : QJsonValue());
     json.insert(mentionsKey, QJsonArray::fromStringList(mentions));
+    json.insert(attachmentsKey, Attachment::listToJson(attachments));
     return json;
 }
 
@@ -164,13 +166,16 @@ Parsed<Message> Message::fromJson(const QJsonObject &json, const QStringList &lo
     // Absent (an older server): none.
     if (json.contains(mentionsKey))
         message.mentions = reader.uuidList(mentionsKey, 0, Limits::mentionsMax);
+    // Absent (an older server): none.
+    if (json.contains(attachmentsKey))
+        message.attachments = Attachment::listFromJson(reader, attachmentsKey);
     return reader.result(std::move(message));
 }
 
 LastMessage LastMessage::fromMessage(const Message &message)
 {
     return { message.id, message.senderId, message.sender.name, message.text, message.timestamp,
-        message.isRead, message.seq, message.chatSeq, message.deleted };
+        message.isRead, message.seq, message.chatSeq, message.deleted, message.attachments };
 }
 
 QJsonObject LastMessage::toJson() const
@@ -178,7 +183,7 @@ QJsonObject LastMessage::toJson() const
     return { { u"id"_s, id }, { u"sender_id"_s, senderId }, { u"sender_name"_s, senderName },
         { u"text"_s, text }, { u"timestamp"_s, formatTimestamp(timestamp) },
         { u"is_read"_s, isRead }, { u"seq"_s, seq }, { u"chat_seq"_s, chatSeq },
-        { u"deleted"_s, deleted } };
+        { u"deleted"_s, deleted }, { attachmentsKey, Attachment::listToJson(attachments) } };
 }
 
 Parsed<LastMessage> LastMessage::fromJson(const QJsonObject &json, const QStringList &location)
@@ -194,6 +199,8 @@ Parsed<LastMessage> LastMessage::fromJson(const QJsonObject &json, const QString
     message.seq = reader.optionalInteger(u"seq").value_or(0);
     message.chatSeq = reader.optionalInteger(u"chat_seq").value_or(0);
     message.deleted = json.value(u"deleted").toBool(false);
+    if (json.contains(attachmentsKey))
+        message.attachments = Attachment::listFromJson(reader, attachmentsKey);
     return reader.result(std::move(message));
 }
 

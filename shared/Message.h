@@ -1,5 +1,6 @@
 #pragma once
 
+#include "Files.h"
 #include "User.h"
 
 namespace Messenger {
@@ -83,6 +84,8 @@ struct Message
     std::optional<ForwardedFrom> forwardedFrom;
     // `mentions`: the ids of the members the message mentions, as sent.
     QStringList mentions;
+    // `attachments`: the files it carries, in the order sent; none once deleted.
+    QList<Attachment> attachments;
 
     QJsonObject toJson() const;
     // A Message's JSON (e.g. a stored event's) with `reply_to` replaced.
@@ -105,6 +108,8 @@ struct LastMessage
     qint64 seq = 0;
     qint64 chatSeq = 0;
     bool deleted = false;
+    // What the message carries, so that a caption-less photo has a preview.
+    QList<Attachment> attachments;
 
     static LastMessage fromMessage(const Message &message);
     QJsonObject toJson() const;

@@ -48,6 +48,8 @@ QJsonObject SendMessageRequest::toJson() const
         json.insert(u"reply_to_id"_s, *replyToId);
     if (!mentions.isEmpty())
         json.insert(u"mentions"_s, QJsonArray::fromStringList(mentions));
+    if (!attachmentIds.isEmpty())
+        json.insert(u"attachment_ids"_s, QJsonArray::fromStringList(attachmentIds));
     return json;
 }
 
@@ -57,7 +59,16 @@ Parsed<SendMessageRequest> SendMessageRequest::fromJson(
     JsonReader reader(json, location);
     SendMessageRequest request;
     request.chatId = reader.uuid(u"chat_id");
-    request.text = reader.string(u"text", 1, Limits::messageTextMax, true);
+    if (json.contains(u"attachment_ids")) {
+        request.attachmentIds
+            = reader.uuidList(u"attachment_ids", 0, Limits::attachmentsPerMessageMax);
+        request.attachmentIds.removeDuplicates(); // a file is carried once
+    }
+    // A caption may be empty (or absent); a message with no file needs text.
+    request.text = request.attachmentIds.isEmpty() || json.contains(u"text")
+        ? reader.string(
+            u"text", request.attachmentIds.isEmpty() ? 1 : 0, Limits::messageTextMax, true)
+        : QString();
     request.clientId = reader.optionalUuid(u"client_id");
     request.replyToId = reader.optionalUuid(u"reply_to_id");
     if (json.contains(u"mentions"))

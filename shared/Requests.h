@@ -39,6 +39,9 @@ struct SendMessageRequest
     // The members the text mentions (the composer's completions): ids of
     // the chat's members, distinct; others are dropped by the server.
     QStringList mentions = {};
+    // `attachment_ids`: the caller's complete uploads the message carries, in
+    // this order; with any, the text may be empty (a caption).
+    QStringList attachmentIds = {};
 
     QJsonObject toJson() const;
     static Parsed<SendMessageRequest> fromJson(

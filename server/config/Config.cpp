@@ -224,6 +224,37 @@ const QList<ConfigOption> &Config::options()
             &Config::chatChangeRate),
         rateOption(u"reaction-rate"_s, u"REACTION_RATE"_s,
             u"Reactions a user may add or take back"_s, &Config::reactionRate),
+        { u"file-storage"_s, u"store"_s, u"FILE_STORAGE"_s,
+            u"Where uploaded files are kept: directory (FILES_DIR; a shared volume for several "
+            "instances) or postgres (in the database, PostgreSQL only)"_s,
+            u"directory, postgres"_s, u"postgres with a PostgreSQL database, else directory"_s,
+            [](Config &config, const QString &value, QString *error) {
+                const QString store = value.toLower();
+                if (store != u"directory"_s && store != u"postgres"_s) {
+                    *error = u"FILE_STORAGE must be directory or postgres"_s;
+                    return false;
+                }
+                config.fileStorage = store;
+                return true;
+            } },
+        textOption(u"files-dir"_s, u"path"_s, u"FILES_DIR"_s,
+            u"Folder for uploaded files with FILE_STORAGE=directory"_s, &Config::filesDir,
+            u"files in the data folder"_s),
+        numberOption(u"upload-max-mb"_s, u"MiB"_s, u"UPLOAD_MAX_MB"_s,
+            u"Largest file a user may upload, in MiB"_s, &Config::uploadMaxBytes, 1, 1024 * 1024,
+            1024 * 1024),
+        numberOption(u"storage-quota-mb"_s, u"MiB"_s, u"STORAGE_QUOTA_MB"_s,
+            u"Files (and unfinished uploads) one user may keep, in MiB"_s,
+            &Config::storageQuotaBytes, 1, 1024 * 1024 * 1024, 1024 * 1024),
+        numberOption(u"uploads-in-progress-max"_s, u"n"_s, u"UPLOADS_IN_PROGRESS_MAX"_s,
+            u"Unfinished uploads one user may have at once"_s, &Config::uploadsInProgressMax, 1,
+            10000),
+        numberOption(u"upload-expiry"_s, u"seconds"_s, u"UPLOAD_EXPIRY"_s,
+            u"Seconds an upload has to finish, and a finished one to be sent, before it is "
+            "removed"_s,
+            &Config::uploadExpirySeconds, 1, 365 * 86400),
+        numberOption(u"file-link-lifetime"_s, u"seconds"_s, u"FILE_LINK_LIFETIME"_s,
+            u"Seconds a signed download link works"_s, &Config::fileLinkSeconds, 1, 7 * 86400),
         { u"trusted-proxies"_s, u"subnets"_s, u"TRUSTED_PROXIES"_s,
             u"Comma-separated addresses or subnets of load balancers whose X-Forwarded-For names "
             "the client"_s,

@@ -77,6 +77,16 @@ struct Config
     // Reactions added or taken back per user: each is stored and sent to
     // every member of the chat.
     RateLimiter::Rule reactionRate { 2, 30 };
+    // Files: where their bytes are kept ("directory" or "postgres"; empty:
+    // postgres with a PostgreSQL database, else directory), the folder for
+    // "directory" (empty: <dataDir>/files), and the limits.
+    QString fileStorage;
+    QString filesDir;
+    qint64 uploadMaxBytes = 100LL * 1024 * 1024;
+    qint64 storageQuotaBytes = 1024LL * 1024 * 1024; // per user
+    int uploadsInProgressMax = 10; // per user
+    int uploadExpirySeconds = 24 * 3600;
+    int fileLinkSeconds = 600; // signed download links
     TrustedProxies trustedProxies; // whose X-Forwarded-For names the client
     bool checkOnly = false; // --check-config: validate, reach the database, exit
 

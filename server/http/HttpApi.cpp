@@ -1,10 +1,12 @@
 #include "HttpApi.h"
 
 #include "HttpConnections.h"
+#include "Routing.h"
 #include "auth/PasswordHasher.h"
 #include "auth/SessionRegistry.h"
 #include "cluster/EventFeed.h"
 #include "db/Database.h"
+#include "files/FileLinks.h"
 #include "observability/Metrics.h"
 #include "security/KnownUsers.h"
 #include "security/LoginGuard.h"
@@ -45,22 +47,6 @@ Q_LOGGING_CATEGORY(lcHttp, "messenger.server.http")
 namespace Messenger::Server {
 
 namespace {
-
-QFuture<HttpReply> ready(HttpReply reply)
-{
-    return QtFuture::makeReadyFuture(std::move(reply));
-}
-
-QFuture<HttpReply> ready(const ApiError &error)
-{
-    return ready(HttpReply::error(error));
-}
-
-// Maps a service call's future to its HTTP answer (on the worker that finished it).
-template <typename T> QFuture<HttpReply> respond(QFuture<Result<T>> future, int status = 200)
-{
-    return future.then([status](const Result<T> &result) { return toReply(result, status); });
-}
 
 // Decodes the body into Dto (or answers 400/415/422) and hands it to `next`.
 template <typename Dto, typename Next>
@@ -194,7 +180,9 @@ void HttpApi::dispatch(const QHttpServerRequest &httpRequest, QHttpServerRespond
     if (request.body.size() > Limits::requestBodyMax) {
         reply = ready(ApiError { 413, u"body_too_large"_s,
             u"Request body exceeds %1 bytes"_s.arg(Limits::requestBodyMax), {} });
-    } else if (access == Access::Authenticated) {
+    } else if (access == Access::Authenticated
+        || (access == Access::BearerOrSignedLink
+            && (!request.bearerToken().isEmpty() || !FileLinks::isSigned(request.query)))) {
         const QString token = request.bearerToken();
         const auto identity = token.isEmpty() ? std::nullopt : m_tokens.authenticate(token);
         if (token.isEmpty())
@@ -236,8 +224,16 @@ void HttpApi::dispatch(const QHttpServerRequest &httpRequest, QHttpServerRespond
         [this, socket, sharedResponder, method = request.method, path = request.path,
             route = request.route, origin = request.origin,
             timer = request.timer](const HttpReply &answer) {
-            if (method != "GET" && answer.status < 300)
+            if (method != "GET" && method != "HEAD" && answer.status < 300)
                 Q_EMIT committed();
+            if (answer.file) {
+                writeFileAnswer(socket, answer, corsHeaders(origin));
+                Metrics::global().recordRequest(method, route, answer.status, timer.nsecsElapsed());
+                qCInfo(lcHttp).noquote()
+                    << method << path << answer.status
+                    << QString::number(timer.nsecsElapsed() / 1e6, 'f', 2) + u"ms"_s;
+                return;
+            }
             QHttpServerResponse response(
                 answer.contentType, answer.body, QHttpServerResponse::StatusCode(answer.status));
             for (const auto &[name, value] : answer.headers)
@@ -260,6 +256,7 @@ void HttpApi::registerRoutes(QHttpServer &server)
     addUserRoutes(server);
     addChatRoutes(server);
     addMessageRoutes(server);
+    addFileRoutes(server);
     addOpsRoutes(server);
 }
 
@@ -601,11 +598,8 @@ void HttpApi::addOpsRoutes(QHttpServer &server)
                 QHttpServerResponse preflight(QHttpServerResponse::StatusCode::NoContent);
                 for (const auto &[name, value] : corsHeaders(origin))
                     preflight.addHeader(name, value);
-                preflight.addHeader(
-                    "Access-Control-Allow-Methods"_ba, "GET, POST, PUT, PATCH, DELETE, OPTIONS"_ba);
-                preflight.addHeader(
-                    "Access-Control-Allow-Headers"_ba, "Authorization, Content-Type"_ba);
-                preflight.addHeader("Access-Control-Max-Age"_ba, "600"_ba);
+                for (const auto &[name, value] : preflightHeaders())
+                    preflight.addHeader(name, value);
                 preflight.write(std::move(open));
                 return;
             }
@@ -630,7 +624,23 @@ QList<QPair<QByteArray, QByteArray>> HttpApi::corsHeaders(const QByteArray &orig
 {
     if (origin.isEmpty() || !originAllowed(origin))
         return {};
-    return { { "Access-Control-Allow-Origin"_ba, origin }, { "Vary"_ba, "Origin"_ba } };
+    // A browser shows a script only the headers listed: tus clients need
+    // Location and Upload-Offset, downloads their range and name.
+    return { { "Access-Control-Allow-Origin"_ba, origin }, { "Vary"_ba, "Origin"_ba },
+        { "Access-Control-Expose-Headers"_ba,
+            "Location, Upload-Offset, Upload-Length, Upload-Expires, Tus-Resumable, Tus-Version, "
+            "Tus-Max-Size, Tus-Extension, Messenger-Max-Chunk-Size, Content-Range, "
+            "Content-Disposition, ETag, Retry-After"_ba } };
+}
+
+QList<QPair<QByteArray, QByteArray>> HttpApi::preflightHeaders()
+{
+    return { { "Access-Control-Allow-Methods"_ba,
+                 "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS"_ba },
+        { "Access-Control-Allow-Headers"_ba,
+            "Authorization, Content-Type, Tus-Resumable, Upload-Length, Upload-Offset, "
+            "Upload-Metadata, Range, If-None-Match, If-Range"_ba },
+        { "Access-Control-Max-Age"_ba, "600"_ba } };
 }
 
 QFuture<HttpReply> HttpApi::registerUser(const Request &request)

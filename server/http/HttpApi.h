@@ -2,6 +2,7 @@
 
 #include "HttpReply.h"
 #include "Request.h"
+#include "files/FileService.h"
 #include "security/TrustedProxies.h"
 #include "services/TokenService.h"
 
@@ -19,6 +20,8 @@ namespace Messenger::Server {
 
 class Database;
 class EventFeed;
+class FileLinks;
+class FileStore;
 class HttpConnections;
 class PasswordHasher;
 class SendQueue;
@@ -52,6 +55,11 @@ public:
     void setTrustedProxies(const TrustedProxies &proxies) { m_trustedProxies = proxies; }
     // The connection rules (one request at a time, framing) requests go through.
     void setConnections(HttpConnections *connections) { m_connections = connections; }
+    // Where files are kept, the limits on them and the signer of download
+    // links; set before registerRoutes().
+    void setFiles(FileStore *store, const FileSettings &settings, const FileLinks *links);
+    // A download whose client takes nothing for this long is closed.
+    void setDownloadStallLimit(int milliseconds) { m_downloadStallMs = milliseconds; }
 
 Q_SIGNALS:
     // A request that changes data succeeded: its updates are in the log.
@@ -61,7 +69,9 @@ Q_SIGNALS:
 
 private:
     using Handler = std::function<QFuture<HttpReply>(const Request &)>;
-    enum class Access { Public, Authenticated };
+    // BearerOrSignedLink: a bearer token, or else a signed link's query (the
+    // handler checks that one; Request::userId is empty then).
+    enum class Access { Public, Authenticated, BearerOrSignedLink };
 
     void addRoute(QHttpServer &server, const QString &path, QHttpServerRequest::Method method,
         Access access, Handler handler);
@@ -75,6 +85,13 @@ private:
     void addChatRoutes(QHttpServer &server);
     void addMessageRoutes(QHttpServer &server);
     void addOpsRoutes(QHttpServer &server);
+    // tus uploads and file downloads (FileRoutes.cpp).
+    void addFileRoutes(QHttpServer &server);
+    // Writes a file answer's head and streams its body; answered() once done.
+    void writeFileAnswer(QTcpSocket *socket, const HttpReply &answer,
+        const QList<QPair<QByteArray, QByteArray>> &cors);
+    // What a browser's CORS preflight is told it may send.
+    static QList<QPair<QByteArray, QByteArray>> preflightHeaders();
     QFuture<HttpReply> forward(const Request &request);
     void dispatch(const QHttpServerRequest &request, QHttpServerResponder &&responder,
         const QString &route, QStringList args, Access access, const Handler &handler);
@@ -122,6 +139,10 @@ private:
     QStringList m_corsOrigins;
     HttpConnections *m_connections = nullptr;
     QList<Route> m_routes;
+    FileStore *m_fileStore = nullptr;
+    FileSettings m_fileSettings;
+    const FileLinks *m_fileLinks = nullptr;
+    int m_downloadStallMs = 60 * 1000;
 };
 
 } // namespace Messenger::Server

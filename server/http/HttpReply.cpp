@@ -6,17 +6,19 @@ namespace Messenger::Server {
 
 HttpReply HttpReply::json(const QJsonObject &object, int status)
 {
-    return { status, QJsonDocument(object).toJson(QJsonDocument::Compact), "application/json", {} };
+    return { status, QJsonDocument(object).toJson(QJsonDocument::Compact), "application/json", {},
+        {} };
 }
 
 HttpReply HttpReply::json(const QJsonArray &array, int status)
 {
-    return { status, QJsonDocument(array).toJson(QJsonDocument::Compact), "application/json", {} };
+    return { status, QJsonDocument(array).toJson(QJsonDocument::Compact), "application/json", {},
+        {} };
 }
 
 HttpReply HttpReply::noContent()
 {
-    return { 204, {}, {}, {} };
+    return { 204, {}, {}, {}, {} };
 }
 
 HttpReply HttpReply::error(const ApiError &error)

@@ -9,6 +9,8 @@
 #include <QList>
 #include <QPair>
 
+#include <optional>
+
 namespace Messenger::Server {
 
 // A finished HTTP answer, built on any thread (JSON is serialised on the
@@ -19,6 +21,19 @@ struct HttpReply
     QByteArray body;
     QByteArray contentType = QByteArrayLiteral("application/json");
     QList<QPair<QByteArray, QByteArray>> headers;
+
+    // An answer whose body is `length` bytes of a stored file from `offset`,
+    // streamed to the client as it reads (DownloadStream); `body` is unused.
+    // With headOnly (HEAD), only the head with the body's length.
+    struct FileBody
+    {
+        QString contentKey;
+        qint64 offset = 0;
+        qint64 length = 0;
+        bool headOnly = false;
+        QString userId; // whose download it is: the per-user limit
+    };
+    std::optional<FileBody> file;
 
     static HttpReply json(const QJsonObject &object, int status = 200);
     static HttpReply json(const QJsonArray &array, int status = 200);

@@ -27,6 +27,7 @@ Request Request::from(const QHttpServerRequest &request, QStringList args, QStri
         = proxies.clientAddress(request.remoteAddress(), request.value("x-forwarded-for"_ba));
     copy.route = std::move(route);
     copy.body = request.body();
+    copy.headers = request.headers();
     copy.args = std::move(args);
     return copy;
 }
@@ -60,6 +61,22 @@ QString Request::bearerToken() const
     if (value.size() < 7 || value.left(7).toLower() != "bearer ")
         return {};
     return QString::fromLatin1(value.mid(7).trimmed());
+}
+
+QByteArray Request::header(QByteArrayView name) const
+{
+    for (const auto &[key, value] : headers) {
+        if (name.compare(key, Qt::CaseInsensitive) == 0)
+            return value;
+    }
+    return {};
+}
+
+bool Request::hasHeader(QByteArrayView name) const
+{
+    return std::any_of(headers.cbegin(), headers.cend(), [name](const auto &header) {
+        return name.compare(header.first, Qt::CaseInsensitive) == 0;
+    });
 }
 
 } // namespace Messenger::Server

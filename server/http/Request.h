@@ -28,6 +28,8 @@ struct Request
     QByteArray body;
     QStringList args; // the route's <arg> placeholders, in order
     QByteArray userAgent;
+    // Every header as sent (names as the client spelled them).
+    QList<QPair<QByteArray, QByteArray>> headers;
     QString userId; // set once the bearer token is verified
     QString sessionId; // the token's session (`sid`), likewise
     QElapsedTimer timer;
@@ -38,6 +40,9 @@ struct Request
     // The body as a JSON object, or the right 415 / 400 / 422.
     Result<QJsonObject> jsonObject(bool optional = false) const;
     QString bearerToken() const;
+    // A header's value (the first, by case-insensitive name); empty when absent.
+    QByteArray header(QByteArrayView name) const;
+    bool hasHeader(QByteArrayView name) const;
 };
 
 } // namespace Messenger::Server

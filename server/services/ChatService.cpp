@@ -4,6 +4,7 @@
 #include "ChatSettingsService.h"
 #include "EventLog.h"
 #include "MessageRows.h"
+#include "files/FileService.h"
 #include "shared/Events.h"
 #include "shared/Limits.h"
 #include "shared/WsEvents.h"
@@ -236,7 +237,8 @@ Result<QList<ChatSummary>> listWithLastMessage(Db &db, const QString &callerId)
               // characters, so a substring match is exact).
               "(SELECT COUNT(*) FROM messages mm WHERE mm.chat_id = me.chat_id "
               "AND mm.seq > me.last_read_seq AND mm.deleted_at IS NULL "
-              "AND mm.mentions LIKE ?) "
+              "AND mm.mentions LIKE ?), "
+              "m.attachments "
               "FROM chat_members me JOIN chats c ON c.id = me.chat_id "
               "LEFT JOIN messages m ON m.chat_id = c.id AND m.chat_seq = c.last_chat_seq "
               "LEFT JOIN users u ON u.id = m.sender_id WHERE me.user_id = ?"_s,
@@ -258,6 +260,9 @@ Result<QList<ChatSummary>> listWithLastMessage(Db &db, const QString &callerId)
             last.seq = rows.integer(8);
             last.chatSeq = rows.integer(9);
             last.deleted = !rows.isNull(12);
+            if (!rows.isNull(5 + MessageRows::columnCount))
+                last.attachments
+                    = FileService::attachmentsFromStored(rows.string(5 + MessageRows::columnCount));
             const QVariant othersLowest = rows.value(2 + MessageRows::columnCount);
             last.isRead = othersLowest.isNull() || last.seq <= othersLowest.toLongLong();
             summary.lastMessage = last;

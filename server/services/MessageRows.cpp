@@ -1,5 +1,6 @@
 #include "MessageRows.h"
 
+#include "files/FileService.h"
 #include "shared/Limits.h"
 
 using namespace Qt::StringLiterals;
@@ -55,7 +56,7 @@ QVariant storedMentions(const QStringList &mentions)
 const QString &selectList()
 {
     static const QString list = columns.toString() + u", "_s + replyColumns() + u", "_s
-        + forwardedColumns + u", "_s + mentionColumns;
+        + forwardedColumns + u", "_s + mentionColumns + u", "_s + attachmentColumns;
     return list;
 }
 
@@ -130,6 +131,9 @@ Message read(const Rows &rows)
     constexpr int mentions = forwarded + forwardedColumnCount;
     if (!rows.isNull(mentions))
         message.mentions = rows.string(mentions).split(u',', Qt::SkipEmptyParts);
+    constexpr int attachments = mentions + mentionColumnCount;
+    if (!rows.isNull(attachments))
+        message.attachments = FileService::attachmentsFromStored(rows.string(attachments));
     return message;
 }
 

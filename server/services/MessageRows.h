@@ -48,11 +48,16 @@ inline constexpr int mentionColumnCount = 1;
 // The stored form of `mentions` (NULL when there are none).
 QVariant storedMentions(const QStringList &mentions);
 
+// The files the message carries, as stored (FileService::storedAttachments).
+inline constexpr QStringView attachmentColumns = u"m.attachments";
+inline constexpr int attachmentColumnCount = 1;
+
 // What message queries select and read() reads: columns, then
-// replyColumns(), then forwardedColumns, then mentionColumns.
+// replyColumns(), then forwardedColumns, then mentionColumns, then
+// attachmentColumns.
 const QString &selectList();
-inline constexpr int selectCount
-    = columnCount + replyColumnCount + forwardedColumnCount + mentionColumnCount;
+inline constexpr int selectCount = columnCount + replyColumnCount + forwardedColumnCount
+    + mentionColumnCount + attachmentColumnCount;
 // FROM messages m with its sender `u`, reply preview `r`, `ru`, and the
 // forwarded copy's first author `fu`.
 const QString &fromMessages();

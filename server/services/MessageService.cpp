@@ -1,6 +1,7 @@
 #include "MessageService.h"
 
 #include "db/DbError.h"
+#include "files/FileService.h"
 #include "observability/Metrics.h"
 
 #include "ChatAccess.h"
@@ -222,24 +223,33 @@ Result<Message> send(Db &db, const QString &callerId, const SendMessageRequest &
             message.replyTo = std::move(target).value();
         }
         message.mentions = mentionedMembers(db, callerId, request);
+        {
+            Result<QList<Attachment>> attachments
+                = FileService::attachable(db, callerId, request.attachmentIds);
+            if (!attachments)
+                return attachments.error();
+            message.attachments = std::move(attachments).value();
+        }
         if (!assignSeqs(db, message))
             return ApiError::internal();
         bool inserted = false;
         {
-            Rows rows
-                = db.exec(u"INSERT INTO messages (id, seq, chat_id, chat_seq, sender_id, text, "
-                          "created_at, client_id, reply_to_id, mentions) VALUES (?, ?, ?, ?, ?, "_s
-                        + MessageRows::textParameter
-                        + u", ?, ?, ?, ?) ON CONFLICT (sender_id, client_id) DO NOTHING "
-                          "RETURNING id"_s,
-                    { message.id, message.seq, message.chatId, message.chatSeq, callerId,
-                        MessageRows::guardedText(message.text), message.timestamp,
-                        request.clientId ? QVariant(*request.clientId) : QVariant(),
-                        request.replyToId ? QVariant(*request.replyToId) : QVariant(),
-                        MessageRows::storedMentions(message.mentions) });
+            Rows rows = db.exec(
+                u"INSERT INTO messages (id, seq, chat_id, chat_seq, sender_id, text, "
+                "created_at, client_id, reply_to_id, mentions, attachments) VALUES (?, ?, ?, ?, ?, "_s
+                    + MessageRows::textParameter
+                    + u", ?, ?, ?, ?, ?) ON CONFLICT (sender_id, client_id) DO NOTHING "
+                      "RETURNING id"_s,
+                { message.id, message.seq, message.chatId, message.chatSeq, callerId,
+                    MessageRows::guardedText(message.text), message.timestamp,
+                    request.clientId ? QVariant(*request.clientId) : QVariant(),
+                    request.replyToId ? QVariant(*request.replyToId) : QVariant(),
+                    MessageRows::storedMentions(message.mentions),
+                    FileService::storedAttachments(message.attachments) });
             inserted = rows.next();
         }
         if (inserted) {
+            FileService::attach(db, message.id, message.attachments);
             markSenderRead(db, message);
             ChatSettingsService::applyNewMessage(db, message.chatId, callerId);
             // The newest message of the chat: nobody else has read it yet
@@ -437,8 +447,12 @@ void applySettingsAfterCommit(Db &db, const Message &message)
 
 QList<Result<Message>> sendBatch(Db &db, const QList<PendingSend> &sends)
 {
-    if (!db.isPostgres())
-        return sendEachAlone(db, sends); // in-process: a statement costs no round trip
+    // In-process, a statement costs no round trip; and a send with files is
+    // rare and goes the long way (the one-statement send carries none).
+    const bool carriesFiles = std::any_of(sends.cbegin(), sends.cend(),
+        [](const PendingSend &send) { return !send.request.attachmentIds.isEmpty(); });
+    if (!db.isPostgres() || carriesFiles)
+        return sendEachAlone(db, sends);
     // Every batch locks chat rows in the same order, so two never deadlock;
     // sends into one chat keep the order they arrived in.
     QList<qsizetype> order(sends.size());
@@ -633,9 +647,12 @@ Result<Message> remove(Db &db, const QString &callerId, const QString &messageId
     // A tombstone keeps its place and nothing of its content, what it
     // quoted included.
     tombstone.replyTo.reset();
-    db.exec(u"UPDATE messages SET text = '', deleted_at = ?, reply_to_id = NULL, mentions = NULL "
-            "WHERE id = ?"_s,
+    tombstone.attachments.clear();
+    db.exec(u"UPDATE messages SET text = '', deleted_at = ?, reply_to_id = NULL, mentions = NULL, "
+            "attachments = NULL WHERE id = ?"_s,
         { currentTimestamp(), tombstone.id });
+    // Its files go once no other message (a forwarded copy) carries them.
+    FileService::detach(db, tombstone.id);
     // Nor any reactions: a tombstone cannot be reacted to, and shows none.
     db.exec(u"DELETE FROM message_reactions WHERE message_id = ?"_s, { tombstone.id });
     tombstone = withReadState(db, std::move(tombstone));
@@ -806,6 +823,8 @@ Result<QList<Message>> forward(
             copy.senderId = callerId;
             copy.sender = caller.value();
             copy.text = original.text;
+            // The same files, not copies of their bytes.
+            copy.attachments = original.attachments;
             copy.timestamp = currentTimestamp();
             if (request.clientId)
                 copy.clientId = copyClientId(*request.clientId, original.id, chatId);
@@ -815,19 +834,21 @@ Result<QList<Message>> forward(
             if (!assignSeqs(db, copy))
                 return ApiError::internal();
             Rows rows = db.exec(u"INSERT INTO messages (id, seq, chat_id, chat_seq, sender_id, "
-                                "text, created_at, client_id, forwarded_from_id) "
+                                "text, created_at, client_id, forwarded_from_id, attachments) "
                                 "VALUES (?, ?, ?, ?, ?, "_s
                     + MessageRows::textParameter
-                    + u", ?, ?, ?) ON CONFLICT (sender_id, client_id) DO NOTHING "
+                    + u", ?, ?, ?, ?) ON CONFLICT (sender_id, client_id) DO NOTHING "
                       "RETURNING id"_s,
                 { copy.id, copy.seq, copy.chatId, copy.chatSeq, callerId,
                     MessageRows::guardedText(copy.text), copy.timestamp,
                     copy.clientId ? QVariant(*copy.clientId) : QVariant(),
-                    copy.forwardedFrom->senderId });
+                    copy.forwardedFrom->senderId,
+                    FileService::storedAttachments(copy.attachments) });
             if (!rows.next()) {
                 clientIdTaken = true; // a concurrent retry stored these copies
                 break;
             }
+            FileService::attach(db, copy.id, copy.attachments);
             copies.append(std::move(copy));
         }
         if (clientIdTaken)

@@ -247,6 +247,47 @@ Reply HttpClient::request(const QByteArray &method, const QString &path, const Q
     return result;
 }
 
+Reply HttpClient::tus(const QByteArray &method, const QString &path, const QString &token,
+    const QList<QPair<QByteArray, QByteArray>> &headers, const QByteArray &body)
+{
+    const auto saved = m_headers;
+    m_headers.insert("Tus-Resumable", "1.0.0");
+    for (const auto &[name, value] : headers)
+        m_headers.insert(name, value);
+    const Reply reply = request(method, path, body, token, "application/offset+octet-stream");
+    m_headers = saved;
+    return reply;
+}
+
+Reply HttpClient::createUpload(const QString &token, qint64 length, const QString &name)
+{
+    QList<QPair<QByteArray, QByteArray>> headers { { "Upload-Length",
+        QByteArray::number(length) } };
+    if (!name.isEmpty())
+        headers.append({ "Upload-Metadata", "filename " + name.toUtf8().toBase64() });
+    return tus("POST", u"/api/v1/uploads"_s, token, headers);
+}
+
+QString HttpClient::upload(
+    const QString &token, const QString &name, const QByteArray &content, qint64 chunk)
+{
+    const Reply created = createUpload(token, content.size(), name);
+    if (created.status != 201) {
+        qWarning().noquote() << "upload creation failed:" << created.status << created.body;
+        return {};
+    }
+    const QString location = QString::fromLatin1(created.header("location"));
+    for (qint64 offset = 0; offset < content.size(); offset += chunk) {
+        const Reply patched = tus("PATCH", location, token,
+            { { "Upload-Offset", QByteArray::number(offset) } }, content.mid(offset, chunk));
+        if (patched.status != 204) {
+            qWarning().noquote() << "upload PATCH failed:" << patched.status << patched.body;
+            return {};
+        }
+    }
+    return created.object().value(u"id").toString();
+}
+
 Reply HttpClient::post(const QString &path, const QJsonObject &body, const QString &token)
 {
     return request("POST", path, QJsonDocument(body).toJson(QJsonDocument::Compact), token);

@@ -125,6 +125,15 @@ public:
     // A group of `owner` and the users `memberIds`; its id, and the test fails
     // unless the server made it.
     QString newGroup(const Account &owner, const QString &name, const QStringList &memberIds);
+    // A tus request (Tus-Resumable: 1.0.0) with further `headers`.
+    Reply tus(const QByteArray &method, const QString &path, const QString &token,
+        const QList<QPair<QByteArray, QByteArray>> &headers = {}, const QByteArray &body = {});
+    // Creates a tus upload of `length` bytes named `name`; the reply to the POST.
+    Reply createUpload(const QString &token, qint64 length, const QString &name = {});
+    // Uploads `content` as `name` in PATCHes of `chunk` bytes; the upload's (the
+    // file's) id, and the test fails unless every request succeeded.
+    QString upload(const QString &token, const QString &name, const QByteArray &content,
+        qint64 chunk = 1024 * 1024);
     // The `data` of the token's user's events of one type, oldest first, from /updates.
     QList<QJsonObject> updatesOfType(const QString &token, const QString &type);
 
