@@ -1,3 +1,4 @@
+#include "ImageFixtures.h"
 #include "TestServer.h"
 
 #include <QBuffer>
@@ -35,6 +36,7 @@ private Q_SLOTS:
     void rangesAndConditionalRequests();
     void onlySafeImagesAreShownInline();
     void imagesAreMeasuredThumbnailedAndCleaned();
+    void photosAreTurnedUprightAndLoseTheirExif();
     void removedMemberLosesAccess();
     void signedLinksWorkWithoutTokenAndExpire();
     void forwardSharesTheFileAndSameBytesAreStoredOnce();
@@ -468,6 +470,37 @@ void TestFiles::imagesAreMeasuredThumbnailedAndCleaned()
                                        .toObject();
     QCOMPARE(brokenInfo.value(u"mime_type").toString(), u"application/octet-stream"_s);
     QVERIFY(brokenInfo.value(u"thumbnail_url").isNull());
+}
+
+void TestFiles::photosAreTurnedUprightAndLoseTheirExif()
+{
+    const auto ann = m_http->newUser(u"Ann"_s);
+    // A phone's photo: stored 400x200, EXIF says "turn 90° clockwise", with
+    // the camera, a GPS position and a comment.
+    QByteArray jpeg;
+    {
+        QBuffer buffer(&jpeg);
+        buffer.open(QIODevice::WriteOnly);
+        QImageWriter(&buffer, "jpeg").write(gradient(400, 200));
+    }
+    const QByteArray photo = ImageFixtures::withJpegMetadata(jpeg, 6);
+    QVERIFY(photo.contains(ImageFixtures::cameraMake));
+    const QString id = m_http->upload(ann.token, u"IMG_0001.jpg"_s, photo);
+    const QJsonObject file
+        = m_http->get(u"/api/v1/uploads/"_s + id, ann.token).object().value(u"file").toObject();
+    QCOMPARE(file.value(u"mime_type").toString(), u"image/jpeg"_s);
+    QCOMPARE(file.value(u"width").toInt(), 200);
+    QCOMPARE(file.value(u"height").toInt(), 400);
+    const Reply served = m_http->get(u"/api/v1/files/"_s + id, ann.token);
+    COMPARE_STATUS(served, 200);
+    for (const QByteArray &secret :
+        { "Exif"_ba, ImageFixtures::cameraMake, ImageFixtures::secretComment, "xmpmeta"_ba })
+        QVERIFY2(!served.body.contains(secret), secret.constData());
+    // Upright as stored: a viewer that ignores EXIF shows it right.
+    QCOMPARE(QImage::fromData(served.body).size(), QSize(200, 400));
+    const Reply thumbnail = m_http->get(file.value(u"thumbnail_url").toString(), ann.token);
+    QCOMPARE(QImage::fromData(thumbnail.body).size(), QSize(160, 320));
+    QVERIFY(!thumbnail.body.contains(ImageFixtures::cameraMake));
 }
 
 void TestFiles::removedMemberLosesAccess()
