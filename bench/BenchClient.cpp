@@ -34,15 +34,23 @@ HttpConnection::HttpConnection(const QUrl &base, QObject *parent)
 void HttpConnection::request(const QByteArray &method, const QString &path, const QJsonObject &body,
     const QString &token, Done done)
 {
+    if (body.isEmpty())
+        request(method, path, {}, {}, token, std::move(done));
+    else
+        request(method, path, { { "Content-Type", "application/json" } },
+            QJsonDocument(body).toJson(QJsonDocument::Compact), token, std::move(done));
+}
+
+void HttpConnection::request(const QByteArray &method, const QString &path,
+    const QList<QPair<QByteArray, QByteArray>> &headers, const QByteArray &payload,
+    const QString &token, Done done)
+{
     QByteArray wire = method + ' ' + path.toUtf8()
         + " HTTP/1.1\r\nHost: " + m_base.authority().toUtf8() + "\r\n";
     if (!token.isEmpty())
         wire += "Authorization: Bearer " + token.toLatin1() + "\r\n";
-    QByteArray payload;
-    if (!body.isEmpty()) {
-        payload = QJsonDocument(body).toJson(QJsonDocument::Compact);
-        wire += "Content-Type: application/json\r\n";
-    }
+    for (const auto &[name, value] : headers)
+        wire += name + ": " + value + "\r\n";
     wire += "Content-Length: " + QByteArray::number(payload.size()) + "\r\n\r\n" + payload;
     QElapsedTimer timer;
     timer.start();
@@ -113,12 +121,15 @@ SetupClient::SetupClient(const QUrl &base)
 { }
 
 QJsonDocument SetupClient::call(const QByteArray &method, const QString &path,
-    const QJsonObject &body, const QString &token, int *status)
+    const QJsonObject &body, const QString &token, int *status,
+    const QList<QPair<QByteArray, QByteArray>> &headers)
 {
     QNetworkRequest request(QUrl(m_base.toString() + path));
     request.setTransferTimeout(60000);
     if (!token.isEmpty())
         request.setRawHeader("Authorization", "Bearer " + token.toLatin1());
+    for (const auto &[name, value] : headers)
+        request.setRawHeader(name, value);
     QByteArray payload;
     if (!body.isEmpty()) {
         request.setRawHeader("Content-Type", "application/json");

@@ -27,6 +27,10 @@ public:
     HttpConnection(const QUrl &base, QObject *parent = nullptr);
     void request(const QByteArray &method, const QString &path, const QJsonObject &body,
         const QString &token, Done done);
+    // Any body, with further headers (a tus PATCH).
+    void request(const QByteArray &method, const QString &path,
+        const QList<QPair<QByteArray, QByteArray>> &headers, const QByteArray &payload,
+        const QString &token, Done done);
 
 private:
     struct Pending
@@ -62,7 +66,8 @@ public:
     // Registers and signs in `count` new users, several at a time.
     QList<User> users(int count, const QString &prefix);
     QJsonDocument call(const QByteArray &method, const QString &path, const QJsonObject &body = {},
-        const QString &token = {}, int *status = nullptr);
+        const QString &token = {}, int *status = nullptr,
+        const QList<QPair<QByteArray, QByteArray>> &headers = {});
     QString personalChat(const User &a, const User &b);
     QString group(const User &owner, const QString &name, const QStringList &memberIds);
     // Sends `count` messages into a chat as fast as `parallel` requests allow.

@@ -32,5 +32,9 @@ inline constexpr QStringView failed = u"failed";
 inline constexpr QStringView serverRssBeforeMb = u"server_rss_before_mb";
 inline constexpr QStringView serverRssAfterMb = u"server_rss_after_mb";
 inline constexpr QStringView bytesPerConnection = u"bytes_per_connection";
+// files: transfer rate, and the server's memory over the phase.
+inline constexpr QStringView megabytesPerSecond = u"mb_per_s";
+inline constexpr QStringView serverRssPeakMb = u"server_rss_peak_mb";
+inline constexpr QStringView peakMbPerTransfer = u"peak_mb_per_transfer";
 
 } // namespace Messenger::Bench::ReportKeys

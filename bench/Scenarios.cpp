@@ -4,6 +4,8 @@
 
 #include "shared/ApiPaths.h"
 #include "shared/AuthDtos.h"
+#include "shared/Files.h"
+#include "shared/Limits.h"
 #include "shared/Queries.h"
 #include "shared/Requests.h"
 #include "shared/Search.h"
@@ -26,6 +28,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstring>
 #include <thread>
 
 using namespace Qt::StringLiterals;
@@ -899,6 +902,160 @@ QList<Result> idleConnections(const Options &options)
     return { { u"idle-connections (%1)"_s.arg(options.connections), stats, extra } };
 }
 
+// The server's resident memory sampled every 10 ms while a phase runs: its
+// peak over the phase (VmHWM would be the peak of the process's whole life).
+class MemoryWatch
+{
+public:
+    explicit MemoryWatch(qint64 pid)
+        : m_pid(pid)
+    {
+        if (m_pid <= 0)
+            return;
+        m_before = serverResidentBytes(m_pid);
+        m_peak = m_before;
+        m_sampler = std::thread([this] {
+            while (!m_stop) {
+                m_peak = std::max<qint64>(m_peak, serverResidentBytes(m_pid));
+                std::this_thread::sleep_for(std::chrono::milliseconds(10));
+            }
+        });
+    }
+    ~MemoryWatch() { stop(); }
+    void stop()
+    {
+        m_stop = true;
+        if (m_sampler.joinable())
+            m_sampler.join();
+    }
+    qint64 before() const { return m_before; }
+    qint64 peak() const { return m_peak; }
+
+private:
+    qint64 m_pid;
+    qint64 m_before = 0;
+    std::atomic<qint64> m_peak { 0 };
+    std::atomic<bool> m_stop { false };
+    std::thread m_sampler;
+};
+
+// Uploads (tus, 1 MiB PATCHes) then downloads: --concurrency clients, each
+// with a file of its own (--file-mb; distinct bytes, so none is de-duplicated).
+QList<Result> files(const Options &options)
+{
+    SetupClient setup(options.url);
+    const auto users = setup.users(options.concurrency, u"files"_s);
+    if (users.size() < options.concurrency)
+        return { Result::failure(u"files"_s, ReportKeys::setupFailed) };
+    const qint64 fileBytes = qint64(options.fileMb) * 1024 * 1024;
+    const qint64 piece = Limits::uploadChunkMax;
+    QByteArray content(fileBytes, Qt::Uninitialized);
+    QRandomGenerator(7).fillRange(reinterpret_cast<quint32 *>(content.data()), fileBytes / 4);
+    // Each client's file differs in its first bytes.
+    const auto pieceOf = [&content, piece](int client, qint64 offset) {
+        QByteArray bytes = content.mid(offset, piece);
+        if (offset == 0)
+            std::memcpy(bytes.data(), &client, sizeof client);
+        return bytes;
+    };
+    QStringList fileIds(options.concurrency);
+    for (int client = 0; client < options.concurrency; ++client) {
+        int status = 0;
+        const QJsonObject created
+            = setup
+                  .call("POST", ApiPaths::uploads.toString(), {}, users[client].token, &status,
+                      { { Tus::resumableHeader, Tus::version },
+                          { Tus::lengthHeader, QByteArray::number(fileBytes) } })
+                  .object();
+        fileIds[client] = created.value(u"id").toString();
+        if (status != 201 || fileIds[client].isEmpty())
+            return { Result::failure(u"files"_s, ReportKeys::setupFailed) };
+    }
+    const auto phase = [&](bool upload) {
+        MemoryWatch memory(options.serverPid);
+        const CpuMeter cpu(options.serverPid);
+        QElapsedTimer wall;
+        wall.start();
+        Stats stats = runParallel(options.threads,
+            [&](int index, QObject *context, Stats &local, std::function<void()> done) {
+                auto remaining = std::make_shared<int>(0);
+                for (int client = index; client < options.concurrency; client += options.threads)
+                    ++*remaining;
+                if (*remaining == 0) {
+                    done();
+                    return;
+                }
+                for (int client = index; client < options.concurrency; client += options.threads) {
+                    auto *http = new HttpConnection(options.urlFor(client), context);
+                    const QString token = users[client].token;
+                    const QString id = fileIds[client];
+                    auto finish = [remaining, done] {
+                        if (--*remaining == 0)
+                            done();
+                    };
+                    if (!upload) {
+                        http->request("GET", ApiPaths::file(id), {}, {}, token,
+                            [&local, fileBytes, finish](
+                                int status, const QByteArray &body, qint64 latency) {
+                                if (status == 200 && body.size() == fileBytes) {
+                                    ++local.operations;
+                                    local.latenciesNs.append(latency);
+                                } else {
+                                    local.addError(statusError(status));
+                                }
+                                finish();
+                            });
+                        continue;
+                    }
+                    // One PATCH after another, each 1 MiB.
+                    auto next = std::make_shared<std::function<void(qint64)>>();
+                    *next = [&, http, token, id, client, next, finish](qint64 offset) {
+                        if (offset >= fileBytes) {
+                            finish();
+                            return;
+                        }
+                        http->request("PATCH", ApiPaths::upload(id),
+                            { { Tus::resumableHeader, Tus::version },
+                                { Tus::offsetHeader, QByteArray::number(offset) },
+                                { "Content-Type", Tus::patchContentType } },
+                            pieceOf(client, offset), token,
+                            [&local, next, offset, piece, finish](
+                                int status, const QByteArray &, qint64 latency) {
+                                if (status != 204) {
+                                    local.addError(statusError(status));
+                                    finish();
+                                    return;
+                                }
+                                ++local.operations;
+                                local.latenciesNs.append(latency);
+                                (*next)(offset + piece);
+                            });
+                    };
+                    (*next)(0);
+                }
+            });
+        stats.seconds = double(wall.nsecsElapsed()) / 1e9;
+        stats.serverCpuPercent = options.serverPid > 0 ? cpu.percent() : -1;
+        memory.stop();
+        QJsonObject extra;
+        const double megabytes = double(fileBytes) * options.concurrency / 1048576.0;
+        extra.insert(
+            ReportKeys::megabytesPerSecond, stats.seconds > 0 ? megabytes / stats.seconds : 0);
+        if (memory.before() > 0) {
+            extra.insert(ReportKeys::serverRssBeforeMb, double(memory.before()) / 1048576.0);
+            extra.insert(ReportKeys::serverRssPeakMb, double(memory.peak()) / 1048576.0);
+            extra.insert(ReportKeys::peakMbPerTransfer,
+                double(memory.peak() - memory.before()) / 1048576.0 / options.concurrency);
+        }
+        return std::pair { stats, extra };
+    };
+    const auto [uploadStats, uploadExtra] = phase(true);
+    const auto [downloadStats, downloadExtra] = phase(false);
+    const QString shape = u"%1 x %2 MiB"_s.arg(options.concurrency).arg(options.fileMb);
+    return { { u"upload, 1 MiB PATCHes (%1)"_s.arg(shape), uploadStats, uploadExtra },
+        { u"download (%1)"_s.arg(shape), downloadStats, downloadExtra } };
+}
+
 } // namespace
 
 Result Result::failure(QString name, QStringView reason)
@@ -976,6 +1133,10 @@ QList<Scenario> scenarios()
             "--readers users page history; send-to-deliver latency at the sockets, history "
             "page latency"_s,
             mixed },
+        { u"files"_s,
+            u"--concurrency clients each upload a --file-mb file with tus (1 MiB PATCHes), then "
+            "download it back; MB/s and the server's peak memory per transfer"_s,
+            files },
         { u"idle-connections"_s,
             u"opens --connections authenticated /ws/user sockets and keeps them; server "
             "memory per connection with --server-pid"_s,

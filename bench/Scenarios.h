@@ -27,6 +27,7 @@ struct Options
     int connections = 1000; // idle-connections: sockets to open; mixed: active users
     int idle = 0; // mixed: further online users who only hold a socket
     int readers = 5; // mixed: users paging history meanwhile, one page a second each
+    int fileMb = 20; // files: the size of each client's file
     qint64 serverPid = 0; // for RSS and CPU
     // history: fill big chats straight into this PostgreSQL database instead
     // of through the API (a million messages in seconds, not minutes).

@@ -69,6 +69,8 @@ int main(int argc, char *argv[])
         u"rate"_s, u"fanout: messages per second. Default 100."_s, u"n"_s);
     const QCommandLineOption connections(u"connections"_s,
         u"idle-connections: sockets; mixed: active users. Default 1000."_s, u"n"_s);
+    const QCommandLineOption fileMb(
+        u"file-mb"_s, u"files: MiB each client uploads and downloads back. Default 20."_s, u"n"_s);
     const QCommandLineOption serverPid(
         u"server-pid"_s, u"The server's process id, for its memory and CPU."_s, u"pid"_s);
     const QCommandLineOption bulk(u"bulk-database-url"_s,
@@ -77,7 +79,7 @@ int main(int argc, char *argv[])
         u"url"_s);
     const QCommandLineOption json(u"json"_s, u"Print a JSON summary instead of tables."_s);
     parser.addOptions({ url, allowRemote, threads, concurrency, seconds, count, chats, messages,
-        members, nonMembers, rate, connections, idle, readers, serverPid, bulk, json });
+        members, nonMembers, rate, connections, idle, readers, fileMb, serverPid, bulk, json });
     parser.process(app);
 
     Options options;
@@ -101,6 +103,7 @@ int main(int argc, char *argv[])
     options.connections = number(connections, options.connections);
     options.idle = std::max(0, number(idle, options.idle));
     options.readers = std::max(0, number(readers, options.readers));
+    options.fileMb = std::max(1, number(fileMb, options.fileMb));
     options.serverPid = number(serverPid, options.serverPid);
     options.bulkDatabaseUrl = parser.value(bulk);
     for (const QUrl &target : options.urls.isEmpty() ? QList<QUrl> { options.url } : options.urls) {

@@ -4,14 +4,14 @@
 set -euo pipefail
 set_name=${1:-build}
 build=(cmake ninja-build g++ ccache pkg-config qt6-base-dev qt6-httpserver-dev qt6-websockets-dev
-       libqt6sql6-psql libqt6sql6-sqlite qt6-l10n-tools qt6-tools-dev qt6-svg-dev libsodium-dev qtkeychain-qt6-dev
+       libqt6sql6-psql libqt6sql6-sqlite qt6-l10n-tools qt6-tools-dev qt6-svg-dev libsodium-dev libpq-dev qtkeychain-qt6-dev
        qt6-translations-l10n
        qt6-qpa-plugins)
 test=("${build[@]}" postgresql postgresql-client python3 python3-jwt python3-websockets curl openssl
       nginx-light docker-compose chromium clang-format)
 fuzz=("${build[@]}" clang-14 libclang-rt-14-dev)
-runtime=(libqt6core6 libqt6network6 libqt6sql6 libqt6sql6-psql libqt6sql6-sqlite libqt6httpserver6
-         libqt6websockets6 libqt6concurrent6 libsodium23 ca-certificates curl)
+runtime=(libqt6core6 libqt6gui6 libqt6network6 libqt6sql6 libqt6sql6-psql libqt6sql6-sqlite libqt6httpserver6
+         libqt6websockets6 libqt6concurrent6 libsodium23 libpq5 ca-certificates curl)
 case "$set_name" in
   build) packages=("${build[@]}") ;;
   test) packages=("${test[@]}") ;;

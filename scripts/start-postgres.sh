@@ -7,12 +7,17 @@
 # `scripts/start-postgres.sh durable` keeps synchronous_commit on, so a crash
 # (pause stops it the way a crash would) loses no acknowledged commit; the
 # default trades that for speed (fsync and synchronous_commit off).
+# `scripts/start-postgres.sh defaults` keeps PostgreSQL's own durability
+# settings (fsync, synchronous_commit, full_page_writes on), as production
+# runs it: for benchmarks.
 set -euo pipefail
 bin=/usr/lib/postgresql/15/bin
 start_cluster() { # dir port
   sync=off
   [ -e "$1/durable" ] && sync=on
-  su_cmd "$bin/pg_ctl -D '$1/data' -l '$1/server.log' -w -o \"-p $2 -k $1 -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=$sync -c full_page_writes=off -c max_connections=300\" start" >/dev/null
+  durability="-c fsync=off -c synchronous_commit=$sync -c full_page_writes=off"
+  [ -e "$1/defaults" ] && durability=""
+  su_cmd "$bin/pg_ctl -D '$1/data' -l '$1/server.log' -w -o \"-p $2 -k $1 -c listen_addresses=127.0.0.1 $durability -c max_connections=300\" start" >/dev/null
 }
 if [ "${1:-}" = stop ] || [ "${1:-}" = pause ] || [ "${1:-}" = resume ]; then
   dir=$2
@@ -35,6 +40,7 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); pr
 su_cmd "$bin/initdb -D '$dir/data' -A trust -U messenger_admin --no-sync" >"$dir/initdb.log" 2>&1
 echo "$port" >"$dir/port"
 [ "${1:-}" = durable ] && touch "$dir/durable"
+[ "${1:-}" = defaults ] && touch "$dir/defaults"
 start_cluster "$dir" "$port"
 echo "export MESSENGER_TEST_POSTGRES_URL=postgres://messenger_admin@127.0.0.1:$port/postgres"
 echo "export MESSENGER_PG_DIR=$dir"

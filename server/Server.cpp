@@ -37,6 +37,7 @@
 
 #include <cstdio>
 
+#include <malloc.h>
 #include <sys/resource.h>
 
 #include <sodium.h>
@@ -118,6 +119,18 @@ private:
 // thousands of sockets are normal for a chat server, and the common soft limit
 // of 1,024 descriptors is not; a crash should leave a core dump where the
 // operator allows one (the soft core limit is often 0).
+// Uploads and downloads pass through buffers of a MiB or more (a PATCH body,
+// Qt's PostgreSQL driver escaping it). glibc serves such a block from the
+// heap of the worker thread that asked once its mmap threshold has grown past
+// the block, and keeps the memory there after it is freed: every worker
+// thread's arena grows to the largest buffer it ever held. A fixed threshold
+// maps each big block on its own and returns it when freed, so memory
+// follows the transfers in progress, not the history of them.
+void keepBigBuffersOffTheHeap()
+{
+    ::mallopt(M_MMAP_THRESHOLD, 256 * 1024);
+}
+
 void raiseSoftLimit(int resource, const char *what)
 {
     rlimit limit {};
@@ -247,6 +260,7 @@ bool Server::startFiles(Backend backend, QString *error)
 bool Server::start(QString *error)
 {
     initServerResources();
+    keepBigBuffersOffTheHeap();
     raiseSoftLimit(RLIMIT_NOFILE, "open files");
     raiseSoftLimit(RLIMIT_CORE, "core file size");
     if (sodium_init() < 0) {

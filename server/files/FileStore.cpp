@@ -5,6 +5,9 @@
 #include <QDir>
 #include <QFile>
 #include <QLoggingCategory>
+#include <QSqlDriver>
+
+#include <libpq-fe.h>
 
 #include <unistd.h>
 
@@ -66,15 +69,27 @@ private:
     QString m_folder;
 };
 
+// Bytes go to and from PostgreSQL through libpq with binary parameters and
+// results: Qt's driver would send a MiB as a 2 MiB hex literal inside a
+// statement string (and as UTF-16 on the way), and read it back as hex.
 class DatabaseStore final : public FileStore
 {
 public:
     void write(Db &db, const QString &key, qint64 offset, const QByteArray &data) override
     {
         db.exec(u"DELETE FROM file_chunks WHERE content_id = ? AND start >= ?"_s, { key, offset });
-        if (!data.isEmpty())
-            db.exec(u"INSERT INTO file_chunks (content_id, start, data) VALUES (?, ?, ?)"_s,
-                { key, offset, data });
+        if (data.isEmpty())
+            return;
+        const QByteArray id = key.toLatin1();
+        const QByteArray start = QByteArray::number(offset);
+        const char *values[] = { id.constData(), start.constData(), data.constData() };
+        const int lengths[] = { 0, 0, int(data.size()) };
+        const int formats[] = { 0, 0, 1 };
+        check(db,
+            PQexecParams(connection(db),
+                "INSERT INTO file_chunks (content_id, start, data) "
+                "VALUES ($1::uuid, $2::bigint, $3::bytea)",
+                3, nullptr, values, lengths, formats, 0));
     }
 
     QByteArray read(Db &db, const QString &key, qint64 offset, qint64 maxLength) override
@@ -82,13 +97,21 @@ public:
         // The piece that holds `offset` (pieces are contiguous), and of it
         // only what is asked for: the column is stored uncompressed, so
         // PostgreSQL reads just that slice.
-        Rows rows
-            = db.exec(u"SELECT substring(data FROM CAST(CAST(? AS bigint) - start + 1 AS integer) "
-                      "FOR CAST(? AS integer)) "
-                      "FROM file_chunks WHERE content_id = ? AND start <= ? "
-                      "ORDER BY start DESC LIMIT 1"_s,
-                { offset, maxLength, key, offset });
-        return rows.next() ? rows.value(0).toByteArray() : QByteArray();
+        const QByteArray id = key.toLatin1();
+        const QByteArray start = QByteArray::number(offset);
+        const QByteArray length = QByteArray::number(maxLength);
+        const char *values[] = { id.constData(), start.constData(), length.constData() };
+        PGresult *result = check(db,
+            PQexecParams(connection(db),
+                "SELECT substring(data FROM ($2::bigint - start + 1)::integer FOR $3::integer) "
+                "FROM file_chunks WHERE content_id = $1::uuid AND start <= $2::bigint "
+                "ORDER BY start DESC LIMIT 1",
+                3, nullptr, values, nullptr, nullptr, 1));
+        QByteArray bytes;
+        if (PQntuples(result) == 1)
+            bytes = QByteArray(PQgetvalue(result, 0, 0), PQgetlength(result, 0, 0));
+        PQclear(result);
+        return bytes;
     }
 
     void remove(Db &db, const QString &key) override
@@ -97,6 +120,41 @@ public:
     }
 
     bool isTransactional() const override { return true; }
+
+private:
+    static PGconn *connection(Db &db)
+    {
+        const QVariant handle = db.connection().driver()->handle();
+        // Qt names the type by the struct PGconn is a typedef of.
+        if (!handle.isValid()
+            || (qstrcmp(handle.typeName(), "PGconn*") != 0
+                && qstrcmp(handle.typeName(), "pg_conn*") != 0))
+            throw DbError(
+                QSqlError(u"not a PostgreSQL connection"_s, {}, QSqlError::ConnectionError),
+                Backend::Postgres);
+        return *static_cast<PGconn *const *>(handle.constData());
+    }
+
+    // The result, or a DbError as Db::exec would throw (a lost connection
+    // is told apart, so the request is retried or answered 503).
+    static PGresult *check(Db &db, PGresult *result)
+    {
+        const ExecStatusType status = result ? PQresultStatus(result) : PGRES_FATAL_ERROR;
+        if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK)
+            return result;
+        PGconn *conn = connection(db);
+        const QString message = QString::fromUtf8(PQerrorMessage(conn)).trimmed();
+        const char *state = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
+        const QString code = state ? QString::fromLatin1(state) : QString();
+        PQclear(result);
+        qCWarning(lcFiles).noquote()
+            << "file store statement failed:" << code << message.section(u'\n', 0, 0);
+        throw DbError(QSqlError(message, message,
+                          PQstatus(conn) == CONNECTION_OK ? QSqlError::StatementError
+                                                          : QSqlError::ConnectionError,
+                          code),
+            Backend::Postgres);
+    }
 };
 
 } // namespace

@@ -34,8 +34,8 @@ public:
 
     // How much one read takes, and how much may wait in the socket before the
     // next read starts.
-    static constexpr qint64 pieceBytes = 128 * 1024;
-    static constexpr qint64 lowWaterBytes = 128 * 1024;
+    static constexpr qint64 pieceBytes = 512 * 1024;
+    static constexpr qint64 lowWaterBytes = 512 * 1024;
 
 private:
     void pump();

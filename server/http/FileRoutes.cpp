@@ -110,7 +110,7 @@ class DownloadSlots
 {
 public:
     static constexpr int perUser = 8;
-    static constexpr int total = 512;
+    static constexpr int total = 256;
 
     std::shared_ptr<void> acquire(const QString &userId)
     {
