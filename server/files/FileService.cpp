@@ -6,6 +6,7 @@
 
 #include <QCryptographicHash>
 #include <QFileInfo>
+#include <QSemaphore>
 
 using namespace Qt::StringLiterals;
 
@@ -305,11 +306,19 @@ Result<Upload> completeUpload(
     // The heavy part, with no lock held: what the content is, and the bytes
     // to keep. Its results go under new keys, so a concurrent completion of
     // the same upload cannot disturb it.
-    const QByteArray head = store.read(db, staging, 0, Images::sniffBytes);
+    // (An empty upload has no bytes in the store at all.)
+    const QByteArray head
+        = length > 0 ? store.read(db, staging, 0, Images::sniffBytes) : QByteArray();
     QString mimeType = Images::sniffMimeType(head, name);
     std::optional<Images::ProcessedImage> image;
-    if (Images::isSafeImageType(mimeType) && length <= imageProcessingMax)
+    if (Images::isSafeImageType(mimeType) && length <= imageProcessingMax) {
+        // A decoded image may take up to Images::maxPixels x 4 bytes: only a
+        // couple at once, whatever the number of workers.
+        static QSemaphore decoders(2);
+        decoders.acquire();
+        const QSemaphoreReleaser release(decoders);
         image = Images::process(readAll(db, store, staging, length), mimeType);
+    }
     if (Images::isSafeImageType(mimeType) && !image)
         mimeType = u"application/octet-stream"_s; // claims to be an image and is not one
 

@@ -7,7 +7,9 @@
 #include <QImage>
 #include <QImageWriter>
 #include <QJsonArray>
+#include <QNetworkReply>
 #include <QRandomGenerator>
+#include <QTcpSocket>
 #include <QTest>
 #include <QUrlQuery>
 
@@ -30,6 +32,9 @@ private Q_SLOTS:
     void discoveryNeedsNoToken();
     void uploadInPiecesAndDownloadIdentical();
     void protocolErrors();
+    void emptyFileIsAFileToo();
+    void simultaneousPatchesTakeTurns();
+    void downloadsPerUserAreCappedAndStalledOnesDropped();
     void othersCannotTouchAnUpload();
     void sendWithAttachmentsReachesMembersOnly();
     void attachmentIdsAreChecked();
@@ -250,6 +255,91 @@ void TestFiles::protocolErrors()
     QCOMPARE(complete.object().value(u"code").toString(), u"upload_complete"_s);
     // A malformed id is an unknown upload.
     COMPARE_STATUS(m_http->tus("HEAD", u"/api/v1/uploads/not-an-id"_s, ann.token), 404);
+}
+
+void TestFiles::emptyFileIsAFileToo()
+{
+    const auto ann = m_http->newUser(u"Ann"_s);
+    const auto bob = m_http->newUser(u"Bob"_s);
+    const Reply created = m_http->createUpload(ann.token, 0, u"empty.txt"_s);
+    COMPARE_STATUS(created, 201);
+    const QJsonObject file = created.object().value(u"file").toObject();
+    QCOMPARE(file.value(u"size").toInteger(), 0);
+    const Reply sent = sendFiles(*m_http, ann.token, m_http->personalChat(ann.token, bob.id),
+        { created.object().value(u"id").toString() });
+    COMPARE_STATUS(sent, 200);
+    const Reply downloaded = m_http->get(file.value(u"url").toString(), bob.token);
+    COMPARE_STATUS(downloaded, 200);
+    QVERIFY(downloaded.body.isEmpty());
+    QCOMPARE(downloaded.header("content-length"), "0");
+}
+
+void TestFiles::simultaneousPatchesTakeTurns()
+{
+    const auto ann = m_http->newUser(u"Ann"_s);
+    const Reply created = m_http->createUpload(ann.token, 100, u"race.bin"_s);
+    const QString location = QString::fromLatin1(created.header("location"));
+    // Five PATCHes of the same first bytes, all in flight at once: one is
+    // stored, the others find the offset moved.
+    QNetworkAccessManager network;
+    QList<QNetworkReply *> replies;
+    for (int i = 0; i < 5; ++i) {
+        QNetworkRequest request(m_server.url(location));
+        request.setRawHeader("Authorization", "Bearer " + ann.token.toLatin1());
+        request.setRawHeader("Tus-Resumable", "1.0.0");
+        request.setRawHeader("Upload-Offset", "0");
+        request.setRawHeader("Content-Type", "application/offset+octet-stream");
+        replies.append(network.sendCustomRequest(request, "PATCH", QByteArray(60, char('a' + i))));
+    }
+    QTRY_VERIFY_WITH_TIMEOUT(std::all_of(replies.cbegin(), replies.cend(),
+                                 [](QNetworkReply *reply) { return reply->isFinished(); }),
+        30000);
+    int stored = 0;
+    for (QNetworkReply *reply : std::as_const(replies)) {
+        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        QVERIFY2(status == 204 || status == 409, qPrintable(QString::number(status)));
+        stored += status == 204;
+        reply->deleteLater();
+    }
+    QCOMPARE(stored, 1);
+    QCOMPARE(m_http->tus("HEAD", location, ann.token).header("upload-offset"), "60");
+}
+
+void TestFiles::downloadsPerUserAreCappedAndStalledOnesDropped()
+{
+    TestServer server;
+    QVERIFY2(server.start({ u"--http-idle-timeout"_s, u"6"_s }), qPrintable(server.error()));
+    HttpClient http(server);
+    const auto ann = http.newUser(u"Ann"_s);
+    // Bigger than what the kernel's socket buffers take in for a client
+    // that reads nothing.
+    const QByteArray content = pseudoRandom(24 * 1024 * 1024, 8);
+    const QString id = http.upload(ann.token, u"big.bin"_s, content);
+    QVERIFY(!id.isEmpty());
+    // Eight downloads whose clients stop reading: each holds a slot.
+    QList<QTcpSocket *> stalled;
+    for (int i = 0; i < 8; ++i) {
+        auto *socket = new QTcpSocket(this);
+        socket->setReadBufferSize(4096);
+        socket->connectToHost(QHostAddress::LocalHost, server.url({}).port());
+        QVERIFY(socket->waitForConnected(5000));
+        socket->write("GET /api/v1/files/" + id.toLatin1() + " HTTP/1.1\r\nHost: x\r\n"
+            + "Authorization: Bearer " + ann.token.toLatin1() + "\r\n\r\n");
+        QVERIFY(socket->waitForBytesWritten(5000));
+        stalled.append(socket);
+    }
+    // A ninth is refused while they hold on...
+    QTRY_COMPARE_WITH_TIMEOUT(
+        getWith(http, u"/api/v1/files/"_s + id, ann.token, { { "Range", "bytes=0-1048575" } })
+            .status,
+        429, 10000);
+    // ...and the stalled ones are closed once they took nothing for the idle
+    // timeout, which frees their slots.
+    QTRY_COMPARE_WITH_TIMEOUT(
+        getWith(http, u"/api/v1/files/"_s + id, ann.token, { { "Range", "bytes=0-1048575" } })
+            .status,
+        206, 30000);
+    qDeleteAll(stalled);
 }
 
 void TestFiles::othersCannotTouchAnUpload()
