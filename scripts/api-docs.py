@@ -19,20 +19,27 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 EX = {}  # name -> markdown snippet
 
 
-def call(method, path, body=None, token=None, raw=None, content_type="application/json"):
+def call(method, path, body=None, token=None, raw=None, content_type="application/json", headers=None):
+    """The status, headers and answer: parsed JSON, the bytes of anything else
+    (a download), or None when there is no body."""
     data = raw if raw is not None else (json.dumps(body, ensure_ascii=False).encode() if body is not None else None)
     request = urllib.request.Request(BASE + path, data=data, method=method)
     if data is not None:
         request.add_header("Content-Type", content_type)
     if token:
         request.add_header("Authorization", "Bearer " + token)
+    for name, value in (headers or {}).items():
+        request.add_header(name, value)
     try:
         with urllib.request.urlopen(request) as response:
-            status, headers, text = response.status, response.headers, response.read().decode()
+            status, answer_headers, content = response.status, response.headers, response.read()
     except urllib.error.HTTPError as error:
-        status, headers, text = error.code, error.headers, error.read().decode()
-    parsed = json.loads(text) if text else None
-    return status, headers, parsed
+        status, answer_headers, content = error.code, error.headers, error.read()
+    if not content:
+        return status, answer_headers, None
+    if "json" in answer_headers.get("Content-Type", ""):
+        return status, answer_headers, json.loads(content.decode())
+    return status, answer_headers, content
 
 
 def shorten(value):
@@ -44,24 +51,54 @@ def shorten(value):
     return value
 
 
-def record(name, method, path, body=None, token=None, **kw):
-    status, headers, parsed = call(method, path, body, token, **kw)
+# The answer headers an example shows when the server sends them; the ones
+# that describe a body only for files (downloads) and tus answers.
+SHOWN_HEADERS = ("Location", "Tus-Resumable", "Tus-Version", "Tus-Extension", "Tus-Max-Size", "Messenger-Max-Chunk-Size",
+                 "Upload-Offset", "Upload-Length", "Upload-Expires", "WWW-Authenticate", "Retry-After")
+FILE_HEADERS = ("Content-Type", "Content-Length", "Content-Range", "Accept-Ranges", "ETag", "Content-Disposition",
+                "X-Content-Type-Options", "Content-Security-Policy")
+
+
+def bytes_summary(content):
+    """A body of bytes as the examples show it: short text as it is, anything else by its size."""
+    try:
+        text = content.decode()
+        if len(text) <= 200 and text.isprintable():
+            return text
+    except UnicodeDecodeError:
+        pass
+    return f"<{len(content)} bytes>"
+
+
+def record(name, method, path, body=None, token=None, headers=None, **kw):
+    status, answer_headers, parsed = call(method, path, body, token, headers=headers, **kw)
     lines = [f"{method} {path}"]
     if token:
         lines.append("Authorization: Bearer <access_token>")
+    for header, value in (headers or {}).items():
+        lines.append(f"{header}: {value}")
     if kw.get("raw") is not None:
+        if kw.get("content_type", "application/json") != "application/json":
+            lines.append(f"Content-Type: {kw['content_type']}")
         lines.append("")
-        lines.append(kw["raw"].decode())
+        lines.append(bytes_summary(kw["raw"]))
     elif body is not None:
         lines.append("")
         lines.append(json.dumps(body, ensure_ascii=False, indent=2))
-    reason = {200: "OK", 204: "No Content", 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
-              409: "Conflict", 415: "Unsupported Media Type", 422: "Unprocessable Entity", 429: "Too Many Requests"}.get(status, "")
+    reason = {200: "OK", 201: "Created", 204: "No Content", 206: "Partial Content", 304: "Not Modified", 400: "Bad Request",
+              401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 409: "Conflict", 412: "Precondition Failed",
+              413: "Content Too Large", 415: "Unsupported Media Type", 416: "Range Not Satisfiable",
+              422: "Unprocessable Entity", 429: "Too Many Requests"}.get(status, "")
     answer = [f"HTTP/1.1 {status} {reason}"]
-    for header in ("WWW-Authenticate", "Retry-After"):
-        if headers.get(header):
-            answer.append(f"{header}: {headers.get(header)}")
-    if parsed is not None:
+    is_file = answer_headers.get("Content-Disposition") is not None
+    is_tus = answer_headers.get("Tus-Resumable") is not None
+    for header in (FILE_HEADERS if is_file else ()) + SHOWN_HEADERS + (("Cache-Control",) if is_file or is_tus else ()):
+        if answer_headers.get(header):
+            answer.append(f"{header}: {answer_headers.get(header)}")
+    if isinstance(parsed, bytes):
+        answer.append("")
+        answer.append(bytes_summary(parsed))
+    elif parsed is not None:
         answer.append("")
         answer.append(json.dumps(shorten(parsed), ensure_ascii=False, indent=2))
     EX[name] = "```http\n" + "\n".join(lines) + "\n```\n\n```http\n" + "\n".join(answer) + "\n```"
@@ -185,8 +222,13 @@ async def sockets():
         json.loads(await alice_socket.recv())
         send = {"type": "send", "chat_id": personal["id"], "text": "Over the socket", "client_id": str(uuid.uuid4())}
         await alice_socket.send(json.dumps(send))
+        # Presence frames (the other one came online) may come first.
         ack = json.loads(await alice_socket.recv())
+        while ack.get("type") != "ack":
+            ack = json.loads(await alice_socket.recv())
         bob_event = json.loads(await bob_socket.recv())
+        while bob_event.get("type") != "message":
+            bob_event = json.loads(await bob_socket.recv())
         typing = {"type": "typing", "chat_id": personal["id"]}
         await bob_socket.send(json.dumps(typing))
         typing_event = json.loads(await alice_socket.recv())
@@ -294,6 +336,67 @@ record("privacy_invalid", "PUT", "/api/v1/users/me/privacy", {"presence_visible"
 record("privacy", "GET", "/api/v1/users/me/privacy", token=F)
 record("presence_hidden", "GET", f"/api/v1/presence?user_ids={frank_id}", token=E)
 
+# --- files: users of their own, so that the examples above keep their chats.
+def png_image(width, height, texts):
+    """A PNG (an RGB gradient) with tEXt chunks, from the standard library only."""
+    import struct, zlib
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    rows = b"".join(b"\x00" + bytes(v for x in range(width) for v in (x * 255 // width, y * 255 // height, 160)) for y in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + b"".join(chunk(b"tEXt", k.encode() + b"\x00" + v.encode()) for k, v in texts)
+            + chunk(b"IDAT", zlib.compress(rows, 9)) + chunk(b"IEND", b""))
+
+
+def metadata(**values):
+    return ",".join(f"{key} {base64.b64encode(value.encode()).decode()}" for key, value in values.items())
+
+
+grace_email, hank_email, ivy_email = (f"{n}.{run}@example.com" for n in ("grace", "hank", "ivy"))
+for email, name in ((grace_email, "Grace"), (hank_email, "Hank"), (ivy_email, "Ivy")):
+    call("POST", "/api/v1/auth/register", {"email": email, "name": name, "password": "correct horse"})
+G = call("POST", "/api/v1/auth/token", {"email": grace_email, "password": "correct horse"})[2]["access_token"]
+H = call("POST", "/api/v1/auth/token", {"email": hank_email, "password": "correct horse"})[2]["access_token"]
+I = call("POST", "/api/v1/auth/token", {"email": ivy_email, "password": "correct horse"})[2]["access_token"]
+hank_id = call("GET", "/api/v1/users/me", token=H)[2]["id"]
+files_chat = call("POST", "/api/v1/chats/personal", {"type": "personal", "member_ids": [hank_id]}, G)[2]
+TUS = {"Tus-Resumable": "1.0.0"}
+CHUNK = 1024 * 1024
+log = "".join(f"2026-12-01T02:{i // 60 % 60:02d}:{i % 60:02d}Z INFO request {i} served in {i % 97} ms\n" for i in range(30000)).encode()
+record("files_options", "OPTIONS", "/api/v1/uploads")
+_, log_upload = record("files_create", "POST", "/api/v1/uploads", token=G,
+                       headers=dict(TUS, **{"Upload-Length": str(len(log)), "Upload-Metadata": metadata(filename="server.log", filetype="text/plain")}))
+log_path = f"/api/v1/uploads/{log_upload['id']}"
+record("files_patch", "PATCH", log_path, token=G, headers=dict(TUS, **{"Upload-Offset": "0"}),
+       raw=log[:CHUNK], content_type="application/offset+octet-stream")
+# The connection drops here; the client asks where to go on, then sends the rest.
+record("files_head", "HEAD", log_path, token=G, headers=TUS)
+record("files_offset_mismatch", "PATCH", log_path, token=G, headers=dict(TUS, **{"Upload-Offset": "0"}),
+       raw=log[:CHUNK], content_type="application/offset+octet-stream")
+record("files_patch_last", "PATCH", log_path, token=G, headers=dict(TUS, **{"Upload-Offset": str(CHUNK)}),
+       raw=log[CHUNK:], content_type="application/offset+octet-stream")
+record("files_upload", "GET", log_path, token=G)
+record("files_no_version", "POST", "/api/v1/uploads", token=G, headers={"Upload-Length": "10"})
+photo = png_image(640, 480, [("Comment", "GPS 55.7558 37.6173"), ("Software", "Camera 1.0")])
+photo_upload = call("POST", "/api/v1/uploads", token=G,
+                    headers=dict(TUS, **{"Upload-Length": str(len(photo)), "Upload-Metadata": metadata(filename="whiteboard.png")}))[2]
+call("PATCH", f"/api/v1/uploads/{photo_upload['id']}", token=G, headers=dict(TUS, **{"Upload-Offset": "0"}),
+     raw=photo, content_type="application/offset+octet-stream")
+_, sent = record("files_send", "POST", "/api/v1/chats/messages",
+                 {"chat_id": files_chat["id"], "text": "The log and the whiteboard", "attachment_ids": [log_upload["id"], photo_upload["id"]]}, G)
+record("files_send_foreign", "POST", "/api/v1/chats/messages", {"chat_id": files_chat["id"], "attachment_ids": [photo_upload["id"]]}, H)
+log_file = sent["attachments"][0]
+_, _ = record("files_range", "GET", log_file["url"], token=H, headers={"Range": "bytes=0-99"})
+etag = call("HEAD", log_file["url"], token=H)[1]["ETag"]
+record("files_not_modified", "GET", log_file["url"], token=H, headers={"If-None-Match": etag})
+record("files_image_head", "HEAD", sent["attachments"][1]["url"], token=H)
+record("files_thumbnail", "GET", sent["attachments"][1]["thumbnail_url"], token=H)
+record("files_not_member", "GET", log_file["url"], token=I)
+_, link = record("files_link", "GET", f"/api/v1/files/{photo_upload['id']}/link", token=H)
+record("files_link_use", "HEAD", link["url"])
+record("files_delete_attached", "DELETE", f"/api/v1/uploads/{photo_upload['id']}", token=G, headers=TUS)
+
 # --- the documents ------------------------------------------------------------
 # Every `code` an error body or a WebSocket error frame can carry (the ErrorCode
 # schema's enum in openapi.json and asyncapi.json; tst_openapi checks that both
@@ -304,12 +407,18 @@ CODES = [
     ("email_taken", 400, "registering an email that is registered already", "регистрация на уже занятый email"),
     ("malformed_json", 400, "a body that is not valid JSON, or a WebSocket frame that is not a JSON object", "тело — неверный JSON, или кадр WebSocket — не JSON-объект"),
     ("personal_chat", 400, "renaming a personal chat, or adding or removing its members", "переименование личного чата, добавление или удаление его участников"),
+    ("defer_length_unsupported", 400, "creating an upload with `Upload-Defer-Length`: the length must be known", "создание загрузки с `Upload-Defer-Length`: длина должна быть известна сразу"),
+    ("invalid_upload_length", 400, "creating an upload without `Upload-Length`, or with one that is not a whole number", "создание загрузки без `Upload-Length` или с нецелым значением"),
+    ("invalid_upload_metadata", 400, "`Upload-Metadata` that is not comma-separated keys with base64 values", "`Upload-Metadata` — не список ключей со значениями в base64 через запятую"),
+    ("invalid_upload_offset", 400, "a `PATCH` without `Upload-Offset`, or with one that is not a whole number", "`PATCH` без `Upload-Offset` или с нецелым значением"),
+    ("upload_length_exceeded", 400, "a piece that would pass the upload's `Upload-Length` (nothing of it is stored)", "кусок выходит за `Upload-Length` загрузки (из него ничего не сохраняется)"),
     ("invalid_credentials", 401, "wrong email or password", "неверный email или пароль"),
     ("invalid_refresh_token", 401, "an unknown, expired or revoked refresh token", "неизвестный, истёкший или отозванный refresh-токен"),
     ("invalid_token", 401, "an invalid or expired access token, or one of an unknown user", "неверный или истёкший access-токен, или токен неизвестного пользователя"),
     ("not_authenticated", 401, "no `Authorization: Bearer` token", "нет токена `Authorization: Bearer`"),
     ("refresh_token_reused", 401, "an old refresh token used again: its session ended", "старый refresh-токен использован повторно: его сессия завершена"),
     ("session_revoked", 401, "a token of an ended session", "токен завершённой сессии"),
+    ("invalid_link", 401, "a signed file link whose signature does not match, or that expired", "подписанная ссылка на файл с неверной подписью или истёкшая"),
     ("not_a_member", 403, "a chat you are not in", "чат, в котором вас нет"),
     ("not_chat_owner", 403, "a group change only its owner may make", "изменение группы, доступное только владельцу"),
     ("not_message_sender", 403, "editing or deleting someone else's message", "правка или удаление чужого сообщения"),
@@ -322,14 +431,26 @@ CODES = [
     ("not_found", 404, "no such path", "такого пути нет"),
     ("session_not_found", 404, "no such session of yours (or it ended)", "такой вашей сессии нет (или она завершена)"),
     ("user_not_found", 404, "no such user", "такого пользователя нет"),
+    ("upload_not_found", 404, "no upload of yours with this id (someone else's, expired or removed)", "вашей загрузки с таким id нет (она чужая, истекла или удалена)"),
+    ("file_not_found", 404, "no file you may see: unknown, expired, deleted with its message, or in no chat of yours", "нет файла, доступного вам: неизвестный, истёкший, удалён вместе с сообщением или не из ваших чатов"),
+    ("thumbnail_not_found", 404, "the file has no thumbnail (it is no JPEG, PNG or GIF that decodes)", "у файла нет миниатюры (это не JPEG, PNG или GIF, который удаётся декодировать)"),
+    ("attachment_not_found", 404, "an id of `attachment_ids` that is not one of your files (someone else's, unknown or expired)", "id из `attachment_ids` — не ваш файл (чужой, неизвестный или истёкший)"),
     ("client_id_reused", 409, "a `client_id` used before for another chat", "`client_id` уже использован для другого чата"),
     ("group_full", 409, "a group would have more than 1000 members", "в группе стало бы больше 1000 участников"),
     ("message_deleted", 409, "editing a deleted message", "правка удалённого сообщения"),
     ("reply_target_deleted", 409, "replying to a deleted message", "ответ на удалённое сообщение"),
     ("reaction_limit_reached", 409, "a 21st different emoji on one message", "21-й разный эмодзи на одном сообщении"),
     ("pinned_chats_limit", 409, "pinning a 6th chat", "закрепление 6-го чата"),
-    ("body_too_large", 413, "a body over 1 MiB", "тело больше 1 МиБ"),
-    ("unsupported_media_type", 415, "a `Content-Type` other than `application/json`", "`Content-Type` не `application/json`"),
+    ("offset_mismatch", 409, "a `PATCH` whose `Upload-Offset` is not the bytes received so far: `HEAD`, then send from there", "`PATCH` с `Upload-Offset`, не равным числу уже полученных байтов: `HEAD`, затем продолжайте с него"),
+    ("upload_complete", 409, "a `PATCH` of an upload that has all its bytes", "`PATCH` загрузки, все байты которой уже получены"),
+    ("upload_incomplete", 409, "an id of `attachment_ids` that names an upload still missing bytes", "id из `attachment_ids` — загрузка, которой ещё не хватает байтов"),
+    ("file_attached", 409, "deleting (tus termination) a file a message carries: delete the message instead", "удаление (tus termination) файла, который несёт сообщение: удалите сообщение"),
+    ("tus_version_unsupported", 412, "a tus request without `Tus-Resumable: 1.0.0` (+ `Tus-Version`)", "tus-запрос без `Tus-Resumable: 1.0.0` (+ `Tus-Version`)"),
+    ("body_too_large", 413, "a body over 1 MiB (an upload's `PATCH` included: send files in pieces)", "тело больше 1 МиБ (и у `PATCH` загрузки: файлы отправляются кусками)"),
+    ("file_too_large", 413, "an `Upload-Length` over `UPLOAD_MAX_MB` (`Tus-Max-Size`)", "`Upload-Length` больше `UPLOAD_MAX_MB` (`Tus-Max-Size`)"),
+    ("storage_quota_exceeded", 413, "your files and unfinished uploads would pass `STORAGE_QUOTA_MB`", "ваши файлы и незаконченные загрузки превысили бы `STORAGE_QUOTA_MB`"),
+    ("unsupported_media_type", 415, "a `Content-Type` other than `application/json` (`application/offset+octet-stream` for an upload's `PATCH`)", "`Content-Type` не `application/json` (для `PATCH` загрузки — не `application/offset+octet-stream`)"),
+    ("range_not_satisfiable", 416, "a `Range` that starts past the end of the file (+ `Content-Range: bytes */size`)", "`Range` начинается за концом файла (+ `Content-Range: bytes */size`)"),
     ("validation_error", 422, "invalid fields or query parameters: `detail` is FastAPI's list of `{loc, msg, type}`", "неверные поля или параметры запроса: `detail` — список `{loc, msg, type}`, как в FastAPI"),
     ("invalid_emoji", 422, "a reaction that is not exactly one emoji", "реакция — не ровно один эмодзи"),
     ("pinned_chats_mismatch", 422, "reordering pinned chats with a list that is not exactly the pinned ones", "новый порядок закреплённых чатов — не ровно закреплённые чаты"),
@@ -343,6 +464,8 @@ CODES = [
     ("too_many_reactions", 429, "over the reaction limit, `REACTION_RATE` (+ `Retry-After`)", "превышен лимит реакций, `REACTION_RATE` (+ `Retry-After`)"),
     ("too_many_registrations", 429, "over the registration limit (+ `Retry-After`)", "превышен лимит регистраций (+ `Retry-After`)"),
     ("too_many_searches", 429, "over the user search limit (+ `Retry-After`)", "превышен лимит поиска пользователей (+ `Retry-After`)"),
+    ("too_many_uploads", 429, "`UPLOADS_IN_PROGRESS_MAX` unfinished uploads already: finish, terminate or let one expire", "уже `UPLOADS_IN_PROGRESS_MAX` незаконченных загрузок: завершите, удалите или дождитесь истечения одной из них"),
+    ("too_many_downloads", 429, "8 of your downloads (512 in all) are streaming (+ `Retry-After`)", "идут 8 ваших скачиваний (512 всего) (+ `Retry-After`)"),
     ("internal_error", 500, "a bug: it should never be seen", "ошибка в сервере: её не должно быть видно"),
     ("database_unavailable", 503, "the database does not answer: retry", "база данных не отвечает: повторите позже"),
 ]
@@ -615,7 +738,7 @@ One chat; a chat you are not in:
 
 The answer comes after the message is stored. Give a `client_id` (a UUID you
 choose) and a retry is safe: the same `client_id` returns the first message and
-stores nothing new.
+stores nothing new. A message may carry files: `attachment_ids` (see Files).
 
 {ex:send}
 
@@ -927,6 +1050,194 @@ client should drop what it kept and load again:
 
 {ex:updates_beyond}
 
+## Files
+
+Files travel separately from messages: upload a file first, with the
+[tus 1.0](https://tus.io/protocols/resumable-upload) resumable upload protocol
+(extensions `creation`, `expiration`, `termination`) under `/api/v1/uploads`,
+then send a message whose `attachment_ids` names it. Any tus client works
+(tus-js-client, tus-java-client, TUSKit...); the requests are plain HTTP too.
+Every tus request except `OPTIONS` and `GET` carries `Tus-Resumable: 1.0.0`
+(else 412 `tus_version_unsupported`), and every answer of the upload routes
+carries it too.
+
+### Discovery — `OPTIONS /api/v1/uploads`
+
+No token needed. `Tus-Max-Size` is the largest file (`UPLOAD_MAX_MB`, 100 MiB
+by default); `Messenger-Max-Chunk-Size` is the largest body one `PATCH` may
+carry: **1 MiB** (1048576 bytes; a bigger piece is a 413 `body_too_large` and
+nothing of it is stored). So a file goes in pieces of at most 1 MiB: a tus
+client's chunk size (tus-js-client's `chunkSize`) must be at most this value.
+
+{ex:files_options}
+
+### Upload — `POST`, `PATCH`, `HEAD /api/v1/uploads/{upload_id}`
+
+`POST /api/v1/uploads` with `Upload-Length` (the size in bytes; a length given
+later, `Upload-Defer-Length`, is not supported) and optionally
+`Upload-Metadata`: comma-separated `key base64(value)` pairs, of which the
+server uses `filename` (the name members see, cleaned of folders and control
+characters, at most 255 characters). `filetype` is accepted and ignored: the
+server tells the type from the content. The answer, 201, has the upload's URL
+in `Location` and the upload as JSON (`Upload`):
+
+{ex:files_create}
+
+Then `PATCH` the bytes to that URL, in order, each piece with
+`Content-Type: application/offset+octet-stream` and `Upload-Offset` = the
+bytes received so far; the answer's `Upload-Offset` is the new one:
+
+{ex:files_patch}
+
+**Resuming.** After a dropped connection, a crash or a restart (of the
+client or the server), ask where the upload stands with `HEAD` and send the
+rest from its `Upload-Offset`; what was acknowledged is kept. A piece that
+does not start there is refused (409 `offset_mismatch`), so nothing is ever
+written twice or out of order:
+
+{ex:files_head}
+
+{ex:files_offset_mismatch}
+
+The piece that completes the upload makes it a file **before** the answer
+comes, so the message may be sent at once. `GET` on the upload's URL (no
+`Tus-Resumable` needed) shows it as JSON, with the file it became in `file`;
+the file's `id` is the upload's:
+
+{ex:files_patch_last}
+
+{ex:files_upload}
+
+A tus request without `Tus-Resumable`:
+
+{ex:files_no_version}
+
+`DELETE` on the upload's URL (tus termination) removes an upload, finished or
+not, with its bytes; a file a message carries belongs to the message (409
+`file_attached`: delete the message instead):
+
+{ex:files_delete_attached}
+
+**Expiry.** An upload has `UPLOAD_EXPIRY` (24 hours by default) to finish, and
+a finished file the same time again to be sent; otherwise the server removes
+it and its bytes (`Upload-Expires`, `expires_at`). A file a message carries no
+longer expires: it stays as long as a message (the original or a forwarded
+copy) carries it, and goes when the last of them is deleted.
+
+**Limits.** `Upload-Length` at most `UPLOAD_MAX_MB` (413 `file_too_large`);
+your files and unfinished uploads together (announced lengths) at most
+`STORAGE_QUOTA_MB`, 1 GiB by default (413 `storage_quota_exceeded`); at most
+`UPLOADS_IN_PROGRESS_MAX` unfinished uploads at once, 10 by default (429
+`too_many_uploads`). The checks are made under a lock on you: simultaneous
+creations cannot all slip under the quota. **Dedup:** the bytes of identical
+files (same SHA-256) are stored once, whoever uploaded them; each upload is
+still a file of its own with its own name, owner and expiry.
+
+**Images.** A JPEG, PNG or GIF (told by its bytes, not by its name) gets its
+`width` and `height` as displayed (the EXIF orientation applied) and a
+thumbnail that fits 320×320 (JPEG, or PNG when the image has transparency;
+never upscaled). What is served is cleaned: JPEG APP segments (EXIF with GPS
+position and camera, XMP, comments) and PNG text chunks are removed, so no
+location or camera data reaches other members; a JPEG with a rotation in its
+EXIF is re-encoded upright; a GIF is served as uploaded. `size` is the size
+served. An image that does not decode, or is over 32 MiB or 50 megapixels, is
+kept as a plain file (`application/octet-stream`, no size, no thumbnail, bytes
+as uploaded, served as a download).
+
+### Send files — `attachment_ids`
+
+`POST /api/v1/chats/messages` (and the WebSocket `send`) take
+`attachment_ids`: up to 10 ids of your own finished uploads, in the order to
+show them. With files, `text` is a caption and may be empty or absent. Every
+message has `attachments` (`[]` when none): `{id, name, size, mime_type,
+width, height, thumbnail_url, url}`, in answers, history, search, `message`
+and `message_edited` events and `/updates`; every chat list row's
+`last_message` has them too. A forwarded copy carries the same files (the
+same ids: no bytes are copied). A deleted message has `attachments: []`, and
+its files go unless another message carries them.
+
+{ex:files_send}
+
+An id that is not one of your files (someone else's, unknown, expired) is a
+404 `attachment_not_found`; an upload still missing bytes a 409
+`upload_incomplete`. Nothing is stored then.
+
+{ex:files_send_foreign}
+
+### Download — `GET /api/v1/files/{file_id}`, `/api/v1/files/{file_id}/thumbnail`
+
+A file is yours to download if you uploaded it, or if you are a member of a
+chat where a message carries it. Everyone else gets 404 `file_not_found`, the
+same answer as for a file that does not exist; a member removed from the chat
+loses access at once (signed links included).
+
+`Range` (one range: `bytes=0-99`, `bytes=100-`, `bytes=-500`) answers 206 with
+`Content-Range`, so an interrupted download continues where it stopped; a
+range past the end is 416 `range_not_satisfiable`. The `ETag` is the content's
+SHA-256: `If-None-Match` answers 304, `If-Range` applies the range only while
+the file is the one you have. `HEAD` gives the headers alone.
+
+{ex:files_range}
+
+{ex:files_not_modified}
+
+{ex:files_not_member}
+
+Only `image/jpeg`, `image/png` and `image/gif` are served as themselves and
+`inline`; everything else comes as `application/octet-stream` with
+`Content-Disposition: attachment`, whatever its type, and every answer has
+`X-Content-Type-Options: nosniff` and `Content-Security-Policy: default-src
+'none'; sandbox`, so no upload (an HTML page, an SVG with script) can run in
+the server's origin. `Cache-Control: private, no-cache`: a browser may keep
+the file but asks again (a 304) before using it. At most 8 downloads per user
+(512 in all) stream at once; more is 429 `too_many_downloads` with
+`Retry-After`.
+
+{ex:files_image_head}
+
+{ex:files_thumbnail}
+
+### Signed links — `GET /api/v1/files/{file_id}/link`
+
+Where no `Authorization` header can be sent (an `<img src>`, a video player,
+a download manager), ask for signed URLs: they work without a token until
+`expires_at`, `FILE_LINK_LIFETIME` seconds (600 by default) from now, for the
+file and its thumbnail (`thumbnail_url`, null when there is none). A link
+speaks for the user who asked for it, and each use checks that they may still
+see the file; a changed, expired or other path's signature is a 401
+`invalid_link`. Anyone who has a link can use it until then: give it only to
+your own software.
+
+{ex:files_link}
+
+{ex:files_link_use}
+
+### With tus-js-client
+
+```js
+import * as tus from "tus-js-client";
+
+const upload = new tus.Upload(file, {
+  endpoint: "https://chat.example.com/api/v1/uploads",
+  chunkSize: 1048576,                 // at most Messenger-Max-Chunk-Size
+  retryDelays: [0, 1000, 3000, 5000], // resumes by itself after a dropped connection
+  headers: { Authorization: `Bearer ${accessToken}` },
+  // A long upload may outlive the access token: a fresh one for each request.
+  onBeforeRequest: (request) => request.setHeader("Authorization", `Bearer ${currentAccessToken()}`),
+  metadata: { filename: file.name, filetype: file.type },
+  onProgress: (sent, total) => showProgress(sent / total),
+  onError: (error) => showError(error),
+  onSuccess: async () => {
+    const fileId = upload.url.split("/").pop(); // the file's id is the upload's
+    await sendMessage({ chat_id: chatId, text: caption, attachment_ids: [fileId] });
+  },
+});
+// An upload an earlier run left unfinished (tus-js-client remembers it) goes on from there.
+const previous = await upload.findPreviousUploads();
+if (previous.length > 0) upload.resumeFromPreviousUpload(previous[0]);
+upload.start();
+```
+
 ## WebSocket
 
 Every command, frame and event below is described (with JSON Schemas) in the
@@ -1048,6 +1359,8 @@ Added:
 - Stricter input: `/auth/token` takes JSON only (415 otherwise), every field is
   validated (422), and rate limits answer 429.
 - Every error carries a `code` (422 included, beside FastAPI's `detail` list).
+- Files: resumable tus uploads (`/uploads`), `attachment_ids` and `attachments` on
+  messages, downloads with ranges and signed links (`/files`).
 """
 
 RU = r"""# API мессенджера
@@ -1318,7 +1631,8 @@ refresh-токены перестают работать, access-токены п
 
 Ответ приходит после того, как сообщение сохранено. Укажите `client_id` (UUID,
 выбранный клиентом), и повтор безопасен: тот же `client_id` возвращает первое
-сообщение и ничего нового не сохраняет.
+сообщение и ничего нового не сохраняет. Сообщение может нести файлы:
+`attachment_ids` (см. «Файлы»).
 
 {ex:send}
 
@@ -1635,6 +1949,200 @@ settings}`; без изменения события нет. Сервер сам
 
 {ex:updates_beyond}
 
+## Файлы
+
+Файлы передаются отдельно от сообщений: сначала загрузите файл по протоколу
+возобновляемых загрузок [tus 1.0](https://tus.io/protocols/resumable-upload)
+(расширения `creation`, `expiration`, `termination`) на `/api/v1/uploads`,
+затем отправьте сообщение, в `attachment_ids` которого указан этот файл.
+Подойдёт любой клиент tus (tus-js-client, tus-java-client, TUSKit...), а
+запросы — обычный HTTP. Каждый tus-запрос, кроме `OPTIONS` и `GET`, несёт
+`Tus-Resumable: 1.0.0` (иначе 412 `tus_version_unsupported`), и каждый ответ
+маршрутов загрузки тоже.
+
+### Возможности сервера — `OPTIONS /api/v1/uploads`
+
+Токен не нужен. `Tus-Max-Size` — наибольший размер файла (`UPLOAD_MAX_MB`, по
+умолчанию 100 МиБ); `Messenger-Max-Chunk-Size` — наибольшее тело одного
+`PATCH`: **1 МиБ** (1048576 байт; кусок больше — это 413 `body_too_large`, и из
+него ничего не сохраняется). Поэтому файл передаётся кусками не больше 1 МиБ:
+размер куска в клиенте tus (`chunkSize` в tus-js-client) должен быть не больше
+этого значения.
+
+{ex:files_options}
+
+### Загрузка — `POST`, `PATCH`, `HEAD /api/v1/uploads/{upload_id}`
+
+`POST /api/v1/uploads` с `Upload-Length` (размер в байтах; длина, сообщаемая
+позже, `Upload-Defer-Length`, не поддерживается) и, по желанию,
+`Upload-Metadata`: пары `ключ base64(значение)` через запятую, из которых
+сервер берёт `filename` (имя, которое видят участники, без папок и
+управляющих символов, не длиннее 255 символов). `filetype` принимается и
+не используется: тип сервер определяет по содержимому. Ответ 201 несёт адрес
+загрузки в `Location` и саму загрузку в JSON (`Upload`):
+
+{ex:files_create}
+
+Затем отправляйте байты на этот адрес по порядку, запросами `PATCH`, каждый
+кусок с `Content-Type: application/offset+octet-stream` и `Upload-Offset`,
+равным числу уже полученных байтов; `Upload-Offset` ответа — новое значение:
+
+{ex:files_patch}
+
+**Возобновление.** После обрыва связи, сбоя или перезапуска (клиента или
+сервера) узнайте, где остановилась загрузка, запросом `HEAD` и отправьте
+остаток начиная с её `Upload-Offset`; всё подтверждённое сохранено. Кусок,
+который начинается не там, отклоняется (409 `offset_mismatch`), так что ничего
+не записывается дважды или не по порядку:
+
+{ex:files_head}
+
+{ex:files_offset_mismatch}
+
+Кусок, завершающий загрузку, превращает её в файл **до** ответа, так что
+сообщение можно отправлять сразу. `GET` по адресу загрузки (без
+`Tus-Resumable`) показывает её в JSON, с получившимся файлом в `file`; `id`
+файла совпадает с `id` загрузки:
+
+{ex:files_patch_last}
+
+{ex:files_upload}
+
+tus-запрос без `Tus-Resumable`:
+
+{ex:files_no_version}
+
+`DELETE` по адресу загрузки (tus termination) удаляет загрузку, законченную или
+нет, вместе с её байтами; файл, который несёт сообщение, принадлежит
+сообщению (409 `file_attached`: удалите сообщение):
+
+{ex:files_delete_attached}
+
+**Срок жизни.** У загрузки есть `UPLOAD_EXPIRY` (по умолчанию 24 часа), чтобы
+завершиться, и у готового файла ещё столько же, чтобы попасть в сообщение;
+иначе сервер удаляет его вместе с байтами (`Upload-Expires`, `expires_at`).
+Файл, который несёт сообщение, больше не истекает: он живёт, пока его несёт
+хоть одно сообщение (исходное или пересланная копия), и удаляется вместе с
+последним из них.
+
+**Ограничения.** `Upload-Length` не больше `UPLOAD_MAX_MB` (413
+`file_too_large`); ваши файлы и незаконченные загрузки вместе (по объявленной
+длине) не больше `STORAGE_QUOTA_MB`, по умолчанию 1 ГиБ (413
+`storage_quota_exceeded`); одновременно не больше `UPLOADS_IN_PROGRESS_MAX`
+незаконченных загрузок, по умолчанию 10 (429 `too_many_uploads`). Проверки
+идут под блокировкой по пользователю: одновременные создания не могут все
+вместе проскочить под квотой. **Дедупликация:** байты одинаковых файлов (один
+SHA-256) хранятся один раз, кто бы их ни загрузил; при этом каждая загрузка —
+отдельный файл со своим именем, владельцем и сроком.
+
+**Изображения.** У JPEG, PNG или GIF (их узнают по байтам, а не по имени) есть
+`width` и `height` в том виде, как изображение показывается (с учётом
+ориентации из EXIF), и миниатюра, вписанная в 320×320 (JPEG, или PNG, если в
+изображении есть прозрачность; без увеличения). Отдаётся очищенная версия:
+сегменты APP в JPEG (EXIF с координатами GPS и данными камеры, XMP,
+комментарии) и текстовые блоки PNG удаляются, так что ни местоположение, ни
+данные камеры не доходят до других участников; JPEG с поворотом в EXIF
+перекодируется уже повёрнутым; GIF отдаётся как загружен. `size` — размер
+отдаваемого файла. Изображение, которое не удаётся декодировать или которое
+больше 32 МиБ или 50 мегапикселей, хранится как обычный файл
+(`application/octet-stream`, без размеров и миниатюры, байты как загружены,
+отдаётся для скачивания).
+
+### Отправка файлов — `attachment_ids`
+
+`POST /api/v1/chats/messages` (и `send` по WebSocket) принимают
+`attachment_ids`: до 10 id ваших законченных загрузок, в порядке показа. С
+файлами `text` — подпись, она может быть пустой или отсутствовать. У каждого
+сообщения есть `attachments` (`[]`, если файлов нет): `{id, name, size,
+mime_type, width, height, thumbnail_url, url}` — в ответах, истории, поиске,
+событиях `message` и `message_edited` и в `/updates`; у `last_message` в
+списке чатов тоже. Пересланная копия несёт те же файлы (те же id: байты не
+копируются). У удалённого сообщения `attachments: []`, а его файлы удаляются,
+если их не несёт другое сообщение.
+
+{ex:files_send}
+
+id, который не указывает на ваш файл (чужой, неизвестный, истёкший), — это 404
+`attachment_not_found`; загрузка, которой ещё не хватает байтов, — 409
+`upload_incomplete`. Ничего не сохраняется.
+
+{ex:files_send_foreign}
+
+### Скачивание — `GET /api/v1/files/{file_id}`, `/api/v1/files/{file_id}/thumbnail`
+
+Скачать файл может тот, кто его загрузил, и участник чата, в котором его
+несёт сообщение. Все остальные получают 404 `file_not_found` — тот же ответ,
+что и для несуществующего файла; участник, удалённый из чата, сразу теряет
+доступ (и по подписанным ссылкам тоже).
+
+`Range` (один диапазон: `bytes=0-99`, `bytes=100-`, `bytes=-500`) даёт 206 с
+`Content-Range`, так что прерванное скачивание продолжается с места
+остановки; диапазон за концом файла — 416 `range_not_satisfiable`. `ETag` —
+SHA-256 содержимого: `If-None-Match` даёт 304, а `If-Range` применяет диапазон,
+только пока файл тот же, что у вас. `HEAD` отдаёт одни заголовки.
+
+{ex:files_range}
+
+{ex:files_not_modified}
+
+{ex:files_not_member}
+
+Как есть и `inline` отдаются только `image/jpeg`, `image/png` и `image/gif`;
+всё остальное приходит как `application/octet-stream` с
+`Content-Disposition: attachment`, каким бы ни был тип, и в каждом ответе есть
+`X-Content-Type-Options: nosniff` и `Content-Security-Policy: default-src
+'none'; sandbox`, так что никакая загрузка (HTML-страница, SVG со скриптом) не
+может выполниться в источнике (origin) сервера. `Cache-Control: private,
+no-cache`: браузер может хранить файл, но перед использованием переспрашивает
+(304). Одновременно идут не больше 8 скачиваний одного пользователя (512 всего);
+сверх этого — 429 `too_many_downloads` с `Retry-After`.
+
+{ex:files_image_head}
+
+{ex:files_thumbnail}
+
+### Подписанные ссылки — `GET /api/v1/files/{file_id}/link`
+
+Там, где заголовок `Authorization` не отправить (`<img src>`, видеоплеер,
+менеджер загрузок), запросите подписанные адреса: они работают без токена до
+`expires_at`, то есть `FILE_LINK_LIFETIME` секунд (по умолчанию 600) с момента
+запроса, — для файла и его миниатюры (`thumbnail_url`, null, если её нет).
+Ссылка действует от имени запросившего её пользователя, и при каждом
+обращении проверяется, что он всё ещё может видеть файл; изменённая, истёкшая
+или выданная для другого пути подпись — это 401 `invalid_link`. До истечения
+ссылкой может воспользоваться любой, у кого она есть: передавайте её только
+своему же приложению.
+
+{ex:files_link}
+
+{ex:files_link_use}
+
+### С tus-js-client
+
+```js
+import * as tus from "tus-js-client";
+
+const upload = new tus.Upload(file, {
+  endpoint: "https://chat.example.com/api/v1/uploads",
+  chunkSize: 1048576,                 // не больше Messenger-Max-Chunk-Size
+  retryDelays: [0, 1000, 3000, 5000], // после обрыва связи продолжает сам
+  headers: { Authorization: `Bearer ${accessToken}` },
+  // Долгая загрузка может пережить access-токен: свежий для каждого запроса.
+  onBeforeRequest: (request) => request.setHeader("Authorization", `Bearer ${currentAccessToken()}`),
+  metadata: { filename: file.name, filetype: file.type },
+  onProgress: (sent, total) => showProgress(sent / total),
+  onError: (error) => showError(error),
+  onSuccess: async () => {
+    const fileId = upload.url.split("/").pop(); // id файла совпадает с id загрузки
+    await sendMessage({ chat_id: chatId, text: caption, attachment_ids: [fileId] });
+  },
+});
+// Загрузка, не законченная в прошлый раз (tus-js-client её помнит), продолжается с того же места.
+const previous = await upload.findPreviousUploads();
+if (previous.length > 0) upload.resumeFromPreviousUpload(previous[0]);
+upload.start();
+```
+
 ## WebSocket
 
 Все команды, кадры и события ниже описаны (со схемами JSON) в документе
@@ -1761,6 +2269,8 @@ JSON-объект: `malformed_json`; неверная команда, в том 
 - Строже ко входным данным: `/auth/token` принимает только JSON (иначе 415),
   все поля проверяются (422), лимиты частоты отвечают 429.
 - У каждой ошибки есть `code` (и у 422 — рядом со списком `detail`, как в FastAPI).
+- Файлы: возобновляемые загрузки tus (`/uploads`), `attachment_ids` и `attachments`
+  у сообщений, скачивание с диапазонами и подписанные ссылки (`/files`).
 """
 
 
