@@ -967,9 +967,10 @@ QList<Result> files(const Options &options)
                       { { Tus::resumableHeader, Tus::version },
                           { Tus::lengthHeader, QByteArray::number(fileBytes) } })
                   .object();
-        fileIds[client] = created.value(u"id").toString();
-        if (status != 201 || fileIds[client].isEmpty())
+        const Parsed<Upload> upload = Upload::fromJson(created);
+        if (status != 201 || !upload)
             return { Result::failure(u"files"_s, ReportKeys::setupFailed) };
+        fileIds[client] = upload->id;
     }
     const auto phase = [&](bool upload) {
         MemoryWatch memory(options.serverPid);

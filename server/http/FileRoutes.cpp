@@ -268,24 +268,6 @@ HttpReply fileAnswer(const Request &request, const FileService::Download &downlo
     return reply;
 }
 
-// An answer's head, written straight to the socket (a file's body follows
-// as it is read). No Content-Type or length for a 304.
-QByteArray responseHead(int status, const QByteArray &contentType, std::optional<qint64> length,
-    const HeaderList &headers)
-{
-    static const QHash<int, QByteArray> reasons { { 200, "OK" }, { 206, "Partial Content" },
-        { 304, "Not Modified" }, { 429, "Too Many Requests" } };
-    QByteArray head
-        = "HTTP/1.1 " + QByteArray::number(status) + ' ' + reasons.value(status) + "\r\n";
-    if (length) {
-        head += "Content-Type: " + contentType + "\r\n";
-        head += "Content-Length: " + QByteArray::number(*length) + "\r\n";
-    }
-    for (const auto &[name, value] : headers)
-        head += name + ": " + value + "\r\n";
-    return head + "\r\n";
-}
-
 } // namespace
 
 void HttpApi::setFiles(FileStore *store, const FileSettings &settings, const FileLinks *links)
@@ -470,7 +452,7 @@ void HttpApi::addFileRoutes(QHttpServer &server)
         fileRoute(false, true));
 }
 
-void HttpApi::writeFileAnswer(QTcpSocket *socket, const HttpReply &answer, const HeaderList &cors)
+int HttpApi::writeFileAnswer(QTcpSocket *socket, const HttpReply &answer, const HeaderList &cors)
 {
     const HttpReply::FileBody &body = *answer.file;
     const bool streamed = !body.headOnly && body.length > 0;
@@ -481,11 +463,11 @@ void HttpApi::writeFileAnswer(QTcpSocket *socket, const HttpReply &answer, const
         if (!slot) {
             const HttpReply refused
                 = HttpReply::error(ApiError::tooManyRequests(u"too_many_downloads"_s, 1));
-            socket->write(
-                responseHead(429, refused.contentType, refused.body.size(), refused.headers + cors)
+            socket->write(responseHead(refused.status, refused.contentType, refused.body.size(),
+                              refused.headers + cors)
                 + refused.body);
             answered(socket);
-            return;
+            return refused.status;
         }
     }
     socket->write(responseHead(answer.status, answer.contentType,
@@ -493,7 +475,7 @@ void HttpApi::writeFileAnswer(QTcpSocket *socket, const HttpReply &answer, const
         answer.headers + cors));
     if (!streamed) {
         answered(socket);
-        return;
+        return answer.status;
     }
     auto *stream = new DownloadStream(socket, m_db, *m_fileStore, body.contentKey, body.offset,
         body.length, m_downloadStallMs, [this, socket = QPointer<QTcpSocket>(socket), slot] {
@@ -501,6 +483,7 @@ void HttpApi::writeFileAnswer(QTcpSocket *socket, const HttpReply &answer, const
                 answered(socket);
         });
     stream->start();
+    return answer.status;
 }
 
 } // namespace Messenger::Server

@@ -226,11 +226,21 @@ void HttpApi::dispatch(const QHttpServerRequest &httpRequest, QHttpServerRespond
             timer = request.timer](const HttpReply &answer) {
             if (method != "GET" && method != "HEAD" && answer.status < 300)
                 Q_EMIT committed();
-            if (answer.file) {
-                writeFileAnswer(socket, answer, corsHeaders(origin));
-                Metrics::global().recordRequest(method, route, answer.status, timer.nsecsElapsed());
+            // A file's body is streamed; a HEAD answer has none (RFC 9110:
+            // only what GET would say of it), else the client would read the
+            // body as the start of the next answer on the connection.
+            if (answer.file || method == "HEAD") {
+                int status = answer.status;
+                if (answer.file) {
+                    status = writeFileAnswer(socket, answer, corsHeaders(origin));
+                } else {
+                    socket->write(responseHead(answer.status, answer.contentType,
+                        answer.body.size(), answer.headers + corsHeaders(origin)));
+                    answered(socket);
+                }
+                Metrics::global().recordRequest(method, route, status, timer.nsecsElapsed());
                 qCInfo(lcHttp).noquote()
-                    << method << path << answer.status
+                    << method << path << status
                     << QString::number(timer.nsecsElapsed() / 1e6, 'f', 2) + u"ms"_s;
                 return;
             }

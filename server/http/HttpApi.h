@@ -88,7 +88,8 @@ private:
     // tus uploads and file downloads (FileRoutes.cpp).
     void addFileRoutes(QHttpServer &server);
     // Writes a file answer's head and streams its body; answered() once done.
-    void writeFileAnswer(QTcpSocket *socket, const HttpReply &answer,
+    // Returns the status written (429 when no download slot was free).
+    int writeFileAnswer(QTcpSocket *socket, const HttpReply &answer,
         const QList<QPair<QByteArray, QByteArray>> &cors);
     // What a browser's CORS preflight is told it may send.
     static QList<QPair<QByteArray, QByteArray>> preflightHeaders();

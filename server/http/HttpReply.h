@@ -41,6 +41,13 @@ struct HttpReply
     static HttpReply error(const ApiError &error);
 };
 
+// An answer's head, for writing straight to the socket (a file's body that
+// follows as it is read, a HEAD answer that has none): the status line, then
+// Content-Type and Content-Length unless `length` is nullopt (a 304), then
+// `headers`, then the blank line.
+QByteArray responseHead(int status, const QByteArray &contentType, std::optional<qint64> length,
+    const QList<QPair<QByteArray, QByteArray>> &headers);
+
 namespace detail {
 template <typename T> QJsonValue toJsonValue(const T &value)
 {

@@ -340,6 +340,78 @@ void TestContract::everyRouteAnswersAsDocumented()
     check("GET", u"/api/v1/search/messages"_s,
         http.get(u"/api/v1/search/messages?q=hello&chat_id="_s + groupId, carol.token));
     check("GET", u"/api/v1/search/messages"_s, http.get(u"/api/v1/search/messages?q=%20"_s, ann));
+    // Files: tus discovery, an upload in pieces (and its errors), a message
+    // carrying it, downloads, a thumbnail, a signed link, termination.
+    check("OPTIONS", u"/api/v1/uploads"_s, http.request("OPTIONS", u"/api/v1/uploads"_s));
+    const Reply created = http.createUpload(ann, 12, u"notes.txt"_s);
+    check("POST", u"/api/v1/uploads"_s, created);
+    check("POST", u"/api/v1/uploads"_s, http.request("POST", u"/api/v1/uploads"_s, {}, ann));
+    const QString uploadPath = QString::fromLatin1(created.header("location"));
+    const QString fileId = created.object().value(u"id").toString();
+    const QString uploadTemplate = u"/api/v1/uploads/{upload_id}"_s;
+    check("OPTIONS", uploadTemplate, http.request("OPTIONS", uploadPath));
+    check("PATCH", uploadTemplate,
+        http.tus("PATCH", uploadPath, ann, { { "Upload-Offset", "0" } }, "Meeting "));
+    check("PATCH", uploadTemplate,
+        http.tus("PATCH", uploadPath, ann, { { "Upload-Offset", "0" } }, "Meeting "));
+    check("HEAD", uploadTemplate, http.tus("HEAD", uploadPath, ann));
+    check("GET", uploadTemplate, http.get(uploadPath, ann));
+    check("PATCH", uploadTemplate,
+        http.tus("PATCH", uploadPath, ann, { { "Upload-Offset", "8" } }, "at 3"));
+    check("GET", uploadTemplate, http.get(uploadPath, ann));
+    check("GET", uploadTemplate, http.get(uploadPath, bob.token));
+    // A 4x4 PNG: an image, so it has a thumbnail.
+    const QString photoId = http.upload(ann, u"photo.png"_s,
+        QByteArray::fromBase64(
+            "iVBORw0KGgoAAAANSUhEUgAAAAQAAAAECAIAAAAmkwkpAAAAEElEQVR42mOw6TkBRwzEcQC"
+            "BkhkBbSYQjAAAAABJRU5ErkJggg=="));
+    QVERIFY(!photoId.isEmpty());
+    const Reply withFiles = http.post(u"/api/v1/chats/messages"_s,
+        { { u"chat_id"_s, groupId }, { u"attachment_ids"_s, QJsonArray { fileId, photoId } } },
+        ann);
+    COMPARE_STATUS(withFiles, 200);
+    check("POST", u"/api/v1/chats/messages"_s, withFiles);
+    check("POST", u"/api/v1/chats/messages"_s,
+        http.post(u"/api/v1/chats/messages"_s,
+            { { u"chat_id"_s, groupId }, { u"attachment_ids"_s, QJsonArray { fileId } } },
+            bob.token));
+    check("GET", u"/api/v1/chats/with-last-message"_s,
+        http.get(u"/api/v1/chats/with-last-message"_s, bob.token));
+    const QString filePath = u"/api/v1/files/"_s + fileId;
+    const QString fileTemplate = u"/api/v1/files/{file_id}"_s;
+    const Reply whole = http.get(filePath, bob.token);
+    check("GET", fileTemplate, whole);
+    http.setHeader("Range", "bytes=0-3");
+    check("GET", fileTemplate, http.get(filePath, bob.token));
+    http.setHeader("Range", "bytes=100-");
+    check("GET", fileTemplate, http.get(filePath, bob.token));
+    http.setHeader("Range", {});
+    http.setHeader("If-None-Match", whole.header("etag"));
+    check("GET", fileTemplate, http.get(filePath, bob.token));
+    http.setHeader("If-None-Match", {});
+    check("GET", fileTemplate, http.get(filePath, carol.token));
+    check("GET", fileTemplate, http.get(filePath));
+    check("HEAD", fileTemplate, http.request("HEAD", filePath, {}, bob.token));
+    const QString thumbnailTemplate = u"/api/v1/files/{file_id}/thumbnail"_s;
+    check("GET", thumbnailTemplate,
+        http.get(u"/api/v1/files/%1/thumbnail"_s.arg(photoId), bob.token));
+    check(
+        "GET", thumbnailTemplate, http.get(u"/api/v1/files/%1/thumbnail"_s.arg(fileId), bob.token));
+    check("HEAD", thumbnailTemplate,
+        http.request("HEAD", u"/api/v1/files/%1/thumbnail"_s.arg(photoId), {}, bob.token));
+    const Reply link = http.get(u"/api/v1/files/%1/link"_s.arg(photoId), bob.token);
+    check("GET", u"/api/v1/files/{file_id}/link"_s, link);
+    check("GET", u"/api/v1/files/{file_id}/link"_s,
+        http.get(u"/api/v1/files/%1/link"_s.arg(photoId), carol.token));
+    check("GET", fileTemplate, http.get(link.object().value(u"url").toString()));
+    QString tampered = link.object().value(u"url").toString();
+    tampered.replace(u"signature="_s, u"signature=A"_s);
+    check("GET", fileTemplate, http.get(tampered));
+    check("DELETE", uploadTemplate, http.tus("DELETE", uploadPath, ann));
+    const Reply unfinished = http.createUpload(ann, 5, u"draft.txt"_s);
+    const QString unfinishedPath = QString::fromLatin1(unfinished.header("location"));
+    check("DELETE", uploadTemplate, http.tus("DELETE", unfinishedPath, ann));
+    check("HEAD", uploadTemplate, http.tus("HEAD", unfinishedPath, ann));
     check("POST", u"/api/v1/auth/logout"_s,
         http.post(u"/api/v1/auth/logout"_s,
             { { u"refresh_token"_s, refreshed.object().value(u"refresh_token").toString() } },

@@ -1,5 +1,6 @@
 #include "ImageFixtures.h"
 #include "TestServer.h"
+#include "WsClient.h"
 
 #include <QBuffer>
 #include <QCryptographicHash>
@@ -9,11 +10,18 @@
 #include <QJsonArray>
 #include <QNetworkReply>
 #include <QRandomGenerator>
+#include <QScopeGuard>
 #include <QTcpSocket>
 #include <QTest>
 #include <QUrlQuery>
 
 #include <memory>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
 
 using namespace Qt::StringLiterals;
 
@@ -35,9 +43,11 @@ private Q_SLOTS:
     void emptyFileIsAFileToo();
     void simultaneousPatchesTakeTurns();
     void downloadsPerUserAreCappedAndStalledOnesDropped();
+    void headAnswersCarryNoBody();
     void othersCannotTouchAnUpload();
     void sendWithAttachmentsReachesMembersOnly();
     void attachmentIdsAreChecked();
+    void webSocketSendCarriesFiles();
     void rangesAndConditionalRequests();
     void onlySafeImagesAreShownInline();
     void imagesAreMeasuredThumbnailedAndCleaned();
@@ -316,30 +326,75 @@ void TestFiles::downloadsPerUserAreCappedAndStalledOnesDropped()
     const QByteArray content = pseudoRandom(24 * 1024 * 1024, 8);
     const QString id = http.upload(ann.token, u"big.bin"_s, content);
     QVERIFY(!id.isEmpty());
-    // Eight downloads whose clients stop reading: each holds a slot.
-    QList<QTcpSocket *> stalled;
+    // Eight downloads whose clients stop reading: each holds a slot. Their
+    // receive buffers are small (as a slow phone's are), so the server's
+    // writes back up at once instead of filling megabytes of kernel buffer.
+    QList<int> stalled;
+    const auto closeAll = qScopeGuard([&stalled] {
+        for (const int fd : std::as_const(stalled))
+            ::close(fd);
+    });
     for (int i = 0; i < 8; ++i) {
-        auto *socket = new QTcpSocket(this);
-        socket->setReadBufferSize(4096);
-        socket->connectToHost(QHostAddress::LocalHost, server.url({}).port());
-        QVERIFY(socket->waitForConnected(5000));
-        socket->write("GET /api/v1/files/" + id.toLatin1() + " HTTP/1.1\r\nHost: x\r\n"
-            + "Authorization: Bearer " + ann.token.toLatin1() + "\r\n\r\n");
-        QVERIFY(socket->waitForBytesWritten(5000));
-        stalled.append(socket);
+        const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+        QVERIFY(fd >= 0);
+        stalled.append(fd);
+        const int small = 4096;
+        ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+        sockaddr_in address {};
+        address.sin_family = AF_INET;
+        address.sin_port = htons(quint16(server.url({}).port()));
+        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        QCOMPARE(::connect(fd, reinterpret_cast<const sockaddr *>(&address), sizeof address), 0);
+        const QByteArray request = "GET /api/v1/files/" + id.toLatin1()
+            + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + ann.token.toLatin1() + "\r\n\r\n";
+        QCOMPARE(::send(fd, request.constData(), size_t(request.size()), 0), request.size());
+        // Its answer has begun (so it holds a slot) before the next one asks.
+        const timeval wait { 10, 0 };
+        ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof wait);
+        char start[12] = {};
+        QCOMPARE(::recv(fd, start, sizeof start, MSG_WAITALL), ssize_t(sizeof start));
+        QCOMPARE(QByteArray(start, sizeof start), "HTTP/1.1 200");
     }
     // A ninth is refused while they hold on...
-    QTRY_COMPARE_WITH_TIMEOUT(
-        getWith(http, u"/api/v1/files/"_s + id, ann.token, { { "Range", "bytes=0-1048575" } })
-            .status,
-        429, 10000);
+    const Reply ninth
+        = getWith(http, u"/api/v1/files/"_s + id, ann.token, { { "Range", "bytes=0-1048575" } });
+    COMPARE_STATUS(ninth, 429);
+    QCOMPARE(ninth.object().value(u"code").toString(), u"too_many_downloads"_s);
     // ...and the stalled ones are closed once they took nothing for the idle
     // timeout, which frees their slots.
     QTRY_COMPARE_WITH_TIMEOUT(
         getWith(http, u"/api/v1/files/"_s + id, ann.token, { { "Range", "bytes=0-1048575" } })
             .status,
         206, 30000);
-    qDeleteAll(stalled);
+}
+
+void TestFiles::headAnswersCarryNoBody()
+{
+    // Pipelined on one connection: a HEAD that fails, a HEAD of a file, then
+    // a GET. Were the first answer followed by its JSON body, the client would
+    // read that body as the second answer's status line.
+    const auto ann = m_http->newUser(u"Ann"_s);
+    const QString id = m_http->upload(ann.token, u"h.txt"_s, "hello");
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, quint16(m_server.url({}).port()));
+    QVERIFY(socket.waitForConnected(5000));
+    const QByteArray auth = "Authorization: Bearer " + ann.token.toLatin1() + "\r\n";
+    socket.write("HEAD /api/v1/uploads/" + QUuid::createUuid().toByteArray(QUuid::WithoutBraces)
+        + " HTTP/1.1\r\nHost: x\r\nTus-Resumable: 1.0.0\r\n" + auth + "\r\n" + "HEAD /api/v1/files/"
+        + id.toLatin1() + " HTTP/1.1\r\nHost: x\r\n" + auth + "\r\n"
+        + "GET /health HTTP/1.1\r\nHost: x\r\n\r\n");
+    QByteArray received;
+    QTRY_VERIFY_WITH_TIMEOUT(
+        (received += socket.readAll()).count("HTTP/1.1 ") >= 3 && received.endsWith("}"), 10000);
+    QVERIFY2(received.startsWith("HTTP/1.1 404"), received.constData());
+    // Each answer starts right after the blank line ending the one before.
+    const qsizetype second = received.indexOf("\r\n\r\n") + 4;
+    QVERIFY2(received.mid(second).startsWith("HTTP/1.1 200"), received.constData());
+    const QByteArray secondHead
+        = received.mid(second, received.indexOf("\r\n\r\n", second) - second);
+    QVERIFY(secondHead.contains("Content-Length: 5"));
+    const qsizetype third = received.indexOf("\r\n\r\n", second) + 4;
+    QVERIFY2(received.mid(third).startsWith("HTTP/1.1 200"), received.constData());
 }
 
 void TestFiles::othersCannotTouchAnUpload()
@@ -438,6 +493,36 @@ void TestFiles::attachmentIdsAreChecked()
     // Nothing was stored by the refusals.
     const Reply history = m_http->get(u"/api/v1/chats/%1/history"_s.arg(chatId), ann.token);
     QCOMPARE(history.object().value(u"messages").toArray().size(), 0);
+}
+
+void TestFiles::webSocketSendCarriesFiles()
+{
+    const auto ann = m_http->newUser(u"Ann"_s);
+    const auto bob = m_http->newUser(u"Bob"_s);
+    const QString chatId = m_http->personalChat(ann.token, bob.id);
+    const QString id = m_http->upload(ann.token, u"song.ogg"_s, pseudoRandom(3000, 9));
+    WsClient annLive(m_server.webSocketUrl(u"/ws/user"_s, ann.token));
+    WsClient bobLive(m_server.webSocketUrl(u"/ws/user"_s, bob.token));
+    QVERIFY(annLive.greeted());
+    QVERIFY(bobLive.greeted());
+    // A file with no caption at all.
+    annLive.sendJson({ { u"type"_s, u"send"_s }, { u"chat_id"_s, chatId },
+        { u"client_id"_s, QUuid::createUuid().toString(QUuid::WithoutBraces) },
+        { u"attachment_ids"_s, QJsonArray { id } } });
+    QTRY_COMPARE_WITH_TIMEOUT(annLive.ofType(u"ack"_s).size(), 1, 10000);
+    const QJsonArray acked = annLive.lastData(u"ack"_s).value(u"attachments").toArray();
+    QCOMPARE(acked.size(), 1);
+    QCOMPARE(acked.first().toObject().value(u"name").toString(), u"song.ogg"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(bobLive.ofType(u"message"_s).size(), 1, 10000);
+    QCOMPARE(bobLive.lastData(u"message"_s).value(u"attachments").toArray(), acked);
+    // Someone else's file over the socket: an error frame, nothing stored.
+    const QString bobs = m_http->upload(bob.token, u"b.bin"_s, "b");
+    annLive.sendJson({ { u"type"_s, u"send"_s }, { u"chat_id"_s, chatId },
+        { u"client_id"_s, QUuid::createUuid().toString(QUuid::WithoutBraces) },
+        { u"text"_s, u"his"_s }, { u"attachment_ids"_s, QJsonArray { bobs } } });
+    QTRY_COMPARE_WITH_TIMEOUT(annLive.ofType(u"error"_s).size(), 1, 10000);
+    QCOMPARE(
+        annLive.ofType(u"error"_s).first().value(u"code").toString(), u"attachment_not_found"_s);
 }
 
 void TestFiles::rangesAndConditionalRequests()

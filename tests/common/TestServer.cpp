@@ -233,7 +233,10 @@ Reply HttpClient::request(const QByteArray &method, const QString &path, const Q
         request.setRawHeader("Authorization", "Bearer " + token.toLatin1());
     for (auto it = m_headers.cbegin(); it != m_headers.cend(); ++it)
         request.setRawHeader(it.key(), it.value());
-    QNetworkReply *reply = m_network.sendCustomRequest(request, method, body);
+    // A HEAD as such: as a custom verb QNetworkAccessManager would wait for
+    // the Content-Length bytes a HEAD answer announces and never sends.
+    QNetworkReply *reply = method == "HEAD" ? m_network.head(request)
+                                            : m_network.sendCustomRequest(request, method, body);
     QSignalSpy finished(reply, &QNetworkReply::finished);
     if (!reply->isFinished())
         finished.wait(30000);

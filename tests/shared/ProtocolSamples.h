@@ -29,6 +29,12 @@ inline User bob()
     return { u"5e2edab1-be4f-4d9e-8609-e5226df118ef"_s, u"bob@example.com"_s, u"Bob"_s };
 }
 
+inline Attachment attachment()
+{
+    return { u"c0a8e3b2-7d1f-4e5a-9b6c-2f3e4d5a6b7c"_s, u"Фото 1.jpg"_s, 183'204, u"image/jpeg"_s,
+        1600, 1200, true };
+}
+
 inline Message message(bool full = true)
 {
     Message message;
@@ -48,6 +54,7 @@ inline Message message(bool full = true)
             = ReplyPreview { repliedToId, bob().id, bob().name, u"Как дела? 🙂"_s, false };
         message.reactions = { { u"👍"_s, 2, true }, { u"🇺🇦"_s, 1, false } };
         message.forwardedFrom = ForwardedFrom { bob().id, bob().name };
+        message.attachments = { attachment() };
     }
     return message;
 }
@@ -74,7 +81,8 @@ inline SendCommand send(bool full = true)
 {
     return { { chatId, u"hello"_s, full ? std::optional(clientId) : std::nullopt,
         full ? std::optional(repliedToId) : std::nullopt,
-        full ? QStringList { alice().id } : QStringList() } };
+        full ? QStringList { alice().id } : QStringList(),
+        full ? QStringList { attachment().id } : QStringList() } };
 }
 
 inline TypingCommand typing(bool full = true)

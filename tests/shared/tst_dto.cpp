@@ -458,7 +458,8 @@ void TestDto::protocolRoundTrip()
     }
     const auto seedSend = ClientCommand::fromJson(
         { { u"text"_s, u"hello"_s }, { u"client_id"_s, S::clientId },
-            { u"reply_to_id"_s, S::repliedToId }, { u"mentions"_s, QJsonArray { S::alice().id } } },
+            { u"reply_to_id"_s, S::repliedToId }, { u"mentions"_s, QJsonArray { S::alice().id } },
+            { u"attachment_ids"_s, QJsonArray { S::attachment().id } } },
         S::chatId);
     QVERIFY(seedSend);
     QVERIFY(seedSend.value() == ClientCommand { S::send() });
@@ -509,11 +510,12 @@ void TestDto::protocolRejects_data()
         return json;
     };
     // Commands, as the server reads them (ClientCommand).
-    QTest::addRow("send without text") << u"command"_s << without(S::send().toJson(), u"text"_s)
+    // Text is required of a send without files.
+    const QJsonObject textOnly = without(S::send().toJson(), u"attachment_ids"_s);
+    QTest::addRow("send without text") << u"command"_s << without(textOnly, u"text"_s)
                                        << QStringList { u"text"_s } << u"missing"_s;
-    QTest::addRow("send with a blank text")
-        << u"command"_s << with(S::send().toJson(), u"text"_s, u"  "_s) << QStringList { u"text"_s }
-        << u"string_too_short"_s;
+    QTest::addRow("send with a blank text") << u"command"_s << with(textOnly, u"text"_s, u"  "_s)
+                                            << QStringList { u"text"_s } << u"string_too_short"_s;
     QTest::addRow("send with a numeric client_id")
         << u"command"_s << with(S::send().toJson(), u"client_id"_s, 7)
         << QStringList { u"client_id"_s } << u"uuid_parsing"_s;
