@@ -150,6 +150,25 @@ void raiseSoftLimit(int resource, const char *what)
         qCInfo(lcServer) << what << "limit:" << quint64(limit.rlim_cur);
 }
 
+// Where files go with this configuration: the database (an empty folder),
+// or a folder. nullopt, with *error set, when FILE_STORAGE=postgres lacks a
+// PostgreSQL database.
+std::optional<QString> filesFolder(const Config &config, Backend backend, QString *error)
+{
+    const QString storage = !config.fileStorage.isEmpty() ? config.fileStorage
+        : backend == Backend::Postgres                    ? u"postgres"_s
+                                                          : u"directory"_s;
+    if (storage == u"postgres"_s) {
+        if (backend == Backend::Postgres)
+            return QString();
+        *error = u"FILE_STORAGE=postgres needs a PostgreSQL DATABASE_URL"_s;
+        return std::nullopt;
+    }
+    return QDir(config.filesDir.isEmpty() ? QDir(config.dataDir).absoluteFilePath(u"files"_s)
+                                          : config.filesDir)
+        .absolutePath();
+}
+
 } // namespace
 
 int Server::checkConfiguration(const Config &config)
@@ -191,6 +210,15 @@ int Server::checkConfiguration(const Config &config)
         report(
             u"          NOTE the folder does not exist yet or is not writable; it is created on start"_s);
     }
+    if (const auto folder = filesFolder(config, settings->backend, &error); !folder) {
+        report(u"files:    ERROR "_s + error);
+        fine = false;
+    } else {
+        report(u"files:    %1; at most %2 MiB a file, %3 MiB per user"_s
+                   .arg(folder->isEmpty() ? u"in the database"_s : *folder)
+                   .arg(config.uploadMaxBytes / (1024 * 1024))
+                   .arg(config.storageQuotaBytes / (1024 * 1024)));
+    }
     report(fine ? u"configuration OK"_s : u"configuration has errors"_s);
     return fine ? 0 : 1;
 }
@@ -214,27 +242,19 @@ Server::~Server()
 
 bool Server::startFiles(Backend backend, QString *error)
 {
-    const QString storage = !m_config.fileStorage.isEmpty() ? m_config.fileStorage
-        : backend == Backend::Postgres                      ? u"postgres"_s
-                                                            : u"directory"_s;
-    if (storage == u"postgres"_s) {
-        if (backend != Backend::Postgres) {
-            *error = u"FILE_STORAGE=postgres needs a PostgreSQL DATABASE_URL"_s;
-            return false;
-        }
+    const auto folder = filesFolder(m_config, backend, error);
+    if (!folder)
+        return false;
+    if (folder->isEmpty()) {
         m_fileStore = makeDatabaseStore();
         qCInfo(lcServer).noquote() << "files in the database";
     } else {
-        const QString folder
-            = QDir(m_config.filesDir.isEmpty() ? QDir(m_config.dataDir).absoluteFilePath(u"files"_s)
-                                               : m_config.filesDir)
-                  .absolutePath();
-        if (!QDir().mkpath(folder) || !QFileInfo(folder).isWritable()) {
-            *error = u"cannot write to the files folder "_s + folder;
+        if (!QDir().mkpath(*folder) || !QFileInfo(*folder).isWritable()) {
+            *error = u"cannot write to the files folder "_s + *folder;
             return false;
         }
-        m_fileStore = makeDirectoryStore(folder);
-        qCInfo(lcServer).noquote() << "files in" << folder;
+        m_fileStore = makeDirectoryStore(*folder);
+        qCInfo(lcServer).noquote() << "files in" << *folder;
     }
     FileSettings settings;
     settings.maxFileBytes = m_config.uploadMaxBytes;

@@ -268,6 +268,17 @@ void TestOps::checkConfigReportsAndExits()
         = run({ u"--check-config"_s, u"--data-dir"_s, dir.path() }, m_server.databaseUrl());
     QVERIFY2(fine.first == 0, qPrintable(fine.second));
     QVERIFY(fine.second.contains(u"configuration OK"_s));
+    // Where files go: the database on PostgreSQL, a folder on SQLite.
+    QVERIFY2(
+        fine.second.contains(m_server.isPostgres() ? u"files:    in the database"_s
+                                                   : u"files:    "_s + dir.path() + u"/files"_s),
+        qPrintable(fine.second));
+    const auto filesInSqlite = run(
+        { u"--check-config"_s, u"--data-dir"_s, dir.path(), u"--file-storage"_s, u"postgres"_s },
+        u"sqlite://"_s + dir.filePath(u"m.db"_s));
+    QCOMPARE(filesInSqlite.first, 1);
+    QVERIFY2(filesInSqlite.second.contains(u"FILE_STORAGE=postgres needs a PostgreSQL"_s),
+        qPrintable(filesInSqlite.second));
 
     QTcpServer probe; // a port nobody listens on
     QVERIFY(probe.listen(QHostAddress::LocalHost));
