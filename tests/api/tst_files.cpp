@@ -38,6 +38,7 @@ class TestFiles : public QObject
 private Q_SLOTS:
     void initTestCase();
     void discoveryNeedsNoToken();
+    void browsersMayUploadFromAllowedOrigins();
     void uploadInPiecesAndDownloadIdentical();
     void protocolErrors();
     void emptyFileIsAFileToo();
@@ -159,6 +160,42 @@ void TestFiles::discoveryNeedsNoToken()
     QCOMPARE(options.header("tus-extension"), "creation,expiration,termination");
     QCOMPARE(options.header("tus-max-size"), QByteArray::number(100 * 1024 * 1024));
     QCOMPARE(options.header("messenger-max-chunk-size"), QByteArray::number(1024 * 1024));
+}
+
+void TestFiles::browsersMayUploadFromAllowedOrigins()
+{
+    TestServer server;
+    QVERIFY2(server.start({ u"--cors-origins"_s, u"https://app.example"_s }),
+        qPrintable(server.error()));
+    HttpClient http(server);
+    const auto ann = http.newUser(u"Ann"_s);
+    // A browser's preflight for a tus PATCH: the tus headers may be sent...
+    http.setHeader("Origin", "https://app.example");
+    http.setHeader("Access-Control-Request-Method", "PATCH");
+    http.setHeader("Access-Control-Request-Headers", "tus-resumable, upload-offset, content-type");
+    const Reply preflight = http.request(
+        "OPTIONS", u"/api/v1/uploads/%1"_s.arg(QUuid::createUuid().toString(QUuid::WithoutBraces)));
+    http.setHeader("Access-Control-Request-Method", {});
+    http.setHeader("Access-Control-Request-Headers", {});
+    COMPARE_STATUS(preflight, 204);
+    QCOMPARE(preflight.header("access-control-allow-origin"), "https://app.example");
+    for (const QByteArray &header : { "Tus-Resumable"_ba, "Upload-Offset"_ba, "Upload-Length"_ba,
+             "Upload-Metadata"_ba, "Authorization"_ba })
+        QVERIFY2(
+            preflight.header("access-control-allow-headers").contains(header), header.constData());
+    QVERIFY(preflight.header("access-control-allow-methods").contains("PATCH"));
+    // ...and a script may read the answers' Location and Upload-Offset.
+    const Reply created = http.createUpload(ann.token, 10, u"a.txt"_s);
+    COMPARE_STATUS(created, 201);
+    QCOMPARE(created.header("access-control-allow-origin"), "https://app.example");
+    for (const QByteArray &header : { "Location"_ba, "Upload-Offset"_ba, "Tus-Resumable"_ba })
+        QVERIFY2(
+            created.header("access-control-expose-headers").contains(header), header.constData());
+    // Another origin gets no grant.
+    http.setHeader("Origin", "https://evil.example");
+    const Reply other = http.createUpload(ann.token, 10, u"b.txt"_s);
+    QVERIFY(other.header("access-control-allow-origin").isEmpty());
+    http.setHeader("Origin", {});
 }
 
 void TestFiles::uploadInPiecesAndDownloadIdentical()
