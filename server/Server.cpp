@@ -253,6 +253,9 @@ bool Server::startFiles(Backend backend, QString *error)
             *error = u"cannot write to the files folder "_s + *folder;
             return false;
         }
+        // People's files: the server's user alone may list or read them.
+        QFile::setPermissions(
+            *folder, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
         m_fileStore = makeDirectoryStore(*folder);
         qCInfo(lcServer).noquote() << "files in" << *folder;
     }

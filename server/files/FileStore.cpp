@@ -29,10 +29,18 @@ public:
     void write(Db &, const QString &key, qint64 offset, const QByteArray &data) override
     {
         const QString path = pathOf(key);
-        QDir().mkpath(QFileInfo(path).path());
+        const QString folder = QFileInfo(path).path();
+        // People's files: readable by the server's user alone, whatever the umask.
+        if (!QFileInfo::exists(folder)) {
+            QDir().mkpath(folder);
+            QFile::setPermissions(folder, ownerOnly | QFileDevice::ExeOwner);
+        }
         QFile file(path);
+        const bool created = !file.exists();
         if (!file.open(QIODevice::ReadWrite))
             fail(u"cannot open %1: %2"_s.arg(path, file.errorString()));
+        if (created)
+            file.setPermissions(ownerOnly);
         if (file.size() != offset && !file.resize(offset))
             fail(u"cannot truncate %1: %2"_s.arg(path, file.errorString()));
         if (!file.seek(offset) || file.write(data) != data.size() || !file.flush())
@@ -57,6 +65,9 @@ public:
     bool isTransactional() const override { return false; }
 
 private:
+    static constexpr QFileDevice::Permissions ownerOnly
+        = QFileDevice::ReadOwner | QFileDevice::WriteOwner;
+
     QString pathOf(const QString &key) const { return m_folder + u'/' + key.left(2) + u'/' + key; }
 
     // A failed disk is a server error, as a failed statement is.

@@ -852,6 +852,21 @@ void TestFiles::terminationRemovesAnUnfinishedUpload()
         http.tus("PATCH", location, ann.token, { { "Upload-Offset", "0" } }, QByteArray(50, 'x')),
         204);
     QVERIFY(storeHolds(server, 1));
+    if (!server.isPostgres()) {
+        // On the server's disk, people's files are the server's user's alone.
+        // (Qt's "User" bits repeat the owner's for the owner: left out.)
+        const QFileDevice::Permissions ownerGroupOther(0x7077);
+        const QString folder = server.dataDir() + u"/files"_s;
+        QCOMPARE(QFileInfo(folder).permissions() & ownerGroupOther,
+            QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+        QDirIterator it(folder, QDir::Files, QDirIterator::Subdirectories);
+        QVERIFY(it.hasNext());
+        it.next();
+        QCOMPARE(it.fileInfo().permissions() & ownerGroupOther,
+            QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+        QCOMPARE(QFileInfo(it.fileInfo().path()).permissions() & ownerGroupOther,
+            QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+    }
     const Reply terminated = http.tus("DELETE", location, ann.token);
     COMPARE_STATUS(terminated, 204);
     QCOMPARE(terminated.header("tus-resumable"), "1.0.0");
