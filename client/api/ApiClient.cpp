@@ -264,7 +264,11 @@ void ApiClient::sendRawAttempt(const std::shared_ptr<const RawRequest> &raw, boo
     QNetworkRequest request = newRequest(raw->pathAndQuery, true, &tokenUsed);
     for (const auto &[name, value] : raw->headers)
         request.setRawHeader(name, value);
-    QNetworkReply *reply = m_network->sendCustomRequest(request, raw->method, raw->body);
+    // head(), not a custom "HEAD": that one waits for the Content-Length
+    // bytes a HEAD answer announces and never sends.
+    QNetworkReply *reply = raw->method == "HEAD"
+        ? m_network->head(request)
+        : m_network->sendCustomRequest(request, raw->method, raw->body);
     raw->started(reply);
     const auto finish = [reply, raw] {
         if (raw->context)

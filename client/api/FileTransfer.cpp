@@ -6,6 +6,7 @@
 
 #include <QDir>
 #include <QFileInfo>
+#include <QLocale>
 #include <QLoggingCategory>
 #include <QMimeDatabase>
 #include <QNetworkReply>
@@ -46,6 +47,11 @@ ApiClient::RawHeaders tusHeaders(ApiClient::RawHeaders more = {})
 }
 
 } // namespace
+
+QString formatFileSize(qint64 bytes)
+{
+    return QLocale().formattedDataSize(bytes, 1, QLocale::DataSizeTraditionalFormat);
+}
 
 // ---- FileTransfer ----
 

@@ -14,6 +14,9 @@ namespace Messenger::Client {
 
 class ApiClient;
 
+// A size as people read it: "840 bytes", "1.2 MB" (the system's language).
+QString formatFileSize(qint64 bytes);
+
 // One file going up to the server or coming down from it, through an
 // ApiClient (its token, refreshed on 401). A transfer survives a dropped
 // connection or a server restart: after a network error or a 5xx it waits
