@@ -119,4 +119,24 @@ QDateTime toLocalTime(qint64 microseconds)
     return QDateTime::fromMSecsSinceEpoch(microseconds / 1000, Qt::UTC).toLocalTime();
 }
 
+QString messageSummary(const QString &text, const QList<Attachment> &attachments)
+{
+    if (!text.trimmed().isEmpty() || attachments.isEmpty())
+        return QString(text).replace(u'\n', u' ');
+    const Attachment &first = attachments.first();
+    const bool allImages = std::all_of(attachments.cbegin(), attachments.cend(),
+        [](const Attachment &file) { return file.isImage(); });
+    if (allImages) {
+        return attachments.size() == 1
+            ? QCoreApplication::translate("Messenger::Client::Presentation", "🖼 Photo")
+            : QCoreApplication::translate(
+                "Messenger::Client::Presentation", "🖼 %n photos", "", int(attachments.size()));
+    }
+    return attachments.size() == 1
+        ? QCoreApplication::translate("Messenger::Client::Presentation", "📎 %1").arg(first.name)
+        : QCoreApplication::translate(
+            "Messenger::Client::Presentation", "📎 %1 and %n more", "", int(attachments.size() - 1))
+              .arg(first.name);
+}
+
 } // namespace Messenger::Client::Presentation

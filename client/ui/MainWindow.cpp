@@ -18,6 +18,7 @@
 #include "client/models/ClientSession.h"
 #include "client/models/MessageModel.h"
 #include "client/models/MessageSearchModel.h"
+#include "client/models/Presentation.h"
 #include "shared/Limits.h"
 #include "shared/Queries.h"
 
@@ -322,7 +323,8 @@ void MainWindow::replyToNeighbour(int step)
     const QModelIndex index = messages->index(row);
     const QString id = index.data(MessageModel::IdRole).toString();
     m_composer->beginReply(id, index.data(MessageModel::SenderNameRole).toString(),
-        index.data(MessageModel::TextRole).toString());
+        Presentation::messageSummary(index.data(MessageModel::TextRole).toString(),
+            qvariant_cast<QList<Attachment>>(index.data(MessageModel::AttachmentsRole))));
     m_timeline->showMessage(id);
 }
 

@@ -4,6 +4,7 @@
 #include "ReactionPicker.h"
 #include "Theme.h"
 #include "client/models/MessageModel.h"
+#include "client/models/Presentation.h"
 
 #include <QApplication>
 #include <QClipboard>
@@ -711,8 +712,10 @@ void TimelineView::openMenu(const QModelIndex &index, const QPoint &point, const
             tr("React…"), this, [this, id, globalPos] { showReactionPicker(id, globalPos); });
         menu->addSeparator();
         menu->addAction(QIcon(u":/icons/reply.svg"_s), tr("Reply"), this,
-            [this, id, text, sender = index.data(MessageModel::SenderNameRole).toString()] {
-                Q_EMIT replyRequested(id, sender, text);
+            [this, id, sender = index.data(MessageModel::SenderNameRole).toString(),
+                quoted = Presentation::messageSummary(text,
+                    qvariant_cast<QList<Attachment>>(index.data(MessageModel::AttachmentsRole)))] {
+                Q_EMIT replyRequested(id, sender, quoted);
             });
         // The chosen messages when this one is among them, else just this one.
         const bool chosen = selectionModel()->isSelected(index);
