@@ -7,7 +7,9 @@
 #include "shared/ApiPaths.h"
 
 #include <QBuffer>
+#include <QClipboard>
 #include <QJsonArray>
+#include <QMimeData>
 #include <QPainter>
 #include <QPlainTextEdit>
 #include <QPushButton>
@@ -34,6 +36,8 @@ private Q_SLOTS:
     void viewerOpensFullImageAndEscCloses();
     void chatListPreviewSaysPhotoOrFile();
     void canceledUploadTakesTheMessageAway();
+    void uploadCarriesOnAfterARestart();
+    void pastedImageAndDroppedFilesAreAttached();
 
 private:
     // An 800×600 PNG with something to see in it.
@@ -367,6 +371,107 @@ void TestFilesUi::canceledUploadTakesTheMessageAway()
     QTRY_COMPARE_WITH_TIMEOUT(canceled.size(), 1, 10000);
     // The server let go of it.
     COMPARE_STATUS(m_http->tus("HEAD", uploadPath, ann.token), 404);
+}
+
+void TestFilesUi::uploadCarriesOnAfterARestart()
+{
+    const auto ann = m_http->newUser(u"Ann"_s);
+    const auto bob = m_http->newUser(u"Bob"_s);
+    const QString chatId = m_http->personalChat(ann.token, bob.id);
+    QByteArray content(5 * 1024 * 1024 + 3, Qt::Uninitialized);
+    for (qsizetype i = 0; i < content.size(); ++i)
+        content[i] = char((i * 13) % 241);
+    const QString path = writeFile(u"archive.bin"_s, content);
+    QString uploadPath;
+    {
+        SignedIn client = persistedClient();
+        awaitSignIn(client.session.get(), m_server, ann, true);
+        ClientSession *session = client.session.get();
+        MessageModel *model = session->messages(chatId);
+        QTRY_VERIFY_WITH_TIMEOUT(model->isLoaded(), 15000);
+        session->sendFiles(chatId, u"After a restart"_s, { path });
+        const QString clientId
+            = model->index(newestRow(model)).data(MessageModel::ClientIdRole).toString();
+        FileUpload *upload = session->currentUpload(clientId);
+        QVERIFY(upload);
+        // The server dies once the first megabyte is on its way; the app quits.
+        bool killed = false;
+        connect(upload, &FileTransfer::progress, this, [&](qint64 done, qint64) {
+            if (!killed && done >= 1024 * 1024) {
+                killed = true;
+                m_server.kill();
+            }
+        });
+        QTRY_VERIFY_WITH_TIMEOUT(killed, 15000);
+        uploadPath = upload->uploadPath();
+        QVERIFY(!uploadPath.isEmpty());
+    }
+    QVERIFY2(m_server.start(), qPrintable(m_server.error()));
+
+    SignedIn client = persistedClient();
+    QSignalSpy restored(client.session.get(), &ClientSession::restoreFinished);
+    client.session->restore();
+    QVERIFY(!restored.isEmpty() || restored.wait(15000));
+    QCOMPARE(restored.first().first().toBool(), true);
+    // Shown at once, pending, and carried on with the same upload.
+    MessageModel *model = client.session->messages(chatId);
+    const int row = newestRow(model);
+    QVERIFY(row >= 0);
+    const QString clientId = model->index(row).data(MessageModel::ClientIdRole).toString();
+    QCOMPARE(model->messageAt(row).text, u"After a restart"_s);
+    FileUpload *resumed = client.session->currentUpload(clientId);
+    QVERIFY(resumed);
+    QCOMPARE(resumed->uploadPath(), uploadPath);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        !model->index(newestRow(model)).data(MessageModel::IdRole).toString().isEmpty(), 20000);
+    const Reply history = m_http->get(ApiPaths::chatHistory(chatId), bob.token);
+    const QJsonArray messages = history.object().value(u"messages").toArray();
+    QCOMPARE(messages.size(), 1); // sent once
+    const QJsonArray files = messages.first().toObject().value(u"attachments").toArray();
+    QCOMPARE(files.size(), 1);
+    QVERIFY(
+        downloadOverRest(files.first().toObject().value(u"id").toString(), bob.token) == content);
+}
+
+void TestFilesUi::pastedImageAndDroppedFilesAreAttached()
+{
+    const auto ann = m_http->newUser(u"Ann"_s);
+    const auto bob = m_http->newUser(u"Bob"_s);
+    const QString chatId = m_http->personalChat(ann.token, bob.id);
+    SignedIn desk = signInWithChatOpen(m_server, ann, chatId);
+    QVERIFY(desk.window);
+    Composer *composer = desk.window->composer();
+
+    // Ctrl+V of an image (a screenshot): a PNG file of it is attached.
+    QImage screenshot(64, 48, QImage::Format_RGB32);
+    screenshot.fill(Qt::darkCyan);
+    QApplication::clipboard()->setImage(screenshot);
+    composer->focusInput();
+    QTest::keySequence(composer->input(), QKeySequence::Paste);
+    QCOMPARE(composer->attachments().size(), 1);
+    const QString pasted = composer->attachments().first();
+    QVERIFY(pasted.endsWith(u".png"_s));
+    QCOMPARE(QImage(pasted).size(), QSize(64, 48));
+    QVERIFY(composer->input()->toPlainText().isEmpty());
+
+    // Files dropped on the timeline from a file manager.
+    const QString first = writeFile(u"a.txt"_s, "a");
+    const QString second = writeFile(u"b.txt"_s, "b");
+    QMimeData dragged;
+    dragged.setUrls({ QUrl::fromLocalFile(first), QUrl::fromLocalFile(second) });
+    QWidget *target = desk.window->timeline()->viewport();
+    const QPoint at = target->rect().center();
+    QDragEnterEvent enter(at, Qt::CopyAction, &dragged, Qt::LeftButton, {});
+    QCoreApplication::sendEvent(target, &enter);
+    QVERIFY(enter.isAccepted());
+    QDropEvent drop(at, Qt::CopyAction, &dragged, Qt::LeftButton, {});
+    QCoreApplication::sendEvent(target, &drop);
+    QCOMPARE(composer->attachments(), (QStringList { pasted, first, second }));
+    QCOMPARE(composer->attachmentBar()->findChildren<QToolButton *>().size(), 3);
+
+    // A chip's ✕ takes its file back out.
+    composer->attachmentBar()->findChildren<QToolButton *>().at(1)->click();
+    QCOMPARE(composer->attachments(), (QStringList { pasted, second }));
 }
 
 QTEST_MAIN(TestFilesUi)
