@@ -784,6 +784,10 @@ Start one with the pencil button.</source>
         <source>%n person(s)</source>
         <translation><numerusform>%n человек</numerusform><numerusform>%n человека</numerusform><numerusform>%n человек</numerusform></translation>
     </message>
+    <message>
+        <source>📎 File</source>
+        <translation>📎 Файл</translation>
+    </message>
 </context>
 <context>
     <name>Messenger::Client::NewChatDialog</name>

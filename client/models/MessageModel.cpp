@@ -138,7 +138,16 @@ QVariant MessageModel::data(const QModelIndex &index, int role) const
     case ReplySenderNameRole:
         return message.replyTo ? message.replyTo->senderName : QString();
     case ReplyTextRole:
-        return message.replyTo ? message.replyTo->text : QString();
+        if (!message.replyTo)
+            return QString();
+        if (message.replyTo->text.isEmpty() && !message.replyTo->deleted) {
+            // A caption-less file has no text to quote: say what it carries.
+            const int original = rowOfId(message.replyTo->id);
+            return original >= 0
+                ? Presentation::messageSummary({}, m_items.at(original).message.attachments)
+                : tr("📎 File");
+        }
+        return message.replyTo->text;
     case ReplyDeletedRole:
         return message.replyTo && message.replyTo->deleted;
     case ReactionsRole:

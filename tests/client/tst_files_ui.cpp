@@ -318,7 +318,11 @@ void TestFilesUi::chatListPreviewSaysPhotoOrFile()
     const auto ann = m_http->newUser(u"Ann"_s);
     const auto bob = m_http->newUser(u"Bob"_s);
     const QString chatId = m_http->personalChat(ann.token, bob.id);
-    sendWithFiles(bob, chatId, QString(), { { u"view.png"_s, pngBytes() } });
+    const QString photoId = sendWithFiles(bob, chatId, QString(), { { u"view.png"_s, pngBytes() } })
+                                .value(u"id")
+                                .toString();
+    const QString replyId
+        = m_http->sendText(bob.token, chatId, u"Nice?"_s, { { u"reply_to_id"_s, photoId } });
     SignedIn desk = signIn(m_server, ann);
     QVERIFY(desk.window);
     ChatListModel *chats = desk.session->chats();
@@ -332,6 +336,15 @@ void TestFilesUi::chatListPreviewSaysPhotoOrFile()
     };
     const QString photo
         = QCoreApplication::translate("Messenger::Client::Presentation", "🖼 Photo");
+    // A reply's quote of it says so too.
+    MessageModel *model = desk.session->messages(chatId);
+    QTRY_VERIFY_WITH_TIMEOUT(model->rowOfId(replyId) >= 0, 10000);
+    QCOMPARE(
+        model->index(model->rowOfId(replyId)).data(MessageModel::ReplyTextRole).toString(), photo);
+    QTRY_COMPARE_WITH_TIMEOUT(preview(), u"Nice?"_s, 10000);
+    m_http->sendMessage(bob.token, chatId, QString(),
+        { { u"attachment_ids"_s,
+            QJsonArray { m_http->upload(bob.token, u"b.png"_s, pngBytes()) } } });
     QTRY_COMPARE_WITH_TIMEOUT(preview(), photo, 10000);
     // Live, a caption-less file.
     sendWithFiles(bob, chatId, QString(), { { u"notes.txt"_s, "x\n" } });
