@@ -24,4 +24,9 @@ QJsonObject CliPasswordChanged::toJson() const
     return { { u"password_changed"_s, true } };
 }
 
+QJsonObject CliDownloaded::toJson() const
+{
+    return { { u"file_id"_s, fileId }, { u"path"_s, path }, { u"size"_s, size } };
+}
+
 } // namespace Messenger

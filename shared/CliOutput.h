@@ -40,4 +40,14 @@ struct CliPasswordChanged
     QJsonObject toJson() const;
 };
 
+// `download`: {"file_id", "path" (where it was saved), "size" (bytes)}.
+struct CliDownloaded
+{
+    QString fileId;
+    QString path;
+    qint64 size = 0;
+
+    QJsonObject toJson() const;
+};
+
 } // namespace Messenger

@@ -93,6 +93,17 @@
     </message>
 </context>
 <context>
+    <name>Messenger::Client::Presentation</name>
+    <message numerus="yes">
+        <source>🖼 %n photos</source>
+        <translation><numerusform>🖼 %n photo</numerusform><numerusform>🖼 %n photos</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>📎 %1 and %n more</source>
+        <translation><numerusform>📎 %1 and %n more</numerusform><numerusform>📎 %1 and %n more</numerusform></translation>
+    </message>
+</context>
+<context>
     <name>Messenger::Client::SelectionBar</name>
     <message numerus="yes">
         <source>%n selected</source>

@@ -157,6 +157,10 @@
         <source>Not forwarded: %1</source>
         <translation>Не переслано: %1</translation>
     </message>
+    <message>
+        <source>File not sent: %1</source>
+        <translation>Файл не отправлен: %1</translation>
+    </message>
 </context>
 <context>
     <name>Messenger::Client::Composer</name>
@@ -208,6 +212,22 @@
         <source>%1 / %2</source>
         <translation>%1 / %2</translation>
     </message>
+    <message>
+        <source>Attach files</source>
+        <translation>Прикрепить файлы</translation>
+    </message>
+    <message>
+        <source>📎 %1</source>
+        <translation>📎 %1</translation>
+    </message>
+    <message>
+        <source>Remove %1</source>
+        <translation>Убрать %1</translation>
+    </message>
+    <message>
+        <source>Pasted image</source>
+        <translation>Вставленное изображение</translation>
+    </message>
 </context>
 <context>
     <name>Messenger::Client::ConnectionBanner</name>
@@ -257,6 +277,13 @@
     <message>
         <source>You will need your email and password to sign in again.</source>
         <translation>Чтобы войти снова, понадобятся email и пароль.</translation>
+    </message>
+</context>
+<context>
+    <name>Messenger::Client::FileTransfer</name>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
     </message>
 </context>
 <context>
@@ -331,6 +358,37 @@
     <message numerus="yes">
         <source>%n chat(s) chosen</source>
         <translation><numerusform>Выбран %n чат</numerusform><numerusform>Выбрано %n чата</numerusform><numerusform>Выбрано %n чатов</numerusform></translation>
+    </message>
+</context>
+<context>
+    <name>Messenger::Client::ImageViewer</name>
+    <message>
+        <source>Save As…</source>
+        <translation>Сохранить как…</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>Загрузка…</translation>
+    </message>
+    <message>
+        <source>Image</source>
+        <translation>Изображение</translation>
+    </message>
+    <message>
+        <source>Zoom</source>
+        <translation>Масштаб</translation>
+    </message>
+    <message>
+        <source>%1%</source>
+        <translation>%1%</translation>
+    </message>
+    <message>
+        <source>Save As</source>
+        <translation>Сохранить как</translation>
+    </message>
+    <message>
+        <source>Could not save %1.</source>
+        <translation>Не удалось сохранить %1.</translation>
     </message>
 </context>
 <context>
@@ -640,6 +698,26 @@ Start one with the pencil button.</source>
         <source>Chats you archived</source>
         <translation>Чаты, которые вы отправили в архив</translation>
     </message>
+    <message>
+        <source>Open</source>
+        <translation>Открыть</translation>
+    </message>
+    <message>
+        <source>Show in Folder</source>
+        <translation>Показать в папке</translation>
+    </message>
+    <message>
+        <source>Save As</source>
+        <translation>Сохранить как</translation>
+    </message>
+    <message>
+        <source>Could not save %1</source>
+        <translation>Не удалось сохранить %1</translation>
+    </message>
+    <message>
+        <source>Saved %1</source>
+        <translation>Сохранено: %1</translation>
+    </message>
 </context>
 <context>
     <name>Messenger::Client::MessageDelegate</name>
@@ -658,6 +736,10 @@ Start one with the pencil button.</source>
     <message>
         <source>Forwarded from %1</source>
         <translation>Переслано от %1</translation>
+    </message>
+    <message>
+        <source>%1 of %2</source>
+        <translation>%1 из %2</translation>
     </message>
 </context>
 <context>
@@ -701,6 +783,10 @@ Start one with the pencil button.</source>
     <message numerus="yes">
         <source>%n person(s)</source>
         <translation><numerusform>%n человек</numerusform><numerusform>%n человека</numerusform><numerusform>%n человек</numerusform></translation>
+    </message>
+    <message>
+        <source>📎 File</source>
+        <translation>📎 Файл</translation>
     </message>
 </context>
 <context>
@@ -802,6 +888,22 @@ Start one with the pencil button.</source>
     <message>
         <source>last seen %1 at %2</source>
         <translation>был(а) %1 в %2</translation>
+    </message>
+    <message>
+        <source>🖼 Photo</source>
+        <translation>🖼 Фото</translation>
+    </message>
+    <message numerus="yes">
+        <source>🖼 %n photos</source>
+        <translation><numerusform>🖼 %n фото</numerusform><numerusform>🖼 %n фото</numerusform><numerusform>🖼 %n фото</numerusform></translation>
+    </message>
+    <message>
+        <source>📎 %1</source>
+        <translation>📎 %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>📎 %1 and %n more</source>
+        <translation><numerusform>📎 %1 и ещё %n</numerusform><numerusform>📎 %1 и ещё %n</numerusform><numerusform>📎 %1 и ещё %n</numerusform></translation>
     </message>
 </context>
 <context>
@@ -1084,6 +1186,10 @@ Start one with the pencil button.</source>
     <message>
         <source>Select</source>
         <translation>Выбрать</translation>
+    </message>
+    <message>
+        <source>Save As…</source>
+        <translation>Сохранить как…</translation>
     </message>
 </context>
 <context>

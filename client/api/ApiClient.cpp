@@ -57,7 +57,9 @@ template <typename T> ApiResult<T> parse(const QJsonDocument &body)
     }
 }
 
-ApiError httpError(int status, const QJsonDocument &body)
+} // namespace
+
+ApiError ApiError::fromHttp(int status, const QJsonDocument &body)
 {
     const ErrorBody error = ErrorBody::fromJson(body.object());
     QString detail = error.detail;
@@ -72,6 +74,8 @@ ApiError httpError(int status, const QJsonDocument &body)
     return ApiError { ApiError::Kind::Http, status, detail, error.code, error.fieldErrors };
 }
 
+namespace {
+
 // `path?name=value&...` with every value percent-encoded ('+' and '&' included).
 // The typed outcome of one exchange with the server.
 template <typename T>
@@ -80,7 +84,7 @@ ApiResult<T> outcome(int status, const QJsonDocument &answer, const ApiError *er
     if (error)
         return *error;
     if (status < 200 || status >= 300)
-        return httpError(status, answer);
+        return ApiError::fromHttp(status, answer);
     return parse<T>(answer);
 }
 
@@ -151,8 +155,8 @@ QFuture<ApiResult<T>> ApiClient::call(const QByteArray &method, const QString &p
     return promise->future();
 }
 
-void ApiClient::send(const QByteArray &method, const QString &pathAndQuery,
-    const QJsonDocument &body, bool authenticated, Completion done, bool retried)
+QNetworkRequest ApiClient::newRequest(
+    const QString &pathAndQuery, bool authenticated, QString *tokenUsed) const
 {
     QUrl url = m_baseUrl;
     const qsizetype queryStart = pathAndQuery.indexOf(u'?');
@@ -164,9 +168,36 @@ void ApiClient::send(const QByteArray &method, const QString &pathAndQuery,
     request.setTransferTimeout(int(m_timeout.count()));
     request.setRawHeader("Accept", "application/json");
     request.setRawHeader("User-Agent", m_userAgent);
-    const QString tokenUsed = m_accessToken;
-    if (authenticated && !tokenUsed.isEmpty())
-        request.setRawHeader("Authorization", "Bearer " + tokenUsed.toLatin1());
+    *tokenUsed = authenticated ? m_accessToken : QString();
+    if (!tokenUsed->isEmpty())
+        request.setRawHeader("Authorization", "Bearer " + tokenUsed->toLatin1());
+    return request;
+}
+
+void ApiClient::afterUnauthorized(
+    const QString &tokenUsed, std::function<void()> retry, std::function<void()> giveUp)
+{
+    // The access token expired. If another call refreshed it meanwhile,
+    // just retry; otherwise join (or start) the one refresh.
+    if (m_accessToken != tokenUsed && !m_accessToken.isEmpty()) {
+        retry();
+        return;
+    }
+    refresh().then(this,
+        [retry = std::move(retry), giveUp = std::move(giveUp)](
+            const ApiResult<TokenResponse> &tokens) {
+            if (tokens)
+                retry();
+            else
+                giveUp();
+        });
+}
+
+void ApiClient::send(const QByteArray &method, const QString &pathAndQuery,
+    const QJsonDocument &body, bool authenticated, Completion done, bool retried)
+{
+    QString tokenUsed;
+    QNetworkRequest request = newRequest(pathAndQuery, authenticated, &tokenUsed);
     QByteArray payload;
     if (!body.isNull()) {
         request.setRawHeader("Content-Type", "application/json");
@@ -197,23 +228,71 @@ void ApiClient::send(const QByteArray &method, const QString &pathAndQuery,
                 done(status, answer, nullptr);
                 return;
             }
-            // The access token expired. If another call refreshed it meanwhile,
-            // just retry; otherwise join (or start) the one refresh.
-            const auto retry = [this, method, pathAndQuery, body, done] {
-                send(method, pathAndQuery, body, true, done, true);
-            };
-            if (m_accessToken != tokenUsed && !m_accessToken.isEmpty()) {
-                retry();
-                return;
-            }
-            refresh().then(
-                this, [retry, done, status, answer](const ApiResult<TokenResponse> &tokens) {
-                    if (tokens)
-                        retry();
-                    else
-                        done(status, answer, nullptr);
-                });
+            afterUnauthorized(
+                tokenUsed,
+                [this, method, pathAndQuery, body, done] {
+                    send(method, pathAndQuery, body, true, done, true);
+                },
+                [done, status, answer] { done(status, answer, nullptr); });
         });
+}
+
+struct ApiClient::RawRequest
+{
+    QPointer<QObject> context;
+    QByteArray method;
+    QString pathAndQuery;
+    RawHeaders headers;
+    QByteArray body;
+    ReplyHandler started;
+    ReplyHandler finished;
+};
+
+void ApiClient::sendRaw(QObject *context, const QByteArray &method, const QString &pathAndQuery,
+    const RawHeaders &headers, const QByteArray &body, ReplyHandler started, ReplyHandler finished)
+{
+    sendRawAttempt(std::make_shared<const RawRequest>(RawRequest { context, method, pathAndQuery,
+                       headers, body, std::move(started), std::move(finished) }),
+        false);
+}
+
+void ApiClient::sendRawAttempt(const std::shared_ptr<const RawRequest> &raw, bool retried)
+{
+    if (!raw->context)
+        return;
+    QString tokenUsed;
+    QNetworkRequest request = newRequest(raw->pathAndQuery, true, &tokenUsed);
+    for (const auto &[name, value] : raw->headers)
+        request.setRawHeader(name, value);
+    // head(), not a custom "HEAD": that one waits for the Content-Length
+    // bytes a HEAD answer announces and never sends.
+    QNetworkReply *reply = raw->method == "HEAD"
+        ? m_network->head(request)
+        : m_network->sendCustomRequest(request, raw->method, raw->body);
+    raw->started(reply);
+    const auto finish = [reply, raw] {
+        if (raw->context)
+            raw->finished(reply);
+        reply->deleteLater();
+    };
+    connect(reply, &QNetworkReply::finished, this, [this, reply, raw, retried, tokenUsed, finish] {
+        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        if (status == 0)
+            qCInfo(lcApi) << raw->method << raw->pathAndQuery << "failed:" << reply->errorString();
+        if (status != 401 || retried || m_refreshToken.isEmpty() || !raw->context) {
+            finish();
+            return;
+        }
+        // The 401 stays readable until the refresh is over: it is the answer
+        // when the refresh fails.
+        afterUnauthorized(
+            tokenUsed,
+            [this, reply, raw] {
+                reply->deleteLater();
+                sendRawAttempt(raw, true);
+            },
+            finish);
+    });
 }
 
 QFuture<ApiResult<User>> ApiClient::registerUser(
@@ -388,10 +467,12 @@ QFuture<ApiResult<MessageSearchPage>> ApiClient::searchMessages(const MessageSea
 }
 
 QFuture<ApiResult<Message>> ApiClient::sendMessage(const QString &chatId, const QString &text,
-    const QString &clientId, const QString &replyToId, const QStringList &mentions)
+    const QString &clientId, const QString &replyToId, const QStringList &mentions,
+    const QStringList &attachmentIds)
 {
     SendMessageRequest request { chatId, text, std::nullopt };
     request.mentions = mentions;
+    request.attachmentIds = attachmentIds;
     if (!clientId.isEmpty())
         request.clientId = clientId;
     if (!replyToId.isEmpty())

@@ -15,6 +15,7 @@
 #include <QJsonDocument>
 #include <QNetworkAccessManager>
 #include <QObject>
+#include <QPointer>
 #include <QUrl>
 
 #include <functional>
@@ -95,10 +96,11 @@ public:
     QFuture<ApiResult<Messenger::MessageSearchPage>> searchMessages(
         const Messenger::MessageSearchQuery &query);
     // With a replyToId, the message answers that one (of the same chat);
-    // `mentions`: ids of the members the text mentions.
+    // `mentions`: ids of the members the text mentions; `attachmentIds`: the
+    // caller's complete uploads (FileUpload) it carries, the text their caption.
     QFuture<ApiResult<Messenger::Message>> sendMessage(const QString &chatId, const QString &text,
         const QString &clientId = {}, const QString &replyToId = {},
-        const QStringList &mentions = {});
+        const QStringList &mentions = {}, const QStringList &attachmentIds = {});
     QFuture<ApiResult<Messenger::Message>> editMessage(
         const QString &messageId, const QString &text);
     QFuture<ApiResult<Messenger::Message>> deleteMessage(const QString &messageId);
@@ -123,6 +125,19 @@ public:
         const QString &chatId, const QString &messageId);
     QFuture<ApiResult<UpdatesPage>> updates(qint64 sinceSeq, int limit = 500);
 
+    // A request whose answer the caller reads itself (file transfers): the
+    // `headers` added and `body` sent as is, with the access token, refreshed
+    // and retried once on 401 as for every call. `started` sees each
+    // attempt's reply as soon as it is sent (to follow its progress or read
+    // its body as it comes; a 401's body is not the answer); `finished` the
+    // last one, with its status and headers, deleted after it returns.
+    // Neither is called once `context` is gone.
+    using RawHeaders = QList<QPair<QByteArray, QByteArray>>;
+    using ReplyHandler = std::function<void(QNetworkReply *reply)>;
+    void sendRaw(QObject *context, const QByteArray &method, const QString &pathAndQuery,
+        const RawHeaders &headers, const QByteArray &body, ReplyHandler started,
+        ReplyHandler finished);
+
     // How many refreshes were sent; tests use it to check they are shared.
     int refreshCount() const { return m_refreshCount; }
 
@@ -137,6 +152,16 @@ private:
     // Sends a request, refreshing and retrying once on 401 when authenticated.
     void send(const QByteArray &method, const QString &pathAndQuery, const QJsonDocument &body,
         bool authenticated, Completion done, bool retried = false);
+    // The request to `pathAndQuery` with the common headers and, when
+    // `authenticated`, the access token (returned in `tokenUsed`).
+    QNetworkRequest newRequest(
+        const QString &pathAndQuery, bool authenticated, QString *tokenUsed) const;
+    // A 401 answered a request made with `tokenUsed`: `retry` once the token
+    // is fresh (refreshed now, or by another call meanwhile), else `giveUp`.
+    void afterUnauthorized(
+        const QString &tokenUsed, std::function<void()> retry, std::function<void()> giveUp);
+    struct RawRequest;
+    void sendRawAttempt(const std::shared_ptr<const RawRequest> &raw, bool retried);
     template <typename T>
     QFuture<ApiResult<T>> call(const QByteArray &method, const QString &pathAndQuery,
         const QJsonDocument &body = {}, bool authenticated = true);

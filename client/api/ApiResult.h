@@ -10,15 +10,19 @@
 namespace Messenger::Client {
 
 // The one error type of the client: a network failure, an HTTP error answer
-// (with the server's `detail`), or an answer we could not understand.
+// (with the server's `detail`), an answer we could not understand, or a local
+// file a transfer could not read or write (`detail` says which and why).
 struct ApiError
 {
-    enum class Kind { Network, Http, Protocol };
+    enum class Kind { Network, Http, Protocol, LocalFile };
     Kind kind = Kind::Network;
     int status = 0; // the HTTP status for Kind::Http
     QString detail; // the server's detail, or the network error text
     QString code; // the server's machine-readable code, when it sent one
     QList<FieldError> fieldErrors = {}; // a 422's `detail` list: which fields, and why
+
+    // The error an HTTP answer of `status` is, from its JSON body (ErrorBody).
+    static ApiError fromHttp(int status, const QJsonDocument &body);
 
     // What to show a person.
     QString message() const
@@ -37,6 +41,8 @@ struct ApiError
             if (status >= 500)
                 return QCoreApplication::translate(
                     "Messenger::Client::ApiError", "The server is unavailable. Try again later.");
+            break;
+        case Kind::LocalFile:
             break;
         }
         return detail;

@@ -115,10 +115,11 @@ void LiveConnection::abortConnection()
 }
 
 QString LiveConnection::send(const QString &chatId, const QString &text, const QString &clientId,
-    const std::optional<QString> &replyToId, const QStringList &mentions)
+    const std::optional<QString> &replyToId, const QStringList &mentions,
+    const QStringList &attachmentIds)
 {
-    m_outbox.append(
-        { clientId.isEmpty() ? newUuid() : clientId, chatId, text, replyToId, mentions });
+    m_outbox.append({ clientId.isEmpty() ? newUuid() : clientId, chatId, text, replyToId, mentions,
+        attachmentIds });
     if (m_greeted)
         transmitSend(m_outbox.last());
     return m_outbox.last().clientId;
@@ -127,7 +128,7 @@ QString LiveConnection::send(const QString &chatId, const QString &text, const Q
 void LiveConnection::transmitSend(const Outgoing &outgoing)
 {
     transmit(SendCommand { { outgoing.chatId, outgoing.text, outgoing.clientId, outgoing.replyToId,
-                               outgoing.mentions } }
+                               outgoing.mentions, outgoing.attachmentIds } }
                  .toJson());
 }
 

@@ -63,9 +63,10 @@ public:
     // next connect. A message queued before the app last quit keeps the
     // `clientId` it was given then, so the server never takes it twice.
     // `replyToId`: the message it answers, if any; `mentions`: the members
-    // the text mentions.
+    // the text mentions; `attachmentIds`: the complete uploads it carries.
     QString send(const QString &chatId, const QString &text, const QString &clientId = {},
-        const std::optional<QString> &replyToId = std::nullopt, const QStringList &mentions = {});
+        const std::optional<QString> &replyToId = std::nullopt, const QStringList &mentions = {},
+        const QStringList &attachmentIds = {});
     int unacknowledgedCount() const { return int(m_outbox.size()); }
     // At most one typing notice per chat every few seconds.
     void sendTyping(const QString &chatId);
@@ -130,6 +131,7 @@ private:
         QString text;
         std::optional<QString> replyToId;
         QStringList mentions;
+        QStringList attachmentIds;
     };
     void transmit(const QJsonObject &frame);
     void transmitSend(const Outgoing &outgoing);

@@ -1,14 +1,19 @@
 #include "CliApp.h"
 
+#include "client/api/FileTransfer.h"
+#include "shared/ApiPaths.h"
 #include "shared/CliOutput.h"
 #include "shared/Json.h"
 #include "shared/Limits.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
+#include <QDir>
+#include <QFileInfo>
 #include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QNetworkReply>
 
 #include <cstdio>
 #include <termios.h>
@@ -28,7 +33,13 @@ const QString usage
       "  chats                       your chats, newest first\n"
       "  start EMAIL                 opens (or finds) your chat with that person\n"
       "  history CHAT [--limit N] [--before SEQ]\n"
-      "  send CHAT TEXT [--reply-to MESSAGE] [--mention USER]...\n"
+      "  send CHAT [TEXT] [--reply-to MESSAGE] [--mention USER]... [--file PATH]...\n"
+      "                              with files (up to 10) the text is their caption\n"
+      "                              and may be left out\n"
+      "  download FILE [--output PATH]\n"
+      "                              saves a message's file (its id, as history\n"
+      "                              shows it); by default under its own name here,\n"
+      "                              never over an existing file (adds \" (1)\")\n"
       "  search QUERY [--chat CHAT] [--limit N] [--before SEQ]\n"
       "                              your messages with every word of QUERY\n"
       "                              (word prefixes, any case), newest first\n"
@@ -114,6 +125,11 @@ CliApp::CliApp(QObject *parent)
     , m_toOption(u"to"_s, tr("The chats to forward to (forward)."), u"chat"_s)
     , m_mentionOption(u"mention"_s,
           tr("The id of a member the text mentions; repeat for more (send)."), u"user"_s)
+    , m_fileOption(u"file"_s,
+          tr("A file to send; repeat for more, up to %1 (send).")
+              .arg(Limits::attachmentsPerMessageMax),
+          u"path"_s)
+    , m_outputOption(u"output"_s, tr("Where to save the file (download)."), u"path"_s)
     , m_out(stdout)
     , m_err(stderr)
 {
@@ -132,9 +148,9 @@ void CliApp::start(const QStringList &arguments)
     m_parser.setApplicationDescription(tr("Messenger on the command line.") + u"\n\n"_s + usage);
     const QCommandLineOption help = m_parser.addHelpOption();
     const QCommandLineOption version = m_parser.addVersionOption();
-    m_parser.addOptions(
-        { m_serverOption, m_jsonOption, m_nameOption, m_emailOption, m_limitOption, m_beforeOption,
-            m_chatOption, m_sinceOption, m_replyToOption, m_toOption, m_mentionOption });
+    m_parser.addOptions({ m_serverOption, m_jsonOption, m_nameOption, m_emailOption, m_limitOption,
+        m_beforeOption, m_chatOption, m_sinceOption, m_replyToOption, m_toOption, m_mentionOption,
+        m_fileOption, m_outputOption });
     m_parser.addPositionalArgument(u"command"_s, tr("What to do (see above)."));
     // parse(), not process(): a bad command line is a usage error like any
     // other, printed as JSON under --json.
@@ -182,6 +198,8 @@ void CliApp::start(const QStringList &arguments)
         withSession([this, args] { history(args); });
     else if (command == u"send"_s)
         withSession([this, args] { send(args); });
+    else if (command == u"download"_s)
+        withSession([this, args] { download(args); });
     else if (command == u"search"_s)
         withSession([this, args] { search(args); });
     else if (command == u"read"_s)
@@ -419,6 +437,9 @@ void CliApp::history(const QStringList &args)
                 lines.append(tr("  forwarded from %1").arg(it->forwardedFrom->senderName));
             if (!it->mentions.isEmpty())
                 lines.append(tr("  @ mentions %1").arg(it->mentions.join(u", "_s)));
+            for (const Attachment &file : it->attachments)
+                lines.append(
+                    tr("  file %1 (%2) id %3").arg(file.name, formatFileSize(file.size), file.id));
             if (!it->reactions.isEmpty()) {
                 QStringList shown;
                 for (const Reaction &reaction : it->reactions)
@@ -483,9 +504,20 @@ void CliApp::search(const QStringList &args)
 
 void CliApp::send(const QStringList &args)
 {
-    if (args.size() != 2) {
-        failUsage(tr("send needs a chat id and the text (quote it)."));
+    const QStringList files = m_parser.values(m_fileOption);
+    if (args.size() != 2 && !(args.size() == 1 && !files.isEmpty())) {
+        failUsage(tr("send needs a chat id and the text (quote it), or files (--file)."));
         return;
+    }
+    if (files.size() > Limits::attachmentsPerMessageMax) {
+        failUsage(tr("send takes at most %1 files.").arg(Limits::attachmentsPerMessageMax));
+        return;
+    }
+    for (const QString &file : files) {
+        if (!QFileInfo(file).isFile()) {
+            failUsage(tr("No such file: %1").arg(file));
+            return;
+        }
     }
     const QString replyTo = option(m_replyToOption);
     if (m_parser.isSet(m_replyToOption) && !canonicalUuid(replyTo)) {
@@ -501,12 +533,134 @@ void CliApp::send(const QStringList &args)
         }
         mentions.append(*id);
     }
-    m_api.sendMessage(args.at(0), args.at(1), newUuid(), replyTo, mentions)
-        .then(this, [this](const ApiResult<Message> &message) {
-            if (!message)
-                return fail(message.error());
-            done(message.value().toJson(), tr("Sent (seq %1).").arg(message.value().seq));
+    const QString chatId = args.at(0);
+    const QString text = args.value(1);
+    uploadFiles(files, {}, [this, chatId, text, replyTo, mentions](const QStringList &fileIds) {
+        m_api.sendMessage(chatId, text, newUuid(), replyTo, mentions, fileIds)
+            .then(this, [this](const ApiResult<Message> &message) {
+                if (!message)
+                    return fail(message.error());
+                done(message.value().toJson(), tr("Sent (seq %1).").arg(message.value().seq));
+            });
+    });
+}
+
+void CliApp::uploadFiles(QStringList files, QStringList ids, std::function<void(QStringList)> then)
+{
+    if (files.isEmpty()) {
+        then(ids);
+        return;
+    }
+    const QString path = files.takeFirst();
+    auto *upload = new FileUpload(&m_api, path, this);
+    // A script should not hang on a server that is gone: a few tries (about 15 s).
+    upload->setMaxRetries(5);
+    const QString name = QFileInfo(path).fileName();
+    const bool terminal = ::isatty(STDERR_FILENO) == 1;
+    connect(upload, &FileTransfer::progress, this,
+        [this, name, terminal, shown = -1](qint64 done, qint64 total) mutable {
+            const int percent = total > 0 ? int(done * 100 / total) : 100;
+            // A terminal sees one line count up; a log, every quarter.
+            if (percent == shown || (!terminal && percent % 25 != 0 && percent != 100))
+                return;
+            shown = percent;
+            m_err << (terminal ? u"\r"_s : QString())
+                  << tr("Uploading %1: %2%").arg(name).arg(percent)
+                  << (terminal ? QString() : u"\n"_s) << Qt::flush;
         });
+    connect(upload, &FileTransfer::finished, this,
+        [this, upload, files, ids, then = std::move(then), terminal]() mutable {
+            upload->deleteLater();
+            if (terminal)
+                m_err << Qt::endl;
+            if (upload->state() != FileTransfer::State::Finished)
+                return fail(upload->error());
+            ids.append(upload->attachment()->id);
+            uploadFiles(files, ids, std::move(then));
+        });
+    upload->start();
+}
+
+void CliApp::download(const QStringList &args)
+{
+    if (args.size() != 1) {
+        failUsage(tr("download needs a file id."));
+        return;
+    }
+    const QString fileId = args.first();
+    // The name and size first (HEAD): the default target is named after it.
+    m_api.sendRaw(
+        this, "HEAD", ApiPaths::file(fileId), {}, {}, [](QNetworkReply *) {},
+        [this, fileId](QNetworkReply *reply) {
+            const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+            if (status != 200) {
+                // A HEAD answer has no body: the status says it.
+                ApiError error { status == 0 ? ApiError::Kind::Network : ApiError::Kind::Http,
+                    status, status == 0 ? reply->errorString() : tr("No such file: %1").arg(fileId),
+                    {} };
+                if (status == 404)
+                    error.code = u"file_not_found"_s;
+                return fail(error);
+            }
+            const qint64 size = reply->header(QNetworkRequest::ContentLengthHeader).toLongLong();
+            QString target = option(m_outputOption);
+            if (target.isEmpty()) {
+                // Content-Disposition: ...; filename*=UTF-8''percent-encoded
+                const QByteArray disposition = reply->rawHeader("Content-Disposition");
+                const qsizetype encoded = disposition.indexOf("filename*=UTF-8''");
+                QString name = encoded < 0 ? QString()
+                                           : QUrl::fromPercentEncoding(disposition.mid(
+                                               encoded + qsizetype(qstrlen("filename*=UTF-8''"))));
+                // Only a name: never a path the server chose.
+                name = QFileInfo(name.replace(u'\\', u'_')).fileName();
+                if (name.isEmpty() || name == u"."_s || name == u".."_s)
+                    name = fileId;
+                target = QDir::current().filePath(name);
+            } else if (QFileInfo(target).isDir()) {
+                failUsage(tr("--output names a folder: %1").arg(target));
+                return;
+            }
+            saveDownload(fileId, target, size);
+        });
+}
+
+void CliApp::saveDownload(const QString &fileId, const QString &target, qint64 size)
+{
+    // Never over an existing file: "name (1).ext", "name (2).ext"...
+    QString path = target;
+    const QFileInfo info(target);
+    const QString suffix = info.completeSuffix();
+    const QString base
+        = suffix.isEmpty() ? info.fileName() : info.fileName().chopped(suffix.size() + 1);
+    for (int n = 1; QFileInfo::exists(path) || QFileInfo::exists(path + u".part"_s); ++n)
+        path = info.dir().filePath(suffix.isEmpty() ? u"%1 (%2)"_s.arg(base).arg(n)
+                                                    : u"%1 (%2).%3"_s.arg(base).arg(n).arg(suffix));
+    auto *download = new FileDownload(&m_api, ApiPaths::file(fileId), path, size, this);
+    download->setMaxRetries(5);
+    const bool terminal = ::isatty(STDERR_FILENO) == 1;
+    const QString name = QFileInfo(path).fileName();
+    if (terminal) {
+        connect(download, &FileTransfer::progress, this,
+            [this, name, shown = -1](qint64 done, qint64 total) mutable {
+                const int percent = total > 0 ? int(done * 100 / total) : 0;
+                if (percent == shown)
+                    return;
+                shown = percent;
+                m_err << u"\r"_s << tr("Downloading %1: %2%").arg(name).arg(percent) << Qt::flush;
+            });
+    }
+    connect(download, &FileTransfer::finished, this, [this, download, fileId, terminal] {
+        download->deleteLater();
+        if (terminal)
+            m_err << Qt::endl;
+        if (download->state() != FileTransfer::State::Finished)
+            return fail(download->error());
+        const QString saved = QDir::toNativeSeparators(download->targetPath());
+        const qint64 bytes = QFileInfo(download->targetPath()).size();
+        done(CliDownloaded { fileId, saved, bytes }.toJson(),
+            tr("Saved %1 (%2).").arg(saved, formatFileSize(bytes)));
+    });
+    download->start();
 }
 
 QStringList CliApp::forwardArguments(const QStringList &arguments, const QStringList &positional)

@@ -42,6 +42,13 @@ private:
     void startChat(const QStringList &args);
     void history(const QStringList &args);
     void send(const QStringList &args);
+    // Uploads `files` one after the other (progress on stderr), then `then`
+    // with their ids.
+    void uploadFiles(QStringList files, QStringList ids, std::function<void(QStringList)> then);
+    void download(const QStringList &args);
+    // Saves the file `fileId` (named `name` on the server) at `target`, or
+    // beside it with " (1)", " (2)"... when something is there.
+    void saveDownload(const QString &fileId, const QString &target, qint64 size);
     void search(const QStringList &args);
     void read(const QStringList &args);
     void react(const QStringList &args, bool add);
@@ -82,6 +89,8 @@ private:
     const QCommandLineOption m_replyToOption;
     const QCommandLineOption m_toOption;
     const QCommandLineOption m_mentionOption;
+    const QCommandLineOption m_fileOption;
+    const QCommandLineOption m_outputOption;
     QCommandLineParser m_parser;
     bool m_json = false;
     bool m_saidListening = false;

@@ -48,7 +48,8 @@ QVariant ChatListModel::data(const QModelIndex &index, int role) const
         if (summary.lastMessage->deleted)
             return tr("Message deleted");
         // One line in the list: newlines would only be cut off.
-        return QString(summary.lastMessage->text).replace(u'\n', u' ');
+        return Presentation::messageSummary(
+            summary.lastMessage->text, summary.lastMessage->attachments);
     case PreviewSenderRole:
         if (group && row.pendingCount > 0)
             return tr("You");

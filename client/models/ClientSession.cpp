@@ -1,17 +1,24 @@
 #include "ClientSession.h"
 
 #include "ChatListModel.h"
+#include "FileCache.h"
 #include "MessageModel.h"
 #include "Presentation.h"
 #include "client/api/ApiClient.h"
+#include "client/api/FileTransfer.h"
 #include "client/api/LiveConnection.h"
 #include "client/api/SessionStore.h"
 
 #include "shared/Json.h"
+#include "shared/Limits.h"
 
 #include <QDateTime>
+#include <QDir>
 #include <QFile>
+#include <QFileInfo>
+#include <QImageReader>
 #include <QLoggingCategory>
+#include <QMimeDatabase>
 #include <algorithm>
 
 using namespace Qt::StringLiterals;
@@ -28,6 +35,31 @@ template <typename T> QFuture<std::optional<ApiError>> errorOf(QFuture<ApiResult
     return call.then([](const ApiResult<T> &result) {
         return result ? std::nullopt : std::optional<ApiError>(result.error());
     });
+}
+
+// What a file on this machine will be as an attachment, for the pending
+// bubble: its name, size and type, and an image's size as shown (EXIF
+// orientation applied, as the server will report it), so the bubble has its
+// final size before the server has seen the file.
+Attachment attachmentOfLocalFile(const QString &path)
+{
+    const QFileInfo info(path);
+    Attachment file;
+    file.name = info.fileName();
+    file.size = info.size();
+    file.mimeType = QMimeDatabase().mimeTypeForFile(info).name();
+    QImageReader reader(path);
+    if (reader.canRead()) {
+        QSize size = reader.size();
+        if (reader.transformation() & QImageIOHandler::TransformationRotate90)
+            size.transpose();
+        if (size.isValid()) {
+            file.width = size.width();
+            file.height = size.height();
+            file.hasThumbnail = true;
+        }
+    }
+    return file;
 }
 
 // Changes reach the cache this long after they settle (a burst is one write).
@@ -102,6 +134,11 @@ ClientSession::ClientSession(SessionStore *store, QObject *parent)
         if (state == LiveConnection::State::Connected) {
             reconcile();
             fetchPresence();
+            // The server is back: uploads waiting to retry go now.
+            for (const Uploading &uploading : std::as_const(m_uploading)) {
+                if (uploading.current)
+                    uploading.current->retryNow();
+            }
         }
     });
 }
@@ -272,13 +309,27 @@ void ClientSession::resumeCachedWork(const LocalCache::Account &account)
         if (operation.kind == Kind::Failed) {
             // Refused before quitting: shown again as it was, not sent.
             MessageModel *model = messages(operation.chatId);
+            QList<Attachment> attachments;
+            QStringList localFiles;
+            for (const auto &file : operation.files) {
+                attachments.append(attachmentOfLocalFile(file.localPath));
+                localFiles.append(file.localPath);
+            }
+            if (!operation.files.isEmpty())
+                m_failedUploads.insert(operation.key, operation);
             model->addPending(operation.key, operation.text,
-                localReplyPreview(operation.chatId, operation.messageId), operation.mentions);
+                localReplyPreview(operation.chatId, operation.messageId), operation.mentions,
+                attachments, localFiles);
             model->markFailed(operation.key, tr("The server refused it"));
             continue;
         }
         if (operation.kind != Kind::Send)
             continue;
+        if (!operation.files.isEmpty()) {
+            // Its uploads carry on where the server is (or send, when all are up).
+            startUploads(operation);
+            continue;
+        }
         // The same client_id as before quitting: if the server got it then,
         // it answers with that message instead of storing a second one.
         const QString &replyToId = operation.messageId;
@@ -462,6 +513,14 @@ void ClientSession::endSession(bool forgetLocalData)
         delete std::exchange(m_cache, nullptr); // waits for the file to close (or go)
     }
     m_queued.clear();
+    // Stopped, not canceled: the cache (kept unless signing out) carries on with them.
+    for (const Uploading &uploading : std::as_const(m_uploading))
+        delete uploading.current.data();
+    m_uploading.clear();
+    m_failedUploads.clear();
+    delete std::exchange(m_files, nullptr);
+    if (forgetLocalData && !m_user.id.isEmpty())
+        QDir(FileCache::folderFor(m_user.id)).removeRecursively(); // downloads too
     m_sendingQueued = false;
     m_reloadChatsWhenSent = false;
     m_offlineStart = false;
@@ -590,6 +649,158 @@ void ClientSession::send(const QString &chatId, const QString &text, const QStri
     m_chats->addPending(chatId, text);
 }
 
+void ClientSession::sendFiles(const QString &chatId, const QString &text, const QStringList &files,
+    const QString &replyToId, const QStringList &mentions)
+{
+    LocalCache::PendingOperation operation { LocalCache::PendingOperation::Kind::Send, newUuid(),
+        chatId, replyToId, text, mentions };
+    for (const QString &path : files.first(qMin(files.size(), Limits::attachmentsPerMessageMax)))
+        operation.files.append({ QFileInfo(path).absoluteFilePath(), {}, {} });
+    if (m_cache)
+        m_cache->addPending(operation);
+    startUploads(operation);
+}
+
+void ClientSession::startUploads(const LocalCache::PendingOperation &operation)
+{
+    QList<Attachment> attachments;
+    QStringList localFiles;
+    qint64 total = 0;
+    for (const auto &file : operation.files) {
+        attachments.append(attachmentOfLocalFile(file.localPath));
+        localFiles.append(file.localPath);
+        total += attachments.constLast().size;
+    }
+    m_uploading.insert(operation.key, { operation, nullptr, total });
+    messages(operation.chatId)
+        ->addPending(operation.key, operation.text,
+            localReplyPreview(operation.chatId, operation.messageId), operation.mentions,
+            attachments, localFiles);
+    m_chats->addPending(
+        operation.chatId, Presentation::messageSummary(operation.text, attachments));
+    uploadNextFile(operation.key);
+}
+
+void ClientSession::uploadNextFile(const QString &clientId)
+{
+    auto found = m_uploading.find(clientId);
+    if (found == m_uploading.end())
+        return;
+    LocalCache::PendingOperation &pending = found->operation;
+    const auto next = std::find_if(pending.files.begin(), pending.files.end(),
+        [](const LocalCache::PendingOperation::File &file) { return file.fileId.isEmpty(); });
+    if (next == pending.files.end()) {
+        // Every file is up: the message goes like any other send.
+        QStringList fileIds;
+        for (const auto &file : std::as_const(pending.files))
+            fileIds.append(file.fileId);
+        const LocalCache::PendingOperation sent = pending;
+        m_uploading.erase(found);
+        if (MessageModel *model = m_timelines.value(sent.chatId))
+            model->setUploadProgress(clientId, -1);
+        m_live->send(sent.chatId, sent.text, sent.key,
+            sent.messageId.isEmpty() ? std::nullopt : std::optional(sent.messageId), sent.mentions,
+            fileIds);
+        return;
+    }
+    const qsizetype fileIndex = next - pending.files.begin();
+    FileUpload *upload = next->uploadPath.isEmpty()
+        ? new FileUpload(m_api, next->localPath, this)
+        : FileUpload::resumeFrom(m_api, next->localPath, next->uploadPath, this);
+    found->current = upload;
+    connect(upload, &FileUpload::created, this, [this, clientId, fileIndex](const QString &path) {
+        auto uploading = m_uploading.find(clientId);
+        if (uploading == m_uploading.end())
+            return;
+        // Kept at once: a restart from here carries on with this upload.
+        uploading->operation.files[fileIndex].uploadPath = path;
+        if (m_cache)
+            m_cache->addPending(uploading->operation);
+    });
+    connect(upload, &FileTransfer::progress, this,
+        [this, clientId] { updateUploadProgress(clientId); });
+    connect(upload, &FileTransfer::finished, this, [this, clientId, fileIndex, upload] {
+        upload->deleteLater();
+        auto uploading = m_uploading.find(clientId);
+        if (uploading == m_uploading.end() || uploading->current != upload)
+            return; // canceled
+        uploading->current = nullptr;
+        LocalCache::PendingOperation &operation = uploading->operation;
+        if (upload->state() == FileTransfer::State::Finished) {
+            operation.files[fileIndex].fileId = upload->attachment()->id;
+            if (m_cache)
+                m_cache->addPending(operation);
+            uploadNextFile(clientId);
+            return;
+        }
+        // Refused for good (too large, over the quota, the file is gone):
+        // marked, for Retry or Delete, like a send the server refused.
+        const QString reason = upload->error().message();
+        LocalCache::PendingOperation failed = operation;
+        m_uploading.erase(uploading);
+        m_failedUploads.insert(clientId, failed);
+        m_chats->settlePending(failed.chatId);
+        if (MessageModel *model = m_timelines.value(failed.chatId)) {
+            model->setUploadProgress(clientId, -1);
+            model->markFailed(clientId, reason);
+        }
+        if (m_cache) {
+            failed.kind = LocalCache::PendingOperation::Kind::Failed;
+            m_cache->addPending(failed);
+        }
+        Q_EMIT operationFailed(tr("File not sent: %1").arg(reason));
+    });
+    upload->start();
+    updateUploadProgress(clientId);
+}
+
+void ClientSession::updateUploadProgress(const QString &clientId)
+{
+    const auto uploading = m_uploading.constFind(clientId);
+    if (uploading == m_uploading.cend())
+        return;
+    qint64 done = 0;
+    for (const auto &file : uploading->operation.files) {
+        if (!file.fileId.isEmpty())
+            done += QFileInfo(file.localPath).size();
+    }
+    if (uploading->current)
+        done += uploading->current->bytesDone();
+    const double progress
+        = uploading->totalBytes > 0 ? double(done) / double(uploading->totalBytes) : 0.0;
+    if (MessageModel *model = m_timelines.value(uploading->operation.chatId))
+        model->setUploadProgress(clientId, std::clamp(progress, 0.0, 1.0));
+}
+
+FileCache *ClientSession::files()
+{
+    if (!m_files && !m_user.id.isEmpty())
+        m_files = new FileCache(m_api, FileCache::folderFor(m_user.id), this);
+    return m_files;
+}
+
+FileUpload *ClientSession::currentUpload(const QString &clientId) const
+{
+    const auto uploading = m_uploading.constFind(clientId);
+    return uploading == m_uploading.cend() ? nullptr : uploading->current.data();
+}
+
+void ClientSession::cancelUpload(const QString &chatId, const QString &clientId)
+{
+    const auto uploading = m_uploading.find(clientId);
+    if (uploading == m_uploading.end())
+        return;
+    const QPointer<FileUpload> current = uploading->current;
+    m_uploading.erase(uploading);
+    if (current)
+        current->cancel(); // the server lets go of it
+    if (m_cache)
+        m_cache->removePending(clientId);
+    m_chats->settlePending(chatId);
+    if (MessageModel *model = m_timelines.value(chatId))
+        model->discardPending(clientId);
+}
+
 std::optional<ReplyPreview> ClientSession::localReplyPreview(
     const QString &chatId, const QString &messageId)
 {
@@ -612,6 +823,18 @@ void ClientSession::retryFailed(const QString &chatId, const QString &clientId)
         || model->index(row).data(MessageModel::DeliveryRole).value<MessageModel::Delivery>()
             != MessageModel::Delivery::Failed)
         return; // still on its way: sending it again would send it twice
+    if (const auto uploads = m_failedUploads.constFind(clientId);
+        uploads != m_failedUploads.cend()) {
+        // Its files again: those already up are not sent twice.
+        LocalCache::PendingOperation operation = *uploads;
+        discardFailed(chatId, clientId);
+        operation.kind = LocalCache::PendingOperation::Kind::Send;
+        operation.key = newUuid();
+        if (m_cache)
+            m_cache->addPending(operation);
+        startUploads(operation);
+        return;
+    }
     const Message failed = model->messageAt(row);
     discardFailed(chatId, clientId);
     send(chatId, failed.text, failed.replyTo ? failed.replyTo->id : QString(), failed.mentions);
@@ -619,6 +842,7 @@ void ClientSession::retryFailed(const QString &chatId, const QString &clientId)
 
 void ClientSession::discardFailed(const QString &chatId, const QString &clientId)
 {
+    m_failedUploads.remove(clientId);
     messages(chatId)->discardFailed(clientId);
     if (m_cache)
         m_cache->removePending(clientId);

@@ -18,6 +18,8 @@ namespace Messenger::Client {
 
 class ApiClient;
 class ChatListModel;
+class FileCache;
+class FileUpload;
 class LiveConnection;
 class MessageModel;
 class SessionStore;
@@ -52,6 +54,8 @@ public:
     void setCachedMessagesPerChat(int count) { m_cachedMessagesPerChat = count; }
 
     ApiClient *api() const { return m_api; }
+    // The signed-in account's thumbnails and downloaded files; null when signed out.
+    FileCache *files();
     LiveConnection *live() const { return m_live; }
     ChatListModel *chats() const { return m_chats; }
     State state() const { return m_state; }
@@ -79,6 +83,17 @@ public:
     // `mentions`: the members the text mentions (kept with an offline send).
     void send(const QString &chatId, const QString &text, const QString &replyToId = {},
         const QStringList &mentions = {});
+    // Sends files (paths on this machine, up to Limits::attachmentsPerMessageMax)
+    // with `text` as their caption. The message shows at once, pending, with
+    // how much has gone up; the files go up one after another (carrying on
+    // after a dropped connection, and after a restart: the cache keeps each
+    // upload's place), then the message goes like any send.
+    void sendFiles(const QString &chatId, const QString &text, const QStringList &files,
+        const QString &replyToId = {}, const QStringList &mentions = {});
+    // Stops a send's uploads (the server lets go of them) and takes it away.
+    void cancelUpload(const QString &chatId, const QString &clientId);
+    // The file going up for a pending send now; null when none (tests).
+    FileUpload *currentUpload(const QString &clientId) const;
     // A message the server refused: send it again (a new send, with a new
     // client_id, at the bottom), or forget it.
     void retryFailed(const QString &chatId, const QString &clientId);
@@ -183,6 +198,12 @@ private:
     std::optional<Messenger::ReplyPreview> localReplyPreview(
         const QString &chatId, const QString &messageId);
     void watchForCache(MessageModel *model);
+    // Shows a send with files, pending, and starts (or carries on with) its uploads.
+    void startUploads(const LocalCache::PendingOperation &operation);
+    // The next file of the send `clientId` that is not up yet; when all
+    // are, the message goes.
+    void uploadNextFile(const QString &clientId);
+    void updateUploadProgress(const QString &clientId);
     void saveToCache();
     void startSession(const QString &accessToken, const QString &refreshToken);
     void reloadChats();
@@ -200,6 +221,18 @@ private:
     void fetchPresence();
     void applyPresence(const QList<Messenger::PresenceEntry> &entries);
 
+    // Sends whose files are going up, by client_id: what the cache keeps of
+    // each, the file going up now and how many bytes the send has in all.
+    struct Uploading
+    {
+        LocalCache::PendingOperation operation;
+        QPointer<FileUpload> current;
+        qint64 totalBytes = 0;
+    };
+    QHash<QString, Uploading> m_uploading;
+    // Sends whose uploads failed, by client_id: Retry carries on with them.
+    QHash<QString, LocalCache::PendingOperation> m_failedUploads;
+    FileCache *m_files = nullptr;
     SessionStore *m_store;
     ApiClient *m_api;
     LiveConnection *m_live;

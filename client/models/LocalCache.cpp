@@ -87,14 +87,20 @@ void createSchema(QSqlDatabase &db)
         u"CREATE TABLE IF NOT EXISTS pending (key TEXT PRIMARY KEY, kind INTEGER NOT NULL,"
         " chat_id TEXT, message_id TEXT, text TEXT, mentions TEXT)"_s);
     // A cache written before sends carried mentions keeps its unsent work.
+    // ... and one written before sends carried files.
     QSqlQuery columns(db);
     bool hasMentions = false;
+    bool hasFiles = false;
     if (columns.exec(u"PRAGMA table_info(pending)"_s)) {
-        while (columns.next())
+        while (columns.next()) {
             hasMentions = hasMentions || columns.value(1).toString() == "mentions"_L1;
+            hasFiles = hasFiles || columns.value(1).toString() == "files"_L1;
+        }
     }
     if (!hasMentions)
         exec(db, u"ALTER TABLE pending ADD COLUMN mentions TEXT"_s);
+    if (!hasFiles)
+        exec(db, u"ALTER TABLE pending ADD COLUMN files TEXT"_s);
 }
 
 QString idListText(const QStringList &ids)
@@ -111,6 +117,24 @@ QStringList idListFromText(const QString &text)
     for (const QJsonValue &id : parseJson(text.toUtf8()).array())
         ids.append(id.toString());
     return ids;
+}
+
+// A send's files as one list of strings: path, upload, id of each in turn.
+QString filesText(const QList<LocalCache::PendingOperation::File> &files)
+{
+    QStringList flat;
+    for (const auto &file : files)
+        flat << file.localPath << file.uploadPath << file.fileId;
+    return idListText(flat);
+}
+
+QList<LocalCache::PendingOperation::File> filesFromText(const QString &text)
+{
+    const QStringList flat = idListFromText(text);
+    QList<LocalCache::PendingOperation::File> files;
+    for (qsizetype i = 0; i + 2 < flat.size(); i += 3)
+        files.append({ flat.at(i), flat.at(i + 1), flat.at(i + 2) });
+    return files;
 }
 
 } // namespace
@@ -245,12 +269,13 @@ LocalCache::Account LocalCache::loadAccount()
             while (query.next())
                 account.drafts.insert(query.value(0).toString(), query.value(1).toString());
         }
-        if (query.exec(
-                u"SELECT key, kind, chat_id, message_id, text, mentions FROM pending ORDER BY rowid"_s)) {
+        if (query.exec(u"SELECT key, kind, chat_id, message_id, text, mentions, files FROM pending"
+                       " ORDER BY rowid"_s)) {
             while (query.next()) {
                 account.pending.append({ PendingOperation::Kind(query.value(1).toInt()),
                     query.value(0).toString(), query.value(2).toString(), query.value(3).toString(),
-                    query.value(4).toString(), idListFromText(query.value(5).toString()) });
+                    query.value(4).toString(), idListFromText(query.value(5).toString()),
+                    filesFromText(query.value(6).toString()) });
             }
         }
         return account;
@@ -342,15 +367,16 @@ void LocalCache::addPending(const PendingOperation &operation)
 {
     enqueue([operation](QSqlDatabase &db) {
         QSqlQuery query(db);
-        query.prepare(
-            u"INSERT OR REPLACE INTO pending (key, kind, chat_id, message_id, text, mentions)"
-            " VALUES (?, ?, ?, ?, ?, ?)"_s);
+        query.prepare(u"INSERT OR REPLACE INTO pending (key, kind, chat_id, message_id, text, "
+                      u"mentions, files)"
+                      " VALUES (?, ?, ?, ?, ?, ?, ?)"_s);
         query.addBindValue(operation.key);
         query.addBindValue(int(operation.kind));
         query.addBindValue(operation.chatId);
         query.addBindValue(operation.messageId);
         query.addBindValue(operation.text);
         query.addBindValue(idListText(operation.mentions));
+        query.addBindValue(filesText(operation.files));
         exec(query);
     });
     // The user may quit any moment: what is not sent yet is on disk at once.

@@ -54,6 +54,17 @@ public:
         QString text; // sends and edits; reactions: the emoji
         // Sends: the members the text mentions.
         QStringList mentions = {};
+        // Sends with files: each file on this machine, the upload it is
+        // becoming on the server (once created), and the file id once it is
+        // up. A restart carries on with the uploads, then sends.
+        struct File
+        {
+            QString localPath;
+            QString uploadPath;
+            QString fileId;
+            bool operator==(const File &) const = default;
+        };
+        QList<File> files = {};
         bool operator==(const PendingOperation &) const = default;
     };
     static QString readKey(const QString &chatId) { return u"read:" + chatId; }

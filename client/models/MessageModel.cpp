@@ -138,7 +138,16 @@ QVariant MessageModel::data(const QModelIndex &index, int role) const
     case ReplySenderNameRole:
         return message.replyTo ? message.replyTo->senderName : QString();
     case ReplyTextRole:
-        return message.replyTo ? message.replyTo->text : QString();
+        if (!message.replyTo)
+            return QString();
+        if (message.replyTo->text.isEmpty() && !message.replyTo->deleted) {
+            // A caption-less file has no text to quote: say what it carries.
+            const int original = rowOfId(message.replyTo->id);
+            return original >= 0
+                ? Presentation::messageSummary({}, m_items.at(original).message.attachments)
+                : tr("📎 File");
+        }
+        return message.replyTo->text;
     case ReplyDeletedRole:
         return message.replyTo && message.replyTo->deleted;
     case ReactionsRole:
@@ -153,6 +162,12 @@ QVariant MessageModel::data(const QModelIndex &index, int role) const
             message.deleted ? QList<TextRange>() : mentionRanges(message.text, message.mentions));
     case MentionsMeRole:
         return !message.deleted && !isMine(message) && message.mentions.contains(m_userId);
+    case AttachmentsRole:
+        return QVariant::fromValue(message.deleted ? QList<Attachment>() : message.attachments);
+    case LocalFilesRole:
+        return item.localFiles;
+    case UploadProgressRole:
+        return item.uploadProgress;
     default:
         return {};
     }
@@ -170,9 +185,10 @@ QHash<int, QByteArray> MessageModel::roleNames() const
         { UnreadDividerRole, "unreadDivider" }, { ServiceRole, "service" },
         { ReplyToIdRole, "replyToId" }, { ReplySenderNameRole, "replySenderName" },
         { ReplyTextRole, "replyText" }, { ReplyDeletedRole, "replyDeleted" },
-        { ReactionsRole, "reactions" }, { ForwardedFromNameRole, "forwardedFromName" },
-        { MentionsRole, "mentions" }, { MentionRangesRole, "mentionRanges" },
-        { MentionsMeRole, "mentionsMe" } });
+        { AttachmentsRole, "attachments" }, { LocalFilesRole, "localFiles" },
+        { UploadProgressRole, "uploadProgress" }, { ReactionsRole, "reactions" },
+        { ForwardedFromNameRole, "forwardedFromName" }, { MentionsRole, "mentions" },
+        { MentionRangesRole, "mentionRanges" }, { MentionsMeRole, "mentionsMe" } });
     return names;
 }
 
@@ -680,7 +696,8 @@ void MessageModel::applyReadByAll(qint64 seq)
 }
 
 void MessageModel::addPending(const QString &clientId, const QString &text,
-    const std::optional<ReplyPreview> &replyTo, const QStringList &mentions)
+    const std::optional<ReplyPreview> &replyTo, const QStringList &mentions,
+    const QList<Attachment> &attachments, const QStringList &localFiles)
 {
     Message message;
     message.chatId = m_chatId;
@@ -690,7 +707,9 @@ void MessageModel::addPending(const QString &clientId, const QString &text,
     message.timestamp = QDateTime::currentMSecsSinceEpoch() * 1000;
     message.clientId = clientId;
     message.replyTo = replyTo;
-    const Item item(message, Delivery::Pending, clientId);
+    message.attachments = attachments;
+    Item item(message, Delivery::Pending, clientId);
+    item.localFiles = localFiles;
     const int row = rowCount();
     beginInsertRows({}, row, row);
     m_items.append(item);
@@ -735,6 +754,25 @@ void MessageModel::markFailed(const QString &clientId, const QString &reason)
     m_items[row].delivery = Delivery::Failed;
     m_items[row].failureReason = reason;
     Q_EMIT dataChanged(index(row), index(row), { DeliveryRole, FailureReasonRole });
+}
+
+void MessageModel::setUploadProgress(const QString &clientId, double progress)
+{
+    const int row = rowOfClientId(clientId);
+    if (row < 0 || m_items.at(row).uploadProgress == progress)
+        return;
+    m_items[row].uploadProgress = progress;
+    Q_EMIT dataChanged(index(row), index(row), { UploadProgressRole });
+}
+
+void MessageModel::discardPending(const QString &clientId)
+{
+    const int row = rowOfClientId(clientId);
+    if (row < 0)
+        return;
+    beginRemoveRows({}, row, row);
+    m_items.removeAt(row);
+    endRemoveRows();
 }
 
 void MessageModel::discardFailed(const QString &clientId)

@@ -68,6 +68,14 @@ public:
         MentionRangesRole,
         // The message mentions the user (and is someone else's).
         MentionsMeRole,
+        // QList<Messenger::Attachment>: the files it carries (none once
+        // deleted). While the user's own send uploads them they have no id
+        // yet, and LocalFilesRole names the files on this machine.
+        AttachmentsRole,
+        LocalFilesRole,
+        // How much of a pending send's files has gone up, 0 to 1; -1 when
+        // nothing is uploading.
+        UploadProgressRole,
     };
     Q_ENUM(Roles)
     enum class Delivery { Pending, Failed, Sent, Read };
@@ -144,9 +152,15 @@ public:
     void applyUserUpdated(const Messenger::User &user);
 
     // The user's own sends, before and after the server's answer.
+    // `attachments`: what a send with files will carry (no ids yet), and
+    // `localFiles` the files they are.
     void addPending(const QString &clientId, const QString &text,
         const std::optional<Messenger::ReplyPreview> &replyTo = std::nullopt,
-        const QStringList &mentions = {});
+        const QStringList &mentions = {}, const QList<Messenger::Attachment> &attachments = {},
+        const QStringList &localFiles = {});
+    void setUploadProgress(const QString &clientId, double progress);
+    // Removes a send that will not go (its upload was canceled).
+    void discardPending(const QString &clientId);
     void acknowledge(const QString &clientId, const Messenger::Message &message);
     // The server refused it for `reason`: it stays, marked, and is not resent.
     void markFailed(const QString &clientId, const QString &reason);
@@ -195,6 +209,8 @@ private:
         Delivery delivery = Delivery::Sent;
         QString clientId; // set while pending or failed
         QString failureReason; // set when failed
+        QStringList localFiles; // a pending send's files, on this machine
+        double uploadProgress = -1; // while they go up
         QDate day; // local date, computed once: separators compare it for every row
         quint32 revision = 0; // bumped by edits and deletions
         bool service = false; // a service line; `message` has its text, time and place (seq)

@@ -119,4 +119,27 @@ QDateTime toLocalTime(qint64 microseconds)
     return QDateTime::fromMSecsSinceEpoch(microseconds / 1000, Qt::UTC).toLocalTime();
 }
 
+QString messageSummary(const QString &text, const QList<Attachment> &attachments)
+{
+    if (!text.trimmed().isEmpty() || attachments.isEmpty())
+        return QString(text).replace(u'\n', u' ');
+    const Attachment &first = attachments.first();
+    // Plain variables: lupdate's parser loops on an expression as the count.
+    const int count = int(attachments.size());
+    const int more = count - 1;
+    const bool allImages = std::all_of(attachments.cbegin(), attachments.cend(),
+        [](const Attachment &file) { return file.isImage(); });
+    if (allImages) {
+        return attachments.size() == 1
+            ? QCoreApplication::translate("Messenger::Client::Presentation", "🖼 Photo")
+            : QCoreApplication::translate(
+                "Messenger::Client::Presentation", "🖼 %n photos", "", count);
+    }
+    return attachments.size() == 1
+        ? QCoreApplication::translate("Messenger::Client::Presentation", "📎 %1").arg(first.name)
+        : QCoreApplication::translate(
+            "Messenger::Client::Presentation", "📎 %1 and %n more", "", more)
+              .arg(first.name);
+}
+
 } // namespace Messenger::Client::Presentation

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "shared/Files.h"
 #include "shared/Search.h"
 
 #include <QColor>
@@ -38,6 +39,11 @@ QColor avatarColor(const QString &id);
 // Where `text` has `mention` ("@Bob Stone"), case-insensitively, each not
 // followed by more of a word ("@Bob" is not in "@Bobby").
 QList<Messenger::TextRange> mentionRanges(const QString &text, const QString &mention);
+
+// What a one-line preview (the chat list, a reply's quote, a notification)
+// says of a message: its text on one line, or for a caption-less one its
+// files: "🖼 Photo", "📎 report.pdf" (and how many more).
+QString messageSummary(const QString &text, const QList<Messenger::Attachment> &attachments);
 
 // Microseconds since the epoch (the API's timestamps) to local time.
 QDateTime toLocalTime(qint64 microseconds);

@@ -4,16 +4,26 @@
 #include "client/models/Presentation.h"
 #include "shared/Limits.h"
 
+#include <QApplication>
+#include <QClipboard>
+#include <QDropEvent>
+#include <QFileDialog>
+#include <QFileInfo>
 #include <QHBoxLayout>
+#include <QImage>
 #include <QKeyEvent>
 #include <QLabel>
 #include <QListView>
 #include <QLocale>
+#include <QMimeData>
 #include <QPainter>
 #include <QPlainTextEdit>
 #include <QStandardItemModel>
+#include <QStandardPaths>
+#include <QTemporaryDir>
 #include <QTextBlock>
 #include <QToolButton>
+#include <QUuid>
 
 #include <algorithm>
 
@@ -71,6 +81,8 @@ Composer::Composer(QWidget *parent)
     , m_counter(new QLabel(this))
     , m_mentionPopup(new QListView(this))
     , m_mentionRows(new QStandardItemModel(this))
+    , m_attachButton(new QToolButton(this))
+    , m_attachmentBar(new QWidget(this))
 {
     setAutoFillBackground(true);
     auto *outer = new QVBoxLayout(this);
@@ -103,8 +115,23 @@ Composer::Composer(QWidget *parent)
     m_editBar->hide();
     outer->addWidget(m_editBar);
 
+    // The files to send, as chips above the field.
+    auto *chips = new QHBoxLayout(m_attachmentBar);
+    chips->setContentsMargins(12, 6, 6, 0);
+    chips->setSpacing(6);
+    chips->addStretch(1);
+    m_attachmentBar->hide();
+    outer->addWidget(m_attachmentBar);
+
     auto *row = new QHBoxLayout;
-    row->setContentsMargins(12, 4, 6, 4);
+    row->setContentsMargins(6, 4, 6, 4);
+    m_attachButton->setIcon(QIcon(u":/icons/attach.svg"_s));
+    m_attachButton->setIconSize(QSize(24, 24));
+    m_attachButton->setAutoRaise(true);
+    m_attachButton->setAccessibleName(tr("Attach files"));
+    m_attachButton->setToolTip(tr("Attach files"));
+    connect(m_attachButton, &QToolButton::clicked, this, &Composer::chooseFiles);
+    row->addWidget(m_attachButton, 0, Qt::AlignBottom);
     m_input->setPlaceholderText(tr("Write a message..."));
     m_input->setFrameShape(QFrame::NoFrame);
     m_input->setTabChangesFocus(true);
@@ -153,6 +180,8 @@ Composer::Composer(QWidget *parent)
     outer->addLayout(row);
     updateState();
 }
+
+Composer::~Composer() = default;
 
 QString Composer::text() const
 {
@@ -227,6 +256,34 @@ void Composer::cancelReply()
 
 bool Composer::eventFilter(QObject *watched, QEvent *event)
 {
+    if (m_dropTargets.contains(watched) || watched == m_input) {
+        // Files dragged from a file manager onto the chat are attached.
+        if (event->type() == QEvent::DragEnter || event->type() == QEvent::DragMove) {
+            auto *drag = static_cast<QDragMoveEvent *>(event);
+            if (drag->mimeData()->hasUrls() && !isEditing()) {
+                drag->acceptProposedAction();
+                return true;
+            }
+        } else if (event->type() == QEvent::Drop) {
+            auto *drop = static_cast<QDropEvent *>(event);
+            QStringList files;
+            for (const QUrl &url : drop->mimeData()->urls()) {
+                if (url.isLocalFile())
+                    files.append(url.toLocalFile());
+            }
+            if (!files.isEmpty() && !isEditing()) {
+                addAttachments(files);
+                drop->acceptProposedAction();
+                focusInput();
+                return true;
+            }
+        }
+    }
+    if (watched == m_input && event->type() == QEvent::KeyPress
+        && static_cast<QKeyEvent *>(event)->matches(QKeySequence::Paste) && !isEditing()) {
+        paste(); // an image or files become attachments
+        return true;
+    }
     if (watched == m_input && event->type() == QEvent::FocusOut)
         closeMentionPopup();
     if (watched == m_input && event->type() == QEvent::KeyPress && m_mentionPopup->isVisible()) {
@@ -278,9 +335,114 @@ bool Composer::eventFilter(QObject *watched, QEvent *event)
     return QWidget::eventFilter(watched, event);
 }
 
+void Composer::chooseFiles()
+{
+    const QStringList files = QFileDialog::getOpenFileNames(
+        this, tr("Attach files"), QStandardPaths::writableLocation(QStandardPaths::HomeLocation));
+    addAttachments(files);
+    focusInput();
+}
+
+void Composer::addAttachments(const QStringList &paths)
+{
+    for (const QString &path : paths) {
+        if (m_attachments.size() >= Limits::attachmentsPerMessageMax)
+            break;
+        const QFileInfo info(path);
+        if (info.isFile() && !m_attachments.contains(info.absoluteFilePath()))
+            m_attachments.append(info.absoluteFilePath());
+    }
+    updateAttachmentBar();
+    updateState();
+}
+
+void Composer::removeAttachment(int index)
+{
+    if (index < 0 || index >= m_attachments.size())
+        return;
+    m_attachments.removeAt(index);
+    updateAttachmentBar();
+    updateState();
+}
+
+void Composer::updateAttachmentBar()
+{
+    auto *chips = static_cast<QHBoxLayout *>(m_attachmentBar->layout());
+    while (chips->count() > 1) { // the stretch stays, last
+        QLayoutItem *item = chips->takeAt(0);
+        delete item->widget();
+        delete item;
+    }
+    for (int i = 0; i < m_attachments.size(); ++i) {
+        const QString name = QFileInfo(m_attachments.at(i)).fileName();
+        auto *chip = new QToolButton(m_attachmentBar);
+        chip->setText(tr("📎 %1").arg(fontMetrics().elidedText(name, Qt::ElideMiddle, 160)));
+        chip->setIcon(QIcon(u":/icons/close.svg"_s));
+        chip->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+        chip->setLayoutDirection(Qt::RightToLeft); // the ✕ after the name
+        chip->setToolTip(tr("Remove %1").arg(name));
+        chip->setAccessibleName(tr("Remove %1").arg(name));
+        chip->setAutoRaise(true);
+        chip->setStyleSheet(u"QToolButton { background: #e8f2fc; border-radius: 10px;"
+                            " padding: 2px 6px; }"_s);
+        connect(chip, &QToolButton::clicked, this, [this, i] { removeAttachment(i); });
+        chips->insertWidget(i, chip);
+    }
+    m_attachmentBar->setVisible(!m_attachments.isEmpty());
+}
+
+void Composer::acceptDropsOn(QWidget *widget)
+{
+    widget->setAcceptDrops(true);
+    widget->installEventFilter(this);
+    m_dropTargets.append(widget);
+}
+
+void Composer::paste()
+{
+    const QMimeData *clipboard = QApplication::clipboard()->mimeData();
+    if (!clipboard)
+        return;
+    if (clipboard->hasUrls()) {
+        QStringList files;
+        for (const QUrl &url : clipboard->urls()) {
+            if (url.isLocalFile())
+                files.append(url.toLocalFile());
+        }
+        if (!files.isEmpty()) {
+            addAttachments(files);
+            return;
+        }
+    }
+    if (clipboard->hasImage()) {
+        const QImage image = qvariant_cast<QImage>(clipboard->imageData());
+        if (!m_pastedImages)
+            m_pastedImages = std::make_unique<QTemporaryDir>();
+        const QString path = m_pastedImages->filePath(tr("Pasted image") + u' '
+            + QUuid::createUuid().toString(QUuid::Id128).left(8) + u".png"_s);
+        if (!image.isNull() && m_pastedImages->isValid() && image.save(path, "PNG"))
+            addAttachments({ path });
+        return;
+    }
+    m_input->paste();
+}
+
 void Composer::submit()
 {
     const QString text = m_input->toPlainText().trimmed();
+    if (!m_attachments.isEmpty() && !isEditing() && text.size() <= Limits::messageTextMax) {
+        // The files with the text as their caption, in one message.
+        const QString replyToId = std::exchange(m_replyToId, {});
+        const QStringList mentioned = mentions();
+        const QStringList files = std::exchange(m_attachments, {});
+        m_inserted.clear();
+        m_editBar->hide();
+        updateAttachmentBar();
+        clear();
+        Q_EMIT textEdited({});
+        Q_EMIT sendFilesRequested(text, files, replyToId, mentioned);
+        return;
+    }
     if (text.isEmpty() || text.size() > Limits::messageTextMax)
         return; // the counter already says why
     if (isEditing()) {
@@ -431,7 +593,7 @@ void Composer::updateState()
 {
     const qsizetype length = sendableLength(m_input->toPlainText());
     const bool tooLong = length > Limits::messageTextMax;
-    m_sendButton->setEnabled(length > 0 && !tooLong);
+    m_sendButton->setEnabled((length > 0 || !m_attachments.isEmpty()) && !tooLong);
     m_sendButton->setToolTip(tooLong ? tr("Too long to send: at most %1 characters")
                                            .arg(locale().toString(Limits::messageTextMax))
                                      : tr("Send (Enter)"));

@@ -5,11 +5,13 @@
 #include <QWidget>
 
 #include <functional>
+#include <memory>
 
 class QLabel;
 class QListView;
 class QPlainTextEdit;
 class QStandardItemModel;
+class QTemporaryDir;
 class QToolButton;
 
 namespace Messenger::Client {
@@ -30,6 +32,7 @@ class Composer : public QWidget
     Q_OBJECT
 public:
     explicit Composer(QWidget *parent = nullptr);
+    ~Composer() override;
 
     QString text() const;
     void setText(const QString &text);
@@ -67,10 +70,33 @@ public:
     // is still in the text, of people who can be mentioned here.
     QStringList mentions() const;
 
+    // Files to send with the next message (up to
+    // Limits::attachmentsPerMessageMax; more are left out): shown above the
+    // field as chips with ✕, the typed text their caption. The paper clip
+    // (chooseFiles), files dropped on the chat (acceptDropsOn) and a pasted
+    // image (saved as a PNG) add them.
+    void addAttachments(const QStringList &paths);
+    void removeAttachment(int index);
+    QStringList attachments() const { return m_attachments; }
+    QToolButton *attachButton() const { return m_attachButton; }
+    QWidget *attachmentBar() const { return m_attachmentBar; }
+    // Files dragged onto `widget` (the timeline) are attached too.
+    void acceptDropsOn(QWidget *widget);
+    // Pastes the clipboard: an image becomes a PNG file attached, files are
+    // attached, text goes into the field.
+    void paste();
+
+public Q_SLOTS:
+    // The paper clip: a file dialog for one or more files.
+    void chooseFiles();
+
 Q_SIGNALS:
     // `replyToId`: the message it answers, or empty; `mentions`: the ids of
     // the members it mentions.
     void sendRequested(const QString &text, const QString &replyToId, const QStringList &mentions);
+    // The same with files: `text` is their caption (it may be empty).
+    void sendFilesRequested(const QString &text, const QStringList &files, const QString &replyToId,
+        const QStringList &mentions);
     // Up in an empty composer: the user wants to edit their last message.
     void editLastRequested();
     void editSubmitted(const QString &messageId, const QString &text);
@@ -88,6 +114,7 @@ protected:
 private:
     void submit();
     void updateState();
+    void updateAttachmentBar();
     // Shows the bar for an edit (`reply` false) or a reply.
     void showBar(bool reply, const QString &title, const QString &preview);
     // Opens, refilters or closes the `@` list for the word at the cursor.
@@ -120,6 +147,13 @@ private:
         QString text; // "@Full Name" as inserted
     };
     QList<InsertedMention> m_inserted;
+    QToolButton *m_attachButton;
+    QWidget *m_attachmentBar;
+    QStringList m_attachments;
+    // Where pasted images are written; they stay until the app quits (their
+    // upload may take that long).
+    std::unique_ptr<QTemporaryDir> m_pastedImages;
+    QList<QWidget *> m_dropTargets;
 };
 
 } // namespace Messenger::Client

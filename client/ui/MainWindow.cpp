@@ -7,26 +7,35 @@
 #include "ConnectionBanner.h"
 #include "FindBar.h"
 #include "ForwardDialog.h"
+#include "ImageViewer.h"
 #include "NewChatDialog.h"
 #include "PinnedBanner.h"
 #include "QuickSwitcher.h"
 #include "SelectionBar.h"
 #include "Theme.h"
 #include "TimelineView.h"
+#include "client/api/FileTransfer.h"
 #include "client/models/ChatListModel.h"
 #include "client/models/ChatSearchModel.h"
 #include "client/models/ClientSession.h"
+#include "client/models/FileCache.h"
 #include "client/models/MessageModel.h"
 #include "client/models/MessageSearchModel.h"
+#include "client/models/Presentation.h"
 #include "shared/Limits.h"
 #include "shared/Queries.h"
 
 #include <QApplication>
 #include <QClipboard>
 #include <QCloseEvent>
+#include <QCursor>
 #include <QDateTime>
+#include <QDesktopServices>
 #include <QDialog>
 #include <QDialogButtonBox>
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QKeyEvent>
@@ -39,6 +48,7 @@
 #include <QShortcut>
 #include <QSplitter>
 #include <QStackedWidget>
+#include <QStandardPaths>
 #include <QStatusBar>
 #include <QTimer>
 #include <QToolButton>
@@ -322,7 +332,8 @@ void MainWindow::replyToNeighbour(int step)
     const QModelIndex index = messages->index(row);
     const QString id = index.data(MessageModel::IdRole).toString();
     m_composer->beginReply(id, index.data(MessageModel::SenderNameRole).toString(),
-        index.data(MessageModel::TextRole).toString());
+        Presentation::messageSummary(index.data(MessageModel::TextRole).toString(),
+            qvariant_cast<QList<Attachment>>(index.data(MessageModel::AttachmentsRole))));
     m_timeline->showMessage(id);
 }
 
@@ -678,6 +689,20 @@ QWidget *MainWindow::buildChatPanel()
         }
         return candidates;
     });
+    connect(m_composer, &Composer::sendFilesRequested, this,
+        [this](const QString &text, const QStringList &files, const QString &replyToId,
+            const QStringList &mentions) {
+            m_session->sendFiles(m_chatId, text, files, replyToId, mentions);
+            m_timeline->scrollToRowOrBottom(-1);
+        });
+    // Files dragged from a file manager onto the timeline are attached.
+    m_composer->acceptDropsOn(m_timeline);
+    m_composer->acceptDropsOn(m_timeline->viewport());
+    connect(m_timeline, &TimelineView::uploadCancelRequested, this,
+        [this](const QString &clientId) { m_session->cancelUpload(m_chatId, clientId); });
+    connect(m_timeline, &TimelineView::imageActivated, this, &MainWindow::openImage);
+    connect(m_timeline, &TimelineView::fileActivated, this, &MainWindow::openFile);
+    connect(m_timeline, &TimelineView::saveFileRequested, this, &MainWindow::saveFileAs);
     connect(m_composer, &Composer::editSubmitted, m_session, &ClientSession::edit);
     connect(m_composer, &Composer::typed, this, [this] { m_session->notifyTyping(m_chatId); });
     connect(m_composer, &Composer::textEdited, this,
@@ -738,6 +763,75 @@ QWidget *MainWindow::buildChatPanel()
     return m_chatStack;
 }
 
+void MainWindow::openImage(const Attachment &file)
+{
+    auto *viewer = new ImageViewer(m_session->files(), file, this);
+    viewer->setObjectName(u"imageViewer"_s);
+    viewer->show();
+}
+
+void MainWindow::openFile(const Attachment &file)
+{
+    FileCache *files = m_session->files();
+    if (!files)
+        return;
+    if (const QString path = files->localPath(file); !path.isEmpty()) {
+        offerDownloadedFile(path);
+        return;
+    }
+    if (files->isDownloading(file.id)) {
+        files->cancelDownload(file.id); // a second click stops it, as in Telegram
+        return;
+    }
+    // Downloaded into the account's cache folder, then Open / Show in Folder.
+    connect(
+        files, &FileCache::downloadFinished, this,
+        [this, id = file.id](const QString &fileId, const QString &path) {
+            if (fileId == id)
+                offerDownloadedFile(path);
+        },
+        Qt::SingleShotConnection);
+    files->download(file);
+}
+
+void MainWindow::offerDownloadedFile(const QString &path)
+{
+    auto *menu = new QMenu(this);
+    menu->setObjectName(u"downloadedFileMenu"_s);
+    menu->setAttribute(Qt::WA_DeleteOnClose);
+    menu->addAction(
+        tr("Open"), this, [path] { QDesktopServices::openUrl(QUrl::fromLocalFile(path)); });
+    menu->addAction(tr("Show in Folder"), this,
+        [path] { QDesktopServices::openUrl(QUrl::fromLocalFile(QFileInfo(path).absolutePath())); });
+    menu->popup(QCursor::pos());
+    Q_EMIT fileDownloaded(path);
+}
+
+void MainWindow::saveFileAs(const Attachment &file)
+{
+    const QString target = QFileDialog::getSaveFileName(this, tr("Save As"),
+        QDir(QStandardPaths::writableLocation(QStandardPaths::DownloadLocation))
+            .filePath(file.name));
+    if (target.isEmpty())
+        return;
+    FileCache *files = m_session->files();
+    if (const QString cached = files ? files->localPath(file) : QString(); !cached.isEmpty()) {
+        QFile::remove(target); // the dialog asked before replacing it
+        if (!QFile::copy(cached, target))
+            statusBar()->showMessage(tr("Could not save %1").arg(target), 5000);
+        return;
+    }
+    auto *download = new FileDownload(m_session->api(), file.url(), target, file.size, this);
+    connect(download, &FileTransfer::finished, this, [this, download, target] {
+        download->deleteLater();
+        if (download->state() == FileTransfer::State::Finished)
+            statusBar()->showMessage(tr("Saved %1").arg(target), 5000);
+        else if (download->state() == FileTransfer::State::Failed)
+            statusBar()->showMessage(download->error().message(), 5000);
+    });
+    download->start();
+}
+
 void MainWindow::openChat(const QString &chatId)
 {
     showChat(chatId);
@@ -773,6 +867,7 @@ void MainWindow::showChat(const QString &chatId, const QString &messageId, qint6
     m_markReadTimer.stop();
     m_chatStack->setCurrentIndex(1);
     MessageModel *model = m_session->messages(chatId);
+    m_timeline->setFileCache(m_session->files());
     m_timeline->setMessageModel(model);
     // A chat with unread messages opens at the "Unread messages" divider
     // above the first of them; any other at the bottom. One opened at a

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "TrayController.h"
+#include "shared/Files.h"
 
 #include <QKeySequence>
 #include <QMainWindow>
@@ -84,7 +85,16 @@ public:
     // less than the debounce interval ago).
     bool isMarkReadPending() const { return m_markReadTimer.isActive(); }
 
+    // A photo opened large (ImageViewer); a file downloaded into the
+    // account's cache, then offered (Open, Show in Folder), or a second
+    // click while it comes stops it; Save As… to a place the user picks.
+    void openImage(const Messenger::Attachment &file);
+    void openFile(const Messenger::Attachment &file);
+    void saveFileAs(const Messenger::Attachment &file);
+
 Q_SIGNALS:
+    // openFile() has the file on this machine (at `path`) and offers it.
+    void fileDownloaded(const QString &path);
     void signOutRequested();
     void settingsRequested();
     // Ctrl+Q: the whole app ends (DesktopApp quits).
@@ -96,6 +106,7 @@ protected:
     void keyPressEvent(QKeyEvent *event) override;
 
 private:
+    void offerDownloadedFile(const QString &path);
     QWidget *buildChatListPanel();
     QWidget *buildChatPanel();
     // Moves the search's highlight to `row` of the filtered list (clamped).

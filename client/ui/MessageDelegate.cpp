@@ -1,12 +1,15 @@
 #include "MessageDelegate.h"
 
 #include "Theme.h"
+#include "client/api/FileTransfer.h"
+#include "client/models/FileCache.h"
 #include "client/models/MessageModel.h"
 #include "client/models/Presentation.h"
 #include "shared/Search.h"
 
 #include <QIcon>
 #include <QLocale>
+#include <QMimeDatabase>
 #include <QPainter>
 #include <QPainterPath>
 #include <QRegularExpression>
@@ -34,6 +37,70 @@ constexpr int chipPaddingY = 4;
 constexpr int chipInnerGap = 4; // between a chip's emoji and its count
 constexpr int chipSpacing = 6; // between chips, and between their rows
 constexpr int chipsGap = 6; // between the text and the chips
+constexpr int imageMaxWidth = 320;
+constexpr int imageMaxHeight = 360;
+constexpr int imageMinSide = 48;
+constexpr int fileRowHeight = 44;
+constexpr int fileIconSize = 40;
+constexpr int mediaSpacing = 4; // between files
+constexpr int mediaGap = 6; // between the files and the text
+constexpr int uploadCircle = 40;
+
+QList<Attachment> attachmentsOf(const QModelIndex &index)
+{
+    return qvariant_cast<QList<Attachment>>(index.data(MessageModel::AttachmentsRole));
+}
+
+// An image's size in the bubble: its own, made smaller to fit (never larger).
+QSize imageSize(const Attachment &file, int maxWidth)
+{
+    const QSize natural(qMax(1, file.width.value_or(1)), qMax(1, file.height.value_or(1)));
+    const QSize bounds(qMin(maxWidth, imageMaxWidth), imageMaxHeight);
+    QSize size = natural;
+    if (size.width() > bounds.width() || size.height() > bounds.height())
+        size = natural.scaled(bounds, Qt::KeepAspectRatio);
+    return size.expandedTo(QSize(imageMinSide, imageMinSide)).boundedTo(bounds);
+}
+
+QFont fileNameFont(const QFont &font)
+{
+    return Theme::withPointSizeDelta(font, 0, true);
+}
+
+QString fileRowSizeText(const Attachment &file, double downloaded)
+{
+    if (downloaded >= 0)
+        return MessageDelegate::tr("%1 of %2")
+            .arg(formatFileSize(qint64(downloaded * double(file.size))), formatFileSize(file.size));
+    return formatFileSize(file.size);
+}
+
+QIcon fileIcon(const QString &mimeType)
+{
+    static const QIcon fallback(u":/icons/file.svg"_s);
+    const QMimeType type = QMimeDatabase().mimeTypeForName(mimeType);
+    return type.isValid() ? QIcon::fromTheme(type.iconName(), fallback) : fallback;
+}
+
+// A circle with how much is done as an arc and ✕ in the middle (cancel).
+void paintProgressCircle(QPainter *painter, const QRect &rect, double progress)
+{
+    painter->save();
+    painter->setPen(Qt::NoPen);
+    painter->setBrush(QColor(0, 0, 0, 110));
+    painter->drawEllipse(rect);
+    QPen arc(Qt::white, 2.5);
+    arc.setCapStyle(Qt::RoundCap);
+    painter->setPen(arc);
+    painter->setBrush(Qt::NoBrush);
+    const QRectF ring = QRectF(rect).adjusted(4, 4, -4, -4);
+    painter->drawArc(ring, 90 * 16, -int(std::clamp(progress, 0.02, 1.0) * 360 * 16));
+    const QRectF cross = QRectF(rect).adjusted(
+        rect.width() * 0.36, rect.height() * 0.36, -rect.width() * 0.36, -rect.height() * 0.36);
+    painter->drawLine(cross.topLeft(), cross.bottomRight());
+    painter->drawLine(cross.topRight(), cross.bottomLeft());
+    painter->restore();
+}
 
 QList<BubbleGeometry::Link> findLinks(const QString &text)
 {
@@ -268,6 +335,12 @@ const BubbleGeometry &MessageDelegate::geometry(
     const std::optional<Quote> quote = quoteOf(index);
     const QString forwarded = forwardedLine(index);
     const QList<Reaction> reactions = reactionsOf(index);
+    const QList<Attachment> attachments = attachmentsOf(index);
+    QString attachmentsKey;
+    for (const Attachment &file : attachments)
+        attachmentsKey += file.name + u'\x1c' + QString::number(file.size) + u'\x1c'
+            + QString::number(file.width.value_or(-1)) + u'x'
+            + QString::number(file.height.value_or(-1)) + u'\x1c';
     QString reactionsKey;
     for (const Reaction &reaction : reactions)
         reactionsKey
@@ -278,7 +351,7 @@ const BubbleGeometry &MessageDelegate::geometry(
         + (quote ? u'\x1d' + quote->sender + u'\x1d' + quote->text
                     + QChar(quote->deleted ? u'D' : u'd')
                  : QString())
-        + u'\x1d' + reactionsKey + u'\x1d' + forwarded + u'\x1f' + text;
+        + u'\x1d' + reactionsKey + u'\x1d' + forwarded + u'\x1d' + attachmentsKey + u'\x1f' + text;
     if (BubbleGeometry *cached = m_layouts.object(key))
         return *cached;
 
@@ -348,8 +421,11 @@ const BubbleGeometry &MessageDelegate::geometry(
     qreal textHeight = 0;
     qreal textWidth = 0;
     qreal lastLineWidth = 0;
+    // A caption-less file has no text line at all.
+    const bool noText = text.isEmpty() && !attachments.isEmpty();
     g->layout->beginLayout();
-    for (QTextLine line = g->layout->createLine(); line.isValid(); line = g->layout->createLine()) {
+    for (QTextLine line = noText ? QTextLine() : g->layout->createLine(); line.isValid();
+         line = g->layout->createLine()) {
         line.setLineWidth(maxTextWidth);
         line.setPosition(QPointF(0, textHeight));
         textHeight += line.height();
@@ -379,8 +455,30 @@ const BubbleGeometry &MessageDelegate::geometry(
         }
         innerHeight += chipsGap + g->chips.constLast().rect.bottom() + 1;
     }
-    // The time sits on the last line when it fits there, Telegram-style.
-    const bool metaInline = lastRowWidth + 10 + metaWidth <= maxTextWidth;
+    // The files above the text, one under another.
+    int mediaHeight = 0;
+    for (int i = 0; i < attachments.size(); ++i) {
+        const Attachment &file = attachments.at(i);
+        QSize size;
+        if (file.isImage()) {
+            size = imageSize(file, maxTextWidth);
+        } else {
+            const int nameWidth = widthToShowWhole(fileNameFont(font), file.name);
+            size = QSize(
+                std::clamp(fileIconSize + 10 + nameWidth, 200, maxTextWidth), fileRowHeight);
+        }
+        if (i > 0)
+            mediaHeight += mediaSpacing;
+        g->media.append({ QRect(QPoint(0, mediaHeight), size), i, file.isImage() });
+        mediaHeight += size.height();
+        innerWidth = std::max(innerWidth, size.width());
+    }
+    if (!attachments.isEmpty() && !noText)
+        mediaHeight += mediaGap;
+    innerHeight += mediaHeight;
+    // The time sits on the last line when it fits there, Telegram-style
+    // (under a caption-less file, on a line of its own).
+    const bool metaInline = !noText && lastRowWidth + 10 + metaWidth <= maxTextWidth;
     if (metaInline) {
         innerWidth = std::max(innerWidth, lastRowWidth + 10 + metaWidth);
     } else {
@@ -420,7 +518,18 @@ const BubbleGeometry &MessageDelegate::geometry(
     if (quote)
         g->quote = QRect(bubbleLeft + paddingX, y + paddingY + senderHeight + forwardedHeight,
             innerWidth, quoteHeight);
-    g->textOrigin = QPointF(bubbleLeft + paddingX, y + paddingY + headHeight);
+    const QPoint mediaOrigin(bubbleLeft + paddingX, y + paddingY + headHeight);
+    for (BubbleGeometry::Media &media : g->media)
+        media.rect.translate(mediaOrigin);
+    if (!g->media.isEmpty()) {
+        const BubbleGeometry::Media &first = g->media.constFirst();
+        g->uploadCancel = first.image
+            ? QRect(first.rect.center() - QPoint(uploadCircle / 2, uploadCircle / 2),
+                QSize(uploadCircle, uploadCircle))
+            : QRect(first.rect.left(), first.rect.top() + (fileRowHeight - fileIconSize) / 2,
+                fileIconSize, fileIconSize);
+    }
+    g->textOrigin = QPointF(bubbleLeft + paddingX, y + paddingY + headHeight + mediaHeight);
     const QPoint chipsOrigin(
         bubbleLeft + paddingX, int(g->textOrigin.y()) + int(std::ceil(textHeight)) + chipsGap);
     for (BubbleGeometry::Chip &chip : g->chips)
@@ -525,6 +634,9 @@ void MessageDelegate::paint(
             paintQuote(painter, g.quote, *quote, option.font);
     }
 
+    if (!g.media.isEmpty())
+        paintMedia(painter, g, index, option.font);
+
     painter->setPen(
         index.data(MessageModel::DeletedRole).toBool() ? Theme::textSecondary : Theme::textPrimary);
     g.layout->draw(painter, g.textOrigin, selections);
@@ -546,6 +658,67 @@ void MessageDelegate::paint(
     }
     painter->drawText(timeRect, Qt::AlignRight | Qt::AlignVCenter, metaText(index));
     painter->restore();
+}
+
+void MessageDelegate::paintMedia(
+    QPainter *painter, const BubbleGeometry &g, const QModelIndex &index, const QFont &font) const
+{
+    const QList<Attachment> attachments = attachmentsOf(index);
+    const QStringList localFiles = index.data(MessageModel::LocalFilesRole).toStringList();
+    const bool mine = index.data(MessageModel::IsMineRole).toBool();
+    for (const BubbleGeometry::Media &media : g.media) {
+        if (media.attachment >= attachments.size())
+            continue;
+        const Attachment &file = attachments.at(media.attachment);
+        if (media.image) {
+            painter->save();
+            QPainterPath clip;
+            clip.addRoundedRect(media.rect, 8, 8);
+            painter->setClipPath(clip);
+            const QImage thumbnail
+                = m_files ? m_files->thumbnail(file, localFiles.value(media.attachment)) : QImage();
+            if (thumbnail.isNull()) {
+                // Its final size already: the timeline does not jump when it comes.
+                painter->fillRect(media.rect, QColor(0, 0, 0, 24));
+            } else {
+                painter->setRenderHint(QPainter::SmoothPixmapTransform);
+                painter->drawImage(media.rect, thumbnail);
+            }
+            painter->restore();
+            continue;
+        }
+        const QRect icon(media.rect.left(), media.rect.top() + (fileRowHeight - fileIconSize) / 2,
+            fileIconSize, fileIconSize);
+        const double downloaded = m_files ? m_files->downloadProgress(file.id) : -1;
+        painter->save();
+        painter->setPen(Qt::NoPen);
+        painter->setBrush(mine ? Theme::timeOut : Theme::accent);
+        painter->drawEllipse(icon);
+        const bool cached = m_files && !file.id.isEmpty() && !m_files->localPath(file).isEmpty();
+        static const QIcon download(u":/icons/download.svg"_s);
+        (cached || file.id.isEmpty() ? fileIcon(file.mimeType) : download)
+            .paint(painter, icon.adjusted(9, 9, -9, -9));
+        if (downloaded >= 0)
+            paintProgressCircle(painter, icon, downloaded);
+        const int textLeft = icon.right() + 1 + 10;
+        const QRect nameRect(textLeft, media.rect.top() + 3, media.rect.right() - textLeft,
+            media.rect.height() / 2 - 3);
+        const QFont nameFont = fileNameFont(font);
+        painter->setFont(nameFont);
+        painter->setPen(Theme::textPrimary);
+        painter->drawText(nameRect, Qt::AlignLeft | Qt::AlignVCenter,
+            QFontMetrics(nameFont).elidedText(file.name, Qt::ElideMiddle, nameRect.width()));
+        const QFont sizeFont = Theme::withPointSizeDelta(font, -1);
+        painter->setFont(sizeFont);
+        painter->setPen(mine ? Theme::timeOut : Theme::textSecondary);
+        painter->drawText(QRect(textLeft, nameRect.bottom() + 1, nameRect.width(),
+                              media.rect.bottom() - nameRect.bottom() - 3),
+            Qt::AlignLeft | Qt::AlignVCenter, fileRowSizeText(file, downloaded));
+        painter->restore();
+    }
+    const double uploaded = index.data(MessageModel::UploadProgressRole).toDouble();
+    if (uploaded >= 0 && !g.uploadCancel.isNull())
+        paintProgressCircle(painter, g.uploadCancel, uploaded);
 }
 
 QList<QTextLayout::FormatRange> MessageDelegate::textMarks(const QModelIndex &index) const

@@ -1,7 +1,10 @@
 #pragma once
 
+#include "client/models/FileCache.h"
 #include <QCache>
+
 #include <QPersistentModelIndex>
+#include <QPointer>
 #include <QStyledItemDelegate>
 #include <QTextLayout>
 
@@ -38,6 +41,18 @@ struct BubbleGeometry
         bool mine; // the user reacted with it: painted in the accent colour
     };
     QList<Chip> chips;
+    // Each file the message carries, above the text: an image at its final
+    // size (from its width and height, whether or not the thumbnail has
+    // come), or a file's row (icon, name, size).
+    struct Media
+    {
+        QRect rect;
+        int attachment; // its index in AttachmentsRole
+        bool image;
+    };
+    QList<Media> media;
+    // Over the first file while a pending send uploads: progress and ✕ (cancel).
+    QRect uploadCancel;
 };
 
 // Paints message bubbles from MessageModel's roles: mine on the right, others
@@ -80,8 +95,16 @@ public:
     QList<QTextLayout::FormatRange> textMarks(const QModelIndex &index) const;
     // QListView asks for size hints without a width; the view tells us its own.
     void setViewWidth(int width) { m_viewWidth = width; }
+    // Where thumbnails and downloads come from (none: placeholders only).
+    void setFileCache(FileCache *files) { m_files = files; }
+    FileCache *fileCache() const { return m_files; }
 
 private:
+    // The files of a message: thumbnails (or their placeholders), file rows,
+    // the progress of a download or of the send's upload.
+    void paintMedia(QPainter *painter, const BubbleGeometry &g, const QModelIndex &index,
+        const QFont &font) const;
+
     mutable QCache<QString, BubbleGeometry> m_layouts { 20000 };
     // QListView asks every row's size on each insertion: answer from here
     // while the row's layout stamp and the width are unchanged.
@@ -93,6 +116,7 @@ private:
     };
     mutable QHash<QString, Height> m_heights;
     int m_viewWidth = 400;
+    QPointer<FileCache> m_files;
     QPersistentModelIndex m_selectionIndex;
     QPersistentModelIndex m_highlighted;
     QStringList m_markedWords;

@@ -3,7 +3,9 @@
 #include "MessageDelegate.h"
 #include "ReactionPicker.h"
 #include "Theme.h"
+#include "client/models/FileCache.h"
 #include "client/models/MessageModel.h"
+#include "client/models/Presentation.h"
 
 #include <QApplication>
 #include <QClipboard>
@@ -354,6 +356,67 @@ QString TimelineView::quoteAt(const QPoint &point) const
         : QString();
 }
 
+void TimelineView::setFileCache(FileCache *files)
+{
+    if (m_files == files)
+        return;
+    if (m_files)
+        m_files->disconnect(this);
+    m_files = files;
+    m_delegate->setFileCache(files);
+    if (!files)
+        return;
+    const auto repaint = [this] { viewport()->update(); };
+    connect(files, &FileCache::thumbnailReady, this, repaint);
+    connect(files, &FileCache::downloadProgressChanged, this, repaint);
+    connect(files, &FileCache::downloadFinished, this, repaint);
+    connect(files, &FileCache::downloadFailed, this, repaint);
+}
+
+TimelineView::MediaHit TimelineView::mediaAt(const QPoint &point) const
+{
+    const QModelIndex index = indexAt(point);
+    if (!index.isValid())
+        return {};
+    const QRect row = visualRect(index);
+    const BubbleGeometry &g
+        = m_delegate->geometry(index, QRect(row.topLeft(), QSize(viewport()->width(), 0)), font());
+    const QPoint at = point - row.topLeft();
+    if (g.uploadCancel.contains(at) && index.data(MessageModel::UploadProgressRole).toDouble() >= 0)
+        return { index, 0, true };
+    for (const BubbleGeometry::Media &media : g.media) {
+        if (media.rect.contains(at))
+            return { index, media.attachment, false };
+    }
+    return {};
+}
+
+QRect TimelineView::mediaRect(int row, int attachment) const
+{
+    const QModelIndex index = m_gate->index(row, 0);
+    if (!index.isValid())
+        return {};
+    const QRect rowRect = visualRect(index);
+    const BubbleGeometry &g = m_delegate->geometry(
+        index, QRect(rowRect.topLeft(), QSize(viewport()->width(), 0)), font());
+    for (const BubbleGeometry::Media &media : g.media) {
+        if (media.attachment == attachment)
+            return media.rect.translated(rowRect.topLeft());
+    }
+    return {};
+}
+
+QRect TimelineView::uploadCancelRect(int row) const
+{
+    const QModelIndex index = m_gate->index(row, 0);
+    if (!index.isValid())
+        return {};
+    const QRect rowRect = visualRect(index);
+    const BubbleGeometry &g = m_delegate->geometry(
+        index, QRect(rowRect.topLeft(), QSize(viewport()->width(), 0)), font());
+    return g.uploadCancel.isNull() ? QRect() : g.uploadCancel.translated(rowRect.topLeft());
+}
+
 TimelineView::ChipHit TimelineView::chipAt(const QPoint &point) const
 {
     const QModelIndex index = indexAt(point);
@@ -495,6 +558,7 @@ void TimelineView::mousePressEvent(QMouseEvent *event)
     }
     m_pressQuote = quoteAt(event->position().toPoint());
     m_pressChip = chipAt(event->position().toPoint());
+    m_pressMedia = mediaAt(event->position().toPoint());
     const TextHit hit = hitTest(event->position().toPoint());
     m_pressIndex = hit.index;
     m_pressPosition = hit.position;
@@ -507,7 +571,8 @@ void TimelineView::mouseMoveEvent(QMouseEvent *event)
 {
     const TextHit hit = hitTest(event->position().toPoint());
     const bool onQuote = !quoteAt(event->position().toPoint()).isEmpty()
-        || !chipAt(event->position().toPoint()).emoji.isEmpty();
+        || !chipAt(event->position().toPoint()).emoji.isEmpty()
+        || mediaAt(event->position().toPoint()).index.isValid();
     viewport()->setCursor(!hit.link.isEmpty() || onQuote ? Qt::PointingHandCursor
             : hit.position >= 0                          ? Qt::IBeamCursor
                                                          : Qt::ArrowCursor);
@@ -540,7 +605,25 @@ void TimelineView::mouseReleaseEvent(QMouseEvent *event)
         if (!chip.emoji.isEmpty() && chip.messageId == m_pressChip.messageId
             && chip.emoji == m_pressChip.emoji)
             Q_EMIT reactionRequested(chip.messageId, chip.emoji);
+        const MediaHit media = mediaAt(event->position().toPoint());
+        if (media.index.isValid() && media.index == m_pressMedia.index
+            && media.attachment == m_pressMedia.attachment && media.cancel == m_pressMedia.cancel) {
+            const auto files
+                = qvariant_cast<QList<Attachment>>(media.index.data(MessageModel::AttachmentsRole));
+            if (media.cancel) {
+                Q_EMIT uploadCancelRequested(
+                    media.index.data(MessageModel::ClientIdRole).toString());
+            } else if (media.attachment < files.size()
+                && !files.at(media.attachment).id.isEmpty()) {
+                const Attachment &file = files.at(media.attachment);
+                if (file.isImage())
+                    Q_EMIT imageActivated(file);
+                else
+                    Q_EMIT fileActivated(file);
+            }
+        }
     }
+    m_pressMedia = {};
     m_pressQuote.clear();
     m_pressChip = {};
     m_selecting = false;
@@ -711,8 +794,10 @@ void TimelineView::openMenu(const QModelIndex &index, const QPoint &point, const
             tr("React…"), this, [this, id, globalPos] { showReactionPicker(id, globalPos); });
         menu->addSeparator();
         menu->addAction(QIcon(u":/icons/reply.svg"_s), tr("Reply"), this,
-            [this, id, text, sender = index.data(MessageModel::SenderNameRole).toString()] {
-                Q_EMIT replyRequested(id, sender, text);
+            [this, id, sender = index.data(MessageModel::SenderNameRole).toString(),
+                quoted = Presentation::messageSummary(text,
+                    qvariant_cast<QList<Attachment>>(index.data(MessageModel::AttachmentsRole)))] {
+                Q_EMIT replyRequested(id, sender, quoted);
             });
         // The chosen messages when this one is among them, else just this one.
         const bool chosen = selectionModel()->isSelected(index);
@@ -738,6 +823,13 @@ void TimelineView::openMenu(const QModelIndex &index, const QPoint &point, const
     if (!deleted) {
         menu->addAction(QIcon(u":/icons/copy.svg"_s), tr("Copy Text"), this,
             [this, text] { copyToClipboard(text); });
+    }
+    const MediaHit media = mediaAt(point);
+    const auto files = qvariant_cast<QList<Attachment>>(index.data(MessageModel::AttachmentsRole));
+    if (media.index == index && !media.cancel && media.attachment >= 0
+        && media.attachment < files.size() && !files.at(media.attachment).id.isEmpty()) {
+        menu->addAction(tr("Save As…"), this,
+            [this, file = files.at(media.attachment)] { Q_EMIT saveFileRequested(file); });
     }
     const TextHit hit = hitTest(point);
     if (!hit.link.isEmpty()) {

@@ -12,6 +12,7 @@ class QToolButton;
 
 namespace Messenger::Client {
 
+class FileCache;
 class MessageDelegate;
 
 // The open chat's messages: one QListView painted by MessageDelegate. It
@@ -69,6 +70,20 @@ public:
     void clearMessageSelection();
     // Chooses the message in `row` too (or lets go of it when chosen), as Ctrl+click does.
     void toggleMessageSelection(int row);
+    // Thumbnails and downloads for the bubbles (repainted as they come).
+    void setFileCache(FileCache *files);
+    struct MediaHit
+    {
+        QModelIndex index;
+        int attachment = -1; // which of its files, -1 if none
+        bool cancel = false; // the ✕ of an upload in progress
+    };
+    // The file (or the upload's ✕) at `point`, in viewport coordinates.
+    MediaHit mediaAt(const QPoint &point) const;
+    // Where the bubble of `row` shows its file `attachment`, in viewport
+    // coordinates (tests click there); empty if not shown.
+    QRect mediaRect(int row, int attachment) const;
+    QRect uploadCancelRect(int row) const;
     // Whether the menu offers Pin/Unpin, and which message is pinned now.
     void setPinning(bool allowed, const QString &pinnedMessageId);
 
@@ -91,6 +106,13 @@ Q_SIGNALS:
     void discardRequested(const QString &clientId);
     // Called as the user scrolls or messages arrive: what is now on screen.
     void visibleMessagesChanged();
+    // A click on a photo (open it large) or on a file (download or open it).
+    void imageActivated(const Messenger::Attachment &file);
+    void fileActivated(const Messenger::Attachment &file);
+    // "Save As…" from a file's or a photo's menu.
+    void saveFileRequested(const Messenger::Attachment &file);
+    // The ✕ over a pending send's uploads (named by its client_id).
+    void uploadCancelRequested(const QString &clientId);
 
 protected:
     void resizeEvent(QResizeEvent *event) override;
@@ -175,6 +197,8 @@ private:
     bool m_selecting = false;
     QString m_pressQuote; // the quote a press started on: the release there opens it
     ChipHit m_pressChip; // the chip a press started on: the release there toggles it
+    MediaHit m_pressMedia; // the file a press started on: the release there opens it
+    QPointer<FileCache> m_files;
     QTimer *m_highlightTimer;
     QPersistentModelIndex m_selectionAnchor; // where a Shift+click range starts
     bool m_pressChose = false; // the press chose a message: its release does nothing else

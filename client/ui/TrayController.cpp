@@ -4,6 +4,7 @@
 #include "Theme.h"
 #include "client/models/ChatListModel.h"
 #include "client/models/ClientSession.h"
+#include "client/models/Presentation.h"
 #include "shared/Message.h"
 
 #include <QAction>
@@ -117,9 +118,9 @@ void TrayController::onMessageArrived(const Message &message, const QString &cha
     if (const auto summary = m_session->chats()->summary(message.chatId);
         !mentionsMe && summary && summary->chat.settings && summary->chat.settings->isMutedNow())
         return;
+    const QString text = Presentation::messageSummary(message.text, message.attachments);
     showMessage(message.chatId, chatTitle,
-        message.sender.name == chatTitle ? message.text
-                                         : message.sender.name + u": "_s + message.text);
+        message.sender.name == chatTitle ? text : message.sender.name + u": "_s + text);
 }
 
 void TrayController::showMessage(const QString &chatId, const QString &title, const QString &text)

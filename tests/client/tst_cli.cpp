@@ -2,6 +2,8 @@
 #include "WsClient.h"
 
 #include <QDateTime>
+#include <QDir>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QProcess>
 #include <QTemporaryDir>
@@ -32,6 +34,7 @@ private Q_SLOTS:
     void presence();
     void chatSettings();
     void mentions();
+    void files();
 
 private:
     struct Run
@@ -45,6 +48,8 @@ private:
     Run cli(const QString &who, const QStringList &args, const QString &password = {},
         const QByteArray &standardInput = {});
     QProcessEnvironment environmentFor(const QString &who) const;
+    // Where the CLI runs (downloads without --output land there).
+    QString m_workingDirectory;
 
     TestServer m_server;
     std::unique_ptr<HttpClient> m_http;
@@ -76,6 +81,8 @@ TestCli::Run TestCli::cli(const QString &who, const QStringList &args, const QSt
     if (!password.isEmpty())
         env.insert(u"MESSENGER_PASSWORD"_s, password);
     process.setProcessEnvironment(env);
+    if (!m_workingDirectory.isEmpty())
+        process.setWorkingDirectory(m_workingDirectory);
     process.start(QStringLiteral(MESSENGER_CLI_BIN), args);
     process.write(standardInput);
     process.closeWriteChannel();
@@ -665,6 +672,98 @@ void TestCli::mentions()
     const Run bad = cli(u"pia"_s, { u"send"_s, chatId, u"hi"_s, u"--mention"_s, u"quin"_s });
     QCOMPARE(bad.exitCode, 1);
     QVERIFY2(bad.err.contains("--mention"), bad.err.constData());
+}
+
+void TestCli::files()
+{
+    const QString server = m_server.url(u"/"_s).toString();
+    const auto sam = m_http->newUser(u"Sam"_s);
+    const auto tia = m_http->newUser(u"Tia"_s);
+    QCOMPARE(
+        cli(u"sam"_s, { u"--server"_s, server, u"login"_s, u"--email"_s, sam.email }, sam.password)
+            .exitCode,
+        0);
+    const QString chatId = m_http->personalChat(sam.token, tia.id);
+    QTemporaryDir folder;
+    QByteArray content(1536 * 1024 + 3, Qt::Uninitialized);
+    for (qsizetype i = 0; i < content.size(); ++i)
+        content[i] = char((i * 7919) % 251);
+    const QString report = folder.filePath(u"report.bin"_s);
+    const QString notes = folder.filePath(u"notes.txt"_s);
+    {
+        QFile file(report);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(content);
+        QFile text(notes);
+        QVERIFY(text.open(QIODevice::WriteOnly));
+        text.write("remember the milk\n");
+    }
+
+    // Two files and no text: a caption-less message.
+    const Run sent = cli(
+        u"sam"_s, { u"--json"_s, u"send"_s, chatId, u"--file"_s, report, u"--file"_s, notes });
+    QVERIFY2(sent.exitCode == 0, sent.err.constData());
+    const QJsonArray attachments = sent.json().object().value(u"attachments").toArray();
+    QCOMPARE(attachments.size(), 2);
+    QCOMPARE(attachments.at(0).toObject().value(u"name").toString(), u"report.bin"_s);
+    QCOMPARE(attachments.at(0).toObject().value(u"size").toInteger(), content.size());
+    QCOMPARE(attachments.at(1).toObject().value(u"name").toString(), u"notes.txt"_s);
+    QVERIFY2(sent.err.contains("Uploading report.bin: 100%"), sent.err.constData());
+    const QString fileId = attachments.at(0).toObject().value(u"id").toString();
+
+    // With a caption too.
+    const Run captioned
+        = cli(u"sam"_s, { u"--json"_s, u"send"_s, chatId, u"The notes"_s, u"--file"_s, notes });
+    QVERIFY2(captioned.exitCode == 0, captioned.err.constData());
+    QCOMPARE(captioned.json().object().value(u"text").toString(), u"The notes"_s);
+
+    // history lists each file under its message: name, size, id.
+    const Run history = cli(u"sam"_s, { u"history"_s, chatId });
+    QVERIFY2(history.exitCode == 0, history.err.constData());
+    QVERIFY2(history.out.contains(u"  file report.bin (1.5 MB) id %1"_s.arg(fileId).toUtf8()),
+        history.out.constData());
+    QVERIFY2(history.out.contains("  file notes.txt (18 bytes) id "), history.out.constData());
+
+    // Tia downloads it: under its own name in the current folder, then
+    // beside it with " (1)" rather than over it.
+    QCOMPARE(
+        cli(u"tia"_s, { u"--server"_s, server, u"login"_s, u"--email"_s, tia.email }, tia.password)
+            .exitCode,
+        0);
+    QTemporaryDir downloads;
+    m_workingDirectory = downloads.path();
+    const Run first = cli(u"tia"_s, { u"--json"_s, u"download"_s, fileId });
+    const Run second = cli(u"tia"_s, { u"download"_s, fileId });
+    m_workingDirectory.clear();
+    QVERIFY2(first.exitCode == 0, first.err.constData());
+    QCOMPARE(first.json().object().value(u"path").toString(),
+        QDir::toNativeSeparators(downloads.filePath(u"report.bin"_s)));
+    QCOMPARE(first.json().object().value(u"size").toInteger(), content.size());
+    QVERIFY2(second.exitCode == 0, second.err.constData());
+    QVERIFY2(second.out.contains("report (1).bin"), second.out.constData());
+    for (const QString &name : { u"report.bin"_s, u"report (1).bin"_s }) {
+        QFile saved(downloads.filePath(name));
+        QVERIFY2(saved.open(QIODevice::ReadOnly), qPrintable(name));
+        QVERIFY(saved.readAll() == content);
+    }
+    // --output names the file.
+    const QString chosen = downloads.filePath(u"chosen.dat"_s);
+    const Run output = cli(u"tia"_s, { u"download"_s, fileId, u"--output"_s, chosen });
+    QVERIFY2(output.exitCode == 0, output.err.constData());
+    QCOMPARE(QFileInfo(chosen).size(), content.size());
+
+    // Refusals: an unknown file, eleven files, a file that is not there.
+    const Run unknown = cli(u"tia"_s, { u"--json"_s, u"download"_s, u"no-such-file"_s });
+    QCOMPARE(unknown.exitCode, 2);
+    QCOMPARE(unknown.json().object().value(u"status").toInt(), 404);
+    QStringList eleven { u"send"_s, chatId };
+    for (int i = 0; i < 11; ++i)
+        eleven << u"--file"_s << notes;
+    QCOMPARE(cli(u"sam"_s, eleven).exitCode, 1);
+    const Run missing
+        = cli(u"sam"_s, { u"send"_s, chatId, u"--file"_s, folder.filePath(u"none.bin"_s) });
+    QCOMPARE(missing.exitCode, 1);
+    QVERIFY2(missing.err.contains("none.bin"), missing.err.constData());
 }
 
 QTEST_GUILESS_MAIN(TestCli)
