@@ -397,6 +397,26 @@ _, link = record("files_link", "GET", f"/api/v1/files/{photo_upload['id']}/link"
 record("files_link_use", "HEAD", link["url"])
 record("files_delete_attached", "DELETE", f"/api/v1/uploads/{photo_upload['id']}", token=G, headers=TUS)
 
+# --- profile and group photos, from Grace's uploads
+since_photos = call("GET", "/api/v1/updates?since_seq=0&limit=1", token=H)[2]["last_seq"]
+portrait = png_image(900, 600, [("Comment", "GPS 55.7558 37.6173")])
+portrait_upload = call("POST", "/api/v1/uploads", token=G,
+                       headers=dict(TUS, **{"Upload-Length": str(len(portrait)), "Upload-Metadata": metadata(filename="portrait.png")}))[2]
+call("PATCH", f"/api/v1/uploads/{portrait_upload['id']}", token=G, headers=dict(TUS, **{"Upload-Offset": "0"}),
+     raw=portrait, content_type="application/offset+octet-stream")
+_, grace_with_photo = record("avatar_set", "PUT", "/api/v1/users/me/avatar", {"upload_id": portrait_upload["id"]}, G)
+record("avatar_download", "HEAD", grace_with_photo["avatar_url"] + "/thumbnail", token=I)
+record("avatar_not_image", "PUT", "/api/v1/users/me/avatar", {"upload_id": log_upload["id"]}, G)
+record("avatar_not_yours", "PUT", "/api/v1/users/me/avatar", {"upload_id": portrait_upload["id"]}, H)
+photo_group = call("POST", "/api/v1/chats/group", {"name": "Whiteboard", "type": "group", "member_ids": [hank_id]}, G)[2]
+record("chat_avatar_set", "PUT", f"/api/v1/chats/{photo_group['id']}/avatar", {"upload_id": portrait_upload["id"]}, G)
+record("chat_avatar_not_owner", "PUT", f"/api/v1/chats/{photo_group['id']}/avatar", {"upload_id": portrait_upload["id"]}, H)
+record("chat_avatar_remove", "DELETE", f"/api/v1/chats/{photo_group['id']}/avatar", token=G)
+record("avatar_remove", "DELETE", "/api/v1/users/me/avatar", token=G)
+photo_events = [event for event in call("GET", f"/api/v1/updates?since_seq={since_photos}", token=H)[2]["events"]
+                if event["type"] in ("user_updated", "chat_updated")]
+frames("avatar_events", [(False, event) for event in photo_events])
+
 # --- the documents ------------------------------------------------------------
 # Every `code` an error body or a WebSocket error frame can carry (the ErrorCode
 # schema's enum in openapi.json and asyncapi.json; tst_openapi checks that both
@@ -406,7 +426,7 @@ CODES = [
      "запрос с двоякой длиной (`Content-Length` вместе с `Transfer-Encoding`, два `Content-Length`); затем соединение закрывается"),
     ("email_taken", 400, "registering an email that is registered already", "регистрация на уже занятый email"),
     ("malformed_json", 400, "a body that is not valid JSON, or a WebSocket frame that is not a JSON object", "тело — неверный JSON, или кадр WebSocket — не JSON-объект"),
-    ("personal_chat", 400, "renaming a personal chat, or adding or removing its members", "переименование личного чата, добавление или удаление его участников"),
+    ("personal_chat", 400, "renaming a personal chat, giving it a photo, or adding or removing its members", "переименование личного чата, установка его фото, добавление или удаление его участников"),
     ("defer_length_unsupported", 400, "creating an upload with `Upload-Defer-Length`: the length must be known", "создание загрузки с `Upload-Defer-Length`: длина должна быть известна сразу"),
     ("invalid_upload_length", 400, "creating an upload without `Upload-Length`, or with one that is not a whole number", "создание загрузки без `Upload-Length` или с нецелым значением"),
     ("invalid_upload_metadata", 400, "`Upload-Metadata` that is not comma-separated keys with base64 values", "`Upload-Metadata` — не список ключей со значениями в base64 через запятую"),
@@ -431,7 +451,8 @@ CODES = [
     ("not_found", 404, "no such path", "такого пути нет"),
     ("session_not_found", 404, "no such session of yours (or it ended)", "такой вашей сессии нет (или она завершена)"),
     ("user_not_found", 404, "no such user", "такого пользователя нет"),
-    ("upload_not_found", 404, "no upload of yours with this id (someone else's, expired or removed)", "вашей загрузки с таким id нет (она чужая, истекла или удалена)"),
+    ("upload_not_found", 404, "no upload of yours with this id (someone else's, expired or removed; for a photo also one still missing bytes)",
+     "вашей загрузки с таким id нет (она чужая, истекла или удалена; для фото — и ещё не законченная)"),
     ("file_not_found", 404, "no file you may see: unknown, expired, deleted with its message, or in no chat of yours", "нет файла, доступного вам: неизвестный, истёкший, удалён вместе с сообщением или не из ваших чатов"),
     ("thumbnail_not_found", 404, "the file has no thumbnail (it is no JPEG, PNG or GIF that decodes)", "у файла нет миниатюры (это не JPEG, PNG или GIF, который удаётся декодировать)"),
     ("attachment_not_found", 404, "an id of `attachment_ids` that is not one of your files (someone else's, unknown or expired)", "id из `attachment_ids` — не ваш файл (чужой, неизвестный или истёкший)"),
@@ -444,7 +465,8 @@ CODES = [
     ("offset_mismatch", 409, "a `PATCH` whose `Upload-Offset` is not the bytes received so far: `HEAD`, then send from there", "`PATCH` с `Upload-Offset`, не равным числу уже полученных байтов: `HEAD`, затем продолжайте с него"),
     ("upload_complete", 409, "a `PATCH` of an upload that has all its bytes", "`PATCH` загрузки, все байты которой уже получены"),
     ("upload_incomplete", 409, "an id of `attachment_ids` that names an upload still missing bytes", "id из `attachment_ids` — загрузка, которой ещё не хватает байтов"),
-    ("file_attached", 409, "deleting (tus termination) a file a message carries: delete the message instead", "удаление (tus termination) файла, который несёт сообщение: удалите сообщение"),
+    ("file_attached", 409, "deleting (tus termination) a file a message carries, or a profile or group photo's file: delete the message, or remove the photo, instead",
+     "удаление (tus termination) файла, который несёт сообщение, или файла фото профиля или группы: удалите сообщение или уберите фото"),
     ("tus_version_unsupported", 412, "a tus request without `Tus-Resumable: 1.0.0` (+ `Tus-Version`)", "tus-запрос без `Tus-Resumable: 1.0.0` (+ `Tus-Version`)"),
     ("body_too_large", 413, "a body over 1 MiB (an upload's `PATCH` included: send files in pieces)", "тело больше 1 МиБ (и у `PATCH` загрузки: файлы отправляются кусками)"),
     ("file_too_large", 413, "an `Upload-Length` over `UPLOAD_MAX_MB` (`Tus-Max-Size`)", "`Upload-Length` больше `UPLOAD_MAX_MB` (`Tus-Max-Size`)"),
@@ -454,6 +476,8 @@ CODES = [
     ("validation_error", 422, "invalid fields or query parameters: `detail` is FastAPI's list of `{loc, msg, type}`", "неверные поля или параметры запроса: `detail` — список `{loc, msg, type}`, как в FastAPI"),
     ("invalid_emoji", 422, "a reaction that is not exactly one emoji", "реакция — не ровно один эмодзи"),
     ("pinned_chats_mismatch", 422, "reordering pinned chats with a list that is not exactly the pinned ones", "новый порядок закреплённых чатов — не ровно закреплённые чаты"),
+    ("avatar_not_an_image", 422, "a profile or group photo from an upload that is not a JPEG, PNG or GIF that decodes (or is over 32 MiB)",
+     "фото профиля или группы из загрузки, которая не JPEG, PNG или GIF, который удаётся декодировать (или больше 32 МиБ)"),
     ("upgrade_required", 426, "a plain HTTP request to `/ws/...`", "обычный HTTP-запрос к `/ws/...`"),
     ("too_many_chat_changes", 429, "over the group change limit, which display name changes share (+ `Retry-After`)", "превышен лимит изменений групп, общий со сменой имени (+ `Retry-After`)"),
     ("too_many_commands", 429, "WebSocket only: more than 256 commands waiting behind a send in progress; the command is dropped, wait for the acks",
@@ -1167,7 +1191,7 @@ An id that is not one of your files (someone else's, unknown, expired) is a
 ### Download — `GET /api/v1/files/{file_id}`, `/api/v1/files/{file_id}/thumbnail`
 
 A file is yours to download if you uploaded it, or if you are a member of a
-chat where a message carries it. Everyone else gets 404 `file_not_found`, the
+chat where a message carries it (profile and group photos: see below). Everyone else gets 404 `file_not_found`, the
 same answer as for a file that does not exist; a member removed from the chat
 loses access at once (signed links included).
 
@@ -1238,6 +1262,56 @@ if (previous.length > 0) upload.resumeFromPreviousUpload(previous[0]);
 upload.start();
 ```
 
+### Profile and group photos — `PUT` / `DELETE /api/v1/users/me/avatar`, `/api/v1/chats/{chat_id}/avatar`
+
+A photo is made from one of your complete uploads (upload it as any file, then
+name it): `PUT` with `{"upload_id"}`. The server takes the centre square of the
+image (EXIF orientation applied), scales it to 512×512 (a smaller image keeps
+its size: never upscaled) and stores it as a JPEG of its own without any
+metadata, with a 128×128 thumbnail. The upload itself is left as it is (it
+expires unless a message carries it); the photo's file never expires while it
+is the photo, and the former photo's file is removed. An upload that is not a
+JPEG, PNG or GIF that decodes is 422 `avatar_not_an_image`; one that is not a
+complete upload of yours is 404 `upload_not_found`. `DELETE` removes the photo.
+Each change counts against the group change limit (429 `too_many_chat_changes`).
+
+`User.avatar_url` and `Chat.avatar_url` are `null` without a photo, else the
+path of its file, `/api/v1/files/{file_id}` (fetch it with your token; the
+thumbnail is `/api/v1/files/{file_id}/thumbnail`, and `/link` signs both for an
+`<img>`). A new photo is a new file, so the URL changes with it and a cached
+copy never shows an old photo. Any signed-in user may download a profile photo;
+a group's photo only its members. Every user in every answer carries
+`avatar_url` (members, message senders, search); personal chats have none of
+their own (show the other member's).
+
+{ex:avatar_set}
+
+{ex:avatar_download}
+
+{ex:avatar_not_image}
+
+{ex:avatar_not_yours}
+
+A group's photo is its owner's to set (`PUT` / `DELETE
+/api/v1/chats/{chat_id}/avatar`, answering the chat): another member gets 403
+`not_chat_owner`, a personal chat 400 `personal_chat`.
+
+{ex:chat_avatar_set}
+
+{ex:chat_avatar_not_owner}
+
+{ex:chat_avatar_remove}
+
+{ex:avatar_remove}
+
+What the others hear (on `/ws/user` and from `/updates`): a profile photo
+change is a `user_updated` event with the whole user, to everyone who shares a
+chat with you and to your other devices, as a rename is; a group photo change
+a `chat_updated` event `{chat_id, avatar_url}` to the group's members. Removing
+a photo that is not there changes nothing and sends nothing.
+
+{ex:avatar_events}
+
 ## WebSocket
 
 Every command, frame and event below is described (with JSON Schemas) in the
@@ -1265,12 +1339,13 @@ Commands: `send` (answered by `ack`, or `error` with the same `client_id`),
 `client_id`), `ping`, `auth`. Events: `message`, `message_edited`,
 `message_deleted`, `read`, `chat` (a new chat, whole), `chat_renamed`,
 `chat_pinned` (the pinned message changed: `{chat_id, pinned_message, user_id}`),
+`chat_updated` (a group's photo was set or removed: `{chat_id, avatar_url}`),
 `chat_settings` (your own settings of a chat changed: `{chat_id, settings}`,
 to your devices only),
 `members_added` (you too, when you are the one added), `member_left`,
 `chat_removed` (you left or were removed), `session_revoked` (one of your
 sessions ended: `{"session_id"}`), `user_updated` (someone who shares a chat
-with you, or you on another device, changed their name: the whole user),
+with you, or you on another device, changed their name or photo: the whole user),
 `typing`, `presence` (see Presence); each is
 `{"type", "seq", "data"}` (`typing` and `presence` have no `seq`: they are not stored). Your own
 messages come back as `message` events too, after their `ack`.
@@ -1343,6 +1418,8 @@ Added:
   /sessions/revoke-others`, `device_name` at login).
 - `PATCH /users/me` (display name, `user_updated` event) and `POST
   /users/me/password` (signs out the other devices).
+- Profile and group photos (`/users/me/avatar`, `/chats/{id}/avatar`;
+  `avatar_url` on users and chats; `chat_updated` event).
 - `GET /users/me`, `GET /users?query=` (find people to start a chat).
 - Access tokens must name a session (`sid`): tokens without one, such as the
   original server's, are refused.
@@ -2071,7 +2148,7 @@ id, который не указывает на ваш файл (чужой, н�
 ### Скачивание — `GET /api/v1/files/{file_id}`, `/api/v1/files/{file_id}/thumbnail`
 
 Скачать файл может тот, кто его загрузил, и участник чата, в котором его
-несёт сообщение. Все остальные получают 404 `file_not_found` — тот же ответ,
+несёт сообщение (фото профиля и групп — см. ниже). Все остальные получают 404 `file_not_found` — тот же ответ,
 что и для несуществующего файла; участник, удалённый из чата, сразу теряет
 доступ (и по подписанным ссылкам тоже).
 
@@ -2143,6 +2220,56 @@ if (previous.length > 0) upload.resumeFromPreviousUpload(previous[0]);
 upload.start();
 ```
 
+### Фото профиля и групп — `PUT` / `DELETE /api/v1/users/me/avatar`, `/api/v1/chats/{chat_id}/avatar`
+
+Фото делается из вашей законченной загрузки (загрузите его как любой файл и
+укажите её): `PUT` с `{"upload_id"}`. Сервер берёт центральный квадрат
+изображения (с учётом ориентации EXIF), уменьшает его до 512×512 (меньшее
+изображение сохраняет свой размер: не увеличивается) и хранит как отдельный
+JPEG без метаданных, с миниатюрой 128×128. Сама загрузка остаётся как была
+(истекает, если её не несёт сообщение); файл фото не истекает, пока он фото, а
+файл прежнего фото удаляется. Загрузка, которая не JPEG, PNG или GIF, который
+удаётся декодировать, — 422 `avatar_not_an_image`; не ваша законченная
+загрузка — 404 `upload_not_found`. `DELETE` убирает фото. Каждое изменение
+считается в лимит изменений групп (429 `too_many_chat_changes`).
+
+`User.avatar_url` и `Chat.avatar_url` — `null`, если фото нет, иначе путь его
+файла, `/api/v1/files/{file_id}` (скачивается с вашим токеном; миниатюра —
+`/api/v1/files/{file_id}/thumbnail`, а `/link` подписывает обе ссылки для
+`<img>`). Новое фото — новый файл, поэтому URL меняется вместе с ним, и копия в
+кэше никогда не покажет старое фото. Фото профиля может скачать любой
+вошедший пользователь, фото группы — только её участники. `avatar_url` есть у
+каждого пользователя в каждом ответе (участники, отправители сообщений,
+поиск); у личных чатов своего фото нет (показывайте фото собеседника).
+
+{ex:avatar_set}
+
+{ex:avatar_download}
+
+{ex:avatar_not_image}
+
+{ex:avatar_not_yours}
+
+Фото группы ставит и убирает её владелец (`PUT` / `DELETE
+/api/v1/chats/{chat_id}/avatar`, ответ — чат): другой участник получает 403
+`not_chat_owner`, личный чат — 400 `personal_chat`.
+
+{ex:chat_avatar_set}
+
+{ex:chat_avatar_not_owner}
+
+{ex:chat_avatar_remove}
+
+{ex:avatar_remove}
+
+Что узнают другие (в `/ws/user` и из `/updates`): смена фото профиля — событие
+`user_updated` с пользователем целиком, всем, с кем у вас общий чат, и вашим
+другим устройствам, как при смене имени; смена фото группы — событие
+`chat_updated` `{chat_id, avatar_url}` её участникам. Удаление фото, которого
+нет, ничего не меняет и ничего не отправляет.
+
+{ex:avatar_events}
+
 ## WebSocket
 
 Все команды, кадры и события ниже описаны (со схемами JSON) в документе
@@ -2170,13 +2297,14 @@ AsyncAPI `GET /asyncapi.json`. Подключайтесь к `/ws/user` (всё 
 `read` (при успехе без ответа; обе принимают необязательный `client_id`),
 `ping`, `auth`. События: `message`, `message_edited`, `message_deleted`,
 `read`, `chat` (новый чат целиком), `chat_renamed`, `chat_pinned` (сменилось
-закреплённое сообщение: `{chat_id, pinned_message, user_id}`), `chat_settings`
+закреплённое сообщение: `{chat_id, pinned_message, user_id}`), `chat_updated`
+(фото группы поставлено или убрано: `{chat_id, avatar_url}`), `chat_settings`
 (сменились ваши настройки чата: `{chat_id, settings}`, только на ваши
 устройства), `members_added` (и вам, если
 добавили вас), `member_left`, `chat_removed` (вы вышли или вас удалили),
 `session_revoked` (одна из ваших сессий завершена: `{"session_id"}`),
 `user_updated` (кто-то из общего с вами чата или вы на другом устройстве
-сменили имя: пользователь целиком), `typing`, `presence` (см. «Присутствие»);
+сменили имя или фото: пользователь целиком), `typing`, `presence` (см. «Присутствие»);
 каждое — `{"type", "seq", "data"}` (у
 `typing` и `presence` нет `seq`: они не сохраняются). Ваши собственные сообщения тоже
 приходят событием `message`, после `ack`.
@@ -2251,6 +2379,8 @@ JSON-объект: `malformed_json`; неверная команда, в том 
   `device_name` при входе).
 - `PATCH /users/me` (имя, событие `user_updated`) и `POST /users/me/password`
   (завершает сессии на других устройствах).
+- Фото профиля и групп (`/users/me/avatar`, `/chats/{id}/avatar`; `avatar_url`
+  у пользователей и чатов; событие `chat_updated`).
 - Access-токен обязан называть сессию (`sid`): токены без неё, как у исходного
   сервера, отклоняются.
 - `GET /users/me`, `GET /users?query=` (поиск собеседника).

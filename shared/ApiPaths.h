@@ -15,6 +15,8 @@ inline constexpr QStringView authRefresh = u"/api/v1/auth/refresh";
 inline constexpr QStringView authLogout = u"/api/v1/auth/logout";
 inline constexpr QStringView usersMe = u"/api/v1/users/me";
 inline constexpr QStringView usersMePassword = u"/api/v1/users/me/password";
+// PUT {upload_id} sets the caller's profile photo, DELETE removes it.
+inline constexpr QStringView usersMeAvatar = u"/api/v1/users/me/avatar";
 inline constexpr QStringView users = u"/api/v1/users";
 inline constexpr QStringView chats = u"/api/v1/chats";
 inline constexpr QStringView chatsWithLastMessage = u"/api/v1/chats/with-last-message";
@@ -57,6 +59,11 @@ inline QString chatPin(QStringView chatId)
 inline QString chatSettings(QStringView chatId)
 {
     return chat(chatId) + u"/settings";
+}
+// PUT {upload_id} sets a group's photo, DELETE removes it (the owner only).
+inline QString chatAvatar(QStringView chatId)
+{
+    return chat(chatId) + u"/avatar";
 }
 inline QString chatMembers(QStringView chatId)
 {

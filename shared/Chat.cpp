@@ -49,6 +49,7 @@ QList<User> readUsers(JsonReader &reader, QStringView key)
 
 const QString pinnedMessageKey = u"pinned_message"_s;
 const QString settingsKey = u"settings"_s;
+const QString avatarUrlKey = u"avatar_url"_s;
 
 QJsonValue optionalIntegerToJson(const std::optional<qint64> &value)
 {
@@ -120,7 +121,8 @@ QJsonObject Chat::toJson() const
         { u"type"_s, chatTypeName(type) }, { u"members"_s, memberArray },
         { u"created_by"_s, optionalToJson(createdBy) },
         { u"created_at"_s, formatTimestamp(createdAt) },
-        { pinnedMessageKey, PinnedMessage::optionalToJson(pinnedMessage) } };
+        { pinnedMessageKey, PinnedMessage::optionalToJson(pinnedMessage) },
+        { avatarUrlKey, optionalToJson(avatarUrl) } };
     if (settings)
         json.insert(settingsKey, settings->toJson());
     return json;
@@ -140,6 +142,7 @@ Parsed<Chat> Chat::fromJson(const QJsonObject &json, const QStringList &location
     chat.createdBy = reader.optionalUuid(u"created_by");
     chat.createdAt = reader.optionalTimestamp(u"created_at").value_or(0);
     chat.pinnedMessage = PinnedMessage::read(reader, json);
+    chat.avatarUrl = reader.optionalString(avatarUrlKey); // absent: an older server
     // Absent from events every member gets alike (and from older servers).
     if (json.contains(settingsKey))
         chat.settings = reader.nested<ChatSettings>(settingsKey);
@@ -199,6 +202,20 @@ Parsed<ChatRenamed> ChatRenamed::fromJson(const QJsonObject &json, const QString
     renamed.chatId = reader.uuid(u"chat_id");
     renamed.name = reader.string(u"name");
     return reader.result(std::move(renamed));
+}
+
+QJsonObject ChatUpdated::toJson() const
+{
+    return { { u"chat_id"_s, chatId }, { avatarUrlKey, optionalToJson(avatarUrl) } };
+}
+
+Parsed<ChatUpdated> ChatUpdated::fromJson(const QJsonObject &json, const QStringList &location)
+{
+    JsonReader reader(json, location);
+    ChatUpdated updated;
+    updated.chatId = reader.uuid(u"chat_id");
+    updated.avatarUrl = reader.optionalString(avatarUrlKey);
+    return reader.result(std::move(updated));
 }
 
 QJsonObject ChatPinned::toJson() const

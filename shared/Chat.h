@@ -62,6 +62,9 @@ struct Chat
     // The caller's settings: in answers to the caller (the chat lists and
     // GET /chats/{id}), absent from what every member is sent alike.
     std::optional<ChatSettings> settings;
+    // `avatar_url`: a group's photo (as User::avatarUrl); null when it has
+    // none, and always for personal chats (they show the other member's).
+    std::optional<QString> avatarUrl = std::nullopt;
 
     QJsonObject toJson() const;
     static Parsed<Chat> fromJson(const QJsonObject &json, const QStringList &location = {});
@@ -105,6 +108,17 @@ struct ChatRenamed
     QJsonObject toJson() const;
     static Parsed<ChatRenamed> fromJson(const QJsonObject &json, const QStringList &location = {});
     bool operator==(const ChatRenamed &) const = default;
+};
+
+// The `chat_updated` event: a group's photo changed (`avatarUrl` null: removed).
+struct ChatUpdated
+{
+    QString chatId;
+    std::optional<QString> avatarUrl;
+
+    QJsonObject toJson() const;
+    static Parsed<ChatUpdated> fromJson(const QJsonObject &json, const QStringList &location = {});
+    bool operator==(const ChatUpdated &) const = default;
 };
 
 // The `chat_pinned` event: `userId` pinned a message of the chat, or unpinned

@@ -121,4 +121,18 @@ Parsed<FileLink> FileLink::fromJson(const QJsonObject &json, const QStringList &
     return reader.result(std::move(link));
 }
 
+QJsonObject SetAvatarRequest::toJson() const
+{
+    return { { u"upload_id"_s, uploadId } };
+}
+
+Parsed<SetAvatarRequest> SetAvatarRequest::fromJson(
+    const QJsonObject &json, const QStringList &location)
+{
+    JsonReader reader(json, location);
+    SetAvatarRequest request;
+    request.uploadId = reader.uuid(u"upload_id");
+    return reader.result(std::move(request));
+}
+
 } // namespace Messenger

@@ -67,6 +67,18 @@ struct FileLink
     bool operator==(const FileLink &) const = default;
 };
 
+// PUT /users/me/avatar and /chats/{id}/avatar: the photo is made from this
+// complete upload of the caller's (an image: JPEG, PNG or GIF). The upload
+// itself stays as it is (it expires unless a message carries it).
+struct SetAvatarRequest
+{
+    QString uploadId;
+
+    QJsonObject toJson() const;
+    static Parsed<SetAvatarRequest> fromJson(
+        const QJsonObject &json, const QStringList &location = bodyLocation());
+};
+
 // The tus 1.0 protocol's header names and values (https://tus.io/protocols/resumable-upload).
 namespace Tus {
 inline constexpr char version[] = "1.0.0";

@@ -19,6 +19,8 @@ inline constexpr QStringView membersAdded = u"members_added";
 inline constexpr QStringView chatRenamed = u"chat_renamed";
 // A chat's pinned message changed (ChatPinned; pinned_message null: unpinned).
 inline constexpr QStringView chatPinned = u"chat_pinned";
+// A group's photo was set or removed (ChatUpdated; avatar_url null: removed).
+inline constexpr QStringView chatUpdated = u"chat_updated";
 // The caller's own settings of a chat changed (ChatSettingsChanged): to the
 // user's devices only, never to the other members.
 inline constexpr QStringView chatSettings = u"chat_settings";
@@ -26,7 +28,7 @@ inline constexpr QStringView chatRemoved = u"chat_removed";
 inline constexpr QStringView memberLeft = u"member_left";
 inline constexpr QStringView typing = u"typing";
 // Someone who shares a chat with you (or you, from another device) changed
-// their profile: data is the whole User.
+// their profile (name, photo): data is the whole User.
 inline constexpr QStringView userUpdated = u"user_updated";
 inline constexpr QStringView ack = u"ack";
 inline constexpr QStringView error = u"error";

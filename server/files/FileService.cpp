@@ -31,6 +31,22 @@ ApiError fileNotFound()
     return ApiError::notFound(u"file_not_found"_s, u"File not found"_s);
 }
 
+// Whether the file whose id is `fileIdColumn` is a profile or group photo:
+// it stays while it is one.
+QString isAvatarSql(QStringView fileIdColumn)
+{
+    return u"(EXISTS (SELECT 1 FROM users au WHERE au.avatar_file_id = %1) "
+           "OR EXISTS (SELECT 1 FROM chats ac WHERE ac.avatar_file_id = %1))"_s.arg(fileIdColumn);
+}
+
+// A decoded image may take up to Images::maxPixels x 4 bytes: only a couple
+// at once, whatever the number of workers.
+QSemaphore &imageDecoders()
+{
+    static QSemaphore decoders(2);
+    return decoders;
+}
+
 // A name to store and offer in Content-Disposition: no folders, no control
 // characters, not empty, at most Limits::fileNameMax.
 QString cleanName(const QString &name)
@@ -312,11 +328,8 @@ Result<Upload> completeUpload(
     QString mimeType = Images::sniffMimeType(head, name);
     std::optional<Images::ProcessedImage> image;
     if (Images::isSafeImageType(mimeType) && length <= imageProcessingMax) {
-        // A decoded image may take up to Images::maxPixels x 4 bytes: only a
-        // couple at once, whatever the number of workers.
-        static QSemaphore decoders(2);
-        decoders.acquire();
-        const QSemaphoreReleaser release(decoders);
+        imageDecoders().acquire();
+        const QSemaphoreReleaser release(imageDecoders());
         image = Images::process(readAll(db, store, staging, length), mimeType);
     }
     if (Images::isSafeImageType(mimeType) && !image)
@@ -398,9 +411,10 @@ Result<Empty> terminate(Db &db, FileStore &store, const QString &callerId, const
         Transaction transaction(db);
         {
             Rows rows = db.exec(u"SELECT EXISTS (SELECT 1 FROM message_attachments "
-                                "WHERE file_id = f.id) FROM files f "
-                                "WHERE f.id = ? AND f.owner_id = ? "
-                                "AND (f.expires_at IS NULL OR f.expires_at > ?)"_s
+                                "WHERE file_id = f.id), "_s
+                    + isAvatarSql(u"f.id")
+                    + u" FROM files f WHERE f.id = ? AND f.owner_id = ? "
+                      "AND (f.expires_at IS NULL OR f.expires_at > ?)"_s
                     + forUpdate(db),
                 { uploadId, callerId, currentTimestamp() });
             if (!rows.next())
@@ -408,6 +422,9 @@ Result<Empty> terminate(Db &db, FileStore &store, const QString &callerId, const
             if (rows.value(0).toBool())
                 return ApiError::conflict(u"file_attached"_s,
                     u"A message carries this file; delete the message instead"_s);
+            if (rows.value(1).toBool())
+                return ApiError::conflict(u"file_attached"_s,
+                    u"This file is a profile or group photo; remove the photo instead"_s);
         }
         removeFile(db, removals, uploadId);
         transaction.commit();
@@ -427,8 +444,14 @@ Result<Download> download(Db &db, const QString &callerId, const QString &fileId
                         "  SELECT 1 FROM message_attachments ma "
                         "  JOIN messages m ON m.id = ma.message_id "
                         "  JOIN chat_members cm ON cm.chat_id = m.chat_id AND cm.user_id = ? "
-                        "  WHERE ma.file_id = f.id))"_s,
-        { fileId, currentTimestamp(), callerId, callerId });
+                        "  WHERE ma.file_id = f.id) "
+                        // Profile photos are for every signed-in user to see;
+                        // a group's photo for its members.
+                        "OR EXISTS (SELECT 1 FROM users au WHERE au.avatar_file_id = f.id) "
+                        "OR EXISTS (SELECT 1 FROM chats ac "
+                        "  JOIN chat_members acm ON acm.chat_id = ac.id AND acm.user_id = ? "
+                        "  WHERE ac.avatar_file_id = f.id))"_s,
+        { fileId, currentTimestamp(), callerId, callerId, callerId });
     if (!rows.next())
         return fileNotFound();
     Download download;
@@ -523,8 +546,9 @@ void detach(Db &db, const QString &messageId)
     }
     for (const QString &fileId : std::as_const(fileIds))
         db.exec(u"UPDATE files SET expires_at = ? WHERE id = ? AND NOT EXISTS "
-                "(SELECT 1 FROM message_attachments WHERE file_id = ?)"_s,
-            { currentTimestamp(), fileId, fileId });
+                "(SELECT 1 FROM message_attachments WHERE file_id = files.id) AND NOT "_s
+                + isAvatarSql(u"files.id"),
+            { currentTimestamp(), fileId });
 }
 
 QVariant storedAttachments(const QList<Attachment> &attachments)
@@ -537,6 +561,110 @@ QVariant storedAttachments(const QList<Attachment> &attachments)
 QList<Attachment> attachmentsFromStored(const QString &stored)
 {
     return Attachment::listFromJsonText(stored.toUtf8());
+}
+
+Result<Empty> replaceAvatar(Db &db, FileStore &store, const QString &callerId,
+    const std::optional<QString> &uploadId, const AvatarSwap &swap)
+{
+    // The new photo's bytes, written under fresh keys before the transaction
+    // (decoding and scaling take a while; no lock is held meanwhile).
+    struct Written
+    {
+        QString key;
+        QByteArray sha256;
+        qint64 size = 0;
+    };
+    const auto write = [&db, &store](const QByteArray &content) {
+        Written written { newUuid(),
+            QCryptographicHash::hash(content, QCryptographicHash::Sha256).toHex(), content.size() };
+        writeAll(db, store, written.key, content);
+        return written;
+    };
+    std::optional<Written> image;
+    std::optional<Written> thumbnail;
+    int side = 0;
+    if (uploadId) {
+        QString blobKey;
+        qint64 size = 0;
+        QString mimeType;
+        {
+            Rows rows = db.exec(u"SELECT f.blob_id, b.size, f.mime_type "
+                                "FROM files f JOIN blobs b ON b.id = f.blob_id "
+                                "WHERE f.id = ? AND f.owner_id = ? "
+                                "AND (f.expires_at IS NULL OR f.expires_at > ?)"_s,
+                { *uploadId, callerId, currentTimestamp() });
+            if (!rows.next())
+                return ApiError::notFound(u"upload_not_found"_s,
+                    u"Upload not found: a photo is made from a complete upload of yours"_s);
+            blobKey = rows.string(0);
+            size = rows.integer(1);
+            mimeType = rows.string(2);
+        }
+        // Completion kept the image types only for content that decoded.
+        const ApiError notAnImage { 422, u"avatar_not_an_image"_s,
+            u"A photo is made from a JPEG, PNG or GIF image of at most %1 MiB"_s.arg(
+                imageProcessingMax / (1024 * 1024)),
+            {} };
+        if (!Images::isSafeImageType(mimeType) || size > imageProcessingMax)
+            return notAnImage;
+        std::optional<Images::Avatar> avatar;
+        {
+            imageDecoders().acquire();
+            const QSemaphoreReleaser release(imageDecoders());
+            const QByteArray content = readAll(db, store, blobKey, size);
+            if (content.size() != size) // expired and swept meanwhile
+                return uploadNotFound();
+            avatar = Images::makeAvatar(content, mimeType);
+        }
+        if (!avatar)
+            return notAnImage;
+        image = write(avatar->image);
+        thumbnail = write(avatar->thumbnail);
+        side = avatar->side;
+    }
+
+    Removals removals(db, store);
+    const Result<QString> former = [&]() -> Result<QString> {
+        Transaction transaction(db);
+        QString fileId;
+        if (image) {
+            fileId = newUuid();
+            const QString blob = holdBlob(db, image->key, image->sha256, image->size);
+            if (blob != image->key)
+                removals.remove(image->key); // the same bytes are stored already
+            const QString thumbnailBlob
+                = holdBlob(db, thumbnail->key, thumbnail->sha256, thumbnail->size);
+            if (thumbnailBlob != thumbnail->key)
+                removals.remove(thumbnail->key);
+            db.exec(u"INSERT INTO files (id, owner_id, name, length, received, staging_id, "
+                    "blob_id, thumbnail_id, thumbnail_mime_type, mime_type, width, height, "
+                    "created_at, expires_at) "
+                    "VALUES (?, ?, 'avatar.jpg', ?, ?, ?, ?, ?, 'image/jpeg', 'image/jpeg', "
+                    "?, ?, ?, NULL)"_s,
+                { fileId, callerId, image->size, image->size, newUuid(), blob, thumbnailBlob, side,
+                    side, currentTimestamp() });
+        }
+        Result<QString> replaced = swap(fileId);
+        if (!replaced)
+            return replaced; // rolled back
+        // The former photo goes, unless a message carries it too (then it
+        // expires once no message does).
+        if (!replaced.value().isEmpty())
+            removeFile(db, removals, replaced.value(),
+                u"AND NOT EXISTS (SELECT 1 FROM message_attachments WHERE file_id = files.id)"_s);
+        transaction.commit();
+        return replaced;
+    }();
+    if (!former) {
+        // Rolled back: the bytes written above belong to nothing.
+        for (const std::optional<Written> &written : { image, thumbnail }) {
+            if (written)
+                store.remove(db, written->key);
+        }
+        return former.error();
+    }
+    removals.afterCommit();
+    return Empty {};
 }
 
 int sweep(Db &db, FileStore &store, const FileSettings &settings)
@@ -557,7 +685,8 @@ int sweep(Db &db, FileStore &store, const FileSettings &settings)
         // Attached since it was listed (a send took it): it stays.
         if (removeFile(db, removals, fileId,
                 u"AND expires_at IS NOT NULL AND expires_at <= ? AND NOT EXISTS "
-                "(SELECT 1 FROM message_attachments WHERE file_id = files.id)"_s,
+                "(SELECT 1 FROM message_attachments WHERE file_id = files.id)"_s
+                    + u" AND NOT "_s + isAvatarSql(u"files.id"),
                 { now })) {
             ++removed;
         }

@@ -4,6 +4,8 @@
 #include "core/ApiError.h"
 #include "shared/Files.h"
 
+#include <functional>
+
 namespace Messenger::Server {
 
 // The limits on what users store (configuration: UPLOAD_MAX_MB and friends).
@@ -47,7 +49,8 @@ Result<Upload> completeUpload(
     Db &db, FileStore &store, const FileSettings &settings, const QString &uploadId);
 
 // DELETE /uploads/{id} (tus termination): removes the caller's upload, or
-// their finished file while no message carries it (409 file_attached then).
+// their finished file while no message carries it and it is nobody's photo
+// (409 file_attached then).
 Result<Empty> terminate(Db &db, FileStore &store, const QString &callerId, const QString &uploadId);
 
 // What GET /files/{id} (or its thumbnail) serves.
@@ -59,10 +62,11 @@ struct Download
     QString name;
     QByteArray sha256; // hex: the ETag
 };
-// The file (or its thumbnail) as `callerId` may see it: their own, or one a
-// message of a chat they are a member of carries. Everyone else, and files
-// gone or expired, get 404 file_not_found (404 thumbnail_not_found for a file
-// without one).
+// The file (or its thumbnail) as `callerId` may see it: their own, one a
+// message of a chat they are a member of carries, a user's profile photo, or
+// the photo of a group they are a member of. Everyone else, and files gone or
+// expired, get 404 file_not_found (404 thumbnail_not_found for a file without
+// one).
 Result<Download> download(Db &db, const QString &callerId, const QString &fileId, bool thumbnail);
 
 // A send's `attachment_ids`: the caller's complete files, in that order.
@@ -78,6 +82,20 @@ void detach(Db &db, const QString &messageId);
 // The stored form of a message's attachments (NULL for none) and back.
 QVariant storedAttachments(const QList<Attachment> &attachments);
 QList<Attachment> attachmentsFromStored(const QString &stored);
+
+// Profile and group photos. Replaces one: with `uploadId`, first makes the
+// new photo's file from the caller's complete upload (Images::makeAvatar: a
+// 512 px square JPEG and its 128 px thumbnail, stored by content like every
+// file, owned by the caller, never expiring); 404 upload_not_found when it is
+// not the caller's complete upload, 422 avatar_not_an_image when it is not a
+// JPEG, PNG or GIF that decodes. The upload itself is left as it is. Then, in
+// one transaction, `swap` gets the new file's id (empty: no photo), checks
+// what it must, points the user's or the chat's avatar_file_id at it,
+// announces it and answers the former photo's file id (empty: none), which is
+// removed with the bytes nothing else uses. An error from `swap` keeps nothing.
+using AvatarSwap = std::function<Result<QString>(const QString &newFileId)>;
+Result<Empty> replaceAvatar(Db &db, FileStore &store, const QString &callerId,
+    const std::optional<QString> &uploadId, const AvatarSwap &swap);
 
 // Removes expired uploads and files (and bytes nothing else uses), and
 // completes uploads whose completion was cut short (a restart). Returns how

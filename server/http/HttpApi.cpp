@@ -348,6 +348,25 @@ void HttpApi::addUserRoutes(QHttpServer &server)
                 m_db.run([user, body](Db &db) { return UserService::rename(db, user, body); }));
         });
     });
+    // Profile photos: announced as a rename is, on the same budget.
+    addRoute(
+        server, ApiPaths::usersMeAvatar.toString(), Method::Put, auth, [this](const Request &r) {
+            return withBody<SetAvatarRequest>(r, [this, user = r.userId](auto body) {
+                if (auto refused = chatChangeRefused(user))
+                    return ready(*refused);
+                return respond(m_db.run([store = m_fileStore, user, body](Db &db) {
+                    return UserService::setAvatar(db, *store, user, body.uploadId);
+                }));
+            });
+        });
+    addRoute(
+        server, ApiPaths::usersMeAvatar.toString(), Method::Delete, auth, [this](const Request &r) {
+            if (auto refused = chatChangeRefused(r.userId))
+                return ready(*refused);
+            return respond(m_db.run([store = m_fileStore, user = r.userId](Db &db) {
+                return UserService::setAvatar(db, *store, user, std::nullopt);
+            }));
+        });
     addRoute(server, ApiPaths::usersMePassword.toString(), Method::Post, auth,
         [this](const Request &r) { return changePassword(r); });
     addRoute(server, ApiPaths::users.toString(), Method::Get, auth,
@@ -463,6 +482,25 @@ void HttpApi::addChatRoutes(QHttpServer &server)
                         return ChatService::rename(db, user, id, body);
                     }));
                 });
+        });
+    addRoute(server, v1 + u"/chats/<arg>/avatar"_s, Method::Put, auth, { chatNotFound },
+        [this](const Request &r) {
+            return withBody<SetAvatarRequest>(
+                r, [this, user = r.userId, id = r.args[0]](auto body) {
+                    if (auto refused = chatChangeRefused(user))
+                        return ready(*refused);
+                    return respond(m_db.run([store = m_fileStore, user, id, body](Db &db) {
+                        return ChatService::setAvatar(db, *store, user, id, body.uploadId);
+                    }));
+                });
+        });
+    addRoute(server, v1 + u"/chats/<arg>/avatar"_s, Method::Delete, auth, { chatNotFound },
+        [this](const Request &r) {
+            if (auto refused = chatChangeRefused(r.userId))
+                return ready(*refused);
+            return respond(m_db.run([store = m_fileStore, user = r.userId, id = r.args[0]](Db &db) {
+                return ChatService::setAvatar(db, *store, user, id, std::nullopt);
+            }));
         });
     addRoute(server, v1 + u"/chats/<arg>/pin"_s, Method::Put, auth, { chatNotFound },
         [this](const Request &r) {

@@ -1,6 +1,7 @@
 #include "ChatAccess.h"
 
 #include "MessageRows.h"
+#include "shared/ApiPaths.h"
 #include "shared/Limits.h"
 
 #include <QJsonArray>
@@ -15,7 +16,8 @@ std::optional<Chat> load(Db &db, const QString &chatId)
     Chat chat;
     {
         Rows rows = db.exec(u"SELECT c.id, c.type, c.name, c.created_by, c.created_at, "_s
-                + pinnedColumns() + u" FROM chats c"_s + pinnedJoins + u" WHERE c.id = ?"_s,
+                + pinnedColumns() + u", c.avatar_file_id FROM chats c"_s + pinnedJoins
+                + u" WHERE c.id = ?"_s,
             { chatId });
         if (!rows.next())
             return std::nullopt;
@@ -27,13 +29,15 @@ std::optional<Chat> load(Db &db, const QString &chatId)
             chat.createdBy = rows.string(3);
         chat.createdAt = rows.integer(4);
         chat.pinnedMessage = readPinned(rows, 5);
+        chat.avatarUrl = avatarUrl(rows, 5 + pinnedColumnCount);
     }
-    Rows members = db.exec(u"SELECT u.id, u.email, u.name FROM chat_members cm "
-                           "JOIN users u ON u.id = cm.user_id WHERE cm.chat_id = ? "
-                           "ORDER BY cm.joined_at, u.id"_s,
+    Rows members = db.exec(u"SELECT "_s + userColumns
+            + u" FROM chat_members cm "
+              "JOIN users u ON u.id = cm.user_id WHERE cm.chat_id = ? "
+              "ORDER BY cm.joined_at, u.id"_s,
         { chatId });
     while (members.next())
-        chat.members.append({ members.string(0), members.string(1), members.string(2) });
+        chat.members.append(readUser(members));
     return chat;
 }
 
@@ -76,10 +80,23 @@ Result<Membership> requireMember(Db &db, const QString &chatId, const QString &u
 
 Result<User> requireUser(Db &db, const QString &userId)
 {
-    Rows rows = db.exec(u"SELECT id, email, name FROM users WHERE id = ?"_s, { userId });
+    Rows rows = db.exec(u"SELECT "_s + userColumns + u" FROM users u WHERE u.id = ?"_s, { userId });
     if (!rows.next())
         return ApiError::unauthorized(u"invalid_token"_s, u"Could not validate credentials"_s);
-    return User { rows.string(0), rows.string(1), rows.string(2) };
+    return readUser(rows);
+}
+
+std::optional<QString> avatarUrl(const Rows &rows, int column)
+{
+    if (rows.isNull(column))
+        return std::nullopt;
+    return ApiPaths::file(rows.string(column));
+}
+
+User readUser(const Rows &rows, int first)
+{
+    return User { rows.string(first), rows.string(first + 1), rows.string(first + 2),
+        avatarUrl(rows, first + 3) };
 }
 
 QString idArray(const QStringList &ids)

@@ -34,6 +34,13 @@ struct Membership
 // when the caller is not a member.
 Result<Membership> requireMember(Db &db, const QString &chatId, const QString &userId);
 
+// `avatar_url` from an avatar_file_id column: null stays null.
+std::optional<QString> avatarUrl(const Rows &rows, int column);
+// A user from the columns userColumns (with `u` = users) starting at `first`.
+inline constexpr QStringView userColumns = u"u.id, u.email, u.name, u.avatar_file_id";
+inline constexpr int userColumnCount = 4;
+User readUser(const Rows &rows, int first = 0);
+
 // 401 when the token's user no longer exists (e.g. a token for a deleted user).
 Result<User> requireUser(Db &db, const QString &userId);
 

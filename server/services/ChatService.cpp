@@ -186,7 +186,7 @@ Result<QList<Chat>> list(Db &db, const QString &callerId)
         // (clients put pinned chats first, by their position).
         Rows rows = db.exec(u"SELECT c.id, c.type, c.name, c.created_by, c.created_at, "_s
                 + ChatAccess::pinnedColumns() + u", "_s + ChatSettingsService::columns
-                + u" FROM chat_members me JOIN chats c ON c.id = me.chat_id"_s
+                + u", c.avatar_file_id FROM chat_members me JOIN chats c ON c.id = me.chat_id"_s
                 + ChatAccess::pinnedJoins
                 + u" WHERE me.user_id = ? ORDER BY c.last_seq DESC, c.id"_s,
             { callerId });
@@ -200,21 +200,25 @@ Result<QList<Chat>> list(Db &db, const QString &callerId)
                 chat.createdBy = rows.string(3);
             chat.createdAt = rows.integer(4);
             chat.pinnedMessage = ChatAccess::readPinned(rows, 5);
+            constexpr int settingsColumn = 5 + ChatAccess::pinnedColumnCount;
             chat.settings = ChatSettingsService::read(
-                rows, 5 + ChatAccess::pinnedColumnCount, QDateTime::currentSecsSinceEpoch());
+                rows, settingsColumn, QDateTime::currentSecsSinceEpoch());
+            chat.avatarUrl
+                = ChatAccess::avatarUrl(rows, settingsColumn + ChatSettingsService::columnCount);
             indexById.insert(chat.id, chats.size());
             chats.append(std::move(chat));
         }
     }
-    Rows members = db.exec(u"SELECT cm.chat_id, u.id, u.email, u.name FROM chat_members me "
-                           "JOIN chat_members cm ON cm.chat_id = me.chat_id "
-                           "JOIN users u ON u.id = cm.user_id "
-                           "WHERE me.user_id = ? ORDER BY cm.joined_at, u.id"_s,
+    Rows members = db.exec(u"SELECT cm.chat_id, "_s + ChatAccess::userColumns
+            + u" FROM chat_members me "
+              "JOIN chat_members cm ON cm.chat_id = me.chat_id "
+              "JOIN users u ON u.id = cm.user_id "
+              "WHERE me.user_id = ? ORDER BY cm.joined_at, u.id"_s,
         { callerId });
     while (members.next()) {
         const auto it = indexById.constFind(members.string(0));
         if (it != indexById.constEnd())
-            chats[*it].members.append({ members.string(1), members.string(2), members.string(3) });
+            chats[*it].members.append(ChatAccess::readUser(members, 1));
     }
     return chats;
 }
@@ -386,6 +390,56 @@ Result<Chat> rename(
         announce(db, chatId, WsEvents::chatRenamed, ChatRenamed { chatId, request.name }.toJson());
     transaction.commit();
     return chat;
+}
+
+Result<Chat> setAvatar(Db &db, FileStore &store, const QString &callerId, const QString &chatId,
+    const std::optional<QString> &uploadId)
+{
+    // Checked before the photo is made (the slow part), and again in the
+    // transaction that sets it (the owner may have left meanwhile).
+    const auto refused = [&db, &callerId, &chatId]() -> std::optional<ApiError> {
+        const auto membership = ChatAccess::requireMember(db, chatId, callerId);
+        if (!membership)
+            return membership.error();
+        if (membership.value().chatType == ChatType::Personal)
+            return personalChatError();
+        if (!membership.value().isOwner())
+            return notOwnerError();
+        return std::nullopt;
+    };
+    if (auto error = refused())
+        return *error;
+    std::optional<Chat> updated;
+    const Result<Empty> replaced = FileService::replaceAvatar(db, store, callerId, uploadId,
+        [&db, &chatId, &refused, &updated](const QString &fileId) -> Result<QString> {
+            lockChat(db, chatId);
+            if (auto error = refused())
+                return *error;
+            QString former;
+            {
+                Rows rows = db.exec(u"SELECT avatar_file_id FROM chats WHERE id = ?"_s, { chatId });
+                if (!rows.next())
+                    return ApiError::internal();
+                former = rows.isNull(0) ? QString() : rows.string(0);
+            }
+            const bool changed = !fileId.isEmpty() || !former.isEmpty();
+            if (changed) {
+                db.exec(u"UPDATE chats SET avatar_file_id = ? WHERE id = ?"_s,
+                    { fileId.isEmpty() ? QVariant() : QVariant(fileId), chatId });
+            }
+            Result<Chat> chat = loadOrInternal(db, chatId);
+            if (!chat)
+                return chat.error();
+            // Removing no photo changes nothing: nobody is told.
+            if (changed)
+                announce(db, chatId, WsEvents::chatUpdated,
+                    ChatUpdated { chatId, chat.value().avatarUrl }.toJson());
+            updated = std::move(chat).value();
+            return former;
+        });
+    if (!replaced)
+        return replaced.error();
+    return *updated;
 }
 
 Result<Chat> pin(

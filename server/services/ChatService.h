@@ -5,6 +5,10 @@
 #include "shared/Chat.h"
 #include "shared/Requests.h"
 
+namespace Messenger::Server {
+class FileStore;
+}
+
 namespace Messenger::Server::ChatService {
 
 // Personal chats are unique per pair: asking again returns the same chat.
@@ -26,6 +30,13 @@ Result<Empty> removeMember(
     Db &db, const QString &callerId, const QString &chatId, const QString &userId);
 Result<Chat> rename(
     Db &db, const QString &callerId, const QString &chatId, const RenameChatRequest &request);
+
+// PUT (with `uploadId`) and DELETE /chats/{id}/avatar: sets or removes a
+// group's photo (FileService::replaceAvatar), the owner only: 403
+// not_chat_owner, 400 personal_chat. The members get a `chat_updated` event.
+// Answers the chat.
+Result<Chat> setAvatar(Db &db, FileStore &store, const QString &callerId, const QString &chatId,
+    const std::optional<QString> &uploadId);
 
 // Pins a message of the chat (with a message id) or unpins (without). Any
 // member of a personal chat, only the owner of a group (403 not_chat_owner).

@@ -1,5 +1,6 @@
 #include "MessageRows.h"
 
+#include "ChatAccess.h"
 #include "files/FileService.h"
 #include "shared/Limits.h"
 
@@ -56,7 +57,8 @@ QVariant storedMentions(const QStringList &mentions)
 const QString &selectList()
 {
     static const QString list = columns.toString() + u", "_s + replyColumns() + u", "_s
-        + forwardedColumns + u", "_s + mentionColumns + u", "_s + attachmentColumns;
+        + forwardedColumns + u", "_s + mentionColumns + u", "_s + attachmentColumns + u", "_s
+        + senderAvatarColumns;
     return list;
 }
 
@@ -113,7 +115,10 @@ Message read(const Rows &rows)
     message.id = rows.string(0);
     message.chatId = rows.string(1);
     message.senderId = rows.string(2);
-    message.sender = { message.senderId, rows.string(3), rows.string(4) };
+    constexpr int senderAvatar = columnCount + replyColumnCount + forwardedColumnCount
+        + mentionColumnCount + attachmentColumnCount;
+    message.sender = { message.senderId, rows.string(3), rows.string(4),
+        ChatAccess::avatarUrl(rows, senderAvatar) };
     message.text = unguardedText(rows, textColumn);
     message.timestamp = rows.integer(6);
     message.seq = rows.integer(7);

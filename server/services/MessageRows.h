@@ -52,12 +52,16 @@ QVariant storedMentions(const QStringList &mentions);
 inline constexpr QStringView attachmentColumns = u"m.attachments";
 inline constexpr int attachmentColumnCount = 1;
 
+// The sender's profile photo (`u` = the sender).
+inline constexpr QStringView senderAvatarColumns = u"u.avatar_file_id AS sender_avatar_file_id";
+inline constexpr int senderAvatarColumnCount = 1;
+
 // What message queries select and read() reads: columns, then
 // replyColumns(), then forwardedColumns, then mentionColumns, then
-// attachmentColumns.
+// attachmentColumns, then senderAvatarColumns.
 const QString &selectList();
 inline constexpr int selectCount = columnCount + replyColumnCount + forwardedColumnCount
-    + mentionColumnCount + attachmentColumnCount;
+    + mentionColumnCount + attachmentColumnCount + senderAvatarColumnCount;
 // FROM messages m with its sender `u`, reply preview `r`, `ru`, and the
 // forwarded copy's first author `fu`.
 const QString &fromMessages();

@@ -200,8 +200,8 @@ Result<Message> send(Db &db, const QString &callerId, const SendMessageRequest &
         qint64 memberCount = 0;
         {
             Rows rows = db.exec(u"SELECT cm.role, u.email, u.name, "
-                                "(SELECT COUNT(*) FROM chat_members o WHERE o.chat_id = c.id) "
-                                "FROM chats c "
+                                "(SELECT COUNT(*) FROM chat_members o WHERE o.chat_id = c.id), "
+                                "u.avatar_file_id FROM chats c "
                                 "LEFT JOIN chat_members cm ON cm.chat_id = c.id AND cm.user_id = ? "
                                 "LEFT JOIN users u ON u.id = ? WHERE c.id = ?"_s,
                 { callerId, callerId, request.chatId });
@@ -213,7 +213,8 @@ Result<Message> send(Db &db, const QString &callerId, const SendMessageRequest &
             if (rows.isNull(1))
                 return ApiError::unauthorized(
                     u"invalid_token"_s, u"Could not validate credentials"_s);
-            message.sender = User { callerId, rows.string(1), rows.string(2) };
+            message.sender
+                = User { callerId, rows.string(1), rows.string(2), ChatAccess::avatarUrl(rows, 4) };
             memberCount = rows.integer(3);
         }
         if (request.replyToId) {
@@ -284,7 +285,7 @@ const QString sendStatement
       "  SELECT %1 FROM messages r LEFT JOIN users ru ON ru.id = r.sender_id"
       "  WHERE r.id = CAST(? AS uuid) AND r.chat_id = CAST(? AS uuid)), "
       "caller AS ("
-      "  SELECT cm.role, u.email, u.name,"
+      "  SELECT cm.role, u.email, u.name, u.avatar_file_id,"
       "    (SELECT COUNT(*) FROM chat_members o WHERE o.chat_id = c.id) AS members,"
       // Whether the send changes someone's chat settings (an archived chat,
       // one marked unread): rare, so applied by a statement of its own then.
@@ -325,12 +326,14 @@ const QString sendStatement
       "  WHERE chat_id = ? AND user_id = ? AND last_read_seq < inserted.seq) "
       "SELECT caller.role, caller.email, caller.name, caller.members,"
       "  bumped.last_chat_seq, bumped.last_seq, (SELECT id FROM prior),"
-      "  (SELECT mentions FROM inserted), caller.settings_affected, target.* "
+      "  (SELECT mentions FROM inserted), caller.settings_affected, caller.avatar_file_id,"
+      "  target.* "
       "FROM caller LEFT JOIN bumped ON true LEFT JOIN target ON true"_s.arg(
           MessageRows::replyColumns());
 constexpr int sendMentionsColumn = 7;
 constexpr int sendSettingsColumn = 8;
-constexpr int sendTargetColumn = 9;
+constexpr int sendAvatarColumn = 9;
+constexpr int sendTargetColumn = 10;
 
 // What one statement of a batch decided: the answer, or that the client_id
 // was used before (answered after the batch committed).
@@ -371,7 +374,8 @@ Stored storeOne(Db &db, const PendingSend &send)
     }
     if (rows.isNull(5))
         return { ApiError::internal() };
-    message.sender = User { callerId, rows.string(1), rows.string(2) };
+    message.sender = User { callerId, rows.string(1), rows.string(2),
+        ChatAccess::avatarUrl(rows, sendAvatarColumn) };
     // The newest message of the chat: nobody else has read it yet (read by
     // all only when there is nobody else).
     message.isRead = rows.integer(3) <= 1;

@@ -3,6 +3,7 @@
 #include "ChatAccess.h"
 #include "EventLog.h"
 #include "TokenService.h"
+#include "files/FileService.h"
 #include "shared/WsEvents.h"
 
 using namespace Qt::StringLiterals;
@@ -23,11 +24,12 @@ Result<User> registerUser(Db &db, const RegisterRequest &request, const QString 
 
 Result<Credentials> credentials(Db &db, const QString &email)
 {
-    Rows rows
-        = db.exec(u"SELECT id, email, name, password_hash FROM users WHERE email = ?"_s, { email });
+    Rows rows = db.exec(u"SELECT "_s + ChatAccess::userColumns
+            + u", u.password_hash FROM users u WHERE u.email = ?"_s,
+        { email });
     if (!rows.next())
         return Credentials {};
-    return Credentials { { rows.string(0), rows.string(1), rows.string(2) }, rows.string(3) };
+    return Credentials { ChatAccess::readUser(rows), rows.string(ChatAccess::userColumnCount) };
 }
 
 Result<User> user(Db &db, const QString &userId)
@@ -37,12 +39,35 @@ Result<User> user(Db &db, const QString &userId)
 
 Result<Credentials> credentialsOf(Db &db, const QString &userId)
 {
-    Rows rows
-        = db.exec(u"SELECT id, email, name, password_hash FROM users WHERE id = ?"_s, { userId });
+    Rows rows = db.exec(
+        u"SELECT "_s + ChatAccess::userColumns + u", u.password_hash FROM users u WHERE u.id = ?"_s,
+        { userId });
     if (!rows.next())
         return ApiError::unauthorized(u"invalid_token"_s, u"Could not validate credentials"_s);
-    return Credentials { { rows.string(0), rows.string(1), rows.string(2) }, rows.string(3) };
+    return Credentials { ChatAccess::readUser(rows), rows.string(ChatAccess::userColumnCount) };
 }
+
+namespace {
+
+// Tells everyone who shares a chat with the user, and the user (other
+// devices), what their profile is now.
+void announceProfile(Db &db, const User &user)
+{
+    QStringList audience { user.id };
+    {
+        Rows rows = db.exec(u"SELECT DISTINCT other.user_id FROM chat_members mine "
+                            "JOIN chat_members other ON other.chat_id = mine.chat_id "
+                            "WHERE mine.user_id = ? AND other.user_id <> ?"_s,
+            { user.id, user.id });
+        while (rows.next())
+            audience.append(rows.string(0));
+    }
+    const QJsonObject data = user.toJson();
+    for (const QString &recipient : std::as_const(audience))
+        EventLog::append(db, {}, recipient, WsEvents::userUpdated, data);
+}
+
+} // namespace
 
 Result<User> rename(Db &db, const QString &userId, const UpdateProfileRequest &request)
 {
@@ -57,21 +82,43 @@ Result<User> rename(Db &db, const QString &userId, const UpdateProfileRequest &r
     const Result<User> user = ChatAccess::requireUser(db, userId);
     if (!user)
         return user;
-    // Everyone who shares a chat with the user, and the user (other devices).
-    QStringList audience { userId };
-    {
-        Rows rows = db.exec(u"SELECT DISTINCT other.user_id FROM chat_members mine "
-                            "JOIN chat_members other ON other.chat_id = mine.chat_id "
-                            "WHERE mine.user_id = ? AND other.user_id <> ?"_s,
-            { userId, userId });
-        while (rows.next())
-            audience.append(rows.string(0));
-    }
-    const QJsonObject data = user.value().toJson();
-    for (const QString &recipient : std::as_const(audience))
-        EventLog::append(db, {}, recipient, WsEvents::userUpdated, data);
+    announceProfile(db, user.value());
     transaction.commit();
     return user;
+}
+
+Result<User> setAvatar(
+    Db &db, FileStore &store, const QString &userId, const std::optional<QString> &uploadId)
+{
+    std::optional<User> updated;
+    const Result<Empty> replaced = FileService::replaceAvatar(
+        db, store, userId, uploadId, [&db, &userId, &updated](const QString &fileId) {
+            QString former;
+            {
+                Rows rows = db.exec(u"SELECT avatar_file_id FROM users WHERE id = ?"_s
+                        + (db.isPostgres() ? u" FOR UPDATE"_s : QString()),
+                    { userId });
+                if (!rows.next())
+                    return Result<QString>(ApiError::unauthorized(
+                        u"invalid_token"_s, u"Could not validate credentials"_s));
+                former = rows.isNull(0) ? QString() : rows.string(0);
+            }
+            if (!fileId.isEmpty() || !former.isEmpty()) {
+                db.exec(u"UPDATE users SET avatar_file_id = ? WHERE id = ?"_s,
+                    { fileId.isEmpty() ? QVariant() : QVariant(fileId), userId });
+            }
+            const Result<User> user = ChatAccess::requireUser(db, userId);
+            if (!user)
+                return Result<QString>(user.error());
+            // Removing no photo changes nothing: nobody is told.
+            if (!fileId.isEmpty() || !former.isEmpty())
+                announceProfile(db, user.value());
+            updated = user.value();
+            return Result<QString>(former);
+        });
+    if (!replaced)
+        return replaced.error();
+    return *updated;
 }
 
 Result<QStringList> changePassword(
@@ -95,14 +142,15 @@ Result<QList<User>> search(Db &db, const QString &callerId, const UserSearchQuer
     escaped.replace(u'\\', u"\\\\"_s).replace(u'%', u"\\%"_s).replace(u'_', u"\\_"_s);
     // Names match by word prefix; an e-mail only as a whole address, so
     // nobody can list the addresses on the server by their first letters.
-    Rows rows = db.exec(u"SELECT id, email, name FROM users WHERE id <> ? AND "
-                        "(name_lower LIKE ? ESCAPE '\\' OR name_lower LIKE ? ESCAPE '\\' "
-                        "OR email = ?) ORDER BY name_lower, email LIMIT ?"_s,
+    Rows rows = db.exec(u"SELECT "_s + ChatAccess::userColumns
+            + u" FROM users u WHERE u.id <> ? AND "
+              "(u.name_lower LIKE ? ESCAPE '\\' OR u.name_lower LIKE ? ESCAPE '\\' "
+              "OR u.email = ?) ORDER BY u.name_lower, u.email LIMIT ?"_s,
         { callerId, QString(escaped + u'%'), QString(u"% "_s + escaped + u'%'),
             query.text.toLower(), query.limit });
     QList<User> users;
     while (rows.next())
-        users.append({ rows.string(0), rows.string(1), rows.string(2) });
+        users.append(ChatAccess::readUser(rows));
     return users;
 }
 

@@ -6,6 +6,10 @@
 #include "shared/Queries.h"
 #include "shared/User.h"
 
+namespace Messenger::Server {
+class FileStore;
+}
+
 namespace Messenger::Server::UserService {
 
 // Creates the account; 400 `email_taken` when the email is registered.
@@ -26,6 +30,11 @@ Result<Credentials> credentialsOf(Db &db, const QString &userId);
 // (and the user's other devices) with a `user_updated` event each. Names are
 // read from users at every query, so chats and member lists follow.
 Result<User> rename(Db &db, const QString &userId, const UpdateProfileRequest &request);
+// PUT (with `uploadId`) and DELETE /users/me/avatar: sets or removes the
+// caller's profile photo (FileService::replaceAvatar) and tells the same
+// people as a rename with `user_updated`. Answers the user as it is now.
+Result<User> setAvatar(
+    Db &db, FileStore &store, const QString &userId, const std::optional<QString> &uploadId);
 // Stores the new password hash and ends every session of the user but
 // `keepSessionId`, in one transaction; the ids of the sessions that ended.
 Result<QStringList> changePassword(

@@ -407,6 +407,31 @@ void TestContract::everyRouteAnswersAsDocumented()
     QString tampered = link.object().value(u"url").toString();
     tampered.replace(u"signature="_s, u"signature=A"_s);
     check("GET", fileTemplate, http.get(tampered));
+    // Profile and group photos, made from the PNG upload (and refused for the text).
+    const QString myAvatar = u"/api/v1/users/me/avatar"_s;
+    check("PUT", myAvatar,
+        http.request("PUT", myAvatar, body({ { u"upload_id"_s, photoId } }), ann, json));
+    check("PUT", myAvatar,
+        http.request("PUT", myAvatar, body({ { u"upload_id"_s, fileId } }), ann, json));
+    check("PUT", myAvatar,
+        http.request("PUT", myAvatar,
+            body({ { u"upload_id"_s, u"00000000-0000-4000-8000-000000000000"_s } }), ann, json));
+    check("PUT", myAvatar, http.request("PUT", myAvatar, body({}), ann, json));
+    check("GET", u"/api/v1/users/me"_s, http.get(u"/api/v1/users/me"_s, ann));
+    check("GET", u"/api/v1/chats/{chat_id}"_s, http.get(u"/api/v1/chats/"_s + groupId, bob.token));
+    check("DELETE", myAvatar, http.request("DELETE", myAvatar, {}, ann));
+    const QString chatAvatar = u"/api/v1/chats/{chat_id}/avatar"_s;
+    const QString groupAvatar = u"/api/v1/chats/%1/avatar"_s.arg(groupId);
+    check("PUT", chatAvatar,
+        http.request("PUT", groupAvatar, body({ { u"upload_id"_s, photoId } }), ann, json));
+    check("PUT", chatAvatar,
+        http.request("PUT", u"/api/v1/chats/%1/avatar"_s.arg(personalId),
+            body({ { u"upload_id"_s, photoId } }), ann, json));
+    check("PUT", chatAvatar,
+        http.request("PUT", groupAvatar, body({ { u"upload_id"_s, photoId } }), bob.token, json));
+    check("GET", u"/api/v1/chats"_s, http.get(u"/api/v1/chats"_s, bob.token));
+    check("DELETE", chatAvatar, http.request("DELETE", groupAvatar, {}, bob.token));
+    check("DELETE", chatAvatar, http.request("DELETE", groupAvatar, {}, ann));
     check("DELETE", uploadTemplate, http.tus("DELETE", uploadPath, ann));
     const Reply unfinished = http.createUpload(ann, 5, u"draft.txt"_s);
     const QString unfinishedPath = QString::fromLatin1(unfinished.header("location"));
@@ -490,6 +515,25 @@ void TestContract::webSocketFramesAreAsDocumented()
     QCOMPARE(bobSocket.ofType(u"error"_s).last().value(u"client_id").toString(), u"message-1"_s);
     for (const QJsonObject &error : bobSocket.ofType(u"error"_s))
         checkFrame(u"ErrorFrame"_s, error);
+
+    // Photos: a profile's (user_updated) and a group's (chat_updated).
+    const QString groupId = http.newGroup(ann, u"Team"_s, { bob.id });
+    const QString photo = http.upload(ann.token, u"p.png"_s,
+        QByteArray::fromBase64(
+            "iVBORw0KGgoAAAANSUhEUgAAAAQAAAAECAIAAAAmkwkpAAAAEElEQVR42mOw6TkBRwzEcQC"
+            "BkhkBbSYQjAAAAABJRU5ErkJggg=="));
+    const QByteArray photoBody
+        = QJsonDocument(QJsonObject { { u"upload_id"_s, photo } }).toJson(QJsonDocument::Compact);
+    COMPARE_STATUS(http.request("PUT", u"/api/v1/users/me/avatar"_s, photoBody, ann.token), 200);
+    COMPARE_STATUS(
+        http.request("PUT", u"/api/v1/chats/%1/avatar"_s.arg(groupId), photoBody, ann.token), 200);
+    COMPARE_STATUS(
+        http.request("DELETE", u"/api/v1/chats/%1/avatar"_s.arg(groupId), {}, ann.token), 200);
+    QTRY_VERIFY(!bobSocket.ofType(u"user_updated"_s).isEmpty());
+    checkFrame(u"UserUpdatedEvent"_s, bobSocket.ofType(u"user_updated"_s).first());
+    QTRY_COMPARE(bobSocket.ofType(u"chat_updated"_s).size(), 2);
+    for (const QJsonObject &updated : bobSocket.ofType(u"chat_updated"_s))
+        checkFrame(u"ChatUpdatedEvent"_s, updated);
 
     // The seed's socket: greeting with chat_id, the same message frames.
     WsClient seedSocket(m_server.webSocketUrl(u"/ws/"_s + chatId, bob.token));

@@ -18,10 +18,13 @@ inline const QString chatId = u"966c7a93-c284-404e-b621-1a6f42eb8a0f"_s;
 inline const QString messageId = u"96dbe9c8-b7eb-4533-a097-a29224763a83"_s;
 inline const QString clientId = u"0b6b2f0e-6a43-4f7e-8d7e-2c1f3f0c9a11"_s;
 inline const QString repliedToId = u"3f1c2b7a-5d4e-4f60-8a9b-0c1d2e3f4a5b"_s;
+inline const QString avatarUrl = u"/api/v1/files/7d0e5c4b-3a29-4f18-8e07-d6c5b4a39281"_s;
+inline const QString groupAvatarUrl = u"/api/v1/files/1b2c3d4e-5f60-4718-893a-4b5c6d7e8f90"_s;
 
 inline User alice()
 {
-    return { u"8e48adf2-db6c-4164-9c1a-d640ef9d0972"_s, u"alice@example.com"_s, u"Алиса 👋"_s };
+    return { u"8e48adf2-db6c-4164-9c1a-d640ef9d0972"_s, u"alice@example.com"_s, u"Алиса 👋"_s,
+        avatarUrl };
 }
 
 inline User bob()
@@ -67,7 +70,7 @@ inline PinnedMessage pinnedMessage()
 inline Chat group()
 {
     return { chatId, u"Команда"_s, ChatType::Group, { alice(), bob() }, alice().id,
-        1795485101000000, pinnedMessage(), std::nullopt };
+        1795485101000000, pinnedMessage(), std::nullopt, groupAvatarUrl };
 }
 
 inline Chat personal()
@@ -169,6 +172,12 @@ inline ChatRenamed chatRenamed()
     return { chatId, u"Crew"_s };
 }
 
+// A group's photo set, or (without `set`) removed.
+inline ChatUpdated chatUpdated(bool set = true)
+{
+    return { chatId, set ? std::optional<QString>(groupAvatarUrl) : std::nullopt };
+}
+
 inline MemberLeft memberLeft()
 {
     return { chatId, bob().id };
@@ -214,6 +223,8 @@ inline QList<Event> storedEvents()
         Event::of(seq++, WsEvents::chatPinned, chatPinned(false)),
         Event::of(seq++, WsEvents::chatSettings, chatSettings()),
         Event::of(seq++, WsEvents::chatSettings, chatSettings(false)),
+        Event::of(seq++, WsEvents::chatUpdated, chatUpdated()),
+        Event::of(seq++, WsEvents::chatUpdated, chatUpdated(false)),
     };
 }
 

@@ -484,6 +484,15 @@ void TestDto::protocolRoundTrip()
     checkEventRoundTrip<ChatPinned>(events.at(13));
     checkEventRoundTrip<ChatSettingsChanged>(events.at(14));
     checkEventRoundTrip<ChatSettingsChanged>(events.at(15));
+    checkEventRoundTrip<ChatUpdated>(events.at(16));
+    checkEventRoundTrip<ChatUpdated>(events.at(17));
+    // A photo as a path; none as null (and absent, from an older server, as none).
+    QCOMPARE(S::alice().toJson().value(u"avatar_url").toString(), S::avatarUrl);
+    QVERIFY(S::bob().toJson().value(u"avatar_url").isNull());
+    QVERIFY(events.at(17).data.value(u"avatar_url").isNull());
+    QJsonObject olderUser = S::bob().toJson();
+    olderUser.remove(u"avatar_url"_s);
+    QVERIFY(User::fromJson(olderUser).value() == S::bob());
     checkEventRoundTrip<Typing>(Event::of(std::nullopt, WsEvents::typing, S::typingNotice()));
     checkEventRoundTrip<PresenceList>(Event::of(std::nullopt, WsEvents::presence, S::presence()));
     checkEventRoundTrip<PresenceList>(

@@ -212,8 +212,8 @@ void TestProtocolSchema::updatesPageIsValidUnderItsSchema()
                                    .toObject();
     QVERIFY(!schema.isEmpty());
     const UpdatesPage page = ProtocolSamples::updatesPage();
-    QCOMPARE(
-        page.events.size(), 16); // one of each stored type (chat_pinned and chat_settings twice)
+    // One of each stored type (chat_pinned, chat_settings and chat_updated twice).
+    QCOMPARE(page.events.size(), 18);
     SchemaValidator validator;
     validator.check(u"updates page"_s, SchemaValidator::openApiPath(), schema, page.toJson());
     validator.check(u"empty updates page"_s, SchemaValidator::openApiPath(), schema,
