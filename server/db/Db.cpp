@@ -70,9 +70,9 @@ Rows Db::exec(const QString &sql, const QVariantList &values)
             qCWarning(lcDb).noquote() << "prepare failed:" << error.logText() << sql.left(120);
             throw error;
         }
-        it = m_statements.insert(sql, std::move(query));
+        it = m_statements.emplace(sql, std::move(query)).first;
     }
-    QSqlQuery &query = it.value();
+    QSqlQuery &query = it->second;
     query.finish();
     for (qsizetype i = 0; i < values.size(); ++i)
         query.bindValue(int(i), values.at(i));

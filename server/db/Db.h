@@ -6,6 +6,7 @@
 #include <QSqlDatabase>
 #include <QSqlQuery>
 
+#include <unordered_map>
 #include <utility>
 
 namespace Messenger::Server {
@@ -77,7 +78,10 @@ private:
     QSqlDatabase m_connection;
     Backend m_backend;
     quint64 m_statementsSucceeded = 0;
-    QHash<QString, QSqlQuery> m_statements;
+    // Node-based: a Rows refers to its statement here, and that reference
+    // must survive new statements being added (QHash moves its values when
+    // it grows: a Rows still open across a new statement crashed).
+    std::unordered_map<QString, QSqlQuery> m_statements;
 };
 
 // Rolls back unless committed. SQLite write transactions start IMMEDIATE so

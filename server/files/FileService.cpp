@@ -169,14 +169,22 @@ void releaseBlob(Db &db, Removals &removals, const QVariant &blobId)
 bool removeFile(Db &db, Removals &removals, const QString &fileId,
     const QString &extraCondition = {}, const QVariantList &extraValues = {})
 {
-    Rows rows = db.exec(u"DELETE FROM files WHERE id = ? "_s + extraCondition
-            + u" RETURNING staging_id, blob_id, thumbnail_id"_s,
-        QVariantList { fileId } + extraValues);
-    if (!rows.next())
-        return false;
-    const QString staging = rows.string(0);
-    const QVariant blob = rows.value(1);
-    const QVariant thumbnail = rows.value(2);
+    QString staging;
+    QVariant blob;
+    QVariant thumbnail;
+    {
+        // Finished before the next statement: a Rows refers to its statement
+        // in the connection's cache, which the next new statement may
+        // reallocate (a crash in Rows' destructor, seen under load).
+        Rows rows = db.exec(u"DELETE FROM files WHERE id = ? "_s + extraCondition
+                + u" RETURNING staging_id, blob_id, thumbnail_id"_s,
+            QVariantList { fileId } + extraValues);
+        if (!rows.next())
+            return false;
+        staging = rows.string(0);
+        blob = rows.value(1);
+        thumbnail = rows.value(2);
+    }
     if (blob.isNull())
         removals.remove(staging);
     releaseBlob(db, removals, blob);

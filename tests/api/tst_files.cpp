@@ -817,8 +817,8 @@ void TestFiles::deletingTheMessageRemovesItsFiles()
     // Attached, it outlives the expiry of unattached uploads: a later upload
     // that is never sent expires, this one stays.
     const QString unsent = http.upload(ann.token, u"unsent.bin"_s, "never sent");
-    QTRY_COMPARE_WITH_TIMEOUT(http.get(u"/api/v1/files/"_s + unsent, ann.token).status, 404, 15000);
-    QTRY_VERIFY_WITH_TIMEOUT(storeHolds(server, 1), 15000);
+    QTRY_COMPARE_WITH_TIMEOUT(http.get(u"/api/v1/files/"_s + unsent, ann.token).status, 404, 30000);
+    QTRY_VERIFY_WITH_TIMEOUT(storeHolds(server, 1), 30000);
     COMPARE_STATUS(http.get(u"/api/v1/files/"_s + id, bob.token), 200);
 
     const QString messageId = sent.object().value(u"id").toString();
@@ -836,7 +836,7 @@ void TestFiles::deletingTheMessageRemovesItsFiles()
                  .toArray()
                  .size(),
         0);
-    QTRY_VERIFY_WITH_TIMEOUT(storeHolds(server, 0), 15000);
+    QTRY_VERIFY_WITH_TIMEOUT(storeHolds(server, 0), 30000);
 }
 
 void TestFiles::terminationRemovesAnUnfinishedUpload()
@@ -978,8 +978,8 @@ void TestFiles::abandonedUploadsExpire()
         http.tus("PATCH", location, ann.token, { { "Upload-Offset", "0" } }, QByteArray(40, 'x')),
         204);
     QVERIFY(storeHolds(server, 1));
-    QTRY_COMPARE_WITH_TIMEOUT(http.tus("HEAD", location, ann.token).status, 404, 15000);
-    QTRY_VERIFY_WITH_TIMEOUT(storeHolds(server, 0), 15000);
+    QTRY_COMPARE_WITH_TIMEOUT(http.tus("HEAD", location, ann.token).status, 404, 30000);
+    QTRY_VERIFY_WITH_TIMEOUT(storeHolds(server, 0), 30000);
     // Its bytes no longer count against anything: a new upload is welcome.
     COMPARE_STATUS(http.createUpload(ann.token, 100), 201);
 }

@@ -16,6 +16,7 @@ class TestDb : public QObject
 
 private Q_SLOTS:
     void sqliteStatementErrorIsNotConnectionLoss();
+    void openRowsSurviveNewStatements();
     void sqliteFailureKeepsTheWorkerConnection();
     void continuationAttachedLateRunsOnce();
 };
@@ -53,6 +54,34 @@ void TestDb::sqliteStatementErrorIsNotConnectionLoss()
         Rows rows = db.exec(u"SELECT 1"_s);
         QVERIFY(rows.next());
         QCOMPARE(rows.integer(0), 1);
+    }
+    QSqlDatabase::removeDatabase(name);
+}
+
+void TestDb::openRowsSurviveNewStatements()
+{
+    // A Rows still open while new statements are prepared (FileService
+    // deleted a file and released its blobs before reading the deleted row
+    // to its end): the statement cache grows under it. With a cache that
+    // moves its statements as it grows, the Rows then finished freed memory
+    // (a server crash under load, seen in a clean-clone run).
+    QTemporaryDir dir;
+    const QString name = u"tst_db_rows"_s;
+    {
+        QSqlDatabase connection = QSqlDatabase::addDatabase(u"QSQLITE"_s, name);
+        connection.setDatabaseName(dir.filePath(u"rows.db"_s));
+        QVERIFY(connection.open());
+        Db db(connection, Backend::Sqlite);
+        Rows open = db.exec(u"SELECT 41 UNION ALL SELECT 42"_s);
+        QVERIFY(open.next());
+        for (int i = 0; i < 200; ++i) {
+            Rows other = db.exec(u"SELECT %1"_s.arg(i));
+            QVERIFY(other.next());
+            QCOMPARE(other.integer(0), i);
+        }
+        QCOMPARE(open.integer(0), 41);
+        QVERIFY(open.next());
+        QCOMPARE(open.integer(0), 42);
     }
     QSqlDatabase::removeDatabase(name);
 }
