@@ -349,8 +349,7 @@ QString TimelineView::quoteAt(const QPoint &point) const
     if (!index.isValid())
         return {};
     const QRect row = visualRect(index);
-    const BubbleGeometry &g
-        = m_delegate->geometry(index, QRect(row.topLeft(), QSize(viewport()->width(), 0)), font());
+    const BubbleGeometry &g = geometryAt(index, row);
     return g.quote.contains(point - row.topLeft())
         ? index.data(MessageModel::ReplyToIdRole).toString()
         : QString();
@@ -373,14 +372,18 @@ void TimelineView::setFileCache(FileCache *files)
     connect(files, &FileCache::downloadFailed, this, repaint);
 }
 
+const BubbleGeometry &TimelineView::geometryAt(const QModelIndex &index, const QRect &row) const
+{
+    return m_delegate->geometry(index, QRect(row.topLeft(), QSize(viewport()->width(), 0)), font());
+}
+
 TimelineView::MediaHit TimelineView::mediaAt(const QPoint &point) const
 {
     const QModelIndex index = indexAt(point);
     if (!index.isValid())
         return {};
     const QRect row = visualRect(index);
-    const BubbleGeometry &g
-        = m_delegate->geometry(index, QRect(row.topLeft(), QSize(viewport()->width(), 0)), font());
+    const BubbleGeometry &g = geometryAt(index, row);
     const QPoint at = point - row.topLeft();
     if (g.uploadCancel.contains(at) && index.data(MessageModel::UploadProgressRole).toDouble() >= 0)
         return { index, 0, true };
@@ -397,8 +400,7 @@ QRect TimelineView::mediaRect(int row, int attachment) const
     if (!index.isValid())
         return {};
     const QRect rowRect = visualRect(index);
-    const BubbleGeometry &g = m_delegate->geometry(
-        index, QRect(rowRect.topLeft(), QSize(viewport()->width(), 0)), font());
+    const BubbleGeometry &g = geometryAt(index, rowRect);
     for (const BubbleGeometry::Media &media : g.media) {
         if (media.attachment == attachment)
             return media.rect.translated(rowRect.topLeft());
@@ -412,8 +414,7 @@ QRect TimelineView::uploadCancelRect(int row) const
     if (!index.isValid())
         return {};
     const QRect rowRect = visualRect(index);
-    const BubbleGeometry &g = m_delegate->geometry(
-        index, QRect(rowRect.topLeft(), QSize(viewport()->width(), 0)), font());
+    const BubbleGeometry &g = geometryAt(index, rowRect);
     return g.uploadCancel.isNull() ? QRect() : g.uploadCancel.translated(rowRect.topLeft());
 }
 
@@ -423,8 +424,7 @@ TimelineView::ChipHit TimelineView::chipAt(const QPoint &point) const
     if (!index.isValid())
         return {};
     const QRect row = visualRect(index);
-    const BubbleGeometry &g
-        = m_delegate->geometry(index, QRect(row.topLeft(), QSize(viewport()->width(), 0)), font());
+    const BubbleGeometry &g = geometryAt(index, row);
     for (const BubbleGeometry::Chip &chip : g.chips) {
         if (chip.rect.contains(point - row.topLeft()))
             return { index.data(MessageModel::IdRole).toString(), chip.emoji,
@@ -519,8 +519,7 @@ TimelineView::TextHit TimelineView::hitTest(const QPoint &point) const
     if (!hit.index.isValid())
         return hit;
     const QRect row = visualRect(hit.index);
-    const BubbleGeometry &g = m_delegate->geometry(
-        hit.index, QRect(row.topLeft(), QSize(viewport()->width(), 0)), font());
+    const BubbleGeometry &g = geometryAt(hit.index, row);
     const QPointF local = QPointF(point - row.topLeft()) - g.textOrigin;
     const QRectF textBounds = g.layout->boundingRect();
     if (!g.bubble.contains(point - row.topLeft()) || local.y() < 0

@@ -14,6 +14,7 @@ namespace Messenger::Client {
 
 class FileCache;
 class MessageDelegate;
+struct BubbleGeometry;
 
 // The open chat's messages: one QListView painted by MessageDelegate. It
 // keeps to the bottom while the user is there, keeps its place when older
@@ -135,6 +136,8 @@ protected:
     bool viewportEvent(QEvent *event) override;
 
 private:
+    // The delegate's layout of the message at `index`, whose row is `row`.
+    const BubbleGeometry &geometryAt(const QModelIndex &index, const QRect &row) const;
     struct TextHit
     {
         QModelIndex index;

@@ -27,17 +27,6 @@ namespace {
 // buffered whole.
 constexpr qint64 readBufferBytes = Limits::requestBodyMax + 64 * 1024;
 
-// An answer written before QHttpServer sees the connection.
-QByteArray rawAnswer(const HttpReply &reply, const QByteArray &reason)
-{
-    QByteArray head = "HTTP/1.1 " + QByteArray::number(reply.status) + ' ' + reason
-        + "\r\nContent-Type: " + reply.contentType
-        + "\r\nContent-Length: " + QByteArray::number(reply.body.size());
-    for (const auto &[name, value] : reply.headers)
-        head += "\r\n" + name + ": " + value;
-    return head + "\r\nConnection: close\r\n\r\n" + reply.body;
-}
-
 } // namespace
 
 HttpConnections::HttpConnections(HttpConnectionSettings settings, QObject *parent)
@@ -104,7 +93,11 @@ void HttpConnections::refuse(QTcpSocket *socket)
 {
     const HttpReply reply
         = HttpReply::error(ApiError::tooManyRequests(u"too_many_connections"_s, 1));
-    socket->write(rawAnswer(reply, "Too Many Requests"));
+    // Written before QHttpServer sees the connection.
+    socket->write(
+        responseHead(reply.status, reply.contentType, reply.body.size(),
+            reply.headers + QList<QPair<QByteArray, QByteArray>> { { "Connection", "close" } })
+        + reply.body);
     socket->disconnectFromHost();
     if (socket->state() == QAbstractSocket::UnconnectedState)
         socket->deleteLater();

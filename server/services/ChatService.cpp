@@ -30,6 +30,21 @@ ApiError notOwnerError()
     return ApiError::forbidden(u"not_chat_owner"_s, u"Only the group's creator can do this"_s);
 }
 
+// The caller's membership of a group they own: what a rename, adding members
+// or a group photo needs (a personal chat has none of these).
+Result<ChatAccess::Membership> requireGroupOwner(
+    Db &db, const QString &chatId, const QString &callerId)
+{
+    Result<ChatAccess::Membership> membership = ChatAccess::requireMember(db, chatId, callerId);
+    if (!membership)
+        return membership;
+    if (membership.value().chatType == ChatType::Personal)
+        return personalChatError();
+    if (!membership.value().isOwner())
+        return notOwnerError();
+    return membership;
+}
+
 // Ids among `ids` that are registered users.
 QStringList existingUsers(Db &db, const QStringList &ids)
 {
@@ -288,13 +303,9 @@ Result<Chat> addMembers(
 {
     Transaction transaction(db);
     lockChat(db, chatId);
-    const auto membership = ChatAccess::requireMember(db, chatId, callerId);
+    const auto membership = requireGroupOwner(db, chatId, callerId);
     if (!membership)
         return membership.error();
-    if (membership.value().chatType == ChatType::Personal)
-        return personalChatError();
-    if (!membership.value().isOwner())
-        return notOwnerError();
     const QStringList found = existingUsers(db, request.userIds);
     if (found.size() != request.userIds.size())
         return unknownUsersError(request.userIds, found);
@@ -377,13 +388,9 @@ Result<Chat> rename(
     Db &db, const QString &callerId, const QString &chatId, const RenameChatRequest &request)
 {
     Transaction transaction(db);
-    const auto membership = ChatAccess::requireMember(db, chatId, callerId);
+    const auto membership = requireGroupOwner(db, chatId, callerId);
     if (!membership)
         return membership.error();
-    if (membership.value().chatType == ChatType::Personal)
-        return personalChatError();
-    if (!membership.value().isOwner())
-        return notOwnerError();
     db.exec(u"UPDATE chats SET name = ? WHERE id = ?"_s, { request.name, chatId });
     Result<Chat> chat = loadOrInternal(db, chatId);
     if (chat)
@@ -398,13 +405,9 @@ Result<Chat> setAvatar(Db &db, FileStore &store, const QString &callerId, const 
     // Checked before the photo is made (the slow part), and again in the
     // transaction that sets it (the owner may have left meanwhile).
     const auto refused = [&db, &callerId, &chatId]() -> std::optional<ApiError> {
-        const auto membership = ChatAccess::requireMember(db, chatId, callerId);
+        const auto membership = requireGroupOwner(db, chatId, callerId);
         if (!membership)
             return membership.error();
-        if (membership.value().chatType == ChatType::Personal)
-            return personalChatError();
-        if (!membership.value().isOwner())
-            return notOwnerError();
         return std::nullopt;
     };
     if (auto error = refused())

@@ -75,11 +75,7 @@ bool TestTransfers::runToEnd(FileTransfer &transfer, int timeoutMs)
 {
     if (transfer.state() == FileTransfer::State::Idle)
         transfer.start();
-    QElapsedTimer timer;
-    timer.start();
-    while (!transfer.isDone() && timer.elapsed() < timeoutMs)
-        QTest::qWait(10);
-    return transfer.isDone();
+    return QTest::qWaitFor([&transfer] { return transfer.isDone(); }, timeoutMs);
 }
 
 QByteArray TestTransfers::download(ApiClient &api, const Attachment &file)
