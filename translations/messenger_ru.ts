@@ -841,6 +841,29 @@ Start one with the pencil button.</source>
     </message>
 </context>
 <context>
+    <name>Messenger::Client::PhotoEditor</name>
+    <message>
+        <source>Set Photo…</source>
+        <translation>Выбрать фото…</translation>
+    </message>
+    <message>
+        <source>Remove Photo</source>
+        <translation>Удалить фото</translation>
+    </message>
+    <message>
+        <source>Uploading…</source>
+        <translation>Загрузка…</translation>
+    </message>
+    <message>
+        <source>Choose a Photo</source>
+        <translation>Выберите фото</translation>
+    </message>
+    <message>
+        <source>Images (*.jpg *.jpeg *.png *.gif)</source>
+        <translation>Изображения (*.jpg *.jpeg *.png *.gif)</translation>
+    </message>
+</context>
+<context>
     <name>Messenger::Client::PinnedBanner</name>
     <message>
         <source>Pinned message</source>

@@ -2,6 +2,7 @@
 
 #include "shared/ApiPaths.h"
 #include "shared/ErrorBody.h"
+#include "shared/Files.h"
 #include "shared/Limits.h"
 
 #include <QJsonArray>
@@ -385,6 +386,17 @@ QFuture<ApiResult<User>> ApiClient::updateName(const QString &name)
         QJsonDocument(UpdateProfileRequest { name }.toJson()));
 }
 
+QFuture<ApiResult<User>> ApiClient::setProfilePhoto(const QString &uploadId)
+{
+    return call<User>("PUT", ApiPaths::usersMeAvatar.toString(),
+        QJsonDocument(SetAvatarRequest { uploadId }.toJson()));
+}
+
+QFuture<ApiResult<User>> ApiClient::removeProfilePhoto()
+{
+    return call<User>("DELETE", ApiPaths::usersMeAvatar.toString());
+}
+
 QFuture<ApiResult<Empty>> ApiClient::changePassword(
     const QString &currentPassword, const QString &newPassword)
 {
@@ -442,6 +454,17 @@ QFuture<ApiResult<Chat>> ApiClient::renameChat(const QString &chatId, const QStr
 {
     return call<Chat>(
         "PATCH", ApiPaths::chat(chatId), QJsonDocument(RenameChatRequest { name }.toJson()));
+}
+
+QFuture<ApiResult<Chat>> ApiClient::setGroupPhoto(const QString &chatId, const QString &uploadId)
+{
+    return call<Chat>(
+        "PUT", ApiPaths::chatAvatar(chatId), QJsonDocument(SetAvatarRequest { uploadId }.toJson()));
+}
+
+QFuture<ApiResult<Chat>> ApiClient::removeGroupPhoto(const QString &chatId)
+{
+    return call<Chat>("DELETE", ApiPaths::chatAvatar(chatId));
 }
 
 QFuture<ApiResult<Chat>> ApiClient::addMembers(const QString &chatId, const QStringList &userIds)

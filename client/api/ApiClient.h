@@ -67,6 +67,10 @@ public:
     QFuture<ApiResult<Messenger::User>> me();
     // Changes the display name; the answer is the updated user.
     QFuture<ApiResult<Messenger::User>> updateName(const QString &name);
+    // Makes the caller's finished upload `uploadId` (an image) their profile
+    // photo, or removes it; the answer is the updated user.
+    QFuture<ApiResult<Messenger::User>> setProfilePhoto(const QString &uploadId);
+    QFuture<ApiResult<Messenger::User>> removeProfilePhoto();
     // A 403 `wrong_password` when `currentPassword` is wrong; on success every
     // other session of the user has ended and this one carries on.
     QFuture<ApiResult<Empty>> changePassword(
@@ -85,6 +89,10 @@ public:
     QFuture<ApiResult<Messenger::Chat>> createGroupChat(
         const QString &name, const QStringList &memberIds);
     QFuture<ApiResult<Messenger::Chat>> renameChat(const QString &chatId, const QString &name);
+    // A group's photo (its owner may), as setProfilePhoto.
+    QFuture<ApiResult<Messenger::Chat>> setGroupPhoto(
+        const QString &chatId, const QString &uploadId);
+    QFuture<ApiResult<Messenger::Chat>> removeGroupPhoto(const QString &chatId);
     QFuture<ApiResult<Messenger::Chat>> addMembers(
         const QString &chatId, const QStringList &userIds);
     // Removes someone (the owner may) or leaves (userId is the caller).

@@ -425,6 +425,9 @@ void LiveConnection::handleEvent(const Event &event)
     } else if (type == WsEvents::chatPinned) {
         if (const auto pinned = payloadOf<ChatPinned>(event))
             Q_EMIT chatPinned(*pinned);
+    } else if (type == WsEvents::chatUpdated) {
+        if (const auto changed = payloadOf<ChatUpdated>(event))
+            Q_EMIT chatPhotoChanged(*changed);
     } else if (type == WsEvents::membersAdded) {
         if (const auto added = payloadOf<MembersAdded>(event))
             Q_EMIT membersAdded(*added);

@@ -95,6 +95,8 @@ Q_SIGNALS:
     void chatRenamed(const Messenger::ChatRenamed &renamed);
     // A chat's pinned message changed (none: unpinned, or the message was deleted).
     void chatPinned(const Messenger::ChatPinned &pinned);
+    // A group's photo was set or removed (the `chat_updated` event).
+    void chatPhotoChanged(const Messenger::ChatUpdated &changed);
     // The user's own settings of a chat changed (here or on another device).
     void chatSettingsChanged(const Messenger::ChatSettingsChanged &changed);
     void membersAdded(const Messenger::MembersAdded &added);

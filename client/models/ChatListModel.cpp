@@ -38,6 +38,8 @@ QVariant ChatListModel::data(const QModelIndex &index, int role) const
         if (const QString other = otherPersonOf(row); !other.isEmpty())
             return other;
         return summary.chat.id;
+    case AvatarUrlRole:
+        return avatarUrlOf(row);
     case OnlineRole:
         return !group && m_online.contains(otherPersonOf(row));
     case PreviewRole:
@@ -102,7 +104,7 @@ QHash<int, QByteArray> ChatListModel::roleNames() const
 {
     auto names = QAbstractListModel::roleNames();
     names.insert({ { ChatIdRole, "chatId" }, { TitleRole, "title" }, { IsGroupRole, "isGroup" },
-        { AvatarIdRole, "avatarId" }, { PreviewRole, "preview" },
+        { AvatarIdRole, "avatarId" }, { AvatarUrlRole, "avatarUrl" }, { PreviewRole, "preview" },
         { PreviewSenderRole, "previewSender" }, { ActivityTimeRole, "activityTime" },
         { UnreadCountRole, "unreadCount" }, { DraftRole, "draft" }, { TypingRole, "typing" },
         { LastMessageIsMineRole, "lastMessageIsMine" }, { LastMessageReadRole, "lastMessageRead" },
@@ -195,6 +197,16 @@ bool ChatListModel::applyPinned(const ChatPinned &pinned)
     return true;
 }
 
+bool ChatListModel::applyPhotoChanged(const ChatUpdated &photo)
+{
+    const int row = rowOf(photo.chatId);
+    if (row < 0)
+        return false;
+    m_rows[row].summary.chat.avatarUrl = photo.avatarUrl;
+    changed(row, { AvatarUrlRole });
+    return true;
+}
+
 bool ChatListModel::applyMembersAdded(const MembersAdded &added)
 {
     const int row = rowOf(added.chatId);
@@ -228,6 +240,18 @@ QString ChatListModel::otherPersonOf(const Row &row) const
     for (const User &member : row.summary.chat.members) {
         if (member.id != m_userId)
             return member.id;
+    }
+    return {};
+}
+
+QString ChatListModel::avatarUrlOf(const Row &row) const
+{
+    if (row.summary.chat.type == ChatType::Group)
+        return row.summary.chat.avatarUrl.value_or(QString());
+    const QString other = otherPersonOf(row);
+    for (const User &member : row.summary.chat.members) {
+        if (member.id == other)
+            return member.avatarUrl.value_or(QString());
     }
     return {};
 }

@@ -22,6 +22,9 @@ public:
         TitleRole, // the group's name, or the other person's name
         IsGroupRole,
         AvatarIdRole, // whose colour: the other person in a personal chat
+        // The photo: a group's, or the other person's in a personal chat
+        // (User/Chat avatarUrl); empty when there is none.
+        AvatarUrlRole,
         PreviewRole, // the last message's text (or "Message deleted")
         PreviewSenderRole, // "You" / the sender's first name in groups; empty otherwise
         ActivityTimeRole, // QDateTime, local: last message or creation
@@ -64,6 +67,8 @@ public:
     bool applyRenamed(const Messenger::ChatRenamed &renamed);
     // The chat's pinned message now (none: unpinned); false if the chat is not listed.
     bool applyPinned(const Messenger::ChatPinned &pinned);
+    // A group's photo was set or removed; false when the chat is not listed.
+    bool applyPhotoChanged(const Messenger::ChatUpdated &photo);
     // Members who joined a group (the `members_added` event); false when the
     // chat is not listed, e.g. when the user is the one added: then the
     // caller fetches the whole chat.
@@ -135,6 +140,7 @@ private:
     QString titleOf(const Row &row) const;
     // The other person of a personal chat; empty for a group.
     QString otherPersonOf(const Row &row) const;
+    QString avatarUrlOf(const Row &row) const;
     qint64 activityOf(const Row &row) const;
     // The list's order: pinned chats first by position, then by activity.
     bool ranksBefore(const Row &a, const Row &b) const;

@@ -45,6 +45,8 @@ public:
         case ChatListModel::PersonIdRole:
         case ChatListModel::AvatarIdRole:
             return person.id;
+        case ChatListModel::AvatarUrlRole:
+            return person.avatarUrl.value_or(QString());
         case Qt::DisplayRole:
         case ChatListModel::TitleRole:
             return person.name;
@@ -121,6 +123,10 @@ public:
             const int row = m_chats->rowOf(chatId);
             return row >= 0 ? m_chats->index(row).data(ChatListModel::AvatarIdRole)
                             : QVariant(chatId);
+        }
+        case ChatListModel::AvatarUrlRole: {
+            const int row = m_chats->rowOf(source(MessageSearchModel::ChatIdRole).toString());
+            return row >= 0 ? m_chats->index(row).data(ChatListModel::AvatarUrlRole) : QVariant();
         }
         case ChatListModel::IsGroupRole: {
             const int row = m_chats->rowOf(source(MessageSearchModel::ChatIdRole).toString());

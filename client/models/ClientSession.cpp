@@ -19,6 +19,7 @@
 #include <QImageReader>
 #include <QLoggingCategory>
 #include <QMimeDatabase>
+#include <QPromise>
 #include <algorithm>
 
 using namespace Qt::StringLiterals;
@@ -520,7 +521,7 @@ void ClientSession::endSession(bool forgetLocalData)
     m_failedUploads.clear();
     delete std::exchange(m_files, nullptr);
     if (forgetLocalData && !m_user.id.isEmpty())
-        QDir(FileCache::folderFor(m_user.id)).removeRecursively(); // downloads too
+        FileCache::eraseFor(m_user.id); // downloads and photos too
     m_sendingQueued = false;
     m_reloadChatsWhenSent = false;
     m_offlineStart = false;
@@ -774,9 +775,17 @@ void ClientSession::updateUploadProgress(const QString &clientId)
 
 FileCache *ClientSession::files()
 {
-    if (!m_files && !m_user.id.isEmpty())
+    if (!m_files && !m_user.id.isEmpty()) {
         m_files = new FileCache(m_api, FileCache::folderFor(m_user.id), this);
+        connect(m_files, &FileCache::avatarReady, this, &ClientSession::avatarReady);
+    }
     return m_files;
+}
+
+QImage ClientSession::avatar(const QString &avatarUrl)
+{
+    FileCache *cache = avatarUrl.isEmpty() ? nullptr : files();
+    return cache ? cache->avatar(avatarUrl) : QImage();
 }
 
 FileUpload *ClientSession::currentUpload(const QString &clientId) const
@@ -1073,6 +1082,58 @@ QFuture<ApiResult<Empty>> ClientSession::changePassword(
     return m_api->changePassword(currentPassword, newPassword);
 }
 
+QFuture<ApiResult<Empty>> ClientSession::setPhoto(const QString &chatId, const QString &localPath)
+{
+    auto promise = std::make_shared<QPromise<ApiResult<Empty>>>();
+    promise->start();
+    auto *upload = new FileUpload(m_api, localPath, this);
+    // Someone is waiting with the dialog open: a few retries, not forever.
+    upload->setMaxRetries(3);
+    connect(upload, &FileTransfer::finished, this, [this, upload, chatId, promise] {
+        upload->deleteLater();
+        if (upload->state() != FileTransfer::State::Finished || !upload->attachment()) {
+            promise->addResult(upload->error());
+            promise->finish();
+            return;
+        }
+        applyPhoto(chatId, upload->attachment()->id, promise);
+    });
+    upload->start();
+    return promise->future();
+}
+
+QFuture<ApiResult<Empty>> ClientSession::removePhoto(const QString &chatId)
+{
+    auto promise = std::make_shared<QPromise<ApiResult<Empty>>>();
+    promise->start();
+    applyPhoto(chatId, std::nullopt, promise);
+    return promise->future();
+}
+
+void ClientSession::applyPhoto(const QString &chatId, const std::optional<QString> &uploadId,
+    const std::shared_ptr<QPromise<ApiResult<Empty>>> &promise)
+{
+    const auto settle = [promise](const std::optional<ApiError> &error) {
+        promise->addResult(error ? ApiResult<Empty>(*error) : ApiResult<Empty>(Empty {}));
+        promise->finish();
+    };
+    if (chatId.isEmpty()) {
+        (uploadId ? m_api->setProfilePhoto(*uploadId) : m_api->removeProfilePhoto())
+            .then(this, [this, settle](const ApiResult<User> &user) {
+                if (user)
+                    setCurrentUser(user.value());
+                settle(user ? std::nullopt : std::optional(user.error()));
+            });
+        return;
+    }
+    (uploadId ? m_api->setGroupPhoto(chatId, *uploadId) : m_api->removeGroupPhoto(chatId))
+        .then(this, [this, settle](const ApiResult<Chat> &chat) {
+            if (chat)
+                m_chats->upsertChat(chat.value());
+            settle(chat ? std::nullopt : std::optional(chat.error()));
+        });
+}
+
 void ClientSession::renameGroup(const QString &chatId, const QString &name)
 {
     m_api->renameChat(chatId, name).then(this, [this](const ApiResult<Chat> &chat) {
@@ -1268,6 +1329,10 @@ void ClientSession::connectLive()
             fetchChat(renamed.chatId);
         if (MessageModel *model = m_timelines.value(renamed.chatId))
             model->applyRenamed(renamed.name);
+    });
+    connect(m_live, &LiveConnection::chatPhotoChanged, this, [this](const ChatUpdated &photo) {
+        if (!m_chats->applyPhotoChanged(photo))
+            fetchChat(photo.chatId);
     });
     connect(m_live, &LiveConnection::chatPinned, this, [this](const ChatPinned &pinned) {
         if (!m_chats->applyPinned(pinned))

@@ -9,8 +9,10 @@
 
 #include <QFuture>
 #include <QHash>
+#include <QImage>
 #include <QObject>
 #include <QPointer>
+#include <QPromise>
 #include <QSet>
 #include <QTimer>
 
@@ -56,6 +58,9 @@ public:
     ApiClient *api() const { return m_api; }
     // The signed-in account's thumbnails and downloaded files; null when signed out.
     FileCache *files();
+    // A profile or group photo (avatarUrl; empty: none), null until it has
+    // come from the server or the disk (then avatarReady).
+    QImage avatar(const QString &avatarUrl);
     LiveConnection *live() const { return m_live; }
     ChatListModel *chats() const { return m_chats; }
     State state() const { return m_state; }
@@ -141,6 +146,11 @@ public:
     void startPersonalChat(const QString &userId);
     void createGroup(const QString &name, const QStringList &memberIds);
     void renameGroup(const QString &chatId, const QString &name);
+    // Uploads the image at `localPath` and makes it the user's profile photo
+    // (`chatId` empty) or a group's photo (its owner may); the server crops
+    // it to a square. The future is the outcome; the new photo shows at once.
+    QFuture<ApiResult<Empty>> setPhoto(const QString &chatId, const QString &localPath);
+    QFuture<ApiResult<Empty>> removePhoto(const QString &chatId);
     void addMembers(const QString &chatId, const QStringList &userIds);
     void removeMember(const QString &chatId, const QString &userId);
     void leaveChat(const QString &chatId);
@@ -172,6 +182,8 @@ Q_SIGNALS:
     void forwarded(const QStringList &chatIds);
     // Something the user asked for failed; shown briefly, never modal.
     void operationFailed(const QString &message);
+    // A photo asked for by avatar() has come: views showing it repaint.
+    void avatarReady(const QString &avatarUrl);
 
 private:
     // Signs out; `forgetLocalData` deletes the account's cache (Sign Out),
@@ -188,6 +200,9 @@ private:
     // After an offline start: the user and the open chats' newest pages.
     void catchUp();
     void queueOperation(const LocalCache::PendingOperation &operation);
+    // PUT (an upload's id) or DELETE the photo of setPhoto/removePhoto.
+    void applyPhoto(const QString &chatId, const std::optional<QString> &uploadId,
+        const std::shared_ptr<QPromise<ApiResult<Empty>>> &promise);
     // Shows a queued edit or deletion in the timeline and the chat list (a
     // queued read is shown already).
     void applyLocally(const LocalCache::PendingOperation &operation);

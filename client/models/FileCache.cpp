@@ -2,12 +2,15 @@
 
 #include "client/api/ApiClient.h"
 #include "client/api/FileTransfer.h"
+#include "shared/ApiPaths.h"
 
 #include <QDir>
 #include <QDirIterator>
 #include <QFileInfo>
 #include <QImageReader>
 #include <QNetworkReply>
+#include <QRegularExpression>
+#include <QSaveFile>
 #include <QStandardPaths>
 
 #include <algorithm>
@@ -38,6 +41,13 @@ QString FileCache::folderFor(const QString &userId)
 {
     return QStandardPaths::writableLocation(QStandardPaths::CacheLocation) + u'/' + userId
         + u"/files"_s;
+}
+
+void FileCache::eraseFor(const QString &userId)
+{
+    const QString folder = folderFor(userId);
+    QDir(folder).removeRecursively();
+    QDir(QDir::cleanPath(folder + u"/../avatars"_s)).removeRecursively();
 }
 
 QImage FileCache::thumbnail(const Attachment &file, const QString &localPath)
@@ -81,6 +91,72 @@ QImage FileCache::thumbnail(const Attachment &file, const QString &localPath)
             Q_EMIT thumbnailReady(key);
         });
     return {};
+}
+
+QString FileCache::avatarPathFor(const QString &avatarUrl) const
+{
+    // ApiPaths::file: only an id made of safe characters names a file here.
+    static const QRegularExpression fileUrl(u'^'
+        + QRegularExpression::escape(ApiPaths::files.toString()) + u"/([A-Za-z0-9_-]{1,64})$"_s);
+    const QRegularExpressionMatch match = fileUrl.match(avatarUrl);
+    if (!match.hasMatch())
+        return {};
+    return QDir::cleanPath(m_folder + u"/../avatars/"_s) + u'/' + match.captured(1) + u".jpg"_s;
+}
+
+QImage FileCache::avatar(const QString &avatarUrl)
+{
+    if (avatarUrl.isEmpty())
+        return {};
+    if (const QImage *cached = m_avatars.object(avatarUrl))
+        return *cached;
+    if (m_avatarsLoading.contains(avatarUrl) || m_avatarsGone.contains(avatarUrl))
+        return {};
+    const QString path = avatarPathFor(avatarUrl);
+    if (!path.isEmpty()) {
+        const QImage kept(path);
+        if (!kept.isNull()) {
+            // Used now: the last to be pruned.
+            QFile(path).setFileTime(
+                QDateTime::currentDateTime(), QFileDevice::FileModificationTime);
+            m_avatars.insert(avatarUrl, new QImage(kept), imageCost(kept));
+            return kept;
+        }
+    }
+    if (!m_api)
+        return {};
+    m_avatarsLoading.insert(avatarUrl);
+    m_api->sendRaw(
+        this, "GET", avatarUrl + u"/thumbnail"_s, {}, {}, [](QNetworkReply *) {},
+        [this, avatarUrl, path](QNetworkReply *reply) {
+            m_avatarsLoading.remove(avatarUrl);
+            const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+            if (status == 404 || status == 403) {
+                m_avatarsGone.insert(avatarUrl);
+                return;
+            }
+            const QByteArray bytes = status == 200 ? reply->readAll() : QByteArray();
+            QImage image;
+            if (!image.loadFromData(bytes))
+                return; // asked again the next time it is painted
+            if (!path.isEmpty() && QDir().mkpath(QFileInfo(path).path())) {
+                QSaveFile file(path);
+                if (file.open(QIODevice::WriteOnly) && file.write(bytes) == bytes.size()
+                    && file.commit())
+                    pruneAvatars();
+            }
+            m_avatars.insert(avatarUrl, new QImage(image), imageCost(image));
+            Q_EMIT avatarReady(avatarUrl);
+        });
+    return {};
+}
+
+void FileCache::pruneAvatars()
+{
+    const QString folder = QDir::cleanPath(m_folder + u"/../avatars"_s);
+    QFileInfoList kept = QDir(folder).entryInfoList(QDir::Files, QDir::Time); // newest first
+    while (kept.size() > avatarsKeptMax)
+        QFile::remove(kept.takeLast().absoluteFilePath());
 }
 
 QString FileCache::pathFor(const Attachment &file) const

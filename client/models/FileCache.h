@@ -7,6 +7,7 @@
 #include <QImage>
 #include <QObject>
 #include <QPointer>
+#include <QSet>
 
 namespace Messenger::Client {
 
@@ -16,7 +17,10 @@ class FileDownload;
 // One account's files on this machine, for the timeline: images'
 // thumbnails (asked for with the token, kept in memory) and downloaded files,
 // kept in a folder of their own (`folder`/<file id>/<name>) that stays under
-// a size limit, the least recently used going first.
+// a size limit, the least recently used going first. Profile and group
+// photos' thumbnails are kept beside it (`folder`/../avatars/<file id>.jpg),
+// so an offline start shows them: a photo's file never changes (a new photo
+// is a new file), so what is kept stays true.
 class FileCache : public QObject
 {
     Q_OBJECT
@@ -26,6 +30,8 @@ public:
     FileCache(ApiClient *api, const QString &folder, QObject *parent = nullptr);
     // QStandardPaths::CacheLocation/<userId>/files.
     static QString folderFor(const QString &userId);
+    // Deletes what is kept for the account: downloads and photos (signing out).
+    static void eraseFor(const QString &userId);
     QString folder() const { return m_folder; }
     void setLimit(qint64 bytes) { m_limit = bytes; }
 
@@ -33,6 +39,12 @@ public:
     // thumbnailReady). A pending send's image has no id yet: its preview is
     // made from `localPath`, the file itself.
     QImage thumbnail(const Messenger::Attachment &file, const QString &localPath = {});
+
+    // A profile or group photo (User::avatarUrl, Chat::avatarUrl) as its
+    // square thumbnail, or a null image until it has come (then avatarReady).
+    QImage avatar(const QString &avatarUrl);
+    // Photos kept on disk at most; the least recently used go first.
+    static constexpr int avatarsKeptMax = 2000;
 
     // Where the downloaded file is; empty until it is downloaded.
     QString localPath(const Messenger::Attachment &file) const;
@@ -48,6 +60,7 @@ public:
 
 Q_SIGNALS:
     void thumbnailReady(const QString &fileId);
+    void avatarReady(const QString &avatarUrl);
     void downloadProgressChanged(const QString &fileId);
     void downloadFinished(const QString &fileId, const QString &path);
     void downloadFailed(const QString &fileId, const QString &message);
@@ -57,6 +70,9 @@ private:
     // Removes the least recently used files until the rest fit the limit,
     // never `keep` (the one just downloaded).
     void prune(const QString &keep);
+    // Where a photo's thumbnail is kept; empty for a URL that is not a file's.
+    QString avatarPathFor(const QString &avatarUrl) const;
+    void pruneAvatars();
 
     QPointer<ApiClient> m_api;
     QString m_folder;
@@ -64,6 +80,10 @@ private:
     // Thumbnails by file id (or local path), their cost in bytes.
     QCache<QString, QImage> m_thumbnails { 64 * 1024 * 1024 };
     QHash<QString, bool> m_thumbnailsLoading;
+    QCache<QString, QImage> m_avatars { 16 * 1024 * 1024 };
+    QSet<QString> m_avatarsLoading;
+    // Photos the server no longer has (replaced since): not asked for again.
+    QSet<QString> m_avatarsGone;
     QHash<QString, QPointer<FileDownload>> m_downloads;
 };
 

@@ -39,6 +39,8 @@ QVariant UserSearchModel::data(const QModelIndex &index, int role) const
         return user.email;
     case UserIdRole:
         return user.id;
+    case AvatarUrlRole:
+        return user.avatarUrl.value_or(QString());
     case Qt::CheckStateRole:
         if (!m_checkable)
             return {};

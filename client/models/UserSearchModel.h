@@ -18,7 +18,12 @@ class UserSearchModel : public QAbstractListModel
 {
     Q_OBJECT
 public:
-    enum Roles { UserIdRole = Qt::UserRole + 1, NameRole, EmailRole };
+    enum Roles {
+        UserIdRole = Qt::UserRole + 1,
+        NameRole,
+        EmailRole,
+        AvatarUrlRole, // the profile photo (User::avatarUrl); empty when none
+    };
     Q_ENUM(Roles)
 
     UserSearchModel(ApiClient *api, const QString &currentUserId, QObject *parent = nullptr);

@@ -2,6 +2,7 @@
 
 #include "Confirm.h"
 #include "NewChatDialog.h"
+#include "PhotoEditor.h"
 #include "Theme.h"
 #include "client/models/ChatListModel.h"
 #include "client/models/ClientSession.h"
@@ -21,22 +22,10 @@ using namespace Qt::StringLiterals;
 
 namespace Messenger::Client {
 
-namespace {
-QPixmap avatar(const QString &id, const QString &name, int size)
-{
-    QPixmap pixmap(size * 2, size * 2);
-    pixmap.setDevicePixelRatio(2);
-    pixmap.fill(Qt::transparent);
-    QPainter painter(&pixmap);
-    Theme::paintAvatar(&painter, QRect(0, 0, size, size), id, name);
-    return pixmap;
-}
-} // namespace
-
 ChatInfoPanel::ChatInfoPanel(ClientSession *session, QWidget *parent)
     : QWidget(parent)
     , m_session(session)
-    , m_avatar(new QLabel(this))
+    , m_photo(new PhotoEditor(session, 96, this))
     , m_title(new QLabel(this))
     , m_subtitle(new QLabel(this))
     , m_rename(new QLineEdit(this))
@@ -61,8 +50,7 @@ ChatInfoPanel::ChatInfoPanel(ClientSession *session, QWidget *parent)
     top->addWidget(close);
     layout->addLayout(top);
 
-    m_avatar->setAlignment(Qt::AlignCenter);
-    layout->addWidget(m_avatar);
+    layout->addWidget(m_photo);
     auto *titleRow = new QHBoxLayout;
     m_title->setAlignment(Qt::AlignCenter);
     m_title->setWordWrap(true);
@@ -133,6 +121,7 @@ ChatInfoPanel::ChatInfoPanel(ClientSession *session, QWidget *parent)
         menu.exec(m_members->viewport()->mapToGlobal(at));
     });
     connect(m_session->chats(), &QAbstractItemModel::dataChanged, this, &ChatInfoPanel::refresh);
+    connect(m_session, &ClientSession::avatarReady, this, &ChatInfoPanel::refresh);
 }
 
 void ChatInfoPanel::setChat(const QString &chatId)
@@ -156,10 +145,11 @@ void ChatInfoPanel::refresh()
     const bool group = chat.type == ChatType::Group;
     const QString title = m_session->chats()->title(m_chatId);
     const int row = m_session->chats()->rowOf(m_chatId);
-    m_avatar->setPixmap(avatar(
-        m_session->chats()->index(row).data(ChatListModel::AvatarIdRole).toString(), title, 96));
-    m_title->setText(title);
+    const QModelIndex index = m_session->chats()->index(row);
     const bool owner = isOwner();
+    m_photo->showPhoto(m_chatId, index.data(ChatListModel::AvatarIdRole).toString(), title,
+        index.data(ChatListModel::AvatarUrlRole).toString(), group && owner);
+    m_title->setText(title);
     m_renameButton->setVisible(group && owner && !m_rename->isVisible());
     m_addMembers->setVisible(group && owner);
     m_leave->setVisible(group);
@@ -179,7 +169,10 @@ void ChatInfoPanel::refresh()
         QString label = member.name;
         if (chat.createdBy == member.id)
             label += u"  · "_s + tr("owner");
-        auto *item = new QListWidgetItem(QIcon(avatar(member.id, member.name, 32)), label);
+        auto *item
+            = new QListWidgetItem(QIcon(Theme::avatarPixmap(member.id, member.name,
+                                      m_session->avatar(member.avatarUrl.value_or(QString())), 32)),
+                label);
         item->setData(Qt::UserRole, member.id);
         item->setToolTip(member.email);
         m_members->addItem(item);

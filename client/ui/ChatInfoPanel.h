@@ -11,10 +11,11 @@ class QToolButton;
 namespace Messenger::Client {
 
 class ClientSession;
+class PhotoEditor;
 
-// The right-hand panel of an open chat: who it is with, or a group's name and
-// members. The group's creator renames it and adds or removes people; anyone
-// can leave.
+// The right-hand panel of an open chat: who it is with, or a group's photo,
+// name and members. The group's owner sets its photo, renames it and adds or
+// removes people; anyone can leave.
 class ChatInfoPanel : public QWidget
 {
     Q_OBJECT
@@ -23,6 +24,8 @@ public:
     void setChat(const QString &chatId);
 
     QListWidget *memberList() const { return m_members; }
+    // The chat's photo (the other person's, or the group's: its owner sets it).
+    PhotoEditor *photoEditor() const { return m_photo; }
 
 Q_SIGNALS:
     void closeRequested();
@@ -33,7 +36,7 @@ private:
 
     ClientSession *m_session;
     QString m_chatId;
-    QLabel *m_avatar;
+    PhotoEditor *m_photo;
     QLabel *m_title;
     QLabel *m_subtitle;
     QLineEdit *m_rename;

@@ -3,9 +3,11 @@
 #include "Theme.h"
 #include "client/models/ChatListModel.h"
 #include "client/models/ChatSearchModel.h"
+#include "client/models/ClientSession.h"
 #include "client/models/MessageSearchModel.h"
 #include "client/models/Presentation.h"
 
+#include <QAbstractItemView>
 #include <QApplication>
 #include <QPainter>
 #include <QTextLayout>
@@ -63,9 +65,20 @@ bool startsMessagesSection(const QModelIndex &index)
 }
 } // namespace
 
-ChatListDelegate::ChatListDelegate(QObject *parent)
-    : QStyledItemDelegate(parent)
-{ }
+ChatListDelegate::ChatListDelegate(ClientSession *session, QAbstractItemView *view)
+    : QStyledItemDelegate(view)
+    , m_session(session)
+{
+    if (session && view)
+        connect(
+            session, &ClientSession::avatarReady, view->viewport(), qOverload<>(&QWidget::update));
+}
+
+QImage ChatListDelegate::photoOf(const QModelIndex &index) const
+{
+    return m_session ? m_session->avatar(index.data(ChatListModel::AvatarUrlRole).toString())
+                     : QImage();
+}
 
 QSize ChatListDelegate::sizeHint(const QStyleOptionViewItem &option, const QModelIndex &index) const
 {
@@ -117,7 +130,7 @@ void ChatListDelegate::paintFoundMessage(
     Theme::paintAvatar(painter,
         QRect(rect.left() + padding, rect.top() + (rect.height() - avatarSize) / 2, avatarSize,
             avatarSize),
-        index.data(ChatListModel::AvatarIdRole).toString(), chatName);
+        index.data(ChatListModel::AvatarIdRole).toString(), chatName, photoOf(index));
     const QFont base = option.font;
     const QFont smallFont = Theme::withPointSizeDelta(base, -0.5);
     const int textLeft = rect.left() + padding * 2 + avatarSize;
@@ -208,7 +221,7 @@ void ChatListDelegate::paintPerson(
     Theme::paintAvatar(painter,
         QRect(rect.left() + padding, rect.top() + (rect.height() - avatarSize) / 2, avatarSize,
             avatarSize),
-        index.data(ChatListModel::AvatarIdRole).toString(), name);
+        index.data(ChatListModel::AvatarIdRole).toString(), name, photoOf(index));
     const int textLeft = rect.left() + padding * 2 + avatarSize;
     const int textWidth = rect.right() - padding - 2 - textLeft;
     painter->setPen(selected ? QColor(Qt::white) : Theme::textPrimary);
@@ -243,7 +256,8 @@ void ChatListDelegate::paint(
     const QString title = index.data(ChatListModel::TitleRole).toString();
     const QRect avatar(rect.left() + padding, rect.top() + (rect.height() - avatarSize) / 2,
         avatarSize, avatarSize);
-    Theme::paintAvatar(painter, avatar, index.data(ChatListModel::AvatarIdRole).toString(), title);
+    Theme::paintAvatar(
+        painter, avatar, index.data(ChatListModel::AvatarIdRole).toString(), title, photoOf(index));
     if (index.data(ChatListModel::OnlineRole).toBool()) {
         // The other person is online: a green dot on the avatar's corner, in
         // a ring of the row's background so it stands apart from the circle.

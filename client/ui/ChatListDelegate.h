@@ -4,7 +4,11 @@
 #include <QStaticText>
 #include <QStyledItemDelegate>
 
+class QAbstractItemView;
+
 namespace Messenger::Client {
+
+class ClientSession;
 
 // Paints one chat-list row from ChatListModel's roles: avatar, name, time,
 // read tick, preview (or draft, or who is typing) and the unread badge; a
@@ -18,7 +22,9 @@ class ChatListDelegate : public QStyledItemDelegate
 {
     Q_OBJECT
 public:
-    explicit ChatListDelegate(QObject *parent = nullptr);
+    // Paints `view`'s rows (and repaints it when a photo arrives); photos
+    // come from `session` (none: initials only). Both may be null.
+    ChatListDelegate(ClientSession *session, QAbstractItemView *view);
 
     void paint(QPainter *painter, const QStyleOptionViewItem &option,
         const QModelIndex &index) const override;
@@ -45,6 +51,10 @@ private:
     void drawElided(QPainter *painter, const QPoint &topLeft, const QString &text,
         const QFont &font, int width) const;
 
+    // The row's photo (AvatarUrlRole), null while there is none to show.
+    QImage photoOf(const QModelIndex &index) const;
+
+    ClientSession *m_session;
     mutable QCache<QString, QStaticText> m_texts { 4000 };
 };
 

@@ -58,15 +58,6 @@ bool nameMatches(const QString &name, const QString &query)
         [&query](const QString &word) { return word.startsWith(query, Qt::CaseInsensitive); });
 }
 
-QPixmap avatarPixmap(const QString &id, const QString &name, qreal ratio)
-{
-    QPixmap avatar(QSize(mentionAvatarSize, mentionAvatarSize) * ratio);
-    avatar.setDevicePixelRatio(ratio);
-    avatar.fill(Qt::transparent);
-    QPainter painter(&avatar);
-    Theme::paintAvatar(&painter, QRect(0, 0, mentionAvatarSize, mentionAvatarSize), id, name);
-    return avatar;
-}
 } // namespace
 
 Composer::Composer(QWidget *parent)
@@ -509,7 +500,6 @@ void Composer::updateMentionPopup()
         ? m_mentionPopup->currentIndex().data(Qt::UserRole).toString()
         : QString();
     m_mentionRows->clear();
-    const qreal ratio = devicePixelRatioF();
     QList<User> candidates = m_mentionCandidates();
     std::sort(candidates.begin(), candidates.end(), [](const User &a, const User &b) {
         return QString::localeAwareCompare(a.name, b.name) < 0;
@@ -520,7 +510,9 @@ void Composer::updateMentionPopup()
         if (!nameMatches(member.name, query))
             continue;
         // The same avatar when chosen: the view would tint a plain pixmap.
-        const QPixmap avatar = avatarPixmap(member.id, member.name, ratio);
+        const QPixmap avatar = Theme::avatarPixmap(member.id, member.name,
+            m_avatars ? m_avatars(member.avatarUrl.value_or(QString())) : QImage(),
+            mentionAvatarSize);
         QIcon icon;
         icon.addPixmap(avatar, QIcon::Normal);
         icon.addPixmap(avatar, QIcon::Selected);

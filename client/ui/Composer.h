@@ -64,6 +64,12 @@ public:
     {
         m_mentionCandidates = std::move(candidates);
     }
+    // Where the `@` list's photos come from (an avatarUrl to its image, null
+    // while it has not come); none: initials only.
+    void setAvatarSource(std::function<QImage(const QString &avatarUrl)> avatars)
+    {
+        m_avatars = std::move(avatars);
+    }
     // The `@` list (hidden when closed); its rows' Qt::UserRole is the user id.
     QListView *mentionPopup() const { return m_mentionPopup; }
     // The ids the next send would mention: inserted mentions whose "@Name"
@@ -137,6 +143,7 @@ private:
     QString m_replyToId;
     QString m_draftBeforeEdit;
     std::function<QList<Messenger::User>()> m_mentionCandidates;
+    std::function<QImage(const QString &)> m_avatars;
     QListView *m_mentionPopup;
     QStandardItemModel *m_mentionRows;
     // The `@` whose list Esc closed: it stays closed while that word is typed.

@@ -30,8 +30,8 @@ constexpr int avatarSize = 46;
 class CheckedChatDelegate : public ChatListDelegate
 {
 public:
-    CheckedChatDelegate(const QStringList *chosen, QObject *parent)
-        : ChatListDelegate(parent)
+    CheckedChatDelegate(ClientSession *session, const QStringList *chosen, QAbstractItemView *view)
+        : ChatListDelegate(session, view)
         , m_chosen(chosen)
     { }
 
@@ -96,7 +96,7 @@ ForwardDialog::ForwardDialog(ClientSession *session, int messageCount, QWidget *
     // The chats only: people without a chat cannot be forwarded to.
     m_list = new QListView(this);
     m_list->setModel(m_results->chatFilter());
-    m_list->setItemDelegate(new CheckedChatDelegate(&m_chosen, m_list));
+    m_list->setItemDelegate(new CheckedChatDelegate(session, &m_chosen, m_list));
     m_list->setFrameShape(QFrame::NoFrame);
     m_list->setSelectionMode(QAbstractItemView::SingleSelection);
     m_list->setVerticalScrollMode(QAbstractItemView::ScrollPerPixel);

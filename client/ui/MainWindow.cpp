@@ -59,17 +59,6 @@ using namespace Qt::StringLiterals;
 namespace Messenger::Client {
 
 namespace {
-QPixmap avatarPixmap(const QString &id, const QString &name, int size)
-{
-    const qreal ratio = qApp->devicePixelRatio();
-    QPixmap pixmap(QSize(size, size) * ratio);
-    pixmap.setDevicePixelRatio(ratio);
-    pixmap.fill(Qt::transparent);
-    QPainter painter(&pixmap);
-    Theme::paintAvatar(&painter, QRect(0, 0, size, size), id, name);
-    return pixmap;
-}
-
 QToolButton *iconButton(const QString &icon, const QString &tip, QWidget *parent)
 {
     auto *button = new QToolButton(parent);
@@ -116,6 +105,7 @@ MainWindow::MainWindow(ClientSession *session, QWidget *parent, TrayController::
             updateHeader();
     });
     connect(m_session, &ClientSession::presenceChanged, this, [this] { updateHeader(); });
+    connect(m_session, &ClientSession::avatarReady, this, [this] { updateHeader(); });
     // "last seen 5 minutes ago" ages by itself.
     auto *presenceClock = new QTimer(this);
     presenceClock->setInterval(std::chrono::seconds(30));
@@ -436,7 +426,7 @@ QWidget *MainWindow::buildChatListPanel()
         chatMenu->setAttribute(Qt::WA_DeleteOnClose);
         chatMenu->popup(m_chatList->viewport()->mapToGlobal(at));
     });
-    m_chatList->setItemDelegate(new ChatListDelegate(m_chatList));
+    m_chatList->setItemDelegate(new ChatListDelegate(m_session, m_chatList));
     m_chatList->setFrameShape(QFrame::NoFrame);
     m_chatList->setMouseTracking(true);
     m_chatList->setSelectionMode(QAbstractItemView::SingleSelection);
@@ -689,6 +679,8 @@ QWidget *MainWindow::buildChatPanel()
         }
         return candidates;
     });
+    m_composer->setAvatarSource(
+        [this](const QString &avatarUrl) { return m_session->avatar(avatarUrl); });
     connect(m_composer, &Composer::sendFilesRequested, this,
         [this](const QString &text, const QStringList &files, const QString &replyToId,
             const QStringList &mentions) {
@@ -976,7 +968,10 @@ void MainWindow::updateHeader()
     const int row = m_session->chats()->rowOf(m_chatId);
     const QString avatarId
         = m_session->chats()->index(row).data(ChatListModel::AvatarIdRole).toString();
-    m_headerAvatar->setPixmap(avatarPixmap(avatarId, title, 40));
+    m_headerAvatar->setPixmap(Theme::avatarPixmap(avatarId, title,
+        m_session->avatar(
+            m_session->chats()->index(row).data(ChatListModel::AvatarUrlRole).toString()),
+        40));
     m_headerTitle->setText(title);
     // Typing wins over presence, presence over the plain description.
     const QString typing = m_session->typingText(m_chatId);

@@ -68,6 +68,10 @@ public:
 
     // For tests and screenshots.
     QListView *chatListView() const { return m_chatList; }
+    // The open chat's photo in the header, and its info panel (the ⓘ button).
+    QLabel *headerAvatar() const { return m_headerAvatar; }
+    ChatInfoPanel *infoPanel() const { return m_info; }
+    QToolButton *infoButton() const { return m_infoButton; }
     TimelineView *timeline() const { return m_timeline; }
     Composer *composer() const { return m_composer; }
     QLineEdit *searchField() const { return m_search; }

@@ -25,7 +25,13 @@ namespace {
 class PersonDelegate : public QStyledItemDelegate
 {
 public:
-    using QStyledItemDelegate::QStyledItemDelegate;
+    PersonDelegate(ClientSession *session, QListView *view)
+        : QStyledItemDelegate(view)
+        , m_session(session)
+    {
+        connect(
+            session, &ClientSession::avatarReady, view->viewport(), qOverload<>(&QWidget::update));
+    }
     // The dialog toggles a person on click; the base class would toggle a
     // second time when the click lands where it thinks the check box is.
     bool editorEvent(
@@ -46,7 +52,8 @@ public:
             painter->fillRect(rect, Theme::hoverRow);
         const QString name = index.data(UserSearchModel::NameRole).toString();
         Theme::paintAvatar(painter, QRect(rect.left() + 10, rect.top() + 6, 40, 40),
-            index.data(UserSearchModel::UserIdRole).toString(), name);
+            index.data(UserSearchModel::UserIdRole).toString(), name,
+            m_session->avatar(index.data(UserSearchModel::AvatarUrlRole).toString()));
         const bool enabled = index.flags() & Qt::ItemIsEnabled;
         painter->setPen(enabled ? Theme::textPrimary : Theme::textSecondary);
         painter->setFont(Theme::withPointSizeDelta(option.font, 0, true));
@@ -76,6 +83,9 @@ public:
         }
         painter->restore();
     }
+
+private:
+    ClientSession *m_session;
 };
 } // namespace
 
@@ -101,7 +111,7 @@ NewChatDialog::NewChatDialog(ClientSession *session, Mode mode, QWidget *parent)
     layout->addWidget(m_search);
     layout->addWidget(m_groupButton);
     m_view->setModel(m_results);
-    m_view->setItemDelegate(new PersonDelegate(m_view));
+    m_view->setItemDelegate(new PersonDelegate(session, m_view));
     m_view->setFrameShape(QFrame::NoFrame);
     m_view->setUniformItemSizes(true);
     layout->addWidget(m_view, 1);

@@ -32,7 +32,7 @@ QuickSwitcher::QuickSwitcher(ClientSession *session, QWidget *parent)
 
     m_list = new QListView(this);
     m_list->setModel(m_results);
-    m_list->setItemDelegate(new ChatListDelegate(m_list));
+    m_list->setItemDelegate(new ChatListDelegate(session, m_list));
     m_list->setFrameShape(QFrame::NoFrame);
     m_list->setSelectionMode(QAbstractItemView::SingleSelection);
     m_list->setVerticalScrollMode(QAbstractItemView::ScrollPerPixel);

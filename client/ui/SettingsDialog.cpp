@@ -1,5 +1,6 @@
 #include "SettingsDialog.h"
 
+#include "PhotoEditor.h"
 #include "SessionsPanel.h"
 #include "Theme.h"
 #include "TrayController.h"
@@ -61,6 +62,7 @@ SettingsDialog::SettingsDialog(ClientSession *session, QWidget *parent)
     , m_language(new QComboBox(this))
     , m_closeToTray(new QCheckBox(tr("Keep running in the tray when the window is closed"), this))
     , m_account(new QLabel(this))
+    , m_photo(new PhotoEditor(session, 72, this))
     , m_name(new QLineEdit(this))
     , m_saveName(new QPushButton(tr("Save"), this))
     , m_nameStatus(statusLabel(this))
@@ -176,6 +178,7 @@ QWidget *SettingsDialog::createProfileSection()
     row->addWidget(m_name, 1);
     row->addWidget(m_saveName);
     auto *form = new QFormLayout(profile);
+    form->addRow(m_photo);
     form->addRow(tr("Display name"), row);
     form->addRow(m_nameStatus);
     connect(m_name, &QLineEdit::textEdited, this, [this] {
@@ -236,6 +239,7 @@ void SettingsDialog::showAccount(const User &user)
 {
     m_account->setText(
         tr("Signed in as %1 (%2) on %3").arg(user.name, user.email, m_session->serverUrl()));
+    m_photo->showPhoto({}, user.id, user.name, user.avatarUrl.value_or(QString()), true);
 }
 
 void SettingsDialog::saveName()

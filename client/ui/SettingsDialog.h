@@ -15,10 +15,11 @@ struct User;
 namespace Messenger::Client {
 
 class ClientSession;
+class PhotoEditor;
 class SessionsPanel;
 
-// Settings: the UI language and closing to the tray; the profile (display
-// name, password); privacy (who sees your online status); the devices signed
+// Settings: the UI language and closing to the tray; the profile (photo,
+// display name, password); privacy (who sees your online status); the devices signed
 // in to the account, one by one or all others at once.
 class SettingsDialog : public QDialog
 {
@@ -32,6 +33,8 @@ public:
     bool keepsRunningInTray() const;
     SessionsPanel *sessionsPanel() const { return m_sessions; }
     QLabel *accountLabel() const { return m_account; }
+    // The user's profile photo, with Set and Remove.
+    PhotoEditor *photoEditor() const { return m_photo; }
     QLineEdit *nameEdit() const { return m_name; }
     QPushButton *saveNameButton() const { return m_saveName; }
     QLabel *nameStatus() const { return m_nameStatus; }
@@ -73,6 +76,7 @@ private:
     QComboBox *m_language;
     QCheckBox *m_closeToTray;
     QLabel *m_account;
+    PhotoEditor *m_photo;
     QLineEdit *m_name;
     QPushButton *m_saveName;
     QLabel *m_nameStatus;

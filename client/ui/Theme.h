@@ -2,6 +2,8 @@
 
 #include <QColor>
 #include <QFont>
+#include <QImage>
+#include <QPixmap>
 #include <QRect>
 #include <QString>
 
@@ -36,8 +38,12 @@ inline const QColor separatorPill { 0x00, 0x00, 0x00, 0x40 };
 inline const QColor unreadDivider { 0xf7, 0xf9, 0xfa, 0xe0 };
 
 QFont withPointSizeDelta(QFont font, qreal delta, bool bold = false);
-// A circle with the initials on the colour derived from `id`.
-void paintAvatar(QPainter *painter, const QRect &rect, const QString &id, const QString &name);
+// A circle with the photo, or without one (a null `photo`: none, or not
+// come yet) the initials on the colour derived from `id`.
+void paintAvatar(QPainter *painter, const QRect &rect, const QString &id, const QString &name,
+    const QImage &photo = {});
+// The same as a pixmap `size` pixels square, at the screen's pixel ratio.
+QPixmap avatarPixmap(const QString &id, const QString &name, const QImage &photo, int size);
 // Every search field looks the same: a magnifier, a clear button, the
 // placeholder (also its accessible name), the row height of the lists.
 void styleSearchField(QLineEdit *field, const QString &placeholder);

@@ -77,7 +77,7 @@ void BenchClient::chatListOf1000AppearsOnScreen()
 {
     const auto list = chats(1000);
     QListView view;
-    view.setItemDelegate(new ChatListDelegate(&view));
+    view.setItemDelegate(new ChatListDelegate(nullptr, &view));
     view.setUniformItemSizes(true);
     view.resize(320, 720);
     view.show();

@@ -282,7 +282,7 @@ void TestKeyboard::focusedRowAndFieldsShowTheFocus()
     QVERIFY(row.isValid());
 
     // The delegate itself: the focus state adds the frame.
-    ChatListDelegate delegate;
+    ChatListDelegate delegate(nullptr, nullptr);
     QStyleOptionViewItem option;
     option.initFrom(list);
     option.rect = QRect(QPoint(0, 0), row.size());
