@@ -118,7 +118,7 @@ std::optional<QSslConfiguration> tlsConfiguration(const Config &config, QString 
     tls.setPrivateKey(key);
     tls.setPeerVerifyMode(QSslSocket::VerifyNone); // clients are not asked for certificates
     if (const QString mismatch = handshakeFailure(tls); !mismatch.isEmpty()) {
-        *error = u"%1 and %2 do not make a working pair: %3"_s.arg(
+        *error = u"%1 and %2 do not make a working pair (is the key the certificate's?): %3"_s.arg(
             config.tlsCertificateFile, config.tlsKeyFile, mismatch);
         return std::nullopt;
     }
