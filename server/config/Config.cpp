@@ -32,7 +32,7 @@ QString postgresUrlFromSeedVariables(const QProcessEnvironment &env)
     url.setHost(env.value(u"POSTGRES_HOST"_s, u"localhost"_s));
     url.setPort(env.value(u"POSTGRES_PORT"_s, u"5432"_s).toInt());
     url.setPath(u"/"_s + env.value(u"POSTGRES_DB"_s, u"messenger"_s));
-    return url.toString();
+    return url.toString(QUrl::FullyEncoded); // a password may hold @ : / ? # %
 }
 
 // "a, b or c"

@@ -4,6 +4,7 @@
 #include <QFile>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QScopeGuard>
 #include <QSet>
 #include <QTcpServer>
 #include <QTemporaryDir>
@@ -26,6 +27,7 @@ private Q_SLOTS:
     void defaultsAreWhatTheTableShows();
     void databaseUrlParametersAreChecked();
     void databaseUrlErrorsExitWith2();
+    void seedVariablesKeepSpecialCharacters();
     void checkConfigChecksWhatStartChecks();
     void mismatchedTlsPairIsRefused();
     void ipv6AddressesArePrintedInBrackets();
@@ -245,6 +247,31 @@ void TestConfig::databaseUrlParametersAreChecked()
         QVERIFY2(error.contains(expected), qPrintable(url + u": "_s + error));
         QVERIFY2(!error.contains(u"pa%ss"_s) && !error.contains(u"pa#ss"_s), qPrintable(error));
     }
+}
+
+void TestConfig::seedVariablesKeepSpecialCharacters()
+{
+    // The seed's POSTGRES_* variables are plain text: Config builds the URL,
+    // and what the server connects with is what was given.
+    const QByteArray password = "p@ss:w/rd%?# 'x'\\";
+    qputenv("POSTGRES_HOST", "db.example.com");
+    qputenv("POSTGRES_USER", "chat@ops");
+    qputenv("POSTGRES_PASSWORD", password);
+    qputenv("POSTGRES_DB", "chat db");
+    const auto cleanup = qScopeGuard([] {
+        for (const char *name :
+            { "POSTGRES_HOST", "POSTGRES_USER", "POSTGRES_PASSWORD", "POSTGRES_DB" })
+            qunsetenv(name);
+    });
+    QString error;
+    const auto config = Config::load(argumentsWith({}), &error);
+    QVERIFY2(config, qPrintable(error));
+    const auto settings = DatabaseSettings::fromUrl(config->databaseUrl, &error);
+    QVERIFY2(settings, qPrintable(error));
+    QCOMPARE(settings->password, QString::fromUtf8(password));
+    QCOMPARE(settings->user, u"chat@ops"_s);
+    QCOMPARE(settings->name, u"chat db"_s);
+    QCOMPARE(settings->host, u"db.example.com"_s);
 }
 
 void TestConfig::databaseUrlErrorsExitWith2()
