@@ -214,8 +214,7 @@ QSqlDatabase DatabaseSettings::connection(const QString &connectionName, const Q
         db.setPassword(password);
         // Every connection the server makes (workers, files, the cluster link,
         // --check-config) comes through here, so the URL's TLS settings apply
-        // to all of them. NOTICEs ("relation ... already exists, skipping")
-        // would go to stderr unasked; warnings and errors still arrive.
+        // to all of them.
         QStringList options;
         if (parameter(u"connect_timeout"_s).isEmpty())
             options.append(libpqOption(u"connect_timeout"_s, u"5"_s));
@@ -223,7 +222,6 @@ QSqlDatabase DatabaseSettings::connection(const QString &connectionName, const Q
             options.append(libpqOption(u"application_name"_s, role));
         for (const auto &[key, value] : parameters)
             options.append(libpqOption(key, value));
-        options.append(libpqOption(u"options"_s, u"-c client_min_messages=warning"_s));
         db.setConnectOptions(options.join(u';'));
     } else {
         db.setDatabaseName(sqlitePath);
