@@ -10,6 +10,9 @@
 # `scripts/start-postgres.sh defaults` keeps PostgreSQL's own durability
 # settings (fsync, synchronous_commit, full_page_writes on), as production
 # runs it: for benchmarks.
+# `scripts/start-postgres.sh tls` also serves TLS (ssl=on) with a certificate
+# for localhost and 127.0.0.1 signed by a throwaway CA whose file it prints as
+# MESSENGER_PG_CA.
 set -euo pipefail
 bin=/usr/lib/postgresql/15/bin
 start_cluster() { # dir port
@@ -17,6 +20,7 @@ start_cluster() { # dir port
   [ -e "$1/durable" ] && sync=on
   durability="-c fsync=off -c synchronous_commit=$sync -c full_page_writes=off"
   [ -e "$1/defaults" ] && durability=""
+  [ -e "$1/server.crt" ] && durability="$durability -c ssl=on -c ssl_cert_file=$1/server.crt -c ssl_key_file=$1/server.key"
   su_cmd "$bin/pg_ctl -D '$1/data' -l '$1/server.log' -w -o \"-p $2 -k $1 -c listen_addresses=127.0.0.1 $durability -c max_connections=300\" start" >/dev/null
 }
 if [ "${1:-}" = stop ] || [ "${1:-}" = pause ] || [ "${1:-}" = resume ]; then
@@ -41,6 +45,17 @@ su_cmd "$bin/initdb -D '$dir/data' -A trust -U messenger_admin --no-sync" >"$dir
 echo "$port" >"$dir/port"
 [ "${1:-}" = durable ] && touch "$dir/durable"
 [ "${1:-}" = defaults ] && touch "$dir/defaults"
+if [ "${1:-}" = tls ]; then
+  ec="-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes"
+  openssl req -x509 $ec -keyout "$dir/ca.key" -out "$dir/ca.crt" -days 7 -subj "/CN=messenger test CA" 2>/dev/null
+  openssl req $ec -keyout "$dir/server.key" -out "$dir/server.csr" -subj "/CN=localhost" 2>/dev/null
+  printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\n' >"$dir/san.ext"
+  openssl x509 -req -in "$dir/server.csr" -CA "$dir/ca.crt" -CAkey "$dir/ca.key" -CAcreateserial \
+    -days 7 -extfile "$dir/san.ext" -out "$dir/server.crt" 2>/dev/null
+  chmod 600 "$dir/server.key"
+  if [ "$(id -u)" -eq 0 ]; then chown "$runas" "$dir/server.key" "$dir/server.crt"; fi
+fi
 start_cluster "$dir" "$port"
+if [ -e "$dir/ca.crt" ]; then echo "export MESSENGER_PG_CA=$dir/ca.crt"; fi
 echo "export MESSENGER_TEST_POSTGRES_URL=postgres://messenger_admin@127.0.0.1:$port/postgres"
 echo "export MESSENGER_PG_DIR=$dir"

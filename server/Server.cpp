@@ -20,6 +20,7 @@
 #include <QCoreApplication>
 #include <QDir>
 #include <QElapsedTimer>
+#include <QEventLoop>
 #include <QFile>
 #include <QFileInfo>
 #include <QHash>
@@ -57,6 +58,40 @@ namespace Messenger::Server {
 
 namespace {
 
+// Why a TLS server with this configuration cannot complete a handshake, or
+// empty. OpenSSL checks that the key belongs to the certificate only when a
+// handshake starts, so one is made over loopback: a mismatched pair is found
+// at start-up, not by every client.
+QString handshakeFailure(const QSslConfiguration &tls)
+{
+    QSslServer server;
+    server.setSslConfiguration(tls);
+    if (!server.listen(QHostAddress::LocalHost, 0))
+        return {}; // no loopback to try it on: the first client will tell
+    QString failure;
+    QEventLoop loop;
+    QSslSocket client;
+    client.setPeerVerifyMode(QSslSocket::VerifyNone);
+    QObject::connect(&client, &QSslSocket::encrypted, &loop, &QEventLoop::quit);
+    QObject::connect(&client, &QAbstractSocket::errorOccurred, &loop, [&] {
+        if (failure.isEmpty())
+            failure = client.errorString();
+        loop.quit();
+    });
+    QObject::connect(&server, &QSslServer::errorOccurred, &loop,
+        [&](QSslSocket *socket, QAbstractSocket::SocketError) {
+            failure = socket->errorString();
+            loop.quit();
+        });
+    QTimer::singleShot(10000, &loop, [&] {
+        failure = u"no TLS handshake within 10 s"_s;
+        loop.quit();
+    });
+    client.connectToHostEncrypted(u"127.0.0.1"_s, server.serverPort());
+    loop.exec();
+    return failure;
+}
+
 // The certificate chain and key for HTTPS/WSS, or why they cannot be used.
 std::optional<QSslConfiguration> tlsConfiguration(const Config &config, QString *error)
 {
@@ -82,7 +117,37 @@ std::optional<QSslConfiguration> tlsConfiguration(const Config &config, QString 
     tls.setLocalCertificateChain(chain);
     tls.setPrivateKey(key);
     tls.setPeerVerifyMode(QSslSocket::VerifyNone); // clients are not asked for certificates
+    if (const QString mismatch = handshakeFailure(tls); !mismatch.isEmpty()) {
+        *error = u"%1 and %2 do not make a working pair (is the key the certificate's?): %3"_s.arg(
+            config.tlsCertificateFile, config.tlsKeyFile, mismatch);
+        return std::nullopt;
+    }
     return tls;
+}
+
+// "127.0.0.1:8000", "[::1]:8000": as in a URL.
+QString addressText(const QString &host, quint16 port)
+{
+    const bool ipv6 = QHostAddress(host).protocol() == QAbstractSocket::IPv6Protocol;
+    return u"%1:%2"_s.arg(ipv6 ? u'[' + host + u']' : host).arg(port);
+}
+
+QHostAddress listenAddress(const QString &host)
+{
+    return host == u"localhost"_s ? QHostAddress(QHostAddress::LocalHost) : QHostAddress(host);
+}
+
+// Whether a folder exists and is writable, or could be created: nothing is created.
+bool writableOrCreatable(const QString &path)
+{
+    QFileInfo info(QDir(path).absolutePath());
+    while (!info.exists()) {
+        const QString parent = info.absolutePath();
+        if (parent == info.absoluteFilePath())
+            return false;
+        info = QFileInfo(parent);
+    }
+    return info.isDir() && info.isWritable();
 }
 
 constexpr int listenBacklog = 4096;
@@ -171,56 +236,107 @@ std::optional<QString> filesFolder(const Config &config, Backend backend, QStrin
 
 } // namespace
 
-int Server::checkConfiguration(const Config &config)
+ExitCode Server::checkConfiguration(const Config &config)
 {
     const auto report = [](const QString &line) { std::fprintf(stdout, "%s\n", qPrintable(line)); };
-    bool fine = true;
+    // The worst finding decides the exit code: a configuration that is wrong,
+    // then a database that does not answer, then what only this machine lacks.
+    bool invalid = false;
+    bool unreachable = false;
+    bool cannotStart = false;
     QString error;
-    report(u"listen:   %1:%2 (%3)"_s.arg(config.host)
-               .arg(config.port)
-               .arg(config.tlsCertificateFile.isEmpty() ? u"http"_s : u"https"_s));
-    if (!config.tlsCertificateFile.isEmpty() && !tlsConfiguration(config, &error)) {
-        report(u"tls:      ERROR "_s + error);
-        fine = false;
+    report(u"listen:   %1 (%2)"_s.arg(addressText(config.host, config.port),
+        config.tlsCertificateFile.isEmpty() ? u"http"_s : u"https"_s));
+    {
+        QTcpServer probe; // bound and released at once
+        if (!probe.listen(listenAddress(config.host), config.port)) {
+            report(u"          ERROR cannot listen there: "_s + probe.errorString());
+            cannotStart = true;
+        }
     }
-    report(u"secret:   %1"_s.arg(config.secretKey.isEmpty()
-            ? u"from %1/secret_key (generated on first start)"_s.arg(config.dataDir)
-            : u"SECRET_KEY is set"_s));
+    if (!config.tlsCertificateFile.isEmpty()) {
+        if (tlsConfiguration(config, &error)) {
+            report(u"tls:      %1 with %2"_s.arg(config.tlsCertificateFile, config.tlsKeyFile));
+        } else {
+            report(u"tls:      ERROR "_s + error);
+            invalid = true;
+        }
+    }
+    if (!writableOrCreatable(config.dataDir)) {
+        report(u"data:     ERROR %1 cannot be written or created"_s.arg(config.dataDir));
+        cannotStart = true;
+    }
+    const QString keyFile = QDir(config.dataDir).filePath(u"secret_key"_s);
+    if (!config.secretKey.isEmpty()) {
+        report(u"secret:   SECRET_KEY is set"_s);
+    } else if (QFile file(keyFile); file.exists()) {
+        const qsizetype length
+            = file.open(QIODevice::ReadOnly) ? file.readAll().trimmed().size() : -1;
+        if (length < 0) {
+            report(u"secret:   ERROR cannot read "_s + keyFile);
+            cannotStart = true;
+        } else if (length > 0 && length < Config::secretKeyMinBytes) {
+            report(
+                u"secret:   ERROR %1 holds a key of %2 bytes; it must be at least %3"_s.arg(keyFile)
+                    .arg(length)
+                    .arg(Config::secretKeyMinBytes));
+            invalid = true;
+        } else {
+            report(u"secret:   from "_s + keyFile);
+        }
+    } else {
+        report(u"secret:   generated into %1 on first start"_s.arg(keyFile));
+    }
     const auto settings = DatabaseSettings::fromUrl(config.databaseUrl, &error);
     if (!settings) {
         report(u"database: ERROR "_s + error);
-        return 1;
+        report(u"configuration has errors"_s);
+        return ExitCode::ConfigurationInvalid;
     }
     report(u"database: "_s + settings->describe());
     if (settings->backend == Backend::Postgres) {
         {
             QSqlDatabase db = settings->connection(u"check-config"_s, u"messenger-check"_s);
             QSqlQuery probe(db);
-            if (db.open() && probe.exec(u"SELECT version()"_s) && probe.next()) {
-                report(u"          reachable: "_s + probe.value(0).toString().section(u',', 0, 0));
+            if (db.open()
+                && probe.exec(u"SELECT version(), (SELECT ssl FROM pg_stat_ssl WHERE pid = "
+                              "pg_backend_pid())"_s)
+                && probe.next()) {
+                report(u"          reachable: %1, %2"_s.arg(
+                    probe.value(0).toString().section(u',', 0, 0),
+                    probe.value(1).toBool() ? u"over TLS"_s : u"without TLS"_s));
             } else {
                 report(u"          ERROR unreachable: "_s
-                    + (db.isOpenError() ? db.lastError() : probe.lastError()).text());
-                fine = false;
+                    + (db.isOpenError() ? db.lastError() : probe.lastError()).text().simplified());
+                unreachable = true;
             }
         }
         QSqlDatabase::removeDatabase(u"check-config"_s);
-    } else if (!QFileInfo(QFileInfo(settings->sqlitePath).absolutePath()).isWritable()
-        && !QFileInfo(settings->sqlitePath).isWritable()) {
-        report(
-            u"          NOTE the folder does not exist yet or is not writable; it is created on start"_s);
+    } else if (!writableOrCreatable(QFileInfo(settings->sqlitePath).absolutePath())) {
+        report(u"          ERROR the folder of the database cannot be written or created"_s);
+        cannotStart = true;
     }
     if (const auto folder = filesFolder(config, settings->backend, &error); !folder) {
         report(u"files:    ERROR "_s + error);
-        fine = false;
+        invalid = true;
     } else {
         report(u"files:    %1; at most %2 MiB a file, %3 MiB per user"_s
                    .arg(folder->isEmpty() ? u"in the database"_s : *folder)
                    .arg(config.uploadMaxBytes / (1024 * 1024))
                    .arg(config.storageQuotaBytes / (1024 * 1024)));
+        if (!folder->isEmpty() && !writableOrCreatable(*folder)) {
+            report(u"          ERROR the folder cannot be written or created"_s);
+            cannotStart = true;
+        }
     }
-    report(fine ? u"configuration OK"_s : u"configuration has errors"_s);
-    return fine ? 0 : 1;
+    if (!config.corsOrigins.isEmpty())
+        report(u"cors:     "_s + config.corsOrigins.join(u", "_s));
+    const ExitCode verdict = invalid ? ExitCode::ConfigurationInvalid
+        : unreachable                ? ExitCode::DatabaseUnreachable
+        : cannotStart                ? ExitCode::CannotStart
+                                     : ExitCode::Fine;
+    report(verdict == ExitCode::Fine ? u"configuration OK"_s : u"configuration has errors"_s);
+    return verdict;
 }
 
 Server::Server(Config config, QObject *parent)
@@ -290,11 +406,24 @@ bool Server::start(QString *error)
         *error = u"libsodium failed to initialise"_s;
         return false;
     }
-    if (!m_config.ensureSecretKey(error))
+    // Before anything runs: the pair check spins an event loop of its own.
+    const bool tls = !m_config.tlsCertificateFile.isEmpty();
+    std::optional<QSslConfiguration> tlsSettings;
+    if (tls && !(tlsSettings = tlsConfiguration(m_config, error))) {
+        m_failure = ExitCode::ConfigurationInvalid;
         return false;
+    }
+    if (!m_config.ensureSecretKey(error)) {
+        // A key file too short is the configuration's fault; no folder or file, the machine's.
+        if (!m_config.secretKey.isEmpty() && m_config.secretKey.size() < Config::secretKeyMinBytes)
+            m_failure = ExitCode::ConfigurationInvalid;
+        return false;
+    }
     auto settings = DatabaseSettings::fromUrl(m_config.databaseUrl, error);
-    if (!settings)
+    if (!settings || !filesFolder(m_config, settings->backend, error)) {
+        m_failure = ExitCode::ConfigurationInvalid;
         return false;
+    }
     settings->poolSize = m_config.dbPoolSize;
     if (settings->backend == Backend::Sqlite) {
         const QString folder = QFileInfo(settings->sqlitePath).absolutePath();
@@ -306,6 +435,11 @@ bool Server::start(QString *error)
     m_database = std::make_unique<Database>(*settings);
     qCInfo(lcServer).noquote() << "database" << settings->describe() << "with"
                                << settings->effectivePoolSize() << "workers";
+    if (!m_database->open(error)) {
+        *error = u"database unreachable: "_s + *error;
+        m_failure = ExitCode::DatabaseUnreachable;
+        return false;
+    }
     if (!m_database->migrate(error))
         return false;
 
@@ -382,13 +516,9 @@ bool Server::start(QString *error)
     m_connections = std::make_unique<HttpConnections>(connectionSettings);
     m_api->setConnections(m_connections.get());
     m_gateway->setHttpConnections(m_connections.get());
-    const bool tls = !m_config.tlsCertificateFile.isEmpty();
     if (tls) {
-        const auto configuration = tlsConfiguration(m_config, error);
-        if (!configuration)
-            return false;
         auto *secure = new QSslServer(m_http.get());
-        secure->setSslConfiguration(*configuration);
+        secure->setSslConfiguration(*tlsSettings);
         // The handshake counts toward the first request's deadline.
         connect(secure, &QSslServer::startedEncryptionHandshake, m_connections.get(),
             [this](QSslSocket *socket) {
@@ -400,28 +530,21 @@ bool Server::start(QString *error)
     } else {
         m_listener = new HttpListener(*m_connections, m_http.get());
     }
-    const QHostAddress address = m_config.host == u"localhost"_s
-        ? QHostAddress(QHostAddress::LocalHost)
-        : QHostAddress(m_config.host);
-    if (address.isNull()) {
-        *error = u"HOST is not an IP address: "_s + m_config.host;
-        return false;
-    }
+    const QHostAddress address = listenAddress(m_config.host); // Config checked it
     // Qt listens with a backlog of 50: in a reconnect storm (an instance
     // restarted, thousands of clients coming back) the kernel then drops
     // SYNs and clients wait out 1, 3, 7, 15 s retransmits. The kernel caps
     // this at net.core.somaxconn (4096 on Debian 12).
     m_listener->setListenBacklogSize(listenBacklog);
     if (!m_listener->listen(address, m_config.port)) {
-        *error = u"cannot listen on %1:%2: %3"_s.arg(m_config.host)
-                     .arg(m_config.port)
-                     .arg(m_listener->errorString());
+        *error = u"cannot listen on %1: %2"_s.arg(
+            addressText(m_config.host, m_config.port), m_listener->errorString());
         return false;
     }
     m_http->bind(m_listener);
     // Always printed, whatever the log level: scripts and tests wait for it.
     const QByteArray line = (tls ? "Listening on https://" : "Listening on http://")
-        + m_config.host.toUtf8() + ':' + QByteArray::number(m_listener->serverPort()) + '\n';
+        + addressText(m_config.host, m_listener->serverPort()).toUtf8() + '\n';
     std::fwrite(line.constData(), 1, size_t(line.size()), stderr);
     std::fflush(stderr);
     return true;

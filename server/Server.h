@@ -32,6 +32,14 @@ class SessionRegistry;
 class TokenService;
 class WsGateway;
 
+// The process's exit codes, for start-up and --check-config alike (README).
+enum class ExitCode {
+    Fine = 0,
+    CannotStart = 1, // valid, but not here and now: the port is taken, a folder unwritable
+    ConfigurationInvalid = 2,
+    DatabaseUnreachable = 3, // includes a refused login or an untrusted certificate
+};
+
 // Assembles the server: database pool and migrations, password hashing,
 // tokens, the HTTP API, and the listening socket.
 class Server : public QObject
@@ -41,13 +49,16 @@ public:
     explicit Server(Config config, QObject *parent = nullptr);
     ~Server() override;
 
-    // Migrates the database and starts listening; false with a reason otherwise.
+    // Migrates the database and starts listening; false with a reason otherwise
+    // (and failure() says which kind).
     bool start(QString *error);
+    ExitCode failure() const { return m_failure; }
     quint16 port() const;
 
-    // --check-config: prints what the configuration means, checks the TLS
-    // files and that the database answers; the process exit code (0: fine).
-    static int checkConfiguration(const Config &config);
+    // --check-config: prints what the configuration means and checks what
+    // start() would (addresses, folders, the port, TLS files, that the
+    // database answers) without changing anything; the process exit code.
+    static ExitCode checkConfiguration(const Config &config);
 
 public Q_SLOTS:
     // Stops accepting, lets in-flight work finish (up to the grace period),
@@ -58,6 +69,7 @@ private:
     // The file store, its limits and its sweep (after the HTTP API exists).
     bool startFiles(Backend backend, QString *error);
     Config m_config;
+    ExitCode m_failure = ExitCode::CannotStart;
     std::unique_ptr<Database> m_database;
     std::unique_ptr<PasswordHasher> m_hasher;
     std::unique_ptr<TokenService> m_tokens;

@@ -4,6 +4,8 @@
 
 #include <QCoreApplication>
 
+using Messenger::Server::ExitCode;
+
 int main(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
@@ -14,15 +16,15 @@ int main(int argc, char *argv[])
     auto config = Messenger::Server::Config::load(QCoreApplication::arguments(), &error);
     if (!config) {
         qCritical("configuration error: %s", qPrintable(error));
-        return 2;
+        return int(ExitCode::ConfigurationInvalid);
     }
     if (!Messenger::Server::Logging::install(
             config->logLevel, config->logFormat, config->logFile, &error)) {
         qCritical("configuration error: %s", qPrintable(error));
-        return 2;
+        return int(ExitCode::ConfigurationInvalid);
     }
     if (config->checkOnly)
-        return Messenger::Server::Server::checkConfiguration(*config);
+        return int(Messenger::Server::Server::checkConfiguration(*config));
 
     Messenger::Server::Server server(*config);
     Messenger::Server::SignalWatcher signals;
@@ -32,7 +34,7 @@ int main(int argc, char *argv[])
         &Messenger::Server::Logging::reopen);
     if (!server.start(&error)) {
         qCritical("cannot start: %s", qPrintable(error));
-        return 1;
+        return int(server.failure());
     }
     return QCoreApplication::exec();
 }

@@ -1,8 +1,11 @@
 #include "Config.h"
 
+#include "db/DatabaseSettings.h"
+
 #include <QCommandLineParser>
 #include <QDir>
 #include <QFile>
+#include <QHostAddress>
 #include <QLoggingCategory>
 #include <QProcessEnvironment>
 #include <QUrl>
@@ -29,7 +32,7 @@ QString postgresUrlFromSeedVariables(const QProcessEnvironment &env)
     url.setHost(env.value(u"POSTGRES_HOST"_s, u"localhost"_s));
     url.setPort(env.value(u"POSTGRES_PORT"_s, u"5432"_s).toInt());
     url.setPath(u"/"_s + env.value(u"POSTGRES_DB"_s, u"messenger"_s));
-    return url.toString();
+    return url.toString(QUrl::FullyEncoded); // a password may hold @ : / ? # %
 }
 
 // "a, b or c"
@@ -121,7 +124,16 @@ QString ConfigOption::helpText() const
 const QList<ConfigOption> &Config::options()
 {
     static const QList<ConfigOption> rows {
-        textOption(u"host"_s, u"address"_s, u"HOST"_s, u"Address to listen on"_s, &Config::host),
+        { u"host"_s, u"address"_s, u"HOST"_s, u"Address to listen on"_s,
+            u"an IPv4 or IPv6 address, or localhost"_s, Config {}.host,
+            [](Config &config, const QString &value, QString *error) {
+                if (value != u"localhost"_s && QHostAddress(value).isNull()) {
+                    *error = u"HOST must be an IP address or localhost, not "_s + value;
+                    return false;
+                }
+                config.host = value;
+                return true;
+            } },
         numberOption(u"port"_s, u"port"_s, u"PORT"_s, u"Port to listen on, 0 for any free port"_s,
             &Config::port, 0, 65535),
         textOption(u"database-url"_s, u"url"_s, u"DATABASE_URL"_s,
@@ -201,9 +213,21 @@ const QList<ConfigOption> &Config::options()
             &Config::tlsKeyFile),
         { u"cors-origins"_s, u"origins"_s, u"CORS_ORIGINS"_s,
             u"Comma-separated browser origins allowed to call the API, or *"_s, {}, u"none"_s,
-            [](Config &config, const QString &value, QString *) {
-                for (const QString &origin : value.split(u',', Qt::SkipEmptyParts))
-                    config.corsOrigins.append(origin.trimmed());
+            [](Config &config, const QString &value, QString *error) {
+                for (const QString &item : value.split(u',', Qt::SkipEmptyParts)) {
+                    // Browsers send Origin as scheme://host[:port]: anything more never matches.
+                    const QString origin = item.trimmed();
+                    const QUrl url(origin, QUrl::StrictMode);
+                    if (origin != u"*"_s
+                        && (!url.isValid() || url.scheme().isEmpty() || url.host().isEmpty()
+                            || !url.userInfo().isEmpty() || !url.path().isEmpty() || url.hasQuery()
+                            || url.hasFragment())) {
+                        *error = u"CORS_ORIGINS: %1 is not an origin (scheme://host[:port], "
+                                 "without a path or a trailing /)"_s.arg(origin);
+                        return false;
+                    }
+                    config.corsOrigins.append(origin);
+                }
                 return true;
             } },
         rateOption(u"login-rate"_s, u"LOGIN_RATE"_s,
@@ -315,6 +339,8 @@ std::optional<Config> Config::load(const QStringList &arguments, QString *error)
     if (config.databaseUrl.isEmpty())
         config.databaseUrl
             = u"sqlite://"_s + QDir(config.dataDir).absoluteFilePath(u"messenger.db"_s);
+    if (!DatabaseSettings::fromUrl(config.databaseUrl, error))
+        return std::nullopt;
     if (config.tlsCertificateFile.isEmpty() != config.tlsKeyFile.isEmpty()) {
         *error = u"TLS needs both TLS_CERT and TLS_KEY"_s;
         return std::nullopt;

@@ -97,6 +97,23 @@ QFuture<Result<Empty>> Database::ping()
     });
 }
 
+bool Database::open(QString *error)
+{
+    const QString failure = QtConcurrent::run(m_pool.get(), [this]() -> QString {
+        try {
+            threadDb();
+            return {};
+        } catch (const DbError &dbError) {
+            // libpq's connection messages name host, port and the reason, never the password.
+            const QString text = dbError.error().databaseText().simplified();
+            return text.isEmpty() ? dbError.error().text().simplified() : text;
+        }
+    }).result();
+    if (!failure.isEmpty())
+        *error = failure;
+    return failure.isEmpty();
+}
+
 bool Database::migrate(QString *error)
 {
     const Result<Empty> result = runAndWait([](Db &db) -> Result<Empty> {

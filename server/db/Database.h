@@ -30,6 +30,10 @@ public:
     const DatabaseSettings &settings() const { return m_settings; }
     Backend backend() const { return m_settings.backend; }
 
+    // Opens a worker's connection; blocks the caller, meant for start-up only.
+    // False with the database's own reason (an untrusted certificate, a
+    // server without TLS, a wrong password), which a 503 would not give.
+    bool open(QString *error);
     // Applies pending migrations; blocks the caller, meant for start-up only.
     bool migrate(QString *error);
 

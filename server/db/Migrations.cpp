@@ -44,8 +44,19 @@ bool apply(Db &db, QString *error)
     try {
         if (db.isPostgres())
             db.execDirect(u"SELECT pg_advisory_lock(%1)"_s.arg(migrationLockKey));
-        db.execDirect(u"CREATE TABLE IF NOT EXISTS schema_migrations ("
-                      "version integer PRIMARY KEY, applied_at bigint NOT NULL)"_s);
+        // PostgreSQL answers CREATE TABLE IF NOT EXISTS on an existing table
+        // with a NOTICE, which libpq prints on stderr at every start: asked
+        // first instead (not with client_min_messages in the connection's
+        // options, which PgBouncer refuses).
+        bool tracked = false;
+        if (db.isPostgres()) {
+            Rows rows = db.exec(u"SELECT to_regclass('schema_migrations') IS NOT NULL"_s);
+            tracked = rows.next() && rows.value(0).toBool();
+        }
+        if (!tracked) {
+            db.execDirect(u"CREATE TABLE IF NOT EXISTS schema_migrations ("
+                          "version integer PRIMARY KEY, applied_at bigint NOT NULL)"_s);
+        }
         qint64 current = 0;
         {
             Rows rows = db.exec(u"SELECT COALESCE(MAX(version), 0) FROM schema_migrations"_s);

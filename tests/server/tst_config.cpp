@@ -1,9 +1,13 @@
 #include "config/Config.h"
+#include "db/DatabaseSettings.h"
 
 #include <QFile>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QScopeGuard>
 #include <QSet>
+#include <QTcpServer>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace Qt::StringLiterals;
@@ -21,6 +25,12 @@ private Q_SLOTS:
     void numbersOutsideTheirRangeAreRefused_data();
     void numbersOutsideTheirRangeAreRefused();
     void defaultsAreWhatTheTableShows();
+    void databaseUrlParametersAreChecked();
+    void databaseUrlErrorsExitWith2();
+    void seedVariablesKeepSpecialCharacters();
+    void checkConfigChecksWhatStartChecks();
+    void mismatchedTlsPairIsRefused();
+    void ipv6AddressesArePrintedInBrackets();
 };
 
 namespace {
@@ -149,6 +159,223 @@ void TestConfig::defaultsAreWhatTheTableShows()
     QCOMPARE(shown(u"login-rate"_s), u"0.17/3"_s);
     QCOMPARE(shown(u"host"_s), config->host);
     QCOMPARE(shown(u"log-level"_s), u"info"_s);
+}
+
+namespace {
+
+struct Run
+{
+    int exitCode = -1;
+    QString output;
+};
+
+// messenger-server with `arguments` on SQLite in a folder of its own, until it exits.
+Run runServer(const QStringList &arguments)
+{
+    QTemporaryDir data;
+    QProcess server;
+    server.setProcessChannelMode(QProcess::MergedChannels);
+    // MESSENGER_TEST_SERVER_BIN: another build's server, as TestServer takes it.
+    server.start(
+        qEnvironmentVariable("MESSENGER_TEST_SERVER_BIN", QStringLiteral(MESSENGER_SERVER_BIN)),
+        QStringList { u"--data-dir"_s, data.path(), u"--database-url"_s,
+            u"sqlite://"_s + data.filePath(u"m.db"_s) }
+            + arguments);
+    if (!server.waitForFinished(30000)) {
+        server.kill();
+        server.waitForFinished(5000);
+        return { -1, u"still running: "_s + QString::fromUtf8(server.readAll()) };
+    }
+    return { server.exitCode(), QString::fromUtf8(server.readAll()) };
+}
+
+// A self-signed EC certificate and its key in `folder` (openssl, from the test packages).
+bool selfSigned(const QString &folder, const QString &name)
+{
+    QProcess openssl;
+    openssl.setProcessChannelMode(QProcess::MergedChannels);
+    openssl.start(u"openssl"_s,
+        { u"req"_s, u"-x509"_s, u"-newkey"_s, u"ec"_s, u"-pkeyopt"_s,
+            u"ec_paramgen_curve:prime256v1"_s, u"-nodes"_s, u"-keyout"_s,
+            folder + u'/' + name + u".key"_s, u"-out"_s, folder + u'/' + name + u".crt"_s,
+            u"-days"_s, u"2"_s, u"-subj"_s, u"/CN=localhost"_s });
+    return openssl.waitForFinished(30000) && openssl.exitCode() == 0;
+}
+
+} // namespace
+
+void TestConfig::databaseUrlParametersAreChecked()
+{
+    QString error;
+    // Percent-encoded user, password and database name are decoded.
+    auto settings = DatabaseSettings::fromUrl(
+        u"postgres://us%40er:p%40ss%3Aword%2F%25%3F%23@db.example.com:6432/my%20db"
+        "?sslmode=verify-full&sslrootcert=/etc/ca%20file.pem&connect_timeout=3"
+        "&application_name=chat&keepalives_idle=30&target_session_attrs=read-write"_s,
+        &error);
+    QVERIFY2(settings, qPrintable(error));
+    QCOMPARE(settings->user, u"us@er"_s);
+    QCOMPARE(settings->password, u"p@ss:word/%?#"_s);
+    QCOMPARE(settings->name, u"my db"_s);
+    QCOMPARE(settings->port, 6432);
+    QCOMPARE(settings->sslMode(), u"verify-full"_s);
+    QCOMPARE(settings->parameters.value(1),
+        (QPair<QString, QString> { u"sslrootcert"_s, u"/etc/ca file.pem"_s }));
+    QVERIFY(settings->describe().contains(u"sslmode=verify-full"_s));
+    QVERIFY(!settings->describe().contains(u"p@ss"_s));
+    QVERIFY(!settings->describe().contains(u"p%40ss"_s));
+    // Unset, libpq's default applies and is shown.
+    settings = DatabaseSettings::fromUrl(u"postgres://u:secret@[::1]/db"_s, &error);
+    QVERIFY2(settings, qPrintable(error));
+    QCOMPARE(settings->describe(), u"postgres://u@[::1]:5432/db?sslmode=prefer"_s);
+
+    const QList<QPair<QString, QString>> refused {
+        { u"postgres://u@h/db?foo=bar"_s, u"unknown parameter 'foo'"_s },
+        { u"postgres://u@h/db?sslmode=verify"_s, u"sslmode must be one of"_s },
+        { u"postgres://u@h/db?sslmode=require&sslmode=disable"_s, u"sslmode is given twice"_s },
+        { u"postgres://u@h/db?connect_timeout=soon"_s,
+            u"connect_timeout must be a whole number"_s },
+        { u"postgres://u@h/db?sslrootcert=/a%3Bb"_s, u"sslrootcert cannot contain ';'"_s },
+        { u"postgres://u@h/db?sslcert="_s, u"sslcert needs a value"_s },
+        // Not percent-encoded: said so, without quoting the password.
+        { u"postgres://u:pa%ss@h/db"_s, u"percent-encode"_s },
+        { u"postgres://u:pa#ss@h/db"_s, u"percent-encode"_s },
+    };
+    for (const auto &[url, expected] : refused) {
+        error.clear();
+        QVERIFY2(!DatabaseSettings::fromUrl(url, &error), qPrintable(url));
+        QVERIFY2(error.contains(expected), qPrintable(url + u": "_s + error));
+        QVERIFY2(!error.contains(u"pa%ss"_s) && !error.contains(u"pa#ss"_s), qPrintable(error));
+    }
+}
+
+void TestConfig::seedVariablesKeepSpecialCharacters()
+{
+    // The seed's POSTGRES_* variables are plain text: Config builds the URL,
+    // and what the server connects with is what was given.
+    const QByteArray password = "p@ss:w/rd%?# 'x'\\";
+    qputenv("POSTGRES_HOST", "db.example.com");
+    qputenv("POSTGRES_USER", "chat@ops");
+    qputenv("POSTGRES_PASSWORD", password);
+    qputenv("POSTGRES_DB", "chat db");
+    const auto cleanup = qScopeGuard([] {
+        for (const char *name :
+            { "POSTGRES_HOST", "POSTGRES_USER", "POSTGRES_PASSWORD", "POSTGRES_DB" })
+            qunsetenv(name);
+    });
+    QString error;
+    const auto config = Config::load(argumentsWith({}), &error);
+    QVERIFY2(config, qPrintable(error));
+    const auto settings = DatabaseSettings::fromUrl(config->databaseUrl, &error);
+    QVERIFY2(settings, qPrintable(error));
+    QCOMPARE(settings->password, QString::fromUtf8(password));
+    QCOMPARE(settings->user, u"chat@ops"_s);
+    QCOMPARE(settings->name, u"chat db"_s);
+    QCOMPARE(settings->host, u"db.example.com"_s);
+}
+
+void TestConfig::databaseUrlErrorsExitWith2()
+{
+    // Used to be ignored: the server connected as if the query were not there.
+    for (const QStringList &more : { QStringList {}, QStringList { u"--check-config"_s } }) {
+        const Run run = runServer(QStringList { u"--database-url"_s,
+                                      u"postgres://u:pw@127.0.0.1:1/db?sslmode=require&foo=bar"_s }
+            + more);
+        QVERIFY2(run.exitCode == 2, qPrintable(run.output));
+        QVERIFY2(run.output.contains(u"unknown parameter 'foo'"_s), qPrintable(run.output));
+    }
+}
+
+void TestConfig::checkConfigChecksWhatStartChecks()
+{
+    QTemporaryDir dir;
+    const auto check = [](const QStringList &more) {
+        return runServer(QStringList { u"--check-config"_s } + more);
+    };
+    const Run fine = check({ u"--port"_s, u"0"_s });
+    QVERIFY2(fine.exitCode == 0, qPrintable(fine.output));
+    QVERIFY2(fine.output.contains(u"configuration OK"_s), qPrintable(fine.output));
+
+    // Configuration that cannot be right anywhere: 2, named.
+    Run run = check({ u"--host"_s, u"chat.example.com"_s });
+    QVERIFY2(run.exitCode == 2 && run.output.contains(u"HOST must be an IP address"_s),
+        qPrintable(run.output));
+    run = check({ u"--cors-origins"_s, u"https://app.example.com,https://web.example.com/"_s });
+    QVERIFY2(
+        run.exitCode == 2 && run.output.contains(u"https://web.example.com/ is not an origin"_s),
+        qPrintable(run.output));
+    run = check({ u"--cors-origins"_s, u"app.example.com"_s });
+    QVERIFY2(run.exitCode == 2, qPrintable(run.output));
+    run = check({ u"--cors-origins"_s, u"https://app.example.com:8443,*"_s, u"--port"_s, u"0"_s });
+    QVERIFY2(run.exitCode == 0, qPrintable(run.output));
+
+    // Valid, but not here: 1. A port someone else listens on.
+    QTcpServer taken;
+    QVERIFY(taken.listen(QHostAddress::LocalHost));
+    run = check({ u"--port"_s, QString::number(taken.serverPort()) });
+    QVERIFY2(run.exitCode == 1 && run.output.contains(u"ERROR cannot listen there"_s),
+        qPrintable(run.output));
+    // A data folder under a file cannot be created (whoever runs the test, root too).
+    QFile blocker(dir.filePath(u"not-a-folder"_s));
+    QVERIFY(blocker.open(QIODevice::WriteOnly));
+    blocker.close();
+    run = check({ u"--port"_s, u"0"_s, u"--data-dir"_s, blocker.fileName() + u"/data"_s });
+    QVERIFY2(run.exitCode == 1 && run.output.contains(u"cannot be written or created"_s),
+        qPrintable(run.output));
+    // A folder that can be created is fine, and checking does not create it.
+    run = check({ u"--port"_s, u"0"_s, u"--data-dir"_s, dir.filePath(u"fresh/data"_s) });
+    QVERIFY2(run.exitCode == 0, qPrintable(run.output));
+    QVERIFY(!QFileInfo::exists(dir.filePath(u"fresh"_s)));
+}
+
+void TestConfig::mismatchedTlsPairIsRefused()
+{
+    QTemporaryDir dir;
+    QVERIFY(selfSigned(dir.path(), u"one"_s));
+    QVERIFY(selfSigned(dir.path(), u"two"_s));
+    const QStringList matching { u"--port"_s, u"0"_s, u"--tls-cert"_s, dir.filePath(u"one.crt"_s),
+        u"--tls-key"_s, dir.filePath(u"one.key"_s) };
+    Run run = runServer(QStringList { u"--check-config"_s } + matching);
+    QVERIFY2(run.exitCode == 0, qPrintable(run.output));
+    const QStringList mismatched { u"--port"_s, u"0"_s, u"--tls-cert"_s, dir.filePath(u"one.crt"_s),
+        u"--tls-key"_s, dir.filePath(u"two.key"_s) };
+    run = runServer(QStringList { u"--check-config"_s } + mismatched);
+    QVERIFY2(run.exitCode == 2 && run.output.contains(u"do not make a working pair"_s),
+        qPrintable(run.output));
+    // Start-up refuses it the same way instead of failing every handshake.
+    run = runServer(mismatched);
+    QVERIFY2(run.exitCode == 2 && run.output.contains(u"do not make a working pair"_s),
+        qPrintable(run.output));
+}
+
+void TestConfig::ipv6AddressesArePrintedInBrackets()
+{
+    QTcpServer probe;
+    if (!probe.listen(QHostAddress::LocalHostIPv6))
+        QSKIP("no IPv6 loopback here");
+    probe.close();
+    const Run check
+        = runServer({ u"--check-config"_s, u"--host"_s, u"::1"_s, u"--port"_s, u"0"_s });
+    QVERIFY2(check.exitCode == 0 && check.output.contains(u"listen:   [::1]:0"_s),
+        qPrintable(check.output));
+
+    QTemporaryDir data;
+    QProcess server;
+    server.setProcessChannelMode(QProcess::MergedChannels);
+    server.start(QStringLiteral(MESSENGER_SERVER_BIN),
+        { u"--host"_s, u"::1"_s, u"--port"_s, u"0"_s, u"--data-dir"_s, data.path() });
+    QByteArray output;
+    const bool listening = QTest::qWaitFor(
+        [&] {
+            server.waitForReadyRead(100);
+            output += server.readAll();
+            return output.contains("Listening on");
+        },
+        20000);
+    server.kill();
+    server.waitForFinished(5000);
+    QVERIFY2(listening, output.constData());
+    QVERIFY2(output.contains("Listening on http://[::1]:"), output.constData());
 }
 
 QTEST_GUILESS_MAIN(TestConfig)
