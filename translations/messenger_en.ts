@@ -22,6 +22,13 @@
     </message>
 </context>
 <context>
+    <name>Messenger::Client::FileTransfer</name>
+    <message numerus="yes">
+        <source>%n byte(s)</source>
+        <translation><numerusform>%n byte</numerusform><numerusform>%n bytes</numerusform></translation>
+    </message>
+</context>
+<context>
     <name>Messenger::Client::ForwardDialog</name>
     <message numerus="yes">
         <source>Forward %n message(s)</source>

@@ -285,6 +285,10 @@
         <source>%1: %2</source>
         <translation>%1: %2</translation>
     </message>
+    <message numerus="yes">
+        <source>%n byte(s)</source>
+        <translation><numerusform>%n байт</numerusform><numerusform>%n байта</numerusform><numerusform>%n байт</numerusform></translation>
+    </message>
 </context>
 <context>
     <name>Messenger::Client::FindBar</name>

@@ -50,6 +50,10 @@ ApiClient::RawHeaders tusHeaders(ApiClient::RawHeaders more = {})
 
 QString formatFileSize(qint64 bytes)
 {
+    // Qt's own "bytes" does not agree with the number in every language
+    // ("6 байты"): below a kilobyte the plural is ours.
+    if (bytes < 1024)
+        return FileTransfer::tr("%n byte(s)", nullptr, int(bytes));
     return QLocale().formattedDataSize(bytes, 1, QLocale::DataSizeTraditionalFormat);
 }
 

@@ -2,6 +2,7 @@
 #include "TestServer.h"
 #include "WsClient.h"
 #include "client/api/ApiClient.h"
+#include "client/api/FileTransfer.h"
 #include "client/api/LiveConnection.h"
 #include "client/models/ChatListModel.h"
 #include "client/models/ClientSession.h"
@@ -66,6 +67,7 @@ private Q_SLOTS:
     void registrationRefusalBlamesTheFieldItNames();
     void settingsListAndEndSessions();
     void qtsOwnStringsFollowTheLanguage();
+    void fileSizesAgreeWithTheirNumber();
     void confirmationsNameTheActionAndFitTheirTitle();
     void signInErrorsNeverOverlapTheFields();
     void signingInCanBeCancelled();
@@ -414,6 +416,23 @@ void TestDesktop::qtsOwnStringsFollowTheLanguage()
     const QString cancel = russian.button(QDialogButtonBox::Cancel)->text();
     DesktopApp::installTranslations(qEnvironmentVariable("MESSENGER_SCREENSHOT_LANG", u"en"_s));
     QCOMPARE(cancel, u"Отмена"_s);
+}
+
+// "6 байт", not Qt's "6 байты": below a kilobyte the plural is the app's own.
+void TestDesktop::fileSizesAgreeWithTheirNumber()
+{
+    const auto restoreLanguage = qScopeGuard([] {
+        DesktopApp::installTranslations(qEnvironmentVariable("MESSENGER_SCREENSHOT_LANG", u"en"_s));
+    });
+    DesktopApp::installTranslations(u"ru"_s);
+    QCOMPARE(formatFileSize(1), u"1 байт"_s);
+    QCOMPARE(formatFileSize(3), u"3 байта"_s);
+    QCOMPARE(formatFileSize(6), u"6 байт"_s);
+    QCOMPARE(formatFileSize(22), u"22 байта"_s);
+    DesktopApp::installTranslations(u"en"_s);
+    QCOMPARE(formatFileSize(1), u"1 byte"_s);
+    QCOMPARE(formatFileSize(840), u"840 bytes"_s);
+    QVERIFY(formatFileSize(5 * 1024 * 1024).contains(u"MB"_s));
 }
 
 // A confirmation names its action on the accept button, defaults to Cancel
