@@ -3,7 +3,10 @@
 #include "DbError.h"
 
 #include <QLoggingCategory>
+#include <QScopeGuard>
 #include <QSqlDriver>
+
+#include <libpq-fe.h>
 
 using namespace Qt::StringLiterals;
 
@@ -54,6 +57,60 @@ DbError DbError::connectionFailed(const QSqlError &error, Backend backend)
     return failed;
 }
 
+Rows::Rows(pg_result *result)
+    : m_result(result)
+{ }
+
+Rows::~Rows()
+{
+    if (m_query)
+        m_query->finish();
+    PQclear(m_result);
+}
+
+bool Rows::next()
+{
+    if (m_query)
+        return m_query->next();
+    return m_result && ++m_row < PQntuples(m_result);
+}
+
+bool Rows::isNull(int column) const
+{
+    return m_query ? m_query->isNull(column) : PQgetisnull(m_result, m_row, column) == 1;
+}
+
+QString Rows::string(int column) const
+{
+    return m_query ? m_query->value(column).toString()
+                   : QString::fromUtf8(
+                       PQgetvalue(m_result, m_row, column), PQgetlength(m_result, m_row, column));
+}
+
+QVariant Rows::value(int column) const
+{
+    if (m_query)
+        return m_query->value(column);
+    return isNull(column) ? QVariant() : QVariant(string(column));
+}
+
+qint64 Rows::integer(int column) const
+{
+    return m_query ? m_query->value(column).toLongLong()
+                   : QByteArray(PQgetvalue(m_result, m_row, column)).toLongLong();
+}
+
+bool Rows::boolean(int column) const
+{
+    // libpq's text format spells a boolean 't' or 'f'.
+    return m_query ? m_query->value(column).toBool() : *PQgetvalue(m_result, m_row, column) == 't';
+}
+
+int Rows::rowsAffected() const
+{
+    return m_query ? m_query->numRowsAffected() : QByteArray(PQcmdTuples(m_result)).toInt();
+}
+
 Db::Db(QSqlDatabase connection, Backend backend)
     : m_connection(std::move(connection))
     , m_backend(backend)
@@ -97,6 +154,137 @@ void Db::execDirect(const QString &sql)
         throw error;
     }
     ++m_statementsSucceeded;
+}
+
+pg_conn *Db::postgresConnection()
+{
+    const QVariant handle = isPostgres() ? m_connection.driver()->handle() : QVariant();
+    // Qt names the type by the struct PGconn is a typedef of.
+    if (!handle.isValid()
+        || (qstrcmp(handle.typeName(), "PGconn*") != 0
+            && qstrcmp(handle.typeName(), "pg_conn*") != 0))
+        throw DbError(
+            QSqlError(u"not a PostgreSQL connection"_s, {}, QSqlError::ConnectionError), m_backend);
+    return *static_cast<PGconn *const *>(handle.constData());
+}
+
+DbError Db::postgresError(pg_result *result, const QString &what)
+{
+    PGconn *conn = postgresConnection();
+    const char *own = result ? PQresultErrorMessage(result) : "";
+    const QString message = QString::fromUtf8(*own ? own : PQerrorMessage(conn)).trimmed();
+    const char *state = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
+    const DbError error(QSqlError(message, message,
+                            PQstatus(conn) == CONNECTION_OK ? QSqlError::StatementError
+                                                            : QSqlError::ConnectionError,
+                            state ? QString::fromLatin1(state) : QString()),
+        m_backend);
+    qCWarning(lcDb).noquote() << what << "failed:" << error.logText();
+    return error;
+}
+
+std::vector<Rows> Db::pipeline(const QString &sql, const QList<QVariantList> &batch)
+{
+    PGconn *conn = postgresConnection();
+    std::vector<Rows> results;
+    if (batch.isEmpty())
+        return results;
+    QByteArray name = m_pipelined.value(sql);
+    const bool prepare = name.isEmpty();
+    if (prepare) {
+        name = "messenger_pipelined_" + QByteArray::number(m_pipelined.size() + 1);
+        // libpq numbers its placeholders.
+        QString numbered;
+        int placeholder = 0;
+        for (const QChar c : sql) {
+            if (c == u'?')
+                numbered += u'$' + QString::number(++placeholder);
+            else
+                numbered += c;
+        }
+        if (PQenterPipelineMode(conn) != 1
+            || PQsendPrepare(conn, name.constData(), numbered.toUtf8().constData(), 0, nullptr)
+                != 1)
+            throw postgresError(nullptr, u"pipeline prepare"_s);
+    } else if (PQenterPipelineMode(conn) != 1) {
+        throw postgresError(nullptr, u"pipeline"_s);
+    }
+    // Whatever happens, the connection goes back to QtSql as it found it.
+    auto leave = qScopeGuard([conn] { PQexitPipelineMode(conn); });
+    for (const QVariantList &values : batch) {
+        QList<QByteArray> texts;
+        texts.reserve(values.size());
+        QList<const char *> pointers;
+        pointers.reserve(values.size());
+        for (const QVariant &value : values) {
+            if (!value.isValid() || value.isNull()) {
+                texts.append(QByteArray());
+                pointers.append(nullptr);
+                continue;
+            }
+            texts.append(value.typeId() == QMetaType::Bool
+                    ? QByteArray(value.toBool() ? "true" : "false")
+                    : value.toString().toUtf8());
+            pointers.append(texts.last().constData());
+        }
+        if (PQsendQueryPrepared(conn, name.constData(), int(values.size()), pointers.constData(),
+                nullptr, nullptr, 0)
+            != 1)
+            throw postgresError(nullptr, u"pipeline send"_s);
+    }
+    if (PQpipelineSync(conn) != 1)
+        throw postgresError(nullptr, u"pipeline sync"_s);
+    // Every result is read before leaving pipeline mode, even after a failure.
+    std::optional<DbError> failure;
+    // One queued statement's result; false when none came (the connection is gone).
+    const auto take = [&](bool keep) {
+        PGresult *result = PQgetResult(conn);
+        if (!result) {
+            if (!failure)
+                failure = postgresError(nullptr, u"pipeline"_s);
+            return false;
+        }
+        const ExecStatusType status = PQresultStatus(result);
+        if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
+            // Once one statement answered, the batch may have committed
+            // whatever comes after: never retried as if nothing had run.
+            // A connection found dead before any answer is retried, as
+            // exec's statements are.
+            ++m_statementsSucceeded;
+            if (keep)
+                results.emplace_back(result);
+            else
+                PQclear(result);
+        } else {
+            // The first failure says why; those after it were skipped
+            // (PGRES_PIPELINE_ABORTED).
+            if (!failure)
+                failure = postgresError(result, u"pipelined statement"_s);
+            PQclear(result);
+        }
+        // A statement's results end with a null one.
+        while (PGresult *end = PQgetResult(conn))
+            PQclear(end);
+        return true;
+    };
+    bool connected = !prepare || take(false);
+    for (qsizetype i = 0; connected && i < batch.size(); ++i)
+        connected = take(true);
+    if (connected) {
+        PGresult *sync = PQgetResult(conn);
+        if ((!sync || PQresultStatus(sync) != PGRES_PIPELINE_SYNC) && !failure)
+            failure = postgresError(sync, u"pipeline sync"_s);
+        PQclear(sync);
+    }
+    if (failure) {
+        // On a new connection the statement is not there: prepared again next time.
+        if (failure->error().nativeErrorCode() == u"26000"_s)
+            m_pipelined.clear();
+        throw *failure;
+    }
+    if (prepare)
+        m_pipelined.insert(sql, name);
+    return results;
 }
 
 qint64 Db::nextSeq()

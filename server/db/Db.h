@@ -8,37 +8,45 @@
 
 #include <unordered_map>
 #include <utility>
+#include <vector>
+
+struct pg_conn;
+struct pg_result;
 
 namespace Messenger::Server {
 
 // The result of one statement. Finishes the statement when it goes out of
 // scope, so no cursor (and, on SQLite, no read snapshot) outlives its use.
+// Either a QSqlQuery's or a libpq result's (Db::pipeline), read alike.
 class Rows
 {
 public:
     explicit Rows(QSqlQuery &query)
         : m_query(&query)
     { }
+    // Takes ownership of `result` (text format).
+    explicit Rows(pg_result *result);
     Rows(Rows &&other) noexcept
         : m_query(std::exchange(other.m_query, nullptr))
+        , m_result(std::exchange(other.m_result, nullptr))
+        , m_row(other.m_row)
     { }
     Rows(const Rows &) = delete;
     Rows &operator=(const Rows &) = delete;
-    ~Rows()
-    {
-        if (m_query)
-            m_query->finish();
-    }
+    ~Rows();
 
-    bool next() { return m_query->next(); }
-    QVariant value(int column) const { return m_query->value(column); }
-    QString string(int column) const { return m_query->value(column).toString(); }
-    qint64 integer(int column) const { return m_query->value(column).toLongLong(); }
-    bool isNull(int column) const { return m_query->isNull(column); }
-    int rowsAffected() const { return m_query->numRowsAffected(); }
+    bool next();
+    QVariant value(int column) const;
+    QString string(int column) const;
+    qint64 integer(int column) const;
+    bool boolean(int column) const;
+    bool isNull(int column) const;
+    int rowsAffected() const;
 
 private:
-    QSqlQuery *m_query;
+    QSqlQuery *m_query = nullptr;
+    pg_result *m_result = nullptr;
+    int m_row = -1;
 };
 
 // One worker thread's database connection, handed to services. Statements are
@@ -57,6 +65,19 @@ public:
 
     // Executes the prepared statement for `sql` with `values` bound to its `?`s.
     Rows exec(const QString &sql, const QVariantList &values = {});
+    // PostgreSQL only: executes `sql` (as exec: `?`s, none of them inside a
+    // string literal) once for each list of values in `batch`, all sent at
+    // once in libpq's pipeline mode (one round trip, the statement parsed
+    // once per connection, no values spelt out in SQL) and run as one
+    // implicit transaction, committed when every one succeeded. The rows of
+    // each, in order. Throws DbError when one failed: then none was committed.
+    std::vector<Rows> pipeline(const QString &sql, const QList<QVariantList> &batch);
+    // PostgreSQL only: the driver's libpq connection, for what QtSql does
+    // badly (binary data, pipelines). Throws DbError on another backend.
+    pg_conn *postgresConnection();
+    // A DbError for libpq's `result` (null: none came) as exec would throw,
+    // a lost connection told apart; logs the first line, never the values.
+    DbError postgresError(pg_result *result, const QString &what);
     // Runs a statement that is not worth caching (DDL, transaction control).
     void execDirect(const QString &sql);
 
@@ -82,6 +103,8 @@ private:
     // must survive new statements being added (QHash moves its values when
     // it grows: a Rows still open across a new statement crashed).
     std::unordered_map<QString, QSqlQuery> m_statements;
+    // Statements prepared for pipeline(), by SQL: their names on the connection.
+    QHash<QString, QByteArray> m_pipelined;
 };
 
 // Rolls back unless committed. SQLite write transactions start IMMEDIATE so

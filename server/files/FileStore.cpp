@@ -133,18 +133,7 @@ public:
     bool isTransactional() const override { return true; }
 
 private:
-    static PGconn *connection(Db &db)
-    {
-        const QVariant handle = db.connection().driver()->handle();
-        // Qt names the type by the struct PGconn is a typedef of.
-        if (!handle.isValid()
-            || (qstrcmp(handle.typeName(), "PGconn*") != 0
-                && qstrcmp(handle.typeName(), "pg_conn*") != 0))
-            throw DbError(
-                QSqlError(u"not a PostgreSQL connection"_s, {}, QSqlError::ConnectionError),
-                Backend::Postgres);
-        return *static_cast<PGconn *const *>(handle.constData());
-    }
+    static PGconn *connection(Db &db) { return db.postgresConnection(); }
 
     // The result, or a DbError as Db::exec would throw (a lost connection
     // is told apart, so the request is retried or answered 503).
@@ -153,18 +142,9 @@ private:
         const ExecStatusType status = result ? PQresultStatus(result) : PGRES_FATAL_ERROR;
         if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK)
             return result;
-        PGconn *conn = connection(db);
-        const QString message = QString::fromUtf8(PQerrorMessage(conn)).trimmed();
-        const char *state = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
-        const QString code = state ? QString::fromLatin1(state) : QString();
+        const DbError error = db.postgresError(result, u"file store statement"_s);
         PQclear(result);
-        qCWarning(lcFiles).noquote()
-            << "file store statement failed:" << code << message.section(u'\n', 0, 0);
-        throw DbError(QSqlError(message, message,
-                          PQstatus(conn) == CONNECTION_OK ? QSqlError::StatementError
-                                                          : QSqlError::ConnectionError,
-                          code),
-            Backend::Postgres);
+        throw error;
     }
 };
 

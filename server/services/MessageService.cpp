@@ -343,20 +343,26 @@ struct Stored
     bool settingsAffected = false;
 };
 
-Stored storeOne(Db &db, const PendingSend &send)
+// sendStatement's values for `send`, whose message is `message`.
+QVariantList sendValues(const PendingSend &send, const Message &message)
 {
     const QString &callerId = send.callerId;
     const SendMessageRequest &request = send.request;
-    Message message = newMessage(callerId, request);
     const QVariant clientId = request.clientId ? QVariant(*request.clientId) : QVariant();
     const QVariant replyToId = request.replyToId ? QVariant(*request.replyToId) : QVariant();
-    Rows rows = db.exec(sendStatement,
-        { callerId, clientId, replyToId, request.chatId, callerId, callerId, request.chatId,
-            request.chatId, replyToId, message.id, request.chatId, callerId,
-            MessageRows::guardedText(message.text), message.timestamp, clientId, replyToId,
-            request.mentions.isEmpty() ? QVariant()
-                                       : QVariant(u"{"_s + request.mentions.join(u',') + u"}"_s),
-            request.chatId, callerId, request.chatId, callerId });
+    return { callerId, clientId, replyToId, request.chatId, callerId, callerId, request.chatId,
+        request.chatId, replyToId, message.id, request.chatId, callerId,
+        MessageRows::guardedText(message.text), message.timestamp, clientId, replyToId,
+        request.mentions.isEmpty() ? QVariant()
+                                   : QVariant(u"{"_s + request.mentions.join(u',') + u"}"_s),
+        request.chatId, callerId, request.chatId, callerId };
+}
+
+// What sendStatement's `rows` say of `send` and its `message`.
+Stored readStored(Rows &rows, const PendingSend &send, Message message)
+{
+    const SendMessageRequest &request = send.request;
+    const QString &callerId = send.callerId;
     if (!rows.next())
         return { ApiError::notFound(u"chat_not_found"_s, u"Chat not found"_s) };
     if (!rows.isNull(6))
@@ -383,7 +389,7 @@ Stored storeOne(Db &db, const PendingSend &send)
     message.seq = rows.integer(5);
     if (!rows.isNull(sendMentionsColumn))
         message.mentions = rows.string(sendMentionsColumn).split(u',', Qt::SkipEmptyParts);
-    return { std::move(message), rows.value(sendSettingsColumn).toBool() };
+    return { std::move(message), rows.boolean(sendSettingsColumn) };
 }
 
 // What one send is told when its own statements failed (Db::exec logged why):
@@ -466,14 +472,18 @@ QList<Result<Message>> sendBatch(Db &db, const QList<PendingSend> &sends)
     });
     QList<Stored> stored(sends.size());
     try {
-        // One statement is atomic by itself: a lone send needs no BEGIN/COMMIT.
-        std::optional<Transaction> transaction;
-        if (sends.size() > 1)
-            transaction.emplace(db);
-        for (qsizetype index : order)
-            stored[index] = storeOne(db, sends[index]);
-        if (transaction)
-            transaction->commit();
+        // The whole batch in one round trip and one transaction.
+        QList<Message> messages;
+        QList<QVariantList> batch;
+        messages.reserve(sends.size());
+        batch.reserve(sends.size());
+        for (qsizetype index : order) {
+            messages.append(newMessage(sends[index].callerId, sends[index].request));
+            batch.append(sendValues(sends[index], messages.last()));
+        }
+        std::vector<Rows> rows = db.pipeline(sendStatement, batch);
+        for (qsizetype i = 0; i < order.size(); ++i)
+            stored[order[i]] = readStored(rows[size_t(i)], sends[order[i]], std::move(messages[i]));
     } catch (const DbError &error) {
         if (error.isConnectionError())
             throw;

@@ -1,4 +1,5 @@
 #include "db/Database.h"
+#include "db/DatabaseSettings.h"
 
 #include <QRandomGenerator>
 #include <QTemporaryDir>
@@ -19,6 +20,7 @@ private Q_SLOTS:
     void openRowsSurviveNewStatements();
     void sqliteFailureKeepsTheWorkerConnection();
     void continuationAttachedLateRunsOnce();
+    void pipelineIsOneTransaction();
 };
 
 namespace {
@@ -134,6 +136,63 @@ void TestDb::continuationAttachedLateRunsOnce()
             QCoreApplication::processEvents();
     }
     QTRY_COMPARE_WITH_TIMEOUT(ran, count, 60000);
+}
+
+// Db::pipeline (the send path's batches): every statement's rows in order,
+// all or nothing committed, and a connection that lost the prepared
+// statement (a new one) prepares it again after one refusal.
+void TestDb::pipelineIsOneTransaction()
+{
+    const QString url = qEnvironmentVariable("MESSENGER_TEST_POSTGRES_URL");
+    if (url.isEmpty())
+        QSKIP("needs MESSENGER_TEST_POSTGRES_URL (scripts/test.sh starts a cluster)");
+    QString error;
+    const auto settings = DatabaseSettings::fromUrl(url, &error);
+    QVERIFY2(settings, qPrintable(error));
+    const QString name = u"tst_db_pipeline"_s;
+    {
+        QSqlDatabase connection = settings->connection(name, u"tst_db"_s);
+        QVERIFY2(connection.open(), qPrintable(connection.lastError().text()));
+        Db db(connection, Backend::Postgres);
+        const QString table = u"pipeline_%1"_s.arg(QRandomGenerator::global()->generate());
+        db.execDirect(u"CREATE TABLE %1 (id integer PRIMARY KEY, label text)"_s.arg(table));
+        const QString insert
+            = u"INSERT INTO %1 (id, label) VALUES (?, ?) RETURNING id * 10, label, label IS NULL"_s
+                  .arg(table);
+        const auto count = [&] {
+            Rows rows = db.exec(u"SELECT COUNT(*) FROM %1"_s.arg(table));
+            rows.next();
+            return rows.integer(0);
+        };
+
+        std::vector<Rows> rows
+            = db.pipeline(insert, { { 1, u"één ✓"_s }, { 2, QVariant() }, { 3, u"three"_s } });
+        QCOMPARE(rows.size(), size_t(3));
+        QVERIFY(rows[0].next());
+        QCOMPARE(rows[0].integer(0), 10);
+        QCOMPARE(rows[0].string(1), u"één ✓"_s);
+        QVERIFY(!rows[0].boolean(2));
+        QVERIFY(rows[1].next());
+        QVERIFY(rows[1].isNull(1));
+        QVERIFY(rows[1].boolean(2));
+        QVERIFY(!rows[1].next());
+        QCOMPARE(count(), 3);
+
+        // The third collides: nothing of the batch stays, the connection works on.
+        QVERIFY_THROWS_EXCEPTION(DbError,
+            db.pipeline(insert, { { 4, u"four"_s }, { 5, u"five"_s }, { 1, u"again"_s } }));
+        QCOMPARE(count(), 3);
+
+        // The prepared statement is gone (as on a reopened connection): one
+        // refusal, then it is prepared again.
+        db.execDirect(u"DEALLOCATE ALL"_s);
+        db.resetStatements();
+        QVERIFY_THROWS_EXCEPTION(DbError, db.pipeline(insert, { { 6, u"six"_s } }));
+        QCOMPARE(db.pipeline(insert, { { 6, u"six"_s } }).size(), size_t(1));
+        QCOMPARE(count(), 4);
+        db.execDirect(u"DROP TABLE %1"_s.arg(table));
+    }
+    QSqlDatabase::removeDatabase(name);
 }
 
 QTEST_GUILESS_MAIN(TestDb)
