@@ -1,14 +1,21 @@
 #include "Logging.h"
 #include "Server.h"
 #include "SignalWatcher.h"
+#include "admin/AdminCommands.h"
 
 #include <QCoreApplication>
+#include <QTextStream>
 
 int main(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("messenger-server"));
     QCoreApplication::setApplicationVersion(QStringLiteral(MESSENGER_VERSION));
+
+    if (Messenger::Server::AdminCommands::isAdminCommand(QCoreApplication::arguments())) {
+        QTextStream out(stdout), err(stderr), in(stdin);
+        return Messenger::Server::AdminCommands(out, err, in).run(QCoreApplication::arguments());
+    }
 
     QString error;
     auto config = Messenger::Server::Config::load(QCoreApplication::arguments(), &error);
