@@ -63,18 +63,26 @@ void TestAdmin::disableEndsSocketsAndTokensUntilEnabled()
     HttpClient http(server);
     const auto alice = http.newUser(u"Alice"_s);
     const auto bob = http.newUser(u"Bob"_s);
+    // On PostgreSQL a second instance on the same database hears of it too.
+    TestServer second;
+    if (server.isPostgres())
+        QVERIFY2(second.startSharing(server), qPrintable(second.error()));
+    const TestServer &other = server.isPostgres() ? second : server;
     WsClient socket(server.webSocketUrl(u"/ws/user"_s, alice.token));
+    WsClient otherSocket(other.webSocketUrl(u"/ws/user"_s, alice.token));
     WsClient bobSocket(server.webSocketUrl(u"/ws/user"_s, bob.token));
     QVERIFY(socket.greeted());
+    QVERIFY(otherSocket.greeted());
     QVERIFY(bobSocket.greeted());
     COMPARE_STATUS(http.get(u"/api/v1/users/me"_s, alice.token), 200);
 
     const auto disabled = server.admin({ u"user"_s, u"disable"_s, alice.email });
     VERIFY_ADMIN(disabled, 0);
     QVERIFY(disabled.out.contains("sessions ended: 1"));
-    // The running server learns it from the database: the socket is closed
+    // The running servers learn it from the database: the sockets are closed
     // as a revoked session's, the token refused.
     QTRY_COMPARE_WITH_TIMEOUT(socket.closeCode, 4003, 5000);
+    QTRY_COMPARE_WITH_TIMEOUT(otherSocket.closeCode, 4003, 5000);
     const Reply refused = http.get(u"/api/v1/users/me"_s, alice.token);
     COMPARE_STATUS(refused, 401);
     QCOMPARE(refused.object().value(u"code").toString(), u"session_revoked"_s);
