@@ -442,6 +442,10 @@ CODES = [
     ("not_a_member", 403, "a chat you are not in", "чат, в котором вас нет"),
     ("not_chat_owner", 403, "a group change only its owner may make", "изменение группы, доступное только владельцу"),
     ("not_message_sender", 403, "editing or deleting someone else's message", "правка или удаление чужого сообщения"),
+    ("account_disabled", 403, "logging in (with the right password) to an account an administrator disabled", "вход (с верным паролем) в учётную запись, отключённую администратором"),
+    ("registration_closed", 403, "registering while `REGISTRATION=closed`: accounts are made by the administrator", "регистрация при `REGISTRATION=closed`: учётные записи создаёт администратор"),
+    ("invite_required", 403, "registering without `invite_code` while `REGISTRATION=invite`", "регистрация без `invite_code` при `REGISTRATION=invite`"),
+    ("invalid_invite", 403, "an `invite_code` that is unknown, expired, revoked or used up", "`invite_code` неизвестен, истёк, отозван или исчерпан"),
     ("wrong_password", 403, "changing the password with a wrong current password (counts as a failed login)", "смена пароля с неверным текущим паролем (считается неудачным входом)"),
     ("chat_not_found", 404, "no such chat", "такого чата нет"),
     ("member_not_found", 404, "removing someone who is not a member", "удаление того, кто не участник"),
@@ -560,6 +564,20 @@ Taken email, invalid fields:
 {ex:register_taken}
 
 {ex:register_invalid}
+
+The operator decides who may register (`REGISTRATION`): anyone (the default);
+nobody, then the answer is 403 `registration_closed` and accounts are made with
+`messenger-server admin user create`; or whoever has an invitation: the body
+then needs `"invite_code"` (from `messenger-server admin invite create`; 403
+`invite_required` without it, 403 `invalid_invite` when it is unknown,
+expired, revoked or used up). Each registration uses the code once, atomically:
+of two registrations racing for its last use, one gets 403 `invalid_invite`.
+
+An account an administrator disabled cannot log in (403 `account_disabled`,
+given only for the right password) and its sessions have ended. A deleted
+account cannot log in and is not found by user search; its messages stay, and
+wherever it appears (a message's `sender`, a member list, `user_updated`) it
+reads `"name": "Deleted account"`, `"email": ""`, `"avatar_url": null`.
 
 ### Log in — `POST /api/v1/auth/token`
 
@@ -1505,6 +1523,22 @@ Email занят, неверные поля:
 {ex:register_taken}
 
 {ex:register_invalid}
+
+Кто может регистрироваться, решает администратор (`REGISTRATION`): любой (по
+умолчанию); никто — тогда ответ 403 `registration_closed`, а учётные записи
+создаются командой `messenger-server admin user create`; или только по
+приглашению — тогда в теле нужен `"invite_code"` (из `messenger-server admin
+invite create`; без него 403 `invite_required`, с неизвестным, истёкшим,
+отозванным или исчерпанным кодом 403 `invalid_invite`). Каждая регистрация
+расходует одно использование кода атомарно: из двух регистраций, спорящих за
+последнее использование, одна получит 403 `invalid_invite`.
+
+Учётная запись, отключённая администратором, не может войти (403
+`account_disabled`, только при верном пароле), а её сессии завершены.
+Удалённая учётная запись не может войти и не находится поиском
+пользователей; её сообщения остаются, и везде, где она встречается
+(`sender` сообщения, список участников, `user_updated`), она выглядит как
+`"name": "Deleted account"`, `"email": ""`, `"avatar_url": null`.
 
 ### Вход — `POST /api/v1/auth/token`
 

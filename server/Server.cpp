@@ -470,6 +470,9 @@ bool Server::start(QString *error)
     m_api = std::make_unique<HttpApi>(*m_database, *m_sends, *m_limits, *m_knownUsers, *m_sessions,
         *m_hasher, *m_tokens, *m_feed);
     m_api->setTrustedProxies(m_config.trustedProxies);
+    m_api->setRegistration(m_config.registration == u"closed"_s ? UserService::Registration::Closed
+            : m_config.registration == u"invite"_s              ? UserService::Registration::Invite
+                                                                : UserService::Registration::Open);
     if (!startFiles(settings->backend, error))
         return false;
     m_api->registerRoutes(*m_http);

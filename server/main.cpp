@@ -1,8 +1,10 @@
 #include "Logging.h"
 #include "Server.h"
 #include "SignalWatcher.h"
+#include "admin/AdminCommands.h"
 
 #include <QCoreApplication>
+#include <QTextStream>
 
 using Messenger::Server::ExitCode;
 
@@ -11,6 +13,11 @@ int main(int argc, char *argv[])
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("messenger-server"));
     QCoreApplication::setApplicationVersion(QStringLiteral(MESSENGER_VERSION));
+
+    if (Messenger::Server::AdminCommands::isAdminCommand(QCoreApplication::arguments())) {
+        QTextStream out(stdout), err(stderr), in(stdin);
+        return Messenger::Server::AdminCommands(out, err, in).run(QCoreApplication::arguments());
+    }
 
     QString error;
     auto config = Messenger::Server::Config::load(QCoreApplication::arguments(), &error);

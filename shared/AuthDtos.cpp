@@ -8,8 +8,11 @@ namespace Messenger {
 
 QJsonObject RegisterRequest::toJson() const
 {
-    return { { emailKey.toString(), email }, { nameKey.toString(), name },
+    QJsonObject json { { emailKey.toString(), email }, { nameKey.toString(), name },
         { passwordKey.toString(), password } };
+    if (inviteCode)
+        json.insert(u"invite_code"_s, *inviteCode);
+    return json;
 }
 
 Parsed<RegisterRequest> RegisterRequest::fromJson(
@@ -20,6 +23,7 @@ Parsed<RegisterRequest> RegisterRequest::fromJson(
     request.email = reader.email(emailKey);
     request.name = reader.name(nameKey, Limits::userNameMin, Limits::userNameMax);
     request.password = reader.string(passwordKey, Limits::passwordMin, Limits::passwordMax);
+    request.inviteCode = reader.optionalString(u"invite_code", 1, Limits::inviteCodeMax, true);
     return reader.result(std::move(request));
 }
 

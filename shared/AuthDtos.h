@@ -9,6 +9,9 @@ struct RegisterRequest
     QString email;
     QString name;
     QString password;
+    // `invite_code`: required when the server takes registrations by
+    // invitation only (REGISTRATION=invite); ignored otherwise.
+    std::optional<QString> inviteCode = std::nullopt;
 
     QJsonObject toJson() const;
     static Parsed<RegisterRequest> fromJson(

@@ -57,6 +57,7 @@ inline constexpr int messageSearchDefault = 20;
 inline constexpr int messageSearchSnippetMax = 160;
 inline constexpr int deviceNameMax = 64;
 inline constexpr int sessionClientMax = 200; // the User-Agent, as stored
+inline constexpr int inviteCodeMax = 64; // REGISTRATION=invite codes
 // A search matches a prefix of a name or an e-mail, so nothing longer than an
 // e-mail can match; longer patterns only cost (SQLite refuses LIKE patterns
 // over 50,000 bytes).

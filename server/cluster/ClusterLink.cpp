@@ -97,6 +97,12 @@ void ClusterLink::sendNotify()
     notify(channel, m_instanceId);
 }
 
+void ClusterLink::announceCommit(Db &db)
+{
+    // No instance has this id, so every one polls its feed.
+    db.exec(u"SELECT pg_notify(?, ?)"_s, { channel, u"admin"_s });
+}
+
 void ClusterLink::broadcastEphemeral(const QByteArray &frame)
 {
     if (frame.size() + m_instanceId.size() + 1 > notifyPayloadMax)

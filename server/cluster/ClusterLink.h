@@ -1,6 +1,7 @@
 #pragma once
 
 #include "db/DatabaseSettings.h"
+#include "db/Db.h"
 
 #include <QObject>
 #include <QSqlDatabase>
@@ -25,6 +26,9 @@ public:
 
     // Thread-safe: ask for one NOTIFY; calls made while one is pending coalesce.
     void announce();
+    // For a process that commits without running a ClusterLink of its own
+    // (`messenger-server admin`): the NOTIFY after its commit, on `db`.
+    static void announceCommit(Db &db);
     // Thread-safe: passes an ephemeral frame (typing) to the other instances.
     void broadcastEphemeral(const QByteArray &frame);
 

@@ -292,6 +292,10 @@ const QList<ConfigOption> &Config::options()
                 config.trustedProxies = *proxies;
                 return true;
             } },
+        choiceOption(u"registration"_s, u"mode"_s, u"REGISTRATION"_s,
+            u"Who may register: anyone, nobody (accounts made with `admin user create`), or "
+            "whoever has a code from `admin invite create`"_s,
+            &Config::registration, { u"open"_s, u"closed"_s, u"invite"_s }),
         { u"check-config"_s, {}, {},
             u"Validate the configuration, connect to the database, report and exit (0 when fine)"_s,
             {}, {},
@@ -308,7 +312,15 @@ std::optional<Config> Config::load(const QStringList &arguments, QString *error)
     QCommandLineParser parser;
     parser.setApplicationDescription(
         u"Messenger server: REST and WebSocket chat API on SQLite or PostgreSQL.\n"
-        "Every option can also be set through the environment variable in brackets."_s);
+        "Every option can also be set through the environment variable in brackets.\n"
+        "`messenger-server admin --help` lists the administration commands."_s);
+    addOptions(parser);
+    parser.process(arguments);
+    return fromParser(parser, error);
+}
+
+void Config::addOptions(QCommandLineParser &parser)
+{
     parser.addHelpOption();
     parser.addVersionOption();
     for (const ConfigOption &option : options()) {
@@ -316,8 +328,10 @@ std::optional<Config> Config::load(const QStringList &arguments, QString *error)
                 ? QCommandLineOption(option.flag, option.helpText())
                 : QCommandLineOption(option.flag, option.helpText(), option.valueName));
     }
-    parser.process(arguments);
+}
 
+std::optional<Config> Config::fromParser(const QCommandLineParser &parser, QString *error)
+{
     // The command line wins over the environment; an empty value keeps the default.
     const QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     Config config;

@@ -10,6 +10,8 @@
 #include <functional>
 #include <optional>
 
+class QCommandLineParser;
+
 namespace Messenger::Server {
 
 struct Config;
@@ -88,10 +90,16 @@ struct Config
     int uploadExpirySeconds = 24 * 3600;
     int fileLinkSeconds = 600; // signed download links
     TrustedProxies trustedProxies; // whose X-Forwarded-For names the client
+    QString registration = QStringLiteral("open"); // or "closed", "invite"
     bool checkOnly = false; // --check-config: validate, reach the database, exit
 
     // Parses arguments (exits for --help / --version) and the environment.
     static std::optional<Config> load(const QStringList &arguments, QString *error);
+    // The same in two steps, for a command line with more options of its
+    // own (`messenger-server admin`): every option added to `parser`, then
+    // the configuration from what it parsed and the environment.
+    static void addOptions(QCommandLineParser &parser);
+    static std::optional<Config> fromParser(const QCommandLineParser &parser, QString *error);
 
     // Every option, in --help order.
     static const QList<ConfigOption> &options();

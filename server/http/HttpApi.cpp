@@ -695,6 +695,13 @@ QFuture<HttpReply> HttpApi::registerUser(const Request &request)
 {
     return withBody<RegisterRequest>(
         request, [this, address = request.clientAddress](RegisterRequest body) {
+            using Registration = UserService::Registration;
+            if (m_registration == Registration::Closed)
+                return ready(ApiError::forbidden(u"registration_closed"_s,
+                    u"Registration is closed on this server; ask its administrator"_s));
+            if (m_registration == Registration::Invite && !body.inviteCode)
+                return ready(ApiError::forbidden(
+                    u"invite_required"_s, u"Registration on this server needs an invite code"_s));
             if (const auto wait = m_limits.registrationsByAddress.acquire(address))
                 return ready(ApiError::tooManyRequests(u"too_many_registrations"_s, *wait));
             // Continuations that start more pool work run on the event loop
@@ -704,9 +711,11 @@ QFuture<HttpReply> HttpApi::registerUser(const Request &request)
                     [this, body](const QString &passwordHash) {
                         if (passwordHash.isEmpty())
                             return ready(ApiError::internal());
-                        return respond(m_db.run([body, passwordHash](Db &db) {
-                            return UserService::registerUser(db, body, passwordHash);
-                        }));
+                        return respond(
+                            m_db.run([body, passwordHash,
+                                         invite = m_registration == Registration::Invite](Db &db) {
+                                return UserService::registerUser(db, body, passwordHash, invite);
+                            }));
                     })
                 .unwrap();
         });

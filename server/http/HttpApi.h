@@ -5,6 +5,7 @@
 #include "files/FileService.h"
 #include "security/TrustedProxies.h"
 #include "services/TokenService.h"
+#include "services/UserService.h"
 
 #include <QFuture>
 #include <QHttpServerRequest>
@@ -60,6 +61,8 @@ public:
     void setFiles(FileStore *store, const FileSettings &settings, const FileLinks *links);
     // A download whose client takes nothing for this long is closed.
     void setDownloadStallLimit(int milliseconds) { m_downloadStallMs = milliseconds; }
+    // Who may register (REGISTRATION); open by default.
+    void setRegistration(UserService::Registration mode) { m_registration = mode; }
 
 Q_SIGNALS:
     // A request that changes data succeeded: its updates are in the log.
@@ -144,6 +147,7 @@ private:
     FileSettings m_fileSettings;
     const FileLinks *m_fileLinks = nullptr;
     int m_downloadStallMs = 60 * 1000;
+    UserService::Registration m_registration = UserService::Registration::Open;
 };
 
 } // namespace Messenger::Server

@@ -37,7 +37,10 @@ Result<Membership> requireMember(Db &db, const QString &chatId, const QString &u
 // `avatar_url` from an avatar_file_id column: null stays null.
 std::optional<QString> avatarUrl(const Rows &rows, int column);
 // A user from the columns userColumns (with `u` = users) starting at `first`.
-inline constexpr QStringView userColumns = u"u.id, u.email, u.name, u.avatar_file_id";
+// A deleted account keeps its row as "Deleted account" with its id in place
+// of its email, which the API shows as "".
+inline constexpr QStringView userColumns
+    = u"u.id, CASE WHEN u.deleted_at IS NULL THEN u.email ELSE '' END, u.name, u.avatar_file_id";
 inline constexpr int userColumnCount = 4;
 User readUser(const Rows &rows, int first = 0);
 

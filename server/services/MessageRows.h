@@ -19,9 +19,11 @@ QString guardedText(const QString &text);
 QString unguardedText(const Rows &rows, int column);
 
 // The message's own columns, with `m` = messages and `u` = the sender in
-// users. Column 5 is the guarded text.
+// users. Column 5 is the guarded text. A deleted sender's email reads as ""
+// (as in ChatAccess::userColumns).
 inline constexpr QStringView columns
-    = u"m.id, m.chat_id, m.sender_id, u.email, u.name, '.' || m.text AS guarded_text, "
+    = u"m.id, m.chat_id, m.sender_id, CASE WHEN u.deleted_at IS NULL THEN u.email ELSE '' END, "
+      u"u.name, '.' || m.text AS guarded_text, "
       u"m.created_at, m.seq, m.chat_seq, m.client_id, m.edited_at, m.deleted_at";
 inline constexpr int columnCount = 12;
 inline constexpr int textColumn = 5;

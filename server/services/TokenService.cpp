@@ -113,6 +113,8 @@ Result<TokenResponse> TokenService::issue(Db &db, const User &user, const Client
     const QString sessionId = newUuid();
     const qint64 now = currentTimestamp();
     Transaction transaction(db);
+    if (const Result<Empty> active = requireActiveAccount(db, user.id, true); !active)
+        return active.error();
     // (An empty QString binds as NULL: COALESCE keeps the columns' '' default.)
     db.exec(
         u"INSERT INTO sessions (id, user_id, device_name, client, address, created_at, "
@@ -190,7 +192,7 @@ Result<TokenResponse> TokenService::refresh(
         }
     }
     const Result<User> user = ChatAccess::requireUser(db, userId);
-    if (!user)
+    if (!user || !requireActiveAccount(db, userId))
         return invalidRefreshToken();
     transaction.commit();
     return tokensFor(user.value(), sessionId, successor);
@@ -202,12 +204,14 @@ Result<QStringList> TokenService::logout(
     Transaction transaction(db);
     QStringList candidates;
     {
-        Rows rows = refreshToken
-            ? db.exec(
-                u"SELECT family_id FROM refresh_tokens WHERE token_hash = ? AND user_id = ?"_s,
-                { sha256Hex(*refreshToken), userId })
-            : db.exec(
-                u"SELECT id FROM sessions WHERE user_id = ? AND revoked_at IS NULL"_s, { userId });
+        if (!refreshToken) {
+            const QStringList revoked = revokeAllSessions(db, userId);
+            transaction.commit();
+            return revoked;
+        }
+        Rows rows = db.exec(
+            u"SELECT family_id FROM refresh_tokens WHERE token_hash = ? AND user_id = ?"_s,
+            { sha256Hex(*refreshToken), userId });
         while (rows.next())
             candidates.append(rows.string(0));
     }
@@ -263,6 +267,18 @@ QStringList TokenService::revokeOtherSessions(
     return revokeSessions(db, userId, candidates);
 }
 
+QStringList TokenService::revokeAllSessions(Db &db, const QString &userId)
+{
+    QStringList candidates;
+    {
+        Rows rows = db.exec(
+            u"SELECT id FROM sessions WHERE user_id = ? AND revoked_at IS NULL"_s, { userId });
+        while (rows.next())
+            candidates.append(rows.string(0));
+    }
+    return revokeSessions(db, userId, candidates);
+}
+
 Result<QStringList> TokenService::revokeOtherSessionsNow(
     Db &db, const QString &userId, const QString &keepSessionId)
 {
@@ -270,6 +286,19 @@ Result<QStringList> TokenService::revokeOtherSessionsNow(
     const QStringList revoked = revokeOtherSessions(db, userId, keepSessionId);
     transaction.commit();
     return revoked;
+}
+
+Result<Empty> TokenService::requireActiveAccount(Db &db, const QString &userId, bool lockForSession)
+{
+    Rows rows = db.exec(u"SELECT disabled_at, deleted_at FROM users WHERE id = ?"_s
+            + (lockForSession && db.isPostgres() ? u" FOR SHARE"_s : QString()),
+        { userId });
+    if (!rows.next() || !rows.isNull(1))
+        return ApiError::unauthorized(u"invalid_token"_s, u"Could not validate credentials"_s);
+    if (!rows.isNull(0))
+        return ApiError::forbidden(
+            u"account_disabled"_s, u"This account was disabled by an administrator"_s);
+    return Empty {};
 }
 
 Result<Empty> TokenService::requireLiveSession(

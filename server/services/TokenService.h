@@ -67,9 +67,18 @@ public:
     // caller's transaction; the ids of the sessions that ended.
     static QStringList revokeOtherSessions(
         Db &db, const QString &userId, const QString &keepSessionId);
+    // Ends every live session of the user, inside the caller's transaction
+    // (an account disabled, deleted or given a new password by an operator).
+    static QStringList revokeAllSessions(Db &db, const QString &userId);
     // The same in a transaction of its own (POST /sessions/revoke-others).
     static Result<QStringList> revokeOtherSessionsNow(
         Db &db, const QString &userId, const QString &keepSessionId);
+    // 403 `account_disabled` when an operator disabled the account, 401 when
+    // it is deleted or unknown. `lockForSession`: PostgreSQL holds a share
+    // lock on the account until the transaction ends, so a session being
+    // made cannot slip past a concurrent disable (which locks the row first).
+    static Result<Empty> requireActiveAccount(
+        Db &db, const QString &userId, bool lockForSession = false);
     // 401 unless `sessionId` is a live session of `userId`.
     static Result<Empty> requireLiveSession(
         Db &db, const QString &userId, const QString &sessionId);

@@ -10,15 +10,33 @@ using namespace Qt::StringLiterals;
 
 namespace Messenger::Server::UserService {
 
-Result<User> registerUser(Db &db, const RegisterRequest &request, const QString &passwordHash)
+Result<User> registerUser(
+    Db &db, const RegisterRequest &request, const QString &passwordHash, bool useInvite)
 {
     const User user { newUuid(), request.email, request.name };
-    Rows rows = db.exec(
-        u"INSERT INTO users (id, email, name, name_lower, password_hash, created_at) "
-        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (email) DO NOTHING RETURNING id"_s,
-        { user.id, user.email, user.name, user.name.toLower(), passwordHash, currentTimestamp() });
-    if (!rows.next())
-        return ApiError::badRequest(u"email_taken"_s, u"Email already registered"_s);
+    const qint64 now = currentTimestamp();
+    Transaction transaction(db);
+    if (useInvite) {
+        // One conditional UPDATE: of two registrations for a code's last
+        // use, the second finds it used up (PostgreSQL re-checks the row
+        // after the first commits; SQLite runs them one after the other).
+        Rows used = db.exec(u"UPDATE invites SET uses = uses + 1 WHERE code = ? "
+                            "AND revoked_at IS NULL AND uses < max_uses "
+                            "AND (expires_at IS NULL OR expires_at > ?) RETURNING code"_s,
+            { request.inviteCode.value_or(QString()), now });
+        if (!used.next())
+            return ApiError::forbidden(
+                u"invalid_invite"_s, u"The invite code is unknown, expired, revoked or used up"_s);
+    }
+    {
+        Rows rows
+            = db.exec(u"INSERT INTO users (id, email, name, name_lower, password_hash, created_at) "
+                      "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (email) DO NOTHING RETURNING id"_s,
+                { user.id, user.email, user.name, user.name.toLower(), passwordHash, now });
+        if (!rows.next())
+            return ApiError::badRequest(u"email_taken"_s, u"Email already registered"_s);
+    }
+    transaction.commit();
     return user;
 }
 
@@ -68,6 +86,34 @@ void announceProfile(Db &db, const User &user)
 }
 
 } // namespace
+
+Result<QStringList> deleteAccount(Db &db, const QString &userId)
+{
+    Transaction transaction(db);
+    // The photo goes with the next sweep of the files (FileService::sweep).
+    db.exec(u"UPDATE files SET expires_at = ? WHERE id = "
+            "(SELECT avatar_file_id FROM users WHERE id = ? AND deleted_at IS NULL)"_s,
+        { currentTimestamp(), userId });
+    {
+        // The id stands in for the email: unique, and the address is free
+        // for a new account. An empty hash matches no password.
+        Rows deleted = db.exec(
+            u"UPDATE users SET deleted_at = ?, email = CAST(id AS text), name = ?, "
+            "name_lower = ?, password_hash = '', avatar_file_id = NULL, "
+            "presence_visible = 'nobody' WHERE id = ? AND deleted_at IS NULL RETURNING id"_s,
+            { currentTimestamp(), deletedAccountName.toString(),
+                deletedAccountName.toString().toLower(), userId });
+        if (!deleted.next())
+            return ApiError::notFound(u"user_not_found"_s, u"User not found"_s);
+    }
+    const QStringList ended = TokenService::revokeAllSessions(db, userId);
+    const Result<User> user = ChatAccess::requireUser(db, userId);
+    if (!user)
+        return user.error();
+    announceProfile(db, user.value());
+    transaction.commit();
+    return ended;
+}
 
 Result<User> rename(Db &db, const QString &userId, const UpdateProfileRequest &request)
 {
@@ -143,7 +189,7 @@ Result<QList<User>> search(Db &db, const QString &callerId, const UserSearchQuer
     // Names match by word prefix; an e-mail only as a whole address, so
     // nobody can list the addresses on the server by their first letters.
     Rows rows = db.exec(u"SELECT "_s + ChatAccess::userColumns
-            + u" FROM users u WHERE u.id <> ? AND "
+            + u" FROM users u WHERE u.id <> ? AND u.deleted_at IS NULL AND "
               "(u.name_lower LIKE ? ESCAPE '\\' OR u.name_lower LIKE ? ESCAPE '\\' "
               "OR u.email = ?) ORDER BY u.name_lower, u.email LIMIT ?"_s,
         { callerId, QString(escaped + u'%'), QString(u"% "_s + escaped + u'%'),

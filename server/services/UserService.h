@@ -12,8 +12,23 @@ class FileStore;
 
 namespace Messenger::Server::UserService {
 
-// Creates the account; 400 `email_taken` when the email is registered.
-Result<User> registerUser(Db &db, const RegisterRequest &request, const QString &passwordHash);
+// Who may register (REGISTRATION): anyone, nobody (accounts are made with
+// `messenger-server admin user create`), or whoever has an invitation.
+enum class Registration { Open, Closed, Invite };
+
+// Creates the account; 400 `email_taken` when the email is registered. With
+// `useInvite`, the request's invite code loses one use in the same
+// transaction (403 `invalid_invite` when it is unknown, revoked, expired or
+// used up), so of two registrations racing for a code's last use one wins.
+Result<User> registerUser(
+    Db &db, const RegisterRequest &request, const QString &passwordHash, bool useInvite = false);
+
+// An operator deleted the account: it can no longer sign in or be found, its
+// sessions end (their ids returned), and everyone who shares a chat with it
+// sees it as "Deleted account" (a `user_updated` event each); its messages
+// and memberships stay. 404 `user_not_found` when it is unknown or deleted.
+Result<QStringList> deleteAccount(Db &db, const QString &userId);
+inline constexpr QStringView deletedAccountName = u"Deleted account";
 
 struct Credentials
 {

@@ -209,6 +209,25 @@ void TestServer::kill()
     m_output += m_process.readAll();
 }
 
+TestServer::AdminRun TestServer::admin(const QStringList &arguments, const QByteArray &input) const
+{
+    QProcess process;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(u"DATABASE_URL"_s, m_databaseUrl);
+    process.setProcessEnvironment(env);
+    process.start(env.value(u"MESSENGER_TEST_SERVER_BIN"_s, QStringLiteral(MESSENGER_SERVER_BIN)),
+        QStringList { u"admin"_s, u"--data-dir"_s, m_dir.path() } + arguments);
+    process.write(input);
+    process.closeWriteChannel();
+    AdminRun run;
+    if (!process.waitForFinished(30000))
+        process.kill();
+    run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+    run.out = process.readAllStandardOutput();
+    run.err = process.readAllStandardError();
+    return run;
+}
+
 QUrl TestServer::url(const QString &pathAndQuery) const
 {
     return QUrl(u"%1://127.0.0.1:%2%3"_s.arg(m_scheme).arg(m_port).arg(pathAndQuery));

@@ -39,6 +39,16 @@ public:
     // g-th (1, 2, ...) is the SQL expression `textOfG`. Then ANALYZE.
     bool addMessagesInBulk(
         const QString &chatId, const QString &senderId, int count, const QString &textOfG);
+    // `messenger-server admin <arguments>` on this server's database (the
+    // server may be running), `input` on its stdin; what it printed and its
+    // exit code.
+    struct AdminRun
+    {
+        int exitCode = -1;
+        QByteArray out;
+        QByteArray err;
+    };
+    AdminRun admin(const QStringList &arguments, const QByteArray &input = {}) const;
     QString error() const { return m_error; }
     QUrl url(const QString &pathAndQuery) const;
     // The same address as ws:// (wss:// with TLS), with ?token= when given.

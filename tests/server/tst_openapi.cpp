@@ -209,6 +209,8 @@ void TestOpenApi::everyErrorCodeIsDocumented()
     QVERIFY(emitted.size() > 15);
     // It stops the server's start-up, never answers a request.
     emitted.remove(u"migration_failed"_s);
+    // `messenger-server admin invite revoke` only, never an answer.
+    emitted.remove(u"invite_not_found"_s);
     for (const QString &code : std::as_const(emitted))
         QVERIFY2(documented.contains(code), qPrintable(code + u" is not in ErrorCode's enum"_s));
 
