@@ -5,6 +5,7 @@
 #include "cluster/ClusterLink.h"
 #include "cluster/EventFeed.h"
 #include "db/Database.h"
+#include "eventloop/EpollEventDispatcher.h"
 #include "files/FileLinks.h"
 #include "files/FileService.h"
 #include "http/HttpApi.h"
@@ -17,6 +18,7 @@
 #include "ws/PresenceTracker.h"
 #include "ws/WsGateway.h"
 
+#include <QAbstractEventDispatcher>
 #include <QCoreApplication>
 #include <QDir>
 #include <QElapsedTimer>
@@ -183,6 +185,7 @@ int Server::checkConfiguration(const Config &config)
         report(u"tls:      ERROR "_s + error);
         fine = false;
     }
+    report(u"events:   %1 event dispatcher"_s.arg(config.eventDispatcher));
     report(u"secret:   %1"_s.arg(config.secretKey.isEmpty()
             ? u"from %1/secret_key (generated on first start)"_s.arg(config.dataDir)
             : u"SECRET_KEY is set"_s));
@@ -357,6 +360,8 @@ bool Server::start(QString *error)
         // Other instances learn of our commits, and we of theirs, through LISTEN/NOTIFY.
         m_clusterThread = new QThread(this);
         m_clusterThread->setObjectName(u"cluster-link"_s);
+        if (m_config.eventDispatcher == u"epoll"_s)
+            m_clusterThread->setEventDispatcher(new EpollEventDispatcher);
         m_cluster = new ClusterLink(*settings);
         m_cluster->moveToThread(m_clusterThread);
         connect(m_cluster, &ClusterLink::remoteCommitted, m_feed.get(), &EventFeed::poke);
@@ -419,6 +424,9 @@ bool Server::start(QString *error)
         return false;
     }
     m_http->bind(m_listener);
+    // What is installed, not what was asked for (EVENT_DISPATCHER).
+    qCInfo(lcServer) << "event dispatcher:"
+                     << QAbstractEventDispatcher::instance()->metaObject()->className();
     // Always printed, whatever the log level: scripts and tests wait for it.
     const QByteArray line = (tls ? "Listening on https://" : "Listening on http://")
         + m_config.host.toUtf8() + ':' + QByteArray::number(m_listener->serverPort()) + '\n';

@@ -89,9 +89,17 @@ struct Config
     int fileLinkSeconds = 600; // signed download links
     TrustedProxies trustedProxies; // whose X-Forwarded-For names the client
     bool checkOnly = false; // --check-config: validate, reach the database, exit
+    // "epoll" (EpollEventDispatcher: a wake-up costs the ready sockets only) or
+    // "qt" (Qt's own, which polls every socket on each wake-up).
+    QString eventDispatcher = QStringLiteral("epoll");
 
     // Parses arguments (exits for --help / --version) and the environment.
     static std::optional<Config> load(const QStringList &arguments, QString *error);
+
+    // The event dispatcher asked for, from the command line or the
+    // environment, before QCoreApplication exists (it installs one). An
+    // invalid value is refused by load() later.
+    static QString eventDispatcherBeforeStart(const QStringList &arguments);
 
     // Every option, in --help order.
     static const QList<ConfigOption> &options();
