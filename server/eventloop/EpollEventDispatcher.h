@@ -16,9 +16,10 @@ namespace Messenger::Server {
 // An event dispatcher for Linux built on epoll, for threads that hold many
 // mostly idle sockets.
 //
-// Qt 6.4's QEventDispatcherUNIX builds a pollfd array of every enabled socket
-// notifier and poll()s it on each wake-up, so one busy socket among 10,000
-// idle WebSockets costs work for all 10,000 every time. Here the sockets stay
+// Qt 6.4's dispatchers (QEventDispatcherGlib, Debian's default, and
+// QEventDispatcherUNIX) poll() an array of every enabled socket notifier on
+// each wake-up, so one busy socket among 10,000 idle WebSockets costs work
+// for all 10,000 every time. Here the sockets stay
 // registered with the kernel (epoll, level-triggered, which is what
 // QSocketNotifier means: "activated while there is something to read"), and a
 // wake-up costs work for the sockets that are ready and the timers that are
