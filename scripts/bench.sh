@@ -41,10 +41,11 @@ urls=()
 for i in $(seq "$instances"); do
   port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
   # The load generator is one address registering and sending far beyond
-  # any person: rate limits off.
+  # any person: rate limits and per-address caps off. EVENT_DISPATCHER (and
+  # any other option) passes through from the environment.
   DATABASE_URL="$database_url" SECRET_KEY=bench-secret-key-of-at-least-32-bytes LOG_LEVEL=warning \
     LOGIN_RATE=off REGISTER_RATE=off MESSAGE_RATE=off CHAT_CHANGE_RATE=off WS_FRAME_RATE=off \
-    WS_MAX_CONNECTIONS_PER_ADDRESS=1000000 \
+    WS_MAX_CONNECTIONS_PER_ADDRESS=1000000 HTTP_MAX_CONNECTIONS_PER_ADDRESS=1000000 \
     build/release/server/messenger-server --host 127.0.0.1 --port "$port" --data-dir "$work/$i" \
     --ws-max-connections-per-user 10000 >&2 &
   server_pids+=($!)

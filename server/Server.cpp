@@ -5,6 +5,7 @@
 #include "cluster/ClusterLink.h"
 #include "cluster/EventFeed.h"
 #include "db/Database.h"
+#include "eventloop/EpollEventDispatcher.h"
 #include "files/FileLinks.h"
 #include "files/FileService.h"
 #include "http/HttpApi.h"
@@ -17,6 +18,7 @@
 #include "ws/PresenceTracker.h"
 #include "ws/WsGateway.h"
 
+#include <QAbstractEventDispatcher>
 #include <QCoreApplication>
 #include <QDir>
 #include <QElapsedTimer>
@@ -287,6 +289,7 @@ ExitCode Server::checkConfiguration(const Config &config)
     } else {
         report(u"secret:   generated into %1 on first start"_s.arg(keyFile));
     }
+    report(u"events:   %1 event dispatcher"_s.arg(config.eventDispatcher));
     const auto settings = DatabaseSettings::fromUrl(config.databaseUrl, &error);
     if (!settings) {
         report(u"database: ERROR "_s + error);
@@ -494,6 +497,8 @@ bool Server::start(QString *error)
         // Other instances learn of our commits, and we of theirs, through LISTEN/NOTIFY.
         m_clusterThread = new QThread(this);
         m_clusterThread->setObjectName(u"cluster-link"_s);
+        if (m_config.eventDispatcher == u"epoll"_s)
+            m_clusterThread->setEventDispatcher(new EpollEventDispatcher);
         m_cluster = new ClusterLink(*settings);
         m_cluster->moveToThread(m_clusterThread);
         connect(m_cluster, &ClusterLink::remoteCommitted, m_feed.get(), &EventFeed::poke);
@@ -545,6 +550,9 @@ bool Server::start(QString *error)
         return false;
     }
     m_http->bind(m_listener);
+    // What is installed, not what was asked for (EVENT_DISPATCHER).
+    qCInfo(lcServer) << "event dispatcher:"
+                     << QAbstractEventDispatcher::instance()->metaObject()->className();
     // Always printed, whatever the log level: scripts and tests wait for it.
     const QByteArray line = (tls ? "Listening on https://" : "Listening on http://")
         + addressText(m_config.host, m_listener->serverPort()).toUtf8() + '\n';

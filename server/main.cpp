@@ -2,6 +2,7 @@
 #include "Server.h"
 #include "SignalWatcher.h"
 #include "admin/AdminCommands.h"
+#include "eventloop/EpollEventDispatcher.h"
 
 #include <QCoreApplication>
 #include <QTextStream>
@@ -10,6 +11,13 @@ using Messenger::Server::ExitCode;
 
 int main(int argc, char *argv[])
 {
+    // Before QCoreApplication, which otherwise installs Qt's own dispatcher.
+    QStringList arguments;
+    for (int i = 0; i < argc; ++i)
+        arguments.append(QString::fromLocal8Bit(argv[i]));
+    if (Messenger::Server::Config::eventDispatcherBeforeStart(arguments) == QLatin1String("epoll"))
+        QCoreApplication::setEventDispatcher(new Messenger::Server::EpollEventDispatcher);
+
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("messenger-server"));
     QCoreApplication::setApplicationVersion(QStringLiteral(MESSENGER_VERSION));

@@ -38,6 +38,10 @@ namespace Messenger::Server {
 
 namespace {
 
+// The invite options' names (`--uses`, `--expires`).
+const QString usesOption = u"uses"_s;
+const QString expiresOption = u"expires"_s;
+
 const QString commandsHelp = uR"(Commands:
   user create EMAIL NAME        password from stdin, or generated and printed when stdin is empty
   user password EMAIL           new password from stdin (or generated); ends the user's sessions
@@ -157,9 +161,9 @@ int AdminCommands::run(const QStringList &arguments)
     Config::addOptions(parser);
     const QCommandLineOption json(u"json"_s, u"Print JSON."_s);
     const QCommandLineOption all(u"all"_s, u"Every session of the user."_s);
-    const QCommandLineOption uses(u"uses"_s, u"Registrations an invite allows."_s, u"n"_s, u"1"_s);
+    const QCommandLineOption uses(usesOption, u"Registrations an invite allows."_s, u"n"_s, u"1"_s);
     const QCommandLineOption expires(
-        u"expires"_s, u"How long an invite works (30m, 12h, 7d)."_s, u"duration"_s);
+        expiresOption, u"How long an invite works (30m, 12h, 7d)."_s, u"duration"_s);
     parser.addOptions({ json, all, uses, expires });
     // Not process(): a wrong option is a usage error (2), and --help shows ours.
     if (!parser.parse(arguments))
@@ -390,12 +394,12 @@ int AdminCommands::inviteCommand(
     const QString verb = words.value(0);
     if (verb == u"create"_s && words.size() == 1) {
         bool ok = false;
-        const int uses = parser.value(u"uses"_s).toInt(&ok);
+        const int uses = parser.value(usesOption).toInt(&ok);
         if (!ok || uses < 1)
             return usage(u"--uses must be a whole number from 1"_s);
         std::optional<qint64> expiresAt;
-        if (parser.isSet(u"expires"_s)) {
-            const auto seconds = durationSeconds(parser.value(u"expires"_s));
+        if (parser.isSet(expiresOption)) {
+            const auto seconds = durationSeconds(parser.value(expiresOption));
             if (!seconds)
                 return usage(u"--expires must be a duration such as 30m, 12h, 7d or 3600"_s);
             expiresAt = currentTimestamp() + *seconds * 1000000;

@@ -296,6 +296,10 @@ const QList<ConfigOption> &Config::options()
             u"Who may register: anyone, nobody (accounts made with `admin user create`), or "
             "whoever has a code from `admin invite create`"_s,
             &Config::registration, { u"open"_s, u"closed"_s, u"invite"_s }),
+        choiceOption(u"event-dispatcher"_s, u"name"_s, u"EVENT_DISPATCHER"_s,
+            u"Event loop of the server's threads: epoll (a wake-up costs only the sockets that "
+            "are ready) or qt (Qt's own, which polls every open socket)"_s,
+            &Config::eventDispatcher, { u"epoll"_s, u"qt"_s }),
         { u"check-config"_s, {}, {},
             u"Validate the configuration, connect to the database, report and exit (0 when fine)"_s,
             {}, {},
@@ -305,6 +309,24 @@ const QList<ConfigOption> &Config::options()
             } },
     };
     return rows;
+}
+
+QString Config::eventDispatcherBeforeStart(const QStringList &arguments)
+{
+    // What QCommandLineParser accepts: --event-dispatcher=x and --event-dispatcher x.
+    const QString flag = u"--event-dispatcher"_s;
+    QString chosen;
+    for (qsizetype i = 1; i < arguments.size(); ++i) {
+        if (arguments[i] == u"--"_s)
+            break;
+        if (arguments[i].startsWith(flag + u'='))
+            chosen = arguments[i].mid(flag.size() + 1);
+        else if (arguments[i] == flag && i + 1 < arguments.size())
+            chosen = arguments[++i];
+    }
+    if (chosen.isEmpty())
+        chosen = qEnvironmentVariable("EVENT_DISPATCHER");
+    return chosen.isEmpty() ? Config {}.eventDispatcher : chosen.toLower();
 }
 
 std::optional<Config> Config::load(const QStringList &arguments, QString *error)

@@ -92,6 +92,9 @@ struct Config
     TrustedProxies trustedProxies; // whose X-Forwarded-For names the client
     QString registration = QStringLiteral("open"); // or "closed", "invite"
     bool checkOnly = false; // --check-config: validate, reach the database, exit
+    // "epoll" (EpollEventDispatcher: a wake-up costs the ready sockets only) or
+    // "qt" (Qt's own, which polls every socket on each wake-up).
+    QString eventDispatcher = QStringLiteral("epoll");
 
     // Parses arguments (exits for --help / --version) and the environment.
     static std::optional<Config> load(const QStringList &arguments, QString *error);
@@ -100,6 +103,11 @@ struct Config
     // the configuration from what it parsed and the environment.
     static void addOptions(QCommandLineParser &parser);
     static std::optional<Config> fromParser(const QCommandLineParser &parser, QString *error);
+
+    // The event dispatcher asked for, from the command line or the
+    // environment, before QCoreApplication exists (it installs one). An
+    // invalid value is refused by load() later.
+    static QString eventDispatcherBeforeStart(const QStringList &arguments);
 
     // Every option, in --help order.
     static const QList<ConfigOption> &options();

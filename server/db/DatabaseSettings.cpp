@@ -42,16 +42,16 @@ const QList<UrlParameter> &urlParameters()
         { u"ssl_max_protocol_version"_s, UrlParameter::Choice,
             { u"TLSv1"_s, u"TLSv1.1"_s, u"TLSv1.2"_s, u"TLSv1.3"_s } },
         { u"channel_binding"_s, UrlParameter::Choice, { u"disable"_s, u"prefer"_s, u"require"_s } },
-        { u"connect_timeout"_s, UrlParameter::Count },
+        { u"connect_timeout"_s, UrlParameter::Count, {} },
         { u"application_name"_s },
         { u"target_session_attrs"_s, UrlParameter::Choice,
             { u"any"_s, u"read-write"_s, u"read-only"_s, u"primary"_s, u"standby"_s,
                 u"prefer-standby"_s } },
         { u"keepalives"_s, UrlParameter::Choice, { u"0"_s, u"1"_s } },
-        { u"keepalives_idle"_s, UrlParameter::Count },
-        { u"keepalives_interval"_s, UrlParameter::Count },
-        { u"keepalives_count"_s, UrlParameter::Count },
-        { u"tcp_user_timeout"_s, UrlParameter::Count },
+        { u"keepalives_idle"_s, UrlParameter::Count, {} },
+        { u"keepalives_interval"_s, UrlParameter::Count, {} },
+        { u"keepalives_count"_s, UrlParameter::Count, {} },
+        { u"tcp_user_timeout"_s, UrlParameter::Count, {} },
     };
     return parameters;
 }

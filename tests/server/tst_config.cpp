@@ -31,6 +31,8 @@ private Q_SLOTS:
     void checkConfigChecksWhatStartChecks();
     void mismatchedTlsPairIsRefused();
     void ipv6AddressesArePrintedInBrackets();
+    void eventDispatcherIsKnownBeforeStart();
+    void unknownEventDispatcherIsRefused();
 };
 
 namespace {
@@ -376,6 +378,41 @@ void TestConfig::ipv6AddressesArePrintedInBrackets()
     server.waitForFinished(5000);
     QVERIFY2(listening, output.constData());
     QVERIFY2(output.contains("Listening on http://[::1]:"), output.constData());
+}
+
+void TestConfig::eventDispatcherIsKnownBeforeStart()
+{
+    // main() installs the dispatcher before QCoreApplication (and so before
+    // load()): the command line wins over the environment there too.
+    qunsetenv("EVENT_DISPATCHER");
+    QCOMPARE(Config::eventDispatcherBeforeStart(argumentsWith({})), u"epoll"_s);
+    QCOMPARE(
+        Config::eventDispatcherBeforeStart(argumentsWith({ u"--event-dispatcher=QT"_s })), u"qt"_s);
+    QCOMPARE(Config::eventDispatcherBeforeStart(
+                 argumentsWith({ u"--port"_s, u"1"_s, u"--event-dispatcher"_s, u"qt"_s })),
+        u"qt"_s);
+    qputenv("EVENT_DISPATCHER", "qt");
+    QCOMPARE(Config::eventDispatcherBeforeStart(argumentsWith({})), u"qt"_s);
+    QCOMPARE(Config::eventDispatcherBeforeStart(argumentsWith({ u"--event-dispatcher=epoll"_s })),
+        u"epoll"_s);
+    QString error;
+    const auto config = Config::load(argumentsWith({}), &error);
+    QVERIFY2(config, qPrintable(error));
+    QCOMPARE(config->eventDispatcher, u"qt"_s);
+    qunsetenv("EVENT_DISPATCHER");
+}
+
+void TestConfig::unknownEventDispatcherIsRefused()
+{
+    QProcess server;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(u"EVENT_DISPATCHER"_s, u"select"_s);
+    server.setProcessEnvironment(env);
+    server.start(QStringLiteral(MESSENGER_SERVER_BIN), { u"--check-config"_s });
+    QVERIFY(server.waitForFinished(10000));
+    QCOMPARE(server.exitCode(), 2);
+    const QString output = QString::fromUtf8(server.readAllStandardError());
+    QVERIFY2(output.contains(u"EVENT_DISPATCHER must be epoll or qt"_s), qPrintable(output));
 }
 
 QTEST_GUILESS_MAIN(TestConfig)
