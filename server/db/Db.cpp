@@ -34,7 +34,11 @@ void logNotice(void *, const char *message)
 void logPostgresNotices(const QSqlDatabase &db)
 {
     const QVariant handle = db.driver() ? db.driver()->handle() : QVariant();
-    if (!handle.isValid() || qstrcmp(handle.typeName(), "PGconn*") != 0)
+    // Qt's driver registers the handle's type as PGconn* or, by the struct's
+    // own name, pg_conn*.
+    if (!handle.isValid()
+        || (qstrcmp(handle.typeName(), "PGconn*") != 0
+            && qstrcmp(handle.typeName(), "pg_conn*") != 0))
         return;
     if (PGconn *connection = *static_cast<PGconn *const *>(handle.constData()))
         PQsetNoticeProcessor(connection, &logNotice, nullptr);
