@@ -527,6 +527,9 @@ browser: `GET /docs`.
 - Every `Message` carries `seq` (a server-wide increasing number: the order of
   record, and the resume point for live updates) and `chat_seq` (1, 2, 3...
   within its chat, without gaps).
+- Every answer carries `X-Request-Id`: the one the request sent, if it is
+  printable ASCII of at most 128 characters, else a new UUID. The server's log
+  line for the request has it as `request_id`: quote it when reporting a problem.
 - Errors: `{"detail": "...", "code": "..."}`: `detail` for people, `code` for
   programs. Validation errors are 422 with FastAPI's field list as `detail`
   and `"code": "validation_error"` beside it. No request, however malformed,
@@ -1421,7 +1424,8 @@ duplicate. Send again what was not acknowledged, with the same `client_id`s.
 
 {ex:health}
 
-- `GET /metrics`: Prometheus text (keep it inside your network).
+- `GET /metrics`: Prometheus text (keep it inside your network). The series
+  and a Grafana dashboard (`docker/grafana-dashboard.json`): README, Operations.
 - `GET /openapi.json`, `GET /asyncapi.json`, `GET /docs`: this API as OpenAPI
   3.0 (REST) and AsyncAPI 2.6 (WebSocket), and rendered.
 
@@ -1485,6 +1489,9 @@ AsyncAPI 2.6: `GET /asyncapi.json`; для чтения в браузере: `GE
 - У каждого `Message` есть `seq` (возрастающий номер на весь сервер: порядок
   записи и точка возобновления живых обновлений) и `chat_seq` (1, 2, 3... внутри
   чата, без пропусков).
+- Каждый ответ несёт заголовок `X-Request-Id`: присланный запросом, если это
+  печатные символы ASCII не длиннее 128, иначе новый UUID. В строке журнала
+  сервера об этом запросе он записан как `request_id`: назовите его, сообщая о проблеме.
 - Ошибки: `{"detail": "...", "code": "..."}`: `detail` для людей, `code` для
   программ. Ошибки валидации — 422 со списком полей в `detail`, как в FastAPI, и
   `"code": "validation_error"` рядом. Ни один запрос, даже самый кривой, не
@@ -2398,7 +2405,8 @@ JSON-объект: `malformed_json`; неверная команда, в том 
 
 {ex:health}
 
-- `GET /metrics`: метрики Prometheus (держите внутри своей сети).
+- `GET /metrics`: метрики Prometheus (держите внутри своей сети). Список рядов и
+  панель Grafana (`docker/grafana-dashboard.json`): README, раздел Operations.
 - `GET /openapi.json`, `GET /asyncapi.json`, `GET /docs`: этот API в виде OpenAPI
   3.0 (REST) и AsyncAPI 2.6 (WebSocket) и в отрисованном виде.
 

@@ -1,5 +1,6 @@
 #include "Logging.h"
 
+#include "observability/LogFields.h"
 #include "shared/Json.h"
 #include "shared/Operations.h"
 
@@ -15,7 +16,9 @@
 #include <cstdio>
 #include <cstring>
 #include <ctime>
+#include <type_traits>
 
+#include <dlfcn.h>
 #include <execinfo.h>
 #include <unistd.h>
 
@@ -52,26 +55,65 @@ QString masked(const QString &message)
     return result.replace(secrets, u"\\1***"_s);
 }
 
+// The fields a text line shows after its message as key=value (the message
+// of a request's line already says its method, status and duration).
+QByteArray textFields(const LogRecord &fields)
+{
+    QByteArray text;
+    const auto add = [&text](const char *key, const auto &value) {
+        if (!value)
+            return;
+        text += ' ';
+        text += key;
+        text += '=';
+        if constexpr (std::is_same_v<std::decay_t<decltype(*value)>, QString>)
+            text += value->toUtf8();
+        else
+            text += QByteArray::number(*value);
+    };
+    add("route", fields.route);
+    add("bytes", fields.bytes);
+    add("client", fields.client);
+    add("user_id", fields.userId);
+    add("request_id", fields.requestId);
+    add("close_code", fields.closeCode);
+    return text;
+}
+
+QByteArray formatLine(bool json, const char *level, const char *category, const QString &message)
+{
+    const QString time = formatTimestamp(currentTimestamp());
+    const LogRecord *fields = LogFieldsScope::fields();
+    QByteArray line;
+    if (json) {
+        LogRecord record = fields ? *fields : LogRecord {};
+        record.time = time;
+        record.level = QString::fromLatin1(level).toLower();
+        record.category = QString::fromLatin1(category);
+        record.message = masked(message);
+        line = QJsonDocument(record.toJson()).toJson(QJsonDocument::Compact);
+    } else {
+        line = time.toUtf8() + ' ' + level + ' ' + category + ": " + masked(message).toUtf8();
+        if (fields)
+            line += textFields(*fields);
+    }
+    return line + '\n';
+}
+
+void writeTo(std::FILE *target, const QByteArray &line)
+{
+    std::fwrite(line.constData(), 1, size_t(line.size()), target);
+    std::fflush(target);
+}
+
 void writeLine(QtMsgType type, const QMessageLogContext &context, const QString &message)
 {
     static constexpr const char *names[] = { "DEBUG", "WARNING", "CRITICAL", "FATAL", "INFO" };
     const char *level = names[qBound(0, int(type), 4)];
     const char *category = context.category ? context.category : "default";
-    const QString time = formatTimestamp(currentTimestamp());
     Sink &out = sink();
     const QMutexLocker lock(&out.mutex);
-    QByteArray line;
-    if (out.json) {
-        const LogRecord record { time, QString::fromLatin1(level).toLower(),
-            QString::fromLatin1(category), masked(message) };
-        line = QJsonDocument(record.toJson()).toJson(QJsonDocument::Compact);
-    } else {
-        line = time.toUtf8() + ' ' + level + ' ' + category + ": " + masked(message).toUtf8();
-    }
-    line += '\n';
-    std::FILE *target = out.file ? out.file : stderr;
-    std::fwrite(line.constData(), 1, size_t(line.size()), target);
-    std::fflush(target);
+    writeTo(out.file ? out.file : stderr, formatLine(out.json, level, category, message));
 }
 
 bool openFile(Sink &out, QString *error)
@@ -114,6 +156,31 @@ public:
             append("-");
         while (count > 0 && m_size < sizeof(m_data) - 1)
             m_data[m_size++] = digits[--count];
+    }
+    void appendHex(unsigned long long value)
+    {
+        char digits[16];
+        int count = 0;
+        do {
+            digits[count++] = "0123456789abcdef"[value % 16];
+            value /= 16;
+        } while (value && count < 16);
+        append("0x");
+        while (count > 0 && m_size < sizeof(m_data) - 1)
+            m_data[m_size++] = digits[--count];
+    }
+    // Text inside a JSON string: quotes, backslashes and control characters escaped.
+    void appendJsonText(const char *text)
+    {
+        for (; *text; ++text) {
+            const char one[2] = { *text, 0 };
+            if (*text == '"' || *text == '\\')
+                append("\\");
+            if (static_cast<unsigned char>(*text) < 0x20)
+                append("?");
+            else
+                append(one);
+        }
     }
     void write(int fd) const { [[maybe_unused]] const auto written = ::write(fd, m_data, m_size); }
 
@@ -202,7 +269,34 @@ constexpr int fatalSignals[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT };
     line.write(fd);
     void *frames[64];
     const int depth = ::backtrace(frames, 64);
-    ::backtrace_symbols_fd(frames, depth, fd);
+    if (fatalLogJson.load()) {
+        // backtrace_symbols_fd writes plain lines: in JSON each frame is a
+        // line of its own, the object and offset from dladdr.
+        for (int i = 0; i < depth; ++i) {
+            Dl_info info {};
+            const bool named = ::dladdr(frames[i], &info) != 0 && info.dli_fname;
+            SignalSafeLine frame;
+            frame.append("{\"time\":\"");
+            appendTimestamp(frame);
+            frame.append("\",\"level\":\"fatal\",\"category\":\"messenger.server\",\"message\":\"");
+            frame.append("frame ");
+            frame.append(i);
+            frame.append(": ");
+            if (named) {
+                frame.appendJsonText(info.dli_fname);
+                frame.append("+");
+                frame.appendHex(reinterpret_cast<unsigned long long>(frames[i])
+                    - reinterpret_cast<unsigned long long>(info.dli_fbase));
+                frame.append(" ");
+            }
+            frame.append("[");
+            frame.appendHex(reinterpret_cast<unsigned long long>(frames[i]));
+            frame.append("]\"}\n");
+            frame.write(fd);
+        }
+    } else {
+        ::backtrace_symbols_fd(frames, depth, fd);
+    }
     ::signal(signalNumber, SIG_DFL);
     ::raise(signalNumber);
 }
@@ -258,6 +352,18 @@ bool install(const QString &level, const QString &format, const QString &file, Q
         rules += u"*.info=false\n*.warning=false\n"_s;
     QLoggingCategory::setFilterRules(rules);
     return true;
+}
+
+void announce(const QString &message)
+{
+    Sink &out = sink();
+    const QMutexLocker lock(&out.mutex);
+    // Text keeps the bare line scripts have always waited for.
+    const QByteArray line = out.json ? formatLine(true, "INFO", "messenger.server", message)
+                                     : message.toUtf8() + '\n';
+    writeTo(stderr, line);
+    if (out.file)
+        writeTo(out.file, out.json ? line : formatLine(false, "INFO", "messenger.server", message));
 }
 
 void reopen()

@@ -1,5 +1,6 @@
 #include "Server.h"
 
+#include "Logging.h"
 #include "auth/PasswordHasher.h"
 #include "auth/SessionRegistry.h"
 #include "cluster/ClusterLink.h"
@@ -554,10 +555,8 @@ bool Server::start(QString *error)
     qCInfo(lcServer) << "event dispatcher:"
                      << QAbstractEventDispatcher::instance()->metaObject()->className();
     // Always printed, whatever the log level: scripts and tests wait for it.
-    const QByteArray line = (tls ? "Listening on https://" : "Listening on http://")
-        + addressText(m_config.host, m_listener->serverPort()).toUtf8() + '\n';
-    std::fwrite(line.constData(), 1, size_t(line.size()), stderr);
-    std::fflush(stderr);
+    Logging::announce((tls ? u"Listening on https://"_s : u"Listening on http://"_s)
+        + addressText(m_config.host, m_listener->serverPort()));
     return true;
 }
 

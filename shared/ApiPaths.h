@@ -5,7 +5,7 @@
 
 // The REST and WebSocket paths, shared by the server's router and the clients.
 // Paths with ids are built by the helpers below; the server registers the
-// same shapes with QHttpServer's "<arg>" placeholders.
+// same shapes as the OpenAPI document names them ("{chat_id}").
 namespace Messenger::ApiPaths {
 
 inline constexpr QStringView apiPrefix = u"/api/v1";

@@ -52,8 +52,13 @@ QString formatFileSize(qint64 bytes)
 {
     // Qt's own "bytes" does not agree with the number in every language
     // ("6 байты"): below a kilobyte the plural is ours.
-    if (bytes < 1024)
-        return FileTransfer::tr("%n byte(s)", nullptr, int(bytes));
+    if (bytes < 1024) {
+        const QString own = FileTransfer::tr("%n byte(s)", nullptr, int(bytes));
+        // Without the app's catalogue (the CLI) the source text comes back;
+        // Qt's English below is right then.
+        if (!own.endsWith(u"(s)"_s))
+            return own;
+    }
     return QLocale().formattedDataSize(bytes, 1, QLocale::DataSizeTraditionalFormat);
 }
 

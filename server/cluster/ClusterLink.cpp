@@ -1,5 +1,7 @@
 #include "ClusterLink.h"
 
+#include "db/Db.h"
+#include "observability/Metrics.h"
 #include "shared/Json.h"
 
 #include <QLoggingCategory>
@@ -34,6 +36,7 @@ ClusterLink::ClusterLink(DatabaseSettings settings, QObject *parent)
 
 ClusterLink::~ClusterLink()
 {
+    Metrics::global().clusterLinkConnected = 0;
     if (QSqlDatabase::contains(m_connectionName)) {
         QSqlDatabase::database(m_connectionName, false).close();
         QSqlDatabase::removeDatabase(m_connectionName);
@@ -47,9 +50,10 @@ void ClusterLink::connectAndListen()
     db.close();
     if (!db.open()) {
         qCWarning(lcCluster) << "LISTEN connection failed, retrying:" << db.lastError().text();
-        m_listening = false;
+        setListening(false);
         return;
     }
+    logPostgresNotices(db);
     QObject::disconnect(db.driver(), nullptr, this, nullptr);
     connect(db.driver(), &QSqlDriver::notification, this,
         [this](const QString &name, QSqlDriver::NotificationSource, const QVariant &payload) {
@@ -63,14 +67,20 @@ void ClusterLink::connectAndListen()
         || !db.driver()->subscribeToNotification(ephemeralChannel)) {
         qCWarning(lcCluster) << "LISTEN failed:" << db.driver()->lastError().text();
         db.close();
-        m_listening = false;
+        setListening(false);
         return;
     }
     const bool wasDown = !m_listening;
-    m_listening = true;
+    setListening(true);
     qCInfo(lcCluster) << "listening for other instances' events";
     if (wasDown)
         Q_EMIT remoteCommitted(); // backfill whatever happened while we were deaf
+}
+
+void ClusterLink::setListening(bool listening)
+{
+    m_listening = listening;
+    Metrics::global().clusterLinkConnected = listening ? 1 : 0;
 }
 
 void ClusterLink::checkConnection()
@@ -81,7 +91,7 @@ void ClusterLink::checkConnection()
         return;
     if (m_listening)
         qCWarning(lcCluster) << "LISTEN connection lost, reconnecting";
-    m_listening = false;
+    setListening(false);
     connectAndListen();
 }
 
@@ -130,7 +140,7 @@ void ClusterLink::notify(const QString &channelName, const QString &payload)
         if (query.exec())
             return;
         qCWarning(lcCluster) << "NOTIFY failed, reconnecting:" << query.lastError().text();
-        m_listening = false;
+        setListening(false);
         connectAndListen();
     }
 }

@@ -41,6 +41,8 @@ private:
     Q_INVOKABLE void sendNotify();
     Q_INVOKABLE void sendEphemeral(const QByteArray &frame);
     void checkConnection();
+    // Also the link's gauge in /metrics.
+    void setListening(bool listening);
     void notify(const QString &channelName, const QString &payload);
 
     DatabaseSettings m_settings;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "observability/Metrics.h"
 #include "shared/Json.h"
 
 #include <QString>
@@ -19,8 +20,10 @@ struct ApiError
     QList<FieldError> fieldErrors;
     int retryAfterSeconds = 0; // a 429's Retry-After
 
+    // Every rate limit refuses through here, so /metrics counts it by code.
     static ApiError tooManyRequests(const QString &code, int retryAfterSeconds)
     {
+        Metrics::global().rateLimited.add(code.toUtf8());
         return { 429, code,
             QStringLiteral("Too many requests, try again in %1 s").arg(retryAfterSeconds), {},
             retryAfterSeconds };

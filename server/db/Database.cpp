@@ -20,6 +20,7 @@ Database::Database(DatabaseSettings settings, QObject *parent)
 {
     m_pool->setMaxThreadCount(m_settings.effectivePoolSize());
     Metrics::global().databasePoolSize = m_settings.effectivePoolSize();
+    Metrics::global().setBackend(m_settings.backend == Backend::Postgres ? "postgres" : "sqlite");
     // Workers keep their connection for the life of the server.
     m_pool->setExpiryTimeout(-1);
 }
@@ -37,6 +38,7 @@ QSqlDatabase Database::openConnection()
     QSqlDatabase db = m_settings.connection(name, u"messenger-server"_s);
     if (!db.open())
         throw DbError::connectionFailed(db.lastError(), m_settings.backend);
+    logPostgresNotices(db);
     QSqlQuery setup(db);
     const QStringList statements = m_settings.backend == Backend::Postgres
         ? QStringList { u"SET TIME ZONE 'UTC'"_s }
@@ -67,14 +69,17 @@ Db &Database::threadDb()
 ApiError Database::handleError(const DbError &error)
 {
     if (error.isConnectionError()) {
+        Metrics::global().databaseErrors.add("connection");
         qCWarning(lcDb).noquote() << "database unavailable:" << error.logText();
         discardThreadConnection();
         return ApiError::unavailable(u"Database unavailable, try again later"_s);
     }
     if (error.isBusy()) {
+        Metrics::global().databaseErrors.add("busy");
         qCWarning(lcDb).noquote() << "database busy:" << error.logText();
         return ApiError::unavailable(u"Database busy, try again later"_s);
     }
+    Metrics::global().databaseErrors.add("query");
     qCCritical(lcDb).noquote() << "database error:" << error.logText();
     return ApiError::internal();
 }

@@ -14,6 +14,37 @@ Q_LOGGING_CATEGORY(lcDb, "messenger.server.db")
 
 namespace Messenger::Server {
 
+namespace {
+
+// libpq's notice processor: `message` is "SEVERITY:  text\n" (with DETAIL
+// and HINT lines when the server sent them).
+void logNotice(void *, const char *message)
+{
+    const QString text = QString::fromUtf8(message).trimmed();
+    const QString severity = text.section(u':', 0, 0);
+    const bool warning
+        = severity == u"WARNING"_s || severity == u"ERROR"_s || severity == u"FATAL"_s;
+    if (warning)
+        qCWarning(lcDb).noquote() << "PostgreSQL:" << text;
+    else
+        qCInfo(lcDb).noquote() << "PostgreSQL:" << text;
+}
+
+} // namespace
+
+void logPostgresNotices(const QSqlDatabase &db)
+{
+    const QVariant handle = db.driver() ? db.driver()->handle() : QVariant();
+    // Qt's driver registers the handle's type as PGconn* or, by the struct's
+    // own name, pg_conn*.
+    if (!handle.isValid()
+        || (qstrcmp(handle.typeName(), "PGconn*") != 0
+            && qstrcmp(handle.typeName(), "pg_conn*") != 0))
+        return;
+    if (PGconn *connection = *static_cast<PGconn *const *>(handle.constData()))
+        PQsetNoticeProcessor(connection, &logNotice, nullptr);
+}
+
 bool DbError::isConnectionError() const
 {
     if (m_openFailed)

@@ -15,6 +15,12 @@ struct pg_result;
 
 namespace Messenger::Server {
 
+// Makes an open PostgreSQL connection's notices and warnings (RAISE NOTICE,
+// "relation already exists, skipping") log lines of messenger.server.db, info
+// or warning, instead of libpq printing them on stderr past the log's format.
+// Does nothing for another driver.
+void logPostgresNotices(const QSqlDatabase &db);
+
 // The result of one statement. Finishes the statement when it goes out of
 // scope, so no cursor (and, on SQLite, no read snapshot) outlives its use.
 // Either a QSqlQuery's or a libpq result's (Db::pipeline), read alike.

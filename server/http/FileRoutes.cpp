@@ -281,7 +281,7 @@ void HttpApi::addFileRoutes(QHttpServer &server)
 {
     const auto auth = Access::Authenticated;
     const QString uploads = ApiPaths::uploads.toString();
-    const QString upload = uploads + u"/<arg>"_s;
+    const QString upload = uploads + u"/{upload_id}"_s;
 
     // tus discovery, no token needed: the version, the extensions and the
     // limits (Tus-Max-Size; our Messenger-Max-Chunk-Size for a PATCH body).
@@ -421,7 +421,7 @@ void HttpApi::addFileRoutes(QHttpServer &server)
                 });
         };
     };
-    const QString file = ApiPaths::files.toString() + u"/<arg>"_s;
+    const QString file = ApiPaths::files.toString() + u"/{file_id}"_s;
     const QString thumbnail = file + u"/thumbnail"_s;
     addRoute(server, thumbnail, Method::Get, Access::BearerOrSignedLink, { fileNotFound },
         fileRoute(true, false));
@@ -452,7 +452,7 @@ void HttpApi::addFileRoutes(QHttpServer &server)
         fileRoute(false, true));
 }
 
-int HttpApi::writeFileAnswer(QTcpSocket *socket, const HttpReply &answer, const HeaderList &cors)
+int HttpApi::writeFileAnswer(QTcpSocket *socket, const HttpReply &answer, const HeaderList &extra)
 {
     const HttpReply::FileBody &body = *answer.file;
     const bool streamed = !body.headOnly && body.length > 0;
@@ -464,7 +464,7 @@ int HttpApi::writeFileAnswer(QTcpSocket *socket, const HttpReply &answer, const 
             const HttpReply refused
                 = HttpReply::error(ApiError::tooManyRequests(u"too_many_downloads"_s, 1));
             socket->write(responseHead(refused.status, refused.contentType, refused.body.size(),
-                              refused.headers + cors)
+                              refused.headers + extra)
                 + refused.body);
             answered(socket);
             return refused.status;
@@ -472,7 +472,7 @@ int HttpApi::writeFileAnswer(QTcpSocket *socket, const HttpReply &answer, const 
     }
     socket->write(responseHead(answer.status, answer.contentType,
         answer.status == 304 ? std::nullopt : std::optional<qint64>(body.length),
-        answer.headers + cors));
+        answer.headers + extra));
     if (!streamed) {
         answered(socket);
         return answer.status;

@@ -37,6 +37,7 @@
 #include <QLoggingCategory>
 #include <QMetaEnum>
 #include <QPointer>
+#include <QRegularExpression>
 #include <QTcpSocket>
 
 using namespace Qt::StringLiterals;
@@ -93,10 +94,10 @@ void HttpApi::addRoute(QHttpServer &server, const QString &path, Method method, 
     const QList<ApiError> &unknownIds, Handler handler)
 {
     // The path's ids, checked once here for every route that has them: an id
-    // that is not a UUID names nothing, so it gets that <arg>'s 404 (after
+    // that is not a UUID names nothing, so it gets that placeholder's 404 (after
     // authentication, before the body is read); the handler sees canonical ids.
-    // <arg>s past unknownIds are not ids (an emoji): the handler checks them.
-    Q_ASSERT(path.count(u"<arg>"_s) >= unknownIds.size());
+    // Placeholders past unknownIds are not ids (an emoji): the handler checks them.
+    Q_ASSERT(path.count(u'{') >= unknownIds.size());
     addRoute(server, path, method, access,
         [unknownIds, handler = std::move(handler)](const Request &request) {
             Request checked = request;
@@ -115,21 +116,24 @@ void HttpApi::addRoute(
 {
     m_routes.append(
         { QByteArray(QMetaEnum::fromType<Method>().valueToKey(int(method))).toUpper(), path });
-    const qsizetype placeholders = path.count(u"<arg>"_s);
+    // QHttpServer matches "<arg>" where the OpenAPI path names its parameter.
+    static const QRegularExpression parameter(u"\\{[a-z_]+\\}"_s);
+    const QString pattern = QString(path).replace(parameter, u"<arg>"_s);
+    const qsizetype placeholders = pattern.count(u"<arg>"_s);
     if (placeholders == 0) {
-        server.route(path, method,
+        server.route(pattern, method,
             [this, path, access, handler](
                 const QHttpServerRequest &request, QHttpServerResponder &&responder) {
                 dispatch(request, std::move(responder), path, {}, access, handler);
             });
     } else if (placeholders == 1) {
-        server.route(path, method,
+        server.route(pattern, method,
             [this, path, access, handler](const QString &first, const QHttpServerRequest &request,
                 QHttpServerResponder &&responder) {
                 dispatch(request, std::move(responder), path, { first }, access, handler);
             });
     } else {
-        server.route(path, method,
+        server.route(pattern, method,
             [this, path, access, handler](const QString &first, const QString &second,
                 const QHttpServerRequest &request, QHttpServerResponder &&responder) {
                 dispatch(request, std::move(responder), path, { first, second }, access, handler);
@@ -137,20 +141,34 @@ void HttpApi::addRoute(
     }
 }
 
-bool HttpApi::admit(const QHttpServerRequest &request, QHttpServerResponder &responder)
+namespace {
+
+// A complete answer written through QHttpServer, with `extra` headers.
+void writeReply(QHttpServerResponder &&responder, const HttpReply &reply,
+    const QList<QPair<QByteArray, QByteArray>> &extra)
+{
+    QHttpServerResponse response(
+        reply.contentType, reply.body, QHttpServerResponse::StatusCode(reply.status));
+    for (const auto &[name, value] : reply.headers + extra)
+        response.addHeader(name, value);
+    response.write(std::move(responder));
+}
+
+} // namespace
+
+bool HttpApi::admit(
+    const QHttpServerRequest &request, QHttpServerResponder &responder, const QString &route)
 {
     QTcpSocket *socket = responder.socket();
     if (!m_connections || m_connections->requestArrived(socket, request))
         return true;
+    const RequestTrace trace = RequestTrace::of(request, route, m_trustedProxies);
     const HttpReply reply = HttpReply::error(ApiError::badRequest(u"ambiguous_framing"_s,
         u"Content-Length with Transfer-Encoding, several Content-Lengths or an unsupported "
         "Transfer-Encoding: the request's length is ambiguous"_s));
-    QHttpServerResponse response(
-        reply.contentType, reply.body, QHttpServerResponse::StatusCode::BadRequest);
-    response.addHeader("Connection"_ba, "close"_ba);
-    response.write(std::move(responder));
+    writeReply(std::move(responder), reply, { { "Connection"_ba, "close"_ba }, trace.header() });
     m_connections->answeredAndClose(socket);
-    qCInfo(lcHttp).noquote() << request.url().path() << 400 << "ambiguous framing";
+    trace.finish(reply.status, reply.body.size());
     return false;
 }
 
@@ -161,19 +179,23 @@ void HttpApi::answered(QTcpSocket *socket)
 }
 
 void HttpApi::answerNow(const QHttpServerRequest &request, QHttpServerResponder &&responder,
-    const std::function<void(QHttpServerResponder &&)> &write)
+    const QString &route, const std::function<HttpReply()> &answer)
 {
-    if (!admit(request, responder))
+    if (!admit(request, responder, route))
         return;
+    const RequestTrace trace = RequestTrace::of(request, route, m_trustedProxies);
     QTcpSocket *socket = responder.socket();
-    write(std::move(responder));
+    const HttpReply reply = answer();
+    writeReply(
+        std::move(responder), reply, corsHeaders(request.value("origin"_ba)) << trace.header());
     answered(socket);
+    trace.finish(reply.status, reply.body.size());
 }
 
 void HttpApi::dispatch(const QHttpServerRequest &httpRequest, QHttpServerResponder &&responder,
     const QString &route, QStringList args, Access access, const Handler &handler)
 {
-    if (!admit(httpRequest, responder))
+    if (!admit(httpRequest, responder, route))
         return;
     Request request = Request::from(httpRequest, std::move(args), route, m_trustedProxies);
     std::optional<QFuture<HttpReply>> reply;
@@ -221,41 +243,30 @@ void HttpApi::dispatch(const QHttpServerRequest &httpRequest, QHttpServerRespond
     QTcpSocket *socket = responder.socket();
     auto sharedResponder = std::make_shared<QHttpServerResponder>(std::move(responder));
     reply->then(socket,
-        [this, socket, sharedResponder, method = request.method, path = request.path,
-            route = request.route, origin = request.origin,
-            timer = request.timer](const HttpReply &answer) {
-            if (method != "GET" && method != "HEAD" && answer.status < 300)
+        [this, socket, sharedResponder, origin = request.origin, trace = request.trace()](
+            const HttpReply &answer) {
+            if (trace.method != "GET" && trace.method != "HEAD" && answer.status < 300)
                 Q_EMIT committed();
+            const auto extra = corsHeaders(origin) << trace.header();
             // A file's body is streamed; a HEAD answer has none (RFC 9110:
             // only what GET would say of it), else the client would read the
             // body as the start of the next answer on the connection.
-            if (answer.file || method == "HEAD") {
-                int status = answer.status;
-                if (answer.file) {
-                    status = writeFileAnswer(socket, answer, corsHeaders(origin));
-                } else {
-                    socket->write(responseHead(answer.status, answer.contentType,
-                        answer.body.size(), answer.headers + corsHeaders(origin)));
-                    answered(socket);
-                }
-                Metrics::global().recordRequest(method, route, status, timer.nsecsElapsed());
-                qCInfo(lcHttp).noquote()
-                    << method << path << status
-                    << QString::number(timer.nsecsElapsed() / 1e6, 'f', 2) + u"ms"_s;
+            if (answer.file) {
+                const int status = writeFileAnswer(socket, answer, extra);
+                const bool sent = status == answer.status && !answer.file->headOnly;
+                trace.finish(status, sent && status != 304 ? answer.file->length : 0);
                 return;
             }
-            QHttpServerResponse response(
-                answer.contentType, answer.body, QHttpServerResponse::StatusCode(answer.status));
-            for (const auto &[name, value] : answer.headers)
-                response.addHeader(name, value);
-            for (const auto &[name, value] : corsHeaders(origin))
-                response.addHeader(name, value);
-            response.write(std::move(*sharedResponder));
+            if (trace.method == "HEAD") {
+                socket->write(responseHead(
+                    answer.status, answer.contentType, answer.body.size(), answer.headers + extra));
+                answered(socket);
+                trace.finish(answer.status, 0);
+                return;
+            }
+            writeReply(std::move(*sharedResponder), answer, extra);
             answered(socket);
-            Metrics::global().recordRequest(method, route, answer.status, timer.nsecsElapsed());
-            qCInfo(lcHttp).noquote()
-                << method << path << answer.status
-                << QString::number(timer.nsecsElapsed() / 1e6, 'f', 2) + u"ms"_s;
+            trace.finish(answer.status, answer.body.size());
         });
 }
 
@@ -317,14 +328,14 @@ void HttpApi::addSessionRoutes(QHttpServer &server)
         return respond(m_db.run([user = r.userId, current = r.sessionId](
                                     Db &db) { return TokenService::sessions(db, user, current); }));
     });
-    // Fixed paths before /sessions/<arg>: the router takes the first match.
+    // Fixed paths before /sessions/{session_id}: the router takes the first match.
     addRoute(server, ApiPaths::sessionsRevokeOthers.toString(), Method::Post, auth,
         [this](const Request &r) {
             return endSessions(m_db.run([user = r.userId, current = r.sessionId](Db &db) {
                 return TokenService::revokeOtherSessionsNow(db, user, current);
             }));
         });
-    addRoute(server, v1 + u"/sessions/<arg>"_s, Method::Delete, auth, { sessionNotFound },
+    addRoute(server, v1 + u"/sessions/{session_id}"_s, Method::Delete, auth, { sessionNotFound },
         [this](const Request &r) {
             return endSessions(m_db.run([user = r.userId, id = r.args[0]](Db &db) {
                 return TokenService::revokeSession(db, user, id);
@@ -397,7 +408,7 @@ void HttpApi::addUserRoutes(QHttpServer &server)
 }
 
 // Chats, and sending and reading messages (under /chats/messages): fixed paths
-// before the /chats/<arg> ones, the router takes the first match.
+// before the /chats/{chat_id} ones, the router takes the first match.
 void HttpApi::addChatRoutes(QHttpServer &server)
 {
     const auto auth = Access::Authenticated;
@@ -451,8 +462,8 @@ void HttpApi::addChatRoutes(QHttpServer &server)
             }));
         });
     });
-    addRoute(server, v1 + u"/chats/messages/<arg>/read"_s, Method::Post, auth, { messageNotFound },
-        [this](const Request &r) {
+    addRoute(server, v1 + u"/chats/messages/{message_id}/read"_s, Method::Post, auth,
+        { messageNotFound }, [this](const Request &r) {
             return m_db
                 .run([user = r.userId, id = r.args[0]](
                          Db &db) { return MessageService::markRead(db, user, id); })
@@ -463,16 +474,16 @@ void HttpApi::addChatRoutes(QHttpServer &server)
                 });
         });
     for (const Method method : { Method::Put, Method::Delete }) {
-        addRoute(server, v1 + u"/chats/messages/<arg>/reactions/<arg>"_s, method, auth,
+        addRoute(server, v1 + u"/chats/messages/{message_id}/reactions/{emoji}"_s, method, auth,
             { messageNotFound },
             [this, add = method == Method::Put](const Request &r) { return react(r, add); });
     }
-    addRoute(server, v1 + u"/chats/<arg>"_s, Method::Get, auth, { chatNotFound },
+    addRoute(server, v1 + u"/chats/{chat_id}"_s, Method::Get, auth, { chatNotFound },
         [this](const Request &r) {
             return respond(m_db.run([user = r.userId, id = r.args[0]](
                                         Db &db) { return ChatService::chat(db, user, id); }));
         });
-    addRoute(server, v1 + u"/chats/<arg>"_s, Method::Patch, auth, { chatNotFound },
+    addRoute(server, v1 + u"/chats/{chat_id}"_s, Method::Patch, auth, { chatNotFound },
         [this](const Request &r) {
             return withBody<RenameChatRequest>(
                 r, [this, user = r.userId, id = r.args[0]](auto body) {
@@ -483,7 +494,7 @@ void HttpApi::addChatRoutes(QHttpServer &server)
                     }));
                 });
         });
-    addRoute(server, v1 + u"/chats/<arg>/avatar"_s, Method::Put, auth, { chatNotFound },
+    addRoute(server, v1 + u"/chats/{chat_id}/avatar"_s, Method::Put, auth, { chatNotFound },
         [this](const Request &r) {
             return withBody<SetAvatarRequest>(
                 r, [this, user = r.userId, id = r.args[0]](auto body) {
@@ -494,7 +505,7 @@ void HttpApi::addChatRoutes(QHttpServer &server)
                     }));
                 });
         });
-    addRoute(server, v1 + u"/chats/<arg>/avatar"_s, Method::Delete, auth, { chatNotFound },
+    addRoute(server, v1 + u"/chats/{chat_id}/avatar"_s, Method::Delete, auth, { chatNotFound },
         [this](const Request &r) {
             if (auto refused = chatChangeRefused(r.userId))
                 return ready(*refused);
@@ -502,7 +513,7 @@ void HttpApi::addChatRoutes(QHttpServer &server)
                 return ChatService::setAvatar(db, *store, user, id, std::nullopt);
             }));
         });
-    addRoute(server, v1 + u"/chats/<arg>/pin"_s, Method::Put, auth, { chatNotFound },
+    addRoute(server, v1 + u"/chats/{chat_id}/pin"_s, Method::Put, auth, { chatNotFound },
         [this](const Request &r) {
             return withBody<PinMessageRequest>(
                 r, [this, user = r.userId, id = r.args[0]](auto body) {
@@ -513,7 +524,7 @@ void HttpApi::addChatRoutes(QHttpServer &server)
                     }));
                 });
         });
-    addRoute(server, v1 + u"/chats/<arg>/pin"_s, Method::Delete, auth, { chatNotFound },
+    addRoute(server, v1 + u"/chats/{chat_id}/pin"_s, Method::Delete, auth, { chatNotFound },
         [this](const Request &r) {
             if (auto refused = chatChangeRefused(r.userId))
                 return ready(*refused);
@@ -521,7 +532,7 @@ void HttpApi::addChatRoutes(QHttpServer &server)
                 return ChatService::pin(db, user, id, std::nullopt);
             }));
         });
-    addRoute(server, v1 + u"/chats/<arg>/settings"_s, Method::Patch, auth, { chatNotFound },
+    addRoute(server, v1 + u"/chats/{chat_id}/settings"_s, Method::Patch, auth, { chatNotFound },
         [this](const Request &r) {
             return withBody<UpdateChatSettingsRequest>(
                 r, [this, user = r.userId, id = r.args[0]](auto body) {
@@ -534,11 +545,11 @@ void HttpApi::addChatRoutes(QHttpServer &server)
                     }));
                 });
         });
-    addRoute(server, v1 + u"/chats/<arg>/history"_s, Method::Get, auth, { chatNotFound },
+    addRoute(server, v1 + u"/chats/{chat_id}/history"_s, Method::Get, auth, { chatNotFound },
         [this](const Request &r) { return history(r); });
     addRoute(server, ApiPaths::searchMessages.toString(), Method::Get, auth,
         [this](const Request &r) { return searchMessages(r); });
-    addRoute(server, v1 + u"/chats/<arg>/read"_s, Method::Post, auth, { chatNotFound },
+    addRoute(server, v1 + u"/chats/{chat_id}/read"_s, Method::Post, auth, { chatNotFound },
         [this](const Request &r) {
             return withBody<MarkReadRequest>(r, [this, user = r.userId, id = r.args[0]](auto body) {
                 return respond(m_db.run([user, id, body](Db &db) {
@@ -546,7 +557,7 @@ void HttpApi::addChatRoutes(QHttpServer &server)
                 }));
             });
         });
-    addRoute(server, v1 + u"/chats/<arg>/members"_s, Method::Post, auth, { chatNotFound },
+    addRoute(server, v1 + u"/chats/{chat_id}/members"_s, Method::Post, auth, { chatNotFound },
         [this](const Request &r) {
             return withBody<AddMembersRequest>(
                 r, [this, user = r.userId, id = r.args[0]](auto body) {
@@ -557,7 +568,7 @@ void HttpApi::addChatRoutes(QHttpServer &server)
                     }));
                 });
         });
-    addRoute(server, v1 + u"/chats/<arg>/members/<arg>"_s, Method::Delete, auth,
+    addRoute(server, v1 + u"/chats/{chat_id}/members/{user_id}"_s, Method::Delete, auth,
         { chatNotFound, memberNotFound }, [this](const Request &r) {
             if (auto refused = chatChangeRefused(r.userId))
                 return ready(*refused);
@@ -573,7 +584,7 @@ void HttpApi::addMessageRoutes(QHttpServer &server)
 {
     const auto auth = Access::Authenticated;
     const QString v1 = ApiPaths::apiPrefix.toString();
-    addRoute(server, v1 + u"/messages/<arg>"_s, Method::Patch, auth, { messageNotFound },
+    addRoute(server, v1 + u"/messages/{message_id}"_s, Method::Patch, auth, { messageNotFound },
         [this](const Request &r) {
             return withBody<EditMessageRequest>(
                 r, [this, user = r.userId, id = r.args[0]](auto body) {
@@ -582,7 +593,7 @@ void HttpApi::addMessageRoutes(QHttpServer &server)
                     }));
                 });
         });
-    addRoute(server, v1 + u"/messages/<arg>"_s, Method::Delete, auth, { messageNotFound },
+    addRoute(server, v1 + u"/messages/{message_id}"_s, Method::Delete, auth, { messageNotFound },
         [this](const Request &r) {
             return respond(m_db.run([user = r.userId, id = r.args[0]](
                                         Db &db) { return MessageService::remove(db, user, id); }));
@@ -602,8 +613,9 @@ void HttpApi::addOpsRoutes(QHttpServer &server)
     // reverse proxy should not expose it).
     server.route(u"/metrics"_s, Method::Get,
         [this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
-            answerNow(request, std::move(responder), [](QHttpServerResponder &&open) {
-                open.write(Metrics::global().render(), "text/plain; version=0.0.4; charset=utf-8");
+            answerNow(request, std::move(responder), u"/metrics"_s, [] {
+                return HttpReply { 200, Metrics::global().render(),
+                    "text/plain; version=0.0.4; charset=utf-8", {}, {} };
             });
         });
     m_routes.append({ "GET", u"/metrics"_s });
@@ -616,16 +628,15 @@ void HttpApi::addOpsRoutes(QHttpServer &server)
         // Read (and decompressed) once, on first use: the Swagger UI bundle is 1.7 MB.
         auto body = std::make_shared<std::optional<QByteArray>>();
         server.route(path, Method::Get,
-            [this, resource, contentType, body](
+            [this, path, resource, contentType, body](
                 const QHttpServerRequest &request, QHttpServerResponder &&responder) {
-                answerNow(request, std::move(responder),
-                    [resource, contentType, body](QHttpServerResponder &&open) {
-                        if (!*body) {
-                            QFile file(resource);
-                            *body = file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
-                        }
-                        open.write(**body, contentType);
-                    });
+                answerNow(request, std::move(responder), path, [resource, contentType, body] {
+                    if (!*body) {
+                        QFile file(resource);
+                        *body = file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+                    }
+                    return HttpReply { 200, **body, contentType, {}, {} };
+                });
             });
         m_routes.append({ "GET", path });
     };
@@ -637,28 +648,19 @@ void HttpApi::addOpsRoutes(QHttpServer &server)
         u"/docs/swagger-ui-bundle.js"_s, u":/docs/swagger-ui-bundle.js"_s, "text/javascript");
     serveResource(u"/docs/swagger-ui.css"_s, u":/docs/swagger-ui.css"_s, "text/css");
 
+    // Whatever no route matched counts under one label: a client choosing
+    // paths must not choose how many series /metrics has.
     server.setMissingHandler([this](const QHttpServerRequest &request,
                                  QHttpServerResponder &&responder) {
-        answerNow(request, std::move(responder), [this, &request](QHttpServerResponder &&open) {
+        answerNow(request, std::move(responder), unmatchedRoute, [this, &request] {
             const QByteArray origin = request.value("origin"_ba);
             if (request.method() == Method::Options && !origin.isEmpty() && originAllowed(origin)) {
                 // A browser's CORS preflight: say what it may send, and cache that.
-                QHttpServerResponse preflight(QHttpServerResponse::StatusCode::NoContent);
-                for (const auto &[name, value] : corsHeaders(origin))
-                    preflight.addHeader(name, value);
-                for (const auto &[name, value] : preflightHeaders())
-                    preflight.addHeader(name, value);
-                preflight.write(std::move(open));
-                return;
+                HttpReply preflight = HttpReply::noContent();
+                preflight.headers = preflightHeaders();
+                return preflight;
             }
-            const HttpReply reply
-                = HttpReply::error(ApiError::notFound(u"not_found"_s, u"Not Found"_s));
-            QHttpServerResponse response(
-                reply.contentType, reply.body, QHttpServerResponse::StatusCode::NotFound);
-            for (const auto &[name, value] : corsHeaders(origin))
-                response.addHeader(name, value);
-            response.write(std::move(open));
-            qCInfo(lcHttp).noquote() << request.url().path() << 404;
+            return HttpReply::error(ApiError::notFound(u"not_found"_s, u"Not Found"_s));
         });
     });
 }
@@ -678,7 +680,7 @@ QList<QPair<QByteArray, QByteArray>> HttpApi::corsHeaders(const QByteArray &orig
         { "Access-Control-Expose-Headers"_ba,
             "Location, Upload-Offset, Upload-Length, Upload-Expires, Tus-Resumable, Tus-Version, "
             "Tus-Max-Size, Tus-Extension, Messenger-Max-Chunk-Size, Content-Range, "
-            "Content-Disposition, ETag, Retry-After"_ba } };
+            "Content-Disposition, ETag, Retry-After, X-Request-Id"_ba } };
 }
 
 QList<QPair<QByteArray, QByteArray>> HttpApi::preflightHeaders()
@@ -687,7 +689,7 @@ QList<QPair<QByteArray, QByteArray>> HttpApi::preflightHeaders()
                  "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS"_ba },
         { "Access-Control-Allow-Headers"_ba,
             "Authorization, Content-Type, Tus-Resumable, Upload-Length, Upload-Offset, "
-            "Upload-Metadata, Range, If-None-Match, If-Range"_ba },
+            "Upload-Metadata, Range, If-None-Match, If-Range, X-Request-Id"_ba },
         { "Access-Control-Max-Age"_ba, "600"_ba } };
 }
 

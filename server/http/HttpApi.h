@@ -43,8 +43,9 @@ public:
 
     void registerRoutes(QHttpServer &server);
 
-    // Every route registerRoutes() added: method ("GET") and path template
-    // ("/api/v1/chats/<arg>"); the OpenAPI test checks the document against it.
+    // Every route registerRoutes() added: method ("GET") and path as the
+    // OpenAPI document names it ("/api/v1/chats/{chat_id}", also the route's
+    // label in logs and metrics); the OpenAPI test checks the document against it.
     struct Route
     {
         QByteArray method;
@@ -78,7 +79,8 @@ private:
 
     void addRoute(QHttpServer &server, const QString &path, QHttpServerRequest::Method method,
         Access access, Handler handler);
-    // A path with ids: `unknownIds` is each <arg>'s 404 when it is not a UUID.
+    // `path` names its parameters as the OpenAPI document does ("{chat_id}").
+    // A path with ids: `unknownIds` is each id's 404 when it is not a UUID.
     void addRoute(QHttpServer &server, const QString &path, QHttpServerRequest::Method method,
         Access access, const QList<ApiError> &unknownIds, Handler handler);
     // The routes, by area.
@@ -92,8 +94,9 @@ private:
     void addFileRoutes(QHttpServer &server);
     // Writes a file answer's head and streams its body; answered() once done.
     // Returns the status written (429 when no download slot was free).
+    // `extra`: the headers every answer gets (CORS, X-Request-Id).
     int writeFileAnswer(QTcpSocket *socket, const HttpReply &answer,
-        const QList<QPair<QByteArray, QByteArray>> &cors);
+        const QList<QPair<QByteArray, QByteArray>> &extra);
     // What a browser's CORS preflight is told it may send.
     static QList<QPair<QByteArray, QByteArray>> preflightHeaders();
     QFuture<HttpReply> forward(const Request &request);
@@ -101,12 +104,14 @@ private:
         const QString &route, QStringList args, Access access, const Handler &handler);
     // Hands a complete request to the connection rules; false when it was
     // refused (and answered) there.
-    bool admit(const QHttpServerRequest &request, QHttpServerResponder &responder);
+    bool admit(
+        const QHttpServerRequest &request, QHttpServerResponder &responder, const QString &route);
     // The answer on `socket` is written: the connection may read the next request.
     void answered(QTcpSocket *socket);
     // A route answered on the spot, under the same connection rules.
+    // `route` is its label in logs and metrics.
     void answerNow(const QHttpServerRequest &request, QHttpServerResponder &&responder,
-        const std::function<void(QHttpServerResponder &&)> &write);
+        const QString &route, const std::function<HttpReply()> &answer);
     bool originAllowed(const QByteArray &origin) const;
     // The CORS headers for a browser request from `origin`, if it is allowed.
     QList<QPair<QByteArray, QByteArray>> corsHeaders(const QByteArray &origin) const;

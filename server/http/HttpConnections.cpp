@@ -7,6 +7,7 @@
 #include <QHttpServerRequest>
 #include <QLoggingCategory>
 #include <QTcpSocket>
+#include <QUuid>
 
 #include <algorithm>
 
@@ -96,7 +97,9 @@ void HttpConnections::refuse(QTcpSocket *socket)
     // Written before QHttpServer sees the connection.
     socket->write(
         responseHead(reply.status, reply.contentType, reply.body.size(),
-            reply.headers + QList<QPair<QByteArray, QByteArray>> { { "Connection", "close" } })
+            reply.headers
+                + QList<QPair<QByteArray, QByteArray>> { { "Connection", "close" },
+                    { "X-Request-Id", QUuid::createUuid().toByteArray(QUuid::WithoutBraces) } })
         + reply.body);
     socket->disconnectFromHost();
     if (socket->state() == QAbstractSocket::UnconnectedState)

@@ -1,14 +1,71 @@
 #include "Request.h"
 
+#include "observability/LogFields.h"
+#include "observability/Metrics.h"
 #include "shared/Json.h"
+
 #include <QHttpServerRequest>
+#include <QLoggingCategory>
+#include <QUuid>
 
 #include <QJsonDocument>
 #include <QMetaEnum>
 
 using namespace Qt::StringLiterals;
 
+Q_DECLARE_LOGGING_CATEGORY(lcHttp)
+
 namespace Messenger::Server {
+
+QString requestIdOf(const QHttpServerRequest &request)
+{
+    constexpr qsizetype maxLength = 128;
+    const QByteArray sent = request.value("x-request-id"_ba);
+    const bool printable
+        = std::all_of(sent.cbegin(), sent.cend(), [](char c) { return c >= 0x20 && c <= 0x7e; });
+    if (!sent.isEmpty() && sent.size() <= maxLength && printable)
+        return QString::fromLatin1(sent);
+    return QUuid::createUuid().toString(QUuid::WithoutBraces);
+}
+
+RequestTrace RequestTrace::of(
+    const QHttpServerRequest &request, const QString &route, const TrustedProxies &proxies)
+{
+    RequestTrace trace;
+    trace.timer.start();
+    const QMetaEnum methods = QMetaEnum::fromType<QHttpServerRequest::Method>();
+    trace.method = QByteArray(methods.valueToKey(int(request.method()))).toUpper();
+    trace.path = request.url().path();
+    trace.route = route;
+    trace.client
+        = proxies.clientAddress(request.remoteAddress(), request.value("x-forwarded-for"_ba));
+    trace.requestId = requestIdOf(request);
+    return trace;
+}
+
+QPair<QByteArray, QByteArray> RequestTrace::header() const
+{
+    return { "X-Request-Id"_ba, requestId.toLatin1() };
+}
+
+void RequestTrace::finish(int status, qint64 bytes) const
+{
+    const qint64 nanoseconds = timer.nsecsElapsed();
+    Metrics::global().recordRequest(method, route, status, nanoseconds);
+    LogRecord fields;
+    fields.method = QString::fromLatin1(method);
+    fields.route = route;
+    fields.status = status;
+    fields.durationMs = double(nanoseconds) / 1e6;
+    fields.bytes = bytes;
+    fields.client = client;
+    if (!userId.isEmpty())
+        fields.userId = userId;
+    fields.requestId = requestId;
+    const LogFieldsScope scope(fields);
+    qCInfo(lcHttp).noquote() << method << path << status
+                             << QString::number(double(nanoseconds) / 1e6, 'f', 2) + u"ms"_s;
+}
 
 Request Request::from(const QHttpServerRequest &request, QStringList args, QString route,
     const TrustedProxies &proxies)
@@ -29,7 +86,13 @@ Request Request::from(const QHttpServerRequest &request, QStringList args, QStri
     copy.body = request.body();
     copy.headers = request.headers();
     copy.args = std::move(args);
+    copy.requestId = requestIdOf(request);
     return copy;
+}
+
+RequestTrace Request::trace() const
+{
+    return { method, path, route, clientAddress, userId, requestId, timer };
 }
 
 Result<QJsonObject> Request::jsonObject(bool optional) const

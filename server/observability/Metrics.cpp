@@ -1,7 +1,10 @@
 #include "Metrics.h"
 
+#include <QCoreApplication>
+#include <QDir>
 #include <QFile>
 
+#include <sys/resource.h>
 #include <unistd.h>
 
 using namespace Qt::StringLiterals;
@@ -35,14 +38,45 @@ void gauge(
     out += QByteArray(name) + ' ' + QByteArray::number(value) + '\n';
 }
 
-// Resident memory from /proc (Linux), in bytes; 0 where unavailable.
-qint64 residentBytes()
+// The process's numbers as Prometheus's client libraries name them, from
+// /proc (Linux); what cannot be read is left out.
+void processMetrics(QByteArray &out)
 {
-    QFile statm(u"/proc/self/statm"_s);
-    if (!statm.open(QIODevice::ReadOnly))
-        return 0;
-    const QList<QByteArray> fields = statm.readAll().split(' ');
-    return fields.size() > 1 ? fields.at(1).toLongLong() * ::sysconf(_SC_PAGESIZE) : 0;
+    const double ticks = double(::sysconf(_SC_CLK_TCK));
+    QFile statFile(u"/proc/self/stat"_s);
+    if (statFile.open(QIODevice::ReadOnly)) {
+        // The fields after the command's closing parenthesis (the command may
+        // hold spaces): state is field 3, utime 14, stime 15, starttime 22, rss 24.
+        const QByteArray stat = statFile.readAll();
+        const QList<QByteArray> fields
+            = stat.mid(stat.lastIndexOf(')') + 2).simplified().split(' ');
+        const auto field = [&fields](int number) { return fields.value(number - 3).toDouble(); };
+        if (fields.size() >= 22 && ticks > 0) {
+            header(out, "process_cpu_seconds_total", "counter",
+                "Total user and system CPU time spent in seconds.");
+            out += "process_cpu_seconds_total " + number((field(14) + field(15)) / ticks) + '\n';
+            gauge(out, "process_resident_memory_bytes", "Resident memory size in bytes.",
+                qint64(field(24)) * ::sysconf(_SC_PAGESIZE));
+            QFile system(u"/proc/stat"_s);
+            if (system.open(QIODevice::ReadOnly)) {
+                for (const QByteArray &line : system.readAll().split('\n')) {
+                    if (line.startsWith("btime ")) {
+                        header(out, "process_start_time_seconds", "gauge",
+                            "Start time of the process since unix epoch in seconds.");
+                        out += "process_start_time_seconds "
+                            + number(line.mid(6).trimmed().toDouble() + field(22) / ticks) + '\n';
+                    }
+                }
+            }
+        }
+    }
+    const qint64 openFds = QDir(u"/proc/self/fd"_s).entryList(QDir::Files | QDir::System).size();
+    if (openFds > 0)
+        gauge(out, "process_open_fds", "Number of open file descriptors.", openFds);
+    rlimit files {};
+    if (::getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur != RLIM_INFINITY)
+        gauge(out, "process_max_fds", "Maximum number of open file descriptors.",
+            qint64(files.rlim_cur));
 }
 
 } // namespace
@@ -73,6 +107,28 @@ void Histogram::render(QByteArray &out, const QByteArray &name, const QByteArray
     out += name + "_count" + braces + ' ' + QByteArray::number(m_count.load()) + '\n';
 }
 
+void LabeledCounter::add(const QByteArray &label, quint64 count)
+{
+    const QMutexLocker lock(&m_mutex);
+    m_counts[label] += count;
+}
+
+quint64 LabeledCounter::value(const QByteArray &label) const
+{
+    const QMutexLocker lock(&m_mutex);
+    return m_counts.value(label);
+}
+
+void LabeledCounter::render(
+    QByteArray &out, const QByteArray &name, const QByteArray &labelName) const
+{
+    const QMutexLocker lock(&m_mutex);
+    for (auto it = m_counts.cbegin(); it != m_counts.cend(); ++it) {
+        out += name + '{' + labelName + "=\"" + labelValue(it.key()) + "\"} "
+            + QByteArray::number(it.value()) + '\n';
+    }
+}
+
 Metrics &Metrics::global()
 {
     static Metrics metrics;
@@ -95,11 +151,22 @@ void Metrics::recordRequest(
     duration->observe(nanoseconds);
 }
 
+void Metrics::setBackend(const QByteArray &backend)
+{
+    const QMutexLocker lock(&m_mutex);
+    m_backend = backend;
+}
+
 QByteArray Metrics::render() const
 {
     QByteArray out;
     {
         const QMutexLocker lock(&m_mutex);
+        header(
+            out, "messenger_build_info", "gauge", "Always 1; the labels say which server this is.");
+        out += "messenger_build_info{version=\""
+            + labelValue(QCoreApplication::applicationVersion().toUtf8()) + "\",qt=\""
+            + labelValue(qVersion()) + "\",backend=\"" + labelValue(m_backend) + "\"} 1\n";
         header(out, "messenger_http_requests_total", "counter",
             "HTTP requests answered, by method, route template and status.");
         for (auto it = m_requests.cbegin(); it != m_requests.cend(); ++it) {
@@ -138,7 +205,29 @@ QByteArray Metrics::render() const
     m_queryDuration.render(out, "messenger_db_query_duration_seconds", {});
     gauge(out, "messenger_password_hashes_in_flight", "argon2id hashes being computed.",
         passwordHashesInFlight);
-    gauge(out, "process_resident_memory_bytes", "Resident memory size in bytes.", residentBytes());
+    gauge(out, "messenger_websocket_opened_total", "WebSocket connections let in.",
+        qint64(webSocketsOpened.load()), "counter");
+    header(out, "messenger_websocket_closed_total", "counter",
+        "WebSocket connections closed, by close code.");
+    webSocketsClosed.render(out, "messenger_websocket_closed_total", "code");
+    header(out, "messenger_websocket_refused_total", "counter",
+        "WebSocket connections refused, by reason.");
+    webSocketsRefused.render(out, "messenger_websocket_refused_total", "reason");
+    header(out, "messenger_rate_limited_total", "counter",
+        "Requests and commands refused by a rate limit, by the refusal's code.");
+    rateLimited.render(out, "messenger_rate_limited_total", "code");
+    header(out, "messenger_db_errors_total", "counter",
+        "Failed units of database work, by kind (connection, busy, query).");
+    databaseErrors.render(out, "messenger_db_errors_total", "kind");
+    header(out, "messenger_event_feed_lag_seconds", "histogram",
+        "Seconds from an update's commit (its row's timestamp, from the writing instance's "
+        "clock) to its delivery to this instance's sockets.");
+    m_feedLag.render(out, "messenger_event_feed_lag_seconds", {});
+    gauge(out, "messenger_cluster_link_connected",
+        "1 while the LISTEN/NOTIFY link to other instances is connected, else 0 (always 0 "
+        "on SQLite, which has no other instances).",
+        clusterLinkConnected);
+    processMetrics(out);
     return out;
 }
 

@@ -26,6 +26,21 @@ private:
     std::atomic<quint64> m_count { 0 };
 };
 
+// Counts by one label whose values the server chooses (a reason, a kind,
+// never what a client sent); safe from any thread.
+class LabeledCounter
+{
+public:
+    void add(const QByteArray &label, quint64 count = 1);
+    quint64 value(const QByteArray &label) const;
+    // `name{labelName="..."} count` lines, one per label seen.
+    void render(QByteArray &out, const QByteArray &name, const QByteArray &labelName) const;
+
+private:
+    mutable QMutex m_mutex;
+    QHash<QByteArray, quint64> m_counts;
+};
+
 // The server's numbers for GET /metrics, in Prometheus text format. One per
 // process: what it counts (requests, sockets, queries, hashes) happens all over
 // the server and on several threads, so the parts update it directly.
@@ -34,11 +49,31 @@ class Metrics
 public:
     static Metrics &global();
 
-    // `route` is the route's template ("/api/v1/chats/<arg>"), never a raw path,
-    // so ids do not become label values.
+    // `route` is the route as OpenAPI names it ("/api/v1/chats/{chat_id}"), or
+    // "unmatched", never a raw path: ids and a client's inventions do not
+    // become label values.
     void recordRequest(
         const QByteArray &method, const QString &route, int status, qint64 nanoseconds);
     void recordQuery(qint64 nanoseconds) { m_queryDuration.observe(nanoseconds); }
+    // Seconds from an update's commit (its row's timestamp, taken by the
+    // instance that wrote it just before committing) to its delivery to this
+    // instance's sockets.
+    void recordFeedLag(qint64 nanoseconds) { m_feedLag.observe(nanoseconds); }
+
+    // The database in use ("sqlite", "postgres"): a label of messenger_build_info.
+    void setBackend(const QByteArray &backend);
+
+    std::atomic<quint64> webSocketsOpened { 0 };
+    // By close code (the standard ones; "other" for the rest).
+    LabeledCounter webSocketsClosed;
+    // By reason (invalid_token, not_member, too_many_for_user, ...).
+    LabeledCounter webSocketsRefused;
+    // By the 429's code (too_many_messages, too_many_failed_logins, ...).
+    LabeledCounter rateLimited;
+    // By kind: connection (lost or refused), busy (SQLite locked), query (any other failure).
+    LabeledCounter databaseErrors;
+    // The LISTEN/NOTIFY connection to the other instances (PostgreSQL only).
+    std::atomic<qint64> clusterLinkConnected { 0 };
 
     std::atomic<qint64> webSocketConnections { 0 };
     std::atomic<qint64> httpConnections { 0 };
@@ -66,10 +101,12 @@ private:
         return qHashMulti(seed, key.method, key.route, key.status);
     }
 
-    mutable QMutex m_mutex; // guards the two hashes below
+    mutable QMutex m_mutex; // guards the two hashes below and m_backend
     QHash<RequestKey, quint64> m_requests;
     QHash<QString, Histogram *> m_requestDuration; // by route; never removed
     Histogram m_queryDuration;
+    Histogram m_feedLag;
+    QByteArray m_backend; // guarded by m_mutex
 };
 
 // Counts something in flight for as long as it lives.

@@ -47,18 +47,18 @@ Update messageUpdate(const Rows &rows)
 {
     const Message message = MessageRows::read(rows);
     return { message.seq, message.chatId, {}, WsEvents::message.toString(),
-        MessageEvent { message }.toJson() };
+        MessageEvent { message }.toJson(), message.timestamp };
 }
 
 // The columns of an event row: the event's, then the reply preview of the
 // message it names (see eventUpdate).
 const QString &eventColumns()
 {
-    static const QString list
-        = u"e.seq, e.chat_id, e.user_id, e.type, e.payload, "_s + MessageRows::replyColumns();
+    static const QString list = u"e.seq, e.chat_id, e.user_id, e.type, e.payload, "_s
+        + MessageRows::replyColumns() + u", e.created_at"_s;
     return list;
 }
-constexpr int eventColumnCount = 5 + MessageRows::replyColumnCount;
+constexpr int eventColumnCount = 6 + MessageRows::replyColumnCount;
 
 const QString &fromEvents()
 {
@@ -70,7 +70,8 @@ const QString &fromEvents()
 Update eventUpdate(const Rows &rows, int first)
 {
     Update update { rows.integer(first), rows.string(first + 1), rows.string(first + 2),
-        rows.string(first + 3), parseJson(rows.string(first + 4).toUtf8()).object() };
+        rows.string(first + 3), parseJson(rows.string(first + 4).toUtf8()).object(),
+        rows.integer(first + 5 + MessageRows::replyColumnCount) };
     // An edit is stored without its reply preview (the text it quotes may be
     // deleted later); it is filled in here, as it is now.
     if (update.type == WsEvents::messageEdited)
@@ -131,11 +132,11 @@ QString postgresFeedStatement()
         + u"evs.*, 'event' FROM evs "
           "UNION ALL SELECT "_s
         + noMessage + u"NULL, chat_id, user_id, NULL, NULL, "_s + noPreview
-        + u"'member' FROM chat_members "
+        + u"NULL, 'member' FROM chat_members "
           "WHERE chat_id IN (SELECT chat_id FROM msgs UNION SELECT chat_id FROM evs) "
           "UNION ALL SELECT "_s
         + noMessage + u"NULL, NULL, NULL, NULL, CAST(pg_current_snapshot() AS text), "_s + noPreview
-        + u"'snapshot'"_s;
+        + u"NULL, 'snapshot'"_s;
 }
 
 } // namespace

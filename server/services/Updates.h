@@ -18,6 +18,9 @@ struct Update
     QString userId; // set for events addressed to one user
     QString type;
     QJsonObject data;
+    // When the writing instance stamped the row, just before its commit
+    // (microseconds since the epoch, its clock): the feed's lag is measured from it.
+    qint64 committedAt = 0;
 
     // {"seq", "type", "data"}, as /updates returns it.
     Event event() const;

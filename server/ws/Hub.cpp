@@ -95,6 +95,9 @@ void Hub::deliver(const QList<Update> &updates, const QHash<QString, QStringList
                 }
             }
         }
+        // Handed to every socket it concerns (queued on them) by now.
+        if (update.committedAt > 0)
+            Metrics::global().recordFeedLag((currentTimestamp() - update.committedAt) * 1000);
     }
 }
 

@@ -7,6 +7,9 @@
 #include "cluster/EventFeed.h"
 #include "db/Database.h"
 #include "http/HttpConnections.h"
+#include "http/Request.h"
+#include "observability/LogFields.h"
+#include "observability/Metrics.h"
 #include "security/KnownUsers.h"
 #include "services/ChatAccess.h"
 #include "services/MessageService.h"
@@ -51,6 +54,39 @@ WsGateway::WsGateway(Database &database, SendQueue &sends, KnownUsers &knownUser
     , m_framesBySocket(settings.frameRate)
 { }
 
+namespace {
+
+// The label of a WebSocket's path in logs and metrics, as the AsyncAPI
+// document names its channels: never the raw path.
+QString routeLabel(const QString &path)
+{
+    return path == u"/ws/user"_s ? path : u"/ws/{chat_id}"_s;
+}
+
+QString routeLabel(const WsSession &session)
+{
+    return session.isUserSocket() ? u"/ws/user"_s : u"/ws/{chat_id}"_s;
+}
+
+// A WebSocket's log line: opened, refused or closed.
+void logSocket(const QString &message, const QString &route, const QString &client,
+    const QString &userId, std::optional<int> closeCode = std::nullopt,
+    std::optional<qint64> ageNanoseconds = std::nullopt)
+{
+    LogRecord fields;
+    fields.route = route;
+    fields.client = client;
+    if (!userId.isEmpty())
+        fields.userId = userId;
+    fields.closeCode = closeCode;
+    if (ageNanoseconds)
+        fields.durationMs = double(*ageNanoseconds) / 1e6;
+    const LogFieldsScope scope(fields);
+    qCInfo(lcWs).noquote() << message;
+}
+
+} // namespace
+
 void WsGateway::registerRoutes(QHttpServer &server)
 {
     m_server = &server;
@@ -69,12 +105,17 @@ void WsGateway::registerRoutes(QHttpServer &server)
                 socket->abort(); // ambiguous framing: nothing after it is read
                 return;
             }
-            QHttpServerResponse(QByteArrayLiteral("application/json"),
-                R"({"detail":"WebSocket endpoint: connect with an Upgrade request","code":"upgrade_required"})"_ba,
-                QHttpServerResponse::StatusCode::UpgradeRequired)
-                .write(std::move(responder));
+            const RequestTrace trace = RequestTrace::of(
+                request, routeLabel(request.url().path()), m_settings.trustedProxies);
+            const QByteArray body
+                = R"({"detail":"WebSocket endpoint: connect with an Upgrade request","code":"upgrade_required"})"_ba;
+            QHttpServerResponse response(QByteArrayLiteral("application/json"), body,
+                QHttpServerResponse::StatusCode::UpgradeRequired);
+            response.addHeader(trace.header().first, trace.header().second);
+            response.write(std::move(responder));
             if (m_httpConnections)
                 m_httpConnections->answered(socket);
+            trace.finish(426, body.size());
         });
     connect(&server, &QHttpServer::newWebSocketConnection, this, [this] {
         while (m_server->hasPendingWebSocketConnections())
@@ -82,8 +123,14 @@ void WsGateway::registerRoutes(QHttpServer &server)
     });
 }
 
-void WsGateway::reject(QWebSocket *socket, const QString &detail)
+void WsGateway::reject(QWebSocket *socket, const QString &detail, const QByteArray &reason)
 {
+    Metrics::global().webSocketsRefused.add(reason);
+    logSocket(u"websocket refused: "_s + QString::fromLatin1(reason),
+        routeLabel(socket->requestUrl().path()),
+        m_settings.trustedProxies.clientAddress(
+            socket->peerAddress(), socket->request().rawHeader("X-Forwarded-For")),
+        {});
     // We own the socket from here: it goes when the close handshake ends.
     socket->setParent(this);
     connect(socket, &QWebSocket::disconnected, socket, &QObject::deleteLater);
@@ -104,7 +151,7 @@ void WsGateway::accept(std::unique_ptr<QWebSocket> socket)
     if (path != u"/ws/user"_s) {
         const auto id = canonicalUuid(QStringView(path).sliced(qMin(path.size(), qsizetype(4))));
         if (!id) {
-            reject(socket.release(), u"Chat not found"_s);
+            reject(socket.release(), u"Chat not found"_s, "chat_not_found");
             return;
         }
         chatId = *id;
@@ -117,7 +164,7 @@ void WsGateway::accept(std::unique_ptr<QWebSocket> socket)
     }
     const auto identity = m_tokens.authenticate(token);
     if (!identity || m_sessions.isRevoked(identity->sessionId)) {
-        reject(socket.release(), u"Could not validate credentials"_s);
+        reject(socket.release(), u"Could not validate credentials"_s, "invalid_token");
         return;
     }
     const Credentials credentials { identity->userId, identity->sessionId, identity->expiresAt };
@@ -127,7 +174,8 @@ void WsGateway::accept(std::unique_ptr<QWebSocket> socket)
         bool ok = false;
         sinceSeq = query.queryItemValue(WsConnectQuery::sinceSeqKey.toString()).toLongLong(&ok);
         if (!ok || *sinceSeq < 0) {
-            reject(socket.release(), u"since_seq must be a non-negative integer"_s);
+            reject(socket.release(), u"since_seq must be a non-negative integer"_s,
+                "invalid_since_seq");
             return;
         }
     }
@@ -139,10 +187,11 @@ void WsGateway::accept(std::unique_ptr<QWebSocket> socket)
     ConnectionSlots::Refusal refusal = ConnectionSlots::Refusal::None;
     auto slot = m_slots.reserve(*userId, address, &refusal);
     if (!slot) {
+        const bool forUser = refusal == ConnectionSlots::Refusal::TooManyForUser;
         reject(socket.release(),
-            refusal == ConnectionSlots::Refusal::TooManyForUser
-                ? u"Too many connections for this user"_s
-                : u"Too many connections from this address"_s);
+            forUser ? u"Too many connections for this user"_s
+                    : u"Too many connections from this address"_s,
+            forUser ? "too_many_for_user" : "too_many_for_address");
         return;
     }
     // From here the socket is a session, so that every frame it sends counts
@@ -150,10 +199,20 @@ void WsGateway::accept(std::unique_ptr<QWebSocket> socket)
     auto *session
         = new WsSession(std::move(socket), *userId, chatId, m_settings.maxOutboundBytes, this);
     session->setSessionId(credentials.sessionId);
+    session->setClientAddress(address);
     session->setAuthExpiresAt(credentials.expiresAt);
     connect(session, &WsSession::frameReceived, this, &WsGateway::handleFrame);
     connect(session, &WsSession::controlFrameReceived, this, &WsGateway::countFrame);
     connect(session, &WsSession::closed, this, [this, slot](WsSession *closedSession) {
+        if (closedSession->isOpen()) {
+            const int code = closedSession->closeCode();
+            // Standard codes are labels; whatever else a client sends is "other".
+            Metrics::global().webSocketsClosed.add(
+                code >= 1000 && code <= 1015 ? QByteArray::number(code) : "other"_ba);
+            logSocket(u"websocket closed"_s, routeLabel(*closedSession),
+                closedSession->clientAddress(), closedSession->userId(), code,
+                closedSession->ageNanoseconds());
+        }
         slot->release();
         m_hub.remove(closedSession);
         closedSession->deleteLater();
@@ -185,6 +244,9 @@ void WsGateway::accept(std::unique_ptr<QWebSocket> socket)
                 if (!guard || guard->isClosing())
                     return; // the client went away meanwhile (or is going)
                 if (!result) {
+                    Metrics::global().webSocketsRefused.add(result.error().code.toUtf8());
+                    logSocket(u"websocket refused: "_s + result.error().code, routeLabel(*guard),
+                        guard->clientAddress(), guard->userId());
                     guard->send(compactJson(Refusal { result.error().detail }.toJson()));
                     guard->close(QWebSocketProtocol::CloseCodePolicyViolated,
                         result.error().detail.left(100));
@@ -204,6 +266,9 @@ void WsGateway::open(WsSession *session, std::optional<qint64> sinceSeq)
     // before the socket connected can be on either side of it.
     const qint64 watermark = m_feed.deliveredSeq();
     session->open();
+    ++Metrics::global().webSocketsOpened;
+    logSocket(
+        u"websocket opened"_s, routeLabel(*session), session->clientAddress(), session->userId());
     Greeting greeting { session->userId(), std::nullopt, watermark };
     if (!session->isUserSocket())
         greeting.chatId = session->chatId();

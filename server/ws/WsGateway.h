@@ -68,7 +68,8 @@ Q_SIGNALS:
 
 private:
     void accept(std::unique_ptr<QWebSocket> socket);
-    void reject(QWebSocket *socket, const QString &detail);
+    // `reason` labels the refusal in /metrics and the log.
+    void reject(QWebSocket *socket, const QString &detail, const QByteArray &reason);
     struct Credentials
     {
         QString userId;

@@ -23,6 +23,7 @@ WsSession::WsSession(std::unique_ptr<QWebSocket> socket, QString userId, QString
     m_serial = ++nextSerial;
     m_socket->setParent(this);
     m_lastActivity.start();
+    m_age.start();
     connect(m_socket, &QWebSocket::textMessageReceived, this, [this](const QString &text) {
         m_lastActivity.restart();
         Q_EMIT frameReceived(this, text.toUtf8());

@@ -61,6 +61,13 @@ public:
     std::optional<QByteArray> takeDeferred();
 
     qint64 idleMs() const { return m_lastActivity.elapsed(); }
+    // The client's address (or the one a trusted proxy forwarded for), for the log.
+    const QString &clientAddress() const { return m_clientAddress; }
+    void setClientAddress(const QString &address) { m_clientAddress = address; }
+    // Since the socket was accepted.
+    qint64 ageNanoseconds() const { return m_age.nsecsElapsed(); }
+    // The code of the close frame sent or received (1006 when there was none).
+    int closeCode() const { return int(m_socket->closeCode()); }
     void ping();
     // Sends the close frame; a client that does not finish the closing
     // handshake within closeGraceMs is cut off.
@@ -97,6 +104,8 @@ private:
     QString m_chatId;
     qint64 m_maxOutboundBytes;
     QElapsedTimer m_lastActivity;
+    QElapsedTimer m_age;
+    QString m_clientAddress;
     bool m_replaying = false;
     qint64 m_replayedUpTo = -1;
     int m_sendsInFlight = 0;

@@ -1,5 +1,6 @@
 #include "TestServer.h"
 
+#include <QDateTime>
 #include <QFile>
 #include <QJsonArray>
 #include <QProcess>
@@ -7,6 +8,7 @@
 #include <QSignalSpy>
 #include <QSslConfiguration>
 #include <QSslKey>
+#include <QStandardPaths>
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
@@ -24,6 +26,8 @@ class TestOps : public QObject
 private Q_SLOTS:
     void initTestCase();
     void metricsAreScrapedAndParsed();
+    void metricsParseWithAPrometheusParser();
+    void dashboardQueriesOnlyServedMetrics();
     void jsonLogsHideSecretsAndReopenOnSighup();
     void tlsServesHttpsAndWss();
     void corsIsOffByDefaultAndAnswersPreflight();
@@ -65,6 +69,15 @@ void TestOps::metricsAreScrapedAndParsed()
     };
     QTRY_VERIFY_WITH_TIMEOUT(messageArrived(), 10000); // the message reached Bob's socket
     COMPARE_STATUS(m_http->get(u"/api/v1/chats/%1"_s.arg(chatId), ann.token), 200);
+    // Paths nothing serves count under one label, whatever they are.
+    const QString inventedPath = u"/invented/%1"_s.arg(chatId);
+    COMPARE_STATUS(m_http->get(inventedPath), 404);
+    COMPARE_STATUS(m_http->get(u"/also/invented"_s), 404);
+    // A refused WebSocket is counted by its reason.
+    QWebSocket refused;
+    QSignalSpy refusedClosed(&refused, &QWebSocket::disconnected);
+    refused.open(m_server.webSocketUrl(u"/ws/user"_s, u"not-a-token"_s));
+    QVERIFY(refusedClosed.wait(10000));
 
     const Reply scrape = m_http->get(u"/metrics"_s);
     QCOMPARE(scrape.status, 200);
@@ -90,19 +103,51 @@ void TestOps::metricsAreScrapedAndParsed()
         // Route labels are templates: no raw ids.
         QVERIFY2(!line.contains(chatId), qPrintable(line));
     }
-    for (const char *name : { "messenger_http_requests_total",
-             "messenger_http_request_duration_seconds", "messenger_websocket_connections",
-             "messenger_messages_stored_total", "messenger_messages_delivered_total",
-             "messenger_db_connections_in_use", "messenger_db_query_duration_seconds",
-             "messenger_password_hashes_in_flight", "process_resident_memory_bytes" })
+    for (const char *name :
+        { "messenger_http_requests_total", "messenger_http_request_duration_seconds",
+            "messenger_websocket_connections", "messenger_messages_stored_total",
+            "messenger_messages_delivered_total", "messenger_db_connections_in_use",
+            "messenger_db_query_duration_seconds", "messenger_password_hashes_in_flight",
+            "process_resident_memory_bytes", "process_cpu_seconds_total", "process_open_fds",
+            "process_max_fds", "process_start_time_seconds", "messenger_build_info",
+            "messenger_websocket_opened_total", "messenger_websocket_closed_total",
+            "messenger_websocket_refused_total", "messenger_rate_limited_total",
+            "messenger_db_errors_total", "messenger_event_feed_lag_seconds",
+            "messenger_cluster_link_connected" })
         QVERIFY2(typed.contains(QString::fromLatin1(name)), name);
+    QVERIFY(!scrape.body.contains("invented"));
+    QCOMPARE(
+        samples.value(
+            u"messenger_http_requests_total{method=\"GET\",route=\"unmatched\",status=\"404\"}"_s),
+        2);
+    QVERIFY(samples.value(u"messenger_websocket_refused_total{reason=\"invalid_token\"}"_s) >= 1);
+    QVERIFY(samples.value(u"messenger_websocket_opened_total"_s) >= 1);
+    // The message's way from its commit to Bob's socket.
+    QVERIFY(samples.value(u"messenger_event_feed_lag_seconds_count"_s) >= 1);
+    QVERIFY(samples.value(u"process_cpu_seconds_total"_s) > 0);
+    QVERIFY(samples.value(u"process_open_fds"_s) > 3);
+    QVERIFY(samples.value(u"process_max_fds"_s) >= samples.value(u"process_open_fds"_s));
+    const double started = samples.value(u"process_start_time_seconds"_s);
+    QVERIFY2(qAbs(started - QDateTime::currentSecsSinceEpoch()) < 600,
+        qPrintable(QString::number(started)));
+    const QString backend = m_server.isPostgres() ? u"postgres"_s : u"sqlite"_s;
+    bool buildInfo = false;
+    for (auto it = samples.cbegin(); it != samples.cend(); ++it) {
+        if (it.key().startsWith(u"messenger_build_info{version=\""_s)
+            && it.key().contains(u",qt=\"6."_s)
+            && it.key().endsWith(u",backend=\"%1\"}"_s.arg(backend)))
+            buildInfo = it.value() == 1;
+    }
+    QVERIFY(buildInfo);
+    QCOMPARE(
+        samples.value(u"messenger_cluster_link_connected"_s, -1), m_server.isPostgres() ? 1 : 0);
     QVERIFY(
         samples.value(
             u"messenger_http_requests_total{method=\"POST\",route=\"/api/v1/chats/messages\",status=\"200\"}"_s)
         >= 1);
     QVERIFY(
         samples.value(
-            u"messenger_http_requests_total{method=\"GET\",route=\"/api/v1/chats/<arg>\",status=\"200\"}"_s)
+            u"messenger_http_requests_total{method=\"GET\",route=\"/api/v1/chats/{chat_id}\",status=\"200\"}"_s)
         >= 1);
     QVERIFY(samples.value(u"messenger_websocket_connections"_s) >= 1);
     QVERIFY(samples.value(u"messenger_messages_stored_total"_s) >= 1);
@@ -122,6 +167,110 @@ void TestOps::metricsAreScrapedAndParsed()
     }
     QCOMPARE(
         previous, samples.value(u"messenger_http_request_duration_seconds_count{%1}"_s.arg(route)));
+}
+
+namespace {
+
+// The families of a scrape as a real Prometheus parser
+// (parse-prometheus-text-format, tests/package.json) reads them: name → type.
+QHash<QString, QString> parsedFamilies(const QByteArray &scrape, QString *error)
+{
+    if (QStandardPaths::findExecutable(u"node"_s).isEmpty()
+        || !QFile::exists(QStringLiteral(
+            MESSENGER_SOURCE_DIR "/tests/node_modules/parse-prometheus-text-format"))) {
+        *error = u"node and tests/node_modules are needed: run npm ci --prefix tests"_s;
+        return {};
+    }
+    QTemporaryDir dir;
+    QFile file(dir.filePath(u"metrics.txt"_s));
+    if (!file.open(QIODevice::WriteOnly) || file.write(scrape) != scrape.size())
+        return {};
+    file.close();
+    QProcess node;
+    node.start(QStandardPaths::findExecutable(u"node"_s),
+        { QStringLiteral(MESSENGER_SOURCE_DIR "/tests/tools/prometheus-parse.mjs"),
+            file.fileName() });
+    if (!node.waitForFinished(30000) || node.exitCode() != 0) {
+        *error = QString::fromUtf8(node.readAllStandardError());
+        return {};
+    }
+    QHash<QString, QString> families;
+    for (const QJsonValue &family : QJsonDocument::fromJson(node.readAllStandardOutput()).array())
+        families.insert(family[u"name"].toString(), family[u"type"].toString());
+    return families;
+}
+
+} // namespace
+
+void TestOps::metricsParseWithAPrometheusParser()
+{
+    // After metricsAreScrapedAndParsed: every kind of series has samples.
+    const Reply scrape = m_http->get(u"/metrics"_s);
+    QCOMPARE(scrape.status, 200);
+    QString error;
+    const QHash<QString, QString> families = parsedFamilies(scrape.body, &error);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QCOMPARE(families.value(u"messenger_http_request_duration_seconds"_s), u"HISTOGRAM"_s);
+    QCOMPARE(families.value(u"messenger_event_feed_lag_seconds"_s), u"HISTOGRAM"_s);
+    QCOMPARE(families.value(u"process_cpu_seconds_total"_s), u"COUNTER"_s);
+    QCOMPARE(families.value(u"messenger_build_info"_s), u"GAUGE"_s);
+    QCOMPARE(families.value(u"messenger_websocket_refused_total"_s), u"COUNTER"_s);
+    // Broken text does not parse: the check can fail.
+    QVERIFY(parsedFamilies("# TYPE x counter\nx{a=\"1\" 2\n", &error).isEmpty());
+}
+
+void TestOps::dashboardQueriesOnlyServedMetrics()
+{
+    QFile file(QStringLiteral(MESSENGER_SOURCE_DIR "/docker/grafana-dashboard.json"));
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QJsonParseError parseError {};
+    const QJsonDocument dashboard = QJsonDocument::fromJson(file.readAll(), &parseError);
+    QVERIFY2(dashboard.isObject(), qPrintable(parseError.errorString()));
+    QStringList expressions;
+    std::function<void(const QJsonValue &)> collect = [&](const QJsonValue &value) {
+        if (value.isArray()) {
+            for (const QJsonValue &item : value.toArray())
+                collect(item);
+        } else if (value.isObject()) {
+            const QJsonObject object = value.toObject();
+            if (object.value(u"expr").isString())
+                expressions.append(object.value(u"expr").toString());
+            if (object.value(u"query").isString())
+                expressions.append(object.value(u"query").toString());
+            for (const QJsonValue &child : object)
+                collect(child);
+        }
+    };
+    collect(dashboard.object());
+    QVERIFY(expressions.size() >= 10);
+
+    QString error;
+    const QHash<QString, QString> families
+        = parsedFamilies(m_http->get(u"/metrics"_s).body, &error);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    // A metric name in PromQL: an identifier not called as a function, outside
+    // label matchers, ranges, strings and by/without/on lists.
+    static const QRegularExpression noise(
+        uR"(\{[^}]*\}|\[[^\]]*\]|"[^"]*"|\b(by|without|on|ignoring|group_left|group_right)\s*\([^)]*\))"_s);
+    static const QRegularExpression identifier(uR"(\b([a-zA-Z_:][a-zA-Z0-9_:]*)\b(?!\s*\())"_s);
+    QSet<QString> queried;
+    for (QString expression : std::as_const(expressions)) {
+        expression.replace(noise, u" "_s);
+        auto names = identifier.globalMatch(expression);
+        while (names.hasNext()) {
+            const QString name = names.next().captured(1);
+            if (name.contains(u'_') && !name.startsWith(u"__"_s))
+                queried.insert(name);
+        }
+    }
+    QVERIFY2(queried.size() >= 15, qPrintable(QStringList(queried.values()).join(u", "_s)));
+    static const QRegularExpression histogramSuffix(u"_(bucket|sum|count)$"_s);
+    for (const QString &name : std::as_const(queried)) {
+        QString family = name;
+        if (!families.contains(family))
+            family.remove(histogramSuffix);
+        QVERIFY2(families.contains(family), qPrintable(name + u" is not in /metrics"_s));
+    }
 }
 
 void TestOps::jsonLogsHideSecretsAndReopenOnSighup()
