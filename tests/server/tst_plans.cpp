@@ -46,14 +46,15 @@ private:
 
 namespace {
 constexpr int chatCount = 20;
-constexpr int burst = 30000; // about 700 pages of messages
+constexpr int burst = 60000; // about 1,400 pages of messages
 // Each chat of the list costs a few probes of a few pages (its row, its
 // newest message and sender, the members' cursors, the two unread counts);
-// a plan that reads the burst reads hundreds more.
+// a plan that reads the burst reads thousands more.
 constexpr qint64 listBound = chatCount * 25;
-// The newest page of 50: its messages (two or three pages), their senders
-// and reactions, the caller's membership and the chat's cursors.
-constexpr qint64 pageBound = 60;
+// The newest page of 50: the page (a few pages), a probe or two per message
+// (its sender, what it replies to), the caller's membership, the chat's
+// cursors and the page's reactions. Sorting the chat read the whole burst.
+constexpr qint64 pageBound = 400;
 const QString connectionName = u"tst_plans"_s;
 } // namespace
 
