@@ -4,8 +4,10 @@
 #include "db/Db.h"
 #include "services/ChatService.h"
 #include "services/MessageService.h"
+#include "shared/ApiPaths.h"
 #include "shared/Limits.h"
 
+#include <QJsonArray>
 #include <QTest>
 
 #include <functional>
@@ -30,6 +32,7 @@ private Q_SLOTS:
     void initTestCase();
     void cleanupTestCase();
     void readsDoNotGrowWithABurst();
+    void migrationSetsTheCursorsChatSeq();
 
 private:
     // The buffers `work` reads from the tables and indexes of the schema.
@@ -166,6 +169,49 @@ void TestPlans::readsDoNotGrowWithABurst()
                  TestServer::Statistics::Stale),
         qPrintable(m_server.error()));
     checkReads("statistics older than the burst", 1 + 2 * qint64(burst));
+}
+
+// Migration 017 gives every read cursor its chat_seq: unread counts are the
+// same before and after it.
+void TestPlans::migrationSetsTheCursorsChatSeq()
+{
+    const auto carol = m_http->newUser(u"Carol"_s);
+    const auto dave = m_http->newUser(u"Dave"_s);
+    const QString chatId = m_http->newGroup(m_writer, u"Before 017"_s, { carol.id, dave.id });
+    QStringList sent;
+    for (int index = 0; index < 5; ++index)
+        sent.append(m_http->sendText(m_writer.token, chatId, u"Message %1"_s.arg(index)));
+    // Dave has read two messages, Carol all five and then answered.
+    COMPARE_STATUS(m_http->post(u"/api/v1/chats/%1/read"_s.arg(chatId),
+                       { { u"message_id"_s, sent[1] } }, dave.token),
+        200);
+    m_http->sendText(carol.token, chatId, u"Answer"_s);
+    m_http->sendText(m_writer.token, chatId, u"After the answer"_s);
+    const auto unreadOf = [&](const HttpClient::Account &who) {
+        for (const QJsonValue &chat :
+            m_http->get(ApiPaths::chatsWithLastMessage.toString(), who.token).json.array()) {
+            if (chat.toObject().value(u"id").toString() == chatId)
+                return chat.toObject().value(u"unread_count").toInteger(-1);
+        }
+        return qint64(-1);
+    };
+    QCOMPARE(unreadOf(carol), 1);
+    QCOMPARE(unreadOf(dave), 5);
+    QCOMPARE(unreadOf(m_writer), 0);
+    // The database as it was before 017, then the server migrates it again.
+    m_server.stop();
+    QVERIFY2(m_server.execInDatabase(u"ALTER TABLE chat_members DROP COLUMN last_read_chat_seq"_s),
+        qPrintable(m_server.error()));
+    QVERIFY2(m_server.execInDatabase(u"DELETE FROM schema_migrations WHERE version = 17"_s),
+        qPrintable(m_server.error()));
+    QVERIFY2(m_server.start(), qPrintable(m_server.error()));
+    QCOMPARE(unreadOf(carol), 1);
+    QCOMPARE(unreadOf(dave), 5);
+    QCOMPARE(unreadOf(m_writer), 0);
+    // And the cursors keep counting from there.
+    m_http->sendText(m_writer.token, chatId, u"After the migration"_s);
+    QCOMPARE(unreadOf(carol), 2);
+    QCOMPARE(unreadOf(dave), 6);
 }
 
 QTEST_GUILESS_MAIN(TestPlans)

@@ -8,6 +8,9 @@
 -- ANALYZE, the chat list's unread counts did both). No index: nothing looks
 -- members up by it.
 ALTER TABLE chat_members ADD COLUMN last_read_chat_seq bigint NOT NULL DEFAULT 0;
-UPDATE chat_members SET last_read_chat_seq = COALESCE((SELECT MAX(m.chat_seq) FROM messages m
-    WHERE m.chat_id = chat_members.chat_id AND m.seq <= chat_members.last_read_seq), 0)
+-- Within a chat, seq and chat_seq grow together: the message at or below a
+-- cursor is one step back along the (chat_id, seq) index.
+UPDATE chat_members SET last_read_chat_seq = COALESCE((SELECT m.chat_seq FROM messages m
+    WHERE m.chat_id = chat_members.chat_id AND m.seq <= chat_members.last_read_seq
+    ORDER BY m.seq DESC LIMIT 1), 0)
 WHERE last_read_seq > 0;
