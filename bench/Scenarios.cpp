@@ -402,19 +402,20 @@ QList<Result> history(const Options &options)
     if (!newest || newest->messages.isEmpty())
         return { Result::failure(u"history"_s, ReportKeys::prefillFailed) };
     const qint64 topSeq = newest->messages.first().seq;
-    const auto page = [&](bool keyset) {
+    enum class Depth { Newest, Offset, Keyset };
+    const auto page = [&](Depth mode) {
         return closedLoop(
-            options, options.concurrency, [&, keyset](QObject *context, int client) -> Operation {
+            options, options.concurrency, [&, mode](QObject *context, int client) -> Operation {
                 auto *http = new HttpConnection(options.urlFor(client), context);
                 const QString token = users[0].token;
                 const int depthRange = std::max(1, options.messages - 50);
-                return [http, token, chatId, keyset, topSeq, depthRange](
+                return [http, token, chatId, mode, topSeq, depthRange](
                            std::function<void(Outcome)> finished) {
                     const int depth = int(QRandomGenerator::global()->bounded(depthRange));
                     HistoryQuery query { .limit = 50 };
-                    if (keyset)
+                    if (mode == Depth::Keyset)
                         query.beforeSeq = topSeq - depth;
-                    else
+                    else if (mode == Depth::Offset)
                         query.offset = depth;
                     http->request("GET", historyPath(chatId, query), {}, token,
                         [finished](int status, const QByteArray &, qint64 latency) {
@@ -423,8 +424,12 @@ QList<Result> history(const Options &options)
                 };
             });
     };
-    return { { u"history offset (%1 messages)"_s.arg(options.messages), page(false), {} },
-        { u"history keyset (%1 messages)"_s.arg(options.messages), page(true), {} } };
+    // The newest page first: right after the fill, before autovacuum has
+    // analyzed the new messages (issue 18).
+    const Stats newestPages = page(Depth::Newest);
+    return { { u"history newest page (%1 messages)"_s.arg(options.messages), newestPages, {} },
+        { u"history offset (%1 messages)"_s.arg(options.messages), page(Depth::Offset), {} },
+        { u"history keyset (%1 messages)"_s.arg(options.messages), page(Depth::Keyset), {} } };
 }
 
 // search: what the messages say. Every message has five words of this
@@ -1118,7 +1123,8 @@ QList<Scenario> scenarios()
             u"GET /chats/with-last-message for a user in --chats chats, --concurrency readers"_s,
             chatList },
         { u"history"_s,
-            u"pages of 50 at random depths of a --messages chat, by offset and by keyset"_s,
+            u"pages of 50 of a --messages chat: the newest, then at random depths by offset "
+            "and by keyset"_s,
             history },
         { u"search"_s,
             u"GET /search/messages by --concurrency readers over --messages messages in "

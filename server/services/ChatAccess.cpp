@@ -61,8 +61,8 @@ std::optional<PinnedMessage> readPinned(const Rows &rows, int first)
 
 Result<Membership> requireMember(Db &db, const QString &chatId, const QString &userId)
 {
-    Rows rows = db.exec(u"SELECT c.type, c.last_chat_seq, c.last_seq, cm.role, cm.last_read_seq "
-                        "FROM chats c LEFT JOIN chat_members cm "
+    Rows rows = db.exec(u"SELECT c.type, c.last_chat_seq, c.last_seq, cm.role, cm.last_read_seq, "
+                        "cm.last_read_chat_seq FROM chats c LEFT JOIN chat_members cm "
                         "ON cm.chat_id = c.id AND cm.user_id = ? WHERE c.id = ?"_s,
         { userId, chatId });
     if (!rows.next())
@@ -75,6 +75,7 @@ Result<Membership> requireMember(Db &db, const QString &chatId, const QString &u
     membership.lastSeq = rows.integer(2);
     membership.role = rows.string(3);
     membership.lastReadSeq = rows.integer(4);
+    membership.lastReadChatSeq = rows.integer(5);
     return membership;
 }
 

@@ -24,6 +24,7 @@ struct Membership
 {
     QString role; // "owner" or "member"
     qint64 lastReadSeq = 0;
+    qint64 lastReadChatSeq = 0; // the chat_seq of the message at lastReadSeq (0: none)
     ChatType chatType = ChatType::Personal;
     qint64 lastChatSeq = 0;
     qint64 lastSeq = 0;

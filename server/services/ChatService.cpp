@@ -244,23 +244,34 @@ Result<QList<ChatSummary>> listWithLastMessage(Db &db, const QString &callerId)
     if (!chats)
         return chats.error();
     // One query for every chat's newest message, unread count and read state.
+    // Every read of messages is a probe or a range closed at both ends on the
+    // (chat_id, chat_seq) key, so statistics older than a burst of messages
+    // (or none yet) cannot make the plan read more: the unread messages are
+    // chat_seq in (last_read_chat_seq, last_chat_seq] (chat_seq has no gaps),
+    // where counting by seq walked the seq index; and on PostgreSQL the
+    // newest message is a LATERAL probe per chat, where a join let the
+    // planner hash all of messages. SQLite joins in nested loops anyway
+    // (and has no LATERAL).
+    const QString newestMessage = db.isPostgres()
+        ? u"LEFT JOIN LATERAL (SELECT * FROM messages lm WHERE lm.chat_id = c.id "
+          "AND lm.chat_seq = c.last_chat_seq LIMIT 1) m ON true "_s
+        : u"LEFT JOIN messages m ON m.chat_id = c.id AND m.chat_seq = c.last_chat_seq "_s;
     QHash<QString, ChatSummary> summaries;
     Rows rows = db.exec(u"SELECT me.last_read_seq, "_s + MessageRows::columns
             + u", (SELECT COUNT(*) FROM messages um WHERE um.chat_id = me.chat_id "
-              "AND um.seq > me.last_read_seq AND um.sender_id <> me.user_id "
-              "AND um.deleted_at IS NULL), "
+              "AND um.chat_seq > me.last_read_chat_seq AND um.chat_seq <= c.last_chat_seq "
+              "AND um.sender_id <> me.user_id AND um.deleted_at IS NULL), "
               "(SELECT MIN(o.last_read_seq) FROM chat_members o "
               "WHERE o.chat_id = me.chat_id AND o.user_id <> m.sender_id), "
               "me.chat_id, "
               // Unread messages mentioning the caller (an id is 36 fixed
               // characters, so a substring match is exact).
               "(SELECT COUNT(*) FROM messages mm WHERE mm.chat_id = me.chat_id "
-              "AND mm.seq > me.last_read_seq AND mm.deleted_at IS NULL "
-              "AND mm.mentions LIKE ?), "
+              "AND mm.chat_seq > me.last_read_chat_seq AND mm.chat_seq <= c.last_chat_seq "
+              "AND mm.deleted_at IS NULL AND mm.mentions LIKE ?), "
               "m.attachments "
-              "FROM chat_members me JOIN chats c ON c.id = me.chat_id "
-              "LEFT JOIN messages m ON m.chat_id = c.id AND m.chat_seq = c.last_chat_seq "
-              "LEFT JOIN users u ON u.id = m.sender_id WHERE me.user_id = ?"_s,
+              "FROM chat_members me JOIN chats c ON c.id = me.chat_id "_s
+            + newestMessage + u"LEFT JOIN users u ON u.id = m.sender_id WHERE me.user_id = ?"_s,
         { QString(u'%' + callerId + u'%'), callerId });
     while (rows.next()) {
         ChatSummary summary;
@@ -319,11 +330,11 @@ Result<Chat> addMembers(
     QStringList addedIds;
     {
         Rows rows = db.exec(
-            u"INSERT INTO chat_members (chat_id, user_id, role, joined_at, last_read_seq) "
-            "SELECT ?, id, 'member', ?, ? FROM users WHERE id IN "_s
+            u"INSERT INTO chat_members (chat_id, user_id, role, joined_at, last_read_seq, "
+            "last_read_chat_seq) SELECT ?, id, 'member', ?, ?, ? FROM users WHERE id IN "_s
                 + db.idSetSql() + u" ON CONFLICT (chat_id, user_id) DO NOTHING RETURNING user_id"_s,
             { chatId, currentTimestamp(), membership.value().lastSeq,
-                ChatAccess::idArray(request.userIds) });
+                membership.value().lastChatSeq, ChatAccess::idArray(request.userIds) });
         while (rows.next())
             addedIds.append(rows.string(0));
     }

@@ -179,9 +179,9 @@ QStringList mentionedMembers(Db &db, const QString &callerId, const SendMessageR
 // The sender has read everything up to their own message.
 void markSenderRead(Db &db, const Message &message)
 {
-    db.exec(u"UPDATE chat_members SET last_read_seq = ? "
+    db.exec(u"UPDATE chat_members SET last_read_seq = ?, last_read_chat_seq = ? "
             "WHERE chat_id = ? AND user_id = ? AND last_read_seq < ?"_s,
-        { message.seq, message.chatId, message.senderId, message.seq });
+        { message.seq, message.chatSeq, message.chatId, message.senderId, message.seq });
 }
 
 } // namespace
@@ -319,10 +319,11 @@ const QString sendStatement
       "     FROM unnest(CAST(? AS uuid[])) WITH ORDINALITY AS x(id, n)"
       "     JOIN chat_members mc ON mc.chat_id = CAST(? AS uuid) AND mc.user_id = x.id"
       "     WHERE x.id <> CAST(? AS uuid))"
-      "  FROM bumped RETURNING seq, mentions), "
+      "  FROM bumped RETURNING seq, chat_seq, mentions), "
       // The sender has read everything up to their own message.
       "marked AS ("
-      "  UPDATE chat_members SET last_read_seq = inserted.seq FROM inserted"
+      "  UPDATE chat_members SET last_read_seq = inserted.seq,"
+      "    last_read_chat_seq = inserted.chat_seq FROM inserted"
       "  WHERE chat_id = ? AND user_id = ? AND last_read_seq < inserted.seq) "
       "SELECT caller.role, caller.email, caller.name, caller.members,"
       "  bumped.last_chat_seq, bumped.last_seq, (SELECT id FROM prior),"
@@ -562,9 +563,13 @@ Result<HistoryPage> history(
             : query.afterSeq
             ? db.exec(selectMessages(u"m.chat_id = ? AND m.seq > ? ORDER BY m.seq ASC LIMIT ?"),
                 { chatId, *query.afterSeq, fetch })
-            : db.exec(selectMessages(
-                          u"m.chat_id = ? AND m.chat_seq <= ? ORDER BY m.chat_seq DESC LIMIT ?"),
-                { chatId, page.total - query.offset, fetch });
+            // chat_seq has no gaps, so the page is a range closed at both
+            // ends: with statistics that predate a burst of messages (or
+            // none yet), the planner sorted the whole chat for the newest
+            // page; now no plan reads more than `fetch` rows.
+            : db.exec(selectMessages(u"m.chat_id = ? AND m.chat_seq <= ? AND m.chat_seq > ? "
+                                     "ORDER BY m.chat_seq DESC LIMIT ?"),
+                { chatId, page.total - query.offset, page.total - query.offset - fetch, fetch });
         while (rows.next())
             page.messages.append(MessageRows::read(rows));
         page.hasMore = page.messages.size() > query.limit;
@@ -598,18 +603,22 @@ Result<ReadState> markRead(
     if (!membership)
         return messageNotFound();
     ReadState state { message->chatId, message->id, membership.value().lastReadSeq, 0 };
+    qint64 readChatSeq = membership.value().lastReadChatSeq;
     ChatSettingsService::applyRead(db, message->chatId, callerId);
     if (message->seq > state.lastReadSeq) {
-        db.exec(u"UPDATE chat_members SET last_read_seq = ? WHERE chat_id = ? AND user_id = ?"_s,
-            { message->seq, message->chatId, callerId });
+        db.exec(u"UPDATE chat_members SET last_read_seq = ?, last_read_chat_seq = ? "
+                "WHERE chat_id = ? AND user_id = ?"_s,
+            { message->seq, message->chatSeq, message->chatId, callerId });
         state.lastReadSeq = message->seq;
+        readChatSeq = message->chatSeq;
         EventLog::append(db, message->chatId, {}, WsEvents::read,
             ReadReceipt { message->chatId, callerId, message->id, message->seq }.toJson());
     }
     {
-        Rows rows = db.exec(u"SELECT COUNT(*) FROM messages WHERE chat_id = ? AND seq > ? "
+        // By chat_seq on the (chat_id, chat_seq) key, see ChatService::listWithLastMessage.
+        Rows rows = db.exec(u"SELECT COUNT(*) FROM messages WHERE chat_id = ? AND chat_seq > ? "
                             "AND sender_id <> ? AND deleted_at IS NULL"_s,
-            { message->chatId, state.lastReadSeq, callerId });
+            { message->chatId, readChatSeq, callerId });
         rows.next();
         state.unreadCount = rows.integer(0);
     }

@@ -36,9 +36,11 @@ public:
     bool execInDatabase(const QString &statement);
     // Appends `count` messages from `senderId` to a chat straight in the
     // PostgreSQL database, as the server would number them; the text of the
-    // g-th (1, 2, ...) is the SQL expression `textOfG`. Then ANALYZE.
-    bool addMessagesInBulk(
-        const QString &chatId, const QString &senderId, int count, const QString &textOfG);
+    // g-th (1, 2, ...) is the SQL expression `textOfG`. Then ANALYZE, unless
+    // the test is about what the server does before it (Statistics::Stale).
+    enum class Statistics { Analyze, Stale };
+    bool addMessagesInBulk(const QString &chatId, const QString &senderId, int count,
+        const QString &textOfG, Statistics statistics = Statistics::Analyze);
     // `messenger-server admin <arguments>` on this server's database (the
     // server may be running), `input` on its stdin; what it printed and its
     // exit code.
