@@ -2,17 +2,22 @@
 # Runs the standard benchmark set: builds the release preset, starts a
 # throwaway PostgreSQL and messenger-server on it (or SQLite with --sqlite),
 # then messenger-bench with the server's pid. `--instances N` starts N servers
-# on the one PostgreSQL and spreads the clients over them. Other arguments go
+# on the one PostgreSQL and spreads the clients over them; `--durable` keeps
+# PostgreSQL's default durability (fsync, synchronous_commit). Other arguments go
 # to messenger-bench (e.g. `scripts/bench.sh rest-send --seconds 20`, `--json`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 backend=postgres
 instances=1
+durable=
 args=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --sqlite) backend=sqlite ;;
     --instances) instances=$2; shift ;;
+    # PostgreSQL with its own durability (fsync, synchronous_commit on), as
+    # production runs it; without it the throwaway cluster has both off.
+    --durable) durable=defaults ;;
     *) args+=("$1") ;;
   esac
   shift
@@ -28,7 +33,7 @@ cleanup() {
 }
 trap cleanup EXIT
 if [ "$backend" = postgres ]; then
-  eval "$(bash scripts/start-postgres.sh)"
+  eval "$(bash scripts/start-postgres.sh $durable)"
   database_url=$(python3 -c 'import sys, urllib.parse as u; p = u.urlparse(sys.argv[1]); print(p._replace(path="/messenger_bench").geturl())' "$MESSENGER_TEST_POSTGRES_URL")
   psql "$MESSENGER_TEST_POSTGRES_URL" -qc "CREATE DATABASE messenger_bench" >/dev/null
 else
