@@ -19,6 +19,7 @@
 #include <QMenu>
 #include <QSettings>
 #include <QStandardPaths>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
 
@@ -93,6 +94,16 @@ inline void showAndActivate(QWidget *window)
     QVERIFY(QTest::qWaitForWindowExposed(window));
     window->activateWindow();
     QVERIFY(QTest::qWaitForWindowActive(window));
+}
+
+// `content` as the file `name` in `dir`; its path, empty when it could not be written.
+inline QString writeFile(const QTemporaryDir &dir, const QString &name, const QByteArray &content)
+{
+    const QString path = dir.filePath(name);
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(content) != content.size())
+        return {};
+    return path;
 }
 
 // A client as the app holds it; `window` is null until shown, and after a

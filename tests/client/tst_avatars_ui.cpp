@@ -43,7 +43,6 @@ private Q_SLOTS:
 private:
     // A plain red image, so a photo is told from initials by one pixel.
     static QByteArray redPng(const QSize &size = QSize(400, 300));
-    QString writeFile(const QString &name, const QByteArray &content);
     // `account` sets (an image's bytes) or removes (empty) their profile photo over REST.
     void setProfilePhotoOverRest(const HttpClient::Account &account, const QByteArray &image);
     // Whether the middle of `pixmap` is the red of redPng (not initials on a colour).
@@ -80,15 +79,6 @@ QByteArray TestAvatarsUi::redPng(const QSize &size)
     buffer.open(QIODevice::WriteOnly);
     image.save(&buffer, "PNG");
     return bytes;
-}
-
-QString TestAvatarsUi::writeFile(const QString &name, const QByteArray &content)
-{
-    const QString path = m_dir.filePath(name);
-    QFile file(path);
-    if (!file.open(QIODevice::WriteOnly) || file.write(content) != content.size())
-        return {};
-    return path;
 }
 
 void TestAvatarsUi::setProfilePhotoOverRest(
@@ -195,7 +185,7 @@ void TestAvatarsUi::settingsSetsAndRemovesTheUsersPhoto()
 
     QSignalSpy changed(editor, &PhotoEditor::photoChanged);
     // What "Set Photo…"'s file dialog hands over.
-    editor->setPhotoFromFile(writeFile(u"me.png"_s, redPng()));
+    editor->setPhotoFromFile(writeFile(m_dir, u"me.png"_s, redPng()));
     QVERIFY(editor->isBusy());
     QVERIFY(!editor->setButton()->isEnabled());
     QTRY_COMPARE_WITH_TIMEOUT(changed.size(), 1, 15000);
@@ -236,7 +226,7 @@ void TestAvatarsUi::groupOwnerSetsTheGroupPhotoMembersSeeIt()
     QVERIFY(!member.window->infoPanel()->photoEditor()->setButton()->isVisible());
 
     QSignalSpy changed(editor, &PhotoEditor::photoChanged);
-    editor->setPhotoFromFile(writeFile(u"hills.png"_s, redPng(QSize(300, 500))));
+    editor->setPhotoFromFile(writeFile(m_dir, u"hills.png"_s, redPng(QSize(300, 500))));
     QTRY_COMPARE_WITH_TIMEOUT(changed.size(), 1, 15000);
     QCOMPARE(changed.first().first().toBool(), true);
     QTRY_VERIFY_WITH_TIMEOUT(showsRedPhoto(editor->preview()->pixmap()), 10000);
@@ -269,7 +259,7 @@ void TestAvatarsUi::aFileThatIsNotAnImageIsRefusedWithAReason()
     SettingsDialog settings(desk.session.get());
     PhotoEditor *editor = settings.photoEditor();
     QSignalSpy changed(editor, &PhotoEditor::photoChanged);
-    editor->setPhotoFromFile(writeFile(u"notes.png"_s, "not a picture at all\n"));
+    editor->setPhotoFromFile(writeFile(m_dir, u"notes.png"_s, "not a picture at all\n"));
     QTRY_COMPARE_WITH_TIMEOUT(changed.size(), 1, 15000);
     QCOMPARE(changed.first().first().toBool(), false);
     QVERIFY(!editor->status()->isHidden());

@@ -42,7 +42,6 @@ private Q_SLOTS:
 private:
     // An 800×600 PNG with something to see in it.
     static QByteArray pngBytes(const QSize &size = QSize(800, 600));
-    QString writeFile(const QString &name, const QByteArray &content);
     // `from` sends a message carrying `files` (name → content) over REST;
     // the message's JSON.
     QJsonObject sendWithFiles(const HttpClient::Account &from, const QString &chatId,
@@ -90,15 +89,6 @@ QByteArray TestFilesUi::pngBytes(const QSize &size)
     return bytes;
 }
 
-QString TestFilesUi::writeFile(const QString &name, const QByteArray &content)
-{
-    const QString path = m_dir.filePath(name);
-    QFile file(path);
-    if (!file.open(QIODevice::WriteOnly) || file.write(content) != content.size())
-        return {};
-    return path;
-}
-
 QJsonObject TestFilesUi::sendWithFiles(const HttpClient::Account &from, const QString &chatId,
     const QString &text, const QList<QPair<QString, QByteArray>> &files)
 {
@@ -132,8 +122,8 @@ void TestFilesUi::attachedFilesAreSentAndDownloadIdentical()
     for (qsizetype i = 0; i < report.size(); ++i)
         report[i] = char((i * 31) % 253);
     const QByteArray photo = pngBytes();
-    const QString reportPath = writeFile(u"report.bin"_s, report);
-    const QString photoPath = writeFile(u"photo.png"_s, photo);
+    const QString reportPath = writeFile(m_dir, u"report.bin"_s, report);
+    const QString photoPath = writeFile(m_dir, u"photo.png"_s, photo);
     // What the paper clip's file dialog hands over.
     composer->addAttachments({ photoPath, reportPath });
     QVERIFY(composer->attachmentBar()->isVisible());
@@ -364,7 +354,7 @@ void TestFilesUi::canceledUploadTakesTheMessageAway()
     SignedIn desk = signInWithChatOpen(m_server, ann, chatId);
     QVERIFY(desk.window);
     MessageModel *model = desk.session->messages(chatId);
-    const QString path = writeFile(u"big.bin"_s, QByteArray(40 * 1024 * 1024, 'b'));
+    const QString path = writeFile(m_dir, u"big.bin"_s, QByteArray(40 * 1024 * 1024, 'b'));
     const int rowsBefore = model->rowCount();
     desk.session->sendFiles(chatId, QString(), { path });
     const int row = newestRow(model);
@@ -394,7 +384,7 @@ void TestFilesUi::uploadCarriesOnAfterARestart()
     QByteArray content(5 * 1024 * 1024 + 3, Qt::Uninitialized);
     for (qsizetype i = 0; i < content.size(); ++i)
         content[i] = char((i * 13) % 241);
-    const QString path = writeFile(u"archive.bin"_s, content);
+    const QString path = writeFile(m_dir, u"archive.bin"_s, content);
     QString uploadPath;
     {
         SignedIn client = persistedClient();
@@ -468,8 +458,8 @@ void TestFilesUi::pastedImageAndDroppedFilesAreAttached()
     QVERIFY(composer->input()->toPlainText().isEmpty());
 
     // Files dropped on the timeline from a file manager.
-    const QString first = writeFile(u"a.txt"_s, "a");
-    const QString second = writeFile(u"b.txt"_s, "b");
+    const QString first = writeFile(m_dir, u"a.txt"_s, "a");
+    const QString second = writeFile(m_dir, u"b.txt"_s, "b");
     QMimeData dragged;
     dragged.setUrls({ QUrl::fromLocalFile(first), QUrl::fromLocalFile(second) });
     QWidget *target = desk.window->timeline()->viewport();
