@@ -8,7 +8,8 @@ build=(cmake ninja-build g++ ccache pkg-config qt6-base-dev qt6-httpserver-dev q
        qt6-translations-l10n
        qt6-qpa-plugins)
 test=("${build[@]}" postgresql postgresql-client python3 python3-jwt python3-websockets curl openssl
-      nginx-light docker-compose chromium clang-format)
+      nginx-light docker-compose chromium clang-format
+      lintian desktop-file-utils logrotate systemd)
 fuzz=("${build[@]}" clang-14 libclang-rt-14-dev)
 runtime=(libqt6core6 libqt6gui6 libqt6network6 libqt6sql6 libqt6sql6-psql libqt6sql6-sqlite libqt6httpserver6
          libqt6websockets6 libqt6concurrent6 libsodium23 libpq5 ca-certificates curl)

@@ -269,6 +269,13 @@ ExitCode Server::checkConfiguration(const Config &config)
         report(u"data:     ERROR %1 cannot be written or created"_s.arg(config.dataDir));
         cannotStart = true;
     }
+    if (!config.pidFile.isEmpty()) {
+        report(u"pid file: "_s + config.pidFile);
+        if (!writableOrCreatable(QFileInfo(config.pidFile).absolutePath())) {
+            report(u"          ERROR its folder cannot be written or created"_s);
+            cannotStart = true;
+        }
+    }
     const QString keyFile = QDir(config.dataDir).filePath(u"secret_key"_s);
     if (!config.secretKey.isEmpty()) {
         report(u"secret:   SECRET_KEY is set"_s);

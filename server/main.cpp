@@ -5,9 +5,32 @@
 #include "eventloop/EpollEventDispatcher.h"
 
 #include <QCoreApplication>
+#include <QDir>
+#include <QFileInfo>
+#include <QSaveFile>
+#include <QScopeGuard>
 #include <QTextStream>
 
 using Messenger::Server::ExitCode;
+
+namespace {
+
+// PID_FILE, written whole (QSaveFile renames it into place) so a reader such
+// as logrotate's postrotate never sees half a number.
+bool writePidFile(const QString &path, QString *error)
+{
+    QDir().mkpath(QFileInfo(path).absolutePath());
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly)
+        || file.write(QByteArray::number(QCoreApplication::applicationPid()) + '\n') < 0
+        || !file.commit()) {
+        *error = QStringLiteral("cannot write PID_FILE %1: %2").arg(path, file.errorString());
+        return false;
+    }
+    return true;
+}
+
+} // namespace
 
 int main(int argc, char *argv[])
 {
@@ -51,5 +74,14 @@ int main(int argc, char *argv[])
         qCritical("cannot start: %s", qPrintable(error));
         return int(server.failure());
     }
+    // Written once listening, so its presence means the server answers.
+    if (!config->pidFile.isEmpty() && !writePidFile(config->pidFile, &error)) {
+        qCritical("cannot start: %s", qPrintable(error));
+        return int(ExitCode::CannotStart);
+    }
+    const auto removePidFile = qScopeGuard([&config] {
+        if (!config->pidFile.isEmpty())
+            QFile::remove(config->pidFile);
+    });
     return QCoreApplication::exec();
 }

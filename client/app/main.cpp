@@ -18,6 +18,9 @@ int main(int argc, char *argv[])
     // which made the main window "Messenger (7) — Messenger". Titles name
     // the app themselves where they should.
     QApplication::setWindowIcon(QIcon(u":/icons/messenger.svg"_s));
+    // The installed messenger-desktop.desktop (packaging/): Wayland compositors and
+    // notification daemons take the app's name and icon from it.
+    QApplication::setDesktopFileName(u"messenger-desktop"_s);
     Messenger::Client::DesktopApp::installTranslations(
         QSettings().value(u"ui/language"_s).toString());
     Messenger::Client::SingleInstance instance;

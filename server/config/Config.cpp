@@ -164,6 +164,10 @@ const QList<ConfigOption> &Config::options()
             { u"text"_s, u"json"_s }),
         textOption(u"log-file"_s, u"path"_s, u"LOG_FILE"_s,
             u"Write the log to this file instead of stderr; SIGHUP reopens it"_s, &Config::logFile),
+        textOption(u"pid-file"_s, u"path"_s, u"PID_FILE"_s,
+            u"Write the process id to this file once listening, remove it at exit (for "
+            "logrotate's SIGHUP)"_s,
+            &Config::pidFile),
         numberOption(u"db-pool-size"_s, u"n"_s, u"DB_POOL_SIZE"_s,
             u"Database worker threads/connections; 0 chooses by backend and cores"_s,
             &Config::dbPoolSize, 0, 256),

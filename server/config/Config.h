@@ -61,6 +61,7 @@ struct Config
     int httpMaxConnectionsPerAddress = 256;
     QString logFormat = QStringLiteral("text"); // or "json": one JSON object per line
     QString logFile; // empty: stderr; reopened on SIGHUP (for logrotate)
+    QString pidFile; // empty: none; written once listening, removed at exit
     QString tlsCertificateFile; // both set: serve HTTPS and WSS
     QString tlsKeyFile;
     QStringList corsOrigins; // browser origins allowed to call the API; "*" for any

@@ -2,6 +2,7 @@
 #include "db/DatabaseSettings.h"
 
 #include <QFile>
+#include <QFileInfo>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QScopeGuard>
@@ -33,6 +34,8 @@ private Q_SLOTS:
     void ipv6AddressesArePrintedInBrackets();
     void eventDispatcherIsKnownBeforeStart();
     void unknownEventDispatcherIsRefused();
+    void pidFileNamesTheRunningServer();
+    void unwritablePidFileIsReported();
 };
 
 namespace {
@@ -413,6 +416,61 @@ void TestConfig::unknownEventDispatcherIsRefused()
     QCOMPARE(server.exitCode(), 2);
     const QString output = QString::fromUtf8(server.readAllStandardError());
     QVERIFY2(output.contains(u"EVENT_DISPATCHER must be epoll or qt"_s), qPrintable(output));
+}
+
+void TestConfig::pidFileNamesTheRunningServer()
+{
+    // logrotate's postrotate signals the pid in PID_FILE (packaging/): it must
+    // be there while the server runs and gone once it stopped.
+    QTemporaryDir data;
+    const QString pidFile = data.filePath(u"run/server.pid"_s);
+    QProcess server;
+    server.setProcessChannelMode(QProcess::MergedChannels);
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(u"PID_FILE"_s, pidFile); // as the unit's EnvironmentFile sets it
+    server.setProcessEnvironment(env);
+    server.start(QStringLiteral(MESSENGER_SERVER_BIN),
+        { u"--port"_s, u"0"_s, u"--data-dir"_s, data.path() });
+    QByteArray output;
+    const bool listening = QTest::qWaitFor(
+        [&] {
+            server.waitForReadyRead(100);
+            output += server.readAll();
+            return output.contains("Listening on") && QFileInfo::exists(pidFile);
+        },
+        20000);
+    const auto stop = qScopeGuard([&] {
+        server.kill();
+        server.waitForFinished(5000);
+    });
+    QVERIFY2(listening, output.constData());
+    QFile file(pidFile);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QCOMPARE(file.readAll(), QByteArray::number(server.processId()) + '\n');
+    file.close();
+
+    server.terminate(); // SIGTERM, as systemctl stop sends
+    QVERIFY(server.waitForFinished(20000));
+    QCOMPARE(server.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(server.exitCode(), 0);
+    QVERIFY(!QFileInfo::exists(pidFile));
+}
+
+void TestConfig::unwritablePidFileIsReported()
+{
+    QTemporaryDir dir;
+    QFile blocker(dir.filePath(u"not-a-folder"_s));
+    QVERIFY(blocker.open(QIODevice::WriteOnly));
+    blocker.close();
+    const QString pidFile = blocker.fileName() + u"/server.pid"_s;
+    Run run = runServer({ u"--check-config"_s, u"--port"_s, u"0"_s, u"--pid-file"_s, pidFile });
+    QVERIFY2(run.exitCode == 1 && run.output.contains(u"pid file: "_s + pidFile)
+            && run.output.contains(u"its folder cannot be written or created"_s),
+        qPrintable(run.output));
+    // Start-up refuses it too, rather than run without the file logrotate needs.
+    run = runServer({ u"--port"_s, u"0"_s, u"--pid-file"_s, pidFile });
+    QVERIFY2(run.exitCode == 1 && run.output.contains(u"cannot write PID_FILE"_s),
+        qPrintable(run.output));
 }
 
 QTEST_GUILESS_MAIN(TestConfig)
