@@ -407,7 +407,8 @@ bool Server::openDatabaseWhenItAnswers(QString *error)
     const qint64 patienceMs = qint64(m_config.databaseStartTimeoutSeconds) * 1000;
     int pauseMs = 250;
     for (int attempt = 1;; ++attempt) {
-        if (m_database->open(error)) {
+        // Not after a SIGTERM (shutdown() ends the wait below, or came earlier).
+        if (!m_shuttingDown && m_database->open(error)) {
             if (attempt > 1)
                 qCInfo(lcServer) << "database answered at attempt" << attempt;
             return true;
@@ -481,11 +482,6 @@ bool Server::start(QString *error)
                                << settings->effectivePoolSize() << "workers";
     if (!openDatabaseWhenItAnswers(error))
         return false;
-    if (m_shuttingDown) { // SIGTERM while the TLS pair was checked
-        *error = u"stopped during start-up"_s;
-        m_failure = ExitCode::Fine;
-        return false;
-    }
     if (!m_database->migrate(error))
         return false;
 
@@ -614,8 +610,7 @@ void Server::shutdown()
             m_databaseWait->quit();
         return;
     }
-    if (m_listener)
-        m_listener->close();
+    m_listener->close();
     // Our users go offline now, not when the presence timeout expires.
     m_presence->leave();
     // Let database work in flight finish and its answers be written.

@@ -156,7 +156,7 @@ void TestContainer::dockerfileBuildsFromWhatItCopies()
 
     // Before the build, only what it reads: never the whole context, never
     // documentation; after it, documentation may come (it rebuilds nothing).
-    static const QRegularExpression docs(u"\\.md\\b|\\bdocs?/\\s"_s);
+    static const QRegularExpression docs(u"\\.md\\b|(^|\\s)docs/"_s);
     for (qsizetype i = 0; i < m_instructions.size(); ++i) {
         const QString &instruction = m_instructions[i];
         if (!instruction.startsWith(u"COPY "_s) && !instruction.startsWith(u"ADD "_s))
