@@ -331,7 +331,7 @@ void TestContainer::composeStopsGentlyAndStartsInOrder()
     const QJsonObject postgres = services.value(u"postgres"_s).toObject();
     const QJsonArray test = postgres.value(u"healthcheck"_s).toObject().value(u"test"_s).toArray();
     QVERIFY2(test.last().toString().startsWith(u"pg_isready"_s),
-        qPrintable(QJsonDocument(test).toJson()));
+        QJsonDocument(test).toJson().constData());
 
     const qint64 graceMs = qint64(Messenger::Server::Config {}.shutdownGraceSeconds) * 1000;
     QStringList instances;
