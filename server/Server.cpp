@@ -407,6 +407,47 @@ bool Server::startFiles(Backend backend, QString *error)
     return true;
 }
 
+bool Server::openDatabaseWhenItAnswers(QString *error)
+{
+    QElapsedTimer waited;
+    waited.start();
+    const qint64 patienceMs = qint64(m_config.databaseStartTimeoutSeconds) * 1000;
+    int pauseMs = 250;
+    for (int attempt = 1;; ++attempt) {
+        // Not after a SIGTERM (shutdown() ends the wait below, or came earlier).
+        if (!m_shuttingDown && m_database->open(error)) {
+            if (attempt > 1)
+                qCInfo(lcServer) << "database answered at attempt" << attempt;
+            return true;
+        }
+        const qint64 leftMs = patienceMs - waited.elapsed();
+        if (leftMs <= 0 || m_shuttingDown) {
+            if (m_shuttingDown) { // stopped while waiting: what was asked for, not a failure
+                *error = u"stopped while waiting for the database"_s;
+                m_failure = ExitCode::Fine;
+            } else {
+                *error = u"database unreachable: "_s + *error;
+                m_failure = ExitCode::DatabaseUnreachable;
+            }
+            return false;
+        }
+        const int nextMs = int(qMin<qint64>(pauseMs, leftMs));
+        qCWarning(lcServer).noquote()
+            << u"database unreachable (attempt %1), retrying in %2 ms for up to %3 s more: %4"_s
+                   .arg(attempt)
+                   .arg(nextMs)
+                   .arg((leftMs + 999) / 1000)
+                   .arg(*error);
+        // A local loop, not a sleep: SIGTERM (shutdown()) ends the wait.
+        QEventLoop wait;
+        m_databaseWait = &wait;
+        QTimer::singleShot(nextMs, &wait, &QEventLoop::quit);
+        wait.exec();
+        m_databaseWait = nullptr;
+        pauseMs = qMin(pauseMs * 2, 5000);
+    }
+}
+
 bool Server::start(QString *error)
 {
     initServerResources();
@@ -446,11 +487,8 @@ bool Server::start(QString *error)
     m_database = std::make_unique<Database>(*settings);
     qCInfo(lcServer).noquote() << "database" << settings->describe() << "with"
                                << settings->effectivePoolSize() << "workers";
-    if (!m_database->open(error)) {
-        *error = u"database unreachable: "_s + *error;
-        m_failure = ExitCode::DatabaseUnreachable;
+    if (!openDatabaseWhenItAnswers(error))
         return false;
-    }
     if (!m_database->migrate(error))
         return false;
 
@@ -573,8 +611,13 @@ void Server::shutdown()
         return;
     m_shuttingDown = true;
     qCInfo(lcServer) << "shutting down";
-    if (m_listener)
-        m_listener->close();
+    if (!m_listener) {
+        // Still starting (waiting for the database): nothing to drain yet.
+        if (m_databaseWait)
+            m_databaseWait->quit();
+        return;
+    }
+    m_listener->close();
     // Our users go offline now, not when the presence timeout expires.
     m_presence->leave();
     // Let database work in flight finish and its answers be written.

@@ -10,6 +10,7 @@ class QThread;
 #include <memory>
 
 class QHttpServer;
+class QEventLoop;
 class QTcpServer;
 class QTimer;
 
@@ -68,6 +69,9 @@ public Q_SLOTS:
 private:
     // The file store, its limits and its sweep (after the HTTP API exists).
     bool startFiles(Backend backend, QString *error);
+    // Opens the database, retrying with back-off for databaseStartTimeoutSeconds
+    // while events (SIGTERM) are still handled; false once that time is up.
+    bool openDatabaseWhenItAnswers(QString *error);
     Config m_config;
     ExitCode m_failure = ExitCode::CannotStart;
     std::unique_ptr<Database> m_database;
@@ -88,6 +92,7 @@ private:
     QThread *m_clusterThread = nullptr;
     ClusterLink *m_cluster = nullptr; // lives on m_clusterThread
     bool m_shuttingDown = false;
+    QEventLoop *m_databaseWait = nullptr; // between start-up attempts to reach the database
     std::unique_ptr<HttpConnections> m_connections; // outlives m_http's sockets
     std::unique_ptr<QHttpServer> m_http;
     QTcpServer *m_listener = nullptr; // owned by m_http

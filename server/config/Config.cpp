@@ -140,6 +140,10 @@ const QList<ConfigOption> &Config::options()
             u"sqlite:///path/file.db or postgres://user:pass@host:port/db; "
             "POSTGRES_HOST/PORT/USER/PASSWORD/DB are used when it is unset"_s,
             &Config::databaseUrl, u"sqlite in the data folder"_s),
+        numberOption(u"database-start-timeout"_s, u"seconds"_s, u"DATABASE_START_TIMEOUT"_s,
+            u"Seconds to keep retrying, with back-off, a database that does not answer at "
+            "start-up before giving up (exit code 3); 0 tries once"_s,
+            &Config::databaseStartTimeoutSeconds, 0, 3600),
         textOption(u"data-dir"_s, u"path"_s, u"DATA_DIR"_s,
             u"Folder for the SQLite database and the generated secret key"_s, &Config::dataDir),
         { u"secret-key"_s, u"key"_s, u"SECRET_KEY"_s,

@@ -42,6 +42,9 @@ struct Config
     QString host = QStringLiteral("127.0.0.1");
     quint16 port = 8000;
     QString databaseUrl; // sqlite://<dataDir>/messenger.db when empty
+    // A database that does not answer yet at start-up (a container started
+    // beside it) is retried, with back-off, this long before exit code 3.
+    int databaseStartTimeoutSeconds = 60;
     QString dataDir = QStringLiteral("./data");
     QByteArray secretKey;
     int accessTokenMinutes = 30;

@@ -1,10 +1,12 @@
 #include "TestServer.h"
 
 #include <QDateTime>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QScopeGuard>
 #include <QSignalSpy>
 #include <QSslConfiguration>
 #include <QSslKey>
@@ -35,6 +37,8 @@ private Q_SLOTS:
     void sigtermDrainsAndClosesSocketsWith1001();
     void fatalSignalLeavesALastLogLine();
     void logReaderGoingAwayLeavesTheServerRunning();
+    void serverWaitsForADatabaseThatStartsLater();
+    void databaseStartTimeoutEndsInExitCode3();
 
 private:
     TestServer m_server;
@@ -517,6 +521,112 @@ void TestOps::logReaderGoingAwayLeavesTheServerRunning()
     server.terminate();
     QVERIFY(server.waitForFinished(10000));
     QCOMPARE(server.exitStatus(), QProcess::NormalExit);
+}
+
+namespace {
+
+// A messenger-server on a free port, its log (merged) gathered as it comes.
+struct ServerProcess
+{
+    QProcess process;
+    QByteArray output;
+    quint16 port = 0;
+    QTemporaryDir data;
+
+    void start(const QString &databaseUrl, const QString &startTimeoutSeconds)
+    {
+        QTcpServer probe;
+        probe.listen(QHostAddress::LocalHost);
+        port = probe.serverPort();
+        probe.close();
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(u"SECRET_KEY"_s, QString::fromLatin1(TestServer::secretKey()));
+        env.insert(u"DATABASE_URL"_s, databaseUrl);
+        env.insert(u"DATABASE_START_TIMEOUT"_s, startTimeoutSeconds);
+        process.setProcessEnvironment(env);
+        process.setProcessChannelMode(QProcess::MergedChannels);
+        QObject::connect(&process, &QProcess::readyRead, [this] { output += process.readAll(); });
+        process.start(QStringLiteral(MESSENGER_SERVER_BIN),
+            { u"--host"_s, u"127.0.0.1"_s, u"--port"_s, QString::number(port), u"--data-dir"_s,
+                data.path() });
+    }
+};
+
+} // namespace
+
+// podman-compose 1.0.3 ignores `condition: service_healthy`: the instances
+// start beside a PostgreSQL that does not answer yet, and the server used to
+// exit with code 3 at once. It retries (DATABASE_START_TIMEOUT) and comes up.
+void TestOps::serverWaitsForADatabaseThatStartsLater()
+{
+    if (qEnvironmentVariable("MESSENGER_TEST_BACKEND") != u"postgres"_s)
+        QSKIP("a cluster started after the server: tst_ops_postgres runs it");
+    // A cluster of its own, stopped before the server starts.
+    const QString script = QStringLiteral(MESSENGER_SOURCE_DIR "/scripts/start-postgres.sh");
+    QProcess starter;
+    starter.start(u"bash"_s, { script });
+    QVERIFY(starter.waitForFinished(60000));
+    QCOMPARE(starter.exitCode(), 0);
+    QString url;
+    QString dir;
+    for (const QString &line : QString::fromUtf8(starter.readAllStandardOutput()).split(u'\n')) {
+        if (line.startsWith(u"export MESSENGER_TEST_POSTGRES_URL="_s))
+            url = line.section(u'=', 1);
+        else if (line.startsWith(u"export MESSENGER_PG_DIR="_s))
+            dir = line.section(u'=', 1);
+    }
+    QVERIFY(!url.isEmpty() && !dir.isEmpty());
+    const auto cluster = [&](const QString &command) {
+        return QProcess::execute(u"bash"_s, { script, command, dir });
+    };
+    const auto cleanup = qScopeGuard([&] { cluster(u"stop"_s); });
+    QCOMPARE(cluster(u"pause"_s), 0);
+
+    ServerProcess server;
+    server.start(url, u"60"_s);
+    // It tried, failed and is still there, waiting.
+    QTRY_VERIFY2_WITH_TIMEOUT(server.output.contains("database unreachable (attempt 2)"),
+        server.output.constData(), 20000);
+    QCOMPARE(server.process.state(), QProcess::Running);
+
+    QCOMPARE(cluster(u"resume"_s), 0);
+    HttpClient http(QUrl(u"http://127.0.0.1:%1"_s.arg(server.port)));
+    QTRY_COMPARE_WITH_TIMEOUT(http.get(u"/health"_s).status, 200, 30000);
+    QVERIFY2(server.output.contains("database answered at attempt"), server.output.constData());
+    server.process.terminate();
+    QVERIFY(server.process.waitForFinished(20000));
+    QCOMPARE(server.process.exitCode(), 0);
+}
+
+// The wait is bounded: once DATABASE_START_TIMEOUT has passed, exit code 3 as
+// before; and SIGTERM while it waits stops the server at once, with 0.
+void TestOps::databaseStartTimeoutEndsInExitCode3()
+{
+    QTcpServer probe; // a port nobody listens on
+    QVERIFY(probe.listen(QHostAddress::LocalHost));
+    const QString nobody = u"postgres://nobody@127.0.0.1:%1/messenger"_s.arg(probe.serverPort());
+    probe.close();
+
+    ServerProcess bounded;
+    QElapsedTimer elapsed;
+    elapsed.start();
+    bounded.start(nobody, u"2"_s);
+    QVERIFY(bounded.process.waitForFinished(30000));
+    QCOMPARE(bounded.process.exitCode(), 3);
+    QVERIFY2(elapsed.elapsed() >= 2000, qPrintable(QString::number(elapsed.elapsed())));
+    QVERIFY2(
+        bounded.output.contains("database unreachable (attempt 2)"), bounded.output.constData());
+    QVERIFY2(
+        bounded.output.contains("cannot start: database unreachable"), bounded.output.constData());
+
+    ServerProcess stopped;
+    stopped.start(nobody, u"600"_s);
+    QTRY_VERIFY2_WITH_TIMEOUT(stopped.output.contains("database unreachable (attempt 1)"),
+        stopped.output.constData(), 20000);
+    stopped.process.terminate();
+    QVERIFY(stopped.process.waitForFinished(10000));
+    QCOMPARE(stopped.process.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(stopped.process.exitCode(), 0);
 }
 
 QTEST_MAIN(TestOps)

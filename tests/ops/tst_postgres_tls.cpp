@@ -68,6 +68,10 @@ TestPostgresTls::Run TestPostgresTls::runServer(const QString &databaseUrl, cons
     QTemporaryDir data;
     QProcess server;
     server.setProcessChannelMode(QProcess::MergedChannels);
+    // Refusals (a certificate, a password) are the point here: one attempt, no waiting.
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(u"DATABASE_START_TIMEOUT"_s, u"0"_s);
+    server.setProcessEnvironment(env);
     // MESSENGER_TEST_SERVER_BIN: another build's server, as TestServer takes it.
     server.start(
         qEnvironmentVariable("MESSENGER_TEST_SERVER_BIN", QStringLiteral(MESSENGER_SERVER_BIN)),

@@ -24,7 +24,6 @@ class TestTopology : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
-    void composeFileIsValid();
     void twoInstancesBehindNginxChatLive();
     void cleanupTestCase();
 
@@ -62,20 +61,6 @@ private:
     QTemporaryDir m_nginxDir;
     QProcess m_nginx;
 };
-
-void TestTopology::composeFileIsValid()
-{
-    // Debian's docker-compose validates the file (and the files it refers to)
-    // without a Docker engine.
-    QProcess compose;
-    compose.setProcessChannelMode(QProcess::MergedChannels);
-    compose.start(u"docker-compose"_s,
-        { u"-f"_s, sourceFile(u"docker/docker-compose.yml"_s), u"config"_s, u"-q"_s });
-    QVERIFY2(compose.waitForStarted(10000),
-        "docker-compose is not installed (scripts/install-deps.sh test)");
-    QVERIFY(compose.waitForFinished(60000));
-    QVERIFY2(compose.exitCode() == 0, compose.readAll().constData());
-}
 
 void TestTopology::twoInstancesBehindNginxChatLive()
 {
