@@ -88,34 +88,40 @@ DbError DbError::connectionFailed(const QSqlError &error, Backend backend)
     return failed;
 }
 
-Rows::Rows(pg_result *result)
-    : m_result(result)
+Rows::Rows(std::vector<pg_result *> results)
+    : m_results(std::move(results))
 { }
 
 Rows::~Rows()
 {
     if (m_query)
         m_query->finish();
-    PQclear(m_result);
+    for (pg_result *each : m_results)
+        PQclear(each);
 }
 
 bool Rows::next()
 {
     if (m_query)
         return m_query->next();
-    return m_result && ++m_row < PQntuples(m_result);
+    ++m_row;
+    while (m_current < m_results.size() && m_row >= PQntuples(result())) {
+        ++m_current;
+        m_row = 0;
+    }
+    return m_current < m_results.size();
 }
 
 bool Rows::isNull(int column) const
 {
-    return m_query ? m_query->isNull(column) : PQgetisnull(m_result, m_row, column) == 1;
+    return m_query ? m_query->isNull(column) : PQgetisnull(result(), m_row, column) == 1;
 }
 
 QString Rows::string(int column) const
 {
     return m_query ? m_query->value(column).toString()
                    : QString::fromUtf8(
-                       PQgetvalue(m_result, m_row, column), PQgetlength(m_result, m_row, column));
+                       PQgetvalue(result(), m_row, column), PQgetlength(result(), m_row, column));
 }
 
 QVariant Rows::value(int column) const
@@ -128,18 +134,20 @@ QVariant Rows::value(int column) const
 qint64 Rows::integer(int column) const
 {
     return m_query ? m_query->value(column).toLongLong()
-                   : QByteArray(PQgetvalue(m_result, m_row, column)).toLongLong();
+                   : QByteArray(PQgetvalue(result(), m_row, column)).toLongLong();
 }
 
 bool Rows::boolean(int column) const
 {
     // libpq's text format spells a boolean 't' or 'f'.
-    return m_query ? m_query->value(column).toBool() : *PQgetvalue(m_result, m_row, column) == 't';
+    return m_query ? m_query->value(column).toBool() : *PQgetvalue(result(), m_row, column) == 't';
 }
 
 int Rows::rowsAffected() const
 {
-    return m_query ? m_query->numRowsAffected() : QByteArray(PQcmdTuples(m_result)).toInt();
+    if (m_query)
+        return m_query->numRowsAffected();
+    return m_results.empty() ? 0 : QByteArray(PQcmdTuples(m_results.back())).toInt();
 }
 
 Db::Db(QSqlDatabase connection, Backend backend)
@@ -205,7 +213,9 @@ DbError Db::postgresError(pg_result *result, const QString &what)
     const char *own = result ? PQresultErrorMessage(result) : "";
     const QString message = QString::fromUtf8(*own ? own : PQerrorMessage(conn)).trimmed();
     const char *state = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
-    const DbError error(QSqlError(message, message,
+    // The driver's text is logged: its first line only (DETAIL and CONTEXT
+    // quote values, that is message texts and e-mails).
+    const DbError error(QSqlError(message.section(u'\n', 0, 0), message,
                             PQstatus(conn) == CONNECTION_OK ? QSqlError::StatementError
                                                             : QSqlError::ConnectionError,
                             state ? QString::fromLatin1(state) : QString()),
@@ -220,6 +230,12 @@ std::vector<Rows> Db::pipeline(const QString &sql, const QList<QVariantList> &ba
     std::vector<Rows> results;
     if (batch.isEmpty())
         return results;
+    // QtSql reads forward-only results row by row (libpq's single-row mode)
+    // and leaves what a statement did not read on the connection until its
+    // next statement; nothing reads it any more (PQexec would discard it the
+    // same way), and pipeline mode needs an idle connection.
+    while (PGresult *unread = PQgetResult(conn))
+        PQclear(unread);
     QByteArray name = m_pipelined.value(sql);
     const bool prepare = name.isEmpty();
     if (prepare) {
@@ -267,35 +283,44 @@ std::vector<Rows> Db::pipeline(const QString &sql, const QList<QVariantList> &ba
         throw postgresError(nullptr, u"pipeline sync"_s);
     // Every result is read before leaving pipeline mode, even after a failure.
     std::optional<DbError> failure;
-    // One queued statement's result; false when none came (the connection is gone).
+    // One queued statement's results, up to the null that ends them; false
+    // when none came (the connection is gone). libpq may hand a statement's
+    // rows over one result each (single-row mode: QtSql asked for it on an
+    // earlier statement and libpq 15 carries the request over).
     const auto take = [&](bool keep) {
-        PGresult *result = PQgetResult(conn);
-        if (!result) {
-            if (!failure)
-                failure = postgresError(nullptr, u"pipeline"_s);
-            return false;
-        }
-        const ExecStatusType status = PQresultStatus(result);
-        if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
-            // Once one statement answered, the batch may have committed
-            // whatever comes after: never retried as if nothing had run.
-            // A connection found dead before any answer is retried, as
-            // exec's statements are.
-            ++m_statementsSucceeded;
-            if (keep)
-                results.emplace_back(result);
-            else
-                PQclear(result);
-        } else {
+        std::vector<PGresult *> kept;
+        bool any = false;
+        while (PGresult *result = PQgetResult(conn)) {
+            any = true;
+            const ExecStatusType status = PQresultStatus(result);
+            if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK
+                || status == PGRES_SINGLE_TUPLE) {
+                kept.push_back(result);
+                continue;
+            }
             // The first failure says why; those after it were skipped
             // (PGRES_PIPELINE_ABORTED).
             if (!failure)
                 failure = postgresError(result, u"pipelined statement"_s);
             PQclear(result);
         }
-        // A statement's results end with a null one.
-        while (PGresult *end = PQgetResult(conn))
-            PQclear(end);
+        if (!any) {
+            if (!failure)
+                failure = postgresError(nullptr, u"pipeline"_s);
+            return false;
+        }
+        if (!kept.empty()) {
+            // Once one statement answered, the batch may have committed
+            // whatever comes after: never retried as if nothing had run. A
+            // connection found dead before any answer is retried, as exec's
+            // statements are.
+            ++m_statementsSucceeded;
+        }
+        if (keep && !failure)
+            results.emplace_back(std::move(kept));
+        else
+            for (PGresult *each : kept)
+                PQclear(each);
         return true;
     };
     bool connected = !prepare || take(false);

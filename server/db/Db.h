@@ -30,11 +30,13 @@ public:
     explicit Rows(QSqlQuery &query)
         : m_query(&query)
     { }
-    // Takes ownership of `result` (text format).
-    explicit Rows(pg_result *result);
+    // Takes ownership of `results` (text format): one statement's, its rows
+    // in one result or, in libpq's single-row mode, one result per row.
+    explicit Rows(std::vector<pg_result *> results);
     Rows(Rows &&other) noexcept
         : m_query(std::exchange(other.m_query, nullptr))
-        , m_result(std::exchange(other.m_result, nullptr))
+        , m_results(std::exchange(other.m_results, {}))
+        , m_current(other.m_current)
         , m_row(other.m_row)
     { }
     Rows(const Rows &) = delete;
@@ -51,7 +53,10 @@ public:
 
 private:
     QSqlQuery *m_query = nullptr;
-    pg_result *m_result = nullptr;
+    pg_result *result() const { return m_results[m_current]; }
+
+    std::vector<pg_result *> m_results;
+    size_t m_current = 0;
     int m_row = -1;
 };
 
