@@ -199,29 +199,12 @@ void TestFaults::databaseOutage()
     // A cluster of its own: stopping the shared one would fail the suites
     // running beside this one. Durable: the outage is a crash, and the
     // shared clusters' synchronous_commit=off would lose acknowledged commits.
-    const QString script = QStringLiteral(MESSENGER_SOURCE_DIR "/scripts/start-postgres.sh");
-    QProcess starter;
-    starter.start(u"bash"_s, { script, u"durable"_s });
-    QVERIFY(starter.waitForFinished(60000));
-    QCOMPARE(starter.exitCode(), 0);
-    QString url;
-    QString dir;
-    for (const QString &line : QString::fromUtf8(starter.readAllStandardOutput()).split(u'\n')) {
-        if (line.startsWith(u"export MESSENGER_TEST_POSTGRES_URL="_s))
-            url = line.section(u'=', 1);
-        else if (line.startsWith(u"export MESSENGER_PG_DIR="_s))
-            dir = line.section(u'=', 1);
-    }
-    QVERIFY(!url.isEmpty() && !dir.isEmpty());
-    const auto cluster = [&](const QString &command) {
-        return QProcess::execute(u"bash"_s, { script, command, dir });
-    };
+    OwnCluster cluster(u"durable"_s);
+    const QString url = cluster.url();
+    QVERIFY(!url.isEmpty());
     const QByteArray sharedUrl = qgetenv("MESSENGER_TEST_POSTGRES_URL");
     qputenv("MESSENGER_TEST_POSTGRES_URL", url.toUtf8());
-    const auto cleanup = qScopeGuard([&] {
-        qputenv("MESSENGER_TEST_POSTGRES_URL", sharedUrl);
-        cluster(u"stop"_s);
-    });
+    const auto cleanup = qScopeGuard([&] { qputenv("MESSENGER_TEST_POSTGRES_URL", sharedUrl); });
 
     TestServer primary;
     QVERIFY2(primary.start(), qPrintable(primary.error()));
@@ -252,7 +235,7 @@ void TestFaults::databaseOutage()
         clients.push_back(
             std::make_unique<RetryingSender>(primary, alice.token, chatId, u"o%1"_s.arg(i), 100));
     QTRY_VERIFY_WITH_TIMEOUT(clients[0]->acknowledged().size() >= 20, 30000);
-    QCOMPARE(cluster(u"pause"_s), 0);
+    QCOMPARE(cluster.control(u"pause"_s), 0);
 
     const Reply down = http.get(u"/api/v1/chats"_s, alice.token);
     COMPARE_STATUS(down, 503);
@@ -268,7 +251,7 @@ void TestFaults::databaseOutage()
     QTest::qWait(1000); // the senders keep retrying into the outage
     QVERIFY(primary.processId() != 0);
     QVERIFY(second.processId() != 0);
-    QCOMPARE(cluster(u"resume"_s), 0);
+    QCOMPARE(cluster.control(u"resume"_s), 0);
 
     QTRY_VERIFY_WITH_TIMEOUT(
         std::all_of(clients.cbegin(), clients.cend(), [](const auto &c) { return c->finished(); }),

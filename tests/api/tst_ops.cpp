@@ -562,25 +562,10 @@ void TestOps::serverWaitsForADatabaseThatStartsLater()
     if (qEnvironmentVariable("MESSENGER_TEST_BACKEND") != u"postgres"_s)
         QSKIP("a cluster started after the server: tst_ops_postgres runs it");
     // A cluster of its own, stopped before the server starts.
-    const QString script = QStringLiteral(MESSENGER_SOURCE_DIR "/scripts/start-postgres.sh");
-    QProcess starter;
-    starter.start(u"bash"_s, { script });
-    QVERIFY(starter.waitForFinished(60000));
-    QCOMPARE(starter.exitCode(), 0);
-    QString url;
-    QString dir;
-    for (const QString &line : QString::fromUtf8(starter.readAllStandardOutput()).split(u'\n')) {
-        if (line.startsWith(u"export MESSENGER_TEST_POSTGRES_URL="_s))
-            url = line.section(u'=', 1);
-        else if (line.startsWith(u"export MESSENGER_PG_DIR="_s))
-            dir = line.section(u'=', 1);
-    }
-    QVERIFY(!url.isEmpty() && !dir.isEmpty());
-    const auto cluster = [&](const QString &command) {
-        return QProcess::execute(u"bash"_s, { script, command, dir });
-    };
-    const auto cleanup = qScopeGuard([&] { cluster(u"stop"_s); });
-    QCOMPARE(cluster(u"pause"_s), 0);
+    OwnCluster cluster;
+    const QString url = cluster.url();
+    QVERIFY(!url.isEmpty());
+    QCOMPARE(cluster.control(u"pause"_s), 0);
 
     ServerProcess server;
     server.start(url, u"60"_s);
@@ -589,7 +574,7 @@ void TestOps::serverWaitsForADatabaseThatStartsLater()
         server.output.constData(), 20000);
     QCOMPARE(server.process.state(), QProcess::Running);
 
-    QCOMPARE(cluster(u"resume"_s), 0);
+    QCOMPARE(cluster.control(u"resume"_s), 0);
     HttpClient http(QUrl(u"http://127.0.0.1:%1"_s.arg(server.port)));
     QTRY_COMPARE_WITH_TIMEOUT(http.get(u"/health"_s).status, 200, 30000);
     QVERIFY2(server.output.contains("database answered at attempt"), server.output.constData());

@@ -392,3 +392,39 @@ qint64 residentKiB(qint64 pid)
     }
     return -1;
 }
+
+namespace {
+QString startPostgresScript()
+{
+    return QStringLiteral(MESSENGER_SOURCE_DIR "/scripts/start-postgres.sh");
+}
+} // namespace
+
+OwnCluster::OwnCluster(const QString &mode)
+{
+    QProcess starter;
+    starter.start(u"bash"_s,
+        mode.isEmpty() ? QStringList { startPostgresScript() }
+                       : QStringList { startPostgresScript(), mode });
+    if (!starter.waitForFinished(60000) || starter.exitCode() != 0)
+        return;
+    for (const QString &line : QString::fromUtf8(starter.readAllStandardOutput()).split(u'\n')) {
+        if (line.startsWith(u"export MESSENGER_TEST_POSTGRES_URL="_s))
+            m_url = line.section(u'=', 1);
+        else if (line.startsWith(u"export MESSENGER_PG_DIR="_s))
+            m_dir = line.section(u'=', 1);
+    }
+    if (m_dir.isEmpty())
+        m_url.clear();
+}
+
+OwnCluster::~OwnCluster()
+{
+    if (!m_dir.isEmpty())
+        control(u"stop"_s);
+}
+
+int OwnCluster::control(const QString &command) const
+{
+    return QProcess::execute(u"bash"_s, { startPostgresScript(), command, m_dir });
+}

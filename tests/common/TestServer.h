@@ -77,6 +77,27 @@ private:
     QString m_scheme = QStringLiteral("http");
 };
 
+// A PostgreSQL cluster of a test's own (scripts/start-postgres.sh, `mode`
+// such as "durable"), for tests that stop or pause it: the shared cluster
+// serves the suites running beside them. Stopped when it goes.
+class OwnCluster
+{
+public:
+    explicit OwnCluster(const QString &mode = {});
+    ~OwnCluster();
+    OwnCluster(const OwnCluster &) = delete;
+    OwnCluster &operator=(const OwnCluster &) = delete;
+
+    // Empty when the cluster did not start.
+    QString url() const { return m_url; }
+    // start-postgres.sh's `command` (pause, resume, stop) on it; its exit code.
+    int control(const QString &command) const;
+
+private:
+    QString m_url;
+    QString m_dir;
+};
+
 struct Reply
 {
     int status = 0;
