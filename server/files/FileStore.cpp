@@ -97,7 +97,7 @@ public:
         const int lengths[] = { 0, 0, int(data.size()) };
         const int formats[] = { 0, 0, 1 };
         check(db,
-            PQexecParams(connection(db),
+            PQexecParams(db.postgresConnection(),
                 "INSERT INTO file_chunks (content_id, start, data) "
                 "VALUES ($1::uuid, $2::bigint, $3::bytea)",
                 3, nullptr, values, lengths, formats, 0));
@@ -113,7 +113,7 @@ public:
         const QByteArray length = QByteArray::number(maxLength);
         const char *values[] = { id.constData(), start.constData(), length.constData() };
         PGresult *result = check(db,
-            PQexecParams(connection(db),
+            PQexecParams(db.postgresConnection(),
                 "SELECT substring(data FROM ($2::bigint - start + 1)::integer FOR $3::integer) "
                 "FROM file_chunks WHERE content_id = $1::uuid AND start <= $2::bigint "
                 "ORDER BY start DESC LIMIT 1",
@@ -133,8 +133,6 @@ public:
     bool isTransactional() const override { return true; }
 
 private:
-    static PGconn *connection(Db &db) { return db.postgresConnection(); }
-
     // The result, or a DbError as Db::exec would throw (a lost connection
     // is told apart, so the request is retried or answered 503).
     static PGresult *check(Db &db, PGresult *result)
