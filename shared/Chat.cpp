@@ -51,17 +51,22 @@ const QString pinnedMessageKey = u"pinned_message"_s;
 const QString settingsKey = u"settings"_s;
 const QString avatarUrlKey = u"avatar_url"_s;
 
-QJsonValue optionalIntegerToJson(const std::optional<qint64> &value)
-{
-    return value ? QJsonValue(*value) : QJsonValue();
-}
-
 } // namespace
 
 QJsonObject PinnedMessage::toJson() const
 {
-    return { { u"id"_s, id }, { u"seq"_s, seq }, { u"sender_id"_s, senderId },
-        { u"sender_name"_s, senderName }, { u"text"_s, text } };
+    return JsonWriter::toObject(*this);
+}
+
+void PinnedMessage::write(JsonWriter &writer) const
+{
+    writer.beginObject()
+        .field("id"_L1, id)
+        .field("seq"_L1, seq)
+        .field("sender_id"_L1, senderId)
+        .field("sender_name"_L1, senderName)
+        .field("text"_L1, text)
+        .endObject();
 }
 
 Parsed<PinnedMessage> PinnedMessage::fromJson(const QJsonObject &json, const QStringList &location)
@@ -98,9 +103,17 @@ bool ChatSettings::isMutedNow() const
 
 QJsonObject ChatSettings::toJson() const
 {
-    return { { u"muted_until"_s, optionalIntegerToJson(mutedUntil) },
-        { u"pinned_position"_s, optionalIntegerToJson(pinnedPosition) },
-        { u"archived"_s, archived }, { u"marked_unread"_s, markedUnread } };
+    return JsonWriter::toObject(*this);
+}
+
+void ChatSettings::write(JsonWriter &writer) const
+{
+    writer.beginObject()
+        .field("muted_until"_L1, mutedUntil)
+        .field("pinned_position"_L1, pinnedPosition)
+        .field("archived"_L1, archived)
+        .field("marked_unread"_L1, markedUnread)
+        .endObject();
 }
 
 Parsed<ChatSettings> ChatSettings::fromJson(const QJsonObject &json, const QStringList &location)
@@ -116,16 +129,29 @@ Parsed<ChatSettings> ChatSettings::fromJson(const QJsonObject &json, const QStri
 
 QJsonObject Chat::toJson() const
 {
-    const QJsonArray memberArray = usersToJson(members);
-    QJsonObject json { { u"id"_s, id }, { u"name"_s, optionalToJson(name) },
-        { u"type"_s, chatTypeName(type) }, { u"members"_s, memberArray },
-        { u"created_by"_s, optionalToJson(createdBy) },
-        { u"created_at"_s, formatTimestamp(createdAt) },
-        { pinnedMessageKey, PinnedMessage::optionalToJson(pinnedMessage) },
-        { avatarUrlKey, optionalToJson(avatarUrl) } };
+    return JsonWriter::toObject(*this);
+}
+
+void Chat::write(JsonWriter &writer) const
+{
+    writer.beginObject();
+    writeFields(writer);
+    writer.endObject();
+}
+
+void Chat::writeFields(JsonWriter &writer) const
+{
+    writer.field("id"_L1, id)
+        .field("name"_L1, name)
+        .field("type"_L1, chatTypeName(type))
+        .field("members"_L1, members)
+        .field("created_by"_L1, createdBy)
+        .key("created_at"_L1)
+        .timestamp(createdAt)
+        .field("pinned_message"_L1, pinnedMessage)
+        .field("avatar_url"_L1, avatarUrl);
     if (settings)
-        json.insert(settingsKey, settings->toJson());
-    return json;
+        writer.field("settings"_L1, *settings);
 }
 
 Parsed<Chat> Chat::fromJson(const QJsonObject &json, const QStringList &location)
@@ -151,12 +177,18 @@ Parsed<Chat> Chat::fromJson(const QJsonObject &json, const QStringList &location
 
 QJsonObject ChatSummary::toJson() const
 {
-    QJsonObject json = chat.toJson();
-    json.insert(u"last_message"_s, lastMessage ? QJsonValue(lastMessage->toJson()) : QJsonValue());
-    json.insert(u"unread_count"_s, unreadCount);
-    json.insert(u"last_read_seq"_s, lastReadSeq);
-    json.insert(u"unread_mentions"_s, unreadMentions);
-    return json;
+    return JsonWriter::toObject(*this);
+}
+
+void ChatSummary::write(JsonWriter &writer) const
+{
+    writer.beginObject();
+    chat.writeFields(writer);
+    writer.field("last_message"_L1, lastMessage)
+        .field("unread_count"_L1, unreadCount)
+        .field("last_read_seq"_L1, lastReadSeq)
+        .field("unread_mentions"_L1, unreadMentions)
+        .endObject();
 }
 
 Parsed<ChatSummary> ChatSummary::fromJson(const QJsonObject &json, const QStringList &location)

@@ -20,6 +20,7 @@ struct PinnedMessage
     QString text;
 
     QJsonObject toJson() const;
+    void write(JsonWriter &writer) const;
     static Parsed<PinnedMessage> fromJson(
         const QJsonObject &json, const QStringList &location = {});
     static QJsonValue optionalToJson(const std::optional<PinnedMessage> &pinned);
@@ -46,6 +47,7 @@ struct ChatSettings
     bool isPinned() const { return pinnedPosition.has_value(); }
 
     QJsonObject toJson() const;
+    void write(JsonWriter &writer) const;
     static Parsed<ChatSettings> fromJson(const QJsonObject &json, const QStringList &location = {});
     bool operator==(const ChatSettings &) const = default;
 };
@@ -67,6 +69,9 @@ struct Chat
     std::optional<QString> avatarUrl = std::nullopt;
 
     QJsonObject toJson() const;
+    void write(JsonWriter &writer) const;
+    // The members of write()'s object, for a ChatSummary that extends it.
+    void writeFields(JsonWriter &writer) const;
     static Parsed<Chat> fromJson(const QJsonObject &json, const QStringList &location = {});
     bool operator==(const Chat &) const = default;
 };
@@ -82,6 +87,7 @@ struct ChatSummary
     qint64 unreadMentions = 0;
 
     QJsonObject toJson() const;
+    void write(JsonWriter &writer) const;
     static Parsed<ChatSummary> fromJson(const QJsonObject &json, const QStringList &location = {});
     bool operator==(const ChatSummary &) const = default;
 };

@@ -21,12 +21,21 @@ std::optional<QString> Attachment::thumbnailUrl() const
 
 QJsonObject Attachment::toJson() const
 {
-    const auto optionalInt
-        = [](const std::optional<int> &value) { return value ? QJsonValue(*value) : QJsonValue(); };
-    return { { u"id"_s, id }, { u"name"_s, name }, { u"size"_s, size },
-        { u"mime_type"_s, mimeType }, { u"width"_s, optionalInt(width) },
-        { u"height"_s, optionalInt(height) },
-        { u"thumbnail_url"_s, optionalToJson(thumbnailUrl()) }, { u"url"_s, url() } };
+    return JsonWriter::toObject(*this);
+}
+
+void Attachment::write(JsonWriter &writer) const
+{
+    writer.beginObject()
+        .field("id"_L1, id)
+        .field("name"_L1, name)
+        .field("size"_L1, size)
+        .field("mime_type"_L1, mimeType)
+        .field("width"_L1, width)
+        .field("height"_L1, height)
+        .field("thumbnail_url"_L1, thumbnailUrl())
+        .field("url"_L1, url())
+        .endObject();
 }
 
 Parsed<Attachment> Attachment::fromJson(const QJsonObject &json, const QStringList &location)

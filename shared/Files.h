@@ -25,6 +25,7 @@ struct Attachment
     std::optional<QString> thumbnailUrl() const;
 
     QJsonObject toJson() const;
+    void write(JsonWriter &writer) const;
     static Parsed<Attachment> fromJson(const QJsonObject &json, const QStringList &location = {});
     static QJsonArray listToJson(const QList<Attachment> &attachments);
     static QList<Attachment> listFromJson(JsonReader &reader, QStringView key);

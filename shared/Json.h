@@ -7,6 +7,8 @@
 #include <QString>
 #include <QStringList>
 
+#include "JsonWriter.h"
+
 #include <optional>
 
 namespace Messenger {
@@ -119,6 +121,10 @@ private:
 // Timestamps travel as ISO 8601 UTC with microseconds and 'Z' and are held as
 // microseconds since the Unix epoch.
 QString formatTimestamp(qint64 microsecondsSinceEpoch);
+// The same text into `out` (at least timestampCapacity bytes, no terminator);
+// returns its length.
+constexpr int timestampCapacity = 40;
+int writeTimestamp(char *out, qint64 microsecondsSinceEpoch);
 
 // The JSON number as a 64-bit integer, if it is one exactly: not a fraction,
 // and within range (converting 1e300 to qint64 is undefined behaviour).

@@ -180,10 +180,24 @@ LastMessage LastMessage::fromMessage(const Message &message)
 
 QJsonObject LastMessage::toJson() const
 {
-    return { { u"id"_s, id }, { u"sender_id"_s, senderId }, { u"sender_name"_s, senderName },
-        { u"text"_s, text }, { u"timestamp"_s, formatTimestamp(timestamp) },
-        { u"is_read"_s, isRead }, { u"seq"_s, seq }, { u"chat_seq"_s, chatSeq },
-        { u"deleted"_s, deleted }, { attachmentsKey, Attachment::listToJson(attachments) } };
+    return JsonWriter::toObject(*this);
+}
+
+void LastMessage::write(JsonWriter &writer) const
+{
+    writer.beginObject()
+        .field("id"_L1, id)
+        .field("sender_id"_L1, senderId)
+        .field("sender_name"_L1, senderName)
+        .field("text"_L1, text)
+        .key("timestamp"_L1)
+        .timestamp(timestamp)
+        .field("is_read"_L1, isRead)
+        .field("seq"_L1, seq)
+        .field("chat_seq"_L1, chatSeq)
+        .field("deleted"_L1, deleted)
+        .field("attachments"_L1, attachments)
+        .endObject();
 }
 
 Parsed<LastMessage> LastMessage::fromJson(const QJsonObject &json, const QStringList &location)

@@ -113,6 +113,7 @@ struct LastMessage
 
     static LastMessage fromMessage(const Message &message);
     QJsonObject toJson() const;
+    void write(JsonWriter &writer) const;
     static Parsed<LastMessage> fromJson(const QJsonObject &json, const QStringList &location = {});
     bool operator==(const LastMessage &) const = default;
 };

@@ -6,8 +6,17 @@ namespace Messenger {
 
 QJsonObject User::toJson() const
 {
-    return { { u"id"_s, id }, { u"email"_s, email }, { u"name"_s, name },
-        { u"avatar_url"_s, optionalToJson(avatarUrl) } };
+    return JsonWriter::toObject(*this);
+}
+
+void User::write(JsonWriter &writer) const
+{
+    writer.beginObject()
+        .field("id"_L1, id)
+        .field("email"_L1, email)
+        .field("name"_L1, name)
+        .field("avatar_url"_L1, avatarUrl)
+        .endObject();
 }
 
 Parsed<User> User::fromJson(const QJsonObject &json, const QStringList &location)

@@ -15,6 +15,7 @@ struct User
     std::optional<QString> avatarUrl = std::nullopt;
 
     QJsonObject toJson() const;
+    void write(JsonWriter &writer) const;
     static Parsed<User> fromJson(const QJsonObject &json, const QStringList &location = {});
     bool operator==(const User &) const = default;
 };

@@ -18,6 +18,11 @@ HttpReply HttpReply::json(const QJsonArray &array, int status)
         {} };
 }
 
+HttpReply HttpReply::jsonText(QByteArray body, int status)
+{
+    return { status, std::move(body), "application/json", {}, {} };
+}
+
 HttpReply HttpReply::noContent()
 {
     return { 204, {}, {}, {}, {} };

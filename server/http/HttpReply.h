@@ -2,6 +2,8 @@
 
 #include "core/ApiError.h"
 
+#include "shared/JsonWriter.h"
+
 #include <QByteArray>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -37,6 +39,8 @@ struct HttpReply
 
     static HttpReply json(const QJsonObject &object, int status = 200);
     static HttpReply json(const QJsonArray &array, int status = 200);
+    // A body JsonWriter wrote.
+    static HttpReply jsonText(QByteArray body, int status = 200);
     static HttpReply noContent();
     static HttpReply error(const ApiError &error);
 };
@@ -49,6 +53,10 @@ QByteArray responseHead(int status, const QByteArray &contentType, std::optional
     const QList<QPair<QByteArray, QByteArray>> &headers);
 
 namespace detail {
+// A DTO that writes its own JSON, or a list of them.
+template <typename T> constexpr bool writesJson = WritesJson<T>;
+template <typename T> constexpr bool writesJson<QList<T>> = WritesJson<T>;
+
 template <typename T> QJsonValue toJsonValue(const T &value)
 {
     return value.toJson();
@@ -74,6 +82,10 @@ template <typename T> HttpReply toReply(const Result<T> &result, int status = 20
         return HttpReply::error(result.error());
     if constexpr (std::is_same_v<T, Empty>) {
         return HttpReply::noContent();
+    } else if constexpr (detail::writesJson<T>) {
+        JsonWriter writer;
+        writer.write(result.value());
+        return HttpReply::jsonText(writer.take(), status);
     } else {
         const QJsonValue value = detail::toJsonValue(result.value());
         return value.isArray() ? HttpReply::json(value.toArray(), status)

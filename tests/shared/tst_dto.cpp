@@ -6,7 +6,9 @@
 #include "shared/Requests.h"
 #include "shared/Validation.h"
 
+#include <QDateTime>
 #include <QJsonDocument>
+#include <QRandomGenerator>
 #include <QTest>
 
 using namespace Qt::StringLiterals;
@@ -69,6 +71,10 @@ class TestDto : public QObject
 private Q_SLOTS:
     void timestampFormat_data();
     void timestampFormat();
+    void timestampMatchesQDateTime();
+    void jsonWriterEscapesText_data();
+    void jsonWriterEscapesText();
+    void chatSummaryWrittenAsDocumented();
     void timestampParseRejects_data();
     void timestampParseRejects();
     void userRoundTrip();
@@ -101,6 +107,97 @@ void TestDto::timestampFormat_data()
     QTest::addRow("epoch") << qint64(0) << u"1970-01-01T00:00:00.000000Z"_s;
     QTest::addRow("micros") << qint64(1795485101922790) << u"2026-11-24T01:51:41.922790Z"_s;
     QTest::addRow("leading zeros") << qint64(1795485101000007) << u"2026-11-24T01:51:41.000007Z"_s;
+    QTest::addRow("leap day") << qint64(1709251199999999) << u"2024-02-29T23:59:59.999999Z"_s;
+    QTest::addRow("century, no leap day")
+        << qint64(4107542400000000) << u"2100-03-01T00:00:00.000000Z"_s;
+    QTest::addRow("last of year 9999")
+        << qint64(253402300799999999) << u"9999-12-31T23:59:59.999999Z"_s;
+}
+
+// writeTimestamp's arithmetic spells every instant as QDateTime does.
+void TestDto::timestampMatchesQDateTime()
+{
+    const auto byQDateTime = [](qint64 micros) -> QString {
+        return QDateTime::fromMSecsSinceEpoch(micros / 1000, Qt::UTC)
+                   .toString(u"yyyy-MM-ddTHH:mm:ss.zzz")
+            + QString::number(micros % 1000).rightJustified(3, u'0') + u'Z';
+    };
+    QRandomGenerator random(20261201);
+    for (int i = 0; i < 20000; ++i) {
+        const qint64 micros = qint64(random.bounded(quint64(253402300800000000)));
+        QCOMPARE(formatTimestamp(micros), byQDateTime(micros));
+    }
+}
+
+void TestDto::jsonWriterEscapesText_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<QString>("read");
+    QString controls;
+    for (char16_t code = 0; code < 0x20; ++code)
+        controls.append(QChar(code));
+    QTest::addRow("control characters") << controls << controls;
+    QTest::addRow("quotes and backslashes") << u"\"a\\b\\\"/"_s << u"\"a\\b\\\"/"_s;
+    QTest::addRow("two- and three-byte UTF-8")
+        << u"Привет, ünïcödé 中文 \u2028"_s << u"Привет, ünïcödé 中文 \u2028"_s;
+    QTest::addRow("surrogate pair") << u"👋🏽 𝄞"_s << u"👋🏽 𝄞"_s;
+    QTest::addRow("unpaired surrogates")
+        << (u"a"_s + QChar(0xd83d) + u"b"_s + QChar(0xdc4b) + QChar(0xd83d))
+        << (u"a"_s + QChar(QChar::ReplacementCharacter) + u"b"_s
+               + QChar(QChar::ReplacementCharacter) + QChar(QChar::ReplacementCharacter));
+}
+
+void TestDto::jsonWriterEscapesText()
+{
+    QFETCH(QString, text);
+    QFETCH(QString, read);
+    JsonWriter writer;
+    writer.beginArray().value(text).value(qint64(-9007199254740993)).value(false).null().endArray();
+    QJsonParseError error;
+    const QJsonDocument document = QJsonDocument::fromJson(writer.bytes(), &error);
+    QVERIFY2(error.error == QJsonParseError::NoError, writer.bytes().constData());
+    QCOMPARE(document.array().at(0).toString(), read);
+    QVERIFY(writer.bytes().endsWith(",-9007199254740993,false,null]"));
+    // Nothing below U+0020 travels raw (RFC 8259, section 7).
+    for (char byte : writer.bytes())
+        QVERIFY(uchar(byte) >= 0x20);
+}
+
+// The chat list's rows, written by JsonWriter, are exactly what
+// API_DOCUMENTATION.md shows: every key, in this shape.
+void TestDto::chatSummaryWrittenAsDocumented()
+{
+    ChatSummary summary;
+    summary.chat = ProtocolSamples::group();
+    summary.chat.settings = ChatSettings { 1795485200, 2, false, true };
+    summary.lastMessage = LastMessage::fromMessage(ProtocolSamples::message());
+    summary.unreadCount = 3;
+    summary.lastReadSeq = 40;
+    summary.unreadMentions = 1;
+    const QJsonObject expected = parseObject(R"({
+        "id": "966c7a93-c284-404e-b621-1a6f42eb8a0f", "name": "Команда", "type": "group",
+        "members": [
+            {"id": "8e48adf2-db6c-4164-9c1a-d640ef9d0972", "email": "alice@example.com",
+             "name": "Алиса 👋", "avatar_url": "/api/v1/files/7d0e5c4b-3a29-4f18-8e07-d6c5b4a39281"},
+            {"id": "5e2edab1-be4f-4d9e-8609-e5226df118ef", "email": "bob@example.com",
+             "name": "Bob", "avatar_url": null}],
+        "created_by": "8e48adf2-db6c-4164-9c1a-d640ef9d0972",
+        "created_at": "2026-11-24T01:51:41.000000Z",
+        "pinned_message": {"id": "3f1c2b7a-5d4e-4f60-8a9b-0c1d2e3f4a5b", "seq": 41,
+            "sender_id": "5e2edab1-be4f-4d9e-8609-e5226df118ef", "sender_name": "Bob",
+            "text": "Как дела? 🙂"},
+        "avatar_url": "/api/v1/files/1b2c3d4e-5f60-4718-893a-4b5c6d7e8f90",
+        "settings": {"muted_until": 1795485200, "pinned_position": 2, "archived": false,
+            "marked_unread": true},
+        "unread_count": 3, "last_read_seq": 40, "unread_mentions": 1})"_ba);
+    QJsonObject written = summary.toJson();
+    const QJsonObject lastMessage = written.take(u"last_message").toObject();
+    QCOMPARE(written, expected);
+    QCOMPARE(LastMessage::fromJson(lastMessage).value(), *summary.lastMessage);
+    const QJsonObject attachment = lastMessage.value(u"attachments").toArray().at(0).toObject();
+    QCOMPARE(attachment.keys(),
+        QStringList({ u"height"_s, u"id"_s, u"mime_type"_s, u"name"_s, u"size"_s,
+            u"thumbnail_url"_s, u"url"_s, u"width"_s }));
 }
 
 void TestDto::timestampFormat()
