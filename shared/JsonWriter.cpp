@@ -4,9 +4,23 @@
 
 #include <QJsonDocument>
 
+#include <algorithm>
 #include <charconv>
 
 namespace Messenger {
+
+char *JsonWriter::grow(qsizetype most)
+{
+    // resize() grows the capacity geometrically and leaves the bytes as they are.
+    const qsizetype used = m_out.size();
+    m_out.resize(used + most);
+    return m_out.data() + used;
+}
+
+void JsonWriter::shrinkTo(const char *end)
+{
+    m_out.resize(end - m_out.constData());
+}
 
 void JsonWriter::separate()
 {
@@ -47,49 +61,60 @@ JsonWriter &JsonWriter::key(QLatin1StringView name)
 {
     // Keys are our own constants: nothing in them needs escaping.
     separate();
-    m_out.append('"').append(name.data(), name.size()).append("\":");
+    char *out = grow(name.size() + 3);
+    *out++ = '"';
+    out = std::copy(name.begin(), name.end(), out);
+    *out++ = '"';
+    *out++ = ':';
+    shrinkTo(out);
     return *this;
 }
 
 JsonWriter &JsonWriter::value(QStringView text)
 {
     separate();
-    m_out.append('"');
+    // At most 6 bytes per UTF-16 code unit (\u001f), and the quotes; the
+    // bytes are written in place, not appended one by one.
+    char *out = grow(text.size() * 6 + 2);
+    *out++ = '"';
     const char16_t *unit = text.utf16();
     const char16_t *const end = unit + text.size();
     while (unit < end) {
         char32_t code = *unit++;
+        if (code >= 0x20 && code < 0x80 && code != '"' && code != '\\') {
+            *out++ = char(code);
+            continue;
+        }
         if (code < 0x80) {
+            *out++ = '\\';
             switch (code) {
             case '"':
-                m_out.append("\\\"");
+                *out++ = '"';
                 break;
             case '\\':
-                m_out.append("\\\\");
+                *out++ = '\\';
                 break;
             case '\b':
-                m_out.append("\\b");
+                *out++ = 'b';
                 break;
             case '\f':
-                m_out.append("\\f");
+                *out++ = 'f';
                 break;
             case '\n':
-                m_out.append("\\n");
+                *out++ = 'n';
                 break;
             case '\r':
-                m_out.append("\\r");
+                *out++ = 'r';
                 break;
             case '\t':
-                m_out.append("\\t");
+                *out++ = 't';
                 break;
-            default:
-                if (code < 0x20) {
-                    static constexpr char hex[] = "0123456789abcdef";
-                    const char escaped[] = { '\\', 'u', '0', '0', hex[code >> 4], hex[code & 0xf] };
-                    m_out.append(escaped, sizeof escaped);
-                } else {
-                    m_out.append(char(code));
-                }
+            default: {
+                static constexpr char hex[] = "0123456789abcdef";
+                out = std::copy_n("u00", 3, out);
+                *out++ = hex[code >> 4];
+                *out++ = hex[code & 0xf];
+            }
             }
             continue;
         }
@@ -97,31 +122,28 @@ JsonWriter &JsonWriter::value(QStringView text)
             code = QChar::surrogateToUcs4(char16_t(code), *unit++);
         else if (QChar::isSurrogate(code))
             code = QChar::ReplacementCharacter;
-        char encoded[4];
-        int length = 0;
         if (code < 0x800) {
-            encoded[length++] = char(0xc0 | (code >> 6));
+            *out++ = char(0xc0 | (code >> 6));
         } else if (code < 0x10000) {
-            encoded[length++] = char(0xe0 | (code >> 12));
-            encoded[length++] = char(0x80 | ((code >> 6) & 0x3f));
+            *out++ = char(0xe0 | (code >> 12));
+            *out++ = char(0x80 | ((code >> 6) & 0x3f));
         } else {
-            encoded[length++] = char(0xf0 | (code >> 18));
-            encoded[length++] = char(0x80 | ((code >> 12) & 0x3f));
-            encoded[length++] = char(0x80 | ((code >> 6) & 0x3f));
+            *out++ = char(0xf0 | (code >> 18));
+            *out++ = char(0x80 | ((code >> 12) & 0x3f));
+            *out++ = char(0x80 | ((code >> 6) & 0x3f));
         }
-        encoded[length++] = char(0x80 | (code & 0x3f));
-        m_out.append(encoded, length);
+        *out++ = char(0x80 | (code & 0x3f));
     }
-    m_out.append('"');
+    *out++ = '"';
+    shrinkTo(out);
     return *this;
 }
 
 JsonWriter &JsonWriter::value(qint64 number)
 {
     separate();
-    char digits[24];
-    const auto end = std::to_chars(std::begin(digits), std::end(digits), number).ptr;
-    m_out.append(digits, end - digits);
+    char *out = grow(20);
+    shrinkTo(std::to_chars(out, out + 20, number).ptr);
     return *this;
 }
 
@@ -157,9 +179,11 @@ JsonWriter &JsonWriter::value(const std::optional<int> &number)
 JsonWriter &JsonWriter::timestamp(qint64 microsecondsSinceEpoch)
 {
     separate();
-    char text[timestampCapacity];
-    const int length = writeTimestamp(text, microsecondsSinceEpoch);
-    m_out.append('"').append(text, length).append('"');
+    char *out = grow(timestampCapacity + 2);
+    *out++ = '"';
+    out += writeTimestamp(out, microsecondsSinceEpoch);
+    *out++ = '"';
+    shrinkTo(out);
     return *this;
 }
 

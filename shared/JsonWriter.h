@@ -89,6 +89,10 @@ public:
     }
 
 private:
+    // Room for `most` more bytes at the end, to be written in place; then
+    // shrinkTo() the end of what was written.
+    char *grow(qsizetype most);
+    void shrinkTo(const char *end);
     void separate();
     static QJsonObject parsed(const QByteArray &bytes);
 

@@ -128,13 +128,26 @@ QVariant Rows::value(int column) const
 {
     if (m_query)
         return m_query->value(column);
-    return isNull(column) ? QVariant() : QVariant(string(column));
+    if (isNull(column))
+        return QVariant();
+    // Typed as QtSql types them, so that value().toBool() reads 'f' as false.
+    constexpr Oid booleanType = 16, bigintType = 20, smallintType = 21, integerType = 23;
+    switch (PQftype(result(), column)) {
+    case booleanType:
+        return boolean(column);
+    case bigintType:
+    case smallintType:
+    case integerType:
+        return integer(column);
+    default:
+        return string(column);
+    }
 }
 
 qint64 Rows::integer(int column) const
 {
     return m_query ? m_query->value(column).toLongLong()
-                   : QByteArray(PQgetvalue(result(), m_row, column)).toLongLong();
+                   : QByteArrayView(PQgetvalue(result(), m_row, column)).toLongLong();
 }
 
 bool Rows::boolean(int column) const
@@ -222,6 +235,14 @@ DbError Db::postgresError(pg_result *result, const QString &what)
         m_backend);
     qCWarning(lcDb).noquote() << what << "failed:" << error.logText();
     return error;
+}
+
+Rows Db::fetchAll(const QString &sql, const QVariantList &values)
+{
+    if (!isPostgres())
+        return exec(sql, values);
+    std::vector<Rows> results = pipeline(sql, { values });
+    return std::move(results.front());
 }
 
 std::vector<Rows> Db::pipeline(const QString &sql, const QList<QVariantList> &batch)

@@ -83,6 +83,11 @@ public:
     // implicit transaction, committed when every one succeeded. The rows of
     // each, in order. Throws DbError when one failed: then none was committed.
     std::vector<Rows> pipeline(const QString &sql, const QList<QVariantList> &batch);
+    // exec for a read that returns many rows (a chat list's hundreds): on
+    // PostgreSQL through libpq, every row in one result. QtSql reads a
+    // forward-only result in libpq's single-row mode, one allocated result
+    // per row, which cost more than the query itself.
+    Rows fetchAll(const QString &sql, const QVariantList &values = {});
     // PostgreSQL only: the driver's libpq connection, for what QtSql does
     // badly (binary data, pipelines). Throws DbError on another backend.
     pg_conn *postgresConnection();

@@ -199,7 +199,7 @@ Result<QList<Chat>> list(Db &db, const QString &callerId)
     {
         // The caller's settings ride along; the order stays by activity
         // (clients put pinned chats first, by their position).
-        Rows rows = db.exec(u"SELECT c.id, c.type, c.name, c.created_by, c.created_at, "_s
+        Rows rows = db.fetchAll(u"SELECT c.id, c.type, c.name, c.created_by, c.created_at, "_s
                 + ChatAccess::pinnedColumns() + u", "_s + ChatSettingsService::columns
                 + u", c.avatar_file_id FROM chat_members me JOIN chats c ON c.id = me.chat_id"_s
                 + ChatAccess::pinnedJoins
@@ -224,7 +224,7 @@ Result<QList<Chat>> list(Db &db, const QString &callerId)
             chats.append(std::move(chat));
         }
     }
-    Rows members = db.exec(u"SELECT cm.chat_id, "_s + ChatAccess::userColumns
+    Rows members = db.fetchAll(u"SELECT cm.chat_id, "_s + ChatAccess::userColumns
             + u" FROM chat_members me "
               "JOIN chat_members cm ON cm.chat_id = me.chat_id "
               "JOIN users u ON u.id = cm.user_id "
@@ -257,7 +257,7 @@ Result<QList<ChatSummary>> listWithLastMessage(Db &db, const QString &callerId)
           "AND lm.chat_seq = c.last_chat_seq LIMIT 1) m ON true "_s
         : u"LEFT JOIN messages m ON m.chat_id = c.id AND m.chat_seq = c.last_chat_seq "_s;
     QHash<QString, ChatSummary> summaries;
-    Rows rows = db.exec(u"SELECT me.last_read_seq, "_s + MessageRows::columns
+    Rows rows = db.fetchAll(u"SELECT me.last_read_seq, "_s + MessageRows::columns
             + u", (SELECT COUNT(*) FROM messages um WHERE um.chat_id = me.chat_id "
               "AND um.chat_seq > me.last_read_chat_seq AND um.chat_seq <= c.last_chat_seq "
               "AND um.sender_id <> me.user_id AND um.deleted_at IS NULL), "

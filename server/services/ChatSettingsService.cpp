@@ -33,8 +33,8 @@ struct StoredSettings
 
 StoredSettings readStored(const Rows &rows, int first)
 {
-    return { rows.value(first), rows.value(first + 1), rows.value(first + 2).toBool(),
-        rows.value(first + 3).toBool() };
+    return { rows.value(first), rows.value(first + 1), rows.boolean(first + 2),
+        rows.boolean(first + 3) };
 }
 
 ChatSettings normalised(const StoredSettings &stored, qint64 now)

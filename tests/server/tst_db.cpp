@@ -200,6 +200,25 @@ void TestDb::pipelineIsOneTransaction()
         QVERIFY_THROWS_EXCEPTION(DbError, db.pipeline(insert, { { 6, u"six"_s } }));
         QCOMPARE(db.pipeline(insert, { { 6, u"six"_s } }).size(), size_t(1));
         QCOMPARE(count(), 5);
+
+        // fetchAll's rows read as exec's do, value() typed as QtSql types it
+        // ('f' is false, not a non-empty string).
+        const QString typed = u"SELECT id, label, id > 1, id = 2 FROM %1 ORDER BY id"_s.arg(table);
+        Rows all = db.fetchAll(typed);
+        Rows driver = db.exec(typed);
+        int read = 0;
+        while (all.next()) {
+            QVERIFY(driver.next());
+            ++read;
+            for (int column = 0; column < 4; ++column) {
+                QCOMPARE(all.isNull(column), driver.isNull(column));
+                if (!driver.isNull(column))
+                    QCOMPARE(all.value(column), driver.value(column));
+            }
+            QCOMPARE(all.boolean(3), driver.boolean(3));
+        }
+        QVERIFY(!driver.next());
+        QCOMPARE(read, 5);
         db.execDirect(u"DROP TABLE %1"_s.arg(table));
     }
     QSqlDatabase::removeDatabase(name);
