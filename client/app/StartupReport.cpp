@@ -110,6 +110,8 @@ void StartupReport::painted()
         m_app->mainWindow()->openChat(m_chatId);
         return;
     case Stage::WaitingForTimeline:
+        if (!view)
+            return; // emptied since it was painted: the next paint with rows
         // Opened at the newest message; the top makes every row's height
         // and the oldest bubbles' layouts needed once.
         m_stage = Stage::WaitingForTop;
