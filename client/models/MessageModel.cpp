@@ -874,6 +874,7 @@ qint64 MessageModel::newestSeq() const
 void MessageModel::insertSorted(const QList<Message> &messages)
 {
     QList<Message> fresh;
+    fresh.reserve(messages.size());
     for (const Message &message : messages) {
         if (message.chatId != m_chatId)
             continue;
@@ -903,6 +904,13 @@ void MessageModel::insertSorted(const QList<Message> &messages)
         while (to < fresh.size() && fresh.at(to).seq < nextSeq)
             ++to;
         beginInsertRows({}, row, row + int(to - from) - 1);
+        // A long run (a cached chat is one run of thousands) is one
+        // allocation, not a reallocation each time the list outgrows itself;
+        // growth stays geometric, so messages arriving one at a time do not
+        // copy the list each.
+        const qsizetype needed = m_items.size() + (to - from);
+        if (needed > m_items.capacity())
+            m_items.reserve(std::max(needed, m_items.capacity() * 2));
         for (qsizetype i = from; i < to; ++i) {
             const Message &message = fresh.at(i);
             m_items.insert(row + int(i - from), Item(message, deliveryOf(message)));

@@ -16,6 +16,7 @@
 #include "client/ui/FindBar.h"
 #include "client/ui/LoginDialog.h"
 #include "client/ui/MainWindow.h"
+#include "client/ui/MessageDelegate.h"
 #include "client/ui/NewChatDialog.h"
 #include "client/ui/QuickSwitcher.h"
 #include "client/ui/SessionsPanel.h"
@@ -84,6 +85,7 @@ private Q_SLOTS:
     void composerGrowsWithAPastedLongLine();
     void failedMessageCanBeRetriedEditedOrDeleted();
     void renamesShowLive();
+    void longChatKeepsLayoutsOnlyNearTheScreen();
 
 private:
     // The chat as `who`'s chat list on the server has it (unread_count, last_read_seq).
@@ -1203,6 +1205,62 @@ void TestDesktop::renamesShowLive()
         200);
     QTRY_COMPARE_WITH_TIMEOUT(session->currentUser().name, u"Annie"_s, 10000);
     QCOMPARE(mine.size(), 1);
+}
+
+// A long chat, opened and scrolled to its oldest message and back: the
+// delegate keeps the layouts of the rows used last, not one per message (a
+// 10,000-message chat kept 23 MB of laid-out text), and every row still has
+// its height and its bubble when it comes back on screen.
+void TestDesktop::longChatKeepsLayoutsOnlyNearTheScreen()
+{
+    const QString me = u"00000000-0000-4000-8000-00000000000a"_s;
+    const QString chatId = u"00000000-0000-4000-8000-00000000000c"_s;
+    const int count = MessageDelegate::cachedLayoutsMax * 3;
+    MessageModel model(nullptr, chatId, me, false);
+    for (int i = 1; i <= count; ++i) {
+        Message message;
+        message.id = u"10000000-0000-4000-8000-%1"_s.arg(i, 12, 10, QChar(u'0'));
+        message.chatId = chatId;
+        message.senderId = i % 2 ? me : chatId;
+        message.text = u"Message number %1"_s.arg(i);
+        message.timestamp
+            = (QDateTime::currentMSecsSinceEpoch() - qint64(count - i) * 60'000) * 1000;
+        message.seq = i;
+        message.chatSeq = i;
+        model.applyMessage(message);
+    }
+    TimelineView view;
+    view.resize(680, 720);
+    view.setMessageModel(&model);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    view.scrollToRowOrBottom(-1);
+    const QModelIndex newest = view.model()->index(count - 1, 0); // the view's (a proxy's) index
+    QTRY_VERIFY(view.visualRect(newest).intersects(view.viewport()->rect()));
+    view.grab();
+    auto *delegate = qobject_cast<MessageDelegate *>(view.itemDelegate());
+    QVERIFY(delegate);
+    QVERIFY2(delegate->cachedLayoutCount() <= MessageDelegate::cachedLayoutsMax,
+        qPrintable(QString::number(delegate->cachedLayoutCount())));
+    QScrollBar *bar = view.verticalScrollBar();
+    const int range = bar->maximum();
+    QVERIFY(range > 0);
+    const int newestHeight = view.visualRect(newest).height();
+
+    bar->setValue(0); // the oldest message, laid out again
+    view.grab();
+    const QModelIndex oldest = view.model()->index(0, 0);
+    QVERIFY(view.visualRect(oldest).intersects(view.viewport()->rect()));
+    QVERIFY(view.visualRect(oldest).height() > 0);
+    bar->setValue(bar->maximum()); // and back: the newest, laid out again
+    view.grab();
+    QCOMPARE(bar->maximum(), range); // every row's height kept
+    QVERIFY(view.visualRect(newest).intersects(view.viewport()->rect()));
+    QCOMPARE(view.visualRect(newest).height(), newestHeight);
+    const BubbleGeometry &bubble = delegate->geometry(newest, view.visualRect(newest), view.font());
+    QVERIFY(bubble.layout);
+    QCOMPARE(bubble.layout->text(), u"Message number %1"_s.arg(count));
+    QVERIFY(delegate->cachedLayoutCount() <= MessageDelegate::cachedLayoutsMax);
 }
 
 QTEST_MAIN(TestDesktop)
