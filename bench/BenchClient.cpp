@@ -147,6 +147,23 @@ QJsonDocument SetupClient::call(const QByteArray &method, const QString &path,
     return answer;
 }
 
+double SetupClient::metric(const QString &name)
+{
+    QNetworkReply *reply = m_network.get(QNetworkRequest(QUrl(m_base.toString() + u"/metrics"_s)));
+    QEventLoop loop;
+    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+    if (!reply->isFinished())
+        loop.exec();
+    const QByteArray prefix = name.toUtf8() + ' ';
+    double value = -1;
+    for (const QByteArray &line : reply->readAll().split('\n')) {
+        if (line.startsWith(prefix))
+            value = line.mid(prefix.size()).toDouble();
+    }
+    reply->deleteLater();
+    return value;
+}
+
 QList<SetupClient::User> SetupClient::users(int count, const QString &prefix)
 {
     // Registration and login hash passwords (argon2id, deliberately slow):

@@ -70,6 +70,8 @@ public:
         const QList<QPair<QByteArray, QByteArray>> &headers = {});
     QString personalChat(const User &a, const User &b);
     QString group(const User &owner, const QString &name, const QStringList &memberIds);
+    // One sample of /metrics without labels (e.g. process_cpu_seconds_total); -1 when absent.
+    double metric(const QString &name);
     // Sends `count` messages into a chat as fast as `parallel` requests allow.
     bool prefill(const User &sender, const QString &chatId, int count, int parallel = 16);
 

@@ -25,6 +25,10 @@ inline constexpr QStringView misdelivered = u"misdelivered";
 // A scenario that could not create its users and chats, or fill its history.
 inline constexpr QStringView setupFailed = u"setup_failed";
 inline constexpr QStringView prefillFailed = u"prefill_failed";
+// cluster-idle: given one --url only; CPU seconds per 1,000 messages, by instance (1 = the busy
+// one).
+inline constexpr QStringView needsInstances = u"needs_instances";
+inline constexpr QStringView cpuSecondsPer1000Messages = u"cpu_s_per_1k_messages";
 // idle-connections and mixed.
 inline constexpr QStringView idleSockets = u"idle_sockets";
 inline constexpr QStringView open = u"open";

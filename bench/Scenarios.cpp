@@ -15,6 +15,7 @@
 #include <QDeadlineTimer>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QMutex>
 #include <QRandomGenerator>
 #include <QScopeGuard>
 #include <QSqlDatabase>
@@ -28,6 +29,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <cstring>
 #include <thread>
 
@@ -680,6 +682,134 @@ QList<Result> fanout(const Options &options)
         {} } };
 }
 
+// A chat busy on one instance, and what the other instances pay for it. The
+// --members of a group all hold their socket on the first instance, and
+// --concurrency of them send into it over REST there, closed loop, for
+// --seconds; --non-members users hold a socket on the other instances, in no
+// chat with them (those instances have clients, none interested). Reports
+// every instance's CPU seconds (its /metrics process_cpu_seconds_total) per
+// 1,000 messages sent: the first instance's is the work the chat needs, the
+// others' what reading a log none of their sockets needs costs.
+QList<Result> clusterIdle(const Options &options)
+{
+    const QString name = u"cluster-idle"_s;
+    if (options.urls.size() < 2)
+        return { Result::failure(name, ReportKeys::needsInstances) };
+    SetupClient setup(options.urls.first());
+    const int senders = std::min(options.concurrency, options.members);
+    const auto users = setup.users(options.members + options.nonMembers, u"busy"_s);
+    if (users.size() < options.members + options.nonMembers)
+        return { Result::failure(name, ReportKeys::setupFailed) };
+    QStringList memberIds;
+    for (int i = 1; i < options.members; ++i)
+        memberIds.append(users[i].id);
+    const QString groupId = setup.group(users[0], u"Busy"_s, memberIds);
+    const int receivers = options.members + options.nonMembers;
+    const auto instanceOf = [&options](int receiver) {
+        return receiver < options.members ? 0 : 1 + receiver % int(options.urls.size() - 1);
+    };
+    const auto cpuSeconds = [&options] {
+        QList<double> seconds;
+        for (const QUrl &url : options.urls)
+            seconds.append(SetupClient(url).metric(u"process_cpu_seconds_total"_s));
+        return seconds;
+    };
+
+    std::atomic<int> connected { 0 };
+    std::atomic<int> sendersLeft { senders };
+    std::atomic<bool> sampled { false };
+    QList<double> cpuBefore;
+    QList<double> cpuAfter;
+    QElapsedTimer wall;
+    QDeadlineTimer deadline;
+    double elapsed = 0;
+    QMutex sampling;
+    Stats stats = runParallel(options.threads,
+        [&](int index, QObject *context, Stats &local, std::function<void()> done) {
+            for (int r = index; r < receivers; r += options.threads) {
+                const bool member = r < options.members;
+                openSocket(context, options.urls[instanceOf(r)], users[r].token,
+                    [&, member](const QJsonObject &frame) {
+                        if (isGreeting(frame)) {
+                            ++connected;
+                            return;
+                        }
+                        if (!messageOf(frame))
+                            return;
+                        if (member)
+                            ++local.delivered;
+                        else
+                            ++local.misdelivered;
+                    });
+            }
+            // Every thread waits for all sockets; the first samples the CPU
+            // and starts the clock, then each runs its share of the senders.
+            auto *wait = new QTimer(context);
+            wait->setInterval(20);
+            QObject::connect(wait, &QTimer::timeout, context, [&, index, wait, context] {
+                if (connected < receivers)
+                    return;
+                {
+                    QMutexLocker lock(&sampling);
+                    if (cpuBefore.isEmpty()) {
+                        cpuBefore = cpuSeconds();
+                        wall.start();
+                        deadline.setRemainingTime(qint64(options.seconds * 1000));
+                    }
+                }
+                wait->stop();
+                for (int sender = index; sender < senders; sender += options.threads) {
+                    auto *http = new HttpConnection(options.urls.first(), context);
+                    auto step = std::make_shared<std::function<void()>>();
+                    *step = [&, http, step, token = users[sender].token] {
+                        if (deadline.hasExpired()) {
+                            if (--sendersLeft == 0) {
+                                // The last sender stopped: let deliveries drain, then sample.
+                                QThread::msleep(500);
+                                QMutexLocker lock(&sampling);
+                                elapsed = double(wall.nsecsElapsed()) / 1e9;
+                                cpuAfter = cpuSeconds();
+                                sampled = true;
+                            }
+                            return;
+                        }
+                        http->request("POST", ApiPaths::chatsMessages.toString(),
+                            SendMessageRequest { groupId, u"busy"_s, std::nullopt }.toJson(), token,
+                            [&local, step](int status, const QByteArray &, qint64 latency) {
+                                ++local.operations;
+                                if (status == 200)
+                                    local.latenciesNs.append(latency);
+                                else
+                                    local.addError(statusError(status));
+                                (*step)();
+                            });
+                    };
+                    (*step)();
+                }
+            });
+            wait->start();
+            // Sockets stay open until the last sample (a thread may have no senders).
+            auto *finish = new QTimer(context);
+            finish->setInterval(20);
+            QObject::connect(finish, &QTimer::timeout, context, [&sampled, done] {
+                if (sampled)
+                    done();
+            });
+            finish->start();
+        });
+    stats.seconds = elapsed;
+    stats.expected = stats.operations * options.members;
+    QJsonObject perInstance;
+    for (qsizetype i = 0; i < options.urls.size() && i < cpuAfter.size(); ++i) {
+        const double messages = std::max<qint64>(1, stats.operations);
+        perInstance.insert(QString::number(i + 1),
+            std::round((cpuAfter[i] - cpuBefore[i]) / messages * 1000 * 1000) / 1000);
+    }
+    QJsonObject extra;
+    extra.insert(ReportKeys::cpuSecondsPer1000Messages, perInstance);
+    return { { name, stats, extra } };
+}
+
 QList<Result> mixed(const Options &options)
 {
     // --concurrency accounts, each online with one socket; --connections
@@ -1134,6 +1264,11 @@ QList<Scenario> scenarios()
             u"--rate msg/s into a group of --members, all online, plus --non-members "
             "connected users who must receive nothing; send-to-receive latency"_s,
             fanout },
+        { u"cluster-idle"_s,
+            u"--members of a group all online on the first --url, --concurrency of them sending "
+            "into it there (REST, closed loop) while --non-members sit on the other instances; "
+            "each instance's CPU seconds per 1,000 messages (needs --url twice or more)"_s,
+            clusterIdle },
         { u"mixed"_s,
             u"--connections active users (chats among --concurrency online accounts), each "
             "sending one message every 30 s, while --idle more sockets stay online and "

@@ -1,6 +1,7 @@
 #include "EventFeed.h"
 
 #include "db/Database.h"
+#include "observability/Metrics.h"
 
 #include <QDateTime>
 #include <QLoggingCategory>
@@ -18,6 +19,9 @@ constexpr int holeRetryMs = 5;
 // longer would stall every delivery behind it.
 constexpr qint64 holeGiveUpMs = 5000;
 constexpr int safetyNetMs = 1000;
+// With sockets in more buckets than this, a poll reads everything: the list
+// would cost more to send than the rows it saves.
+constexpr int maxInterestBuckets = 1024;
 } // namespace
 
 EventFeed::EventFeed(Database &database, QObject *parent)
@@ -55,55 +59,107 @@ void EventFeed::poke()
         poll();
 }
 
+void EventFeed::watch(const QString &userId)
+{
+    ++m_watchers[FeedInterest::bucketOf(userId)];
+}
+
+void EventFeed::unwatch(const QString &userId)
+{
+    const auto watcher = m_watchers.find(FeedInterest::bucketOf(userId));
+    if (watcher != m_watchers.end() && --*watcher <= 0)
+        m_watchers.erase(watcher);
+}
+
+void EventFeed::afterNextPoll(QObject *context, std::function<void()> then)
+{
+    m_waitingForPoll.append({ context, std::move(then) });
+    poke();
+}
+
+FeedInterest EventFeed::interest() const
+{
+    if (m_watchers.size() > maxInterestBuckets)
+        return {};
+    return { false, m_watchers.keys() };
+}
+
 void EventFeed::poll()
 {
     m_polling = true;
     m_pokedWhilePolling = false;
-    m_db.run([after = m_delivered](
-                 Db &db) { return UpdatesService::readFeed(db, after, batchLimit); })
+    m_waitingOnPoll.append(std::exchange(m_waitingForPoll, {}));
+    ++Metrics::global().feedPolls;
+    m_db.run([after = m_delivered, interest = interest()](
+                 Db &db) { return UpdatesService::readFeed(db, after, batchLimit, interest); })
         .then(this, [this](const Result<FeedBatch> &batch) { handleBatch(batch); });
 }
 
 void EventFeed::handleBatch(const Result<FeedBatch> &result)
 {
     m_polling = false;
-    if (!result) {
-        // The database is away; the safety net polls again.
-        return;
-    }
-    const FeedBatch &batch = result.value();
     QList<Update> ready;
     bool waiting = false;
-    for (const Update &update : batch.updates) {
-        if (update.seq <= m_delivered)
-            continue;
-        if (update.seq != m_delivered + 1 && batch.snapshot.valid) {
-            const qint64 now = QDateTime::currentMSecsSinceEpoch();
-            if (m_holeAt != m_delivered + 1) {
-                m_holeAt = m_delivered + 1;
-                m_holeRunningUpTo = 0;
-                for (quint64 xid : batch.snapshot.running)
-                    m_holeRunningUpTo = qMax(m_holeRunningUpTo, xid);
-                m_holeSinceMs = now;
+    if (result) {
+        const FeedBatch &batch = result.value();
+        Metrics::global().feedRowsRead += quint64(batch.updates.size());
+        // Walks the seqs after the watermark up to the newest the poll saw:
+        // those not of interest were visible and pass, updates are handed
+        // on, and a gap is a hole to wait out.
+        qsizetype gap = 0;
+        qsizetype next = 0;
+        while (next < batch.updates.size() || gap < batch.gaps.size()) {
+            const bool takeGap = gap < batch.gaps.size()
+                && (next >= batch.updates.size()
+                    || batch.gaps[gap].first < batch.updates[next].seq);
+            if (!takeGap) {
+                const Update &update = batch.updates[next++];
+                if (update.seq <= m_delivered)
+                    continue;
+                m_delivered = update.seq;
+                ready.append(update);
+                continue;
             }
-            const bool settled = m_holeRunningUpTo == 0 || batch.snapshot.xmin > m_holeRunningUpTo;
-            if (!settled && now - m_holeSinceMs < holeGiveUpMs) {
-                waiting = true;
-                break;
+            const auto [first, last] = batch.gaps[gap++];
+            if (last <= m_delivered)
+                continue;
+            m_delivered = qMax(m_delivered, first - 1);
+            if (batch.snapshot.valid) {
+                const qint64 now = QDateTime::currentMSecsSinceEpoch();
+                if (m_holeAt != first) {
+                    m_holeAt = first;
+                    m_holeRunningUpTo = 0;
+                    for (quint64 xid : batch.snapshot.running)
+                        m_holeRunningUpTo = qMax(m_holeRunningUpTo, xid);
+                    m_holeSinceMs = now;
+                }
+                const bool settled
+                    = m_holeRunningUpTo == 0 || batch.snapshot.xmin > m_holeRunningUpTo;
+                if (!settled && now - m_holeSinceMs < holeGiveUpMs) {
+                    waiting = true;
+                    break;
+                }
+                if (!settled)
+                    qCWarning(lcFeed) << "gave up waiting for seq" << first << "to" << last;
             }
-            if (!settled)
-                qCWarning(lcFeed) << "gave up waiting for seq" << m_holeAt << "to"
-                                  << update.seq - 1;
+            m_holeAt = 0;
+            m_delivered = last;
         }
-        m_holeAt = 0;
-        m_delivered = update.seq;
-        ready.append(update);
+        if (!waiting)
+            m_delivered = qMax(m_delivered, batch.lastSeq);
+        if (!ready.isEmpty())
+            Q_EMIT updatesReady(ready, batch.members);
     }
-    if (!ready.isEmpty())
-        Q_EMIT updatesReady(ready, batch.members);
+    // Sockets waiting for this poll open now, at the watermark it reached.
+    for (const Waiter &waiter : std::exchange(m_waitingOnPoll, {})) {
+        if (waiter.context)
+            waiter.then();
+    }
+    if (!result)
+        return; // the database is away; the safety net polls again
     if (waiting)
         m_retry.start();
-    else if (batch.full || m_pokedWhilePolling)
+    else if (result.value().full || m_pokedWhilePolling || !m_waitingForPoll.isEmpty())
         poll();
 }
 

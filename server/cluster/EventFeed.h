@@ -2,8 +2,12 @@
 
 #include "services/Updates.h"
 
+#include <QHash>
 #include <QObject>
+#include <QPointer>
 #include <QTimer>
+
+#include <functional>
 
 namespace Messenger::Server {
 
@@ -20,6 +24,12 @@ class Database;
 // snapshot's xmin passes them); then the hole is a rollback and is skipped.
 // deliveredSeq() is thus a watermark: everything up to it is committed and
 // delivered, which makes it a safe resume point.
+//
+// A poll reads the whole log's seqs and audiences, but full rows only of the
+// chats and users with a socket here (watch()): an instance pays next to
+// nothing for chats none of its clients is in. A socket is let in only after a
+// poll that knew of its user (afterNextPoll()), so it misses nothing after
+// the watermark its greeting names.
 class EventFeed : public QObject
 {
     Q_OBJECT
@@ -29,6 +39,14 @@ public:
     // Starts after the newest committed seq; blocks, for start-up only.
     bool start(QString *error);
     qint64 deliveredSeq() const { return m_delivered; }
+
+    // A socket of `userId` opens here (watch) or closes (unwatch): its chats'
+    // updates and those addressed to it are read in full from the next poll on.
+    void watch(const QString &userId);
+    void unwatch(const QString &userId);
+    // Runs `then` (on `context`'s thread, unless `context` is gone) once a
+    // poll issued from now on has been handled.
+    void afterNextPoll(QObject *context, std::function<void()> then);
 
 public Q_SLOTS:
     // Something was committed (here or on another instance): poll soon.
@@ -41,6 +59,13 @@ Q_SIGNALS:
 private:
     void poll();
     void handleBatch(const Result<FeedBatch> &batch);
+    FeedInterest interest() const;
+
+    struct Waiter
+    {
+        QPointer<QObject> context;
+        std::function<void()> then;
+    };
 
     Database &m_db;
     qint64 m_delivered = 0;
@@ -51,6 +76,10 @@ private:
     qint64 m_holeAt = 0;
     quint64 m_holeRunningUpTo = 0;
     qint64 m_holeSinceMs = 0;
+    // Sockets here by FeedInterest bucket.
+    QHash<int, int> m_watchers;
+    QList<Waiter> m_waitingForPoll; // for the next poll issued
+    QList<Waiter> m_waitingOnPoll; // for the poll in flight
     QTimer m_retry;
     QTimer m_safetyNet;
 };

@@ -197,6 +197,12 @@ QByteArray Metrics::render() const
     gauge(out, "messenger_messages_delivered_total",
         "Message events written to WebSocket connections.", qint64(messagesDelivered.load()),
         "counter");
+    gauge(out, "messenger_feed_polls_total", "Reads of the committed log by the event feed.",
+        qint64(feedPolls.load()), "counter");
+    gauge(out, "messenger_feed_rows_read_total",
+        "Messages and events the event feed read in full: those of chats with a member, and "
+        "those addressed to a user, with a socket on this instance.",
+        qint64(feedRowsRead.load()), "counter");
     gauge(out, "messenger_db_pool_size", "Database worker connections.", databasePoolSize);
     gauge(out, "messenger_db_connections_in_use", "Database workers busy right now.",
         databaseConnectionsInUse);

@@ -82,6 +82,10 @@ public:
     std::atomic<qint64> httpUnsentBytes { 0 }; // as of the last sweep
     std::atomic<quint64> messagesStored { 0 };
     std::atomic<quint64> messagesDelivered { 0 };
+    // The event feed: its reads of the log, and the messages and events it
+    // read in full (those of chats and users with a socket here).
+    std::atomic<quint64> feedPolls { 0 };
+    std::atomic<quint64> feedRowsRead { 0 };
     std::atomic<qint64> databaseConnectionsInUse { 0 };
     std::atomic<qint64> passwordHashesInFlight { 0 };
     std::atomic<qint64> databasePoolSize { 0 };

@@ -39,6 +39,11 @@ PgSnapshot PgSnapshot::parse(const QString &text)
     return snapshot;
 }
 
+int FeedInterest::bucketOf(QStringView userId)
+{
+    return userId.right(4).toInt(nullptr, 16);
+}
+
 namespace UpdatesService {
 
 namespace {
@@ -89,7 +94,8 @@ QList<Update> mergeBySeq(
         horizon = qMin(horizon, messages.last().seq);
     if (eventsFull && !events.isEmpty())
         horizon = qMin(horizon, events.last().seq);
-    *full = messagesFull || eventsFull;
+    if (full)
+        *full = messagesFull || eventsFull;
     QList<Update> merged;
     merged.reserve(messages.size() + events.size());
     qsizetype m = 0;
@@ -109,21 +115,56 @@ QList<Update> mergeBySeq(
 
 namespace {
 
+// A user's FeedInterest bucket in SQL: the last four hex digits of the id.
+QString bucketSql(const QString &userId)
+{
+    return u"CAST(CAST('x' || right(CAST(%1 AS text), 4) AS bit(16)) AS integer)"_s.arg(userId);
+}
+
+// Whether a user is of interest; binds (everything, buckets).
+QString interestingSql(const QString &userId)
+{
+    return u"(CAST(? AS boolean) OR %1 = ANY(CAST(? AS integer[])))"_s.arg(bucketSql(userId));
+}
+
 // Everything a feed poll needs in one statement (one round trip, one snapshot
-// in READ COMMITTED): the messages and events after `afterSeq`, the members of
-// their chats, and the snapshot itself. Rows are told apart by the last
+// in READ COMMITTED). First the next `limit` seqs of the whole log with their
+// audience only (seq, chat, user, type): which of them are of interest, and
+// where the seqs have gaps. Then the full rows of those of interest, the
+// members of their chats who are of interest, the gaps, and the snapshot
+// with the newest seq seen and how many. Rows are told apart by the last
 // column; a message row reads like any message row, an event row from column
-// MessageRows::columnCount, a member row has chat_id and user_id there.
+// MessageRows::columnCount, a member row has chat_id and user_id there, a gap
+// row its first seq at the event's seq and its last at created_at.
 QString postgresFeedStatement()
 {
     const QString noMessage = u"NULL, "_s.repeated(MessageRows::selectCount);
     const QString noPreview = u"NULL, "_s.repeated(MessageRows::replyColumnCount);
-    return u"WITH msgs AS (SELECT "_s + MessageRows::selectList() + u" FROM "_s
-        + MessageRows::fromMessages()
-        + u" WHERE m.seq > ? ORDER BY m.seq LIMIT ?), "
+    return u"WITH log AS MATERIALIZED ("
+           "  SELECT seq, chat_id, user_id, type FROM ("
+           "    SELECT seq, chat_id, CAST(NULL AS uuid) AS user_id, CAST(NULL AS text) AS type"
+           "    FROM messages WHERE seq > ?"
+           "    UNION ALL SELECT seq, chat_id, user_id, type FROM events WHERE seq > ?) l"
+           "  ORDER BY seq LIMIT ?), "
+           "watched AS ("
+           "  SELECT c.chat_id FROM (SELECT DISTINCT chat_id FROM log) c"
+           "  WHERE EXISTS (SELECT 1 FROM chat_members w WHERE w.chat_id = c.chat_id AND "_s
+        + interestingSql(u"w.user_id"_s)
+        + u")), "
+          "picked AS ("
+          "  SELECT seq FROM log WHERE chat_id IN (SELECT chat_id FROM watched) OR "_s
+        + interestingSql(u"user_id"_s)
+        + u" OR type = ?), "
+          "msgs AS (SELECT "_s
+        + MessageRows::selectList() + u" FROM "_s + MessageRows::fromMessages()
+        + u" WHERE m.seq IN (SELECT seq FROM picked)), "
           "evs AS (SELECT "_s
         + eventColumns() + u" FROM "_s + fromEvents()
-        + u" WHERE e.seq > ? ORDER BY e.seq LIMIT ?) "
+        + u" WHERE e.seq IN (SELECT seq FROM picked)), "
+          "gaps AS ("
+          "  SELECT prev + 1 AS first, seq - 1 AS last FROM ("
+          "    SELECT seq, lag(seq, 1, CAST(? AS bigint)) OVER (ORDER BY seq) AS prev FROM log) g"
+          "  WHERE seq > prev + 1) "
           "SELECT msgs.*, "_s
         + u"NULL, "_s.repeated(eventColumnCount)
         + u"'message' FROM msgs "
@@ -133,74 +174,97 @@ QString postgresFeedStatement()
           "UNION ALL SELECT "_s
         + noMessage + u"NULL, chat_id, user_id, NULL, NULL, "_s + noPreview
         + u"NULL, 'member' FROM chat_members "
-          "WHERE chat_id IN (SELECT chat_id FROM msgs UNION SELECT chat_id FROM evs) "
+          "WHERE chat_id IN (SELECT chat_id FROM msgs UNION SELECT chat_id FROM evs) AND "_s
+        + interestingSql(u"user_id"_s) + u" UNION ALL SELECT "_s + noMessage
+        + u"first, NULL, NULL, NULL, NULL, "_s + noPreview
+        + u"last, 'gap' FROM gaps "
           "UNION ALL SELECT "_s
-        + noMessage + u"NULL, NULL, NULL, NULL, CAST(pg_current_snapshot() AS text), "_s + noPreview
-        + u"NULL, 'snapshot'"_s;
+        + noMessage
+        + u"(SELECT max(seq) FROM log), NULL, NULL, NULL, "
+          "CAST(pg_current_snapshot() AS text), "_s
+        + noPreview + u"(SELECT count(*) FROM log), 'snapshot'"_s;
 }
 
 } // namespace
 
-Result<FeedBatch> readFeed(Db &db, qint64 afterSeq, int limit)
+Result<FeedBatch> readFeed(Db &db, qint64 afterSeq, int limit, const FeedInterest &interest)
 {
     FeedBatch batch;
+    batch.lastSeq = afterSeq;
     QList<Update> messages;
     QList<Update> events;
     if (db.isPostgres()) {
         static const QString statement = postgresFeedStatement();
         constexpr int first = MessageRows::selectCount;
-        Rows rows = db.exec(statement, { afterSeq, limit, afterSeq, limit });
+        constexpr int last = first + eventColumnCount - 1; // an event's created_at
+        QStringList buckets;
+        for (int bucket : interest.userBuckets)
+            buckets.append(QString::number(bucket));
+        const QString bucketArray = u'{' + buckets.join(u',') + u'}';
+        Rows rows = db.exec(statement,
+            { afterSeq, afterSeq, limit, interest.everything, bucketArray, interest.everything,
+                bucketArray, WsEvents::sessionRevoked.toString(), afterSeq, interest.everything,
+                bucketArray });
+        qint64 seen = 0;
         while (rows.next()) {
             const QString kind = rows.string(first + eventColumnCount);
-            if (kind == u"message")
+            if (kind == u"message") {
                 messages.append(messageUpdate(rows));
-            else if (kind == u"event")
+            } else if (kind == u"event") {
                 events.append(eventUpdate(rows, first));
-            else if (kind == u"member")
+            } else if (kind == u"member") {
                 batch.members[rows.string(first + 1)].append(rows.string(first + 2));
-            else
+            } else if (kind == u"gap") {
+                batch.gaps.append({ rows.integer(first), rows.integer(last) });
+            } else {
                 batch.snapshot = PgSnapshot::parse(rows.string(first + 4));
+                batch.lastSeq = qMax(afterSeq, rows.integer(first));
+                seen = rows.integer(last);
+            }
         }
         // UNION ALL promises no order.
         const auto bySeq = [](const Update &a, const Update &b) { return a.seq < b.seq; };
         std::sort(messages.begin(), messages.end(), bySeq);
         std::sort(events.begin(), events.end(), bySeq);
-    } else {
-        // SQLite: in-process statements cost no round trip, and its one
-        // writer leaves no holes to wait out.
-        {
-            Rows rows = db.exec(u"SELECT "_s + MessageRows::selectList() + u" FROM "_s
-                    + MessageRows::fromMessages() + u" WHERE m.seq > ? ORDER BY m.seq LIMIT ?"_s,
-                { afterSeq, limit });
-            while (rows.next())
-                messages.append(messageUpdate(rows));
-        }
-        {
-            Rows rows = db.exec(u"SELECT "_s + eventColumns() + u" FROM "_s + fromEvents()
-                    + u" WHERE e.seq > ? ORDER BY e.seq LIMIT ?"_s,
-                { afterSeq, limit });
-            while (rows.next())
-                events.append(eventUpdate(rows, 0));
-        }
+        std::sort(batch.gaps.begin(), batch.gaps.end());
+        batch.full = seen == limit;
+        batch.updates = mergeBySeq(std::move(messages), false, std::move(events), false, nullptr);
+        return batch;
+    }
+    // SQLite: in-process statements cost no round trip, its one writer leaves
+    // no holes to wait out, and its one instance has every socket.
+    {
+        Rows rows = db.exec(u"SELECT "_s + MessageRows::selectList() + u" FROM "_s
+                + MessageRows::fromMessages() + u" WHERE m.seq > ? ORDER BY m.seq LIMIT ?"_s,
+            { afterSeq, limit });
+        while (rows.next())
+            messages.append(messageUpdate(rows));
+    }
+    {
+        Rows rows = db.exec(u"SELECT "_s + eventColumns() + u" FROM "_s + fromEvents()
+                + u" WHERE e.seq > ? ORDER BY e.seq LIMIT ?"_s,
+            { afterSeq, limit });
+        while (rows.next())
+            events.append(eventUpdate(rows, 0));
     }
     const bool messagesFull = messages.size() == limit;
     const bool eventsFull = events.size() == limit;
     batch.updates
         = mergeBySeq(std::move(messages), messagesFull, std::move(events), eventsFull, &batch.full);
-    if (!db.isPostgres()) {
-        QSet<QString> chatIds;
-        for (const Update &update : std::as_const(batch.updates)) {
-            if (!update.chatId.isEmpty())
-                chatIds.insert(update.chatId);
-        }
-        if (!chatIds.isEmpty()) {
-            Rows rows = db.exec(
-                u"SELECT chat_id, user_id FROM chat_members WHERE chat_id IN "_s + db.idSetSql(),
-                { QString::fromUtf8(QJsonDocument(QJsonArray::fromStringList(chatIds.values()))
-                                        .toJson(QJsonDocument::Compact)) });
-            while (rows.next())
-                batch.members[rows.string(0)].append(rows.string(1));
-        }
+    if (!batch.updates.isEmpty())
+        batch.lastSeq = batch.updates.last().seq;
+    QSet<QString> chatIds;
+    for (const Update &update : std::as_const(batch.updates)) {
+        if (!update.chatId.isEmpty())
+            chatIds.insert(update.chatId);
+    }
+    if (!chatIds.isEmpty()) {
+        Rows rows = db.exec(
+            u"SELECT chat_id, user_id FROM chat_members WHERE chat_id IN "_s + db.idSetSql(),
+            { QString::fromUtf8(QJsonDocument(QJsonArray::fromStringList(chatIds.values()))
+                                    .toJson(QJsonDocument::Compact)) });
+        while (rows.next())
+            batch.members[rows.string(0)].append(rows.string(1));
     }
     return batch;
 }

@@ -40,20 +40,40 @@ struct PgSnapshot
     static PgSnapshot parse(const QString &text); // "xmin:xmax:xip,xip"
 };
 
-// What one poll of the log returns: updates after a seq, in order, the
-// current members of every chat they concern, and the snapshot they were read in.
+// Which updates a poll of the log reads in full: those of chats with a member
+// in one of `userBuckets`, those addressed to a user in one of them, and every
+// session_revoked (each instance checks tokens); or all of them. A user's
+// bucket is the last four hex digits of their id (random in a v4 uuid), so an
+// instance passes a few numbers however many of its sockets share them; a
+// bucket shared with a user elsewhere only costs a row read for nothing.
+struct FeedInterest
+{
+    bool everything = true;
+    QList<int> userBuckets;
+
+    static int bucketOf(QStringView userId);
+};
+
+// What one poll of the log returns: the updates of interest after a seq, in
+// order, the members of every chat they concern (on PostgreSQL only those in
+// the interest's buckets), and the snapshot they were read in. `lastSeq` is the
+// newest seq the poll saw of the whole log, `gaps` the seqs up to it that were
+// not visible (drawn by a transaction still running, or rolled back).
 struct FeedBatch
 {
     QList<Update> updates;
     QHash<QString, QStringList> members;
     PgSnapshot snapshot;
+    qint64 lastSeq = 0;
+    QList<std::pair<qint64, qint64>> gaps; // [first, last] each, in order
     bool full = false; // hit the limit: poll again right away
 };
 
 namespace UpdatesService {
 
-// Everything after `afterSeq` (at most `limit`), for the live feed.
-Result<FeedBatch> readFeed(Db &db, qint64 afterSeq, int limit);
+// The log after `afterSeq` (at most `limit` seqs of it), for the live feed;
+// full rows only for `interest` (SQLite, with its one instance, reads all).
+Result<FeedBatch> readFeed(Db &db, qint64 afterSeq, int limit, const FeedInterest &interest);
 
 // The largest seq in the log (the feed's starting point).
 Result<qint64> latestSeq(Db &db);

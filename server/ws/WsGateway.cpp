@@ -259,6 +259,19 @@ void WsGateway::accept(std::unique_ptr<QWebSocket> socket)
 
 void WsGateway::open(WsSession *session, std::optional<qint64> sinceSeq)
 {
+    // The feed reads this user's updates in full only from the next poll on:
+    // the socket is let in once such a poll was handled, at its watermark.
+    const QString userId = session->userId();
+    m_feed.watch(userId);
+    connect(session, &WsSession::closed, this, [this, userId] { m_feed.unwatch(userId); });
+    m_feed.afterNextPoll(session, [this, session, sinceSeq] {
+        if (!session->isClosing())
+            admit(session, sinceSeq);
+    });
+}
+
+void WsGateway::admit(WsSession *session, std::optional<qint64> sinceSeq)
+{
     // The feed's watermark: every update up to it has been delivered, every
     // later one reaches this session through the hub. So the socket gets
     // exactly the updates after the seq its greeting names (resuming, the

@@ -76,8 +76,10 @@ private:
         QString sessionId;
         qint64 expiresAt = 0;
     };
-    // Lets a checked session in: greeting, hub, resume.
+    // Lets a checked session in once the feed reads its user's updates (admit:
+    // greeting, hub, resume).
     void open(WsSession *session, std::optional<qint64> sinceSeq);
+    void admit(WsSession *session, std::optional<qint64> sinceSeq);
     void reauthenticate(WsSession *session, const QString &token);
     void replay(QPointer<WsSession> session, qint64 afterSeq, qint64 untilSeq);
     // A frame as it arrives: counted, then run.

@@ -6,6 +6,7 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTcpSocket>
 #include <QTest>
@@ -114,6 +115,7 @@ private Q_SLOTS:
     void malformedAndOversizedFrames();
     void updatesOverRest();
     void twoInstancesChatLive();
+    void idleInstanceReadsNoneOfABusyChat();
     void slowReaderIsCutOff();
     void silentClientIsDroppedByKeepalive();
     void connectionsPerUserAreCapped();
@@ -474,6 +476,80 @@ void TestWs::twoInstancesChatLive()
         2);
     // Carol's instance wrote anything it had for her before Alice got the typing notice.
     QCOMPARE(newChatBarrier(c, carol), 1);
+}
+
+// One sample of an instance's /metrics.
+static qint64 metricOf(TestServer &server, const QString &name)
+{
+    const Reply metrics = HttpClient(server).get(u"/metrics"_s);
+    const QRegularExpression line(u"^%1 (\\d+)$"_s.arg(name), QRegularExpression::MultilineOption);
+    const QRegularExpressionMatch match = line.match(QString::fromUtf8(metrics.body));
+    return match.hasMatch() ? match.captured(1).toLongLong() : -1;
+}
+
+void TestWs::idleInstanceReadsNoneOfABusyChat()
+{
+    if (!m_server.isPostgres())
+        QSKIP(
+            "several instances need PostgreSQL; this run uses SQLite (the postgres run covers it)");
+    TestServer second;
+    QVERIFY2(second.startSharing(m_server), qPrintable(second.error()));
+    const QString rowsRead = u"messenger_feed_rows_read_total"_s;
+    // Alice and Bob's chat is busy, Alice online here; Carol and Dave's is
+    // quiet, Carol online on the second instance, which has no member of the busy one.
+    const auto alice = m_http->newUser(u"Alice"_s);
+    const auto bob = m_http->newUser(u"Bob"_s);
+    const auto carol = m_http->newUser(u"Carol"_s);
+    const auto dave = m_http->newUser(u"Dave"_s);
+    const QString busy = personalChat(alice, bob);
+    const QString quiet = personalChat(dave, carol);
+    Client a(wsUrl(u"/ws/user?token="_s + alice.token));
+    Client c(second.webSocketUrl(u"/ws/user"_s, carol.token));
+    QVERIFY(a.greeted() && c.greeted());
+    const auto sendQuiet = [&](const QString &text) {
+        const qsizetype before = c.ofType(u"message"_s).size();
+        COMPARE_STATUS(m_http->post(u"/api/v1/chats/messages"_s,
+                           { { u"chat_id"_s, quiet }, { u"text"_s, text } }, dave.token),
+            200);
+        QTRY_COMPARE_WITH_TIMEOUT(c.ofType(u"message"_s).size(), before + 1, 10000);
+    };
+    // Whatever the second instance still had to read of the setup is read by now.
+    sendQuiet(u"before"_s);
+    const qint64 idleBefore = metricOf(second, rowsRead);
+    const qint64 busyBefore = metricOf(m_server, rowsRead);
+    QVERIFY(idleBefore >= 1 && busyBefore >= 1);
+
+    const int count = 30;
+    qint64 lastBusySeq = 0;
+    for (int i = 0; i < count; ++i) {
+        const Reply sent = m_http->post(u"/api/v1/chats/messages"_s,
+            { { u"chat_id"_s, busy }, { u"text"_s, u"busy %1"_s.arg(i) } }, alice.token);
+        COMPARE_STATUS(sent, 200);
+        lastBusySeq = sent.object().value(u"seq").toInteger();
+    }
+    QVERIFY(lastBusySeq > 0);
+    // A later message the second instance must deliver: when it has, it has
+    // been through the busy chat's seqs too.
+    sendQuiet(u"after"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(a.ofType(u"message"_s).size(), count, 10000);
+    const qint64 idleRead = metricOf(second, rowsRead) - idleBefore;
+    QVERIFY2(idleRead == 1, qPrintable(u"the idle instance read %1 rows"_s.arg(idleRead)));
+    QVERIFY(metricOf(m_server, rowsRead) - busyBefore >= count);
+
+    // Bob comes online there: from his greeting on he gets every message of
+    // the busy chat, none of those before it.
+    Client b(second.webSocketUrl(u"/ws/user"_s, bob.token));
+    QVERIFY(b.greeted());
+    QVERIFY2(
+        b.frames.first().value(u"seq"_s).toInteger() >= lastBusySeq, qPrintable(b.raw.first()));
+    COMPARE_STATUS(m_http->post(u"/api/v1/chats/messages"_s,
+                       { { u"chat_id"_s, busy }, { u"text"_s, u"for Bob"_s } }, alice.token),
+        200);
+    QTRY_COMPARE_WITH_TIMEOUT(b.ofType(u"message"_s).size(), 1, 10000);
+    QCOMPARE(b.lastData(u"message"_s).value(u"text").toString(), u"for Bob"_s);
+    // Carol saw nothing of it.
+    sendQuiet(u"last"_s);
+    QCOMPARE(c.ofType(u"message"_s).size(), 3);
 }
 
 void TestWs::slowReaderIsCutOff()
