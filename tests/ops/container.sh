@@ -78,8 +78,12 @@ remove_leftovers_of_dead_runs() {
     pid=${pid%-single}
     kill -0 "$pid" 2>/dev/null || podman rm -f -v -t 0 "$container" >/dev/null
   done
-  for project in $(podman ps -a --format '{{index .Labels "io.podman.compose.project"}}' \
-                   | grep -E "^$prefix-[0-9]+$" | sort -u || true); do
+  # A project by its containers' label or by its network's and volumes' names
+  # (podman-compose names them PROJECT_NAME).
+  for project in $({ podman ps -a --format '{{index .Labels "io.podman.compose.project"}}'
+                     podman network ls --format '{{.Name}}' | sed 's/_[^_]*$//'
+                     podman volume ls --format '{{.Name}}' | sed 's/_[^_]*$//'
+                   } | grep -E "^$prefix-[0-9]+$" | sort -u || true); do
     kill -0 "${project#"$prefix"-}" 2>/dev/null || remove_project "$project"
   done
 }
