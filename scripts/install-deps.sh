@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # The one list of Debian 12 packages the project needs (Docker reuses it).
-# Usage: scripts/install-deps.sh [build|server|test|fuzz|runtime]. Installs only what is missing.
+# Usage: scripts/install-deps.sh [build|server|test|fuzz|runtime|container]. Installs only what is missing.
 # server: what the server alone needs to build (the `server` preset, the container image).
+# container: podman and what tests/ops/container.sh needs to build and run docker/ without a
+# Docker engine (runc: crun refuses hybrid cgroups; netavark and aardvark-dns: the compose
+# network and its service names; mmdebstrap: base images from the Debian archive).
 set -euo pipefail
 set_name=${1:-build}
 build=(cmake ninja-build g++ ccache pkg-config qt6-base-dev qt6-httpserver-dev qt6-websockets-dev
@@ -14,6 +17,8 @@ test=("${build[@]}" postgresql postgresql-client python3 python3-jwt python3-web
       nginx-light docker-compose chromium clang-format
       lintian desktop-file-utils logrotate systemd)
 fuzz=("${build[@]}" clang-14 libclang-rt-14-dev)
+container=(podman buildah runc conmon uidmap netavark aardvark-dns iptables mmdebstrap podman-compose
+           python3-websockets curl)
 runtime=(libqt6core6 libqt6gui6 libqt6network6 libqt6sql6 libqt6sql6-psql libqt6sql6-sqlite libqt6httpserver6
          libqt6websockets6 libqt6concurrent6 libsodium23 libpq5 ca-certificates curl)
 case "$set_name" in
@@ -22,7 +27,8 @@ case "$set_name" in
   test) packages=("${test[@]}") ;;
   fuzz) packages=("${fuzz[@]}") ;;
   runtime) packages=("${runtime[@]}") ;;
-  *) echo "usage: $0 [build|server|test|fuzz|runtime]" >&2; exit 2 ;;
+  container) packages=("${container[@]}") ;;
+  *) echo "usage: $0 [build|server|test|fuzz|runtime|container]" >&2; exit 2 ;;
 esac
 missing=()
 for p in "${packages[@]}"; do

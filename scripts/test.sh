@@ -5,6 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 start=$(date +%s)
 bash scripts/install-deps.sh test
+# podman and its tools: the `container` test builds and runs docker/ with them.
+bash scripts/install-deps.sh container
 # Formatting before building: every tracked C++ source as clang-format (with
 # the repo's .clang-format) would leave it; fix with clang-format -i.
 format_status=0
