@@ -118,6 +118,12 @@ JsonWriter &JsonWriter::value(QStringView text)
             }
             continue;
         }
+        if (code == 0xfeff) {
+            // Escaped: QJsonDocument::fromJson (toObject, and any client
+            // parsing with it) drops a raw U+FEFF, taking it for a BOM.
+            out = std::copy_n("\\ufeff", 6, out);
+            continue;
+        }
         if (QChar::isHighSurrogate(code) && unit < end && QChar::isLowSurrogate(*unit))
             code = QChar::surrogateToUcs4(char16_t(code), *unit++);
         else if (QChar::isSurrogate(code))

@@ -18,7 +18,15 @@ const QString attachmentsKey = u"attachments"_s;
 
 QJsonObject ForwardedFrom::toJson() const
 {
-    return { { u"sender_id"_s, senderId }, { u"sender_name"_s, senderName } };
+    return JsonWriter::toObject(*this);
+}
+
+void ForwardedFrom::write(JsonWriter &writer) const
+{
+    writer.beginObject()
+        .field("sender_id"_L1, senderId)
+        .field("sender_name"_L1, senderName)
+        .endObject();
 }
 
 Parsed<ForwardedFrom> ForwardedFrom::fromJson(const QJsonObject &json, const QStringList &location)
@@ -32,10 +40,17 @@ Parsed<ForwardedFrom> ForwardedFrom::fromJson(const QJsonObject &json, const QSt
 
 QJsonObject Reaction::toJson(bool withMe) const
 {
-    QJsonObject json { { u"emoji"_s, emoji }, { u"count"_s, count } };
+    JsonWriter writer;
+    write(writer, withMe);
+    return QJsonDocument::fromJson(writer.bytes()).object();
+}
+
+void Reaction::write(JsonWriter &writer, bool withMe) const
+{
+    writer.beginObject().field("emoji"_L1, emoji).field("count"_L1, count);
     if (withMe)
-        json.insert(u"me"_s, me);
-    return json;
+        writer.field("me"_L1, me);
+    writer.endObject();
 }
 
 Parsed<Reaction> Reaction::fromJson(const QJsonObject &json, const QStringList &location)
@@ -87,8 +102,19 @@ QString ReplyPreview::cut(const QString &text)
 
 QJsonObject ReplyPreview::toJson() const
 {
-    return { { u"id"_s, id }, { u"sender_id"_s, senderId }, { u"sender_name"_s, senderName },
-        { u"text"_s, text }, { u"deleted"_s, deleted }, { u"seq"_s, seq } };
+    return JsonWriter::toObject(*this);
+}
+
+void ReplyPreview::write(JsonWriter &writer) const
+{
+    writer.beginObject()
+        .field("id"_L1, id)
+        .field("sender_id"_L1, senderId)
+        .field("sender_name"_L1, senderName)
+        .field("text"_L1, text)
+        .field("deleted"_L1, deleted)
+        .field("seq"_L1, seq)
+        .endObject();
 }
 
 Parsed<ReplyPreview> ReplyPreview::fromJson(const QJsonObject &json, const QStringList &location)
@@ -107,21 +133,36 @@ Parsed<ReplyPreview> ReplyPreview::fromJson(const QJsonObject &json, const QStri
 
 QJsonObject Message::toJson() const
 {
-    QJsonObject json { { u"id"_s, id }, { u"chat_id"_s, chatId }, { u"sender_id"_s, senderId },
-        { u"sender"_s, sender.toJson() }, { u"text"_s, text },
-        { u"timestamp"_s, formatTimestamp(timestamp) }, { u"is_read"_s, isRead }, { u"seq"_s, seq },
-        { u"chat_seq"_s, chatSeq },
-        { u"edited_at"_s, editedAt ? QJsonValue(formatTimestamp(*editedAt)) : QJsonValue() },
-        { u"deleted"_s, deleted } };
+    return JsonWriter::toObject(*this);
+}
+
+void Message::write(JsonWriter &writer) const
+{
+    writer.beginObject()
+        .field("id"_L1, id)
+        .field("chat_id"_L1, chatId)
+        .field("sender_id"_L1, senderId)
+        .field("sender"_L1, sender)
+        .field("text"_L1, text)
+        .key("timestamp"_L1)
+        .timestamp(timestamp)
+        .field("is_read"_L1, isRead)
+        .field("seq"_L1, seq)
+        .field("chat_seq"_L1, chatSeq)
+        .key("edited_at"_L1);
+    if (editedAt)
+        writer.timestamp(*editedAt);
+    else
+        writer.null();
+    writer.field("deleted"_L1, deleted);
     if (clientId)
-        json.insert(u"client_id"_s, *clientId);
-    setReplyTo(json, replyTo);
-    json.insert(reactionsKey, Reaction::listToJson(reactions));
-    json.insert(
-        forwardedFromKey, forwardedFrom ? QJsonValue(forwardedFrom->toJson()) : QJsonValue());
-    json.insert(mentionsKey, QJsonArray::fromStringList(mentions));
-    json.insert(attachmentsKey, Attachment::listToJson(attachments));
-    return json;
+        writer.field("client_id"_L1, *clientId);
+    writer.field("reply_to"_L1, replyTo)
+        .field("reactions"_L1, reactions)
+        .field("forwarded_from"_L1, forwardedFrom)
+        .field("mentions"_L1, mentions)
+        .field("attachments"_L1, attachments)
+        .endObject();
 }
 
 void Message::setReplyTo(QJsonObject &json, const std::optional<ReplyPreview> &replyTo)

@@ -24,6 +24,7 @@ struct ReplyPreview
     static QString cut(const QString &text);
 
     QJsonObject toJson() const;
+    void write(JsonWriter &writer) const;
     static Parsed<ReplyPreview> fromJson(const QJsonObject &json, const QStringList &location = {});
     bool operator==(const ReplyPreview &) const = default;
 };
@@ -40,6 +41,7 @@ struct Reaction
     // With `me` for a reader (history, answers); without it in the
     // `message_reactions` event, which every member gets alike.
     QJsonObject toJson(bool withMe = true) const;
+    void write(JsonWriter &writer, bool withMe = true) const;
     static Parsed<Reaction> fromJson(const QJsonObject &json, const QStringList &location = {});
     static QJsonArray listToJson(const QList<Reaction> &reactions, bool withMe = true);
     static QList<Reaction> listFromJson(JsonReader &reader, QStringView key);
@@ -55,6 +57,7 @@ struct ForwardedFrom
     QString senderName;
 
     QJsonObject toJson() const;
+    void write(JsonWriter &writer) const;
     static Parsed<ForwardedFrom> fromJson(
         const QJsonObject &json, const QStringList &location = {});
     bool operator==(const ForwardedFrom &) const = default;
@@ -88,6 +91,7 @@ struct Message
     QList<Attachment> attachments;
 
     QJsonObject toJson() const;
+    void write(JsonWriter &writer) const;
     // A Message's JSON (e.g. a stored event's) with `reply_to` replaced.
     static void setReplyTo(QJsonObject &json, const std::optional<ReplyPreview> &replyTo);
     // A Message's JSON without `reactions` (a `message_edited` event's).

@@ -289,10 +289,16 @@ Parsed<MarkReadRequest> MarkReadRequest::fromJson(
 
 QJsonObject HistoryPage::toJson() const
 {
-    QJsonArray array;
-    for (const Message &message : messages)
-        array.append(message.toJson());
-    return { { u"messages"_s, array }, { u"total"_s, total }, { u"has_more"_s, hasMore } };
+    return JsonWriter::toObject(*this);
+}
+
+void HistoryPage::write(JsonWriter &writer) const
+{
+    writer.beginObject()
+        .field("messages"_L1, messages)
+        .field("total"_L1, total)
+        .field("has_more"_L1, hasMore)
+        .endObject();
 }
 
 Parsed<HistoryPage> HistoryPage::fromJson(const QJsonObject &json, const QStringList &location)

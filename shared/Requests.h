@@ -157,6 +157,7 @@ struct HistoryPage
     bool hasMore = false;
 
     QJsonObject toJson() const;
+    void write(JsonWriter &writer) const;
     static Parsed<HistoryPage> fromJson(const QJsonObject &json, const QStringList &location = {});
 };
 

@@ -75,6 +75,7 @@ private Q_SLOTS:
     void jsonWriterEscapesText_data();
     void jsonWriterEscapesText();
     void chatSummaryWrittenAsDocumented();
+    void messageWrittenAsDocumented();
     void timestampParseRejects_data();
     void timestampParseRejects();
     void userRoundTrip();
@@ -141,6 +142,7 @@ void TestDto::jsonWriterEscapesText_data()
     QTest::addRow("two- and three-byte UTF-8")
         << u"Привет, ünïcödé 中文 \u2028"_s << u"Привет, ünïcödé 中文 \u2028"_s;
     QTest::addRow("surrogate pair") << u"👋🏽 𝄞"_s << u"👋🏽 𝄞"_s;
+    QTest::addRow("zero-width no-break spaces") << u"\ufeffhello\ufeff"_s << u"\ufeffhello\ufeff"_s;
     QTest::addRow("unpaired surrogates")
         << (u"a"_s + QChar(0xd83d) + u"b"_s + QChar(0xdc4b) + QChar(0xd83d))
         << (u"a"_s + QChar(QChar::ReplacementCharacter) + u"b"_s
@@ -206,6 +208,36 @@ void TestDto::timestampFormat()
     QFETCH(QString, text);
     QCOMPARE(formatTimestamp(micros), text);
     QCOMPARE(parseTimestamp(text), std::optional<qint64>(micros));
+}
+
+// A message as history pages and events carry it, written by JsonWriter.
+void TestDto::messageWrittenAsDocumented()
+{
+    const Message full = ProtocolSamples::message();
+    QJsonObject written = full.toJson();
+    QCOMPARE(written.keys(),
+        QStringList({ u"attachments"_s, u"chat_id"_s, u"chat_seq"_s, u"client_id"_s, u"deleted"_s,
+            u"edited_at"_s, u"forwarded_from"_s, u"id"_s, u"is_read"_s, u"mentions"_s,
+            u"reactions"_s, u"reply_to"_s, u"sender"_s, u"sender_id"_s, u"seq"_s, u"text"_s,
+            u"timestamp"_s }));
+    QCOMPARE(written.value(u"edited_at"), QJsonValue(u"2026-11-24T01:51:42.000001Z"_s));
+    QCOMPARE(written.value(u"reactions"),
+        parseObject(R"({"r": [{"emoji": "👍", "count": 2, "me": true},
+                               {"emoji": "🇺🇦", "count": 1, "me": false}]})"_ba)
+            .value(u"r"));
+    QCOMPARE(written.value(u"forwarded_from"),
+        QJsonValue(parseObject(R"({"sender_id": "5e2edab1-be4f-4d9e-8609-e5226df118ef",
+                                   "sender_name": "Bob"})"_ba)));
+    // Without the optional parts: nulls, empty lists, no client_id.
+    written = ProtocolSamples::message(false).toJson();
+    QVERIFY(!written.contains(u"client_id"));
+    QVERIFY(written.value(u"edited_at").isNull());
+    QVERIFY(written.value(u"reply_to").isNull());
+    QVERIFY(written.value(u"forwarded_from").isNull());
+    QCOMPARE(written.value(u"reactions"), QJsonValue(QJsonArray()));
+    QCOMPARE(written.value(u"attachments"), QJsonValue(QJsonArray()));
+    // An event's reactions leave out `me`.
+    QCOMPARE(full.reactions.first().toJson(false).keys(), QStringList({ u"count"_s, u"emoji"_s }));
 }
 
 void TestDto::timestampParseRejects_data()
