@@ -443,7 +443,8 @@ void HttpApi::addChatRoutes(QHttpServer &server)
                 return m_sends.submit(user, body)
                     .then([clientId = body.clientId](const Result<Message> &message) {
                         const SendOutcome outcome(message, clientId);
-                        HttpReply reply = HttpReply::json(outcome.httpBody(), outcome.httpStatus());
+                        HttpReply reply
+                            = HttpReply::jsonText(outcome.httpBody(), outcome.httpStatus());
                         if (outcome.retryAfterSeconds() > 0)
                             reply.headers.append(qMakePair(QByteArrayLiteral("Retry-After"),
                                 QByteArray::number(outcome.retryAfterSeconds())));

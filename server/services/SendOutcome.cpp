@@ -15,12 +15,15 @@ int SendOutcome::httpStatus() const
     return m_result ? 200 : m_result.error().status;
 }
 
-QJsonObject SendOutcome::httpBody() const
+QByteArray SendOutcome::httpBody() const
 {
-    if (m_result)
-        return m_result.value().toJson();
+    if (m_result) {
+        JsonWriter writer;
+        writer.write(m_result.value());
+        return writer.take();
+    }
     const ApiError &error = m_result.error();
-    return ErrorBody { error.detail, error.code, error.fieldErrors }.toJson();
+    return compactJson(ErrorBody { error.detail, error.code, error.fieldErrors }.toJson());
 }
 
 int SendOutcome::retryAfterSeconds() const

@@ -22,7 +22,8 @@ public:
     // REST: 200 with the message, or the error's status and {"detail", "code"}
     // (a 422's field list); retryAfterSeconds() > 0 goes into Retry-After.
     int httpStatus() const;
-    QJsonObject httpBody() const;
+    // The answer's JSON text.
+    QByteArray httpBody() const;
     int retryAfterSeconds() const;
     // /ws/user: the `ack` or the `error` frame. /ws/{chat_id} (`chatSocket`):
     // nothing once stored (the `message` event follows), {"error"} if not.
