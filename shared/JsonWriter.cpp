@@ -57,6 +57,13 @@ JsonWriter &JsonWriter::endArray()
     return *this;
 }
 
+JsonWriter &JsonWriter::written(QByteArrayView json)
+{
+    separate();
+    m_out.append(json);
+    return *this;
+}
+
 JsonWriter &JsonWriter::key(QLatin1StringView name)
 {
     // Keys are our own constants: nothing in them needs escaping.

@@ -49,6 +49,9 @@ public:
     JsonWriter &value(const std::optional<int> &number);
     // As formatTimestamp writes it.
     JsonWriter &timestamp(qint64 microsecondsSinceEpoch);
+    // A value this writer (or another) wrote before, copied as it is: a piece
+    // that many answers share is written once.
+    JsonWriter &written(QByteArrayView json);
 
     // `key: value` for anything value() takes or that has write(JsonWriter &).
     template <typename T> JsonWriter &field(QLatin1StringView name, const T &item)

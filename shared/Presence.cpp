@@ -9,11 +9,18 @@ using namespace Qt::StringLiterals;
 
 namespace Messenger {
 
+void PresenceEntry::write(JsonWriter &writer) const
+{
+    writer.beginObject()
+        .field("last_seen_at"_L1, lastSeenAt)
+        .field("online"_L1, online)
+        .field("user_id"_L1, userId)
+        .endObject();
+}
+
 QJsonObject PresenceEntry::toJson() const
 {
-    return { { u"user_id"_s, userId }, { u"online"_s, online },
-        { u"last_seen_at"_s,
-            lastSeenAt ? QJsonValue(*lastSeenAt) : QJsonValue(QJsonValue::Null) } };
+    return JsonWriter::toObject(*this);
 }
 
 Parsed<PresenceEntry> PresenceEntry::fromJson(const QJsonObject &json, const QStringList &location)
@@ -26,12 +33,30 @@ Parsed<PresenceEntry> PresenceEntry::fromJson(const QJsonObject &json, const QSt
     return reader.result(std::move(entry));
 }
 
+void PresenceList::write(JsonWriter &writer) const
+{
+    writer.beginObject().field("users"_L1, users).endObject();
+}
+
 QJsonObject PresenceList::toJson() const
 {
-    QJsonArray array;
-    for (const PresenceEntry &entry : users)
-        array.append(entry.toJson());
-    return { { u"users"_s, array } };
+    return JsonWriter::toObject(*this);
+}
+
+bool isPresenceFrame(QStringView frame)
+{
+    return frame.endsWith(u"\"type\":\"presence\"}");
+}
+
+QByteArray presenceFrame(const QList<QByteArray> &writtenEntries, const QList<qsizetype> &which)
+{
+    // As Event::of(std::nullopt, WsEvents::presence, list) serialises.
+    JsonWriter writer;
+    writer.beginObject().key("data"_L1).beginObject().key("users"_L1).beginArray();
+    for (const qsizetype index : which)
+        writer.written(writtenEntries.at(index));
+    writer.endArray().endObject().field("type"_L1, WsEvents::presence).endObject();
+    return writer.take();
 }
 
 Parsed<PresenceList> PresenceList::fromJson(const QJsonObject &json, const QStringList &location)

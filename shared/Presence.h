@@ -36,6 +36,7 @@ struct PresenceEntry
     bool online = false;
     std::optional<qint64> lastSeenAt;
 
+    void write(JsonWriter &writer) const;
     QJsonObject toJson() const;
     static Parsed<PresenceEntry> fromJson(
         const QJsonObject &json, const QStringList &location = {});
@@ -48,10 +49,25 @@ struct PresenceList
 {
     QList<PresenceEntry> users;
 
+    void write(JsonWriter &writer) const;
     QJsonObject toJson() const;
     static Parsed<PresenceList> fromJson(const QJsonObject &json, const QStringList &location = {});
     bool operator==(const PresenceList &) const = default;
 };
+
+// A whole `presence` frame made of entries written beforehand (each entry's
+// JsonWriter bytes), those at `which`, in that order. When a group's members
+// come online together every watcher's frame differs (none lists the watcher
+// themself): each entry is written once and the frames are copies of them,
+// not watchers x changes JSON objects.
+QByteArray presenceFrame(const QList<QByteArray> &writtenEntries, const QList<qsizetype> &which);
+
+// Whether a frame from the server is a `presence` frame, from its text alone
+// (the server writes `type` last): for a client that ignores presence and
+// should not pay for parsing it. messenger-bench's thousand sockets share the
+// server's two cores, and parsing the frames of a group coming online took
+// them as much CPU as the server spent sending them.
+bool isPresenceFrame(QStringView frame);
 
 // GET /presence?user_ids=a,b,...: up to Limits::presenceIdsMax ids.
 struct PresenceQuery

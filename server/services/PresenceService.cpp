@@ -138,10 +138,12 @@ Result<QList<Subject>> subjects(Db &db, const QStringList &userIds, qint64 now)
                 {} });
         }
     }
-    Rows rows = db.exec(u"SELECT DISTINCT mine.user_id, other.user_id FROM chat_members mine "
-                        "JOIN chat_members other ON other.chat_id = mine.chat_id "
-                        "JOIN users w ON w.id = other.user_id "
-                        "WHERE mine.user_id IN "_s
+    // Up to every member of every chat of each user: a 1,000-member group
+    // coming online is a million rows, read in one result.
+    Rows rows = db.fetchAll(u"SELECT DISTINCT mine.user_id, other.user_id FROM chat_members mine "
+                            "JOIN chat_members other ON other.chat_id = mine.chat_id "
+                            "JOIN users w ON w.id = other.user_id "
+                            "WHERE mine.user_id IN "_s
             + db.idSetSql()
             + u" AND other.user_id <> mine.user_id AND w.presence_visible = 'everyone'"_s,
         { ids });

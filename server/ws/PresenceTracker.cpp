@@ -169,9 +169,24 @@ void PresenceTracker::markChanged(const QStringList &userIds, bool tellOtherInst
     }
 }
 
+// One announcement: each changed entry written once, and per distinct set
+// of them the local watchers who are told it.
+struct PresenceTracker::Announcement
+{
+    QList<PresenceEntry> changed;
+    QList<QByteArray> writtenEntries; // of `changed`, same order
+    struct Frame
+    {
+        QList<qsizetype> entries; // indices into writtenEntries
+        QStringList watchers;
+    };
+    QList<Frame> frames;
+    qsizetype sent = 0; // frames handed to the sockets so far
+};
+
 void PresenceTracker::announce()
 {
-    if (m_querying || m_pending.isEmpty() || !m_hub)
+    if (m_announcing || m_pending.isEmpty() || !m_hub)
         return;
     const qint64 now = nowMs();
     const qint64 interval = qint64(m_settings.graceSeconds) * 1000;
@@ -187,54 +202,84 @@ void PresenceTracker::announce()
     }
     if (due.isEmpty())
         return;
-    m_querying = true;
-    m_db.run([due, now](Db &db) { return PresenceService::subjects(db, due, now / 1000); })
-        .then(this, [this, due](const Result<QList<PresenceService::Subject>> &subjects) {
-            m_querying = false;
-            if (!subjects) {
-                qCWarning(lcPresence) << "reading presence failed:" << subjects.error().detail;
+    m_announcing = true;
+    // Copies (shared until the event loop changes its own): the worker plans
+    // against what watchers were told and who is connected now.
+    m_db.run([due, now, announced = m_announced, localSockets = m_sockets](
+                 Db &db) -> Result<Announcement> {
+            const auto subjects = PresenceService::subjects(db, due, now / 1000);
+            if (!subjects)
+                return subjects.error();
+            return plan(subjects.value(), announced, localSockets);
+        })
+        .then(this, [this, due](const Result<Announcement> &announcement) {
+            if (!announcement) {
+                m_announcing = false;
+                qCWarning(lcPresence) << "reading presence failed:" << announcement.error().detail;
                 for (const QString &userId : due)
                     m_pending.insert(userId);
                 return;
             }
-            deliver(subjects.value());
+            const qint64 announcedAt = nowMs();
+            for (const PresenceEntry &entry : announcement.value().changed) {
+                m_announced.insert(entry.userId, entry);
+                m_announcedAt.insert(entry.userId, announcedAt);
+            }
+            m_sending = std::make_shared<Announcement>(announcement.value());
+            sendSlice();
         });
 }
 
-void PresenceTracker::deliver(const QList<PresenceService::Subject> &subjects)
+PresenceTracker::Announcement PresenceTracker::plan(const QList<PresenceService::Subject> &subjects,
+    const QHash<QString, PresenceEntry> &announced, const QHash<QString, int> &localSockets)
 {
-    const qint64 now = nowMs();
-    // Each watcher gets one frame with every change they may see; watchers
-    // told the same changes share one serialised frame.
-    QHash<QString, QList<const PresenceEntry *>> byWatcher;
+    Announcement announcement;
+    QHash<QString, QList<qsizetype>> entriesOf; // watcher -> what they are told
     for (const PresenceService::Subject &subject : subjects) {
-        const QString &userId = subject.entry.userId;
-        const auto previous = m_announced.constFind(userId);
-        if (previous != m_announced.constEnd() && *previous == subject.entry)
+        const auto previous = announced.constFind(subject.entry.userId);
+        if (previous != announced.constEnd() && *previous == subject.entry)
             continue;
-        m_announced.insert(userId, subject.entry);
-        m_announcedAt.insert(userId, now);
+        const qsizetype index = announcement.changed.size();
+        announcement.changed.append(subject.entry);
+        JsonWriter writer;
+        writer.write(subject.entry);
+        announcement.writtenEntries.append(writer.take());
         for (const QString &watcher : subject.watchers) {
-            if (m_sockets.contains(watcher))
-                byWatcher[watcher].append(&subject.entry);
+            if (localSockets.contains(watcher))
+                entriesOf[watcher].append(index);
         }
     }
-    QHash<QString, QStringList> watchersByChanges;
-    QHash<QString, QList<const PresenceEntry *>> changesByKey;
-    for (auto it = byWatcher.cbegin(); it != byWatcher.cend(); ++it) {
-        QString key;
-        for (const PresenceEntry *entry : it.value())
-            key += entry->userId;
-        watchersByChanges[key].append(it.key());
-        changesByKey.insert(key, it.value());
+    QHash<QList<qsizetype>, qsizetype> frameOf; // set of entries -> its frame
+    for (auto it = entriesOf.cbegin(); it != entriesOf.cend(); ++it) {
+        auto frame = frameOf.constFind(it.value());
+        if (frame == frameOf.constEnd()) {
+            frame = frameOf.insert(it.value(), announcement.frames.size());
+            announcement.frames.append({ it.value(), {} });
+        }
+        announcement.frames[*frame].watchers.append(it.key());
     }
-    for (auto it = watchersByChanges.cbegin(); it != watchersByChanges.cend(); ++it) {
-        PresenceList list;
-        for (const PresenceEntry *entry : changesByKey.value(it.key()))
-            list.users.append(*entry);
-        m_hub->sendToUsers(it.value(),
-            compactJson(Event::of(std::nullopt, WsEvents::presence, list).toJson()), QString());
+    return announcement;
+}
+
+void PresenceTracker::sendSlice()
+{
+    // Bytes handed to sockets per turn of the event loop: requests and
+    // message deliveries are served between slices.
+    constexpr qsizetype bytesPerSlice = 256 * 1024;
+    Announcement &announcement = *m_sending;
+    qsizetype handed = 0;
+    while (announcement.sent < announcement.frames.size() && handed < bytesPerSlice) {
+        const Announcement::Frame &frame = announcement.frames.at(announcement.sent++);
+        const QByteArray bytes = presenceFrame(announcement.writtenEntries, frame.entries);
+        m_hub->sendToUsers(frame.watchers, bytes, QString());
+        handed += bytes.size() * frame.watchers.size();
     }
+    if (announcement.sent < announcement.frames.size()) {
+        QMetaObject::invokeMethod(this, &PresenceTracker::sendSlice, Qt::QueuedConnection);
+        return;
+    }
+    m_sending.reset();
+    m_announcing = false;
 }
 
 void PresenceTracker::leave()

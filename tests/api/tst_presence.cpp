@@ -227,6 +227,83 @@ private Q_SLOTS:
         QVERIFY(a.ofType(u"presence"_s).size() <= 3);
     }
 
+    // Members of a group coming online together (a restart, a morning): each
+    // one's frame lists every other member but not themself, so the frames
+    // differ; they are put together from entries written once and sent a
+    // slice at a time (a 1,000-member group stalled the server for a second).
+    // Ten watchers already online each share a different share of the
+    // subjects (a group each) and must be told exactly about theirs.
+    void aGroupComingOnlineTogether()
+    {
+        constexpr int watcherCount = 10;
+        constexpr int subjectCount = 30;
+        QList<HttpClient::Account> watchers;
+        QList<HttpClient::Account> subjects;
+        for (int i = 0; i < watcherCount; ++i)
+            watchers.append(m_http->newUser(u"Watcher %1"_s.arg(i)));
+        for (int i = 0; i < subjectCount; ++i)
+            subjects.append(m_http->newUser(u"Subject %1"_s.arg(i)));
+        QStringList subjectIds;
+        for (const auto &subject : subjects)
+            subjectIds.append(subject.id);
+        QVERIFY(!groupChat(subjects.first(), subjectIds.mid(1)).isEmpty());
+        // Watcher k shares a group with the subjects whose index % 10 <= k.
+        QList<QSet<QString>> shareOf(watcherCount);
+        for (int k = 0; k < watcherCount; ++k) {
+            for (int i = 0; i < subjectCount; ++i) {
+                if (i % watcherCount <= k)
+                    shareOf[k].insert(subjects[i].id);
+            }
+            QVERIFY(!groupChat(watchers[k], shareOf[k].values()).isEmpty());
+        }
+        std::vector<std::unique_ptr<Client>> watching;
+        for (const auto &watcher : watchers) {
+            watching.push_back(std::make_unique<Client>(wsUrl(watcher)));
+            QVERIFY(watching.back()->greeted());
+        }
+        // All subjects at once.
+        std::vector<std::unique_ptr<Client>> online;
+        for (const auto &subject : subjects)
+            online.push_back(std::make_unique<Client>(wsUrl(subject)));
+        for (const auto &client : online)
+            QVERIFY(client->greeted());
+        for (int k = 0; k < watcherCount; ++k) {
+            for (const QString &subjectId : std::as_const(shareOf[k]))
+                QTRY_COMPARE_WITH_TIMEOUT(lastOnline(*watching[k], subjectId), 1, 15000);
+        }
+        // Then one more user, in a group with every watcher: once each watcher
+        // has heard of them, every frame about the subjects has arrived.
+        const auto marker = m_http->newUser(u"Marker"_s);
+        QStringList watcherIds;
+        for (const auto &watcher : watchers)
+            watcherIds.append(watcher.id);
+        QVERIFY(!groupChat(marker, watcherIds).isEmpty());
+        Client markerSocket(wsUrl(marker));
+        QVERIFY(markerSocket.greeted());
+        for (const auto &client : watching)
+            QTRY_COMPARE_WITH_TIMEOUT(lastOnline(*client, marker.id), 1, 15000);
+        for (int k = 0; k < watcherCount; ++k) {
+            QSet<QString> toldAbout;
+            for (const QString &subjectId : subjectIds) {
+                const auto entries = entriesAbout(*watching[k], subjectId);
+                if (entries.isEmpty())
+                    continue;
+                // Told once, online.
+                QCOMPARE(entries.size(), 1);
+                QVERIFY(entries.first().value(u"last_seen_at"_s).isNull());
+                toldAbout.insert(subjectId);
+            }
+            QCOMPARE(toldAbout, shareOf[k]);
+        }
+        // The subjects hear about each other, never about themselves, and
+        // every frame is whole.
+        for (int i = 0; i < subjectCount; ++i) {
+            QVERIFY(entriesAbout(*online[i], subjects[i].id).isEmpty());
+            for (const QJsonObject &frame : online[i]->ofType(u"presence"_s))
+                QVERIFY(!frame.value(u"data"_s).toObject().value(u"users"_s).toArray().isEmpty());
+        }
+    }
+
     void aRemovedMemberStopsSeeing()
     {
         const auto alice = m_http->newUser(u"Alice"_s);

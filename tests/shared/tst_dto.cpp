@@ -2,9 +2,12 @@
 #include "shared/AuthDtos.h"
 #include "shared/Chat.h"
 #include "shared/ErrorBody.h"
+#include "shared/Events.h"
 #include "shared/Limits.h"
+#include "shared/Presence.h"
 #include "shared/Requests.h"
 #include "shared/Validation.h"
+#include "shared/WsFrames.h"
 
 #include <QDateTime>
 #include <QJsonDocument>
@@ -76,6 +79,7 @@ private Q_SLOTS:
     void jsonWriterEscapesText();
     void chatSummaryWrittenAsDocumented();
     void messageWrittenAsDocumented();
+    void presenceFrameOfWrittenEntries();
     void timestampParseRejects_data();
     void timestampParseRejects();
     void userRoundTrip();
@@ -238,6 +242,40 @@ void TestDto::messageWrittenAsDocumented()
     QCOMPARE(written.value(u"attachments"), QJsonValue(QJsonArray()));
     // An event's reactions leave out `me`.
     QCOMPARE(full.reactions.first().toJson(false).keys(), QStringList({ u"count"_s, u"emoji"_s }));
+}
+
+void TestDto::presenceFrameOfWrittenEntries()
+{
+    const QList<PresenceEntry> entries {
+        { u"5e2edab1-be4f-4d9e-8609-e5226df118ef"_s, true, std::nullopt },
+        { u"b85b2de2-e2fa-4e5f-ace3-08f9fcca9574"_s, false, 1764567890 },
+        { u"de6a63f3-8ac4-4cdb-bca3-c18e63f00263"_s, false, std::nullopt },
+    };
+    QCOMPARE(entries.at(1).toJson(),
+        parseObject(R"({"user_id": "b85b2de2-e2fa-4e5f-ace3-08f9fcca9574", "online": false,
+                        "last_seen_at": 1764567890})"_ba));
+    QList<QByteArray> written;
+    for (const PresenceEntry &entry : entries) {
+        JsonWriter writer;
+        writer.write(entry);
+        written.append(writer.take());
+    }
+    // The frame of a chosen few, in the order chosen, is the event the
+    // DTOs make, byte for byte.
+    const QList<QList<qsizetype>> selections { { 0, 1, 2 }, { 2, 0 }, { 1 }, {} };
+    for (const QList<qsizetype> &which : selections) {
+        PresenceList list;
+        for (const qsizetype index : which)
+            list.users.append(entries.at(index));
+        const QByteArray frame = presenceFrame(written, which);
+        QCOMPARE(frame, compactJson(Event::of(std::nullopt, WsEvents::presence, list).toJson()));
+        QVERIFY(isPresenceFrame(QString::fromUtf8(frame)));
+        const auto event = Event::fromJson(parseObject(frame));
+        QVERIFY(event);
+        QCOMPARE(event->payload<PresenceList>().value(), list);
+    }
+    QVERIFY(!isPresenceFrame(QString::fromUtf8(
+        compactJson(Event::of(42, WsEvents::message, ProtocolSamples::message()).toJson()))));
 }
 
 void TestDto::timestampParseRejects_data()
