@@ -274,7 +274,13 @@ std::vector<Rows> Db::pipeline(const QString &sql, const QList<QVariantList> &ba
             || PQsendPrepare(conn, name.constData(), numbered.toUtf8().constData(), 0, nullptr)
                 != 1)
             throw postgresError(nullptr, u"pipeline prepare"_s);
-    } else if (PQenterPipelineMode(conn) != 1) {
+    } else if (PQenterPipelineMode(conn) != 1
+        || PQsendDescribePrepared(conn, name.constData()) != 1) {
+        // The first command queued inherits the single-row mode QtSql asked
+        // for on its last statement (libpq 15 resets it only on moving to
+        // the next command): the prepare or, once prepared, a describe of
+        // the statement takes it, not the statement. A 500,000-row read came
+        // back as 500,000 results of ~3 KB each, 1.6 GB at once.
         throw postgresError(nullptr, u"pipeline"_s);
     }
     // Whatever happens, the connection goes back to QtSql as it found it.
@@ -344,7 +350,7 @@ std::vector<Rows> Db::pipeline(const QString &sql, const QList<QVariantList> &ba
                 PQclear(each);
         return true;
     };
-    bool connected = !prepare || take(false);
+    bool connected = take(false); // the prepare or the describe
     for (qsizetype i = 0; connected && i < batch.size(); ++i)
         connected = take(true);
     if (connected) {

@@ -50,6 +50,9 @@ public:
     bool boolean(int column) const;
     bool isNull(int column) const;
     int rowsAffected() const;
+    // How many libpq results hold the rows (0 for QtSql's): one for a
+    // fetchAll, never one per row.
+    qsizetype resultCount() const { return qsizetype(m_results.size()); }
 
 private:
     QSqlQuery *m_query = nullptr;

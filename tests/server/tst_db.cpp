@@ -219,6 +219,15 @@ void TestDb::pipelineIsOneTransaction()
         }
         QVERIFY(!driver.next());
         QCOMPARE(read, 5);
+        QCOMPARE(all.resultCount(), 1);
+        // Prepared by now, and QtSql's last statement read in single-row
+        // mode: the rows still come as one result, not one result per row.
+        Rows again = db.fetchAll(typed);
+        QCOMPARE(again.resultCount(), 1);
+        read = 0;
+        while (again.next())
+            ++read;
+        QCOMPARE(read, 5);
         db.execDirect(u"DROP TABLE %1"_s.arg(table));
     }
     QSqlDatabase::removeDatabase(name);
