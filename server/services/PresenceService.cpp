@@ -121,38 +121,52 @@ Result<QStringList> leave(Db &db, const QString &instanceId, qint64 now)
     return users;
 }
 
-Result<QList<Subject>> subjects(Db &db, const QStringList &userIds, qint64 now)
+Result<Audience> audience(Db &db, const QStringList &userIds, qint64 now)
 {
-    QList<Subject> subjects;
-    QHash<QString, qsizetype> index;
+    Audience audience;
+    QHash<QString, qsizetype> entryOf;
     const QString ids = ChatAccess::idArray(userIds);
     {
         Rows rows = db.exec(u"SELECT u.id, u.last_seen_at, u.presence_visible, "_s + onlineSql()
                 + u" FROM users u WHERE u.id IN "_s + db.idSetSql(),
             { now, ids });
         while (rows.next()) {
-            index.insert(rows.string(0), subjects.size());
-            subjects.append({ visibleEntry(rows.string(0), rows.value(3).toBool(),
-                                  rows.isNull(1) ? std::nullopt : std::optional(rows.integer(1)),
-                                  rows.string(2)),
-                {} });
+            entryOf.insert(rows.string(0), audience.entries.size());
+            audience.entries.append(visibleEntry(rows.string(0), rows.value(3).toBool(),
+                rows.isNull(1) ? std::nullopt : std::optional(rows.integer(1)), rows.string(2)));
         }
     }
-    // Up to every member of every chat of each user: a 1,000-member group
-    // coming online is a million rows, read in one result.
-    Rows rows = db.fetchAll(u"SELECT DISTINCT mine.user_id, other.user_id FROM chat_members mine "
-                            "JOIN chat_members other ON other.chat_id = mine.chat_id "
-                            "JOIN users w ON w.id = other.user_id "
-                            "WHERE mine.user_id IN "_s
-            + db.idSetSql()
-            + u" AND other.user_id <> mine.user_id AND w.presence_visible = 'everyone'"_s,
+    audience.chatsOf.resize(audience.entries.size());
+    QHash<QString, qsizetype> chatOf;
+    {
+        Rows rows = db.fetchAll(
+            u"SELECT user_id, chat_id FROM chat_members WHERE user_id IN "_s + db.idSetSql(),
+            { ids });
+        while (rows.next()) {
+            const auto entry = entryOf.constFind(rows.string(0));
+            if (entry == entryOf.constEnd())
+                continue;
+            const QString chatId = rows.string(1);
+            auto chat = chatOf.constFind(chatId);
+            if (chat == chatOf.constEnd()) {
+                chat = chatOf.insert(chatId, audience.watchersOf.size());
+                audience.watchersOf.append(QStringList());
+            }
+            audience.chatsOf[*entry].append(*chat);
+        }
+    }
+    Rows rows = db.fetchAll(u"SELECT m.chat_id, m.user_id FROM chat_members m "
+                            "JOIN users w ON w.id = m.user_id "
+                            "WHERE w.presence_visible = 'everyone' AND m.chat_id IN "
+                            "(SELECT chat_id FROM chat_members WHERE user_id IN "_s
+            + db.idSetSql() + u")"_s,
         { ids });
     while (rows.next()) {
-        const auto it = index.constFind(rows.string(0));
-        if (it != index.constEnd())
-            subjects[*it].watchers.append(rows.string(1));
+        const auto chat = chatOf.constFind(rows.string(0));
+        if (chat != chatOf.constEnd())
+            audience.watchersOf[*chat].append(rows.string(1));
     }
-    return subjects;
+    return audience;
 }
 
 Result<PresenceList> read(Db &db, const QString &callerId, const QStringList &userIds, qint64 now)

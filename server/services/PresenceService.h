@@ -38,14 +38,19 @@ Result<Heartbeat> heartbeat(Db &db, const QString &instanceId, const QStringList
 // Removes the instance's rows at shutdown; its users are last seen `now`.
 Result<QStringList> leave(Db &db, const QString &instanceId, qint64 now);
 
-// What watchers may see of one user, and who watches them now.
-struct Subject
+// What watchers may see of some users, and who watches them now, by chat:
+// a user's watchers are the members of their chats who show their own
+// presence (never the user). Read by chat, not as (user, watcher) pairs: a
+// 1,000-member group coming online was 500,000 pairs per read, most of them
+// about watchers with no socket anywhere.
+struct Audience
 {
-    PresenceEntry entry; // already hidden when the user chose "nobody"
-    QStringList watchers; // share a chat with the user, show their own presence
+    QList<PresenceEntry> entries; // already hidden when the user chose "nobody"
+    QList<QList<qsizetype>> chatsOf; // per entry: indices into watchersOf
+    QList<QStringList> watchersOf; // per chat: its members who show their presence
 };
 // For each of `userIds` (unknown ones skipped).
-Result<QList<Subject>> subjects(Db &db, const QStringList &userIds, qint64 now);
+Result<Audience> audience(Db &db, const QStringList &userIds, qint64 now);
 
 // GET /presence: the entries of `userIds` who share a chat with the caller now
 // (others, the caller and unknown ids omitted); all hidden when the caller

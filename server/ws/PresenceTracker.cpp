@@ -9,6 +9,8 @@
 #include <QDateTime>
 #include <QLoggingCategory>
 
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 
 Q_LOGGING_CATEGORY(lcPresence, "messenger.server.presence")
@@ -207,10 +209,10 @@ void PresenceTracker::announce()
     // against what watchers were told and who is connected now.
     m_db.run([due, now, announced = m_announced, localSockets = m_sockets](
                  Db &db) -> Result<Announcement> {
-            const auto subjects = PresenceService::subjects(db, due, now / 1000);
-            if (!subjects)
-                return subjects.error();
-            return plan(subjects.value(), announced, localSockets);
+            const auto audience = PresenceService::audience(db, due, now / 1000);
+            if (!audience)
+                return audience.error();
+            return plan(audience.value(), announced, localSockets);
         })
         .then(this, [this, due](const Result<Announcement> &announcement) {
             if (!announcement) {
@@ -230,31 +232,51 @@ void PresenceTracker::announce()
         });
 }
 
-PresenceTracker::Announcement PresenceTracker::plan(const QList<PresenceService::Subject> &subjects,
+PresenceTracker::Announcement PresenceTracker::plan(const PresenceService::Audience &audience,
     const QHash<QString, PresenceEntry> &announced, const QHash<QString, int> &localSockets)
 {
     Announcement announcement;
-    QHash<QString, QList<qsizetype>> entriesOf; // watcher -> what they are told
-    for (const PresenceService::Subject &subject : subjects) {
-        const auto previous = announced.constFind(subject.entry.userId);
-        if (previous != announced.constEnd() && *previous == subject.entry)
+    QList<QList<qsizetype>> changedIn(audience.watchersOf.size()); // per chat
+    QHash<QString, qsizetype> changedIndexOf; // user -> index in `changed`
+    for (qsizetype i = 0; i < audience.entries.size(); ++i) {
+        const PresenceEntry &entry = audience.entries.at(i);
+        const auto previous = announced.constFind(entry.userId);
+        if (previous != announced.constEnd() && *previous == entry)
             continue;
         const qsizetype index = announcement.changed.size();
-        announcement.changed.append(subject.entry);
+        changedIndexOf.insert(entry.userId, index);
+        announcement.changed.append(entry);
         JsonWriter writer;
-        writer.write(subject.entry);
+        writer.write(entry);
         announcement.writtenEntries.append(writer.take());
-        for (const QString &watcher : subject.watchers) {
+        for (const qsizetype chat : audience.chatsOf.at(i))
+            changedIn[chat].append(index);
+    }
+    // Only watchers with a socket here: in a big group most members have none.
+    QHash<QString, QList<qsizetype>> entriesOf; // watcher -> what they are told
+    for (qsizetype chat = 0; chat < audience.watchersOf.size(); ++chat) {
+        const QList<qsizetype> &changed = changedIn.at(chat);
+        if (changed.isEmpty())
+            continue;
+        for (const QString &watcher : audience.watchersOf.at(chat)) {
             if (localSockets.contains(watcher))
-                entriesOf[watcher].append(index);
+                entriesOf[watcher].append(changed);
         }
     }
     QHash<QList<qsizetype>, qsizetype> frameOf; // set of entries -> its frame
-    for (auto it = entriesOf.cbegin(); it != entriesOf.cend(); ++it) {
-        auto frame = frameOf.constFind(it.value());
+    for (auto it = entriesOf.begin(); it != entriesOf.end(); ++it) {
+        // Once each (two shared chats tell the same), never about themself.
+        QList<qsizetype> &told = it.value();
+        std::sort(told.begin(), told.end());
+        told.erase(std::unique(told.begin(), told.end()), told.end());
+        if (const auto own = changedIndexOf.constFind(it.key()); own != changedIndexOf.constEnd())
+            told.removeOne(*own);
+        if (told.isEmpty())
+            continue;
+        auto frame = frameOf.constFind(told);
         if (frame == frameOf.constEnd()) {
-            frame = frameOf.insert(it.value(), announcement.frames.size());
-            announcement.frames.append({ it.value(), {} });
+            frame = frameOf.insert(told, announcement.frames.size());
+            announcement.frames.append({ told, {} });
         }
         announcement.frames[*frame].watchers.append(it.key());
     }

@@ -71,7 +71,7 @@ private:
     struct Announcement;
     // Turns what the database says into frames (on its worker): what changed
     // since `announced`, for the watchers among `localSockets`.
-    static Announcement plan(const QList<PresenceService::Subject> &subjects,
+    static Announcement plan(const PresenceService::Audience &audience,
         const QHash<QString, PresenceEntry> &announced, const QHash<QString, int> &localSockets);
     void sendSlice();
     QStringList localOnlineUsers() const;
