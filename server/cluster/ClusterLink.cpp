@@ -5,9 +5,11 @@
 #include "shared/Json.h"
 
 #include <QLoggingCategory>
+
 #include <QSqlDriver>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <chrono>
 
 using namespace Qt::StringLiterals;
 
@@ -20,6 +22,21 @@ const QString channel = u"messenger_events"_s;
 const QString ephemeralChannel = u"messenger_ephemeral"_s;
 constexpr qsizetype notifyPayloadMax = 7900; // PostgreSQL's limit is 8000 bytes
 constexpr int healthCheckMs = 2000;
+// A hello goes out with every health check; an instance unheard for this
+// long is taken to be gone.
+constexpr qint64 othersForgottenAfterMs = 5 * healthCheckMs;
+// Payloads that only say an instance listens, then its id: a hello (sent on
+// starting to listen) asks every other instance to answer at once with a
+// here (also sent with every health check), which nobody answers.
+const QString helloPrefix = u"hello "_s;
+const QString herePrefix = u"here "_s;
+
+qint64 steadyMs()
+{
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
 } // namespace
 
 ClusterLink::ClusterLink(DatabaseSettings settings, QObject *parent)
@@ -37,6 +54,7 @@ ClusterLink::ClusterLink(DatabaseSettings settings, QObject *parent)
 ClusterLink::~ClusterLink()
 {
     Metrics::global().clusterLinkConnected = 0;
+    m_notifyQuery.reset();
     if (QSqlDatabase::contains(m_connectionName)) {
         QSqlDatabase::database(m_connectionName, false).close();
         QSqlDatabase::removeDatabase(m_connectionName);
@@ -46,6 +64,7 @@ ClusterLink::~ClusterLink()
 void ClusterLink::connectAndListen()
 {
     m_healthCheck->start();
+    m_notifyQuery.reset(); // before its connection closes
     QSqlDatabase db = m_settings.connection(m_connectionName, u"messenger-cluster-link"_s);
     db.close();
     if (!db.open()) {
@@ -58,9 +77,21 @@ void ClusterLink::connectAndListen()
     connect(db.driver(), &QSqlDriver::notification, this,
         [this](const QString &name, QSqlDriver::NotificationSource, const QVariant &payload) {
             const QString text = payload.toString();
-            if (name == channel && text != m_instanceId)
+            const bool ours = text == m_instanceId || text.startsWith(m_instanceId + u' ')
+                || text == helloPrefix + m_instanceId || text == herePrefix + m_instanceId;
+            if (ours)
+                return;
+            m_otherHeardAtMs = steadyMs();
+            const bool hello = name == channel && text.startsWith(helloPrefix);
+            if (hello) {
+                // Answered after the driver has handed over its notifications.
+                QMetaObject::invokeMethod(
+                    this, [this] { notify(channel, herePrefix + m_instanceId); },
+                    Qt::QueuedConnection);
+            }
+            if (name == channel && !hello && !text.startsWith(herePrefix))
                 Q_EMIT remoteCommitted();
-            if (name == ephemeralChannel && !text.startsWith(m_instanceId))
+            if (name == ephemeralChannel)
                 Q_EMIT remoteEphemeral(text.mid(m_instanceId.size() + 1).toUtf8());
         });
     if (!db.driver()->subscribeToNotification(channel)
@@ -71,8 +102,11 @@ void ClusterLink::connectAndListen()
         return;
     }
     const bool wasDown = !m_listening;
+    m_notifyQuery.emplace(db);
+    m_notifyQuery->prepare(u"SELECT pg_notify(?, ?)"_s);
     setListening(true);
     qCInfo(lcCluster) << "listening for other instances' events";
+    sayHello();
     if (wasDown)
         Q_EMIT remoteCommitted(); // backfill whatever happened while we were deaf
 }
@@ -87,16 +121,30 @@ void ClusterLink::checkConnection()
 {
     QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
     QSqlQuery probe(db);
-    if (m_listening && db.isOpen() && probe.exec(u"SELECT 1"_s))
+    if (m_listening && db.isOpen() && probe.exec(u"SELECT 1"_s)) {
+        notify(channel, herePrefix + m_instanceId);
         return;
+    }
     if (m_listening)
         qCWarning(lcCluster) << "LISTEN connection lost, reconnecting";
     setListening(false);
     connectAndListen();
 }
 
+void ClusterLink::sayHello()
+{
+    notify(channel, helloPrefix + m_instanceId);
+}
+
+bool ClusterLink::othersListen() const
+{
+    return steadyMs() - m_otherHeardAtMs < othersForgottenAfterMs;
+}
+
 void ClusterLink::announce()
 {
+    if (!othersListen())
+        return;
     if (!m_notifyQueued.exchange(true))
         QMetaObject::invokeMethod(this, &ClusterLink::sendNotify, Qt::QueuedConnection);
 }
@@ -115,7 +163,7 @@ void ClusterLink::announceCommit(Db &db)
 
 void ClusterLink::broadcastEphemeral(const QByteArray &frame)
 {
-    if (frame.size() + m_instanceId.size() + 1 > notifyPayloadMax)
+    if (frame.size() + m_instanceId.size() + 1 > notifyPayloadMax || !othersListen())
         return;
     QMetaObject::invokeMethod(
         this, "sendEphemeral", Qt::QueuedConnection, Q_ARG(QByteArray, frame));
@@ -132,14 +180,16 @@ void ClusterLink::notify(const QString &channelName, const QString &payload)
     // While we are deaf the others' safety-net polls cover our commits; a
     // failed NOTIFY means the connection died, so reconnect now rather than at
     // the next health check, and try once more.
-    for (int attempt = 0; attempt < 2 && m_listening; ++attempt) {
-        QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
-        query.prepare(u"SELECT pg_notify(?, ?)"_s);
-        query.addBindValue(channelName);
-        query.addBindValue(payload);
-        if (query.exec())
+    for (int attempt = 0; attempt < 2 && m_listening && m_notifyQuery; ++attempt) {
+        // Prepared once per connection: preparing it for every NOTIFY cost
+        // three statements (prepare, execute, deallocate) per send batch.
+        m_notifyQuery->bindValue(0, channelName);
+        m_notifyQuery->bindValue(1, payload);
+        if (m_notifyQuery->exec()) {
+            m_notifyQuery->finish();
             return;
-        qCWarning(lcCluster) << "NOTIFY failed, reconnecting:" << query.lastError().text();
+        }
+        qCWarning(lcCluster) << "NOTIFY failed, reconnecting:" << m_notifyQuery->lastError().text();
         setListening(false);
         connectAndListen();
     }

@@ -8,8 +8,13 @@
 #include <QJsonArray>
 #include <QRegularExpression>
 #include <QSignalSpy>
+#include <QSqlDatabase>
+#include <QSqlDriver>
+#include <QSqlError>
+#include <QSqlQuery>
 #include <QTcpSocket>
 #include <QTest>
+#include <QUuid>
 #include <QWebSocket>
 
 using namespace Qt::StringLiterals;
@@ -106,6 +111,8 @@ class TestWs : public QObject
 
 private Q_SLOTS:
     void initTestCase();
+    // First: no other instance of this database has been heard yet.
+    void aLoneInstanceNotifiesNobody();
     void deliveryOnlyToMembers();
     void seedChatSocket();
     void sendAckAndIdempotentRetry();
@@ -433,6 +440,65 @@ void TestWs::updatesOverRest()
         5000);
     QCOMPARE(texts, (QStringList { u"u0"_s, u"u1"_s, u"u2"_s, u"u3"_s, u"u4"_s }));
     QCOMPARE(m_http->get(u"/api/v1/updates"_s, bob.token).status, 422);
+}
+
+// A lone instance NOTIFYs nobody: a commit there is announced on the
+// PostgreSQL channel only once another instance has been heard (a lone
+// instance spent a fifth of its CPU, and PostgreSQL three statements per send
+// batch, on notices nobody read). Its "here" (every health check) still goes
+// out; once a hello was heard, its commits are announced.
+void TestWs::aLoneInstanceNotifiesNobody()
+{
+    if (!m_server.isPostgres())
+        QSKIP("LISTEN/NOTIFY is PostgreSQL's; this run uses SQLite (the postgres run covers it)");
+    const QString connectionName = u"listener-"_s + QUuid::createUuid().toString(QUuid::Id128);
+    {
+        const QUrl url(m_server.databaseUrl());
+        QSqlDatabase db = QSqlDatabase::addDatabase(u"QPSQL"_s, connectionName);
+        db.setHostName(url.host());
+        db.setPort(url.port(5432));
+        db.setUserName(url.userName());
+        db.setPassword(url.password());
+        db.setDatabaseName(url.path().mid(1));
+        QVERIFY2(db.open(), qPrintable(db.lastError().text()));
+        QStringList heard;
+        connect(db.driver(), &QSqlDriver::notification, this,
+            [&heard](const QString &, QSqlDriver::NotificationSource, const QVariant &payload) {
+                heard.append(payload.toString());
+            });
+        const QString channel = u"messenger_events"_s;
+        QVERIFY(db.driver()->subscribeToNotification(channel));
+        const auto here = [&heard](qsizetype from) {
+            for (qsizetype i = heard.size() - 1; i >= from; --i) {
+                if (heard.at(i).startsWith(u"here "_s))
+                    return heard.at(i).mid(5);
+            }
+            return QString();
+        };
+
+        const auto alice = m_http->newUser(u"Alice"_s);
+        const auto bob = m_http->newUser(u"Bob"_s);
+        const QString chatId = personalChat(alice, bob);
+        for (int i = 0; i < 5; ++i)
+            m_http->sendText(alice.token, chatId, u"alone %1"_s.arg(i));
+        // A "here" sent after the commits: any notice of them came before it.
+        const qsizetype afterSends = heard.size();
+        QTRY_VERIFY_WITH_TIMEOUT(!here(afterSends).isEmpty(), 15000);
+        const QString instanceId = here(afterSends);
+        for (const QString &payload : std::as_const(heard))
+            QVERIFY2(payload.startsWith(u"here "_s) || payload.startsWith(u"hello "_s),
+                qPrintable(payload));
+
+        // Someone new says hello: it is answered, and commits are announced.
+        QSqlQuery hello(db);
+        const qsizetype beforeHello = heard.size();
+        QVERIFY(hello.exec(u"SELECT pg_notify('messenger_events', 'hello test-listener')"_s));
+        QTRY_COMPARE_WITH_TIMEOUT(here(beforeHello), instanceId, 15000);
+        m_http->sendText(alice.token, chatId, u"not alone"_s);
+        QTRY_VERIFY_WITH_TIMEOUT(heard.contains(instanceId), 15000);
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(connectionName);
 }
 
 void TestWs::twoInstancesChatLive()
