@@ -256,23 +256,36 @@ Result<QList<ChatSummary>> listWithLastMessage(Db &db, const QString &callerId)
         ? u"LEFT JOIN LATERAL (SELECT * FROM messages lm WHERE lm.chat_id = c.id "
           "AND lm.chat_seq = c.last_chat_seq LIMIT 1) m ON true "_s
         : u"LEFT JOIN messages m ON m.chat_id = c.id AND m.chat_seq = c.last_chat_seq "_s;
+    // The unread messages, and those of them mentioning the caller (an id is
+    // 36 fixed characters, so a substring match is exact): on PostgreSQL one
+    // scan of the unread range counts both (a LATERAL; two subqueries scanned
+    // it twice, and the counts were a third of the list's database time).
+    const QString unreadRange = u"WHERE um.chat_id = me.chat_id "
+                                "AND um.chat_seq > me.last_read_chat_seq "
+                                "AND um.chat_seq <= c.last_chat_seq AND um.deleted_at IS NULL"_s;
+    const QString unreadCounts = db.isPostgres() ? u"unread.total, "_s
+                                                 : u"(SELECT COUNT(*) FROM messages um "_s
+            + unreadRange + u" AND um.sender_id <> me.user_id), "_s;
+    const QString unreadMentions = db.isPostgres()
+        ? u"unread.mentioning, "_s
+        : u"(SELECT COUNT(*) FROM messages um "_s + unreadRange + u" AND um.mentions LIKE ?), "_s;
+    const QString unreadJoin = db.isPostgres()
+        ? u"LEFT JOIN LATERAL (SELECT COUNT(*) FILTER (WHERE um.sender_id <> me.user_id) AS total, "
+          "COUNT(*) FILTER (WHERE um.mentions LIKE ?) AS mentioning FROM messages um "_s
+            + unreadRange + u") unread ON true "_s
+        : QString();
     QHash<QString, ChatSummary> summaries;
-    Rows rows = db.fetchAll(u"SELECT me.last_read_seq, "_s + MessageRows::columns
-            + u", (SELECT COUNT(*) FROM messages um WHERE um.chat_id = me.chat_id "
-              "AND um.chat_seq > me.last_read_chat_seq AND um.chat_seq <= c.last_chat_seq "
-              "AND um.sender_id <> me.user_id AND um.deleted_at IS NULL), "
-              "(SELECT MIN(o.last_read_seq) FROM chat_members o "
-              "WHERE o.chat_id = me.chat_id AND o.user_id <> m.sender_id), "
-              "me.chat_id, "
-              // Unread messages mentioning the caller (an id is 36 fixed
-              // characters, so a substring match is exact).
-              "(SELECT COUNT(*) FROM messages mm WHERE mm.chat_id = me.chat_id "
-              "AND mm.chat_seq > me.last_read_chat_seq AND mm.chat_seq <= c.last_chat_seq "
-              "AND mm.deleted_at IS NULL AND mm.mentions LIKE ?), "
-              "m.attachments "
-              "FROM chat_members me JOIN chats c ON c.id = me.chat_id "_s
-            + newestMessage + u"LEFT JOIN users u ON u.id = m.sender_id WHERE me.user_id = ?"_s,
-        { QString(u'%' + callerId + u'%'), callerId });
+    Rows rows
+        = db.fetchAll(u"SELECT me.last_read_seq, "_s + MessageRows::columns + u", "_s + unreadCounts
+                + u"(SELECT MIN(o.last_read_seq) FROM chat_members o "
+                  "WHERE o.chat_id = me.chat_id AND o.user_id <> m.sender_id), "
+                  "me.chat_id, "_s
+                + unreadMentions
+                + u"m.attachments "
+                  "FROM chat_members me JOIN chats c ON c.id = me.chat_id "_s
+                + newestMessage + unreadJoin
+                + u"LEFT JOIN users u ON u.id = m.sender_id WHERE me.user_id = ?"_s,
+            { QString(u'%' + callerId + u'%'), callerId });
     while (rows.next()) {
         ChatSummary summary;
         summary.lastReadSeq = rows.integer(0);
