@@ -5,10 +5,10 @@
 #include "shared/Json.h"
 
 #include <QLoggingCategory>
-
 #include <QSqlDriver>
 #include <QSqlError>
 #include <QSqlQuery>
+
 #include <chrono>
 
 using namespace Qt::StringLiterals;
@@ -22,7 +22,7 @@ const QString channel = u"messenger_events"_s;
 const QString ephemeralChannel = u"messenger_ephemeral"_s;
 constexpr qsizetype notifyPayloadMax = 7900; // PostgreSQL's limit is 8000 bytes
 constexpr int healthCheckMs = 2000;
-// A hello goes out with every health check; an instance unheard for this
+// A here goes out with every health check; an instance unheard for this
 // long is taken to be gone.
 constexpr qint64 othersForgottenAfterMs = 5 * healthCheckMs;
 // Payloads that only say an instance listens, then its id: a hello (sent on
@@ -106,7 +106,8 @@ void ClusterLink::connectAndListen()
     m_notifyQuery->prepare(u"SELECT pg_notify(?, ?)"_s);
     setListening(true);
     qCInfo(lcCluster) << "listening for other instances' events";
-    sayHello();
+    // Queued: a failing NOTIFY reconnects (here), which must not recurse.
+    QMetaObject::invokeMethod(this, &ClusterLink::sayHello, Qt::QueuedConnection);
     if (wasDown)
         Q_EMIT remoteCommitted(); // backfill whatever happened while we were deaf
 }
