@@ -123,15 +123,9 @@ QStringList seedUsers(const TestServer &server, int count, QString *error)
     const QString connectionName = u"seed-"_s + QUuid::createUuid().toString(QUuid::Id128);
     QStringList ids;
     {
-        const QUrl url(server.databaseUrl());
         QSqlDatabase db;
         if (server.isPostgres()) {
-            db = QSqlDatabase::addDatabase(u"QPSQL"_s, connectionName);
-            db.setHostName(url.host());
-            db.setPort(url.port(5432));
-            db.setUserName(url.userName());
-            db.setPassword(url.password());
-            db.setDatabaseName(url.path().mid(1));
+            db = addPostgresConnection(server.databaseUrl(), connectionName);
         } else {
             db = QSqlDatabase::addDatabase(u"QSQLITE"_s, connectionName);
             db.setDatabaseName(server.databaseUrl().mid(QStringLiteral("sqlite://").size()));

@@ -453,13 +453,7 @@ void TestWs::aLoneInstanceNotifiesNobody()
         QSKIP("LISTEN/NOTIFY is PostgreSQL's; this run uses SQLite (the postgres run covers it)");
     const QString connectionName = u"listener-"_s + QUuid::createUuid().toString(QUuid::Id128);
     {
-        const QUrl url(m_server.databaseUrl());
-        QSqlDatabase db = QSqlDatabase::addDatabase(u"QPSQL"_s, connectionName);
-        db.setHostName(url.host());
-        db.setPort(url.port(5432));
-        db.setUserName(url.userName());
-        db.setPassword(url.password());
-        db.setDatabaseName(url.path().mid(1));
+        QSqlDatabase db = addPostgresConnection(m_server.databaseUrl(), connectionName);
         QVERIFY2(db.open(), qPrintable(db.lastError().text()));
         QStringList heard;
         connect(db.driver(), &QSqlDriver::notification, this,

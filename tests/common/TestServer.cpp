@@ -19,22 +19,28 @@
 
 using namespace Qt::StringLiterals;
 
+QSqlDatabase addPostgresConnection(const QString &url, const QString &connectionName)
+{
+    const QUrl parsed(url);
+    QSqlDatabase db = QSqlDatabase::addDatabase(u"QPSQL"_s, connectionName);
+    db.setHostName(parsed.host());
+    db.setPort(parsed.port(5432));
+    db.setUserName(parsed.userName());
+    db.setPassword(parsed.password());
+    db.setDatabaseName(parsed.path().mid(1));
+    return db;
+}
+
 namespace {
 
 // Runs one statement on the database at `adminUrl` (the admin database for
 // CREATE/DROP DATABASE).
 bool adminExec(const QString &adminUrl, const QString &statement, QString *error)
 {
-    const QUrl url(adminUrl);
     const QString name = u"test-admin-"_s + QUuid::createUuid().toString(QUuid::Id128);
     bool ok = false;
     {
-        QSqlDatabase db = QSqlDatabase::addDatabase(u"QPSQL"_s, name);
-        db.setHostName(url.host());
-        db.setPort(url.port(5432));
-        db.setUserName(url.userName());
-        db.setPassword(url.password());
-        db.setDatabaseName(url.path().mid(1));
+        QSqlDatabase db = addPostgresConnection(adminUrl, name);
         if (db.open()) {
             QSqlQuery query(db);
             ok = query.exec(statement);

@@ -5,8 +5,13 @@
 #include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QProcess>
+#include <QSqlDatabase>
 #include <QTemporaryDir>
 #include <QUrl>
+
+// A QPSQL connection named `connectionName` (not yet opened) to the database
+// a postgres:// URL names; the caller removes it (QSqlDatabase::removeDatabase).
+QSqlDatabase addPostgresConnection(const QString &url, const QString &connectionName);
 
 // A real messenger-server process on a free loopback port, on SQLite or on a
 // fresh PostgreSQL database (MESSENGER_TEST_BACKEND=postgres, with
