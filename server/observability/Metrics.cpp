@@ -192,6 +192,9 @@ QByteArray Metrics::render() const
     gauge(out, "messenger_http_unsent_bytes",
         "Answers written but not yet sent on HTTP connections (bytes, each second).",
         httpUnsentBytes);
+    gauge(out, "messenger_sends_waiting",
+        "Sends queued for the next batch while earlier batches are being written.",
+        sendsWaiting.load());
     gauge(out, "messenger_messages_stored_total", "Messages stored (not counting retries).",
         qint64(messagesStored.load()), "counter");
     gauge(out, "messenger_messages_delivered_total",

@@ -87,6 +87,9 @@ public:
     std::atomic<quint64> feedPolls { 0 };
     std::atomic<quint64> feedRowsRead { 0 };
     std::atomic<qint64> databaseConnectionsInUse { 0 };
+    // Sends queued for the next batch while earlier batches hold the
+    // database (SendQueue): growing, the database cannot keep up.
+    std::atomic<qint64> sendsWaiting { 0 };
     std::atomic<qint64> passwordHashesInFlight { 0 };
     std::atomic<qint64> databasePoolSize { 0 };
 

@@ -22,6 +22,7 @@ QFuture<Result<Message>> SendQueue::submit(
     auto promise = std::make_shared<QPromise<Result<Message>>>();
     promise->start();
     m_waiting.append({ { callerId, request }, promise });
+    ++Metrics::global().sendsWaiting;
     if (m_batchesInFlight < maxBatchesInFlight)
         dispatch();
     return promise->future();
@@ -34,6 +35,7 @@ void SendQueue::dispatch()
     const qsizetype size = std::min(m_waiting.size(), maxBatchSize);
     QList<Waiting> batch = m_waiting.mid(0, size);
     m_waiting.remove(0, size);
+    Metrics::global().sendsWaiting -= size;
     QList<MessageService::PendingSend> sends;
     sends.reserve(batch.size());
     for (const Waiting &waiting : std::as_const(batch))

@@ -411,8 +411,8 @@ void TestApi::idempotentSendAndUnicode()
         422);
 }
 
-// Sends that arrive together are committed together (group commit); each must
-// still be answered as if alone: its own status, its own message, an
+// Sends that arrive together are committed together (group commit); each
+// must still be answered as if alone: its own status, its own message, reply and mentions, an
 // unbroken chat_seq per chat, a retried client_id stored once.
 void TestApi::concurrentSends()
 {
@@ -450,6 +450,33 @@ void TestApi::concurrentSends()
         { bob.token,
             { { u"chat_id"_s, u"7d1e5d3a-1111-4222-8333-944455556666"_s }, { u"text"_s, u"no"_s } },
             404 });
+    // Replies and mentions among the others: the message replied to, one of
+    // another chat, a deleted one; members mentioned, and the sender, a
+    // stranger and a member twice, who are not.
+    const QString original = m_http->sendText(alice.token, groupId, u"original"_s);
+    const QString elsewhere = m_http->sendText(alice.token, personal, u"elsewhere"_s);
+    const QString deleted = m_http->sendText(alice.token, groupId, u"deleted"_s);
+    COMPARE_STATUS(
+        m_http->request("DELETE", u"/api/v1/messages/"_s + deleted, {}, alice.token), 200);
+    const QString stranger = m_http->newUser(u"Stranger"_s).id;
+    sends.insert(5,
+        { bob.token,
+            { { u"chat_id"_s, groupId }, { u"text"_s, u"a reply"_s },
+                { u"reply_to_id"_s, original } },
+            200 });
+    sends.insert(15,
+        { carol.token,
+            { { u"chat_id"_s, groupId }, { u"text"_s, u"no"_s }, { u"reply_to_id"_s, elsewhere } },
+            404 });
+    sends.insert(25,
+        { bob.token,
+            { { u"chat_id"_s, groupId }, { u"text"_s, u"no"_s }, { u"reply_to_id"_s, deleted } },
+            409 });
+    sends.insert(30,
+        { alice.token,
+            { { u"chat_id"_s, groupId }, { u"text"_s, u"@all"_s },
+                { u"mentions"_s, QJsonArray { carol.id, stranger, alice.id, bob.id, carol.id } } },
+            200 });
 
     // Several managers, so more than six requests are in flight at once.
     std::array<QNetworkAccessManager, 4> networks;
@@ -478,6 +505,11 @@ void TestApi::concurrentSends()
         }
         QCOMPARE(answer.value(u"text").toString(), sends[i].body.value(u"text").toString());
         QCOMPARE(answer.value(u"chat_id").toString(), sends[i].body.value(u"chat_id").toString());
+        QCOMPARE(answer.value(u"reply_to").toObject().value(u"id").toString(),
+            sends[i].body.value(u"reply_to_id").toString());
+        const QJsonArray mentioned
+            = sends[i].body.contains(u"mentions") ? QJsonArray { carol.id, bob.id } : QJsonArray();
+        QCOMPARE(answer.value(u"mentions").toArray(), mentioned);
         const QString id = answer.value(u"id").toString();
         if (sends[i].body.contains(u"client_id")) {
             if (retriedId.isEmpty())
@@ -487,8 +519,9 @@ void TestApi::concurrentSends()
         acknowledged.insert(id);
         reply->deleteLater();
     }
-    // 40 distinct messages and the retried one, stored once.
-    QCOMPARE(acknowledged.size(), 41);
+    // 40 distinct messages, the reply, the mention and the retried one, stored once.
+    QCOMPARE(acknowledged.size(), 43);
+    acknowledged += { original, elsewhere, deleted };
 
     QSet<QString> stored;
     for (const QString &chat : { personal, groupId }) {

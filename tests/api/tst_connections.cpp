@@ -30,17 +30,6 @@ private Q_SLOTS:
 
 namespace {
 
-// A gauge's value in the server's /metrics, or -1 when it is not there.
-qint64 gauge(HttpClient &http, const QByteArray &name)
-{
-    const Reply metrics = http.get(u"/metrics"_s);
-    for (const QByteArray &line : metrics.body.split('\n')) {
-        if (line.startsWith(QByteArray(name + ' ')))
-            return line.mid(name.size() + 1).toLongLong();
-    }
-    return -1;
-}
-
 std::unique_ptr<QTcpSocket> connectFrom(const QHostAddress &local, quint16 port)
 {
     auto socket = std::make_unique<QTcpSocket>();
@@ -108,7 +97,7 @@ void TestConnections::pipelinedRequestsNeverRead()
         attackers.back()->write(pipeline);
         QVERIFY(attackers.back()->waitForBytesWritten(5000));
     }
-    QTRY_COMPARE_WITH_TIMEOUT(gauge(http, "messenger_http_connections_stalled"), 3, 30000);
+    QTRY_COMPARE_WITH_TIMEOUT(http.gauge("messenger_http_connections_stalled"), 3, 30000);
     const qint64 after = residentKiB(server.processId());
     if (!qEnvironmentVariableIsSet("ASAN_OPTIONS")) {
         QVERIFY2(after - before < 50 * 1024,
@@ -166,17 +155,17 @@ void TestConnections::unreadAnswersHaveAnOverallBound()
     // within the bound. (Resident memory need not shrink when buffers are
     // freed: the server's own count is the figure.)
     const auto settled = [&http] {
-        const qint64 open = gauge(http, "messenger_http_connections");
-        const qint64 stalled = gauge(http, "messenger_http_connections_stalled");
-        const qint64 unsent = gauge(http, "messenger_http_unsent_bytes");
+        const qint64 open = http.gauge("messenger_http_connections");
+        const qint64 stalled = http.gauge("messenger_http_connections_stalled");
+        const qint64 unsent = http.gauge("messenger_http_unsent_bytes");
         return open < count + 1 && open - stalled == 1 // our own connection
             && unsent > 0 && unsent <= 64 * 1024 * 1024;
     };
     QTRY_VERIFY_WITH_TIMEOUT(settled(), 30000);
     qInfo("%d connections with unread answers: %lld closed, %lld bytes unsent, resident %lld KiB "
           "-> %lld KiB",
-        count, count + 1 - gauge(http, "messenger_http_connections"),
-        gauge(http, "messenger_http_unsent_bytes"), before, residentKiB(server.processId()));
+        count, count + 1 - http.gauge("messenger_http_connections"),
+        http.gauge("messenger_http_unsent_bytes"), before, residentKiB(server.processId()));
     COMPARE_STATUS(http.get(u"/health"_s), 200);
 }
 

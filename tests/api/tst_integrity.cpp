@@ -5,6 +5,7 @@
 
 #include <QJsonArray>
 #include <QNetworkReply>
+#include <QScopeGuard>
 #include <QSet>
 #include <QSignalSpy>
 #include <QSqlDatabase>
@@ -31,6 +32,7 @@ private Q_SLOTS:
     void initTestCase();
     void nulCharactersAreRefused();
     void poisonedSendsFailAlone();
+    void oneBatchAnswersEachSendAlone();
     void textsRoundTripExactly();
     void namesHaveNoInvisibleEdges();
     void deletedMessageLeavesNoText();
@@ -306,6 +308,195 @@ void TestIntegrity::poisonedSendsFailAlone()
         for (const QJsonValue &message : history.object().value(u"messages").toArray())
             texts.insert(message.toObject().value(u"text").toString());
         QCOMPARE(texts.size(), answeredPerChat.value(chats[s]));
+    }
+}
+
+// On PostgreSQL a whole batch of sends is written in one round trip and one
+// transaction; each send in it must still be answered and stored as if it
+// came alone: its status and
+// code, its reply and mentions, its chat_seq in the order sent, a client_id
+// used twice stored once, every sender's read cursor at their own newest
+// message, a settings change it causes. A test transaction holds the personal
+// chat's row, so the four batches the server keeps in flight wait on it and the sends
+// made meanwhile queue up, one at a time (messenger_sends_waiting counts
+// them), to be written together once it lets go.
+void TestIntegrity::oneBatchAnswersEachSendAlone()
+{
+    if (!m_server.isPostgres())
+        QSKIP("SQLite writes the sends of a batch one by one, each committed alone");
+    const auto alice = m_http->newUser(u"Alice"_s);
+    const auto bob = m_http->newUser(u"Bob"_s);
+    const auto carol = m_http->newUser(u"Carol"_s);
+    const QString stranger = m_http->newUser(u"Stranger"_s).id;
+    const QString group = createGroup(*m_http, alice.token, u"Batch"_s, { bob.id, carol.id });
+    const QString personal = m_http->personalChat(alice.token, bob.id);
+    const QString original = m_http->sendText(alice.token, group, u"original"_s);
+    const QString elsewhere = m_http->sendText(alice.token, personal, u"elsewhere"_s);
+    const QString deleted = m_http->sendText(alice.token, group, u"deleted"_s);
+    COMPARE_STATUS(
+        m_http->request("DELETE", u"/api/v1/messages/"_s + deleted, {}, alice.token), 200);
+    // Carol archived the group: a new message from someone else brings it back.
+    COMPARE_STATUS(m_http->request("PATCH", u"/api/v1/chats/%1/settings"_s.arg(group),
+                       R"({"archived":true})", carol.token),
+        200);
+
+    struct Send
+    {
+        QString token;
+        QJsonObject body;
+        int status;
+        QString code;
+    };
+    const auto message = [](const QString &chat, const QString &text, QJsonObject fields = {}) {
+        fields.insert(u"chat_id"_s, chat);
+        fields.insert(u"text"_s, text);
+        return fields;
+    };
+    const QString clientId = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    const QJsonObject once { { u"client_id"_s, clientId } };
+    const QList<Send> sends {
+        { bob.token, message(group, u"b1"_s), 200, {} },
+        { alice.token, message(group, u"reply"_s, { { u"reply_to_id"_s, original } }), 200, {} },
+        { bob.token, message(personal, u"b2"_s), 200, {} },
+        { alice.token,
+            message(group, u"@all"_s,
+                { { u"mentions"_s,
+                    QJsonArray { carol.id, stranger, alice.id, bob.id, carol.id } } }),
+            200, {} },
+        { bob.token, message(group, u"once"_s, once), 200, {} },
+        { carol.token, message(personal, u"no"_s), 403, u"not_a_member"_s },
+        { bob.token, message(group, u"once"_s, once), 200, {} },
+        { bob.token, message(u"7d1e5d3a-1111-4222-8333-944455556666"_s, u"no"_s), 404,
+            u"chat_not_found"_s },
+        { carol.token, message(group, u"no"_s, { { u"reply_to_id"_s, elsewhere } }), 404,
+            u"reply_target_not_found"_s },
+        { carol.token, message(group, u"no"_s, { { u"reply_to_id"_s, deleted } }), 409,
+            u"reply_target_deleted"_s },
+        { alice.token, message(personal, u"a1"_s), 200, {} },
+        { bob.token, message(group, u"b3"_s), 200, {} },
+    };
+
+    const QString holderName = u"holder-"_s + QUuid::createUuid().toString(QUuid::Id128);
+    const QString watcherName = u"watcher-"_s + QUuid::createUuid().toString(QUuid::Id128);
+    const auto closeConnections = qScopeGuard([&] {
+        QSqlDatabase::removeDatabase(holderName);
+        QSqlDatabase::removeDatabase(watcherName);
+    });
+    std::vector<std::unique_ptr<QNetworkAccessManager>> managers;
+    QList<QNetworkReply *> plugs;
+    QList<QNetworkReply *> replies;
+    const auto post = [&](const QString &token, const QJsonObject &body) {
+        QNetworkRequest request(m_server.url(u"/api/v1/chats/messages"_s));
+        request.setRawHeader("Content-Type", "application/json");
+        request.setRawHeader("Authorization", "Bearer " + token.toLatin1());
+        managers.push_back(std::make_unique<QNetworkAccessManager>());
+        return managers.back()->post(request, QJsonDocument(body).toJson(QJsonDocument::Compact));
+    };
+    {
+        QSqlDatabase holder = addPostgresConnection(m_server.databaseUrl(), holderName);
+        QSqlDatabase watcher = addPostgresConnection(m_server.databaseUrl(), watcherName);
+        QVERIFY2(holder.open() && watcher.open(), qPrintable(holder.lastError().text()));
+        QVERIFY(holder.transaction());
+        QSqlQuery hold(holder);
+        QVERIFY2(hold.exec(u"SELECT id FROM chats WHERE id = '%1' FOR UPDATE"_s.arg(personal)),
+            qPrintable(hold.lastError().text()));
+        for (int i = 0; i < 4; ++i)
+            plugs.append(post(alice.token, message(personal, u"plug %1"_s.arg(i))));
+        const auto waitingOnTheLock = [&watcher] {
+            QSqlQuery count(watcher);
+            count.exec(u"SELECT COUNT(*) FROM pg_stat_activity "
+                       "WHERE datname = current_database() AND wait_event_type = 'Lock'"_s);
+            return count.next() ? count.value(0).toInt() : -1;
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(waitingOnTheLock(), 4, 30000);
+        for (qsizetype i = 0; i < sends.size(); ++i) {
+            replies.append(post(sends[i].token, sends[i].body));
+            QTRY_COMPARE_WITH_TIMEOUT(m_http->gauge("messenger_sends_waiting"), i + 1, 30000);
+        }
+        QVERIFY(holder.rollback());
+    }
+    const auto finished = [](const QList<QNetworkReply *> &list) {
+        return std::all_of(list.cbegin(), list.cend(),
+            [](const QNetworkReply *reply) { return reply->isFinished(); });
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(finished(plugs) && finished(replies), 30000);
+    QCOMPARE(m_http->gauge("messenger_sends_waiting"), 0);
+
+    QHash<QString, QString> idOf; // text -> id
+    for (qsizetype i = 0; i < sends.size(); ++i) {
+        const int status = replies[i]->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        const QJsonObject answer = QJsonDocument::fromJson(replies[i]->readAll()).object();
+        const QString what = u"send %1: %2 %3"_s.arg(i).arg(status).arg(
+            QString::fromUtf8(QJsonDocument(answer).toJson(QJsonDocument::Compact)));
+        QVERIFY2(status == sends[i].status, qPrintable(what));
+        if (status != 200) {
+            QVERIFY2(answer.value(u"code").toString() == sends[i].code, qPrintable(what));
+            continue;
+        }
+        const QString text = sends[i].body.value(u"text").toString();
+        QCOMPARE(answer.value(u"text").toString(), text);
+        QCOMPARE(answer.value(u"chat_id").toString(), sends[i].body.value(u"chat_id").toString());
+        QCOMPARE(answer.value(u"reply_to").toObject().value(u"id").toString(),
+            sends[i].body.value(u"reply_to_id").toString());
+        const QJsonArray mentioned
+            = text == u"@all" ? QJsonArray { carol.id, bob.id } : QJsonArray();
+        QCOMPARE(answer.value(u"mentions").toArray(), mentioned);
+        // The client_id used twice: one message, both answered with it.
+        QVERIFY2(idOf.value(text, answer.value(u"id").toString()) == answer.value(u"id").toString(),
+            qPrintable(what));
+        idOf.insert(text, answer.value(u"id").toString());
+    }
+
+    // Stored in the order sent, after the four that waited first, each once;
+    // and each user's unread count is what follows their own newest message.
+    const QHash<QString, QStringList> expected {
+        { group, { u"b1"_s, u"reply"_s, u"@all"_s, u"once"_s, u"b3"_s } },
+        { personal, { u"b2"_s, u"a1"_s } },
+    };
+    QHash<QString, QHash<QString, int>> unreadOf; // user -> chat -> count
+    for (const QString &chat : { group, personal }) {
+        const Reply history
+            = m_http->get(u"/api/v1/chats/%1/history?limit=100"_s.arg(chat), alice.token);
+        COMPARE_STATUS(history, 200);
+        const QJsonArray newestFirst = history.object().value(u"messages").toArray();
+        QStringList texts;
+        qint64 previousSeq = 0;
+        for (qsizetype i = newestFirst.size() - 1; i >= 0; --i) {
+            const QJsonObject stored = newestFirst[i].toObject();
+            QCOMPARE(stored.value(u"chat_seq").toInteger(), newestFirst.size() - i);
+            QVERIFY(stored.value(u"seq").toInteger() > previousSeq);
+            previousSeq = stored.value(u"seq").toInteger();
+            texts.append(stored.value(u"text").toString());
+        }
+        const QStringList &batch = expected[chat];
+        QCOMPARE(texts.mid(texts.size() - batch.size()), batch);
+        for (const auto *user : { &alice, &bob, &carol }) {
+            int unread = 0;
+            for (const QJsonValue &value : newestFirst) {
+                const QJsonObject stored = value.toObject();
+                if (stored.value(u"sender_id").toString() == user->id)
+                    break;
+                if (!stored.value(u"deleted").toBool())
+                    ++unread;
+            }
+            unreadOf[user->id][chat] = unread;
+        }
+    }
+    for (const auto *user : { &alice, &bob, &carol }) {
+        const Reply chats = m_http->get(u"/api/v1/chats/with-last-message"_s, user->token);
+        COMPARE_STATUS(chats, 200);
+        for (const QJsonValue &value : chats.json.array()) {
+            const QJsonObject chat = value.toObject();
+            const QString id = chat.value(u"id").toString();
+            if (!expected.contains(id))
+                continue;
+            QVERIFY2(chat.value(u"unread_count").toInt() == unreadOf[user->id][id],
+                qPrintable(u"%1 in %2: %3 unread, %4 expected"_s.arg(user->name, id)
+                               .arg(chat.value(u"unread_count").toInt())
+                               .arg(unreadOf[user->id][id])));
+            if (id == group)
+                QVERIFY(!chat.value(u"settings").toObject().value(u"archived").toBool());
+        }
     }
 }
 

@@ -316,6 +316,16 @@ QString HttpClient::upload(
     return created.object().value(u"id").toString();
 }
 
+qint64 HttpClient::gauge(const QByteArray &name)
+{
+    const Reply metrics = get(u"/metrics"_s);
+    for (const QByteArray &line : metrics.body.split('\n')) {
+        if (line.startsWith(QByteArray(name + ' ')))
+            return line.mid(name.size() + 1).toLongLong();
+    }
+    return -1;
+}
+
 Reply HttpClient::post(const QString &path, const QJsonObject &body, const QString &token)
 {
     return request("POST", path, QJsonDocument(body).toJson(QJsonDocument::Compact), token);

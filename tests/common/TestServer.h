@@ -131,6 +131,8 @@ public:
         return request("GET", path, {}, token);
     }
     Reply post(const QString &path, const QJsonObject &body, const QString &token = {});
+    // A gauge's value in the server's /metrics, or -1 when it is not there.
+    qint64 gauge(const QByteArray &name);
     // A header sent with every later request (e.g. X-Forwarded-For); empty removes it.
     void setHeader(const QByteArray &name, const QByteArray &value)
     {
