@@ -534,10 +534,10 @@ bool Server::start(QString *error)
     m_gateway = std::make_unique<WsGateway>(
         *m_database, *m_sends, *m_knownUsers, *m_sessions, *m_tokens, *m_hub, *m_feed, wsSettings);
     m_gateway->registerRoutes(*m_http);
-    connect(m_api.get(), &HttpApi::committed, m_feed.get(), &EventFeed::poke);
+    connect(m_api.get(), &HttpApi::committed, m_feed.get(), &EventFeed::localCommit);
     connect(m_api.get(), &HttpApi::presenceVisibilityChanged, m_presence.get(),
         &PresenceTracker::visibilityChanged);
-    connect(m_gateway.get(), &WsGateway::committed, m_feed.get(), &EventFeed::poke);
+    connect(m_gateway.get(), &WsGateway::committed, m_feed.get(), &EventFeed::localCommit);
 
     if (settings->backend == Backend::Postgres) {
         // Other instances learn of our commits, and we of theirs, through LISTEN/NOTIFY.

@@ -5,6 +5,7 @@
 
 #include <QDateTime>
 #include <QLoggingCategory>
+#include <QPromise>
 
 using namespace Qt::StringLiterals;
 
@@ -59,6 +60,26 @@ void EventFeed::poke()
         poll();
 }
 
+void EventFeed::localCommit()
+{
+    ++m_localCommits;
+    if (!m_watchers.isEmpty() || !m_waitingForPoll.isEmpty())
+        poke();
+}
+
+QFuture<qint64> EventFeed::currentSeq()
+{
+    if (m_localCommitsRead == m_localCommits)
+        return QtFuture::makeReadyFuture(m_delivered);
+    auto promise = std::make_shared<QPromise<qint64>>();
+    promise->start();
+    afterNextPoll(this, [this, promise] {
+        promise->addResult(m_delivered);
+        promise->finish();
+    });
+    return promise->future();
+}
+
 void EventFeed::watch(const QString &userId)
 {
     ++m_watchers[FeedInterest::bucketOf(userId)];
@@ -92,12 +113,16 @@ void EventFeed::poll()
     ++Metrics::global().feedPolls;
     m_db.run([after = m_delivered, interest = interest()](
                  Db &db) { return UpdatesService::readFeed(db, after, batchLimit, interest); })
-        .then(this, [this](const Result<FeedBatch> &batch) { handleBatch(batch); });
+        .then(this, [this, covered = m_localCommits](const Result<FeedBatch> &batch) {
+            handleBatch(batch, covered);
+        });
 }
 
-void EventFeed::handleBatch(const Result<FeedBatch> &result)
+void EventFeed::handleBatch(const Result<FeedBatch> &result, quint64 coveredCommits)
 {
     m_polling = false;
+    if (result)
+        m_localCommitsRead = coveredCommits;
     QList<Update> ready;
     bool waiting = false;
     if (result) {

@@ -2,6 +2,7 @@
 
 #include "services/Updates.h"
 
+#include <QFuture>
 #include <QHash>
 #include <QObject>
 #include <QPointer>
@@ -47,10 +48,22 @@ public:
     // Runs `then` (on `context`'s thread, unless `context` is gone) once a
     // poll issued from now on has been handled.
     void afterNextPoll(QObject *context, std::function<void()> then);
+    // The watermark once every commit made here so far has been read: at
+    // once when a poll has read them all, else after the poll this asks for.
+    // So /updates shows what a client just did here.
+    QFuture<qint64> currentSeq();
 
 public Q_SLOTS:
-    // Something was committed (here or on another instance): poll soon.
+    // Something was committed on another instance, or may have been (the
+    // safety net): poll soon.
     void poke();
+    // Something was committed here: poll soon if a socket here may want it
+    // or someone waits for a poll. Otherwise nothing needs it read now (the
+    // sessions it revoked were marked here already), and reading the log for
+    // nobody was as much of the database's work as the sends themselves: the
+    // commit is read by the next poll anyone asks for (currentSeq, a socket
+    // opening) or the safety net's.
+    void localCommit();
 
 Q_SIGNALS:
     void updatesReady(const QList<Messenger::Server::Update> &updates,
@@ -58,7 +71,8 @@ Q_SIGNALS:
 
 private:
     void poll();
-    void handleBatch(const Result<FeedBatch> &batch);
+    // `coveredCommits`: m_localCommits when the poll was issued.
+    void handleBatch(const Result<FeedBatch> &batch, quint64 coveredCommits);
     FeedInterest interest() const;
 
     struct Waiter
@@ -70,6 +84,9 @@ private:
     Database &m_db;
     qint64 m_delivered = 0;
     bool m_polling = false;
+    // Commits made here, and how many of them a finished poll has read.
+    quint64 m_localCommits = 0;
+    quint64 m_localCommitsRead = 0;
     bool m_pokedWhilePolling = false;
     // The hole we are waiting on: its first seq, the newest xid that was
     // running when it was seen, and since when we wait.

@@ -905,11 +905,17 @@ QFuture<HttpReply> HttpApi::updates(const Request &request)
     if (!query)
         return ready(ApiError::validation(query.errors()));
     // Only up to the feed's watermark: everything at or below it is committed,
-    // so a client resuming from the last seq it saw misses nothing.
-    return respond(m_db.run([user = request.userId, after = query->sinceSeq,
-                                until = m_feed.deliveredSeq(), count = query->limit](Db &db) {
-        return UpdatesService::forUser(db, user, after, until, count);
-    }));
+    // so a client resuming from the last seq it saw misses nothing; and past
+    // every commit made here, so a client sees what it just sent.
+    return m_feed.currentSeq()
+        .then(this,
+            [this, user = request.userId, after = query->sinceSeq, count = query->limit](
+                qint64 until) {
+                return respond(m_db.run([user, after, until, count](Db &db) {
+                    return UpdatesService::forUser(db, user, after, until, count);
+                }));
+            })
+        .unwrap();
 }
 
 TokenService::ClientInfo HttpApi::clientInfo(

@@ -760,7 +760,7 @@ void TestApi::updatesSinceBeyondNewest()
         { { u"chat_id"_s, chatId }, { u"text"_s, u"hi"_s } }, bob.token);
     COMPARE_STATUS(sent, 200);
     const qint64 seq = sent.object().value(u"seq").toInteger();
-    // The feed delivers the send just after its answer (see the documentation).
+    // The send is in /updates once its answer arrived (see the documentation).
     QTRY_VERIFY(m_http->get(u"/api/v1/updates?since_seq=%1"_s.arg(seq - 1), alice.token)
                     .object()
                     .value(u"events")

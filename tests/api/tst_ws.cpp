@@ -113,6 +113,7 @@ private Q_SLOTS:
     void initTestCase();
     // First: no other instance of this database has been heard yet.
     void aLoneInstanceNotifiesNobody();
+    void ownCommitsAreReadWhenNeeded();
     void deliveryOnlyToMembers();
     void seedChatSocket();
     void sendAckAndIdempotentRetry();
@@ -493,6 +494,46 @@ void TestWs::aLoneInstanceNotifiesNobody()
         db.close();
     }
     QSqlDatabase::removeDatabase(connectionName);
+}
+
+// An instance with no socket leaves its own commits unread until someone
+// needs them (reading the log after each send, for nobody, cost PostgreSQL
+// about as much as the sends): /updates still has what was just sent, at
+// once, and a socket opening later is told of new messages as before.
+void TestWs::ownCommitsAreReadWhenNeeded()
+{
+    TestServer server;
+    QVERIFY2(server.start(), qPrintable(server.error()));
+    HttpClient http(server);
+    const auto alice = http.newUser(u"Alice"_s);
+    const auto bob = http.newUser(u"Bob"_s);
+    const QString chatId = http.personalChat(alice.token, bob.id);
+    const int sends = 30;
+    QElapsedTimer elapsed;
+    elapsed.start();
+    const qint64 pollsBefore = http.gauge("messenger_feed_polls_total");
+    QStringList sent;
+    for (int i = 0; i < sends; ++i)
+        sent.append(http.sendText(alice.token, chatId, u"unread %1"_s.arg(i)));
+    const qint64 polls = http.gauge("messenger_feed_polls_total") - pollsBefore;
+    // The safety net polls once a second; before, each send polled once more.
+    QVERIFY2(polls <= elapsed.elapsed() / 1000 + 2,
+        qPrintable(
+            u"%1 polls for %2 sends in %3 ms"_s.arg(polls).arg(sends).arg(elapsed.elapsed())));
+
+    QStringList updated;
+    const Reply updates = http.get(u"/api/v1/updates?since_seq=0&limit=100"_s, bob.token);
+    COMPARE_STATUS(updates, 200);
+    for (const QJsonValue &event : updates.object().value(u"events").toArray()) {
+        if (event.toObject().value(u"type").toString() == u"message")
+            updated.append(event.toObject().value(u"data").toObject().value(u"id").toString());
+    }
+    QCOMPARE(updated, sent);
+
+    WsClient socket(server.webSocketUrl(u"/ws/user"_s, bob.token));
+    QVERIFY(socket.greeted());
+    const QString live = http.sendText(alice.token, chatId, u"live"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(socket.lastData(u"message"_s).value(u"id").toString(), live, 10000);
 }
 
 void TestWs::twoInstancesChatLive()
