@@ -1080,13 +1080,15 @@ Continue from `last_seq` while `has_more`.
 
 {ex:updates}
 
-A change is in `/updates` once the server's event feed has delivered it, which
-happens just after its answer: the answer goes out when the change is
-committed, and the feed reads it from the database at once (a few
-milliseconds; on PostgreSQL it can wait up to 5 s behind an earlier
-transaction that has not finished yet). So a client must not expect its own
-send in `/updates` the instant the answer arrives: it has the message from the
-answer, and its `message` event follows on the socket.
+A change is in `/updates` once the server's event feed has read it. A change
+made through the same server is there as soon as its answer has arrived:
+`/updates` first lets the feed read every change that server has committed (a
+few milliseconds). On PostgreSQL the feed can still wait up to 5 s behind an
+earlier transaction that has not finished yet, and with several instances
+behind a load balancer a change made through another instance shows a few
+milliseconds after its answer. So a client should not rely on its own send
+being in `/updates` the instant the answer arrives: it has the message from
+the answer, and its `message` event follows on the socket.
 
 A `since_seq` beyond everything the server has (a client that kept a `seq` of
 a database that was reset or restored) gets no events, `has_more: false` and a
@@ -2053,12 +2055,15 @@ settings}`; без изменения события нет. Сервер сам
 
 {ex:updates}
 
-Изменение попадает в `/updates`, когда его доставила лента событий сервера, то
-есть сразу после ответа: ответ уходит, когда изменение записано, и лента тут же
-читает его из базы (миллисекунды; на PostgreSQL оно может ждать до 5 с позади
-более ранней, ещё не завершённой транзакции). Поэтому клиент не должен ждать
-свою отправку в `/updates` в тот же миг, когда пришёл ответ: сообщение у него уже
-есть из ответа, а событие `message` придёт по сокету.
+Изменение попадает в `/updates`, когда его прочла лента событий сервера.
+Изменение, сделанное через тот же сервер, есть там, как только пришёл ответ на
+него: `/updates` сначала даёт ленте прочесть всё, что этот сервер записал
+(миллисекунды). На PostgreSQL лента всё же может ждать до 5 с позади более
+ранней, ещё не завершённой транзакции, а при нескольких экземплярах за
+балансировщиком изменение, сделанное через другой экземпляр, появляется через
+несколько миллисекунд после ответа. Поэтому клиенту не стоит полагаться на то,
+что его отправка есть в `/updates` в тот же миг, когда пришёл ответ: сообщение у
+него уже есть из ответа, а событие `message` придёт по сокету.
 
 `since_seq` больше всего, что есть на сервере (клиент сохранил `seq` базы,
 которую сбросили или восстановили из копии), даёт пустой список событий,
