@@ -1,4 +1,5 @@
 #include "Logging.h"
+#include "MemoryAllocator.h"
 #include "Server.h"
 #include "SignalWatcher.h"
 #include "admin/AdminCommands.h"
@@ -34,6 +35,7 @@ bool writePidFile(const QString &path, QString *error)
 
 int main(int argc, char *argv[])
 {
+    Messenger::Server::MemoryAllocator::tuneForServing();
     // Before QCoreApplication, which otherwise installs Qt's own dispatcher.
     QStringList arguments;
     for (int i = 0; i < argc; ++i)
