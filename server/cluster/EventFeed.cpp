@@ -121,7 +121,9 @@ void EventFeed::poll()
 void EventFeed::handleBatch(const Result<FeedBatch> &result, quint64 coveredCommits)
 {
     m_polling = false;
-    if (result)
+    // A full batch left newer rows for the next poll (currentSeq then answers
+    // with the watermark reached, consistent if not the newest).
+    if (result && !result.value().full)
         m_localCommitsRead = coveredCommits;
     QList<Update> ready;
     bool waiting = false;
