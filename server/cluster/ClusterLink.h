@@ -22,11 +22,12 @@ namespace Messenger::Server {
 // emitted so the feed backfills whatever was missed meanwhile.
 //
 // NOTIFYs only while another instance listens: each instance says hello when
-// it starts listening and every few seconds after, and one that has heard no
-// other instance for a while sends nothing (a lone instance spent a fifth of
-// its CPU, and PostgreSQL a statement per send batch, telling nobody). A
-// newcomer's hello arrives within milliseconds; its feed's safety-net poll
-// covers any commit made before that.
+// it starts listening (the others answer at once with here) and here with
+// every health check, and one that has heard no other instance for a while
+// sends nothing (a lone instance spent a fifth of its CPU, and PostgreSQL a
+// statement per send batch, telling nobody). A newcomer's hello arrives
+// within milliseconds; the others' safety-net polls cover any commit it made
+// before their answer reached it.
 class ClusterLink : public QObject
 {
     Q_OBJECT
