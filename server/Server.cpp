@@ -538,6 +538,10 @@ bool Server::start(QString *error)
     connect(m_api.get(), &HttpApi::presenceVisibilityChanged, m_presence.get(),
         &PresenceTracker::visibilityChanged);
     connect(m_gateway.get(), &WsGateway::committed, m_feed.get(), &EventFeed::localCommit);
+    // Sends tell the feed themselves, with what they stored.
+    connect(m_feed.get(), &EventFeed::interestChanged, m_sends.get(), &SendQueue::setAudience);
+    connect(m_sends.get(), &SendQueue::batchDispatched, m_feed.get(), &EventFeed::sendsDispatched);
+    connect(m_sends.get(), &SendQueue::batchStored, m_feed.get(), &EventFeed::sendsStored);
 
     if (settings->backend == Backend::Postgres) {
         // Other instances learn of our commits, and we of theirs, through LISTEN/NOTIFY.
@@ -550,6 +554,12 @@ bool Server::start(QString *error)
         connect(m_cluster, &ClusterLink::remoteCommitted, m_feed.get(), &EventFeed::poke);
         connect(m_api.get(), &HttpApi::committed, this, [this] { m_cluster->announce(); });
         connect(m_gateway.get(), &WsGateway::committed, this, [this] { m_cluster->announce(); });
+        connect(m_sends.get(), &SendQueue::batchStored, this,
+            [this](quint64, const QList<Update> &stored, const QHash<QString, QStringList> &,
+                bool complete) {
+                if (!stored.isEmpty() || !complete)
+                    m_cluster->announce();
+            });
         connect(m_gateway.get(), &WsGateway::typingBroadcast, this,
             [this](const QByteArray &frame) { m_cluster->broadcastEphemeral(frame); });
         connect(m_cluster, &ClusterLink::remoteEphemeral, m_gateway.get(),

@@ -7,6 +7,8 @@
 #include <QLoggingCategory>
 #include <QPromise>
 
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 
 Q_LOGGING_CATEGORY(lcFeed, "messenger.server.feed")
@@ -82,14 +84,113 @@ QFuture<qint64> EventFeed::currentSeq()
 
 void EventFeed::watch(const QString &userId)
 {
-    ++m_watchers[FeedInterest::bucketOf(userId)];
+    if (++m_watchers[FeedInterest::bucketOf(userId)] > 1)
+        return;
+    // A user of a bucket new here: the batches in flight read no members of
+    // it (unless they read everyone).
+    if (!m_toldInterest.everything && outdateSends())
+        poke();
+    tellInterest();
 }
 
 void EventFeed::unwatch(const QString &userId)
 {
     const auto watcher = m_watchers.find(FeedInterest::bucketOf(userId));
-    if (watcher != m_watchers.end() && --*watcher <= 0)
+    if (watcher != m_watchers.end() && --*watcher <= 0) {
         m_watchers.erase(watcher);
+        tellInterest();
+    }
+}
+
+void EventFeed::tellInterest()
+{
+    FeedInterest now = interest();
+    if (now == m_toldInterest)
+        return;
+    m_toldInterest = std::move(now);
+    Q_EMIT interestChanged(m_toldInterest);
+}
+
+bool EventFeed::outdateSends()
+{
+    ++m_sendEra;
+    const bool undelivered = !m_held.isEmpty();
+    m_held.clear();
+    m_heldAudiences.clear();
+    m_gapWaitsFor = 0;
+    return undelivered;
+}
+
+void EventFeed::sendsDispatched(quint64 batch)
+{
+    m_sendsInFlight.insert(batch, m_sendEra);
+    m_lastSendBatch = batch;
+}
+
+void EventFeed::sendsStored(quint64 batch, const QList<Update> &stored,
+    const QHash<QString, QStringList> &audiences, bool complete)
+{
+    const auto sent = m_sendsInFlight.constFind(batch);
+    const bool current = sent != m_sendsInFlight.cend() && *sent == m_sendEra;
+    if (sent != m_sendsInFlight.cend())
+        m_sendsInFlight.erase(sent);
+    if (current) {
+        for (const Update &update : stored) {
+            if (update.seq > m_delivered)
+                m_held.insert(update.seq, update);
+        }
+        for (auto audience = audiences.cbegin(); audience != audiences.cend(); ++audience)
+            m_heldAudiences.insert(audience.key(), audience.value());
+    }
+    if (!current || !complete) {
+        // The log has the rest (or all of it), as for any commit here.
+        localCommit();
+    } else if (!stored.isEmpty()) {
+        ++m_localCommits;
+    }
+    deliverHeld();
+    if (m_held.isEmpty()) {
+        m_gapWaitsFor = 0;
+        m_heldAudiences.clear();
+        // Handed on whole: /updates need not wait for a poll, unless an
+        // earlier commit here is still unread.
+        if (current && complete && m_localCommitsRead + 1 == m_localCommits)
+            m_localCommitsRead = m_localCommits;
+        return;
+    }
+    // A gap before the held messages: a batch sent before it appeared may
+    // fill it; once none is in flight, it is someone else's, for the log.
+    if (m_gapWaitsFor == 0)
+        m_gapWaitsFor = m_lastSendBatch;
+    const bool earlierInFlight = std::any_of(m_sendsInFlight.keyBegin(), m_sendsInFlight.keyEnd(),
+        [this](quint64 inFlight) { return inFlight <= m_gapWaitsFor; });
+    if (earlierInFlight)
+        return;
+    m_gapWaitsFor = 0;
+    if (!m_watchers.isEmpty() || !m_waitingForPoll.isEmpty())
+        poke();
+    else
+        outdateSends(); // nobody here wants them now: the next poll reads them
+}
+
+void EventFeed::deliverHeld()
+{
+    QList<Update> ready;
+    QHash<QString, QStringList> members;
+    auto next = m_held.begin();
+    while (next != m_held.end() && next.key() <= m_delivered)
+        next = m_held.erase(next);
+    while (next != m_held.end() && next.key() == m_delivered + 1) {
+        m_delivered = next.key();
+        if (!next->chatId.isEmpty() && !members.contains(next->chatId))
+            members.insert(next->chatId, m_heldAudiences.value(next->chatId));
+        ready.append(std::move(*next));
+        next = m_held.erase(next);
+    }
+    if (ready.isEmpty())
+        return;
+    Metrics::global().feedRowsHanded += quint64(ready.size());
+    Q_EMIT updatesReady(ready, members);
 }
 
 void EventFeed::afterNextPoll(QObject *context, std::function<void()> then)
@@ -124,7 +225,8 @@ void EventFeed::handleBatch(const Result<FeedBatch> &result, quint64 coveredComm
     // A full batch left newer rows for the next poll (currentSeq then answers
     // with the watermark reached, consistent if not the newest).
     if (result && !result.value().full)
-        m_localCommitsRead = coveredCommits;
+        m_localCommitsRead = qMax(m_localCommitsRead, coveredCommits);
+    const qint64 deliveredBefore = m_delivered;
     QList<Update> ready;
     bool waiting = false;
     if (result) {
@@ -177,6 +279,10 @@ void EventFeed::handleBatch(const Result<FeedBatch> &result, quint64 coveredComm
         if (!ready.isEmpty())
             Q_EMIT updatesReady(ready, batch.members);
     }
+    // What the log gave may be what a batch in flight read before it (a
+    // member added): those batches' messages, and the held ones, are read.
+    if (m_delivered > deliveredBefore && outdateSends())
+        m_pokedWhilePolling = true;
     // Sockets waiting for this poll open now, at the watermark it reached.
     for (const Waiter &waiter : std::exchange(m_waitingOnPoll, {})) {
         if (waiter.context)

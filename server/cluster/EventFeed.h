@@ -4,6 +4,7 @@
 
 #include <QFuture>
 #include <QHash>
+#include <QMap>
 #include <QObject>
 #include <QPointer>
 #include <QTimer>
@@ -31,6 +32,14 @@ class Database;
 // nothing for chats none of its clients is in. A socket is let in only after a
 // poll that knew of its user (afterNextPoll()), so it misses nothing after
 // the watermark its greeting names.
+//
+// Sends made here skip the read back (on PostgreSQL): the send batch returns
+// each stored message with its chat's members of the interest, and the feed
+// hands on those whose seqs follow the watermark without a gap (no other
+// transaction can then hold a seq before them). That holds only for what the
+// batch read: a poll that moved the watermark, or a wider interest, since the
+// batch was sent may change who gets what (a member added meanwhile), and
+// then the log is read as before.
 class EventFeed : public QObject
 {
     Q_OBJECT
@@ -64,16 +73,31 @@ public Q_SLOTS:
     // commit is read by the next poll anyone asks for (currentSeq, a socket
     // opening) or the safety net's.
     void localCommit();
+    // A batch of sends goes to the database here (SendQueue), then it is done:
+    // its stored messages with the members of their chats in the interest it
+    // was sent with, and whether nothing else was committed.
+    void sendsDispatched(quint64 batch);
+    void sendsStored(quint64 batch, const QList<Messenger::Server::Update> &stored,
+        const QHash<QString, QStringList> &audiences, bool complete);
 
 Q_SIGNALS:
     void updatesReady(const QList<Messenger::Server::Update> &updates,
         const QHash<QString, QStringList> &members);
+    // Whom a poll reads in full changed: the audience sends read members for.
+    void interestChanged(const Messenger::Server::FeedInterest &interest);
 
 private:
     void poll();
     // `coveredCommits`: m_localCommits when the poll was issued.
     void handleBatch(const Result<FeedBatch> &batch, quint64 coveredCommits);
     FeedInterest interest() const;
+    // Tells the senders whom to read members of, if that changed.
+    void tellInterest();
+    // What the batches sent so far read may be outdated: their messages and
+    // those held are left to the log. Whether held ones were dropped.
+    bool outdateSends();
+    // Hands on the held messages that follow the watermark without a gap.
+    void deliverHeld();
 
     struct Waiter
     {
@@ -97,6 +121,19 @@ private:
     QHash<int, int> m_watchers;
     QList<Waiter> m_waitingForPoll; // for the next poll issued
     QList<Waiter> m_waitingOnPoll; // for the poll in flight
+    // Send batches in flight by id, with the era each was sent in; a
+    // batch's messages are used only in the era it was sent in.
+    QHash<quint64, quint64> m_sendsInFlight;
+    quint64 m_sendEra = 0;
+    quint64 m_lastSendBatch = 0;
+    // Stored here and waiting for the seqs before them, by seq, with the
+    // audiences of their chats. A gap before them is waited for until the
+    // batches in flight when it appeared are done (up to m_gapWaitsFor),
+    // then the log is read.
+    QMap<qint64, Update> m_held;
+    QHash<QString, QStringList> m_heldAudiences;
+    quint64 m_gapWaitsFor = 0;
+    FeedInterest m_toldInterest = FeedInterest::nobody();
     QTimer m_retry;
     QTimer m_safetyNet;
 };

@@ -245,7 +245,8 @@ void HttpApi::dispatch(const QHttpServerRequest &httpRequest, QHttpServerRespond
     reply->then(socket,
         [this, socket, sharedResponder, origin = request.origin, trace = request.trace()](
             const HttpReply &answer) {
-            if (trace.method != "GET" && trace.method != "HEAD" && answer.status < 300)
+            if (trace.method != "GET" && trace.method != "HEAD" && answer.status < 300
+                && !answer.feedTold)
                 Q_EMIT committed();
             const auto extra = corsHeaders(origin) << trace.header();
             // A file's body is streamed; a HEAD answer has none (RFC 9110:
@@ -445,6 +446,7 @@ void HttpApi::addChatRoutes(QHttpServer &server)
                         const SendOutcome outcome(message, clientId);
                         HttpReply reply
                             = HttpReply::jsonText(outcome.httpBody(), outcome.httpStatus());
+                        reply.feedTold = true;
                         if (outcome.retryAfterSeconds() > 0)
                             reply.headers.append(qMakePair(QByteArrayLiteral("Retry-After"),
                                 QByteArray::number(outcome.retryAfterSeconds())));

@@ -66,7 +66,8 @@ public:
     void setRegistration(UserService::Registration mode) { m_registration = mode; }
 
 Q_SIGNALS:
-    // A request that changes data succeeded: its updates are in the log.
+    // A request that changes data succeeded: its updates are in the log
+    // (sends tell the feed themselves, through SendQueue).
     void committed();
     // The user changed who sees their presence (PresenceTracker tells watchers).
     void presenceVisibilityChanged(const QString &userId);

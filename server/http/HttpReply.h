@@ -36,6 +36,9 @@ struct HttpReply
         QString userId; // whose download it is: the per-user limit
     };
     std::optional<FileBody> file;
+    // What the request committed reached the event feed already (sends do,
+    // through SendQueue); otherwise a change answered 2xx is a commit notice.
+    bool feedTold = false;
 
     static HttpReply json(const QJsonObject &object, int status = 200);
     static HttpReply json(const QJsonArray &array, int status = 200);

@@ -206,6 +206,10 @@ QByteArray Metrics::render() const
         "Messages and events the event feed read in full: those of chats with a member, and "
         "those addressed to a user, with a socket on this instance.",
         qint64(feedRowsRead.load()), "counter");
+    gauge(out, "messenger_feed_rows_handed_total",
+        "Messages sent on this instance that its event feed delivered as the send stored them, "
+        "without reading them back.",
+        qint64(feedRowsHanded.load()), "counter");
     gauge(out, "messenger_db_pool_size", "Database worker connections.", databasePoolSize);
     gauge(out, "messenger_db_connections_in_use", "Database workers busy right now.",
         databaseConnectionsInUse);

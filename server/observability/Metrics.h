@@ -82,10 +82,12 @@ public:
     std::atomic<qint64> httpUnsentBytes { 0 }; // as of the last sweep
     std::atomic<quint64> messagesStored { 0 };
     std::atomic<quint64> messagesDelivered { 0 };
-    // The event feed: its reads of the log, and the messages and events it
-    // read in full (those of chats and users with a socket here).
+    // The event feed: its reads of the log, the messages and events it
+    // read in full (those of chats and users with a socket here), and the
+    // messages sends made here handed it without a read.
     std::atomic<quint64> feedPolls { 0 };
     std::atomic<quint64> feedRowsRead { 0 };
+    std::atomic<quint64> feedRowsHanded { 0 };
     std::atomic<qint64> databaseConnectionsInUse { 0 };
     // Sends queued for the next batch while earlier batches hold the
     // database (SendQueue): growing, the database cannot keep up.

@@ -276,7 +276,8 @@ namespace {
 // chat changes nothing; the row says which it was.
 // Columns: role, email, name, member count, chat_seq, seq, earlier message id,
 // the stored mentions, whether chat settings change
-// (ChatSettingsService::applyNewMessage), then the reply preview
+// (ChatSettingsService::applyNewMessage), the sender's photo, the chat's
+// members in the feed's interest (comma-separated), then the reply preview
 // (MessageRows::replyColumns, NULL without a target).
 const QString sendStatement
     = u"WITH prior AS ("
@@ -285,15 +286,18 @@ const QString sendStatement
       "  SELECT %1 FROM messages r LEFT JOIN users ru ON ru.id = r.sender_id"
       "  WHERE r.id = CAST(? AS uuid) AND r.chat_id = CAST(? AS uuid)), "
       "caller AS ("
-      "  SELECT cm.role, u.email, u.name, u.avatar_file_id,"
-      "    (SELECT COUNT(*) FROM chat_members o WHERE o.chat_id = c.id) AS members,"
+      "  SELECT cm.role, u.email, u.name, u.avatar_file_id, o.members, o.audience,"
       // Whether the send changes someone's chat settings (an archived chat,
       // one marked unread): rare, so applied by a statement of its own then.
       "    EXISTS (SELECT 1 FROM chat_members s WHERE s.chat_id = c.id"
       "            AND (s.archived OR s.marked_unread)) AS settings_affected"
       "  FROM chats c"
       "  LEFT JOIN chat_members cm ON cm.chat_id = c.id AND cm.user_id = ?"
-      "  LEFT JOIN users u ON u.id = ? WHERE c.id = ?), "
+      "  LEFT JOIN users u ON u.id = ?"
+      // The member count, and the members the feed delivers to here.
+      "  CROSS JOIN LATERAL (SELECT COUNT(*) AS members, string_agg(CAST(a.user_id AS text), ',')"
+      "    FILTER (WHERE %2) AS audience FROM chat_members a WHERE a.chat_id = c.id) o"
+      "  WHERE c.id = ?), "
       // Locking the chat row orders messages: within a chat, seq and
       // chat_seq are assigned in the same order. The xid comes first,
       // see Db::nextSeq.
@@ -328,13 +332,14 @@ const QString sendStatement
       "SELECT caller.role, caller.email, caller.name, caller.members,"
       "  bumped.last_chat_seq, bumped.last_seq, (SELECT id FROM prior),"
       "  (SELECT mentions FROM inserted), caller.settings_affected, caller.avatar_file_id,"
-      "  target.* "
+      "  caller.audience, target.* "
       "FROM caller LEFT JOIN bumped ON true LEFT JOIN target ON true"_s.arg(
-          MessageRows::replyColumns());
+          MessageRows::replyColumns(), FeedInterest::sqlCondition(u"a.user_id"));
 constexpr int sendMentionsColumn = 7;
 constexpr int sendSettingsColumn = 8;
 constexpr int sendAvatarColumn = 9;
-constexpr int sendTargetColumn = 10;
+constexpr int sendAudienceColumn = 10;
+constexpr int sendTargetColumn = 11;
 
 // What one statement of a batch decided: the answer, or that the client_id
 // was used before (answered after the batch committed).
@@ -342,21 +347,28 @@ struct Stored
 {
     std::optional<Result<Message>> answer;
     bool settingsAffected = false;
+    QStringList audience {};
 };
 
-// sendStatement's values for `send`, whose message is `message`.
-QVariantList sendValues(const PendingSend &send, const Message &message)
+// sendStatement's values for `send`, whose message is `message`;
+// `audience`: FeedInterest::values().
+QVariantList sendValues(
+    const PendingSend &send, const Message &message, const QVariantList &audience)
 {
     const QString &callerId = send.callerId;
     const SendMessageRequest &request = send.request;
     const QVariant clientId = request.clientId ? QVariant(*request.clientId) : QVariant();
     const QVariant replyToId = request.replyToId ? QVariant(*request.replyToId) : QVariant();
-    return { callerId, clientId, replyToId, request.chatId, callerId, callerId, request.chatId,
-        request.chatId, replyToId, message.id, request.chatId, callerId,
-        MessageRows::guardedText(message.text), message.timestamp, clientId, replyToId,
+    // prior, target and the caller...
+    QVariantList values { callerId, clientId, replyToId, request.chatId, callerId, callerId };
+    values += audience;
+    // ...the chat, bumped, inserted and marked.
+    values += QVariantList { request.chatId, request.chatId, replyToId, message.id, request.chatId,
+        callerId, MessageRows::guardedText(message.text), message.timestamp, clientId, replyToId,
         request.mentions.isEmpty() ? QVariant()
                                    : QVariant(u"{"_s + request.mentions.join(u',') + u"}"_s),
         request.chatId, callerId, request.chatId, callerId };
+    return values;
 }
 
 // What sendStatement's `rows` say of `send` and its `message`.
@@ -390,7 +402,8 @@ Stored readStored(Rows &rows, const PendingSend &send, Message message)
     message.seq = rows.integer(5);
     if (!rows.isNull(sendMentionsColumn))
         message.mentions = rows.string(sendMentionsColumn).split(u',', Qt::SkipEmptyParts);
-    return { std::move(message), rows.boolean(sendSettingsColumn) };
+    return { std::move(message), rows.boolean(sendSettingsColumn),
+        rows.string(sendAudienceColumn).split(u',', Qt::SkipEmptyParts) };
 }
 
 // What one send is told when its own statements failed (Db::exec logged why):
@@ -456,14 +469,14 @@ void applySettingsAfterCommit(Db &db, const Message &message)
 
 } // namespace
 
-QList<Result<Message>> sendBatch(Db &db, const QList<PendingSend> &sends)
+SentBatch sendBatch(Db &db, const QList<PendingSend> &sends, const FeedInterest &audience)
 {
     // In-process, a statement costs no round trip; and a send with files is
     // rare and goes the long way (the one-statement send carries none).
     const bool carriesFiles = std::any_of(sends.cbegin(), sends.cend(),
         [](const PendingSend &send) { return !send.request.attachmentIds.isEmpty(); });
     if (!db.isPostgres() || carriesFiles)
-        return sendEachAlone(db, sends);
+        return { sendEachAlone(db, sends), {}, {}, false };
     // Every batch locks chat rows in the same order, so two never deadlock;
     // sends into one chat keep the order they arrived in.
     QList<qsizetype> order(sends.size());
@@ -474,13 +487,14 @@ QList<Result<Message>> sendBatch(Db &db, const QList<PendingSend> &sends)
     QList<Stored> stored(sends.size());
     try {
         // The whole batch in one round trip and one transaction.
+        const QVariantList interest = audience.values();
         QList<Message> messages;
         QList<QVariantList> batch;
         messages.reserve(sends.size());
         batch.reserve(sends.size());
         for (qsizetype index : order) {
             messages.append(newMessage(sends[index].callerId, sends[index].request));
-            batch.append(sendValues(sends[index], messages.last()));
+            batch.append(sendValues(sends[index], messages.last(), interest));
         }
         std::vector<Rows> rows = db.pipeline(sendStatement, batch);
         for (qsizetype i = 0; i < order.size(); ++i)
@@ -489,22 +503,32 @@ QList<Result<Message>> sendBatch(Db &db, const QList<PendingSend> &sends)
         if (error.isConnectionError())
             throw;
         // Nothing of the batch was committed; no send may fail for another's sake.
-        return sendEachAlone(db, sends);
+        return { sendEachAlone(db, sends), {}, {}, false };
     }
-    QList<Result<Message>> results;
-    results.reserve(sends.size());
+    SentBatch sent;
+    sent.complete = true;
+    sent.answers.reserve(sends.size());
     for (qsizetype index = 0; index < sends.size(); ++index) {
-        if (stored[index].answer && stored[index].answer->ok() && stored[index].settingsAffected)
-            applySettingsAfterCommit(db, stored[index].answer->value());
-        if (stored[index].answer) {
-            if (stored[index].answer->ok())
-                ++Metrics::global().messagesStored;
-            results.append(std::move(*stored[index].answer));
-        } else {
-            results.append(replayedAfterCommit(db, sends[index]));
+        Stored &outcome = stored[index];
+        if (outcome.answer && outcome.answer->ok()) {
+            const Message &message = outcome.answer->value();
+            if (outcome.settingsAffected) {
+                applySettingsAfterCommit(db, message);
+                sent.complete = false;
+            }
+            ++Metrics::global().messagesStored;
+            // As the log reads it back: read by nobody yet.
+            Message logged = message;
+            logged.isRead = false;
+            sent.stored.append(std::move(logged));
+            sent.audiences.insert(message.chatId, std::move(outcome.audience));
         }
+        if (outcome.answer)
+            sent.answers.append(std::move(*outcome.answer));
+        else
+            sent.answers.append(replayedAfterCommit(db, sends[index]));
     }
-    return results;
+    return sent;
 }
 
 namespace {

@@ -2,6 +2,7 @@
 
 #include "core/ApiError.h"
 #include "db/Db.h"
+#include "services/Updates.h"
 #include "shared/Message.h"
 #include "shared/Queries.h"
 #include "shared/Requests.h"
@@ -19,11 +20,24 @@ struct PendingSend
     QString callerId;
     SendMessageRequest request;
 };
+// What a batch of sends did: each send's answer, in order, and what the
+// instance's event feed needs to deliver the stored messages without reading
+// them back.
+struct SentBatch
+{
+    QList<Result<Message>> answers;
+    QList<Message> stored; // the new messages, each as the log reads it back
+    // Per chat of `stored`, its members in the audience asked for.
+    QHash<QString, QStringList> audiences;
+    // Nothing but `stored` was committed (false: the rest is for the feed to read).
+    bool complete = false;
+};
 // Group commit: stores several sends in one transaction and answers each as
 // send() would have. On PostgreSQL each message costs one statement; a batch
 // that fails as a whole (a client_id race, a deadlock) is rolled back and its
 // sends are stored one by one, so one bad send never fails the others.
-QList<Result<Message>> sendBatch(Db &db, const QList<PendingSend> &sends);
+// `audience`: whose membership each stored message's chat is read for.
+SentBatch sendBatch(Db &db, const QList<PendingSend> &sends, const FeedInterest &audience);
 
 // Newest first, except with afterSeq: oldest first, so that the next page
 // continues after the last message of this one. Offset paging costs the same

@@ -41,20 +41,39 @@ void SendQueue::dispatch()
     for (const Waiting &waiting : std::as_const(batch))
         sends.append(waiting.send);
     ++m_batchesInFlight;
-    m_db.run([sends = std::move(sends)](Db &db) -> Result<QList<Result<Message>>> {
-            return MessageService::sendBatch(db, sends);
+    const quint64 id = ++m_lastBatch;
+    Q_EMIT batchDispatched(id);
+    m_db.run([sends = std::move(sends), audience = m_audience](
+                 Db &db) -> Result<MessageService::SentBatch> {
+            return MessageService::sendBatch(db, sends, audience);
         })
-        .then(
-            this, [this, batch = std::move(batch)](const Result<QList<Result<Message>>> &results) {
+        .then(this,
+            [this, id, batch = std::move(batch)](const Result<MessageService::SentBatch> &sent) {
+                QList<Update> stored;
+                if (sent) {
+                    stored.reserve(sent.value().stored.size());
+                    for (const Message &message : sent.value().stored)
+                        stored.append(Update::ofMessage(message));
+                }
+                // The feed first: when a sender has its answer, the feed has
+                // its message (so /updates shows it at once).
+                Q_EMIT batchStored(id, stored,
+                    sent ? sent.value().audiences : QHash<QString, QStringList> {},
+                    sent && sent.value().complete);
                 for (qsizetype i = 0; i < batch.size(); ++i) {
                     // A lost connection fails the whole batch with one error.
                     batch[i].promise->addResult(
-                        results ? results.value().at(i) : Result<Message>(results.error()));
+                        sent ? sent.value().answers.at(i) : Result<Message>(sent.error()));
                     batch[i].promise->finish();
                 }
                 --m_batchesInFlight;
                 dispatch();
             });
+}
+
+void SendQueue::setAudience(const FeedInterest &audience)
+{
+    m_audience = audience;
 }
 
 } // namespace Messenger::Server

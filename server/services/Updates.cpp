@@ -44,15 +44,35 @@ int FeedInterest::bucketOf(QStringView userId)
     return userId.right(4).toInt(nullptr, 16);
 }
 
+QString FeedInterest::sqlCondition(QStringView userIdColumn)
+{
+    // The last four hex digits of the id, as an integer.
+    return u"(CAST(? AS boolean) OR CAST(CAST('x' || right(CAST(%1 AS text), 4) AS bit(16)) "
+           "AS integer) = ANY(CAST(? AS integer[])))"_s.arg(userIdColumn);
+}
+
+QVariantList FeedInterest::values() const
+{
+    QStringList buckets;
+    buckets.reserve(userBuckets.size());
+    for (int bucket : userBuckets)
+        buckets.append(QString::number(bucket));
+    return { everything, QString(u'{' + buckets.join(u',') + u'}') };
+}
+
+Update Update::ofMessage(const Message &message)
+{
+    return { message.seq, message.chatId, {}, WsEvents::message.toString(),
+        MessageEvent { message }.toJson(), message.timestamp };
+}
+
 namespace UpdatesService {
 
 namespace {
 
 Update messageUpdate(const Rows &rows)
 {
-    const Message message = MessageRows::read(rows);
-    return { message.seq, message.chatId, {}, WsEvents::message.toString(),
-        MessageEvent { message }.toJson(), message.timestamp };
+    return Update::ofMessage(MessageRows::read(rows));
 }
 
 // The columns of an event row: the event's, then the reply preview of the
@@ -115,18 +135,6 @@ QList<Update> mergeBySeq(
 
 namespace {
 
-// A user's FeedInterest bucket in SQL: the last four hex digits of the id.
-QString bucketSql(const QString &userId)
-{
-    return u"CAST(CAST('x' || right(CAST(%1 AS text), 4) AS bit(16)) AS integer)"_s.arg(userId);
-}
-
-// Whether a user is of interest; binds (everything, buckets).
-QString interestingSql(const QString &userId)
-{
-    return u"(CAST(? AS boolean) OR %1 = ANY(CAST(? AS integer[])))"_s.arg(bucketSql(userId));
-}
-
 // Everything a feed poll needs in one statement (one round trip, one snapshot
 // in READ COMMITTED). First the next `limit` seqs of the whole log with their
 // audience only (seq, chat, user, type): which of them are of interest, and
@@ -149,11 +157,11 @@ QString postgresFeedStatement()
            "watched AS ("
            "  SELECT c.chat_id FROM (SELECT DISTINCT chat_id FROM log) c"
            "  WHERE EXISTS (SELECT 1 FROM chat_members w WHERE w.chat_id = c.chat_id AND "_s
-        + interestingSql(u"w.user_id"_s)
+        + FeedInterest::sqlCondition(u"w.user_id")
         + u")), "
           "picked AS ("
           "  SELECT seq FROM log WHERE chat_id IN (SELECT chat_id FROM watched) OR "_s
-        + interestingSql(u"user_id"_s)
+        + FeedInterest::sqlCondition(u"user_id")
         + u" OR type = ?), "
           "msgs AS (SELECT "_s
         + MessageRows::selectList() + u" FROM "_s + MessageRows::fromMessages()
@@ -175,7 +183,7 @@ QString postgresFeedStatement()
         + noMessage + u"NULL, chat_id, user_id, NULL, NULL, "_s + noPreview
         + u"NULL, 'member' FROM chat_members "
           "WHERE chat_id IN (SELECT chat_id FROM msgs UNION SELECT chat_id FROM evs) AND "_s
-        + interestingSql(u"user_id"_s) + u" UNION ALL SELECT "_s + noMessage
+        + FeedInterest::sqlCondition(u"user_id") + u" UNION ALL SELECT "_s + noMessage
         + u"first, NULL, NULL, NULL, NULL, "_s + noPreview
         + u"last, 'gap' FROM gaps "
           "UNION ALL SELECT "_s
@@ -197,14 +205,10 @@ Result<FeedBatch> readFeed(Db &db, qint64 afterSeq, int limit, const FeedInteres
         static const QString statement = postgresFeedStatement();
         constexpr int first = MessageRows::selectCount;
         constexpr int last = first + eventColumnCount - 1; // an event's created_at
-        QStringList buckets;
-        for (int bucket : interest.userBuckets)
-            buckets.append(QString::number(bucket));
-        const QString bucketArray = u'{' + buckets.join(u',') + u'}';
+        const QVariantList interesting = interest.values();
         Rows rows = db.exec(statement,
-            { afterSeq, afterSeq, limit, interest.everything, bucketArray, interest.everything,
-                bucketArray, WsEvents::sessionRevoked.toString(), afterSeq, interest.everything,
-                bucketArray });
+            QVariantList { afterSeq, afterSeq, limit } + interesting + interesting
+                + QVariantList { WsEvents::sessionRevoked.toString(), afterSeq } + interesting);
         qint64 seen = 0;
         while (rows.next()) {
             const QString kind = rows.string(first + eventColumnCount);

@@ -3,6 +3,7 @@
 #include "core/ApiError.h"
 #include "db/Db.h"
 #include "shared/Events.h"
+#include "shared/Message.h"
 
 #include <QHash>
 #include <QJsonObject>
@@ -21,6 +22,9 @@ struct Update
     // When the writing instance stamped the row, just before its commit
     // (microseconds since the epoch, its clock): the feed's lag is measured from it.
     qint64 committedAt = 0;
+
+    // A new message as the log reads it back.
+    static Update ofMessage(const Message &message);
 
     // {"seq", "type", "data"}, as /updates returns it.
     Event event() const;
@@ -52,6 +56,13 @@ struct FeedInterest
     QList<int> userBuckets;
 
     static int bucketOf(QStringView userId);
+    // No one (an instance without sockets).
+    static FeedInterest nobody() { return { false, {} }; }
+    // Whether the user in `userIdColumn` is of interest, in PostgreSQL's SQL;
+    // binds values().
+    static QString sqlCondition(QStringView userIdColumn);
+    QVariantList values() const;
+    bool operator==(const FeedInterest &) const = default;
 };
 
 // What one poll of the log returns: the updates of interest after a seq, in

@@ -378,8 +378,7 @@ void WsGateway::runFrame(WsSession *session, const QByteArray &frame)
         m_sends.submit(userId, send->request)
             .then(this,
                 [this, guard, clientId = send->request.clientId](const Result<Message> &message) {
-                    if (message)
-                        Q_EMIT committed();
+                    // The feed knows of the send already (SendQueue tells it).
                     if (!guard)
                         return;
                     const QByteArray answer

@@ -45,7 +45,8 @@ struct WsSettings
 // Accepts /ws/user and /ws/{chat_id} upgrades, authenticates them (token in
 // ?token= or Authorization: Bearer), replays what a resuming client missed,
 // and runs the commands clients send. Every write goes through the same
-// services as REST; committed() then wakes the feed that delivers it.
+// services as REST; committed() then wakes the feed that delivers it (sends
+// tell the feed themselves, through SendQueue).
 class WsGateway : public QObject
 {
     Q_OBJECT
