@@ -142,11 +142,14 @@ void EventFeed::sendsStored(quint64 batch, const QList<Update> &stored,
         for (auto audience = audiences.cbegin(); audience != audiences.cend(); ++audience)
             m_heldAudiences.insert(audience.key(), audience.value());
     }
+    // Whether this batch is a commit of its own to count, read once handed on.
+    bool counted = false;
     if (!current || !complete) {
         // The log has the rest (or all of it), as for any commit here.
         localCommit();
     } else if (!stored.isEmpty()) {
         ++m_localCommits;
+        counted = true;
     }
     deliverHeld();
     if (m_held.isEmpty()) {
@@ -154,7 +157,7 @@ void EventFeed::sendsStored(quint64 batch, const QList<Update> &stored,
         m_heldAudiences.clear();
         // Handed on whole: /updates need not wait for a poll, unless an
         // earlier commit here is still unread.
-        if (current && complete && m_localCommitsRead + 1 == m_localCommits)
+        if (counted && m_localCommitsRead + 1 == m_localCommits)
             m_localCommitsRead = m_localCommits;
         return;
     }

@@ -533,6 +533,24 @@ void TestWs::ownCommitsAreReadWhenNeeded()
     }
     QCOMPARE(updated, sent);
 
+    // An edit (read on demand), then a send that stores nothing: /updates
+    // still has the edit.
+    const qint64 lastSeq = updates.object().value(u"last_seq"_s).toInteger();
+    COMPARE_STATUS(
+        http.request("PATCH", u"/api/v1/messages/"_s + sent.last(),
+            QJsonDocument(QJsonObject { { u"text"_s, u"edited"_s } }).toJson(), alice.token),
+        200);
+    COMPARE_STATUS(http.post(u"/api/v1/chats/messages"_s,
+                       { { u"chat_id"_s, QUuid::createUuid().toString(QUuid::WithoutBraces) },
+                           { u"text"_s, u"nowhere"_s } },
+                       alice.token),
+        404);
+    const Reply afterEdit = http.get(u"/api/v1/updates?since_seq=%1"_s.arg(lastSeq), bob.token);
+    COMPARE_STATUS(afterEdit, 200);
+    const QJsonArray editEvents = afterEdit.object().value(u"events"_s).toArray();
+    QCOMPARE(editEvents.size(), 1);
+    QCOMPARE(editEvents.first().toObject().value(u"type"_s).toString(), u"message_edited"_s);
+
     WsClient socket(server.webSocketUrl(u"/ws/user"_s, bob.token));
     QVERIFY(socket.greeted());
     const QString live = http.sendText(alice.token, chatId, u"live"_s);
