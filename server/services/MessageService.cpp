@@ -520,7 +520,7 @@ SentBatch sendBatch(Db &db, const QList<PendingSend> &sends, const FeedInterest 
             // As the log reads it back: read by nobody yet.
             Message logged = message;
             logged.isRead = false;
-            sent.stored.append(std::move(logged));
+            sent.stored.append(Update::ofMessage(logged));
             sent.audiences.insert(message.chatId, std::move(outcome.audience));
         }
         if (outcome.answer)

@@ -26,7 +26,9 @@ struct PendingSend
 struct SentBatch
 {
     QList<Result<Message>> answers;
-    QList<Message> stored; // the new messages, each as the log reads it back
+    // The new messages, each as the feed reads it from the log (built here,
+    // on the database worker, not on the event loop).
+    QList<Update> stored;
     // Per chat of `stored`, its members in the audience asked for.
     QHash<QString, QStringList> audiences;
     // Nothing but `stored` was committed (false: the rest is for the feed to read).

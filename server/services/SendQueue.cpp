@@ -49,15 +49,9 @@ void SendQueue::dispatch()
         })
         .then(this,
             [this, id, batch = std::move(batch)](const Result<MessageService::SentBatch> &sent) {
-                QList<Update> stored;
-                if (sent) {
-                    stored.reserve(sent.value().stored.size());
-                    for (const Message &message : sent.value().stored)
-                        stored.append(Update::ofMessage(message));
-                }
                 // The feed first: when a sender has its answer, the feed has
                 // its message (so /updates shows it at once).
-                Q_EMIT batchStored(id, stored,
+                Q_EMIT batchStored(id, sent ? sent.value().stored : QList<Update> {},
                     sent ? sent.value().audiences : QHash<QString, QStringList> {},
                     sent && sent.value().complete);
                 for (qsizetype i = 0; i < batch.size(); ++i) {

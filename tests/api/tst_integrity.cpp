@@ -402,13 +402,7 @@ void TestIntegrity::oneBatchAnswersEachSendAlone()
             qPrintable(hold.lastError().text()));
         for (int i = 0; i < 4; ++i)
             plugs.append(post(alice.token, message(personal, u"plug %1"_s.arg(i))));
-        const auto waitingOnTheLock = [&watcher] {
-            QSqlQuery count(watcher);
-            count.exec(u"SELECT COUNT(*) FROM pg_stat_activity "
-                       "WHERE datname = current_database() AND wait_event_type = 'Lock'"_s);
-            return count.next() ? count.value(0).toInt() : -1;
-        };
-        QTRY_COMPARE_WITH_TIMEOUT(waitingOnTheLock(), 4, 30000);
+        QTRY_COMPARE_WITH_TIMEOUT(sessionsWaitingOnLocks(watcher), 4, 30000);
         for (qsizetype i = 0; i < sends.size(); ++i) {
             replies.append(post(sends[i].token, sends[i].body));
             QTRY_COMPARE_WITH_TIMEOUT(m_http->gauge("messenger_sends_waiting"), i + 1, 30000);

@@ -686,13 +686,7 @@ void TestWs::aSendThatReadOutdatedMembersGoesThroughTheLog()
             qPrintable(hold.lastError().text()));
         aliceSocket.sendJson({ { u"type"_s, u"send"_s }, { u"chat_id"_s, group },
             { u"text"_s, u"while Dave joins"_s } });
-        const auto waitingOnTheLock = [&watcher] {
-            QSqlQuery count(watcher);
-            count.exec(u"SELECT COUNT(*) FROM pg_stat_activity "
-                       "WHERE datname = current_database() AND wait_event_type = 'Lock'"_s);
-            return count.next() ? count.value(0).toInt() : -1;
-        };
-        QTRY_COMPARE_WITH_TIMEOUT(waitingOnTheLock(), 1, 30000);
+        QTRY_COMPARE_WITH_TIMEOUT(sessionsWaitingOnLocks(watcher), 1, 30000);
         // ...and Dave's membership is committed; the feed reads it (a second
         // socket of his is let in after a poll) before the send is done.
         QVERIFY(joiner.commit());

@@ -31,6 +31,14 @@ QSqlDatabase addPostgresConnection(const QString &url, const QString &connection
     return db;
 }
 
+int sessionsWaitingOnLocks(const QSqlDatabase &db)
+{
+    QSqlQuery count(db);
+    count.exec(u"SELECT COUNT(*) FROM pg_stat_activity "
+               "WHERE datname = current_database() AND wait_event_type = 'Lock'"_s);
+    return count.next() ? count.value(0).toInt() : -1;
+}
+
 namespace {
 
 // Runs one statement on the database at `adminUrl` (the admin database for

@@ -12,6 +12,9 @@
 // A QPSQL connection named `connectionName` (not yet opened) to the database
 // a postgres:// URL names; the caller removes it (QSqlDatabase::removeDatabase).
 QSqlDatabase addPostgresConnection(const QString &url, const QString &connectionName);
+// How many sessions of `db`'s database wait for a lock right now (-1: the
+// query failed): a test holding a row sees the server's statements queue on it.
+int sessionsWaitingOnLocks(const QSqlDatabase &db);
 
 // A real messenger-server process on a free loopback port, on SQLite or on a
 // fresh PostgreSQL database (MESSENGER_TEST_BACKEND=postgres, with
